@@ -1,0 +1,28 @@
+// Every chat command, one file each. The registry generates help from these declarations.
+import help from './help.ts';
+import bind from './bind.ts';
+import checkin from './checkin.ts';
+import makeup from './makeup.ts';
+import undo from './undo.ts';
+import submit from './submit.ts';
+import me from './me.ts';
+import unit from './unit-report.ts';
+import groupStudy from './group-study.ts';
+import phaseList from './phase-list.ts';
+import checkinVoid from './checkin-void.ts';
+import campaignNew from './campaign-new.ts';
+import campaignSet from './campaign-set.ts';
+import campaignEnd from './campaign-end.ts';
+import phaseOpen from './phase-open.ts';
+import phaseEnd from './phase-end.ts';
+import phaseTaskAdd from './phase-task-add.ts';
+import phaseReadingAdd from './phase-reading-add.ts';
+import memberTransfer from './member-transfer.ts';
+import rosterUnbound from './roster-unbound.ts';
+import type { CommandDef } from '../src/commands/registry.ts';
+
+export const allCommands: CommandDef<any>[] = [
+  help, bind, checkin, makeup, undo, submit, me, phaseList, unit, groupStudy,
+  campaignNew, campaignSet, campaignEnd, phaseOpen, phaseEnd, phaseTaskAdd, phaseReadingAdd,
+  checkinVoid, memberTransfer, rosterUnbound,
+];

@@ -1,0 +1,32 @@
+import { defineCommand } from '../src/commands/registry.ts';
+import { UserError } from '../src/commands/errors.ts';
+import { parseCheckinText } from '../src/parse/duration.ts';
+import { makeupWindowCheck, recordCheckin } from '../src/domain/checkins.ts';
+import { checkinRecorded, MAX_TEXT } from '../src/replies.ts';
+
+export default defineCommand<{ date: string; text?: string }>({
+  name: 'makeup',
+  keywords: [['补卡'], ['补打卡'], ['补签']],
+  english: [['makeup']],
+  summary: '补记前几天的学习（在补卡期限内）',
+  section: '学习',
+  roles: ['staff', 'head', 'leader'],
+  args: [
+    { name: 'date', label: '日期', type: 'date', direction: 'past' },
+    { name: 'text', label: '学习内容 时长 心得：…', type: 'rest', optional: true },
+  ],
+  examples: ['补卡 昨天 学习《党章》 1小时', '补卡 11月28日 集中观看警示教育片 2小时'],
+  async run(ctx, { date, text = '' }) {
+    const m = ctx.requireMember();
+    const c = ctx.requireCampaign();
+    makeupWindowCheck(c, date, ctx.today);
+    if ([...text].length > MAX_TEXT) throw new UserError(`内容太长（超过 ${MAX_TEXT} 字），没有记录。`);
+    const p = parseCheckinText(text, ctx.durationOptions());
+    if (p.minutes === null) throw new UserError('补卡需要写明时长，例如：补卡 昨天 学习《党章》 1小时。');
+    const { row, readingMarked } = await recordCheckin(ctx.tx, c, m, {
+      studyDate: date, minutes: p.minutes, material: p.material, reflection: p.reflection,
+      rawText: text, kind: 'makeup', platform: ctx.session.platform, messageId: ctx.session.messageId, at: ctx.now,
+    });
+    return checkinRecorded(ctx, row, { readingMarked });
+  },
+});

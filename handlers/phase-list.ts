@@ -1,0 +1,24 @@
+import { defineCommand } from '../src/commands/registry.ts';
+import { phasesOf, readingsOf, tasksOf, describePhase } from '../src/domain/campaigns.ts';
+
+export default defineCommand({
+  name: 'phase.list',
+  keywords: [['阶段', '列表'], ['阶段'], ['阶段安排']],
+  english: [['phase', 'list']],
+  summary: '查看活动的各个阶段、任务和必读',
+  section: '学习',
+  roles: ['staff', 'head', 'leader'],
+  args: [],
+  examples: ['阶段 列表'],
+  async run(ctx) {
+    const c = ctx.requireCampaign();
+    const list = await phasesOf(ctx.tx, c.id);
+    if (!list.length) return `「${c.name}」还没有开启任何阶段。`;
+    const parts = [`「${c.name}」的阶段：`];
+    for (const p of list) {
+      const mark = p.status === 'open' ? '【进行中】' : '【已结束】';
+      parts.push(`${mark}${describePhase(c, p, await tasksOf(ctx.tx, p.id), await readingsOf(ctx.tx, p.id))}`);
+    }
+    return parts.join('\n\n');
+  },
+});

@@ -1,0 +1,88 @@
+// Wires the parts together: database, bot, delivery. Used by the service, the chat
+// simulator and the tests alike, so they all run the same code.
+import type { Logger } from 'pino';
+import { Redis } from 'ioredis';
+import type { Database } from './db/client.ts';
+import { Bot } from './bot.ts';
+import { Delivery } from './delivery/delivery.ts';
+import { ConsoleSender, consoleSession, type Push } from './platforms/console/console-adapter.ts';
+import { identities } from './db/schema.ts';
+import { resolveMember } from './domain/directory.ts';
+import { UserError } from './commands/errors.ts';
+import { systemClock, type Clock } from './time.ts';
+
+export interface AppOptions {
+  database: Database;
+  redisUrl: string;
+  log: Logger;
+  clock?: Clock;
+  botNames?: string[];
+  /** Separates queues of apps sharing one Redis (tests, several campaigns). */
+  queuePrefix?: string;
+  /** Run the delivery worker in this process (ROLE=all|worker). */
+  worker?: boolean;
+  /** Show pushes in the console (chat simulator, tests). */
+  console?: { onPush?: (p: Push) => void };
+}
+
+export interface App {
+  bot: Bot;
+  database: Database;
+  delivery: Delivery;
+  consoleSender: ConsoleSender | null;
+  log: Logger;
+  redisUrl: string;
+  /** The console sender id for a person named 姓名 or 单位/姓名 (bound on first use). */
+  consoleIdentity(name: string): Promise<{ senderId: string; bound: boolean; label: string }>;
+  sayAsConsole(name: string, text: string, group?: string): Promise<string | null>;
+  close(): Promise<void>;
+}
+
+export function redisConnection(url: string) {
+  // BullMQ workers need maxRetriesPerRequest: null so a Redis restart never drops a job.
+  return new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+}
+
+export async function createApp(opts: AppOptions): Promise<App> {
+  const { database, log } = opts;
+  const connection = redisConnection(opts.redisUrl);
+  connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+  const delivery = new Delivery(database, connection, log, opts.queuePrefix ?? 'campaign-bot');
+  const consoleSender = opts.console ? new ConsoleSender(opts.console.onPush) : null;
+  if (consoleSender) delivery.addSender(consoleSender);
+  if (opts.worker !== false) delivery.startWorker();
+
+  const bot = new Bot({
+    database, log, clock: opts.clock ?? systemClock, botNames: opts.botNames ?? ['学习助手'],
+    onOutbox: (ids) => { delivery.enqueue(ids).catch((err) => log.warn({ err }, 'enqueue failed; the sweep will retry')); },
+  });
+
+  const app: App = {
+    bot, database, delivery, consoleSender, log, redisUrl: opts.redisUrl,
+    async consoleIdentity(name) {
+      try {
+        const m = await resolveMember(database.db, name);
+        const senderId = `member:${m.id}`;
+        await database.db.insert(identities).values({ platform: 'console', platformUserId: senderId, memberId: m.id, source: 'console' })
+          .onConflictDoNothing();
+        return { senderId, bound: true, label: `${m.unitName}/${m.name}（${roleCn(m.role)}）` };
+      } catch (err) {
+        if (err instanceof UserError && /有 \d+ 位/.test(err.message)) throw err;
+        return { senderId: `guest:${name}`, bound: false, label: `${name}（未在名单中）` };
+      }
+    },
+    async sayAsConsole(name, text, group) {
+      const who = await app.consoleIdentity(name);
+      return bot.handle(consoleSession(who.senderId, name, text, group));
+    },
+    async close() {
+      await delivery.close();
+      connection.disconnect();
+    },
+  };
+  return app;
+}
+
+function roleCn(r: string) {
+  return ({ staff: '职工', head: '负责人', leader: '分管领导', admin: '管理员' } as Record<string, string>)[r] ?? r;
+}

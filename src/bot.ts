@@ -1,0 +1,162 @@
+// The bot: one Session in, one reply out. Every message is handled in one database
+// transaction that first records its platform message id (so a redelivery does nothing),
+// one message at a time per sender — in this process by a keyed queue, across processes by
+// an advisory lock on the sender.
+import { eq, sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Database, Tx } from './db/client.ts';
+import { groups, inboundMessages, pendingConfirmations } from './db/schema.ts';
+import type { Session } from './session.ts';
+import { stripLeadingMention } from './session.ts';
+import { Registry, canRun, parseArgs, rolesText, type Proposal, type CommandDef } from './commands/registry.ts';
+import type { Ctx } from './commands/context.ts';
+import { UserError } from './commands/errors.ts';
+import { normalizeText } from './parse/normalize.ts';
+import { memberByIdentity, resolveMember, resolveUnit } from './domain/directory.ts';
+import { activeCampaign, openPhase } from './domain/campaigns.ts';
+import { audit } from './domain/audit.ts';
+import { enqueueOutbox } from './domain/outbox.ts';
+import { dayOf, type Clock } from './time.ts';
+import { KeyedQueue } from './keyed-queue.ts';
+import { allCommands } from '../handlers/index.ts';
+
+export const CONFIRM_TTL_MS = 5 * 60_000;
+const SMALL_TALK = /^(好的?|好滴|嗯+|哦+|ok|OK|收到|明白了?|知道了|谢谢|多谢|感谢|辛苦了|👍)[!！。.~～]*$/;
+
+export interface BotDeps {
+  database: Database;
+  clock: Clock;
+  log: Logger;
+  botNames: string[];
+  /** Called after commit with the outbox rows this message created. */
+  onOutbox?: (ids: number[]) => void;
+}
+
+export class Bot {
+  readonly registry = new Registry().add(...allCommands);
+  private readonly queue = new KeyedQueue();
+
+  constructor(private readonly deps: BotDeps) {}
+
+  /** Handle one inbound message; null means "say nothing" (a duplicate, or small talk). */
+  handle(session: Session): Promise<string | null> {
+    return this.queue.run(`${session.platform}:${session.senderId}`, () => this.process(session));
+  }
+
+  private async process(session: Session): Promise<string | null> {
+    const text = normalizeText(stripLeadingMention(session.text, this.deps.botNames));
+    const created: number[] = [];
+    let reply: string | null;
+    try {
+      reply = await this.deps.database.db.transaction(async (tx) => {
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`${session.platform}:${session.senderId}`}))`);
+        const fresh = await tx.insert(inboundMessages).values({ platform: session.platform, messageId: session.messageId })
+          .onConflictDoNothing().returning();
+        if (!fresh.length) return null;
+        if (session.chatType === 'group') await this.rememberGroup(tx, session);
+        const ctx = await this.context(tx, session, created);
+        return this.dispatch(ctx, text);
+      });
+    } catch (err) {
+      if (err instanceof UserError) return err.message;
+      this.deps.log.error({ err, platform: session.platform, messageId: session.messageId }, 'message handling failed');
+      return '抱歉，处理这条消息时出错了，没有记录任何内容。请稍后再发一次。';
+    }
+    if (created.length) this.deps.onOutbox?.(created);
+    return reply;
+  }
+
+  private async rememberGroup(tx: Tx, s: Session) {
+    await tx.insert(groups).values({ platform: s.platform, chatId: s.chatId, name: s.chatName ?? null })
+      .onConflictDoUpdate({ target: [groups.platform, groups.chatId], set: { name: sql`coalesce(${s.chatName ?? null}, ${groups.name})` } });
+  }
+
+  private async context(tx: Tx, session: Session, created: number[]): Promise<Ctx> {
+    const now = this.deps.clock();
+    const member = await memberByIdentity(tx, session.platform, session.senderId);
+    const campaign = await activeCampaign(tx);
+    const phase = campaign ? await openPhase(tx, campaign.id) : null;
+    const ctx: Ctx = {
+      session, tx, member, now, campaign, phase, registry: this.registry,
+      role: member ? (member.role as Ctx['role']) : 'unbound',
+      today: dayOf(now),
+      durationOptions: () => ({
+        bareUnit: campaign?.targetUnit === 'xueshi'
+          ? { name: '学时', minutes: campaign.xueshiMinutes }
+          : { name: '小时', minutes: 60 },
+        xueshiMinutes: campaign?.xueshiMinutes ?? 45,
+      }),
+      resolveUnit: (name) => resolveUnit(tx, name),
+      resolveMember: (t) => resolveMember(tx, t),
+      audit: (action, target, before, after) =>
+        audit(tx, { id: member?.id ?? null, label: member?.name ?? `${session.platform}:未绑定` }, action, target, before, after),
+      notify: async (key, to, text) => {
+        const id = await enqueueOutbox(tx, key, to, text);
+        if (id !== null) created.push(id);
+      },
+      requireMember: () => {
+        if (!member) throw new UserError('请先绑定身份：发送「绑定 姓名 手机号后四位」。');
+        return member;
+      },
+      requireCampaign: () => {
+        if (!campaign) throw new UserError('当前没有进行中的活动。请管理员先用「/活动 新建」创建活动。');
+        return campaign;
+      },
+    };
+    return ctx;
+  }
+
+  async dispatch(ctx: Ctx, text: string): Promise<string | null> {
+    if (text === '') return ctx.session.chatType === 'group' ? '在的。发送「帮助」看看我能做什么。' : null;
+    if (SMALL_TALK.test(text)) return null;
+    if (/^\/?(确认|确定|confirm)$/i.test(text)) return this.confirm(ctx);
+    if (/^\/?(取消|cancel)$/i.test(text)) return this.cancel(ctx);
+    const match = this.registry.match(text);
+    if (!match) {
+      return ctx.member
+        ? `没看懂「${text.length > 20 ? text.slice(0, 20) + '…' : text}」。发送「帮助」查看可用的命令，例如：打卡 学习《党章》 1小时。`
+        : '你好！我是学习整改助手。请先绑定身份：发送「绑定 姓名 手机号后四位」，例如：绑定 张三 1234。';
+    }
+    const { def, rest } = match;
+    if (!canRun(def, ctx.role)) {
+      await ctx.audit('command.refused', def.name, null, { text, role: ctx.role });
+      if (ctx.role === 'unbound') return `请先绑定身份再使用「${def.keywords[0].join(' ')}」：发送「绑定 姓名 手机号后四位」。`;
+      return `「${def.keywords[0].join(' ')}」仅限${rolesText(def)}使用，你的角色是${roleName(ctx.role)}。`;
+    }
+    const args = await parseArgs(ctx, def, rest);
+    const result = await def.run(ctx, args);
+    if (typeof result === 'string') return result;
+    return this.propose(ctx, def, result);
+  }
+
+  private async propose(ctx: Ctx, def: CommandDef, p: Proposal): Promise<string> {
+    const member = ctx.requireMember();
+    const expiresAt = new Date(ctx.now.getTime() + CONFIRM_TTL_MS);
+    const values = { memberId: member.id, command: def.name, payload: p.payload as object, preview: p.preview, expiresAt };
+    await ctx.tx.insert(pendingConfirmations).values(values)
+      .onConflictDoUpdate({ target: pendingConfirmations.memberId, set: values });
+    return `${p.preview}\n\n请回复「确认」执行，或「取消」放弃（5 分钟内有效）。`;
+  }
+
+  private async confirm(ctx: Ctx): Promise<string> {
+    const member = ctx.requireMember();
+    const [pending] = await ctx.tx.delete(pendingConfirmations).where(eq(pendingConfirmations.memberId, member.id)).returning();
+    if (!pending) return '没有等待确认的操作。';
+    if (pending.expiresAt.getTime() < ctx.now.getTime()) return '上一个操作已超过 5 分钟未确认，已作废。请重新发送命令。';
+    const def = this.registry.find(pending.command);
+    if (!def?.commit) return '没有等待确认的操作。';
+    // Permission is checked again: the role may have changed since the preview.
+    if (!canRun(def, ctx.role)) return `「${def.keywords[0].join(' ')}」仅限${rolesText(def)}使用。`;
+    return def.commit(ctx, pending.payload);
+  }
+
+  private async cancel(ctx: Ctx): Promise<string> {
+    const member = ctx.requireMember();
+    const gone = await ctx.tx.delete(pendingConfirmations).where(eq(pendingConfirmations.memberId, member.id)).returning();
+    return gone.length ? '已取消，未做任何更改。' : '没有等待确认的操作。';
+  }
+}
+
+function roleName(r: Ctx['role']): string {
+  return r === 'unbound' ? '未绑定' : ({ staff: '职工', head: '负责人', leader: '分管领导', admin: '管理员' } as const)[r];
+}

@@ -1,0 +1,29 @@
+// What a handler sees: the person, their role, the time, the active campaign, and the
+// transaction every write of this message goes into.
+import type { Session } from '../session.ts';
+import type { Tx } from '../db/client.ts';
+import type { Role } from '../domain/roles.ts';
+import type { MemberRow, UnitRow } from '../domain/directory.ts';
+import type { CampaignRow, PhaseRow } from '../domain/campaigns.ts';
+import type { Registry } from './registry.ts';
+
+export interface Ctx {
+  session: Session;
+  tx: Tx;
+  member: MemberRow | null;
+  role: Role | 'unbound';
+  now: Date;
+  /** Today in Asia/Shanghai, YYYY-MM-DD. */
+  today: string;
+  campaign: CampaignRow | null;
+  phase: PhaseRow | null;
+  registry: Registry;
+  durationOptions(): { bareUnit: { name: '小时' | '学时'; minutes: number }; xueshiMinutes: number };
+  resolveUnit(name: string): Promise<UnitRow>;
+  resolveMember(text: string): Promise<MemberRow>;
+  audit(action: string, target: string | null, before?: unknown, after?: unknown): Promise<void>;
+  /** Queue a message to a member or a group through the outbox (sent after the reply). */
+  notify(key: string, to: { memberId: number } | { groupId: number }, text: string): Promise<void>;
+  requireMember(): MemberRow;
+  requireCampaign(): CampaignRow;
+}

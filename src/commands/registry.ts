@@ -1,0 +1,209 @@
+// The command registry: every command is declared once (keywords, typed arguments, who may
+// run it, examples) and help, usage and argument errors are generated from the declaration.
+import type { Ctx } from './context.ts';
+import { ROLE_CN, type Role } from '../domain/roles.ts';
+import { extractLabels, tokenize } from '../parse/normalize.ts';
+import { parseDate } from '../parse/date.ts';
+import { parseDurationArg } from '../parse/duration.ts';
+import { UserError } from './errors.ts';
+
+export type ArgType = 'word' | 'rest' | 'date' | 'duration' | 'int' | 'choice' | 'unit' | 'member';
+
+export interface ArgSpec {
+  name: string;
+  /** The Chinese name shown in usage and errors. */
+  label: string;
+  type: ArgType;
+  optional?: boolean;
+  /** Given as `标签：值` instead of by position. */
+  labelled?: boolean;
+  /** Extra Chinese labels accepted for a labelled argument. */
+  labelAliases?: string[];
+  choices?: string[];
+  /** Which way an undated year points: past for 补卡, future for deadlines. */
+  direction?: 'past' | 'future' | 'nearest';
+}
+
+export interface Proposal { preview: string; payload: unknown }
+
+export interface CommandDef<A = Record<string, any>> {
+  /** Stable English id, also the English alias: `/phase open`. */
+  name: string;
+  /** Chinese keyword paths; the first is the canonical one shown in help. */
+  keywords: string[][];
+  english?: string[][];
+  summary: string;
+  /** Who may run it; admins may run everything. 'unbound' also admits people not yet bound. */
+  roles: (Role | 'unbound')[];
+  args: ArgSpec[];
+  examples: string[];
+  /** Shown as a slash command in help (admin commands). */
+  slash?: boolean;
+  /** The keyword may be glued to its text: 打卡学习1小时. */
+  glue?: boolean;
+  /** Hidden from the help list (确认/取消 are explained in previews). */
+  hidden?: boolean;
+  /** Group in the help list. */
+  section: string;
+  run(ctx: Ctx, args: A): Promise<string | Proposal>;
+  /** When present, run() proposes and commit() does the work after 确认. */
+  commit?(ctx: Ctx, payload: any): Promise<string>;
+}
+
+export function defineCommand<A = Record<string, any>>(def: CommandDef<A>): CommandDef<A> {
+  return def;
+}
+
+export function canRun(def: CommandDef, role: Role | 'unbound'): boolean {
+  if (role === 'admin') return true;
+  return def.roles.includes(role);
+}
+
+export function rolesText(def: CommandDef): string {
+  const named = def.roles.filter((r): r is Role => r !== 'unbound');
+  const all = [...new Set([...named, 'admin' as Role])];
+  return all.map((r) => ROLE_CN[r]).join('、');
+}
+
+export function usage(def: CommandDef): string {
+  const head = (def.slash ? '/' : '') + def.keywords[0].join(' ');
+  const parts = def.args.map((a) => {
+    const inner = a.labelled ? `${a.label}：${a.choices ? a.choices.join('|') : '…'}` : a.choices ? a.choices.join('|') : a.label;
+    return a.optional ? `[${inner}]` : a.labelled ? inner : `<${inner}>`;
+  });
+  return [head, ...parts].join(' ');
+}
+
+export function helpFor(def: CommandDef): string {
+  const lines = [`【${def.keywords[0].join(' ')}】${def.summary}`, `用法：${usage(def)}`];
+  const aliases = [...def.keywords.slice(1), ...(def.english ?? [])].map((k) => k.join(' '));
+  if (aliases.length) lines.push(`也可以说：${aliases.join('、')}`);
+  if (def.examples.length) lines.push('例如：', ...def.examples.map((e) => `  ${e}`));
+  if (!(def.roles.includes('staff') || def.roles.includes('unbound'))) lines.push(`权限：${rolesText(def)}`);
+  return lines.join('\n');
+}
+
+export interface Match { def: CommandDef; rest: string }
+
+const BOUNDARY = /^($|[\s:：,，、。!！?？《"“(（]|\d)/;
+
+export class Registry {
+  readonly commands: CommandDef[] = [];
+
+  add(...defs: CommandDef<any>[]): this {
+    this.commands.push(...defs);
+    return this;
+  }
+
+  /** Find the command whose keyword path is the longest prefix of the text. */
+  match(text: string): Match | null {
+    let t = text.trim();
+    if (t.startsWith('/')) t = t.slice(1).trimStart();
+    let best: { def: CommandDef; rest: string; len: number } | null = null;
+    for (const def of this.commands) {
+      const paths = [...def.keywords, ...(def.english ?? [])];
+      for (const path of paths) {
+        const rest = matchPath(t, path, def.glue === true);
+        if (rest !== null) {
+          const len = path.join(' ').length;
+          if (!best || len > best.len) best = { def, rest, len };
+        }
+      }
+    }
+    return best && { def: best.def, rest: best.rest };
+  }
+
+  find(name: string): CommandDef | undefined {
+    return this.commands.find((c) => c.name === name || c.keywords.some((k) => k.join(' ') === name || k.join('') === name));
+  }
+}
+
+function matchPath(text: string, path: string[], glue: boolean): string | null {
+  let t = text;
+  for (let i = 0; i < path.length; i++) {
+    const word = path[i];
+    if (!t.toLowerCase().startsWith(word.toLowerCase())) return null;
+    const after = t.slice(word.length);
+    const last = i === path.length - 1;
+    const ascii = /^[a-z]/i.test(word);
+    // Chinese keywords may be glued to their text (打卡学习1小时) only when the command says so.
+    if (!BOUNDARY.test(after) && !(last && glue && !ascii)) return null;
+    t = after.replace(/^[\s:：,，、]+/, '');
+  }
+  return t.trim();
+}
+
+/** Parse the text after the keywords into typed arguments, or throw a UserError naming the problem. */
+export async function parseArgs(ctx: Ctx, def: CommandDef, rest: string): Promise<Record<string, any>> {
+  const labelled = def.args.filter((a) => a.labelled);
+  const labelNames = labelled.flatMap((a) => [a.label, ...(a.labelAliases ?? [])]);
+  const { fields, rest: positionalText } = labelNames.length ? extractLabels(rest, labelNames) : { fields: {}, rest };
+  const out: Record<string, any> = {};
+  const tokens = tokenize(positionalText);
+  const positional = def.args.filter((a) => !a.labelled);
+  let i = 0;
+  for (const spec of positional) {
+    let raw: string | undefined;
+    if (spec.type === 'rest') {
+      raw = tokens.slice(i).join(' ');
+      i = tokens.length;
+      if (raw === '') raw = undefined;
+    } else {
+      raw = tokens[i];
+      if (raw !== undefined) i++;
+    }
+    if (raw === undefined) {
+      if (spec.optional) continue;
+      throw new UserError(`缺少「${spec.label}」。\n用法：${usage(def)}\n发送「帮助 ${def.keywords[0].join(' ')}」查看示例。`);
+    }
+    out[spec.name] = await convert(ctx, def, spec, raw);
+  }
+  if (i < tokens.length) {
+    throw new UserError(`多出了「${tokens.slice(i).join(' ')}」，没看懂。\n用法：${usage(def)}`);
+  }
+  for (const spec of labelled) {
+    const key = [spec.label, ...(spec.labelAliases ?? [])].find((l) => fields[l] !== undefined);
+    const raw = key === undefined ? undefined : fields[key];
+    if (raw === undefined || raw === '') {
+      if (spec.optional) continue;
+      throw new UserError(`缺少「${spec.label}：…」。\n用法：${usage(def)}`);
+    }
+    out[spec.name] = await convert(ctx, def, spec, raw);
+  }
+  return out;
+}
+
+async function convert(ctx: Ctx, def: CommandDef, spec: ArgSpec, raw: string): Promise<unknown> {
+  switch (spec.type) {
+    case 'word':
+    case 'rest':
+      return raw;
+    case 'int': {
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n < 0) throw new UserError(`「${spec.label}」应是一个整数，收到的是「${raw}」。`);
+      return n;
+    }
+    case 'choice': {
+      if (!spec.choices!.includes(raw)) {
+        throw new UserError(`「${spec.label}」只能是 ${spec.choices!.join('、')} 之一，收到的是「${raw}」。`);
+      }
+      return raw;
+    }
+    case 'date': {
+      const d = parseDate(raw, { now: ctx.now, direction: spec.direction ?? 'nearest' });
+      if (!d) throw new UserError(`「${spec.label}」的日期「${raw}」看不懂。可以写成 2026-12-01、12月1日、12.1、明天、下周一 等。`);
+      return d;
+    }
+    case 'duration': {
+      const minutes = parseDurationArg(raw, ctx.durationOptions());
+      if (minutes === null || minutes <= 0) {
+        throw new UserError(`「${spec.label}」的时长「${raw}」看不懂。可以写成 1.5小时、90分钟、1小时20分钟 等。`);
+      }
+      return minutes;
+    }
+    case 'unit':
+      return ctx.resolveUnit(raw);
+    case 'member':
+      return ctx.resolveMember(raw);
+  }
+}

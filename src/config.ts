@@ -1,0 +1,44 @@
+// Every setting, read from the environment (and .env), validated once with zod.
+// A bad value stops start-up with the variable's name; defaults live only here.
+import path from 'node:path';
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATA_DIR: z.string().default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ADMIN_API_TOKEN: optionalString,
+  DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+    message: '必须是 postgres:// 开头的连接串（留空则使用内置 PGlite）',
+  }),
+  REDIS_URL: optionalString.refine((v) => v === undefined || /^rediss?:\/\//.test(v), {
+    message: '必须是 redis:// 开头的地址（留空则自动启动内置 redis-server）',
+  }),
+  PUBLIC_BASE_URL: optionalString,
+  ROLE: z.enum(['all', 'web', 'worker']).default('all'),
+  BOT_NAME: z.string().default('学习助手'),
+});
+
+export type Config = z.infer<typeof schema> & { dataDir: string };
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`配置有误（请检查 .env）：\n${lines.join('\n')}`);
+  }
+  const cfg = parsed.data;
+  if (cfg.ROLE !== 'all' && !cfg.DATABASE_URL) {
+    throw new ConfigError(
+      `配置有误：ROLE=${cfg.ROLE} 需要 DATABASE_URL（PostgreSQL）。内置 PGlite 只能被一个进程打开，只支持 ROLE=all。`,
+    );
+  }
+  return { ...cfg, dataDir: path.resolve(cfg.DATA_DIR) };
+}

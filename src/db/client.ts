@@ -1,0 +1,65 @@
+// Opens the database: PGlite under DATA_DIR by default, PostgreSQL when DATABASE_URL is set.
+// Both speak the same drizzle schema and migrations.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fs from 'node:fs';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import * as schema from './schema.ts';
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** A transaction or the database itself: domain functions accept either. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0] | Db;
+
+export interface Database {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** Raw rows for ad-hoc SQL (statistics). */
+  close(): Promise<void>;
+  ping(): Promise<boolean>;
+}
+
+const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+export interface OpenOptions {
+  databaseUrl?: string;
+  /** PGlite data directory; omit for an in-memory database. */
+  pgliteDir?: string;
+  /** A PGlite dump (dumpDataDir) to start from: makes test databases cheap. */
+  pgliteLoad?: Blob | File;
+  migrate?: boolean;
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.databaseUrl) {
+    const { default: pg } = await import('pg');
+    const { drizzle } = await import('drizzle-orm/node-postgres');
+    const { migrate } = await import('drizzle-orm/node-postgres/migrator');
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    // A dropped connection must not crash the service; the next query reconnects.
+    pool.on('error', () => {});
+    const db = drizzle(pool, { schema }) as unknown as Db;
+    if (opts.migrate !== false) await migrate(db as never, { migrationsFolder });
+    return {
+      db, kind: 'postgres',
+      close: () => pool.end(),
+      ping: async () => { try { await pool.query('select 1'); return true; } catch { return false; } },
+    };
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const { migrate } = await import('drizzle-orm/pglite/migrator');
+  if (opts.pgliteDir) fs.mkdirSync(opts.pgliteDir, { recursive: true });
+  const client = new PGlite({ dataDir: opts.pgliteDir, loadDataDir: opts.pgliteLoad });
+  await client.waitReady;
+  const db = drizzle(client, { schema }) as unknown as Db;
+  if (opts.migrate !== false) await migrate(db as never, { migrationsFolder });
+  return {
+    db, kind: 'pglite',
+    close: () => client.close(),
+    ping: async () => { try { await client.query('select 1'); return true; } catch { return false; } },
+    // exposed for test snapshots
+    ...({ pglite: client } as object),
+  };
+}

@@ -1,0 +1,206 @@
+// The one schema, shared by PGlite (embedded) and PostgreSQL. Records are appended;
+// statistics are computed from them, never kept as counters.
+import { sql } from 'drizzle-orm';
+import {
+  pgTable, serial, integer, text, boolean, timestamp, date, jsonb, uniqueIndex, index, primaryKey,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+export const units = pgTable('units', {
+  id: serial('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  active: boolean('active').notNull().default(true),
+  createdAt: createdAt(),
+});
+
+/** role: staff 职工 | head 负责人 | leader 分管领导 | admin 管理员 */
+export const members = pgTable('members', {
+  id: serial('id').primaryKey(),
+  unitId: integer('unit_id').notNull().references(() => units.id),
+  name: text('name').notNull(),
+  role: text('role').notNull().default('staff'),
+  phone: text('phone'),
+  wecomUserId: text('wecom_userid'),
+  dingtalkUserId: text('dingtalk_userid'),
+  active: boolean('active').notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [
+  uniqueIndex('members_phone_uq').on(t.phone).where(sql`${t.phone} is not null`),
+  index('members_unit_idx').on(t.unitId),
+  index('members_name_idx').on(t.name),
+]);
+
+/** Units a leader (分管领导) is in charge of. */
+export const leaderUnits = pgTable('leader_units', {
+  memberId: integer('member_id').notNull().references(() => members.id),
+  unitId: integer('unit_id').notNull().references(() => units.id),
+}, (t) => [primaryKey({ columns: [t.memberId, t.unitId] })]);
+
+/** A platform account linked to a member (from the directory or from 绑定). */
+export const identities = pgTable('identities', {
+  platform: text('platform').notNull(),
+  platformUserId: text('platform_user_id').notNull(),
+  memberId: integer('member_id').notNull().references(() => members.id),
+  source: text('source').notNull(), // directory | bind | console
+  createdAt: createdAt(),
+}, (t) => [primaryKey({ columns: [t.platform, t.platformUserId] }), index('identities_member_idx').on(t.memberId)]);
+
+export const bindAttempts = pgTable('bind_attempts', {
+  id: serial('id').primaryKey(),
+  platform: text('platform').notNull(),
+  platformUserId: text('platform_user_id').notNull(),
+  ok: boolean('ok').notNull(),
+  at: createdAt(),
+}, (t) => [index('bind_attempts_who_idx').on(t.platform, t.platformUserId, t.at)]);
+
+export const groups = pgTable('groups', {
+  id: serial('id').primaryKey(),
+  platform: text('platform').notNull(),
+  chatId: text('chat_id').notNull(),
+  name: text('name'),
+  scope: text('scope'), // campaign | unit | null (just remembered)
+  unitId: integer('unit_id').references(() => units.id),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('groups_chat_uq').on(t.platform, t.chatId)]);
+
+/** targetUnit: 'hour' | 'xueshi' — what a bare number and the target are counted in. */
+export const campaigns = pgTable('campaigns', {
+  id: serial('id').primaryKey(),
+  name: text('name').notNull(),
+  startDate: date('start_date', { mode: 'string' }).notNull(),
+  endDate: date('end_date', { mode: 'string' }).notNull(),
+  targetMinutes: integer('target_minutes'),
+  targetUnit: text('target_unit').notNull().default('hour'),
+  xueshiMinutes: integer('xueshi_minutes').notNull().default(45),
+  makeupDays: integer('makeup_days').notNull().default(3),
+  status: text('status').notNull().default('active'),
+  createdAt: createdAt(),
+  endedAt: timestamp('ended_at', { withTimezone: true }),
+}, (t) => [uniqueIndex('campaigns_one_active_uq').on(t.status).where(sql`${t.status} = 'active'`)]);
+
+export const phases = pgTable('phases', {
+  id: serial('id').primaryKey(),
+  campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
+  seq: integer('seq').notNull(),
+  name: text('name').notNull(),
+  startDate: date('start_date', { mode: 'string' }).notNull(),
+  endDate: date('end_date', { mode: 'string' }).notNull(),
+  targetMinutes: integer('target_minutes'),
+  status: text('status').notNull().default('open'),
+  createdAt: createdAt(),
+  closedAt: timestamp('closed_at', { withTimezone: true }),
+}, (t) => [uniqueIndex('phases_one_open_uq').on(t.campaignId).where(sql`${t.status} = 'open'`)]);
+
+/** audience: all | heads */
+export const tasks = pgTable('tasks', {
+  id: serial('id').primaryKey(),
+  phaseId: integer('phase_id').notNull().references(() => phases.id),
+  name: text('name').notNull(),
+  audience: text('audience').notNull().default('all'),
+  dueDate: date('due_date', { mode: 'string' }).notNull(),
+  minChars: integer('min_chars'),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('tasks_phase_name_uq').on(t.phaseId, t.name)]);
+
+export const readings = pgTable('readings', {
+  id: serial('id').primaryKey(),
+  phaseId: integer('phase_id').notNull().references(() => phases.id),
+  title: text('title').notNull(),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('readings_phase_title_uq').on(t.phaseId, t.title)]);
+
+export const groupSessions = pgTable('group_sessions', {
+  id: serial('id').primaryKey(),
+  campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
+  studyDate: date('study_date', { mode: 'string' }).notNull(),
+  minutes: integer('minutes').notNull(),
+  material: text('material'),
+  recordedBy: integer('recorded_by').notNull().references(() => members.id),
+  createdAt: createdAt(),
+});
+
+/** kind: self | makeup | group;  status: valid | revoked (撤销) | void (作废) */
+export const checkins = pgTable('checkins', {
+  id: serial('id').primaryKey(),
+  campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
+  phaseId: integer('phase_id').references(() => phases.id),
+  memberId: integer('member_id').notNull().references(() => members.id),
+  unitId: integer('unit_id').notNull().references(() => units.id),
+  studyDate: date('study_date', { mode: 'string' }).notNull(),
+  minutes: integer('minutes'),
+  material: text('material'),
+  reflection: text('reflection'),
+  rawText: text('raw_text').notNull(),
+  kind: text('kind').notNull().default('self'),
+  groupSessionId: integer('group_session_id').references(() => groupSessions.id),
+  platform: text('platform').notNull(),
+  messageId: text('message_id'),
+  status: text('status').notNull().default('valid'),
+  statusReason: text('status_reason'),
+  createdAt: createdAt(),
+}, (t) => [
+  index('checkins_member_date_idx').on(t.memberId, t.studyDate),
+  index('checkins_campaign_unit_idx').on(t.campaignId, t.unitId, t.studyDate),
+]);
+
+export const readingsDone = pgTable('readings_done', {
+  memberId: integer('member_id').notNull().references(() => members.id),
+  readingId: integer('reading_id').notNull().references(() => readings.id),
+  checkinId: integer('checkin_id').references(() => checkins.id),
+  createdAt: createdAt(),
+}, (t) => [primaryKey({ columns: [t.memberId, t.readingId] })]);
+
+export const submissions = pgTable('submissions', {
+  id: serial('id').primaryKey(),
+  taskId: integer('task_id').notNull().references(() => tasks.id),
+  memberId: integer('member_id').notNull().references(() => members.id),
+  unitId: integer('unit_id').notNull().references(() => units.id),
+  content: text('content').notNull(),
+  chars: integer('chars').notNull(),
+  platform: text('platform').notNull(),
+  createdAt: createdAt(),
+}, (t) => [index('submissions_task_member_idx').on(t.taskId, t.memberId)]);
+
+/** Every inbound platform message id, recorded once ever: the de-duplication key. */
+export const inboundMessages = pgTable('inbound_messages', {
+  platform: text('platform').notNull(),
+  messageId: text('message_id').notNull(),
+  receivedAt: createdAt(),
+}, (t) => [primaryKey({ columns: [t.platform, t.messageId] })]);
+
+/** A side-effecting admin command waiting for 确认 / 取消 (one per person). */
+export const pendingConfirmations = pgTable('pending_confirmations', {
+  memberId: integer('member_id').primaryKey().references(() => members.id),
+  command: text('command').notNull(),
+  payload: jsonb('payload').notNull(),
+  preview: text('preview').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+});
+
+export const auditLog = pgTable('audit_log', {
+  id: serial('id').primaryKey(),
+  at: createdAt(),
+  actorMemberId: integer('actor_member_id'),
+  actor: text('actor').notNull(), // a readable label: member name, 'cli', 'system', 'anonymous'
+  action: text('action').notNull(),
+  target: text('target'),
+  before: jsonb('before'),
+  after: jsonb('after'),
+}, (t) => [index('audit_action_idx').on(t.action, t.at)]);
+
+/** Everything the bot sends unprompted; idempotencyKey makes every send happen once. */
+export const outbox = pgTable('outbox', {
+  id: serial('id').primaryKey(),
+  idempotencyKey: text('idempotency_key').notNull().unique(),
+  targetKind: text('target_kind').notNull(), // member | group
+  memberId: integer('member_id').references(() => members.id),
+  groupId: integer('group_id').references(() => groups.id),
+  text: text('text').notNull(),
+  status: text('status').notNull().default('queued'), // queued | sent | failed
+  attempts: integer('attempts').notNull().default(0),
+  lastError: text('last_error'),
+  createdAt: createdAt(),
+  sentAt: timestamp('sent_at', { withTimezone: true }),
+}, (t) => [index('outbox_status_idx').on(t.status, t.createdAt)]);

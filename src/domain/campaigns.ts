@@ -1,0 +1,94 @@
+// Campaigns, their phases, the tasks and required readings of a phase.
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import type { Tx } from '../db/client.ts';
+import { campaigns, groups, phases, readings, tasks } from '../db/schema.ts';
+import { UserError } from '../commands/errors.ts';
+import { formatMinutes } from '../parse/duration.ts';
+import { formatDateCn } from '../parse/date.ts';
+
+export type CampaignRow = typeof campaigns.$inferSelect;
+export type PhaseRow = typeof phases.$inferSelect;
+export type TaskRow = typeof tasks.$inferSelect;
+export type ReadingRow = typeof readings.$inferSelect;
+
+export async function activeCampaign(tx: Tx): Promise<CampaignRow | null> {
+  const [c] = await tx.select().from(campaigns).where(eq(campaigns.status, 'active'));
+  return c ?? null;
+}
+
+export async function openPhase(tx: Tx, campaignId: number): Promise<PhaseRow | null> {
+  const [p] = await tx.select().from(phases).where(and(eq(phases.campaignId, campaignId), eq(phases.status, 'open')));
+  return p ?? null;
+}
+
+export async function phasesOf(tx: Tx, campaignId: number): Promise<PhaseRow[]> {
+  return tx.select().from(phases).where(eq(phases.campaignId, campaignId)).orderBy(asc(phases.seq));
+}
+
+export async function nextPhaseSeq(tx: Tx, campaignId: number): Promise<number> {
+  const [r] = await tx.select({ n: sql<number>`coalesce(max(${phases.seq}), 0)::int` }).from(phases).where(eq(phases.campaignId, campaignId));
+  return r.n + 1;
+}
+
+export async function tasksOf(tx: Tx, phaseId: number): Promise<TaskRow[]> {
+  return tx.select().from(tasks).where(eq(tasks.phaseId, phaseId)).orderBy(asc(tasks.dueDate), asc(tasks.id));
+}
+
+export async function readingsOf(tx: Tx, phaseId: number): Promise<ReadingRow[]> {
+  return tx.select().from(readings).where(eq(readings.phaseId, phaseId)).orderBy(asc(readings.id));
+}
+
+export async function campaignHistory(tx: Tx): Promise<CampaignRow[]> {
+  return tx.select().from(campaigns).orderBy(desc(campaigns.id));
+}
+
+export async function campaignGroups(tx: Tx) {
+  return tx.select().from(groups).where(eq(groups.scope, 'campaign'));
+}
+
+/** "40学时", "30小时", "40" (in the campaign's unit) → minutes and the unit it was given in. */
+export function parseTarget(text: string, xueshiMinutes: number, defaultUnit: 'hour' | 'xueshi' = 'hour'):
+  { minutes: number; unit: 'hour' | 'xueshi' } | null {
+  const m = /^(\d+(?:\.\d+)?)\s*(学时|小时|个小时|h|H)?$/.exec(text.trim());
+  if (!m) return null;
+  const n = Number(m[1]);
+  if (!(n > 0)) return null;
+  const unit = m[2] === '学时' ? 'xueshi' : m[2] ? 'hour' : defaultUnit;
+  return { minutes: Math.round(n * (unit === 'xueshi' ? xueshiMinutes : 60)), unit };
+}
+
+/** Minutes shown in the campaign's own unit: "40学时" or "30小时". */
+export function inCampaignUnit(c: Pick<CampaignRow, 'targetUnit' | 'xueshiMinutes'>, minutes: number): string {
+  if (c.targetUnit === 'xueshi') {
+    const x = Math.round((minutes / c.xueshiMinutes) * 10) / 10;
+    return `${x}学时`;
+  }
+  const h = Math.round((minutes / 60) * 10) / 10;
+  return `${h}小时`;
+}
+
+export function describeCampaign(c: CampaignRow): string {
+  const lines = [`「${c.name}」${formatDateCn(c.startDate)} 至 ${formatDateCn(c.endDate)}`];
+  if (c.targetMinutes) lines.push(`学习目标：每人 ${inCampaignUnit(c, c.targetMinutes)}`);
+  lines.push(`1学时 = ${c.xueshiMinutes}分钟；补卡期限 ${c.makeupDays} 天`);
+  return lines.join('\n');
+}
+
+export function describePhase(c: CampaignRow, p: PhaseRow, ts: TaskRow[], rs: ReadingRow[]): string {
+  const lines = [`第${p.seq}阶段「${p.name}」：${formatDateCn(p.startDate)} 至 ${formatDateCn(p.endDate)}`];
+  if (p.targetMinutes) lines.push(`本阶段目标：每人 ${inCampaignUnit(c, p.targetMinutes)}`);
+  if (ts.length) {
+    lines.push('任务：');
+    for (const t of ts) {
+      lines.push(`  · ${t.name}（${t.audience === 'heads' ? '负责人' : '全体'}，${formatDateCn(t.dueDate)}前${t.minChars ? `，不少于${t.minChars}字` : ''}）`);
+    }
+  }
+  if (rs.length) lines.push(`必读：${rs.map((r) => `《${r.title}》`).join('、')}`);
+  return lines.join('\n');
+}
+
+export function assertDateOrder(start: string, end: string) {
+  if (end < start) throw new UserError(`结束日期（${formatDateCn(end)}）早于开始日期（${formatDateCn(start)}），请检查。`);
+}
+
+export { formatMinutes };

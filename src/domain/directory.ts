@@ -1,0 +1,287 @@
+// Units, people, roles and platform identities. Knows nothing of platforms beyond their names.
+import { and, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
+import type { Tx } from '../db/client.ts';
+import { bindAttempts, identities, leaderUnits, members, units } from '../db/schema.ts';
+import { roleFromCn, ROLE_CN, type Role } from './roles.ts';
+import { UserError } from '../commands/errors.ts';
+import { audit } from './audit.ts';
+
+export type UnitRow = typeof units.$inferSelect;
+export type MemberRow = typeof members.$inferSelect & { unitName: string };
+
+const memberColumns = {
+  id: members.id, unitId: members.unitId, name: members.name, role: members.role, phone: members.phone,
+  wecomUserId: members.wecomUserId, dingtalkUserId: members.dingtalkUserId, active: members.active,
+  createdAt: members.createdAt, updatedAt: members.updatedAt, unitName: units.name,
+};
+
+export function memberQuery(tx: Tx) {
+  return tx.select(memberColumns).from(members).innerJoin(units, eq(units.id, members.unitId));
+}
+
+export async function memberById(tx: Tx, id: number): Promise<MemberRow | null> {
+  const [m] = await memberQuery(tx).where(eq(members.id, id));
+  return m ?? null;
+}
+
+export async function memberByIdentity(tx: Tx, platform: string, platformUserId: string): Promise<MemberRow | null> {
+  const [m] = await tx
+    .select(memberColumns)
+    .from(identities)
+    .innerJoin(members, eq(members.id, identities.memberId))
+    .innerJoin(units, eq(units.id, members.unitId))
+    .where(and(eq(identities.platform, platform), eq(identities.platformUserId, platformUserId), eq(members.active, true)));
+  return m ?? null;
+}
+
+export async function unitByName(tx: Tx, name: string): Promise<UnitRow | null> {
+  const [u] = await tx.select().from(units).where(eq(units.name, name.trim()));
+  return u ?? null;
+}
+
+export async function resolveUnit(tx: Tx, name: string): Promise<UnitRow> {
+  const exact = await unitByName(tx, name);
+  if (exact) return exact;
+  // Staff often shorten unit names (中医院 for 县中医院): accept one unambiguous partial match.
+  const like = await tx.select().from(units).where(sql`${units.name} like ${'%' + name.trim() + '%'}`);
+  if (like.length === 1) return like[0];
+  if (like.length > 1) {
+    throw new UserError(`「${name}」可能是：${like.map((u) => u.name).join('、')}。请写全称。`);
+  }
+  throw new UserError(`没有名为「${name}」的单位。管理员可用 npm run cli -- directory import 导入名单。`);
+}
+
+/** A person named as 姓名 or 单位/姓名; asks when the name is shared. */
+export async function resolveMember(tx: Tx, text: string): Promise<MemberRow> {
+  const t = text.trim().replace(/^@/, '');
+  const slash = t.search(/[\/／]/);
+  if (slash > 0) {
+    const unit = await resolveUnit(tx, t.slice(0, slash));
+    const name = t.slice(slash + 1).trim();
+    const found = await memberQuery(tx).where(and(eq(members.unitId, unit.id), eq(members.name, name), eq(members.active, true)));
+    if (found.length === 1) return found[0];
+    if (found.length === 0) throw new UserError(`${unit.name}没有名叫「${name}」的人。`);
+    throw new UserError(`${unit.name}有 ${found.length} 位「${name}」，请用手机号区分后联系管理员核对名单。`);
+  }
+  const found = await memberQuery(tx).where(and(eq(members.name, t), eq(members.active, true)));
+  if (found.length === 1) return found[0];
+  if (found.length === 0) throw new UserError(`名单里没有「${t}」。请检查姓名，或写成 单位/姓名。`);
+  const options = found.map((m) => `${m.unitName}/${m.name}`).join('、');
+  throw new UserError(`有 ${found.length} 位「${t}」：${options}。请写成 单位/姓名，例如「${found[0].unitName}/${t}」。`);
+}
+
+export async function unitsLedBy(tx: Tx, leaderId: number): Promise<number[]> {
+  const rows = await tx.select({ unitId: leaderUnits.unitId }).from(leaderUnits).where(eq(leaderUnits.memberId, leaderId));
+  return rows.map((r) => r.unitId);
+}
+
+export async function headsOf(tx: Tx, unitId?: number): Promise<MemberRow[]> {
+  const conds = [eq(members.role, 'head'), eq(members.active, true)];
+  if (unitId !== undefined) conds.push(eq(members.unitId, unitId));
+  return memberQuery(tx).where(and(...conds));
+}
+
+// ---------------------------------------------------------------- binding (绑定)
+
+export const BIND_MAX_FAILURES = 5;
+
+export async function bindIdentity(
+  tx: Tx,
+  who: { platform: string; platformUserId: string },
+  name: string,
+  phoneLast4: string,
+  now: Date,
+): Promise<{ ok: true; member: MemberRow } | { ok: false; reason: string }> {
+  const hourAgo = new Date(now.getTime() - 3600_000);
+  const [{ failures }] = await tx
+    .select({ failures: sql<number>`count(*)::int` })
+    .from(bindAttempts)
+    .where(and(eq(bindAttempts.platform, who.platform), eq(bindAttempts.platformUserId, who.platformUserId),
+      eq(bindAttempts.ok, false), gte(bindAttempts.at, hourAgo)));
+  if (failures >= BIND_MAX_FAILURES) {
+    return { ok: false, reason: '一小时内绑定失败次数过多，请一小时后再试，或联系管理员核对名单。' };
+  }
+  const fail = async (reason: string) => {
+    await tx.insert(bindAttempts).values({ platform: who.platform, platformUserId: who.platformUserId, ok: false, at: now });
+    const left = BIND_MAX_FAILURES - failures - 1;
+    return { ok: false as const, reason: left > 0 ? `${reason}（还可尝试 ${left} 次）` : `${reason}（已达上限，请一小时后再试）` };
+  };
+  if (!/^\d{4}$/.test(phoneLast4)) return fail('手机号后四位应是 4 位数字。');
+  const candidates = await memberQuery(tx).where(and(eq(members.name, name.trim()), eq(members.active, true)));
+  const matching = candidates.filter((m) => m.phone?.endsWith(phoneLast4));
+  if (matching.length !== 1) {
+    return fail(matching.length > 1
+      ? '名单中有多人符合，无法自动绑定，请联系管理员。'
+      : '姓名和手机号后四位与名单不符，请核对后重试。');
+  }
+  const member = matching[0];
+  const existing = await tx.select().from(identities)
+    .where(and(eq(identities.platform, who.platform), eq(identities.memberId, member.id)));
+  if (existing.some((e) => e.platformUserId !== who.platformUserId && e.source === 'bind')) {
+    return fail(`${member.name} 已被另一个账号绑定。如需更换，请联系管理员。`);
+  }
+  await tx.insert(bindAttempts).values({ platform: who.platform, platformUserId: who.platformUserId, ok: true, at: now });
+  await tx.insert(identities).values({ platform: who.platform, platformUserId: who.platformUserId, memberId: member.id, source: 'bind' })
+    .onConflictDoUpdate({ target: [identities.platform, identities.platformUserId], set: { memberId: member.id, source: 'bind' } });
+  await audit(tx, { id: member.id, label: member.name }, 'member.bind', `${member.unitName}/${member.name}`, null, { platform: who.platform });
+  return { ok: true, member };
+}
+
+/** People with no platform account known yet (neither from the directory nor bound). */
+export async function unboundMembers(tx: Tx): Promise<MemberRow[]> {
+  return memberQuery(tx)
+    .leftJoin(identities, and(eq(identities.memberId, members.id), sql`${identities.platform} <> 'console'`))
+    .where(and(eq(members.active, true), isNull(identities.memberId)))
+    .orderBy(units.name, members.name);
+}
+
+export async function transferMember(tx: Tx, member: MemberRow, unit: UnitRow, actor: Actor): Promise<void> {
+  await tx.update(members).set({ unitId: unit.id, updatedAt: new Date() }).where(eq(members.id, member.id));
+  await audit(tx, actor, 'member.transfer', `${member.name}`, { unit: member.unitName }, { unit: unit.name });
+}
+
+export type Actor = { id: number | null; label: string };
+
+// ---------------------------------------------------------------- import
+
+export interface DirectoryRow {
+  line: number;
+  unit: string;
+  name: string;
+  role: Role;
+  wecom: string | null;
+  dingtalk: string | null;
+  phone: string | null;
+  leadsUnits: string[];
+}
+
+export interface ImportReport {
+  added: string[];
+  updated: string[];
+  moved: string[];
+  deactivated: string[];
+  unchanged: number;
+  unitsAdded: string[];
+}
+
+export const DIRECTORY_HEADERS = ['单位', '姓名', '角色', '企业微信账号', '钉钉账号', '手机号', '分管单位'];
+
+/** Validate every row first; a bad row stops the whole import with its line number. */
+export function validateDirectoryRows(rows: { line: number; cells: Record<string, string> }[]): DirectoryRow[] {
+  const errors: string[] = [];
+  const out: DirectoryRow[] = [];
+  const seen = new Map<string, number>();
+  for (const { line, cells } of rows) {
+    const get = (h: string) => (cells[h] ?? '').trim();
+    const unit = get('单位');
+    const name = get('姓名');
+    const roleText = get('角色');
+    const phone = get('手机号').replace(/[\s-]/g, '') || null;
+    const role = roleFromCn(roleText);
+    const problems: string[] = [];
+    if (!unit) problems.push('缺少单位');
+    if (!name) problems.push('缺少姓名');
+    if (!role) problems.push(`角色「${roleText}」无法识别（可填：${Object.values(ROLE_CN).join('、')}）`);
+    if (phone && !/^1\d{10}$/.test(phone)) problems.push(`手机号「${phone}」不是 11 位手机号`);
+    const key = phone ?? `${unit}/${name}`;
+    if (seen.has(key)) problems.push(`与第 ${seen.get(key)} 行重复（${phone ? '手机号' : '单位+姓名'}相同）`);
+    seen.set(key, line);
+    if (problems.length) {
+      errors.push(`第 ${line} 行：${problems.join('；')}`);
+      continue;
+    }
+    out.push({
+      line, unit, name, role: role!, phone,
+      wecom: get('企业微信账号') || null,
+      dingtalk: get('钉钉账号') || null,
+      leadsUnits: get('分管单位').split(/[,，、;；\s]+/).filter(Boolean),
+    });
+  }
+  if (errors.length) throw new UserError(`名单有 ${errors.length} 行有误，未导入任何数据：\n${errors.join('\n')}`);
+  return out;
+}
+
+export async function importDirectory(tx: Tx, rows: DirectoryRow[], opts: { prune: boolean; actor: Actor }): Promise<ImportReport> {
+  const report: ImportReport = { added: [], updated: [], moved: [], deactivated: [], unchanged: 0, unitsAdded: [] };
+  const unitIds = new Map<string, number>();
+  const allUnitNames = new Set([...rows.map((r) => r.unit), ...rows.flatMap((r) => r.leadsUnits)]);
+  for (const name of allUnitNames) {
+    let u = await unitByName(tx, name);
+    if (!u) {
+      [u] = await tx.insert(units).values({ name }).returning();
+      report.unitsAdded.push(name);
+    }
+    unitIds.set(name, u.id);
+  }
+  const existing = await memberQuery(tx);
+  const byPhone = new Map(existing.filter((m) => m.phone).map((m) => [m.phone!, m]));
+  const byUnitName = new Map(existing.filter((m) => !m.phone).map((m) => [`${m.unitName}/${m.name}`, m]));
+  const touched = new Set<number>();
+  for (const row of rows) {
+    const unitId = unitIds.get(row.unit)!;
+    const prev = row.phone ? byPhone.get(row.phone) : byUnitName.get(`${row.unit}/${row.name}`);
+    const label = `${row.unit}/${row.name}`;
+    let id: number;
+    if (!prev) {
+      const [m] = await tx.insert(members).values({
+        unitId, name: row.name, role: row.role, phone: row.phone, wecomUserId: row.wecom, dingtalkUserId: row.dingtalk,
+      }).returning();
+      id = m.id;
+      report.added.push(label);
+      await audit(tx, opts.actor, 'member.add', label, null, row);
+    } else {
+      id = prev.id;
+      const changes: Record<string, unknown> = {};
+      if (prev.name !== row.name) changes.name = row.name;
+      if (prev.role !== row.role) changes.role = row.role;
+      if (prev.wecomUserId !== row.wecom) changes.wecomUserId = row.wecom;
+      if (prev.dingtalkUserId !== row.dingtalk) changes.dingtalkUserId = row.dingtalk;
+      if (!prev.active) changes.active = true;
+      const moved = prev.unitId !== unitId;
+      if (moved) changes.unitId = unitId;
+      if (Object.keys(changes).length) {
+        await tx.update(members).set({ ...changes, updatedAt: new Date() }).where(eq(members.id, id));
+        if (moved) report.moved.push(`${row.name}：${prev.unitName} → ${row.unit}`);
+        else report.updated.push(label);
+        await audit(tx, opts.actor, moved ? 'member.move' : 'member.update', label,
+          { unit: prev.unitName, role: prev.role, active: prev.active }, { ...changes, unit: row.unit });
+      } else report.unchanged++;
+    }
+    touched.add(id);
+    await syncIdentity(tx, id, 'wecom', row.wecom);
+    await syncIdentity(tx, id, 'dingtalk', row.dingtalk);
+    await tx.delete(leaderUnits).where(eq(leaderUnits.memberId, id));
+    if (row.leadsUnits.length) {
+      await tx.insert(leaderUnits).values(row.leadsUnits.map((u) => ({ memberId: id, unitId: unitIds.get(u)! })));
+    }
+  }
+  if (opts.prune) {
+    const gone = existing.filter((m) => m.active && !touched.has(m.id));
+    if (gone.length) {
+      await tx.update(members).set({ active: false, updatedAt: new Date() }).where(inArray(members.id, gone.map((m) => m.id)));
+      for (const m of gone) {
+        report.deactivated.push(`${m.unitName}/${m.name}`);
+        await audit(tx, opts.actor, 'member.deactivate', `${m.unitName}/${m.name}`, { active: true }, { active: false });
+      }
+    }
+  }
+  return report;
+}
+
+async function syncIdentity(tx: Tx, memberId: number, platform: string, userId: string | null) {
+  if (!userId) return;
+  await tx.insert(identities).values({ platform, platformUserId: userId, memberId, source: 'directory' })
+    .onConflictDoUpdate({ target: [identities.platform, identities.platformUserId], set: { memberId } });
+}
+
+export function formatImportReport(r: ImportReport): string {
+  const lines = [
+    `新增 ${r.added.length} 人，更新 ${r.updated.length} 人，调动 ${r.moved.length} 人，停用 ${r.deactivated.length} 人，未变 ${r.unchanged} 人。`,
+  ];
+  if (r.unitsAdded.length) lines.push(`新单位：${r.unitsAdded.join('、')}`);
+  if (r.added.length) lines.push(`新增：${r.added.join('、')}`);
+  if (r.updated.length) lines.push(`更新：${r.updated.join('、')}`);
+  if (r.moved.length) lines.push(`调动：${r.moved.join('；')}`);
+  if (r.deactivated.length) lines.push(`停用（记录保留）：${r.deactivated.join('、')}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,41 @@
+// The console "platform": the chat simulator and the tests talk to the bot through it,
+// exactly as WeCom and DingTalk adapters will — it only turns typed lines into Sessions and
+// shows what the bot pushes.
+import { randomUUID } from 'node:crypto';
+import type { Session } from '../../session.ts';
+import type { GroupTarget, MemberTarget, Sender } from '../../delivery/delivery.ts';
+
+export interface Push { to: string; kind: 'member' | 'group'; text: string }
+
+export class ConsoleSender implements Sender {
+  readonly platform = 'console';
+  readonly reachesEveryone = true;
+  readonly pushes: Push[] = [];
+  constructor(private readonly onPush?: (p: Push) => void) {}
+
+  async sendToMember(to: MemberTarget, text: string) {
+    this.record({ to: to.name, kind: 'member', text });
+  }
+  async sendToGroup(to: GroupTarget, text: string) {
+    this.record({ to: to.name ?? to.chatId, kind: 'group', text });
+  }
+  private record(p: Push) {
+    this.pushes.push(p);
+    this.onPush?.(p);
+  }
+}
+
+/** Build the Session a person typing in the console produces. */
+export function consoleSession(senderId: string, senderName: string, text: string, group?: string): Session {
+  return {
+    platform: 'console',
+    chatId: group ? `group:${group}` : `dm:${senderId}`,
+    chatType: group ? 'group' : 'direct',
+    chatName: group,
+    senderId,
+    senderName,
+    text,
+    messageId: randomUUID(),
+    receivedAt: new Date(),
+  };
+}

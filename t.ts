@@ -1,0 +1,12 @@
+import { PGlite } from '@electric-sql/pglite';
+const t0 = Date.now();
+const db = new PGlite();
+await db.query('select 1');
+console.log('mem pglite open ms', Date.now() - t0, 'rss MB', Math.round(process.memoryUsage().rss/1e6));
+const t1 = Date.now();
+const dump = await db.dumpDataDir('none');
+console.log('dump ms', Date.now()-t1, dump.size);
+const t2 = Date.now();
+const db2 = new PGlite({ loadDataDir: dump });
+await db2.query('select 1');
+console.log('load ms', Date.now()-t2);
