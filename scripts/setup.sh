@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# 一次性准备开发环境 / One-time setup: Node dependencies, redis-server, .env
+# Usage: npm run setup   (or: bash scripts/setup.sh)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say()  { printf '%s\n' "$*"; }
+warn() { printf '⚠ %s\n' "$*" >&2; }
+
+# --- Node ---------------------------------------------------------------------------------------
+node_version="$(node -p 'process.versions.node' 2>/dev/null || echo 0)"
+if ! node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>20||(a===20&&b>=19)?0:1)' 2>/dev/null; then
+  warn "需要 Node.js >= 20.19（当前 ${node_version}）/ Node.js >= 20.19 required"
+  exit 1
+fi
+
+say "==> npm ci（安装依赖 / installing dependencies）"
+npm ci --no-audit --no-fund
+
+# --- redis-server (the service starts its own private child; it only needs the binary) ----------
+if command -v redis-server >/dev/null 2>&1; then
+  say "==> redis-server 已安装 / found: $(command -v redis-server)"
+elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  say "==> 安装 redis-server（apt-get）/ installing redis-server"
+  # Keep the Debian package from starting its own system daemon: we run a private child on a
+  # free port, so a system Redis would only waste memory. (policy-rc.d exit 101 = "don't start".)
+  policy=/usr/sbin/policy-rc.d
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy"
+    trap 'rm -f "$policy"' EXIT
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends redis-server >/dev/null
+  say "    redis-server 已安装 / installed: $(command -v redis-server)"
+else
+  warn "未找到 redis-server，且无法自动安装（需要 root + apt-get）。请任选其一 / redis-server not found; either:"
+  warn "  Debian/Ubuntu:  sudo apt-get install -y redis-server"
+  warn "  macOS:          brew install redis"
+  warn "  或在 .env 中设置 REDIS_URL 指向已有的 Redis / or set REDIS_URL in .env"
+fi
+
+# --- .env -----------------------------------------------------------------------------------------
+if [ -f .env ]; then
+  say "==> .env 已存在，保持不变 / .env exists, left as is"
+elif [ -f .env.example ]; then
+  cp .env.example .env
+  say "==> 已从 .env.example 创建 .env（请按需修改）/ created .env from .env.example"
+else
+  warn ".env.example 不存在，未创建 .env / no .env.example, .env not created"
+fi
+
+cat <<'NEXT'
+
+完成 / Done. 下一步 / Next:
+  npm start                  启动服务 / start the service
+  npm run chat -- --demo     在终端试聊（演示数据）/ try the bot in the terminal (demo data)
+  npm test                   运行测试 / run the tests（完整环境 / full CI: .ci/run）
+NEXT

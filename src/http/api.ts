@@ -1,0 +1,146 @@
+// The read-only REST API: bearer ADMIN_API_TOKEN, JSON, cursor-paginated { items, nextCursor }.
+import { Router, type Request, type Response, type NextFunction } from 'express';
+import { timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { and, asc, eq, gt, gte, lte, sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { campaigns, checkins, members, submissions, tasks, units } from '../db/schema.ts';
+import { rowsOf } from '../domain/checkins.ts';
+import { openApiDocument } from './openapi.ts';
+
+export function bearerAuth(token: string | undefined) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (!token) return res.status(503).json({ error: 'ADMIN_API_TOKEN 未配置，API 已关闭' });
+    const given = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '';
+    const a = Buffer.from(given);
+    const b = Buffer.from(token);
+    if (a.length !== b.length || !timingSafeEqual(a, b)) return res.status(401).json({ error: '需要有效的 Bearer 令牌' });
+    next();
+  };
+}
+
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '应为 YYYY-MM-DD');
+const id = z.coerce.number().int().positive();
+const page = {
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.string().regex(/^\d+$/, '无效的 cursor').optional(),
+};
+
+function parseQuery<T extends z.ZodRawShape>(shape: T, req: Request, res: Response): z.infer<z.ZodObject<T>> | null {
+  const known = new Set(Object.keys(shape));
+  const unknown = Object.keys(req.query).filter((k) => !known.has(k));
+  if (unknown.length) {
+    res.status(400).json({ error: `未知的过滤参数：${unknown.join(', ')}`, filter: unknown[0] });
+    return null;
+  }
+  const parsed = z.object(shape).strict().safeParse(req.query);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const filter = String(issue.path[0] ?? '');
+    res.status(400).json({ error: `参数 ${filter} 无效：${issue.message}`, filter });
+    return null;
+  }
+  return parsed.data;
+}
+
+function pageOf<T extends { id: number }>(rows: T[], limit: number) {
+  const items = rows.slice(0, limit);
+  return { items, nextCursor: rows.length > limit ? String(items[items.length - 1].id) : null };
+}
+
+export function apiRouter(database: Database, token: string | undefined): Router {
+  const r = Router();
+  const db = database.db;
+  r.get('/openapi.json', (_req, res) => { res.json(openApiDocument); });
+  r.use(bearerAuth(token));
+
+  r.get('/campaigns', async (req, res) => {
+    const q = parseQuery({ ...page }, req, res);
+    if (!q) return;
+    const rows = await db.select().from(campaigns).where(q.cursor ? gt(campaigns.id, Number(q.cursor)) : undefined)
+      .orderBy(asc(campaigns.id)).limit(q.limit + 1);
+    res.json(pageOf(rows.map((c) => ({
+      id: c.id, name: c.name, startDate: c.startDate, endDate: c.endDate, status: c.status, targetMinutes: c.targetMinutes,
+      targetUnit: c.targetUnit, xueshiMinutes: c.xueshiMinutes, makeupDays: c.makeupDays, createdAt: c.createdAt,
+    })), q.limit));
+  });
+
+  r.get('/campaigns/:id/progress', async (req, res) => {
+    const cid = id.safeParse(req.params.id);
+    if (!cid.success) return res.status(400).json({ error: '活动 id 无效', filter: 'id' });
+    const q = parseQuery({ ...page }, req, res);
+    if (!q) return;
+    const [c] = await db.select().from(campaigns).where(eq(campaigns.id, cid.data));
+    if (!c) return res.status(404).json({ error: '没有这个活动' });
+    const result = await db.execute(progressQuery(c.id, q.cursor ? Number(q.cursor) : 0, q.limit + 1));
+    const rows = rowsOf<{ id: number; name: string; members: number; participants: number; minutes: number; checkins: number }>(result);
+    res.json(pageOf(rows.map((u) => ({
+      ...u, unitId: u.id, unitName: u.name,
+      participationRate: u.members ? Math.round((u.participants / u.members) * 1000) / 1000 : 0,
+      averageMinutes: u.members ? Math.round(u.minutes / u.members) : 0,
+    })), q.limit));
+  });
+
+  r.get('/members', async (req, res) => {
+    const q = parseQuery({ ...page, unitId: id.optional() }, req, res);
+    if (!q) return;
+    const conds: SQL[] = [];
+    if (q.cursor) conds.push(gt(members.id, Number(q.cursor)));
+    if (q.unitId) conds.push(eq(members.unitId, q.unitId));
+    const rows = await db.select({ id: members.id, name: members.name, role: members.role, unitId: members.unitId, unitName: units.name, active: members.active })
+      .from(members).innerJoin(units, eq(units.id, members.unitId)).where(and(...conds)).orderBy(asc(members.id)).limit(q.limit + 1);
+    res.json(pageOf(rows, q.limit));
+  });
+
+  r.get('/checkins', async (req, res) => {
+    const q = parseQuery({ ...page, campaignId: id.optional(), unitId: id.optional(), memberId: id.optional(), from: date.optional(), to: date.optional() }, req, res);
+    if (!q) return;
+    const conds: SQL[] = [eq(checkins.status, 'valid')];
+    if (q.cursor) conds.push(gt(checkins.id, Number(q.cursor)));
+    if (q.campaignId) conds.push(eq(checkins.campaignId, q.campaignId));
+    if (q.unitId) conds.push(eq(checkins.unitId, q.unitId));
+    if (q.memberId) conds.push(eq(checkins.memberId, q.memberId));
+    if (q.from) conds.push(gte(checkins.studyDate, q.from));
+    if (q.to) conds.push(lte(checkins.studyDate, q.to));
+    const rows = await db.select({
+      id: checkins.id, memberId: checkins.memberId, memberName: members.name, unitId: checkins.unitId, unitName: units.name,
+      date: checkins.studyDate, minutes: checkins.minutes, material: checkins.material, reflection: checkins.reflection,
+      kind: checkins.kind, platform: checkins.platform, createdAt: checkins.createdAt,
+    }).from(checkins).innerJoin(members, eq(members.id, checkins.memberId)).innerJoin(units, eq(units.id, checkins.unitId))
+      .where(and(...conds)).orderBy(asc(checkins.id)).limit(q.limit + 1);
+    res.json(pageOf(rows, q.limit));
+  });
+
+  r.get('/submissions', async (req, res) => {
+    const q = parseQuery({ ...page, taskId: id.optional(), unitId: id.optional(), memberId: id.optional() }, req, res);
+    if (!q) return;
+    const conds: SQL[] = [];
+    if (q.cursor) conds.push(gt(submissions.id, Number(q.cursor)));
+    if (q.taskId) conds.push(eq(submissions.taskId, q.taskId));
+    if (q.unitId) conds.push(eq(submissions.unitId, q.unitId));
+    if (q.memberId) conds.push(eq(submissions.memberId, q.memberId));
+    const rows = await db.select({
+      id: submissions.id, taskId: submissions.taskId, taskName: tasks.name, memberId: submissions.memberId, memberName: members.name,
+      unitId: submissions.unitId, unitName: units.name, chars: submissions.chars, content: submissions.content, createdAt: submissions.createdAt,
+    }).from(submissions).innerJoin(tasks, eq(tasks.id, submissions.taskId)).innerJoin(members, eq(members.id, submissions.memberId))
+      .innerJoin(units, eq(units.id, submissions.unitId)).where(and(...conds)).orderBy(asc(submissions.id)).limit(q.limit + 1);
+    res.json(pageOf(rows, q.limit));
+  });
+  return r;
+}
+
+/** Per-unit totals computed in SQL, never by pulling rows into Node. */
+function progressQuery(campaignId: number, after: number, limit: number) {
+  return sql`
+    select u.id, u.name,
+      (select count(*) from members m where m.unit_id = u.id and m.active)::int as members,
+      count(distinct c.member_id)::int as participants,
+      coalesce(sum(c.minutes), 0)::int as minutes,
+      count(c.id)::int as checkins
+    from units u
+    left join checkins c on c.unit_id = u.id and c.campaign_id = ${campaignId} and c.status = 'valid'
+    where u.id > ${after} and u.active
+    group by u.id, u.name
+    order by u.id
+    limit ${limit}`;
+}

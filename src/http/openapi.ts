@@ -1,0 +1,43 @@
+// The OpenAPI description of the read-only REST API, served at /api/v1/openapi.json.
+const page = [
+  { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
+  { name: 'cursor', in: 'query', schema: { type: 'string' }, description: '上一页返回的 nextCursor' },
+];
+const idParam = (name: string) => ({ name, in: 'query', schema: { type: 'integer' } });
+const dateParam = (name: string) => ({ name, in: 'query', schema: { type: 'string', format: 'date' } });
+const paged = (item: object) => ({
+  type: 'object', required: ['items', 'nextCursor'],
+  properties: { items: { type: 'array', items: item }, nextCursor: { type: ['string', 'null'] } },
+});
+const ok = (schema: object) => ({
+  200: { description: 'OK', content: { 'application/json': { schema } } },
+  400: { description: '参数无效（error 与 filter 指出哪个参数）' },
+  401: { description: '缺少或错误的 Bearer 令牌' },
+});
+const str = { type: 'string' };
+const int = { type: 'integer' };
+const nullable = (t: string) => ({ type: [t, 'null'] });
+
+export const openApiDocument = {
+  openapi: '3.1.0',
+  info: { title: 'campaign-bot 学习整改助手 API', version: '1', description: '只读接口。认证：Authorization: Bearer ADMIN_API_TOKEN。' },
+  servers: [{ url: '/api/v1' }],
+  components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+  security: [{ bearer: [] }],
+  paths: {
+    '/campaigns': { get: { summary: '活动列表', parameters: page, responses: ok(paged({ type: 'object', properties: {
+      id: int, name: str, startDate: { type: 'string', format: 'date' }, endDate: { type: 'string', format: 'date' }, status: str,
+      targetMinutes: nullable('integer'), targetUnit: str, xueshiMinutes: int, makeupDays: int, createdAt: { type: 'string', format: 'date-time' } } })) } },
+    '/campaigns/{id}/progress': { get: { summary: '各单位进度', parameters: [{ name: 'id', in: 'path', required: true, schema: int }, ...page],
+      responses: ok(paged({ type: 'object', properties: { unitId: int, unitName: str, members: int, participants: int, participationRate: { type: 'number' }, minutes: int, averageMinutes: int, checkins: int } })) } },
+    '/members': { get: { summary: '名单', parameters: [...page, idParam('unitId')],
+      responses: ok(paged({ type: 'object', properties: { id: int, name: str, role: { enum: ['staff', 'head', 'leader', 'admin'] }, unitId: int, unitName: str, active: { type: 'boolean' } } })) } },
+    '/checkins': { get: { summary: '打卡记录（有效的）', parameters: [...page, idParam('campaignId'), idParam('unitId'), idParam('memberId'), dateParam('from'), dateParam('to')],
+      responses: ok(paged({ type: 'object', properties: {
+        id: int, memberId: int, memberName: str, unitId: int, unitName: str, date: { type: 'string', format: 'date' },
+        minutes: nullable('integer'), material: nullable('string'), reflection: nullable('string'), kind: str, platform: str,
+        createdAt: { type: 'string', format: 'date-time' } } })) } },
+    '/submissions': { get: { summary: '任务提交', parameters: [...page, idParam('taskId'), idParam('unitId'), idParam('memberId')],
+      responses: ok(paged({ type: 'object', properties: { id: int, taskId: int, taskName: str, memberId: int, memberName: str, unitId: int, unitName: str, chars: int, content: str, createdAt: { type: 'string', format: 'date-time' } } })) } },
+  },
+};

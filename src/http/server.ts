@@ -1,0 +1,46 @@
+// The express app: health, the REST API and the loopback admin endpoint the CLI uses.
+// Platform callbacks join here in the platforms issue.
+import express, { type Express, type Request } from 'express';
+import { timingSafeEqual } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { App } from '../app.ts';
+import { apiRouter } from './api.ts';
+import { operationSchema, runOperation } from '../operations.ts';
+
+export interface ServerOptions { adminToken?: string; cliSecret?: string; log: Logger }
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+const isLoopback = (req: Request) => LOOPBACK.has(req.socket.remoteAddress ?? '');
+
+export function createHttpApp(app: App, opts: ServerOptions): Express {
+  const web = express();
+  web.disable('x-powered-by');
+
+  web.get('/healthz', async (_req, res) => {
+    const [database, redis] = await Promise.all([app.database.ping(), app.delivery.ping()]);
+    res.status(database && redis ? 200 : 503).json({ ok: database && redis, database, redis, databaseKind: app.database.kind });
+  });
+
+  web.use('/api/v1', apiRouter(app.database, opts.adminToken));
+
+  // The CLI's way in while the service holds the database: loopback only, with the secret
+  // from the service's lock file, which only the same OS user can read.
+  web.post('/internal/cli', express.json({ limit: '50mb' }), async (req, res) => {
+    const given = Buffer.from(req.get('x-cli-secret') ?? '');
+    const secret = Buffer.from(opts.cliSecret ?? '');
+    if (!isLoopback(req) || !opts.cliSecret || given.length !== secret.length || !timingSafeEqual(given, secret)) {
+      return res.status(403).json({ ok: false, message: '只接受本机 CLI 的请求' });
+    }
+    const op = operationSchema.safeParse(req.body);
+    if (!op.success) return res.status(400).json({ ok: false, message: `请求无效：${op.error.issues[0].message}` });
+    res.json(await runOperation(app.database, op.data));
+  });
+
+  web.use((_req, res) => { res.status(404).json({ error: '没有这个地址' }); });
+  web.use((err: Error & { status?: number; type?: string }, _req: Request, res: express.Response, _next: express.NextFunction) => {
+    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) opts.log.error({ err }, 'http error');
+    res.status(status).json({ error: status === 500 ? '服务器内部错误' : '请求无效' });
+  });
+  return web;
+}

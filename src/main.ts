@@ -1,0 +1,81 @@
+// `npm start`: the service. Embedded defaults (PGlite under DATA_DIR, a private redis-server)
+// unless DATABASE_URL / REDIS_URL point elsewhere.
+import 'dotenv/config';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import { loadConfig, ConfigError } from './config.ts';
+import { createLogger } from './log.ts';
+import { openDatabase } from './db/client.ts';
+import { createApp } from './app.ts';
+import { createHttpApp } from './http/server.ts';
+import { acquireDataDirLock, DataDirLockedError, type DataDirLock } from './infra/datadir-lock.ts';
+import { startEmbeddedRedis, type EmbeddedRedis } from './infra/embedded-redis.ts';
+
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) { console.error(err.message); process.exit(2); }
+    throw err;
+  }
+  const log = createLogger(config.LOG_LEVEL);
+  const embeddedDb = !config.DATABASE_URL;
+  const embeddedRedis = !config.REDIS_URL;
+
+  let lock: DataDirLock | null = null;
+  let redis: EmbeddedRedis | null = null;
+  const stops: (() => Promise<unknown>)[] = [];
+  const shutdown = async (code: number) => {
+    for (const stop of stops.reverse()) await stop().catch((err) => log.warn({ err }, 'shutdown step failed'));
+    process.exit(code);
+  };
+
+  try {
+    // PGlite and the private redis-server live in DATA_DIR: one service per directory.
+    if (embeddedDb || embeddedRedis) {
+      lock = await acquireDataDirLock(config.dataDir, { port: config.PORT, role: config.ROLE });
+      stops.push(() => lock!.release());
+    }
+    let redisUrl = config.REDIS_URL;
+    if (!redisUrl) {
+      redis = await startEmbeddedRedis(config.dataDir, log);
+      stops.push(() => redis!.stop());
+      redisUrl = redis.url;
+    }
+    const database = await openDatabase(embeddedDb ? { pgliteDir: path.join(config.dataDir, 'db') } : { databaseUrl: config.DATABASE_URL });
+    stops.push(() => database.close());
+    const app = await createApp({
+      database, log, redisUrl, botNames: [config.BOT_NAME], worker: config.ROLE !== 'web',
+    });
+    stops.push(() => app.close());
+
+    let server: Server | null = null;
+    if (config.ROLE !== 'worker') {
+      const web = createHttpApp(app, { adminToken: config.ADMIN_API_TOKEN, cliSecret: lock?.info.token, log });
+      server = await new Promise<Server>((resolve, reject) => {
+        const s = web.listen(config.PORT, () => resolve(s)).on('error', reject);
+      });
+      stops.push(() => new Promise((r) => server!.close(r)));
+    }
+    const port = server ? (server.address() as { port: number }).port : null;
+    log.info({
+      role: config.ROLE,
+      database: embeddedDb ? `PGlite（${path.join(config.dataDir, 'db')}）` : 'PostgreSQL',
+      redis: embeddedRedis ? `内置 redis-server（${path.join(config.dataDir, 'redis')}，AOF 持久化）` : 'REDIS_URL',
+      listening: port ? `http://127.0.0.1:${port}` : null,
+    }, '学习整改助手已启动');
+    log.info({ platforms: [] }, '已连接的平台：无（企业微信、钉钉的接入见 README「连接平台」）');
+    log.info(`试一试：另开终端运行 npm run chat -- --demo；健康检查 curl http://127.0.0.1:${port ?? config.PORT}/healthz`);
+  } catch (err) {
+    if (err instanceof DataDirLockedError) log.error(err.message);
+    else log.error({ err }, err instanceof Error ? err.message : '启动失败');
+    await shutdown(1);
+    return;
+  }
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => { log.info(`收到 ${sig}，正在停止…`); void shutdown(0); });
+  }
+}
+
+void main();

@@ -1,0 +1,42 @@
+// Work the CLI asks for. When the service is running the CLI sends it here through the
+// loopback admin endpoint (PGlite is single-process); otherwise the CLI runs it itself.
+import { z } from 'zod';
+import type { Database } from './db/client.ts';
+import { formatImportReport, importDirectory, validateDirectoryRows } from './domain/directory.ts';
+import { UserError } from './commands/errors.ts';
+
+export const operationSchema = z.discriminatedUnion('op', [
+  z.object({
+    op: z.literal('directory.import'),
+    rows: z.array(z.object({ line: z.number().int(), cells: z.record(z.string(), z.string()) })).max(200_000),
+    prune: z.boolean(),
+    dryRun: z.boolean().default(false),
+  }),
+]);
+export type Operation = z.infer<typeof operationSchema>;
+
+export interface OperationResult { ok: boolean; message: string }
+
+class DryRun extends Error { constructor(readonly message: string) { super(message); } }
+
+export async function runOperation(database: Database, op: Operation): Promise<OperationResult> {
+  try {
+    switch (op.op) {
+      case 'directory.import': {
+        const rows = validateDirectoryRows(op.rows);
+        // One transaction: a failure anywhere leaves the directory as it was.
+        const message = await database.db.transaction(async (tx) => {
+          const report = await importDirectory(tx, rows, { prune: op.prune, actor: { id: null, label: 'cli' } });
+          const text = formatImportReport(report);
+          if (op.dryRun) throw new DryRun(`（试运行，未保存）\n${text}`);
+          return text;
+        });
+        return { ok: true, message };
+      }
+    }
+  } catch (err) {
+    if (err instanceof DryRun) return { ok: true, message: err.message };
+    if (err instanceof UserError) return { ok: false, message: err.message };
+    throw err;
+  }
+}
