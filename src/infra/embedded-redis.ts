@@ -49,6 +49,8 @@ export interface EmbeddedRedis {
   pid: number;
   /** `${dataDir}/redis` */
   dir: string;
+  /** Resolves when redis-server exits for any reason (after stop() or unexpectedly). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SHUTDOWN (fsyncs the AOF) and wait for the process to exit. Idempotent. */
   stop(): Promise<void>;
 }
@@ -149,6 +151,7 @@ export async function startEmbeddedRedis(
       port,
       pid,
       dir,
+      exited: exited.promise.then(() => ({ code: exited.code, signal: exited.signal })),
       stop() {
         stopping ??= (async () => {
           if (!exited.done) {

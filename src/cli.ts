@@ -1,0 +1,73 @@
+// `npm run cli -- …`: admin tasks from the shell. Works whether or not the service runs:
+// when it does (and holds the embedded database), the work goes through its loopback admin
+// endpoint; the CLI never opens the files underneath a running service.
+import 'dotenv/config';
+import path from 'node:path';
+import { loadConfig, ConfigError } from './config.ts';
+import { openDatabase } from './db/client.ts';
+import { acquireDataDirLock, readLiveLock, DataDirLockedError } from './infra/datadir-lock.ts';
+import { readTableFile } from './directory-file/read-table.ts';
+import { DIRECTORY_HEADERS } from './domain/directory.ts';
+import { runOperation, type Operation, type OperationResult } from './operations.ts';
+
+const USAGE = `用法：
+  npm run cli -- directory import 文件.csv|文件.xlsx [--prune] [--dry-run]
+      导入名单（表头：${DIRECTORY_HEADERS.join('、')}）。--prune 停用文件中没有的人（记录保留）；--dry-run 只检查不保存。`;
+
+async function main(argv: string[]): Promise<number> {
+  const [area, action, ...rest] = argv;
+  const flags = new Set(rest.filter((a) => a.startsWith('--')));
+  const positional = rest.filter((a) => !a.startsWith('--'));
+  if (area === 'directory' && action === 'import' && positional.length === 1) {
+    const file = path.resolve(positional[0]);
+    let table;
+    try {
+      table = await readTableFile(file);
+    } catch (err) {
+      console.error(`读取 ${file} 失败：${(err as Error).message}`);
+      return 1;
+    }
+    const missing = ['单位', '姓名'].filter((h) => !table.headers.includes(h));
+    if (missing.length) {
+      console.error(`表头缺少：${missing.join('、')}。需要的表头：${DIRECTORY_HEADERS.join('、')}（角色、账号、手机号、分管单位可空）。`);
+      return 1;
+    }
+    const result = await execute({ op: 'directory.import', rows: table.rows, prune: flags.has('--prune'), dryRun: flags.has('--dry-run') });
+    (result.ok ? console.log : console.error)(result.message);
+    return result.ok ? 0 : 1;
+  }
+  console.error(USAGE);
+  return area ? 2 : 0;
+}
+
+async function execute(op: Operation): Promise<OperationResult> {
+  const config = loadConfig();
+  const live = await readLiveLock(config.dataDir);
+  if (live?.port) {
+    const res = await fetch(`http://127.0.0.1:${live.port}/internal/cli`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-cli-secret': live.token },
+      body: JSON.stringify(op),
+    }).catch((err: Error) => { throw new Error(`服务（进程 ${live.pid}）正在运行，但连接 127.0.0.1:${live.port} 失败：${err.message}`); });
+    const body = (await res.json()) as OperationResult;
+    return { ok: res.ok && body.ok, message: `（通过正在运行的服务，进程 ${live.pid}）\n${body.message}` };
+  }
+  if (config.DATABASE_URL) {
+    const database = await openDatabase({ databaseUrl: config.DATABASE_URL });
+    try { return await runOperation(database, op); } finally { await database.close(); }
+  }
+  // No service: hold the data directory ourselves so the service cannot start underneath us.
+  const lock = await acquireDataDirLock(config.dataDir, { role: 'cli' });
+  try {
+    const database = await openDatabase({ pgliteDir: path.join(config.dataDir, 'db') });
+    try { return await runOperation(database, op); } finally { await database.close(); }
+  } finally {
+    await lock.release();
+  }
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code), (err) => {
+  if (err instanceof ConfigError || err instanceof DataDirLockedError) console.error(err.message);
+  else console.error('出错：', err instanceof Error ? err.message : err);
+  process.exit(1);
+});
