@@ -130,7 +130,7 @@ export async function bindIdentity(
 /** People with no platform account known yet (neither from the directory nor bound). */
 export async function unboundMembers(tx: Tx): Promise<MemberRow[]> {
   return memberQuery(tx)
-    .leftJoin(identities, and(eq(identities.memberId, members.id), sql`${identities.platform} <> 'console'`))
+    .leftJoin(identities, and(eq(identities.memberId, members.id), sql`${identities.source} <> 'console'`))
     .where(and(eq(members.active, true), isNull(identities.memberId)))
     .orderBy(units.name, members.name);
 }

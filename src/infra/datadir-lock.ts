@@ -152,7 +152,7 @@ export async function readLiveLock(dataDir: string): Promise<DataDirLockInfo | n
 async function tryCreate(lockPath: string, info: DataDirLockInfo): Promise<boolean> {
   let fh;
   try {
-    fh = await open(lockPath, 'wx', 0o644);
+    fh = await open(lockPath, 'wx', 0o600); // owner-only: the token in it lets the CLI in
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw new Error(
