@@ -19,10 +19,12 @@ import phaseTaskAdd from './phase-task-add.ts';
 import phaseReadingAdd from './phase-reading-add.ts';
 import memberTransfer from './member-transfer.ts';
 import rosterUnbound from './roster-unbound.ts';
+import groupSet from './group-set.ts';
+import groupList from './group-list.ts';
 import type { CommandDef } from '../src/commands/registry.ts';
 
 export const allCommands: CommandDef<any>[] = [
   help, bind, checkin, makeup, undo, submit, me, phaseList, unit, groupStudy,
   campaignNew, campaignSet, campaignEnd, phaseOpen, phaseEnd, phaseTaskAdd, phaseReadingAdd,
-  checkinVoid, memberTransfer, rosterUnbound,
+  checkinVoid, memberTransfer, rosterUnbound, groupSet, groupList,
 ];

@@ -61,6 +61,11 @@ export async function recordCheckin(tx: Tx, c: CampaignRow, m: MemberRow, n: New
     minutes: n.minutes, material: n.material, reflection: n.reflection, rawText: n.rawText, kind: n.kind,
     groupSessionId: n.groupSessionId ?? null, platform: n.platform, messageId: n.messageId, createdAt: n.at,
   }).returning();
+  // Group-session rows are audited once, as the session, by whoever recorded it.
+  if (n.kind !== 'group') {
+    await audit(tx, { id: m.id, label: m.name }, 'checkin.create', `#${row.id}`, null,
+      { date: n.studyDate, minutes: n.minutes, material: n.material, kind: n.kind });
+  }
   let readingMarked: string | null = null;
   if (n.material && phase) readingMarked = await markReading(tx, phase.id, m.id, n.material, row.id);
   return { row, readingMarked };

@@ -50,7 +50,10 @@ describe('campaigns and phases', () => {
     await bot.say('王主任', '/活动 新建 作风建设 12月1日 2027-03-31 40小时');
     await bot.say('王主任', '确认');
     await bot.say('张三', '@学习助手 我的', { group: '全院群' }); // the bot now knows the group
-    await bot.db.execute(`update groups set scope = 'campaign'` as never);
+    expect(await bot.say('王主任', '/群 设为 全局', { group: '全院群' })).toContain('将把本群「全院群」设为：活动群');
+    expect(await bot.say('王主任', '确认', { group: '全院群' })).toContain('已设置');
+    expect(await bot.say('王主任', '/群 设为 全局')).toContain('请在要设置的群里');
+    expect(await bot.say('王主任', '/群 列表')).toContain('全院群（模拟器）— 活动群');
     expect(await bot.say('王主任', '/phase open 学习动员 12月1日 12月31日 10小时')).toContain('将开启新阶段「学习动员」');
     expect(await bot.say('王主任', '确认')).toContain('已开启第1阶段「学习动员」');
     await bot.drain();
