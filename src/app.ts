@@ -6,7 +6,9 @@ import type { Database } from './db/client.ts';
 import { Bot } from './bot.ts';
 import { Delivery } from './delivery/delivery.ts';
 import { ConsoleSender, consoleSession, type Push } from './platforms/console/console-adapter.ts';
-import { identities } from './db/schema.ts';
+import { randomBytes } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { appSecrets, identities } from './db/schema.ts';
 import { resolveMember } from './domain/directory.ts';
 import { UserError } from './commands/errors.ts';
 import { systemClock, type Clock } from './time.ts';
@@ -53,7 +55,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   if (opts.worker !== false) delivery.startWorker();
 
   const bot = new Bot({
-    database, log, clock: opts.clock ?? systemClock, botNames: opts.botNames ?? ['学习助手'],
+    database, log, dedupeSecret: await sharedSecret(database, 'dedupe-key'), clock: opts.clock ?? systemClock, botNames: opts.botNames ?? ['学习助手'],
     onOutbox: (ids) => { delivery.enqueue(ids).catch((err) => log.warn({ err }, 'enqueue failed; the sweep will retry')); },
   });
 
@@ -81,6 +83,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
     },
   };
   return app;
+}
+
+/** A random secret generated once and kept in the database, so every process shares it. */
+async function sharedSecret(database: Database, name: string): Promise<string> {
+  await database.db.insert(appSecrets).values({ name, value: randomBytes(32).toString('base64url') }).onConflictDoNothing();
+  const [row] = await database.db.select().from(appSecrets).where(eq(appSecrets.name, name));
+  return row.value;
 }
 
 function roleCn(r: string) {

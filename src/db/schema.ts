@@ -75,6 +75,8 @@ export const campaigns = pgTable('campaigns', {
   targetUnit: text('target_unit').notNull().default('hour'),
   xueshiMinutes: integer('xueshi_minutes').notNull().default(45),
   makeupDays: integer('makeup_days').notNull().default(3),
+  /** Rectification categories this campaign uses (the seeds' four plus 长期坚持 by default). */
+  categories: jsonb('categories').$type<string[]>().notNull().default(['立即整改', '限期整改', '说明原因', '多部门协同', '长期坚持']),
   status: text('status').notNull().default('active'),
   createdAt: createdAt(),
   endedAt: timestamp('ended_at', { withTimezone: true }),
@@ -163,12 +165,21 @@ export const submissions = pgTable('submissions', {
   createdAt: createdAt(),
 }, (t) => [index('submissions_task_member_idx').on(t.taskId, t.memberId)]);
 
-/** Every inbound platform message id, recorded once ever: the de-duplication key. */
+/**
+ * Every inbound message, recorded once, ever: the de-duplication key. The key is an HMAC of the
+ * platform message id (never the id itself) and the time is the day only, so an anonymous
+ * message leaves nothing here that leads back to its sender.
+ */
 export const inboundMessages = pgTable('inbound_messages', {
-  platform: text('platform').notNull(),
-  messageId: text('message_id').notNull(),
-  receivedAt: createdAt(),
-}, (t) => [primaryKey({ columns: [t.platform, t.messageId] })]);
+  key: text('key').primaryKey(),
+  receivedOn: date('received_on', { mode: 'string' }).notNull(),
+});
+
+/** Secrets the processes share, generated once in the database (e.g. the dedupe HMAC key). */
+export const appSecrets = pgTable('app_secrets', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+});
 
 /** A side-effecting admin command waiting for 确认 / 取消 (one per person). */
 export const pendingConfirmations = pgTable('pending_confirmations', {
@@ -204,3 +215,61 @@ export const outbox = pgTable('outbox', {
   createdAt: createdAt(),
   sentAt: timestamp('sent_at', { withTimezone: true }),
 }, (t) => [index('outbox_status_idx').on(t.status, t.createdAt)]);
+
+/**
+ * 意见/建议/反馈. An anonymous row has no member, no platform, and the day only (createdAt null):
+ * nothing in it, or anywhere else, says who sent it.
+ * status: open 待处理 | forwarded 已转交 | answered 已答复 | closed 已办结
+ */
+export const feedback = pgTable('feedback', {
+  id: serial('id').primaryKey(),
+  kind: text('kind').notNull(), // 意见 | 建议 | 反馈
+  anonymous: boolean('anonymous').notNull(),
+  memberId: integer('member_id').references(() => members.id),
+  unitId: integer('unit_id').references(() => units.id),
+  content: text('content').notNull(),
+  status: text('status').notNull().default('open'),
+  answer: text('answer'),
+  answeredAt: timestamp('answered_at', { withTimezone: true }),
+  /** sha256 of the 查询码 an anonymous sender reads the answer with. */
+  queryCodeHash: text('query_code_hash'),
+  createdOn: date('created_on', { mode: 'string' }).notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }),
+}, (t) => [index('feedback_unit_idx').on(t.unitId, t.status), index('feedback_member_idx').on(t.memberId)]);
+
+/**
+ * 整改事项 with the 五落实: problem 项目, measures 措施, leader 分管领导, unit 责任单位, deadline 时限.
+ * kind: item | commitment (一把手公开承诺).  status: not_started | in_progress | pending 待销号 | closed 已销号.
+ * Overdue is computed from deadline and status, never stored.
+ */
+export const rectifications = pgTable('rectifications', {
+  id: serial('id').primaryKey(),
+  campaignId: integer('campaign_id').references(() => campaigns.id),
+  kind: text('kind').notNull().default('item'),
+  unitId: integer('unit_id').notNull().references(() => units.id),
+  problem: text('problem').notNull(),
+  measures: text('measures').notNull(),
+  leaderName: text('leader_name').notNull(),
+  leaderMemberId: integer('leader_member_id').references(() => members.id),
+  ownerMemberId: integer('owner_member_id').references(() => members.id),
+  deadline: date('deadline', { mode: 'string' }).notNull(),
+  category: text('category'),
+  term: text('term'), // 近期 | 中期 | 远期
+  status: text('status').notNull().default('not_started'),
+  createdAt: createdAt(),
+  closedAt: timestamp('closed_at', { withTimezone: true }),
+}, (t) => [index('rect_unit_status_idx').on(t.unitId, t.status), index('rect_deadline_idx').on(t.status, t.deadline)]);
+
+/** Every change to a rectification item, in order. */
+export const rectificationHistory = pgTable('rectification_history', {
+  id: serial('id').primaryKey(),
+  itemId: integer('item_id').notNull().references(() => rectifications.id),
+  at: createdAt(),
+  actorMemberId: integer('actor_member_id'),
+  actor: text('actor').notNull(),
+  action: text('action').notNull(), // create | update | progress | complete | close | return | extend
+  field: text('field'),
+  before: text('before'),
+  after: text('after'),
+  note: text('note'),
+}, (t) => [index('rect_history_item_idx').on(t.itemId, t.id)]);
