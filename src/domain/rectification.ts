@@ -1,0 +1,158 @@
+// The rectification ledger (整改台账): items with the 五落实, a head's public commitments, the
+// status machine 未开始 → 整改中 → 待销号 → 已销号 (退回 → 整改中), and every change in history.
+// Overdue is computed from the deadline and status, never stored.
+import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
+import type { Tx } from '../db/client.ts';
+import { members, rectificationHistory, rectifications, units } from '../db/schema.ts';
+import { UserError } from '../commands/errors.ts';
+import { audit, type Actor } from './audit.ts';
+import { formatDateCn } from '../parse/date.ts';
+import { daysBetween } from '../time.ts';
+
+export type RectRow = typeof rectifications.$inferSelect;
+export type RectStatus = 'not_started' | 'in_progress' | 'pending' | 'closed';
+export const RECT_STATUS_CN: Record<RectStatus, string> = { not_started: '未开始', in_progress: '整改中', pending: '待销号', closed: '已销号' };
+export const TERMS = ['近期', '中期', '远期'];
+export const DUE_SOON_DAYS = 3;
+
+export const rectCode = (id: number) => `ZG-${String(id).padStart(4, '0')}`;
+export function parseRectCode(text: string): number {
+  const m = /^(?:ZG)?[-－]?0*(\d+)$/i.exec(text.trim());
+  if (!m) throw new UserError(`整改编号「${text}」格式不对，应像 ZG-0001 这样。`);
+  return Number(m[1]);
+}
+
+/** Past the deadline and not closed; a 待销号 item is waiting on the office, not late. */
+export function isOverdue(r: Pick<RectRow, 'deadline' | 'status'>, today: string): boolean {
+  return r.deadline < today && r.status !== 'pending' && r.status !== 'closed';
+}
+export function daysOverdue(r: Pick<RectRow, 'deadline'>, today: string): number {
+  return Math.max(0, daysBetween(r.deadline, today));
+}
+export function isDueSoon(r: Pick<RectRow, 'deadline' | 'status'>, today: string): boolean {
+  return (r.status === 'not_started' || r.status === 'in_progress') && r.deadline >= today && daysBetween(today, r.deadline) <= DUE_SOON_DAYS;
+}
+
+export interface NewRect {
+  campaignId: number | null;
+  kind: 'item' | 'commitment';
+  unitId: number;
+  problem: string;
+  measures: string;
+  leaderName: string;
+  leaderMemberId: number | null;
+  ownerMemberId: number | null;
+  deadline: string;
+  category: string | null;
+  term: string | null;
+}
+
+export function validateRect(n: Pick<NewRect, 'problem' | 'measures' | 'deadline' | 'category' | 'term'>, today: string, categories: string[]) {
+  if (!n.problem.trim()) throw new UserError('缺少「问题：…」。');
+  if (!n.measures.trim()) throw new UserError('缺少「措施：…」。');
+  if (n.deadline < today) throw new UserError(`时限 ${formatDateCn(n.deadline)} 已经过去了，请给一个今天或以后的日期。`);
+  if (n.category && !categories.includes(n.category)) throw new UserError(`类别「${n.category}」不在本活动的类别中：${categories.join('、')}。`);
+  if (n.term && !TERMS.includes(n.term)) throw new UserError(`期限只能是 ${TERMS.join('、')} 之一。`);
+  if (n.problem.length > 1000 || n.measures.length > 2000) throw new UserError('问题不超过 1000 字，措施不超过 2000 字。');
+}
+
+async function history(tx: Tx, itemId: number, actor: Actor, action: string, e: { field?: string; before?: string | null; after?: string | null; note?: string | null } = {}) {
+  await tx.insert(rectificationHistory).values({
+    itemId, actorMemberId: actor.id, actor: actor.label, action,
+    field: e.field ?? null, before: e.before ?? null, after: e.after ?? null, note: e.note ?? null,
+  });
+  await audit(tx, actor, `rectification.${action}`, rectCode(itemId), e.before === undefined ? null : { [e.field ?? 'value']: e.before },
+    e.after === undefined && e.note === undefined ? null : { ...(e.field ? { [e.field]: e.after } : {}), ...(e.note ? { note: e.note } : {}) });
+}
+
+export async function createRect(tx: Tx, n: NewRect, actor: Actor): Promise<RectRow> {
+  const [row] = await tx.insert(rectifications).values(n).returning();
+  await history(tx, row.id, actor, 'create', { note: n.kind === 'commitment' ? '公开承诺' : null });
+  return row;
+}
+
+export async function rectById(tx: Tx, id: number): Promise<RectRow & { unitName: string }> {
+  const [row] = await tx.select({ r: rectifications, unitName: units.name }).from(rectifications)
+    .innerJoin(units, eq(units.id, rectifications.unitId)).where(eq(rectifications.id, id));
+  if (!row) throw new UserError(`没有编号为 ${rectCode(id)} 的整改事项。`);
+  return { ...row.r, unitName: row.unitName };
+}
+
+export async function listRects(tx: Tx, filter: { unitIds?: number[]; statuses?: RectStatus[]; campaignId?: number }) {
+  const conds: SQL[] = [];
+  if (filter.unitIds) conds.push(inArray(rectifications.unitId, filter.unitIds.length ? filter.unitIds : [-1]));
+  if (filter.statuses) conds.push(inArray(rectifications.status, filter.statuses));
+  if (filter.campaignId) conds.push(eq(rectifications.campaignId, filter.campaignId));
+  const rows = await tx.select({ r: rectifications, unitName: units.name }).from(rectifications)
+    .innerJoin(units, eq(units.id, rectifications.unitId)).where(and(...conds)).orderBy(asc(rectifications.deadline), asc(rectifications.id));
+  return rows.map((x) => ({ ...x.r, unitName: x.unitName }));
+}
+
+export async function historyOf(tx: Tx, itemId: number) {
+  return tx.select().from(rectificationHistory).where(eq(rectificationHistory.itemId, itemId)).orderBy(asc(rectificationHistory.id));
+}
+
+function assertStatus(r: RectRow, allowed: RectStatus[], what: string) {
+  if (!allowed.includes(r.status as RectStatus)) {
+    throw new UserError(`${rectCode(r.id)} 现在是「${RECT_STATUS_CN[r.status as RectStatus]}」，不能${what}。`);
+  }
+}
+
+export async function reportProgress(tx: Tx, r: RectRow, text: string, actor: Actor) {
+  assertStatus(r, ['not_started', 'in_progress'], '报进展');
+  if (r.status === 'not_started') await tx.update(rectifications).set({ status: 'in_progress' }).where(eq(rectifications.id, r.id));
+  await history(tx, r.id, actor, 'progress', { field: 'status', before: r.status, after: 'in_progress', note: text });
+}
+
+export async function reportDone(tx: Tx, r: RectRow, text: string, actor: Actor) {
+  assertStatus(r, ['not_started', 'in_progress'], '报完成');
+  await tx.update(rectifications).set({ status: 'pending' }).where(eq(rectifications.id, r.id));
+  await history(tx, r.id, actor, 'complete', { field: 'status', before: r.status, after: 'pending', note: text });
+}
+
+export async function closeRect(tx: Tx, r: RectRow, note: string | null, actor: Actor, now: Date) {
+  assertStatus(r, ['pending'], '销号（需负责人先报「整改 完成」）');
+  await tx.update(rectifications).set({ status: 'closed', closedAt: now }).where(eq(rectifications.id, r.id));
+  await history(tx, r.id, actor, 'close', { field: 'status', before: r.status, after: 'closed', note });
+}
+
+export async function returnRect(tx: Tx, r: RectRow, reason: string, actor: Actor) {
+  assertStatus(r, ['pending'], '退回');
+  await tx.update(rectifications).set({ status: 'in_progress' }).where(eq(rectifications.id, r.id));
+  await history(tx, r.id, actor, 'return', { field: 'status', before: r.status, after: 'in_progress', note: reason });
+}
+
+export async function extendRect(tx: Tx, r: RectRow, deadline: string, reason: string, actor: Actor, today: string) {
+  assertStatus(r, ['not_started', 'in_progress', 'pending'], '延期');
+  if (deadline <= r.deadline) throw new UserError(`新时限 ${formatDateCn(deadline)} 应晚于原时限 ${formatDateCn(r.deadline)}。`);
+  if (deadline < today) throw new UserError(`新时限 ${formatDateCn(deadline)} 已经过去了。`);
+  await tx.update(rectifications).set({ deadline }).where(eq(rectifications.id, r.id));
+  await history(tx, r.id, actor, 'extend', { field: 'deadline', before: r.deadline, after: deadline, note: reason });
+}
+
+export const EDITABLE_FIELDS: Record<string, keyof RectRow> = {
+  问题: 'problem', 项目: 'problem', 措施: 'measures', 分管领导: 'leaderName', 时限: 'deadline', 类别: 'category', 期限: 'term', 责任单位: 'unitId',
+};
+
+export async function updateRectField(tx: Tx, r: RectRow, column: keyof RectRow, value: string | number, display: { before: string; after: string; field: string }, actor: Actor) {
+  assertStatus(r, ['not_started', 'in_progress', 'pending'], '修改');
+  await tx.update(rectifications).set({ [column]: value } as Partial<RectRow>).where(eq(rectifications.id, r.id));
+  await history(tx, r.id, actor, 'update', { field: display.field, before: display.before, after: display.after });
+}
+
+/** The 分管领导 text, linked to a directory leader when exactly one matches. */
+export async function linkLeader(tx: Tx, name: string): Promise<number | null> {
+  const found = await tx.select({ id: members.id }).from(members)
+    .where(and(eq(members.name, name.trim()), eq(members.active, true), inArray(members.role, ['leader', 'admin', 'head'])));
+  return found.length === 1 ? found[0].id : null;
+}
+
+export function describeRect(r: RectRow & { unitName: string }, today: string): string {
+  const flags = isOverdue(r, today) ? `，已逾期 ${daysOverdue(r, today)} 天` : isDueSoon(r, today) ? '，即将到期' : '';
+  return [
+    `${rectCode(r.id)}${r.kind === 'commitment' ? '【公开承诺】' : ''}（${RECT_STATUS_CN[r.status as RectStatus]}${flags}）`,
+    `  问题：${r.problem}`,
+    `  措施：${r.measures}`,
+    `  责任单位：${r.unitName}；分管领导：${r.leaderName}；时限：${formatDateCn(r.deadline)}${r.category ? `；类别：${r.category}` : ''}${r.term ? `；${r.term}` : ''}`,
+  ].join('\n');
+}
