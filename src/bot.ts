@@ -2,6 +2,7 @@
 // transaction that first records its platform message id (so a redelivery does nothing),
 // one message at a time per sender — in this process by a keyed queue, across processes by
 // an advisory lock on the sender.
+import { createHmac } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database, Tx } from './db/client.ts';
@@ -28,6 +29,8 @@ export interface BotDeps {
   clock: Clock;
   log: Logger;
   botNames: string[];
+  /** HMAC key for message ids: the database keeps a keyed hash, never the platform's id. */
+  dedupeSecret: string;
   /** Called after commit with the outbox rows this message created. */
   onOutbox?: (ids: number[]) => void;
 }
@@ -50,7 +53,7 @@ export class Bot {
     try {
       reply = await this.deps.database.db.transaction(async (tx) => {
         await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`${session.platform}:${session.senderId}`}))`);
-        const fresh = await tx.insert(inboundMessages).values({ platform: session.platform, messageId: session.messageId })
+        const fresh = await tx.insert(inboundMessages).values({ key: this.dedupeKey(session), receivedOn: dayOf(this.deps.clock()) })
           .onConflictDoNothing().returning();
         if (!fresh.length) return null;
         if (session.chatType === 'group') await this.rememberGroup(tx, session);
@@ -59,11 +62,16 @@ export class Bot {
       });
     } catch (err) {
       if (err instanceof UserError) return err.message;
-      this.deps.log.error({ err, platform: session.platform, messageId: session.messageId }, 'message handling failed');
+      // No sender or message id in the log: the message may have been anonymous feedback.
+      this.deps.log.error({ err, platform: session.platform }, 'message handling failed');
       return '抱歉，处理这条消息时出错了，没有记录任何内容。请稍后再发一次。';
     }
     if (created.length) this.deps.onOutbox?.(created);
     return reply;
+  }
+
+  private dedupeKey(s: Session): string {
+    return createHmac('sha256', this.deps.dedupeSecret).update(`${s.platform}\n${s.messageId}`).digest('base64url');
   }
 
   private async rememberGroup(tx: Tx, s: Session) {
