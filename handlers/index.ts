@@ -21,10 +21,18 @@ import memberTransfer from './member-transfer.ts';
 import rosterUnbound from './roster-unbound.ts';
 import groupSet from './group-set.ts';
 import groupList from './group-list.ts';
+import feedback from './feedback.ts';
+import feedbackAnonymous from './feedback-anonymous.ts';
+import feedbackQuery from './feedback-query.ts';
+import feedbackList from './feedback-list.ts';
+import feedbackForward from './feedback-forward.ts';
+import feedbackAnswer from './feedback-answer.ts';
+import feedbackClose from './feedback-close.ts';
 import type { CommandDef } from '../src/commands/registry.ts';
 
 export const allCommands: CommandDef<any>[] = [
   help, bind, checkin, makeup, undo, submit, me, phaseList, unit, groupStudy,
   campaignNew, campaignSet, campaignEnd, phaseOpen, phaseEnd, phaseTaskAdd, phaseReadingAdd,
   checkinVoid, memberTransfer, rosterUnbound, groupSet, groupList,
+  feedback, feedbackAnonymous, feedbackQuery, feedbackList, feedbackForward, feedbackAnswer, feedbackClose,
 ];

@@ -85,7 +85,7 @@ export class Bot {
     const campaign = await activeCampaign(tx);
     const phase = campaign ? await openPhase(tx, campaign.id) : null;
     const ctx: Ctx = {
-      session, tx, member, now, campaign, phase, registry: this.registry,
+      session, tx, member, now, campaign, phase, registry: this.registry, invokedAs: '',
       role: member ? (member.role as Ctx['role']) : 'unbound',
       today: dayOf(now),
       durationOptions: () => ({
@@ -126,6 +126,7 @@ export class Bot {
         : '你好！我是学习整改助手。请先绑定身份：发送「绑定 姓名 手机号后四位」，例如：绑定 张三 1234。';
     }
     const { def, rest } = match;
+    ctx.invokedAs = match.keyword;
     if (!canRun(def, ctx.role)) {
       await ctx.audit('command.refused', def.name, null, { text, role: ctx.role });
       if (ctx.role === 'unbound') return `请先绑定身份再使用「${def.keywords[0].join(' ')}」：发送「绑定 姓名 手机号后四位」。`;

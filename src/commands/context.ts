@@ -18,6 +18,8 @@ export interface Ctx {
   campaign: CampaignRow | null;
   phase: PhaseRow | null;
   registry: Registry;
+  /** The keyword path the person used (意见 or 建议 …), set when a command matched. */
+  invokedAs: string;
   durationOptions(): { bareUnit: { name: '小时' | '学时'; minutes: number }; xueshiMinutes: number };
   resolveUnit(name: string): Promise<UnitRow>;
   resolveMember(text: string): Promise<MemberRow>;

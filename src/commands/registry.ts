@@ -2,7 +2,7 @@
 // run it, examples) and help, usage and argument errors are generated from the declaration.
 import type { Ctx } from './context.ts';
 import { ROLE_CN, type Role } from '../domain/roles.ts';
-import { extractLabels, tokenize } from '../parse/normalize.ts';
+import { extractLabels, textAfterTokens, tokenize } from '../parse/normalize.ts';
 import { parseDate } from '../parse/date.ts';
 import { parseDurationArg } from '../parse/duration.ts';
 import { UserError } from './errors.ts';
@@ -83,7 +83,7 @@ export function helpFor(def: CommandDef): string {
   return lines.join('\n');
 }
 
-export interface Match { def: CommandDef; rest: string }
+export interface Match { def: CommandDef; rest: string; keyword: string }
 
 const BOUNDARY = /^($|[\s:：,，、。!！?？《"“(（]|\d)/;
 
@@ -99,18 +99,18 @@ export class Registry {
   match(text: string): Match | null {
     let t = text.trim();
     if (t.startsWith('/')) t = t.slice(1).trimStart();
-    let best: { def: CommandDef; rest: string; len: number } | null = null;
+    let best: { def: CommandDef; rest: string; len: number; keyword: string } | null = null;
     for (const def of this.commands) {
       const paths = [...def.keywords, ...(def.english ?? [])];
       for (const path of paths) {
         const rest = matchPath(t, path, def.glue === true);
         if (rest !== null) {
           const len = path.join(' ').length;
-          if (!best || len > best.len) best = { def, rest, len };
+          if (!best || len > best.len) best = { def, rest, len, keyword: path.join(' ') };
         }
       }
     }
-    return best && { def: best.def, rest: best.rest };
+    return best && { def: best.def, rest: best.rest, keyword: best.keyword };
   }
 
   find(name: string): CommandDef | undefined {
@@ -137,7 +137,21 @@ function matchPath(text: string, path: string[], glue: boolean): string | null {
 export async function parseArgs(ctx: Ctx, def: CommandDef, rest: string): Promise<Record<string, any>> {
   const labelled = def.args.filter((a) => a.labelled);
   const labelNames = labelled.flatMap((a) => [a.label, ...(a.labelAliases ?? [])]);
-  const { fields, rest: positionalText } = labelNames.length ? extractLabels(rest, labelNames) : { fields: {}, rest };
+  const extracted = labelNames.length ? extractLabels(rest, labelNames) : { fields: {} as Record<string, string>, rest };
+  const fields = { ...extracted.fields };
+  let positionalText = extracted.rest;
+  // Only free-text labels run to the next label; a unit, date or number is one word, and what
+  // follows it belongs to the rest of the message (单位：县中医院 公开投诉电话).
+  for (const spec of labelled) {
+    if (spec.type === 'rest') continue;
+    for (const l of [spec.label, ...(spec.labelAliases ?? [])]) {
+      const v = fields[l];
+      if (v === undefined) continue;
+      const [first = '', ...more] = tokenize(v);
+      fields[l] = first;
+      if (more.length) positionalText = [more.join(' '), positionalText].filter(Boolean).join(' ');
+    }
+  }
   const out: Record<string, any> = {};
   const tokens = tokenize(positionalText);
   const positional = def.args.filter((a) => !a.labelled);
@@ -145,7 +159,8 @@ export async function parseArgs(ctx: Ctx, def: CommandDef, rest: string): Promis
   for (const spec of positional) {
     let raw: string | undefined;
     if (spec.type === 'rest') {
-      raw = tokens.slice(i).join(' ');
+      // Free text is taken as typed: its quotation marks are content (学习“两学一做”文件).
+      raw = textAfterTokens(positionalText, i);
       i = tokens.length;
       if (raw === '') raw = undefined;
     } else {

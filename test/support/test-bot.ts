@@ -39,6 +39,8 @@ export interface TestBotOptions {
   now?: string;
   /** 'demo' = demo directory + campaign + open phase; 'directory' = people only; 'empty'. */
   seed?: 'demo' | 'directory' | 'empty';
+  /** Capture every log line, at every level, into this array. */
+  logLines?: string[];
 }
 
 export interface TestBot {
@@ -59,7 +61,8 @@ export interface TestBot {
 export async function testBot(opts: TestBotOptions = {}): Promise<TestBot> {
   let now = new Date(opts.now ?? '2026-12-10T10:00:00+08:00');
   const database = await testDatabase();
-  const log = pino({ level: 'silent' });
+  const lines = opts.logLines;
+  const log = lines ? pino({ level: 'trace' }, { write: (l: string) => { lines.push(l); } }) : pino({ level: 'silent' });
   const app = await createApp({
     database, log, redisUrl: await testRedisUrl(), clock: () => now,
     queuePrefix: `test-${randomBytes(4).toString('hex')}`, console: {},

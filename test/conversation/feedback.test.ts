@@ -1,0 +1,98 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eq, sql } from 'drizzle-orm';
+import { testBot, type TestBot } from '../support/test-bot.ts';
+import { auditLog, feedback, members } from '../../src/db/schema.ts';
+import { rowsOf } from '../../src/domain/checkins.ts';
+
+let bot: TestBot;
+afterEach(async () => { await bot.close(); });
+
+describe('feedback', () => {
+  beforeEach(async () => { bot = await testBot(); });
+
+  it('records named feedback with a code, routes it to a unit and tells its head', async () => {
+    const r = await bot.say('张三', '意见 门诊候诊时间太长');
+    expect(r).toMatch(/已收到你的意见，编号 YJ-0001/);
+    const r2 = await bot.say('李四', '建议：单位：县中医院 公开投诉电话');
+    expect(r2).toContain('YJ-0002，已转给县中医院');
+    const rows = await bot.db.select().from(feedback).orderBy(feedback.id);
+    expect(rows).toMatchObject([
+      { kind: '意见', anonymous: false, content: '门诊候诊时间太长', unitId: null, status: 'open' },
+      { kind: '建议', anonymous: false, content: '公开投诉电话', status: 'open' },
+    ]);
+    await bot.drain();
+    expect(bot.pushes().find((p) => p.to === '钱院长')!.text).toContain('YJ-0002');
+    expect(await bot.say('张三', '意见')).toContain('请把意见写在后面');
+    expect(await bot.say('张三', '意见 单位：不存在 内容')).toContain('没有名为「不存在」的单位');
+  });
+
+  it('admins forward, answer (delivered to the sender) and close; heads answer their unit only', async () => {
+    await bot.say('张三', '意见 门诊候诊时间太长');
+    expect(await bot.say('张三', '/意见 转交 YJ-0001 县人民医院')).toContain('仅限管理员使用');
+    expect(await bot.say('王主任', '/意见 转交 YJ-0001 县人民医院')).toContain('将把 YJ-0001');
+    expect(await bot.say('王主任', '确认')).toContain('已转交县人民医院');
+    expect(await bot.say('钱院长', '意见 答复 YJ-0001 不是我们的')).toContain('不是转给县中医院的');
+    expect(await bot.say('赵院长', '意见 列表')).toContain('YJ-0001【已转交】意见 · 张三');
+    expect(await bot.say('钱院长', '意见 列表')).toContain('暂时没有');
+    await bot.say('赵院长', '意见 答复 YJ-0001 已调整排班');
+    expect(await bot.say('赵院长', '确认')).toContain('答复已发给提交人');
+    await bot.drain();
+    expect(bot.pushes().find((p) => p.to === '张三')!.text).toContain('已调整排班');
+    await bot.say('王主任', '/意见 办结 YJ-0001');
+    expect(await bot.say('王主任', '确认')).toContain('已办结');
+    expect(await bot.db.select({ s: feedback.status, a: feedback.answer }).from(feedback)).toEqual([{ s: 'closed', a: '已调整排班' }]);
+    expect(await bot.say('王主任', '/意见 办结 YJ-9999')).toContain('没有编号为 YJ-9999');
+    expect(await bot.say('王主任', '/意见 列表 未处理')).toContain('没有符合「未处理」');
+    expect(await bot.say('张三', '意见 列表')).toContain('仅限负责人、分管领导、管理员使用');
+  });
+
+  it('anonymous feedback: a code and 查询码, the answer only with the code', async () => {
+    const r = await bot.sayAs('wx-stranger', '匿名意见 个别科室推诿扯皮');
+    const m = /编号 (YJ-\d+)，查询码 (\w+)/.exec(r)!;
+    expect(r).toContain('任何人——包括管理员——都无法查到是谁提交的');
+    expect(r).not.toContain('群成员能看到');
+    await bot.say('王主任', `/意见 答复 ${m[1]} 已约谈相关科室`);
+    await bot.say('王主任', '确认');
+    expect(await bot.sayAs('wx-other', `查询 ${m[1]} WRONG1`)).toContain('查不到内容');
+    expect(await bot.sayAs('wx-other', `查询 ${m[1]}`)).toContain('缺少「查询码」');
+    expect(await bot.sayAs('wx-other', `查询 ${m[1]} ${m[2].toLowerCase()}`)).toContain('答复：已约谈相关科室');
+    const g = await bot.say('李四', '@学习助手 匿名建议 食堂饭菜价格偏高', { group: '全院群' });
+    expect(g).toContain('群成员能看到这条消息是谁发的');
+  });
+
+  it('stores no identity anywhere and logs none', async () => {
+    const logs: string[] = [];
+    await bot.close();
+    bot = await testBot({ logLines: logs });
+    const platformId = 'wx-zhangsan-7f3a9';
+    expect(await bot.sayAs(platformId, '绑定 张三 0012')).toContain('绑定成功');
+    const [me] = await bot.db.select().from(members).where(eq(members.name, '张三'));
+    const before = await snapshot();
+    logs.length = 0;
+    const messageId = 'msg-anon-5d1c2e';
+    await bot.sayAs(platformId, '匿名意见 个别科室推诿扯皮', { messageId });
+    await bot.sayAs(platformId, '匿名建议 希望公开值班表', { group: '全院群' });
+    const after = await snapshot();
+    const added = [...after].filter((row) => !before.has(row));
+    expect(added.length).toBeGreaterThan(0);
+    const secrets = [platformId, messageId, '张三', me.phone!];
+    for (const row of added) for (const s of secrets) expect(row, `${s} leaked into ${row}`).not.toContain(s);
+    for (const row of added) {
+      expect(row).not.toMatch(new RegExp(`"(member_id|actor_member_id|owner_member_id)":${me.id}[,}]`));
+    }
+    const [anon] = await bot.db.select().from(feedback).where(eq(feedback.anonymous, true)).limit(1);
+    expect(anon).toMatchObject({ memberId: null, createdAt: null, createdOn: '2026-12-10' });
+    expect((await bot.db.select().from(auditLog).where(eq(auditLog.action, 'feedback.create'))).map((a) => a.actor)).toEqual(['anonymous', 'anonymous']);
+    for (const line of logs) for (const s of secrets) expect(line).not.toContain(s);
+  });
+});
+
+/** Every row of every table, as JSON text. */
+async function snapshot(): Promise<Set<string>> {
+  const tables = rowsOf<{ table_name: string }>(await bot.db.execute(sql`select table_name from information_schema.tables where table_schema = 'public'`));
+  const out = new Set<string>();
+  for (const { table_name } of tables) {
+    for (const row of rowsOf<object>(await bot.db.execute(sql.raw(`select * from "${table_name}"`)))) out.add(`${table_name}:${JSON.stringify(row)}`);
+  }
+  return out;
+}
