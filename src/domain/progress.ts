@@ -8,6 +8,8 @@ import { standingOf } from './checkins.ts';
 import { formatMinutes } from '../parse/duration.ts';
 import { formatDateCn } from '../parse/date.ts';
 import { mondayOf } from '../time.ts';
+import { feedbackCode, listFeedback, FEEDBACK_STATUS_CN, type FeedbackStatus } from './feedback.ts';
+import { daysOverdue, isDueSoon, isOverdue, listRects, rectCode } from './rectification.ts';
 
 export function taskApplies(t: TaskRow, role: string): boolean {
   return t.audience === 'all' || role === 'head';
@@ -53,7 +55,37 @@ export async function myProgress(tx: Tx, c: CampaignRow, phase: PhaseRow | null,
   } else {
     lines.push(`本单位排名：第 ${s.rank} / ${s.unitSize} 名`);
   }
+  lines.push(...(await myFeedbackLines(tx, m.id)));
   return lines.join('\n');
+}
+
+/** The person's own named feedback (anonymous items are not linked to anyone). */
+async function myFeedbackLines(tx: Tx, memberId: number): Promise<string[]> {
+  const mine = await listFeedback(tx, { memberId });
+  if (!mine.length) return [];
+  const answered = mine.filter(({ f }) => f.answer).length;
+  const lines = [`我的意见建议 ${mine.length} 条，已答复 ${answered} 条：`];
+  for (const { f } of mine.slice(-5)) {
+    lines.push(`  ${feedbackCode(f.id)}【${FEEDBACK_STATUS_CN[f.status as FeedbackStatus]}】${f.content.slice(0, 20)}${f.content.length > 20 ? '…' : ''}${f.answer ? `（答复：${f.answer.slice(0, 30)}）` : ''}`);
+  }
+  return lines;
+}
+
+/** The unit's ledger: open items, those due soon and those overdue; feedback waiting for it. */
+export async function unitLedgerLines(tx: Tx, unitId: number, today: string): Promise<string[]> {
+  const items = await listRects(tx, { unitIds: [unitId], statuses: ['not_started', 'in_progress', 'pending'] });
+  const lines: string[] = [];
+  if (items.length) {
+    const overdue = items.filter((r) => isOverdue(r, today));
+    const soon = items.filter((r) => isDueSoon(r, today));
+    const pending = items.filter((r) => r.status === 'pending');
+    lines.push(`整改事项：未销号 ${items.length} 项（待销号 ${pending.length}，即将到期 ${soon.length}，逾期 ${overdue.length}）`);
+    for (const r of overdue) lines.push(`  ⚠️ ${rectCode(r.id)} 已逾期 ${daysOverdue(r, today)} 天：${r.problem.slice(0, 30)}（时限 ${formatDateCn(r.deadline)}）`);
+    for (const r of soon) lines.push(`  ⏰ ${rectCode(r.id)} ${formatDateCn(r.deadline)}到期：${r.problem.slice(0, 30)}`);
+  }
+  const waiting = await listFeedback(tx, { unitIds: [unitId], statuses: ['open', 'forwarded'] });
+  if (waiting.length) lines.push(`转给本单位待答复的意见 ${waiting.length} 条：${waiting.map(({ f }) => feedbackCode(f.id)).join('、')}（发「意见 列表」查看）`);
+  return lines;
 }
 
 async function submittedTaskIds(tx: Tx, memberId: number, taskIds: number[]): Promise<Set<number>> {
@@ -107,6 +139,7 @@ export async function unitReport(tx: Tx, c: CampaignRow, phase: PhaseRow | null,
       }
     }
   }
+  lines.push(...(await unitLedgerLines(tx, unit.id, today)));
   return lines.join('\n');
 }
 

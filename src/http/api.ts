@@ -2,9 +2,12 @@
 import { Router, type Request, type Response, type NextFunction } from 'express';
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { and, asc, eq, gt, gte, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { campaigns, checkins, members, submissions, tasks, units } from '../db/schema.ts';
+import { campaigns, checkins, feedback, members, rectificationHistory, rectifications, submissions, tasks, units } from '../db/schema.ts';
+import { feedbackCode } from '../domain/feedback.ts';
+import { isOverdue, rectCode } from '../domain/rectification.ts';
+import { dayOf } from '../time.ts';
 import { rowsOf } from '../domain/checkins.ts';
 import { openApiDocument } from './openapi.ts';
 
@@ -125,6 +128,48 @@ export function apiRouter(database: Database, token: string | undefined): Router
     }).from(submissions).innerJoin(tasks, eq(tasks.id, submissions.taskId)).innerJoin(members, eq(members.id, submissions.memberId))
       .innerJoin(units, eq(units.id, submissions.unitId)).where(and(...conds)).orderBy(asc(submissions.id)).limit(q.limit + 1);
     res.json(pageOf(rows, q.limit));
+  });
+  r.get('/feedback', async (req, res) => {
+    const q = parseQuery({ ...page, unitId: id.optional(), status: z.enum(['open', 'forwarded', 'answered', 'closed']).optional(), anonymous: z.enum(['true', 'false']).optional() }, req, res);
+    if (!q) return;
+    const conds: SQL[] = [];
+    if (q.cursor) conds.push(gt(feedback.id, Number(q.cursor)));
+    if (q.unitId) conds.push(eq(feedback.unitId, q.unitId));
+    if (q.status) conds.push(eq(feedback.status, q.status));
+    if (q.anonymous) conds.push(eq(feedback.anonymous, q.anonymous === 'true'));
+    const rows = await db.select({ f: feedback, memberName: members.name }).from(feedback).leftJoin(members, eq(members.id, feedback.memberId))
+      .where(and(...conds)).orderBy(asc(feedback.id)).limit(q.limit + 1);
+    res.json(pageOf(rows.map(({ f, memberName }) => ({
+      id: f.id, code: feedbackCode(f.id), kind: f.kind, anonymous: f.anonymous,
+      memberId: f.anonymous ? null : f.memberId, memberName: f.anonymous ? null : memberName,
+      unitId: f.unitId, content: f.content, status: f.status, answer: f.answer,
+      // An anonymous item keeps only its day.
+      createdAt: f.createdAt ?? f.createdOn,
+    })), q.limit));
+  });
+
+  r.get('/rectifications', async (req, res) => {
+    const q = parseQuery({ ...page, unitId: id.optional(), campaignId: id.optional(), status: z.enum(['not_started', 'in_progress', 'pending', 'closed']).optional(), overdue: z.enum(['true', 'false']).optional() }, req, res);
+    if (!q) return;
+    const conds: SQL[] = [];
+    if (q.cursor) conds.push(gt(rectifications.id, Number(q.cursor)));
+    if (q.unitId) conds.push(eq(rectifications.unitId, q.unitId));
+    if (q.campaignId) conds.push(eq(rectifications.campaignId, q.campaignId));
+    if (q.status) conds.push(eq(rectifications.status, q.status));
+    const today = dayOf(new Date());
+    if (q.overdue === 'true') conds.push(sql`${rectifications.deadline} < ${today} and ${rectifications.status} in ('not_started', 'in_progress')`);
+    if (q.overdue === 'false') conds.push(sql`not (${rectifications.deadline} < ${today} and ${rectifications.status} in ('not_started', 'in_progress'))`);
+    const rows = await db.select({ r: rectifications, unitName: units.name }).from(rectifications).innerJoin(units, eq(units.id, rectifications.unitId))
+      .where(and(...conds)).orderBy(asc(rectifications.id)).limit(q.limit + 1);
+    const ids = rows.slice(0, q.limit).map((x) => x.r.id);
+    const hist = ids.length ? await db.select().from(rectificationHistory).where(inArray(rectificationHistory.itemId, ids)).orderBy(asc(rectificationHistory.id)) : [];
+    res.json(pageOf(rows.map(({ r, unitName }) => ({
+      id: r.id, code: rectCode(r.id), kind: r.kind, campaignId: r.campaignId,
+      problem: r.problem, measures: r.measures, leaderName: r.leaderName, leaderMemberId: r.leaderMemberId,
+      unitId: r.unitId, unitName, deadline: r.deadline, category: r.category, term: r.term, status: r.status,
+      overdue: isOverdue(r, today), ownerMemberId: r.ownerMemberId, createdAt: r.createdAt, closedAt: r.closedAt,
+      history: hist.filter((h) => h.itemId === r.id).map((h) => ({ at: h.at, actor: h.actor, action: h.action, field: h.field, before: h.before, after: h.after, note: h.note })),
+    })), q.limit));
   });
   return r;
 }

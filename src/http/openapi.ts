@@ -39,5 +39,19 @@ export const openApiDocument = {
         createdAt: { type: 'string', format: 'date-time' } } })) } },
     '/submissions': { get: { summary: '任务提交', parameters: [...page, idParam('taskId'), idParam('unitId'), idParam('memberId')],
       responses: ok(paged({ type: 'object', properties: { id: int, taskId: int, taskName: str, memberId: int, memberName: str, unitId: int, unitName: str, chars: int, content: str, createdAt: { type: 'string', format: 'date-time' } } })) } },
+    '/feedback': { get: { summary: '意见建议（匿名的 memberId、memberName 为 null，createdAt 只有日期）',
+      parameters: [...page, idParam('unitId'), { name: 'status', in: 'query', schema: { enum: ['open', 'forwarded', 'answered', 'closed'] } }, { name: 'anonymous', in: 'query', schema: { enum: ['true', 'false'] } }],
+      responses: ok(paged({ type: 'object', properties: {
+        id: int, code: str, kind: { enum: ['意见', '建议', '反馈'] }, anonymous: { type: 'boolean' }, memberId: nullable('integer'), memberName: nullable('string'),
+        unitId: nullable('integer'), content: str, status: { enum: ['open', 'forwarded', 'answered', 'closed'] }, answer: nullable('string'),
+        createdAt: { type: 'string', description: '署名的为时间戳；匿名的只有日期 YYYY-MM-DD' } } })) } },
+    '/rectifications': { get: { summary: '整改台账（五落实、状态、是否逾期、变更历史）',
+      parameters: [...page, idParam('unitId'), idParam('campaignId'), { name: 'status', in: 'query', schema: { enum: ['not_started', 'in_progress', 'pending', 'closed'] } }, { name: 'overdue', in: 'query', schema: { enum: ['true', 'false'] } }],
+      responses: ok(paged({ type: 'object', properties: {
+        id: int, code: str, kind: { enum: ['item', 'commitment'] }, campaignId: nullable('integer'), problem: str, measures: str, leaderName: str,
+        leaderMemberId: nullable('integer'), unitId: int, unitName: str, deadline: { type: 'string', format: 'date' }, category: nullable('string'),
+        term: nullable('string'), status: { enum: ['not_started', 'in_progress', 'pending', 'closed'] }, overdue: { type: 'boolean' },
+        ownerMemberId: nullable('integer'), createdAt: { type: 'string', format: 'date-time' }, closedAt: { type: ['string', 'null'], format: 'date-time' },
+        history: { type: 'array', items: { type: 'object', properties: { at: str, actor: str, action: str, field: nullable('string'), before: nullable('string'), after: nullable('string'), note: nullable('string') } } } } })) } },
   },
 };

@@ -3,6 +3,8 @@ import { eq, sql } from 'drizzle-orm';
 import { testBot, type TestBot } from '../support/test-bot.ts';
 import { auditLog, feedback, members } from '../../src/db/schema.ts';
 import { rowsOf } from '../../src/domain/checkins.ts';
+import { createHttpApp } from '../../src/http/server.ts';
+import pino from 'pino';
 
 let bot: TestBot;
 afterEach(async () => { await bot.close(); });
@@ -58,6 +60,23 @@ describe('feedback', () => {
     expect(await bot.sayAs('wx-other', `查询 ${m[1]} ${m[2].toLowerCase()}`)).toContain('答复：已约谈相关科室');
     const g = await bot.say('李四', '@学习助手 匿名建议 食堂饭菜价格偏高', { group: '全院群' });
     expect(g).toContain('群成员能看到这条消息是谁发的');
+  });
+
+  it('REST /api/v1/feedback gives no identity for anonymous items', async () => {
+    await bot.say('张三', '意见 门诊候诊时间太长');
+    await bot.sayAs('wx-s', '匿名反馈 希望增加健康讲座');
+    const web = createHttpApp(bot.app, { adminToken: 'tok', log: pino({ level: 'silent' }) });
+    const server = web.listen(0);
+    try {
+      const port = (server.address() as { port: number }).port;
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/feedback`, { headers: { authorization: 'Bearer tok' } });
+      const body = await res.json() as { items: Record<string, unknown>[] };
+      expect(body.items).toMatchObject([
+        { code: 'YJ-0001', kind: '意见', anonymous: false, memberName: '张三', status: 'open' },
+        { code: 'YJ-0002', kind: '反馈', anonymous: true, memberId: null, memberName: null, createdAt: '2026-12-10' },
+      ]);
+      expect((await fetch(`http://127.0.0.1:${port}/api/v1/feedback?status=bogus`, { headers: { authorization: 'Bearer tok' } })).status).toBe(400);
+    } finally { server.close(); }
   });
 
   it('stores no identity anywhere and logs none', async () => {

@@ -1,0 +1,298 @@
+// The real service, CLI and chat simulator as separate OS processes, on embedded defaults
+// (PGlite under DATA_DIR, a private redis-server): start-up logs, /healthz, the DATA_DIR lock,
+// the CLI through the running service, kill -9 and restart without losing anything, a clean
+// SIGTERM, bad settings, and `npm run chat -- --demo`.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findRedisProcessesForDir } from '../../src/infra/embedded-redis.ts';
+import { ensureRedisServerBinary } from '../support/services.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+const TOKEN = 'service-test-token-0123456789';
+const STARTED = '学习整改助手已启动';
+
+interface Proc {
+  child: ChildProcess;
+  pid: number;
+  /** Everything written to stdout and stderr so far. */
+  out(): string;
+  /** Parsed JSON log lines (pino) from stdout. */
+  logs(): Record<string, unknown>[];
+  waitFor(text: string | RegExp, ms?: number): Promise<void>;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const procs: Proc[] = [];
+const redisDirs = new Set<string>();
+let tmp: string;
+
+/** A process in its own process group (so afterAll can kill it and anything it started). */
+function run(args: string[], env: Record<string, string>): Proc {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: root,
+    env: {
+      ...process.env,
+      // Embedded defaults unless a test says otherwise; empty values also beat a stray .env.
+      DATABASE_URL: '', REDIS_URL: '', ROLE: 'all', LOG_LEVEL: 'info', ADMIN_API_TOKEN: TOKEN,
+      ...env,
+    },
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let text = '';
+  const waiters: (() => void)[] = [];
+  const onData = (b: Buffer) => { text += b.toString('utf8'); for (const w of waiters.splice(0)) w(); };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => { resolve({ code, signal }); for (const w of waiters.splice(0)) w(); });
+  });
+  let exited = false;
+  void exit.then(() => { exited = true; });
+  const p: Proc = {
+    child, pid: child.pid!,
+    out: () => text,
+    logs: () => text.split('\n').flatMap((l) => { try { return [JSON.parse(l) as Record<string, unknown>]; } catch { return []; } }),
+    async waitFor(what, ms = 45_000) {
+      const hit = () => (typeof what === 'string' ? text.includes(what) : what.test(text));
+      const deadline = Date.now() + ms;
+      while (!hit()) {
+        if (exited) throw new Error(`process ${child.pid} exited before printing ${what}:\n${text}`);
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${text}`);
+        await new Promise<void>((r) => { waiters.push(r); setTimeout(r, 250); });
+      }
+    },
+    exit,
+  };
+  procs.push(p);
+  return p;
+}
+
+function exitWithin(p: Proc, ms: number) {
+  return Promise.race([
+    p.exit,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`process ${p.pid} did not exit within ${ms} ms:\n${p.out()}`)), ms)),
+  ]);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function until(cond: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  for (;;) {
+    if (await cond()) return true;
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Running (a zombie waiting to be reaped counts as gone). */
+function alive(pid: number) {
+  try { process.kill(pid, 0); } catch { return false; }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch { return process.platform !== 'linux'; }
+}
+
+beforeAll(async () => {
+  await ensureRedisServerBinary();
+  tmp = await mkdtemp(join(tmpdir(), 'campaign-bot-service-'));
+});
+
+afterAll(async () => {
+  for (const p of procs) {
+    if (p.child.exitCode === null && p.child.signalCode === null) {
+      try { process.kill(-p.pid, 'SIGKILL'); } catch { /* gone */ }
+    }
+  }
+  await Promise.all(procs.map((p) => exitWithin(p, 5000).catch(() => {})));
+  // Nothing may be left behind: no redis-server on any data directory of this file.
+  const left: number[] = [];
+  for (const dir of redisDirs) {
+    for (const pid of await findRedisProcessesForDir(dir)) {
+      left.push(pid);
+      try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    }
+  }
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+  expect(left, 'redis-server processes left behind').toEqual([]);
+});
+
+describe('the service on embedded defaults', () => {
+  let dataDir: string;
+  let redisDir: string;
+  let port: number;
+  let service: Proc;
+  const base = () => `http://127.0.0.1:${port}`;
+  const env = () => ({ DATA_DIR: dataDir, PORT: String(port) });
+
+  beforeAll(async () => {
+    dataDir = join(tmp, 'data');
+    redisDir = join(dataDir, 'redis');
+    redisDirs.add(redisDir);
+    port = await freePort();
+  });
+
+  it('starts, logs where it listens and that no platform is connected, and is healthy', async () => {
+    service = run(['src/main.ts'], env());
+    await service.waitFor(STARTED);
+    await service.waitFor('已连接的平台');
+    const started = service.logs().find((l) => l.msg === STARTED)!;
+    expect(started.listening).toBe(`http://127.0.0.1:${port}`);
+    expect(String(started.database)).toContain('PGlite');
+    expect(String(started.database)).toContain(join(dataDir, 'db'));
+    expect(String(started.redis)).toContain('redis-server');
+    const platforms = service.logs().find((l) => String(l.msg).startsWith('已连接的平台'))!;
+    expect(platforms.msg).toContain('无');
+    expect(platforms.platforms).toEqual([]);
+    expect(service.out()).toContain('npm run chat');
+
+    const res = await fetch(`${base()}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ ok: true, database: true, redis: true, databaseKind: 'pglite' });
+    expect(await findRedisProcessesForDir(redisDir)).toHaveLength(1);
+    expect(existsSync(join(dataDir, 'service.lock'))).toBe(true);
+  });
+
+  it('refuses a second service on the same DATA_DIR, naming the process holding it', async () => {
+    const second = run(['src/main.ts'], { DATA_DIR: dataDir, PORT: String(await freePort()) });
+    const { code } = await exitWithin(second, 30_000);
+    expect(code).not.toBe(0);
+    expect(second.out()).toContain('已被进程');
+    expect(second.out()).toContain(String(service.pid));
+    expect(second.out()).toContain('DATA_DIR');
+    // The first one is untouched.
+    expect((await fetch(`${base()}/healthz`)).status).toBe(200);
+    expect(await findRedisProcessesForDir(redisDir)).toHaveLength(1);
+  });
+
+  it('the CLI imports a directory through the running service', async () => {
+    const csv = join(tmp, 'people.csv');
+    await writeFile(csv, '单位,姓名,角色,手机号\n县人民医院,赵院长,负责人,13900000011\n县人民医院,张三,职工,13900000012\n县中医院,周敏,职工,13900000022\n');
+    const cli = run(['src/cli.ts', 'directory', 'import', csv], env());
+    const { code } = await exitWithin(cli, 30_000);
+    expect(cli.out()).toContain('通过正在运行的服务');
+    expect(cli.out()).toContain(String(service.pid));
+    expect(code, cli.out()).toBe(0);
+
+    const res = await fetch(`${base()}/api/v1/members`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(res.status).toBe(200);
+    const names = ((await res.json()) as { items: { name: string }[] }).items.map((m) => m.name);
+    expect(names).toEqual(expect.arrayContaining(['赵院长', '张三', '周敏']));
+    expect((await fetch(`${base()}/api/v1/members`)).status).toBe(401);
+  });
+
+  it('after kill -9 the next start replaces the orphaned redis-server and loses nothing', async () => {
+    const [oldRedis] = await findRedisProcessesForDir(redisDir);
+    expect(oldRedis).toBeGreaterThan(0);
+    process.kill(service.pid, 'SIGKILL');
+    expect((await exitWithin(service, 10_000)).signal).toBe('SIGKILL');
+    // The lock file is left behind (stale) by a kill -9.
+    expect(existsSync(join(dataDir, 'service.lock'))).toBe(true);
+
+    service = run(['src/main.ts'], env());
+    await service.waitFor(STARTED);
+    // The old redis-server went away (pdeathsig) or was replaced: one server, not the old one.
+    expect(alive(oldRedis)).toBe(false);
+    const now = await findRedisProcessesForDir(redisDir);
+    expect(now).toHaveLength(1);
+    expect(now[0]).not.toBe(oldRedis);
+
+    expect((await fetch(`${base()}/healthz`)).status).toBe(200);
+    const res = await fetch(`${base()}/api/v1/members`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const names = ((await res.json()) as { items: { name: string }[] }).items.map((m) => m.name);
+    expect(names).toEqual(expect.arrayContaining(['赵院长', '张三', '周敏']));
+  });
+
+  it('SIGTERM stops it cleanly: exit code 0, no redis-server left, lock released', async () => {
+    const [redisPid] = await findRedisProcessesForDir(redisDir);
+    process.kill(service.pid, 'SIGTERM');
+    const { code, signal } = await exitWithin(service, 30_000);
+    expect({ code, signal }, service.out()).toEqual({ code: 0, signal: null });
+    expect(service.out()).toContain('收到 SIGTERM');
+    expect(await until(async () => (await findRedisProcessesForDir(redisDir)).length === 0, 5000)).toBe(true);
+    expect(alive(redisPid)).toBe(false);
+    expect(existsSync(join(dataDir, 'service.lock'))).toBe(false);
+  });
+
+  it('the CLI works without the service, holding DATA_DIR itself', async () => {
+    const csv = join(tmp, 'more.csv');
+    await writeFile(csv, '单位,姓名,角色,手机号\n城关镇卫生院,吴刚,职工,13900000032\n');
+    const cli = run(['src/cli.ts', 'directory', 'import', csv], env());
+    const { code } = await exitWithin(cli, 30_000);
+    expect(code, cli.out()).toBe(0);
+    expect(cli.out()).not.toContain('通过正在运行的服务');
+    expect(existsSync(join(dataDir, 'service.lock'))).toBe(false);
+  });
+});
+
+describe('bad settings stop start-up', () => {
+  it('PORT=abc names PORT and exits non-zero', async () => {
+    const dataDir = join(tmp, 'bad-port');
+    const p = run(['src/main.ts'], { DATA_DIR: dataDir, PORT: 'abc' });
+    const { code } = await exitWithin(p, 30_000);
+    expect(code).not.toBe(0);
+    expect(p.out()).toContain('PORT');
+    expect(p.out()).not.toContain(STARTED);
+  });
+
+  it('ROLE=web without DATABASE_URL explains that PGlite is single-process', async () => {
+    const dataDir = join(tmp, 'bad-role');
+    const p = run(['src/main.ts'], { DATA_DIR: dataDir, PORT: String(await freePort()), ROLE: 'web' });
+    const { code } = await exitWithin(p, 30_000);
+    expect(code).not.toBe(0);
+    expect(p.out()).toContain('ROLE=web');
+    expect(p.out()).toContain('DATABASE_URL');
+    expect(p.out()).toMatch(/PGlite.*只能被一个进程打开/);
+  });
+});
+
+describe('npm run chat -- --demo', () => {
+  it('records a check-in, opens a phase after 确认 and shows the pushes', async () => {
+    const dataDir = join(tmp, 'chat');
+    redisDirs.add(join(dataDir, 'demo', 'redis'));
+    const chat = run(['src/chat.ts', '--demo'], { DATA_DIR: dataDir });
+    const say = (line: string) => chat.child.stdin!.write(`${line}\n`);
+    await chat.waitFor('演示名单');
+    say('打卡 学习《中国共产党章程》 1小时');
+    await chat.waitFor('已记录');
+    say('/as 王主任');
+    say('/dm');
+    // e.g. 「/阶段 开启 对照检查 明天 2027-01-20」; the end date is kept a month ahead of the real
+    // clock (the demo campaign runs from a week ago to 120 days ahead) so the test never expires.
+    const end = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() + 30 * 86_400_000));
+    say(`/阶段 开启 对照检查 明天 ${end}`);
+    await chat.waitFor('将开启新阶段');
+    say('确认');
+    await chat.waitFor('已开启第2阶段');
+    await chat.waitFor('→ [全院群]', 15_000);
+    await chat.waitFor('→ 赵院长', 15_000);
+    say('/quit');
+    const { code } = await exitWithin(chat, 20_000);
+    expect(code, chat.out()).toBe(0);
+    const out = chat.out();
+    expect(out).toContain('已载入演示名单');
+    expect(out).toMatch(/已记录（#\d+）：今天 学习《中国共产党章程》 1小时/);
+    expect(out).toContain('必读《中国共产党章程》已标记为学完');
+    expect(out).toContain('现在的身份：局机关办公室/王主任（管理员）');
+    expect(out).toContain('当前阶段「学习动员」将同时结束');
+    expect(out).toMatch(/→ \[全院群\]：【医德医风大讨论】/);
+    expect(out).toMatch(/→ 赵院长：赵院长您好/);
+    expect(await findRedisProcessesForDir(join(dataDir, 'demo', 'redis'))).toEqual([]);
+  });
+});
