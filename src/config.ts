@@ -22,6 +22,27 @@ const schema = z.object({
   PUBLIC_BASE_URL: optionalString,
   ROLE: z.enum(['all', 'web', 'worker']).default('all'),
   BOT_NAME: z.string().default('学习助手'),
+
+  // WeCom 智能机器人 (AI bot): long connection (ws, default) or HTTP callback.
+  WECOM_BOT_MODE: z.enum(['ws', 'http']).default('ws'),
+  WECOM_BOT_ID: optionalString,
+  WECOM_BOT_SECRET: optionalString,
+  WECOM_WS_URL: z.string().default('wss://openws.work.weixin.qq.com'),
+  WECOM_BOT_TOKEN: optionalString,
+  WECOM_BOT_ENCODING_AES_KEY: optionalString,
+  // WeCom 自建应用 (self-built app): push to anyone, 1:1 chat through an XML callback.
+  WECOM_CORP_ID: optionalString,
+  WECOM_AGENT_ID: optionalString,
+  WECOM_AGENT_SECRET: optionalString,
+  WECOM_API_BASE: z.string().default('https://qyapi.weixin.qq.com'),
+  WECOM_APP_TOKEN: optionalString,
+  WECOM_APP_ENCODING_AES_KEY: optionalString,
+  // DingTalk robot: Stream mode (default) or HTTP callback.
+  DINGTALK_MODE: z.enum(['stream', 'http']).default('stream'),
+  DINGTALK_CLIENT_ID: optionalString,
+  DINGTALK_CLIENT_SECRET: optionalString,
+  DINGTALK_ROBOT_CODE: optionalString,
+  DINGTALK_API_BASE: z.string().default('https://api.dingtalk.com'),
 });
 
 export type Config = z.infer<typeof schema> & { dataDir: string };

@@ -1,0 +1,32 @@
+// What a platform adapter is: it only translates. Inbound transport → one Session handed to
+// the bot, the bot's reply → the platform's reply channel; outbound pushes through a Sender.
+import type { Router } from 'express';
+import type { Logger } from 'pino';
+import type { Session } from '../session.ts';
+import type { Sender } from '../delivery/delivery.ts';
+
+/** The bot as adapters see it: a Session in, the reply text (or nothing) out. */
+export type HandleMessage = (session: Session) => Promise<string | null>;
+
+export interface PlatformContext {
+  handle: HandleMessage;
+  log: Logger;
+  /** Tell the admins something went badly wrong (e.g. a long connection gave up). */
+  alert(text: string): void;
+}
+
+export interface PlatformAdapter {
+  /** 'wecom' (AI bot), 'wecom-app' (self-built app), 'dingtalk'. */
+  readonly platform: string;
+  /** A human label for logs: 企业微信智能机器人（长连接）. */
+  readonly label: string;
+  /** HTTP callback routes, mounted on the service's express app (ROLE=web|all). */
+  routes?(router: Router): void;
+  /** A long connection, opened by exactly one process (ROLE=worker|all, under a lease). */
+  connect?(): Promise<void>;
+  disconnect?(): Promise<void>;
+  /** Connection state for health checks and `platforms check`: never opens a second connection. */
+  status?(): { connected: boolean; detail?: string };
+  /** How the delivery queue reaches people and groups on this platform. */
+  sender?: Sender;
+}
