@@ -12,6 +12,7 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: ['test/parse/**/*.test.ts', 'test/infra/**/*.test.ts', 'test/directory-file/**/*.test.ts', 'test/unit/**/*.test.ts'] } },
       { extends: true, test: { name: 'pglite', include: dbTests, env: { TEST_DB: 'pglite' }, testTimeout: 30_000, hookTimeout: 60_000 } },
       { extends: true, test: { name: 'postgres', include: dbTests, env: { TEST_DB: 'postgres' }, testTimeout: 30_000, hookTimeout: 60_000 } },
+      { extends: true, test: { name: 'contract', include: ['test/contract/**/*.test.ts'], env: { TEST_DB: 'pglite' } } },
       { extends: true, test: { name: 'service', include: ['test/service/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 90_000 } },
     ],
   },
