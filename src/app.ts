@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { Redis } from 'ioredis';
 import type { Database } from './db/client.ts';
 import { Bot } from './bot.ts';
-import { Delivery } from './delivery/delivery.ts';
+import { Delivery, type DeliveryLimits } from './delivery/delivery.ts';
 import { ConsoleSender, consoleSession, type Push } from './platforms/console/console-adapter.ts';
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
@@ -23,6 +23,9 @@ export interface AppOptions {
   queuePrefix?: string;
   /** Run the delivery worker in this process (ROLE=all|worker). */
   worker?: boolean;
+  deliveryLimits?: DeliveryLimits;
+  /** First retry delay of a failed send (doubles each time). */
+  backoffMs?: number;
   /** Show pushes in the console (chat simulator, tests). */
   console?: { onPush?: (p: Push) => void };
 }
@@ -49,7 +52,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const { database, log } = opts;
   const connection = redisConnection(opts.redisUrl);
   connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
-  const delivery = new Delivery(database, connection, log, opts.queuePrefix ?? 'campaign-bot');
+  const delivery = new Delivery(database, connection, log, { prefix: opts.queuePrefix, limits: opts.deliveryLimits, backoffMs: opts.backoffMs });
   const consoleSender = opts.console ? new ConsoleSender(opts.console.onPush) : null;
   if (consoleSender) delivery.addSender(consoleSender);
   if (opts.worker !== false) delivery.startWorker();

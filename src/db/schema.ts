@@ -212,6 +212,10 @@ export const outbox = pgTable('outbox', {
   status: text('status').notNull().default('queued'), // queued | sent | failed
   attempts: integer('attempts').notNull().default(0),
   lastError: text('last_error'),
+  /** Which sender delivered it (wecom-app, wecom, dingtalk, console…). */
+  via: text('via'),
+  /** Failed rows are summarised to admins once, in a digest. */
+  failureReported: boolean('failure_reported').notNull().default(false),
   createdAt: createdAt(),
   sentAt: timestamp('sent_at', { withTimezone: true }),
 }, (t) => [index('outbox_status_idx').on(t.status, t.createdAt)]);

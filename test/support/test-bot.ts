@@ -9,6 +9,7 @@ import { createApp, type App } from '../../src/app.ts';
 import { consoleSession } from '../../src/platforms/console/console-adapter.ts';
 import { loadDemo, loadDemoDirectory } from '../../src/demo.ts';
 import { outbox } from '../../src/db/schema.ts';
+import type { DeliveryLimits } from '../../src/delivery/delivery.ts';
 import { createTestDatabase, testPostgresUrl, testRedisUrl } from './services.ts';
 
 export const TEST_DB = (process.env.TEST_DB ?? 'pglite') as 'pglite' | 'postgres';
@@ -39,6 +40,8 @@ export interface TestBotOptions {
   now?: string;
   /** 'demo' = demo directory + campaign + open phase; 'directory' = people only; 'empty'. */
   seed?: 'demo' | 'directory' | 'empty';
+  deliveryLimits?: DeliveryLimits;
+  backoffMs?: number;
   /** Capture every log line, at every level, into this array. */
   logLines?: string[];
 }
@@ -66,6 +69,7 @@ export async function testBot(opts: TestBotOptions = {}): Promise<TestBot> {
   const app = await createApp({
     database, log, redisUrl: await testRedisUrl(), clock: () => now,
     queuePrefix: `test-${randomBytes(4).toString('hex')}`, console: {},
+    deliveryLimits: opts.deliveryLimits, backoffMs: opts.backoffMs ?? 50,
   });
   const seed = opts.seed ?? 'demo';
   if (seed === 'demo') await loadDemo(database.db, now);

@@ -1,0 +1,62 @@
+// One live long connection per bot: a second WeCom connection kicks the first, so exactly one
+// process holds each connection, under a lease in Redis that another takes over when the
+// holder dies (the lease expires within LEASE_MS).
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+
+export const LEASE_MS = 20_000;
+const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+
+export interface LeaseHooks { onAcquired(): Promise<void>; onLost(): Promise<void> }
+
+/** Keeps trying to hold `name`; runs onAcquired when it gets it and onLost when it loses it. */
+export class Lease {
+  private readonly id = randomUUID();
+  private timer: NodeJS.Timeout | null = null;
+  private held = false;
+  private stopped = false;
+
+  constructor(private readonly redis: Redis, private readonly key: string, private readonly hooks: LeaseHooks,
+    private readonly log: Logger, private readonly ms = LEASE_MS) {}
+
+  get holding() { return this.held; }
+
+  start() {
+    const tick = async () => {
+      if (this.stopped) return;
+      try {
+        if (this.held) {
+          const ok = await this.redis.eval(RENEW, 1, this.key, this.id, String(this.ms));
+          if (!ok) await this.lose('lease taken over');
+        } else if (await this.redis.set(this.key, this.id, 'PX', this.ms, 'NX')) {
+          this.held = true;
+          this.log.info({ lease: this.key }, '获得长连接租约，开始连接');
+          await this.hooks.onAcquired();
+        }
+      } catch (err) {
+        // Redis unreachable: we cannot prove we still hold it, so let go before another takes it.
+        if (this.held) await this.lose(`redis error: ${(err as Error).message}`);
+      }
+      if (!this.stopped) this.timer = setTimeout(tick, this.held ? this.ms / 3 : this.ms / 4);
+    };
+    void tick();
+  }
+
+  private async lose(reason: string) {
+    this.held = false;
+    this.log.warn({ lease: this.key, reason }, '失去长连接租约，断开连接');
+    await this.hooks.onLost().catch(() => {});
+  }
+
+  async stop() {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.held) {
+      this.held = false;
+      await this.hooks.onLost().catch(() => {});
+      await this.redis.eval(RELEASE, 1, this.key, this.id).catch(() => {});
+    }
+  }
+}

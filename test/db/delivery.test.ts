@@ -1,0 +1,112 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { eq, inArray } from 'drizzle-orm';
+import { testBot, type TestBot } from '../support/test-bot.ts';
+import { identities, members, outbox } from '../../src/db/schema.ts';
+import { enqueueOutbox } from '../../src/domain/outbox.ts';
+import { ConfigError, RetryableError } from '../../src/delivery/errors.ts';
+import type { MemberTarget, Sender } from '../../src/delivery/delivery.ts';
+
+let bot: TestBot;
+afterEach(async () => { await bot.close(); });
+
+/** A platform that records when each message arrived, and can fail on demand. */
+function fakeSender(fail?: (text: string, attempt: number) => Error | null): Sender & { sent: { to: string; text: string; at: number }[] } {
+  const attempts = new Map<string, number>();
+  const sent: { to: string; text: string; at: number }[] = [];
+  return {
+    platform: 'wecom', name: 'fake-wecom', sent,
+    async sendToMember(to: MemberTarget, text: string) {
+      const n = (attempts.get(text) ?? 0) + 1;
+      attempts.set(text, n);
+      const err = fail?.(text, n);
+      if (err) throw err;
+      sent.push({ to: to.accounts.find((a) => a.platform === 'wecom')!.userId, text, at: Date.now() });
+    },
+  };
+}
+
+async function giveWecomAccounts(names: string[]) {
+  for (const name of names) {
+    const [m] = await bot.db.select().from(members).where(eq(members.name, name));
+    await bot.db.insert(identities).values({ platform: 'wecom', platformUserId: `wx-${name}`, memberId: m.id, source: 'directory' });
+  }
+}
+
+async function push(keys: string[], to: string, text: (i: number) => string) {
+  const [m] = await bot.db.select().from(members).where(eq(members.name, to));
+  const ids: number[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const id = await enqueueOutbox(bot.db, keys[i], { memberId: m.id }, text(i));
+    if (id) ids.push(id);
+  }
+  await bot.app.delivery.enqueue(ids);
+  return ids;
+}
+
+async function waitFor(check: () => Promise<boolean>, ms = 20_000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) { if (await check()) return; await new Promise((r) => setTimeout(r, 50)); }
+  throw new Error('timed out');
+}
+
+describe('delivery', () => {
+  it('never exceeds either target\'s rate in a burst, and delivers each message once', async () => {
+    bot = await testBot({ deliveryLimits: { perTarget: { perMinute: 600, burst: 5 }, perSender: { perMinute: 100_000, burst: 1000 } } });
+    const fake = fakeSender();
+    bot.app.delivery.addSender(fake);
+    await giveWecomAccounts(['张三', '李四']);
+    const n = 40;
+    await push(Array.from({ length: n }, (_, i) => `burst-a-${i}`), '张三', (i) => `A${i}`);
+    await push(Array.from({ length: n }, (_, i) => `burst-b-${i}`), '李四', (i) => `B${i}`);
+    await waitFor(async () => fake.sent.length >= 2 * n);
+    for (const who of ['wx-张三', 'wx-李四']) {
+      const times = fake.sent.filter((s) => s.to === who).map((s) => s.at).sort((a, b) => a - b);
+      expect(times).toHaveLength(n);
+      // Token bucket: at most burst + rate × window in any window (10/s here, burst 5; 1 of slack for timer jitter).
+      for (let i = 0; i < times.length; i++) {
+        const inWindow = times.filter((t) => t >= times[i] && t < times[i] + 1000).length;
+        expect(inWindow).toBeLessThanOrEqual(16);
+      }
+    }
+    expect(new Set(fake.sent.map((s) => s.text)).size).toBe(2 * n);
+    const rows = await bot.db.select().from(outbox);
+    expect(rows.every((r) => r.status === 'sent' && r.via === 'fake-wecom')).toBe(true);
+  });
+
+  it('the same idempotency key is one message, however often it is queued', async () => {
+    bot = await testBot();
+    const fake = fakeSender();
+    bot.app.delivery.addSender(fake);
+    await giveWecomAccounts(['张三']);
+    const ids = await push(['same-key', 'same-key', 'same-key'], '张三', () => '只发一次');
+    await bot.app.delivery.enqueue([...ids, ...ids]);
+    await waitFor(async () => fake.sent.length === 1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fake.sent).toHaveLength(1);
+    expect(await bot.db.select().from(outbox)).toHaveLength(1);
+  });
+
+  it('retries temporary failures with backoff; a configuration error fails at once; admins get one digest', async () => {
+    bot = await testBot({ backoffMs: 20 });
+    const fake = fakeSender((text, attempt) =>
+      text === 'flaky' && attempt < 3 ? new RetryableError('45009 接口调用超过限制') :
+      text.startsWith('config') ? new ConfigError('60020：请在管理后台把服务器 IP 设为可信 IP') : null);
+    bot.app.delivery.addSender(fake);
+    await giveWecomAccounts(['张三']);
+    const [flaky] = await push(['k-flaky'], '张三', () => 'flaky');
+    const bad = await push(['k-config-1', 'k-config-2'], '张三', (i) => `config ${i}`);
+    await waitFor(async () => {
+      const rows = await bot.db.select().from(outbox).where(inArray(outbox.id, [flaky, ...bad]));
+      return rows.every((r) => r.status !== 'queued');
+    });
+    const rows = await bot.db.select().from(outbox).orderBy(outbox.id);
+    expect(rows.find((r) => r.id === flaky)).toMatchObject({ status: 'sent', attempts: 3 });
+    for (const id of bad) expect(rows.find((r) => r.id === id)).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('可信 IP') });
+    expect(await bot.app.delivery.reportFailures()).toBe(2);
+    expect(await bot.app.delivery.reportFailures()).toBe(0);
+    await bot.drain();
+    const digests = bot.pushes().filter((p) => p.text.startsWith('推送失败'));
+    expect(digests.map((d) => d.to)).toEqual(['王主任']);
+    expect(digests[0].text).toContain('可信 IP：2 条');
+  });
+});
