@@ -28,6 +28,7 @@ import feedbackList from './feedback-list.ts';
 import feedbackForward from './feedback-forward.ts';
 import feedbackAnswer from './feedback-answer.ts';
 import feedbackClose from './feedback-close.ts';
+import deliveryStatus from './delivery-status.ts';
 import type { CommandDef } from '../src/commands/registry.ts';
 
 export const allCommands: CommandDef<any>[] = [
@@ -35,4 +36,5 @@ export const allCommands: CommandDef<any>[] = [
   campaignNew, campaignSet, campaignEnd, phaseOpen, phaseEnd, phaseTaskAdd, phaseReadingAdd,
   checkinVoid, memberTransfer, rosterUnbound, groupSet, groupList,
   feedback, feedbackAnonymous, feedbackQuery, feedbackList, feedbackForward, feedbackAnswer, feedbackClose,
+  deliveryStatus,
 ];

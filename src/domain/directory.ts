@@ -186,6 +186,14 @@ export function validateDirectoryRows(rows: { line: number; cells: Record<string
     const key = phone ?? `${unit}/${name}`;
     if (seen.has(key)) problems.push(`与第 ${seen.get(key)} 行重复（${phone ? '手机号' : '单位+姓名'}相同）`);
     seen.set(key, line);
+    // One platform account belongs to one person: a repeated one would silently move to the later row.
+    for (const [label, h] of [['企业微信账号', 'wecom'], ['钉钉账号', 'dingtalk']] as const) {
+      const account = get(label);
+      if (!account) continue;
+      const k = `${h}:${account}`;
+      if (seen.has(k)) problems.push(`${label}「${account}」与第 ${seen.get(k)} 行重复`);
+      else seen.set(k, line);
+    }
     if (problems.length) {
       errors.push(`第 ${line} 行：${problems.join('；')}`);
       continue;

@@ -22,7 +22,9 @@ export function bearerAuth(token: string | undefined) {
   };
 }
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '应为 YYYY-MM-DD');
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '应为 YYYY-MM-DD')
+  // 2026-13-01 has the shape but is no day: refuse it here rather than fail in the database.
+  .refine((s) => { const d = new Date(`${s}T00:00:00Z`); return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s; }, '不是有效的日期');
 const id = z.coerce.number().int().positive();
 const page = {
   limit: z.coerce.number().int().min(1).max(500).default(100),

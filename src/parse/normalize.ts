@@ -90,6 +90,28 @@ export function tokenize(s: string): string[] {
   return tokens;
 }
 
+/**
+ * The text after the first `n` tokens of `s` (as tokenize() splits it), as typed: quotes
+ * inside free text (学习“两学一做”文件) are content, not argument quoting, so they stay.
+ * Trimmed; '' when there are n tokens or fewer.
+ */
+export function textAfterTokens(s: string, n: number): string {
+  let i = 0;
+  for (let k = 0; k < n; k++) {
+    while (i < s.length && /\s/.test(s[i])) i++;
+    while (i < s.length && !/\s/.test(s[i])) {
+      const closers = QUOTES[s[i]];
+      if (closers !== undefined) {
+        let j = i + 1;
+        while (j < s.length && !closers.includes(s[j])) j++;
+        if (j < s.length) { i = j + 1; continue; }
+      }
+      i++;
+    }
+  }
+  return s.slice(i).trim();
+}
+
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

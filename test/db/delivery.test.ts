@@ -108,5 +108,10 @@ describe('delivery', () => {
     const digests = bot.pushes().filter((p) => p.text.startsWith('推送失败'));
     expect(digests.map((d) => d.to)).toEqual(['王主任']);
     expect(digests[0].text).toContain('可信 IP：2 条');
+    const status = await bot.say('王主任', '/推送 状态');
+    expect(status).toMatch(/已发 \d+，失败 2/);
+    expect(status).toContain('fake-wecom 1');
+    expect(status).toContain('可信 IP（2 条）');
+    expect(await bot.say('张三', '/推送 状态')).toContain('仅限管理员使用');
   });
 });
