@@ -22,7 +22,8 @@ const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF]/g;
  *   KEEP_FULLWIDTH); so '１．５' → '1.5', 'ｈ' → 'h', '～' → '~', but '：' stays;
  * - ideographic space U+3000, NBSP and other Unicode spaces → ' ';
  * - zero-width characters removed;
- * - runs of whitespace (newlines included) collapsed to one space; trimmed.
+ * - runs of spaces within a line collapsed to one space; line breaks kept (a 剖析材料 has
+ *   paragraphs), blank-line runs collapsed to one empty line; trimmed.
  * '。' and other CJK punctuation outside the full-width block are left alone.
  */
 export function normalizeText(s: string): string {
@@ -36,7 +37,13 @@ export function normalizeText(s: string): string {
     }
   }
   // JS \s already covers U+3000, NBSP and U+2000–U+200A.
-  return out.replace(/\s+/g, ' ').trim();
+  return out
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((line) => line.replace(/\s+/g, ' ').trim())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }
 
 /** Opening quote → the characters that may close it. Curly quotes are often typed

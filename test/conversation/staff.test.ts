@@ -297,3 +297,15 @@ describe('shared/samples/messages.tsv through the bot', () => {
     expect(await bot.db.select().from(checkins)).toHaveLength(before);
   });
 });
+
+describe('long submissions keep their paragraphs', () => {
+  it('提交 stores line breaks as typed', async () => {
+    const b = await testBot();
+    try {
+      const text = '通过这次学习，我深刻认识到医德医风建设的重要性。\n\n第二，要把群众满意作为工作标准，持续改进服务。';
+      expect(await b.say('张三', `提交 心得体会\n${text}`)).toContain('已收到');
+      const [row] = await b.db.select().from(submissions);
+      expect(row.content).toBe(text);
+    } finally { await b.close(); }
+  });
+});
