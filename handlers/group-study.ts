@@ -6,7 +6,7 @@ import { tokenize } from '../src/parse/normalize.ts';
 import { formatMinutes } from '../src/parse/duration.ts';
 import { formatDateCn } from '../src/parse/date.ts';
 import { assertInCampaign, createGroupSession, DAILY_LIMIT_MINUTES, minutesOnDay, recordCheckin } from '../src/domain/checkins.ts';
-import { memberById, type MemberRow } from '../src/domain/directory.ts';
+import { memberById, resolveMember, type MemberRow } from '../src/domain/directory.ts';
 
 interface Payload { date: string; minutes: number; material: string | null; present: number[]; absent: string[] }
 
@@ -38,10 +38,10 @@ export default defineCommand<{ date: string; minutes: number; material?: string;
       present = (await Promise.all(all.map((r) => memberById(ctx.tx, r.id)))).filter((m): m is MemberRow => !!m);
     } else {
       present = [];
-      for (const n of tokenize(a.present.replace(/[,，、]/g, ' '))) present.push(await ctx.resolveMember(n));
+      for (const n of tokenize(a.present.replace(/[,，、]/g, ' '))) present.push(await resolveMember(ctx.tx, n, me.unitId));
     }
     const absent: MemberRow[] = [];
-    for (const n of absentNames) absent.push(await ctx.resolveMember(n));
+    for (const n of absentNames) absent.push(await resolveMember(ctx.tx, n, me.unitId));
     present = present.filter((p) => !absent.some((x) => x.id === p.id));
     if (ctx.role === 'head') {
       const outside = present.filter((p) => p.unitId !== me.unitId);

@@ -29,6 +29,7 @@ import feedbackForward from './feedback-forward.ts';
 import feedbackAnswer from './feedback-answer.ts';
 import feedbackClose from './feedback-close.ts';
 import deliveryStatus from './delivery-status.ts';
+import { ledgerCommands } from './ledger.ts';
 import type { CommandDef } from '../src/commands/registry.ts';
 
 export const allCommands: CommandDef<any>[] = [
@@ -36,5 +37,5 @@ export const allCommands: CommandDef<any>[] = [
   campaignNew, campaignSet, campaignEnd, phaseOpen, phaseEnd, phaseTaskAdd, phaseReadingAdd,
   checkinVoid, memberTransfer, rosterUnbound, groupSet, groupList,
   feedback, feedbackAnonymous, feedbackQuery, feedbackList, feedbackForward, feedbackAnswer, feedbackClose,
-  deliveryStatus,
+  deliveryStatus, ...ledgerCommands,
 ];

@@ -9,13 +9,27 @@ import { acquireDataDirLock, readLiveLock, DataDirLockedError } from './infra/da
 import { readTableFile } from './directory-file/read-table.ts';
 import { DIRECTORY_HEADERS } from './domain/directory.ts';
 import { runOperation, type Operation, type OperationResult } from './operations.ts';
+import { ledgerHeaderList, missingLedgerHeaders } from './domain/ledger-import.ts';
 
 const USAGE = `用法：
   npm run cli -- directory import 文件.csv|文件.xlsx [--prune] [--dry-run]
-      导入名单（表头：${DIRECTORY_HEADERS.join('、')}）。--prune 停用文件中没有的人（记录保留）；--dry-run 只检查不保存。`;
+      导入名单（表头：${DIRECTORY_HEADERS.join('、')}）。--prune 停用文件中没有的人（记录保留）；--dry-run 只检查不保存。
+  npm run cli -- ledger import 文件.csv|文件.xlsx [--unit 单位] [--dry-run]
+      导入整改台账（表头：${ledgerHeaderList()}；类别、期限可空）。
+      有任何一行有误则全部不导入，并列出每一行的问题；--unit 给没有填责任单位的行；--dry-run 只检查不保存。`;
 
 async function main(argv: string[]): Promise<number> {
-  const [area, action, ...rest] = argv;
+  const [area, action, ...args] = argv;
+  // Options with a value: --unit=县人民医院 or --unit 县人民医院.
+  const options = new Map<string, string>();
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const eq = a.indexOf('=');
+    if (a.startsWith('--') && eq > 0) options.set(a.slice(0, eq), a.slice(eq + 1));
+    else if (a === '--unit' && i + 1 < args.length) options.set(a, args[++i]);
+    else rest.push(a);
+  }
   const flags = new Set(rest.filter((a) => a.startsWith('--')));
   const positional = rest.filter((a) => !a.startsWith('--'));
   if (area === 'directory' && action === 'import' && positional.length === 1) {
@@ -33,6 +47,25 @@ async function main(argv: string[]): Promise<number> {
       return 1;
     }
     const result = await execute({ op: 'directory.import', rows: table.rows, prune: flags.has('--prune'), dryRun: flags.has('--dry-run') });
+    (result.ok ? console.log : console.error)(result.message);
+    return result.ok ? 0 : 1;
+  }
+  if (area === 'ledger' && action === 'import' && positional.length === 1) {
+    const file = path.resolve(positional[0]);
+    let table;
+    try {
+      table = await readTableFile(file);
+    } catch (err) {
+      console.error(`读取 ${file} 失败：${(err as Error).message}`);
+      return 1;
+    }
+    const unit = options.get('--unit')?.trim() || undefined;
+    const missing = missingLedgerHeaders(table.headers, { unitGiven: unit !== undefined });
+    if (missing.length) {
+      console.error(`表头缺少：${missing.join('、')}。需要的表头：${ledgerHeaderList()}（类别、期限可空）。`);
+      return 1;
+    }
+    const result = await execute({ op: 'ledger.import', rows: table.rows, unit, dryRun: flags.has('--dry-run') });
     (result.ok ? console.log : console.error)(result.message);
     return result.ok ? 0 : 1;
   }

@@ -4,12 +4,21 @@ import { z } from 'zod';
 import type { Database } from './db/client.ts';
 import { formatImportReport, importDirectory, validateDirectoryRows } from './domain/directory.ts';
 import { UserError } from './commands/errors.ts';
+import { formatLedgerDryRun, formatLedgerReport, importLedger, validateLedgerRows } from './domain/ledger-import.ts';
+import { dayOf } from './time.ts';
 
 export const operationSchema = z.discriminatedUnion('op', [
   z.object({
     op: z.literal('directory.import'),
     rows: z.array(z.object({ line: z.number().int(), cells: z.record(z.string(), z.string()) })).max(200_000),
     prune: z.boolean(),
+    dryRun: z.boolean().default(false),
+  }),
+  z.object({
+    op: z.literal('ledger.import'),
+    rows: z.array(z.object({ line: z.number().int(), cells: z.record(z.string(), z.string()) })).max(50_000),
+    /** 责任单位 for rows that leave it empty (a unit's own plan). */
+    unit: z.string().optional(),
     dryRun: z.boolean().default(false),
   }),
 ]);
@@ -19,7 +28,8 @@ export interface OperationResult { ok: boolean; message: string }
 
 class DryRun extends Error { constructor(readonly message: string) { super(message); } }
 
-export async function runOperation(database: Database, op: Operation): Promise<OperationResult> {
+export async function runOperation(database: Database, op: Operation, opts: { now?: Date } = {}): Promise<OperationResult> {
+  const now = opts.now ?? new Date();
   try {
     switch (op.op) {
       case 'directory.import': {
@@ -30,6 +40,15 @@ export async function runOperation(database: Database, op: Operation): Promise<O
           const text = formatImportReport(report);
           if (op.dryRun) throw new DryRun(`（试运行，未保存）\n${text}`);
           return text;
+        });
+        return { ok: true, message };
+      }
+      case 'ledger.import': {
+        // Validation and inserts in one transaction: a bad row anywhere imports nothing.
+        const message = await database.db.transaction(async (tx) => {
+          const rows = await validateLedgerRows(tx, op.rows, { now, today: dayOf(now), defaultUnit: op.unit });
+          if (op.dryRun) return formatLedgerDryRun(rows);
+          return formatLedgerReport(await importLedger(tx, rows, { id: null, label: 'cli' }));
         });
         return { ok: true, message };
       }

@@ -75,8 +75,12 @@ const squash = (s: string) => s.replace(/[\s《》“”"·.、，,]/g, '');
 
 async function markReading(tx: Tx, phaseId: number, memberId: number, material: string, checkinId: number): Promise<string | null> {
   const list = await tx.select().from(readings).where(eq(readings.phaseId, phaseId));
-  const hit = list.find((r) => squash(r.title) === squash(material))
-    ?? list.find((r) => squash(material).includes(squash(r.title)) || squash(r.title).includes(squash(material)));
+  // An abbreviation counts (《党章》 for 中国共产党章程) but not a fragment (《准则》 for a 16-character title).
+  const close = (a: string, b: string) => {
+    const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+    return short.length >= 2 && short.length * 4 >= long.length && (long.includes(short) || [...short].every((ch) => long.includes(ch)));
+  };
+  const hit = list.find((r) => squash(r.title) === squash(material)) ?? list.find((r) => close(squash(r.title), squash(material)));
   if (!hit) return null;
   const inserted = await tx.insert(readingsDone).values({ memberId, readingId: hit.id, checkinId }).onConflictDoNothing().returning();
   return inserted.length ? hit.title : null;

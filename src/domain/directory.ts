@@ -51,8 +51,8 @@ export async function resolveUnit(tx: Tx, name: string): Promise<UnitRow> {
   throw new UserError(`没有名为「${name}」的单位。管理员可用 npm run cli -- directory import 导入名单。`);
 }
 
-/** A person named as 姓名 or 单位/姓名; asks when the name is shared. */
-export async function resolveMember(tx: Tx, text: string): Promise<MemberRow> {
+/** A person named as 姓名 or 单位/姓名; asks when the name is shared (unless exactly one is in preferUnitId). */
+export async function resolveMember(tx: Tx, text: string, preferUnitId?: number): Promise<MemberRow> {
   const t = text.trim().replace(/^@/, '');
   const slash = t.search(/[\/／]/);
   if (slash > 0) {
@@ -66,6 +66,8 @@ export async function resolveMember(tx: Tx, text: string): Promise<MemberRow> {
   const found = await memberQuery(tx).where(and(eq(members.name, t), eq(members.active, true)));
   if (found.length === 1) return found[0];
   if (found.length === 0) throw new UserError(`名单里没有「${t}」。请检查姓名，或写成 单位/姓名。`);
+  const inUnit = found.filter((m) => m.unitId === preferUnitId);
+  if (inUnit.length === 1) return inUnit[0];
   const options = found.map((m) => `${m.unitName}/${m.name}`).join('、');
   throw new UserError(`有 ${found.length} 位「${t}」：${options}。请写成 单位/姓名，例如「${found[0].unitName}/${t}」。`);
 }
@@ -223,11 +225,18 @@ export async function importDirectory(tx: Tx, rows: DirectoryRow[], opts: { prun
   }
   const existing = await memberQuery(tx);
   const byPhone = new Map(existing.filter((m) => m.phone).map((m) => [m.phone!, m]));
-  const byUnitName = new Map(existing.filter((m) => !m.phone).map((m) => [`${m.unitName}/${m.name}`, m]));
+  // 单位+姓名 finds a person whose phone was added or removed since the last file, when unambiguous.
+  const byUnitName = new Map<string, MemberRow[]>();
+  for (const m of existing) byUnitName.set(`${m.unitName}/${m.name}`, [...(byUnitName.get(`${m.unitName}/${m.name}`) ?? []), m]);
+  const claimedPhones = new Set(rows.map((r) => r.phone).filter(Boolean));
+  const sameUnitName = (row: DirectoryRow) => {
+    const c = (byUnitName.get(`${row.unit}/${row.name}`) ?? []).filter((m) => !m.phone || (!row.phone && !claimedPhones.has(m.phone)));
+    return c.length === 1 ? c[0] : undefined;
+  };
   const touched = new Set<number>();
   for (const row of rows) {
     const unitId = unitIds.get(row.unit)!;
-    const prev = row.phone ? byPhone.get(row.phone) : byUnitName.get(`${row.unit}/${row.name}`);
+    const prev = (row.phone ? byPhone.get(row.phone) : undefined) ?? sameUnitName(row);
     const label = `${row.unit}/${row.name}`;
     let id: number;
     if (!prev) {
@@ -241,6 +250,7 @@ export async function importDirectory(tx: Tx, rows: DirectoryRow[], opts: { prun
       id = prev.id;
       const changes: Record<string, unknown> = {};
       if (prev.name !== row.name) changes.name = row.name;
+      if (prev.phone !== row.phone) changes.phone = row.phone;
       if (prev.role !== row.role) changes.role = row.role;
       if (prev.wecomUserId !== row.wecom) changes.wecomUserId = row.wecom;
       if (prev.dingtalkUserId !== row.dingtalk) changes.dingtalkUserId = row.dingtalk;
@@ -278,6 +288,9 @@ export async function importDirectory(tx: Tx, rows: DirectoryRow[], opts: { prun
 
 async function syncIdentity(tx: Tx, memberId: number, platform: string, userId: string | null) {
   if (!userId) return;
+  // A changed account replaces the one the directory gave before (accounts bound by 绑定 stay).
+  await tx.delete(identities).where(and(eq(identities.memberId, memberId), eq(identities.platform, platform),
+    eq(identities.source, 'directory'), sql`${identities.platformUserId} <> ${userId}`));
   await tx.insert(identities).values({ platform, platformUserId: userId, memberId, source: 'directory' })
     .onConflictDoUpdate({ target: [identities.platform, identities.platformUserId], set: { memberId } });
 }

@@ -15,6 +15,9 @@ export const RECT_STATUS_CN: Record<RectStatus, string> = { not_started: '未开
 export const TERMS = ['近期', '中期', '远期'];
 export const DUE_SOON_DAYS = 3;
 
+/** Dates in replies follow the app's clock (its today), not the machine's: '3月31日' or '2027年3月31日'. */
+const dateCn = (d: string, today: string) => formatDateCn(d, new Date(`${today}T12:00:00+08:00`));
+
 export const rectCode = (id: number) => `ZG-${String(id).padStart(4, '0')}`;
 export function parseRectCode(text: string): number {
   const m = /^(?:ZG)?[-－]?0*(\d+)$/i.exec(text.trim());
@@ -50,7 +53,7 @@ export interface NewRect {
 export function validateRect(n: Pick<NewRect, 'problem' | 'measures' | 'deadline' | 'category' | 'term'>, today: string, categories: string[]) {
   if (!n.problem.trim()) throw new UserError('缺少「问题：…」。');
   if (!n.measures.trim()) throw new UserError('缺少「措施：…」。');
-  if (n.deadline < today) throw new UserError(`时限 ${formatDateCn(n.deadline)} 已经过去了，请给一个今天或以后的日期。`);
+  if (n.deadline < today) throw new UserError(`时限 ${dateCn(n.deadline, today)} 已经过去了，请给一个今天或以后的日期。`);
   if (n.category && !categories.includes(n.category)) throw new UserError(`类别「${n.category}」不在本活动的类别中：${categories.join('、')}。`);
   if (n.term && !TERMS.includes(n.term)) throw new UserError(`期限只能是 ${TERMS.join('、')} 之一。`);
   if (n.problem.length > 1000 || n.measures.length > 2000) throw new UserError('问题不超过 1000 字，措施不超过 2000 字。');
@@ -124,8 +127,8 @@ export async function returnRect(tx: Tx, r: RectRow, reason: string, actor: Acto
 
 export async function extendRect(tx: Tx, r: RectRow, deadline: string, reason: string, actor: Actor, today: string) {
   assertStatus(r, ['not_started', 'in_progress', 'pending'], '延期');
-  if (deadline <= r.deadline) throw new UserError(`新时限 ${formatDateCn(deadline)} 应晚于原时限 ${formatDateCn(r.deadline)}。`);
-  if (deadline < today) throw new UserError(`新时限 ${formatDateCn(deadline)} 已经过去了。`);
+  if (deadline <= r.deadline) throw new UserError(`新时限 ${dateCn(deadline, today)} 应晚于原时限 ${dateCn(r.deadline, today)}。`);
+  if (deadline < today) throw new UserError(`新时限 ${dateCn(deadline, today)} 已经过去了。`);
   await tx.update(rectifications).set({ deadline }).where(eq(rectifications.id, r.id));
   await history(tx, r.id, actor, 'extend', { field: 'deadline', before: r.deadline, after: deadline, note: reason });
 }
@@ -153,6 +156,6 @@ export function describeRect(r: RectRow & { unitName: string }, today: string): 
     `${rectCode(r.id)}${r.kind === 'commitment' ? '【公开承诺】' : ''}（${RECT_STATUS_CN[r.status as RectStatus]}${flags}）`,
     `  问题：${r.problem}`,
     `  措施：${r.measures}`,
-    `  责任单位：${r.unitName}；分管领导：${r.leaderName}；时限：${formatDateCn(r.deadline)}${r.category ? `；类别：${r.category}` : ''}${r.term ? `；${r.term}` : ''}`,
+    `  责任单位：${r.unitName}；分管领导：${r.leaderName}；时限：${dateCn(r.deadline, today)}${r.category ? `；类别：${r.category}` : ''}${r.term ? `；${r.term}` : ''}`,
   ].join('\n');
 }

@@ -68,7 +68,9 @@ describe('集中学习', () => {
     expect(await bot.say('赵院长', '集中学习 今天 1小时 参加：张三 周敏'))
       .toBe('负责人只能为本单位记录集中学习：县中医院/周敏 不在县人民医院。');
     expect(await bot.say('赵院长', '集中学习 今天 1小时 参加：张三 县中医院/张伟')).toContain('县中医院/张伟 不在县人民医院');
-    expect(await bot.say('赵院长', '集中学习 今天 1小时 参加：张伟')).toContain('有 2 位「张伟」：县人民医院/张伟、县中医院/张伟');
+    // Only one 张伟 is in his own unit: that one is meant.
+    expect(await bot.say('赵院长', '集中学习 今天 1小时 参加：张伟')).toContain('参加 1 人：张伟');
+    expect(await bot.say('赵院长', '取消')).toContain('已取消');
     expect(await bot.say('赵院长', '集中学习 今天 1小时 参加：查无此人')).toContain('名单里没有「查无此人」');
     expect(await bot.db.select().from(pendingConfirmations)).toEqual([]);
     expect(await bot.say('赵院长', '确认')).toBe('没有等待确认的操作。');

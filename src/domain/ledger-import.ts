@@ -1,0 +1,158 @@
+// Importing a rectification plan (整改台账) from a table: every row is checked first and all bad
+// rows are reported by line; nothing is written unless every row is good (the caller runs
+// validation and import in one transaction).
+import type { Tx } from '../db/client.ts';
+import { rectifications, units } from '../db/schema.ts';
+import { UserError } from '../commands/errors.ts';
+import { activeCampaign, type CampaignRow } from './campaigns.ts';
+import { createRect, linkLeader, rectCode, TERMS, type NewRect, type RectRow } from './rectification.ts';
+import type { Actor } from './audit.ts';
+import { formatDateCn, parseDate } from '../parse/date.ts';
+
+/** The categories a campaign starts with (the seeds' four plus 长期坚持); see campaigns.categories. */
+export const DEFAULT_RECT_CATEGORIES = ['立即整改', '限期整改', '说明原因', '多部门协同', '长期坚持'];
+
+export function campaignCategories(c: Pick<CampaignRow, 'categories'> | null): string[] {
+  return c?.categories?.length ? c.categories : DEFAULT_RECT_CATEGORIES;
+}
+
+/** Canonical header → the other headers accepted for it. */
+export const LEDGER_HEADERS: Record<string, string[]> = {
+  责任单位: ['单位'],
+  整改项目: ['问题', '项目'],
+  整改措施: ['措施'],
+  分管领导: [],
+  完成时限: ['时限'],
+  类别: [],
+  期限: [],
+};
+const REQUIRED = ['责任单位', '整改项目', '整改措施', '分管领导', '完成时限'];
+
+export function ledgerHeaderList(): string {
+  return Object.entries(LEDGER_HEADERS).map(([h, alt]) => (alt.length ? `${h}（或${alt.join('/')}）` : h)).join('、');
+}
+
+/** Required headers absent from a file (责任单位 may come from --unit instead). */
+export function missingLedgerHeaders(headers: string[], opts: { unitGiven?: boolean } = {}): string[] {
+  return REQUIRED.filter((h) => !(h === '责任单位' && opts.unitGiven))
+    .filter((h) => ![h, ...LEDGER_HEADERS[h]].some((name) => headers.includes(name)));
+}
+
+export type LedgerRow = NewRect & { line: number; unitName: string };
+
+function cell(cells: Record<string, string>, header: string): string {
+  for (const name of [header, ...LEDGER_HEADERS[header]]) {
+    const v = (cells[name] ?? '').trim();
+    if (v) return v;
+  }
+  return '';
+}
+
+/**
+ * Check every row; throw one UserError listing every bad row by line, or return the rows
+ * ready to insert. Dates are read with direction 'future' (a 时限 without a year is the next one);
+ * xlsx dates arrive as YYYY-MM-DD (with a time of day when the cell has one).
+ */
+export async function validateLedgerRows(
+  tx: Tx,
+  rows: { line: number; cells: Record<string, string> }[],
+  opts: { now: Date; today: string; defaultUnit?: string },
+): Promise<LedgerRow[]> {
+  if (!rows.length) throw new UserError('文件里没有整改事项（除表头外没有内容）。');
+  const campaign = await activeCampaign(tx);
+  const categories = campaignCategories(campaign);
+  const allUnits = await tx.select().from(units);
+  const existing = await tx.select({ id: rectifications.id, unitId: rectifications.unitId, problem: rectifications.problem }).from(rectifications);
+  const existingKey = new Map(existing.map((r) => [`${r.unitId}\n${r.problem}`, r.id]));
+  const findUnit = (name: string) => {
+    const exact = allUnits.filter((u) => u.name === name);
+    if (exact.length) return { unit: exact[0] };
+    const like = allUnits.filter((u) => u.name.includes(name));
+    if (like.length === 1) return { unit: like[0] };
+    return { error: like.length > 1 ? `责任单位「${name}」可能是：${like.map((u) => u.name).join('、')}，请写全称` : `责任单位「${name}」不在名单中` };
+  };
+
+  const errors: string[] = [];
+  const out: LedgerRow[] = [];
+  const seen = new Map<string, number>();
+  for (const { line, cells } of rows) {
+    const problems: string[] = [];
+    const unitText = cell(cells, '责任单位') || (opts.defaultUnit ?? '').trim();
+    const problem = cell(cells, '整改项目');
+    const measures = cell(cells, '整改措施');
+    const leaderName = cell(cells, '分管领导');
+    const deadlineText = cell(cells, '完成时限');
+    const category = cell(cells, '类别') || null;
+    const term = cell(cells, '期限') || null;
+
+    let unit: typeof allUnits[number] | undefined;
+    if (!unitText) problems.push('缺少责任单位');
+    else {
+      const found = findUnit(unitText);
+      if (found.error) problems.push(found.error);
+      unit = found.unit;
+    }
+    if (!problem) problems.push('缺少整改项目');
+    if (!measures) problems.push('缺少整改措施');
+    if (!leaderName) problems.push('缺少分管领导');
+    let deadline: string | null = null;
+    if (!deadlineText) problems.push('缺少完成时限');
+    else {
+      // An xlsx date cell with a time of day comes out as "2027-01-31 18:00": the day is what counts.
+      const dayText = deadlineText.replace(/^(\d{4}-\d{2}-\d{2})[ T]\d{1,2}:\d{2}(:\d{2})?$/, '$1');
+      deadline = parseDate(dayText, { now: opts.now, direction: 'future' });
+      if (!deadline) problems.push(`完成时限「${deadlineText}」看不懂（可写 2027-03-31、2027年3月31日 等）`);
+      else if (deadline < opts.today) problems.push(`完成时限 ${formatDateCn(deadline, opts.now)} 已经过去了`);
+    }
+    if (category && !categories.includes(category)) problems.push(`类别「${category}」不在本活动的类别中（${categories.join('、')}）`);
+    if (term && !TERMS.includes(term)) problems.push(`期限「${term}」只能是 ${TERMS.join('、')} 之一`);
+    if (problem.length > 1000) problems.push('整改项目超过 1000 字');
+    if (measures.length > 2000) problems.push('整改措施超过 2000 字');
+    if (unit && problem) {
+      const key = `${unit.id}\n${problem}`;
+      if (seen.has(key)) problems.push(`与第 ${seen.get(key)} 行重复（同一单位、同一整改项目）`);
+      else if (existingKey.has(key)) problems.push(`台账中已有同一单位的同一整改项目（${rectCode(existingKey.get(key)!)}）`);
+      if (!seen.has(key)) seen.set(key, line);
+    }
+    if (problems.length) {
+      errors.push(`第 ${line} 行：${problems.join('；')}`);
+      continue;
+    }
+    out.push({
+      line, unitName: unit!.name, campaignId: campaign?.id ?? null, kind: 'item', unitId: unit!.id,
+      problem, measures, leaderName, leaderMemberId: null, ownerMemberId: null, deadline: deadline!, category, term,
+    });
+  }
+  if (errors.length) throw new UserError(`整改台账有 ${errors.length} 行有误，未导入任何数据：\n${errors.join('\n')}`);
+  for (const r of out) r.leaderMemberId = await linkLeader(tx, r.leaderName);
+  return out;
+}
+
+export async function importLedger(tx: Tx, rows: LedgerRow[], actor: Actor): Promise<(RectRow & { unitName: string })[]> {
+  const created: (RectRow & { unitName: string })[] = [];
+  for (const { line: _line, unitName, ...n } of rows) {
+    const row = await createRect(tx, n, actor);
+    created.push({ ...row, unitName });
+  }
+  return created;
+}
+
+function perUnit(rows: { unitName: string }[]): string {
+  const counts = new Map<string, number>();
+  for (const r of rows) counts.set(r.unitName, (counts.get(r.unitName) ?? 0) + 1);
+  return [...counts].map(([u, n]) => `${u} ${n} 项`).join('、');
+}
+
+/** "已导入整改事项 ZG-0003 … ZG-0010 共 8 项：县人民医院 5 项、县中医院 3 项。" */
+export function formatLedgerReport(created: { id: number; unitName: string }[]): string {
+  const ids = created.map((r) => r.id).sort((a, b) => a - b);
+  const contiguous = ids.every((id, i) => i === 0 || id === ids[i - 1] + 1);
+  const codes = ids.length === 1 ? rectCode(ids[0])
+    : contiguous ? `${rectCode(ids[0])} … ${rectCode(ids[ids.length - 1])}` : ids.map(rectCode).join('、');
+  return `已导入整改事项 ${codes} 共 ${ids.length} 项：${perUnit(created)}。`;
+}
+
+export function formatLedgerDryRun(rows: LedgerRow[]): string {
+  return `（试运行，未保存）检查通过，可导入 ${rows.length} 项：${perUnit(rows)}。`;
+}
+
