@@ -1,0 +1,132 @@
+// WeCom 智能机器人 in HTTP callback mode (WECOM_BOT_MODE=http): GET answers URL verification,
+// POST carries { encrypt } JSON. Order matters: a size-limited envelope is read, the signature
+// verified, the timestamp checked, and only then the payload decrypted and parsed. Bad input is
+// a 4xx and reaches nothing else. A reply goes back encrypted in the response; if the bot takes
+// longer than WeCom waits, the response is empty and the reply goes through response_url.
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { PlatformAdapter, PlatformContext } from '../types.ts';
+import { checkCallback, sealReply, type CallbackKeys } from './callback-crypto.ts';
+import { aibotSession, fitStream, isEnterChat, WELCOME_TEXT, type AibotBody } from './aibot-message.ts';
+import { randomBytes } from 'node:crypto';
+import type { Fetch } from './http.ts';
+
+export interface WecomBotHttpOptions {
+  token: string;
+  encodingAesKey: string;
+  ctx: PlatformContext;
+  /** Answer in the response when the bot is this quick (WeCom waits about 5 s). Default 3000. */
+  replyWithinMs?: number;
+  /** Callbacks older (or newer) than this are refused as replays. Default 600 (see callback-crypto). */
+  maxSkewSeconds?: number;
+  /** Largest accepted body. Default 64 kB (a message is a few kB at most). */
+  bodyLimit?: string;
+  now?: () => number;
+  fetch?: Fetch;
+}
+
+export const WECOM_AIBOT_CALLBACK_PATH = '/wecom/aibot/callback';
+const LATE = Symbol('late');
+
+export function createWecomBotHttpAdapter(opts: WecomBotHttpOptions): PlatformAdapter {
+  const { ctx } = opts;
+  const log = ctx.log.child({ platform: 'wecom', transport: 'http' });
+  // The AI bot's receive id is the empty string.
+  const keys: CallbackKeys = { token: opts.token, encodingAesKey: opts.encodingAesKey, receiveId: '' };
+  const now = opts.now ?? Date.now;
+  const refuse = (req: Request, res: Response, status: number, reason: string) => {
+    log.warn({ status, reason, ip: req.ip }, '拒绝企业微信智能机器人回调');
+    res.status(status).type('text/plain').send(status === 413 ? 'payload too large' : status === 400 ? 'bad request' : 'forbidden');
+  };
+
+  // URL verification: answer the decrypted echostr, exactly (no quotes, BOM or newline).
+  function verifyUrl(req: Request, res: Response) {
+    const q = req.query;
+    // A literal '+' in an unencoded echostr arrives as a space; base64 never has spaces.
+    const echostr = typeof q.echostr === 'string' ? q.echostr.replace(/ /g, '+') : undefined;
+    const r = checkCallback(keys, { signature: q.msg_signature, timestamp: q.timestamp, nonce: q.nonce, encrypted: echostr }, 400);
+    if (!r.ok) return refuse(req, res, r.status, r.reason);
+    log.info('企业微信智能机器人回调地址验证通过');
+    res.status(200).type('text/plain').send(r.plaintext);
+  }
+
+  async function receive(req: Request, res: Response) {
+    const q = req.query;
+    const envelope = req.body as { encrypt?: unknown } | undefined;
+    if (!envelope || typeof envelope !== 'object' || Array.isArray(envelope) || typeof envelope.encrypt !== 'string') {
+      // Still answer a missing signature as such: it is the more important fact.
+      return refuse(req, res, typeof q.msg_signature === 'string' && q.msg_signature ? 400 : 401, 'body is not { encrypt }');
+    }
+    const r = checkCallback(keys, {
+      signature: q.msg_signature, timestamp: q.timestamp, nonce: q.nonce, encrypted: envelope.encrypt,
+      nowSeconds: Math.floor(now() / 1000), maxSkewSeconds: opts.maxSkewSeconds,
+    });
+    if (!r.ok) return refuse(req, res, r.status, r.reason);
+    let body: AibotBody;
+    try {
+      body = JSON.parse(r.plaintext);
+      if (!body || typeof body !== 'object' || Array.isArray(body)) throw new Error('not an object');
+    } catch {
+      return refuse(req, res, 400, 'decrypted payload is not a JSON object');
+    }
+
+    if (isEnterChat(body)) return answer(res, { msgtype: 'text', text: { content: WELCOME_TEXT } });
+    const session = aibotSession(body);
+    if (!session) return res.status(200).end(); // stream refreshes, images, other events: nothing to say
+
+    const work = ctx.handle(session).catch((err) => {
+      log.error({ err }, '企业微信消息处理失败');
+      return '抱歉，处理这条消息时出错了。请稍后再发一次。';
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const first = await Promise.race([work, new Promise<typeof LATE>((r2) => { timer = setTimeout(() => r2(LATE), opts.replyWithinMs ?? 3000); })]);
+    clearTimeout(timer);
+    if (first !== LATE) {
+      if (!first) return res.status(200).end();
+      return answer(res, { msgtype: 'stream', stream: { id: `stream_${randomBytes(8).toString('hex')}`, finish: true, content: fitStream(first) } });
+    }
+    // Too slow for the response: answer empty now, reply through response_url when ready.
+    res.status(200).end();
+    const reply = await work;
+    if (reply && body.response_url) await postResponseUrl(body.response_url, reply);
+    else if (reply) log.warn('企业微信回复超时且消息没有 response_url，回复未送达');
+  }
+
+  function answer(res: Response, plain: object) {
+    const sealed = sealReply(keys, JSON.stringify(plain), Math.floor(now() / 1000));
+    res.status(200).json({ encrypt: sealed.encrypt, msgsignature: sealed.signature, timestamp: Number(sealed.timestamp), nonce: sealed.nonce });
+  }
+
+  async function postResponseUrl(url: string, text: string) {
+    try {
+      const res = await (opts.fetch ?? fetch)(url, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ msgtype: 'markdown', markdown: { content: fitStream(text) } }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      const j = (await res.json().catch(() => ({}))) as { errcode?: number; errmsg?: string };
+      if (!res.ok || (j.errcode ?? 0) !== 0) log.warn({ status: res.status, errcode: j.errcode, errmsg: j.errmsg }, '企业微信 response_url 回复失败');
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, '企业微信 response_url 回复失败');
+    }
+  }
+
+  return {
+    platform: 'wecom',
+    label: '企业微信智能机器人（回调）',
+    routes(router: Router) {
+      router.get(WECOM_AIBOT_CALLBACK_PATH, verifyUrl);
+      router.post(WECOM_AIBOT_CALLBACK_PATH,
+        express.json({ limit: opts.bodyLimit ?? '64kb', type: () => true, strict: true }),
+        (req: Request, res: Response, next: NextFunction) => { receive(req, res).catch(next); },
+        // Body-parser failures (too large, not JSON) end here as 4xx, never as a 500.
+        (err: Error & { status?: number; type?: string }, req: Request, res: Response, next: NextFunction) => {
+          if (res.headersSent) return next(err);
+          if (err.status === 413) return refuse(req, res, 413, 'body too large');
+          if (err.status && err.status >= 400 && err.status < 500) return refuse(req, res, 400, `bad body (${err.type ?? err.status})`);
+          log.error({ err }, '企业微信智能机器人回调出错');
+          res.status(500).type('text/plain').send('error');
+        });
+    },
+    status: () => ({ connected: true, detail: '回调模式：等待企业微信推送' }),
+  };
+}

@@ -1,0 +1,153 @@
+// WeCom 自建应用 (self-built app): pushes to anyone in the corp (the AI bot can only push where a
+// person has talked to it), and an encrypted XML callback so staff can talk to the app 1:1.
+// A person's userid is the same for the app and the AI bot, so Sessions from the app carry
+// platform 'wecom' (one identity); the adapter itself is 'wecom-app'.
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { XMLParser } from 'fast-xml-parser';
+import type { PlatformAdapter, PlatformContext } from '../types.ts';
+import type { MemberTarget, Sender } from '../../delivery/delivery.ts';
+import type { Session } from '../../session.ts';
+import { checkCallback, type CallbackKeys } from './callback-crypto.ts';
+import { WecomAppApi } from './app-api.ts';
+import type { Fetch } from './http.ts';
+
+export interface WecomAppOptions {
+  corpId: string;
+  agentId: string;
+  secret: string;
+  apiBase: string;
+  /** WECOM_APP_TOKEN / WECOM_APP_ENCODING_AES_KEY: without them the app only pushes. */
+  token?: string;
+  encodingAesKey?: string;
+  ctx: PlatformContext;
+  fetch?: Fetch;
+  timeoutMs?: number;
+  now?: () => number;
+  maxSkewSeconds?: number;
+  bodyLimit?: string;
+}
+
+export const WECOM_APP_CALLBACK_PATH = '/wecom/app/callback';
+
+// Every value stays a string: MsgId is a 64-bit number that a JS number would corrupt, and
+// "123" typed by a person is text. Only the five XML entities are decoded: documents with a
+// DOCTYPE (entity definitions) are refused before parsing.
+const xml = new XMLParser({ parseTagValue: false, parseAttributeValue: false, ignoreAttributes: true, processEntities: true, trimValues: false });
+
+export function createWecomAppAdapter(opts: WecomAppOptions): PlatformAdapter {
+  const { ctx } = opts;
+  const log = ctx.log.child({ platform: 'wecom-app' });
+  const api = new WecomAppApi({ ...opts });
+  const now = opts.now ?? Date.now;
+
+  // platform 'wecom': it reaches the same accounts as the AI bot; add it to Delivery before the
+  // bot's sender so people are reached even if they never talked to the bot. No groups: the app
+  // cannot post into ordinary group chats (that is the AI bot's or a webhook's job).
+  const sender: Sender = {
+    platform: 'wecom',
+    name: 'wecom-app',
+    sendToMember(to: MemberTarget, text: string) {
+      const account = to.accounts.find((a) => a.platform === 'wecom');
+      if (!account) return Promise.reject(new Error(`${to.name} 没有绑定企业微信账号`));
+      return api.sendMarkdown(account.userId, text);
+    },
+  };
+
+  const adapter: PlatformAdapter = { platform: 'wecom-app', label: '企业微信自建应用', sender };
+  if (!opts.token || !opts.encodingAesKey) return adapter;
+
+  // The app's receive id is the corp id.
+  const keys: CallbackKeys = { token: opts.token, encodingAesKey: opts.encodingAesKey, receiveId: opts.corpId };
+  const refuse = (req: Request, res: Response, status: number, reason: string) => {
+    log.warn({ status, reason, ip: req.ip }, '拒绝企业微信应用回调');
+    res.status(status).type('text/plain').send(status === 413 ? 'payload too large' : status === 400 ? 'bad request' : 'forbidden');
+  };
+
+  function verifyUrl(req: Request, res: Response) {
+    const q = req.query;
+    const echostr = typeof q.echostr === 'string' ? q.echostr.replace(/ /g, '+') : undefined;
+    const r = checkCallback(keys, { signature: q.msg_signature, timestamp: q.timestamp, nonce: q.nonce, encrypted: echostr }, 400);
+    if (!r.ok) return refuse(req, res, r.status, r.reason);
+    log.info('企业微信应用回调地址验证通过');
+    res.status(200).type('text/plain').send(r.plaintext);
+  }
+
+  async function receive(req: Request, res: Response) {
+    const q = req.query;
+    const raw = typeof req.body === 'string' ? req.body : '';
+    const envelope = parseXml(raw);
+    const encrypted = envelope?.Encrypt;
+    if (typeof encrypted !== 'string' || !encrypted) {
+      return refuse(req, res, typeof q.msg_signature === 'string' && q.msg_signature ? 400 : 401, 'body is not <xml><Encrypt>');
+    }
+    const r = checkCallback(keys, {
+      signature: q.msg_signature, timestamp: q.timestamp, nonce: q.nonce, encrypted,
+      nowSeconds: Math.floor(now() / 1000), maxSkewSeconds: opts.maxSkewSeconds,
+    });
+    if (!r.ok) return refuse(req, res, r.status, r.reason);
+    const msg = parseXml(r.plaintext);
+    if (!msg) return refuse(req, res, 400, 'decrypted payload is not XML');
+
+    const session = appSession(msg);
+    if (!session) return res.status(200).type('text/plain').send(''); // events, images…: nothing to do
+    let reply: string | null;
+    try {
+      reply = await ctx.handle(session);
+    } catch (err) {
+      log.error({ err }, '企业微信应用消息处理失败');
+      reply = '抱歉，处理这条消息时出错了。请稍后再发一次。';
+    }
+    // Answer WeCom at once (it waits 5 s), then reply through the send API.
+    res.status(200).type('text/plain').send('');
+    if (reply) {
+      await api.sendMarkdown(session.senderId, reply)
+        .catch((err) => log.warn({ err: (err as Error).message }, '企业微信应用回复发送失败'));
+    }
+  }
+
+  adapter.routes = (router: Router) => {
+    router.get(WECOM_APP_CALLBACK_PATH, verifyUrl);
+    router.post(WECOM_APP_CALLBACK_PATH,
+      express.text({ limit: opts.bodyLimit ?? '64kb', type: () => true }),
+      (req: Request, res: Response, next: NextFunction) => { receive(req, res).catch(next); },
+      (err: Error & { status?: number; type?: string }, req: Request, res: Response, next: NextFunction) => {
+        if (res.headersSent) return next(err);
+        if (err.status === 413) return refuse(req, res, 413, 'body too large');
+        if (err.status && err.status >= 400 && err.status < 500) return refuse(req, res, 400, `bad body (${err.type ?? err.status})`);
+        log.error({ err }, '企业微信应用回调出错');
+        res.status(500).type('text/plain').send('error');
+      });
+  };
+  adapter.status = () => ({ connected: true, detail: '回调模式：等待企业微信推送' });
+  return adapter;
+}
+
+/** The <xml> element's children as strings, or null when this is not a WeCom XML document. */
+function parseXml(text: string): Record<string, unknown> | null {
+  if (!text || /<!DOCTYPE|<!ENTITY/i.test(text)) return null;
+  try {
+    const doc = xml.parse(text, true) as { xml?: unknown };
+    return doc?.xml && typeof doc.xml === 'object' ? (doc.xml as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A text message (or a voice message WeCom transcribed) → a direct-chat Session. */
+function appSession(m: Record<string, unknown>): Session | null {
+  const s = (k: string) => (typeof m[k] === 'string' ? (m[k] as string) : undefined);
+  const from = s('FromUserName');
+  const msgId = s('MsgId');
+  const text = s('MsgType') === 'text' ? s('Content') : s('MsgType') === 'voice' ? s('Recognition') : undefined;
+  if (!from || !msgId || text === undefined || text.trim() === '') return null;
+  return {
+    platform: 'wecom',
+    chatId: from,
+    chatType: 'direct',
+    senderId: from,
+    text: text.trim(),
+    // The app's MsgIds are another numbering than the AI bot's msgids: keep them apart.
+    messageId: `app:${msgId}`,
+    receivedAt: new Date(),
+  };
+}

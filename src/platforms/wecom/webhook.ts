@@ -1,0 +1,26 @@
+// WeCom 群机器人 webhook: push-only into the one group the robot was added to. The key is a
+// secret (anyone holding it can post into the group): it never appears in logs or errors.
+import { splitByBytes } from '../split.ts';
+import { wecomError } from './errors.ts';
+import { wecomRequest, type Fetch } from './http.ts';
+
+export const WEBHOOK_MARKDOWN_MAX_BYTES = 4096;
+
+export interface WecomWebhookOptions {
+  /** WECOM_API_BASE; default https://qyapi.weixin.qq.com. */
+  apiBase?: string;
+  fetch?: Fetch;
+  timeoutMs?: number;
+}
+
+/** Send markdown to the webhook's group, split under 4096 bytes, parts in order. Mentions: `<@userid>` in the text. */
+export async function sendWecomWebhook(key: string, text: string, opts: WecomWebhookOptions = {}): Promise<void> {
+  const base = (opts.apiBase ?? 'https://qyapi.weixin.qq.com').replace(/\/+$/, '');
+  const url = `${base}/cgi-bin/webhook/send?key=${encodeURIComponent(key)}`;
+  const what = '企业微信群机器人推送';
+  for (const content of splitByBytes(text, WEBHOOK_MARKDOWN_MAX_BYTES)) {
+    const r = await wecomRequest(url, { method: 'POST', body: { msgtype: 'markdown', markdown: { content } } }, what, opts);
+    const err = wecomError(r.errcode ?? 0, r.errmsg ?? '', what);
+    if (err) throw err;
+  }
+}

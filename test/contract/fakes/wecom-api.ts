@@ -1,0 +1,117 @@
+// A fake WeCom HTTP API on loopback (express, port 0) that checks what the real one checks:
+// gettoken (corpid + corpsecret), message/send (a live access_token, agentid, payload shape,
+// byte limits, duplicate check) and webhook/send (known key, byte limits). It fails on demand:
+// HTTP 500, a hanging response (timeout), or any errcode (45009, 42001, 60020, …).
+import express from 'express';
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+
+export type Endpoint = 'gettoken' | 'message/send' | 'webhook/send';
+export type Failure = number | 'http500' | 'timeout';
+
+export interface SentMessage { touser: string; agentid: unknown; msgtype: string; content: string; body: Record<string, any> }
+
+export interface FakeWecomApi {
+  url: string;
+  /** gettoken calls, answered or not. */
+  tokenRequests: number;
+  messages: SentMessage[];
+  /** Identical messages WeCom's duplicate check dropped (accepted, not shown). */
+  duplicatesDropped: number;
+  webhookMessages: { key: string; body: Record<string, any> }[];
+  /** Requests the real API would refuse for their shape (tests expect none). */
+  violations: string[];
+  fail(endpoint: Endpoint, how: Failure, times?: number): void;
+  /** Every token issued so far is now expired (the next call gets 42001). */
+  expireTokens(): void;
+  close(): Promise<void>;
+}
+
+const bytes = (s: unknown) => Buffer.byteLength(String(s ?? ''), 'utf8');
+
+export async function startFakeWecomApi(cfg: { corpId: string; secret: string; agentId: number; webhookKeys?: string[] }): Promise<FakeWecomApi> {
+  const tokens = new Map<string, { expired: boolean }>();
+  const failures: { endpoint: Endpoint; how: Failure; times: number }[] = [];
+  const recent = new Map<string, number>(); // duplicate check: touser+content → sent at
+  const api = express();
+
+  const fake: FakeWecomApi = {
+    url: '', tokenRequests: 0, messages: [], duplicatesDropped: 0, webhookMessages: [], violations: [],
+    fail(endpoint, how, times = 1) { failures.push({ endpoint, how, times }); },
+    expireTokens() { for (const t of tokens.values()) t.expired = true; },
+    close: async () => {},
+  };
+
+  /** Apply a queued failure: true when the request was answered (or left hanging) here. */
+  function injected(endpoint: Endpoint, res: express.Response): boolean {
+    const f = failures.find((x) => x.endpoint === endpoint && x.times > 0);
+    if (!f) return false;
+    f.times--;
+    if (f.how === 'timeout') return true; // never answer
+    if (f.how === 'http500') { res.status(500).send('<html>internal error</html>'); return true; }
+    const errmsg: Record<number, string> = {
+      45009: 'api freq out of limit', 45033: 'api concurrent out of limit', 42001: 'access_token expired',
+      60020: 'not allow to access from your ip, hint: [from ip: 203.0.113.9]', 40014: 'invalid access_token',
+    };
+    res.json({ errcode: f.how, errmsg: errmsg[f.how] ?? 'failure on demand' });
+    return true;
+  }
+
+  const err = (res: express.Response, errcode: number, errmsg: string, violation?: string) => {
+    if (violation) fake.violations.push(violation);
+    res.json({ errcode, errmsg });
+  };
+
+  api.get('/cgi-bin/gettoken', (req, res) => {
+    fake.tokenRequests++;
+    if (injected('gettoken', res)) return;
+    if (req.query.corpid !== cfg.corpId) return err(res, 40013, 'invalid corpid');
+    if (req.query.corpsecret !== cfg.secret) return err(res, 40001, 'invalid credential');
+    const token = randomBytes(16).toString('hex');
+    tokens.set(token, { expired: false });
+    res.json({ errcode: 0, errmsg: 'ok', access_token: token, expires_in: 7200 });
+  });
+
+  api.post('/cgi-bin/message/send', express.json({ limit: '1mb' }), (req, res) => {
+    const t = tokens.get(String(req.query.access_token ?? ''));
+    if (!t) return err(res, 40014, 'invalid access_token');
+    if (t.expired) return err(res, 42001, 'access_token expired');
+    if (injected('message/send', res)) return;
+    const b = req.body ?? {};
+    if (typeof b.touser !== 'string' || !b.touser || b.touser.split('|').length > 1000) return err(res, 40031, 'invalid touser', 'touser');
+    if (b.agentid !== cfg.agentId) return err(res, 40056, 'invalid agentid', `agentid ${JSON.stringify(b.agentid)}`);
+    const content = b.msgtype === 'markdown' ? b.markdown?.content : b.msgtype === 'text' ? b.text?.content : undefined;
+    if (typeof content !== 'string' || !content) return err(res, 41009, 'missing content', `msgtype ${b.msgtype} without content`);
+    if (bytes(content) > 2048) return err(res, 45002, 'content size out of limit', `content ${bytes(content)} bytes`);
+    if (b.enable_duplicate_check === 1) {
+      if (!(b.duplicate_check_interval > 0 && b.duplicate_check_interval <= 14400)) return err(res, 40058, 'invalid duplicate_check_interval', 'duplicate_check_interval');
+      const k = `${b.touser}\n${b.msgtype}\n${content}`;
+      const at = recent.get(k);
+      if (at !== undefined && Date.now() - at < b.duplicate_check_interval * 1000) {
+        fake.duplicatesDropped++;
+        return res.json({ errcode: 0, errmsg: 'ok', invaliduser: '', msgid: randomBytes(8).toString('hex') });
+      }
+      recent.set(k, Date.now());
+    }
+    fake.messages.push({ touser: b.touser, agentid: b.agentid, msgtype: b.msgtype, content, body: b });
+    res.json({ errcode: 0, errmsg: 'ok', invaliduser: '', msgid: randomBytes(8).toString('hex') });
+  });
+
+  api.post('/cgi-bin/webhook/send', express.json({ limit: '1mb' }), (req, res) => {
+    const key = String(req.query.key ?? '');
+    if (!(cfg.webhookKeys ?? []).includes(key)) return err(res, 93000, 'invalid webhook url');
+    if (injected('webhook/send', res)) return;
+    const b = req.body ?? {};
+    const limit = b.msgtype === 'markdown' ? 4096 : 2048;
+    const content = b[b.msgtype]?.content;
+    if (typeof content !== 'string' || !content) return err(res, 40008, 'invalid message type', `webhook msgtype ${b.msgtype}`);
+    if (bytes(content) > limit) return err(res, 40058, 'content exceed max length', `webhook content ${bytes(content)} bytes`);
+    fake.webhookMessages.push({ key, body: b });
+    res.json({ errcode: 0, errmsg: 'ok' });
+  });
+
+  const server: Server = await new Promise((resolve) => { const s = api.listen(0, '127.0.0.1', () => resolve(s)); });
+  fake.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  fake.close = () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+  return fake;
+}

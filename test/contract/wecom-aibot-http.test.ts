@@ -1,0 +1,152 @@
+// The WeCom AI bot in HTTP callback mode: callbacks encrypted and signed with the official
+// @wecom/crypto, exactly as WeCom sends them, against the adapter's routes and the real bot.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import express from 'express';
+import type { Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { decrypt, encrypt, getSignature } from '@wecom/crypto';
+import type { TestBot } from '../support/test-bot.ts';
+import { createWecomBotHttpAdapter } from '../../src/platforms/wecom/aibot-http.ts';
+import { rowCounts, serveRoutes, testContext, until, wecomTestBot } from './wecom-support.ts';
+
+const TOKEN = 'QDG6eK';
+const AES = 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C';
+const PATH = '/wecom/aibot/callback';
+let bot: TestBot;
+let server: { url: string; close(): Promise<void> };
+
+const now = () => Math.floor(Date.now() / 1000);
+const msg = (o: Record<string, unknown> = {}) => ({
+  msgid: `m-${randomBytes(6).toString('hex')}`, aibotid: 'aib-1', chattype: 'single', from: { userid: 'zhangsan' },
+  msgtype: 'text', text: { content: '打卡 学习《党章》 1小时' }, ...o,
+});
+
+/** A callback as WeCom makes it: { encrypt } JSON, signed in the query string. */
+function callback(payload: unknown, o: { timestamp?: number; receiveId?: string; plaintext?: string; signature?: string | null } = {}) {
+  const ciphertext = encrypt(AES, o.plaintext ?? JSON.stringify(payload), o.receiveId ?? '');
+  const timestamp = String(o.timestamp ?? now());
+  const nonce = randomBytes(5).toString('hex');
+  const signature = o.signature === undefined ? getSignature(TOKEN, timestamp, nonce, ciphertext) : o.signature;
+  const q = new URLSearchParams({ timestamp, nonce, ...(signature === null ? {} : { msg_signature: signature }) });
+  return { query: `?${q}`, body: JSON.stringify({ encrypt: ciphertext }) };
+}
+
+async function post(c: { query: string; body: string }, base = server.url) {
+  return fetch(`${base}${PATH}${c.query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: c.body });
+}
+
+/** Check the passive reply envelope and open it. */
+async function openReply(res: Response) {
+  expect(res.status).toBe(200);
+  const env = await res.json() as { encrypt: string; msgsignature: string; timestamp: number; nonce: string };
+  expect(Object.keys(env).sort()).toEqual(['encrypt', 'msgsignature', 'nonce', 'timestamp']);
+  expect(typeof env.timestamp).toBe('number');
+  expect(env.msgsignature).toBe(getSignature(TOKEN, env.timestamp, env.nonce, env.encrypt));
+  const { message, id } = decrypt(AES, env.encrypt);
+  expect(id).toBe('');
+  return JSON.parse(message);
+}
+
+beforeAll(async () => {
+  ({ bot } = await wecomTestBot());
+  server = await serveRoutes(createWecomBotHttpAdapter({ token: TOKEN, encodingAesKey: AES, ctx: testContext(bot) }));
+});
+afterAll(async () => { await server.close(); await bot.close(); });
+
+describe('WeCom AI bot, HTTP callback', () => {
+  it('answers URL verification with the decrypted echostr, exactly', async () => {
+    const plain = '1616140317555161061';
+    const echostr = encrypt(AES, plain, '');
+    const timestamp = String(now());
+    const nonce = 'abc123';
+    const sig = getSignature(TOKEN, timestamp, nonce, echostr);
+    const res = await fetch(`${server.url}${PATH}?${new URLSearchParams({ msg_signature: sig, timestamp, nonce, echostr })}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    const raw = new Uint8Array(await res.arrayBuffer());
+    expect(Buffer.from(raw).toString('utf8')).toBe(plain); // no quotes, BOM or newline
+    // Unencoded '+' in echostr (arrives as a space) still verifies.
+    const raw2 = await fetch(`${server.url}${PATH}?msg_signature=${sig}&timestamp=${timestamp}&nonce=${nonce}&echostr=${echostr}`);
+    expect(await raw2.text()).toBe(plain);
+
+    const forged = await fetch(`${server.url}${PATH}?${new URLSearchParams({ msg_signature: 'f'.repeat(40), timestamp, nonce, echostr })}`);
+    expect(forged.status).toBe(403);
+    expect(await forged.text()).not.toContain(plain);
+    expect((await fetch(`${server.url}${PATH}?${new URLSearchParams({ timestamp, nonce, echostr })}`)).status).toBe(400);
+    expect((await fetch(`${server.url}${PATH}?${new URLSearchParams({ msg_signature: sig, timestamp, nonce })}`)).status).toBe(400);
+  });
+
+  it('handles a signed check-in and answers with an encrypted stream reply', async () => {
+    const before = await rowCounts(bot);
+    const reply = await openReply(await post(callback(msg())));
+    expect(reply).toMatchObject({ msgtype: 'stream', stream: { finish: true } });
+    expect(reply.stream.id).toBeTruthy();
+    expect(reply.stream.content).toContain('已记录');
+    expect(await rowCounts(bot)).toEqual({ checkins: before.checkins + 1, inbound: before.inbound + 1 });
+  });
+
+  it('asks an unknown sender to bind, and welcomes enter_chat', async () => {
+    expect((await openReply(await post(callback(msg({ from: { userid: 'wo_unknown' }, text: { content: '我的' } }))))).stream.content).toContain('绑定');
+    const welcome = await openReply(await post(callback({ msgid: 'e1', aibotid: 'aib-1', msgtype: 'event', from: { userid: 'zhangsan' }, event: { eventtype: 'enter_chat' } })));
+    expect(welcome.msgtype).toBe('text');
+    for (const c of ['打卡', '我的', '帮助']) expect(welcome.text.content).toContain(c);
+  });
+
+  it('records the same msgid delivered three times at once only once, and answers once', async () => {
+    const before = await rowCounts(bot);
+    const m = msg();
+    const answers = await Promise.all([1, 2, 3].map(() => post(callback(m))));
+    const bodies = await Promise.all(answers.map((r) => r.text()));
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(bodies.filter((b) => b !== '')).toHaveLength(1);
+    expect(await rowCounts(bot)).toEqual({ checkins: before.checkins + 1, inbound: before.inbound + 1 });
+  });
+
+  describe('refuses bad callbacks with a 4xx and writes nothing', () => {
+    const cases: [string, number, () => { query: string; body: string }][] = [
+      ['forged signature', 403, () => callback(msg(), { signature: 'a'.repeat(40) })],
+      ['signature over other content', 403, () => { const c = callback(msg()); return { ...c, body: JSON.stringify({ encrypt: encrypt(AES, JSON.stringify(msg()), '') }) }; }],
+      ['missing signature', 401, () => callback(msg(), { signature: null })],
+      ['stale timestamp (11 minutes old)', 403, () => callback(msg(), { timestamp: now() - 11 * 60 })],
+      ['timestamp far in the future', 403, () => callback(msg(), { timestamp: now() + 11 * 60 })],
+      ['malformed JSON', 400, () => ({ query: callback(msg()).query, body: '{"encrypt": ' })],
+      ['JSON without encrypt', 400, () => ({ query: callback(msg()).query, body: JSON.stringify({ msg: 1 }) })],
+      ['decrypts to something that is not JSON', 400, () => callback(null, { plaintext: 'not json at all' })],
+      ['another receive id', 403, () => callback(msg(), { receiveId: 'wwOtherCorp' })],
+      ['oversized body', 413, () => callback(msg({ text: { content: '打卡 ' + '很'.repeat(30_000) } }))],
+      ['ciphertext that is not AES output', 400, () => {
+        const ciphertext = Buffer.from('short garbage').toString('base64');
+        const ts = String(now());
+        return { query: `?msg_signature=${getSignature(TOKEN, ts, 'n1', ciphertext)}&timestamp=${ts}&nonce=n1`, body: JSON.stringify({ encrypt: ciphertext }) };
+      }],
+    ];
+    for (const [name, status, make] of cases) {
+      it(name, async () => {
+        const before = await rowCounts(bot);
+        const res = await post(make());
+        expect(res.status).toBe(status);
+        expect(await res.text()).not.toContain('{');
+        expect(await rowCounts(bot)).toEqual(before);
+      });
+    }
+  });
+
+  it('answers empty and replies through response_url when the bot is slower than WeCom waits', async () => {
+    const got: unknown[] = [];
+    const capture = express();
+    capture.post('/cgi-bin/aibot/response', express.json(), (req, res) => { got.push(req.body); res.json({ errcode: 0, errmsg: 'ok' }); });
+    const cap: Server = await new Promise((resolve) => { const s = capture.listen(0, '127.0.0.1', () => resolve(s)); });
+    const slow = await serveRoutes(createWecomBotHttpAdapter({ token: TOKEN, encodingAesKey: AES, ctx: testContext(bot, { delayMs: 150 }), replyWithinMs: 30 }));
+    try {
+      const responseUrl = `http://127.0.0.1:${(cap.address() as { port: number }).port}/cgi-bin/aibot/response?response_code=abc`;
+      const res = await post(callback(msg({ response_url: responseUrl })), slow.url);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe('');
+      await until(() => got.length === 1);
+      expect(got[0]).toMatchObject({ msgtype: 'markdown', markdown: { content: expect.stringContaining('已记录') } });
+    } finally {
+      await slow.close();
+      await new Promise((r) => cap.close(r));
+    }
+  });
+});

@@ -1,0 +1,188 @@
+// The WeCom self-built app: its encrypted XML callback (signed with @wecom/crypto as WeCom does)
+// and its send API against a fake WeCom API that checks tokens and payloads and fails on demand.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { encrypt, getSignature } from '@wecom/crypto';
+import type { TestBot } from '../support/test-bot.ts';
+import { checkins } from '../../src/db/schema.ts';
+import { createWecomAppAdapter } from '../../src/platforms/wecom/app.ts';
+import { ConfigError, RetryableError } from '../../src/platforms/wecom/errors.ts';
+import { ConfigError as DeliveryConfigError } from '../../src/delivery/errors.ts';
+import type { PlatformAdapter } from '../../src/platforms/types.ts';
+import { startFakeWecomApi, type FakeWecomApi } from './fakes/wecom-api.ts';
+import { rowCounts, serveRoutes, testContext, until, wecomTestBot } from './wecom-support.ts';
+import { desc } from 'drizzle-orm';
+
+const CORP = 'wwcorp0123456789ab';
+const AGENT = 1000002;
+const SECRET = 'app-secret-xyz';
+const TOKEN = 'AppTok3n';
+const AES = 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR';
+const PATH = '/wecom/app/callback';
+let bot: TestBot;
+let api: FakeWecomApi;
+let app: PlatformAdapter;
+let server: { url: string; close(): Promise<void> };
+
+const now = () => Math.floor(Date.now() / 1000);
+const textXml = (o: { from?: string; content?: string; msgId?: string } = {}) =>
+  `<xml><ToUserName><![CDATA[${CORP}]]></ToUserName><FromUserName><![CDATA[${o.from ?? 'zhangsan'}]]></FromUserName>` +
+  `<CreateTime>${now()}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${o.content ?? '打卡 学习《党章》 1小时'}]]></Content>` +
+  `<MsgId>${o.msgId ?? `7${Date.now()}${randomBytes(2).readUInt16BE()}`}</MsgId><AgentID>${AGENT}</AgentID></xml>`;
+
+function callback(inner: string, o: { timestamp?: number; receiveId?: string; signature?: string | null } = {}) {
+  const ciphertext = encrypt(AES, inner, o.receiveId ?? CORP);
+  const timestamp = String(o.timestamp ?? now());
+  const nonce = randomBytes(5).toString('hex');
+  const signature = o.signature === undefined ? getSignature(TOKEN, timestamp, nonce, ciphertext) : o.signature;
+  const q = new URLSearchParams({ timestamp, nonce, ...(signature === null ? {} : { msg_signature: signature }) });
+  return { query: `?${q}`, body: `<xml><ToUserName><![CDATA[${CORP}]]></ToUserName><AgentID><![CDATA[${AGENT}]]></AgentID><Encrypt><![CDATA[${ciphertext}]]></Encrypt></xml>` };
+}
+const post = (c: { query: string; body: string }) =>
+  fetch(`${server.url}${PATH}${c.query}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: c.body });
+
+const appOptions = () => ({ corpId: CORP, agentId: String(AGENT), secret: SECRET, apiBase: api.url, token: TOKEN, encodingAesKey: AES, ctx: testContext(bot) });
+
+beforeAll(async () => {
+  ({ bot } = await wecomTestBot());
+  api = await startFakeWecomApi({ corpId: CORP, secret: SECRET, agentId: AGENT });
+  app = createWecomAppAdapter(appOptions());
+  server = await serveRoutes(app);
+});
+afterAll(async () => { await server.close(); await api.close(); await bot.close(); });
+beforeEach(() => { api.messages.length = 0; });
+
+describe('WeCom app XML callback', () => {
+  it('answers URL verification with the decrypted echostr; the receive id must be the corp id', async () => {
+    const timestamp = String(now());
+    const q = (echostr: string, sig = getSignature(TOKEN, timestamp, 'n0', echostr)) => `${server.url}${PATH}?${new URLSearchParams({ msg_signature: sig, timestamp, nonce: 'n0', echostr })}`;
+    const good = await fetch(q(encrypt(AES, '8675309123', CORP)));
+    expect(good.status).toBe(200);
+    expect(await good.text()).toBe('8675309123');
+    expect((await fetch(q(encrypt(AES, '8675309123', 'wwSomeoneElse')))).status).toBe(403);
+    expect((await fetch(q(encrypt(AES, '8675309123', CORP), '0'.repeat(40)))).status).toBe(403);
+    expect((await fetch(`${server.url}${PATH}?timestamp=1`)).status).toBe(400);
+  });
+
+  it('turns a text message into a check-in and replies through message/send', async () => {
+    const before = await rowCounts(bot);
+    const res = await post(callback(textXml()));
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('');
+    await until(() => api.messages.length === 1);
+    expect(api.messages[0]).toMatchObject({ touser: 'zhangsan', agentid: AGENT, msgtype: 'markdown' });
+    expect(api.messages[0].content).toContain('已记录');
+    expect(api.messages[0].body).toMatchObject({ enable_duplicate_check: 1, duplicate_check_interval: 1800 });
+    expect(await rowCounts(bot)).toEqual({ checkins: before.checkins + 1, inbound: before.inbound + 1 });
+    const [row] = await bot.db.select().from(checkins).orderBy(desc(checkins.id)).limit(1);
+    expect(row.platform).toBe('wecom'); // the same identity as the AI bot
+  });
+
+  it('records a MsgId delivered three times at once only once (64-bit ids kept exact)', async () => {
+    const before = await rowCounts(bot);
+    const inner = textXml({ msgId: '9223372036854775801' });
+    const results = await Promise.all([1, 2, 3].map(() => post(callback(inner))));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
+    await until(() => api.messages.length >= 1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(api.messages).toHaveLength(1);
+    expect(await rowCounts(bot)).toEqual({ checkins: before.checkins + 1, inbound: before.inbound + 1 });
+    // A neighbouring id (equal as a JS number) is a different message.
+    await post(callback(textXml({ msgId: '9223372036854775802', content: '我的' })));
+    await until(() => api.messages.length === 2);
+  });
+
+  it('asks an unknown userid to bind', async () => {
+    await post(callback(textXml({ from: 'lisi_unbound', content: '我的' })));
+    await until(() => api.messages.length === 1);
+    expect(api.messages[0]).toMatchObject({ touser: 'lisi_unbound' });
+    expect(api.messages[0].content).toContain('绑定');
+  });
+
+  describe('refuses bad callbacks with a 4xx and writes nothing', () => {
+    const cases: [string, number, () => { query: string; body: string }][] = [
+      ['forged signature', 403, () => callback(textXml(), { signature: 'b'.repeat(40) })],
+      ['missing signature', 401, () => callback(textXml(), { signature: null })],
+      ['stale timestamp', 403, () => callback(textXml(), { timestamp: now() - 3600 })],
+      ['malformed XML', 400, () => ({ query: callback(textXml()).query, body: '<xml><Encrypt>abc' })],
+      ['XML with a DOCTYPE', 400, () => { const c = callback(textXml()); return { ...c, body: `<!DOCTYPE xml [<!ENTITY a "b">]>${c.body}` }; }],
+      ['another corp id inside', 403, () => callback(textXml(), { receiveId: 'wwOther' })],
+      ['oversized body', 413, () => callback(textXml({ content: '长'.repeat(30_000) }))],
+    ];
+    for (const [name, status, make] of cases) {
+      it(name, async () => {
+        const before = await rowCounts(bot);
+        const res = await post(make());
+        expect(res.status).toBe(status);
+        expect(await rowCounts(bot)).toEqual(before);
+        await new Promise((r) => setTimeout(r, 30));
+        expect(api.messages).toHaveLength(0);
+      });
+    }
+  });
+});
+
+describe('WeCom app sender', () => {
+  const member = { id: 1, name: '张三', accounts: [{ platform: 'wecom', userId: 'zhangsan' }] };
+  const fresh = (o: Record<string, unknown> = {}) => createWecomAppAdapter({ ...appOptions(), ...o }).sender!;
+
+  it('caches the access token: one gettoken for several sends', async () => {
+    const s = fresh();
+    const t0 = api.tokenRequests;
+    await Promise.all([s.sendToMember(member, '一'), s.sendToMember(member, '二')]);
+    await s.sendToMember(member, '三');
+    expect(api.tokenRequests - t0).toBe(1);
+    expect(api.messages.map((m) => m.content).sort()).toEqual(['一', '三', '二'].sort());
+  });
+
+  it('refreshes an expired token once and retries (42001)', async () => {
+    const s = fresh();
+    await s.sendToMember(member, '之前');
+    const t0 = api.tokenRequests;
+    api.expireTokens();
+    await s.sendToMember(member, '之后');
+    expect(api.tokenRequests - t0).toBe(1);
+    expect(api.messages.map((m) => m.content)).toEqual(['之前', '之后']);
+    // Expired again right after the refresh: refreshed once only, then the error surfaces.
+    api.fail('message/send', 42001, 2);
+    await expect(s.sendToMember(member, '再次')).rejects.toThrow('42001');
+  });
+
+  it('45009 / 45033, HTTP 500 and timeouts are retryable; 60020 is a configuration error with the fix', async () => {
+    const s = fresh({ timeoutMs: 200 });
+    await s.sendToMember(member, '预热');
+    api.fail('message/send', 45009);
+    await expect(s.sendToMember(member, 'x')).rejects.toBeInstanceOf(RetryableError);
+    api.fail('message/send', 45033);
+    await expect(s.sendToMember(member, 'x')).rejects.toBeInstanceOf(RetryableError);
+    api.fail('message/send', 'http500');
+    await expect(s.sendToMember(member, 'x')).rejects.toBeInstanceOf(RetryableError);
+    api.fail('message/send', 'timeout');
+    await expect(s.sendToMember(member, 'x')).rejects.toBeInstanceOf(RetryableError);
+    api.fail('message/send', 60020);
+    const err = await s.sendToMember(member, 'x').catch((e) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err).toBeInstanceOf(DeliveryConfigError); // so the delivery queue does not retry it
+    expect(err.message).toContain('设置可信IP');
+    await expect(fresh({ secret: 'wrong' }).sendToMember(member, 'x')).rejects.toBeInstanceOf(ConfigError);
+  });
+
+  it('splits long markdown at line boundaries under 2048 bytes, sent in order', async () => {
+    const s = fresh();
+    const lines = Array.from({ length: 60 }, (_, i) => `${String(i + 1).padStart(2, '0')}. 张三、李四、王五本周学习情况良好，请继续保持。`);
+    const text = lines.join('\n');
+    expect(Buffer.byteLength(text)).toBeGreaterThan(2048 * 2);
+    await s.sendToMember(member, text);
+    expect(api.violations).toEqual([]);
+    expect(api.messages.length).toBeGreaterThanOrEqual(3);
+    for (const m of api.messages) expect(Buffer.byteLength(m.content)).toBeLessThanOrEqual(2048);
+    expect(api.messages.map((m) => m.content).join('\n')).toBe(text);
+  });
+
+  it('reaches WeCom accounts (platform wecom) but not groups', async () => {
+    const s = fresh();
+    expect(s).toMatchObject({ platform: 'wecom', name: 'wecom-app' });
+    await expect(s.sendToMember({ id: 2, name: '李四', accounts: [{ platform: 'dingtalk', userId: 'd' }] }, 'x')).rejects.toThrow('没有绑定企业微信账号');
+    expect(s.sendToGroup).toBeUndefined();
+  });
+});
