@@ -6,9 +6,10 @@ import type { Database } from './db/client.ts';
 import { Bot } from './bot.ts';
 import { Delivery, type DeliveryLimits } from './delivery/delivery.ts';
 import { ConsoleSender, consoleSession, type Push } from './platforms/console/console-adapter.ts';
-import { randomBytes } from 'node:crypto';
-import { eq } from 'drizzle-orm';
-import { appSecrets, identities } from './db/schema.ts';
+import { createHash, randomBytes } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import { appSecrets, identities, members } from './db/schema.ts';
+import { enqueueOutbox } from './domain/outbox.ts';
 import { resolveMember } from './domain/directory.ts';
 import { UserError } from './commands/errors.ts';
 import { systemClock, type Clock } from './time.ts';
@@ -37,6 +38,11 @@ export interface App {
   consoleSender: ConsoleSender | null;
   log: Logger;
   redisUrl: string;
+  /** The shared Redis connection (queues, rate limits, leases). */
+  redis: Redis;
+  queuePrefix: string;
+  /** Tell every admin something needs their attention, through the outbox (and the log). */
+  alert(text: string): Promise<void>;
   /** The console sender id for a person named 姓名 or 单位/姓名 (bound on first use). */
   consoleIdentity(name: string): Promise<{ senderId: string; bound: boolean; label: string }>;
   sayAsConsole(name: string, text: string, group?: string): Promise<string | null>;
@@ -63,7 +69,23 @@ export async function createApp(opts: AppOptions): Promise<App> {
   });
 
   const app: App = {
-    bot, database, delivery, consoleSender, log, redisUrl: opts.redisUrl,
+    bot, database, delivery, consoleSender, log, redisUrl: opts.redisUrl, redis: connection, queuePrefix: opts.queuePrefix ?? 'campaign-bot',
+    async alert(text) {
+      log.error({ alert: text }, '需要管理员处理');
+      // One alert per text per hour, however many processes or retries raise it.
+      const hour = Math.floor(Date.now() / 3600_000);
+      const key = createHash('sha256').update(text).digest('hex').slice(0, 16);
+      const ids = await database.db.transaction(async (tx) => {
+        const admins = await tx.select({ id: members.id }).from(members).where(and(eq(members.role, 'admin'), eq(members.active, true)));
+        const out: number[] = [];
+        for (const a of admins) {
+          const id = await enqueueOutbox(tx, `alert:${key}:${hour}:${a.id}`, { memberId: a.id }, `⚠️ ${text}`);
+          if (id) out.push(id);
+        }
+        return out;
+      });
+      await delivery.enqueue(ids);
+    },
     async consoleIdentity(name) {
       try {
         const m = await resolveMember(database.db, name);

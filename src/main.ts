@@ -10,6 +10,8 @@ import { createApp } from './app.ts';
 import { createHttpApp } from './http/server.ts';
 import { acquireDataDirLock, DataDirLockedError, type DataDirLock } from './infra/datadir-lock.ts';
 import { startEmbeddedRedis, type EmbeddedRedis } from './infra/embedded-redis.ts';
+import { createPlatforms } from './platforms/index.ts';
+import { Lease } from './platforms/lease.ts';
 
 async function main() {
   let config;
@@ -50,9 +52,33 @@ async function main() {
     });
     stops.push(() => app.close());
 
+    const { adapters, problems } = createPlatforms(config, {
+      handle: (session) => app.bot.handle(session),
+      log,
+      alert: (text) => { app.alert(text).catch((err) => log.error({ err }, 'alert failed')); },
+    });
+    for (const p of problems) log.warn({ setting: p.setting }, p.message);
+    for (const a of adapters) if (a.sender) app.delivery.addSender(a.sender);
+    // A long connection is opened by exactly one process: the one holding its lease.
+    if (config.ROLE !== 'web') {
+      for (const a of adapters.filter((x) => x.connect)) {
+        const lease = new Lease(app.redis, `${app.queuePrefix}:lease:${a.platform}`, {
+          onAcquired: async () => {
+            try { await a.connect!(); } catch (err) {
+              log.error({ err: (err as Error).message, platform: a.label }, '长连接失败');
+              void app.alert(`${a.label}连接失败：${(err as Error).message}`);
+            }
+          },
+          onLost: async () => { await a.disconnect?.(); },
+        }, log);
+        lease.start();
+        stops.push(() => lease.stop());
+      }
+    }
+
     let server: Server | null = null;
     if (config.ROLE !== 'worker') {
-      const web = createHttpApp(app, { adminToken: config.ADMIN_API_TOKEN, cliSecret: lock?.info.token, log });
+      const web = createHttpApp(app, { adminToken: config.ADMIN_API_TOKEN, cliSecret: lock?.info.token, log, adapters });
       server = await new Promise<Server>((resolve, reject) => {
         const s = web.listen(config.PORT, () => resolve(s)).on('error', reject);
       });
@@ -65,7 +91,8 @@ async function main() {
       redis: embeddedRedis ? `内置 redis-server（${path.join(config.dataDir, 'redis')}，AOF 持久化）` : 'REDIS_URL',
       listening: port ? `http://127.0.0.1:${port}` : null,
     }, '学习整改助手已启动');
-    log.info({ platforms: [] }, '已连接的平台：无（企业微信、钉钉的接入见 README「连接平台」）');
+    if (adapters.length) log.info({ platforms: adapters.map((a) => a.label) }, `已启用的平台：${adapters.map((a) => a.label).join('、')}`);
+    else log.info({ platforms: [] }, '已连接的平台：无（企业微信、钉钉的接入见 README「连接平台」）');
     log.info(`试一试：另开终端运行 npm run chat -- --demo；健康检查 curl http://127.0.0.1:${port ?? config.PORT}/healthz`);
   } catch (err) {
     if (err instanceof DataDirLockedError) log.error(err.message);

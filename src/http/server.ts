@@ -6,8 +6,9 @@ import type { Logger } from 'pino';
 import type { App } from '../app.ts';
 import { apiRouter } from './api.ts';
 import { operationSchema, runOperation } from '../operations.ts';
+import type { PlatformAdapter } from '../platforms/types.ts';
 
-export interface ServerOptions { adminToken?: string; cliSecret?: string; log: Logger }
+export interface ServerOptions { adminToken?: string; cliSecret?: string; log: Logger; adapters?: PlatformAdapter[] }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 const isLoopback = (req: Request) => LOOPBACK.has(req.socket.remoteAddress ?? '');
@@ -35,6 +36,11 @@ export function createHttpApp(app: App, opts: ServerOptions): Express {
     if (!op.success) return res.status(400).json({ ok: false, message: `请求无效：${op.error.issues[0].message}` });
     res.json(await runOperation(app.database, op.data));
   });
+
+  // Platform callbacks: each adapter verifies its own signatures before reading anything.
+  const callbacks = express.Router();
+  for (const a of opts.adapters ?? []) a.routes?.(callbacks);
+  web.use(callbacks);
 
   web.use((_req, res) => { res.status(404).json({ error: '没有这个地址' }); });
   web.use((err: Error & { status?: number; type?: string }, _req: Request, res: express.Response, _next: express.NextFunction) => {
