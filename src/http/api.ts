@@ -4,7 +4,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { and, asc, eq, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { campaigns, checkins, feedback, members, rectificationHistory, rectifications, submissions, tasks, units } from '../db/schema.ts';
+import { campaigns, checkins, feedback, members, outbox, rectificationHistory, rectifications, submissions, tasks, units } from '../db/schema.ts';
 import { feedbackCode } from '../domain/feedback.ts';
 import { isOverdue, rectCode } from '../domain/rectification.ts';
 import { dayOf } from '../time.ts';
@@ -131,6 +131,19 @@ export function apiRouter(database: Database, token: string | undefined): Router
       .innerJoin(units, eq(units.id, submissions.unitId)).where(and(...conds)).orderBy(asc(submissions.id)).limit(q.limit + 1);
     res.json(pageOf(rows, q.limit));
   });
+  r.get('/deliveries', async (req, res) => {
+    const q = parseQuery({ ...page, status: z.enum(['queued', 'sent', 'failed']).optional() }, req, res);
+    if (!q) return;
+    const conds: SQL[] = [];
+    if (q.cursor) conds.push(gt(outbox.id, Number(q.cursor)));
+    if (q.status) conds.push(eq(outbox.status, q.status));
+    const rows = await db.select().from(outbox).where(and(...conds)).orderBy(asc(outbox.id)).limit(q.limit + 1);
+    res.json(pageOf(rows.map((o) => ({
+      id: o.id, key: o.idempotencyKey, targetKind: o.targetKind, memberId: o.memberId, groupId: o.groupId, text: o.text,
+      status: o.status, attempts: o.attempts, lastError: o.lastError, via: o.via, createdAt: o.createdAt, sentAt: o.sentAt,
+    })), q.limit));
+  });
+
   r.get('/feedback', async (req, res) => {
     const q = parseQuery({ ...page, unitId: id.optional(), status: z.enum(['open', 'forwarded', 'answered', 'closed']).optional(), anonymous: z.enum(['true', 'false']).optional() }, req, res);
     if (!q) return;

@@ -39,6 +39,11 @@ export const openApiDocument = {
         createdAt: { type: 'string', format: 'date-time' } } })) } },
     '/submissions': { get: { summary: '任务提交', parameters: [...page, idParam('taskId'), idParam('unitId'), idParam('memberId')],
       responses: ok(paged({ type: 'object', properties: { id: int, taskId: int, taskName: str, memberId: int, memberName: str, unitId: int, unitName: str, chars: int, content: str, createdAt: { type: 'string', format: 'date-time' } } })) } },
+    '/deliveries': { get: { summary: '推送记录（outbox）', parameters: [...page, { name: 'status', in: 'query', schema: { enum: ['queued', 'sent', 'failed'] } }],
+      responses: ok(paged({ type: 'object', properties: {
+        id: int, key: str, targetKind: { enum: ['member', 'group'] }, memberId: nullable('integer'), groupId: nullable('integer'), text: str,
+        status: { enum: ['queued', 'sent', 'failed'] }, attempts: int, lastError: nullable('string'), via: nullable('string'),
+        createdAt: { type: 'string', format: 'date-time' }, sentAt: { type: ['string', 'null'], format: 'date-time' } } })) } },
     '/feedback': { get: { summary: '意见建议（匿名的 memberId、memberName 为 null，createdAt 只有日期）',
       parameters: [...page, idParam('unitId'), { name: 'status', in: 'query', schema: { enum: ['open', 'forwarded', 'answered', 'closed'] } }, { name: 'anonymous', in: 'query', schema: { enum: ['true', 'false'] } }],
       responses: ok(paged({ type: 'object', properties: {

@@ -5,6 +5,8 @@ import { identities, members, outbox } from '../../src/db/schema.ts';
 import { enqueueOutbox } from '../../src/domain/outbox.ts';
 import { ConfigError, RetryableError } from '../../src/delivery/errors.ts';
 import type { MemberTarget, Sender } from '../../src/delivery/delivery.ts';
+import { createHttpApp } from '../../src/http/server.ts';
+import pino from 'pino';
 
 let bot: TestBot;
 afterEach(async () => { await bot.close(); });
@@ -113,5 +115,13 @@ describe('delivery', () => {
     expect(status).toContain('fake-wecom 1');
     expect(status).toContain('可信 IP（2 条）');
     expect(await bot.say('张三', '/推送 状态')).toContain('仅限管理员使用');
+    const web = createHttpApp(bot.app, { adminToken: 'tok', log: pino({ level: 'silent' }) });
+    const server = web.listen(0);
+    try {
+      const port = (server.address() as { port: number }).port;
+      const body = await (await fetch(`http://127.0.0.1:${port}/api/v1/deliveries?status=failed`, { headers: { authorization: 'Bearer tok' } })).json() as { items: { status: string; lastError: string }[] };
+      expect(body.items).toHaveLength(2);
+      expect(body.items.every((i) => i.status === 'failed' && i.lastError.includes('可信 IP'))).toBe(true);
+    } finally { server.close(); }
   });
 });
