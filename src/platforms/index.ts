@@ -5,6 +5,9 @@ import type { PlatformAdapter, PlatformContext } from './types.ts';
 import { createWecomBotWsAdapter } from './wecom/aibot-ws.ts';
 import { createWecomBotHttpAdapter } from './wecom/aibot-http.ts';
 import { createWecomAppAdapter } from './wecom/app.ts';
+import { DingTalkApi } from './dingtalk/api.ts';
+import { createDingTalkStreamAdapter } from './dingtalk/stream.ts';
+import { createDingTalkHttpAdapter } from './dingtalk/http.ts';
 
 export interface PlatformProblem { setting: string; message: string }
 
@@ -36,6 +39,14 @@ export function createPlatforms(config: Config, ctx: PlatformContext): { adapter
     }
   } else if (need('企业微信智能机器人（回调）', [['WECOM_BOT_TOKEN', config.WECOM_BOT_TOKEN], ['WECOM_BOT_ENCODING_AES_KEY', config.WECOM_BOT_ENCODING_AES_KEY]])) {
     adapters.push(createWecomBotHttpAdapter({ token: config.WECOM_BOT_TOKEN!, encodingAesKey: config.WECOM_BOT_ENCODING_AES_KEY!, ctx }));
+  }
+  if (need('钉钉机器人', [['DINGTALK_CLIENT_ID', config.DINGTALK_CLIENT_ID], ['DINGTALK_CLIENT_SECRET', config.DINGTALK_CLIENT_SECRET]])) {
+    // For an internal app the RobotCode is usually the Client ID.
+    const robotCode = config.DINGTALK_ROBOT_CODE ?? config.DINGTALK_CLIENT_ID!;
+    const api = new DingTalkApi({ appKey: config.DINGTALK_CLIENT_ID!, appSecret: config.DINGTALK_CLIENT_SECRET!, robotCode, apiBase: config.DINGTALK_API_BASE, log: ctx.log });
+    adapters.push(config.DINGTALK_MODE === 'http'
+      ? createDingTalkHttpAdapter({ appSecret: config.DINGTALK_CLIENT_SECRET!, api, ctx })
+      : createDingTalkStreamAdapter({ clientId: config.DINGTALK_CLIENT_ID!, clientSecret: config.DINGTALK_CLIENT_SECRET!, robotCode, api, ctx }));
   }
   return { adapters, problems };
 }

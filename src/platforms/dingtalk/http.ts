@@ -1,0 +1,87 @@
+// DingTalk robot HTTP callback mode: POST /dingtalk/callback. DingTalk signs each call with
+// headers `timestamp` (ms) and `sign` = base64(HMAC-SHA256(appSecret, timestamp + "\n" +
+// appSecret)). The headers are checked — in constant time — before the body is even read, so
+// a forged call costs no parsing; then the size-limited JSON body is parsed and validated.
+//
+// Reply choice: the bot's reply goes out through the message's sessionWebhook (else the send
+// API), not in the HTTP response body — the same path as Stream mode, which can split a long
+// reply into several messages; the HTTP answer is an empty 200 once the message is recorded.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { PlatformAdapter, PlatformContext } from '../types.ts';
+import type { DingTalkApi } from './api.ts';
+import { InboundHandler, robotMessageSchema } from './inbound.ts';
+import { createDingTalkSender } from './sender.ts';
+
+export const CALLBACK_PATH = '/dingtalk/callback';
+/** DingTalk's rule: reject a timestamp more than an hour away from now. */
+export const MAX_SKEW_MS = 60 * 60_000;
+
+export interface DingTalkHttpOptions {
+  appSecret: string;   // DINGTALK_CLIENT_SECRET
+  api: DingTalkApi;
+  ctx: PlatformContext;
+  /** Robot messages are small; anything bigger is refused with 413. */
+  bodyLimit?: string | number;
+  now?: () => number;
+}
+
+export interface DingTalkHttpAdapter extends PlatformAdapter {
+  /** For `platforms check`: api.accessToken() proves the credentials. */
+  readonly api: DingTalkApi;
+  idle(): Promise<void>;
+}
+
+export function dingTalkSign(appSecret: string, timestamp: string): string {
+  return createHmac('sha256', appSecret).update(`${timestamp}\n${appSecret}`).digest('base64');
+}
+
+export function createDingTalkHttpAdapter(opts: DingTalkHttpOptions): DingTalkHttpAdapter {
+  const { api, ctx } = opts;
+  const log = ctx.log.child({ platform: 'dingtalk', mode: 'http' });
+  const now = opts.now ?? Date.now;
+  const inbound = new InboundHandler({ api, ctx: { ...ctx, log }, now });
+
+  const verify = (req: Request, res: Response, next: NextFunction) => {
+    const timestamp = req.get('timestamp');
+    const sign = req.get('sign');
+    if (!timestamp || !sign) return void res.status(401).json({ error: '缺少签名' });
+    const expected = Buffer.from(dingTalkSign(opts.appSecret, timestamp));
+    const given = Buffer.from(sign);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      log.warn({ ip: req.ip }, '拒绝钉钉回调：签名无效');
+      return void res.status(403).json({ error: '签名无效' });
+    }
+    const ts = Number(timestamp);
+    if (!/^\d{1,16}$/.test(timestamp) || Math.abs(now() - ts) > MAX_SKEW_MS) {
+      log.warn({ ip: req.ip }, '拒绝钉钉回调：时间戳相差超过 1 小时');
+      return void res.status(403).json({ error: '时间戳过期' });
+    }
+    next();
+  };
+
+  const receive = async (req: Request, res: Response) => {
+    const parsed = robotMessageSchema.safeParse(req.body);
+    if (!parsed.success) return void res.status(400).json({ error: '消息格式无效' });
+    await inbound.handle(parsed.data);
+    res.status(200).json({});
+  };
+
+  const bodyErrors = (err: Error & { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
+    if (err.type === 'entity.too.large') return void res.status(413).json({ error: '消息过大' });
+    if (err.status && err.status >= 400 && err.status < 500) return void res.status(400).json({ error: '消息格式无效' });
+    next(err);
+  };
+
+  return {
+    platform: 'dingtalk',
+    label: '钉钉机器人（HTTP 回调）',
+    api,
+    sender: createDingTalkSender(api),
+    routes(router: Router) {
+      router.post(CALLBACK_PATH, verify, express.json({ limit: opts.bodyLimit ?? '256kb', strict: true }), receive);
+      router.use(CALLBACK_PATH, bodyErrors);
+    },
+    idle: () => inbound.idle(),
+  };
+}

@@ -1,0 +1,157 @@
+// One robot message, however it arrived (Stream frame or HTTP callback): validated, turned
+// into a Session, handed to the bot, and the reply sent back — through the message's
+// sessionWebhook while it is valid, otherwise through the robot send API.
+import { z } from 'zod';
+import type { Session } from '../../session.ts';
+import type { PlatformContext } from '../types.ts';
+import type { DingTalkApi } from './api.ts';
+
+/** The fields of DingTalk's robot message the bot reads (the package types only `text`). */
+export const robotMessageSchema = z.object({
+  msgId: z.string().min(1),
+  msgtype: z.string(),
+  conversationId: z.string().min(1),
+  conversationType: z.string(),             // "1" single, "2" group
+  conversationTitle: z.string().optional(),  // groups only
+  senderStaffId: z.string().optional(),      // absent for people outside the organisation
+  senderId: z.string().optional(),
+  senderNick: z.string().optional(),
+  text: z.object({ content: z.string() }).optional(),
+  content: z.unknown().optional(),           // richText / picture / file / audio payloads
+  sessionWebhook: z.string().optional(),
+  sessionWebhookExpiredTime: z.number().optional(),
+  robotCode: z.string().optional(),
+}).refine((m) => m.senderStaffId || m.senderId, { message: 'senderStaffId or senderId required' });
+
+export type RobotMessage = z.infer<typeof robotMessageSchema>;
+
+export const UNSUPPORTED_REPLY = '目前只能处理文字消息，请直接发文字，例如：打卡 学习《党章》 1小时。';
+
+const richTextSchema = z.object({ richText: z.array(z.object({ text: z.string().optional(), type: z.string().optional() }).passthrough()) });
+
+/**
+ * The text of a message, or null when it carries none the bot can read yet.
+ * - text: DingTalk has already removed the @robot mention from text.content (wherever it
+ *   stood), leaving its spaces — so only trim.
+ * - richText: the mention is NOT removed; it arrives as a segment of its own ("@学习助手"),
+ *   first or last. Standalone "@name" segments are dropped in groups; pictures are skipped.
+ */
+export function messageText(m: RobotMessage): string | null {
+  if (m.msgtype === 'text') return trimmed(m.text?.content ?? '');
+  if (m.msgtype === 'richText') {
+    const rich = richTextSchema.safeParse(m.content);
+    if (!rich.success) return null;
+    const parts = rich.data.richText
+      .filter((s) => typeof s.text === 'string' && (s.type === undefined || s.type === 'text'))
+      .map((s) => s.text as string)
+      .filter((t) => !(m.conversationType === '2' && /^[@＠]\S+\s*$/.test(t)));
+    const text = trimmed(parts.join(''));
+    return text === '' ? null : text;
+  }
+  return null;
+}
+
+function trimmed(s: string) {
+  return s.replace(/^[\s\u3000]+|[\s\u3000]+$/g, '');
+}
+
+export function toSession(m: RobotMessage, text: string, receivedAt: Date): Session {
+  const group = m.conversationType === '2';
+  return {
+    platform: 'dingtalk',
+    chatId: m.conversationId,
+    chatType: group ? 'group' : 'direct',
+    chatName: group ? m.conversationTitle : undefined,
+    // staffId = the directory's DingTalk userId; senderId (opaque) only for outsiders, who
+    // then go through the 绑定 flow.
+    senderId: m.senderStaffId || m.senderId!,
+    senderName: m.senderNick,
+    text,
+    messageId: m.msgId,
+    receivedAt,
+  };
+}
+
+/** Reply in place while the session webhook lives, else through the send API. */
+export async function replyTo(api: DingTalkApi, m: RobotMessage, text: string, ctx: PlatformContext, now: number): Promise<void> {
+  const log = ctx.log;
+  // A minute's margin: a webhook about to expire may be dead by the time the POST lands.
+  if (m.sessionWebhook && (m.sessionWebhookExpiredTime ?? 0) > now + 60_000) {
+    try {
+      await api.replyViaSessionWebhook(m.sessionWebhook, text);
+      return;
+    } catch (err) {
+      log.warn({ err: errText(err) }, 'dingtalk session webhook reply failed; using the send API');
+    }
+  }
+  if (m.conversationType === '2') {
+    await api.sendToGroup(m.conversationId, text);
+  } else if (m.senderStaffId) {
+    const r = await api.sendToUsers([m.senderStaffId], text);
+    if (r.invalidUserIds.length || r.flowControlledUserIds.length) log.warn({ invalid: r.invalidUserIds.length, flowControlled: r.flowControlledUserIds.length }, 'dingtalk reply not delivered to everyone');
+  } else {
+    log.warn('dingtalk reply dropped: the webhook expired and the sender has no staffId');
+  }
+}
+
+export interface InboundDeps {
+  api: DingTalkApi;
+  ctx: PlatformContext;
+  now: () => number;
+}
+
+/**
+ * Handle one parsed message end to end. Never throws: a failure is logged (no sender, no
+ * text — the message may be anonymous feedback).
+ */
+export class InboundHandler {
+  /** Unsupported types are not recorded in the database: remember recent ones so a redelivery is not answered twice. */
+  private readonly noticed = new Set<string>();
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly deps: InboundDeps) {}
+
+  /** Handle `m`; resolves once the bot has answered (the reply may still be on its way — see idle()). */
+  async handle(m: RobotMessage): Promise<void> {
+    const { ctx, api } = this.deps;
+    const text = messageText(m);
+    let reply: string | null;
+    if (text === null) {
+      if (this.noticed.has(m.msgId)) return;
+      this.remember(m.msgId);
+      ctx.log.debug({ msgtype: m.msgtype }, 'dingtalk message type not supported yet');
+      reply = UNSUPPORTED_REPLY;
+    } else {
+      try {
+        reply = await ctx.handle(toSession(m, text, new Date(this.deps.now())));
+      } catch (err) {
+        ctx.log.error({ err: errText(err), platform: 'dingtalk' }, 'dingtalk message handling failed');
+        return;
+      }
+    }
+    if (reply === null || reply === '') return;
+    this.track(replyTo(api, m, reply, ctx, this.deps.now())
+      .catch((err) => ctx.log.error({ err: errText(err), chatType: m.conversationType }, 'dingtalk reply failed')));
+  }
+
+  /** Track a promise so idle() and disconnect can wait for it. */
+  track(p: Promise<void>): Promise<void> {
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p));
+    return p;
+  }
+
+  /** Resolves when nothing is being processed or sent (tests, graceful shutdown). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private remember(id: string) {
+    this.noticed.add(id);
+    if (this.noticed.size > 1000) this.noticed.delete(this.noticed.values().next().value!);
+  }
+}
+
+export function errText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

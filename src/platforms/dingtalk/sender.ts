@@ -1,0 +1,27 @@
+// How the delivery queue reaches people and groups on DingTalk: robot 1:1 batch send to the
+// member's DingTalk userId (staffId), robot group send to a group the bot has heard from.
+import { NoRouteError, type GroupTarget, type MemberTarget, type Sender } from '../../delivery/delivery.ts';
+import type { DingTalkApi } from './api.ts';
+import { ConfigError, RetryableError } from './errors.ts';
+
+/** A Sender that always reaches groups too. */
+export type DingTalkSender = Sender & Required<Pick<Sender, 'sendToGroup'>>;
+
+export function createDingTalkSender(api: DingTalkApi): DingTalkSender {
+  return {
+    platform: 'dingtalk',
+    name: 'dingtalk',
+    async sendToMember(to: MemberTarget, text: string) {
+      const userId = to.accounts.find((a) => a.platform === 'dingtalk')?.userId;
+      if (!userId) throw new NoRouteError(`${to.name} 没有绑定钉钉账号`);
+      const r = await api.sendToUsers([userId], text);
+      if (r.flowControlledUserIds.includes(userId)) throw new RetryableError(`钉钉对 ${to.name} 的消息限流，稍后重试`);
+      if (r.invalidUserIds.includes(userId)) {
+        throw new ConfigError(`钉钉不认识 ${to.name} 的账号`, '检查通讯录中此人的钉钉 userId，并确认他在钉钉应用的可见范围内（开发者后台 → 版本管理与发布 → 可见范围）');
+      }
+    },
+    async sendToGroup(to: GroupTarget, text: string) {
+      await api.sendToGroup(to.chatId, text);
+    },
+  };
+}

@@ -1,0 +1,166 @@
+// A fake DingTalk server API on loopback, speaking the documented protocol: app access
+// token, robot batch send (≤ 20 userIds, token header, msgKey/msgParam JSON), group send, a
+// session webhook (as oapi.dingtalk.com/robot/sendBySession), message-file download. It
+// records every call and fails on demand.
+import express from 'express';
+import type { Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
+
+export type Route = 'accessToken' | 'batchSend' | 'groupSend' | 'webhook' | 'download' | 'file';
+export type Failure = 500 | 429 | 'timeout' | 'token-invalid' | 'qps' | 'bad-robot' | 'permission';
+
+export interface SentMessage { route: Route; userIds?: string[]; openConversationId?: string; session?: string; title: string; text: string }
+
+export interface FakeDingTalkOptions { appKey?: string; appSecret?: string; robotCode?: string; expireIn?: number }
+
+export interface FakeDingTalk {
+  url: string;
+  appKey: string; appSecret: string; robotCode: string;
+  calls: Record<Route, number>;
+  sent: SentMessage[];
+  /** Make the next `times` calls to `route` fail. */
+  fail(route: Route, failure: Failure, times?: number): void;
+  /** userIds batchSend reports in invalidStaffIdList. */
+  invalidUsers: Set<string>;
+  /** Files served for download codes. */
+  files: Map<string, { data: Buffer; contentType: string }>;
+  webhookUrl(session?: string): string;
+  /** Forget every issued token (as if they all expired). */
+  revokeTokens(): void;
+  close(): Promise<void>;
+}
+
+const MSG_KEYS = new Set(['sampleText', 'sampleMarkdown', 'sampleActionCard']);
+
+export async function startFakeDingTalk(o: FakeDingTalkOptions = {}): Promise<FakeDingTalk> {
+  const appKey = o.appKey ?? 'ding-app-key';
+  const appSecret = o.appSecret ?? 'ding-app-secret';
+  const robotCode = o.robotCode ?? appKey;
+  const tokens = new Set<string>();
+  const failures: { route: Route; failure: Failure; left: number }[] = [];
+  const calls: Record<Route, number> = { accessToken: 0, batchSend: 0, groupSend: 0, webhook: 0, download: 0, file: 0 };
+  const sent: SentMessage[] = [];
+  const invalidUsers = new Set<string>();
+  const files = new Map<string, { data: Buffer; contentType: string }>();
+
+  const app = express();
+  app.use(express.json({ limit: '1mb' }));
+
+  /** Count the call and apply an injected failure; true = already answered. */
+  const injected = (route: Route, req: express.Request, res: express.Response): boolean => {
+    calls[route]++;
+    const f = failures.find((x) => x.route === route && x.left > 0);
+    if (!f) return false;
+    f.left--;
+    switch (f.failure) {
+      case 500: res.status(500).json({ code: 'ServiceUnavailable', message: '服务暂不可用' }); return true;
+      case 429: res.status(429).json({ code: 'Throttling', message: 'Too many requests' }); return true;
+      case 'qps': res.status(403).json({ code: 'Forbidden.AccessDenied.QpsLimitForApi', message: '调用接口超过系统限制' }); return true;
+      case 'bad-robot': res.status(400).json({ code: 'invalidParameter.robotCode', message: 'robotCode 无效' }); return true;
+      case 'permission': res.status(403).json({ code: 'Forbidden.AccessDenied.AccessTokenPermissionDenied', message: '没有调用该接口的权限' }); return true;
+      case 'token-invalid': res.status(400).json({ code: 'InvalidAuthentication', message: '不合法的access_token' }); return true;
+      case 'timeout': req.socket.setTimeout(0); return true; // never answer
+    }
+  };
+
+  const authed = (req: express.Request, res: express.Response) => {
+    const token = req.get('x-acs-dingtalk-access-token');
+    if (!token) { res.status(400).json({ code: 'MissingParameter', message: '缺少 x-acs-dingtalk-access-token' }); return false; }
+    if (!tokens.has(token)) { res.status(400).json({ code: 'InvalidAuthentication', message: '不合法的access_token' }); return false; }
+    return true;
+  };
+
+  const markdown = (msgKey: unknown, msgParam: unknown): { title: string; text: string } | null => {
+    if (typeof msgKey !== 'string' || !MSG_KEYS.has(msgKey) || typeof msgParam !== 'string') return null;
+    try {
+      const p = JSON.parse(msgParam) as Record<string, unknown>;
+      if (msgKey === 'sampleMarkdown' && typeof p.title === 'string' && typeof p.text === 'string') return { title: p.title, text: p.text };
+      if (msgKey === 'sampleText' && typeof p.content === 'string') return { title: '', text: p.content };
+      return null;
+    } catch { return null; }
+  };
+
+  const bad = (res: express.Response, message: string) => res.status(400).json({ code: 'invalidParameter', message });
+
+  app.post('/v1.0/oauth2/accessToken', (req, res) => {
+    if (injected('accessToken', req, res)) return;
+    if (req.body?.appKey !== appKey || req.body?.appSecret !== appSecret) {
+      return void res.status(400).json({ code: 'invalidClientIdOrSecret', message: '无效的clientId或者clientSecret' });
+    }
+    const token = `tok-${randomBytes(6).toString('hex')}`;
+    tokens.add(token);
+    res.json({ accessToken: token, expireIn: o.expireIn ?? 7200 });
+  });
+
+  app.post('/v1.0/robot/oToMessages/batchSend', (req, res) => {
+    if (injected('batchSend', req, res) || !authed(req, res)) return;
+    const { robotCode: rc, userIds, msgKey, msgParam } = req.body ?? {};
+    if (rc !== robotCode) return void bad(res, 'robotCode 无效');
+    if (!Array.isArray(userIds) || userIds.length < 1 || userIds.length > 20 || !userIds.every((u) => typeof u === 'string')) return void bad(res, 'userIds 须为 1–20 个');
+    const md = markdown(msgKey, msgParam);
+    if (!md) return void bad(res, 'msgKey/msgParam 无效');
+    sent.push({ route: 'batchSend', userIds, ...md });
+    res.json({
+      processQueryKey: randomBytes(8).toString('hex'),
+      invalidStaffIdList: userIds.filter((u: string) => invalidUsers.has(u)),
+      flowControlledStaffIdList: [],
+    });
+  });
+
+  app.post('/v1.0/robot/groupMessages/send', (req, res) => {
+    if (injected('groupSend', req, res) || !authed(req, res)) return;
+    const { robotCode: rc, openConversationId, msgKey, msgParam } = req.body ?? {};
+    if (rc !== robotCode) return void bad(res, 'robotCode 无效');
+    if (typeof openConversationId !== 'string' || !openConversationId) return void bad(res, 'openConversationId 无效');
+    const md = markdown(msgKey, msgParam);
+    if (!md) return void bad(res, 'msgKey/msgParam 无效');
+    sent.push({ route: 'groupSend', openConversationId, ...md });
+    res.json({ processQueryKey: randomBytes(8).toString('hex') });
+  });
+
+  // Shaped like https://oapi.dingtalk.com/robot/sendBySession?session=…: no token, errcode answers.
+  app.post('/robot/sendBySession', (req, res) => {
+    if (injected('webhook', req, res)) return;
+    const session = String(req.query.session ?? '');
+    const b = req.body ?? {};
+    if (!session) return void res.json({ errcode: 300001, errmsg: 'session 不存在' });
+    if (b.msgtype === 'markdown' && typeof b.markdown?.title === 'string' && typeof b.markdown?.text === 'string') {
+      sent.push({ route: 'webhook', session, title: b.markdown.title, text: b.markdown.text });
+    } else if (b.msgtype === 'text' && typeof b.text?.content === 'string') {
+      sent.push({ route: 'webhook', session, title: '', text: b.text.content });
+    } else {
+      return void res.json({ errcode: 40035, errmsg: '缺少参数 msgtype/markdown' });
+    }
+    res.json({ errcode: 0, errmsg: 'ok' });
+  });
+
+  app.post('/v1.0/robot/messageFiles/download', (req, res) => {
+    if (injected('download', req, res) || !authed(req, res)) return;
+    const { downloadCode, robotCode: rc } = req.body ?? {};
+    if (rc !== robotCode) return void bad(res, 'robotCode 无效');
+    if (typeof downloadCode !== 'string' || !files.has(downloadCode)) return void res.status(400).json({ code: 'invalidParameter.downloadCode', message: '下载码无效或已过期' });
+    res.json({ downloadUrl: `${fake.url}/files/${encodeURIComponent(downloadCode)}?sig=${randomBytes(4).toString('hex')}` });
+  });
+
+  app.get('/files/:code', (req, res) => {
+    if (injected('file', req, res)) return;
+    const f = files.get(req.params.code);
+    if (!f) return void res.status(404).end();
+    res.type(f.contentType).send(f.data);
+  });
+
+  const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
+  const { port } = server.address() as { port: number };
+  const fake: FakeDingTalk = {
+    url: `http://127.0.0.1:${port}`,
+    appKey, appSecret, robotCode, calls, sent, invalidUsers, files,
+    fail(route, failure, times = 1) { failures.push({ route, failure, left: times }); },
+    webhookUrl: (session = randomBytes(6).toString('hex')) => `${fake.url}/robot/sendBySession?session=${session}`,
+    revokeTokens: () => tokens.clear(),
+    async close() {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
+  };
+  return fake;
+}
