@@ -9,8 +9,7 @@ import { eq } from 'drizzle-orm';
 import { testBot, type TestBot } from '../support/test-bot.ts';
 import { checkins, members, readings, readingsDone, submissions, tasks } from '../../src/db/schema.ts';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const samplesPath = path.resolve(repoRoot, '../shared/samples/messages.tsv');
+import { samplesPath } from '../support/samples.ts';
 
 /** Check-ins of a person named uniquely (not 张伟) in the demo directory, oldest first. */
 async function checkinsOf(bot: TestBot, name: string) {

@@ -7,8 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCheckinText } from '../../src/parse/duration.ts';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const samplesPath = path.resolve(repoRoot, '../shared/samples/messages.tsv');
+import { samplesPath } from '../support/samples.ts';
 const opts = { bareUnit: { name: '小时' as const, minutes: 60 } };
 
 // The command keyword is the command router's business, not the parser's.
