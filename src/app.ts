@@ -41,6 +41,7 @@ export interface App {
   /** The shared Redis connection (queues, rate limits, leases). */
   redis: Redis;
   queuePrefix: string;
+  clock: Clock;
   /** Tell every admin something needs their attention, through the outbox (and the log). */
   alert(text: string): Promise<void>;
   /** The console sender id for a person named 姓名 or 单位/姓名 (bound on first use). */
@@ -69,7 +70,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   });
 
   const app: App = {
-    bot, database, delivery, consoleSender, log, redisUrl: opts.redisUrl, redis: connection, queuePrefix: opts.queuePrefix ?? 'campaign-bot',
+    bot, database, delivery, consoleSender, log, redisUrl: opts.redisUrl, redis: connection, queuePrefix: opts.queuePrefix ?? 'campaign-bot', clock: opts.clock ?? systemClock,
     async alert(text) {
       log.error({ alert: text }, '需要管理员处理');
       // One alert per text per hour, however many processes or retries raise it.

@@ -7,7 +7,7 @@ import type { Database } from '../db/client.ts';
 import { campaigns, checkins, feedback, members, outbox, rectificationHistory, rectifications, submissions, tasks, units } from '../db/schema.ts';
 import { feedbackCode } from '../domain/feedback.ts';
 import { isOverdue, rectCode } from '../domain/rectification.ts';
-import { dayOf } from '../time.ts';
+import { dayOf, systemClock, type Clock } from '../time.ts';
 import { rowsOf } from '../domain/checkins.ts';
 import { openApiDocument } from './openapi.ts';
 
@@ -53,7 +53,7 @@ function pageOf<T extends { id: number }>(rows: T[], limit: number) {
   return { items, nextCursor: rows.length > limit ? String(items[items.length - 1].id) : null };
 }
 
-export function apiRouter(database: Database, token: string | undefined): Router {
+export function apiRouter(database: Database, token: string | undefined, clock: Clock = systemClock): Router {
   const r = Router();
   const db = database.db;
   r.get('/openapi.json', (_req, res) => { res.json(openApiDocument); });
@@ -171,7 +171,7 @@ export function apiRouter(database: Database, token: string | undefined): Router
     if (q.unitId) conds.push(eq(rectifications.unitId, q.unitId));
     if (q.campaignId) conds.push(eq(rectifications.campaignId, q.campaignId));
     if (q.status) conds.push(eq(rectifications.status, q.status));
-    const today = dayOf(new Date());
+    const today = dayOf(clock());
     if (q.overdue === 'true') conds.push(sql`${rectifications.deadline} < ${today} and ${rectifications.status} in ('not_started', 'in_progress')`);
     if (q.overdue === 'false') conds.push(sql`not (${rectifications.deadline} < ${today} and ${rectifications.status} in ('not_started', 'in_progress'))`);
     const rows = await db.select({ r: rectifications, unitName: units.name }).from(rectifications).innerJoin(units, eq(units.id, rectifications.unitId))

@@ -22,19 +22,29 @@ export function createHttpApp(app: App, opts: ServerOptions): Express {
     res.status(database && redis ? 200 : 503).json({ ok: database && redis, database, redis, databaseKind: app.database.kind });
   });
 
-  web.use('/api/v1', apiRouter(app.database, opts.adminToken));
+  web.use('/api/v1', apiRouter(app.database, opts.adminToken, app.clock));
 
   // The CLI's way in while the service holds the database: loopback only, with the secret
   // from the service's lock file, which only the same OS user can read.
-  web.post('/internal/cli', express.json({ limit: '50mb' }), async (req, res) => {
+  const fromCli = (req: Request) => {
     const given = Buffer.from(req.get('x-cli-secret') ?? '');
     const secret = Buffer.from(opts.cliSecret ?? '');
-    if (!isLoopback(req) || !opts.cliSecret || given.length !== secret.length || !timingSafeEqual(given, secret)) {
-      return res.status(403).json({ ok: false, message: '只接受本机 CLI 的请求' });
-    }
+    return isLoopback(req) && !!opts.cliSecret && given.length === secret.length && timingSafeEqual(given, secret);
+  };
+  web.post('/internal/cli', express.json({ limit: '50mb' }), async (req, res) => {
+    if (!fromCli(req)) return res.status(403).json({ ok: false, message: '只接受本机 CLI 的请求' });
     const op = operationSchema.safeParse(req.body);
     if (!op.success) return res.status(400).json({ ok: false, message: `请求无效：${op.error.issues[0].message}` });
     res.json(await runOperation(app.database, op.data));
+  });
+  // `platforms check` asks here for the long connections' state instead of opening a second
+  // connection (which would kick this one off).
+  web.get('/internal/status', (req, res) => {
+    if (!fromCli(req)) return res.status(403).json({ ok: false, message: '只接受本机 CLI 的请求' });
+    res.json({
+      ok: true, pid: process.pid,
+      adapters: (opts.adapters ?? []).map((a) => ({ platform: a.platform, label: a.label, longConnection: !!a.connect, status: a.status?.() ?? null })),
+    });
   });
 
   // Platform callbacks: each adapter verifies its own signatures before reading anything.
