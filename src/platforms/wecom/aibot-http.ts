@@ -5,7 +5,7 @@
 // longer than WeCom waits, the response is empty and the reply goes through response_url.
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { PlatformAdapter, PlatformContext } from '../types.ts';
-import { checkCallback, sealReply, type CallbackKeys } from './callback-crypto.ts';
+import { callbackResponders, checkCallback, sealReply, type CallbackKeys } from './callback-crypto.ts';
 import { aibotSession, fitStream, isEnterChat, WELCOME_TEXT, type AibotBody } from './aibot-message.ts';
 import { randomBytes } from 'node:crypto';
 import type { Fetch } from './http.ts';
@@ -33,21 +33,7 @@ export function createWecomBotHttpAdapter(opts: WecomBotHttpOptions): PlatformAd
   // The AI bot's receive id is the empty string.
   const keys: CallbackKeys = { token: opts.token, encodingAesKey: opts.encodingAesKey, receiveId: '' };
   const now = opts.now ?? Date.now;
-  const refuse = (req: Request, res: Response, status: number, reason: string) => {
-    log.warn({ status, reason, ip: req.ip }, '拒绝企业微信智能机器人回调');
-    res.status(status).type('text/plain').send(status === 413 ? 'payload too large' : status === 400 ? 'bad request' : 'forbidden');
-  };
-
-  // URL verification: answer the decrypted echostr, exactly (no quotes, BOM or newline).
-  function verifyUrl(req: Request, res: Response) {
-    const q = req.query;
-    // A literal '+' in an unencoded echostr arrives as a space; base64 never has spaces.
-    const echostr = typeof q.echostr === 'string' ? q.echostr.replace(/ /g, '+') : undefined;
-    const r = checkCallback(keys, { signature: q.msg_signature, timestamp: q.timestamp, nonce: q.nonce, encrypted: echostr }, 400);
-    if (!r.ok) return refuse(req, res, r.status, r.reason);
-    log.info('企业微信智能机器人回调地址验证通过');
-    res.status(200).type('text/plain').send(r.plaintext);
-  }
+  const { refuse, verifyUrl } = callbackResponders(keys, log, '企业微信智能机器人');
 
   async function receive(req: Request, res: Response) {
     const q = req.query;

@@ -7,7 +7,7 @@ import { XMLParser } from 'fast-xml-parser';
 import type { PlatformAdapter, PlatformContext } from '../types.ts';
 import type { MemberTarget, Sender } from '../../delivery/delivery.ts';
 import type { Session } from '../../session.ts';
-import { checkCallback, type CallbackKeys } from './callback-crypto.ts';
+import { callbackResponders, checkCallback, type CallbackKeys } from './callback-crypto.ts';
 import { WecomAppApi } from './app-api.ts';
 import type { Fetch } from './http.ts';
 
@@ -58,19 +58,7 @@ export function createWecomAppAdapter(opts: WecomAppOptions): PlatformAdapter {
 
   // The app's receive id is the corp id.
   const keys: CallbackKeys = { token: opts.token, encodingAesKey: opts.encodingAesKey, receiveId: opts.corpId };
-  const refuse = (req: Request, res: Response, status: number, reason: string) => {
-    log.warn({ status, reason, ip: req.ip }, '拒绝企业微信应用回调');
-    res.status(status).type('text/plain').send(status === 413 ? 'payload too large' : status === 400 ? 'bad request' : 'forbidden');
-  };
-
-  function verifyUrl(req: Request, res: Response) {
-    const q = req.query;
-    const echostr = typeof q.echostr === 'string' ? q.echostr.replace(/ /g, '+') : undefined;
-    const r = checkCallback(keys, { signature: q.msg_signature, timestamp: q.timestamp, nonce: q.nonce, encrypted: echostr }, 400);
-    if (!r.ok) return refuse(req, res, r.status, r.reason);
-    log.info('企业微信应用回调地址验证通过');
-    res.status(200).type('text/plain').send(r.plaintext);
-  }
+  const { refuse, verifyUrl } = callbackResponders(keys, log, '企业微信应用');
 
   async function receive(req: Request, res: Response) {
     const q = req.query;

@@ -4,6 +4,8 @@
 // (the corp id for the app, '' for the AI bot). Every failure is a 4xx with a reason for the log.
 import { timingSafeEqual, randomBytes } from 'node:crypto';
 import { decrypt, encrypt, getSignature } from '@wecom/crypto';
+import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
 
 /**
  * How far a callback's timestamp may be from our clock. WeCom retries a callback within
@@ -56,4 +58,23 @@ export function sealReply(keys: CallbackKeys, plaintext: string, nowSeconds: num
   const timestamp = String(nowSeconds);
   const ciphertext = encrypt(keys.encodingAesKey, plaintext, keys.receiveId);
   return { encrypt: ciphertext, signature: getSignature(keys.token, timestamp, nonce, ciphertext), timestamp, nonce };
+}
+
+/** The refusal and the URL-verification answer both WeCom callbacks give, named for the log. */
+export function callbackResponders(keys: CallbackKeys, log: Logger, what: string) {
+  const refuse = (req: Request, res: Response, status: number, reason: string) => {
+    log.warn({ status, reason, ip: req.ip }, `拒绝${what}回调`);
+    res.status(status).type('text/plain').send(status === 413 ? 'payload too large' : status === 400 ? 'bad request' : 'forbidden');
+  };
+  // URL verification: answer the decrypted echostr, exactly (no quotes, BOM or newline).
+  const verifyUrl = (req: Request, res: Response) => {
+    const q = req.query;
+    // A literal '+' in an unencoded echostr arrives as a space; base64 never has spaces.
+    const echostr = typeof q.echostr === 'string' ? q.echostr.replace(/ /g, '+') : undefined;
+    const r = checkCallback(keys, { signature: q.msg_signature, timestamp: q.timestamp, nonce: q.nonce, encrypted: echostr }, 400);
+    if (!r.ok) return refuse(req, res, r.status, r.reason);
+    log.info(`${what}回调地址验证通过`);
+    res.status(200).type('text/plain').send(r.plaintext);
+  };
+  return { refuse, verifyUrl };
 }
