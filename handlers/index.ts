@@ -21,6 +21,7 @@ import memberTransfer from './member-transfer.ts';
 import rosterUnbound from './roster-unbound.ts';
 import groupSet from './group-set.ts';
 import groupList from './group-list.ts';
+import { groupWebhookBind, groupWebhookUnbind } from './group-webhook.ts';
 import feedback from './feedback.ts';
 import feedbackAnonymous from './feedback-anonymous.ts';
 import feedbackQuery from './feedback-query.ts';
@@ -35,7 +36,7 @@ import type { CommandDef } from '../src/commands/registry.ts';
 export const allCommands: CommandDef<any>[] = [
   help, bind, checkin, makeup, undo, submit, me, phaseList, unit, groupStudy,
   campaignNew, campaignSet, campaignEnd, phaseOpen, phaseEnd, phaseTaskAdd, phaseReadingAdd,
-  checkinVoid, memberTransfer, rosterUnbound, groupSet, groupList,
+  checkinVoid, memberTransfer, rosterUnbound, groupSet, groupList, groupWebhookBind, groupWebhookUnbind,
   feedback, feedbackAnonymous, feedbackQuery, feedbackList, feedbackForward, feedbackAnswer, feedbackClose,
   deliveryStatus, ...ledgerCommands,
 ];

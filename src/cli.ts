@@ -10,13 +10,16 @@ import { readTableFile } from './directory-file/read-table.ts';
 import { DIRECTORY_HEADERS } from './domain/directory.ts';
 import { runOperation, type Operation, type OperationResult } from './operations.ts';
 import { ledgerHeaderList, missingLedgerHeaders } from './domain/ledger-import.ts';
+import { checkPlatforms, formatCheckReport } from './platforms/check.ts';
 
 const USAGE = `用法：
   npm run cli -- directory import 文件.csv|文件.xlsx [--prune] [--dry-run]
       导入名单（表头：${DIRECTORY_HEADERS.join('、')}）。--prune 停用文件中没有的人（记录保留）；--dry-run 只检查不保存。
   npm run cli -- ledger import 文件.csv|文件.xlsx [--unit 单位] [--dry-run]
       导入整改台账（表头：${ledgerHeaderList()}；类别、期限可空）。
-      有任何一行有误则全部不导入，并列出每一行的问题；--unit 给没有填责任单位的行；--dry-run 只检查不保存。`;
+      有任何一行有误则全部不导入，并列出每一行的问题；--unit 给没有填责任单位的行；--dry-run 只检查不保存。
+  npm run cli -- platforms check
+      检查已配置的企业微信、钉钉：取一次 token 验证凭证；长连接向正在运行的服务询问状态（不另开连接）。全部通过时退出码为 0。`;
 
 async function main(argv: string[]): Promise<number> {
   const [area, action, ...args] = argv;
@@ -68,6 +71,11 @@ async function main(argv: string[]): Promise<number> {
     const result = await execute({ op: 'ledger.import', rows: table.rows, unit, dryRun: flags.has('--dry-run') });
     (result.ok ? console.log : console.error)(result.message);
     return result.ok ? 0 : 1;
+  }
+  if (area === 'platforms' && action === 'check' && positional.length === 0) {
+    const report = await checkPlatforms(loadConfig());
+    console.log(formatCheckReport(report));
+    return report.ok ? 0 : 1;
   }
   console.error(USAGE);
   return area ? 2 : 0;

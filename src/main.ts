@@ -12,6 +12,7 @@ import { acquireDataDirLock, DataDirLockedError, type DataDirLock } from './infr
 import { startEmbeddedRedis, type EmbeddedRedis } from './infra/embedded-redis.ts';
 import { createPlatforms } from './platforms/index.ts';
 import { Lease } from './platforms/lease.ts';
+import { createWebhookSender } from './platforms/webhook-sender.ts';
 
 async function main() {
   let config;
@@ -59,6 +60,8 @@ async function main() {
     });
     for (const p of problems) log.warn({ setting: p.setting }, p.message);
     for (const a of adapters) if (a.sender) app.delivery.addSender(a.sender);
+    // Groups with a webhook attached (/群 绑定webhook) are pushed through it instead.
+    app.delivery.setWebhookSender(createWebhookSender({ wecomApiBase: config.WECOM_API_BASE }));
     // A long connection is opened by exactly one process: the one holding its lease.
     if (config.ROLE !== 'web') {
       for (const a of adapters.filter((x) => x.connect)) {

@@ -62,6 +62,12 @@ export const groups = pgTable('groups', {
   name: text('name'),
   scope: text('scope'), // campaign | unit | null (just remembered)
   unitId: integer('unit_id').references(() => units.id),
+  /** A push-only webhook attached with /群 绑定webhook: 'wecom' (群机器人) | 'dingtalk' (自定义机器人) | null. */
+  webhookKind: text('webhook_kind'),
+  /** WeCom: the webhook key; DingTalk: the full robot/send URL with its access_token. A secret: never logged or echoed. */
+  webhookUrl: text('webhook_url'),
+  /** DingTalk 加签 secret (SEC…), when the robot uses signing. A secret. */
+  webhookSecret: text('webhook_secret'),
   createdAt: createdAt(),
 }, (t) => [uniqueIndex('groups_chat_uq').on(t.platform, t.chatId)]);
 

@@ -12,7 +12,11 @@ import { ConfigError, RetryableError } from './errors.ts';
 import { RateLimiter, type Rate } from './rate-limit.ts';
 
 export interface MemberTarget { id: number; name: string; accounts: { platform: string; userId: string }[] }
-export interface GroupTarget { id: number; platform: string; chatId: string; name: string | null }
+export interface GroupTarget {
+  id: number; platform: string; chatId: string; name: string | null;
+  /** Set when the group has a webhook (/群 绑定webhook) and it is sent through the webhook sender. */
+  webhook?: { kind: string; url: string; secret: string | null };
+}
 
 /** A platform's outbound side. The console adapter is one; WeCom and DingTalk are others. */
 export interface Sender {
@@ -44,6 +48,7 @@ export class Delivery {
   private worker: Worker | null = null;
   private timers: NodeJS.Timeout[] = [];
   private readonly senders: Sender[] = [];
+  private webhookSender: Sender | null = null;
   private readonly limiter: RateLimiter;
 
   private readonly prefix: string;
@@ -63,6 +68,11 @@ export class Delivery {
   /** Senders are tried in the order added: add the preferred one for a platform first. */
   addSender(s: Sender) {
     this.senders.push(s);
+  }
+
+  /** Groups with a webhook (/群 绑定webhook) are sent through this one, before the platform's senders. */
+  setWebhookSender(s: Sender) {
+    this.webhookSender = s;
   }
 
   senderNames(): string[] {
@@ -101,7 +111,7 @@ export class Delivery {
       const route = await this.route(row);
       // Wait for the target's and the sender's rate without using up an attempt.
       const wait = Math.max(
-        await this.limiter.take(`target:${row.targetKind}:${row.memberId ?? row.groupId}`, this.limits.perTarget),
+        await this.limiter.take(route.targetKey ?? `target:${row.targetKind}:${row.memberId ?? row.groupId}`, this.limits.perTarget),
         await this.limiter.take(`sender:${route.sender.name ?? route.sender.platform}`, this.limits.perSender),
       );
       if (wait > 0) {
@@ -126,11 +136,17 @@ export class Delivery {
     }
   }
 
-  private async route(row: OutboxRow): Promise<{ sender: Sender; send(): Promise<void> }> {
+  private async route(row: OutboxRow): Promise<{ sender: Sender; send(): Promise<void>; targetKey?: string }> {
     const db = this.database.db;
     const fallback = this.senders.find((x) => x.reachesEveryone);
     if (row.targetKind === 'group') {
       const [g] = await db.select().from(groups).where(eq(groups.id, row.groupId!));
+      const w = this.webhookSender;
+      if (g?.webhookKind && g.webhookUrl && w?.sendToGroup) {
+        // The webhook robot has its own published limit (20/min): its own bucket.
+        const webhook = { kind: g.webhookKind, url: g.webhookUrl, secret: g.webhookSecret };
+        return { sender: w, targetKey: `webhook:${g.id}`, send: () => w.sendToGroup!({ id: g.id, platform: g.platform, chatId: g.chatId, name: g.name, webhook }, row.text) };
+      }
       const s = g && (this.senders.find((x) => x.platform === g.platform && x.sendToGroup) ?? fallback);
       if (!g || !s?.sendToGroup) throw new NoRouteError(`群「${g?.name ?? row.groupId}」所在平台未配置推送`);
       return { sender: s, send: () => s.sendToGroup!({ id: g.id, platform: g.platform, chatId: g.chatId, name: g.name }, row.text) };

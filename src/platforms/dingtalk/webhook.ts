@@ -1,0 +1,90 @@
+// DingTalk 自定义机器人 webhook: push-only into the one group the robot was added to
+// (POST https://oapi.dingtalk.com/robot/send?access_token=…, 20 messages a minute). With 加签 the
+// URL also carries &timestamp=<ms>&sign=urlencode(base64(HMAC-SHA256(secret, timestamp + "\n" + secret))).
+// The access_token and the secret let anyone post into the group: neither ever appears in logs,
+// errors or replies — errors name the errcode and the fix only.
+import { createHmac } from 'node:crypto';
+import { ConfigError, RetryableError } from './errors.ts';
+import { MAX_MARKDOWN_BYTES, toMarkdownParts } from './markdown.ts';
+
+export const DINGTALK_WEBHOOK_HOST = 'oapi.dingtalk.com';
+
+export interface DingTalkWebhookOptions {
+  timeoutMs?: number;
+  /** The clock the signature's timestamp comes from (ms). */
+  now?: () => number;
+  maxMarkdownBytes?: number;
+}
+
+/** base64(HMAC-SHA256(secret, timestamp + "\n" + secret)) — URL-encode it when putting it in a query. */
+export function dingTalkWebhookSign(secret: string, timestamp: string): string {
+  return createHmac('sha256', secret).update(`${timestamp}\n${secret}`).digest('base64');
+}
+
+/** The webhook URL with a fresh timestamp and sign (when there is a secret). */
+export function signedWebhookUrl(webhookUrl: string, secret: string | null | undefined, now = Date.now()): string {
+  const u = new URL(webhookUrl);
+  if (secret) {
+    const timestamp = String(now);
+    // URLSearchParams encodes + / = as %2B %2F %3D: that is the urlencode the sign needs.
+    u.searchParams.set('timestamp', timestamp);
+    u.searchParams.set('sign', dingTalkWebhookSign(secret, timestamp));
+  }
+  return u.toString();
+}
+
+/** Is this a DingTalk robot webhook URL (…/robot/send?access_token=…)? https, or http on loopback (tests, local proxies). */
+export function isDingTalkWebhookUrl(text: string): boolean {
+  let u: URL;
+  try { u = new URL(text); } catch { return false; }
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
+  if (!(u.protocol === 'https:' || (u.protocol === 'http:' && loopback))) return false;
+  return /\/robot\/send\/?$/.test(u.pathname) && !!u.searchParams.get('access_token');
+}
+
+/** Send markdown to the webhook's group, split by bytes, parts in order. */
+export async function sendDingTalkWebhook(webhookUrl: string, secret: string | null | undefined, text: string,
+  opts: DingTalkWebhookOptions = {}): Promise<void> {
+  const now = opts.now ?? Date.now;
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  for (const part of toMarkdownParts(text, opts.maxMarkdownBytes ?? MAX_MARKDOWN_BYTES)) {
+    let res: Response;
+    let body: { errcode?: unknown; errmsg?: unknown } = {};
+    try {
+      res = await fetch(signedWebhookUrl(webhookUrl, secret, now()), {
+        method: 'POST', signal: AbortSignal.timeout(timeoutMs),
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body: JSON.stringify({ msgtype: 'markdown', markdown: part }),
+      });
+      const raw = await res.text();
+      try { const v: unknown = raw ? JSON.parse(raw) : {}; if (v && typeof v === 'object') body = v as typeof body; } catch { /* not JSON */ }
+    } catch (err) {
+      const timeout = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+      // Only the error's name: an undici message could carry the URL (and its access_token).
+      throw new RetryableError(timeout ? `钉钉群机器人推送超时（${timeoutMs} ms）` : '钉钉群机器人推送：网络错误');
+    }
+    if (res.status >= 500 || res.status === 429) throw new RetryableError(`钉钉群机器人推送失败：HTTP ${res.status}`, res.status);
+    const errcode = Number(body.errcode ?? (res.ok ? 0 : -2));
+    if (errcode === 0) continue;
+    const errmsg = typeof body.errmsg === 'string' ? body.errmsg.slice(0, 200) : '';
+    throw webhookError(errcode, errmsg, res.status);
+  }
+}
+
+/** errcode → what the delivery queue does: retry (too fast, busy) or tell the admins the fix. */
+export function webhookError(errcode: number, errmsg: string, status?: number): Error {
+  const what = `钉钉群机器人推送失败（errcode=${errcode}${errmsg ? ` ${errmsg}` : ''}）`;
+  // 410100 / 130101: more than 20 messages a minute; -1: system busy.
+  if (errcode === 410100 || errcode === 130101 || errcode === -1) return new RetryableError(`${what}：发送过快或系统繁忙，稍后重试`, status, String(errcode));
+  if (errcode === 310000) {
+    if (/sign/i.test(errmsg)) return new ConfigError(what, '加签密钥不对：用机器人「安全设置 → 加签」里的密钥（SEC 开头）重新私聊发送「/群 绑定webhook 群名 钉钉 地址 密钥」；也请确认服务器时间准确（相差不能超过 1 小时）', status, String(errcode));
+    if (/keyword/i.test(errmsg)) return new ConfigError(what, '机器人的安全设置是「自定义关键词」，推送内容不含关键词：改为「加签」并重新绑定（附上密钥）', status, String(errcode));
+    if (/ip/i.test(errmsg)) return new ConfigError(what, '机器人的安全设置是「IP 地址（段）」：把本服务器的公网出口 IP 加进去，或改为「加签」并重新绑定', status, String(errcode));
+    if (/timestamp/i.test(errmsg)) return new ConfigError(what, '时间戳无效：校准服务器时间（与标准时间相差不能超过 1 小时）', status, String(errcode));
+    return new ConfigError(what, '检查机器人的安全设置（推荐「加签」），并用「/群 绑定webhook」重新绑定', status, String(errcode));
+  }
+  if (errcode === 300001 || errcode === 300005 || errcode === 400101 || errcode === 400102 || /token/i.test(errmsg)) {
+    return new ConfigError(what, 'webhook 地址无效或机器人已被移除/停用：在群设置 → 机器人里重新添加自定义机器人，再私聊发送「/群 绑定webhook」更新地址', status, String(errcode));
+  }
+  return new Error(what);
+}

@@ -1,0 +1,52 @@
+// Pushes to a group through the webhook attached to it with /群 绑定webhook: a WeCom 群机器人
+// (key) or a DingTalk 自定义机器人 (URL + optional 加签 secret). Delivery prefers it over the
+// platform's own group send. Keys, URLs and secrets never leave this module except towards the
+// platform: only masked forms (****abcd) are shown or logged.
+import { NoRouteError, type GroupTarget, type MemberTarget, type Sender } from '../delivery/delivery.ts';
+import { sendWecomWebhook } from './wecom/webhook.ts';
+import { sendDingTalkWebhook } from './dingtalk/webhook.ts';
+
+export type WebhookKind = 'wecom' | 'dingtalk';
+export const WEBHOOK_KIND_CN: Record<WebhookKind, string> = { wecom: '企业微信群机器人', dingtalk: '钉钉自定义机器人' };
+
+export interface WebhookSenderOptions {
+  /** WECOM_API_BASE: WeCom webhooks are posted to {base}/cgi-bin/webhook/send?key=KEY. */
+  wecomApiBase?: string;
+  timeoutMs?: number;
+}
+
+export type WebhookSender = Sender & Required<Pick<Sender, 'sendToGroup'>>;
+
+export function createWebhookSender(opts: WebhookSenderOptions = {}): WebhookSender {
+  return {
+    platform: 'webhook',
+    name: 'webhook',
+    async sendToMember(to: MemberTarget) {
+      throw new NoRouteError(`群机器人 webhook 只能推送到群，不能发给 ${to.name}`);
+    },
+    async sendToGroup(to: GroupTarget, text: string) {
+      const w = to.webhook;
+      if (!w) throw new NoRouteError(`群「${to.name ?? to.chatId}」没有绑定 webhook`);
+      if (w.kind === 'wecom') return sendWecomWebhook(w.url, text, { apiBase: opts.wecomApiBase, timeoutMs: opts.timeoutMs });
+      if (w.kind === 'dingtalk') return sendDingTalkWebhook(w.url, w.secret, text, { timeoutMs: opts.timeoutMs });
+      throw new NoRouteError(`群「${to.name ?? to.chatId}」的 webhook 类型未知`);
+    },
+  };
+}
+
+/** ****abcd: only the last 4 characters (none of a short value). */
+export function maskSecret(s: string | null | undefined): string {
+  if (!s) return '';
+  return s.length >= 12 ? `****${s.slice(-4)}` : '****';
+}
+
+/** How a bound webhook is shown: WeCom key ****abcd; DingTalk host + masked access_token (+ 已加签). */
+export function describeWebhook(kind: string, url: string, secret?: string | null): string {
+  if (kind === 'wecom') return `${WEBHOOK_KIND_CN.wecom}（key ${maskSecret(url)}）`;
+  let where = '';
+  try {
+    const u = new URL(url);
+    where = `${u.host}，access_token ${maskSecret(u.searchParams.get('access_token'))}`;
+  } catch { where = maskSecret(url); }
+  return `${WEBHOOK_KIND_CN.dingtalk}（${where}${secret ? `，加签密钥 ${maskSecret(secret)}` : '，未加签'}）`;
+}
