@@ -3,17 +3,12 @@
 // A webhook key or secret lets anyone post into the group, so: admins only, only in a private
 // chat, and the key is never echoed (previews, replies, audit entries show ****abcd only).
 //
-// Why the bind command admits every role and checks for admins itself: the dispatcher audits a
-// refused command together with the full message text, which here would be the key. Refusing
-// inside run() keeps the audit entry (who, which command) without the text. It is hidden from
-// the help list for the same reason (it would otherwise be listed to everyone); the unbind
-// command, admin-only in the ordinary way, names it in its help.
+// The command is marked sensitive, so a refusal is audited without the message text.
 import { and, asc, eq } from 'drizzle-orm';
 import { defineCommand } from '../src/commands/registry.ts';
 import type { Ctx } from '../src/commands/context.ts';
 import { UserError } from '../src/commands/errors.ts';
 import { groups } from '../src/db/schema.ts';
-import { ROLE_CN } from '../src/domain/roles.ts';
 import { normalizeText, tokenize } from '../src/parse/normalize.ts';
 import { isDingTalkWebhookUrl } from '../src/platforms/dingtalk/webhook.ts';
 import { describeWebhook, maskSecret, type WebhookKind } from '../src/platforms/webhook-sender.ts';
@@ -97,17 +92,11 @@ export const groupWebhookBind = defineCommand<{ rest?: string }>({
   summary: '（管理员，私聊）给群绑定企业微信群机器人或钉钉自定义机器人，推送经它发到群里',
   section: '管理',
   slash: true,
-  hidden: true,
-  // Checked in run() (see the top of this file): admins only.
-  roles: ['unbound', 'staff', 'head', 'leader'],
+  sensitive: true,
+  roles: [],
   args: [{ name: 'rest', label: '群名 平台 KEY或地址 [密钥]', type: 'rest', optional: true }],
   examples: ['/群 绑定webhook 全院群 企业微信 693a91f6-xxxx-xxxx-xxxx-0ec2xxxxxxxx', '/群 绑定webhook 全院群 钉钉 https://oapi.dingtalk.com/robot/send?access_token=… SEC…'],
   async run(ctx, { rest }) {
-    if (ctx.role !== 'admin') {
-      await ctx.audit('command.refused', 'group.webhook.bind', null, { role: ctx.role });
-      if (ctx.role === 'unbound') return '请先绑定身份再使用「群 绑定webhook」：发送「绑定 姓名 手机号后四位」。';
-      return `「群 绑定webhook」仅限管理员使用，你的角色是${ROLE_CN[ctx.role]}。`;
-    }
     if (ctx.session.chatType !== 'direct') {
       return '为了安全，webhook 的 key 和密钥不能发在群里（群里的人都能看到，拿到就能往群里发消息）。请私聊我发送这条命令。\n'
         + '如果刚才的消息里已经带了 key 或密钥，建议先到群机器人的设置里重置 webhook 地址/密钥，再私聊绑定新的。';

@@ -3,7 +3,7 @@
 // one message at a time per sender — in this process by a keyed queue, across processes by
 // an advisory lock on the sender.
 import { createHmac } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { eq, lt, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database, Tx } from './db/client.ts';
 import { groups, inboundMessages, pendingConfirmations } from './db/schema.ts';
@@ -128,7 +128,7 @@ export class Bot {
     const { def, rest } = match;
     ctx.invokedAs = match.keyword;
     if (!canRun(def, ctx.role)) {
-      await ctx.audit('command.refused', def.name, null, { text, role: ctx.role });
+      await ctx.audit('command.refused', def.name, null, def.sensitive ? { role: ctx.role } : { text, role: ctx.role });
       if (ctx.role === 'unbound') return `请先绑定身份再使用「${def.keywords[0].join(' ')}」：发送「绑定 姓名 手机号后四位」。`;
       return `「${def.keywords[0].join(' ')}」仅限${rolesText(def)}使用，你的角色是${roleName(ctx.role)}。`;
     }
@@ -140,6 +140,8 @@ export class Bot {
 
   private async propose(ctx: Ctx, def: CommandDef, p: Proposal): Promise<string> {
     const member = ctx.requireMember();
+    // Expired proposals may hold secrets in their payload: clear them out whenever a new one is made.
+    await ctx.tx.delete(pendingConfirmations).where(lt(pendingConfirmations.expiresAt, ctx.now));
     const expiresAt = new Date(ctx.now.getTime() + CONFIRM_TTL_MS);
     const values = { memberId: member.id, command: def.name, payload: p.payload as object, preview: p.preview, expiresAt };
     await ctx.tx.insert(pendingConfirmations).values(values)

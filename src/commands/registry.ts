@@ -43,6 +43,8 @@ export interface CommandDef<A = Record<string, any>> {
   glue?: boolean;
   /** Hidden from the help list (确认/取消 are explained in previews). */
   hidden?: boolean;
+  /** The text may hold a secret (a webhook key): a refusal is audited without it. */
+  sensitive?: boolean;
   /** Group in the help list. */
   section: string;
   run(ctx: Ctx, args: A): Promise<string | Proposal>;
