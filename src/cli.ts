@@ -36,14 +36,8 @@ async function main(argv: string[]): Promise<number> {
   const flags = new Set(rest.filter((a) => a.startsWith('--')));
   const positional = rest.filter((a) => !a.startsWith('--'));
   if (area === 'directory' && action === 'import' && positional.length === 1) {
-    const file = path.resolve(positional[0]);
-    let table;
-    try {
-      table = await readTableFile(file);
-    } catch (err) {
-      console.error(`读取 ${file} 失败：${(err as Error).message}`);
-      return 1;
-    }
+    const table = await readTableOrSay(positional[0]);
+    if (!table) return 1;
     const missing = ['单位', '姓名'].filter((h) => !table.headers.includes(h));
     if (missing.length) {
       console.error(`表头缺少：${missing.join('、')}。需要的表头：${DIRECTORY_HEADERS.join('、')}（角色、账号、手机号、分管单位可空）。`);
@@ -54,14 +48,8 @@ async function main(argv: string[]): Promise<number> {
     return result.ok ? 0 : 1;
   }
   if (area === 'ledger' && action === 'import' && positional.length === 1) {
-    const file = path.resolve(positional[0]);
-    let table;
-    try {
-      table = await readTableFile(file);
-    } catch (err) {
-      console.error(`读取 ${file} 失败：${(err as Error).message}`);
-      return 1;
-    }
+    const table = await readTableOrSay(positional[0]);
+    if (!table) return 1;
     const unit = options.get('--unit')?.trim() || undefined;
     const missing = missingLedgerHeaders(table.headers, { unitGiven: unit !== undefined });
     if (missing.length) {
@@ -79,6 +67,17 @@ async function main(argv: string[]): Promise<number> {
   }
   console.error(USAGE);
   return area ? 2 : 0;
+}
+
+/** The rows of a CSV/XLSX file, or null after saying why it could not be read. */
+async function readTableOrSay(given: string) {
+  const file = path.resolve(given);
+  try {
+    return await readTableFile(file);
+  } catch (err) {
+    console.error(`读取 ${file} 失败：${(err as Error).message}`);
+    return null;
+  }
 }
 
 async function execute(op: Operation): Promise<OperationResult> {
