@@ -3,6 +3,7 @@ import { UserError } from '../src/commands/errors.ts';
 import { parseCheckinText, formatMinutes } from '../src/parse/duration.ts';
 import { recordCheckin } from '../src/domain/checkins.ts';
 import { checkinRecorded, MAX_TEXT } from '../src/replies.ts';
+import { keepAttachments } from '../src/domain/attachment-replies.ts';
 
 export default defineCommand<{ text?: string }>({
   name: 'checkin',
@@ -28,6 +29,8 @@ export default defineCommand<{ text?: string }>({
     const bareNote = p.bareNumber && p.minutes !== null
       ? `「${p.durationText ?? ''}」没有写单位，按${opts.bareUnit.name}计为 ${formatMinutes(p.minutes)}。如有误请发「撤销」后重打。`
       : undefined;
-    return checkinRecorded(ctx, row, { bareNote, readingMarked });
+    const kept = await keepAttachments(ctx, { checkinId: row.id });
+    const reply = await checkinRecorded(ctx, row, { bareNote, readingMarked });
+    return kept ? `${reply}\n${kept}` : reply;
   },
 });

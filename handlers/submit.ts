@@ -5,6 +5,7 @@ import { submissions } from '../src/db/schema.ts';
 import { tasksOf } from '../src/domain/campaigns.ts';
 import { taskApplies } from '../src/domain/progress.ts';
 import { formatDateCn } from '../src/parse/date.ts';
+import { keepAttachments } from '../src/domain/attachment-replies.ts';
 
 export const MAX_SUBMISSION = 20000;
 const countChars = (s: string) => [...s.replace(/\s/g, '')].length;
@@ -35,15 +36,20 @@ export default defineCommand<{ task: string; content?: string }>({
         ? `本阶段没有「${task}」这个任务。你需要提交的任务：${mine.map((x) => x.name).join('、')}。`
         : '本阶段没有需要你提交的任务。');
     }
-    if (!content) throw new UserError(`请把正文写在任务名后面，例如：提交 ${t.name} 通过这次学习……`);
+    // A document or photo sent with 提交 任务名 is the submission itself (剖析材料 as a file).
+    const withFile = ctx.attachments.length > 0;
+    if (!content && !withFile) throw new UserError(`请把正文写在任务名后面，例如：提交 ${t.name} 通过这次学习……；也可以把文件或照片和「提交 ${t.name}」一起发。`);
+    content ??= '';
     if (content.length > MAX_SUBMISSION) throw new UserError(`正文太长（超过 ${MAX_SUBMISSION} 字），没有记录。`);
     const chars = countChars(content);
-    if (t.minChars && chars < t.minChars) {
+    if (t.minChars && chars < t.minChars && !withFile) {
       throw new UserError(`「${t.name}」要求不少于 ${t.minChars} 字，这次是 ${chars} 字，没有记录。请补充后再提交。`);
     }
     const before = await ctx.tx.select({ id: submissions.id }).from(submissions).where(and(eq(submissions.taskId, t.id), eq(submissions.memberId, m.id)));
     const [row] = await ctx.tx.insert(submissions).values({ taskId: t.id, memberId: m.id, unitId: m.unitId, content, chars, platform: ctx.session.platform, createdAt: ctx.now }).returning();
     const late = ctx.today > t.dueDate ? `（已过 ${formatDateCn(t.dueDate)} 的时限，记为逾期提交）` : '';
-    return `✅ 已${before.length ? '更新' : '收到'}「${t.name}」（#${row.id}，${chars} 字）${late}。`;
+    const kept = await keepAttachments(ctx, { submissionId: row.id });
+    const size = chars || !kept ? `${chars} 字` : '附件';
+    return `✅ 已${before.length ? '更新' : '收到'}「${t.name}」（#${row.id}，${size}）${late}。${kept ? `\n${kept}` : ''}`;
   },
 });

@@ -19,6 +19,8 @@ import { audit } from './domain/audit.ts';
 import { enqueueOutbox } from './domain/outbox.ts';
 import { dayOf, type Clock } from './time.ts';
 import { KeyedQueue } from './keyed-queue.ts';
+import { fetchAttachments, type FetchedAttachments } from './domain/attachments.ts';
+import { attachLeftovers } from './domain/attachment-replies.ts';
 import { allCommands } from '../handlers/index.ts';
 
 export const CONFIRM_TTL_MS = 5 * 60_000;
@@ -31,6 +33,8 @@ export interface BotDeps {
   botNames: string[];
   /** HMAC key for message ids: the database keeps a keyed hash, never the platform's id. */
   dedupeSecret: string;
+  /** Called after commit when a command changed the schedule settings. */
+  onScheduleChanged?: () => void;
   /** Called after commit with the outbox rows this message created. */
   onOutbox?: (ids: number[]) => void;
 }
@@ -38,6 +42,8 @@ export interface BotDeps {
 export class Bot {
   readonly registry = new Registry().add(...allCommands);
   private readonly queue = new KeyedQueue();
+  /** Set by a command that changed schedule settings; re-registration is idempotent. */
+  private scheduleDirty = false;
 
   constructor(private readonly deps: BotDeps) {}
 
@@ -49,6 +55,9 @@ export class Bot {
   private async process(session: Session): Promise<string | null> {
     const text = normalizeText(stripLeadingMention(session.text, this.deps.botNames));
     const created: number[] = [];
+    // Media first, outside the transaction: the platform's links expire within minutes.
+    const media = await fetchAttachments(session.attachments);
+    const hadMedia = !!session.attachments?.length;
     let reply: string | null;
     try {
       reply = await this.deps.database.db.transaction(async (tx) => {
@@ -57,16 +66,20 @@ export class Bot {
           .onConflictDoNothing().returning();
         if (!fresh.length) return null;
         if (session.chatType === 'group') await this.rememberGroup(tx, session);
-        const ctx = await this.context(tx, session, created);
-        return this.dispatch(ctx, text);
+        const ctx = await this.context(tx, session, created, media);
+        if (!hadMedia) return this.dispatch(ctx, text);
+        return withNotes(await this.dispatchWithMedia(ctx, text), media.notes);
       });
     } catch (err) {
-      if (err instanceof UserError) return err.message;
+      if (err instanceof UserError) {
+        return hadMedia ? withNotes(media.accepted.length ? `${err.message}\n照片/文件没有保存。` : err.message, media.notes) : err.message;
+      }
       // No sender or message id in the log: the message may have been anonymous feedback.
       this.deps.log.error({ err, platform: session.platform }, 'message handling failed');
       return '抱歉，处理这条消息时出错了，没有记录任何内容。请稍后再发一次。';
     }
     if (created.length) this.deps.onOutbox?.(created);
+    if (this.scheduleDirty) { this.scheduleDirty = false; this.deps.onScheduleChanged?.(); }
     return reply;
   }
 
@@ -79,13 +92,21 @@ export class Bot {
       .onConflictDoUpdate({ target: [groups.platform, groups.chatId], set: { name: sql`coalesce(${s.chatName ?? null}, ${groups.name})` } });
   }
 
-  private async context(tx: Tx, session: Session, created: number[]): Promise<Ctx> {
+  /** A message with photos or files: 打卡/提交 keep them; otherwise they go to a recent record. */
+  private async dispatchWithMedia(ctx: Ctx, text: string): Promise<string | null> {
+    const commandMatched = text !== '' && !!this.registry.match(text);
+    const reply = commandMatched ? await this.dispatch(ctx, text) : null;
+    const linked = await attachLeftovers(ctx, !commandMatched);
+    return [reply, linked].filter(Boolean).join('\n') || null;
+  }
+
+  private async context(tx: Tx, session: Session, created: number[], media?: FetchedAttachments): Promise<Ctx> {
     const now = this.deps.clock();
     const member = await memberByIdentity(tx, session.platform, session.senderId);
     const campaign = await activeCampaign(tx);
     const phase = campaign ? await openPhase(tx, campaign.id) : null;
     const ctx: Ctx = {
-      session, tx, member, now, campaign, phase, registry: this.registry, invokedAs: '',
+      session, tx, member, now, campaign, phase, registry: this.registry, invokedAs: '', attachments: [...(media?.accepted ?? [])],
       role: member ? (member.role as Ctx['role']) : 'unbound',
       today: dayOf(now),
       durationOptions: () => ({
@@ -102,6 +123,7 @@ export class Bot {
         const id = await enqueueOutbox(tx, key, to, text);
         if (id !== null) created.push(id);
       },
+      scheduleChanged: () => { this.scheduleDirty = true; },
       requireMember: () => {
         if (!member) throw new UserError('请先绑定身份：发送「绑定 姓名 手机号后四位」。');
         return member;
@@ -166,6 +188,10 @@ export class Bot {
     const gone = await ctx.tx.delete(pendingConfirmations).where(eq(pendingConfirmations.memberId, member.id)).returning();
     return gone.length ? '已取消，未做任何更改。' : '没有等待确认的操作。';
   }
+}
+
+function withNotes(reply: string | null, notes: string[]): string | null {
+  return [reply, ...notes].filter(Boolean).join('\n') || null;
 }
 
 function roleName(r: Ctx['role']): string {

@@ -3,6 +3,7 @@
 // pushes to others.
 import 'dotenv/config';
 import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import readline from 'node:readline';
 import pino from 'pino';
 import { loadConfig, ConfigError } from './config.ts';
@@ -19,6 +20,7 @@ const HELP = `模拟器命令：
   /group 群名     在群里说话（例如 /group 全院群）
   /dm             私聊机器人
   /who            当前身份和会话
+  /photo 文件 [文字]  发一张照片或一个文件（可带同一条消息的文字，例如 /photo 笔记.jpg 打卡 学习 1小时）
   /quit           退出
 其余输入都会作为消息发给机器人，例如：打卡 学习《党章》 1小时、帮助、/阶段 列表`;
 
@@ -98,7 +100,19 @@ async function main() {
       }
       if (!who) { console.log('请先用 /as 姓名 选择身份。'); return; }
       const id = await app.consoleIdentity(who);
-      const reply = await app.bot.handle(consoleSession(id.senderId, who, line, group));
+      const photo = /^\/photo(?:\s+(\S+)(?:\s+([\s\S]*))?)?$/i.exec(line);
+      if (photo && !photo[1]) { console.log('用法：/photo 文件路径 [同一条消息的文字]'); return; }
+      const session = consoleSession(id.senderId, who, photo ? (photo[2] ?? '') : line, group);
+      if (photo) {
+        const file = path.resolve(photo[1]);
+        // Read now, as a platform adapter downloads at once; the bot checks type and size.
+        session.attachments = [{
+          kind: /\.(jpe?g|png|gif|webp)$/i.test(file) ? 'image' : 'file',
+          name: path.basename(file),
+          fetch: async () => ({ data: await readFile(file) }),
+        }];
+      }
+      const reply = await app.bot.handle(session);
       if (reply) console.log(`${config.BOT_NAME}：${reply.replace(/\n/g, '\n  ')}`);
       await new Promise((r) => setTimeout(r, 150)); // pushes are delivered through the queue
     }).catch((err) => console.error('出错：', err)).finally(() => { rl.setPrompt(prompt()); if (!closing) rl.prompt(); });

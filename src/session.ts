@@ -14,6 +14,17 @@ export interface Session {
   /** The platform's message id: recorded once, ever. */
   messageId: string;
   receivedAt: Date;
+  /**
+   * Photos and files that came with the message. The adapter supplies fetch (download, decrypt);
+   * the bot calls it at once, since platform media URLs expire within minutes.
+   */
+  attachments?: SessionAttachment[];
+}
+
+export interface SessionAttachment {
+  kind: 'image' | 'file';
+  name?: string;
+  fetch(): Promise<{ data: Buffer; mime?: string }>;
 }
 
 /** Remove a leading "@BotName" the platform left in the text (never every @word). */

@@ -6,6 +6,7 @@ import type { Role } from '../domain/roles.ts';
 import type { MemberRow, UnitRow } from '../domain/directory.ts';
 import type { CampaignRow, PhaseRow } from '../domain/campaigns.ts';
 import type { Registry } from './registry.ts';
+import type { AcceptedAttachment } from '../domain/attachments.ts';
 
 export interface Ctx {
   session: Session;
@@ -20,12 +21,19 @@ export interface Ctx {
   registry: Registry;
   /** The keyword path the person used (意见 or 建议 …), set when a command matched. */
   invokedAs: string;
+  /**
+   * Photos and files of this message, already fetched and checked. A handler that keeps them
+   * (打卡, 提交) takes them out (splice); whatever is left the bot links to a recent record.
+   */
+  attachments: AcceptedAttachment[];
   durationOptions(): { bareUnit: { name: '小时' | '学时'; minutes: number }; xueshiMinutes: number };
   resolveUnit(name: string): Promise<UnitRow>;
   resolveMember(text: string): Promise<MemberRow>;
   audit(action: string, target: string | null, before?: unknown, after?: unknown): Promise<void>;
   /** Queue a message to a member or a group through the outbox (sent after the reply). */
   notify(key: string, to: { memberId: number } | { groupId: number }, text: string): Promise<void>;
+  /** Schedule settings changed: re-register the schedulers once this message commits. */
+  scheduleChanged(): void;
   requireMember(): MemberRow;
   requireCampaign(): CampaignRow;
 }

@@ -2,8 +2,14 @@
 // statistics are computed from them, never kept as counters.
 import { sql } from 'drizzle-orm';
 import {
-  pgTable, serial, integer, text, boolean, timestamp, date, jsonb, uniqueIndex, index, primaryKey,
+  pgTable, serial, integer, text, boolean, timestamp, date, jsonb, uniqueIndex, index, primaryKey, customType,
 } from 'drizzle-orm/pg-core';
+
+/** bytea: node-postgres returns a Buffer, PGlite a Uint8Array — both come out as a Buffer. */
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (v) => (Buffer.isBuffer(v) ? v : Buffer.from(v)),
+});
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -83,6 +89,8 @@ export const campaigns = pgTable('campaigns', {
   makeupDays: integer('makeup_days').notNull().default(3),
   /** Rectification categories this campaign uses (the seeds' four plus 长期坚持 by default). */
   categories: jsonb('categories').$type<string[]>().notNull().default(['立即整改', '限期整改', '说明原因', '多部门协同', '长期坚持']),
+  /** Schedule settings (times, cadence, quiet hours…); missing keys take the defaults in jobs/settings.ts. */
+  schedule: jsonb('schedule').$type<Record<string, unknown>>().notNull().default({}),
   status: text('status').notNull().default('active'),
   createdAt: createdAt(),
   endedAt: timestamp('ended_at', { withTimezone: true }),
@@ -170,6 +178,20 @@ export const submissions = pgTable('submissions', {
   platform: text('platform').notNull(),
   createdAt: createdAt(),
 }, (t) => [index('submissions_task_member_idx').on(t.taskId, t.memberId)]);
+
+/** A photo or document (读书有笔记, 剖析材料) attached to a check-in or a submission. kind: image | file */
+export const attachments = pgTable('attachments', {
+  id: serial('id').primaryKey(),
+  checkinId: integer('checkin_id').references(() => checkins.id),
+  submissionId: integer('submission_id').references(() => submissions.id),
+  memberId: integer('member_id').notNull().references(() => members.id),
+  kind: text('kind').notNull(),
+  mime: text('mime').notNull(),
+  name: text('name'),
+  size: integer('size').notNull(),
+  data: bytea('data').notNull(),
+  createdAt: createdAt(),
+}, (t) => [index('attachments_checkin_idx').on(t.checkinId), index('attachments_submission_idx').on(t.submissionId)]);
 
 /**
  * Every inbound message, recorded once, ever: the de-duplication key. The key is an HMAC of the
@@ -283,3 +305,53 @@ export const rectificationHistory = pgTable('rectification_history', {
   after: text('after'),
   note: text('note'),
 }, (t) => [index('rect_history_item_idx').on(t.itemId, t.id)]);
+
+/**
+ * Corrections to the China holiday calendar (chinese-days' data ends at some year): a day made
+ * a holiday ('off') or a working day ('work', e.g. a 调休 Saturday). Overrides win.
+ */
+export const holidayOverrides = pgTable('holiday_overrides', {
+  day: date('day', { mode: 'string' }).primaryKey(),
+  kind: text('kind').notNull(), // off | work
+  note: text('note'),
+  createdAt: createdAt(),
+});
+
+/** 请假: nobody on leave is named in a nudge for those days. */
+export const leaves = pgTable('leaves', {
+  id: serial('id').primaryKey(),
+  memberId: integer('member_id').notNull().references(() => members.id),
+  startDate: date('start_date', { mode: 'string' }).notNull(),
+  endDate: date('end_date', { mode: 'string' }).notNull(),
+  reason: text('reason'),
+  createdBy: integer('created_by').references(() => members.id),
+  createdAt: createdAt(),
+}, (t) => [index('leaves_member_idx').on(t.memberId, t.endDate)]);
+
+/**
+ * One row per scheduled run's work, keyed by campaign + job + period: a second worker or a
+ * re-run finds the key taken and sends nothing.
+ */
+export const jobRuns = pgTable('job_runs', {
+  key: text('key').primaryKey(),
+  job: text('job').notNull(),
+  campaignId: integer('campaign_id').references(() => campaigns.id),
+  period: text('period').notNull(),
+  status: text('status').notNull().default('running'), // running | done | failed
+  detail: jsonb('detail'),
+  startedAt: createdAt(),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+});
+
+/** A circular (通报) as it was computed and sent, stored with its period. */
+export const circulars = pgTable('circulars', {
+  id: serial('id').primaryKey(),
+  campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
+  periodKey: text('period_key').notNull(),
+  periodStart: date('period_start', { mode: 'string' }).notNull(),
+  periodEnd: date('period_end', { mode: 'string' }).notNull(),
+  data: jsonb('data').notNull(),
+  text: text('text').notNull(),
+  createdAt: createdAt(),
+  sentAt: timestamp('sent_at', { withTimezone: true }),
+}, (t) => [uniqueIndex('circulars_period_uq').on(t.campaignId, t.periodKey)]);

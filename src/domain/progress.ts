@@ -10,6 +10,7 @@ import { formatDateCn } from '../parse/date.ts';
 import { mondayOf } from '../time.ts';
 import { feedbackCode, listFeedback, FEEDBACK_STATUS_CN, type FeedbackStatus } from './feedback.ts';
 import { daysOverdue, isDueSoon, isOverdue, listRects, rectCode } from './rectification.ts';
+import { checkinsWithNotes } from './attachments.ts';
 
 export function taskApplies(t: TaskRow, role: string): boolean {
   return t.audience === 'all' || role === 'head';
@@ -33,6 +34,8 @@ export async function myProgress(tx: Tx, c: CampaignRow, phase: PhaseRow | null,
   }
   lines.push(total);
   lines.push(`打卡 ${days.n} 天；今天 ${formatMinutes(s.todayMinutes)}`);
+  const noted = await checkinsWithNotes(tx, { campaignId: c.id, memberId: m.id });
+  if (noted) lines.push(`${noted} 次打卡附了学习笔记`);
   if (phase) {
     let p = `本阶段「${phase.name}」${formatMinutes(s.phaseMinutes ?? 0)}`;
     if (phase.targetMinutes) p += ` / 目标 ${inCampaignUnit(c, phase.targetMinutes)}`;
@@ -121,6 +124,9 @@ export async function unitReport(tx: Tx, c: CampaignRow, phase: PhaseRow | null,
   const ranked = people.map((p) => ({ ...p, minutes: ph.get(p.id)?.minutes ?? 0 })).sort((a, b) => b.minutes - a.minutes);
   const total = ranked.reduce((s, p) => s + p.minutes, 0);
   lines.push(`${scope}合计 ${formatMinutes(total)}，人均 ${formatMinutes(people.length ? Math.round(total / people.length) : 0)}`);
+  const noted = await checkinsWithNotes(tx, { campaignId: c.id, unitId: unit.id, ...(phase ? { phaseId: phase.id } : {}) });
+  const count = [...ph.values()].reduce((n, r) => n + r.n, 0);
+  lines.push(`${scope}打卡 ${count} 次，其中 ${noted} 次附了学习笔记`);
   lines.push('学时明细：');
   for (const p of ranked) {
     const behind = target && p.minutes < target ? '（未达标）' : '';

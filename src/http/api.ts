@@ -10,6 +10,8 @@ import { isOverdue, rectCode } from '../domain/rectification.ts';
 import { dayOf, systemClock, type Clock } from '../time.ts';
 import { rowsOf } from '../domain/checkins.ts';
 import { openApiDocument } from './openapi.ts';
+import { attachmentsOfCheckins } from '../domain/attachments.ts';
+import { attachments } from '../db/schema.ts';
 
 export function bearerAuth(token: string | undefined) {
   return (req: Request, res: Response, next: NextFunction) => {
@@ -113,7 +115,23 @@ export function apiRouter(database: Database, token: string | undefined, clock: 
       kind: checkins.kind, platform: checkins.platform, createdAt: checkins.createdAt,
     }).from(checkins).innerJoin(members, eq(members.id, checkins.memberId)).innerJoin(units, eq(units.id, checkins.unitId))
       .where(and(...conds)).orderBy(asc(checkins.id)).limit(q.limit + 1);
-    res.json(pageOf(rows, q.limit));
+    const files = await attachmentsOfCheckins(db, rows.slice(0, q.limit).map((c) => c.id));
+    res.json(pageOf(rows.map((c) => ({ ...c, attachments: files.get(c.id) ?? [] })), q.limit));
+  });
+
+  // The bytes of one photo or file, with the type found when it was received.
+  r.get('/attachments/:id', async (req, res) => {
+    const n = id.safeParse(req.params.id);
+    if (!n.success) return void res.status(400).json({ error: '无效的附件编号' });
+    const [a] = await db.select().from(attachments).where(eq(attachments.id, n.data));
+    if (!a) return void res.status(404).json({ error: `没有编号为 ${n.data} 的附件` });
+    res.set('Content-Type', a.mime);
+    res.set('Content-Length', String(a.size));
+    res.set('X-Content-Type-Options', 'nosniff');
+    const ext = ({ 'image/jpeg': 'jpg', 'image/png': 'png', 'image/gif': 'gif', 'image/webp': 'webp', 'application/pdf': 'pdf' } as Record<string, string>)[a.mime];
+    const filename = a.name ?? `attachment-${a.id}${ext ? `.${ext}` : ''}`;
+    res.set('Content-Disposition', `${a.kind === 'image' ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(filename)}`);
+    res.end(a.data);
   });
 
   r.get('/submissions', async (req, res) => {

@@ -36,7 +36,16 @@ export const openApiDocument = {
       responses: ok(paged({ type: 'object', properties: {
         id: int, memberId: int, memberName: str, unitId: int, unitName: str, date: { type: 'string', format: 'date' },
         minutes: nullable('integer'), material: nullable('string'), reflection: nullable('string'), kind: str, platform: str,
-        createdAt: { type: 'string', format: 'date-time' } } })) } },
+        createdAt: { type: 'string', format: 'date-time' },
+        attachments: { type: 'array', description: '读书笔记照片或文件；内容用 GET /attachments/{id} 下载', items: { type: 'object', properties: {
+          id: int, type: { enum: ['image', 'file'] }, mime: str, size: { type: 'integer', description: '字节' } } } } } })) } },
+    '/attachments/{id}': { get: { summary: '下载一张照片或一个文件（按收到时识别的类型返回原始字节）',
+      parameters: [{ name: 'id', in: 'path', required: true, schema: int }],
+      responses: {
+        200: { description: '文件内容', content: { 'image/*': { schema: { type: 'string', format: 'binary' } }, 'application/*': { schema: { type: 'string', format: 'binary' } } } },
+        401: { description: '缺少或错误的 Bearer 令牌' },
+        404: { description: '没有这个附件' },
+      } } },
     '/submissions': { get: { summary: '任务提交', parameters: [...page, idParam('taskId'), idParam('unitId'), idParam('memberId')],
       responses: ok(paged({ type: 'object', properties: { id: int, taskId: int, taskName: str, memberId: int, memberName: str, unitId: int, unitName: str, chars: int, content: str, createdAt: { type: 'string', format: 'date-time' } } })) } },
     '/deliveries': { get: { summary: '推送记录（outbox）', parameters: [...page, { name: 'status', in: 'query', schema: { enum: ['queued', 'sent', 'failed'] } }],

@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { and, desc, eq } from 'drizzle-orm';
 import { DWClient, TOPIC_ROBOT } from 'dingtalk-stream';
-import { checkins, groups } from '../../src/db/schema.ts';
+import { attachments, checkins, groups } from '../../src/db/schema.ts';
 import { DingTalkApi } from '../../src/platforms/dingtalk/api.ts';
 import { UNSUPPORTED_REPLY } from '../../src/platforms/dingtalk/inbound.ts';
 import { createDingTalkStreamAdapter, type DingTalkStreamAdapter } from '../../src/platforms/dingtalk/stream.ts';
@@ -124,7 +124,13 @@ describe('DingTalk Stream adapter', () => {
     expect(fake.sent[0].text).toContain('已记录');
   });
 
-  it('richText: text parts joined, the @robot segment dropped; pictures and files get a short notice', async () => {
+  it('richText: text parts joined, the @robot segment dropped; pictures and files are downloaded and attached', async () => {
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+    const docx = Buffer.concat([Buffer.from('504b0304', 'hex'), Buffer.from('[Content_Types].xml word/document.xml')]);
+    fake.files.set('dc1', { data: png, contentType: 'image/png' });
+    fake.files.set('dc2', { data: png, contentType: 'image/png' });
+    fake.files.set('dc3', { data: docx, contentType: 'application/octet-stream' });
+    const before = (await t.bot.db.select({ id: attachments.id }).from(attachments)).length;
     deliver(robotMessage({
       msgtype: 'richText', conversationType: '2', conversationId: 'cidGroup==', text: undefined,
       content: { richText: [{ text: '@学习助手' }, { text: '打卡 学习《党章》 1小时' }, { type: 'picture', downloadCode: 'dc1', pictureDownloadCode: 'pdc1' }] },
@@ -132,13 +138,25 @@ describe('DingTalk Stream adapter', () => {
     }));
     await adapter.idle();
     expect(fake.sent[0].text).toContain('已记录');
+    expect(fake.sent[0].text).toContain('已附上1 张照片');
 
     const pic = robotMessage({ msgtype: 'picture', text: undefined, content: { downloadCode: 'dc2' }, sessionWebhook: fake.webhookUrl('s-pic') });
     deliver(pic); deliver(pic); // a redelivery is not answered twice
-    deliver(robotMessage({ msgtype: 'file', text: undefined, content: { downloadCode: 'dc3', fileName: '剖析材料.docx' }, sessionWebhook: fake.webhookUrl('s-file') }));
     await adapter.idle();
-    expect(fake.sent.slice(1).map((s) => [s.session, s.text])).toEqual([['s-pic', UNSUPPORTED_REPLY], ['s-file', UNSUPPORTED_REPLY]]);
+    deliver(robotMessage({ msgtype: 'file', text: undefined, content: { downloadCode: 'dc3', fileName: '剖析材料.docx' }, sessionWebhook: fake.webhookUrl('s-file') }));
+    deliver(robotMessage({ msgtype: 'audio', text: undefined, content: { downloadCode: 'dc4', recognition: '' }, sessionWebhook: fake.webhookUrl('s-audio') }));
+    await adapter.idle();
+    const sent = Object.fromEntries(fake.sent.slice(1).map((x) => [x.session, x.text]));
+    expect(Object.keys(sent).sort()).toEqual(['s-audio', 's-file', 's-pic']);
+    expect(sent['s-pic']).toMatch(/1 张照片已附到打卡 #\d+/);
+    expect(sent['s-file']).toMatch(/1 个文件已附到打卡 #\d+/);
+    expect(sent['s-audio']).toBe(UNSUPPORTED_REPLY);
     expect((await t.counts()).checkins).toBe(1);
+    const rows = await t.bot.db.select({ mime: attachments.mime, name: attachments.name }).from(attachments);
+    expect(rows.slice(before)).toEqual([
+      { mime: 'image/png', name: null }, { mime: 'image/png', name: null },
+      { mime: expect.stringContaining('wordprocessingml'), name: '剖析材料.docx' },
+    ]);
   });
 
   it('an unbound staffId gets the 绑定 prompt; malformed frames are ACKed and dropped', async () => {

@@ -2,7 +2,7 @@
 // into a Session, handed to the bot, and the reply sent back — through the message's
 // sessionWebhook while it is valid, otherwise through the robot send API.
 import { z } from 'zod';
-import type { Session } from '../../session.ts';
+import type { Session, SessionAttachment } from '../../session.ts';
 import type { PlatformContext } from '../types.ts';
 import type { DingTalkApi } from './api.ts';
 
@@ -51,13 +51,40 @@ export function messageText(m: RobotMessage): string | null {
   return null;
 }
 
+const codeOf = (c: unknown): string | null => {
+  const o = (c ?? {}) as { downloadCode?: unknown; pictureDownloadCode?: unknown };
+  return typeof o.downloadCode === 'string' && o.downloadCode ? o.downloadCode : null;
+};
+
+/**
+ * The photos and files of a message: a picture message, the pictures inside a richText, and a
+ * file (DingTalk passes files in 1:1 chats only). fetch exchanges the download code — which
+ * expires — so the bot calls it at once.
+ */
+export function messageAttachments(m: RobotMessage, api: Pick<DingTalkApi, 'downloadFile'>): SessionAttachment[] {
+  const one = (kind: 'image' | 'file', code: string | null, name?: string): SessionAttachment[] =>
+    code ? [{ kind, name, fetch: async () => { const f = await api.downloadFile(code); return { data: f.data, mime: f.contentType ?? undefined }; } }] : [];
+  if (m.msgtype === 'picture') return one('image', codeOf(m.content));
+  if (m.msgtype === 'file') {
+    const name = (m.content as { fileName?: unknown } | undefined)?.fileName;
+    return one('file', codeOf(m.content), typeof name === 'string' ? name : undefined);
+  }
+  if (m.msgtype === 'richText') {
+    const rich = richTextSchema.safeParse(m.content);
+    if (!rich.success) return [];
+    return rich.data.richText.filter((s) => s.type === 'picture').flatMap((s) => one('image', codeOf(s)));
+  }
+  return [];
+}
+
 function trimmed(s: string) {
   return s.replace(/^[\s\u3000]+|[\s\u3000]+$/g, '');
 }
 
-export function toSession(m: RobotMessage, text: string, receivedAt: Date): Session {
+export function toSession(m: RobotMessage, text: string, receivedAt: Date, attachments: SessionAttachment[] = []): Session {
   const group = m.conversationType === '2';
   return {
+    ...(attachments.length ? { attachments } : {}),
     platform: 'dingtalk',
     chatId: m.conversationId,
     chatType: group ? 'group' : 'direct',
@@ -114,7 +141,8 @@ export class InboundHandler {
   /** Handle `m`; resolves once the bot has answered (the reply may still be on its way — see idle()). */
   async handle(m: RobotMessage): Promise<void> {
     const { ctx, api } = this.deps;
-    const text = messageText(m);
+    const attachments = messageAttachments(m, api);
+    const text = messageText(m) ?? (attachments.length ? '' : null);
     let reply: string | null;
     if (text === null) {
       if (this.noticed.has(m.msgId)) return;
@@ -123,7 +151,7 @@ export class InboundHandler {
       reply = UNSUPPORTED_REPLY;
     } else {
       try {
-        reply = await ctx.handle(toSession(m, text, new Date(this.deps.now())));
+        reply = await ctx.handle(toSession(m, text, new Date(this.deps.now()), attachments));
       } catch (err) {
         ctx.log.error({ err: errText(err), platform: 'dingtalk' }, 'dingtalk message handling failed');
         return;

@@ -1,7 +1,8 @@
 // The WeCom AI bot's message body (the same JSON on the long connection and in HTTP callbacks)
 // → a Session. Only what people type reaches the bot: text, voice (WeCom transcribes it) and the
-// text parts of a mixed text+image message; the rest is left for the media work.
-import type { Session } from '../../session.ts';
+// text parts of a mixed text+image message. With a downloader (the long connection's
+// downloadFile(url, aeskey)), images — alone or in a mixed message — and files become attachments.
+import type { Session, SessionAttachment } from '../../session.ts';
 import { splitByBytes } from '../split.ts';
 
 export interface AibotBody {
@@ -12,11 +13,19 @@ export interface AibotBody {
   msgtype?: string;
   text?: { content?: string };
   voice?: { content?: string };
-  mixed?: { msg_item?: { msgtype?: string; text?: { content?: string } }[] };
+  mixed?: { msg_item?: { msgtype?: string; text?: { content?: string }; image?: AibotMedia }[] };
+  image?: AibotMedia;
+  file?: AibotMedia & { filename?: string };
   event?: { eventtype?: string };
   response_url?: string;
   [k: string]: unknown;
 }
+
+/** A media item: an encrypted URL valid for about five minutes, and (long connection) its key. */
+export interface AibotMedia { url?: string; aeskey?: string }
+
+/** Download and decrypt one media URL (the SDK's WSClient.downloadFile). */
+export type AibotDownload = (url: string, aeskey?: string) => Promise<{ buffer: Buffer; filename?: string }>;
 
 /** enter_chat: a short welcome naming the three most useful commands. */
 export const WELCOME_TEXT = [
@@ -42,9 +51,28 @@ export function messageText(body: AibotBody): string | null {
   }
 }
 
-/** A Session for a text-bearing message; null for anything the bot cannot read. */
-export function aibotSession(body: AibotBody, receivedAt = new Date()): Session | null {
-  const text = messageText(body);
+/** The photos and files of a message, fetched through download when the bot asks. */
+export function messageAttachments(body: AibotBody, download: AibotDownload): SessionAttachment[] {
+  const one = (kind: 'image' | 'file', m: (AibotMedia & { filename?: string }) | undefined): SessionAttachment[] => {
+    if (!m?.url) return [];
+    const url = m.url;
+    return [{ kind, name: m.filename, fetch: async () => ({ data: (await download(url, m.aeskey)).buffer }) }];
+  };
+  switch (body.msgtype) {
+    case 'image': return one('image', body.image);
+    case 'file': return one('file', body.file);
+    case 'mixed': return (body.mixed?.msg_item ?? []).filter((i) => i.msgtype === 'image').flatMap((i) => one('image', i.image));
+    default: return [];
+  }
+}
+
+/**
+ * A Session for a text-bearing message (or, given a downloader, one with photos or files); null
+ * for anything the bot cannot read.
+ */
+export function aibotSession(body: AibotBody, receivedAt = new Date(), download?: AibotDownload): Session | null {
+  const attachments = download ? messageAttachments(body, download) : [];
+  const text = messageText(body) ?? (attachments.length ? '' : null);
   const userid = body.from?.userid;
   if (text === null || !userid || !body.msgid) return null;
   const group = body.chattype === 'group';
@@ -58,6 +86,7 @@ export function aibotSession(body: AibotBody, receivedAt = new Date()): Session 
     text: text.trim(),
     messageId: body.msgid,
     receivedAt,
+    ...(attachments.length ? { attachments } : {}),
   };
 }
 

@@ -109,13 +109,16 @@ export function createWecomBotWsAdapter(opts: WecomBotWsOptions): PlatformAdapte
   client.on('message.text', onMessage);
   client.on('message.voice', onMessage);
   client.on('message.mixed', onMessage);
+  // Photos (读书笔记) and files (剖析材料): the URL is valid for minutes; the bot fetches at once.
+  client.on('message.image', onMessage);
+  client.on('message.file', onMessage);
   client.on('event.enter_chat', (frame) => {
     client.replyWelcome(frame, { msgtype: 'text', text: { content: WELCOME_TEXT } })
       .catch((e) => log.warn(ackFailure(e), '企业微信欢迎语发送失败'));
   });
 
   async function handleMessage(frame: WsFrame<AibotBody>) {
-    const session = frame.body && aibotSession(frame.body);
+    const session = frame.body && aibotSession(frame.body, new Date(), (url, aeskey) => client.downloadFile(url, aeskey));
     if (!session) return;
     let reply: string | null;
     try {

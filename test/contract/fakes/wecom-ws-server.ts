@@ -197,3 +197,49 @@ export async function startFakeWecomWsServer(creds: { botId: string; secret: str
   });
   return fake;
 }
+
+/**
+ * WeCom's media download, as the AI bot's long connection hands it out: a URL (valid for minutes)
+ * serving the file encrypted with AES-256-CBC under a per-URL aeskey (base64 of 32 bytes; the IV
+ * is the key's first 16 bytes; PKCS#7 padding to a multiple of 32 bytes) — what the SDK's
+ * WSClient.downloadFile(url, aeskey) fetches and decrypts.
+ */
+export interface FakeWecomMedia {
+  /** Serve `data` encrypted; returns the message's url and aeskey. */
+  serve(data: Buffer, opts?: { filename?: string; expired?: boolean }): { url: string; aeskey: string };
+  /** How many downloads were made. */
+  downloads(): number;
+  close(): Promise<void>;
+}
+
+export async function startFakeWecomMedia(): Promise<FakeWecomMedia> {
+  const { createServer } = await import('node:http');
+  const { createCipheriv } = await import('node:crypto');
+  const files = new Map<string, { body: Buffer; filename?: string; expired: boolean }>();
+  let count = 0;
+  const server = createServer((req, res) => {
+    count++;
+    const id = new URL(req.url ?? '/', 'http://x').pathname.split('/').pop() ?? '';
+    const f = files.get(id);
+    if (!f || f.expired) { res.writeHead(403, { 'content-type': 'text/plain' }).end('url expired'); return; }
+    const headers: Record<string, string> = { 'content-type': 'application/octet-stream', 'content-length': String(f.body.length) };
+    if (f.filename) headers['content-disposition'] = `attachment; filename*=UTF-8''${encodeURIComponent(f.filename)}`;
+    res.writeHead(200, headers).end(f.body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  return {
+    serve(data, opts = {}) {
+      const key = randomBytes(32);
+      const pad = 32 - (data.length % 32);
+      const cipher = createCipheriv('aes-256-cbc', key, key.subarray(0, 16));
+      cipher.setAutoPadding(false);
+      const body = Buffer.concat([cipher.update(Buffer.concat([data, Buffer.alloc(pad, pad)])), cipher.final()]);
+      const id = randomBytes(8).toString('hex');
+      files.set(id, { body, filename: opts.filename, expired: !!opts.expired });
+      return { url: `${base}/cgi-bin/media/${id}`, aeskey: key.toString('base64') };
+    },
+    downloads: () => count,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

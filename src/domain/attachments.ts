@@ -1,0 +1,160 @@
+// Photos and files (读书有笔记, 剖析材料). Platform media URLs expire within minutes, so the bot
+// fetches every attachment before the message's transaction, checks its type by its first bytes
+// (never by the name or the declared type) and its size, and stores the accepted ones in the
+// database, linked to a check-in or a submission.
+import { and, desc, eq, gte, inArray, isNotNull, lte, sql } from 'drizzle-orm';
+import type { Tx } from '../db/client.ts';
+import { attachments, checkins, submissions, tasks } from '../db/schema.ts';
+import type { SessionAttachment } from '../session.ts';
+
+export const MAX_ATTACHMENT_MB = 20;
+export const MAX_ATTACHMENT_BYTES = MAX_ATTACHMENT_MB * 1024 * 1024;
+/** A photo or file sent alone attaches to the sender's check-in or submission of the last 10 minutes. */
+export const ATTACH_WINDOW_MS = 10 * 60_000;
+
+export interface AcceptedAttachment {
+  kind: 'image' | 'file';
+  mime: string;
+  name: string | null;
+  data: Buffer;
+}
+
+export interface FetchedAttachments {
+  accepted: AcceptedAttachment[];
+  /** Chinese notes for the reply: what was refused, and why. */
+  notes: string[];
+}
+
+const OLE = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+
+const EXT_MIME: Record<string, string> = {
+  doc: 'application/msword',
+  xls: 'application/vnd.ms-excel',
+  ppt: 'application/vnd.ms-powerpoint',
+};
+
+/** What the bytes are: an image (JPEG/PNG/GIF/WEBP), a PDF or an Office document; null for anything else. */
+export function sniff(data: Buffer, name?: string | null): { kind: 'image' | 'file'; mime: string } | null {
+  const ascii = (from: number, to: number) => data.subarray(from, to).toString('latin1');
+  if (data.length >= 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return { kind: 'image', mime: 'image/jpeg' };
+  if (data.subarray(0, 8).equals(PNG)) return { kind: 'image', mime: 'image/png' };
+  if (ascii(0, 6) === 'GIF87a' || ascii(0, 6) === 'GIF89a') return { kind: 'image', mime: 'image/gif' };
+  if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return { kind: 'image', mime: 'image/webp' };
+  if (ascii(0, 5) === '%PDF-') return { kind: 'file', mime: 'application/pdf' };
+  if (data.subarray(0, 4).equals(ZIP)) {
+    // OOXML: a zip whose entries include [Content_Types].xml; the part folder says which kind.
+    const body = data.toString('latin1');
+    if (!body.includes('[Content_Types].xml')) return null;
+    if (body.includes('word/')) return { kind: 'file', mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' };
+    if (body.includes('xl/')) return { kind: 'file', mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
+    if (body.includes('ppt/')) return { kind: 'file', mime: 'application/vnd.openxmlformats-officedocument.presentationml.presentation' };
+    return null;
+  }
+  if (data.subarray(0, 8).equals(OLE)) {
+    const ext = /\.([a-z]+)$/i.exec(name ?? '')?.[1]?.toLowerCase() ?? '';
+    return { kind: 'file', mime: EXT_MIME[ext] ?? 'application/x-ole-storage' };
+  }
+  return null;
+}
+
+const label = (a: SessionAttachment, i: number, n: number) =>
+  a.name ? `「${a.name}」` : a.kind === 'image' ? (n > 1 ? `第 ${i + 1} 张照片` : '照片') : (n > 1 ? `第 ${i + 1} 个文件` : '文件');
+
+/** Fetch every attachment now (platform URLs expire), keeping the good ones; never throws. */
+export async function fetchAttachments(list: SessionAttachment[] | undefined, maxBytes = MAX_ATTACHMENT_BYTES): Promise<FetchedAttachments> {
+  const out: FetchedAttachments = { accepted: [], notes: [] };
+  if (!list?.length) return out;
+  const results = await Promise.allSettled(list.map((a) => a.fetch()));
+  results.forEach((r, i) => {
+    const a = list[i];
+    const what = label(a, i, list.length);
+    if (r.status === 'rejected' && (r.reason as Error | undefined)?.name === 'FileTooLargeError') {
+      out.notes.push(`⚠️ ${what}超过 ${Math.round(maxBytes / 1024 / 1024)} MB 的上限，没有保存。请压缩后再发。`);
+      return;
+    }
+    if (r.status === 'rejected') {
+      out.notes.push(`⚠️ ${what}下载失败（平台链接可能已过期），没有保存，请重新发送。`);
+      return;
+    }
+    const data = Buffer.isBuffer(r.value.data) ? r.value.data : Buffer.from(r.value.data);
+    if (data.length > maxBytes) {
+      out.notes.push(`⚠️ ${what}有 ${(data.length / 1024 / 1024).toFixed(1)} MB，超过 ${Math.round(maxBytes / 1024 / 1024)} MB 的上限，没有保存。请压缩后再发。`);
+      return;
+    }
+    const type = data.length ? sniff(data, a.name) : null;
+    if (!type) {
+      out.notes.push(`⚠️ ${what}不是图片（JPG/PNG/GIF/WEBP）或 PDF/Office 文档，没有保存。`);
+      return;
+    }
+    out.accepted.push({ ...type, name: a.name ?? null, data });
+  });
+  return out;
+}
+
+export async function saveAttachments(
+  tx: Tx, memberId: number, target: { checkinId: number } | { submissionId: number }, list: AcceptedAttachment[], at: Date,
+): Promise<number[]> {
+  if (!list.length) return [];
+  const rows = await tx.insert(attachments).values(list.map((a) => ({
+    memberId, kind: a.kind, mime: a.mime, name: a.name, size: a.data.length, data: a.data, createdAt: at,
+    checkinId: 'checkinId' in target ? target.checkinId : null,
+    submissionId: 'submissionId' in target ? target.submissionId : null,
+  }))).returning({ id: attachments.id });
+  return rows.map((r) => r.id);
+}
+
+/** "1 张照片" / "2 个文件" / "1 张照片、1 个文件". */
+export function describeAttachments(list: AcceptedAttachment[]): string {
+  const images = list.filter((a) => a.kind === 'image').length;
+  const files = list.length - images;
+  return [images ? `${images} 张照片` : '', files ? `${files} 个文件` : ''].filter(Boolean).join('、');
+}
+
+/**
+ * The sender's check-in or submission of the last 10 minutes (the latest of the two), for a photo
+ * or file sent on its own.
+ */
+export async function recentTarget(tx: Tx, memberId: number, now: Date):
+  Promise<{ checkinId: number } | { submissionId: number; taskName: string } | null> {
+  const since = new Date(now.getTime() - ATTACH_WINDOW_MS);
+  const [c] = await tx.select({ id: checkins.id, at: checkins.createdAt }).from(checkins)
+    .where(and(eq(checkins.memberId, memberId), eq(checkins.status, 'valid'), inArray(checkins.kind, ['self', 'makeup']),
+      gte(checkins.createdAt, since), lte(checkins.createdAt, now)))
+    .orderBy(desc(checkins.createdAt), desc(checkins.id)).limit(1);
+  const [s] = await tx.select({ id: submissions.id, at: submissions.createdAt, taskName: tasks.name }).from(submissions)
+    .innerJoin(tasks, eq(tasks.id, submissions.taskId))
+    .where(and(eq(submissions.memberId, memberId), gte(submissions.createdAt, since), lte(submissions.createdAt, now)))
+    .orderBy(desc(submissions.createdAt), desc(submissions.id)).limit(1);
+  if (s && (!c || s.at.getTime() > c.at.getTime())) return { submissionId: s.id, taskName: s.taskName };
+  if (c) return { checkinId: c.id };
+  return null;
+}
+
+/** How many of these check-ins carry at least one attachment (读书有笔记). */
+export async function checkinsWithNotes(tx: Tx, where: { memberId?: number; unitId?: number; campaignId: number; phaseId?: number }): Promise<number> {
+  const conds = [eq(checkins.campaignId, where.campaignId), eq(checkins.status, 'valid'), isNotNull(attachments.checkinId)];
+  if (where.memberId !== undefined) conds.push(eq(checkins.memberId, where.memberId));
+  if (where.unitId !== undefined) conds.push(eq(checkins.unitId, where.unitId));
+  if (where.phaseId !== undefined) conds.push(eq(checkins.phaseId, where.phaseId));
+  const [r] = await tx.select({ n: sql<number>`count(distinct ${checkins.id})::int` }).from(checkins)
+    .innerJoin(attachments, eq(attachments.checkinId, checkins.id)).where(and(...conds));
+  return r.n;
+}
+
+export interface ApiAttachment { id: number; type: 'image' | 'file'; mime: string; size: number }
+
+/** Attachments of these check-ins, for the REST API: id, type and size only. */
+export async function attachmentsOfCheckins(tx: Tx, ids: number[]): Promise<Map<number, ApiAttachment[]>> {
+  const out = new Map<number, ApiAttachment[]>();
+  if (!ids.length) return out;
+  const rows = await tx.select({ id: attachments.id, checkinId: attachments.checkinId, kind: attachments.kind, mime: attachments.mime, size: attachments.size })
+    .from(attachments).where(inArray(attachments.checkinId, ids)).orderBy(attachments.id);
+  for (const r of rows) {
+    const list = out.get(r.checkinId!) ?? [];
+    list.push({ id: r.id, type: r.kind as ApiAttachment['type'], mime: r.mime, size: r.size });
+    out.set(r.checkinId!, list);
+  }
+  return out;
+}
