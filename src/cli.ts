@@ -11,6 +11,7 @@ import { DIRECTORY_HEADERS } from './domain/directory.ts';
 import { runOperation, type Operation, type OperationResult } from './operations.ts';
 import { ledgerHeaderList, missingLedgerHeaders } from './domain/ledger-import.ts';
 import { checkPlatforms, formatCheckReport } from './platforms/check.ts';
+import { HOLIDAY_HEADERS } from './domain/holidays.ts';
 
 const USAGE = `用法：
   npm run cli -- directory import 文件.csv|文件.xlsx [--prune] [--dry-run]
@@ -18,6 +19,9 @@ const USAGE = `用法：
   npm run cli -- ledger import 文件.csv|文件.xlsx [--unit 单位] [--dry-run]
       导入整改台账（表头：${ledgerHeaderList()}；类别、期限可空）。
       有任何一行有误则全部不导入，并列出每一行的问题；--unit 给没有填责任单位的行；--dry-run 只检查不保存。
+  npm run cli -- holidays import 文件.csv|文件.xlsx [--dry-run]
+      导入节假日更正（表头：日期、类型、说明；类型为 休息 或 上班；日期可写范围，如 2027-02-06至2027-02-14）。
+      有任何一行有误则全部不导入；已有的同一天设置会被替换。
   npm run cli -- platforms check
       检查已配置的企业微信、钉钉：取一次 token 验证凭证；长连接向正在运行的服务询问状态（不另开连接）。全部通过时退出码为 0。`;
 
@@ -57,6 +61,18 @@ async function main(argv: string[]): Promise<number> {
       return 1;
     }
     const result = await execute({ op: 'ledger.import', rows: table.rows, unit, dryRun: flags.has('--dry-run') });
+    (result.ok ? console.log : console.error)(result.message);
+    return result.ok ? 0 : 1;
+  }
+  if (area === 'holidays' && action === 'import' && positional.length === 1) {
+    const table = await readTableOrSay(positional[0]);
+    if (!table) return 1;
+    const missing = ['日期', '类型'].filter((h) => !table.headers.includes(h));
+    if (missing.length) {
+      console.error(`表头缺少：${missing.join('、')}。需要的表头：${HOLIDAY_HEADERS.join('、')}（说明可空）。`);
+      return 1;
+    }
+    const result = await execute({ op: 'holidays.import', rows: table.rows, dryRun: flags.has('--dry-run') });
     (result.ok ? console.log : console.error)(result.message);
     return result.ok ? 0 : 1;
   }

@@ -4,8 +4,11 @@ import { z } from 'zod';
 import type { Database } from './db/client.ts';
 import { formatImportReport, importDirectory, validateDirectoryRows } from './domain/directory.ts';
 import { UserError } from './commands/errors.ts';
+import { audit } from './domain/audit.ts';
 import { formatLedgerDryRun, formatLedgerReport, importLedger, validateLedgerRows } from './domain/ledger-import.ts';
 import { dayOf } from './time.ts';
+import { KIND_CN, setOverrides, validateHolidayRows } from './domain/holidays.ts';
+import { coverageGapIn, loadCalendar, monthCn } from './domain/workdays.ts';
 
 export const operationSchema = z.discriminatedUnion('op', [
   z.object({
@@ -19,6 +22,11 @@ export const operationSchema = z.discriminatedUnion('op', [
     rows: z.array(z.object({ line: z.number().int(), cells: z.record(z.string(), z.string()) })).max(50_000),
     /** 责任单位 for rows that leave it empty (a unit's own plan). */
     unit: z.string().optional(),
+    dryRun: z.boolean().default(false),
+  }),
+  z.object({
+    op: z.literal('holidays.import'),
+    rows: z.array(z.object({ line: z.number().int(), cells: z.record(z.string(), z.string()) })).max(20_000),
     dryRun: z.boolean().default(false),
   }),
 ]);
@@ -49,6 +57,21 @@ export async function runOperation(database: Database, op: Operation, opts: { no
           const rows = await validateLedgerRows(tx, op.rows, { now, today: dayOf(now), defaultUnit: op.unit });
           if (op.dryRun) return formatLedgerDryRun(rows);
           return formatLedgerReport(await importLedger(tx, rows, { id: null, label: 'cli' }));
+        });
+        return { ok: true, message };
+      }
+      case 'holidays.import': {
+        // Every row is checked before anything is written, and all of it goes in one transaction.
+        const rows = validateHolidayRows(op.rows, now);
+        const off = rows.filter((r) => r.kind === 'off').length;
+        const summary = `${rows.length} 天（${KIND_CN.off} ${off} 天，${KIND_CN.work} ${rows.length - off} 天），${rows[0].day} 至 ${rows[rows.length - 1].day}`;
+        if (op.dryRun) return { ok: true, message: `（试运行，未保存）文件无误：${summary}。` };
+        const message = await database.db.transaction(async (tx) => {
+          const r = await setOverrides(tx, rows);
+          await audit(tx, { id: null, label: 'cli' }, 'holidays.import', null, null, { days: rows.length, first: rows[0].day, last: rows[rows.length - 1].day });
+          const gap = coverageGapIn(await loadCalendar(tx), dayOf(now));
+          return [`已导入节假日更正 ${summary}${r.replaced ? `；其中 ${r.replaced} 天替换了原有设置` : ''}。`,
+            gap.length ? `注意：${gap.map(monthCn).join('、')} 仍没有节假日数据。` : ''].filter(Boolean).join('\n');
         });
         return { ok: true, message };
       }

@@ -1,0 +1,117 @@
+// Admins' corrections to the holiday calendar (holiday_overrides): set from chat
+// (/节假日 设置) or imported from a table (npm run cli -- holidays import FILE).
+import { and, asc, gte, inArray, lte, sql } from 'drizzle-orm';
+import type { Tx } from '../db/client.ts';
+import { holidayOverrides } from '../db/schema.ts';
+import { UserError } from '../commands/errors.ts';
+import { formatDateCn, parseDate, parseDateRange } from '../parse/date.ts';
+import { addDays, daysBetween } from '../time.ts';
+import type { OverrideKind } from './workdays.ts';
+
+export const HOLIDAY_HEADERS = ['日期', '类型', '说明'];
+/** The longest range one command or one row may set. */
+export const MAX_RANGE_DAYS = 62;
+
+const KINDS: Record<string, OverrideKind> = {
+  休息: 'off', 放假: 'off', 休息日: 'off', 节假日: 'off', 假日: 'off',
+  上班: 'work', 工作日: 'work', 补班: 'work', 调休上班: 'work', 班: 'work',
+};
+export const KIND_CN: Record<OverrideKind, string> = { off: '休息', work: '上班' };
+
+export function parseKind(s: string): OverrideKind | null {
+  return KINDS[s.trim()] ?? null;
+}
+
+/** One day or a range ("2027-02-06至2027-02-14", "2月6日 至 2月14日"); incomplete dates point forward. */
+export function readDayOrRange(text: string, now: Date | number): { start: string; end: string } | null {
+  const range = parseDateRange(text, { now, direction: 'future' });
+  if (range) return range;
+  const day = parseDate(text, { now, direction: 'future' });
+  return day ? { start: day, end: day } : null;
+}
+
+export function daysOf(start: string, end: string): string[] {
+  const out: string[] = [];
+  for (let d = start; d <= end; d = addDays(d, 1)) out.push(d);
+  return out;
+}
+
+export function rangeCn(start: string, end: string, now: Date | number): string {
+  return start === end ? formatDateCn(start, now) : `${formatDateCn(start, now)} 至 ${formatDateCn(end, now)}`;
+}
+
+export function spanDays(start: string, end: string): number {
+  return daysBetween(start, end) + 1;
+}
+
+export interface OverrideRow { day: string; kind: OverrideKind; note: string | null }
+
+/** Upsert the given days; returns how many replaced an earlier override. */
+export async function setOverrides(tx: Tx, rows: OverrideRow[]): Promise<{ added: number; replaced: number }> {
+  if (!rows.length) return { added: 0, replaced: 0 };
+  const existing = await tx.select({ day: holidayOverrides.day }).from(holidayOverrides)
+    .where(inArray(holidayOverrides.day, rows.map((r) => r.day)));
+  for (let i = 0; i < rows.length; i += 500) {
+    const chunk = rows.slice(i, i + 500);
+    await tx.insert(holidayOverrides).values(chunk).onConflictDoUpdate({
+      target: holidayOverrides.day,
+      set: { kind: sql.raw('excluded.kind'), note: sql.raw('excluded.note') },
+    });
+  }
+  return { added: rows.length - existing.length, replaced: existing.length };
+}
+
+export async function overridesBetween(tx: Tx, from: string, to: string) {
+  return tx.select().from(holidayOverrides)
+    .where(and(gte(holidayOverrides.day, from), lte(holidayOverrides.day, to)))
+    .orderBy(asc(holidayOverrides.day));
+}
+
+/** Consecutive days with the same kind and note, as one line each. */
+export function runsOf(rows: { day: string; kind: string; note: string | null }[]): { start: string; end: string; kind: string; note: string | null }[] {
+  const runs: { start: string; end: string; kind: string; note: string | null }[] = [];
+  for (const r of rows) {
+    const last = runs[runs.length - 1];
+    if (last && last.kind === r.kind && last.note === r.note && addDays(last.end, 1) === r.day) last.end = r.day;
+    else runs.push({ start: r.day, end: r.day, kind: r.kind, note: r.note });
+  }
+  return runs;
+}
+
+/**
+ * Rows of an import table (日期, 类型, 说明) → override rows, or a UserError naming every bad
+ * line. 日期 must carry its year; a range (2027-02-06至2027-02-14) sets every day in it.
+ */
+export function validateHolidayRows(rows: { line: number; cells: Record<string, string> }[], now: Date | number): OverrideRow[] {
+  const problems: string[] = [];
+  const byDay = new Map<string, { row: OverrideRow; line: number }>();
+  for (const { line, cells } of rows) {
+    const dateText = (cells['日期'] ?? '').trim();
+    const kindText = (cells['类型'] ?? '').trim();
+    const note = (cells['说明'] ?? '').trim() || null;
+    const errs: string[] = [];
+    let range: { start: string; end: string } | null = null;
+    if (!dateText) errs.push('日期为空');
+    else if (!/\d{4}|[〇零一二三四五六七八九]{4}年/.test(dateText)) errs.push(`日期「${dateText}」没有年份，请写完整日期，如 2027-02-06`);
+    else {
+      range = readDayOrRange(dateText, now);
+      if (!range) errs.push(`日期「${dateText}」看不懂`);
+      else if (spanDays(range.start, range.end) > MAX_RANGE_DAYS) errs.push(`日期「${dateText}」跨度超过 ${MAX_RANGE_DAYS} 天`);
+    }
+    const kind = parseKind(kindText);
+    if (!kind) errs.push(kindText ? `类型「${kindText}」应为 休息 或 上班` : '类型为空（休息 或 上班）');
+    if (!errs.length && range && kind) {
+      for (const day of daysOf(range.start, range.end)) {
+        const prev = byDay.get(day);
+        if (prev && prev.row.kind !== kind) { errs.push(`${day} 与第 ${prev.line} 行矛盾`); break; }
+        byDay.set(day, { row: { day, kind, note }, line });
+      }
+    }
+    if (errs.length) problems.push(`第 ${line} 行：${errs.join('；')}`);
+  }
+  if (problems.length) {
+    throw new UserError(`有 ${problems.length} 行有误，全部未导入：\n${problems.join('\n')}`);
+  }
+  if (!byDay.size) throw new UserError('文件里没有数据行。');
+  return [...byDay.values()].map((v) => v.row).sort((a, b) => a.day.localeCompare(b.day));
+}

@@ -1,0 +1,35 @@
+// 请假: people on leave are not named in nudges for those days.
+import { and, asc, eq, gte, inArray, lte } from 'drizzle-orm';
+import type { Tx } from '../db/client.ts';
+import { leaves, members, units } from '../db/schema.ts';
+
+/** Of memberIds, those on leave on day (start ≤ day ≤ end). */
+export async function onLeave(tx: Tx, memberIds: number[], day: string): Promise<Set<number>> {
+  if (!memberIds.length) return new Set();
+  const rows = await tx.select({ memberId: leaves.memberId }).from(leaves)
+    .where(and(inArray(leaves.memberId, memberIds), lte(leaves.startDate, day), gte(leaves.endDate, day)));
+  return new Set(rows.map((r) => r.memberId));
+}
+
+export interface LeaveListRow {
+  id: number; memberId: number; name: string; unitId: number; unitName: string;
+  startDate: string; endDate: string; reason: string | null;
+}
+
+/** Leaves not yet over on today (current and future), of one unit or all, by start date. */
+export async function currentLeaves(tx: Tx, today: string, unitId?: number): Promise<LeaveListRow[]> {
+  const conds = [gte(leaves.endDate, today)];
+  if (unitId !== undefined) conds.push(eq(members.unitId, unitId));
+  return tx.select({
+    id: leaves.id, memberId: leaves.memberId, name: members.name, unitId: members.unitId, unitName: units.name,
+    startDate: leaves.startDate, endDate: leaves.endDate, reason: leaves.reason,
+  }).from(leaves).innerJoin(members, eq(members.id, leaves.memberId)).innerJoin(units, eq(units.id, members.unitId))
+    .where(and(...conds)).orderBy(asc(leaves.startDate), asc(units.name), asc(members.name));
+}
+
+/** A member's leaves that overlap start..end. */
+export async function overlappingLeaves(tx: Tx, memberId: number, start: string, end: string) {
+  return tx.select().from(leaves)
+    .where(and(eq(leaves.memberId, memberId), lte(leaves.startDate, end), gte(leaves.endDate, start)))
+    .orderBy(asc(leaves.startDate));
+}
