@@ -24,6 +24,7 @@ export default defineCommand({
     if (!c) throw new UserError('该活动已经结束了。');
     await ctx.tx.update(phases).set({ status: 'closed', closedAt: now }).where(and(eq(phases.campaignId, id), eq(phases.status, 'open')));
     await ctx.audit('campaign.end', c.name, { status: 'active' }, { status: 'ended' });
+    ctx.scheduleChanged();
     return `活动「${c.name}」已结束。感谢大家的参与！`;
   },
 });

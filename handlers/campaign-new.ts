@@ -41,6 +41,7 @@ export default defineCommand<{ name: string; start: string; end: string; target?
       name: p.name, startDate: p.start, endDate: p.end, targetMinutes: p.targetMinutes, targetUnit: p.targetUnit,
     }).returning();
     await ctx.audit('campaign.create', c.name, null, p);
+    ctx.scheduleChanged();
     return `已新建活动：\n${describeCampaign(c)}\n下一步：「/阶段 开启 名称 开始 结束」开启第一阶段。`;
   },
 });

@@ -31,6 +31,15 @@ import feedbackAnswer from './feedback-answer.ts';
 import feedbackClose from './feedback-close.ts';
 import deliveryStatus from './delivery-status.ts';
 import { ledgerCommands } from './ledger.ts';
+import circularPreview from './circular-preview.ts';
+import circularSend from './circular-send.ts';
+import circularHistory from './circular-history.ts';
+import holidaySet from './holiday-set.ts';
+import holidayList from './holiday-list.ts';
+import leaveAdd from './leave-add.ts';
+import leaveList from './leave-list.ts';
+import reminderList from './reminder-list.ts';
+import reminderSet from './reminder-set.ts';
 import type { CommandDef } from '../src/commands/registry.ts';
 
 export const allCommands: CommandDef<any>[] = [
@@ -38,5 +47,6 @@ export const allCommands: CommandDef<any>[] = [
   campaignNew, campaignSet, campaignEnd, phaseOpen, phaseEnd, phaseTaskAdd, phaseReadingAdd,
   checkinVoid, memberTransfer, rosterUnbound, groupSet, groupList, groupWebhookBind, groupWebhookUnbind,
   feedback, feedbackAnonymous, feedbackQuery, feedbackList, feedbackForward, feedbackAnswer, feedbackClose,
-  deliveryStatus, ...ledgerCommands,
+  deliveryStatus, ...ledgerCommands, holidaySet, holidayList, leaveAdd, leaveList, reminderList, reminderSet,
+  circularPreview, circularSend, circularHistory,
 ];

@@ -42,6 +42,8 @@ export interface App {
   redis: Redis;
   queuePrefix: string;
   clock: Clock;
+  /** What to do when a command changed the schedule settings (the scheduler re-registers). */
+  onScheduleChanged: (() => void) | null;
   /** Tell every admin something needs their attention, through the outbox (and the log). */
   alert(text: string): Promise<void>;
   /** The console sender id for a person named 姓名 or 单位/姓名 (bound on first use). */
@@ -66,10 +68,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   const bot = new Bot({
     database, log, dedupeSecret: await sharedSecret(database, 'dedupe-key'), clock: opts.clock ?? systemClock, botNames: opts.botNames ?? ['学习助手'],
+    onScheduleChanged: () => app.onScheduleChanged?.(),
     onOutbox: (ids) => { delivery.enqueue(ids).catch((err) => log.warn({ err }, 'enqueue failed; the sweep will retry')); },
   });
 
   const app: App = {
+    onScheduleChanged: null,
     bot, database, delivery, consoleSender, log, redisUrl: opts.redisUrl, redis: connection, queuePrefix: opts.queuePrefix ?? 'campaign-bot', clock: opts.clock ?? systemClock,
     async alert(text) {
       log.error({ alert: text }, '需要管理员处理');

@@ -12,6 +12,7 @@ import { acquireDataDirLock, DataDirLockedError, type DataDirLock } from './infr
 import { startEmbeddedRedis, type EmbeddedRedis } from './infra/embedded-redis.ts';
 import { createPlatforms } from './platforms/index.ts';
 import { Lease } from './platforms/lease.ts';
+import { Scheduler } from '../jobs/scheduler.ts';
 import { createWebhookSender } from './platforms/webhook-sender.ts';
 
 async function main() {
@@ -78,6 +79,14 @@ async function main() {
         stops.push(() => lease.stop());
       }
     }
+
+    // Schedules: registered from the active campaign's settings, re-registered when an admin
+    // changes them; run by workers only.
+    const scheduler = new Scheduler(app);
+    await scheduler.register();
+    app.onScheduleChanged = () => { scheduler.register().catch((err) => log.warn({ err }, 'schedule registration failed')); };
+    if (config.ROLE !== 'web') scheduler.startWorker();
+    stops.push(() => scheduler.close());
 
     let server: Server | null = null;
     if (config.ROLE !== 'worker') {

@@ -1,0 +1,72 @@
+// 限时整改: on working days, items due within N working days go to the responsible head;
+// overdue items go to the head as one daily digest; after M working days late they are
+// escalated to the leader in charge, after K to the admins. 待销号 and closed items are never
+// chased. Claimed once per campaign and day, so two workers or a re-run send nothing twice.
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Tx } from '../src/db/client.ts';
+import { leaderUnits, members } from '../src/db/schema.ts';
+import type { CampaignRow } from '../src/domain/campaigns.ts';
+import { listRects, rectCode, type RectRow } from '../src/domain/rectification.ts';
+import { enqueueOutbox } from '../src/domain/outbox.ts';
+import type { WorkCalendar } from '../src/domain/workdays.ts';
+import { formatDateCn } from '../src/parse/date.ts';
+import { claimRun, finishRun } from './runs.ts';
+import type { ScheduleSettings } from './settings.ts';
+
+type Item = RectRow & { unitName: string };
+
+export interface OverdueRunResult { outboxIds: number[]; dueSoon: number; overdue: number; toLeaders: number; toAdmins: number }
+
+export async function runOverdueAlerts(tx: Tx, campaign: CampaignRow, today: string, calendar: WorkCalendar,
+  settings: ScheduleSettings['overdue']): Promise<OverdueRunResult | null> {
+  if (!calendar.isWorkday(today)) return null;
+  if (!(await claimRun(tx, 'overdue', campaign.id, today))) return null;
+  const open = await listRects(tx, { statuses: ['not_started', 'in_progress'] });
+  const dueSoon = open.filter((r) => r.deadline >= today && calendar.workdaysBetween(today, r.deadline) <= settings.dueSoonWorkdays);
+  const overdue = open.filter((r) => r.deadline < today).map((r) => ({ r, late: calendar.workdaysBetween(r.deadline, today), days: daysLate(r.deadline, today) }));
+  const ids: number[] = [];
+  const send = async (key: string, memberId: number, text: string) => {
+    const id = await enqueueOutbox(tx, `overdue:${campaign.id}:${today}:${key}:${memberId}`, { memberId }, text);
+    if (id) ids.push(id);
+  };
+
+  // Heads: one message per head with the unit's due-soon and overdue items.
+  const unitIds = [...new Set([...dueSoon, ...overdue.map((o) => o.r)].map((r) => r.unitId))];
+  const heads = unitIds.length ? await tx.select({ id: members.id, unitId: members.unitId, name: members.name }).from(members)
+    .where(and(inArray(members.unitId, unitIds), eq(members.role, 'head'), eq(members.active, true))) : [];
+  for (const h of heads) {
+    const soon = dueSoon.filter((r) => r.unitId === h.unitId);
+    const late = overdue.filter((o) => o.r.unitId === h.unitId);
+    const lines = [`${h.name}您好，本单位整改事项提醒（${formatDateCn(today)}）：`];
+    if (late.length) lines.push(`已逾期 ${late.length} 项：`, ...late.map((o) => lateLine(o.r, o.days)));
+    if (soon.length) lines.push(`即将到期 ${soon.length} 项：`, ...soon.map((r) => `· ${rectCode(r.id)} ${short(r.problem)}，${formatDateCn(r.deadline)}到期`));
+    lines.push(`报进展：整改 进展 ${rectCode((late[0]?.r ?? soon[0]).id)} 内容；完成后：整改 完成 ${rectCode((late[0]?.r ?? soon[0]).id)} 说明`);
+    await send('head', h.id, lines.join('\n'));
+  }
+
+  // Escalation: the leader in charge, then the admins.
+  const toLeader = overdue.filter((o) => o.late >= settings.leaderAfterWorkdays);
+  const leaderOf = async (r: Item): Promise<number[]> => {
+    if (r.leaderMemberId) return [r.leaderMemberId];
+    const rows = await tx.select({ id: leaderUnits.memberId }).from(leaderUnits).where(eq(leaderUnits.unitId, r.unitId));
+    return rows.map((x) => x.id);
+  };
+  const byLeader = new Map<number, typeof toLeader>();
+  for (const o of toLeader) for (const id of await leaderOf(o.r)) byLeader.set(id, [...(byLeader.get(id) ?? []), o]);
+  for (const [leaderId, list] of byLeader) {
+    await send('leader', leaderId, [`分管单位有 ${list.length} 项整改逾期 ${settings.leaderAfterWorkdays} 个工作日以上：`, ...list.map((o) => `${lateLine(o.r, o.days)}（${o.r.unitName}）`)].join('\n'));
+  }
+  const toAdmin = overdue.filter((o) => o.late >= settings.adminAfterWorkdays);
+  if (toAdmin.length) {
+    const admins = await tx.select({ id: members.id }).from(members).where(and(eq(members.role, 'admin'), eq(members.active, true)));
+    const text = [`有 ${toAdmin.length} 项整改逾期 ${settings.adminAfterWorkdays} 个工作日以上：`, ...toAdmin.map((o) => `${lateLine(o.r, o.days)}（${o.r.unitName}）`)].join('\n');
+    for (const a of admins) await send('admin', a.id, text);
+  }
+  const result = { outboxIds: ids, dueSoon: dueSoon.length, overdue: overdue.length, toLeaders: byLeader.size, toAdmins: toAdmin.length ? 1 : 0 };
+  await finishRun(tx, 'overdue', campaign.id, today, { ...result, outboxIds: undefined });
+  return result;
+}
+
+const short = (s: string) => (s.length > 24 ? s.slice(0, 24) + '…' : s);
+const daysLate = (deadline: string, today: string) => Math.round((Date.parse(today) - Date.parse(deadline)) / 86_400_000);
+const lateLine = (r: Item, days: number) => `· ${rectCode(r.id)} ${short(r.problem)}，时限 ${formatDateCn(r.deadline)}，已逾期 ${days} 天`;

@@ -1,0 +1,128 @@
+// Scheduled overdue-rectification alerts with a controllable clock (no waiting on real time),
+// under TZ=UTC: holidays and weekends skipped, a 调休 Saturday counts, the escalation ladder
+// head → leader → admins at working-day counts, one run per day, quiet hours hold a run.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { testBot, type TestBot } from '../support/test-bot.ts';
+import { Scheduler } from '../../jobs/scheduler.ts';
+import { outbox } from '../../src/db/schema.ts';
+
+let bot: TestBot;
+let scheduler: Scheduler;
+beforeEach(async () => {
+  bot = await testBot({ now: '2026-09-28T10:00:00+08:00' });
+  scheduler = new Scheduler(bot.app);
+});
+afterEach(async () => { await scheduler.close(); await bot.close(); });
+
+async function confirm(who: string, text: string) {
+  expect(await bot.say(who, text)).toContain('请回复「确认」');
+  return bot.say(who, '确认');
+}
+const at = (iso: string) => new Date(iso);
+async function pushesSince(n: number) {
+  await bot.drain();
+  return bot.pushes().slice(n);
+}
+
+describe('the calendar warning', () => {
+  it('warns admins once a week while the next month is not covered, and stops when it is', async () => {
+    // 2026-12-07 (Monday): January 2027 has no chinese-days data.
+    const r = await scheduler.run('calendar-warning', at('2026-12-07T09:05:00+08:00'));
+    expect(r.outbox).toBe(1);
+    await bot.drain();
+    expect(bot.pushes().find((p) => p.to === '王主任')!.text).toContain('2027年1月');
+    expect(await scheduler.run('calendar-warning', at('2026-12-08T09:05:00+08:00'))).toMatchObject({ skipped: expect.any(String) });
+    await bot.say('王主任', '/节假日 设置 2027-01-01 至 2027-01-03 休息');
+    await bot.say('王主任', '确认');
+    await bot.say('王主任', '/节假日 设置 2027-12-31 休息'); // an override late in the year covers all of 2027
+    await bot.say('王主任', '确认');
+    expect(await scheduler.run('calendar-warning', at('2026-12-14T09:05:00+08:00'))).toMatchObject({ skipped: expect.any(String) });
+  });
+});
+
+describe('the circular job', () => {
+  it('moves a holiday boundary to the next working day and sends each period once', async () => {
+    // 10-01 is the boundary of 9月下半月, but a holiday until 10-07.
+    expect(await scheduler.run('circular', at('2026-10-01T09:00:00+08:00'))).toMatchObject({ skipped: expect.any(String) });
+    const r = await scheduler.run('circular', at('2026-10-08T09:00:00+08:00'));
+    expect(r.outbox).toBeGreaterThan(0);
+    await bot.drain();
+    const circular = bot.pushes().find((p) => p.to === '全院群')!.text;
+    expect(circular).toContain('2026年9月下半月');
+    expect(await scheduler.run('circular', at('2026-10-09T09:00:00+08:00'))).toMatchObject({ skipped: expect.any(String) });
+    expect(await bot.say('王主任', '/通报 历史')).toContain('2026年9月下半月');
+  });
+});
+
+describe('overdue-rectification alerts', () => {
+  it('follows working days and climbs the escalation ladder', async () => {
+    await confirm('王主任', '/整改 新增 县人民医院 问题：门诊候诊时间长 措施：增设窗口 分管领导：刘局长 时限：2026-09-29');
+    await confirm('王主任', '/整改 新增 县中医院 问题：病历书写不规范 措施：每月抽查 分管领导：刘局长 时限：2026-10-09');
+    await confirm('王主任', '/整改 新增 城关镇卫生院 问题：药房管理混乱 措施：重新制定制度 分管领导：刘局长 时限：2026-09-30');
+    await bot.say('孙院长', '整改 完成 ZG-0003 已完成');
+    await bot.drain();
+    let seen = bot.pushes().length;
+
+    // National Day: no run.
+    expect(await scheduler.run('overdue', at('2026-10-01T08:30:00+08:00'))).toMatchObject({ skipped: expect.stringContaining('非工作日') });
+
+    // Thursday 10-08: ZG-0001 two working days late (09-30, 10-08) → the head; ZG-0002 due within 3 working days → its head.
+    expect(await scheduler.run('overdue', at('2026-10-08T08:30:00+08:00'))).toMatchObject({ outbox: 2 });
+    let pushes = await pushesSince(seen);
+    const zhao = pushes.find((p) => p.to === '赵院长')!.text;
+    expect(zhao).toContain('已逾期 1 项');
+    expect(zhao).toContain('ZG-0001 门诊候诊时间长，时限 9月29日，已逾期 9 天');
+    expect(zhao).toContain('整改 进展 ZG-0001 内容');
+    expect(pushes.find((p) => p.to === '钱院长')!.text).toContain('ZG-0002 病历书写不规范，10月9日到期');
+    expect(pushes.some((p) => p.to === '孙院长')).toBe(false); // 待销号 is never chased
+    expect(pushes.some((p) => p.to === '刘局长')).toBe(false);
+
+    // The same day again (another worker, a retry): nothing more.
+    const rows = (await bot.db.select().from(outbox)).length;
+    expect(await scheduler.run('overdue', at('2026-10-08T08:31:00+08:00'))).toMatchObject({ skipped: expect.stringContaining('已运行过') });
+    expect((await bot.db.select().from(outbox)).length).toBe(rows);
+
+    // Saturday 10-10 is a 调休 working day: it runs. 4 working days late: still only the head.
+    seen = bot.pushes().length;
+    expect(await scheduler.run('overdue', at('2026-10-10T08:30:00+08:00'))).toMatchObject({ outbox: expect.any(Number) });
+    pushes = await pushesSince(seen);
+    expect(pushes.some((p) => p.to === '刘局长')).toBe(false);
+    // Sunday 10-11: no run.
+    expect(await scheduler.run('overdue', at('2026-10-11T08:30:00+08:00'))).toMatchObject({ skipped: expect.any(String) });
+
+    // Monday 10-12: 5 working days late → the leader in charge.
+    seen = bot.pushes().length;
+    await scheduler.run('overdue', at('2026-10-12T08:30:00+08:00'));
+    pushes = await pushesSince(seen);
+    expect(pushes.find((p) => p.to === '刘局长')!.text).toContain('ZG-0001 门诊候诊时间长');
+    expect(pushes.some((p) => p.to === '王主任')).toBe(false);
+
+    // Monday 10-19: 10 working days late → the admins too.
+    seen = bot.pushes().length;
+    await scheduler.run('overdue', at('2026-10-19T08:30:00+08:00'));
+    pushes = await pushesSince(seen);
+    expect(pushes.find((p) => p.to === '王主任')!.text).toContain('逾期 10 个工作日以上');
+  });
+
+  it('quiet hours hold a run until they end', async () => {
+    const r = await scheduler.run('overdue', at('2026-10-08T21:00:00+08:00'));
+    expect(r.skipped).toBe('免打扰时段');
+    expect(r.holdUntil!.toISOString()).toBe('2026-10-09T00:00:00.000Z'); // 08:00 in Shanghai
+  });
+
+  it('registers a scheduler per job in Asia/Shanghai and re-registers when an admin changes it', async () => {
+    await scheduler.register();
+    const byName = async () => Object.fromEntries((await scheduler.list()).map((x) => [x.name, x.pattern]));
+    expect(await byName()).toEqual({ overdue: '0 30 8 * * *', circular: '0 0 9 * * *', 'calendar-warning': '0 5 9 * * 1' });
+    expect(await bot.say('王主任', '/提醒 列表')).toContain('逾期整改提醒：每个工作日 08:30');
+    bot.app.onScheduleChanged = () => { void scheduler.register(); };
+    await confirm('王主任', '/提醒 设置 整改 09:15');
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await byName()).overdue).toBe('0 15 9 * * *');
+    await confirm('王主任', '/提醒 关闭 整改');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await byName()).toEqual({ circular: '0 0 9 * * *', 'calendar-warning': '0 5 9 * * 1' });
+    expect(await bot.say('张三', '/提醒 设置 整改 09:00')).toContain('仅限管理员使用');
+    expect(await bot.say('王主任', '/提醒 设置 整改 25:00')).toContain('看不懂');
+  });
+});
