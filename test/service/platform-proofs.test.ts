@@ -6,9 +6,8 @@
 //    and only a message that was in flight at the kill may reach WeCom twice.
 // Each test has its own database and its own Redis database number (claimed in db 0, so parallel
 // runs of this file never share one); only the service's own keys in it are deleted.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawnTsx, freePort, type Proc } from '../support/proc.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq, inArray, sql } from 'drizzle-orm';
@@ -33,15 +32,6 @@ const PREFIX = 'campaign-bot'; // the service's queue prefix (main.ts passes non
 const BOT = { botId: 'aib-proof-bot', secret: 'proof-bot-secret' };
 const CORP = { corpId: 'wwproofcorp', secret: 'proof-app-secret', agentId: 1000002 };
 
-interface Proc {
-  child: ChildProcess;
-  pid: number;
-  out(): string;
-  logs(): Record<string, unknown>[];
-  waitFor(text: string | RegExp, ms?: number): Promise<void>;
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  exited(): boolean;
-}
 
 /** What one test started, stopped when it finishes (the tests run concurrently). */
 class Scope {
@@ -57,8 +47,8 @@ const scopes = new Set<Scope>();
 
 /** The service in its own process group (SIGKILL to the group takes esbuild along). */
 function service(scope: Scope, env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
+  const p = spawnTsx(['src/main.ts'], {
+    cwd: root, waitMs: 30_000,
     env: {
       ...process.env,
       LOG_LEVEL: 'info', ROLE: 'worker', ADMIN_API_TOKEN: '',
@@ -69,32 +59,7 @@ function service(scope: Scope, env: Record<string, string>): Proc {
       DINGTALK_CLIENT_ID: '', DINGTALK_CLIENT_SECRET: '', DINGTALK_ROBOT_CODE: '',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
   });
-  let text = '';
-  let done = false;
-  const waiters: (() => void)[] = [];
-  const onData = (b: Buffer) => { text += b.toString('utf8'); for (const w of waiters.splice(0)) w(); };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => { done = true; resolve({ code, signal }); for (const w of waiters.splice(0)) w(); });
-  });
-  const p: Proc = {
-    child, pid: child.pid!, exit, exited: () => done,
-    out: () => text,
-    logs: () => text.split('\n').flatMap((l) => { try { return [JSON.parse(l) as Record<string, unknown>]; } catch { return []; } }),
-    async waitFor(what, ms = 30_000) {
-      const hit = () => (typeof what === 'string' ? text.includes(what) : what.test(text));
-      const deadline = Date.now() + ms;
-      while (!hit()) {
-        if (done) throw new Error(`process ${child.pid} exited before printing ${what}:\n${text}`);
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${text}`);
-        await new Promise<void>((r) => { waiters.push(r); setTimeout(r, 250); });
-      }
-    },
-  };
   scope.procs.push(p);
   return p;
 }
@@ -106,16 +71,6 @@ async function kill9(p: Proc) {
   return r;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function until(cond: () => boolean | Promise<boolean>, ms: number, what: string, step = 50) {
   const end = Date.now() + ms;

@@ -2,10 +2,9 @@
 // (PGlite under DATA_DIR, a private redis-server): start-up logs, /healthz, the DATA_DIR lock,
 // the CLI through the running service, kill -9 and restart without losing anything, a clean
 // SIGTERM, bad settings, and `npm run chat -- --demo`.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawnTsx, freePort, type Proc } from '../support/proc.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,16 +15,6 @@ const root = join(import.meta.dirname, '..', '..');
 const TOKEN = 'service-test-token-0123456789';
 const STARTED = '学习整改助手已启动';
 
-interface Proc {
-  child: ChildProcess;
-  pid: number;
-  /** Everything written to stdout and stderr so far. */
-  out(): string;
-  /** Parsed JSON log lines (pino) from stdout. */
-  logs(): Record<string, unknown>[];
-  waitFor(text: string | RegExp, ms?: number): Promise<void>;
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
 
 const procs: Proc[] = [];
 const redisDirs = new Set<string>();
@@ -33,42 +22,15 @@ let tmp: string;
 
 /** A process in its own process group (so afterAll can kill it and anything it started). */
 function run(args: string[], env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
-    cwd: root,
+  const p = spawnTsx(args, {
+    cwd: root, stdin: true,
     env: {
       ...process.env,
       // Embedded defaults unless a test says otherwise; empty values also beat a stray .env.
       DATABASE_URL: '', REDIS_URL: '', ROLE: 'all', LOG_LEVEL: 'info', ADMIN_API_TOKEN: TOKEN,
       ...env,
     },
-    stdio: ['pipe', 'pipe', 'pipe'],
-    detached: true,
   });
-  let text = '';
-  const waiters: (() => void)[] = [];
-  const onData = (b: Buffer) => { text += b.toString('utf8'); for (const w of waiters.splice(0)) w(); };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => { resolve({ code, signal }); for (const w of waiters.splice(0)) w(); });
-  });
-  let exited = false;
-  void exit.then(() => { exited = true; });
-  const p: Proc = {
-    child, pid: child.pid!,
-    out: () => text,
-    logs: () => text.split('\n').flatMap((l) => { try { return [JSON.parse(l) as Record<string, unknown>]; } catch { return []; } }),
-    async waitFor(what, ms = 45_000) {
-      const hit = () => (typeof what === 'string' ? text.includes(what) : what.test(text));
-      const deadline = Date.now() + ms;
-      while (!hit()) {
-        if (exited) throw new Error(`process ${child.pid} exited before printing ${what}:\n${text}`);
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${text}`);
-        await new Promise<void>((r) => { waiters.push(r); setTimeout(r, 250); });
-      }
-    },
-    exit,
-  };
   procs.push(p);
   return p;
 }
@@ -80,16 +42,6 @@ function exitWithin(p: Proc, ms: number) {
   ]);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function until(cond: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
   const end = Date.now() + ms;
