@@ -1,7 +1,7 @@
 import { desc, eq, sql } from 'drizzle-orm';
 import { defineCommand } from '../src/commands/registry.ts';
 import { outbox } from '../src/db/schema.ts';
-import { rowsOf } from '../src/domain/checkins.ts';
+import { rowsOf } from '../src/db/client.ts';
 
 export default defineCommand({
   name: 'delivery.status',

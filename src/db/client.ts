@@ -63,3 +63,8 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     ...({ pglite: client } as object),
   };
 }
+
+/** Rows of tx.execute() — node-postgres and PGlite both return { rows }. */
+export function rowsOf<T>(res: unknown): T[] {
+  return (res as { rows: T[] }).rows;
+}

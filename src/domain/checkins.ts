@@ -1,7 +1,7 @@
 // Check-ins (打卡), make-ups (补卡), undo, void and group sessions (集中学习).
 // Totals and ranks are always computed from the records.
 import { and, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
-import type { Tx } from '../db/client.ts';
+import { rowsOf, type Tx } from '../db/client.ts';
 import { checkins, groupSessions, members, phases, readings, readingsDone } from '../db/schema.ts';
 import type { CampaignRow, PhaseRow } from './campaigns.ts';
 import type { MemberRow } from './directory.ts';
@@ -119,10 +119,6 @@ export async function unitTotals(tx: Tx, campaignId: number, unitId: number, pha
   return rowsOf<{ memberId: number; name: string; role: string; minutes: number }>(res);
 }
 
-/** Rows of tx.execute() — node-postgres and PGlite both return { rows }. */
-export function rowsOf<T>(res: unknown): T[] {
-  return (res as { rows: T[] }).rows;
-}
 
 /** 撤销: the sender's last check-in made today. */
 export async function undoLastToday(tx: Tx, m: MemberRow, now: Date): Promise<CheckinRow> {

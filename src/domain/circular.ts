@@ -10,7 +10,7 @@ import { sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { circulars, groups, leaderUnits, members, phases, units } from '../db/schema.ts';
 import type { CampaignRow } from './campaigns.ts';
-import { rowsOf } from './checkins.ts';
+import { rowsOf } from '../db/client.ts';
 import { headsOf } from './directory.ts';
 import { formatMinutes } from '../parse/duration.ts';
 import { addDays, daysBetween } from '../time.ts';

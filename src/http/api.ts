@@ -8,7 +8,7 @@ import { campaigns, checkins, feedback, members, outbox, rectificationHistory, r
 import { feedbackCode } from '../domain/feedback.ts';
 import { isOverdue, rectCode } from '../domain/rectification.ts';
 import { dayOf, systemClock, type Clock } from '../time.ts';
-import { rowsOf } from '../domain/checkins.ts';
+import { rowsOf } from '../db/client.ts';
 import { openApiDocument } from './openapi.ts';
 import { attachmentsOfCheckins } from '../domain/attachments.ts';
 import { attachments } from '../db/schema.ts';

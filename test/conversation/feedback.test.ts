@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { testBot, type TestBot } from '../support/test-bot.ts';
 import { auditLog, feedback, members } from '../../src/db/schema.ts';
-import { rowsOf } from '../../src/domain/checkins.ts';
+import { rowsOf } from '../../src/db/client.ts';
 import { createHttpApp } from '../../src/http/server.ts';
 import pino from 'pino';
 
