@@ -242,6 +242,10 @@ export const outbox = pgTable('outbox', {
   lastError: text('last_error'),
   /** Which sender delivered it (wecom-app, wecom, dingtalk, console…). */
   via: text('via'),
+  /** Members to @mention in a group message, in the platform's own syntax where it has one. */
+  mentions: jsonb('mentions').$type<number[]>(),
+  /** A file to send with (or instead of) the text: an export the person asked for. */
+  exportId: integer('export_id').references(() => exportFiles.id, { onDelete: 'set null' }),
   /** Failed rows are summarised to admins once, in a digest. */
   failureReported: boolean('failure_reported').notNull().default(false),
   createdAt: createdAt(),
@@ -342,6 +346,25 @@ export const jobRuns = pgTable('job_runs', {
   startedAt: createdAt(),
   finishedAt: timestamp('finished_at', { withTimezone: true }),
 });
+
+/**
+ * A generated export (.xlsx). Kept in the database so any process can serve its signed link
+ * and send it; removed after it expires.
+ */
+export const exportFiles = pgTable('export_files', {
+  id: serial('id').primaryKey(),
+  kind: text('kind').notNull(), // checkins | feedback | rectifications | circular
+  fileName: text('file_name').notNull(),
+  mime: text('mime').notNull(),
+  size: integer('size').notNull(),
+  data: bytea('data').notNull(),
+  requestedBy: integer('requested_by').references(() => members.id),
+  /** What the export covered, for the audit trail: unit, dates, rows. */
+  params: jsonb('params'),
+  createdAt: createdAt(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  downloads: integer('downloads').notNull().default(0),
+}, (t) => [index('export_files_expires_idx').on(t.expiresAt)]);
 
 /** A circular (通报) as it was computed and sent, stored with its period. */
 export const circulars = pgTable('circulars', {
