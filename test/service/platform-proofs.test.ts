@@ -6,149 +6,28 @@
 //    and only a message that was in flight at the kill may reach WeCom twice.
 // Each test has its own database and its own Redis database number (claimed in db 0, so parallel
 // runs of this file never share one); only the service's own keys in it are deleted.
-import { spawnTsx, freePort, type Proc } from '../support/proc.ts';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { Queue } from 'bullmq';
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { openDatabase, type Database } from '../../src/db/client.ts';
+import { describe, it } from 'vitest';
 import { identities, members, outbox, units } from '../../src/db/schema.ts';
-import { loadDemo } from '../../src/demo.ts';
 import { Delivery } from '../../src/delivery/delivery.ts';
 import { enqueueOutbox } from '../../src/domain/outbox.ts';
 import { LEASE_MS } from '../../src/platforms/lease.ts';
-import { createTestDatabase, testPostgresUrl, testRedisUrl } from '../support/services.ts';
+import { freePort } from '../support/proc.ts';
+import {
+  PREFIX, STARTED, claimRedisDb, demoDatabase, kill9, scopeFor, service, serviceEnv, until, useServiceScopes,
+} from '../support/service-scope.ts';
 import { startFakeWecomWsServer, type FakeWecomWsServer } from '../contract/fakes/wecom-ws-server.ts';
 import { startFakeWecomApi, type FakeWecomApi } from '../contract/fakes/wecom-api.ts';
 import { startHttpTap, startWsTap, type HttpTap, type WsTap } from '../fixtures/wecom-taps.ts';
 
-const root = join(import.meta.dirname, '..', '..');
-const STARTED = '学习整改助手已启动';
-const PREFIX = 'campaign-bot'; // the service's queue prefix (main.ts passes none)
 const BOT = { botId: 'aib-proof-bot', secret: 'proof-bot-secret' };
 const CORP = { corpId: 'wwproofcorp', secret: 'proof-app-secret', agentId: 1000002 };
 
 
-/** What one test started, stopped when it finishes (the tests run concurrently). */
-class Scope {
-  readonly procs: Proc[] = [];
-  private readonly cleanups: (() => Promise<unknown>)[] = [];
-  defer(fn: () => Promise<unknown>) { this.cleanups.push(fn); }
-  async dispose() {
-    for (const p of this.procs.splice(0)) if (!p.exited()) await kill9(p).catch(() => {});
-    for (const c of this.cleanups.splice(0).reverse()) await c().catch((err) => console.warn('cleanup failed', err));
-  }
-}
-const scopes = new Set<Scope>();
-
-/** The service in its own process group (SIGKILL to the group takes esbuild along). */
-function service(scope: Scope, env: Record<string, string>): Proc {
-  const p = spawnTsx(['src/main.ts'], {
-    cwd: root, waitMs: 30_000,
-    env: {
-      ...process.env,
-      LOG_LEVEL: 'info', ROLE: 'worker', ADMIN_API_TOKEN: '',
-      // Only what a test sets is configured; empty values also beat a stray .env.
-      WECOM_BOT_MODE: 'ws', WECOM_BOT_ID: '', WECOM_BOT_SECRET: '', WECOM_WS_URL: 'ws://127.0.0.1:9',
-      WECOM_CORP_ID: '', WECOM_AGENT_ID: '', WECOM_AGENT_SECRET: '', WECOM_API_BASE: 'http://127.0.0.1:9',
-      WECOM_APP_TOKEN: '', WECOM_APP_ENCODING_AES_KEY: '', WECOM_BOT_TOKEN: '', WECOM_BOT_ENCODING_AES_KEY: '',
-      DINGTALK_CLIENT_ID: '', DINGTALK_CLIENT_SECRET: '', DINGTALK_ROBOT_CODE: '',
-      ...env,
-    },
-  });
-  scope.procs.push(p);
-  return p;
-}
-
-async function kill9(p: Proc) {
-  try { process.kill(-p.pid, 'SIGKILL'); } catch { /* gone */ }
-  const r = await Promise.race([p.exit, new Promise<null>((res) => setTimeout(() => res(null), 10_000))]);
-  if (!r) throw new Error(`process ${p.pid} survived SIGKILL`);
-  return r;
-}
-
-
-async function until(cond: () => boolean | Promise<boolean>, ms: number, what: string, step = 50) {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out (${ms} ms) waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, step));
-  }
-}
-
-/** A Redis database number of our own on the shared server, and the service's keys in it removed. */
-async function claimRedisDb(label: string): Promise<{ url: string; release(): Promise<void> }> {
-  const base = await testRedisUrl();
-  const admin = new Redis(base, { maxRetriesPerRequest: 1 });
-  try {
-    const databases = Number(await admin.config('GET', 'databases').then((r) => (r as string[])[1], () => 16)) || 16;
-    for (let n = databases - 1; n >= 1; n--) {
-      const claim = `campaign-bot-test:platform-proofs:redis-db:${n}`;
-      if (await admin.set(claim, `${process.pid}:${label}`, 'EX', 300, 'NX')) {
-        const url = new URL(base);
-        url.pathname = `/${n}`;
-        const clean = async () => {
-          const r = new Redis(url.toString(), { maxRetriesPerRequest: 1 });
-          try {
-            let cursor = '0';
-            do {
-              const [next, keys] = await r.scan(cursor, 'MATCH', `${PREFIX}:*`, 'COUNT', 1000);
-              cursor = next;
-              if (keys.length) await r.del(...keys);
-            } while (cursor !== '0');
-          } finally { r.disconnect(); }
-        };
-        await clean();
-        return {
-          url: url.toString(),
-          async release() {
-            await clean();
-            const r = new Redis(base, { maxRetriesPerRequest: 1 });
-            try { await r.del(claim); } finally { r.disconnect(); }
-          },
-        };
-      }
-    }
-    throw new Error('no free Redis database number to claim (all of 1..15 are in use by parallel runs)');
-  } finally {
-    admin.disconnect();
-  }
-}
-
-/** A fresh PostgreSQL database, migrated, with the demo campaign. */
-async function demoDatabase(scope: Scope, name: string): Promise<{ url: string; database: Database }> {
-  const created = await createTestDatabase(await testPostgresUrl(), name);
-  const database = await openDatabase({ databaseUrl: created.url });
-  scope.defer(async () => { await database.close(); await created.drop(); });
-  await database.db.transaction((tx) => loadDemo(tx, new Date()));
-  return { url: created.url, database };
-}
-
-async function serviceEnv(scope: Scope, databaseUrl: string, redisUrl: string, extra: Record<string, string>) {
-  const dataDir = await mkdtemp(join(tmpdir(), 'campaign-bot-proofs-'));
-  scope.defer(() => rm(dataDir, { recursive: true, force: true }));
-  return { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, DATA_DIR: dataDir, PORT: String(await freePort()), ...extra };
-}
-
-beforeAll(async () => {
-  await testRedisUrl();
-  await testPostgresUrl();
-});
-
-afterAll(async () => {
-  for (const s of scopes) await s.dispose();
-});
-
-function scopeFor(onTestFinished: (fn: () => Promise<void>) => void): Scope {
-  const scope = new Scope();
-  scopes.add(scope);
-  onTestFinished(async () => { await scope.dispose(); scopes.delete(scope); });
-  return scope;
-}
+useServiceScopes();
 
 // The two proofs run side by side (separate databases, Redis databases and fakes): the delivery
 // one waits on BullMQ's stalled-job check for part of its time.
