@@ -22,6 +22,10 @@ const schema = z.object({
   PUBLIC_BASE_URL: optionalString,
   ROLE: z.enum(['all', 'web', 'worker']).default('all'),
   BOT_NAME: z.string().default('学习助手'),
+  // Push rates (messages a minute): per person/group/webhook, and per sender across all targets.
+  // The defaults follow the platforms' published limits; raise them only if yours are higher.
+  DELIVERY_PER_TARGET_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
+  DELIVERY_PER_SENDER_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
 
   // WeCom 智能机器人 (AI bot): long connection (ws, default) or HTTP callback.
   WECOM_BOT_MODE: z.enum(['ws', 'http']).default('ws'),

@@ -14,6 +14,7 @@ import { createPlatforms } from './platforms/index.ts';
 import { Lease } from './platforms/lease.ts';
 import { Scheduler } from '../jobs/scheduler.ts';
 import { createWebhookSender } from './platforms/webhook-sender.ts';
+import { DEFAULT_LIMITS } from './delivery/delivery.ts';
 
 async function main() {
   let config;
@@ -51,6 +52,10 @@ async function main() {
     stops.push(() => database.close());
     const app = await createApp({
       database, log, redisUrl, botNames: [config.BOT_NAME], worker: config.ROLE !== 'web',
+      deliveryLimits: {
+        perTarget: { ...DEFAULT_LIMITS.perTarget, perMinute: config.DELIVERY_PER_TARGET_PER_MINUTE },
+        perSender: { ...DEFAULT_LIMITS.perSender, perMinute: config.DELIVERY_PER_SENDER_PER_MINUTE },
+      },
     });
     stops.push(() => app.close());
 
