@@ -22,6 +22,9 @@ export interface Database {
 
 const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
+/** Any fixed 64-bit number; only our migrations take it. */
+const MIGRATION_LOCK = 7_284_519_003;
+
 export interface OpenOptions {
   databaseUrl?: string;
   /** PGlite data directory; omit for an in-memory database. */
@@ -40,7 +43,18 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     // A dropped connection must not crash the service; the next query reconnects.
     pool.on('error', () => {});
     const db = drizzle(pool, { schema }) as unknown as Db;
-    if (opts.migrate !== false) await migrate(db as never, { migrationsFolder });
+    if (opts.migrate !== false) {
+      // Several processes start at once in production (N web + M workers, or an upgrade): one
+      // migrates while the others wait on a session-level advisory lock, then find nothing to do.
+      const client = await pool.connect();
+      try {
+        await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+        await migrate(drizzle(client, { schema }) as never, { migrationsFolder });
+      } finally {
+        await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
+        client.release();
+      }
+    }
     return {
       db, kind: 'postgres',
       close: () => pool.end(),
