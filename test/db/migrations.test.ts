@@ -3,7 +3,7 @@
 // single-process).
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { openDatabase } from '../../src/db/client.ts';
+import { openDatabase, rowsOf } from '../../src/db/client.ts';
 import { createTestDatabase, testPostgresUrl } from '../support/services.ts';
 import { TEST_DB } from '../support/test-bot.ts';
 
