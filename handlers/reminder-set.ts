@@ -5,8 +5,26 @@ import { campaigns } from '../src/db/schema.ts';
 import { scheduleOf } from '../jobs/settings.ts';
 
 // The Chinese names people use for each schedule → its settings section.
-const SECTIONS: Record<string, 'overdue' | 'circular' | 'quietHours'> = { 整改: 'overdue', 逾期: 'overdue', 逾期整改: 'overdue', 通报: 'circular', 免打扰: 'quietHours' };
-const NAME: Record<'overdue' | 'circular', string> = { overdue: '逾期整改提醒', circular: '通报' };
+const SECTIONS: Record<string, 'overdue' | 'circular' | 'nudge' | 'phase' | 'personal' | 'quietHours'> = {
+  整改: 'overdue', 逾期: 'overdue', 逾期整改: 'overdue', 通报: 'circular', 催办: 'nudge', 打卡催办: 'nudge',
+  阶段: 'phase', 阶段提醒: 'phase', 个人提醒: 'personal', 免打扰: 'quietHours',
+};
+const NAME: Record<'overdue' | 'circular' | 'nudge' | 'phase', string> = { overdue: '逾期整改提醒', circular: '通报', nudge: '催办', phase: '阶段提醒' };
+
+/** 催办's other setting: "5个工作日", "5天" → idle working days before someone is named. */
+function idleDaysOf(value: string): number | null {
+  const m = /^(\d+)\s*(?:个)?\s*(?:工作日|天)$/.exec(value);
+  const n = m ? Number(m[1]) : NaN;
+  return n >= 1 && n <= 30 ? n : null;
+}
+
+/** 阶段提醒's other setting: "3,1", "提前 3、1 个工作日", "3天和1天" → working days before the phase ends. */
+function daysBeforeOf(value: string): number[] | null {
+  const t = value.replace(/^提前\s*/, '').replace(/\s*(?:个)?\s*(?:工作日|天)/g, ' ').trim();
+  if (!/^\d+(?:\s*[,，、和\s]\s*\d+)*$/.test(t)) return null;
+  const days = [...new Set(t.split(/[,，、和\s]+/).map(Number))].sort((a, b) => b - a);
+  return days.every((d) => d >= 1 && d <= 30) ? days : null;
+}
 
 export default defineCommand<{ what: string; value?: string }>({
   name: 'reminder.set',
@@ -17,10 +35,11 @@ export default defineCommand<{ what: string; value?: string }>({
   slash: true,
   roles: [],
   args: [
-    { name: 'what', label: '整改|通报|免打扰', type: 'word' },
-    { name: 'value', label: '时间', type: 'word', optional: true },
+    { name: 'what', label: '整改|通报|催办|阶段|个人提醒|免打扰', type: 'word' },
+    { name: 'value', label: '时间', type: 'rest', optional: true },
   ],
-  examples: ['/提醒 设置 整改 08:30', '/提醒 设置 通报 09:00', '/提醒 设置 免打扰 21:00-07:30', '/提醒 关闭 整改'],
+  examples: ['/提醒 设置 整改 08:30', '/提醒 设置 通报 09:00', '/提醒 设置 催办 16:30', '/提醒 设置 催办 5个工作日',
+    '/提醒 设置 阶段 提前 3,1 个工作日', '/提醒 开启 个人提醒', '/提醒 设置 免打扰 21:00-07:30', '/提醒 关闭 整改'],
   async run(ctx, { what, value }) {
     const c = ctx.requireCampaign();
     const action = ctx.invokedAs.split(' ')[1]; // 设置 | 开启 | 关闭
@@ -34,12 +53,28 @@ export default defineCommand<{ what: string; value?: string }>({
       const pad = (h: string, mm: string) => `${h.padStart(2, '0')}:${mm}`;
       s.quietHours = { start: pad(m[1], m[2]), end: pad(m[3], m[4]) };
       text = `免打扰改为 ${s.quietHours.start}–${s.quietHours.end}`;
+    } else if (section === 'personal') {
+      if (action === '设置') throw new UserError('请写成：/提醒 开启 个人提醒 或 /提醒 关闭 个人提醒');
+      s.nudge.personal = action === '开启';
+      text = `个人提醒已${action}（催办时${s.nudge.personal ? '也' : '不再'}给连续未打卡的本人单独发一条提醒${s.nudge.personal && !s.nudge.enabled ? '；催办目前是关闭的，开启催办后生效' : ''}）`;
+    } else if (action === '设置' && section === 'nudge' && value && idleDaysOf(value) !== null) {
+      s.nudge.idleWorkdays = idleDaysOf(value)!;
+      s.nudge.enabled = true;
+      text = `催办改为连续 ${s.nudge.idleWorkdays} 个工作日未打卡即提醒负责人`;
+    } else if (action === '设置' && section === 'phase' && value && daysBeforeOf(value)) {
+      s.phase.daysBefore = daysBeforeOf(value)!;
+      s.phase.enabled = true;
+      text = `阶段提醒改为阶段结束前 ${s.phase.daysBefore.join('、')} 个工作日各提醒一次`;
     } else if (action === '设置') {
       const m = /^([01]?\d|2[0-3])[:：]([0-5]\d)$/.exec(value ?? '');
-      if (!m) throw new UserError(`时间「${value ?? ''}」看不懂，请写成 08:30 这样的 24 小时制时间。`);
+      if (!m) {
+        const other = section === 'nudge' ? '，或写连续未打卡的工作日数，如 3个工作日' : section === 'phase' ? '，或写提前几个工作日提醒，如 提前 3,1 个工作日' : '';
+        throw new UserError(`「${value ?? ''}」看不懂，请写成 08:30 这样的 24 小时制时间${other}。`);
+      }
       s[section].time = `${m[1].padStart(2, '0')}:${m[2]}`;
       s[section].enabled = true;
-      text = `${NAME[section]}改为${section === 'circular' ? '当天' : '每个工作日'} ${s[section].time}`;
+      const when = section === 'circular' ? '当天' : section === 'phase' ? '提醒日' : '每个工作日';
+      text = `${NAME[section]}改为${when} ${s[section].time}`;
     } else {
       s[section].enabled = action === '开启';
       text = `${NAME[section]}已${action === '开启' ? '开启' : '关闭'}`;

@@ -11,19 +11,30 @@ import { dailyCron, inQuietHours, scheduleOf, type ScheduleSettings } from './se
 import { runOverdueAlerts } from './overdue-alerts.ts';
 import { runCircular } from './circular.ts';
 import { runCalendarWarning } from './calendar-warning.ts';
+import { runPhaseReminders } from './phase-reminders.ts';
+import { runNudges } from './nudges.ts';
+import { failRun, failureReason, reportFailedRun, trackClaims, type RunKey } from './runs.ts';
 
 export const SCHEDULE_QUEUE = 'schedules';
+const RUN_ATTEMPTS = 3;
 export const JOB_NAMES_CN: Record<string, string> = { overdue: '逾期整改提醒', circular: '通报', 'calendar-warning': '节假日日历检查', nudge: '催办', phase: '阶段提醒' };
 
 /** The jobs this version runs, with the settings section each reads. */
-const JOBS: { name: string; section: 'overdue' | 'circular' }[] = [{ name: 'overdue', section: 'overdue' }, { name: 'circular', section: 'circular' }];
+const JOBS: { name: string; section: 'overdue' | 'circular' | 'phase' | 'nudge' }[] = [{ name: 'overdue', section: 'overdue' }, { name: 'circular', section: 'circular' },
+  { name: 'phase', section: 'phase' }, { name: 'nudge', section: 'nudge' }];
 
 export class Scheduler {
   private readonly queue: Queue;
   private worker: Worker | null = null;
 
-  constructor(private readonly app: App) {
-    this.queue = new Queue(SCHEDULE_QUEUE, { connection: app.redis as ConnectionOptions, prefix: app.queuePrefix });
+  /** `backoffMs`: the first retry delay of a failed run (doubles each time; tests shorten it). */
+  constructor(private readonly app: App, opts: { backoffMs?: number } = {}) {
+    // A failed run is retried (a database hiccup passes) before admins are told; the defaults
+    // also go into each job scheduler's template when it is registered.
+    this.queue = new Queue(SCHEDULE_QUEUE, { connection: app.redis as ConnectionOptions, prefix: app.queuePrefix,
+      defaultJobOptions: { attempts: RUN_ATTEMPTS, backoff: { type: 'exponential', delay: opts.backoffMs ?? 60_000 } } });
+    // Without a listener BullMQ prints connection errors (a Redis restart) raw to stderr.
+    this.queue.on('error', (err) => app.log.warn({ err: err.message }, 'schedule queue: redis error'));
   }
 
   /** (Re-)register every schedule from the active campaign's settings; none without a campaign. */
@@ -53,15 +64,27 @@ export class Scheduler {
 
   startWorker() {
     this.worker = new Worker(SCHEDULE_QUEUE, async (job) => {
-      const r = await this.run(job.name, this.app.clock());
+      // A throw rolled back the run's claim (a retry may claim it again): record the failure.
+      const claims: RunKey[] = [];
+      const r = await trackClaims(claims, () => this.run(job.name, this.app.clock())).catch(async (err) => {
+        for (const c of claims) await failRun(this.app.database.db, c, failureReason(err)).catch((e) => this.app.log.warn({ err: e }, 'could not mark the run failed'));
+        // The cause, not a wrapped query with its parameters (people's messages), goes to Redis and the board.
+        throw new Error(failureReason(err), { cause: err });
+      });
       // Held by quiet hours: run once more when they end.
       if (r.holdUntil) await this.queue.add(job.name, job.data, { delay: r.holdUntil.getTime() - Date.now(), removeOnComplete: 100 });
     },
       { connection: this.app.redis as ConnectionOptions, prefix: this.app.queuePrefix, concurrency: 1 });
     this.worker.on('error', (err) => this.app.log.warn({ err }, 'schedule worker error'));
+    // 'failed' comes after every attempt; admins hear only of the last (BullMQ sets finishedOn then).
     this.worker.on('failed', (job, err) => {
-      this.app.log.error({ job: job?.name, err: err.message }, 'scheduled job failed');
-      void this.app.alert(`定时任务「${JOB_NAMES_CN[job?.name ?? ''] ?? job?.name}」运行失败：${err.message}`);
+      const name = job?.name ?? '?';
+      if (job && !job.finishedOn && job.attemptsMade < (job.opts.attempts ?? 1)) {
+        this.app.log.warn({ job: name, attempt: job.attemptsMade, err: failureReason(err) }, 'scheduled job failed; will retry');
+        return;
+      }
+      reportFailedRun(this.app, name, JOB_NAMES_CN[name] ?? name, err, job?.attemptsMade ?? 1)
+        .catch((e) => this.app.log.error({ err: e }, 'could not report the failed run'));
     });
   }
 
@@ -80,6 +103,8 @@ export class Scheduler {
       if (name === 'overdue') return (await runOverdueAlerts(tx, campaign, today, calendar, settings.overdue))?.outboxIds ?? null;
       if (name === 'circular') return runCircular(tx, campaign, today, calendar, settings.circular, now);
       if (name === 'calendar-warning') return runCalendarWarning(tx, today);
+      if (name === 'phase') return runPhaseReminders(tx, campaign, today, calendar, settings.phase, now);
+      if (name === 'nudge') return runNudges(tx, campaign, today, calendar, settings.nudge, now);
       return null;
     });
     if (ids === null) return { skipped: '今天不运行（非工作日或已运行过）' };

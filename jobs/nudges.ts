@@ -1,0 +1,103 @@
+// 催办: on working days at the set time, each unit head gets ONE digest of the unit's people who
+// have not checked in for idleWorkdays working days or more (with the last check-in's day, or
+// 本阶段未打卡). Counted from the last valid check-in (by study date, so a late check-in or a
+// 补卡 counts), the open phase's start, or the end of the person's last leave, whichever is
+// latest; nobody on leave today is named, nor the head in their own digest. Heads with nobody
+// idle get nothing. With settings.nudge.personal, each idle person also gets a friendly reminder.
+// Claimed once per campaign and day.
+import { and, eq, inArray, lt, lte, max, sql } from 'drizzle-orm';
+import type { Tx } from '../src/db/client.ts';
+import { checkins, leaves, members, units } from '../src/db/schema.ts';
+import { inCampaignUnit, openPhase, type CampaignRow } from '../src/domain/campaigns.ts';
+import { headsOf } from '../src/domain/directory.ts';
+import { onLeave } from '../src/domain/leaves.ts';
+import { enqueueOutbox } from '../src/domain/outbox.ts';
+import type { WorkCalendar } from '../src/domain/workdays.ts';
+import { formatMinutes } from '../src/parse/duration.ts';
+import { formatDateCn } from '../src/parse/date.ts';
+import { addDays, cn } from '../src/time.ts';
+import { claimRun, finishRun } from './runs.ts';
+import type { ScheduleSettings } from './settings.ts';
+
+interface Idle {
+  id: number; name: string; unitId: number;
+  /** Working days without a check-in, up to and including today. */
+  idleDays: number;
+  /** The last check-in in this phase (or campaign), or null: 本阶段未打卡. */
+  last: string | null;
+  scopeMinutes: number;
+}
+
+export async function runNudges(tx: Tx, campaign: CampaignRow, today: string, calendar: WorkCalendar,
+  settings: ScheduleSettings['nudge'], now: Date): Promise<number[] | null> {
+  if (!calendar.isWorkday(today)) return null;
+  if (today < campaign.startDate || today > campaign.endDate) return null;
+  if (!(await claimRun(tx, 'nudge', campaign.id, today))) return null;
+
+  const phase = await openPhase(tx, campaign.id);
+  const inPhase = phase !== null && phase.startDate <= today;
+  const scopeStart = inPhase ? phase.startDate : campaign.startDate;
+  const scopeName = inPhase ? '本阶段' : '活动以来';
+
+  const people = await tx.select({ id: members.id, name: members.name, unitId: members.unitId }).from(members)
+    .innerJoin(units, eq(units.id, members.unitId))
+    .where(and(eq(members.active, true), eq(units.active, true), inArray(members.role, ['staff', 'head'])))
+    .orderBy(members.unitId, members.id);
+  const ids = people.map((p) => p.id);
+  const lastRows = ids.length ? await tx.select({ memberId: checkins.memberId, last: max(checkins.studyDate) }).from(checkins)
+    .where(and(eq(checkins.campaignId, campaign.id), eq(checkins.status, 'valid'), lte(checkins.studyDate, today), inArray(checkins.memberId, ids)))
+    .groupBy(checkins.memberId) : [];
+  const lastOf = new Map(lastRows.map((r) => [r.memberId, r.last]));
+  const minuteRows = ids.length ? await tx.select({ memberId: checkins.memberId, minutes: sql<number>`coalesce(sum(${checkins.minutes}), 0)::int` }).from(checkins)
+    .where(and(eq(checkins.campaignId, campaign.id), eq(checkins.status, 'valid'), inPhase ? eq(checkins.phaseId, phase.id) : sql`true`, inArray(checkins.memberId, ids)))
+    .groupBy(checkins.memberId) : [];
+  const minutesOf = new Map(minuteRows.map((r) => [r.memberId, Number(r.minutes)]));
+  // Days on leave are not idle days: count from the end of the last leave.
+  const leaveRows = ids.length ? await tx.select({ memberId: leaves.memberId, end: max(leaves.endDate) }).from(leaves)
+    .where(and(inArray(leaves.memberId, ids), lt(leaves.endDate, today))).groupBy(leaves.memberId) : [];
+  const leaveEndOf = new Map(leaveRows.map((r) => [r.memberId, r.end]));
+  const away = await onLeave(tx, ids, today);
+
+  const idle: Idle[] = [];
+  for (const p of people) {
+    if (away.has(p.id)) continue;
+    const lastAny = lastOf.get(p.id) ?? null;
+    const last = lastAny && lastAny >= scopeStart ? lastAny : null;
+    const from = [last ?? addDays(scopeStart, -1), leaveEndOf.get(p.id) ?? ''].reduce((a, b) => (a > b ? a : b));
+    const idleDays = calendar.workdaysBetween(from, today);
+    if (idleDays >= settings.idleWorkdays) idle.push({ ...p, idleDays, last, scopeMinutes: minutesOf.get(p.id) ?? 0 });
+  }
+
+  const out: number[] = [];
+  const send = async (key: string, memberId: number, text: string) => {
+    const id = await enqueueOutbox(tx, `nudge:${campaign.id}:${today}:${key}:${memberId}`, { memberId }, text);
+    if (id) out.push(id);
+  };
+  const describe = (m: Idle) => (m.last
+    ? `上次打卡 ${formatDateCn(m.last, now)}，已 ${m.idleDays} 个工作日`
+    : `${scopeName}未打卡`);
+
+  let digests = 0;
+  for (const h of await headsOf(tx)) {
+    const mine = idle.filter((m) => m.unitId === h.unitId && m.id !== h.id);
+    if (!mine.length) continue;
+    digests++;
+    const lines = [`${h.name}您好，${h.unitName}以下 ${mine.length} 人已 ${settings.idleWorkdays} 个工作日以上没有学习打卡（截至${formatDateCn(today, now)} ${cn(now).format('HH:mm')}）：`];
+    for (const m of mine) lines.push(`· ${m.name}：${describe(m)}`);
+    lines.push('请提醒他们抽空学习并打卡。请假的同志不会被列出，登记请假：请假 姓名 至 日期。');
+    await send('head', h.id, lines.join('\n'));
+  }
+
+  if (settings.personal) {
+    for (const m of idle) {
+      const goal = inPhase && phase.targetMinutes ? `目标每人 ${inCampaignUnit(campaign, phase.targetMinutes)}` : '';
+      const scope = inPhase ? `本阶段「${phase.name}」` : `「${campaign.name}」`;
+      const where = m.last
+        ? `您已经 ${m.idleDays} 个工作日没有学习打卡了（上次是 ${formatDateCn(m.last, now)}）。${scope}您已学习 ${formatMinutes(m.scopeMinutes)}${goal ? `，${goal}` : ''}。`
+        : `${scope}您还没有学习打卡${goal ? `（${goal}）` : ''}。`;
+      await send('member', m.id, `${m.name}您好，${where}今天抽空学一会儿吧，学完发「打卡 学习《…》 1小时 心得：…」即可。`);
+    }
+  }
+  await finishRun(tx, 'nudge', campaign.id, today, { idle: idle.length, digests, personal: settings.personal ? idle.length : 0 });
+  return out;
+}

@@ -1,0 +1,204 @@
+// 阶段提醒: N working days before the open phase ends (settings.phase.daysBefore, default 3 and
+// 1), each unit head gets the unit's standing (who is below the phase target, whose required
+// task is missing) and the campaign-wide groups a short countdown. On the first working day
+// after a phase ends — so the last day's study counts — the campaign-wide groups and the leaders
+// get its summary and what comes next. A phase closed early (by opening the next one) ends the
+// day it was closed. Each message is claimed once per campaign + phase + occasion
+// (`<phase>:before:3`, `<phase>:end`): a re-run or a second worker sends nothing twice.
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Tx } from '../src/db/client.ts';
+import { checkins, members, submissions, units } from '../src/db/schema.ts';
+import {
+  campaignGroups, describePhase, inCampaignUnit, phasesOf, readingsOf, tasksOf,
+  type CampaignRow, type PhaseRow, type TaskRow,
+} from '../src/domain/campaigns.ts';
+import { headsOf } from '../src/domain/directory.ts';
+import { enqueueOutbox } from '../src/domain/outbox.ts';
+import { taskApplies } from '../src/domain/progress.ts';
+import type { WorkCalendar } from '../src/domain/workdays.ts';
+import { formatMinutes } from '../src/parse/duration.ts';
+import { formatDateCn } from '../src/parse/date.ts';
+import { addDays, dayOf } from '../src/time.ts';
+import { claimRun, finishRun } from './runs.ts';
+import type { ScheduleSettings } from './settings.ts';
+
+/** A summary missed (service down, job off) still goes out this many working days late, not later. */
+const SUMMARY_CATCH_UP_WORKDAYS = 3;
+
+/** One counted member (active staff or head of an active unit) and their phase record. */
+export interface MemberFigures {
+  id: number; name: string; role: string; unitId: number; unitName: string;
+  minutes: number; checkins: number;
+  /** Required tasks of the phase this person has not submitted. */
+  missing: TaskRow[];
+}
+
+/** Every counted member's minutes, check-ins and missing task submissions in a phase. */
+export async function phaseFigures(tx: Tx, phase: PhaseRow, tasks: TaskRow[]): Promise<MemberFigures[]> {
+  const people = await tx.select({ id: members.id, name: members.name, role: members.role, unitId: members.unitId, unitName: units.name })
+    .from(members).innerJoin(units, eq(units.id, members.unitId))
+    .where(and(eq(members.active, true), eq(units.active, true), inArray(members.role, ['staff', 'head'])))
+    .orderBy(units.id, members.id);
+  const sums = await tx.select({ memberId: checkins.memberId, minutes: sql<number>`coalesce(sum(${checkins.minutes}), 0)::int`, n: sql<number>`count(*)::int` })
+    .from(checkins).where(and(eq(checkins.phaseId, phase.id), eq(checkins.status, 'valid'))).groupBy(checkins.memberId);
+  const byMember = new Map(sums.map((s) => [s.memberId, s]));
+  const subs = tasks.length
+    ? await tx.selectDistinct({ taskId: submissions.taskId, memberId: submissions.memberId }).from(submissions)
+      .where(inArray(submissions.taskId, tasks.map((t) => t.id)))
+    : [];
+  const done = new Set(subs.map((s) => `${s.taskId}:${s.memberId}`));
+  return people.map((p) => ({
+    ...p,
+    minutes: Number(byMember.get(p.id)?.minutes ?? 0),
+    checkins: Number(byMember.get(p.id)?.n ?? 0),
+    missing: tasks.filter((t) => taskApplies(t, p.role) && !done.has(`${t.id}:${p.id}`)),
+  }));
+}
+
+/** The day a phase ended: its end date, or the day it was closed when that was earlier. */
+export function phaseEndedOn(p: PhaseRow): string {
+  const closed = p.closedAt ? dayOf(p.closedAt) : null;
+  return closed && closed < p.endDate ? closed : p.endDate;
+}
+
+export async function runPhaseReminders(tx: Tx, campaign: CampaignRow, today: string, calendar: WorkCalendar,
+  settings: ScheduleSettings['phase'], now: Date): Promise<number[] | null> {
+  if (!calendar.isWorkday(today)) return null;
+  const ids: number[] = [];
+  let ran = false;
+  const send = async (key: string, to: { memberId: number } | { groupId: number }, text: string) => {
+    const id = await enqueueOutbox(tx, key, to, text);
+    if (id) ids.push(id);
+  };
+  const all = await phasesOf(tx, campaign.id);
+
+  // The countdown: working days left after today, so a weekend or holiday run (which does
+  // nothing) sees the same count as the working day before it.
+  const open = all.find((p) => p.status === 'open');
+  if (open && open.startDate < today && open.endDate >= today) {
+    const left = calendar.workdaysBetween(today, open.endDate);
+    const period = `${open.id}:before:${left}`;
+    if (settings.daysBefore.includes(left) && await claimRun(tx, 'phase', campaign.id, period)) {
+      ran = true;
+      const sent = await sendCountdown(tx, campaign, open, left, today, now, send);
+      await finishRun(tx, 'phase', campaign.id, period, sent);
+    }
+  }
+
+  // The summary: on the first working day after a phase ended (caught up a few working days late at most).
+  for (const p of all) {
+    const ended = phaseEndedOn(p);
+    if (ended >= today || ended < p.startDate) continue;
+    const due = calendar.nextWorkday(addDays(ended, 1));
+    if (today < due || calendar.workdaysBetween(due, today) > SUMMARY_CATCH_UP_WORKDAYS) continue;
+    const period = `${p.id}:end`;
+    if (!(await claimRun(tx, 'phase', campaign.id, period))) continue;
+    ran = true;
+    const sent = await sendSummary(tx, campaign, p, all, ended, now, send);
+    await finishRun(tx, 'phase', campaign.id, period, sent);
+  }
+  return ran ? ids : null;
+}
+
+type Send = (key: string, to: { memberId: number } | { groupId: number }, text: string) => Promise<void>;
+
+const title = (p: PhaseRow) => `第${p.seq}阶段「${p.name}」`;
+const pct = (a: number, b: number) => (b ? `${Math.round((a / b) * 100)}%` : '0%');
+
+async function sendCountdown(tx: Tx, c: CampaignRow, phase: PhaseRow, left: number, today: string, now: Date, send: Send) {
+  const tasks = await tasksOf(tx, phase.id);
+  const people = await phaseFigures(tx, phase, tasks);
+  const target = phase.targetMinutes;
+  const reached = (m: MemberFigures) => (target ? m.minutes >= target : m.checkins > 0);
+  const head = `${title(phase)}还有 ${left} 个工作日结束（${formatDateCn(phase.endDate, now)}）`;
+  // Targets are set in the campaign's unit (学时); people's hours are shown in 小时, so give both.
+  const targetText = target ? `每人 ${inCampaignUnit(c, target)}${c.targetUnit === 'xueshi' ? `，合 ${formatMinutes(target)}` : ''}` : null;
+
+  // Campaign-wide groups: a short countdown, no names.
+  const lines = [`【${c.name}】${head}。`];
+  const participants = people.filter((m) => m.checkins > 0).length;
+  lines.push(`目前已打卡 ${participants}/${people.length} 人${targetText ? `，达到本阶段目标（${targetText}）${people.filter(reached).length} 人` : ''}。`);
+  const openTasks = tasks.filter((t) => t.dueDate >= today);
+  if (openTasks.length) lines.push(`本阶段任务：${openTasks.map((t) => `${t.name}（${t.audience === 'heads' ? '负责人' : '全体'}，${formatDateCn(t.dueDate, now)}前）`).join('、')}。`);
+  lines.push('请大家抓紧学习打卡、按时提交，发「我的」查看个人进度。');
+  const groupText = lines.join('\n');
+  const groups = await campaignGroups(tx);
+  for (const g of groups) await send(`phase:${phase.id}:before:${left}:group:${g.id}`, { groupId: g.id }, groupText);
+
+  // Each head: the unit's standing, by name.
+  const heads = await headsOf(tx);
+  for (const h of heads) {
+    const unit = people.filter((m) => m.unitId === h.unitId);
+    if (!unit.length) continue;
+    const out = [`${h.name}您好：${head}，${h.unitName}（${unit.length} 人）目前情况：`];
+    const behind = unit.filter((m) => !reached(m)).sort((a, b) => a.minutes - b.minutes || a.id - b.id);
+    if (target) {
+      out.push(behind.length
+        ? `未达到本阶段目标（${targetText}）${behind.length} 人：${behind.map((m) => `${m.name} ${m.checkins ? formatMinutes(m.minutes) : '未打卡'}`).join('、')}`
+        : `全员已达到本阶段目标（${targetText}）。`);
+    } else {
+      out.push(behind.length ? `本阶段未打卡 ${behind.length} 人：${behind.map((m) => m.name).join('、')}` : '全员本阶段都已打卡。');
+    }
+    if (tasks.length) {
+      const missing = unit.filter((m) => m.missing.length);
+      if (missing.length) {
+        out.push(`任务未提交（${missing.length} 人）：`);
+        for (const m of missing) out.push(`  · ${m.name}：${m.missing.map((t) => t.name).join('、')}`);
+      } else {
+        out.push('本阶段任务均已提交。');
+      }
+    }
+    out.push(behind.length || unit.some((m) => m.missing.length) ? '请督促抓紧学习打卡、按时提交任务。发「本单位」查看详细进度。' : '发「本单位」查看详细进度。');
+    await send(`phase:${phase.id}:before:${left}:head:${h.id}`, { memberId: h.id }, out.join('\n'));
+  }
+  return { phaseId: phase.id, left, groups: groups.length, heads: heads.length };
+}
+
+async function sendSummary(tx: Tx, c: CampaignRow, phase: PhaseRow, all: PhaseRow[], ended: string, now: Date, send: Send) {
+  const tasks = await tasksOf(tx, phase.id);
+  const people = await phaseFigures(tx, phase, tasks);
+  const target = phase.targetMinutes;
+  const figures = (list: MemberFigures[]) => {
+    const minutes = list.reduce((s, m) => s + m.minutes, 0);
+    const required = list.reduce((s, m) => s + tasks.filter((t) => taskApplies(t, m.role)).length, 0);
+    const missing = list.reduce((s, m) => s + m.missing.length, 0);
+    return {
+      members: list.length, participants: list.filter((m) => m.checkins > 0).length, minutes,
+      avg: list.length ? Math.round(minutes / list.length) : 0,
+      reached: target ? list.filter((m) => m.minutes >= target).length : null,
+      required, submitted: required - missing,
+    };
+  };
+  const line = (f: ReturnType<typeof figures>) => `参与 ${f.participants}/${f.members} 人（${pct(f.participants, f.members)}），`
+    + `累计学习 ${formatMinutes(f.minutes)}，人均 ${formatMinutes(f.avg)}`
+    + (f.reached !== null ? `，达到目标 ${f.reached} 人` : '')
+    + (f.required ? `，任务提交 ${f.submitted}/${f.required} 份` : '');
+
+  const total = figures(people);
+  const unitIds = [...new Set(people.map((m) => m.unitId))];
+  const perUnit = unitIds.map((id) => {
+    const list = people.filter((m) => m.unitId === id);
+    return { unitId: id, unitName: list[0].unitName, f: figures(list) };
+  });
+  const lines = [`【${c.name}】${title(phase)}（${formatDateCn(phase.startDate, now)} 至 ${formatDateCn(ended, now)}）已结束。`];
+  lines.push(`全活动${target ? `（本阶段目标每人 ${inCampaignUnit(c, target)}）` : ''}：${line(total)}。`);
+  if (perUnit.length > 1) {
+    lines.push('各单位：');
+    for (const u of perUnit) lines.push(`· ${u.unitName}：${line(u.f)}`);
+  }
+  const next = all.filter((p) => p.seq > phase.seq).sort((a, b) => a.seq - b.seq)[0];
+  if (next) {
+    lines.push('下一阶段安排：', describePhase(c, next, await tasksOf(tx, next.id), await readingsOf(tx, next.id)));
+    lines.push('请大家继续按时学习打卡，发「阶段 列表」查看安排。');
+  } else {
+    lines.push('下一阶段的安排请留意领导小组办公室通知；在此之前请大家继续坚持学习打卡。');
+  }
+  const text = lines.join('\n');
+
+  const groups = await campaignGroups(tx);
+  for (const g of groups) await send(`phase:${phase.id}:end:group:${g.id}`, { groupId: g.id }, text);
+  const leaders = await tx.select({ id: members.id, name: members.name }).from(members)
+    .where(and(eq(members.role, 'leader'), eq(members.active, true))).orderBy(members.id);
+  for (const l of leaders) await send(`phase:${phase.id}:end:leader:${l.id}`, { memberId: l.id }, `${l.name}您好：${text}`);
+  return { phaseId: phase.id, groups: groups.length, leaders: leaders.length, ...total };
+}
