@@ -5,6 +5,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { App } from '../app.ts';
 import { apiRouter } from './api.ts';
+import { mountBullBoard } from './bull-board.ts';
 import { operationSchema, runOperation } from '../operations.ts';
 import type { PlatformAdapter } from '../platforms/types.ts';
 
@@ -23,6 +24,7 @@ export function createHttpApp(app: App, opts: ServerOptions): Express {
   });
 
   web.use('/api/v1', apiRouter(app.database, opts.adminToken, app.clock));
+  mountBullBoard(web, app, opts.adminToken); // /admin/queues, Basic auth with ADMIN_API_TOKEN
 
   // The CLI's way in while the service holds the database: loopback only, with the secret
   // from the service's lock file, which only the same OS user can read.

@@ -44,6 +44,10 @@ export interface TestBotOptions {
   backoffMs?: number;
   /** Capture every log line, at every level, into this array. */
   logLines?: string[];
+  /** Another Redis than the test Redis (e.g. one the test restarts). */
+  redisUrl?: string;
+  /** Run the delivery worker (default true); false is a web process (ROLE=web): pushes wait in the queue. */
+  deliveryWorker?: boolean;
 }
 
 export interface TestBot {
@@ -67,7 +71,7 @@ export async function testBot(opts: TestBotOptions = {}): Promise<TestBot> {
   const lines = opts.logLines;
   const log = lines ? pino({ level: 'trace' }, { write: (l: string) => { lines.push(l); } }) : pino({ level: 'silent' });
   const app = await createApp({
-    database, log, redisUrl: await testRedisUrl(), clock: () => now,
+    database, log, redisUrl: opts.redisUrl ?? await testRedisUrl(), clock: () => now, worker: opts.deliveryWorker,
     queuePrefix: `test-${randomBytes(4).toString('hex')}`, console: {},
     deliveryLimits: opts.deliveryLimits, backoffMs: opts.backoffMs ?? 50,
   });
