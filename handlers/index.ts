@@ -40,6 +40,7 @@ import leaveAdd from './leave-add.ts';
 import leaveList from './leave-list.ts';
 import reminderList from './reminder-list.ts';
 import reminderSet from './reminder-set.ts';
+import exportCommand from './export.ts';
 import type { CommandDef } from '../src/commands/registry.ts';
 
 export const allCommands: CommandDef<any>[] = [
@@ -49,4 +50,5 @@ export const allCommands: CommandDef<any>[] = [
   feedback, feedbackAnonymous, feedbackQuery, feedbackList, feedbackForward, feedbackAnswer, feedbackClose,
   deliveryStatus, ...ledgerCommands, holidaySet, holidayList, leaveAdd, leaveList, reminderList, reminderSet,
   circularPreview, circularSend, circularHistory,
+  exportCommand,
 ];

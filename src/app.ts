@@ -13,6 +13,8 @@ import { enqueueOutbox } from './domain/outbox.ts';
 import { resolveMember } from './domain/directory.ts';
 import { UserError } from './commands/errors.ts';
 import { systemClock, type Clock } from './time.ts';
+import { FileLinks } from './http/files.ts';
+import { exportForDelivery } from './domain/exports.ts';
 
 export interface AppOptions {
   database: Database;
@@ -29,6 +31,8 @@ export interface AppOptions {
   backoffMs?: number;
   /** Show pushes in the console (chat simulator, tests). */
   console?: { onPush?: (p: Push) => void };
+  /** PUBLIC_BASE_URL: exports are offered as signed links under it where a platform cannot send files. */
+  publicBaseUrl?: string;
 }
 
 export interface App {
@@ -40,6 +44,8 @@ export interface App {
   redisUrl: string;
   /** The shared Redis connection (queues, rate limits, leases). */
   redis: Redis;
+  /** Signed download links for exports (GET /files/:id). */
+  files: FileLinks;
   queuePrefix: string;
   clock: Clock;
   /** What to do when a command changed the schedule settings (the scheduler re-registers). */
@@ -64,6 +70,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const delivery = new Delivery(database, connection, log, { prefix: opts.queuePrefix, limits: opts.deliveryLimits, backoffMs: opts.backoffMs });
   const consoleSender = opts.console ? new ConsoleSender(opts.console.onPush) : null;
   if (consoleSender) delivery.addSender(consoleSender);
+  const clock = opts.clock ?? systemClock;
+  const files = new FileLinks(await sharedSecret(database, 'export-link-key'), opts.publicBaseUrl);
+  delivery.setExportResolver((id, caption) => exportForDelivery(database.db, id, caption, { now: clock(), link: (f, exp) => files.link(f, exp) }));
   if (opts.worker !== false) delivery.startWorker();
 
   const bot = new Bot({
@@ -74,7 +83,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   const app: App = {
     onScheduleChanged: null,
-    bot, database, delivery, consoleSender, log, redisUrl: opts.redisUrl, redis: connection, queuePrefix: opts.queuePrefix ?? 'campaign-bot', clock: opts.clock ?? systemClock,
+    bot, database, delivery, consoleSender, log, redisUrl: opts.redisUrl, redis: connection, files, queuePrefix: opts.queuePrefix ?? 'campaign-bot', clock: opts.clock ?? systemClock,
     async alert(text) {
       log.error({ alert: text }, '需要管理员处理');
       // One alert per text per hour, however many processes or retries raise it.

@@ -12,6 +12,9 @@ import { runOperation, type Operation, type OperationResult } from './operations
 import { ledgerHeaderList, missingLedgerHeaders } from './domain/ledger-import.ts';
 import { checkPlatforms, formatCheckReport } from './platforms/check.ts';
 import { HOLIDAY_HEADERS } from './domain/holidays.ts';
+import { backupToFile, restoreFromFile, BackupError } from './db/backup.ts';
+import { writeFile } from 'node:fs/promises';
+import { demoGenerateCli, GenerateError, GENERATE_USAGE } from './demo-generate.ts';
 
 const USAGE = `用法：
   npm run cli -- directory import 文件.csv|文件.xlsx [--prune] [--dry-run]
@@ -22,8 +25,16 @@ const USAGE = `用法：
   npm run cli -- holidays import 文件.csv|文件.xlsx [--dry-run]
       导入节假日更正（表头：日期、类型、说明；类型为 休息 或 上班；日期可写范围，如 2027-02-06至2027-02-14）。
       有任何一行有误则全部不导入；已有的同一天设置会被替换。
+  npm run cli -- export 打卡|意见|整改|通报 [--unit 单位] [--from 日期] [--to 日期] [--out 文件.xlsx]
+      导出 Excel（打卡记录含按人、按单位汇总；整改台账含整改记录；通报每期一张表）。日期如 2026-11-01 或 11月1日；
+      只给 --from 表示到今天为止；不给 --out 时写到当前目录，以导出内容命名。匿名意见不含任何提交人信息。
+  npm run cli -- backup 文件.gz
+      备份整个数据库（PGlite 或 PostgreSQL，同一种格式，可互相恢复）。服务运行时由服务自己取一致的快照。
+  npm run cli -- restore 文件.gz [--force]
+      从备份恢复（须先停止服务）。目标数据库须为空；--force 覆盖已有数据。较早版本的备份恢复后自动升级。
   npm run cli -- platforms check
-      检查已配置的企业微信、钉钉：取一次 token 验证凭证；长连接向正在运行的服务询问状态（不另开连接）。全部通过时退出码为 0。`;
+      检查已配置的企业微信、钉钉：取一次 token 验证凭证；长连接向正在运行的服务询问状态（不另开连接）。全部通过时退出码为 0。
+${GENERATE_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
   const [area, action, ...args] = argv;
@@ -34,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
     const a = args[i];
     const eq = a.indexOf('=');
     if (a.startsWith('--') && eq > 0) options.set(a.slice(0, eq), a.slice(eq + 1));
-    else if (a === '--unit' && i + 1 < args.length) options.set(a, args[++i]);
+    else if (['--unit', '--from', '--to', '--out'].includes(a) && i + 1 < args.length) options.set(a, args[++i]);
     else rest.push(a);
   }
   const flags = new Set(rest.filter((a) => a.startsWith('--')));
@@ -76,6 +87,27 @@ async function main(argv: string[]): Promise<number> {
     (result.ok ? console.log : console.error)(result.message);
     return result.ok ? 0 : 1;
   }
+  if (area === 'demo' && action === 'generate') return demoGenerateCli(args);
+  if (area === 'export' && action && positional.length === 0) {
+    const result = await execute({ op: 'export', kind: action, unit: options.get('--unit'), from: options.get('--from'), to: options.get('--to') });
+    if (!result.ok || !result.file) { console.error(result.message); return 1; }
+    const out = path.resolve(options.get('--out') ?? result.file.name);
+    await writeFile(out, Buffer.from(result.file.base64, 'base64'));
+    console.log(`${result.message}\n已写入 ${out}`);
+    return 0;
+  }
+  if ((area === 'backup' || area === 'restore') && action && !action.startsWith('--') && positional.length === 0) {
+    const config = loadConfig();
+    try {
+      console.log(area === 'backup' ? await backupToFile(config, action)
+        : await restoreFromFile(config, action, { force: flags.has('--force') }));
+      return 0;
+    } catch (err) {
+      if (!(err instanceof BackupError)) throw err;
+      console.error(err.message);
+      return 1;
+    }
+  }
   if (area === 'platforms' && action === 'check' && positional.length === 0) {
     const report = await checkPlatforms(loadConfig());
     console.log(formatCheckReport(report));
@@ -106,7 +138,7 @@ async function execute(op: Operation): Promise<OperationResult> {
       body: JSON.stringify(op),
     }).catch((err: Error) => { throw new Error(`服务（进程 ${live.pid}）正在运行，但连接 127.0.0.1:${live.port} 失败：${err.message}`); });
     const body = (await res.json()) as OperationResult;
-    return { ok: res.ok && body.ok, message: `（通过正在运行的服务，进程 ${live.pid}）\n${body.message}` };
+    return { ...body, ok: res.ok && body.ok, message: `（通过正在运行的服务，进程 ${live.pid}）\n${body.message}` };
   }
   if (config.DATABASE_URL) {
     const database = await openDatabase({ databaseUrl: config.DATABASE_URL });
@@ -123,7 +155,7 @@ async function execute(op: Operation): Promise<OperationResult> {
 }
 
 main(process.argv.slice(2)).then((code) => process.exit(code), (err) => {
-  if (err instanceof ConfigError || err instanceof DataDirLockedError) console.error(err.message);
+  if (err instanceof ConfigError || err instanceof DataDirLockedError || err instanceof GenerateError) console.error(err.message);
   else console.error('出错：', err instanceof Error ? err.message : err);
   process.exit(1);
 });

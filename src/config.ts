@@ -19,7 +19,10 @@ const schema = z.object({
   REDIS_URL: optionalString.refine((v) => v === undefined || /^rediss?:\/\//.test(v), {
     message: '必须是 redis:// 开头的地址（留空则自动启动内置 redis-server）',
   }),
-  PUBLIC_BASE_URL: optionalString,
+  // Where people reach the service from outside (callbacks, export download links /files/…).
+  PUBLIC_BASE_URL: optionalString.refine((v) => v === undefined || /^https?:\/\/[^\s/]+/.test(v), {
+    message: '必须是 http:// 或 https:// 开头的地址，例如 https://bot.example.gov.cn（留空则导出文件无法以链接发送）',
+  }),
   ROLE: z.enum(['all', 'web', 'worker']).default('all'),
   BOT_NAME: z.string().default('学习助手'),
   // Push rates (messages a minute): per person/group/webhook, and per sender across all targets.

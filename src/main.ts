@@ -11,7 +11,7 @@ import { createHttpApp } from './http/server.ts';
 import { acquireDataDirLock, DataDirLockedError, type DataDirLock } from './infra/datadir-lock.ts';
 import { startEmbeddedRedis, type EmbeddedRedis } from './infra/embedded-redis.ts';
 import { createPlatforms } from './platforms/index.ts';
-import { Lease } from './platforms/lease.ts';
+import { holdConnection } from './platforms/lease.ts';
 import { Scheduler } from '../jobs/scheduler.ts';
 import { createWebhookSender } from './platforms/webhook-sender.ts';
 import { DEFAULT_LIMITS } from './delivery/delivery.ts';
@@ -51,7 +51,7 @@ async function main() {
     const database = await openDatabase(embeddedDb ? { pgliteDir: path.join(config.dataDir, 'db') } : { databaseUrl: config.DATABASE_URL });
     stops.push(() => database.close());
     const app = await createApp({
-      database, log, redisUrl, botNames: [config.BOT_NAME], worker: config.ROLE !== 'web',
+      database, log, redisUrl, botNames: [config.BOT_NAME], worker: config.ROLE !== 'web', publicBaseUrl: config.PUBLIC_BASE_URL,
       deliveryLimits: {
         perTarget: { ...DEFAULT_LIMITS.perTarget, perMinute: config.DELIVERY_PER_TARGET_PER_MINUTE },
         perSender: { ...DEFAULT_LIMITS.perSender, perMinute: config.DELIVERY_PER_SENDER_PER_MINUTE },
@@ -70,17 +70,10 @@ async function main() {
     app.delivery.setWebhookSender(createWebhookSender({ wecomApiBase: config.WECOM_API_BASE }));
     // A long connection is opened by exactly one process: the one holding its lease.
     if (config.ROLE !== 'web') {
+      // The holder also sends the pushes that need its connection (the WeCom AI bot's): other
+      // workers hand those to its queue (see holdConnection).
       for (const a of adapters.filter((x) => x.connect)) {
-        const lease = new Lease(app.redis, `${app.queuePrefix}:lease:${a.platform}`, {
-          onAcquired: async () => {
-            try { await a.connect!(); } catch (err) {
-              log.error({ err: (err as Error).message, platform: a.label }, '长连接失败');
-              void app.alert(`${a.label}连接失败：${(err as Error).message}`);
-            }
-          },
-          onLost: async () => { await a.disconnect?.(); },
-        }, log);
-        lease.start();
+        const lease = holdConnection(app, a, log);
         stops.push(() => lease.stop());
       }
     }

@@ -9,6 +9,9 @@ import { formatLedgerDryRun, formatLedgerReport, importLedger, validateLedgerRow
 import { dayOf } from './time.ts';
 import { KIND_CN, setOverrides, validateHolidayRows } from './domain/holidays.ts';
 import { coverageGapIn, loadCalendar, monthCn } from './domain/workdays.ts';
+import { buildExport, EXPORT_KIND_CN, exportKindFrom, exportRange, type ExportKind } from './domain/exports.ts';
+import { resolveUnit } from './domain/directory.ts';
+import { parseDate } from './parse/date.ts';
 
 export const operationSchema = z.discriminatedUnion('op', [
   z.object({
@@ -29,10 +32,23 @@ export const operationSchema = z.discriminatedUnion('op', [
     rows: z.array(z.object({ line: z.number().int(), cells: z.record(z.string(), z.string()) })).max(20_000),
     dryRun: z.boolean().default(false),
   }),
+  z.object({
+    op: z.literal('export'),
+    /** 打卡|意见|整改|通报 or checkins|feedback|rectifications|circular. */
+    kind: z.string().refine((k) => exportKindFrom(k) !== null, { message: '导出类型应为 打卡、意见、整改 或 通报' }),
+    unit: z.string().optional(),
+    from: z.string().optional(),
+    to: z.string().optional(),
+  }),
 ]);
 export type Operation = z.infer<typeof operationSchema>;
 
-export interface OperationResult { ok: boolean; message: string }
+export interface OperationResult {
+  ok: boolean;
+  message: string;
+  /** A file the operation made (an export), base64 so it travels through the loopback endpoint's JSON. */
+  file?: { name: string; mime: string; base64: string };
+}
 
 class DryRun extends Error { constructor(readonly message: string) { super(message); } }
 
@@ -74,6 +90,33 @@ export async function runOperation(database: Database, op: Operation, opts: { no
             gap.length ? `注意：${gap.map(monthCn).join('、')} 仍没有节假日数据。` : ''].filter(Boolean).join('\n');
         });
         return { ok: true, message };
+      }
+      case 'export': {
+        const found = exportKindFrom(op.kind);
+        if (!found) throw new UserError(`不能导出「${op.kind}」。可以导出：打卡、意见、整改、通报。`);
+        const kind: ExportKind = found;
+        const today = dayOf(now);
+        const day = (text: string | undefined, label: string) => {
+          if (text === undefined || text.trim() === '') return undefined;
+          const d = parseDate(text, { now, direction: 'past' });
+          if (!d) throw new UserError(`${label}「${text}」看不懂。可以写成 2026-11-01 或 11月1日。`);
+          return d;
+        };
+        if (kind === 'circular' && op.unit?.trim()) throw new UserError('通报包含全部单位的数据和排名，不按单位导出。请去掉 --unit。');
+        const range = exportRange(day(op.from, '--from'), day(op.to, '--to'), today);
+        // Read-only: one transaction for a consistent picture across the sheets.
+        const built = await database.db.transaction(async (tx) => {
+          const unit = op.unit?.trim() ? await resolveUnit(tx, op.unit) : null;
+          const b = await buildExport(tx, kind, {
+            now, today, ...range, ...(unit ? { unitIds: [unit.id], unitLabel: unit.name } : {}),
+          });
+          await audit(tx, { id: null, label: 'cli' }, 'export.create', null, null, { kind, unit: unit?.name ?? null, ...range, rows: b.rows, file: b.fileName });
+          return b;
+        });
+        return {
+          ok: true, message: `已导出${EXPORT_KIND_CN[kind]}：${built.summary}。`,
+          file: { name: built.fileName, mime: built.mime, base64: built.data.toString('base64') },
+        };
       }
     }
   } catch (err) {

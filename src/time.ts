@@ -16,9 +16,15 @@ export function cn(t: Date | number | string = Date.now()) {
   return dayjs(t).tz(ZONE);
 }
 
+// Built once: dayjs's tz() builds an Intl formatter on every call (~0.5 ms), and dayOf runs
+// several times per inbound message (it showed up at 6% of the ingest benchmark's CPU).
+const CN_DATE = new Intl.DateTimeFormat('en-US', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+
 /** The Asia/Shanghai calendar date (YYYY-MM-DD) of an instant. */
 export function dayOf(t: Date | number): string {
-  return cn(t).format('YYYY-MM-DD');
+  const p: Record<string, string> = {};
+  for (const { type, value } of CN_DATE.formatToParts(t)) p[type] = value;
+  return `${p.year}-${p.month}-${p.day}`;
 }
 
 /** Whole days from a to b (both YYYY-MM-DD). */

@@ -3,19 +3,22 @@
 // target can be reached on, and marks the row sent; a row already sent is never sent again.
 import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
 import { groups, identities, members, outbox } from '../db/schema.ts';
 import { enqueueOutbox, queuedOutboxIds, type OutboxRow } from '../domain/outbox.ts';
 import { ConfigError, RetryableError } from './errors.ts';
 import { RateLimiter, type Rate } from './rate-limit.ts';
+import type { Mention } from '../platforms/mentions.ts';
 
 export interface MemberTarget { id: number; name: string; accounts: { platform: string; userId: string }[] }
 export interface GroupTarget {
   id: number; platform: string; chatId: string; name: string | null;
   /** Set when the group has a webhook (/群 绑定webhook) and it is sent through the webhook sender. */
   webhook?: { kind: string; url: string; secret: string | null };
+  /** People to @ (the outbox row's mentions), with their user id on the platform it goes out on. */
+  mentions?: Mention[];
 }
 
 /** A platform's outbound side. The console adapter is one; WeCom and DingTalk are others. */
@@ -28,9 +31,21 @@ export interface Sender {
   reachesEveryone?: boolean;
   sendToMember(to: MemberTarget, text: string): Promise<void>;
   sendToGroup?(to: GroupTarget, text: string): Promise<void>;
+  /** Send a file (an export) to one person privately, where the platform can. */
+  sendFileToMember?(to: MemberTarget, file: OutboundFile): Promise<void>;
+  /**
+   * Sends through a live connection that only one process holds (the WeCom AI bot's long
+   * connection, under a lease). A process without it hands the job to the holder's queue.
+   */
+  requiresConnection?: boolean;
+  connected?(): boolean;
 }
 
 export class NoRouteError extends Error {}
+
+// ---- exports (outbox.export_id): the file where the sender can send files, else text with a link.
+export interface OutboundFile { name: string; mime: string; data: Buffer }
+export type ExportResolver = (exportId: number, caption: string) => Promise<{ file: OutboundFile | null; text: string }>;
 
 export interface DeliveryLimits {
   /** Per person or group: the platforms allow about 20–30 messages a minute per conversation. */
@@ -42,6 +57,8 @@ export const DEFAULT_LIMITS: DeliveryLimits = { perTarget: { perMinute: 20, burs
 
 export const DELIVERY_QUEUE = 'delivery';
 const ATTEMPTS = 6;
+/** The queue of jobs that need a sender's live connection: delivery-wecom-bot. */
+export const connectionQueueName = (s: Sender) => `${DELIVERY_QUEUE}-${s.name ?? s.platform}`;
 
 export class Delivery {
   private queue: Queue;
@@ -50,6 +67,9 @@ export class Delivery {
   private readonly senders: Sender[] = [];
   private webhookSender: Sender | null = null;
   private readonly limiter: RateLimiter;
+  /** Per-connection queues (delivery-wecom-bot): jobs only the connection's holder can send. */
+  private readonly connectionQueues = new Map<string, Queue>();
+  private readonly connectionWorkers = new Map<string, Worker>();
 
   private readonly prefix: string;
   private readonly limits: DeliveryLimits;
@@ -75,6 +95,12 @@ export class Delivery {
     this.webhookSender = s;
   }
 
+  private exportResolver: ExportResolver | null = null;
+  /** How an outbox row's export (export_id) is looked up: its file, and the text to send instead. */
+  setExportResolver(r: ExportResolver) {
+    this.exportResolver = r;
+  }
+
   senderNames(): string[] {
     return this.senders.map((s) => s.name ?? s.platform);
   }
@@ -82,10 +108,45 @@ export class Delivery {
   /** Queue delivery of outbox rows just committed. */
   async enqueue(ids: number[]): Promise<void> {
     if (!ids.length) return;
-    await this.queue.addBulk(ids.map((id) => ({
-      name: 'send', data: { outboxId: id },
-      opts: { jobId: `outbox-${id}`, attempts: ATTEMPTS, backoff: { type: 'exponential', delay: this.backoffMs }, removeOnComplete: true, removeOnFail: 1000 },
-    })));
+    await this.queue.addBulk(ids.map((id) => ({ name: 'send', data: { outboxId: id }, opts: this.jobOptions(id) })));
+  }
+
+  private jobOptions(id: number) {
+    return { jobId: `outbox-${id}`, attempts: ATTEMPTS, backoff: { type: 'exponential', delay: this.backoffMs }, removeOnComplete: true, removeOnFail: 1000 };
+  }
+
+  /**
+   * Start consuming the queue of jobs that need `s`'s live connection: called by the process
+   * that holds the connection's lease (src/platforms/lease.ts), stopped when it loses it.
+   */
+  startConnectionWorker(s: Sender, concurrency = 10) {
+    const name = connectionQueueName(s);
+    if (this.connectionWorkers.has(name)) return;
+    const w = new Worker(name, (job, token) => this.process(job, token),
+      { connection: this.connection as ConnectionOptions, prefix: this.prefix, concurrency, lockDuration: 15_000, stalledInterval: 5_000 });
+    w.on('error', (err) => this.log.warn({ err, queue: name }, 'delivery worker error'));
+    this.connectionWorkers.set(name, w);
+  }
+
+  async stopConnectionWorker(s: Sender) {
+    const name = connectionQueueName(s);
+    const w = this.connectionWorkers.get(name);
+    if (!w) return;
+    this.connectionWorkers.delete(name);
+    // Let sends in flight finish, but never hang a lease hand-over on it (e.g. Redis is gone):
+    // a send cut short is retried by the next holder.
+    await Promise.race([w.close(), new Promise((r) => setTimeout(r, 5_000).unref())]);
+  }
+
+  /** Hand a job to the queue the connection's holder consumes: the same job id and outbox row. */
+  private async handOver(s: Sender, id: number) {
+    const name = connectionQueueName(s);
+    let q = this.connectionQueues.get(name);
+    if (!q) {
+      q = new Queue(name, { connection: this.connection as ConnectionOptions, prefix: this.prefix });
+      this.connectionQueues.set(name, q);
+    }
+    await q.add('send', { outboxId: id }, this.jobOptions(id));
   }
 
   startWorker(concurrency = 10) {
@@ -111,6 +172,12 @@ export class Delivery {
     if (!row || row.status !== 'queued') return;
     try {
       const route = await this.route(row);
+      // Only the process holding a live connection can send through it: elsewhere the job moves
+      // to that connection's queue, which only the holder consumes. Rate limits apply there.
+      if (route.sender.requiresConnection && job.queueName === DELIVERY_QUEUE && !route.sender.connected?.()) {
+        await this.handOver(route.sender, id);
+        return;
+      }
       // Wait for the target's and the sender's rate without using up an attempt.
       // The sender's token is only taken once the target may receive: a backlog for one person
       // must not use up the sender's rate and starve everyone else.
@@ -147,11 +214,13 @@ export class Delivery {
       if (g?.webhookKind && g.webhookUrl && w?.sendToGroup) {
         // The webhook robot has its own published limit (20/min): its own bucket.
         const webhook = { kind: g.webhookKind, url: g.webhookUrl, secret: g.webhookSecret };
-        return { sender: w, targetKey: `webhook:${g.id}`, send: () => w.sendToGroup!({ id: g.id, platform: g.platform, chatId: g.chatId, name: g.name, webhook }, row.text) };
+        const mentions = await this.mentionsOf(row, g.webhookKind);
+        return { sender: w, targetKey: `webhook:${g.id}`, send: () => w.sendToGroup!({ id: g.id, platform: g.platform, chatId: g.chatId, name: g.name, webhook, mentions }, row.text) };
       }
       const s = g && (this.senders.find((x) => x.platform === g.platform && x.sendToGroup) ?? fallback);
       if (!g || !s?.sendToGroup) throw new NoRouteError(`群「${g?.name ?? row.groupId}」所在平台未配置推送`);
-      return { sender: s, send: () => s.sendToGroup!({ id: g.id, platform: g.platform, chatId: g.chatId, name: g.name }, row.text) };
+      const mentions = await this.mentionsOf(row, s.platform);
+      return { sender: s, send: () => s.sendToGroup!({ id: g.id, platform: g.platform, chatId: g.chatId, name: g.name, mentions }, row.text) };
     }
     const [m] = await db.select({ id: members.id, name: members.name }).from(members).where(eq(members.id, row.memberId!));
     if (!m) throw new NoRouteError(`成员 ${row.memberId} 不存在`);
@@ -160,7 +229,28 @@ export class Delivery {
     const target: MemberTarget = { ...m, accounts };
     const s = this.senders.find((x) => accounts.some((a) => a.platform === x.platform)) ?? fallback;
     if (!s) throw new NoRouteError(`${m.name} 没有可送达的平台账号（未配置平台或未绑定）`);
+    if (row.exportId !== null && this.exportResolver) {
+      const { file, text } = await this.exportResolver(row.exportId, row.text);
+      if (file && s.sendFileToMember) return { sender: s, send: () => s.sendFileToMember!(target, file) };
+      return { sender: s, send: () => s.sendToMember(target, text) };
+    }
     return { sender: s, send: () => s.sendToMember(target, row.text) };
+  }
+
+  /** The row's mentions: each member's name, and their user id on `platform` when they have one. */
+  private async mentionsOf(row: OutboxRow, platform: string): Promise<Mention[] | undefined> {
+    const ids = row.mentions ?? [];
+    if (!ids.length) return undefined;
+    const db = this.database.db;
+    const people = await db.select({ id: members.id, name: members.name }).from(members).where(inArray(members.id, ids));
+    const accounts = await db.select({ memberId: identities.memberId, userId: identities.platformUserId }).from(identities)
+      .where(and(inArray(identities.memberId, ids), eq(identities.platform, platform)));
+    return ids.flatMap((id) => {
+      const m = people.find((p) => p.id === id);
+      if (!m) return [];
+      const userId = accounts.find((a) => a.memberId === id)?.userId;
+      return [userId ? { name: m.name, userId } : { name: m.name }];
+    });
   }
 
   /** One digest to the admins for everything that failed since the last one. */
@@ -195,6 +285,9 @@ export class Delivery {
   async close() {
     for (const t of this.timers) clearInterval(t);
     await this.worker?.close();
+    await Promise.all([...this.connectionWorkers.values()].map((w) => w.close()));
+    this.connectionWorkers.clear();
+    await Promise.all([...this.connectionQueues.values()].map((q) => q.close()));
     await this.queue.close();
   }
 

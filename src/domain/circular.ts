@@ -194,8 +194,10 @@ export async function computeCircular(tx: Tx, c: CampaignRow, p: Period): Promis
   const res = await tx.execute(sql`
     with mem as (${COUNTED}),
     ck as (
+      -- Aggregated before it meets mem (mu keeps only counted people): joining first made the
+      -- planner hash every check-in of the period, 2-3x slower at a million rows.
       select c.member_id, count(*)::int as n, coalesce(sum(c.minutes), 0)::int as minutes
-      from checkins c join mem on mem.id = c.member_id
+      from checkins c
       where c.campaign_id = ${c.id} and c.status = 'valid' and c.study_date between ${s}::date and ${e}::date
       group by c.member_id),
     sub as (

@@ -8,13 +8,21 @@ import { outbox } from '../db/schema.ts';
 export type OutboxRow = typeof outbox.$inferSelect;
 export type Target = { memberId: number } | { groupId: number };
 
-export async function enqueueOutbox(tx: Tx, key: string, to: Target, text: string): Promise<number | null> {
+export interface OutboxOptions {
+  /** Members to @mention in a group message (platform syntax where it has one, else @姓名). */
+  mentions?: number[];
+}
+
+export async function enqueueOutbox(tx: Tx, key: string, to: Target, text: string, opts: OutboxOptions = {}): Promise<number | null> {
+  const mentions = [...new Set(opts.mentions ?? [])];
   const [row] = await tx.insert(outbox).values({
     idempotencyKey: key,
     targetKind: 'memberId' in to ? 'member' : 'group',
     memberId: 'memberId' in to ? to.memberId : null,
     groupId: 'groupId' in to ? to.groupId : null,
     text,
+    // Only a group message can @ anyone.
+    mentions: 'groupId' in to && mentions.length ? mentions : null,
   }).onConflictDoNothing().returning({ id: outbox.id });
   return row?.id ?? null;
 }

@@ -5,8 +5,10 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { App } from '../app.ts';
 import { apiRouter } from './api.ts';
+import { filesRouter } from './files.ts';
 import { mountBullBoard } from './bull-board.ts';
 import { operationSchema, runOperation } from '../operations.ts';
+import { writeBackup } from '../db/backup.ts';
 import type { PlatformAdapter } from '../platforms/types.ts';
 
 export interface ServerOptions { adminToken?: string; cliSecret?: string; log: Logger; adapters?: PlatformAdapter[] }
@@ -24,6 +26,7 @@ export function createHttpApp(app: App, opts: ServerOptions): Express {
   });
 
   web.use('/api/v1', apiRouter(app.database, opts.adminToken, app.clock));
+  web.use(filesRouter(app.database, app.files, app.clock)); // /files/:id — signed, expiring export links
   mountBullBoard(web, app, opts.adminToken); // /admin/queues, Basic auth with ADMIN_API_TOKEN
 
   // The CLI's way in while the service holds the database: loopback only, with the secret
@@ -35,6 +38,11 @@ export function createHttpApp(app: App, opts: ServerOptions): Express {
   };
   web.post('/internal/cli', express.json({ limit: '50mb' }), async (req, res) => {
     if (!fromCli(req)) return res.status(403).json({ ok: false, message: '只接受本机 CLI 的请求' });
+    // `cli backup`: taken here, by the process that holds the database, and streamed back.
+    if (req.body?.op === 'backup') {
+      res.status(200).type('application/gzip');
+      return writeBackup(app.database, res).catch((err) => opts.log.error({ err }, 'backup failed'));
+    }
     const op = operationSchema.safeParse(req.body);
     if (!op.success) return res.status(400).json({ ok: false, message: `请求无效：${op.error.issues[0].message}` });
     res.json(await runOperation(app.database, op.data));

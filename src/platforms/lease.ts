@@ -4,6 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { Delivery } from '../delivery/delivery.ts';
+import type { PlatformAdapter } from './types.ts';
 
 export const LEASE_MS = 20_000;
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
@@ -59,4 +61,35 @@ export class Lease {
       await this.redis.eval(RELEASE, 1, this.key, this.id).catch(() => {});
     }
   }
+}
+
+export interface LeaseDeps {
+  redis: Redis;
+  queuePrefix: string;
+  delivery: Pick<Delivery, 'startConnectionWorker' | 'stopConnectionWorker'>;
+  alert(text: string): Promise<void>;
+}
+
+/**
+ * Hold `adapter`'s long connection under its lease (started here): connect on acquiring it, and —
+ * when its sender needs the live connection — consume the queue of pushes other processes hand
+ * over (delivery-wecom-bot); stop consuming, then disconnect, on losing it.
+ */
+export function holdConnection(deps: LeaseDeps, adapter: PlatformAdapter, log: Logger, ms = LEASE_MS): Lease {
+  const sender = adapter.sender?.requiresConnection ? adapter.sender : null;
+  const lease = new Lease(deps.redis, `${deps.queuePrefix}:lease:${adapter.platform}`, {
+    onAcquired: async () => {
+      try { await adapter.connect!(); } catch (err) {
+        log.error({ err: (err as Error).message, platform: adapter.label }, '长连接失败');
+        void deps.alert(`${adapter.label}连接失败：${(err as Error).message}`).catch(() => {});
+      }
+      if (sender) deps.delivery.startConnectionWorker(sender);
+    },
+    onLost: async () => {
+      if (sender) await deps.delivery.stopConnectionWorker(sender);
+      await adapter.disconnect?.();
+    },
+  }, log, ms);
+  lease.start();
+  return lease;
 }

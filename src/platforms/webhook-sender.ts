@@ -3,7 +3,8 @@
 // platform's own group send. Keys, URLs and secrets never leave this module except towards the
 // platform: only masked forms (****abcd) are shown or logged.
 import { NoRouteError, type GroupTarget, type MemberTarget, type Sender } from '../delivery/delivery.ts';
-import { sendWecomWebhook } from './wecom/webhook.ts';
+import { sendWecomWebhook, wecomMention } from './wecom/webhook.ts';
+import { mentionedUserIds, withMentions } from './mentions.ts';
 import { sendDingTalkWebhook } from './dingtalk/webhook.ts';
 
 export type WebhookKind = 'wecom' | 'dingtalk';
@@ -27,8 +28,13 @@ export function createWebhookSender(opts: WebhookSenderOptions = {}): WebhookSen
     async sendToGroup(to: GroupTarget, text: string) {
       const w = to.webhook;
       if (!w) throw new NoRouteError(`群「${to.name ?? to.chatId}」没有绑定 webhook`);
-      if (w.kind === 'wecom') return sendWecomWebhook(w.url, text, { apiBase: opts.wecomApiBase, timeoutMs: opts.timeoutMs });
-      if (w.kind === 'dingtalk') return sendDingTalkWebhook(w.url, w.secret, text, { timeoutMs: opts.timeoutMs });
+      // Mentions: WeCom markdown <@userid>; DingTalk "@userId" in the text plus at.atUserIds.
+      // Someone without an account on that platform is named as "@姓名".
+      if (w.kind === 'wecom') return sendWecomWebhook(w.url, withMentions(text, to.mentions, wecomMention), { apiBase: opts.wecomApiBase, timeoutMs: opts.timeoutMs });
+      if (w.kind === 'dingtalk') {
+        return sendDingTalkWebhook(w.url, w.secret, withMentions(text, to.mentions, (m) => `@${m.userId ?? m.name}`),
+          { timeoutMs: opts.timeoutMs, atUserIds: mentionedUserIds(to) });
+      }
       throw new NoRouteError(`群「${to.name ?? to.chatId}」的 webhook 类型未知`);
     },
   };

@@ -3,9 +3,10 @@
 // shows what the bot pushes.
 import { randomUUID } from 'node:crypto';
 import type { Session } from '../../session.ts';
-import type { GroupTarget, MemberTarget, Sender } from '../../delivery/delivery.ts';
+import type { GroupTarget, MemberTarget, OutboundFile, Sender } from '../../delivery/delivery.ts';
+import { withMentions } from '../mentions.ts';
 
-export interface Push { to: string; kind: 'member' | 'group'; text: string }
+export interface Push { to: string; kind: 'member' | 'group'; text: string; file?: OutboundFile }
 
 export class ConsoleSender implements Sender {
   readonly platform = 'console';
@@ -16,8 +17,12 @@ export class ConsoleSender implements Sender {
   async sendToMember(to: MemberTarget, text: string) {
     this.record({ to: to.name, kind: 'member', text });
   }
+  /** A file (an export) is shown as a line and kept in the push, bytes and all. */
+  async sendFileToMember(to: MemberTarget, file: OutboundFile) {
+    this.record({ to: to.name, kind: 'member', text: `[文件] ${file.name}（${Math.max(1, Math.round(file.data.length / 1024))} KB）`, file });
+  }
   async sendToGroup(to: GroupTarget, text: string) {
-    this.record({ to: to.name ?? to.chatId, kind: 'group', text });
+    this.record({ to: to.name ?? to.chatId, kind: 'group', text: withMentions(text, to.mentions) });
   }
   private record(p: Push) {
     this.pushes.push(p);

@@ -2,6 +2,7 @@
 // member's DingTalk userId (staffId), robot group send to a group the bot has heard from.
 import { NoRouteError, type GroupTarget, type MemberTarget, type Sender } from '../../delivery/delivery.ts';
 import type { DingTalkApi } from './api.ts';
+import { withMentions } from '../mentions.ts';
 import { ConfigError, RetryableError } from './errors.ts';
 
 /** A Sender that always reaches groups too. */
@@ -21,7 +22,8 @@ export function createDingTalkSender(api: DingTalkApi): DingTalkSender {
       }
     },
     async sendToGroup(to: GroupTarget, text: string) {
-      await api.sendToGroup(to.chatId, text);
+      // groupMessages/send cannot @ anyone: people are named as "@姓名" text.
+      await api.sendToGroup(to.chatId, withMentions(text, to.mentions));
     },
   };
 }

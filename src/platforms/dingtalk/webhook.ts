@@ -14,6 +14,8 @@ export interface DingTalkWebhookOptions {
   /** The clock the signature's timestamp comes from (ms). */
   now?: () => number;
   maxMarkdownBytes?: number;
+  /** userIds to @ (at.atUserIds); the text must carry "@userId" where each is to show. */
+  atUserIds?: string[];
 }
 
 /** base64(HMAC-SHA256(secret, timestamp + "\n" + secret)) — URL-encode it when putting it in a query. */
@@ -54,7 +56,7 @@ export async function sendDingTalkWebhook(webhookUrl: string, secret: string | n
       res = await fetch(signedWebhookUrl(webhookUrl, secret, now()), {
         method: 'POST', signal: AbortSignal.timeout(timeoutMs),
         headers: { 'content-type': 'application/json; charset=utf-8' },
-        body: JSON.stringify({ msgtype: 'markdown', markdown: part }),
+        body: JSON.stringify({ msgtype: 'markdown', markdown: part, ...atFor(part.text, opts.atUserIds) }),
       });
       const raw = await res.text();
       try { const v: unknown = raw ? JSON.parse(raw) : {}; if (v && typeof v === 'object') body = v as typeof body; } catch { /* not JSON */ }
@@ -69,6 +71,12 @@ export async function sendDingTalkWebhook(webhookUrl: string, secret: string | n
     const errmsg = typeof body.errmsg === 'string' ? body.errmsg.slice(0, 200) : '';
     throw webhookError(errcode, errmsg, res.status);
   }
+}
+
+/** at.atUserIds for one part: the ids whose "@userId" is in it (DingTalk highlights and notifies those). */
+function atFor(text: string, ids: string[] | undefined): { at?: { atUserIds: string[]; isAtAll: false } } {
+  const here = (ids ?? []).filter((id) => text.includes(`@${id}`));
+  return here.length ? { at: { atUserIds: here, isAtAll: false } } : {};
 }
 
 /** errcode → what the delivery queue does: retry (too fast, busy) or tell the admins the fix. */

@@ -6,7 +6,10 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { PlatformAdapter, PlatformContext } from '../types.ts';
 import { callbackResponders, checkCallback, sealReply, type CallbackKeys } from './callback-crypto.ts';
-import { aibotSession, fitStream, isEnterChat, WELCOME_TEXT, type AibotBody } from './aibot-message.ts';
+import { aibotSession, fitStream, isEnterChat, WELCOME_TEXT, type AibotBody, type AibotDownload } from './aibot-message.ts';
+import { decryptFile, WeComApiClient } from '@wecom/aibot-node-sdk';
+import type { Logger } from 'pino';
+import { sdkLogger } from './aibot-ws.ts';
 import { randomBytes } from 'node:crypto';
 import type { Fetch } from './http.ts';
 
@@ -22,6 +25,8 @@ export interface WecomBotHttpOptions {
   bodyLimit?: string;
   now?: () => number;
   fetch?: Fetch;
+  /** How media URLs are fetched and decrypted (default: callbackMediaDownloader). */
+  download?: AibotDownload;
 }
 
 export const WECOM_AIBOT_CALLBACK_PATH = '/wecom/aibot/callback';
@@ -34,6 +39,8 @@ export function createWecomBotHttpAdapter(opts: WecomBotHttpOptions): PlatformAd
   const keys: CallbackKeys = { token: opts.token, encodingAesKey: opts.encodingAesKey, receiveId: '' };
   const now = opts.now ?? Date.now;
   const { refuse, verifyUrl } = callbackResponders(keys, log, '企业微信智能机器人');
+  // Photos (读书笔记) and files (剖析材料): fetched and decrypted at once, as on the long connection.
+  const download = opts.download ?? callbackMediaDownloader(opts.encodingAesKey, log);
 
   async function receive(req: Request, res: Response) {
     const q = req.query;
@@ -56,8 +63,8 @@ export function createWecomBotHttpAdapter(opts: WecomBotHttpOptions): PlatformAd
     }
 
     if (isEnterChat(body)) return answer(res, { msgtype: 'text', text: { content: WELCOME_TEXT } });
-    const session = aibotSession(body);
-    if (!session) return res.status(200).end(); // stream refreshes, images, other events: nothing to say
+    const session = aibotSession(body, new Date(), download);
+    if (!session) return res.status(200).end(); // stream refreshes, other events: nothing to say
 
     const work = ctx.handle(session).catch((err) => {
       log.error({ err }, '企业微信消息处理失败');
@@ -114,5 +121,20 @@ export function createWecomBotHttpAdapter(opts: WecomBotHttpOptions): PlatformAd
         });
     },
     status: () => ({ connected: true, detail: '回调模式：等待企业微信推送' }),
+  };
+}
+
+/**
+ * Media in callback mode: the SDK's own download and AES-256-CBC file decryption (IV = the key's
+ * first 16 bytes, PKCS#7 to 32 bytes), as WSClient.downloadFile does on the long connection. The
+ * key is the message's aeskey when it carries one (the long connection always does); callback
+ * messages are decrypted with the bot's EncodingAESKey (base64 of the same 32 bytes, "=" restored).
+ */
+export function callbackMediaDownloader(encodingAesKey: string, log: Logger, timeoutMs = 30_000): AibotDownload {
+  const api = new WeComApiClient(sdkLogger(log), timeoutMs);
+  const botKey = encodingAesKey.endsWith('=') ? encodingAesKey : `${encodingAesKey}=`;
+  return async (url, aeskey) => {
+    const { buffer, filename } = await api.downloadFileRaw(url);
+    return { buffer: decryptFile(buffer, aeskey || botKey), filename };
   };
 }

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { PlatformAdapter, PlatformContext } from '../types.ts';
 import type { GroupTarget, MemberTarget, Sender } from '../../delivery/delivery.ts';
 import { splitByBytes } from '../split.ts';
+import { withMentions } from '../mentions.ts';
 import { RetryableError, wecomError } from './errors.ts';
 import { aibotSession, fitStream, STREAM_MAX_BYTES, WELCOME_TEXT, type AibotBody } from './aibot-message.ts';
 
@@ -151,7 +152,12 @@ export function createWecomBotWsAdapter(opts: WecomBotWsOptions): PlatformAdapte
   const sender: Sender = {
     platform: 'wecom',
     name: 'wecom-bot',
-    sendToGroup: (to: GroupTarget, text: string) => push(to.chatId, text),
+    // Only the process holding the long connection (under the lease) can send through it.
+    requiresConnection: true,
+    connected: () => authenticated && client.isConnected,
+    // The AI bot's markdown documents no mention syntax (the SDK and aibot_send_msg name none):
+    // people are named as "@姓名" text.
+    sendToGroup: (to: GroupTarget, text: string) => push(to.chatId, withMentions(text, to.mentions)),
     sendToMember: (to: MemberTarget, text: string) => {
       const account = to.accounts.find((a) => a.platform === 'wecom');
       if (!account) return Promise.reject(new Error(`${to.name} 没有绑定企业微信账号`));
@@ -189,7 +195,7 @@ export function createWecomBotWsAdapter(opts: WecomBotWsOptions): PlatformAdapte
 
 /** The SDK's own log lines, routed into pino. Its debug lines carry message bodies (who said
  *  what, including anonymous feedback), so they are dropped. */
-function sdkLogger(log: Logger) {
+export function sdkLogger(log: Logger) {
   const fields = (args: unknown[]) => (args.length ? { detail: args.map((a) => (a instanceof Error ? a.message : String(a))) } : {});
   return {
     debug() {},

@@ -3,7 +3,7 @@
 // invalid or expired (40014 / 42001), and markdown split by bytes under the 2048-byte limit.
 // WeCom's duplicate check is on, so a message resent after a crash mid-send is not shown twice.
 import { splitByBytes } from '../split.ts';
-import { wecomError } from './errors.ts';
+import { FileTooLargeError, RetryableError, wecomError } from './errors.ts';
 import { wecomRequest, type Fetch } from './http.ts';
 
 export const APP_MARKDOWN_MAX_BYTES = 2048;
@@ -21,6 +21,8 @@ export interface WecomAppApiOptions {
   now?: () => number;
   /** Seconds WeCom drops an identical repeat (enable_duplicate_check). Default 1800. */
   duplicateCheckSeconds?: number;
+  /** Largest photo or file downloadMedia accepts. Default 20 MB. */
+  maxDownloadBytes?: number;
 }
 
 export class WecomAppApi {
@@ -58,6 +60,78 @@ export class WecomAppApi {
     for (const content of splitByBytes(text, APP_MARKDOWN_MAX_BYTES)) {
       await this.send({ touser, msgtype: 'markdown', markdown: { content } });
     }
+  }
+
+  /**
+   * A received photo or file: GET media/get answers with the bytes, or with errcode JSON (an
+   * unknown or expired media_id, a stale token — refreshed once and retried). Read up to the limit.
+   */
+  async downloadMedia(mediaId: string): Promise<{ data: Buffer; mime?: string }> {
+    const what = '下载企业微信图片或文件';
+    const max = this.o.maxDownloadBytes ?? 20 * 1024 * 1024;
+    for (let attempt = 0; ; attempt++) {
+      const token = await this.accessToken(attempt > 0);
+      const url = `${this.base}/cgi-bin/media/get?access_token=${encodeURIComponent(token)}&media_id=${encodeURIComponent(mediaId)}`;
+      let res: Response;
+      try {
+        res = await (this.o.fetch ?? fetch)(url, { signal: AbortSignal.timeout(Math.max(this.o.timeoutMs ?? 10_000, 30_000)) });
+      } catch (err) {
+        throw new RetryableError(`${what}超时或网络错误：${(err as Error)?.name ?? err}`);
+      }
+      if (res.status >= 500 || res.status === 429) throw new RetryableError(`${what}失败：HTTP ${res.status}`);
+      const type = res.headers.get('content-type') ?? '';
+      if (/json|text\/plain/i.test(type)) {
+        const j = (await res.json().catch(() => ({}))) as { errcode?: number; errmsg?: string };
+        if (TOKEN_EXPIRED.has(j.errcode ?? 0) && attempt === 0) continue;
+        throw wecomError(j.errcode ?? -1, j.errmsg ?? '', what) ?? new Error(`${what}失败：应答不是文件`);
+      }
+      if (!res.ok) throw new Error(`${what}失败：HTTP ${res.status}`);
+      if (Number(res.headers.get('content-length') ?? 0) > max) { await res.body?.cancel(); throw new FileTooLargeError(max); }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of res.body ?? []) {
+        size += chunk.length;
+        if (size > max) throw new FileTooLargeError(max);
+        chunks.push(Buffer.from(chunk));
+      }
+      return { data: Buffer.concat(chunks), mime: type.split(';')[0].trim() || undefined };
+    }
+  }
+
+  /**
+   * Send a file (an export) to one person: media/upload (type=file, multipart field "media")
+   * gives a media_id valid for 3 days, then message/send msgtype=file. WeCom takes 5 B – 20 MB.
+   */
+  async sendFile(touser: string, file: { name: string; mime: string; data: Buffer }): Promise<void> {
+    if (file.data.length < 5 || file.data.length > 20 * 1024 * 1024) throw new Error(`企业微信只能发送 5 字节到 20 MB 的文件，「${file.name}」有 ${file.data.length} 字节`);
+    const media = await this.uploadFile(file);
+    await this.send({ touser, msgtype: 'file', file: { media_id: media } });
+  }
+
+  private async uploadFile(file: { name: string; mime: string; data: Buffer }): Promise<string> {
+    const what = '企业微信上传文件';
+    const upload = async (token: string) => {
+      const form = new FormData();
+      form.append('media', new Blob([new Uint8Array(file.data)], { type: file.mime }), file.name);
+      let res: Response;
+      try {
+        res = await (this.o.fetch ?? fetch)(`${this.base}/cgi-bin/media/upload?access_token=${encodeURIComponent(token)}&type=file`, {
+          method: 'POST', body: form, signal: AbortSignal.timeout(Math.max(this.o.timeoutMs ?? 10_000, 60_000)),
+        });
+      } catch (err) {
+        throw new RetryableError(`${what}超时或网络错误：${(err as Error)?.name ?? err}`);
+      }
+      if (res.status >= 500 || res.status === 429) throw new RetryableError(`${what}失败：HTTP ${res.status}`);
+      const r = (await res.json().catch(() => null)) as { errcode?: number; errmsg?: string; media_id?: unknown } | null;
+      if (!r) throw new RetryableError(`${what}失败：HTTP ${res.status}，应答不是 JSON`);
+      return r;
+    };
+    let r = await upload(await this.accessToken());
+    if (TOKEN_EXPIRED.has(r.errcode ?? 0)) r = await upload(await this.accessToken(true)); // once
+    const err = wecomError(r.errcode ?? 0, r.errmsg ?? '', what);
+    if (err) throw err;
+    if (typeof r.media_id !== 'string' || !r.media_id) throw new Error(`${what}失败：应答中没有 media_id`);
+    return r.media_id;
   }
 
   private async send(message: Record<string, unknown>): Promise<void> {

@@ -5,8 +5,8 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { XMLParser } from 'fast-xml-parser';
 import type { PlatformAdapter, PlatformContext } from '../types.ts';
-import type { MemberTarget, Sender } from '../../delivery/delivery.ts';
-import type { Session } from '../../session.ts';
+import type { MemberTarget, OutboundFile, Sender } from '../../delivery/delivery.ts';
+import type { Session, SessionAttachment } from '../../session.ts';
 import { callbackResponders, checkCallback, type CallbackKeys } from './callback-crypto.ts';
 import { WecomAppApi } from './app-api.ts';
 import type { Fetch } from './http.ts';
@@ -51,6 +51,12 @@ export function createWecomAppAdapter(opts: WecomAppOptions): PlatformAdapter {
       if (!account) return Promise.reject(new Error(`${to.name} 没有绑定企业微信账号`));
       return api.sendMarkdown(account.userId, text);
     },
+    // Exports: the .xlsx itself, privately.
+    sendFileToMember(to: MemberTarget, file: OutboundFile) {
+      const account = to.accounts.find((a) => a.platform === 'wecom');
+      if (!account) return Promise.reject(new Error(`${to.name} 没有绑定企业微信账号`));
+      return api.sendFile(account.userId, file);
+    },
   };
 
   const adapter: PlatformAdapter = { platform: 'wecom-app', label: '企业微信自建应用', sender };
@@ -76,8 +82,8 @@ export function createWecomAppAdapter(opts: WecomAppOptions): PlatformAdapter {
     const msg = parseXml(r.plaintext);
     if (!msg) return refuse(req, res, 400, 'decrypted payload is not XML');
 
-    const session = appSession(msg);
-    if (!session) return res.status(200).type('text/plain').send(''); // events, images…: nothing to do
+    const session = appSession(msg, api);
+    if (!session) return res.status(200).type('text/plain').send(''); // events, locations…: nothing to do
     let reply: string | null;
     try {
       reply = await ctx.handle(session);
@@ -121,13 +127,21 @@ function parseXml(text: string): Record<string, unknown> | null {
   }
 }
 
-/** A text message (or a voice message WeCom transcribed) → a direct-chat Session. */
-function appSession(m: Record<string, unknown>): Session | null {
+/**
+ * A text message (or a voice message WeCom transcribed) → a direct-chat Session; a photo (读书笔记)
+ * or a file → a Session with no text and one attachment, fetched by its MediaId through media/get.
+ */
+function appSession(m: Record<string, unknown>, api: Pick<WecomAppApi, 'downloadMedia'>): Session | null {
   const s = (k: string) => (typeof m[k] === 'string' ? (m[k] as string) : undefined);
   const from = s('FromUserName');
   const msgId = s('MsgId');
-  const text = s('MsgType') === 'text' ? s('Content') : s('MsgType') === 'voice' ? s('Recognition') : undefined;
-  if (!from || !msgId || text === undefined || text.trim() === '') return null;
+  const type = s('MsgType');
+  const mediaId = s('MediaId');
+  const attachments: SessionAttachment[] = (type === 'image' || type === 'file') && mediaId
+    ? [{ kind: type, name: s('FileName') || undefined, fetch: () => api.downloadMedia(mediaId) }]
+    : [];
+  const text = type === 'text' ? s('Content') : type === 'voice' ? s('Recognition') : attachments.length ? '' : undefined;
+  if (!from || !msgId || text === undefined || (text.trim() === '' && !attachments.length)) return null;
   return {
     platform: 'wecom',
     chatId: from,
@@ -137,5 +151,6 @@ function appSession(m: Record<string, unknown>): Session | null {
     // The app's MsgIds are another numbering than the AI bot's msgids: keep them apart.
     messageId: `app:${msgId}`,
     receivedAt: new Date(),
+    ...(attachments.length ? { attachments } : {}),
   };
 }

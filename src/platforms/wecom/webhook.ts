@@ -1,6 +1,7 @@
 // WeCom 群机器人 webhook: push-only into the one group the robot was added to. The key is a
 // secret (anyone holding it can post into the group): it never appears in logs or errors.
 import { splitByBytes } from '../split.ts';
+import type { Mention } from '../mentions.ts';
 import { wecomError } from './errors.ts';
 import { wecomRequest, type Fetch } from './http.ts';
 
@@ -12,6 +13,9 @@ export interface WecomWebhookOptions {
   fetch?: Fetch;
   timeoutMs?: number;
 }
+
+/** How a 群机器人 markdown message @s someone: `<@userid>`; "@姓名" as text without an account. */
+export const wecomMention = (m: Mention) => (m.userId ? `<@${m.userId}>` : `@${m.name}`);
 
 /** Send markdown to the webhook's group, split under 4096 bytes, parts in order. Mentions: `<@userid>` in the text. */
 export async function sendWecomWebhook(key: string, text: string, opts: WecomWebhookOptions = {}): Promise<void> {

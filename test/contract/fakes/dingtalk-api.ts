@@ -4,12 +4,16 @@
 // records every call and fails on demand.
 import express from 'express';
 import type { Server } from 'node:http';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 
-export type Route = 'accessToken' | 'batchSend' | 'groupSend' | 'webhook' | 'download' | 'file';
+export type Route = 'accessToken' | 'batchSend' | 'groupSend' | 'webhook' | 'download' | 'file' | 'robotSend';
 export type Failure = 500 | 429 | 'timeout' | 'token-invalid' | 'qps' | 'bad-robot' | 'permission';
 
-export interface SentMessage { route: Route; userIds?: string[]; openConversationId?: string; session?: string; title: string; text: string }
+export interface SentMessage {
+  route: Route; userIds?: string[]; openConversationId?: string; session?: string; title: string; text: string;
+  /** robotSend (custom robot webhook): who it @s. */
+  at?: { atUserIds?: string[]; atMobiles?: string[]; isAtAll?: boolean };
+}
 
 export interface FakeDingTalkOptions { appKey?: string; appSecret?: string; robotCode?: string; expireIn?: number }
 
@@ -25,6 +29,11 @@ export interface FakeDingTalk {
   /** Files served for download codes. */
   files: Map<string, { data: Buffer; contentType: string }>;
   webhookUrl(session?: string): string;
+  /** A 自定义机器人 webhook (robot/send?access_token=…) checking 加签 with `customRobotSecret`. */
+  customRobotUrl: string;
+  customRobotSecret: string;
+  /** Requests the real server would refuse for their shape (tests expect none). */
+  violations: string[];
   /** Forget every issued token (as if they all expired). */
   revokeTokens(): void;
   close(): Promise<void>;
@@ -38,7 +47,10 @@ export async function startFakeDingTalk(o: FakeDingTalkOptions = {}): Promise<Fa
   const robotCode = o.robotCode ?? appKey;
   const tokens = new Set<string>();
   const failures: { route: Route; failure: Failure; left: number }[] = [];
-  const calls: Record<Route, number> = { accessToken: 0, batchSend: 0, groupSend: 0, webhook: 0, download: 0, file: 0 };
+  const calls: Record<Route, number> = { accessToken: 0, batchSend: 0, groupSend: 0, webhook: 0, download: 0, file: 0, robotSend: 0 };
+  const violations: string[] = [];
+  const ROBOT_TOKEN = randomBytes(16).toString('hex');
+  const ROBOT_SECRET = `SEC${randomBytes(24).toString('hex')}`;
   const sent: SentMessage[] = [];
   const invalidUsers = new Set<string>();
   const files = new Map<string, { data: Buffer; contentType: string }>();
@@ -134,6 +146,25 @@ export async function startFakeDingTalk(o: FakeDingTalkOptions = {}): Promise<Fa
     res.json({ errcode: 0, errmsg: 'ok' });
   });
 
+  // The custom robot webhook (oapi.dingtalk.com/robot/send): access_token, 加签 (timestamp +
+  // base64 HMAC-SHA256 sign), markdown, and `at` — each @ed userId must appear as "@userId" in the text.
+  app.post('/robot/send', (req, res) => {
+    if (injected('robotSend', req, res)) return;
+    if (req.query.access_token !== ROBOT_TOKEN) return void res.json({ errcode: 300001, errmsg: 'token is not exist' });
+    const ts = String(req.query.timestamp ?? '');
+    const sign = createHmac('sha256', ROBOT_SECRET).update(`${ts}\n${ROBOT_SECRET}`).digest('base64');
+    if (!ts || Math.abs(Date.now() - Number(ts)) > 3600_000 || req.query.sign !== sign) return void res.json({ errcode: 310000, errmsg: 'sign not match' });
+    const b = req.body ?? {};
+    if (b.msgtype !== 'markdown' || typeof b.markdown?.title !== 'string' || typeof b.markdown?.text !== 'string') return void res.json({ errcode: 40035, errmsg: '缺少参数 markdown' });
+    if (b.at !== undefined) {
+      const ids = b.at.atUserIds;
+      if (!Array.isArray(ids) || !ids.every((u: unknown) => typeof u === 'string')) violations.push('at.atUserIds is not a list of strings');
+      else for (const id of ids) if (!b.markdown.text.includes(`@${id}`)) violations.push(`at.atUserIds ${id} without @${id} in the text`);
+    }
+    sent.push({ route: 'robotSend', title: b.markdown.title, text: b.markdown.text, ...(b.at ? { at: b.at } : {}) });
+    res.json({ errcode: 0, errmsg: 'ok' });
+  });
+
   app.post('/v1.0/robot/messageFiles/download', (req, res) => {
     if (injected('download', req, res) || !authed(req, res)) return;
     const { downloadCode, robotCode: rc } = req.body ?? {};
@@ -153,7 +184,9 @@ export async function startFakeDingTalk(o: FakeDingTalkOptions = {}): Promise<Fa
   const { port } = server.address() as { port: number };
   const fake: FakeDingTalk = {
     url: `http://127.0.0.1:${port}`,
-    appKey, appSecret, robotCode, calls, sent, invalidUsers, files,
+    appKey, appSecret, robotCode, calls, sent, invalidUsers, files, violations,
+    customRobotUrl: `http://127.0.0.1:${port}/robot/send?access_token=${ROBOT_TOKEN}`,
+    customRobotSecret: ROBOT_SECRET,
     fail(route, failure, times = 1) { failures.push({ route, failure, left: times }); },
     webhookUrl: (session = randomBytes(6).toString('hex')) => `${fake.url}/robot/sendBySession?session=${session}`,
     revokeTokens: () => tokens.clear(),

@@ -6,7 +6,7 @@ import express from 'express';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 
-export type Endpoint = 'gettoken' | 'message/send' | 'webhook/send';
+export type Endpoint = 'gettoken' | 'message/send' | 'webhook/send' | 'media/upload';
 export type Failure = number | 'http500' | 'timeout';
 
 export interface SentMessage { touser: string; agentid: unknown; msgtype: string; content: string; body: Record<string, any> }
@@ -24,6 +24,12 @@ export interface FakeWecomApi {
   fail(endpoint: Endpoint, how: Failure, times?: number): void;
   /** Every token issued so far is now expired (the next call gets 42001). */
   expireTokens(): void;
+  /** A received photo or file, served by media/get under the returned media_id. */
+  addMedia(data: Buffer, opts?: { contentType?: string; filename?: string }): string;
+  /** media/get calls answered with bytes. */
+  mediaDownloads: number;
+  /** Files uploaded with media/upload (type=file), by media_id. */
+  uploads: Map<string, { filename: string; contentType: string; data: Buffer }>;
   close(): Promise<void>;
 }
 
@@ -33,10 +39,16 @@ export async function startFakeWecomApi(cfg: { corpId: string; secret: string; a
   const tokens = new Map<string, { expired: boolean }>();
   const failures: { endpoint: Endpoint; how: Failure; times: number }[] = [];
   const recent = new Map<string, number>(); // duplicate check: touser+content → sent at
+  const media = new Map<string, { data: Buffer; contentType: string; filename: string }>();
   const api = express();
 
   const fake: FakeWecomApi = {
-    url: '', tokenRequests: 0, messages: [], duplicatesDropped: 0, webhookMessages: [], violations: [],
+    url: '', tokenRequests: 0, messages: [], duplicatesDropped: 0, webhookMessages: [], violations: [], mediaDownloads: 0, uploads: new Map(),
+    addMedia(data, opts = {}) {
+      const id = `3${randomBytes(24).toString('base64url')}`;
+      media.set(id, { data, contentType: opts.contentType ?? 'image/jpeg', filename: opts.filename ?? `${id}.jpg` });
+      return id;
+    },
     fail(endpoint, how, times = 1) { failures.push({ endpoint, how, times }); },
     expireTokens() { for (const t of tokens.values()) t.expired = true; },
     close: async () => {},
@@ -80,12 +92,16 @@ export async function startFakeWecomApi(cfg: { corpId: string; secret: string; a
     const b = req.body ?? {};
     if (typeof b.touser !== 'string' || !b.touser || b.touser.split('|').length > 1000) return err(res, 40031, 'invalid touser', 'touser');
     if (b.agentid !== cfg.agentId) return err(res, 40056, 'invalid agentid', `agentid ${JSON.stringify(b.agentid)}`);
-    const content = b.msgtype === 'markdown' ? b.markdown?.content : b.msgtype === 'text' ? b.text?.content : undefined;
+    if (b.msgtype === 'file' && !fake.uploads.has(b.file?.media_id)) return err(res, 40007, 'invalid media_id', `file media_id ${JSON.stringify(b.file?.media_id)}`);
+    // A file message has no text: its "content" here is the uploaded file's name.
+    const content = b.msgtype === 'markdown' ? b.markdown?.content : b.msgtype === 'text' ? b.text?.content
+      : b.msgtype === 'file' ? fake.uploads.get(b.file.media_id)!.filename : undefined;
     if (typeof content !== 'string' || !content) return err(res, 41009, 'missing content', `msgtype ${b.msgtype} without content`);
     if (bytes(content) > 2048) return err(res, 45002, 'content size out of limit', `content ${bytes(content)} bytes`);
     if (b.enable_duplicate_check === 1) {
       if (!(b.duplicate_check_interval > 0 && b.duplicate_check_interval <= 14400)) return err(res, 40058, 'invalid duplicate_check_interval', 'duplicate_check_interval');
-      const k = `${b.touser}\n${b.msgtype}\n${content}`;
+      // A file is the same message when it is the same upload (media_id), not the same name.
+      const k = `${b.touser}\n${b.msgtype}\n${b.msgtype === 'file' ? b.file.media_id : content}`;
       const at = recent.get(k);
       if (at !== undefined && Date.now() - at < b.duplicate_check_interval * 1000) {
         fake.duplicatesDropped++;
@@ -95,6 +111,45 @@ export async function startFakeWecomApi(cfg: { corpId: string; secret: string; a
     }
     fake.messages.push({ touser: b.touser, agentid: b.agentid, msgtype: b.msgtype, content, body: b });
     res.json({ errcode: 0, errmsg: 'ok', invaliduser: '', msgid: randomBytes(8).toString('hex') });
+  });
+
+  // Temporary media (a photo or file someone sent the app): the bytes with their type and a
+  // Content-disposition filename; errcode JSON for a bad token or an unknown media_id.
+  api.get('/cgi-bin/media/get', (req, res) => {
+    const t = tokens.get(String(req.query.access_token ?? ''));
+    if (!t) return err(res, 40014, 'invalid access_token');
+    if (t.expired) return err(res, 42001, 'access_token expired');
+    const m = media.get(String(req.query.media_id ?? ''));
+    if (!m) return err(res, 40007, 'invalid media_id');
+    fake.mediaDownloads++;
+    res.set({ 'content-type': m.contentType, 'content-disposition': `attachment; filename="${encodeURIComponent(m.filename)}"` }).send(m.data);
+  });
+
+  // Temporary media upload: multipart/form-data with the file in the field "media" (with a
+  // filename); type=image|voice|video|file; a file must be 5 B – 20 MB. Answers a media_id.
+  api.post('/cgi-bin/media/upload', express.raw({ type: () => true, limit: '25mb' }), async (req, res) => {
+    const t = tokens.get(String(req.query.access_token ?? ''));
+    if (!t) return err(res, 40014, 'invalid access_token');
+    if (t.expired) return err(res, 42001, 'access_token expired');
+    if (injected('media/upload', res)) return;
+    const type = String(req.query.type ?? '');
+    if (!['image', 'voice', 'video', 'file'].includes(type)) return err(res, 40004, 'invalid media type', `media/upload type ${type}`);
+    const contentType = req.get('content-type') ?? '';
+    if (!/^multipart\/form-data;\s*boundary=/i.test(contentType)) return err(res, 41005, 'media data missing', `media/upload content-type ${contentType}`);
+    let form: FormData;
+    try {
+      form = await new Response(new Uint8Array(req.body as Buffer), { headers: { 'content-type': contentType } }).formData();
+    } catch {
+      return err(res, 41005, 'media data missing', 'media/upload body is not multipart');
+    }
+    const file = form.get('media');
+    if (!file || typeof file === 'string') return err(res, 41005, 'media data missing', 'media/upload without a "media" file field');
+    if (!file.name) return err(res, 41005, 'media data missing', 'media/upload file without a filename');
+    const data = Buffer.from(await file.arrayBuffer());
+    if (data.length < 5 || data.length > 20 * 1024 * 1024) return err(res, 40006, 'invalid file size', `media/upload ${data.length} bytes`);
+    const id = `3${randomBytes(24).toString('base64url')}`;
+    fake.uploads.set(id, { filename: file.name, contentType: file.type, data });
+    res.json({ errcode: 0, errmsg: '', type, media_id: id, created_at: String(Math.floor(Date.now() / 1000)) });
   });
 
   api.post('/cgi-bin/webhook/send', express.json({ limit: '1mb' }), (req, res) => {

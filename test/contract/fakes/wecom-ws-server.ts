@@ -205,8 +205,11 @@ export async function startFakeWecomWsServer(creds: { botId: string; secret: str
  * WSClient.downloadFile(url, aeskey) fetches and decrypts.
  */
 export interface FakeWecomMedia {
-  /** Serve `data` encrypted; returns the message's url and aeskey. */
-  serve(data: Buffer, opts?: { filename?: string; expired?: boolean }): { url: string; aeskey: string };
+  /**
+   * Serve `data` encrypted; returns the message's url and aeskey. `encodingAesKey`: encrypt with
+   * the callback-mode bot's EncodingAESKey instead (43 characters, base64 without its "=").
+   */
+  serve(data: Buffer, opts?: { filename?: string; expired?: boolean; encodingAesKey?: string }): { url: string; aeskey: string };
   /** How many downloads were made. */
   downloads(): number;
   close(): Promise<void>;
@@ -230,7 +233,7 @@ export async function startFakeWecomMedia(): Promise<FakeWecomMedia> {
   const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   return {
     serve(data, opts = {}) {
-      const key = randomBytes(32);
+      const key = opts.encodingAesKey ? Buffer.from(`${opts.encodingAesKey}=`, 'base64') : randomBytes(32);
       const pad = 32 - (data.length % 32);
       const cipher = createCipheriv('aes-256-cbc', key, key.subarray(0, 16));
       cipher.setAutoPadding(false);
