@@ -35,7 +35,9 @@ export default defineCommand<{ date: string; minutes: number; material?: string;
     let present: MemberRow[];
     if (a.present.trim() === '全体') {
       const all = await ctx.tx.select({ id: members.id }).from(members).where(and(eq(members.unitId, me.unitId), eq(members.active, true)));
-      present = (await Promise.all(all.map((r) => memberById(ctx.tx, r.id)))).filter((m): m is MemberRow => !!m);
+      // One query at a time: a transaction is one connection, and pg refuses overlapping queries.
+      present = [];
+      for (const r of all) { const m = await memberById(ctx.tx, r.id); if (m) present.push(m); }
     } else {
       present = [];
       for (const n of tokenize(a.present.replace(/[,，、]/g, ' '))) present.push(await resolveMember(ctx.tx, n, me.unitId));
