@@ -5,9 +5,9 @@
 import { createHmac } from 'node:crypto';
 import { eq, lt, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import type { Database, Tx } from './db/client.ts';
+import { isConnectionError, type Database, type Tx } from './db/client.ts';
 import { groups, inboundMessages, pendingConfirmations } from './db/schema.ts';
-import type { Session } from './session.ts';
+import { RetryLaterError, type Session } from './session.ts';
 import { stripLeadingMention } from './session.ts';
 import { Registry, canRun, parseArgs, rolesText, type Proposal, type CommandDef } from './commands/registry.ts';
 import type { Ctx } from './commands/context.ts';
@@ -73,6 +73,11 @@ export class Bot {
     } catch (err) {
       if (err instanceof UserError) {
         return hadMedia ? withNotes(media.accepted.length ? `${err.message}\n照片/文件没有保存。` : err.message, media.notes) : err.message;
+      }
+      // Nothing was recorded: let the adapter ask the platform for a redelivery.
+      if (isConnectionError(err)) {
+        this.deps.log.warn({ platform: session.platform }, 'database unavailable; message not recorded');
+        throw new RetryLaterError(err);
       }
       // No sender or message id in the log: the message may have been anonymous feedback.
       this.deps.log.error({ err, platform: session.platform }, 'message handling failed');

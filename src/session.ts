@@ -27,6 +27,19 @@ export interface SessionAttachment {
   fetch(): Promise<{ data: Buffer; mime?: string }>;
 }
 
+/**
+ * The bot could not reach its database: nothing was recorded. An HTTP callback answers 503 so
+ * the platform delivers the message again; a long connection apologises and asks to resend.
+ */
+export class RetryLaterError extends Error {
+  constructor(cause?: unknown) {
+    super('database unavailable', { cause });
+  }
+}
+
+/** What a long connection says when a message could not be recorded (nothing will redeliver it). */
+export const RETRY_LATER_REPLY = '抱歉，系统暂时无法记录，这条消息没有保存。请过一两分钟再发一次。';
+
 /** Remove a leading "@BotName" the platform left in the text (never every @word). */
 export function stripLeadingMention(text: string, botNames: string[]): string {
   let t = text.replace(/^[\s\u3000]+/, '');

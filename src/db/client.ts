@@ -22,6 +22,18 @@ export interface Database {
 
 const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
+/**
+ * Whether an error means the database could not be reached (restart, failover, network), as
+ * opposed to a query that is wrong. drizzle wraps the driver's error, so look through causes.
+ */
+export function isConnectionError(err: unknown): boolean {
+  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as typeof e, i++) {
+    if (typeof e.code === 'string' && /^(57P0[123]|08\d{3}|53300|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT)$/.test(e.code)) return true;
+    if (typeof e.message === 'string' && /Connection terminated|timeout exceeded when trying to connect|connection error|Client has encountered a connection error/i.test(e.message)) return true;
+  }
+  return false;
+}
+
 /** Any fixed 64-bit number; only our migrations take it. */
 const MIGRATION_LOCK = 7_284_519_003;
 
@@ -42,6 +54,10 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
     // A dropped connection must not crash the service; the next query reconnects.
     pool.on('error', () => {});
+    // A connection in use (inside a transaction) that the server cuts — a restart, a failover —
+    // emits 'error' on its client; unhandled, that would kill the process. The query in flight
+    // still rejects and the pool discards the client.
+    pool.on('connect', (client) => { client.on('error', () => {}); });
     const db = drizzle(pool, { schema }) as unknown as Db;
     if (opts.migrate !== false) {
       // Several processes start at once in production (N web + M workers, or an upgrade): one

@@ -1,6 +1,6 @@
 // The express app: health, the REST API and the loopback admin endpoint the CLI uses.
 // Platform callbacks join here in the platforms issue.
-import express, { type Express, type Request } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { App } from '../app.ts';
@@ -36,8 +36,12 @@ export function createHttpApp(app: App, opts: ServerOptions): Express {
     const secret = Buffer.from(opts.cliSecret ?? '');
     return isLoopback(req) && !!opts.cliSecret && given.length === secret.length && timingSafeEqual(given, secret);
   };
-  web.post('/internal/cli', express.json({ limit: '50mb' }), async (req, res) => {
-    if (!fromCli(req)) return res.status(403).json({ ok: false, message: '只接受本机 CLI 的请求' });
+  // The secret is checked before the (up to 50 MB) body is read.
+  const cliOnly = (req: Request, res: Response, next: NextFunction) => {
+    if (!fromCli(req)) return void res.status(403).json({ ok: false, message: '只接受本机 CLI 的请求' });
+    next();
+  };
+  web.post('/internal/cli', cliOnly, express.json({ limit: '50mb' }), async (req, res) => {
     // `cli backup`: taken here, by the process that holds the database, and streamed back.
     if (req.body?.op === 'backup') {
       res.status(200).type('application/gzip');

@@ -11,6 +11,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { PlatformAdapter, PlatformContext } from '../types.ts';
 import type { DingTalkApi } from './api.ts';
 import { InboundHandler, robotMessageSchema } from './inbound.ts';
+import { RetryLaterError } from '../../session.ts';
 import { createDingTalkSender } from './sender.ts';
 
 export const CALLBACK_PATH = '/dingtalk/callback';
@@ -40,7 +41,7 @@ export function createDingTalkHttpAdapter(opts: DingTalkHttpOptions): DingTalkHt
   const { api, ctx } = opts;
   const log = ctx.log.child({ platform: 'dingtalk', mode: 'http' });
   const now = opts.now ?? Date.now;
-  const inbound = new InboundHandler({ api, ctx: { ...ctx, log }, now });
+  const inbound = new InboundHandler({ api, ctx: { ...ctx, log }, now, retryByStatus: true });
 
   const verify = (req: Request, res: Response, next: NextFunction) => {
     const timestamp = req.get('timestamp');
@@ -63,7 +64,12 @@ export function createDingTalkHttpAdapter(opts: DingTalkHttpOptions): DingTalkHt
   const receive = async (req: Request, res: Response) => {
     const parsed = robotMessageSchema.safeParse(req.body);
     if (!parsed.success) return void res.status(400).json({ error: '消息格式无效' });
-    await inbound.handle(parsed.data);
+    try {
+      await inbound.handle(parsed.data);
+    } catch (err) {
+      if (err instanceof RetryLaterError) return void res.status(503).json({ error: '暂时无法处理，请稍后重试' });
+      throw err;
+    }
     res.status(200).json({});
   };
 

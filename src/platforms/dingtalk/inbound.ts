@@ -2,7 +2,7 @@
 // into a Session, handed to the bot, and the reply sent back — through the message's
 // sessionWebhook while it is valid, otherwise through the robot send API.
 import { z } from 'zod';
-import type { Session, SessionAttachment } from '../../session.ts';
+import { RETRY_LATER_REPLY, RetryLaterError, type Session, type SessionAttachment } from '../../session.ts';
 import type { PlatformContext } from '../types.ts';
 import type { DingTalkApi } from './api.ts';
 
@@ -125,6 +125,8 @@ export interface InboundDeps {
   api: DingTalkApi;
   ctx: PlatformContext;
   now: () => number;
+  /** HTTP callbacks: rethrow RetryLaterError so the route answers 503 and DingTalk redelivers. */
+  retryByStatus?: boolean;
 }
 
 /**
@@ -153,8 +155,14 @@ export class InboundHandler {
       try {
         reply = await ctx.handle(toSession(m, text, new Date(this.deps.now()), attachments));
       } catch (err) {
-        ctx.log.error({ err: errText(err), platform: 'dingtalk' }, 'dingtalk message handling failed');
-        return;
+        // HTTP callbacks answer 503 so DingTalk redelivers; on Stream (already acknowledged) the
+        // person is asked to send it again.
+        if (err instanceof RetryLaterError && this.deps.retryByStatus) throw err;
+        if (!(err instanceof RetryLaterError)) {
+          ctx.log.error({ err: errText(err), platform: 'dingtalk' }, 'dingtalk message handling failed');
+          return;
+        }
+        reply = RETRY_LATER_REPLY;
       }
     }
     if (reply === null || reply === '') return;

@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import { sdkLogger } from './aibot-ws.ts';
 import { randomBytes } from 'node:crypto';
 import type { Fetch } from './http.ts';
+import { RETRY_LATER_REPLY, RetryLaterError } from '../../session.ts';
 
 export interface WecomBotHttpOptions {
   token: string;
@@ -31,6 +32,7 @@ export interface WecomBotHttpOptions {
 
 export const WECOM_AIBOT_CALLBACK_PATH = '/wecom/aibot/callback';
 const LATE = Symbol('late');
+const RETRY = Symbol('retry');
 
 export function createWecomBotHttpAdapter(opts: WecomBotHttpOptions): PlatformAdapter {
   const { ctx } = opts;
@@ -67,19 +69,23 @@ export function createWecomBotHttpAdapter(opts: WecomBotHttpOptions): PlatformAd
     if (!session) return res.status(200).end(); // stream refreshes, other events: nothing to say
 
     const work = ctx.handle(session).catch((err) => {
+      if (err instanceof RetryLaterError) return RETRY;
       log.error({ err }, '企业微信消息处理失败');
       return '抱歉，处理这条消息时出错了。请稍后再发一次。';
     });
     let timer: NodeJS.Timeout | undefined;
     const first = await Promise.race([work, new Promise<typeof LATE>((r2) => { timer = setTimeout(() => r2(LATE), opts.replyWithinMs ?? 3000); })]);
     clearTimeout(timer);
+    // Nothing recorded: 503 makes WeCom deliver it again.
+    if (first === RETRY) return res.status(503).type('text/plain').send('retry later');
     if (first !== LATE) {
       if (!first) return res.status(200).end();
       return answer(res, { msgtype: 'stream', stream: { id: `stream_${randomBytes(8).toString('hex')}`, finish: true, content: fitStream(first) } });
     }
     // Too slow for the response: answer empty now, reply through response_url when ready.
     res.status(200).end();
-    const reply = await work;
+    const late = await work;
+    const reply = late === RETRY ? RETRY_LATER_REPLY : late;
     if (reply && body.response_url) await postResponseUrl(body.response_url, reply);
     else if (reply) log.warn('企业微信回复超时且消息没有 response_url，回复未送达');
   }

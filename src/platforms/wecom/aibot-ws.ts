@@ -9,6 +9,7 @@ import type { GroupTarget, MemberTarget, Sender } from '../../delivery/delivery.
 import { splitByBytes } from '../split.ts';
 import { withMentions } from '../mentions.ts';
 import { RetryableError, wecomError } from './errors.ts';
+import { RETRY_LATER_REPLY, RetryLaterError } from '../../session.ts';
 import { aibotSession, fitStream, STREAM_MAX_BYTES, WELCOME_TEXT, type AibotBody } from './aibot-message.ts';
 
 export interface WecomBotWsOptions {
@@ -125,8 +126,12 @@ export function createWecomBotWsAdapter(opts: WecomBotWsOptions): PlatformAdapte
     try {
       reply = await ctx.handle(session);
     } catch (err) {
-      log.error({ err }, '企业微信消息处理失败');
-      reply = '抱歉，处理这条消息时出错了。请稍后再发一次。';
+      // A long connection has no redelivery: the person is asked to send it again.
+      if (err instanceof RetryLaterError) reply = RETRY_LATER_REPLY;
+      else {
+        log.error({ err }, '企业微信消息处理失败');
+        reply = '抱歉，处理这条消息时出错了。请稍后再发一次。';
+      }
     }
     if (!reply) return;
     try {

@@ -6,7 +6,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { XMLParser } from 'fast-xml-parser';
 import type { PlatformAdapter, PlatformContext } from '../types.ts';
 import type { MemberTarget, OutboundFile, Sender } from '../../delivery/delivery.ts';
-import type { Session, SessionAttachment } from '../../session.ts';
+import { RetryLaterError, type Session, type SessionAttachment } from '../../session.ts';
 import { callbackResponders, checkCallback, type CallbackKeys } from './callback-crypto.ts';
 import { WecomAppApi } from './app-api.ts';
 import type { Fetch } from './http.ts';
@@ -88,6 +88,8 @@ export function createWecomAppAdapter(opts: WecomAppOptions): PlatformAdapter {
     try {
       reply = await ctx.handle(session);
     } catch (err) {
+      // Nothing recorded: 503 makes WeCom deliver it again.
+      if (err instanceof RetryLaterError) return res.status(503).type('text/plain').send('retry later');
       log.error({ err }, '企业微信应用消息处理失败');
       reply = '抱歉，处理这条消息时出错了。请稍后再发一次。';
     }
