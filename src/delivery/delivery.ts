@@ -56,7 +56,9 @@ export interface DeliveryLimits {
 export const DEFAULT_LIMITS: DeliveryLimits = { perTarget: { perMinute: 20, burst: 5 }, perSender: { perMinute: 1200, burst: 50 } };
 
 export const DELIVERY_QUEUE = 'delivery';
-const ATTEMPTS = 6;
+// 8 attempts, first retry after 2 s, doubling: a platform outage of about 4 minutes is ridden out
+// (6 attempts covered only ~62 s — the outage drill showed a one-minute outage had 2 s to spare).
+const ATTEMPTS = 8;
 /** The queue of jobs that need a sender's live connection: delivery-wecom-bot. */
 export const connectionQueueName = (s: Sender) => `${DELIVERY_QUEUE}-${s.name ?? s.platform}`;
 

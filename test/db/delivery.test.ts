@@ -78,7 +78,7 @@ describe('delivery', () => {
     expect(new Set(fake.sent.map((s) => s.text)).size).toBe(2 * n);
     const rows = await bot.db.select().from(outbox);
     expect(rows.every((r) => r.status === 'sent' && r.via === 'fake-wecom')).toBe(true);
-  });
+  }, 60_000); // ~5 s of pacing, but 1,000 rows to write and send on a busy 2-core CI machine
 
   it('the same idempotency key is one message, however often it is queued', async () => {
     bot = await testBot();
