@@ -148,5 +148,5 @@ describe('npm run cli -- platforms check', () => {
     expect(r.out).toContain('处理办法：核对 WECOM_BOT_ID 与 WECOM_BOT_SECRET');
     expect(r.code).toBe(1);
     expect(ws.authCount()).toBe(1);
-  });
+  }, 90_000); // three CLI child processes (tsx start-up each) on a busy 2-core machine
 });
