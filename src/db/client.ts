@@ -51,7 +51,9 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     const { default: pg } = await import('pg');
     const { drizzle } = await import('drizzle-orm/node-postgres');
     const { migrate } = await import('drizzle-orm/node-postgres/migrator');
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    // JIT off for our sessions: it compiles the circular's aggregation for longer than the query
+    // runs (whole-campaign circular at a million check-ins: 1.8 s with JIT, 0.8 s without).
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10, options: '-c jit=off' });
     // A dropped connection must not crash the service; the next query reconnects.
     pool.on('error', () => {});
     // A connection in use (inside a transaction) that the server cuts — a restart, a failover —

@@ -159,6 +159,11 @@ export const checkins = pgTable('checkins', {
 }, (t) => [
   index('checkins_member_date_idx').on(t.memberId, t.studyDate),
   index('checkins_campaign_unit_idx').on(t.campaignId, t.unitId, t.studyDate),
+  // Covering indexes over valid check-ins (index-only scans; measured in bench/): a person's and
+  // unit's standing after each check-in (80 ms → ~4 ms at a million rows), and the circular's
+  // per-person sums over a period.
+  index('checkins_member_campaign_valid_idx').on(t.memberId, t.campaignId, t.phaseId, t.minutes).where(sql`${t.status} = 'valid'`),
+  index('checkins_campaign_date_valid_idx').on(t.campaignId, t.studyDate, t.memberId, t.minutes).where(sql`${t.status} = 'valid'`),
 ]);
 
 export const readingsDone = pgTable('readings_done', {

@@ -183,8 +183,13 @@ export class Delivery {
       // Wait for the target's and the sender's rate without using up an attempt.
       // The sender's token is only taken once the target may receive: a backlog for one person
       // must not use up the sender's rate and starve everyone else.
-      let wait = await this.limiter.take(route.targetKey ?? `target:${row.targetKind}:${row.memberId ?? row.groupId}`, this.limits.perTarget);
-      if (wait === 0) wait = await this.limiter.take(`sender:${route.sender.name ?? route.sender.platform}`, this.limits.perSender);
+      const targetKey = route.targetKey ?? `target:${row.targetKind}:${row.memberId ?? row.groupId}`;
+      let wait = await this.limiter.take(targetKey, this.limits.perTarget);
+      if (wait === 0) {
+        wait = await this.limiter.take(`sender:${route.sender.name ?? route.sender.platform}`, this.limits.perSender);
+        // Not sent after all: the person's token goes back, or a busy sender would halve their rate.
+        if (wait > 0) await this.limiter.refund(targetKey, this.limits.perTarget);
+      }
       if (wait > 0) {
         await job.moveToDelayed(Date.now() + wait, token);
         throw new DelayedError();

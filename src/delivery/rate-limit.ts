@@ -20,16 +20,34 @@ redis.call('PEXPIRE', KEYS[1], math.ceil(cap / rate) + 1000)
 return wait
 `;
 
+// KEYS[1] bucket; ARGV: capacity. Gives back one token taken for a send that did not happen.
+const REFUND = `
+local cap = tonumber(ARGV[1])
+local tokens = tonumber(redis.call('HGET', KEYS[1], 'tokens'))
+if tokens then redis.call('HSET', KEYS[1], 'tokens', math.min(cap, tokens + 1)) end
+return 0
+`;
+
 export interface Rate { perMinute: number; burst?: number }
+
+const capacity = (rate: Rate) => rate.burst ?? Math.max(1, Math.min(rate.perMinute, 5));
 
 export class RateLimiter {
   constructor(private readonly redis: Redis, private readonly prefix: string) {
     this.redis.defineCommand('takeToken', { numberOfKeys: 1, lua: TAKE });
+    this.redis.defineCommand('refundToken', { numberOfKeys: 1, lua: REFUND });
+  }
+
+  /** Give back the token `take` just took, when the send did not go ahead after all. */
+  async refund(key: string, rate: Rate): Promise<void> {
+    const cap = capacity(rate);
+    const run = (this.redis as unknown as { refundToken(k: string, c: number): Promise<number> }).refundToken;
+    await run.call(this.redis, `${this.prefix}:rate:${key}`, cap);
   }
 
   /** 0 when the send may go now; otherwise how long to wait (nothing is consumed then). */
   async take(key: string, rate: Rate): Promise<number> {
-    const cap = rate.burst ?? Math.max(1, Math.min(rate.perMinute, 5));
+    const cap = capacity(rate);
     const perMs = rate.perMinute / 60_000;
     const run = (this.redis as unknown as { takeToken(k: string, c: number, r: number): Promise<number> }).takeToken;
     return Number(await run.call(this.redis, `${this.prefix}:rate:${key}`, cap, perMs));

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { eq, inArray } from 'drizzle-orm';
 import { testBot, type TestBot } from '../support/test-bot.ts';
 import { identities, members, outbox } from '../../src/db/schema.ts';
-import { enqueueOutbox } from '../../src/domain/outbox.ts';
+import { enqueueOutbox, enqueueOutboxMany } from '../../src/domain/outbox.ts';
 import { ConfigError, RetryableError } from '../../src/delivery/errors.ts';
 import type { MemberTarget, Sender } from '../../src/delivery/delivery.ts';
 import { createHttpApp } from '../../src/http/server.ts';
@@ -79,6 +79,24 @@ describe('delivery', () => {
     const rows = await bot.db.select().from(outbox);
     expect(rows.every((r) => r.status === 'sent' && r.via === 'fake-wecom')).toBe(true);
   }, 60_000); // ~5 s of pacing, but 1,000 rows to write and send on a busy 2-core CI machine
+
+  it('a bulk fan-out (multi-row inserts) reaches everyone once; keys already queued add nothing', async () => {
+    bot = await testBot({ deliveryLimits: { perTarget: { perMinute: 6000, burst: 50 }, perSender: { perMinute: 1_000_000, burst: 1000 } } });
+    const fake = fakeSender();
+    bot.app.delivery.addSender(fake);
+    await giveWecomAccounts(['张三', '李四', '王五']);
+    const people = await bot.db.select().from(members).where(inArray(members.name, ['张三', '李四', '王五']));
+    // 1,200 messages: two inserts (1,000 rows, then 200).
+    const messages = Array.from({ length: 1200 }, (_, i) => ({ key: `bulk:${i}`, to: { memberId: people[i % 3].id }, text: `通知 ${i}` }));
+    const ids = await bot.db.transaction((tx) => enqueueOutboxMany(tx, messages));
+    expect(ids).toHaveLength(1200);
+    const again = await bot.db.transaction((tx) => enqueueOutboxMany(tx, messages.slice(0, 10).concat([{ key: 'bulk:new', to: { memberId: people[0].id }, text: '通知 新' }])));
+    expect(again).toHaveLength(1);
+    await bot.app.delivery.enqueue([...ids, ...again]);
+    await waitFor(async () => fake.sent.length >= 1201, 50_000);
+    expect(new Set(fake.sent.map((s) => s.text)).size).toBe(1201);
+    expect(fake.sent.filter((s) => s.text === '通知 4').map((s) => s.to)).toEqual(['wx-' + people[1].name]);
+  }, 60_000);
 
   it('the same idempotency key is one message, however often it is queued', async () => {
     bot = await testBot();

@@ -1,0 +1,106 @@
+// Ingest: the same signed callbacks, back to back, against
+//   1. bare express (parse + fixed reply), 2. bare express + the adapter's crypto, 3. the service
+// — each a separate process on this machine, the same connections and message count.
+import path from 'node:path';
+import { runLoad, type LoadResult } from './load.ts';
+import { settledRss, startBareExpress, startService, type Proc } from './procs.ts';
+
+/** Each check-in is 10 minutes: at most 60 per sender keeps everyone under the 12-hour day. */
+export const PER_SENDER = 60;
+export const sendersNeeded = (messages: number, connections: number) => {
+  const c = Math.min(connections, messages);
+  return c * Math.ceil(Math.ceil(messages / c) / PER_SENDER);
+};
+
+export interface IngestOptions {
+  label: string;
+  dataDir: string;
+  databaseUrl?: string;
+  connections: number;
+  messages: number;
+  warmup: number;
+  /** WeCom userids of bound members: the warm-up's first, then the measured run's. */
+  senders: string[];
+  workDir: string;
+  say: (line: string) => void;
+  /** Check-ins recorded with msgids starting with prefix (the service is stopped by then). */
+  countRecorded: (prefix: string) => Promise<number>;
+  /** Seconds to let the service settle before its idle memory is read. */
+  settleSeconds?: number;
+  /** Extra node flags for the service (e.g. --cpu-prof). */
+  nodeArgs?: string[];
+}
+
+export interface BareResult extends LoadResult { rssMb: number; cpuMsPerMessage: number }
+export interface ServiceResult extends LoadResult {
+  recorded: number;
+  rssIdleMb: number;
+  rssEndMb: number;
+  /** With the embedded redis-server the service started. */
+  treeRssIdleMb: number;
+  treeRssEndMb: number;
+  /** Service process CPU per message during the measured run (PostgreSQL's own CPU not included): total, in the process, in the kernel. */
+  cpuMsPerMessage: number;
+  cpuUserMsPerMessage: number;
+  cpuSysMsPerMessage: number;
+  startSeconds: number;
+}
+export interface IngestResult { bare: BareResult; bareCrypto: BareResult; service: ServiceResult }
+
+function split(senders: string[], connections: number) {
+  return (c: number) => senders.filter((_, i) => i % connections === c);
+}
+
+async function bare(mode: 'plain' | 'crypto', o: IngestOptions): Promise<BareResult> {
+  const p = await startBareExpress(mode, path.join(o.workDir, `bare-${mode}-${o.label}.log`));
+  try {
+    const senders = Array.from({ length: o.connections }, (_, i) => `bare${i}`);
+    await runLoad({ baseUrl: p.url, connections: o.connections, messages: Math.min(o.warmup, o.messages), sendersOf: split(senders, o.connections), msgPrefix: `warm-bare-${mode}`, checkEvery: Infinity });
+    const c0 = p.cpu();
+    const r = await runLoad({ baseUrl: p.url, connections: o.connections, messages: o.messages, sendersOf: split(senders, o.connections), msgPrefix: `bare-${mode}`, checkEvery: Infinity });
+    const c1 = p.cpu();
+    return { ...r, rssMb: p.rssMb(), cpuMsPerMessage: (c1.userMs - c0.userMs + c1.sysMs - c0.sysMs) / Math.max(1, r.ok) };
+  } finally {
+    await p.stop();
+  }
+}
+
+export async function runIngest(o: IngestOptions): Promise<IngestResult> {
+  o.say(`  bare express（解析 JSON + 固定应答）…`);
+  const plain = await bare('plain', o);
+  o.say(`    ${plain.perSecond.toFixed(0)} 条/秒，p99 ${plain.latencyMs.p99} ms`);
+  o.say(`  bare express + 验签解密加密…`);
+  const crypto = await bare('crypto', o);
+  o.say(`    ${crypto.perSecond.toFixed(0)} 条/秒，p99 ${crypto.latencyMs.p99} ms`);
+
+  o.say(`  启动服务（${o.label}）…`);
+  const t0 = performance.now();
+  const svc: Proc = await startService({ dataDir: o.dataDir, databaseUrl: o.databaseUrl, logFile: path.join(o.workDir, `service-${o.label}.log`), nodeArgs: o.nodeArgs });
+  let result: ServiceResult;
+  try {
+    const startSeconds = (performance.now() - t0) / 1000;
+    const idle = await settledRss(svc, o.settleSeconds ?? 5);
+    o.say(`    已启动（${startSeconds.toFixed(1)} 秒），空闲内存 ${idle.rssMb.toFixed(0)} MB`);
+    const warmN = sendersNeeded(o.warmup, o.connections);
+    const warm = o.senders.slice(0, warmN);
+    const measured = o.senders.slice(warmN);
+    if (o.warmup > 0) await runLoad({ baseUrl: svc.url, connections: o.connections, messages: o.warmup, sendersOf: split(warm, o.connections), msgPrefix: `bench-warm-${o.label}` });
+    const cpu0 = svc.cpu();
+    const prefix = `bench-run-${o.label}-${Date.now()}`;
+    const r = await runLoad({ baseUrl: svc.url, connections: o.connections, messages: o.messages, sendersOf: split(measured, o.connections), msgPrefix: prefix });
+    const cpu1 = svc.cpu();
+    const per = (x: number) => x / Math.max(1, r.ok);
+    const end = { rssMb: svc.rssMb(), treeRssMb: svc.treeRssMb() };
+    await svc.stop();
+    const recorded = await o.countRecorded(prefix);
+    result = {
+      ...r, recorded, rssIdleMb: idle.rssMb, rssEndMb: end.rssMb, treeRssIdleMb: idle.treeRssMb, treeRssEndMb: end.treeRssMb,
+      cpuMsPerMessage: per(cpu1.userMs - cpu0.userMs + cpu1.sysMs - cpu0.sysMs), cpuUserMsPerMessage: per(cpu1.userMs - cpu0.userMs),
+      cpuSysMsPerMessage: per(cpu1.sysMs - cpu0.sysMs), startSeconds,
+    };
+    o.say(`    ${r.perSecond.toFixed(0)} 条/秒，p50 ${r.latencyMs.p50} ms，p99 ${r.latencyMs.p99} ms；记录 ${recorded}/${o.messages}；结束时内存 ${end.rssMb.toFixed(0)} MB`);
+  } finally {
+    await svc.stop();
+  }
+  return { bare: plain, bareCrypto: crypto, service: result };
+}

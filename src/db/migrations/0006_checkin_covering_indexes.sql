@@ -1,0 +1,2 @@
+CREATE INDEX "checkins_member_campaign_valid_idx" ON "checkins" USING btree ("member_id","campaign_id","phase_id","minutes") WHERE "checkins"."status" = 'valid';--> statement-breakpoint
+CREATE INDEX "checkins_campaign_date_valid_idx" ON "checkins" USING btree ("campaign_id","study_date","member_id","minutes") WHERE "checkins"."status" = 'valid';
