@@ -1,7 +1,7 @@
 // `npm run drills [-- NAME…]`: the failure drills of issue #10, full size, one after another
 // (they compete for the same two cores otherwise). Each prints its result line; the table goes
 // to drills/results/latest.md. Names: fuzz, outage, outage-fast-errors, kill9, pg-restart,
-// redis-restart (default: all). Knobs: DRILL_FUZZ_COUNT (10000), DRILL_SEED, DRILL_OUTAGE_MS
+// redis-restart, roles (default: all). Knobs: DRILL_FUZZ_COUNT (10000), DRILL_SEED, DRILL_OUTAGE_MS
 // (60000), DRILL_KILL9_MESSAGES (2000), DRILL_PATCH (proposed fixes for the service processes,
 // see drills/lib/overlay.ts; such a run writes drills/results/latest-with-proposed-fixes.md). The fast versions run in the CI suite: test/contract/fuzz.test.ts,
 // test/service/outage.test.ts.
@@ -62,6 +62,14 @@ const DRILLS: Record<string, () => Promise<{ ok: boolean; summary: string }>> = 
   'pg-restart': async () => {
     const r = await runPgRestart({ messages: 600, senders: 100, concurrency: 8, ratePerSecond: 40, restartAfter: 250, patches: requestedPatches() });
     return { ok: pgRestartPassed(r), summary: pgRestartSummary(r) };
+  },
+  // The admin-command × role table: the conversation test, which writes drills/results/role-matrix.md.
+  roles: async () => {
+    execFileSync(process.execPath, [join(import.meta.dirname, '..', 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--project', 'postgres', 'test/conversation/role-drill.test.ts'],
+      { env: { ...process.env, TZ: 'UTC', WRITE_DRILL_RESULTS: '1' }, stdio: 'ignore' });
+    const md = await readFile(join(import.meta.dirname, 'results', 'role-matrix.md'), 'utf8');
+    const cells = (md.match(/拒绝 ✓ 已审计 ✓/g) ?? []).length;
+    return { ok: cells > 0 && !/拒绝 ✗|已审计 ✗/.test(md), summary: `${cells} command × role cells refused and audited (drills/results/role-matrix.md)` };
   },
   'redis-restart': async () => {
     const r = await runRedisRestart({ messages: 1000, delayMs: 50 });
