@@ -6,6 +6,9 @@ const dbTests = ['test/conversation/**/*.test.ts', 'test/db/**/*.test.ts'];
 export default defineConfig({
   test: {
     globalSetup: ['test/support/global-setup.ts'],
+    // Most tests wait on PostgreSQL, Redis or child processes rather than compute: on a 2-core
+    // CI machine vitest's default (cores − 1 = one file at a time) left a core idle.
+    maxWorkers: 3,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
