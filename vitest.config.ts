@@ -16,7 +16,7 @@ export default defineConfig({
       { extends: true, test: { name: 'pglite', include: dbTests, env: { TEST_DB: 'pglite' }, testTimeout: 30_000, hookTimeout: 60_000 } },
       { extends: true, test: { name: 'postgres', include: dbTests, env: { TEST_DB: 'postgres' }, testTimeout: 30_000, hookTimeout: 60_000 } },
       { extends: true, test: { name: 'contract', include: ['test/contract/**/*.test.ts'], env: { TEST_DB: 'pglite' } } },
-      { extends: true, test: { name: 'service', include: ['test/service/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 90_000 } },
+      { extends: true, test: { name: 'service', include: ['test/service/**/*.test.ts'], testTimeout: 150_000, hookTimeout: 150_000 } },
     ],
   },
 });

@@ -101,7 +101,7 @@ describe('issue #10 topology on the real service', () => {
     const t0 = Date.now();
     const procs = await Promise.all([start('web'), start('web'), start('worker'), start('worker')]);
     const [webA, webB, workerA, workerB] = procs;
-    await Promise.all(procs.map((p) => p.proc.waitFor(STARTED, 60_000)));
+    await Promise.all(procs.map((p) => p.proc.waitFor(STARTED, 90_000)));
     await until(() => wsTap.live().length === 1, 60_000, 'a worker to hold the long connection');
     const startedIn = (Date.now() - t0) / 1000;
 

@@ -31,7 +31,7 @@ export function spawnTsx(args: string[], opts: { cwd: string; env: NodeJS.Proces
     child, pid: child.pid!, exit, exited: () => done,
     out: () => text,
     logs: () => text.split('\n').flatMap((l) => { try { return [JSON.parse(l) as Record<string, unknown>]; } catch { return []; } }),
-    async waitFor(what, ms = opts.waitMs ?? 45_000) {
+    async waitFor(what, ms = opts.waitMs ?? 90_000) {
       const hit = () => (typeof what === 'string' ? text.includes(what) : what.test(text));
       const deadline = Date.now() + ms;
       while (!hit()) {

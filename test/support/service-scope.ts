@@ -30,7 +30,7 @@ export const scopes = new Set<Scope>();
 /** The service in its own process group (SIGKILL to the group takes esbuild along). */
 export function service(scope: Scope, env: Record<string, string>): Proc {
   const p = spawnTsx(['src/main.ts'], {
-    cwd: root, waitMs: 30_000,
+    cwd: root, waitMs: 75_000, // start-up on a CI machine busy with two other test files
     env: {
       ...process.env,
       LOG_LEVEL: 'info', ROLE: 'worker', ADMIN_API_TOKEN: '',
