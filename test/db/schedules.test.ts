@@ -5,6 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testBot, type TestBot } from '../support/test-bot.ts';
 import { Scheduler } from '../../jobs/scheduler.ts';
 import { outbox } from '../../src/db/schema.ts';
+import { createApp } from '../../src/app.ts';
+import { testRedisUrl } from '../support/services.ts';
+import pino from 'pino';
 
 let bot: TestBot;
 let scheduler: Scheduler;
@@ -51,6 +54,35 @@ describe('the circular job', () => {
     expect(circular).toContain('2026年9月下半月');
     expect(await scheduler.run('circular', at('2026-10-09T09:00:00+08:00'))).toMatchObject({ skipped: expect.any(String) });
     expect(await bot.say('王主任', '/通报 历史')).toContain('2026年9月下半月');
+  });
+});
+
+describe('two workers', () => {
+  it('running the same jobs at the same instant send each message once', async () => {
+    // A second worker process: its own app (own Redis connection and queues) on the same database.
+    const second = await createApp({ database: bot.app.database, redisUrl: await testRedisUrl(), log: pino({ level: 'silent' }),
+      clock: () => bot.now(), queuePrefix: `${bot.app.queuePrefix}-2`, worker: false });
+    const other = new Scheduler(second);
+    try {
+      await confirm('王主任', '/整改 新增 县人民医院 问题：病历书写不规范 措施：每月抽查 分管领导：刘局长 时限：2026-10-09');
+      const before = (await bot.db.select().from(outbox)).length;
+      const when = at('2026-10-08T09:00:00+08:00');
+      const runs = await Promise.all([
+        scheduler.run('circular', when), other.run('circular', when),
+        scheduler.run('overdue', when), other.run('overdue', when),
+      ]);
+      // One of each pair did the work; the other found the period claimed.
+      expect(runs.filter((r) => r.outbox).length).toBe(2);
+      expect(runs.filter((r) => r.skipped).length).toBe(2);
+      const rows = (await bot.db.select().from(outbox)).slice(before);
+      expect(rows.length).toBe(runs.reduce((n, r) => n + (r.outbox ?? 0), 0));
+      expect(new Set(rows.map((r) => `${r.targetKind}:${r.memberId ?? r.groupId}:${r.text}`)).size).toBe(rows.length);
+      await bot.drain();
+      expect(bot.pushes().filter((p) => p.to === '全院群' && p.text.includes('2026年9月下半月'))).toHaveLength(1);
+    } finally {
+      await other.close();
+      await second.close();
+    }
   });
 });
 
