@@ -16,10 +16,8 @@ import { createWecomAppAdapter } from '../../src/platforms/wecom/app.ts';
 import { startFakeWecomMedia, type FakeWecomMedia } from './fakes/wecom-ws-server.ts';
 import { startFakeWecomApi, type FakeWecomApi } from './fakes/wecom-api.ts';
 import { serveRoutes, testContext, until, wecomTestBot } from './wecom-support.ts';
+import { PDF, PNG } from '../fixtures/media.ts';
 
-// A 1×1 PNG and a tiny PDF (their first bytes are what the bot checks).
-const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415478da63f8cfc000000301010018dd8db00000000049454e44ae426082', 'hex');
-const PDF = Buffer.from('%PDF-1.4\n%âãÏÓ\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n', 'latin1');
 
 const BOT_TOKEN = 'QDG6eK';
 const BOT_AES = 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C';

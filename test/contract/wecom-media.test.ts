@@ -9,11 +9,9 @@ import { createWecomBotWsAdapter } from '../../src/platforms/wecom/aibot-ws.ts';
 import type { PlatformAdapter } from '../../src/platforms/types.ts';
 import { startFakeWecomMedia, startFakeWecomWsServer, type FakeWecomMedia, type FakeWecomWsServer } from './fakes/wecom-ws-server.ts';
 import { testContext, wecomTestBot } from './wecom-support.ts';
+import { PDF, PNG } from '../fixtures/media.ts';
 
 const CREDS = { botId: 'aib-media-bot', secret: 'bot-secret-456' };
-// A 1×1 PNG (signature, IHDR, IDAT, IEND) — 69 bytes, not a multiple of 32, so the padding is exercised.
-const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415478da63f8cfc000000301010018dd8db00000000049454e44ae426082', 'hex');
-const PDF = Buffer.from('%PDF-1.4\n%âãÏÓ\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n', 'latin1');
 
 let bot: TestBot;
 let fake: FakeWecomWsServer;

@@ -11,7 +11,6 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { deflateSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import pino from 'pino';
 import { asc, eq } from 'drizzle-orm';
@@ -26,29 +25,11 @@ import { loadDemoDirectory } from '../../src/demo.ts';
 import { createRect } from '../../src/domain/rectification.ts';
 import { exportForDelivery } from '../../src/domain/exports.ts';
 import type { SessionAttachment } from '../../src/session.ts';
+import { PNG } from '../fixtures/media.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
-/** A real 1×1 PNG (the bot checks images by their bytes). */
-function png(): Buffer {
-  const table = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (b: Buffer) => { let c = 0xffffffff; for (const x of b) c = table[(c ^ x) & 0xff] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const c = Buffer.alloc(4); c.writeUInt32BE(crc(td));
-    return Buffer.concat([len, td, c]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(1, 0); ihdr.writeUInt32BE(1, 4); ihdr[8] = 8; ihdr[9] = 2;
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(Buffer.from([0, 255, 0, 0]))), chunk('IEND', Buffer.alloc(0))]);
-}
-const photo = (): SessionAttachment => ({ kind: 'image', fetch: async () => ({ data: png() }) });
+const photo = (): SessionAttachment => ({ kind: 'image', fetch: async () => ({ data: PNG }) });
 
 let bot: TestBot;
 let server: Server | null = null;
