@@ -2,6 +2,7 @@
 // adapter. Act as anyone in the directory, in a group or a private chat, and see what the bot
 // pushes to others.
 import 'dotenv/config';
+import { RETRY_LATER_REPLY, RetryLaterError } from './session.ts';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import readline from 'node:readline';
@@ -112,7 +113,8 @@ async function main() {
           fetch: async () => ({ data: await readFile(file) }),
         }];
       }
-      const reply = await app.bot.handle(session);
+      // The simulator is a long connection: nothing redelivers, so say what the platforms would.
+      const reply = await app.bot.handle(session).catch((err) => { if (err instanceof RetryLaterError) return RETRY_LATER_REPLY; throw err; });
       if (reply) console.log(`${config.BOT_NAME}：${reply.replace(/\n/g, '\n  ')}`);
       await new Promise((r) => setTimeout(r, 150)); // pushes are delivered through the queue
     }).catch((err) => console.error('出错：', err)).finally(() => { rl.setPrompt(prompt()); if (!closing) rl.prompt(); });
