@@ -111,6 +111,21 @@ async function main() {
   say(`基准测试（${quick ? '快速' : '完整'}）：${results.machine.cpus} 核 ${results.machine.cpuModel}，Node ${process.version}，负载 ${results.machine.loadAverageAtStart.join(' ')}`);
   say(`工作目录 ${work}（成功结束后删除；失败时保留日志）`);
 
+  /** Fills a database with the generated data set of that size; returns the senders the ingest run posts as. */
+  const generate = async (kind: 'postgres' | 'pglite', open: () => Promise<Database>) => {
+    const size = kind === 'postgres' ? opts.pg : opts.pglite;
+    say(`生成数据：${size.units} 个单位、${size.members} 人、${size.checkins} 条打卡…`);
+    const database = await open();
+    try {
+      const g = results.generate[kind] = await generateDemoData(database, { ...size, seed: opts.seed, onProgress: (l) => say(`  ${l}`) });
+      say(`  用时 ${(g.ms / 1000).toFixed(1)} 秒`);
+      if (opts.proposedIndexes) say(`  已加建议的索引（${(await applyProposedIndexes(database) / 1000).toFixed(1)} 秒）`);
+      return await senders(database, sendersNeeded(opts.warmup, opts.connections) + sendersNeeded(opts.messages, opts.connections));
+    } finally {
+      await database.close();
+    }
+  };
+
   // ---------------------------------------------------------------- PostgreSQL
   if (want('postgres')) {
     const admin = new pg.Client({ connectionString: opts.pgUrl });
@@ -125,17 +140,7 @@ async function main() {
       url.pathname = `/${dbName}`;
       const databaseUrl = url.toString();
       say(`\n== PostgreSQL（数据库 ${dbName}）`);
-      say(`生成数据：${opts.pg.units} 个单位、${opts.pg.members} 人、${opts.pg.checkins} 条打卡…`);
-      const database = await openDatabase({ databaseUrl });
-      let ingestSenders: string[];
-      try {
-        results.generate.postgres = await generateDemoData(database, { ...opts.pg, seed: opts.seed, onProgress: (l) => say(`  ${l}`) });
-        say(`  用时 ${(results.generate.postgres.ms / 1000).toFixed(1)} 秒`);
-        if (opts.proposedIndexes) say(`  已加建议的索引（${(await applyProposedIndexes(database) / 1000).toFixed(1)} 秒）`);
-        ingestSenders = await senders(database, sendersNeeded(opts.warmup, opts.connections) + sendersNeeded(opts.messages, opts.connections));
-      } finally {
-        await database.close();
-      }
+      const ingestSenders = await generate('postgres', () => openDatabase({ databaseUrl }));
 
       if (want('circular')) {
         say('通报计算（computeCircular）…');
@@ -189,23 +194,13 @@ async function main() {
     say(`\n== PGlite（内置数据库）`);
     const dataDir = path.join(work, 'service-pglite');
     const pgliteDir = path.join(dataDir, 'db');
-    say(`生成数据：${opts.pglite.units} 个单位、${opts.pglite.members} 人、${opts.pglite.checkins} 条打卡…`);
-    let database = await openDatabase({ pgliteDir });
-    let ingestSenders: string[];
-    try {
-      results.generate.pglite = await generateDemoData(database, { ...opts.pglite, seed: opts.seed, onProgress: (l) => say(`  ${l}`) });
-      say(`  用时 ${(results.generate.pglite.ms / 1000).toFixed(1)} 秒`);
-      if (opts.proposedIndexes) say(`  已加建议的索引（${(await applyProposedIndexes(database) / 1000).toFixed(1)} 秒）`);
-      ingestSenders = await senders(database, sendersNeeded(opts.warmup, opts.connections) + sendersNeeded(opts.messages, opts.connections));
-    } finally {
-      await database.close();
-    }
+    const ingestSenders = await generate('pglite', () => openDatabase({ pgliteDir }));
     say('接收打卡（企业微信智能机器人回调，PGlite）…');
     results.ingest.pglite = await runIngest({
       label: 'pglite', dataDir, connections: opts.connections, messages: opts.messages, warmup: opts.warmup, senders: ingestSenders, workDir: work, say, nodeArgs: serviceNodeArgs, settleSeconds: quick ? 3 : 5,
       // PGlite is single-process: count once the service has let go of the files.
       countRecorded: async (p) => {
-        database = await openDatabase({ pgliteDir, migrate: false });
+        const database = await openDatabase({ pgliteDir, migrate: false });
         try { return await countRecorded(database, p); } finally { await database.close(); }
       },
     });

@@ -5,15 +5,13 @@
 // crash (SIGKILL: up to a second of writes may be lost; the outbox sweep re-queues what was).
 // Expected: every message delivered, none twice beyond those in flight, the job schedulers
 // intact, and the same service process still running and healthy — no restart of it.
-import { sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { Queue, type ConnectionOptions } from 'bullmq';
-import { identities, members, outbox, units } from '../src/db/schema.ts';
 import { Delivery } from '../src/delivery/delivery.ts';
-import { enqueueOutbox } from '../src/domain/outbox.ts';
 import { SCHEDULE_QUEUE } from '../jobs/scheduler.ts';
 import { PREFIX, STARTED, Scope, demoDatabase, scopes, service, serviceEnv, until } from '../test/support/service-scope.ts';
+import { seedPushes, sentPushes } from '../test/support/delivery-proof.ts';
 import { startFakeWecomApi } from '../test/contract/fakes/wecom-api.ts';
 import { startHttpTap } from '../test/fixtures/wecom-taps.ts';
 import { startPrivateRedis } from './lib/private-redis.ts';
@@ -44,15 +42,7 @@ export async function runRedisRestart(o: RedisRestartOptions): Promise<RedisRest
     const tap = await startHttpTap(api.url, { delayMs: o.delayMs });
     scope.defer(() => tap.close());
 
-    const [unit] = await db.insert(units).values({ name: 'Redis重启演练单位' }).returning();
-    const people = await db.insert(members).values(Array.from({ length: o.messages }, (_, i) => ({ unitId: unit.id, name: `redis收件人${i}` }))).returning();
-    await db.insert(identities).values(people.map((m, i) => ({ platform: 'wecom', platformUserId: `redis-u${i}`, memberId: m.id, source: 'directory' })));
-    const textOf = (i: number) => `【Redis演练】第 ${i} 条：请于本周内完成学习。`;
-    const ids = await db.transaction(async (tx) => {
-      const out: number[] = [];
-      for (let i = 0; i < o.messages; i++) out.push((await enqueueOutbox(tx, `redisdrill:${i}`, { memberId: people[i].id }, textOf(i)))!);
-      return out;
-    });
+    const { ids, texts } = await seedPushes(db, { tag: 'redisdrill', title: 'Redis演练', messages: o.messages });
 
     const env = await serviceEnv(scope, url, redis.url, {
       ROLE: 'all', WECOM_CORP_ID: CORP.corpId, WECOM_AGENT_ID: String(CORP.agentId), WECOM_AGENT_SECRET: CORP.secret, WECOM_API_BASE: tap.url,
@@ -68,8 +58,7 @@ export async function runRedisRestart(o: RedisRestartOptions): Promise<RedisRest
 
     const t0 = Date.now();
     await delivery.enqueue(ids);
-    const sentRows = async () => (await db.select({ n: sql<number>`count(*)::int` }).from(outbox)
-      .where(sql`${outbox.status} = 'sent' and ${outbox.idempotencyKey} like 'redisdrill:%'`))[0].n;
+    const sentRows = () => sentPushes(db, 'redisdrill');
     const restarts: RedisRestartResult['restarts'] = [];
     for (const [how, share] of [['SIGTERM', 0.3], ['SIGKILL', 0.6]] as const) {
       await until(async () => (await sentRows()) >= o.messages * share, 600_000, `${share * 100}% sent`, 50);
@@ -90,7 +79,7 @@ export async function runRedisRestart(o: RedisRestartOptions): Promise<RedisRest
     const healthyAfter = (await fetch(`http://127.0.0.1:${env.PORT}/healthz`).then((r) => r.json() as Promise<{ ok: boolean }>, () => ({ ok: false }))).ok;
     return {
       messages: o.messages, restarts, sent: await sentRows(),
-      missing: Array.from({ length: o.messages }, (_, i) => textOf(i)).filter((t) => !count.get(t)).length,
+      missing: texts.filter((t) => !count.get(t)).length,
       twice: [...count.values()].filter((n) => n > 1).length,
       shownTwice: api.messages.length - new Set(api.messages.map((m) => m.content)).size,
       schedulersBefore, schedulersAfter: await describeSchedulers(schedules),

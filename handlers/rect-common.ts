@@ -2,6 +2,7 @@
 // about a change, and how items and their history read in chat.
 import { and, desc, eq } from 'drizzle-orm';
 import type { Ctx } from '../src/commands/context.ts';
+import type { ArgSpec } from '../src/commands/registry.ts';
 import { UserError } from '../src/commands/errors.ts';
 import { leaderUnits, members, rectificationHistory } from '../src/db/schema.ts';
 import { headsOf, unitsLedBy } from '../src/domain/directory.ts';
@@ -135,4 +136,17 @@ export function requireText(text: string | undefined, what: string, max = 2000):
   if (!t) throw new UserError(`缺少「${what}」。`);
   if ([...t].length > max) throw new UserError(`${what}太长（超过 ${max} 字）。`);
   return t;
+}
+
+/** A head's report on an item (整改 进展 / 整改 完成): the code, then `what` in free text. */
+export const reportArgs = (what: string): ArgSpec[] => [
+  { name: 'code', label: '编号', type: 'word' },
+  { name: 'text', label: what, type: 'rest' },
+];
+
+/** The item a head reports on (their own unit's only) and the report's text. */
+export async function ownUnitReport(ctx: Ctx, code: string, text: string, what: string): Promise<{ r: Rect; note: string }> {
+  const r = await loadRect(ctx, code);
+  assertOwnUnit(ctx, r);
+  return { r, note: requireText(text, what) };
 }

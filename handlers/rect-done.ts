@@ -1,6 +1,6 @@
 import { defineCommand } from '../src/commands/registry.ts';
 import { rectCode, reportDone } from '../src/domain/rectification.ts';
-import { actorOf, assertOwnUnit, lastHistoryId, loadRect, notifyAdmins, requireText, SECTION, short } from './rect-common.ts';
+import { actorOf, lastHistoryId, notifyAdmins, ownUnitReport, reportArgs, SECTION, short } from './rect-common.ts';
 
 export default defineCommand<{ code: string; text: string }>({
   name: 'rect.done',
@@ -9,15 +9,10 @@ export default defineCommand<{ code: string; text: string }>({
   summary: '报告本单位整改事项已完成（转为待销号，由管理员核实销号）',
   section: SECTION,
   roles: ['head'],
-  args: [
-    { name: 'code', label: '编号', type: 'word' },
-    { name: 'text', label: '完成情况', type: 'rest' },
-  ],
+  args: reportArgs('完成情况'),
   examples: ['整改 完成 ZG-0001 自助机 4 台已投用，高峰期候诊时间降到 20 分钟'],
   async run(ctx, { code, text }) {
-    const r = await loadRect(ctx, code);
-    assertOwnUnit(ctx, r);
-    const note = requireText(text, '完成情况');
+    const { r, note } = await ownUnitReport(ctx, code, text, '完成情况');
     const me = ctx.requireMember();
     await reportDone(ctx.tx, r, note, actorOf(ctx));
     const c = rectCode(r.id);

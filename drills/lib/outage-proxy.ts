@@ -5,6 +5,7 @@
 // which also makes the sender fetch a new token and try once more). gettoken is always passed
 // through, so the drill measures the send path. Every message/send is recorded with its time.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { forward } from '../../test/fixtures/wecom-taps.ts';
 
 export type OutageFailure = 'http500' | 'timeout' | 45009 | 42001;
 
@@ -46,17 +47,7 @@ export async function startOutageProxy(upstreamUrl: string, failures: OutageFail
         }
         sends.push({ at: Date.now(), touser, failed: null });
       }
-      try {
-        const r = await fetch(upstreamUrl + req.url, {
-          method: req.method, headers: { 'content-type': req.headers['content-type'] ?? 'application/json' },
-          body: req.method === 'GET' || req.method === 'HEAD' ? undefined : body,
-        });
-        res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' });
-        res.end(Buffer.from(await r.arrayBuffer()));
-      } catch (err) {
-        if (!res.headersSent) res.writeHead(502);
-        res.end(String(err));
-      }
+      await forward(upstreamUrl, req, res, body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

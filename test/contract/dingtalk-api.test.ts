@@ -6,12 +6,11 @@ import { MAX_MARKDOWN_BYTES } from '../../src/platforms/dingtalk/markdown.ts';
 import { createDingTalkSender } from '../../src/platforms/dingtalk/sender.ts';
 import { NoRouteError } from '../../src/delivery/delivery.ts';
 import { ConfigError as DeliveryConfigError, RetryableError as DeliveryRetryableError } from '../../src/delivery/errors.ts';
-import { startFakeDingTalk, type FakeDingTalk } from './fakes/dingtalk-api.ts';
+import { fakeDingTalkApi, startFakeDingTalk, type FakeDingTalk } from './fakes/dingtalk-api.ts';
 
 let fake: FakeDingTalk;
 let api: DingTalkApi;
-const make = (o: Partial<ConstructorParameters<typeof DingTalkApi>[0]> = {}) =>
-  new DingTalkApi({ appKey: fake.appKey, appSecret: fake.appSecret, robotCode: fake.robotCode, apiBase: fake.url, timeoutMs: 500, ...o });
+const make = (o: Partial<ConstructorParameters<typeof DingTalkApi>[0]> = {}) => fakeDingTalkApi(fake, { timeoutMs: 500, ...o });
 
 beforeEach(async () => { fake = await startFakeDingTalk(); api = make(); });
 afterEach(async () => { await fake.close(); });

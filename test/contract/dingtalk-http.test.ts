@@ -3,9 +3,8 @@
 import type { Server } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import express, { Router } from 'express';
-import { DingTalkApi } from '../../src/platforms/dingtalk/api.ts';
 import { CALLBACK_PATH, createDingTalkHttpAdapter, dingTalkSign, type DingTalkHttpAdapter } from '../../src/platforms/dingtalk/http.ts';
-import { startFakeDingTalk, type FakeDingTalk } from './fakes/dingtalk-api.ts';
+import { fakeDingTalkApi, startFakeDingTalk, type FakeDingTalk } from './fakes/dingtalk-api.ts';
 import { dingTalkBot, robotMessage, type DingTalkBot } from './fakes/dingtalk-frames.ts';
 
 let fake: FakeDingTalk;
@@ -21,7 +20,7 @@ afterAll(async () => { await t.bot.close(); });
 beforeEach(async () => {
   fake = await startFakeDingTalk();
   await t.mark();
-  const api = new DingTalkApi({ appKey: fake.appKey, appSecret: fake.appSecret, robotCode: fake.robotCode, apiBase: fake.url, timeoutMs: 2000 });
+  const api = fakeDingTalkApi(fake, { timeoutMs: 2000 });
   adapter = createDingTalkHttpAdapter({ appSecret: fake.appSecret, api, ctx: t.ctx, bodyLimit: '64kb' });
   const web = express();
   const router = Router();

@@ -8,10 +8,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { and, desc, eq } from 'drizzle-orm';
 import { DWClient, TOPIC_ROBOT } from 'dingtalk-stream';
 import { attachments, checkins, groups } from '../../src/db/schema.ts';
-import { DingTalkApi } from '../../src/platforms/dingtalk/api.ts';
 import { UNSUPPORTED_REPLY } from '../../src/platforms/dingtalk/inbound.ts';
 import { createDingTalkStreamAdapter, type DingTalkStreamAdapter } from '../../src/platforms/dingtalk/stream.ts';
-import { startFakeDingTalk, type FakeDingTalk } from './fakes/dingtalk-api.ts';
+import { fakeDingTalkApi, startFakeDingTalk, type FakeDingTalk } from './fakes/dingtalk-api.ts';
 import { dingTalkBot, downstream, robotMessage, waitFor, ZHANGSAN_STAFF_ID, type DingTalkBot } from './fakes/dingtalk-frames.ts';
 
 interface Ack { code: number; headers: { messageId: string; contentType: string }; message: string; data: string }
@@ -36,7 +35,7 @@ afterAll(async () => { await t.bot.close(); });
 beforeEach(async () => {
   fake = await startFakeDingTalk();
   await t.mark();
-  const api = new DingTalkApi({ appKey: fake.appKey, appSecret: fake.appSecret, robotCode: fake.robotCode, apiBase: fake.url, timeoutMs: 2000 });
+  const api = fakeDingTalkApi(fake, { timeoutMs: 2000 });
   client = new DWClient({ clientId: fake.appKey, clientSecret: fake.appSecret });
   acks = [];
   // The stub socket the package writes its ACKs to.
@@ -194,7 +193,7 @@ describe('DingTalk Stream adapter over a WebSocket', () => {
 
   const adapterFor = (c: DWClient) => createDingTalkStreamAdapter({
     clientId: fake.appKey, clientSecret: fake.appSecret, robotCode: fake.robotCode, ctx: t.ctx, client: c,
-    api: new DingTalkApi({ appKey: fake.appKey, appSecret: fake.appSecret, robotCode: fake.robotCode, apiBase: fake.url }),
+    api: fakeDingTalkApi(fake),
     watchIntervalMs: 20, alertAfterMs: 400, reconnectBaseMs: 50,
   });
 

@@ -10,12 +10,11 @@ import { groups, identities, members, outbox } from '../../src/db/schema.ts';
 import { enqueueOutbox } from '../../src/domain/outbox.ts';
 import { createWebhookSender } from '../../src/platforms/webhook-sender.ts';
 import { createWecomBotWsAdapter } from '../../src/platforms/wecom/aibot-ws.ts';
-import { DingTalkApi } from '../../src/platforms/dingtalk/api.ts';
 import { createDingTalkSender } from '../../src/platforms/dingtalk/sender.ts';
 import type { PlatformAdapter } from '../../src/platforms/types.ts';
 import { startFakeWecomApi, type FakeWecomApi } from './fakes/wecom-api.ts';
 import { startFakeWecomWsServer, type FakeWecomWsServer } from './fakes/wecom-ws-server.ts';
-import { startFakeDingTalk, type FakeDingTalk } from './fakes/dingtalk-api.ts';
+import { fakeDingTalkApi, startFakeDingTalk, type FakeDingTalk } from './fakes/dingtalk-api.ts';
 import { testContext, wecomTestBot } from './wecom-support.ts';
 
 const KEY = '5f0c1e2d-8a7b-4c6d-9e0f-mentions0001';
@@ -41,7 +40,7 @@ beforeAll(async () => {
   ding = await startFakeDingTalk();
   wsAdapter = createWecomBotWsAdapter({ ...CREDS, wsUrl: ws.url, ctx: testContext(bot) });
   await wsAdapter.connect!();
-  const api = new DingTalkApi({ appKey: ding.appKey, appSecret: ding.appSecret, robotCode: ding.robotCode, apiBase: ding.url });
+  const api = fakeDingTalkApi(ding);
   bot.app.delivery.addSender(wsAdapter.sender!);
   bot.app.delivery.addSender(createDingTalkSender(api));
   bot.app.delivery.setWebhookSender(createWebhookSender({ wecomApiBase: wecomApi.url, timeoutMs: 3000 }));

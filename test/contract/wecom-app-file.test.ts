@@ -2,8 +2,6 @@
 // multipart field "media", the Chinese file name kept) and sent with message/send msgtype=file,
 // against the fake WeCom API that checks both as the real one does.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
-import { encrypt, getSignature } from '@wecom/crypto';
 import { eq } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import type { TestBot } from '../support/test-bot.ts';
@@ -12,41 +10,21 @@ import { createWecomAppAdapter } from '../../src/platforms/wecom/app.ts';
 import { createRect } from '../../src/domain/rectification.ts';
 import type { PlatformAdapter } from '../../src/platforms/types.ts';
 import { startFakeWecomApi, type FakeWecomApi } from './fakes/wecom-api.ts';
-import { serveRoutes, testContext, until, wecomTestBot } from './wecom-support.ts';
+import { postWecomApp, serveRoutes, TEST_APP, testContext, until, wecomAppCallback, wecomAppOptions, wecomAppTextXml, wecomTestBot } from './wecom-support.ts';
 
-const CORP = 'wwcorp0123456789ab';
-const AGENT = 1000002;
-const SECRET = 'app-secret-xyz';
-const TOKEN = 'AppTok3n';
-const AES = 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR';
-const PATH = '/wecom/app/callback';
 let bot: TestBot;
 let api: FakeWecomApi;
 let app: PlatformAdapter;
 let server: { url: string; close(): Promise<void> };
 
-const now = () => Math.floor(Date.now() / 1000);
-const textXml = (from: string, content: string) =>
-  `<xml><ToUserName><![CDATA[${CORP}]]></ToUserName><FromUserName><![CDATA[${from}]]></FromUserName>` +
-  `<CreateTime>${now()}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content>` +
-  `<MsgId>7${Date.now()}${randomBytes(2).readUInt16BE()}</MsgId><AgentID>${AGENT}</AgentID></xml>`;
-function post(inner: string) {
-  const ciphertext = encrypt(AES, inner, CORP);
-  const timestamp = String(now());
-  const nonce = randomBytes(5).toString('hex');
-  const q = new URLSearchParams({ timestamp, nonce, msg_signature: getSignature(TOKEN, timestamp, nonce, ciphertext) });
-  return fetch(`${server.url}${PATH}?${q}`, {
-    method: 'POST', headers: { 'content-type': 'text/xml' },
-    body: `<xml><ToUserName><![CDATA[${CORP}]]></ToUserName><AgentID><![CDATA[${AGENT}]]></AgentID><Encrypt><![CDATA[${ciphertext}]]></Encrypt></xml>`,
-  });
-}
+const post = (inner: string) => postWecomApp(server.url, wecomAppCallback(TEST_APP, inner));
 
-const appOptions = () => ({ corpId: CORP, agentId: String(AGENT), secret: SECRET, apiBase: api.url, token: TOKEN, encodingAesKey: AES, ctx: testContext(bot) });
+const appOptions = () => wecomAppOptions(TEST_APP, api.url, testContext(bot));
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 beforeAll(async () => {
   ({ bot } = await wecomTestBot());
-  api = await startFakeWecomApi({ corpId: CORP, secret: SECRET, agentId: AGENT });
+  api = await startFakeWecomApi(TEST_APP);
   app = createWecomAppAdapter(appOptions());
   server = await serveRoutes(app);
   // 王主任 (the admin) reaches the bot through the app only.
@@ -69,7 +47,7 @@ describe('WeCom app: sending a file', () => {
     expect([...api.uploads.values()]).toEqual([{ filename: '整改台账_截至2026-12-10.xlsx', contentType: XLSX, data: file.data }]);
     const [mediaId] = api.uploads.keys();
     expect(api.messages).toHaveLength(1);
-    expect(api.messages[0]).toMatchObject({ touser: 'wangzhuren', agentid: AGENT, msgtype: 'file', content: file.name });
+    expect(api.messages[0]).toMatchObject({ touser: 'wangzhuren', agentid: TEST_APP.agentId, msgtype: 'file', content: file.name });
     expect(api.messages[0].body.file).toEqual({ media_id: mediaId });
   });
 
@@ -87,7 +65,7 @@ describe('WeCom app: sending a file', () => {
 
   it('/导出 sent to the app: the reply by markdown, the workbook as a file, privately', async () => {
     bot.app.delivery.addSender(app.sender!);
-    const res = await post(textXml('wangzhuren', '/导出 整改'));
+    const res = await post(wecomAppTextXml(TEST_APP, 'wangzhuren', '/导出 整改'));
     expect(res.status).toBe(200);
     await until(() => api.messages.some((m) => m.msgtype === 'file'), 10_000);
     const reply = api.messages.find((m) => m.msgtype === 'markdown')!;

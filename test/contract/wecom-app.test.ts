@@ -1,7 +1,6 @@
 // The WeCom self-built app: its encrypted XML callback (signed with @wecom/crypto as WeCom does)
 // and its send API against a fake WeCom API that checks tokens and payloads and fails on demand.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
 import { encrypt, getSignature } from '@wecom/crypto';
 import type { TestBot } from '../support/test-bot.ts';
 import { checkins } from '../../src/db/schema.ts';
@@ -10,15 +9,12 @@ import { ConfigError, RetryableError } from '../../src/platforms/wecom/errors.ts
 import { ConfigError as DeliveryConfigError } from '../../src/delivery/errors.ts';
 import type { PlatformAdapter } from '../../src/platforms/types.ts';
 import { startFakeWecomApi, type FakeWecomApi } from './fakes/wecom-api.ts';
-import { rowCounts, serveRoutes, testContext, until, wecomTestBot } from './wecom-support.ts';
+import {
+  postWecomApp, rowCounts, serveRoutes, TEST_APP, testContext, until, WECOM_APP_PATH, wecomAppCallback, wecomAppOptions, wecomAppTextXml, wecomTestBot,
+} from './wecom-support.ts';
 import { desc } from 'drizzle-orm';
 
-const CORP = 'wwcorp0123456789ab';
-const AGENT = 1000002;
-const SECRET = 'app-secret-xyz';
-const TOKEN = 'AppTok3n';
-const AES = 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR';
-const PATH = '/wecom/app/callback';
+const { corpId: CORP, agentId: AGENT, token: TOKEN, aes: AES } = TEST_APP;
 let bot: TestBot;
 let api: FakeWecomApi;
 let app: PlatformAdapter;
@@ -26,26 +22,15 @@ let server: { url: string; close(): Promise<void> };
 
 const now = () => Math.floor(Date.now() / 1000);
 const textXml = (o: { from?: string; content?: string; msgId?: string } = {}) =>
-  `<xml><ToUserName><![CDATA[${CORP}]]></ToUserName><FromUserName><![CDATA[${o.from ?? 'zhangsan'}]]></FromUserName>` +
-  `<CreateTime>${now()}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${o.content ?? '打卡 学习《党章》 1小时'}]]></Content>` +
-  `<MsgId>${o.msgId ?? `7${Date.now()}${randomBytes(2).readUInt16BE()}`}</MsgId><AgentID>${AGENT}</AgentID></xml>`;
+  wecomAppTextXml(TEST_APP, o.from ?? 'zhangsan', o.content ?? '打卡 学习《党章》 1小时', o.msgId);
+const callback = (inner: string, forge?: Parameters<typeof wecomAppCallback>[2]) => wecomAppCallback(TEST_APP, inner, forge);
+const post = (c: { query: string; body: string }) => postWecomApp(server.url, c);
 
-function callback(inner: string, o: { timestamp?: number; receiveId?: string; signature?: string | null } = {}) {
-  const ciphertext = encrypt(AES, inner, o.receiveId ?? CORP);
-  const timestamp = String(o.timestamp ?? now());
-  const nonce = randomBytes(5).toString('hex');
-  const signature = o.signature === undefined ? getSignature(TOKEN, timestamp, nonce, ciphertext) : o.signature;
-  const q = new URLSearchParams({ timestamp, nonce, ...(signature === null ? {} : { msg_signature: signature }) });
-  return { query: `?${q}`, body: `<xml><ToUserName><![CDATA[${CORP}]]></ToUserName><AgentID><![CDATA[${AGENT}]]></AgentID><Encrypt><![CDATA[${ciphertext}]]></Encrypt></xml>` };
-}
-const post = (c: { query: string; body: string }) =>
-  fetch(`${server.url}${PATH}${c.query}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: c.body });
-
-const appOptions = () => ({ corpId: CORP, agentId: String(AGENT), secret: SECRET, apiBase: api.url, token: TOKEN, encodingAesKey: AES, ctx: testContext(bot) });
+const appOptions = () => wecomAppOptions(TEST_APP, api.url, testContext(bot));
 
 beforeAll(async () => {
   ({ bot } = await wecomTestBot());
-  api = await startFakeWecomApi({ corpId: CORP, secret: SECRET, agentId: AGENT });
+  api = await startFakeWecomApi(TEST_APP);
   app = createWecomAppAdapter(appOptions());
   server = await serveRoutes(app);
 });
@@ -55,13 +40,13 @@ beforeEach(() => { api.messages.length = 0; });
 describe('WeCom app XML callback', () => {
   it('answers URL verification with the decrypted echostr; the receive id must be the corp id', async () => {
     const timestamp = String(now());
-    const q = (echostr: string, sig = getSignature(TOKEN, timestamp, 'n0', echostr)) => `${server.url}${PATH}?${new URLSearchParams({ msg_signature: sig, timestamp, nonce: 'n0', echostr })}`;
+    const q = (echostr: string, sig = getSignature(TOKEN, timestamp, 'n0', echostr)) => `${server.url}${WECOM_APP_PATH}?${new URLSearchParams({ msg_signature: sig, timestamp, nonce: 'n0', echostr })}`;
     const good = await fetch(q(encrypt(AES, '8675309123', CORP)));
     expect(good.status).toBe(200);
     expect(await good.text()).toBe('8675309123');
     expect((await fetch(q(encrypt(AES, '8675309123', 'wwSomeoneElse')))).status).toBe(403);
     expect((await fetch(q(encrypt(AES, '8675309123', CORP), '0'.repeat(40)))).status).toBe(403);
-    expect((await fetch(`${server.url}${PATH}?timestamp=1`)).status).toBe(400);
+    expect((await fetch(`${server.url}${WECOM_APP_PATH}?timestamp=1`)).status).toBe(400);
   });
 
   it('turns a text message into a check-in and replies through message/send', async () => {

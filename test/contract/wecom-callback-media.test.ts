@@ -15,17 +15,13 @@ import { createWecomBotHttpAdapter } from '../../src/platforms/wecom/aibot-http.
 import { createWecomAppAdapter } from '../../src/platforms/wecom/app.ts';
 import { startFakeWecomMedia, type FakeWecomMedia } from './fakes/wecom-ws-server.ts';
 import { startFakeWecomApi, type FakeWecomApi } from './fakes/wecom-api.ts';
-import { serveRoutes, testContext, until, wecomTestBot } from './wecom-support.ts';
+import { postWecomApp, serveRoutes, testContext, until, wecomAppCallback, wecomAppOptions, wecomAppXml, wecomTestBot } from './wecom-support.ts';
 import { PDF, PNG } from '../fixtures/media.ts';
 
 
 const BOT_TOKEN = 'QDG6eK';
 const BOT_AES = 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C';
-const CORP = 'wwcorpmedia0123456';
-const AGENT = 1000007;
-const APP_SECRET = 'app-secret-media';
-const APP_TOKEN = 'AppMediaTok';
-const APP_AES = 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR';
+const APP = { corpId: 'wwcorpmedia0123456', agentId: 1000007, secret: 'app-secret-media', token: 'AppMediaTok', aes: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR' };
 
 let bot: TestBot;
 let media: FakeWecomMedia;
@@ -39,11 +35,9 @@ const nonce = () => randomBytes(5).toString('hex');
 beforeAll(async () => {
   ({ bot } = await wecomTestBot()); // 张三 is WeCom userid 'zhangsan'
   media = await startFakeWecomMedia();
-  api = await startFakeWecomApi({ corpId: CORP, secret: APP_SECRET, agentId: AGENT });
+  api = await startFakeWecomApi(APP);
   aibot = await serveRoutes(createWecomBotHttpAdapter({ token: BOT_TOKEN, encodingAesKey: BOT_AES, ctx: testContext(bot), replyWithinMs: 20_000 }));
-  app = await serveRoutes(createWecomAppAdapter({
-    corpId: CORP, agentId: String(AGENT), secret: APP_SECRET, apiBase: api.url, token: APP_TOKEN, encodingAesKey: APP_AES, ctx: testContext(bot),
-  }));
+  app = await serveRoutes(createWecomAppAdapter(wecomAppOptions(APP, api.url, testContext(bot))));
 });
 afterAll(async () => {
   expect(api.violations).toEqual([]);
@@ -69,17 +63,8 @@ async function aibotSays(body: Record<string, unknown>): Promise<string> {
 
 /** An app callback (encrypted XML) from 张三; resolves with the reply the app sent through message/send. */
 async function appSays(fields: string): Promise<string> {
-  const inner = `<xml><ToUserName><![CDATA[${CORP}]]></ToUserName><FromUserName><![CDATA[zhangsan]]></FromUserName>`
-    + `<CreateTime>${now()}</CreateTime>${fields}<MsgId>7${Date.now()}${randomBytes(2).readUInt16BE()}</MsgId><AgentID>${AGENT}</AgentID></xml>`;
-  const ciphertext = encrypt(APP_AES, inner, CORP);
-  const timestamp = String(now());
-  const n = nonce();
-  const q = new URLSearchParams({ msg_signature: getSignature(APP_TOKEN, timestamp, n, ciphertext), timestamp, nonce: n });
   const before = api.messages.length;
-  const res = await fetch(`${app.url}/wecom/app/callback?${q}`, {
-    method: 'POST', headers: { 'content-type': 'text/xml' },
-    body: `<xml><ToUserName><![CDATA[${CORP}]]></ToUserName><AgentID><![CDATA[${AGENT}]]></AgentID><Encrypt><![CDATA[${ciphertext}]]></Encrypt></xml>`,
-  });
+  const res = await postWecomApp(app.url, wecomAppCallback(APP, wecomAppXml(APP, 'zhangsan', fields)));
   expect(res.status).toBe(200);
   await until(() => api.messages.length > before, 15_000);
   const m = api.messages[api.messages.length - 1];

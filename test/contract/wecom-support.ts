@@ -1,9 +1,12 @@
 // Shared by the WeCom contract tests: a test bot whose 张三 has the WeCom userid 'zhangsan',
-// an express server on port 0 with an adapter's routes, and row counts for "nothing written".
+// an express server on port 0 with an adapter's routes, row counts for "nothing written", and
+// the self-built app's callbacks encrypted and signed as WeCom makes them.
+import { randomBytes } from 'node:crypto';
 import express from 'express';
 import type { Server } from 'node:http';
 import pino from 'pino';
 import { eq, sql } from 'drizzle-orm';
+import { encrypt, getSignature } from '@wecom/crypto';
 import { testBot, type TestBot } from '../support/test-bot.ts';
 import { checkins, identities, inboundMessages, members } from '../../src/db/schema.ts';
 import type { PlatformAdapter, PlatformContext } from '../../src/platforms/types.ts';
@@ -51,3 +54,48 @@ export const until = async (cond: () => boolean | Promise<boolean>, ms = 5000) =
     await new Promise((r) => setTimeout(r, 20));
   }
 };
+
+/** A self-built app as the tests configure it (the adapter's corpId/agentId/token/encodingAesKey). */
+export interface WecomAppKeys { corpId: string; agentId: number; token: string; aes: string }
+
+/** The app the contract tests talk to. */
+export const TEST_APP = {
+  corpId: 'wwcorp0123456789ab', agentId: 1000002, secret: 'app-secret-xyz', token: 'AppTok3n', aes: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR',
+};
+
+export const WECOM_APP_PATH = '/wecom/app/callback';
+
+/** createWecomAppAdapter's options for `app`, sending through `apiBase`. */
+export const wecomAppOptions = (app: WecomAppKeys & { secret: string }, apiBase: string, ctx: PlatformContext) =>
+  ({ corpId: app.corpId, agentId: String(app.agentId), secret: app.secret, apiBase, token: app.token, encodingAesKey: app.aes, ctx });
+
+const unixNow = () => Math.floor(Date.now() / 1000);
+
+/** The plain XML of a message from `from` to the app; `fields` says what it is (MsgType and its parts). */
+export function wecomAppXml(app: WecomAppKeys, from: string, fields: string, msgId = `7${Date.now()}${randomBytes(2).readUInt16BE()}`): string {
+  return `<xml><ToUserName><![CDATA[${app.corpId}]]></ToUserName><FromUserName><![CDATA[${from}]]></FromUserName>`
+    + `<CreateTime>${unixNow()}</CreateTime>${fields}<MsgId>${msgId}</MsgId><AgentID>${app.agentId}</AgentID></xml>`;
+}
+
+export const wecomAppTextXml = (app: WecomAppKeys, from: string, content: string, msgId?: string) =>
+  wecomAppXml(app, from, `<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content>`, msgId);
+
+/**
+ * The callback WeCom posts for `inner`: encrypted for the corp, signed with the app's token.
+ * `forge` spoils it for the refusal tests (another receive id, an old timestamp, a wrong or no signature).
+ */
+export function wecomAppCallback(app: WecomAppKeys, inner: string, forge: { timestamp?: number; receiveId?: string; signature?: string | null } = {}) {
+  const ciphertext = encrypt(app.aes, inner, forge.receiveId ?? app.corpId);
+  const timestamp = String(forge.timestamp ?? unixNow());
+  const nonce = randomBytes(5).toString('hex');
+  const signature = forge.signature === undefined ? getSignature(app.token, timestamp, nonce, ciphertext) : forge.signature;
+  const q = new URLSearchParams({ timestamp, nonce, ...(signature === null ? {} : { msg_signature: signature }) });
+  return {
+    query: `?${q}`,
+    body: `<xml><ToUserName><![CDATA[${app.corpId}]]></ToUserName><AgentID><![CDATA[${app.agentId}]]></AgentID><Encrypt><![CDATA[${ciphertext}]]></Encrypt></xml>`,
+  };
+}
+
+/** POSTs a callback to the app's route on `baseUrl` (http://host:port). */
+export const postWecomApp = (baseUrl: string, c: { query: string; body: string }) =>
+  fetch(`${baseUrl}${WECOM_APP_PATH}${c.query}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: c.body });

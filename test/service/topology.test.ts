@@ -4,8 +4,6 @@
 // a circular sent by an admin, a 500-recipient push. Then every check-in is recorded exactly
 // once, every push is delivered (only one in flight at the kill may repeat, and WeCom's duplicate
 // check drops that), there is one circular, and never more than one long-connection holder.
-import { randomBytes } from 'node:crypto';
-import { encrypt, getSignature } from '@wecom/crypto';
 import { and, eq, inArray, like, sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import pino from 'pino';
@@ -20,10 +18,11 @@ import {
 import { startFakeWecomWsServer } from '../contract/fakes/wecom-ws-server.ts';
 import { startFakeWecomApi } from '../contract/fakes/wecom-api.ts';
 import { startHttpTap, startWsTap } from '../fixtures/wecom-taps.ts';
+import { postWecomApp, wecomAppCallback, wecomAppTextXml } from '../contract/wecom-support.ts';
+import { sentPushes } from '../support/delivery-proof.ts';
 
 const BOT = { botId: 'aib-topology-bot', secret: 'topology-bot-secret' };
-const CORP = { corpId: 'wwtopologycorp', secret: 'topology-app-secret', agentId: 1000003 };
-const APP = { token: 'TopoTok3n', aes: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR' };
+const CORP = { corpId: 'wwtopologycorp', secret: 'topology-app-secret', agentId: 1000003, token: 'TopoTok3n', aes: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR' };
 const PEOPLE = 500;
 const CHECKINS = 1000;
 const TO_BOTH = 100;
@@ -31,19 +30,11 @@ const TO_BOTH = 100;
 useServiceScopes();
 
 /** A message from `from` to the WeCom app, encrypted and signed the way WeCom does it. */
-function appCallback(from: string, content: string, msgId: string) {
-  const inner = `<xml><ToUserName><![CDATA[${CORP.corpId}]]></ToUserName><FromUserName><![CDATA[${from}]]></FromUserName>`
-    + `<CreateTime>${Math.floor(Date.now() / 1000)}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content>`
-    + `<MsgId>${msgId}</MsgId><AgentID>${CORP.agentId}</AgentID></xml>`;
-  const ciphertext = encrypt(APP.aes, inner, CORP.corpId);
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const nonce = randomBytes(5).toString('hex');
-  const q = new URLSearchParams({ timestamp, nonce, msg_signature: getSignature(APP.token, timestamp, nonce, ciphertext) });
-  return { query: `?${q}`, body: `<xml><ToUserName><![CDATA[${CORP.corpId}]]></ToUserName><Encrypt><![CDATA[${ciphertext}]]></Encrypt></xml>` };
-}
+const appCallback = (from: string, content: string, msgId: string) =>
+  wecomAppCallback(CORP, wecomAppTextXml(CORP, from, content, msgId));
 
 async function post(port: number, c: { query: string; body: string }): Promise<number> {
-  const res = await fetch(`http://127.0.0.1:${port}/wecom/app/callback${c.query}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: c.body });
+  const res = await postWecomApp(`http://127.0.0.1:${port}`, c);
   await res.arrayBuffer();
   return res.status;
 }
@@ -90,7 +81,7 @@ describe('issue #10 topology on the real service', () => {
 
     const platforms = {
       WECOM_CORP_ID: CORP.corpId, WECOM_AGENT_ID: String(CORP.agentId), WECOM_AGENT_SECRET: CORP.secret, WECOM_API_BASE: httpTap.url,
-      WECOM_APP_TOKEN: APP.token, WECOM_APP_ENCODING_AES_KEY: APP.aes,
+      WECOM_APP_TOKEN: CORP.token, WECOM_APP_ENCODING_AES_KEY: CORP.aes,
       WECOM_BOT_ID: BOT.botId, WECOM_BOT_SECRET: BOT.secret, WECOM_WS_URL: wsTap.url,
       DELIVERY_PER_SENDER_PER_MINUTE: '60000', LOG_LEVEL: 'info',
     };
@@ -145,18 +136,16 @@ describe('issue #10 topology on the real service', () => {
     const conn = new Redis(redis.url, { maxRetriesPerRequest: null });
     const delivery = new Delivery(database, conn, pino({ level: 'silent' }), { prefix: PREFIX });
     scope.defer(async () => { await delivery.close(); conn.disconnect(); });
-    const sentPushes = async () => (await db.select({ n: sql<number>`count(*)::int` }).from(outbox)
-      .where(and(eq(outbox.status, 'sent'), like(outbox.idempotencyKey, 'topology:%'))))[0].n;
     const t2 = Date.now();
     await delivery.enqueue(ids);
-    await until(async () => (await sentPushes()) >= PEOPLE / 2, 60_000, 'half of the push to be sent', 20);
+    await until(async () => (await sentPushes(db, 'topology')) >= PEOPLE / 2, 60_000, 'half of the push to be sent', 20);
     const killedAt = Date.now();
     // Kill the long-connection holder if it is a worker we can tell apart; otherwise worker A.
     const holder = ([workerA, workerB] as { proc: Proc }[]).find((w) => w.proc.out().includes('获得长连接租约')) ?? workerA;
     expect((await kill9(holder.proc)).signal).toBe('SIGKILL');
     const survivor = holder === workerA ? workerB : workerA;
 
-    await until(async () => (await sentPushes()) === PEOPLE, 90_000, 'every push to be sent', 200);
+    await until(async () => (await sentPushes(db, 'topology')) === PEOPLE, 90_000, 'every push to be sent', 200);
     const pushSeconds = (Date.now() - t2) / 1000;
     const pushed = await db.select().from(outbox).where(inArray(outbox.id, ids));
     expect(pushed.filter((r) => r.status !== 'sent')).toEqual([]);

@@ -5,6 +5,7 @@
 import express from 'express';
 import type { Server } from 'node:http';
 import { createHmac, randomBytes } from 'node:crypto';
+import { DingTalkApi, type DingTalkApiOptions } from '../../../src/platforms/dingtalk/api.ts';
 
 export type Route = 'accessToken' | 'batchSend' | 'groupSend' | 'webhook' | 'download' | 'file' | 'robotSend';
 export type Failure = 500 | 429 | 'timeout' | 'token-invalid' | 'qps' | 'bad-robot' | 'permission';
@@ -14,6 +15,10 @@ export interface SentMessage {
   /** robotSend (custom robot webhook): who it @s. */
   at?: { atUserIds?: string[]; atMobiles?: string[]; isAtAll?: boolean };
 }
+
+/** The real DingTalk API client, pointed at the fake with its credentials. */
+export const fakeDingTalkApi = (fake: FakeDingTalk, o: Partial<DingTalkApiOptions> = {}) =>
+  new DingTalkApi({ appKey: fake.appKey, appSecret: fake.appSecret, robotCode: fake.robotCode, apiBase: fake.url, ...o });
 
 export interface FakeDingTalkOptions { appKey?: string; appSecret?: string; robotCode?: string; expireIn?: number }
 
