@@ -1,8 +1,9 @@
 // Fan-out: a push to R people (a phase announcement, a reminder) written to the outbox in one
-// transaction with the real enqueueOutbox, handed to BullMQ with the real Delivery.enqueue
+// transaction with the real enqueueOutboxMany, handed to BullMQ with the real Delivery.enqueue
 // (addBulk), then delivered by the real worker through the real WeCom self-built-app sender to
 // the fake WeCom API, which counts what arrives: every person once, nobody twice.
 import pino from 'pino';
+import type { Worker } from 'bullmq';
 import { sql, TransactionRollbackError } from 'drizzle-orm';
 import { outbox } from '../src/db/schema.ts';
 import { openDatabase, rowsOf } from '../src/db/client.ts';
@@ -26,7 +27,7 @@ export interface FanoutOptions {
 export interface FanoutResult {
   recipients: number;
   enqueue: { ms: number; outboxMs: number; queueMs: number };
-  /** The same outbox rows as one multi-row INSERT per 2,000 (rolled back): what a bulk enqueueOutbox would take. */
+  /** The same outbox rows as drizzle multi-row INSERTs of 2,000 (rolled back), for comparison with enqueueOutboxMany's unnest. */
   bulkOutboxMs: number;
   delivered: number;
   lost: number;
@@ -37,6 +38,8 @@ export interface FanoutResult {
   oneTarget: { messages: number; delivered: number; achievedPerMinute: number | null; limitPerMinute: number; burst: number };
   /** CPU of the bench process (worker + fake platform) per 1,000 messages delivered. */
   cpuSecondsPer1000: number;
+  /** Times the worker took a job from the queue per message delivered: 1 is no churn; more is jobs put back for a busy sender or person. */
+  picksPerMessage: number;
 }
 
 const CORP = 'wwbenchcorp';
@@ -76,7 +79,7 @@ export async function runFanout(o: FanoutOptions): Promise<FanoutResult> {
     if (one.role !== 'admin' || rest.length < o.recipients) throw new Error(`not enough members with a WeCom account for ${o.recipients} recipients`);
     const run = Date.now();
     const text = (name: string) => `${name}您好：【医德医风大讨论】第3阶段「整改提高」已开启，请按时完成学习和整改承诺。发送「我的」查看进度。`;
-    // For comparison only: the same rows in multi-row INSERTs, rolled back.
+    // For comparison only: the same rows as drizzle multi-row INSERTs (placeholders per row), rolled back.
     let bulkOutboxMs = 0;
     await database.db.transaction(async (tx) => {
       const b0 = performance.now();
@@ -89,6 +92,8 @@ export async function runFanout(o: FanoutOptions): Promise<FanoutResult> {
     }).catch((err) => { if (!(err instanceof TransactionRollbackError)) throw err; });
     // As deployed: the worker is already waiting when the push is made.
     app.delivery.startWorker();
+    let picks = 0;
+    (app.delivery as unknown as { worker: Worker }).worker.on('active', () => { picks++; });
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const ids = await database.db.transaction(async (tx) => {
@@ -122,6 +127,8 @@ export async function runFanout(o: FanoutOptions): Promise<FanoutResult> {
     const delivered = recipients.filter((u) => mine(u) >= 1).length;
     const twice = recipients.reduce((t, u) => t + Math.max(0, mine(u) - 1), 0);
     const oneTimes = arrivals.get(one.userid) ?? [];
+    const picksPerMessage = picks / Math.max(1, times.length);
+    o.say(`  每条消息平均被取出 ${picksPerMessage.toFixed(2)} 次（1 = 没有因限速放回再取）`);
     return {
       recipients: rest.length,
       enqueue: { ms: t2 - t0, outboxMs: t1 - t0, queueMs: t2 - t1 }, bulkOutboxMs,
@@ -130,6 +137,7 @@ export async function runFanout(o: FanoutOptions): Promise<FanoutResult> {
       sender: { name: 'wecom-app', achievedPerMinute: steadyRate(recipients.flatMap((u) => arrivals.get(u) ?? []).sort((a, b) => a - b), limits.perSender.burst ?? 5) ?? 0, limitPerMinute: limits.perSender.perMinute, burst: limits.perSender.burst ?? 5 },
       oneTarget: { messages: o.oneTarget, delivered: oneTimes.length, achievedPerMinute: steadyRate(oneTimes, limits.perTarget.burst ?? 5), limitPerMinute: limits.perTarget.perMinute, burst: limits.perTarget.burst ?? 5 },
       cpuSecondsPer1000: ((cpu.user + cpu.system) / 1e6) / Math.max(1, times.length) * 1000,
+      picksPerMessage,
     };
   } finally {
     await app.close();

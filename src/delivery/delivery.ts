@@ -1,7 +1,7 @@
 // The delivery queue: one BullMQ job per outbox row (jobId = the row id, so enqueuing twice
 // is harmless). The worker waits for the target's rate limit, sends through a platform the
 // target can be reached on, and marks the row sent; a row already sent is never sent again.
-import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { DelayedError, Queue, RateLimitError, UnrecoverableError, Worker, type ConnectionOptions, type Job, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
@@ -9,7 +9,7 @@ import type { Database } from '../db/client.ts';
 import { groups, identities, members, outbox } from '../db/schema.ts';
 import { enqueueOutbox, queuedOutboxIds, type OutboxRow } from '../domain/outbox.ts';
 import { ConfigError, RetryableError } from './errors.ts';
-import { RateLimiter, type Rate } from './rate-limit.ts';
+import { RateLimiter, capacity, msPerToken, type Rate } from './rate-limit.ts';
 import type { Mention } from '../platforms/mentions.ts';
 
 export interface MemberTarget { id: number; name: string; accounts: { platform: string; userId: string }[] }
@@ -62,6 +62,13 @@ const ATTEMPTS = 8;
 /** The queue of jobs that need a sender's live connection: delivery-wecom-bot. */
 export const connectionQueueName = (s: Sender) => `${DELIVERY_QUEUE}-${s.name ?? s.platform}`;
 
+// BullMQ only honours queue.rateLimit() (a busy sender) when the worker has a limiter: this one
+// never binds by itself. Its window is 1 ms because a job put back reads the limiter key's TTL as
+// the pause: a longer window would stall the worker for up to maximumRateLimitDelay (30 s).
+// A worker killed mid-send leaves its jobs locked: a short lock and stalled check hand them to
+// another worker within ~20 s instead of BullMQ's default minute or more.
+const WORKER_OPTIONS = { lockDuration: 15_000, stalledInterval: 5_000, limiter: { max: 1e15, duration: 1 } } satisfies Partial<WorkerOptions>;
+
 export class Delivery {
   private queue: Queue;
   private worker: Worker | null = null;
@@ -72,6 +79,8 @@ export class Delivery {
   /** Per-connection queues (delivery-wecom-bot): jobs only the connection's holder can send. */
   private readonly connectionQueues = new Map<string, Queue>();
   private readonly connectionWorkers = new Map<string, Worker>();
+  /** Senders this process found out of tokens, and until when: jobs already fetched skip asking Redis. */
+  private readonly senderBusyUntil = new Map<string, number>();
 
   private readonly prefix: string;
   private readonly limits: DeliveryLimits;
@@ -109,8 +118,11 @@ export class Delivery {
 
   /** Queue delivery of outbox rows just committed. */
   async enqueue(ids: number[]): Promise<void> {
-    if (!ids.length) return;
-    await this.queue.addBulk(ids.map((id) => ({ name: 'send', data: { outboxId: id }, opts: this.jobOptions(id) })));
+    // Pipelines of 1,000, all sent at once: Redis runs one while the next is built (10,000 jobs
+    // as one addBulk took about twice as long). Chunks go out in order, so the queue stays FIFO.
+    const chunks: number[][] = [];
+    for (let i = 0; i < ids.length; i += 1000) chunks.push(ids.slice(i, i + 1000));
+    await Promise.all(chunks.map((c) => this.queue.addBulk(c.map((id) => ({ name: 'send', data: { outboxId: id }, opts: this.jobOptions(id) })))));
   }
 
   private jobOptions(id: number) {
@@ -124,8 +136,9 @@ export class Delivery {
   startConnectionWorker(s: Sender, concurrency = 10) {
     const name = connectionQueueName(s);
     if (this.connectionWorkers.has(name)) return;
-    const w = new Worker(name, (job, token) => this.process(job, token),
-      { connection: this.connection as ConnectionOptions, prefix: this.prefix, concurrency, lockDuration: 15_000, stalledInterval: 5_000 });
+    const queue = this.connectionQueue(name);
+    const w = new Worker(name, (job, token) => this.process(job, token, { queue, concurrency }),
+      { connection: this.connection as ConnectionOptions, prefix: this.prefix, concurrency, ...WORKER_OPTIONS });
     w.on('error', (err) => this.log.warn({ err, queue: name }, 'delivery worker error'));
     this.connectionWorkers.set(name, w);
   }
@@ -140,22 +153,23 @@ export class Delivery {
     await Promise.race([w.close(), new Promise((r) => setTimeout(r, 5_000).unref())]);
   }
 
-  /** Hand a job to the queue the connection's holder consumes: the same job id and outbox row. */
-  private async handOver(s: Sender, id: number) {
-    const name = connectionQueueName(s);
+  private connectionQueue(name: string): Queue {
     let q = this.connectionQueues.get(name);
     if (!q) {
       q = new Queue(name, { connection: this.connection as ConnectionOptions, prefix: this.prefix });
       this.connectionQueues.set(name, q);
     }
-    await q.add('send', { outboxId: id }, this.jobOptions(id));
+    return q;
+  }
+
+  /** Hand a job to the queue the connection's holder consumes: the same job id and outbox row. */
+  private async handOver(s: Sender, id: number) {
+    await this.connectionQueue(connectionQueueName(s)).add('send', { outboxId: id }, this.jobOptions(id));
   }
 
   startWorker(concurrency = 10) {
-    this.worker = new Worker(DELIVERY_QUEUE, (job, token) => this.process(job, token),
-      // A worker killed mid-send leaves its jobs locked: a short lock and stalled check hand them
-      // to another worker within ~20 s instead of BullMQ's default minute or more.
-      { connection: this.connection as ConnectionOptions, prefix: this.prefix, concurrency, lockDuration: 15_000, stalledInterval: 5_000 });
+    this.worker = new Worker(DELIVERY_QUEUE, (job, token) => this.process(job, token, { queue: this.queue, concurrency }),
+      { connection: this.connection as ConnectionOptions, prefix: this.prefix, concurrency, ...WORKER_OPTIONS });
     this.worker.on('error', (err) => this.log.warn({ err }, 'delivery worker error'));
     // Rows committed while Redis or this process was down are picked up by the sweep.
     const sweep = async () => {
@@ -167,7 +181,8 @@ export class Delivery {
     for (const t of this.timers) t.unref();
   }
 
-  private async process(job: Job, token: string | undefined): Promise<void> {
+  /** One delivery job from `from.queue` (delivery or delivery-wecom-bot), whose worker runs `concurrency` at once. */
+  private async process(job: Job, token: string | undefined, from: { queue: Queue; concurrency: number }): Promise<void> {
     const id = job.data.outboxId as number;
     const db = this.database.db;
     const [row] = await db.select().from(outbox).where(eq(outbox.id, id));
@@ -184,21 +199,39 @@ export class Delivery {
       // The sender's token is only taken once the target may receive: a backlog for one person
       // must not use up the sender's rate and starve everyone else.
       const targetKey = route.targetKey ?? `target:${row.targetKind}:${row.memberId ?? row.groupId}`;
-      let wait = await this.limiter.take(targetKey, this.limits.perTarget);
-      if (wait === 0) {
-        wait = await this.limiter.take(`sender:${route.sender.name ?? route.sender.platform}`, this.limits.perSender);
-        // Not sent after all: the person's token goes back, or a busy sender would halve their rate.
-        if (wait > 0) await this.limiter.refund(targetKey, this.limits.perTarget);
+      const senderKey = `sender:${route.sender.name ?? route.sender.platform}`;
+      // A job fetched just before the queue paused for this sender goes straight back (see below);
+      // the pause is set again in case another process shortened it.
+      const busyFor = (this.senderBusyUntil.get(senderKey) ?? 0) - Date.now();
+      if (busyFor > 0) {
+        await from.queue.rateLimit(busyFor);
+        throw Worker.RateLimitError();
       }
-      if (wait > 0) {
-        await job.moveToDelayed(Date.now() + wait, token);
+      const targetWait = await this.limiter.take(targetKey, this.limits.perTarget);
+      if (targetWait > 0) {
+        // Only this person or group must wait: the job steps aside, the others go on.
+        await job.moveToDelayed(Date.now() + targetWait, token);
         throw new DelayedError();
+      }
+      const senderWait = await this.limiter.take(senderKey, this.limits.perSender);
+      if (senderWait > 0) {
+        // Not sent after all: the person's token goes back, or a busy sender would halve their rate.
+        await this.limiter.refund(targetKey, this.limits.perTarget);
+        // The sender is busy for everyone: the queue stops fetching instead of every job being
+        // picked and put aside again, until there are tokens for a worker's worth of jobs (one
+        // token's pause let ten jobs in for one send), but a few seconds at most, well inside the
+        // job lock. The job goes back to the head of the queue, its attempts untouched.
+        const batch = Math.min(from.concurrency, capacity(this.limits.perSender));
+        const pause = Math.min(5_000, Math.ceil(senderWait + (batch - 1) * msPerToken(this.limits.perSender)));
+        this.senderBusyUntil.set(senderKey, Date.now() + pause);
+        await from.queue.rateLimit(pause);
+        throw Worker.RateLimitError();
       }
       await route.send();
       await db.update(outbox).set({ status: 'sent', sentAt: new Date(), via: route.sender.name ?? route.sender.platform, attempts: sql`${outbox.attempts} + 1` })
         .where(and(eq(outbox.id, id), eq(outbox.status, 'queued')));
     } catch (err) {
-      if (err instanceof DelayedError) throw err;
+      if (err instanceof DelayedError || err instanceof RateLimitError) throw err;
       const message = err instanceof Error ? err.message : String(err);
       const final = err instanceof NoRouteError || err instanceof ConfigError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       await db.update(outbox).set({ attempts: sql`${outbox.attempts} + 1`, lastError: message, ...(final ? { status: 'failed' } : {}) })
@@ -212,6 +245,7 @@ export class Delivery {
     }
   }
 
+  /** Who sends the row. What only the send needs (mentions, an export's file) is looked up by send(), not by a rate-limited pick. */
   private async route(row: OutboxRow): Promise<{ sender: Sender; send(): Promise<void>; targetKey?: string }> {
     const db = this.database.db;
     const fallback = this.senders.find((x) => x.reachesEveryone);
@@ -221,13 +255,12 @@ export class Delivery {
       if (g?.webhookKind && g.webhookUrl && w?.sendToGroup) {
         // The webhook robot has its own published limit (20/min): its own bucket.
         const webhook = { kind: g.webhookKind, url: g.webhookUrl, secret: g.webhookSecret };
-        const mentions = await this.mentionsOf(row, g.webhookKind);
-        return { sender: w, targetKey: `webhook:${g.id}`, send: () => w.sendToGroup!({ id: g.id, platform: g.platform, chatId: g.chatId, name: g.name, webhook, mentions }, row.text) };
+        const kind = g.webhookKind;
+        return { sender: w, targetKey: `webhook:${g.id}`, send: async () => w.sendToGroup!({ id: g.id, platform: g.platform, chatId: g.chatId, name: g.name, webhook, mentions: await this.mentionsOf(row, kind) }, row.text) };
       }
       const s = g && (this.senders.find((x) => x.platform === g.platform && x.sendToGroup) ?? fallback);
       if (!g || !s?.sendToGroup) throw new NoRouteError(`群「${g?.name ?? row.groupId}」所在平台未配置推送`);
-      const mentions = await this.mentionsOf(row, s.platform);
-      return { sender: s, send: () => s.sendToGroup!({ id: g.id, platform: g.platform, chatId: g.chatId, name: g.name, mentions }, row.text) };
+      return { sender: s, send: async () => s.sendToGroup!({ id: g.id, platform: g.platform, chatId: g.chatId, name: g.name, mentions: await this.mentionsOf(row, s.platform) }, row.text) };
     }
     const [m] = await db.select({ id: members.id, name: members.name }).from(members).where(eq(members.id, row.memberId!));
     if (!m) throw new NoRouteError(`成员 ${row.memberId} 不存在`);
@@ -236,10 +269,16 @@ export class Delivery {
     const target: MemberTarget = { ...m, accounts };
     const s = this.senders.find((x) => accounts.some((a) => a.platform === x.platform)) ?? fallback;
     if (!s) throw new NoRouteError(`${m.name} 没有可送达的平台账号（未配置平台或未绑定）`);
-    if (row.exportId !== null && this.exportResolver) {
-      const { file, text } = await this.exportResolver(row.exportId, row.text);
-      if (file && s.sendFileToMember) return { sender: s, send: () => s.sendFileToMember!(target, file) };
-      return { sender: s, send: () => s.sendToMember(target, text) };
+    const resolve = this.exportResolver;
+    if (row.exportId !== null && resolve) {
+      const exportId = row.exportId;
+      return {
+        sender: s, send: async () => {
+          const { file, text } = await resolve(exportId, row.text);
+          if (file && s.sendFileToMember) await s.sendFileToMember(target, file);
+          else await s.sendToMember(target, text);
+        },
+      };
     }
     return { sender: s, send: () => s.sendToMember(target, row.text) };
   }

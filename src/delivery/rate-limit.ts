@@ -30,7 +30,10 @@ return 0
 
 export interface Rate { perMinute: number; burst?: number }
 
-const capacity = (rate: Rate) => rate.burst ?? Math.max(1, Math.min(rate.perMinute, 5));
+/** How many sends the bucket holds when full. */
+export const capacity = (rate: Rate) => rate.burst ?? Math.max(1, Math.min(rate.perMinute, 5));
+/** Milliseconds for one token to come back. */
+export const msPerToken = (rate: Rate) => 60_000 / rate.perMinute;
 
 export class RateLimiter {
   constructor(private readonly redis: Redis, private readonly prefix: string) {
