@@ -25,7 +25,7 @@ export default defineCommand<{ text?: string }>({
     const { row, readingMarked } = await recordCheckin(ctx.tx, c, m, {
       studyDate: ctx.today, minutes: p.minutes, material: p.material, reflection: p.reflection,
       rawText: text, kind: 'self', platform: ctx.session.platform, messageId: ctx.session.messageId, at: ctx.now,
-    });
+    }, { phase: ctx.phase, readings: ctx.phaseReadings });
     const bareNote = p.bareNumber && p.minutes !== null
       ? `「${p.durationText ?? ''}」没有写单位，按${opts.bareUnit.name}计为 ${formatMinutes(p.minutes)}。如有误请发「撤销」后重打。`
       : undefined;

@@ -71,7 +71,7 @@ export default defineCommand<{ date: string; minutes: number; material?: string;
       await recordCheckin(ctx.tx, c, m, {
         studyDate: p.date, minutes: p.minutes, material: p.material, reflection: null, rawText: `集中学习 #${session.id}`,
         kind: 'group', platform: ctx.session.platform, messageId: null, groupSessionId: session.id, at: ctx.now,
-      });
+      }, { phase: ctx.phase, readings: ctx.phaseReadings });
     }
     await ctx.audit('group-session.record', `#${session.id}`, null, p);
     return `已记录集中学习（#${session.id}）：${formatDateCn(p.date)} ${formatMinutes(p.minutes)}，${p.present.length} 人计入学时。`;

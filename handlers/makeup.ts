@@ -26,7 +26,7 @@ export default defineCommand<{ date: string; text?: string }>({
     const { row, readingMarked } = await recordCheckin(ctx.tx, c, m, {
       studyDate: date, minutes: p.minutes, material: p.material, reflection: p.reflection,
       rawText: text, kind: 'makeup', platform: ctx.session.platform, messageId: ctx.session.messageId, at: ctx.now,
-    });
+    }, { phase: ctx.phase, readings: ctx.phaseReadings });
     return checkinRecorded(ctx, row, { readingMarked });
   },
 });

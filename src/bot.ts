@@ -5,7 +5,7 @@
 import { createHmac } from 'node:crypto';
 import { eq, lt, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { isConnectionError, type Database, type Tx } from './db/client.ts';
+import { isConnectionError, rowsOf, type Database, type Tx } from './db/client.ts';
 import { groups, inboundMessages, pendingConfirmations } from './db/schema.ts';
 import { RetryLaterError, type Session } from './session.ts';
 import { stripLeadingMention } from './session.ts';
@@ -13,8 +13,8 @@ import { Registry, canRun, parseArgs, rolesText, type Proposal, type CommandDef 
 import type { Ctx } from './commands/context.ts';
 import { UserError } from './commands/errors.ts';
 import { normalizeText } from './parse/normalize.ts';
-import { memberByIdentity, resolveMember, resolveUnit } from './domain/directory.ts';
-import { activeCampaign, openPhase } from './domain/campaigns.ts';
+import { resolveMember, resolveUnit } from './domain/directory.ts';
+import { ContextCache, dataVersionsSql, parseDataVersions, type DataVersions } from './domain/context-cache.ts';
 import { audit } from './domain/audit.ts';
 import { enqueueOutbox } from './domain/outbox.ts';
 import { dayOf, type Clock } from './time.ts';
@@ -42,6 +42,9 @@ export interface BotDeps {
 export class Bot {
   readonly registry = new Registry().add(...allCommands);
   private readonly queue = new KeyedQueue();
+  private readonly cache = new ContextCache();
+  /** Groups whose name is already on record: the upsert is skipped for them. */
+  private readonly knownGroups = new Set<string>();
   /** Set by a command that changed schedule settings; re-registration is idempotent. */
   private scheduleDirty = false;
 
@@ -59,14 +62,22 @@ export class Bot {
     const media = await fetchAttachments(session.attachments);
     const hadMedia = !!session.attachments?.length;
     let reply: string | null;
+    let groupKey: string | null = null;
     try {
       reply = await this.deps.database.db.transaction(async (tx) => {
-        await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`${session.platform}:${session.senderId}`}))`);
-        const fresh = await tx.insert(inboundMessages).values({ key: this.dedupeKey(session), receivedOn: dayOf(this.deps.clock()) })
-          .onConflictDoNothing().returning();
-        if (!fresh.length) return null;
-        if (session.chatType === 'group') await this.rememberGroup(tx, session);
-        const ctx = await this.context(tx, session, created, media);
+        // The sender's lock, then the message id, in one round trip (the insert selects from the
+        // lock, so it comes second); the cache counters come back with it.
+        const [claim] = rowsOf<{ fresh: number; versions: unknown }>(await tx.execute(sql`
+          with sender_lock as (select pg_advisory_xact_lock(hashtext(${`${session.platform}:${session.senderId}`}))),
+          fresh as (
+            insert into ${inboundMessages} (key, received_on)
+            select ${this.dedupeKey(session)}::text, ${dayOf(this.deps.clock())}::date from sender_lock
+            on conflict do nothing returning key)
+          select (select count(*) from fresh)::int as fresh, ${dataVersionsSql} as versions`));
+        if (!claim.fresh) return null;
+        const versions = parseDataVersions(claim.versions);
+        if (session.chatType === 'group') groupKey = await this.rememberGroup(tx, session);
+        const ctx = await this.context(tx, session, versions, created, media);
         if (!hadMedia) return this.dispatch(ctx, text);
         return withNotes(await this.dispatchWithMedia(ctx, text), media.notes);
       });
@@ -83,6 +94,10 @@ export class Bot {
       this.deps.log.error({ err, platform: session.platform }, 'message handling failed');
       return '抱歉，处理这条消息时出错了，没有记录任何内容。请稍后再发一次。';
     }
+    if (groupKey) {
+      if (this.knownGroups.size >= 10_000) this.knownGroups.clear();
+      this.knownGroups.add(groupKey);
+    }
     if (created.length) this.deps.onOutbox?.(created);
     if (this.scheduleDirty) { this.scheduleDirty = false; this.deps.onScheduleChanged?.(); }
     return reply;
@@ -92,9 +107,13 @@ export class Bot {
     return createHmac('sha256', this.deps.dedupeSecret).update(`${s.platform}\n${s.messageId}`).digest('base64url');
   }
 
-  private async rememberGroup(tx: Tx, s: Session) {
+  /** Returns the key to mark known once the transaction commits. */
+  private async rememberGroup(tx: Tx, s: Session): Promise<string | null> {
+    const key = `${s.platform}\n${s.chatId}\n${s.chatName ?? ''}`;
+    if (this.knownGroups.has(key)) return null;
     await tx.insert(groups).values({ platform: s.platform, chatId: s.chatId, name: s.chatName ?? null })
       .onConflictDoUpdate({ target: [groups.platform, groups.chatId], set: { name: sql`coalesce(${s.chatName ?? null}, ${groups.name})` } });
+    return key;
   }
 
   /** A message with photos or files: 打卡/提交 keep them; otherwise they go to a recent record. */
@@ -105,13 +124,12 @@ export class Bot {
     return [reply, linked].filter(Boolean).join('\n') || null;
   }
 
-  private async context(tx: Tx, session: Session, created: number[], media?: FetchedAttachments): Promise<Ctx> {
+  private async context(tx: Tx, session: Session, versions: DataVersions, created: number[], media?: FetchedAttachments): Promise<Ctx> {
     const now = this.deps.clock();
-    const member = await memberByIdentity(tx, session.platform, session.senderId);
-    const campaign = await activeCampaign(tx);
-    const phase = campaign ? await openPhase(tx, campaign.id) : null;
+    const member = await this.cache.member(tx, versions, session.platform, session.senderId);
+    const { campaign, phase, readings } = await this.cache.currentCampaign(tx, versions);
     const ctx: Ctx = {
-      session, tx, member, now, campaign, phase, registry: this.registry, invokedAs: '', attachments: [...(media?.accepted ?? [])],
+      session, tx, member, now, campaign, phase, phaseReadings: readings, registry: this.registry, invokedAs: '', attachments: [...(media?.accepted ?? [])],
       role: member ? (member.role as Ctx['role']) : 'unbound',
       today: dayOf(now),
       durationOptions: () => ({

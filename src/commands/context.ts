@@ -5,6 +5,7 @@ import type { Tx } from '../db/client.ts';
 import type { Role } from '../domain/roles.ts';
 import type { MemberRow, UnitRow } from '../domain/directory.ts';
 import type { CampaignRow, PhaseRow } from '../domain/campaigns.ts';
+import type { ReadingRef } from '../domain/checkins.ts';
 import type { Registry } from './registry.ts';
 import type { AcceptedAttachment } from '../domain/attachments.ts';
 
@@ -18,6 +19,8 @@ export interface Ctx {
   today: string;
   campaign: CampaignRow | null;
   phase: PhaseRow | null;
+  /** The open phase's required readings (loaded with it: every check-in looks at them). */
+  phaseReadings: ReadingRef[];
   registry: Registry;
   /** The keyword path the person used (意见 or 建议 …), set when a command matched. */
   invokedAs: string;

@@ -410,6 +410,11 @@ async function wipe(tx: Tx) {
     const names = objs.filter((o) => o.kind === kind).map((o) => `public.${q(o.name)}`);
     if (names.length) await tx.execute(sql.raw(`drop ${kind} if exists ${names.join(', ')} cascade`));
   }
+  // Trigger functions (study_totals, data_versions): the migrations create them again.
+  const fns = rowsOf<{ sig: string }>(await tx.execute(sql.raw(`
+    select p.oid::regprocedure::text as sig from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+    where n.nspname = 'public' and p.prokind = 'f'`)));
+  for (const f of fns) await tx.execute(sql.raw(`drop function if exists ${f.sig} cascade`));
   await tx.execute(sql.raw('drop table if exists "drizzle"."__drizzle_migrations"'));
 }
 
@@ -444,6 +449,8 @@ async function restoreItems(database: Database, items: ReturnType<typeof readBac
   let rows = 0;
   await database.db.transaction(async (tx) => {
     await tx.execute(sql.raw(`set local timezone = 'UTC'`));
+    // study_totals comes from the backup as it was; its triggers must not count the check-ins again.
+    await tx.execute(sql.raw(`set local campaign_bot.restoring = 'on'`));
     const existing = await tablesWithRows(tx);
     if (existing.length && !opts.force) {
       const list = existing.slice(0, 6).map((t) => `${t.name} ${t.rows} 行`).join('、');

@@ -166,6 +166,18 @@ export const checkins = pgTable('checkins', {
   index('checkins_campaign_date_valid_idx').on(t.campaignId, t.studyDate, t.memberId, t.minutes).where(sql`${t.status} = 'valid'`),
 ]);
 
+/**
+ * Valid minutes per person, campaign and phase (0: a check-in outside every phase). Derived:
+ * kept by statement triggers on checkins (migration 0007), so the reply to a check-in can rank
+ * a unit of 600 without summing its 20,000 records. Never written by the application.
+ */
+export const studyTotals = pgTable('study_totals', {
+  memberId: integer('member_id').notNull(),
+  campaignId: integer('campaign_id').notNull(),
+  phaseId: integer('phase_id').notNull(),
+  minutes: integer('minutes').notNull(),
+}, (t) => [primaryKey({ columns: [t.memberId, t.campaignId, t.phaseId] })]);
+
 export const readingsDone = pgTable('readings_done', {
   memberId: integer('member_id').notNull().references(() => members.id),
   readingId: integer('reading_id').notNull().references(() => readings.id),
@@ -206,6 +218,16 @@ export const attachments = pgTable('attachments', {
 export const inboundMessages = pgTable('inbound_messages', {
   key: text('key').primaryKey(),
   receivedOn: date('received_on', { mode: 'string' }).notNull(),
+});
+
+/**
+ * Counters that triggers bump whenever the directory (members, identities, units) or the
+ * campaign set-up (campaigns, phases, readings) changes (migration 0008): a process may keep
+ * either in memory until its counter moves (src/domain/context-cache.ts).
+ */
+export const dataVersions = pgTable('data_versions', {
+  name: text('name').primaryKey(),
+  version: integer('version').notNull(),
 });
 
 /** Secrets the processes share, generated once in the database (e.g. the dedupe HMAC key). */

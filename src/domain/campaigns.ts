@@ -21,6 +21,21 @@ export async function openPhase(tx: Tx, campaignId: number): Promise<PhaseRow | 
   return p ?? null;
 }
 
+/**
+ * The active campaign, its open phase and that phase's required readings in one statement:
+ * every message needs them, so this is one round trip instead of three.
+ */
+export async function currentCampaign(tx: Tx): Promise<{ campaign: CampaignRow | null; phase: PhaseRow | null; readings: { id: number; title: string }[] }> {
+  const [r] = await tx.select({
+    campaign: campaigns, phase: phases,
+    readings: sql<{ id: number; title: string }[]>`coalesce((select json_agg(json_build_object('id', r.id, 'title', r.title) order by r.id)
+      from ${readings} r where r.phase_id = ${phases.id}), '[]'::json)`,
+  }).from(campaigns)
+    .leftJoin(phases, and(eq(phases.campaignId, campaigns.id), eq(phases.status, 'open')))
+    .where(eq(campaigns.status, 'active')).limit(1);
+  return r ? { campaign: r.campaign, phase: r.phase, readings: r.readings } : { campaign: null, phase: null, readings: [] };
+}
+
 export async function phasesOf(tx: Tx, campaignId: number): Promise<PhaseRow[]> {
   return tx.select().from(phases).where(eq(phases.campaignId, campaignId)).orderBy(asc(phases.seq));
 }

@@ -2,7 +2,7 @@
 // Totals and ranks are always computed from the records.
 import { and, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import { rowsOf, type Tx } from '../db/client.ts';
-import { checkins, groupSessions, members, phases, readings, readingsDone } from '../db/schema.ts';
+import { auditLog, checkins, groupSessions, members, phases, readings, readingsDone, studyTotals } from '../db/schema.ts';
 import type { CampaignRow, PhaseRow } from './campaigns.ts';
 import type { MemberRow } from './directory.ts';
 import { audit, type Actor } from './audit.ts';
@@ -46,44 +46,74 @@ export function assertInCampaign(c: CampaignRow, date: string) {
   if (date > c.endDate) throw new UserError(`「${c.name}」已于 ${formatDateCn(c.endDate)} 结束，${formatDateCn(date)} 不在活动期内。`);
 }
 
+/** A required reading as the matcher needs it. */
+export interface ReadingRef { id: number; title: string }
+
+/**
+ * What the caller already knows, to save round trips on the busiest path: the open phase and its
+ * required readings (the bot loads them with the campaign).
+ */
+export interface KnownPhase { phase: PhaseRow | null; readings: ReadingRef[] }
+
 /** Record one check-in; refuses a day over 12 hours. Marks a named required reading as read. */
-export async function recordCheckin(tx: Tx, c: CampaignRow, m: MemberRow, n: NewCheckin): Promise<{ row: CheckinRow; readingMarked: string | null }> {
+export async function recordCheckin(tx: Tx, c: CampaignRow, m: MemberRow, n: NewCheckin, known?: KnownPhase): Promise<{ row: CheckinRow; readingMarked: string | null }> {
   assertInCampaign(c, n.studyDate);
-  if (n.minutes !== null) {
-    const already = await minutesOnDay(tx, m.id, n.studyDate);
-    if (already + n.minutes > DAILY_LIMIT_MINUTES) {
-      throw new UserError(`${formatDateCn(n.studyDate)}已记录 ${formatMinutes(already)}，再加 ${formatMinutes(n.minutes)} 就超过每天 12 小时的上限，未记录。请核对时长。`);
-    }
+  const covers = (p: PhaseRow | null | undefined): p is PhaseRow =>
+    !!p && p.campaignId === c.id && p.startDate <= n.studyDate && n.studyDate <= p.endDate;
+  const phase = covers(known?.phase) ? known.phase : await phaseForDate(tx, c.id, n.studyDate);
+  // One statement: the check-in, its audit entry and the reading it completes go in together,
+  // and the day's total before it comes back (every part sees the statement's starting snapshot,
+  // so not this row). Over the limit, the caller's transaction rolls it all back.
+  const list = n.material && phase ? (phase.id === known?.phase?.id ? known.readings : await readingRefs(tx, phase.id)) : [];
+  const reading = n.material ? matchReading(list, n.material) : null;
+  const after = n.kind === 'group' ? null // audited once, as the session, by whoever recorded it
+    : JSON.stringify({ date: n.studyDate, minutes: n.minutes, material: n.material, kind: n.kind });
+  const [r] = rowsOf<{ id: number; marked: number; day_before: number }>(await tx.execute(sql`
+    with c as (
+      insert into ${checkins} (campaign_id, phase_id, member_id, unit_id, study_date, minutes, material, reflection,
+        raw_text, kind, group_session_id, platform, message_id, created_at)
+      values (${c.id}, ${phase?.id ?? null}::int, ${m.id}, ${m.unitId}, ${n.studyDate}::date, ${n.minutes}::int, ${n.material}::text,
+        ${n.reflection}::text, ${n.rawText}, ${n.kind}, ${n.groupSessionId ?? null}::int, ${n.platform}, ${n.messageId}::text, ${n.at.toISOString()}::timestamptz)
+      returning id
+    ), a as (
+      insert into ${auditLog} (actor_member_id, actor, action, target, after)
+      select ${m.id}, ${m.name}, 'checkin.create', '#' || c.id, ${after}::jsonb from c where ${after}::text is not null
+    ), r as (
+      insert into ${readingsDone} (member_id, reading_id, checkin_id)
+      select ${m.id}, ${reading?.id ?? null}::int, c.id from c where ${reading?.id ?? null}::int is not null
+      on conflict do nothing returning reading_id
+    )
+    select c.id, (select count(*) from r)::int as marked,
+      (select coalesce(sum(d.minutes), 0)::int from ${checkins} d
+        where d.member_id = ${m.id} and d.study_date = ${n.studyDate}::date and d.status = 'valid') as day_before
+    from c`));
+  const dayBefore = Number(r.day_before);
+  if (n.minutes !== null && dayBefore + n.minutes > DAILY_LIMIT_MINUTES) {
+    throw new UserError(`${formatDateCn(n.studyDate)}已记录 ${formatMinutes(dayBefore)}，再加 ${formatMinutes(n.minutes)} 就超过每天 12 小时的上限，未记录。请核对时长。`);
   }
-  const phase = await phaseForDate(tx, c.id, n.studyDate);
-  const [row] = await tx.insert(checkins).values({
-    campaignId: c.id, phaseId: phase?.id ?? null, memberId: m.id, unitId: m.unitId, studyDate: n.studyDate,
+  const row: CheckinRow = {
+    id: Number(r.id), campaignId: c.id, phaseId: phase?.id ?? null, memberId: m.id, unitId: m.unitId, studyDate: n.studyDate,
     minutes: n.minutes, material: n.material, reflection: n.reflection, rawText: n.rawText, kind: n.kind,
-    groupSessionId: n.groupSessionId ?? null, platform: n.platform, messageId: n.messageId, createdAt: n.at,
-  }).returning();
-  // Group-session rows are audited once, as the session, by whoever recorded it.
-  if (n.kind !== 'group') {
-    await audit(tx, { id: m.id, label: m.name }, 'checkin.create', `#${row.id}`, null,
-      { date: n.studyDate, minutes: n.minutes, material: n.material, kind: n.kind });
-  }
-  let readingMarked: string | null = null;
-  if (n.material && phase) readingMarked = await markReading(tx, phase.id, m.id, n.material, row.id);
+    groupSessionId: n.groupSessionId ?? null, platform: n.platform, messageId: n.messageId, status: 'valid', statusReason: null, createdAt: n.at,
+  };
+  const readingMarked = reading && Number(r.marked) ? reading.title : null;
   return { row, readingMarked };
 }
 
 const squash = (s: string) => s.replace(/[\s《》“”"·.、，,]/g, '');
 
-async function markReading(tx: Tx, phaseId: number, memberId: number, material: string, checkinId: number): Promise<string | null> {
-  const list = await tx.select().from(readings).where(eq(readings.phaseId, phaseId));
+/** The required reading a check-in's material names, if any. */
+function matchReading(list: ReadingRef[], material: string): ReadingRef | null {
   // An abbreviation counts (《党章》 for 中国共产党章程) but not a fragment (《准则》 for a 16-character title).
   const close = (a: string, b: string) => {
     const [short, long] = a.length <= b.length ? [a, b] : [b, a];
     return short.length >= 2 && short.length * 4 >= long.length && (long.includes(short) || [...short].every((ch) => long.includes(ch)));
   };
-  const hit = list.find((r) => squash(r.title) === squash(material)) ?? list.find((r) => close(squash(r.title), squash(material)));
-  if (!hit) return null;
-  const inserted = await tx.insert(readingsDone).values({ memberId, readingId: hit.id, checkinId }).onConflictDoNothing().returning();
-  return inserted.length ? hit.title : null;
+  return list.find((r) => squash(r.title) === squash(material)) ?? list.find((r) => close(squash(r.title), squash(material))) ?? null;
+}
+
+function readingRefs(tx: Tx, phaseId: number): Promise<ReadingRef[]> {
+  return tx.select({ id: readings.id, title: readings.title }).from(readings).where(eq(readings.phaseId, phaseId));
 }
 
 export interface Standing {
@@ -94,16 +124,27 @@ export interface Standing {
   unitSize: number;
 }
 
-/** A member's totals and rank in the unit (by the open phase's total, else the campaign's). */
+/**
+ * A member's totals and rank in the unit (by the open phase's total, else the campaign's), in one
+ * statement over study_totals: one row per person and phase instead of every check-in.
+ */
 export async function standingOf(tx: Tx, c: CampaignRow, phase: PhaseRow | null, m: MemberRow, today: string): Promise<Standing> {
-  const todayMinutes = await minutesOnDay(tx, m.id, today);
-  const totals = await unitTotals(tx, c.id, m.unitId, phase);
-  const mine = totals.find((t) => t.memberId === m.id);
-  const [camp] = await tx.select({ m: sql<number>`coalesce(sum(${checkins.minutes}), 0)::int` }).from(checkins)
-    .where(and(eq(checkins.memberId, m.id), eq(checkins.campaignId, c.id), eq(checkins.status, 'valid')));
-  const score = mine?.minutes ?? 0;
-  const rank = 1 + totals.filter((t) => t.minutes > score).length;
-  return { todayMinutes, phaseMinutes: phase ? score : null, campaignMinutes: camp.m, rank, unitSize: totals.length };
+  const phaseCond = phase ? sql` and t.phase_id = ${phase.id}` : sql``;
+  const [r] = rowsOf<{ today: number; campaign: number; mine: number; rank: number; size: number }>(await tx.execute(sql`
+    with scores as (
+      select u.id, coalesce((select sum(t.minutes) from ${studyTotals} t
+        where t.member_id = u.id and t.campaign_id = ${c.id}${phaseCond}), 0)::int as score
+      from ${members} u where u.unit_id = ${m.unitId} and u.active
+    ), mine as (select coalesce((select score from scores where id = ${m.id}), 0) as score)
+    select
+      (select coalesce(sum(d.minutes), 0)::int from ${checkins} d
+        where d.member_id = ${m.id} and d.study_date = ${today} and d.status = 'valid') as today,
+      (select coalesce(sum(t.minutes), 0)::int from ${studyTotals} t
+        where t.member_id = ${m.id} and t.campaign_id = ${c.id}) as campaign,
+      (select score from mine) as mine,
+      (select count(*) from scores where score > (select score from mine))::int + 1 as rank,
+      (select count(*) from scores)::int as size`));
+  return { todayMinutes: r.today, phaseMinutes: phase ? r.mine : null, campaignMinutes: r.campaign, rank: r.rank, unitSize: r.size };
 }
 
 /** Every active member of a unit with their minutes (phase when given, else campaign). */

@@ -1,0 +1,58 @@
+// Who is speaking and which campaign and phase are running: every message needs them, they change
+// a few times a day. A process keeps them until a counter in data_versions moves — triggers bump
+// 'directory' on members/identities/units and 'campaign' on campaigns/phases/readings (migration
+// 0008). The counters come back with a message's first statement, so a hit costs no round trip,
+// and a change committed by any process is seen by the next message everywhere.
+import { sql } from 'drizzle-orm';
+import type { Tx } from '../db/client.ts';
+import { dataVersions } from '../db/schema.ts';
+import { currentCampaign, type CampaignRow, type PhaseRow } from './campaigns.ts';
+import { memberByIdentity, type MemberRow } from './directory.ts';
+import type { ReadingRef } from './checkins.ts';
+
+export interface DataVersions { directory: number; campaign: number }
+export interface CurrentCampaign { campaign: CampaignRow | null; phase: PhaseRow | null; readings: ReadingRef[] }
+
+/** SQL for the two counters (0 before the first change), to put in a statement a message runs anyway. */
+export const dataVersionsSql = sql`(select coalesce(json_object_agg(name, version), '{}'::json) from ${dataVersions})`;
+
+export function parseDataVersions(v: unknown): DataVersions {
+  const o = (typeof v === 'string' ? JSON.parse(v) : v ?? {}) as Partial<DataVersions>;
+  return { directory: Number(o.directory ?? 0), campaign: Number(o.campaign ?? 0) };
+}
+
+/** Enough for every bound person of a large bureau; beyond it the map starts over. */
+const MAX_MEMBERS = 50_000;
+
+export class ContextCache {
+  private campaignVersion = -1;
+  private campaign: CurrentCampaign | null = null;
+  private directoryVersion = -1;
+  private readonly members = new Map<string, MemberRow | null>();
+
+  async currentCampaign(tx: Tx, v: DataVersions): Promise<CurrentCampaign> {
+    if (!this.campaign || this.campaignVersion !== v.campaign) {
+      // Read after v was (same transaction, later statement): at worst newer than v, which only
+      // costs a reload on the next message.
+      this.campaign = await currentCampaign(tx);
+      this.campaignVersion = v.campaign;
+    }
+    const { campaign, phase, readings } = this.campaign;
+    return { campaign: campaign && { ...campaign }, phase: phase && { ...phase }, readings };
+  }
+
+  async member(tx: Tx, v: DataVersions, platform: string, platformUserId: string): Promise<MemberRow | null> {
+    if (this.directoryVersion !== v.directory || this.members.size >= MAX_MEMBERS) {
+      this.members.clear();
+      this.directoryVersion = v.directory;
+    }
+    const key = `${platform}\n${platformUserId}`;
+    let m = this.members.get(key);
+    if (m === undefined) {
+      m = await memberByIdentity(tx, platform, platformUserId);
+      this.members.set(key, m);
+    }
+    // A copy: a handler may not change what the next message sees.
+    return m && { ...m };
+  }
+}
