@@ -30,7 +30,9 @@ export async function runKill9(o: Kill9Options): Promise<Kill9Result> {
       messages: o.messages, sentBeforeKill: r.sentByFirst.size, inFlightAtKill: Math.max(r.heldAtKill, r.inFlight.size),
       sent: rows.filter((x) => x.status === 'sent').length, failed: rows.filter((x) => x.status === 'failed').length,
       missing: r.texts.filter((t) => !r.sendCount.get(t)).length,
-      twice: r.repeated.length, twiceNotInFlight: r.repeated.filter((t) => !r.inFlight.has(t)).length,
+      // In flight = not yet recorded as sent when the process died; the tap's own timestamps are not
+      // exact enough under load (the test in platform-proofs judges the same way).
+      twice: r.repeated.length, twiceNotInFlight: r.repeated.filter((t) => r.sentByFirst.has(t)).length,
       shownTwice: r.api.messages.length - new Set(r.api.messages.map((m) => m.content)).size,
       killToAllSentMs: r.doneAt ? r.doneAt - r.goneAt : null, totalMs, achievedPerSecond: o.messages / (totalMs / 1000),
     };

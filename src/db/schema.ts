@@ -167,16 +167,21 @@ export const checkins = pgTable('checkins', {
 ]);
 
 /**
- * Valid minutes per person, campaign and phase (0: a check-in outside every phase). Derived:
- * kept by statement triggers on checkins (migration 0007), so the reply to a check-in can rank
- * a unit of 600 without summing its 20,000 records. Never written by the application.
+ * Valid minutes per person and campaign: one row per phase (0: outside every phase) and one for
+ * the whole campaign (phase -1), with the person's unit while they are active. Derived: kept by
+ * triggers on checkins and members (migration 0007), so the reply to a check-in ranks a unit of
+ * 600 by counting index entries instead of summing 20,000 records. Never written by the app.
  */
 export const studyTotals = pgTable('study_totals', {
   memberId: integer('member_id').notNull(),
   campaignId: integer('campaign_id').notNull(),
   phaseId: integer('phase_id').notNull(),
+  unitId: integer('unit_id'),
   minutes: integer('minutes').notNull(),
-}, (t) => [primaryKey({ columns: [t.memberId, t.campaignId, t.phaseId] })]);
+}, (t) => [
+  primaryKey({ columns: [t.memberId, t.campaignId, t.phaseId] }),
+  index('study_totals_rank_idx').on(t.campaignId, t.phaseId, t.unitId, t.minutes),
+]);
 
 export const readingsDone = pgTable('readings_done', {
   memberId: integer('member_id').notNull().references(() => members.id),

@@ -126,40 +126,25 @@ export interface Standing {
 
 /**
  * A member's totals and rank in the unit (by the open phase's total, else the campaign's), in one
- * statement over study_totals: one row per person and phase instead of every check-in.
+ * statement over study_totals: a few index lookups, and a count over the unit's entries.
  */
 export async function standingOf(tx: Tx, c: CampaignRow, phase: PhaseRow | null, m: MemberRow, today: string): Promise<Standing> {
-  const phaseCond = phase ? sql` and t.phase_id = ${phase.id}` : sql``;
+  const WHOLE_CAMPAIGN = -1;
+  const by = phase?.id ?? WHOLE_CAMPAIGN;
   const [r] = rowsOf<{ today: number; campaign: number; mine: number; rank: number; size: number }>(await tx.execute(sql`
-    with scores as (
-      select u.id, coalesce((select sum(t.minutes) from ${studyTotals} t
-        where t.member_id = u.id and t.campaign_id = ${c.id}${phaseCond}), 0)::int as score
-      from ${members} u where u.unit_id = ${m.unitId} and u.active
-    ), mine as (select coalesce((select score from scores where id = ${m.id}), 0) as score)
+    with mine as (select coalesce((select t.minutes from ${studyTotals} t
+      where t.member_id = ${m.id} and t.campaign_id = ${c.id} and t.phase_id = ${by}::int), 0) as score)
     select
       (select coalesce(sum(d.minutes), 0)::int from ${checkins} d
-        where d.member_id = ${m.id} and d.study_date = ${today} and d.status = 'valid') as today,
-      (select coalesce(sum(t.minutes), 0)::int from ${studyTotals} t
-        where t.member_id = ${m.id} and t.campaign_id = ${c.id}) as campaign,
+        where d.member_id = ${m.id} and d.study_date = ${today}::date and d.status = 'valid') as today,
+      coalesce((select t.minutes from ${studyTotals} t
+        where t.member_id = ${m.id} and t.campaign_id = ${c.id} and t.phase_id = ${WHOLE_CAMPAIGN}::int), 0) as campaign,
       (select score from mine) as mine,
-      (select count(*) from scores where score > (select score from mine))::int + 1 as rank,
-      (select count(*) from scores)::int as size`));
+      (select count(*) from ${studyTotals} t where t.campaign_id = ${c.id} and t.phase_id = ${by}::int
+        and t.unit_id = ${m.unitId} and t.minutes > (select score from mine))::int + 1 as rank,
+      (select count(*) from ${members} u where u.unit_id = ${m.unitId} and u.active)::int as size`));
   return { todayMinutes: r.today, phaseMinutes: phase ? r.mine : null, campaignMinutes: r.campaign, rank: r.rank, unitSize: r.size };
 }
-
-/** Every active member of a unit with their minutes (phase when given, else campaign). */
-export async function unitTotals(tx: Tx, campaignId: number, unitId: number, phase: PhaseRow | null) {
-  const phaseCond = phase ? sql` and c.phase_id = ${phase.id}` : sql``;
-  const res = await tx.execute(sql`
-    select m.id as "memberId", m.name, m.role, coalesce(sum(c.minutes), 0)::int as minutes
-    from members m
-    left join checkins c on c.member_id = m.id and c.campaign_id = ${campaignId} and c.status = 'valid'${phaseCond}
-    where m.unit_id = ${unitId} and m.active
-    group by m.id, m.name, m.role
-    order by minutes desc, m.id`);
-  return rowsOf<{ memberId: number; name: string; role: string; minutes: number }>(res);
-}
-
 
 /** 撤销: the sender's last check-in made today. */
 export async function undoLastToday(tx: Tx, m: MemberRow, now: Date): Promise<CheckinRow> {

@@ -10,18 +10,24 @@ let bot: TestBot;
 beforeAll(async () => { bot = await testBot(); });
 afterAll(async () => { await bot.close(); });
 
+const unitSize = async (unit: string) => rowsOf<{ n: number }>(await bot.db.execute(sql`
+  select count(*)::int as n from members m join units u on u.id = m.unit_id where u.name = ${unit} and m.active`))[0].n;
 const rank = (reply: string) => /排第 (\d+) 名（共 (\d+) 人）/.exec(reply)?.slice(1, 3).map(Number);
 
-/** study_totals against a fresh sum over the records: rows that differ, both ways. */
+/** study_totals against fresh sums over the records (each phase, and -1 for the whole campaign) and the people's units. */
 async function drift() {
-  return rowsOf<{ member_id: number; phase_id: number; kept: number | null; summed: number | null }>(await bot.db.execute(sql`
-    with summed as (
-      select member_id, campaign_id, coalesce(phase_id, 0) as phase_id, sum(minutes)::int as minutes
-      from checkins where status = 'valid' and minutes is not null group by 1, 2, 3)
-    select coalesce(t.member_id, s.member_id) as member_id, coalesce(t.phase_id, s.phase_id) as phase_id,
-      t.minutes as kept, s.minutes as summed
-    from study_totals t full join summed s using (member_id, campaign_id, phase_id)
-    where coalesce(t.minutes, 0) <> coalesce(s.minutes, 0)`));
+  return rowsOf<{ member_id: number; phase_id: number }>(await bot.db.execute(sql`
+    with valid as (select * from checkins where status = 'valid' and minutes is not null),
+    summed as (
+      select member_id, campaign_id, coalesce(phase_id, 0) as phase_id, sum(minutes)::int as minutes from valid group by 1, 2, 3
+      union all
+      select member_id, campaign_id, -1, sum(minutes)::int from valid group by 1, 2),
+    expected as (
+      select s.*, case when m.active then m.unit_id end as unit_id from summed s join members m on m.id = s.member_id)
+    select coalesce(t.member_id, e.member_id) as member_id, coalesce(t.phase_id, e.phase_id) as phase_id
+    from study_totals t full join expected e using (member_id, campaign_id, phase_id)
+    where coalesce(t.minutes, 0) <> coalesce(e.minutes, 0)
+      or (e.minutes <> 0 and t.unit_id is distinct from e.unit_id)`));
 }
 
 describe('study totals behind the check-in reply', () => {
@@ -84,5 +90,11 @@ describe('what the bot keeps in memory between messages', () => {
     expect(await bot.say('王五', '取消')).toContain('已取消');
     await bot.db.execute(sql`update units set name = '县第一人民医院' where name = '县人民医院'`);
     expect(await bot.say('王五', '打卡 1分钟')).toContain('在县第一人民医院排第');
+    // A transfer takes the person's totals to the new unit; leaving takes them out of the ranking.
+    await bot.db.execute(sql`update members set unit_id = (select id from units where name = '县中医院') where name = '王五'`);
+    expect(rank(await bot.say('王五', '打卡 1分钟'))).toEqual([1, await unitSize('县中医院')]);
+    await bot.db.execute(sql`update members set active = false where name = '张三'`);
+    expect(rank(await bot.say('李四', '打卡 1分钟'))).toEqual([1, 3]);
+    expect(await drift()).toEqual([]);
   });
 });
