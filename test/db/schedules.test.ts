@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testBot, type TestBot } from '../support/test-bot.ts';
 import { Scheduler } from '../../jobs/scheduler.ts';
+import { gt, sql } from 'drizzle-orm';
 import { outbox } from '../../src/db/schema.ts';
 import { createApp } from '../../src/app.ts';
 import { testRedisUrl } from '../support/services.ts';
@@ -65,7 +66,7 @@ describe('two workers', () => {
     const other = new Scheduler(second);
     try {
       await confirm('王主任', '/整改 新增 县人民医院 问题：病历书写不规范 措施：每月抽查 分管领导：刘局长 时限：2026-10-09');
-      const before = (await bot.db.select().from(outbox)).length;
+      const [{ last }] = await bot.db.select({ last: sql<number>`coalesce(max(${outbox.id}), 0)::int` }).from(outbox);
       const when = at('2026-10-08T09:00:00+08:00');
       const runs = await Promise.all([
         scheduler.run('circular', when), other.run('circular', when),
@@ -74,7 +75,8 @@ describe('two workers', () => {
       // One of each pair did the work; the other found the period claimed.
       expect(runs.filter((r) => r.outbox).length).toBe(2);
       expect(runs.filter((r) => r.skipped).length).toBe(2);
-      const rows = (await bot.db.select().from(outbox)).slice(before);
+      // By id: rows the delivery worker has updated come back in another order without one.
+      const rows = await bot.db.select().from(outbox).where(gt(outbox.id, last)).orderBy(outbox.id);
       expect(rows.length).toBe(runs.reduce((n, r) => n + (r.outbox ?? 0), 0));
       expect(new Set(rows.map((r) => `${r.targetKind}:${r.memberId ?? r.groupId}:${r.text}`)).size).toBe(rows.length);
       expect(rows.filter((r) => r.targetKind === 'group' && r.text.includes('2026年9月下半月'))).toHaveLength(1);
