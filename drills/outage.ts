@@ -12,7 +12,7 @@ import { inArray } from 'drizzle-orm';
 import type { Database } from '../src/db/client.ts';
 import { identities, members, outbox, units } from '../src/db/schema.ts';
 import { enqueueOutbox } from '../src/domain/outbox.ts';
-import { DELIVERY_QUEUE, type DeliveryLimits } from '../src/delivery/delivery.ts';
+import { senderQueueName, type DeliveryLimits } from '../src/delivery/delivery.ts';
 import { startFakeWecomApi } from '../test/contract/fakes/wecom-api.ts';
 import { startInProcessService } from './lib/inprocess.ts';
 import { startOutageProxy, type OutageFailure } from './lib/outage-proxy.ts';
@@ -61,7 +61,8 @@ export async function runOutage(o: OutageOptions): Promise<OutageResult> {
     database: o.database, redisUrl: o.redisUrl, worker: true, backoffMs: o.backoffMs, deliveryLimits: o.limits,
     env: { DATA_DIR: dataDir, WECOM_CORP_ID: CORP.corpId, WECOM_AGENT_ID: String(CORP.agentId), WECOM_AGENT_SECRET: CORP.secret, WECOM_API_BASE: proxy.url },
   });
-  const queue = new Queue(DELIVERY_QUEUE, { connection: svc.app.redis as ConnectionOptions, prefix: svc.queuePrefix });
+  // The pushes are queued straight into the WeCom app sender's line.
+  const queue = new Queue(senderQueueName({ platform: 'wecom', name: 'wecom-app' }), { connection: svc.app.redis as ConnectionOptions, prefix: svc.queuePrefix });
   try {
     const ids = await db.transaction(async (tx) => {
       const out: number[] = [];

@@ -1,11 +1,16 @@
 // The delivery queue: one BullMQ job per outbox row (jobId = the row id, so enqueuing twice
 // is harmless). The worker waits for the target's rate limit, sends through a platform the
 // target can be reached on, and marks the row sent; a row already sent is never sent again.
+// Each sender has its own line (delivery-sender-<name>): a push bigger than one sender's rate
+// waits there, and only there, while every other sender's messages go on. A job is queued
+// straight into its sender's line; the rest (the WeCom AI bot's, whose connection one process
+// holds, and any queued by a process that knows no senders) go to the shared queue, whose
+// worker sends each or, its sender busy, moves it to that sender's line.
 import { DelayedError, Queue, RateLimitError, UnrecoverableError, Worker, type ConnectionOptions, type Job, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import type { Database } from '../db/client.ts';
+import { rowsOf, type Database } from '../db/client.ts';
 import { groups, identities, members, outbox } from '../db/schema.ts';
 import { enqueueOutbox, queuedOutboxIds, type OutboxRow } from '../domain/outbox.ts';
 import { ConfigError, RetryableError } from './errors.ts';
@@ -60,7 +65,13 @@ export const DELIVERY_QUEUE = 'delivery';
 // (6 attempts covered only ~62 s — the outage drill showed a one-minute outage had 2 s to spare).
 const ATTEMPTS = 8;
 /** The queue of jobs that need a sender's live connection: delivery-wecom-bot. */
-export const connectionQueueName = (s: Sender) => `${DELIVERY_QUEUE}-${s.name ?? s.platform}`;
+export const connectionQueueName = (s: Pick<Sender, 'platform' | 'name'>) => `${DELIVERY_QUEUE}-${s.name ?? s.platform}`;
+/**
+ * A sender's line: delivery-sender-<name>, consumed by every worker process and paused on its own
+ * while the sender's rate is used up. A sender that needs a live connection has the queue its
+ * holder consumes (delivery-wecom-bot) instead, so only the holder sends through it.
+ */
+export const senderQueueName = (s: Pick<Sender, 'platform' | 'name' | 'requiresConnection'>) => s.requiresConnection ? connectionQueueName(s) : `${DELIVERY_QUEUE}-sender-${s.name ?? s.platform}`;
 
 // BullMQ only honours queue.rateLimit() (a busy sender) when the worker has a limiter: this one
 // never binds by itself. Its window is 1 ms because a job put back reads the limiter key's TTL as
@@ -76,9 +87,14 @@ export class Delivery {
   private readonly senders: Sender[] = [];
   private webhookSender: Sender | null = null;
   private readonly limiter: RateLimiter;
-  /** Per-connection queues (delivery-wecom-bot): jobs only the connection's holder can send. */
-  private readonly connectionQueues = new Map<string, Queue>();
+  /** Sender lines and per-connection queues (delivery-sender-<name>, delivery-wecom-bot), by name. */
+  private readonly queues = new Map<string, Queue>();
+  /** Per-connection queues: jobs only the connection's holder can send. */
   private readonly connectionWorkers = new Map<string, Worker>();
+  /** The sender lines this process consumes (every worker process consumes all of them). */
+  private readonly lineWorkers = new Map<string, Worker>();
+  private lineConcurrency = 0;
+  private readonly pickListeners: ((queueName: string) => void)[] = [];
   /** Senders this process found out of tokens, and until when: jobs already fetched skip asking Redis. */
   private readonly senderBusyUntil = new Map<string, number>();
 
@@ -99,11 +115,27 @@ export class Delivery {
   /** Senders are tried in the order added: add the preferred one for a platform first. */
   addSender(s: Sender) {
     this.senders.push(s);
+    this.startLineWorker(s);
   }
 
   /** Groups with a webhook (/群 绑定webhook) are sent through this one, before the platform's senders. */
   setWebhookSender(s: Sender) {
     this.webhookSender = s;
+    this.startLineWorker(s);
+  }
+
+  /** Called for every job a worker of this process takes from any delivery queue (the fan-out bench counts them). */
+  onPick(listener: (queueName: string) => void) {
+    this.pickListeners.push(listener);
+  }
+
+  private allSenders(): Sender[] {
+    return this.webhookSender ? [...this.senders, this.webhookSender] : this.senders;
+  }
+
+  /** The lines a job of a configured sender may wait in (a line of a sender no longer configured is ignored). */
+  private lineNames(): string[] {
+    return [...new Set(this.allSenders().map(senderQueueName))];
   }
 
   private exportResolver: ExportResolver | null = null;
@@ -116,17 +148,78 @@ export class Delivery {
     return this.senders.map((s) => s.name ?? s.platform);
   }
 
-  /** Queue delivery of outbox rows just committed. */
+  /** Queue delivery of outbox rows just committed, each in its sender's line. */
   async enqueue(ids: number[]): Promise<void> {
+    if (!ids.length) return;
+    const lines = await this.linesOf(ids).catch((err) => {
+      this.log.warn({ err }, 'delivery: senders not looked up; the shared queue routes each job');
+      return new Map<number, string>();
+    });
+    const byQueue = new Map<string, number[]>();
+    for (const id of ids) {
+      const name = lines.get(id) ?? DELIVERY_QUEUE;
+      const list = byQueue.get(name);
+      if (list) list.push(id); else byQueue.set(name, [id]);
+    }
     // Pipelines of 1,000, all sent at once: Redis runs one while the next is built (10,000 jobs
-    // as one addBulk took about twice as long). Chunks go out in order, so the queue stays FIFO.
-    const chunks: number[][] = [];
-    for (let i = 0; i < ids.length; i += 1000) chunks.push(ids.slice(i, i + 1000));
-    await Promise.all(chunks.map((c) => this.queue.addBulk(c.map((id) => ({ name: 'send', data: { outboxId: id }, opts: this.jobOptions(id) })))));
+    // as one addBulk took about twice as long). Chunks go out in order, so each queue stays FIFO.
+    const adds: Promise<unknown>[] = [];
+    for (const [name, list] of byQueue) {
+      const q = name === DELIVERY_QUEUE ? this.queue : this.queueNamed(name);
+      for (let i = 0; i < list.length; i += 1000) {
+        adds.push(q.addBulk(list.slice(i, i + 1000).map((id) => ({ name: 'send', data: { outboxId: id }, opts: this.jobOptions(id) }))));
+      }
+    }
+    await Promise.all(adds);
+  }
+
+  /**
+   * Each row's line, the sender chosen as route() chooses it, in one query however many rows.
+   * Left out, for the shared queue's worker: a row with no sender (it records why), and one for a
+   * sender that needs a live connection — whichever process holds it sends from the shared queue
+   * at once, and the others hand the job over (see process()).
+   */
+  private async linesOf(ids: number[]): Promise<Map<number, string>> {
+    const out = new Map<number, string>();
+    if (!this.allSenders().length) return out;
+    const rows = rowsOf<{ id: number; group_platform: string | null; webhook: boolean | null; platforms: string[] | null; kind: string }>(await this.database.db.execute(sql`
+      select o.id, o.target_kind as kind, g.platform as group_platform,
+        coalesce(g.webhook_kind, '') <> '' and coalesce(g.webhook_url, '') <> '' as webhook,
+        (select array_agg(i.platform) from identities i where i.member_id = o.member_id) as platforms
+      from outbox o left join groups g on g.id = o.group_id
+      where o.id = any(${sql.param(ids)}::int[])`));
+    for (const r of rows) {
+      const s = r.kind === 'group'
+        ? (r.group_platform === null ? undefined : this.groupSender(r.group_platform, !!r.webhook))
+        : this.memberSender(r.platforms ?? []);
+      if (s && !s.requiresConnection && (r.kind !== 'group' || s.sendToGroup)) out.set(Number(r.id), senderQueueName(s));
+    }
+    return out;
+  }
+
+  /** Who sends to a group: its webhook when it has one, else a sender of its platform that posts to groups, else the console. */
+  private groupSender(platform: string, hasWebhook: boolean): Sender | undefined {
+    const w = this.webhookSender;
+    if (hasWebhook && w?.sendToGroup) return w;
+    return this.senders.find((x) => x.platform === platform && x.sendToGroup) ?? this.senders.find((x) => x.reachesEveryone);
+  }
+
+  /** Who sends to a person: the first sender added for a platform they have an account on, else the console. */
+  private memberSender(platforms: string[]): Sender | undefined {
+    return this.senders.find((x) => platforms.includes(x.platform)) ?? this.senders.find((x) => x.reachesEveryone);
   }
 
   private jobOptions(id: number) {
     return { jobId: `outbox-${id}`, attempts: ATTEMPTS, backoff: { type: 'exponential', delay: this.backoffMs }, removeOnComplete: true, removeOnFail: 1000 };
+  }
+
+  private newWorker(name: string, concurrency: number): Worker {
+    const queue = name === DELIVERY_QUEUE ? this.queue : this.queueNamed(name);
+    const w = new Worker(name, (job, token) => this.process(job, token, { queue, concurrency }),
+      { connection: this.connection as ConnectionOptions, prefix: this.prefix, concurrency, ...WORKER_OPTIONS });
+    w.on('error', (err) => this.log.warn({ err, queue: name }, 'delivery worker error'));
+    w.on('active', () => { for (const l of this.pickListeners) l(name); });
+    return w;
   }
 
   /**
@@ -136,11 +229,7 @@ export class Delivery {
   startConnectionWorker(s: Sender, concurrency = 10) {
     const name = connectionQueueName(s);
     if (this.connectionWorkers.has(name)) return;
-    const queue = this.connectionQueue(name);
-    const w = new Worker(name, (job, token) => this.process(job, token, { queue, concurrency }),
-      { connection: this.connection as ConnectionOptions, prefix: this.prefix, concurrency, ...WORKER_OPTIONS });
-    w.on('error', (err) => this.log.warn({ err, queue: name }, 'delivery worker error'));
-    this.connectionWorkers.set(name, w);
+    this.connectionWorkers.set(name, this.newWorker(name, concurrency));
   }
 
   async stopConnectionWorker(s: Sender) {
@@ -153,46 +242,85 @@ export class Delivery {
     await Promise.race([w.close(), new Promise((r) => setTimeout(r, 5_000).unref())]);
   }
 
-  private connectionQueue(name: string): Queue {
-    let q = this.connectionQueues.get(name);
+  private queueNamed(name: string): Queue {
+    let q = this.queues.get(name);
     if (!q) {
       q = new Queue(name, { connection: this.connection as ConnectionOptions, prefix: this.prefix });
-      this.connectionQueues.set(name, q);
+      this.queues.set(name, q);
     }
     return q;
   }
 
-  /** Hand a job to the queue the connection's holder consumes: the same job id and outbox row. */
-  private async handOver(s: Sender, id: number) {
-    await this.connectionQueue(connectionQueueName(s)).add('send', { outboxId: id }, this.jobOptions(id));
+  /** Consume `s`'s line, in a worker process (the connection holder consumes a connection's queue instead). */
+  private startLineWorker(s: Sender) {
+    const name = senderQueueName(s);
+    if (!this.lineConcurrency || s.requiresConnection || this.lineWorkers.has(name)) return;
+    this.lineWorkers.set(name, this.newWorker(name, this.lineConcurrency));
+  }
+
+  /**
+   * Move a job to `line` (a sender's line, or the connection holder's queue): the same job id and
+   * outbox row, and the attempts it has left, its backoff going on where it stopped. When the
+   * line already has the row's job (it was queued again), nothing is added.
+   */
+  private async moveTo(line: string, job: Job, id: number) {
+    const made = job.attemptsMade;
+    await this.queueNamed(line).add('send', { outboxId: id },
+      { ...this.jobOptions(id), attempts: Math.max(1, ATTEMPTS - made), backoff: { type: 'exponential', delay: this.backoffMs * 2 ** made } });
+  }
+
+  /** For each row, whether one of `queues` holds a job for it (waiting, delayed, active, or failed and kept). */
+  private async hasJob(queues: string[], ids: number[]): Promise<boolean[]> {
+    if (!queues.length || !ids.length) return ids.map(() => false);
+    const p = this.connection.pipeline();
+    for (const id of ids) p.exists(...queues.map((n) => `${this.prefix}:${n}:outbox-${id}`));
+    const res = (await p.exec()) ?? [];
+    return ids.map((_, i) => {
+      const [err, n] = res[i] ?? [new Error('no reply'), 0];
+      if (err) throw err;
+      return Number(n) > 0;
+    });
   }
 
   startWorker(concurrency = 10) {
-    this.worker = new Worker(DELIVERY_QUEUE, (job, token) => this.process(job, token, { queue: this.queue, concurrency }),
-      { connection: this.connection as ConnectionOptions, prefix: this.prefix, concurrency, ...WORKER_OPTIONS });
-    this.worker.on('error', (err) => this.log.warn({ err }, 'delivery worker error'));
-    // Rows committed while Redis or this process was down are picked up by the sweep.
+    this.worker = this.newWorker(DELIVERY_QUEUE, concurrency);
+    this.lineConcurrency = concurrency;
+    for (const s of this.allSenders()) this.startLineWorker(s);
+    // Rows committed while Redis or this process was down are picked up by the sweep: only those
+    // with no job in any queue, so a row is never in two queues at once (see process()).
     const sweep = async () => {
-      try { await this.enqueue(await queuedOutboxIds(this.database.db, new Date(Date.now() - 30_000))); }
-      catch (err) { this.log.warn({ err }, 'outbox sweep failed'); }
+      try {
+        const ids = await queuedOutboxIds(this.database.db, new Date(Date.now() - 30_000));
+        const queued = await this.hasJob([DELIVERY_QUEUE, ...this.lineNames()], ids);
+        await this.enqueue(ids.filter((_, i) => !queued[i]));
+      } catch (err) { this.log.warn({ err }, 'outbox sweep failed'); }
     };
-    void sweep();
-    this.timers.push(setInterval(sweep, 60_000), setInterval(() => void this.reportFailures(), 5 * 60_000));
+    // The first one waits for the senders, added just after start-up (src/main.ts): without them
+    // no line is known, and rows waiting in one would be queued a second time.
+    this.timers.push(setTimeout(sweep, 5_000), setInterval(sweep, 60_000), setInterval(() => void this.reportFailures(), 5 * 60_000));
     for (const t of this.timers) t.unref();
   }
 
-  /** One delivery job from `from.queue` (delivery or delivery-wecom-bot), whose worker runs `concurrency` at once. */
+  /** One delivery job from `from.queue` (delivery, a sender's line, or delivery-wecom-bot), whose worker runs `concurrency` at once. */
   private async process(job: Job, token: string | undefined, from: { queue: Queue; concurrency: number }): Promise<void> {
     const id = job.data.outboxId as number;
     const db = this.database.db;
+    // A row can have a job in the shared queue and one in a line when it was queued again (by
+    // hand, or a process with no senders): the shared one leaves it to the line's. Asked before
+    // the row is read, so the two never send at once — while this job runs, a line's job for the
+    // row comes only from this job moving it (the sweep skips rows with a job anywhere, moves
+    // add the new job before the old one ends), and it lasts until the row is sent or failed.
+    if (job.queueName === DELIVERY_QUEUE && (await this.hasJob(this.lineNames(), [id]))[0]) return;
     const [row] = await db.select().from(outbox).where(eq(outbox.id, id));
     if (!row || row.status !== 'queued') return;
     try {
       const route = await this.route(row);
+      const line = senderQueueName(route.sender);
+      const inLine = job.queueName === line;
       // Only the process holding a live connection can send through it: elsewhere the job moves
       // to that connection's queue, which only the holder consumes. Rate limits apply there.
-      if (route.sender.requiresConnection && job.queueName === DELIVERY_QUEUE && !route.sender.connected?.()) {
-        await this.handOver(route.sender, id);
+      if (route.sender.requiresConnection && !inLine && !route.sender.connected?.()) {
+        await this.moveTo(line, job, id);
         return;
       }
       // Wait for the target's and the sender's rate without using up an attempt.
@@ -200,10 +328,12 @@ export class Delivery {
       // must not use up the sender's rate and starve everyone else.
       const targetKey = route.targetKey ?? `target:${row.targetKind}:${row.memberId ?? row.groupId}`;
       const senderKey = `sender:${route.sender.name ?? route.sender.platform}`;
-      // A job fetched just before the queue paused for this sender goes straight back (see below);
-      // the pause is set again in case another process shortened it.
+      // The sender is known to be busy: the job joins its line without asking Redis for tokens, or,
+      // fetched from the line just before it paused, goes straight back (the pause is set again
+      // in case another process shortened it).
       const busyFor = (this.senderBusyUntil.get(senderKey) ?? 0) - Date.now();
       if (busyFor > 0) {
+        if (!inLine) return await this.moveTo(line, job, id);
         await from.queue.rateLimit(busyFor);
         throw Worker.RateLimitError();
       }
@@ -217,14 +347,16 @@ export class Delivery {
       if (senderWait > 0) {
         // Not sent after all: the person's token goes back, or a busy sender would halve their rate.
         await this.limiter.refund(targetKey, this.limits.perTarget);
-        // The sender is busy for everyone: the queue stops fetching instead of every job being
+        // The sender is busy for everyone: its line stops fetching instead of every job being
         // picked and put aside again, until there are tokens for a worker's worth of jobs (one
         // token's pause let ten jobs in for one send), but a few seconds at most, well inside the
-        // job lock. The job goes back to the head of the queue, its attempts untouched.
+        // job lock. A job from the line goes back to its head, its attempts untouched; one from
+        // the shared queue joins the line, and the shared queue goes on for the other senders.
         const batch = Math.min(from.concurrency, capacity(this.limits.perSender));
         const pause = Math.min(5_000, Math.ceil(senderWait + (batch - 1) * msPerToken(this.limits.perSender)));
         this.senderBusyUntil.set(senderKey, Date.now() + pause);
-        await from.queue.rateLimit(pause);
+        await this.queueNamed(line).rateLimit(pause);
+        if (!inLine) return await this.moveTo(line, job, id);
         throw Worker.RateLimitError();
       }
       await route.send();
@@ -248,18 +380,16 @@ export class Delivery {
   /** Who sends the row. What only the send needs (mentions, an export's file) is looked up by send(), not by a rate-limited pick. */
   private async route(row: OutboxRow): Promise<{ sender: Sender; send(): Promise<void>; targetKey?: string }> {
     const db = this.database.db;
-    const fallback = this.senders.find((x) => x.reachesEveryone);
     if (row.targetKind === 'group') {
       const [g] = await db.select().from(groups).where(eq(groups.id, row.groupId!));
-      const w = this.webhookSender;
-      if (g?.webhookKind && g.webhookUrl && w?.sendToGroup) {
+      const s = g && this.groupSender(g.platform, !!(g.webhookKind && g.webhookUrl));
+      if (!g || !s?.sendToGroup) throw new NoRouteError(`群「${g?.name ?? row.groupId}」所在平台未配置推送`);
+      if (s === this.webhookSender && g.webhookKind && g.webhookUrl) {
         // The webhook robot has its own published limit (20/min): its own bucket.
         const webhook = { kind: g.webhookKind, url: g.webhookUrl, secret: g.webhookSecret };
         const kind = g.webhookKind;
-        return { sender: w, targetKey: `webhook:${g.id}`, send: async () => w.sendToGroup!({ id: g.id, platform: g.platform, chatId: g.chatId, name: g.name, webhook, mentions: await this.mentionsOf(row, kind) }, row.text) };
+        return { sender: s, targetKey: `webhook:${g.id}`, send: async () => s.sendToGroup!({ id: g.id, platform: g.platform, chatId: g.chatId, name: g.name, webhook, mentions: await this.mentionsOf(row, kind) }, row.text) };
       }
-      const s = g && (this.senders.find((x) => x.platform === g.platform && x.sendToGroup) ?? fallback);
-      if (!g || !s?.sendToGroup) throw new NoRouteError(`群「${g?.name ?? row.groupId}」所在平台未配置推送`);
       return { sender: s, send: async () => s.sendToGroup!({ id: g.id, platform: g.platform, chatId: g.chatId, name: g.name, mentions: await this.mentionsOf(row, s.platform) }, row.text) };
     }
     const [m] = await db.select({ id: members.id, name: members.name }).from(members).where(eq(members.id, row.memberId!));
@@ -267,7 +397,7 @@ export class Delivery {
     const accounts = (await db.select().from(identities).where(eq(identities.memberId, m.id)))
       .map((i) => ({ platform: i.platform, userId: i.platformUserId }));
     const target: MemberTarget = { ...m, accounts };
-    const s = this.senders.find((x) => accounts.some((a) => a.platform === x.platform)) ?? fallback;
+    const s = this.memberSender(accounts.map((a) => a.platform));
     if (!s) throw new NoRouteError(`${m.name} 没有可送达的平台账号（未配置平台或未绑定）`);
     const resolve = this.exportResolver;
     if (row.exportId !== null && resolve) {
@@ -330,10 +460,10 @@ export class Delivery {
 
   async close() {
     for (const t of this.timers) clearInterval(t);
-    await this.worker?.close();
-    await Promise.all([...this.connectionWorkers.values()].map((w) => w.close()));
+    await Promise.all([this.worker, ...this.lineWorkers.values(), ...this.connectionWorkers.values()].map((w) => w?.close()));
+    this.lineWorkers.clear();
     this.connectionWorkers.clear();
-    await Promise.all([...this.connectionQueues.values()].map((q) => q.close()));
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
     await this.queue.close();
   }
 

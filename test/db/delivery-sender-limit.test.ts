@@ -1,6 +1,7 @@
-// A push bigger than the sender's rate: the queue waits for the sender instead of picking and
-// putting back every job, and waiting is not a failed try — what /推送 状态 and the deliveries
-// API show as attempts is the sends that were really tried.
+// A push bigger than the sender's rate: the sender's line (delivery-sender-<name>) waits for the
+// sender instead of picking and putting back every job, and neither waiting nor moving to the
+// line is a failed try — what /推送 状态 and the deliveries API show as attempts is the sends
+// that were really tried.
 import { afterEach, expect, it } from 'vitest';
 import { eq, inArray } from 'drizzle-orm';
 import { testBot, type TestBot } from '../support/test-bot.ts';

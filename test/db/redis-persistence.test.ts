@@ -15,7 +15,7 @@ import { Redis } from 'ioredis';
 import { eq } from 'drizzle-orm';
 import { testBot, type TestBot } from '../support/test-bot.ts';
 import { Scheduler } from '../../jobs/scheduler.ts';
-import { DELIVERY_QUEUE } from '../../src/delivery/delivery.ts';
+import { DELIVERY_QUEUE, senderQueueName } from '../../src/delivery/delivery.ts';
 import { SCHEDULE_QUEUE } from '../../jobs/scheduler.ts';
 import { findRedisServer } from '../../src/infra/embedded-redis.ts';
 import { outbox } from '../../src/db/schema.ts';
@@ -64,15 +64,16 @@ async function killRedis(): Promise<void> {
 /** A fresh look at Redis, as an operator would take after the restart (not through the app). */
 async function inspect(prefix: string) {
   const connection = { host: '127.0.0.1', port };
-  const delivery = new Queue(DELIVERY_QUEUE, { connection, prefix });
+  // A push waits in the shared queue or in its sender's line (the console's here).
+  const deliveries = [DELIVERY_QUEUE, senderQueueName({ platform: 'console' })].map((name) => new Queue(name, { connection, prefix }));
   const schedules = new Queue(SCHEDULE_QUEUE, { connection, prefix });
   try {
     const schedulers = (await schedules.getJobSchedulers()).map((s) => ({ key: s.key, pattern: s.pattern, tz: s.tz, next: s.next }))
       .sort((a, b) => a.key.localeCompare(b.key));
-    const waiting = (await delivery.getJobs(['waiting', 'delayed', 'prioritized'])).map((j) => j.id!).sort();
+    const waiting = (await Promise.all(deliveries.map((q) => q.getJobs(['waiting', 'delayed', 'prioritized'])))).flat().map((j) => j.id!).sort();
     return { schedulers, waiting, scheduledRuns: (await schedules.getJobCounts('delayed')).delayed };
   } finally {
-    await delivery.close();
+    await Promise.all(deliveries.map((q) => q.close()));
     await schedules.close();
   }
 }

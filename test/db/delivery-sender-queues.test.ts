@@ -1,0 +1,166 @@
+// One platform's backlog does not hold up another's messages: a push bigger than one sender's
+// rate waits in that sender's own line, while a DingTalk message or a group webhook push queued
+// after it goes out at once. Every message still goes out once, and waiting is no attempt.
+import { afterEach, expect, it } from 'vitest';
+import { inArray } from 'drizzle-orm';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { testBot, type TestBot } from '../support/test-bot.ts';
+import { groups, identities, members, outbox } from '../../src/db/schema.ts';
+import { enqueueOutbox, enqueueOutboxMany } from '../../src/domain/outbox.ts';
+import { Delivery, type GroupTarget, type MemberTarget, type Sender } from '../../src/delivery/delivery.ts';
+
+let bot: TestBot;
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of closers.splice(0).reverse()) await c();
+  await bot.close();
+});
+
+interface Fake extends Sender { sent: string[] }
+function fake(platform: string, name: string, onSend?: (text: string) => void): Fake {
+  const sent: string[] = [];
+  return {
+    platform, name, sent,
+    async sendToMember(_to: MemberTarget, text: string) { onSend?.(text); sent.push(text); },
+    async sendToGroup(_to: GroupTarget, text: string) { onSend?.(text); sent.push(text); },
+  };
+}
+
+/**
+ * A bot whose every sender may send 4 a second (no burst), people and groups without a limit to
+ * speak of; a WeCom sender for three people, a DingTalk one for a fourth, a group with a webhook.
+ */
+async function setUp() {
+  bot = await testBot({ deliveryLimits: { perTarget: { perMinute: 60_000, burst: 100 }, perSender: { perMinute: 240, burst: 1 } } });
+  const wecom = fake('wecom', 'fake-wecom');
+  // How many of the WeCom push had gone out when each of the others arrived.
+  const wecomSentWhen = new Map<string, number>();
+  const dingtalk = fake('dingtalk', 'fake-dingtalk', (text) => wecomSentWhen.set(text, wecom.sent.length));
+  const webhook = fake('webhook', 'webhook', (text) => wecomSentWhen.set(text, wecom.sent.length));
+  bot.app.delivery.addSender(wecom);
+  bot.app.delivery.addSender(dingtalk);
+  bot.app.delivery.setWebhookSender(webhook);
+  const people = await bot.db.select().from(members).where(inArray(members.name, ['周敏', '张三', '李四', '王五']));
+  const ding = people.find((m) => m.name === '周敏')!;
+  const wecomPeople = people.filter((m) => m !== ding);
+  for (const m of wecomPeople) await bot.db.insert(identities).values({ platform: 'wecom', platformUserId: `wx-${m.name}`, memberId: m.id, source: 'directory' });
+  await bot.db.insert(identities).values({ platform: 'dingtalk', platformUserId: `dd-${ding.name}`, memberId: ding.id, source: 'directory' });
+  const [group] = await bot.db.insert(groups).values({ platform: 'wecom', chatId: 'wrkSenderLines', name: '科室群', webhookKind: 'wecom', webhookUrl: 'key-sender-lines' }).returning();
+
+  const push = (n: number) => bot.db.transaction((tx) => enqueueOutboxMany(tx,
+    Array.from({ length: n }, (_, i) => ({ key: `lines:${i}`, to: { memberId: wecomPeople[i % 3].id }, text: `企业微信通知 ${i}` }))));
+  const others = async () => [
+    (await enqueueOutbox(bot.db, 'lines:ding', { memberId: ding.id }, '钉钉通知'))!,
+    (await enqueueOutbox(bot.db, 'lines:group', { groupId: group.id }, '群通知'))!,
+  ];
+  return { wecom, dingtalk, webhook, wecomSentWhen, push, others };
+}
+
+/** A process that queues pushes without knowing any sender: its jobs go to the shared queue. */
+function senderless(): Delivery {
+  const conn = new Redis(bot.app.redisUrl, { maxRetriesPerRequest: null });
+  const d = new Delivery(bot.app.database, conn, pino({ level: 'silent' }), { prefix: bot.app.queuePrefix });
+  closers.push(async () => { await d.close(); conn.disconnect(); });
+  return d;
+}
+
+const rowsOf = (ids: number[]) => bot.db.select().from(outbox).where(inArray(outbox.id, ids));
+async function until(check: () => Promise<boolean>, ms: number) {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Most sends in any one second. */
+function busiestSecond(times: number[]) {
+  const t = [...times].sort((a, b) => a - b);
+  let worst = 0;
+  for (let i = 0, j = 0; i < t.length; i++) {
+    while (t[j] < t[i] - 1000) j++;
+    worst = Math.max(worst, i - j + 1);
+  }
+  return worst;
+}
+
+it('a WeCom backlog waits in its own line: a DingTalk message and a group webhook push queued after it go out at once, and each message goes once', async () => {
+  const { wecom, dingtalk, webhook, wecomSentWhen, push, others } = await setUp();
+  // A push of 24 through WeCom (6 s at its rate), then one DingTalk message and one group push.
+  const pushIds = await push(24);
+  await bot.app.delivery.enqueue(pushIds);
+  const otherIds = await others();
+  await bot.app.delivery.enqueue(otherIds);
+
+  await until(async () => (await rowsOf(otherIds)).every((r) => r.status === 'sent'), 20_000);
+  // Neither waited for the WeCom push: well under half of it had gone out.
+  expect(wecomSentWhen.get('钉钉通知')).toBeLessThan(12);
+  expect(wecomSentWhen.get('群通知')).toBeLessThan(12);
+
+  // The rows still waiting are queued again — by this process (same line, same job: nothing is
+  // added) and by one that knows no senders (the shared queue): nothing goes twice.
+  await bot.app.delivery.enqueue(pushIds);
+  await senderless().enqueue(pushIds);
+  await until(async () => (await rowsOf(pushIds)).every((r) => r.status !== 'queued'), 30_000);
+  await new Promise((r) => setTimeout(r, 500)); // a second send would come just after
+
+  const rows = await rowsOf([...pushIds, ...otherIds]);
+  expect(rows.filter((r) => r.status !== 'sent' || r.attempts !== 1)).toEqual([]);
+  expect(rows.filter((r) => otherIds.includes(r.id)).map((r) => r.via).sort()).toEqual(['fake-dingtalk', 'webhook']);
+  expect(wecom.sent.sort()).toEqual(Array.from({ length: 24 }, (_, i) => `企业微信通知 ${i}`).sort());
+  expect(dingtalk.sent).toEqual(['钉钉通知']);
+  expect(webhook.sent).toEqual(['群通知']);
+  // The push still went at WeCom's rate: no more than 1 + 4 in any second (2 of slack for timer jitter).
+  expect(busiestSecond(rows.filter((r) => pushIds.includes(r.id)).map((r) => r.sentAt!.getTime()))).toBeLessThanOrEqual(7);
+}, 60_000);
+
+it('queued by a process that knows no senders, the push moves to its sender\'s line as the sender gets busy, and the others still go at once', async () => {
+  const { wecom, wecomSentWhen, push, others } = await setUp();
+  const web = senderless();
+  const pushIds = await push(16);
+  await web.enqueue(pushIds);
+  const otherIds = await others();
+  await web.enqueue(otherIds);
+
+  await until(async () => (await rowsOf(otherIds)).every((r) => r.status === 'sent'), 20_000);
+  expect(wecomSentWhen.get('钉钉通知')).toBeLessThan(8);
+  expect(wecomSentWhen.get('群通知')).toBeLessThan(8);
+  await until(async () => (await rowsOf(pushIds)).every((r) => r.status !== 'queued'), 30_000);
+  await new Promise((r) => setTimeout(r, 500));
+
+  const rows = await rowsOf([...pushIds, ...otherIds]);
+  expect(rows.filter((r) => r.status !== 'sent' || r.attempts !== 1)).toEqual([]);
+  expect(wecom.sent.sort()).toEqual(Array.from({ length: 16 }, (_, i) => `企业微信通知 ${i}`).sort());
+  expect(busiestSecond(rows.filter((r) => pushIds.includes(r.id)).map((r) => r.sentAt!.getTime()))).toBeLessThanOrEqual(7);
+}, 60_000);
+
+it('a message being sent when it is queued again (the sweep, a process that knows no senders) is not sent a second time', async () => {
+  bot = await testBot();
+  // The platform holds the first send until the copy has been picked up.
+  const calls: string[] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((r) => { release = r; });
+  let sending!: () => void;
+  const inSend = new Promise<void>((r) => { sending = r; });
+  bot.app.delivery.addSender({
+    platform: 'wecom', name: 'slow-wecom',
+    async sendToMember(_to: MemberTarget, text: string) { calls.push(text); sending(); await gate; },
+  });
+  const [m] = await bot.db.select().from(members).where(inArray(members.name, ['张三']));
+  await bot.db.insert(identities).values({ platform: 'wecom', platformUserId: 'wx-张三', memberId: m.id, source: 'directory' });
+  const id = (await enqueueOutbox(bot.db, 'slow:1', { memberId: m.id }, '慢通知'))!;
+  await bot.app.delivery.enqueue([id]);
+  await inSend;
+
+  let picked = false;
+  bot.app.delivery.onPick((queue) => { if (queue === 'delivery') picked = true; });
+  await senderless().enqueue([id]);
+  await until(async () => picked, 10_000);
+  // Had the copy gone ahead, it would be at the platform by now.
+  await until(async () => calls.length > 1, 1_000).catch(() => {});
+  release();
+  await until(async () => (await rowsOf([id]))[0].status === 'sent', 10_000);
+  expect(calls).toEqual(['慢通知']);
+  expect((await rowsOf([id]))[0].attempts).toBe(1);
+});
