@@ -2,6 +2,7 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { campaigns, groups, phases, readings, tasks } from '../db/schema.ts';
+import type { ReadingRef } from './checkins.ts';
 import { UserError } from '../commands/errors.ts';
 import { formatMinutes } from '../parse/duration.ts';
 import { formatDateCn } from '../parse/date.ts';
@@ -25,10 +26,10 @@ export async function openPhase(tx: Tx, campaignId: number): Promise<PhaseRow | 
  * The active campaign, its open phase and that phase's required readings in one statement:
  * every message needs them, so this is one round trip instead of three.
  */
-export async function currentCampaign(tx: Tx): Promise<{ campaign: CampaignRow | null; phase: PhaseRow | null; readings: { id: number; title: string }[] }> {
+export async function currentCampaign(tx: Tx): Promise<{ campaign: CampaignRow | null; phase: PhaseRow | null; readings: ReadingRef[] }> {
   const [r] = await tx.select({
     campaign: campaigns, phase: phases,
-    readings: sql<{ id: number; title: string }[]>`coalesce((select json_agg(json_build_object('id', r.id, 'title', r.title) order by r.id)
+    readings: sql<ReadingRef[]>`coalesce((select json_agg(json_build_object('id', r.id, 'title', r.title) order by r.id)
       from ${readings} r where r.phase_id = ${phases.id}), '[]'::json)`,
   }).from(campaigns)
     .leftJoin(phases, and(eq(phases.campaignId, campaigns.id), eq(phases.status, 'open')))

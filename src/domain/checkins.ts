@@ -61,9 +61,10 @@ export async function recordCheckin(tx: Tx, c: CampaignRow, m: MemberRow, n: New
   const covers = (p: PhaseRow | null | undefined): p is PhaseRow =>
     !!p && p.campaignId === c.id && p.startDate <= n.studyDate && n.studyDate <= p.endDate;
   const phase = covers(known?.phase) ? known.phase : await phaseForDate(tx, c.id, n.studyDate);
-  // One statement: the check-in, its audit entry and the reading it completes go in together,
-  // and the day's total before it comes back (every part sees the statement's starting snapshot,
-  // so not this row). Over the limit, the caller's transaction rolls it all back.
+  // One statement: the check-in, its audit entry (the row audit() would write) and the reading it
+  // completes go in together, and the day's total before it comes back (every part sees the
+  // statement's starting snapshot, so not this row). Over the limit, the caller's transaction
+  // rolls it all back.
   const list = n.material && phase ? (phase.id === known?.phase?.id ? known.readings : await readingRefs(tx, phase.id)) : [];
   const reading = n.material ? matchReading(list, n.material) : null;
   const after = n.kind === 'group' ? null // audited once, as the session, by whoever recorded it

@@ -1,7 +1,7 @@
 // Who is speaking and which campaign and phase are running: every message needs them, they change
 // a few times a day. A process keeps them until a counter in data_versions moves — triggers bump
 // 'directory' on members/identities/units and 'campaign' on campaigns/phases/readings (migration
-// 0008). The counters come back with a message's first statement, so a hit costs no round trip,
+// 0007). The counters come back with a message's first statement, so a hit costs no round trip,
 // and a change committed by any process is seen by the next message everywhere.
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
