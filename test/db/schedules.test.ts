@@ -4,8 +4,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testBot, type TestBot } from '../support/test-bot.ts';
 import { Scheduler } from '../../jobs/scheduler.ts';
-import { gt, sql } from 'drizzle-orm';
-import { outbox } from '../../src/db/schema.ts';
+import { eq, gt, sql } from 'drizzle-orm';
+import { jobRuns, outbox } from '../../src/db/schema.ts';
 import { createApp } from '../../src/app.ts';
 import { testRedisUrl } from '../support/services.ts';
 import pino from 'pino';
@@ -35,6 +35,9 @@ describe('the calendar warning', () => {
     expect(r.outbox).toBe(1);
     await bot.drain();
     expect(bot.pushes().find((p) => p.to === '王主任')!.text).toContain('2027年1月');
+    // The week's run is on record as finished, not left 'running'.
+    expect(await bot.db.select().from(jobRuns).where(eq(jobRuns.job, 'calendar-warning')))
+      .toMatchObject([{ period: 'week-2026-12-07', status: 'done', finishedAt: expect.any(Date), detail: { missingMonths: ['2027-01'], adminsTold: 1 } }]);
     expect(await scheduler.run('calendar-warning', at('2026-12-08T09:05:00+08:00'))).toMatchObject({ skipped: expect.any(String) });
     await bot.say('王主任', '/节假日 设置 2027-01-01 至 2027-01-03 休息');
     await bot.say('王主任', '确认');
