@@ -79,6 +79,12 @@ export const senderQueueName = (s: Pick<Sender, 'platform' | 'name' | 'requiresC
 // A worker killed mid-send leaves its jobs locked: a short lock and stalled check hand them to
 // another worker within ~20 s instead of BullMQ's default minute or more.
 const WORKER_OPTIONS = { lockDuration: 15_000, stalledInterval: 5_000, limiter: { max: 1e15, duration: 1 } } satisfies Partial<WorkerOptions>;
+/** BullMQ's reason for a job whose worker died under it more often than maxStalledCount allows. */
+const STALLED_REASON = 'job stalled more than allowable limit';
+/** The row's last_error when BullMQ gave it up that way (the admins' digest shows it). */
+export const STALLED_ERROR = '发送途中处理进程两次意外中止，无法确认是否已送达，为免重复未再重试';
+/** How long a job waits when this process does not know its senders yet (start-up). */
+const NO_SENDERS_YET_MS = 1_000;
 
 export class Delivery {
   private queue: Queue;
@@ -146,6 +152,11 @@ export class Delivery {
 
   senderNames(): string[] {
     return this.senders.map((s) => s.name ?? s.platform);
+  }
+
+  /** Every delivery queue this process's senders use: the shared one, the sender lines, a connection's queue. */
+  queueNames(): string[] {
+    return [DELIVERY_QUEUE, ...this.lineNames()];
   }
 
   /** Queue delivery of outbox rows just committed, each in its sender's line. */
@@ -219,7 +230,29 @@ export class Delivery {
       { connection: this.connection as ConnectionOptions, prefix: this.prefix, concurrency, ...WORKER_OPTIONS });
     w.on('error', (err) => this.log.warn({ err, queue: name }, 'delivery worker error'));
     w.on('active', () => { for (const l of this.pickListeners) l(name); });
+    w.on('failed', (job, err) => { if (job?.finishedOn) void this.recordGivenUp(job, err); });
     return w;
+  }
+
+  /**
+   * A job BullMQ gave up on without process() deciding (its worker died mid-send twice, or an
+   * error outside the send, e.g. the database, outlasted the attempts): the row would stay queued
+   * for good, skipped by the sweep (the failed job is kept), and no admin would hear of it. It is
+   * marked failed, so the failure digest reports it. A stalled send is not tried again: it may
+   * have reached the person already, and a job that twice killed its worker may kill the next;
+   * an admin, told, can check with the person and send it again.
+   */
+  private async recordGivenUp(job: Job, err: Error) {
+    const id = job.data?.outboxId as number | undefined;
+    if (typeof id !== 'number') return;
+    const lastError = err.message === STALLED_REASON ? STALLED_ERROR : err.message;
+    try {
+      const rows = await this.database.db.update(outbox).set({ status: 'failed', lastError })
+        .where(and(eq(outbox.id, id), eq(outbox.status, 'queued'))).returning({ id: outbox.id });
+      if (rows.length) this.log.warn({ outboxId: id, queue: job.queueName, error: err.message }, 'delivery given up by the queue; marked failed');
+    } catch (e) {
+      this.log.warn({ err: e, outboxId: id }, 'delivery given up by the queue; could not mark the row failed');
+    }
   }
 
   /**
@@ -305,6 +338,12 @@ export class Delivery {
   private async process(job: Job, token: string | undefined, from: { queue: Queue; concurrency: number }): Promise<void> {
     const id = job.data.outboxId as number;
     const db = this.database.db;
+    // The shared queue's worker starts before src/main.ts adds the senders (createApp awaits in
+    // between): without any it would fail the row as unroutable. It waits, using no attempt.
+    if (!this.allSenders().length) {
+      await job.moveToDelayed(Date.now() + NO_SENDERS_YET_MS, token);
+      throw new DelayedError();
+    }
     // A row can have a job in the shared queue and one in a line when it was queued again (by
     // hand, or a process with no senders): the shared one leaves it to the line's. Asked before
     // the row is read, so the two never send at once — while this job runs, a line's job for the

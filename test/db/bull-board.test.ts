@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { eq, sql } from 'drizzle-orm';
+import { Queue } from 'bullmq';
 import { testBot, type TestBot } from '../support/test-bot.ts';
 import { Scheduler } from '../../jobs/scheduler.ts';
 import { createHttpApp } from '../../src/http/server.ts';
@@ -30,7 +31,7 @@ async function serve(adminToken: string | undefined) {
 const get = (path: string, headers: Record<string, string> = ADMIN) => fetch(base + path, { headers });
 const put = (path: string) => fetch(base + path, { method: 'PUT', headers: ADMIN });
 
-interface BoardQueue { name: string; counts: Record<string, number>; jobs: { id: string; name: string; failedReason?: string; attempts: number }[] }
+interface BoardQueue { name: string; displayName?: string; readOnlyMode: boolean; counts: Record<string, number>; jobs: { id: string; name: string; failedReason?: string; attempts: number }[] }
 async function boardQueues(query = ''): Promise<BoardQueue[]> {
   const res = await get(`/admin/queues/api/queues${query}`);
   expect(res.status).toBe(200);
@@ -73,7 +74,14 @@ describe('the queue board', () => {
     }
   });
 
-  it('asks for the token as the password and then shows the delivery and schedules queues', async () => {
+  it('asks for the token as the password and then shows every delivery queue and the schedules queue', async () => {
+    // This process sends through the console and group webhooks; workers elsewhere also send
+    // through DingTalk and the WeCom AI bot, and a DingTalk push waits in its line.
+    bot.app.delivery.setWebhookSender({ platform: 'webhook', name: 'webhook', sendToMember: async () => {}, sendToGroup: async () => {} });
+    const elsewhere = ['delivery-sender-dingtalk', 'delivery-wecom-bot'].map((name) => new Queue(name, { connection: bot.app.redis, prefix: bot.app.queuePrefix }));
+    const otherDeployment = new Queue('delivery-sender-dingtalk', { connection: bot.app.redis, prefix: `${bot.app.queuePrefix}-other` });
+    await elsewhere[0].add('send', { outboxId: 1 }, { jobId: 'outbox-1' });
+    await otherDeployment.add('send', { outboxId: 2 }, { jobId: 'outbox-2' });
     await serve(TOKEN);
     await scheduler.register();
 
@@ -97,7 +105,15 @@ describe('the queue board', () => {
     expect((await get('/admin/queues/static/favicon-32x32.png', {})).status).toBe(401);
 
     const queues = await boardQueues();
-    expect(queues.map((q) => q.name).sort()).toEqual(['delivery', 'schedules']);
+    expect(queues.map((q) => q.name).sort()).toEqual(
+      ['delivery', 'delivery-sender-console', 'delivery-sender-dingtalk', 'delivery-sender-webhook', 'delivery-wecom-bot', 'schedules']);
+    const deliveryQueues = queues.filter((q) => q.name.startsWith('delivery'));
+    expect(deliveryQueues.map((q) => q.displayName).sort()).toEqual(['推送·企业微信智能机器人（delivery-wecom-bot）', '推送·控制台（delivery-sender-console）',
+      '推送·群机器人 webhook（delivery-sender-webhook）', '推送·钉钉（delivery-sender-dingtalk）', '推送（delivery）'].sort());
+    // Read-only, as the outbox row decides whether a message goes out.
+    expect(deliveryQueues.every((q) => q.readOnlyMode)).toBe(true);
+    expect(queues.find((q) => q.name === 'delivery-sender-dingtalk')!.counts.waiting).toBe(1);
+    for (const q of [...elsewhere, otherDeployment]) await q.close();
     // The job schedulers with their cron (Asia/Shanghai) and next run; retries are in their template.
     const schedulers = (await (await get('/admin/queues/api/job-schedulers')).json()) as
       { schedulers: { id: string; queueName: string; pattern: string; tz: string; next: number; template: { opts: { attempts: number } } }[] };
