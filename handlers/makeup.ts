@@ -23,10 +23,10 @@ export default defineCommand<{ date: string; text?: string }>({
     if ([...text].length > MAX_TEXT) throw new UserError(`内容太长（超过 ${MAX_TEXT} 字），没有记录。`);
     const p = parseCheckinText(text, ctx.durationOptions());
     if (p.minutes === null) throw new UserError('补卡需要写明时长，例如：补卡 昨天 学习《党章》 1小时。');
-    const { row, readingMarked } = await recordCheckin(ctx.tx, c, m, {
+    const { row, readingMarked, standing } = await recordCheckin(ctx.tx, c, m, {
       studyDate: date, minutes: p.minutes, material: p.material, reflection: p.reflection,
       rawText: text, kind: 'makeup', platform: ctx.session.platform, messageId: ctx.session.messageId, at: ctx.now,
-    }, { phase: ctx.phase, readings: ctx.phaseReadings });
-    return checkinRecorded(ctx, row, { readingMarked });
+    }, { phase: ctx.phase, readings: ctx.phaseReadings }, { phase: ctx.phase, today: ctx.today });
+    return checkinRecorded({ campaign: c, member: m, phase: ctx.phase, today: ctx.today }, row, { readingMarked, standing: standing! });
   },
 });

@@ -104,8 +104,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
       try {
         const m = await resolveMember(database.db, name);
         const senderId = `member:${m.id}`;
-        await database.db.insert(identities).values({ platform: 'console', platformUserId: senderId, memberId: m.id, source: 'console' })
-          .onConflictDoNothing();
+        // Written only the first time: any write to identities makes every process reload the directory.
+        const [known] = await database.db.select({ id: identities.memberId }).from(identities)
+          .where(and(eq(identities.platform, 'console'), eq(identities.platformUserId, senderId)));
+        if (!known) {
+          await database.db.insert(identities).values({ platform: 'console', platformUserId: senderId, memberId: m.id, source: 'console' })
+            .onConflictDoNothing();
+        }
         return { senderId, bound: true, label: `${m.unitName}/${m.name}（${roleCn(m.role)}）` };
       } catch (err) {
         if (err instanceof UserError && /有 \d+ 位/.test(err.message)) throw err;

@@ -10,7 +10,7 @@ import { groups, inboundMessages, pendingConfirmations } from './db/schema.ts';
 import { RetryLaterError, type Session } from './session.ts';
 import { stripLeadingMention } from './session.ts';
 import { Registry, canRun, parseArgs, rolesText, type Proposal, type CommandDef } from './commands/registry.ts';
-import type { Ctx } from './commands/context.ts';
+import { durationOptionsFor, type Ctx } from './commands/context.ts';
 import { UserError } from './commands/errors.ts';
 import { normalizeText } from './parse/normalize.ts';
 import { resolveMember, resolveUnit } from './domain/directory.ts';
@@ -47,6 +47,8 @@ export class Bot {
   private readonly knownGroups = new Set<string>();
   /** Set by a command that changed schedule settings; re-registration is idempotent. */
   private scheduleDirty = false;
+  /** Messages answered by a command's one-statement path, and by the ordinary transaction. */
+  readonly paths = { fast: 0, ordinary: 0 };
 
   constructor(private readonly deps: BotDeps) {}
 
@@ -61,14 +63,17 @@ export class Bot {
     // Media first, outside the transaction: the platform's links expire within minutes.
     const media = await fetchAttachments(session.attachments);
     const hadMedia = !!session.attachments?.length;
-    let reply: string | null;
+    let reply: string | null | undefined;
     let groupKey: string | null = null;
     try {
-      reply = await this.deps.database.db.transaction(async (tx) => {
+      reply = hadMedia ? undefined : await this.fast(session, text);
+      if (reply !== undefined) this.paths.fast++;
+      else this.paths.ordinary++;
+      if (reply === undefined) reply = await this.deps.database.db.transaction(async (tx) => {
         // The sender's lock, then the message id, in one round trip (the insert selects from the
         // lock, so it comes second); the cache counters come back with it.
         const [claim] = rowsOf<{ fresh: number; versions: unknown }>(await tx.execute(sql`
-          with sender_lock as (select pg_advisory_xact_lock(hashtext(${`${session.platform}:${session.senderId}`}))),
+          with sender_lock as (select pg_advisory_xact_lock(hashtext(${lockKeyOf(session)}))),
           fresh as (
             insert into ${inboundMessages} (key, received_on)
             select ${this.dedupeKey(session)}::text, ${dayOf(this.deps.clock())}::date from sender_lock
@@ -103,13 +108,44 @@ export class Bot {
     return reply;
   }
 
+  /**
+   * A command's one-statement path (CommandDef.fast), when the sender and the campaign are in this
+   * process's memory and the message needs nothing else first; undefined to take the ordinary path.
+   */
+  private async fast(session: Session, text: string): Promise<string | null | undefined> {
+    if (session.chatType === 'group' && !this.knownGroups.has(groupKeyOf(session))) return undefined;
+    const match = text ? this.registry.match(text) : null;
+    if (!match?.def.fast) return undefined;
+    const known = this.cache.peek(session.platform, session.senderId);
+    if (!known || !canRun(match.def, known.member.role as Ctx['role'])) return undefined;
+    const db = this.deps.database.db;
+    const now = this.deps.clock();
+    const today = dayOf(now);
+    const { campaign, phase, readings } = known.current;
+    const ctx = {
+      session, now, today, campaign, phase, phaseReadings: readings, member: known.member, db,
+      claim: { lockKey: lockKeyOf(session), dedupeKey: this.dedupeKey(session), receivedOn: today, versions: known.versions },
+      durationOptions: () => durationOptionsFor(campaign),
+      resolveUnit: (name: string) => resolveUnit(db, name),
+      resolveMember: (t: string) => resolveMember(db, t),
+    };
+    let args;
+    try {
+      args = await parseArgs(ctx, match.def, match.rest);
+    } catch (err) {
+      if (err instanceof UserError) return undefined; // worded by the ordinary path, after the claim
+      throw err;
+    }
+    return match.def.fast(ctx, args);
+  }
+
   private dedupeKey(s: Session): string {
     return createHmac('sha256', this.deps.dedupeSecret).update(`${s.platform}\n${s.messageId}`).digest('base64url');
   }
 
   /** Returns the key to mark known once the transaction commits. */
   private async rememberGroup(tx: Tx, s: Session): Promise<string | null> {
-    const key = `${s.platform}\n${s.chatId}\n${s.chatName ?? ''}`;
+    const key = groupKeyOf(s);
     if (this.knownGroups.has(key)) return null;
     await tx.insert(groups).values({ platform: s.platform, chatId: s.chatId, name: s.chatName ?? null })
       .onConflictDoUpdate({ target: [groups.platform, groups.chatId], set: { name: sql`coalesce(${s.chatName ?? null}, ${groups.name})` } });
@@ -132,12 +168,7 @@ export class Bot {
       session, tx, member, now, campaign, phase, phaseReadings: readings, registry: this.registry, invokedAs: '', attachments: [...(media?.accepted ?? [])],
       role: member ? (member.role as Ctx['role']) : 'unbound',
       today: dayOf(now),
-      durationOptions: () => ({
-        bareUnit: campaign?.targetUnit === 'xueshi'
-          ? { name: '学时', minutes: campaign.xueshiMinutes }
-          : { name: '小时', minutes: 60 },
-        xueshiMinutes: campaign?.xueshiMinutes ?? 45,
-      }),
+      durationOptions: () => durationOptionsFor(campaign),
       resolveUnit: (name) => resolveUnit(tx, name),
       resolveMember: (t) => resolveMember(tx, t),
       audit: (action, target, before, after) =>
@@ -211,6 +242,15 @@ export class Bot {
     const gone = await ctx.tx.delete(pendingConfirmations).where(eq(pendingConfirmations.memberId, member.id)).returning();
     return gone.length ? '已取消，未做任何更改。' : '没有等待确认的操作。';
   }
+}
+
+/** The sender's advisory lock: one message at a time per sender across processes. */
+function lockKeyOf(s: Session): string {
+  return `${s.platform}:${s.senderId}`;
+}
+
+function groupKeyOf(s: Session): string {
+  return `${s.platform}\n${s.chatId}\n${s.chatName ?? ''}`;
 }
 
 function withNotes(reply: string | null, notes: string[]): string | null {

@@ -5,7 +5,7 @@ import type { Tx } from '../db/client.ts';
 import type { Role } from '../domain/roles.ts';
 import type { MemberRow, UnitRow } from '../domain/directory.ts';
 import type { CampaignRow, PhaseRow } from '../domain/campaigns.ts';
-import type { ReadingRef } from '../domain/checkins.ts';
+import type { MessageClaim, ReadingRef } from '../domain/checkins.ts';
 import type { Registry } from './registry.ts';
 import type { AcceptedAttachment } from '../domain/attachments.ts';
 
@@ -39,4 +39,26 @@ export interface Ctx {
   scheduleChanged(): void;
   requireMember(): MemberRow;
   requireCampaign(): CampaignRow;
+}
+
+/** What parsing a command's arguments needs. */
+export type ArgsCtx = Pick<Ctx, 'now' | 'durationOptions' | 'resolveUnit' | 'resolveMember'>;
+
+/**
+ * What a command's fast path sees (CommandDef.fast): the sender and the campaign as this process
+ * last loaded them, and no transaction — its one statement must check, with `claim`, that this
+ * memory is still current.
+ */
+export interface FastCtx extends Pick<Ctx, 'session' | 'now' | 'today' | 'campaign' | 'phase' | 'phaseReadings' | 'durationOptions' | 'resolveUnit' | 'resolveMember'> {
+  member: MemberRow;
+  db: Tx;
+  claim: MessageClaim;
+}
+
+/** How a bare number and 学时 are read for a campaign (打卡 1.5 → hours or 学时). */
+export function durationOptionsFor(campaign: CampaignRow | null): ReturnType<Ctx['durationOptions']> {
+  return {
+    bareUnit: campaign?.targetUnit === 'xueshi' ? { name: '学时', minutes: campaign.xueshiMinutes } : { name: '小时', minutes: 60 },
+    xueshiMinutes: campaign?.xueshiMinutes ?? 45,
+  };
 }

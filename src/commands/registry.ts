@@ -1,6 +1,6 @@
 // The command registry: every command is declared once (keywords, typed arguments, who may
 // run it, examples) and help, usage and argument errors are generated from the declaration.
-import type { Ctx } from './context.ts';
+import type { ArgsCtx, Ctx, FastCtx } from './context.ts';
 import { ROLE_CN, type Role } from '../domain/roles.ts';
 import { extractLabels, textAfterTokens, tokenize } from '../parse/normalize.ts';
 import { parseDate } from '../parse/date.ts';
@@ -50,6 +50,12 @@ export interface CommandDef<A = Record<string, any>> {
   run(ctx: Ctx, args: A): Promise<string | Proposal>;
   /** When present, run() proposes and commit() does the work after 确认. */
   commit?(ctx: Ctx, payload: any): Promise<string>;
+  /**
+   * A one-statement path for the busiest command, tried before run() when the sender and the
+   * campaign are known in memory: no transaction, the message's claim instead. Returns undefined
+   * to take the ordinary path — for anything unusual (an error to word, memory out of date).
+   */
+  fast?(ctx: FastCtx, args: A): Promise<string | null | undefined>;
 }
 
 export function defineCommand<A = Record<string, any>>(def: CommandDef<A>): CommandDef<A> {
@@ -136,7 +142,7 @@ function matchPath(text: string, path: string[], glue: boolean): string | null {
 }
 
 /** Parse the text after the keywords into typed arguments, or throw a UserError naming the problem. */
-export async function parseArgs(ctx: Ctx, def: CommandDef, rest: string): Promise<Record<string, any>> {
+export async function parseArgs(ctx: ArgsCtx, def: CommandDef, rest: string): Promise<Record<string, any>> {
   const labelled = def.args.filter((a) => a.labelled);
   const labelNames = labelled.flatMap((a) => [a.label, ...(a.labelAliases ?? [])]);
   const extracted = labelNames.length ? extractLabels(rest, labelNames) : { fields: {} as Record<string, string>, rest };
@@ -190,7 +196,7 @@ export async function parseArgs(ctx: Ctx, def: CommandDef, rest: string): Promis
   return out;
 }
 
-async function convert(ctx: Ctx, def: CommandDef, spec: ArgSpec, raw: string): Promise<unknown> {
+async function convert(ctx: ArgsCtx, def: CommandDef, spec: ArgSpec, raw: string): Promise<unknown> {
   switch (spec.type) {
     case 'word':
     case 'rest':

@@ -2,7 +2,7 @@
 // Totals and ranks are always computed from the records.
 import { and, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import { rowsOf, type Tx } from '../db/client.ts';
-import { auditLog, checkins, groupSessions, members, phases, readings, readingsDone, studyTotals } from '../db/schema.ts';
+import { checkins, groupSessions, members, phases, readings, readingsDone, studyTotals } from '../db/schema.ts';
 import type { CampaignRow, PhaseRow } from './campaigns.ts';
 import type { MemberRow } from './directory.ts';
 import { audit, type Actor } from './audit.ts';
@@ -55,50 +55,96 @@ export interface ReadingRef { id: number; title: string }
  */
 export interface KnownPhase { phase: PhaseRow | null; readings: ReadingRef[] }
 
-/** Record one check-in; refuses a day over 12 hours. Marks a named required reading as read. */
-export async function recordCheckin(tx: Tx, c: CampaignRow, m: MemberRow, n: NewCheckin, known?: KnownPhase): Promise<{ row: CheckinRow; readingMarked: string | null }> {
-  assertInCampaign(c, n.studyDate);
-  const covers = (p: PhaseRow | null | undefined): p is PhaseRow =>
-    !!p && p.campaignId === c.id && p.startDate <= n.studyDate && n.studyDate <= p.endDate;
-  const phase = covers(known?.phase) ? known.phase : await phaseForDate(tx, c.id, n.studyDate);
-  // One statement: the check-in, its audit entry (the row audit() would write) and the reading it
-  // completes go in together, and the day's total before it comes back (every part sees the
-  // statement's starting snapshot, so not this row). Over the limit, the caller's transaction
-  // rolls it all back.
-  const list = n.material && phase ? (phase.id === known?.phase?.id ? known.readings : await readingRefs(tx, phase.id)) : [];
-  const reading = n.material ? matchReading(list, n.material) : null;
-  const after = n.kind === 'group' ? null // audited once, as the session, by whoever recorded it
-    : JSON.stringify({ date: n.studyDate, minutes: n.minutes, material: n.material, kind: n.kind });
-  const [r] = rowsOf<{ id: number; marked: number; day_before: number }>(await tx.execute(sql`
-    with c as (
-      insert into ${checkins} (campaign_id, phase_id, member_id, unit_id, study_date, minutes, material, reflection,
-        raw_text, kind, group_session_id, platform, message_id, created_at)
-      values (${c.id}, ${phase?.id ?? null}::int, ${m.id}, ${m.unitId}, ${n.studyDate}::date, ${n.minutes}::int, ${n.material}::text,
-        ${n.reflection}::text, ${n.rawText}, ${n.kind}, ${n.groupSessionId ?? null}::int, ${n.platform}, ${n.messageId}::text, ${n.at.toISOString()}::timestamptz)
-      returning id
-    ), a as (
-      insert into ${auditLog} (actor_member_id, actor, action, target, after)
-      select ${m.id}, ${m.name}, 'checkin.create', '#' || c.id, ${after}::jsonb from c where ${after}::text is not null
-    ), r as (
-      insert into ${readingsDone} (member_id, reading_id, checkin_id)
-      select ${m.id}, ${reading?.id ?? null}::int, c.id from c where ${reading?.id ?? null}::int is not null
-      on conflict do nothing returning reading_id
-    )
-    select c.id, (select count(*) from r)::int as marked,
-      (select coalesce(sum(d.minutes), 0)::int from ${checkins} d
-        where d.member_id = ${m.id} and d.study_date = ${n.studyDate}::date and d.status = 'valid') as day_before
-    from c`));
-  const dayBefore = Number(r.day_before);
-  if (n.minutes !== null && dayBefore + n.minutes > DAILY_LIMIT_MINUTES) {
-    throw new UserError(`${formatDateCn(n.studyDate)}已记录 ${formatMinutes(dayBefore)}，再加 ${formatMinutes(n.minutes)} 就超过每天 12 小时的上限，未记录。请核对时长。`);
-  }
+/** How a check-in's reply ranks the sender: by the open phase's total, else the campaign's. */
+export interface StandingFor { phase: PhaseRow | null; today: string }
+
+export interface Recorded { row: CheckinRow; readingMarked: string | null; standing: Standing | null }
+
+/** The phase and the required reading of a check-in, when what the caller knows is enough. */
+function resolveKnown(c: CampaignRow, n: NewCheckin, known?: KnownPhase): { phase: PhaseRow | null; reading: ReadingRef | null } | undefined {
+  const p = known?.phase;
+  if (!p || p.campaignId !== c.id || n.studyDate < p.startDate || n.studyDate > p.endDate) return undefined;
+  return { phase: p, reading: n.material ? matchReading(known.readings, n.material) : null };
+}
+
+async function resolveFromDb(tx: Tx, c: CampaignRow, n: NewCheckin): Promise<{ phase: PhaseRow | null; reading: ReadingRef | null }> {
+  const phase = await phaseForDate(tx, c.id, n.studyDate);
+  return { phase, reading: n.material && phase ? matchReading(await readingRefs(tx, phase.id), n.material) : null };
+}
+
+/**
+ * The arguments record_checkin (migration 0008) and checkin_message share, in their order: the
+ * check-in, its audit entry (none for a group session's rows: the session is audited once), the
+ * reading it completes, the limit and, with `standing`, what to rank by.
+ */
+function recordArgs(c: CampaignRow, m: MemberRow, n: NewCheckin, phase: PhaseRow | null, reading: ReadingRef | null, standing?: StandingFor) {
+  const after = n.kind === 'group' ? null : JSON.stringify({ date: n.studyDate, minutes: n.minutes, material: n.material, kind: n.kind });
+  const rankBy = standing ? standing.phase?.id ?? WHOLE_CAMPAIGN : null;
+  return sql`${c.id}::int, ${phase?.id ?? null}::int, ${m.id}::int, ${m.unitId}::int, ${m.name}::text,
+    ${n.studyDate}::date, ${n.minutes}::int, ${n.material}::text, ${n.reflection}::text, ${n.rawText}::text, ${n.kind}::text,
+    ${n.groupSessionId ?? null}::int, ${n.platform}::text, ${n.messageId}::text, ${n.at.toISOString()}::timestamptz,
+    ${after}::jsonb, ${reading?.id ?? null}::int, ${DAILY_LIMIT_MINUTES}::int, ${rankBy}::int, ${standing?.today ?? null}::date`;
+}
+
+interface RecordResult {
+  new_id: number | null; reading_marked: boolean | null; day_before: number; today_total: number | null;
+  campaign_total: number | null; rank_score: number | null; unit_rank: number | null; unit_size: number | null;
+}
+
+function recorded(c: CampaignRow, m: MemberRow, n: NewCheckin, phase: PhaseRow | null, reading: ReadingRef | null, r: RecordResult, standing?: StandingFor): Recorded {
   const row: CheckinRow = {
-    id: Number(r.id), campaignId: c.id, phaseId: phase?.id ?? null, memberId: m.id, unitId: m.unitId, studyDate: n.studyDate,
+    id: Number(r.new_id), campaignId: c.id, phaseId: phase?.id ?? null, memberId: m.id, unitId: m.unitId, studyDate: n.studyDate,
     minutes: n.minutes, material: n.material, reflection: n.reflection, rawText: n.rawText, kind: n.kind,
     groupSessionId: n.groupSessionId ?? null, platform: n.platform, messageId: n.messageId, status: 'valid', statusReason: null, createdAt: n.at,
   };
-  const readingMarked = reading && Number(r.marked) ? reading.title : null;
-  return { row, readingMarked };
+  return {
+    row,
+    readingMarked: reading && r.reading_marked ? reading.title : null,
+    standing: standing ? {
+      todayMinutes: Number(r.today_total), phaseMinutes: standing.phase ? Number(r.rank_score) : null,
+      campaignMinutes: Number(r.campaign_total), rank: Number(r.unit_rank), unitSize: Number(r.unit_size),
+    } : null,
+  };
+}
+
+function overLimit(n: NewCheckin, dayBefore: number): UserError {
+  return new UserError(`${formatDateCn(n.studyDate)}已记录 ${formatMinutes(dayBefore)}，再加 ${formatMinutes(n.minutes ?? 0)} 就超过每天 12 小时的上限，未记录。请核对时长。`);
+}
+
+/**
+ * Record one check-in; refuses a day over 12 hours. Marks a named required reading as read. With
+ * `standing`, the same statement also returns the sender's totals and rank for the reply.
+ */
+export async function recordCheckin(tx: Tx, c: CampaignRow, m: MemberRow, n: NewCheckin, known?: KnownPhase, standing?: StandingFor): Promise<Recorded> {
+  assertInCampaign(c, n.studyDate);
+  const { phase, reading } = resolveKnown(c, n, known) ?? await resolveFromDb(tx, c, n);
+  const [r] = rowsOf<RecordResult>(await tx.execute(sql`select * from record_checkin(${recordArgs(c, m, n, phase, reading, standing)})`));
+  if (r.new_id === null) throw overLimit(n, Number(r.day_before));
+  return recorded(c, m, n, phase, reading, r, standing);
+}
+
+/** What a message's claim needs: the sender's lock, its message id, and the cache's counters. */
+export interface MessageClaim { lockKey: string; dedupeKey: string; receivedOn: string; versions: { directory: number; campaign: number } }
+
+export type CheckinMessageOutcome = ({ outcome: 'recorded' } & Recorded) | { outcome: 'duplicate' | 'stale' | 'over_limit' | 'unknown_phase' };
+
+/**
+ * A whole check-in message as one statement, its own transaction (checkin_message, migration
+ * 0008): used by the bot when the sender, the campaign and its open phase are known in memory.
+ * 'stale' (the memory is out of date), 'over_limit' and 'unknown_phase' (the date is outside
+ * the known phase) wrote nothing: the caller takes its ordinary path.
+ */
+export async function recordCheckinMessage(db: Tx, claim: MessageClaim, c: CampaignRow, m: MemberRow, n: NewCheckin, known: KnownPhase, standing: StandingFor): Promise<CheckinMessageOutcome> {
+  assertInCampaign(c, n.studyDate);
+  const resolved = resolveKnown(c, n, known);
+  if (!resolved) return { outcome: 'unknown_phase' };
+  const { phase, reading } = resolved;
+  const [r] = rowsOf<RecordResult & { outcome: 'recorded' | 'duplicate' | 'stale' | 'over_limit' }>(await db.execute(sql`
+    select * from checkin_message(${claim.lockKey}::text, ${claim.dedupeKey}::text, ${claim.receivedOn}::date,
+      ${claim.versions.directory}::int, ${claim.versions.campaign}::int,
+      ${recordArgs(c, m, n, phase, reading, standing)})`));
+  if (r.outcome !== 'recorded') return { outcome: r.outcome };
+  return { outcome: 'recorded', ...recorded(c, m, n, phase, reading, r, standing) };
 }
 
 const squash = (s: string) => s.replace(/[\s《》“”"·.、，,]/g, '');
@@ -117,6 +163,9 @@ function readingRefs(tx: Tx, phaseId: number): Promise<ReadingRef[]> {
   return tx.select({ id: readings.id, title: readings.title }).from(readings).where(eq(readings.phaseId, phaseId));
 }
 
+/** study_totals' phase for the whole campaign. */
+const WHOLE_CAMPAIGN = -1;
+
 export interface Standing {
   todayMinutes: number;
   phaseMinutes: number | null;
@@ -130,7 +179,6 @@ export interface Standing {
  * statement over study_totals: a few index lookups, and a count over the unit's entries.
  */
 export async function standingOf(tx: Tx, c: CampaignRow, phase: PhaseRow | null, m: MemberRow, today: string): Promise<Standing> {
-  const WHOLE_CAMPAIGN = -1;
   const by = phase?.id ?? WHOLE_CAMPAIGN;
   const [r] = rowsOf<{ today: number; campaign: number; mine: number; rank: number; size: number }>(await tx.execute(sql`
     with mine as (select coalesce((select t.minutes from ${studyTotals} t

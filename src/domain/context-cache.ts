@@ -41,6 +41,21 @@ export class ContextCache {
     return { campaign: campaign && { ...campaign }, phase: phase && { ...phase }, readings };
   }
 
+  /**
+   * The sender and the campaign as last loaded, with the counters they were loaded at — no
+   * database: for a fast path whose statement checks the counters. Undefined when either is not in
+   * memory or the sender is not bound.
+   */
+  peek(platform: string, platformUserId: string): { versions: DataVersions; member: MemberRow; current: CurrentCampaign } | undefined {
+    const m = this.members.get(`${platform}\n${platformUserId}`);
+    if (!m || !this.campaign) return undefined;
+    const { campaign, phase, readings } = this.campaign;
+    return {
+      versions: { directory: this.directoryVersion, campaign: this.campaignVersion },
+      member: { ...m }, current: { campaign: campaign && { ...campaign }, phase: phase && { ...phase }, readings },
+    };
+  }
+
   async member(tx: Tx, v: DataVersions, platform: string, platformUserId: string): Promise<MemberRow | null> {
     if (this.directoryVersion !== v.directory || this.members.size >= MAX_MEMBERS) {
       this.members.clear();
