@@ -47,8 +47,11 @@ export class Bot {
   private readonly knownGroups = new Set<string>();
   /** Set by a command that changed schedule settings; re-registration is idempotent. */
   private scheduleDirty = false;
-  /** Messages answered by a command's one-statement path, and by the ordinary transaction. */
-  readonly paths = { fast: 0, ordinary: 0 };
+  /**
+   * Messages answered by a command's one-statement path, by the ordinary transaction, and of
+   * those the fast path tried and handed on (memory out of date, the day's limit, a mistake to word).
+   */
+  readonly paths = { fast: 0, ordinary: 0, handedOn: 0 };
 
   constructor(private readonly deps: BotDeps) {}
 
@@ -133,10 +136,13 @@ export class Bot {
     try {
       args = await parseArgs(ctx, match.def, match.rest);
     } catch (err) {
-      if (err instanceof UserError) return undefined; // worded by the ordinary path, after the claim
-      throw err;
+      if (!(err instanceof UserError)) throw err;
+      this.paths.handedOn++; // worded by the ordinary path, after the claim
+      return undefined;
     }
-    return match.def.fast(ctx, args);
+    const reply = await match.def.fast(ctx, args);
+    if (reply === undefined) this.paths.handedOn++;
+    return reply;
   }
 
   private dedupeKey(s: Session): string {

@@ -397,6 +397,14 @@ async function tablesWithRows(tx: Tx): Promise<{ name: string; rows: number }[]>
   return out;
 }
 
+/** The cache counters (migration 0007) of the database about to be replaced, if it has them. */
+async function versionsBefore(tx: Tx): Promise<Map<string, number>> {
+  const [t] = rowsOf<{ t: string | null }>(await tx.execute(sql.raw(`select to_regclass('public.data_versions')::text as t`)));
+  if (!t?.t) return new Map();
+  const rows = rowsOf<{ name: string; version: number }>(await tx.execute(sql.raw('select name, version from data_versions')));
+  return new Map(rows.map((r) => [r.name, Number(r.version)]));
+}
+
 /** Drop everything the migrations create in the public schema, and the migration record. */
 async function wipe(tx: Tx) {
   const objs = rowsOf<{ kind: string; name: string }>(await tx.execute(sql.raw(`
@@ -456,6 +464,7 @@ async function restoreItems(database: Database, items: ReturnType<typeof readBac
       const list = existing.slice(0, 6).map((t) => `${t.name} ${t.rows} 行`).join('、');
       throw new BackupError(`目标数据库里已经有数据（${list}${existing.length > 6 ? ' 等' : ''}）。恢复会清空这些数据；确定要覆盖请加 --force。`);
     }
+    const liveVersions = await versionsBefore(tx);
     await wipe(tx);
     await migrateWithin(tx, level.when);
     const target = new Map((await catalog(tx)).map((t) => [t.name, t]));
@@ -512,6 +521,12 @@ async function restoreItems(database: Database, items: ReturnType<typeof readBac
     }
     // Then upgrade, as the service would have: a backup from an older version comes back current.
     await migrateWithin(tx, latest.when);
+    // A running process keeps the directory and campaign in memory under these counters: past
+    // both the old and the restored ones, so none can take the restored data for what it holds.
+    for (const name of ['directory', 'campaign']) {
+      await tx.execute(sql`insert into data_versions as v (name, version) values (${name}, ${(liveVersions.get(name) ?? 0) + 1})
+        on conflict (name) do update set version = greatest(v.version, ${liveVersions.get(name) ?? 0}) + 1`);
+    }
   });
   return { header, rows, migratedTo: latest.tag, upgraded: level.when !== latest.when };
 }

@@ -65,7 +65,9 @@ export class ContextCache {
     let m = this.members.get(key);
     if (m === undefined) {
       m = await memberByIdentity(tx, platform, platformUserId);
-      this.members.set(key, m);
+      // Kept only under the counter it was read after: if another message moved the label while
+      // this one waited, the row may be older than the label says, and a fast path would trust it.
+      if (this.directoryVersion === v.directory) this.members.set(key, m);
     }
     // A copy: a handler may not change what the next message sees.
     return m && { ...m };
