@@ -2,7 +2,7 @@ import { defineCommand } from '../src/commands/registry.ts';
 import type { Ctx } from '../src/commands/context.ts';
 import { UserError } from '../src/commands/errors.ts';
 import { parseCheckinText, formatMinutes } from '../src/parse/duration.ts';
-import { recordCheckin, recordCheckinMessage, type NewCheckin } from '../src/domain/checkins.ts';
+import { checkinMessage, recordCheckin, type NewCheckin } from '../src/domain/checkins.ts';
 import { checkinRecorded, MAX_TEXT } from '../src/replies.ts';
 import { keepAttachments } from '../src/domain/attachment-replies.ts';
 
@@ -49,8 +49,10 @@ export default defineCommand<{ text?: string }>({
     if (!c) return undefined;
     try {
       const { input, bareNote } = describe(ctx, text);
-      const r = await recordCheckinMessage(ctx.db, ctx.claim, c, ctx.member, input,
+      const message = checkinMessage(ctx.claim, c, ctx.member, input,
         { phase: ctx.phase, readings: ctx.phaseReadings }, { phase: ctx.phase, today: ctx.today });
+      if (!('item' in message)) return undefined;
+      const r = await ctx.checkins.write(message);
       if (r.outcome === 'duplicate') return null;
       if (r.outcome !== 'recorded') return undefined;
       return checkinRecorded({ campaign: c, member: ctx.member, phase: ctx.phase, today: ctx.today }, r.row, { bareNote, readingMarked: r.readingMarked, standing: r.standing! });

@@ -65,7 +65,8 @@ export default defineCommand<{ date: string; minutes: number; material?: string;
     const me = ctx.requireMember();
     const c = ctx.requireCampaign();
     const session = await createGroupSession(ctx.tx, c, me, p.date, p.minutes, p.material);
-    for (const id of p.present) {
+    // In member order, as the check-in batches take theirs (checkin_messages): no lock cycle.
+    for (const id of [...p.present].sort((a, b) => a - b)) {
       const m = await memberById(ctx.tx, id);
       if (!m) continue;
       await recordCheckin(ctx.tx, c, m, {

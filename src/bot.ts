@@ -15,6 +15,7 @@ import { UserError } from './commands/errors.ts';
 import { normalizeText } from './parse/normalize.ts';
 import { resolveMember, resolveUnit } from './domain/directory.ts';
 import { ContextCache, dataVersionsSql, parseDataVersions, type DataVersions } from './domain/context-cache.ts';
+import { CheckinWriter } from './domain/checkin-writer.ts';
 import { audit } from './domain/audit.ts';
 import { enqueueOutbox } from './domain/outbox.ts';
 import { dayOf, type Clock } from './time.ts';
@@ -53,7 +54,12 @@ export class Bot {
    */
   readonly paths = { fast: 0, ordinary: 0, handedOn: 0 };
 
-  constructor(private readonly deps: BotDeps) {}
+  private readonly checkins: CheckinWriter;
+
+  constructor(private readonly deps: BotDeps) {
+    // PGlite runs one statement at a time; PostgreSQL's pool (10) also serves everything else.
+    this.checkins = new CheckinWriter(deps.database.db, deps.database.kind === 'pglite' ? 1 : 4);
+  }
 
   /** Handle one inbound message; null means "say nothing" (a duplicate, or small talk). */
   handle(session: Session): Promise<string | null> {
@@ -126,7 +132,7 @@ export class Bot {
     const today = dayOf(now);
     const { campaign, phase, readings } = known.current;
     const ctx = {
-      session, now, today, campaign, phase, phaseReadings: readings, member: known.member, db,
+      session, now, today, campaign, phase, phaseReadings: readings, member: known.member, db, checkins: this.checkins,
       claim: { lockKey: lockKeyOf(session), dedupeKey: this.dedupeKey(session), receivedOn: today, versions: known.versions },
       durationOptions: () => durationOptionsFor(campaign),
       resolveUnit: (name: string) => resolveUnit(db, name),

@@ -6,6 +6,7 @@ import type { Role } from '../domain/roles.ts';
 import type { MemberRow, UnitRow } from '../domain/directory.ts';
 import type { CampaignRow, PhaseRow } from '../domain/campaigns.ts';
 import type { MessageClaim, ReadingRef } from '../domain/checkins.ts';
+import type { CheckinWriter } from '../domain/checkin-writer.ts';
 import type { Registry } from './registry.ts';
 import type { AcceptedAttachment } from '../domain/attachments.ts';
 
@@ -53,6 +54,8 @@ export interface FastCtx extends Pick<Ctx, 'session' | 'now' | 'today' | 'campai
   member: MemberRow;
   db: Tx;
   claim: MessageClaim;
+  /** Writes check-in messages together with other senders' (one statement for those waiting). */
+  checkins: CheckinWriter;
 }
 
 /** How a bare number and 学时 are read for a campaign (打卡 1.5 → hours or 学时). */

@@ -73,17 +73,26 @@ async function resolveFromDb(tx: Tx, c: CampaignRow, n: NewCheckin): Promise<{ p
 }
 
 /**
- * The arguments record_checkin (migration 0008) and checkin_message share, in their order: the
- * check-in, its audit entry (none for a group session's rows: the session is audited once), the
- * reading it completes, the limit and, with `standing`, what to rank by.
+ * A check-in as record_checkin (migration 0008) takes it: the row, its audit entry (none for a
+ * group session's rows: the session is audited once), the reading it completes, the limit and,
+ * with `standing`, what to rank by. The same fields, named, are a batch item for checkin_messages.
  */
-function recordArgs(c: CampaignRow, m: MemberRow, n: NewCheckin, phase: PhaseRow | null, reading: ReadingRef | null, standing?: StandingFor) {
-  const after = n.kind === 'group' ? null : JSON.stringify({ date: n.studyDate, minutes: n.minutes, material: n.material, kind: n.kind });
-  const rankBy = standing ? standing.phase?.id ?? WHOLE_CAMPAIGN : null;
-  return sql`${c.id}::int, ${phase?.id ?? null}::int, ${m.id}::int, ${m.unitId}::int, ${m.name}::text,
-    ${n.studyDate}::date, ${n.minutes}::int, ${n.material}::text, ${n.reflection}::text, ${n.rawText}::text, ${n.kind}::text,
-    ${n.groupSessionId ?? null}::int, ${n.platform}::text, ${n.messageId}::text, ${n.at.toISOString()}::timestamptz,
-    ${after}::jsonb, ${reading?.id ?? null}::int, ${DAILY_LIMIT_MINUTES}::int, ${rankBy}::int, ${standing?.today ?? null}::date`;
+function checkinFields(c: CampaignRow, m: MemberRow, n: NewCheckin, phase: PhaseRow | null, reading: ReadingRef | null, standing?: StandingFor) {
+  return {
+    campaign_id: c.id, phase_id: phase?.id ?? null, member_id: m.id, unit_id: m.unitId, actor: m.name,
+    study_date: n.studyDate, minutes: n.minutes, material: n.material, reflection: n.reflection, raw_text: n.rawText, kind: n.kind,
+    group_session_id: n.groupSessionId ?? null, platform: n.platform, message_id: n.messageId, at: n.at.toISOString(),
+    audit: n.kind === 'group' ? null : { date: n.studyDate, minutes: n.minutes, material: n.material, kind: n.kind },
+    reading_id: reading?.id ?? null, daily_limit: DAILY_LIMIT_MINUTES,
+    rank_phase: standing ? standing.phase?.id ?? WHOLE_CAMPAIGN : null, today: standing?.today ?? null,
+  };
+}
+
+function recordArgs(f: ReturnType<typeof checkinFields>) {
+  return sql`${f.campaign_id}::int, ${f.phase_id}::int, ${f.member_id}::int, ${f.unit_id}::int, ${f.actor}::text,
+    ${f.study_date}::date, ${f.minutes}::int, ${f.material}::text, ${f.reflection}::text, ${f.raw_text}::text, ${f.kind}::text,
+    ${f.group_session_id}::int, ${f.platform}::text, ${f.message_id}::text, ${f.at}::timestamptz,
+    ${f.audit && JSON.stringify(f.audit)}::jsonb, ${f.reading_id}::int, ${f.daily_limit}::int, ${f.rank_phase}::int, ${f.today}::date`;
 }
 
 interface RecordResult {
@@ -118,7 +127,7 @@ function overLimit(n: NewCheckin, dayBefore: number): UserError {
 export async function recordCheckin(tx: Tx, c: CampaignRow, m: MemberRow, n: NewCheckin, known?: KnownPhase, standing?: StandingFor): Promise<Recorded> {
   assertInCampaign(c, n.studyDate);
   const { phase, reading } = resolveKnown(c, n, known) ?? await resolveFromDb(tx, c, n);
-  const [r] = rowsOf<RecordResult>(await tx.execute(sql`select * from record_checkin(${recordArgs(c, m, n, phase, reading, standing)})`));
+  const [r] = rowsOf<RecordResult>(await tx.execute(sql`select * from record_checkin(${recordArgs(checkinFields(c, m, n, phase, reading, standing))})`));
   if (r.new_id === null) throw overLimit(n, Number(r.day_before));
   return recorded(c, m, n, phase, reading, r, standing);
 }
@@ -126,25 +135,42 @@ export async function recordCheckin(tx: Tx, c: CampaignRow, m: MemberRow, n: New
 /** What a message's claim needs: the sender's lock, its message id, and the cache's counters. */
 export interface MessageClaim { lockKey: string; dedupeKey: string; receivedOn: string; versions: { directory: number; campaign: number } }
 
-export type CheckinMessageOutcome = ({ outcome: 'recorded' } & Recorded) | { outcome: 'duplicate' | 'stale' | 'over_limit' | 'unknown_phase' };
+export type CheckinMessageOutcome =
+  | ({ outcome: 'recorded' } & Recorded)
+  /** Nothing written: 'stale' memory, 'over_limit', 'unknown_phase' (outside the known phase), 'retry' (the batch failed). */
+  | { outcome: 'duplicate' | 'stale' | 'over_limit' | 'unknown_phase' | 'retry' };
+
+type MessageResult = RecordResult & { outcome: 'recorded' | 'duplicate' | 'stale' | 'over_limit' };
+
+/** A check-in message ready for checkin_messages: the item, and how to read its result row. */
+export interface CheckinMessage { item: Record<string, unknown>; finish(r: MessageResult): CheckinMessageOutcome }
 
 /**
- * A whole check-in message as one statement, its own transaction (checkin_message, migration
- * 0008): used by the bot when the sender, the campaign and its open phase are known in memory.
- * 'stale' (the memory is out of date), 'over_limit' and 'unknown_phase' (the date is outside
- * the known phase) wrote nothing: the caller takes its ordinary path.
+ * A whole check-in message for checkin_messages (migration 0008), for the bot's fast path, when
+ * the campaign and its open phase are known in memory; 'unknown_phase' when the date is outside
+ * that phase (the caller takes its ordinary path). Throws the UserError assertInCampaign throws.
  */
-export async function recordCheckinMessage(db: Tx, claim: MessageClaim, c: CampaignRow, m: MemberRow, n: NewCheckin, known: KnownPhase, standing: StandingFor): Promise<CheckinMessageOutcome> {
+export function checkinMessage(claim: MessageClaim, c: CampaignRow, m: MemberRow, n: NewCheckin, known: KnownPhase, standing: StandingFor): CheckinMessage | { outcome: 'unknown_phase' } {
   assertInCampaign(c, n.studyDate);
   const resolved = resolveKnown(c, n, known);
   if (!resolved) return { outcome: 'unknown_phase' };
   const { phase, reading } = resolved;
-  const [r] = rowsOf<RecordResult & { outcome: 'recorded' | 'duplicate' | 'stale' | 'over_limit' }>(await db.execute(sql`
-    select * from checkin_message(${claim.lockKey}::text, ${claim.dedupeKey}::text, ${claim.receivedOn}::date,
-      ${claim.versions.directory}::int, ${claim.versions.campaign}::int,
-      ${recordArgs(c, m, n, phase, reading, standing)})`));
-  if (r.outcome !== 'recorded') return { outcome: r.outcome };
-  return { outcome: 'recorded', ...recorded(c, m, n, phase, reading, r, standing) };
+  return {
+    item: {
+      lock_key: claim.lockKey, dedupe_key: claim.dedupeKey, received_on: claim.receivedOn,
+      directory: claim.versions.directory, campaign: claim.versions.campaign, ...checkinFields(c, m, n, phase, reading, standing),
+    },
+    finish: (r) => r.outcome === 'recorded' ? { outcome: 'recorded', ...recorded(c, m, n, phase, reading, r, standing) } : { outcome: r.outcome },
+  };
+}
+
+/** Write check-in messages in one statement, one transaction; a result per message, in order. */
+export async function writeCheckinMessages(db: Tx, messages: CheckinMessage[]): Promise<CheckinMessageOutcome[]> {
+  const rows = rowsOf<MessageResult & { idx: number }>(await db.execute(sql`
+    select * from checkin_messages(${JSON.stringify(messages.map((x) => x.item))}::jsonb)`));
+  const out = new Array<CheckinMessageOutcome>(messages.length);
+  for (const r of rows) out[r.idx] = messages[r.idx].finish(r);
+  return out;
 }
 
 const squash = (s: string) => s.replace(/[\s《》“”"·.、，,]/g, '');
