@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { testBot, type TestBot } from '../support/test-bot.ts';
 import { rowsOf } from '../../src/db/client.ts';
+import { RetryLaterError } from '../../src/session.ts';
+import { consoleSession } from '../../src/platforms/console/console-adapter.ts';
 
 let bot: TestBot;
 beforeAll(async () => {
@@ -16,7 +18,15 @@ beforeAll(async () => {
 });
 afterAll(async () => { await bot.close(); });
 
-const paths = () => ({ ...bot.app.bot.paths });
+/** The reply, and which path answered: 'handed on' = the fast path tried, the ordinary one answered. */
+async function viaPaths(on: TestBot, send: () => Promise<string>) {
+  const before = { ...on.app.bot.paths };
+  const reply = await send();
+  const after = on.app.bot.paths;
+  const ordinary = after.ordinary > before.ordinary;
+  const path = after.fast > before.fast ? 'fast' : ordinary && after.handedOn > before.handedOn ? 'handed on' : ordinary ? 'ordinary' : 'none';
+  return { reply, path };
+}
 const count = async (table: string) =>
   rowsOf<{ n: number }>(await bot.db.execute(sql.raw(`select count(*)::int as n from ${table}`)))[0].n;
 const lastCheckinOf = async (name: string) => rowsOf<Record<string, unknown>>(await bot.db.execute(sql`
@@ -24,10 +34,13 @@ const lastCheckinOf = async (name: string) => rowsOf<Record<string, unknown>>(aw
 
 /** Say it, and tell which path answered. */
 async function say(name: string, text: string, opts?: { group?: string; messageId?: string }) {
-  const before = paths();
-  const reply = await bot.say(name, text, opts);
-  const after = paths();
-  return { reply, path: after.fast > before.fast ? 'fast' : after.ordinary > before.ordinary ? 'ordinary' : 'none' };
+  return viaPaths(bot, () => bot.say(name, text, opts));
+}
+
+/** Make sure the next plain check-in from `name` can take the fast path. */
+async function warm(name: string) {
+  await say(name, '打卡 1分钟');
+  expect((await say(name, '打卡 1分钟')).path).toBe('fast');
 }
 
 describe('a check-in once the bot knows the person', () => {
@@ -75,6 +88,8 @@ describe('a check-in once the bot knows the person', () => {
     await say('县人民医院/张伟', '打卡 11小时');
     const [checkins, audits, messages] = [await count('checkins'), await count('audit_log'), await count('inbound_messages')];
     const over = await say('县人民医院/张伟', '打卡 1小时30分钟', { messageId: 'too-much' });
+    // Tried fast, refused there without a trace, worded by the ordinary path.
+    expect(over.path).toBe('handed on');
     expect(over.reply).toContain('再加 1小时30分钟 就超过每天 12 小时的上限，未记录');
     expect(await count('checkins')).toBe(checkins);
     expect(await count('audit_log')).toBe(audits);
@@ -86,27 +101,51 @@ describe('a check-in once the bot knows the person', () => {
   it('a mistake in the message is worded by the ordinary path', async () => {
     await say('赵院长', '打卡 10分钟');
     const zero = await say('赵院长', '打卡 0分钟');
-    expect(zero).toEqual({ reply: '时长应大于 0，没有记录。', path: 'ordinary' });
+    expect(zero).toEqual({ reply: '时长应大于 0，没有记录。', path: 'handed on' });
   });
 
-  it('sees changes made elsewhere before its next message', async () => {
-    await say('张三', '打卡 1分钟');
-    // Another process (or the admin console) raises the phase target and renames the unit.
+  it('sees a change to the campaign made elsewhere before its next message', async () => {
+    await warm('张三');
+    // Another process (or the admin console) raises the phase target; the directory is untouched,
+    // so only the campaign counter tells this process its memory is out of date.
     await bot.db.execute(sql`update phases set target_minutes = 12 * 45 where seq = 1`);
-    await bot.db.execute(sql`update units set name = '县人民医院（总院）' where name = '县人民医院'`);
+    const n = await count('checkins');
     const after = await say('张三', '打卡 1分钟');
-    expect(after.path).toBe('ordinary');
+    expect(after.path).toBe('handed on');
+    expect(after.reply).toContain('✅ 已记录');
     expect(after.reply).toContain('/ 目标 12学时');
-    expect(after.reply).toContain('在县人民医院（总院）排第');
-    expect((await say('张三', '打卡 1分钟')).path).toBe('fast');
+    expect(await count('checkins')).toBe(n + 1); // the fast attempt left nothing behind
+    const next = await say('张三', '打卡 1分钟');
+    expect(next.path).toBe('fast');
+    expect(next.reply).toContain('/ 目标 12学时');
+    expect(await count('checkins')).toBe(n + 2);
+  });
 
-    // Someone who has left is not recorded, however warm the memory.
-    await say('王五', '打卡 1分钟');
+  it('sees a change to the directory made elsewhere before its next message', async () => {
+    await warm('张三');
+    // Only the directory changes: the campaign counter stays where this process last saw it.
+    await bot.db.execute(sql`update units set name = '县人民医院（总院）' where name = '县人民医院'`);
+    const n = await count('checkins');
+    const after = await say('张三', '打卡 1分钟');
+    expect(after.path).toBe('handed on');
+    expect(after.reply).toContain('在县人民医院（总院）排第');
+    expect(await count('checkins')).toBe(n + 1);
+    const next = await say('张三', '打卡 1分钟');
+    expect(next.path).toBe('fast');
+    expect(next.reply).toContain('在县人民医院（总院）排第');
+    expect(await count('checkins')).toBe(n + 2);
+  });
+
+  it('does not record someone who has left, however warm the memory', async () => {
+    await warm('王五');
+    // The same platform account as before (by name, the console would now treat them as a guest).
+    const { senderId } = await bot.app.consoleIdentity('王五');
     await bot.db.execute(sql`update members set active = false where name = '王五'`);
     const n = await count('checkins');
-    const gone = await say('王五', '打卡 1分钟');
-    expect(gone.path).toBe('ordinary');
+    const gone = await viaPaths(bot, () => bot.sayAs(senderId, '打卡 1分钟'));
+    expect(gone.path).toBe('handed on');
     expect(gone.reply).not.toContain('已记录');
+    expect(gone.reply).toContain('请先绑定身份');
     expect(await count('checkins')).toBe(n);
   });
 
@@ -115,5 +154,82 @@ describe('a check-in once the bot knows the person', () => {
     expect((await say('李四', '打卡 1分钟', { group: '县医院学习群' })).path).toBe('ordinary');
     expect((await say('李四', '打卡 1分钟', { group: '县医院学习群' })).path).toBe('fast');
     expect(rowsOf(await bot.db.execute(sql`select 1 from groups where name = '县医院学习群'`))).toHaveLength(1);
+  });
+});
+
+describe('a warm memory on a day or a database it does not expect', () => {
+  // Its own bot: these cases move the clock and break the database.
+  let later: TestBot;
+  beforeAll(async () => {
+    later = await testBot();
+    await later.app.consoleIdentity('张三');
+  });
+  afterAll(async () => { await later.close(); });
+
+  const sayLater = (text: string) => viaPaths(later, () => later.say('张三', text));
+  const countLater = async (table: string) =>
+    rowsOf<{ n: number }>(await later.db.execute(sql.raw(`select count(*)::int as n from ${table}`)))[0].n;
+  /** 张三 checks in on `day` (inside the demo phase) until his next message can take the fast path. */
+  async function warmOn(day: string) {
+    later.setNow(`${day}T10:00:00+08:00`);
+    await sayLater('打卡 10分钟');
+    expect((await sayLater('打卡 10分钟')).path).toBe('fast');
+  }
+
+  it('after the open phase has ended: recorded for the campaign only, as the ordinary path does', async () => {
+    await warmOn('2026-12-10');
+    const phaseBefore = /本阶段 (\S+?) \//.exec((await sayLater('打卡 10分钟')).reply)?.[1];
+    // The demo phase ends on 2027-01-02, the campaign on 2027-04-09.
+    later.setNow('2027-01-05T10:00:00+08:00');
+    const after = await sayLater('打卡 学习《党章》 25分钟');
+    expect(after.path).toBe('handed on');
+    expect(after.reply).toContain('✅ 已记录');
+    expect(after.reply).toContain('今天累计 25分钟');
+    // Not counted towards the phase that has ended, nor ticking off its required reading.
+    expect(after.reply).toContain(`本阶段 ${phaseBefore} /`);
+    expect(after.reply).not.toContain('必读');
+    const [row] = rowsOf<{ id: number; phase_id: number | null; study_date: string; minutes: number }>(await later.db.execute(sql`
+      select id, phase_id, study_date::text, minutes from checkins order by id desc limit 1`));
+    expect(row).toMatchObject({ phase_id: null, study_date: '2027-01-05', minutes: 25 });
+    expect(rowsOf(await later.db.execute(sql`select 1 from readings_done where checkin_id = ${row.id}`))).toHaveLength(0);
+  });
+
+  it('after the campaign has ended: refused in the ordinary path\'s words, nothing stored', async () => {
+    await warmOn('2026-12-12');
+    const [checkins, messages] = [await countLater('checkins'), await countLater('inbound_messages')];
+    later.setNow('2027-04-10T10:00:00+08:00');
+    const after = await sayLater('打卡 25分钟');
+    expect(after.path).toBe('handed on');
+    expect(after.reply).toMatch(/^「医德医风大讨论」已于 (2027年)?4月9日 结束，(2027年)?4月10日 不在活动期内。$/);
+    expect(await countLater('checkins')).toBe(checkins);
+    expect(await countLater('inbound_messages')).toBe(messages);
+  });
+
+  it('database unavailable: asks the platform to redeliver, stores nothing, records the redelivery once', async () => {
+    await warmOn('2026-12-13');
+    const { senderId } = await later.app.consoleIdentity('张三');
+    const message = consoleSession(senderId, '张三', '打卡 30分钟');
+    const [checkins, messages] = [await countLater('checkins'), await countLater('inbound_messages')];
+    const before = { ...later.app.bot.paths };
+
+    // What node-postgres reports when the server shuts down under it; PGlite has no outage of its own.
+    const db = later.db as unknown as Record<'execute' | 'transaction', unknown>;
+    const working = { execute: db.execute, transaction: db.transaction };
+    const down = async () => { throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }); };
+    Object.assign(db, { execute: down, transaction: down });
+    try {
+      await expect(later.app.bot.handle(message)).rejects.toBeInstanceOf(RetryLaterError);
+    } finally {
+      Object.assign(db, working);
+    }
+    // The fast path itself gave up with the retry signal: it neither answered nor handed on.
+    expect(later.app.bot.paths).toMatchObject({ fast: before.fast, handedOn: before.handedOn });
+    expect(await countLater('checkins')).toBe(checkins);
+    expect(await countLater('inbound_messages')).toBe(messages);
+
+    // The platform delivers it again once the database is back: recorded once, and once only.
+    expect(await later.app.bot.handle(message)).toContain('今天累计 50分钟');
+    expect(await later.app.bot.handle(message)).toBeNull();
+    expect(rowsOf(await later.db.execute(sql`select 1 from checkins where message_id = ${message.messageId}`))).toHaveLength(1);
   });
 });
