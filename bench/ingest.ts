@@ -2,7 +2,7 @@
 //   1. bare express (parse + fixed reply), 2. bare express + the adapter's crypto, 3. the service
 // — each a separate process on this machine, the same connections and message count.
 import path from 'node:path';
-import { runLoad, type LoadResult } from './load.ts';
+import { runLoad, runPaced, type LoadResult } from './load.ts';
 import { settledRss, startBareExpress, startService, type Proc } from './procs.ts';
 
 /** Each check-in is 10 minutes: at most 60 per sender keeps everyone under the 12-hour day. */
@@ -19,8 +19,10 @@ export interface IngestOptions {
   connections: number;
   messages: number;
   warmup: number;
-  /** WeCom userids of bound members: the warm-up's first, then the measured run's. */
+  /** WeCom userids of bound members: the warm-up's first, then the measured run's, then the paced run's. */
   senders: string[];
+  /** A second run at a fixed offered rate (messages per second), for the latency when not saturated. */
+  paced?: { rate: number; messages: number };
   workDir: string;
   say: (line: string) => void;
   /** Check-ins recorded with msgids starting with prefix (the service is stopped by then). */
@@ -44,6 +46,8 @@ export interface ServiceResult extends LoadResult {
   cpuUserMsPerMessage: number;
   cpuSysMsPerMessage: number;
   startSeconds: number;
+  /** The paced run: latency when messages arrive at `rate` per second instead of as fast as answered. */
+  paced?: { rate: number; messages: number; perSecond: number; latencyMs: { p50: number; p90: number; p99: number; max: number }; recorded: number };
 }
 export interface IngestResult { bare: BareResult; bareCrypto: BareResult; service: ServiceResult }
 
@@ -83,7 +87,9 @@ export async function runIngest(o: IngestOptions): Promise<IngestResult> {
     o.say(`    已启动（${startSeconds.toFixed(1)} 秒），空闲内存 ${idle.rssMb.toFixed(0)} MB`);
     const warmN = sendersNeeded(o.warmup, o.connections);
     const warm = o.senders.slice(0, warmN);
-    const measured = o.senders.slice(warmN);
+    const measuredN = sendersNeeded(o.messages, o.connections);
+    const measured = o.senders.slice(warmN, warmN + measuredN);
+    const pacedSenders = o.senders.slice(warmN + measuredN);
     if (o.warmup > 0) await runLoad({ baseUrl: svc.url, connections: o.connections, messages: o.warmup, sendersOf: split(warm, o.connections), msgPrefix: `bench-warm-${o.label}` });
     const cpu0 = svc.cpu();
     const prefix = `bench-run-${o.label}-${Date.now()}`;
@@ -91,12 +97,20 @@ export async function runIngest(o: IngestOptions): Promise<IngestResult> {
     const cpu1 = svc.cpu();
     const per = (x: number) => x / Math.max(1, r.ok);
     const end = { rssMb: svc.rssMb(), treeRssMb: svc.treeRssMb() };
+    let paced: ServiceResult['paced'];
+    const pacedPrefix = `bench-paced-${o.label}-${Date.now()}`;
+    if (o.paced) {
+      const p = await runPaced({ baseUrl: svc.url, messages: o.paced.messages, rate: o.paced.rate, senders: pacedSenders, msgPrefix: pacedPrefix });
+      paced = { rate: o.paced.rate, messages: o.paced.messages, perSecond: p.achievedPerSecond, latencyMs: p.latencyMs, recorded: 0 };
+      o.say(`    以每秒 ${o.paced.rate} 条发送：p50 ${p.latencyMs.p50} ms，p99 ${p.latencyMs.p99} ms`);
+    }
     await svc.stop();
     const recorded = await o.countRecorded(prefix);
+    if (paced) paced.recorded = await o.countRecorded(pacedPrefix);
     result = {
       ...r, recorded, rssIdleMb: idle.rssMb, rssEndMb: end.rssMb, treeRssIdleMb: idle.treeRssMb, treeRssEndMb: end.treeRssMb,
       cpuMsPerMessage: per(cpu1.userMs - cpu0.userMs + cpu1.sysMs - cpu0.sysMs), cpuUserMsPerMessage: per(cpu1.userMs - cpu0.userMs),
-      cpuSysMsPerMessage: per(cpu1.sysMs - cpu0.sysMs), startSeconds,
+      cpuSysMsPerMessage: per(cpu1.sysMs - cpu0.sysMs), startSeconds, paced,
     };
     o.say(`    ${r.perSecond.toFixed(0)} 条/秒，p50 ${r.latencyMs.p50} ms，p99 ${r.latencyMs.p99} ms；记录 ${recorded}/${o.messages}；结束时内存 ${end.rssMb.toFixed(0)} MB`);
   } finally {

@@ -53,6 +53,8 @@ const opts = {
   oneTarget: num('--one-target', quick ? 8 : 12),
   senderPerMinute: num('--sender-per-minute', DEFAULT_LIMITS.perSender.perMinute),
   circularRuns: num('--circular-runs', quick ? 2 : 5),
+  /** The paced ingest run: half of each database's target rate, for this many seconds. */
+  paced: { postgres: num('--paced-rate', 500), pglite: num('--pglite-paced-rate', 250), seconds: num('--paced-seconds', quick ? 3 : 6) },
   pgUrl: process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   /** Profile the service during ingest: .cpuprofile files under bench/profiles (see bench/profile-summary.ts). */
   cpuProf: flag('--cpu-prof'),
@@ -111,6 +113,8 @@ async function main() {
   say(`基准测试（${quick ? '快速' : '完整'}）：${results.machine.cpus} 核 ${results.machine.cpuModel}，Node ${process.version}，负载 ${results.machine.loadAverageAtStart.join(' ')}`);
   say(`工作目录 ${work}（成功结束后删除；失败时保留日志）`);
 
+  const pacedRun = (kind: 'postgres' | 'pglite') => ({ rate: opts.paced[kind], messages: opts.paced[kind] * opts.paced.seconds });
+
   /** Fills a database with the generated data set of that size; returns the senders the ingest run posts as. */
   const generate = async (kind: 'postgres' | 'pglite', open: () => Promise<Database>) => {
     const size = kind === 'postgres' ? opts.pg : opts.pglite;
@@ -119,7 +123,8 @@ async function main() {
     try {
       const g = results.generate[kind] = await generateDemoData(database, { ...size, seed: opts.seed, onProgress: (l) => say(`  ${l}`) });
       say(`  用时 ${(g.ms / 1000).toFixed(1)} 秒`);
-      return await senders(database, sendersNeeded(opts.warmup, opts.connections) + sendersNeeded(opts.messages, opts.connections));
+      return await senders(database, sendersNeeded(opts.warmup, opts.connections) + sendersNeeded(opts.messages, opts.connections)
+        + sendersNeeded(pacedRun(kind).messages, opts.connections));
     } finally {
       await database.close();
     }
@@ -162,6 +167,7 @@ async function main() {
           results.ingest.postgres = await runIngest({
             label: 'postgres', dataDir: path.join(work, 'service-pg'), databaseUrl, connections: opts.connections, messages: opts.messages,
             warmup: opts.warmup, senders: ingestSenders, workDir: work, say, countRecorded: (p) => countRecorded(counter, p), nodeArgs: serviceNodeArgs, settleSeconds: quick ? 3 : 5,
+            paced: pacedRun('postgres'),
           });
         } finally {
           await counter.close();
@@ -197,6 +203,7 @@ async function main() {
     say('接收打卡（企业微信智能机器人回调，PGlite）…');
     results.ingest.pglite = await runIngest({
       label: 'pglite', dataDir, connections: opts.connections, messages: opts.messages, warmup: opts.warmup, senders: ingestSenders, workDir: work, say, nodeArgs: serviceNodeArgs, settleSeconds: quick ? 3 : 5,
+      paced: pacedRun('pglite'),
       // PGlite is single-process: count once the service has let go of the files.
       countRecorded: async (p) => {
         const database = await openDatabase({ pgliteDir, migrate: false });
@@ -227,6 +234,7 @@ function table(r: Results): string {
     const target = kind === 'postgres' ? 1000 : 500;
     rows.push([`ingest ${kind}: msg/s (x bare express)`, `${s.perSecond.toFixed(0)} (${(s.perSecond / i.bare.perSecond).toFixed(2)}x of ${i.bare.perSecond.toFixed(0)})`, `>= ${target}`, mark(s.perSecond >= target)]);
     rows.push([`ingest ${kind}: p50 / p99`, `${ms(s.latencyMs.p50)} / ${ms(s.latencyMs.p99)} (bare ${ms(i.bare.latencyMs.p99)})`, kind === 'postgres' ? 'p99 <= 50 ms' : '', kind === 'postgres' ? mark(s.latencyMs.p99 <= 50) : '']);
+    if (s.paced) rows.push([`ingest ${kind}: p50 / p99 at ${s.paced.rate} msg/s offered`, `${ms(s.paced.latencyMs.p50)} / ${ms(s.paced.latencyMs.p99)} (${s.paced.recorded}/${s.paced.messages} recorded)`, '', '']);
     rows.push([`ingest ${kind}: bare express + crypto`, `${i.bareCrypto.perSecond.toFixed(0)} msg/s, p99 ${ms(i.bareCrypto.latencyMs.p99)}`, '', '']);
     rows.push([`ingest ${kind}: recorded / errors`, `${s.recorded}/${s.messages}, ${s.non2xx + s.errors} failed (${s.timeouts} timed out)`, 'all', mark(s.recorded === s.messages)]);
     rows.push([`ingest ${kind}: service CPU per message`, `${ms(s.cpuMsPerMessage)} (user ${ms(s.cpuUserMsPerMessage)}, kernel ${ms(s.cpuSysMsPerMessage)}; bare ${ms(i.bare.cpuMsPerMessage)}, +crypto ${ms(i.bareCrypto.cpuMsPerMessage)})`, '', '']);
