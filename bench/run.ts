@@ -123,8 +123,8 @@ async function main() {
     try {
       const g = results.generate[kind] = await generateDemoData(database, { ...size, seed: opts.seed, onProgress: (l) => say(`  ${l}`) });
       say(`  用时 ${(g.ms / 1000).toFixed(1)} 秒`);
-      return await senders(database, sendersNeeded(opts.warmup, opts.connections) + sendersNeeded(opts.messages, opts.connections)
-        + sendersNeeded(pacedRun(kind).messages, opts.connections));
+      return await senders(database, sendersNeeded(opts.warmup + opts.messages, opts.connections)
+        + sendersNeeded(pacedRun(kind).messages + 1, opts.connections));
     } finally {
       await database.close();
     }

@@ -50,11 +50,12 @@ export default defineCommand<{ text?: string }>({
     try {
       const { input, bareNote } = describe(ctx, text);
       const message = checkinMessage(ctx.claim, c, ctx.member, input,
-        { phase: ctx.phase, readings: ctx.phaseReadings }, { phase: ctx.phase, today: ctx.today });
+        { phase: ctx.phase, readings: ctx.phaseReadings }, { phase: ctx.phase, today: ctx.today, unitSize: ctx.unitSize });
       if (!('item' in message)) return undefined;
       const r = await ctx.checkins.write(message);
       if (r.outcome === 'duplicate') return null;
       if (r.outcome !== 'recorded') return undefined;
+      if (ctx.unitSize === null) ctx.rememberUnitSize(r.standing!.unitSize);
       return checkinRecorded({ campaign: c, member: ctx.member, phase: ctx.phase, today: ctx.today }, r.row, { bareNote, readingMarked: r.readingMarked, standing: r.standing! });
     } catch (err) {
       if (err instanceof UserError) return undefined;

@@ -125,14 +125,16 @@ export class Bot {
     if (session.chatType === 'group' && !this.knownGroups.has(groupKeyOf(session))) return undefined;
     const match = text ? this.registry.match(text) : null;
     if (!match?.def.fast) return undefined;
-    const known = this.cache.peek(session.platform, session.senderId);
-    if (!known || !canRun(match.def, known.member.role as Ctx['role'])) return undefined;
     const db = this.deps.database.db;
+    const known = this.cache.peek(session.platform, session.senderId) ?? await this.warm(session);
+    if (!known || !canRun(match.def, known.member.role as Ctx['role'])) return undefined;
     const now = this.deps.clock();
     const today = dayOf(now);
     const { campaign, phase, readings } = known.current;
     const ctx = {
       session, now, today, campaign, phase, phaseReadings: readings, member: known.member, db, checkins: this.checkins,
+      unitSize: known.unitSize,
+      rememberUnitSize: (size: number) => this.cache.rememberUnitSize(known.versions.directory, known.member.unitId, size),
       claim: { lockKey: lockKeyOf(session), dedupeKey: this.dedupeKey(session), receivedOn: today, versions: known.versions },
       durationOptions: () => durationOptionsFor(campaign),
       resolveUnit: (name: string) => resolveUnit(db, name),
@@ -149,6 +151,20 @@ export class Bot {
     const reply = await match.def.fast(ctx, args);
     if (reply === undefined) this.paths.handedOn++;
     return reply;
+  }
+
+  /**
+   * Someone not in memory yet (their first message since start, or since the directory changed):
+   * load them and the campaign with short single statements — the counters first, so what is
+   * loaded is at least that new — rather than in a transaction that holds a connection for longer.
+   */
+  private async warm(session: Session) {
+    const db = this.deps.database.db;
+    const [row] = rowsOf<{ versions: unknown }>(await db.execute(sql`select ${dataVersionsSql} as versions`));
+    const versions = parseDataVersions(row.versions);
+    await this.cache.member(db, versions, session.platform, session.senderId);
+    await this.cache.currentCampaign(db, versions);
+    return this.cache.peek(session.platform, session.senderId);
   }
 
   private dedupeKey(s: Session): string {

@@ -6,6 +6,8 @@ import type { Server } from 'node:http';
 import { loadConfig, ConfigError } from './config.ts';
 import { createLogger } from './log.ts';
 import { openDatabase } from './db/client.ts';
+import { startPgliteMaintenance } from './db/maintenance.ts';
+import { systemClock } from './time.ts';
 import { createApp } from './app.ts';
 import { createHttpApp } from './http/server.ts';
 import { acquireDataDirLock, DataDirLockedError, type DataDirLock } from './infra/datadir-lock.ts';
@@ -48,8 +50,10 @@ async function main() {
       stops.push(() => redis!.stop());
       redisUrl = redis.url;
     }
-    const database = await openDatabase(embeddedDb ? { pgliteDir: path.join(config.dataDir, 'db') } : { databaseUrl: config.DATABASE_URL });
+    const database = await openDatabase(embeddedDb ? { pgliteDir: path.join(config.dataDir, 'db') } : { databaseUrl: config.DATABASE_URL, keepConnections: true });
     stops.push(() => database.close());
+    const stopVacuum = startPgliteMaintenance(database, log, systemClock);
+    stops.push(async () => stopVacuum());
     const app = await createApp({
       database, log, redisUrl, botNames: [config.BOT_NAME], worker: config.ROLE !== 'web', publicBaseUrl: config.PUBLIC_BASE_URL,
       deliveryLimits: {

@@ -56,6 +56,10 @@ export interface FastCtx extends Pick<Ctx, 'session' | 'now' | 'today' | 'campai
   claim: MessageClaim;
   /** Writes check-in messages together with other senders' (one statement for those waiting). */
   checkins: CheckinWriter;
+  /** Active people in the sender's unit, if known for claim.versions; else the statement counts them… */
+  unitSize: number | null;
+  /** …and this keeps its count for the next message. */
+  rememberUnitSize(size: number): void;
 }
 
 /** How a bare number and 学时 are read for a campaign (打卡 1.5 → hours or 学时). */

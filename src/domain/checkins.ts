@@ -56,7 +56,12 @@ export interface ReadingRef { id: number; title: string }
 export interface KnownPhase { phase: PhaseRow | null; readings: ReadingRef[] }
 
 /** How a check-in's reply ranks the sender: by the open phase's total, else the campaign's. */
-export interface StandingFor { phase: PhaseRow | null; today: string }
+export interface StandingFor {
+  phase: PhaseRow | null;
+  today: string;
+  /** Active people in the unit, when the caller knows it for the directory it checks against. */
+  unitSize?: number | null;
+}
 
 export interface Recorded { row: CheckinRow; readingMarked: string | null; standing: Standing | null }
 
@@ -85,6 +90,7 @@ function checkinFields(c: CampaignRow, m: MemberRow, n: NewCheckin, phase: Phase
     audit: n.kind === 'group' ? null : { date: n.studyDate, minutes: n.minutes, material: n.material, kind: n.kind },
     reading_id: reading?.id ?? null, daily_limit: DAILY_LIMIT_MINUTES,
     rank_phase: standing ? standing.phase?.id ?? WHOLE_CAMPAIGN : null, today: standing?.today ?? null,
+    unit_size: standing?.unitSize ?? null,
   };
 }
 
@@ -92,7 +98,7 @@ function recordArgs(f: ReturnType<typeof checkinFields>) {
   return sql`${f.campaign_id}::int, ${f.phase_id}::int, ${f.member_id}::int, ${f.unit_id}::int, ${f.actor}::text,
     ${f.study_date}::date, ${f.minutes}::int, ${f.material}::text, ${f.reflection}::text, ${f.raw_text}::text, ${f.kind}::text,
     ${f.group_session_id}::int, ${f.platform}::text, ${f.message_id}::text, ${f.at}::timestamptz,
-    ${f.audit && JSON.stringify(f.audit)}::jsonb, ${f.reading_id}::int, ${f.daily_limit}::int, ${f.rank_phase}::int, ${f.today}::date`;
+    ${f.audit && JSON.stringify(f.audit)}::jsonb, ${f.reading_id}::int, ${f.daily_limit}::int, ${f.rank_phase}::int, ${f.today}::date, ${f.unit_size}::int`;
 }
 
 interface RecordResult {

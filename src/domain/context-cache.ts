@@ -29,6 +29,8 @@ export class ContextCache {
   private campaign: CurrentCampaign | null = null;
   private directoryVersion = -1;
   private readonly members = new Map<string, MemberRow | null>();
+  /** Active people per unit, as a check-in's statement last counted them (the reply's 共 N 人). */
+  private readonly unitSizes = new Map<number, number>();
 
   async currentCampaign(tx: Tx, v: DataVersions): Promise<CurrentCampaign> {
     if (!this.campaign || this.campaignVersion !== v.campaign) {
@@ -46,19 +48,26 @@ export class ContextCache {
    * database: for a fast path whose statement checks the counters. Undefined when either is not in
    * memory or the sender is not bound.
    */
-  peek(platform: string, platformUserId: string): { versions: DataVersions; member: MemberRow; current: CurrentCampaign } | undefined {
+  peek(platform: string, platformUserId: string): { versions: DataVersions; member: MemberRow; current: CurrentCampaign; unitSize: number | null } | undefined {
     const m = this.members.get(`${platform}\n${platformUserId}`);
     if (!m || !this.campaign) return undefined;
     const { campaign, phase, readings } = this.campaign;
     return {
       versions: { directory: this.directoryVersion, campaign: this.campaignVersion },
       member: { ...m }, current: { campaign: campaign && { ...campaign }, phase: phase && { ...phase }, readings },
+      unitSize: this.unitSizes.get(m.unitId) ?? null,
     };
+  }
+
+  /** A unit's size as counted by a statement that found the directory at counter `directory`. */
+  rememberUnitSize(directory: number, unitId: number, size: number) {
+    if (this.directoryVersion === directory) this.unitSizes.set(unitId, size);
   }
 
   async member(tx: Tx, v: DataVersions, platform: string, platformUserId: string): Promise<MemberRow | null> {
     if (this.directoryVersion !== v.directory || this.members.size >= MAX_MEMBERS) {
       this.members.clear();
+      this.unitSizes.clear();
       this.directoryVersion = v.directory;
     }
     const key = `${platform}\n${platformUserId}`;

@@ -44,9 +44,10 @@ async function warm(name: string) {
 }
 
 describe('a check-in once the bot knows the person', () => {
-  it('answers and records exactly as the first one did', async () => {
+  it('answers and records as the ordinary path would, from the first message on', async () => {
+    // Someone the bot has not seen yet is looked up with two short statements, then the same path.
     const first = await say('张三', '打卡 学习 20分钟');
-    expect(first.path).toBe('ordinary');
+    expect(first.path).toBe('fast');
     expect(first.reply).toContain('今天累计 20分钟');
 
     const second = await say('张三', '打卡 学习《党章》 1小时 心得：全心全意为人民服务');
@@ -134,6 +135,17 @@ describe('a check-in once the bot knows the person', () => {
     expect(next.path).toBe('fast');
     expect(next.reply).toContain('在县人民医院（总院）排第');
     expect(await count('checkins')).toBe(n + 2);
+  });
+
+  it('counts the unit again when someone joins or leaves it (the 共 N 人 it remembers)', async () => {
+    await warm('张三');
+    expect((await say('张三', '打卡 1分钟')).reply).toContain('（共 5 人）');
+    await bot.db.execute(sql`insert into members (unit_id, name) select unit_id, '新同事' from members where name = '张三'`);
+    const joined = await say('张三', '打卡 1分钟');
+    expect(joined.reply).toContain('（共 6 人）');
+    expect((await say('张三', '打卡 1分钟'))).toMatchObject({ path: 'fast', reply: expect.stringContaining('（共 6 人）') });
+    await bot.db.execute(sql`update members set active = false where name = '新同事'`);
+    expect((await say('张三', '打卡 1分钟')).reply).toContain('（共 5 人）');
   });
 
   it('does not record someone who has left, however warm the memory', async () => {

@@ -22,12 +22,13 @@ END $$;
 -- otherwise the row, its audit entry (p_audit null: none) and the required reading it completes.
 -- With p_rank_phase (-1: the whole campaign) it also returns the person's standing for the reply:
 -- today's total on p_today, the campaign total, the score ranked by and the rank among the active
--- people of the unit (study_totals is already up to date: its trigger ran after the insert).
+-- people of the unit (study_totals is already up to date: its trigger ran after the insert), and
+-- how many they are — counted unless the caller knows (p_unit_size, from its memory of the directory).
 CREATE FUNCTION "record_checkin"(
   p_campaign_id int, p_phase_id int, p_member_id int, p_unit_id int, p_actor text,
   p_study_date date, p_minutes int, p_material text, p_reflection text, p_raw_text text, p_kind text,
   p_group_session_id int, p_platform text, p_message_id text, p_at timestamptz,
-  p_audit jsonb, p_reading_id int, p_daily_limit int, p_rank_phase int, p_today date,
+  p_audit jsonb, p_reading_id int, p_daily_limit int, p_rank_phase int, p_today date, p_unit_size int,
   OUT new_id int, OUT reading_marked boolean, OUT day_before int, OUT today_total int,
   OUT campaign_total int, OUT rank_score int, OUT unit_rank int, OUT unit_size int
 ) LANGUAGE plpgsql AS $$
@@ -63,7 +64,11 @@ BEGIN
     FROM study_totals t WHERE t.member_id = p_member_id AND t.campaign_id = p_campaign_id AND t.phase_id IN (-1, p_rank_phase);
   SELECT count(*)::int + 1 INTO unit_rank FROM study_totals t
     WHERE t.campaign_id = p_campaign_id AND t.phase_id = p_rank_phase AND t.unit_id = p_unit_id AND t.minutes > rank_score;
-  SELECT count(*)::int INTO unit_size FROM members u WHERE u.unit_id = p_unit_id AND u.active;
+  IF p_unit_size IS NOT NULL THEN
+    unit_size := p_unit_size;
+  ELSE
+    SELECT count(*)::int INTO unit_size FROM members u WHERE u.unit_id = p_unit_id AND u.active;
+  END IF;
 END $$;
 --> statement-breakpoint
 -- A check-in message on the bot's fast path, as one statement (its own transaction): the sender's
@@ -76,7 +81,7 @@ CREATE FUNCTION "checkin_message"(
   p_campaign_id int, p_phase_id int, p_member_id int, p_unit_id int, p_actor text,
   p_study_date date, p_minutes int, p_material text, p_reflection text, p_raw_text text, p_kind text,
   p_group_session_id int, p_platform text, p_message_id text, p_at timestamptz,
-  p_audit jsonb, p_reading_id int, p_daily_limit int, p_rank_phase int, p_today date,
+  p_audit jsonb, p_reading_id int, p_daily_limit int, p_rank_phase int, p_today date, p_unit_size int,
   OUT outcome text, OUT new_id int, OUT reading_marked boolean, OUT day_before int, OUT today_total int,
   OUT campaign_total int, OUT rank_score int, OUT unit_rank int, OUT unit_size int
 ) LANGUAGE plpgsql AS $$
@@ -96,7 +101,7 @@ BEGIN
     INTO new_id, reading_marked, day_before, today_total, campaign_total, rank_score, unit_rank, unit_size
     FROM record_checkin(p_campaign_id, p_phase_id, p_member_id, p_unit_id, p_actor, p_study_date, p_minutes,
       p_material, p_reflection, p_raw_text, p_kind, p_group_session_id, p_platform, p_message_id, p_at,
-      p_audit, p_reading_id, p_daily_limit, p_rank_phase, p_today) AS r;
+      p_audit, p_reading_id, p_daily_limit, p_rank_phase, p_today, p_unit_size) AS r;
   IF new_id IS NULL THEN
     DELETE FROM inbound_messages WHERE key = p_dedupe_key;
     outcome := 'over_limit';
@@ -124,7 +129,8 @@ BEGIN
       (it.v->>'campaign_id')::int, (it.v->>'phase_id')::int, (it.v->>'member_id')::int, (it.v->>'unit_id')::int, it.v->>'actor',
       (it.v->>'study_date')::date, (it.v->>'minutes')::int, it.v->>'material', it.v->>'reflection', it.v->>'raw_text', it.v->>'kind',
       (it.v->>'group_session_id')::int, it.v->>'platform', it.v->>'message_id', (it.v->>'at')::timestamptz,
-      nullif(it.v->'audit', 'null'::jsonb), (it.v->>'reading_id')::int, (it.v->>'daily_limit')::int, (it.v->>'rank_phase')::int, (it.v->>'today')::date);
+      nullif(it.v->'audit', 'null'::jsonb), (it.v->>'reading_id')::int, (it.v->>'daily_limit')::int, (it.v->>'rank_phase')::int, (it.v->>'today')::date,
+      (it.v->>'unit_size')::int);
     idx := it.i;
     outcome := r.outcome; new_id := r.new_id; reading_marked := r.reading_marked; day_before := r.day_before;
     today_total := r.today_total; campaign_total := r.campaign_total; rank_score := r.rank_score;
