@@ -50,9 +50,9 @@ export interface OpenOptions {
   pgliteLoad?: Blob | File;
   migrate?: boolean;
   /**
-   * A long-running service: open the pool's connections now and keep them. Opening one costs a
-   * PostgreSQL backend start (~10 ms); a burst of messages after a quiet spell would otherwise pay
-   * it in turn, one connection after another.
+   * A long-running service: open some connections now and keep every one opened (up to the pool's
+   * 10). Opening one costs a PostgreSQL backend start (~10 ms); a burst of messages after a quiet
+   * spell would otherwise pay it in turn, one connection after another.
    */
   keepConnections?: boolean;
 }
@@ -87,7 +87,8 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       }
     }
     if (opts.keepConnections) {
-      const clients = await Promise.all(Array.from({ length: POOL_SIZE }, () => pool.connect()));
+      // As many as the check-in writer keeps busy (src/domain/checkin-writer.ts); more open on demand.
+      const clients = await Promise.all(Array.from({ length: 4 }, () => pool.connect()));
       for (const c of clients) c.release();
     }
     return {

@@ -6,6 +6,10 @@ import { eq } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { Queue, Worker } from 'bullmq';
 import { testBot, type TestBot } from '../support/test-bot.ts';
+import { until } from '../support/service-scope.ts';
+
+/** Wait (up to 15 s) until `check` holds. */
+const waitUntil = (what: string, check: () => Promise<boolean>) => until(check, 15_000, what, 25);
 import { members, outbox } from '../../src/db/schema.ts';
 import { enqueueOutbox } from '../../src/domain/outbox.ts';
 import { STALLED_ERROR, senderQueueName } from '../../src/delivery/delivery.ts';
@@ -16,14 +20,6 @@ afterEach(async () => {
   for (const c of closers.splice(0).reverse()) await c();
   await bot.close();
 });
-
-async function until(what: string, check: () => Promise<boolean>, ms = 15_000) {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 it('a push whose worker is killed twice mid-send is marked failed, not sent again, and reported to the admins', async () => {
   // No delivery worker yet: the push waits in the console's line for the workers that will die.
@@ -54,16 +50,16 @@ it('a push whose worker is killed twice mid-send is marked failed, not sent agai
     await inSend;
     await w.close(true);
     conn.disconnect();
-    await until('the stalled push back in the queue', async () => (await state()) === 'waiting');
+    await waitUntil('the stalled push back in the queue', async () => (await state()) === 'waiting');
   };
   await dieMidSend();
   await dieMidSend();
 
   // The delivery worker starts: BullMQ fails the push before the handler sees it.
   bot.app.delivery.startWorker();
-  await until('the push failed', async () => (await state()) === 'failed');
+  await waitUntil('the push failed', async () => (await state()) === 'failed');
   expect((await queue.getJob(`outbox-${id}`))!.failedReason).toBe('job stalled more than allowable limit');
-  await until('the row marked failed', async () =>
+  await waitUntil('the row marked failed', async () =>
     (await bot.db.select().from(outbox).where(eq(outbox.id, id)))[0].status !== 'queued');
   expect((await bot.db.select().from(outbox).where(eq(outbox.id, id)))[0]).toMatchObject({ status: 'failed', lastError: STALLED_ERROR });
   expect(STALLED_ERROR).toContain('无法确认是否已送达');

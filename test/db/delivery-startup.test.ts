@@ -7,6 +7,10 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import { Queue } from 'bullmq';
 import { testBot, type TestBot } from '../support/test-bot.ts';
+import { until } from '../support/service-scope.ts';
+
+/** Wait (up to 15 s) until `check` holds. */
+const waitUntil = (what: string, check: () => Promise<boolean>) => until(check, 15_000, what, 25);
 import { identities, members, outbox } from '../../src/db/schema.ts';
 import { enqueueOutbox } from '../../src/domain/outbox.ts';
 import { DELIVERY_QUEUE, Delivery, type MemberTarget } from '../../src/delivery/delivery.ts';
@@ -17,14 +21,6 @@ afterEach(async () => {
   for (const c of closers.splice(0).reverse()) await c();
   await bot.close();
 });
-
-async function until(what: string, check: () => Promise<boolean>, ms = 15_000) {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 it('a push picked up before the senders are added waits for them and goes out once', async () => {
   bot = await testBot({ deliveryWorker: false });
@@ -44,13 +40,13 @@ it('a push picked up before the senders are added waits for them and goes out on
   starting.onPick(() => picked());
   starting.startWorker();
   await pickedUp;
-  await until('the push put back to wait', async () => (await shared.getJobState(`outbox-${id}`)) === 'delayed');
+  await waitUntil('the push put back to wait', async () => (await shared.getJobState(`outbox-${id}`)) === 'delayed');
   expect((await bot.db.select().from(outbox).where(eq(outbox.id, id)))[0]).toMatchObject({ status: 'queued', attempts: 0, lastError: null });
 
   // The senders are added (src/main.ts, just after createApp): the push goes out, once.
   const sent: string[] = [];
   starting.addSender({ platform: 'wecom', name: 'wecom-app', async sendToMember(_to: MemberTarget, text: string) { sent.push(text); } });
-  await until('the push sent', async () => (await bot.db.select().from(outbox).where(eq(outbox.id, id)))[0].status !== 'queued');
+  await waitUntil('the push sent', async () => (await bot.db.select().from(outbox).where(eq(outbox.id, id)))[0].status !== 'queued');
   expect((await bot.db.select().from(outbox).where(eq(outbox.id, id)))[0]).toMatchObject({ status: 'sent', via: 'wecom-app', attempts: 1, lastError: null });
   expect(sent).toEqual(['学习通知：第三章']);
 }, 30_000);
