@@ -53,8 +53,8 @@ const opts = {
   oneTarget: num('--one-target', quick ? 8 : 12),
   senderPerMinute: num('--sender-per-minute', DEFAULT_LIMITS.perSender.perMinute),
   circularRuns: num('--circular-runs', quick ? 2 : 5),
-  /** The paced ingest run: half of each database's target rate, for this many seconds. */
-  paced: { postgres: num('--paced-rate', 500), pglite: num('--pglite-paced-rate', 250), seconds: num('--paced-seconds', quick ? 3 : 6) },
+  /** The paced ingest run: each database's target rate, for this many seconds. */
+  paced: { postgres: num('--paced-rate', 1000), pglite: num('--pglite-paced-rate', 500), seconds: num('--paced-seconds', quick ? 3 : 6) },
   pgUrl: process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   /** Profile the service during ingest: .cpuprofile files under bench/profiles (see bench/profile-summary.ts). */
   cpuProf: flag('--cpu-prof'),
@@ -233,8 +233,13 @@ function table(r: Results): string {
     const s = i.service;
     const target = kind === 'postgres' ? 1000 : 500;
     rows.push([`ingest ${kind}: msg/s (x bare express)`, `${s.perSecond.toFixed(0)} (${(s.perSecond / i.bare.perSecond).toFixed(2)}x of ${i.bare.perSecond.toFixed(0)})`, `>= ${target}`, mark(s.perSecond >= target)]);
-    rows.push([`ingest ${kind}: p50 / p99`, `${ms(s.latencyMs.p50)} / ${ms(s.latencyMs.p99)} (bare ${ms(i.bare.latencyMs.p99)})`, kind === 'postgres' ? 'p99 <= 50 ms' : '', kind === 'postgres' ? mark(s.latencyMs.p99 <= 50) : '']);
-    if (s.paced) rows.push([`ingest ${kind}: p50 / p99 at ${s.paced.rate} msg/s offered`, `${ms(s.paced.latencyMs.p50)} / ${ms(s.paced.latencyMs.p99)} (${s.paced.recorded}/${s.paced.messages} recorded)`, '', '']);
+    // Saturated, 50 requests always wait: the mean latency is 50 ÷ msg/s, whatever the service.
+    rows.push([`ingest ${kind}: p50 / p99, saturated`, `${ms(s.latencyMs.p50)} / ${ms(s.latencyMs.p99)} (bare ${ms(i.bare.latencyMs.p99)})`, '', '']);
+    if (s.paced) {
+      const latencyTarget = kind === 'postgres' && s.paced.rate >= 1000;
+      rows.push([`ingest ${kind}: p50 / p99 at ${s.paced.rate} msg/s offered`, `${ms(s.paced.latencyMs.p50)} / ${ms(s.paced.latencyMs.p99)} (${s.paced.recorded}/${s.paced.messages} recorded)`,
+        latencyTarget ? 'p99 <= 50 ms' : '', latencyTarget ? mark(s.paced.latencyMs.p99 <= 50 && s.paced.recorded === s.paced.messages) : '']);
+    }
     rows.push([`ingest ${kind}: bare express + crypto`, `${i.bareCrypto.perSecond.toFixed(0)} msg/s, p99 ${ms(i.bareCrypto.latencyMs.p99)}`, '', '']);
     rows.push([`ingest ${kind}: recorded / errors`, `${s.recorded}/${s.messages}, ${s.non2xx + s.errors} failed (${s.timeouts} timed out)`, 'all', mark(s.recorded === s.messages)]);
     rows.push([`ingest ${kind}: service CPU per message`, `${ms(s.cpuMsPerMessage)} (user ${ms(s.cpuUserMsPerMessage)}, kernel ${ms(s.cpuSysMsPerMessage)}; bare ${ms(i.bare.cpuMsPerMessage)}, +crypto ${ms(i.bareCrypto.cpuMsPerMessage)})`, '', '']);
