@@ -114,6 +114,15 @@ async function main() {
   say(`工作目录 ${work}（成功结束后删除；失败时保留日志）`);
 
   const pacedRun = (kind: 'postgres' | 'pglite') => ({ rate: opts.paced[kind], messages: opts.paced[kind] * opts.paced.seconds });
+  /**
+   * The paced run speaks for many people, two messages each (a morning's thousand people are a
+   * thousand people, not fifty sending fast), as many as the data set leaves after the saturated run.
+   */
+  const pacedSenders = (kind: 'postgres' | 'pglite') => {
+    const members = (kind === 'postgres' ? opts.pg : opts.pglite).members;
+    const saturated = sendersNeeded(opts.warmup + opts.messages, opts.connections);
+    return Math.max(opts.connections, Math.min(Math.ceil(pacedRun(kind).messages / 2), Math.floor(members * 0.8) - saturated));
+  };
 
   /** Fills a database with the generated data set of that size; returns the senders the ingest run posts as. */
   const generate = async (kind: 'postgres' | 'pglite', open: () => Promise<Database>) => {
@@ -124,7 +133,7 @@ async function main() {
       const g = results.generate[kind] = await generateDemoData(database, { ...size, seed: opts.seed, onProgress: (l) => say(`  ${l}`) });
       say(`  用时 ${(g.ms / 1000).toFixed(1)} 秒`);
       return await senders(database, sendersNeeded(opts.warmup + opts.messages, opts.connections)
-        + sendersNeeded(pacedRun(kind).messages + 1, opts.connections));
+        + pacedSenders(kind));
     } finally {
       await database.close();
     }
