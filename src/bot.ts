@@ -76,8 +76,7 @@ export class Bot {
     let groupKey: string | null = null;
     try {
       reply = hadMedia ? undefined : await this.fast(session, text);
-      if (reply !== undefined) this.paths.fast++;
-      else this.paths.ordinary++;
+      this.paths[reply === undefined ? 'ordinary' : 'fast']++;
       if (reply === undefined) reply = await this.deps.database.db.transaction(async (tx) => {
         // The sender's lock, then the message id, in one round trip (the insert selects from the
         // lock, so it comes second); the cache counters come back with it.
@@ -126,7 +125,9 @@ export class Bot {
     const match = text ? this.registry.match(text) : null;
     if (!match?.def.fast) return undefined;
     const db = this.deps.database.db;
-    const known = this.cache.peek(session.platform, session.senderId) ?? await this.warm(session);
+    // Someone looked up and not bound stays on the ordinary path (it asks them to bind).
+    const known = this.cache.peek(session.platform, session.senderId)
+      ?? (this.cache.looked(session.platform, session.senderId) ? undefined : await this.warm(session));
     if (!known || !canRun(match.def, known.member.role as Ctx['role'])) return undefined;
     const now = this.deps.clock();
     const today = dayOf(now);

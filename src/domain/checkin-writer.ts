@@ -12,7 +12,7 @@ export class CheckinWriter {
   private inFlight = 0;
 
   /**
-   * @param inFlight statements at the database at once: 1 for PGlite (it runs one at a time
+   * @param maxInFlight statements at the database at once: 1 for PGlite (it runs one at a time
    *   anyway), a few for PostgreSQL (its pool also serves everything else).
    * @param maxBatch messages per statement: bounds one transaction's locks and its latency.
    */

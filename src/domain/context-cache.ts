@@ -59,6 +59,11 @@ export class ContextCache {
     };
   }
 
+  /** Whether this sender was looked up under the current directory counter (found or not). */
+  looked(platform: string, platformUserId: string): boolean {
+    return this.members.has(`${platform}\n${platformUserId}`);
+  }
+
   /** A unit's size as counted by a statement that found the directory at counter `directory`. */
   rememberUnitSize(directory: number, unitId: number, size: number) {
     if (this.directoryVersion === directory) this.unitSizes.set(unitId, size);
