@@ -2,7 +2,7 @@
 // Totals and ranks are always computed from the records.
 import { and, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import { rowsOf, type Tx } from '../db/client.ts';
-import { checkins, groupSessions, members, phases, readings, readingsDone, studyTotals } from '../db/schema.ts';
+import { checkins, groupSessions, phases, readings, readingsDone } from '../db/schema.ts';
 import type { CampaignRow, PhaseRow } from './campaigns.ts';
 import type { MemberRow } from './directory.ts';
 import { audit, type Actor } from './audit.ts';
@@ -207,24 +207,13 @@ export interface Standing {
 }
 
 /**
- * A member's totals and rank in the unit (by the open phase's total, else the campaign's), in one
- * statement over study_totals: a few index lookups, and a count over the unit's entries.
+ * A member's totals and rank in the unit (by the open phase's total, else the campaign's): the
+ * same SQL function a check-in's own statement uses for its reply (standing_of, migration 0008).
  */
 export async function standingOf(tx: Tx, c: CampaignRow, phase: PhaseRow | null, m: MemberRow, today: string): Promise<Standing> {
-  const by = phase?.id ?? WHOLE_CAMPAIGN;
-  const [r] = rowsOf<{ today: number; campaign: number; mine: number; rank: number; size: number }>(await tx.execute(sql`
-    with mine as (select coalesce((select t.minutes from ${studyTotals} t
-      where t.member_id = ${m.id} and t.campaign_id = ${c.id} and t.phase_id = ${by}::int), 0) as score)
-    select
-      (select coalesce(sum(d.minutes), 0)::int from ${checkins} d
-        where d.member_id = ${m.id} and d.study_date = ${today}::date and d.status = 'valid') as today,
-      coalesce((select t.minutes from ${studyTotals} t
-        where t.member_id = ${m.id} and t.campaign_id = ${c.id} and t.phase_id = ${WHOLE_CAMPAIGN}::int), 0) as campaign,
-      (select score from mine) as mine,
-      (select count(*) from ${studyTotals} t where t.campaign_id = ${c.id} and t.phase_id = ${by}::int
-        and t.unit_id = ${m.unitId} and t.minutes > (select score from mine))::int + 1 as rank,
-      (select count(*) from ${members} u where u.unit_id = ${m.unitId} and u.active)::int as size`));
-  return { todayMinutes: r.today, phaseMinutes: phase ? r.mine : null, campaignMinutes: r.campaign, rank: r.rank, unitSize: r.size };
+  const [r] = rowsOf<{ today_total: number; campaign_total: number; rank_score: number; unit_rank: number; unit_size: number }>(await tx.execute(sql`
+    select * from standing_of(${m.id}::int, ${c.id}::int, ${m.unitId}::int, ${phase?.id ?? WHOLE_CAMPAIGN}::int, ${today}::date, null, null)`));
+  return { todayMinutes: r.today_total, phaseMinutes: phase ? r.rank_score : null, campaignMinutes: r.campaign_total, rank: r.unit_rank, unitSize: r.unit_size };
 }
 
 /** 撤销: the sender's last check-in made today. */

@@ -18,6 +18,33 @@ BEGIN
   ON CONFLICT (member_id, campaign_id, phase_id) DO UPDATE SET minutes = t.minutes + excluded.minutes;
 END $$;
 --> statement-breakpoint
+-- A person's standing, as a check-in's reply and 我的 show it: today's total on p_today (unless the
+-- caller knows it), the campaign total, the score ranked by (p_rank_phase; -1 = the whole campaign),
+-- the rank among the active people of the unit, and how many they are (unless the caller knows).
+CREATE FUNCTION "standing_of"(
+  p_member_id int, p_campaign_id int, p_unit_id int, p_rank_phase int, p_today date, p_today_total int, p_unit_size int,
+  OUT today_total int, OUT campaign_total int, OUT rank_score int, OUT unit_rank int, OUT unit_size int
+) LANGUAGE plpgsql AS $$
+BEGIN
+  IF p_today_total IS NOT NULL THEN
+    today_total := p_today_total;
+  ELSE
+    SELECT coalesce(sum(d.minutes), 0)::int INTO today_total FROM checkins d
+      WHERE d.member_id = p_member_id AND d.study_date = p_today AND d.status = 'valid';
+  END IF;
+  SELECT coalesce(sum(t.minutes) FILTER (WHERE t.phase_id = -1), 0)::int,
+         coalesce(sum(t.minutes) FILTER (WHERE t.phase_id = p_rank_phase), 0)::int
+    INTO campaign_total, rank_score
+    FROM study_totals t WHERE t.member_id = p_member_id AND t.campaign_id = p_campaign_id AND t.phase_id IN (-1, p_rank_phase);
+  SELECT count(*)::int + 1 INTO unit_rank FROM study_totals t
+    WHERE t.campaign_id = p_campaign_id AND t.phase_id = p_rank_phase AND t.unit_id = p_unit_id AND t.minutes > rank_score;
+  IF p_unit_size IS NOT NULL THEN
+    unit_size := p_unit_size;
+  ELSE
+    SELECT count(*)::int INTO unit_size FROM members u WHERE u.unit_id = p_unit_id AND u.active;
+  END IF;
+END $$;
+--> statement-breakpoint
 -- One check-in: refused (new_id null, nothing written) when it would take the day over the limit;
 -- otherwise the row, its audit entry (p_audit null: none) and the required reading it completes.
 -- With p_rank_phase (-1: the whole campaign) it also returns the person's standing for the reply:
@@ -52,23 +79,10 @@ BEGIN
     reading_marked := FOUND;
   END IF;
   IF p_rank_phase IS NULL THEN RETURN; END IF;
-  IF p_today = p_study_date THEN
-    today_total := day_before + coalesce(p_minutes, 0);
-  ELSE
-    SELECT coalesce(sum(d.minutes), 0)::int INTO today_total FROM checkins d
-      WHERE d.member_id = p_member_id AND d.study_date = p_today AND d.status = 'valid';
-  END IF;
-  SELECT coalesce(sum(t.minutes) FILTER (WHERE t.phase_id = -1), 0)::int,
-         coalesce(sum(t.minutes) FILTER (WHERE t.phase_id = p_rank_phase), 0)::int
-    INTO campaign_total, rank_score
-    FROM study_totals t WHERE t.member_id = p_member_id AND t.campaign_id = p_campaign_id AND t.phase_id IN (-1, p_rank_phase);
-  SELECT count(*)::int + 1 INTO unit_rank FROM study_totals t
-    WHERE t.campaign_id = p_campaign_id AND t.phase_id = p_rank_phase AND t.unit_id = p_unit_id AND t.minutes > rank_score;
-  IF p_unit_size IS NOT NULL THEN
-    unit_size := p_unit_size;
-  ELSE
-    SELECT count(*)::int INTO unit_size FROM members u WHERE u.unit_id = p_unit_id AND u.active;
-  END IF;
+  SELECT st.today_total, st.campaign_total, st.rank_score, st.unit_rank, st.unit_size
+    INTO today_total, campaign_total, rank_score, unit_rank, unit_size
+    FROM standing_of(p_member_id, p_campaign_id, p_unit_id, p_rank_phase, p_today,
+      CASE WHEN p_today = p_study_date THEN day_before + coalesce(p_minutes, 0) END, p_unit_size) AS st;
 END $$;
 --> statement-breakpoint
 -- A check-in message on the bot's fast path, as one statement (its own transaction): the sender's
