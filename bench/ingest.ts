@@ -47,7 +47,7 @@ export interface ServiceResult extends LoadResult {
   cpuSysMsPerMessage: number;
   startSeconds: number;
   /** The paced run: latency when messages arrive at `rate` per second instead of as fast as answered. */
-  paced?: { rate: number; messages: number; perSecond: number; latencyMs: { p50: number; p90: number; p99: number; max: number }; recorded: number };
+  paced?: { rate: number; messages: number; perSecond: number; connections: number; latencyMs: { p50: number; p90: number; p99: number; max: number }; recorded: number };
 }
 export interface IngestResult { bare: BareResult; bareCrypto: BareResult; service: ServiceResult }
 
@@ -101,8 +101,8 @@ export async function runIngest(o: IngestOptions): Promise<IngestResult> {
     const pacedPrefix = `bench-paced-${o.label}-${Date.now()}`;
     if (o.paced) {
       const p = await runPaced({ baseUrl: svc.url, messages: o.paced.messages, rate: o.paced.rate, senders: pacedSenders, msgPrefix: pacedPrefix, warmPrefix: `bench-pacedwarm-${o.label}` });
-      paced = { rate: o.paced.rate, messages: o.paced.messages, perSecond: p.achievedPerSecond, latencyMs: p.latencyMs, recorded: 0 };
-      o.say(`    以每秒 ${o.paced.rate} 条发送：p50 ${p.latencyMs.p50} ms，p99 ${p.latencyMs.p99} ms`);
+      paced = { rate: o.paced.rate, messages: o.paced.messages, perSecond: p.achievedPerSecond, connections: p.connections, latencyMs: p.latencyMs, recorded: 0 };
+      o.say(`    以每秒 ${o.paced.rate} 条发送：p50 ${p.latencyMs.p50} ms，p99 ${p.latencyMs.p99} ms（${p.ok}/${p.messages} 应答 200，${p.connections} 个连接）`);
     }
     await svc.stop();
     const recorded = await o.countRecorded(prefix);

@@ -5,6 +5,7 @@
 import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
 import { decrypt, encrypt, getSignature } from '@wecom/crypto';
+import { RawHttpPool } from './raw-http.ts';
 
 export const BENCH_TOKEN = 'BenchT0ken';
 export const BENCH_AES_KEY = 'kWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C';
@@ -117,45 +118,48 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   };
 }
 
-export interface PacedResult { messages: number; ok: number; rate: number; achievedPerSecond: number; latencyMs: { p50: number; p90: number; p99: number; max: number } }
+export interface PacedResult { messages: number; ok: number; rate: number; achievedPerSecond: number; connections: number; latencyMs: { p50: number; p90: number; p99: number; max: number } }
 
 /**
  * Messages sent at a steady `rate` per second, evenly spaced, whatever the answers take (an open
  * loop, as people's phones do): the latency of a service that is not saturated. autocannon's own
- * rate option sends each second's share in a burst at the start of the second, so it is not used.
+ * rate option sends each second's share in a burst at the start of the second, so it is not used;
+ * nor is fetch(), which costs ~0.4 ms of CPU per request here — on a 2-core machine shared with the
+ * service and PostgreSQL that was 20 % of what the service had at 1,000/s (bench/raw-http.ts).
  */
 export async function runPaced(o: { baseUrl: string; messages: number; rate: number; senders: string[]; msgPrefix: string; warmPrefix: string }): Promise<PacedResult> {
   const now = Math.floor(Date.now() / 1000);
+  const pool = new RawHttpPool(o.baseUrl);
   // Consecutive messages come from different people: one person's messages are handled in turn.
-  const prepared = Array.from({ length: o.messages }, (_, i) => signedCallback(checkinMessage(o.senders[i % o.senders.length], `${o.msgPrefix}-${i}`), now));
+  const prepared = Array.from({ length: o.messages }, (_, i) => pool.prepare(signedCallback(checkinMessage(o.senders[i % o.senders.length], `${o.msgPrefix}-${i}`), now)));
   const latencies: number[] = [];
   let ok = 0;
   const inFlight: Promise<void>[] = [];
   const send = async (i: number) => {
     const t = performance.now();
     try {
-      const res = await fetch(`${o.baseUrl}${prepared[i].path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: prepared[i].body });
-      await res.arrayBuffer();
-      if (res.status === 200) ok++;
+      if ((await pool.post(prepared[i])).status === 200) ok++;
     } catch { /* counted as not ok */ }
     latencies.push(performance.now() - t);
   };
-  // Each sender checks in once first, untimed: on a working morning the service has seen these
-  // people before (its first message from someone new costs two more short statements). This also
-  // opens the client's connections and loads fetch's HTTP client (~0.1 s).
-  const warm = o.senders.map((u, i) => signedCallback(checkinMessage(u, `${o.warmPrefix}-${i}`), now));
-  for (let i = 0; i < warm.length; i += 25) {
-    await Promise.all(warm.slice(i, i + 25).map((r) => fetch(`${o.baseUrl}${r.path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: r.body }).then((x) => x.arrayBuffer())));
+  try {
+    // Each sender checks in once first, untimed: on a working morning the service has seen these
+    // people before (its first message from someone new costs two more short statements). This
+    // also opens the client's first connections.
+    const warm = o.senders.map((u, i) => pool.prepare(signedCallback(checkinMessage(u, `${o.warmPrefix}-${i}`), now)));
+    for (let i = 0; i < warm.length; i += 25) await Promise.all(warm.slice(i, i + 25).map((r) => pool.post(r)));
+    const t0 = performance.now();
+    for (let i = 0; i < o.messages;) {
+      const due = Math.min(o.messages, Math.floor(((performance.now() - t0) * o.rate) / 1000) + 1);
+      while (i < due) inFlight.push(send(i++));
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    const sentIn = (performance.now() - t0) / 1000;
+    await Promise.all(inFlight);
+    latencies.sort((a, b) => a - b);
+    const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]);
+    return { messages: o.messages, ok, rate: o.rate, achievedPerSecond: o.messages / sentIn, connections: pool.connections, latencyMs: { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: Math.round(latencies.at(-1) ?? 0) } };
+  } finally {
+    pool.close();
   }
-  const t0 = performance.now();
-  for (let i = 0; i < o.messages;) {
-    const due = Math.min(o.messages, Math.floor(((performance.now() - t0) * o.rate) / 1000) + 1);
-    while (i < due) inFlight.push(send(i++));
-    await new Promise((r) => setTimeout(r, 1));
-  }
-  const sentIn = (performance.now() - t0) / 1000;
-  await Promise.all(inFlight);
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]);
-  return { messages: o.messages, ok, rate: o.rate, achievedPerSecond: o.messages / sentIn, latencyMs: { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: Math.round(latencies.at(-1) ?? 0) } };
 }
