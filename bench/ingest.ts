@@ -2,7 +2,7 @@
 //   1. bare express (parse + fixed reply), 2. bare express + the adapter's crypto, 3. the service
 // — each a separate process on this machine, the same connections and message count.
 import path from 'node:path';
-import { runLoad, runPaced, type LoadResult } from './load.ts';
+import { runLoad, runPaced, type LoadResult, type PacedResult } from './load.ts';
 import { settledRss, startBareExpress, startService, type Proc } from './procs.ts';
 
 /** Each check-in is 10 minutes: at most 60 per sender keeps everyone under the 12-hour day. */
@@ -22,7 +22,7 @@ export interface IngestOptions {
   /** WeCom userids of bound members: the warm-up's and measured run's, then the paced run's. */
   senders: string[];
   /** A second run at a fixed offered rate (messages per second), for the latency when not saturated. */
-  paced?: { rate: number; messages: number };
+  paced?: { rate: number; messages: number; runs: number };
   workDir: string;
   say: (line: string) => void;
   /** Check-ins recorded with msgids starting with prefix (the service is stopped by then). */
@@ -47,7 +47,12 @@ export interface ServiceResult extends LoadResult {
   cpuSysMsPerMessage: number;
   startSeconds: number;
   /** The paced run: latency when messages arrive at `rate` per second instead of as fast as answered. */
-  paced?: { rate: number; messages: number; perSecond: number; connections: number; latencyMs: { p50: number; p90: number; p99: number; max: number }; recorded: number };
+  paced?: {
+    rate: number; messages: number; perSecond: number; connections: number; recorded: number;
+    /** The run with the highest p99 of `runs` (the target is judged on it), and every run's. */
+    latencyMs: { p50: number; p90: number; p99: number; max: number };
+    runs: { p50: number; p90: number; p99: number; max: number }[];
+  };
 }
 export interface IngestResult { bare: BareResult; bareCrypto: BareResult; service: ServiceResult }
 
@@ -100,9 +105,19 @@ export async function runIngest(o: IngestOptions): Promise<IngestResult> {
     let paced: ServiceResult['paced'];
     const pacedPrefix = `bench-paced-${o.label}-${Date.now()}`;
     if (o.paced) {
-      const p = await runPaced({ baseUrl: svc.url, messages: o.paced.messages, rate: o.paced.rate, senders: pacedSenders, msgPrefix: pacedPrefix, warmPrefix: `bench-pacedwarm-${o.label}` });
-      paced = { rate: o.paced.rate, messages: o.paced.messages, perSecond: p.achievedPerSecond, connections: p.connections, latencyMs: p.latencyMs, recorded: 0 };
-      o.say(`    以每秒 ${o.paced.rate} 条发送：p50 ${p.latencyMs.p50} ms，p99 ${p.latencyMs.p99} ms（${p.ok}/${p.messages} 应答 200，${p.connections} 个连接）`);
+      // Several runs of the same people, one after another: one run's p99 is its 1 % slowest, a
+      // handful of messages from a few moments, and moves from run to run; the worst is judged.
+      const runs: PacedResult[] = [];
+      for (let k = 0; k < o.paced.runs; k++) {
+        const p = await runPaced({ baseUrl: svc.url, messages: o.paced.messages, rate: o.paced.rate, senders: pacedSenders, msgPrefix: `${pacedPrefix}-${k}`, warmPrefix: k === 0 ? `bench-pacedwarm-${o.label}` : undefined });
+        runs.push(p);
+        o.say(`    以每秒 ${o.paced.rate} 条发送（第 ${k + 1} 轮）：p50 ${p.latencyMs.p50} ms，p99 ${p.latencyMs.p99} ms（${p.ok}/${p.messages} 应答 200，${p.connections} 个连接）`);
+      }
+      const worst = runs.reduce((a, b) => (b.latencyMs.p99 > a.latencyMs.p99 ? b : a));
+      paced = {
+        rate: o.paced.rate, messages: o.paced.messages * runs.length, perSecond: Math.min(...runs.map((p) => p.achievedPerSecond)),
+        connections: Math.max(...runs.map((p) => p.connections)), latencyMs: worst.latencyMs, runs: runs.map((p) => p.latencyMs), recorded: 0,
+      };
     }
     await svc.stop();
     const recorded = await o.countRecorded(prefix);

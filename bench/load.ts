@@ -127,7 +127,7 @@ export interface PacedResult { messages: number; ok: number; rate: number; achie
  * nor is fetch(), which costs ~0.4 ms of CPU per request here — on a 2-core machine shared with the
  * service and PostgreSQL that was 20 % of what the service had at 1,000/s (bench/raw-http.ts).
  */
-export async function runPaced(o: { baseUrl: string; messages: number; rate: number; senders: string[]; msgPrefix: string; warmPrefix: string }): Promise<PacedResult> {
+export async function runPaced(o: { baseUrl: string; messages: number; rate: number; senders: string[]; msgPrefix: string; warmPrefix?: string }): Promise<PacedResult> {
   const now = Math.floor(Date.now() / 1000);
   const pool = new RawHttpPool(o.baseUrl);
   // Consecutive messages come from different people: one person's messages are handled in turn.
@@ -143,10 +143,10 @@ export async function runPaced(o: { baseUrl: string; messages: number; rate: num
     latencies.push(performance.now() - t);
   };
   try {
-    // Each sender checks in once first, untimed: on a working morning the service has seen these
+    // Unless told not to (a later run of the same people), each sender checks in once first, untimed: on a working morning the service has seen these
     // people before (its first message from someone new costs two more short statements). This
     // also opens the client's first connections.
-    const warm = o.senders.map((u, i) => pool.prepare(signedCallback(checkinMessage(u, `${o.warmPrefix}-${i}`), now)));
+    const warm = o.warmPrefix === undefined ? [] : o.senders.map((u, i) => pool.prepare(signedCallback(checkinMessage(u, `${o.warmPrefix}-${i}`), now)));
     for (let i = 0; i < warm.length; i += 25) await Promise.all(warm.slice(i, i + 25).map((r) => pool.post(r)));
     const t0 = performance.now();
     for (let i = 0; i < o.messages;) {
