@@ -111,7 +111,7 @@ export async function runIngest(o: IngestOptions): Promise<IngestResult> {
       for (let k = 0; k < o.paced.runs; k++) {
         const p = await runPaced({ baseUrl: svc.url, messages: o.paced.messages, rate: o.paced.rate, senders: pacedSenders, msgPrefix: `${pacedPrefix}-${k}`, warmPrefix: k === 0 ? `bench-pacedwarm-${o.label}` : undefined });
         runs.push(p);
-        o.say(`    以每秒 ${o.paced.rate} 条发送（第 ${k + 1} 轮）：p50 ${p.latencyMs.p50} ms，p99 ${p.latencyMs.p99} ms（${p.ok}/${p.messages} 应答 200，${p.connections} 个连接）`);
+        o.say(`    以每秒 ${o.paced.rate} 条发送（第 ${k + 1} 轮）：p50 ${p.latencyMs.p50} ms，p99 ${p.latencyMs.p99} ms（${p.ok}/${p.messages} 应答 200${Object.keys(p.failed).length ? `，未成功 ${JSON.stringify(p.failed)}` : ''}，${p.connections} 个连接）`);
       }
       const worst = runs.reduce((a, b) => (b.latencyMs.p99 > a.latencyMs.p99 ? b : a));
       paced = {

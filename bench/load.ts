@@ -118,7 +118,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   };
 }
 
-export interface PacedResult { messages: number; ok: number; rate: number; achievedPerSecond: number; connections: number; latencyMs: { p50: number; p90: number; p99: number; max: number } }
+export interface PacedResult { messages: number; ok: number; /** Not answered 200: by status or error. */ failed: Record<string, number>; rate: number; achievedPerSecond: number; connections: number; latencyMs: { p50: number; p90: number; p99: number; max: number } }
 
 /**
  * Messages sent at a steady `rate` per second, evenly spaced, whatever the answers take (an open
@@ -135,11 +135,13 @@ export async function runPaced(o: { baseUrl: string; messages: number; rate: num
   const latencies: number[] = [];
   let ok = 0;
   const inFlight: Promise<void>[] = [];
+  const failed: Record<string, number> = {};
   const send = async (i: number) => {
     const t = performance.now();
     try {
-      if ((await pool.post(prepared[i])).status === 200) ok++;
-    } catch { /* counted as not ok */ }
+      const { status } = await pool.post(prepared[i]);
+      if (status === 200) ok++; else failed[status] = (failed[status] ?? 0) + 1;
+    } catch (err) { failed[(err as Error).message] = (failed[(err as Error).message] ?? 0) + 1; }
     latencies.push(performance.now() - t);
   };
   try {
@@ -158,7 +160,7 @@ export async function runPaced(o: { baseUrl: string; messages: number; rate: num
     await Promise.all(inFlight);
     latencies.sort((a, b) => a - b);
     const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]);
-    return { messages: o.messages, ok, rate: o.rate, achievedPerSecond: o.messages / sentIn, connections: pool.connections, latencyMs: { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: Math.round(latencies.at(-1) ?? 0) } };
+    return { messages: o.messages, ok, failed, rate: o.rate, achievedPerSecond: o.messages / sentIn, connections: pool.connections, latencyMs: { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: Math.round(latencies.at(-1) ?? 0) } };
   } finally {
     pool.close();
   }

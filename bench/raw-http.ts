@@ -12,6 +12,8 @@ class Conn {
   private buf = Buffer.alloc(0);
   private pending: ((a: RawAnswer | Error) => void) | null = null;
   closed = false;
+  /** When the last answer came: a connection idle past the server's keep-alive timeout is not reused. */
+  freedAt = 0;
   constructor(host: string, port: number, private onFree: (c: Conn) => void) {
     this.socket = net.connect({ host, port, noDelay: true });
     this.socket.on('data', (d) => { this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d; this.parse(); });
@@ -37,11 +39,14 @@ class Conn {
     this.buf = this.buf.subarray(end + 4 + len);
     if (/\r\nconnection:\s*close/i.test(head)) this.close();
     const p = this.pending; this.pending = null;
+    this.freedAt = performance.now();
     p?.({ status, body });
     this.onFree(this);
   }
   close() { this.closed = true; this.socket.destroy(); }
 }
+
+const KEEP_ALIVE_MS = 4000;
 
 /** A pool of keep-alive connections to one server: a request takes an idle one or opens another. */
 export class RawHttpPool {
@@ -61,11 +66,15 @@ export class RawHttpPool {
   }
   post(req: { head: Buffer; body: Buffer }): Promise<RawAnswer> {
     let c = this.idle.pop();
-    while (c && c.closed) c = this.idle.pop();
+    // Node's server closes a keep-alive connection after 5 s idle; writing as it closes loses the
+    // request. Like undici, give up on a connection a second before that instead.
+    const stale = performance.now() - KEEP_ALIVE_MS;
+    while (c && (c.closed || c.freedAt < stale)) { if (!c.closed) c.close(); c = this.idle.pop(); }
     if (!c) { c = new Conn(this.host, this.port, (x) => { if (!x.closed) this.idle.push(x); }); this.all.add(c); }
     const conn = c;
     return new Promise((resolve, reject) => conn.send(req.head, req.body, (a) => (a instanceof Error ? reject(a) : resolve(a))));
   }
+  /** Connections opened so far. */
   get connections() { return this.all.size; }
   close() { for (const c of this.all) c.close(); this.all.clear(); this.idle = []; }
 }

@@ -54,7 +54,7 @@ const opts = {
   senderPerMinute: num('--sender-per-minute', DEFAULT_LIMITS.perSender.perMinute),
   circularRuns: num('--circular-runs', quick ? 2 : 5),
   /** The paced ingest run: each database's target rate, for this many seconds. */
-  paced: { postgres: num('--paced-rate', 1000), pglite: num('--pglite-paced-rate', 500), seconds: num('--paced-seconds', quick ? 3 : 10), runs: num('--paced-runs', quick ? 1 : 3) },
+  paced: { postgres: num('--paced-rate', 1000), pglite: num('--pglite-paced-rate', 300), seconds: num('--paced-seconds', quick ? 3 : 10), runs: num('--paced-runs', quick ? 1 : 3) },
   pgUrl: process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   /** Profile the service during ingest: .cpuprofile files under bench/profiles (see bench/profile-summary.ts). */
   cpuProf: flag('--cpu-prof'),
