@@ -136,18 +136,19 @@ export async function runPaced(o: { baseUrl: string; messages: number; rate: num
   let ok = 0;
   const inFlight: Promise<void>[] = [];
   const failed: Record<string, number> = {};
+  const tally = (why: string | number) => { failed[why] = (failed[why] ?? 0) + 1; };
   const send = async (i: number) => {
     const t = performance.now();
     try {
       const { status } = await pool.post(prepared[i]);
-      if (status === 200) ok++; else failed[status] = (failed[status] ?? 0) + 1;
-    } catch (err) { failed[(err as Error).message] = (failed[(err as Error).message] ?? 0) + 1; }
+      if (status === 200) ok++; else tally(status);
+    } catch (err) { tally((err as Error).message); }
     latencies.push(performance.now() - t);
   };
   try {
-    // Unless told not to (a later run of the same people), each sender checks in once first, untimed: on a working morning the service has seen these
-    // people before (its first message from someone new costs two more short statements). This
-    // also opens the client's first connections.
+    // Each sender checks in once first, untimed (not again in a later run of the same people): on
+    // a working morning the service has seen them before (someone new costs two more short
+    // statements). This also opens the client's first connections.
     const warm = o.warmPrefix === undefined ? [] : o.senders.map((u, i) => pool.prepare(signedCallback(checkinMessage(u, `${o.warmPrefix}-${i}`), now)));
     for (let i = 0; i < warm.length; i += 25) await Promise.all(warm.slice(i, i + 25).map((r) => pool.post(r)));
     const t0 = performance.now();
