@@ -58,8 +58,31 @@ export const bindAttempts = pgTable('bind_attempts', {
   platform: text('platform').notNull(),
   platformUserId: text('platform_user_id').notNull(),
   ok: boolean('ok').notNull(),
+  /** The directory person the attempt named (when the name matched someone): failures are counted per target too. */
+  targetMemberId: integer('target_member_id').references(() => members.id),
   at: createdAt(),
-}, (t) => [index('bind_attempts_who_idx').on(t.platform, t.platformUserId, t.at)]);
+}, (t) => [index('bind_attempts_who_idx').on(t.platform, t.platformUserId, t.at), index('bind_attempts_target_idx').on(t.targetMemberId, t.at)]);
+
+/**
+ * A 绑定 to a 负责人, 分管领导 or 管理员 waits here for an admin (/绑定 待审, /绑定 通过|拒绝 编号).
+ * status: pending | approved | rejected | cancelled
+ */
+export const bindRequests = pgTable('bind_requests', {
+  id: serial('id').primaryKey(),
+  platform: text('platform').notNull(),
+  platformUserId: text('platform_user_id').notNull(),
+  memberId: integer('member_id').notNull().references(() => members.id),
+  status: text('status').notNull().default('pending'),
+  createdAt: createdAt(),
+  decidedBy: integer('decided_by').references(() => members.id),
+  decidedAt: timestamp('decided_at', { withTimezone: true }),
+}, (t) => [index('bind_requests_status_idx').on(t.status, t.createdAt)]);
+
+/** A person locked for 绑定 after too many failed attempts naming them; an admin unlocks. */
+export const bindLocks = pgTable('bind_locks', {
+  memberId: integer('member_id').primaryKey().references(() => members.id),
+  lockedAt: timestamp('locked_at', { withTimezone: true }).notNull(),
+});
 
 export const groups = pgTable('groups', {
   id: serial('id').primaryKey(),
@@ -301,6 +324,11 @@ export const feedback = pgTable('feedback', {
   answeredAt: timestamp('answered_at', { withTimezone: true }),
   /** sha256 of the 查询码 an anonymous sender reads the answer with. */
   queryCodeHash: text('query_code_hash'),
+  /**
+   * An anonymous item's own random code (NM-…), shown instead of YJ-0012: it shares no
+   * sequence with named items (its id is random too), so neither orders it among them.
+   */
+  code: text('code').unique(),
   createdOn: date('created_on', { mode: 'string' }).notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }),
 }, (t) => [index('feedback_unit_idx').on(t.unitId, t.status), index('feedback_member_idx').on(t.memberId)]);
