@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import { Redis } from 'ioredis';
 import type { Database } from './db/client.ts';
+import type { Session } from './session.ts';
 import { Bot } from './bot.ts';
 import { Delivery, type DeliveryLimits } from './delivery/delivery.ts';
 import { ConsoleSender, consoleSession, type Push } from './platforms/console/console-adapter.ts';
@@ -55,6 +56,12 @@ export interface App {
   /** The console sender id for a person named 姓名 or 单位/姓名 (bound on first use). */
   consoleIdentity(name: string): Promise<{ senderId: string; bound: boolean; label: string }>;
   sayAsConsole(name: string, text: string, group?: string): Promise<string | null>;
+  /**
+   * A reply an adapter could not deliver (after its own attempt). `resend` tries the platform's
+   * reply channel again. Identified senders get it through the outbox; an anonymous opinion's
+   * reply is retried in memory only, so no identity is stored to do it.
+   */
+  replyUndelivered(session: Session, text: string, resend: () => Promise<void>): void;
   close(): Promise<void>;
 }
 
@@ -120,6 +127,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
     async sayAsConsole(name, text, group) {
       const who = await app.consoleIdentity(name);
       return bot.handle(consoleSession(who.senderId, name, text, group));
+    },
+    replyUndelivered(_session, _text, _resend) {
+      // Filled in by the trust work (#17): outbox for identified senders, memory for anonymous ones.
+      log.warn('reply not delivered');
     },
     async close() {
       await delivery.close();

@@ -13,6 +13,11 @@ export interface PlatformContext {
   log: Logger;
   /** Tell the admins something went badly wrong (e.g. a long connection gave up). */
   alert(text: string): void;
+  /**
+   * A reply the platform did not take (network error, expired reply handle, errcode): hand it
+   * over with a way to try the same channel again; the app decides how (outbox or memory).
+   */
+  undelivered?(session: Session, text: string, resend: () => Promise<void>): void;
 }
 
 export interface PlatformAdapter {
