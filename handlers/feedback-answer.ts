@@ -15,18 +15,18 @@ export default defineCommand<{ code: string; answer: string }>({
   async run(ctx, { code, answer }) {
     const me = ctx.requireMember();
     const row = await feedbackById(ctx.tx, parseFeedbackCode(code));
-    if (ctx.role === 'head' && row.unitId !== me.unitId) throw new UserError(`${feedbackCode(row.id)} 不是转给${me.unitName}的，不能答复。`);
-    if (row.status === 'closed') throw new UserError(`${feedbackCode(row.id)} 已办结，不能再答复。`);
+    if (ctx.role === 'head' && row.unitId !== me.unitId) throw new UserError(`${feedbackCode(row)} 不是转给${me.unitName}的，不能答复。`);
+    if (row.status === 'closed') throw new UserError(`${feedbackCode(row)} 已办结，不能再答复。`);
     if ([...answer].length > MAX_TEXT) throw new UserError(`答复太长（超过 ${MAX_TEXT} 字）。`);
     const to = row.anonymous ? '匿名提交人可凭查询码查看' : '答复会发给提交人';
-    return { preview: `将答复 ${feedbackCode(row.id)}（${row.content.slice(0, 30)}）：\n${answer}\n${to}。`, payload: { id: row.id, answer } };
+    return { preview: `将答复 ${feedbackCode(row)}（${row.content.slice(0, 30)}）：\n${answer}\n${to}。`, payload: { id: row.id, answer } };
   },
   async commit(ctx, p: { id: number; answer: string }) {
     const me = ctx.requireMember();
     const row = await feedbackById(ctx.tx, p.id);
     if (ctx.role === 'head' && row.unitId !== me.unitId) throw new UserError('该意见已转给其他单位，未答复。');
     await answerFeedback(ctx.tx, row, p.answer, { id: me.id, label: me.name }, ctx.now);
-    const code = feedbackCode(row.id);
+    const code = feedbackCode(row);
     if (row.memberId) {
       await ctx.notify(`feedback-answer:${row.id}:${ctx.now.getTime()}`, { memberId: row.memberId },
         `你提交的${row.kind}（${code}：${row.content.slice(0, 30)}）有了答复：\n${p.answer}`);

@@ -13,11 +13,12 @@ export default defineCommand<{ code: string }>({
   examples: ['/意见 办结 YJ-0012'],
   async run(ctx, { code }) {
     const row = await feedbackById(ctx.tx, parseFeedbackCode(code));
-    return { preview: `将把 ${feedbackCode(row.id)}（${row.content.slice(0, 30)}）标为办结。${row.answer ? '' : '\n注意：这条还没有答复。'}`, payload: { id: row.id } };
+    return { preview: `将把 ${feedbackCode(row)}（${row.content.slice(0, 30)}）标为办结。${row.answer ? '' : '\n注意：这条还没有答复。'}`, payload: { id: row.id } };
   },
   async commit(ctx, { id }: { id: number }) {
     const me = ctx.requireMember();
-    await closeFeedback(ctx.tx, await feedbackById(ctx.tx, id), { id: me.id, label: me.name });
-    return `${feedbackCode(id)} 已办结。`;
+    const row = await feedbackById(ctx.tx, id);
+    await closeFeedback(ctx.tx, row, { id: me.id, label: me.name });
+    return `${feedbackCode(row)} 已办结。`;
   },
 });

@@ -31,7 +31,7 @@ export default defineCommand<{ filter?: string }>({
     const lines = [`共 ${rows.length} 条${rows.length > shown.length ? `，显示最近 ${shown.length} 条` : ''}：`];
     for (const { f, unitName, memberName } of shown) {
       const who = f.anonymous ? '匿名' : memberName;
-      lines.push(`${feedbackCode(f.id)}【${FEEDBACK_STATUS_CN[f.status as FeedbackStatus]}】${f.kind} · ${who} · ${formatDateCn(f.createdOn)}${unitName ? ` · ${unitName}` : ''}`);
+      lines.push(`${feedbackCode(f)}【${FEEDBACK_STATUS_CN[f.status as FeedbackStatus]}】${f.kind} · ${who} · ${formatDateCn(f.createdOn)}${unitName ? ` · ${unitName}` : ''}`);
       lines.push(`  ${f.content.length > 60 ? f.content.slice(0, 60) + '…' : f.content}`);
       if (f.answer) lines.push(`  答复：${f.answer.length > 40 ? f.answer.slice(0, 40) + '…' : f.answer}`);
     }

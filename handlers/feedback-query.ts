@@ -7,6 +7,9 @@ export default defineCommand<{ code: string; queryCode: string }>({
   english: [['query']],
   summary: '用编号和查询码查看匿名意见的答复',
   section: '意见建议',
+  // Reading an anonymous item's answer says who holds its 查询码: private chats only, no trace.
+  anonymous: 'reads',
+  sensitive: true,
   roles: ['unbound', 'staff', 'head', 'leader'],
   args: [
     { name: 'code', label: '编号', type: 'word' },
@@ -16,6 +19,6 @@ export default defineCommand<{ code: string; queryCode: string }>({
   async run(ctx, { code, queryCode }) {
     const row = await readWithQueryCode(ctx.tx, parseFeedbackCode(code), queryCode);
     const status = FEEDBACK_STATUS_CN[row.status as FeedbackStatus];
-    return [`${feedbackCode(row.id)}（${status}）：${row.content}`, row.answer ? `答复：${row.answer}` : '暂未答复，请过几天再查。'].join('\n');
+    return [`${feedbackCode(row)}（${status}）：${row.content}`, row.answer ? `答复：${row.answer}` : '暂未答复，请过几天再查。'].join('\n');
   },
 });

@@ -23,7 +23,7 @@ export default defineCommand<{ unit?: UnitRow; content?: string }>({
     if (!content) throw new UserError(`请把${kind}写在后面，例如：${kind} 门诊候诊时间太长`);
     if ([...content].length > MAX_TEXT) throw new UserError(`内容太长（超过 ${MAX_TEXT} 字），没有记录。请分几条发送。`);
     const { row } = await submitFeedback(ctx.tx, { kind, content, unitId: unit?.id ?? null, member: { id: m.id, name: m.name }, now: ctx.now });
-    const code = feedbackCode(row.id);
+    const code = feedbackCode(row);
     if (unit) {
       for (const h of await headsOf(ctx.tx, unit.id)) {
         await ctx.notify(`feedback-routed:${row.id}:${h.id}`, { memberId: h.id },

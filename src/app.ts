@@ -16,6 +16,8 @@ import { UserError } from './commands/errors.ts';
 import { systemClock, type Clock } from './time.ts';
 import { FileLinks } from './http/files.ts';
 import { exportForDelivery } from './domain/exports.ts';
+import { memberByIdentity } from './domain/directory.ts';
+import { DEFAULT_THROTTLE, InboundThrottle, type ThrottleLimits } from './throttle.ts';
 
 export interface AppOptions {
   database: Database;
@@ -34,6 +36,10 @@ export interface AppOptions {
   console?: { onPush?: (p: Push) => void };
   /** PUBLIC_BASE_URL: exports are offered as signed links under it where a platform cannot send files. */
   publicBaseUrl?: string;
+  /** Inbound limits (INBOUND_PER_MINUTE, ANONYMOUS_PER_DAY, PUSHES_PER_RECIPIENT_PER_HOUR). */
+  throttle?: Partial<ThrottleLimits>;
+  /** Delays between in-memory retries of a reply that could not be delivered (tests shorten them). */
+  replyRetryMs?: number[];
 }
 
 export interface App {
@@ -82,7 +88,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
   delivery.setExportResolver((id, caption) => exportForDelivery(database.db, id, caption, { now: clock(), link: (f, exp) => files.link(f, exp) }));
   if (opts.worker !== false) delivery.startWorker();
 
+  // Limits are counted on a connection that gives up after half a second rather than waiting for
+  // Redis to come back (the shared one waits forever, as BullMQ needs): a counter never holds up a message.
+  const limitsConnection = new Redis(opts.redisUrl, { maxRetriesPerRequest: 1, commandTimeout: 500 });
+  limitsConnection.on('error', () => { /* reported by the shared connection */ });
+  const throttle = new InboundThrottle(limitsConnection, opts.queuePrefix ?? 'campaign-bot', { ...DEFAULT_THROTTLE, ...opts.throttle });
   const bot = new Bot({
+    throttle,
     database, log, dedupeSecret: await sharedSecret(database, 'dedupe-key'), clock: opts.clock ?? systemClock, botNames: opts.botNames ?? ['学习助手'],
     onScheduleChanged: () => app.onScheduleChanged?.(),
     onOutbox: (ids) => { delivery.enqueue(ids).catch((err) => log.warn({ err }, 'enqueue failed; the sweep will retry')); },
@@ -128,16 +140,36 @@ export async function createApp(opts: AppOptions): Promise<App> {
       const who = await app.consoleIdentity(name);
       return bot.handle(consoleSession(who.senderId, name, text, group));
     },
-    replyUndelivered(_session, _text, _resend) {
-      // Filled in by the trust work (#17): outbox for identified senders, memory for anonymous ones.
-      log.warn('reply not delivered');
+    replyUndelivered(session, text, resend) {
+      // An anonymous message's reply (its 编号 and 查询码) is retried from memory only: storing it
+      // to retry would store who it was for. So is the reply to someone not in the directory.
+      const inMemory = () => retryInMemory(opts.replyRetryMs ?? REPLY_RETRY_MS, resend, () => log.warn({ platform: session.platform }, 'reply still not delivered after retries'));
+      if (bot.wasAnonymous(session)) return inMemory();
+      void (async () => {
+        const member = await memberByIdentity(database.db, session.platform, session.senderId);
+        if (!member) return inMemory();
+        const id = await enqueueOutbox(database.db, `reply:${bot.messageKey(session)}`, { memberId: member.id }, `（补发你刚才那条消息的回复）\n${text}`);
+        if (id !== null) await delivery.enqueue([id]);
+      })().catch((err) => { log.warn({ err }, 'reply could not be queued; retrying in memory'); inMemory(); });
     },
     async close() {
+      limitsConnection.disconnect();
       await delivery.close();
       connection.disconnect();
     },
   };
   return app;
+}
+
+/** Retry delays of a reply kept in memory: a few tries over about a minute. */
+export const REPLY_RETRY_MS = [5_000, 20_000, 40_000];
+
+function retryInMemory(delays: number[], resend: () => Promise<void>, gaveUp: () => void, attempt = 0): void {
+  if (attempt >= delays.length) return gaveUp();
+  const t = setTimeout(() => {
+    resend().catch(() => retryInMemory(delays, resend, gaveUp, attempt + 1));
+  }, delays[attempt]);
+  t.unref();
 }
 
 /** A random secret generated once and kept in the database, so every process shares it. */

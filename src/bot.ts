@@ -22,9 +22,17 @@ import { dayOf, type Clock } from './time.ts';
 import { KeyedQueue } from './keyed-queue.ts';
 import { fetchAttachments, type FetchedAttachments } from './domain/attachments.ts';
 import { attachLeftovers } from './domain/attachment-replies.ts';
+import { InboundThrottle, DEFAULT_THROTTLE } from './throttle.ts';
 import { allCommands } from '../handlers/index.ts';
 
 export const CONFIRM_TTL_MS = 5 * 60_000;
+/**
+ * Longest message read (characters, before any parsing): a 提交 of up to 20,000 characters fits.
+ * A longer one is answered with the cap and nothing else is done with it.
+ */
+export const MAX_INBOUND_CHARS = 20_500;
+/** How long an anonymous message's id is remembered (in memory only) against redelivery. */
+const ANONYMOUS_DEDUPE_MS = 15 * 60_000;
 const SMALL_TALK = /^(好的?|好滴|嗯+|哦+|ok|OK|收到|明白了?|知道了|谢谢|多谢|感谢|辛苦了|👍)[!！。.~～]*$/;
 
 export interface BotDeps {
@@ -38,6 +46,8 @@ export interface BotDeps {
   onScheduleChanged?: () => void;
   /** Called after commit with the outbox rows this message created. */
   onOutbox?: (ids: number[]) => void;
+  /** Inbound limits (messages a minute, anonymous a day, pushes an hour); none when absent. */
+  throttle?: InboundThrottle;
 }
 
 export class Bot {
@@ -55,8 +65,16 @@ export class Bot {
   readonly paths = { fast: 0, ordinary: 0, handedOn: 0 };
 
   private readonly checkins: CheckinWriter;
+  private readonly throttle: InboundThrottle;
+  /**
+   * Anonymous messages' ids (platform + id → when forgotten), in memory only: the de-duplication
+   * row every other message gets would be a trace. A redelivery to another process is recorded
+   * twice, never lost.
+   */
+  private readonly anonymousSeen = new Map<string, number>();
 
   constructor(private readonly deps: BotDeps) {
+    this.throttle = deps.throttle ?? new InboundThrottle(null, '', DEFAULT_THROTTLE);
     // PGlite runs one statement at a time; PostgreSQL's pool (10) also serves everything else.
     this.checkins = new CheckinWriter(deps.database.db, deps.database.kind === 'pglite' ? 1 : 4);
   }
@@ -66,9 +84,24 @@ export class Bot {
     return this.queue.run(`${session.platform}:${session.senderId}`, () => this.process(session));
   }
 
+  /** Was this message (platform + id) an anonymous one? For retrying its reply without a trace. */
+  wasAnonymous(session: Pick<Session, 'platform' | 'messageId'>): boolean {
+    return (this.anonymousSeen.get(`${session.platform}\n${session.messageId}`) ?? 0) > Date.now();
+  }
+
   private async process(session: Session): Promise<string | null> {
+    // Capped before anything reads it: every parser below is linear, but nothing needs more.
+    if (session.text.length > MAX_INBOUND_CHARS) {
+      return `消息太长（超过 ${MAX_INBOUND_CHARS.toLocaleString('en-US')} 字），没有处理。长篇材料请分几次「提交」，或作为文件（Word、PDF）发给我。`;
+    }
     const text = normalizeText(stripLeadingMention(session.text, this.deps.botNames));
+    const match = text ? this.registry.match(text) : null;
+    if (match?.def.anonymous) return this.processAnonymous(session, text, match.def.anonymous);
+    const verdict = await this.throttle.message(session.platform, session.senderId, this.deps.clock());
+    if (verdict === 'over') return `你一分钟内发了超过 ${this.throttle.limits.messagesPerMinute} 条消息，请稍等一分钟再发。这条和之后一分钟内的消息都没有处理。`;
+    if (verdict === 'silent') return null;
     const created: number[] = [];
+    const notes: string[] = [];
     // Media first, outside the transaction: the platform's links expire within minutes.
     const media = await fetchAttachments(session.attachments);
     const hadMedia = !!session.attachments?.length;
@@ -90,9 +123,9 @@ export class Bot {
         if (!claim.fresh) return null;
         const versions = parseDataVersions(claim.versions);
         if (session.chatType === 'group') groupKey = await this.rememberGroup(tx, session);
-        const ctx = await this.context(tx, session, versions, created, media);
-        if (!hadMedia) return this.dispatch(ctx, text);
-        return withNotes(await this.dispatchWithMedia(ctx, text), media.notes);
+        const ctx = await this.context(tx, session, versions, created, notes, media);
+        if (!hadMedia) return withNotes(await this.dispatch(ctx, text), notes);
+        return withNotes(await this.dispatchWithMedia(ctx, text), [...notes, ...media.notes]);
       });
     } catch (err) {
       if (err instanceof UserError) {
@@ -114,6 +147,48 @@ export class Bot {
     if (created.length) this.deps.onOutbox?.(created);
     if (this.scheduleDirty) { this.scheduleDirty = false; this.deps.onScheduleChanged?.(); }
     return reply;
+  }
+
+  /**
+   * An anonymous command (匿名意见, 查询 with a 查询码): nothing about the message is kept — no
+   * de-duplication row, no group, no Redis counter, no audit, no log line with its text — and it
+   * is refused in groups. The daily quota and the redelivery check live in this process's memory.
+   */
+  private async processAnonymous(session: Session, text: string, kind: 'submits' | 'reads'): Promise<string | null> {
+    if (session.chatType === 'group') {
+      return kind === 'submits'
+        ? '匿名意见不能在群里发：群里的人都看得到是谁发的。这条没有记录。请私聊我，发送「匿名意见 内容」。'
+        : '请私聊我查询：在群里查询，大家会看到是谁提的这条意见。';
+    }
+    const now = this.deps.clock();
+    this.forgetAnonymous(Date.now());
+    const seenKey = `${session.platform}\n${session.messageId}`;
+    if (this.anonymousSeen.has(seenKey)) return null;
+    if (kind === 'submits' && this.throttle.anonymousLeft(session.platform, session.senderId, now) <= 0) {
+      return `今天已经收到你 ${this.throttle.limits.anonymousPerDay} 条匿名意见，达到每天的上限。这条没有记录，请明天再发；也可以署名发「意见 内容」。`;
+    }
+    try {
+      const reply = await this.deps.database.db.transaction(async (tx) => {
+        const [row] = rowsOf<{ versions: unknown }>(await tx.execute(sql`select ${dataVersionsSql} as versions`));
+        const ctx = await this.context(tx, session, parseDataVersions(row.versions), [], []);
+        return this.dispatch(ctx, text);
+      });
+      this.anonymousSeen.set(seenKey, Date.now() + ANONYMOUS_DEDUPE_MS);
+      if (kind === 'submits' && reply?.startsWith('✅')) this.throttle.anonymousAccepted(session.platform, session.senderId, now);
+      return session.attachments?.length ? withNotes(reply, ['照片和文件没有保存：匿名意见只收文字。']) : reply;
+    } catch (err) {
+      if (err instanceof UserError) return err.message;
+      if (isConnectionError(err)) throw new RetryLaterError();
+      // Only the error's class and code: its message or parameters could carry the text.
+      const e = err as { name?: string; code?: string };
+      this.deps.log.error({ errName: e?.name, errCode: e?.code }, 'anonymous message handling failed');
+      return '抱歉，处理这条消息时出错了，没有记录任何内容。请稍后再发一次。';
+    }
+  }
+
+  private forgetAnonymous(nowMs: number) {
+    if (this.anonymousSeen.size < 1000) return;
+    for (const [k, until] of this.anonymousSeen) if (until <= nowMs) this.anonymousSeen.delete(k);
   }
 
   /**
@@ -168,7 +243,12 @@ export class Bot {
     return this.cache.peek(session.platform, session.senderId);
   }
 
-  private dedupeKey(s: Session): string {
+  /** The message's keyed hash (as stored for de-duplication): names it without its platform id. */
+  messageKey(s: Pick<Session, 'platform' | 'messageId'>): string {
+    return this.dedupeKey(s);
+  }
+
+  private dedupeKey(s: Pick<Session, 'platform' | 'messageId'>): string {
     return createHmac('sha256', this.deps.dedupeSecret).update(`${s.platform}\n${s.messageId}`).digest('base64url');
   }
 
@@ -189,7 +269,7 @@ export class Bot {
     return [reply, linked].filter(Boolean).join('\n') || null;
   }
 
-  private async context(tx: Tx, session: Session, versions: DataVersions, created: number[], media?: FetchedAttachments): Promise<Ctx> {
+  private async context(tx: Tx, session: Session, versions: DataVersions, created: number[], notes: string[], media?: FetchedAttachments): Promise<Ctx> {
     const now = this.deps.clock();
     const member = await this.cache.member(tx, versions, session.platform, session.senderId);
     const { campaign, phase, readings } = await this.cache.currentCampaign(tx, versions);
@@ -203,6 +283,16 @@ export class Bot {
       audit: (action, target, before, after) =>
         audit(tx, { id: member?.id ?? null, label: member?.name ?? `${session.platform}:未绑定` }, action, target, before, after),
       notify: async (key, to, text) => {
+        // What one person's commands can push to one recipient is limited (admins excepted): the
+        // record stands, the recipient sees it in their lists, the sender is told once.
+        if (member && member.role !== 'admin') {
+          const recipient = 'memberId' in to ? `m${to.memberId}` : `g${to.groupId}`;
+          if (!(await this.throttle.push(member.id, recipient, now))) {
+            const note = `（这一小时里由你触发、发给同一人或同一群的提醒已达 ${this.throttle.limits.pushesPerRecipientPerHour} 条，这次不再单独推送，对方在列表里能看到。）`;
+            if (!notes.includes(note)) notes.push(note);
+            return;
+          }
+        }
         const id = await enqueueOutbox(tx, key, to, text);
         if (id !== null) created.push(id);
       },

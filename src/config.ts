@@ -29,6 +29,12 @@ const schema = z.object({
   // The defaults follow the platforms' published limits; raise them only if yours are higher.
   DELIVERY_PER_TARGET_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
   DELIVERY_PER_SENDER_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
+  // Inbound limits: messages a minute from one account (past it: told once, then ignored for the
+  // minute), anonymous submissions a day from one account (counted in memory only), and pushes
+  // one person's commands may cause to one recipient an hour (admins are not limited).
+  INBOUND_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
+  ANONYMOUS_PER_DAY: z.coerce.number().int().min(1).max(10_000).default(5),
+  PUSHES_PER_RECIPIENT_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(10),
 
   // WeCom 智能机器人 (AI bot): long connection (ws, default) or HTTP callback.
   WECOM_BOT_MODE: z.enum(['ws', 'http']).default('ws'),

@@ -56,6 +56,10 @@ async function main() {
     stops.push(async () => stopVacuum());
     const app = await createApp({
       database, log, redisUrl, botNames: [config.BOT_NAME], worker: config.ROLE !== 'web', publicBaseUrl: config.PUBLIC_BASE_URL,
+      throttle: {
+        messagesPerMinute: config.INBOUND_PER_MINUTE, anonymousPerDay: config.ANONYMOUS_PER_DAY,
+        pushesPerRecipientPerHour: config.PUSHES_PER_RECIPIENT_PER_HOUR,
+      },
       deliveryLimits: {
         perTarget: { ...DEFAULT_LIMITS.perTarget, perMinute: config.DELIVERY_PER_TARGET_PER_MINUTE },
         perSender: { ...DEFAULT_LIMITS.perSender, perMinute: config.DELIVERY_PER_SENDER_PER_MINUTE },

@@ -45,6 +45,13 @@ export interface CommandDef<A = Record<string, any>> {
   hidden?: boolean;
   /** The text may hold a secret (a webhook key): a refusal is audited without it. */
   sensitive?: boolean;
+  /**
+   * Records something anonymous. Its message leaves no trace tied to the sender or the time: no
+   * de-duplication row (it is de-duplicated in memory), no group row, no audit row, no Redis
+   * counter; it is refused in groups, where everyone saw who sent it. 'submits' counts against
+   * the account's daily anonymous quota (memory only); 'reads' (查询 with a 查询码) does not.
+   */
+  anonymous?: 'submits' | 'reads';
   /** Group in the help list. */
   section: string;
   run(ctx: Ctx, args: A): Promise<string | Proposal>;

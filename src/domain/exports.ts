@@ -277,7 +277,7 @@ async function buildFeedback(tx: Tx, scope: ExportScope): Promise<BuiltExport> {
     { header: '内容', key: 'content', type: 'wrap' }, { header: '转交单位', key: 'routedUnit' }, { header: '状态', key: 'status' },
     { header: '答复', key: 'answer', type: 'wrap' }, { header: '答复时间', key: 'answeredAt', type: 'datetime' },
   ], rows.map(({ f, routedUnit, memberName, memberUnit }) => ({
-    code: feedbackCode(f.id), kind: f.kind, anonymous: yesNo(f.anonymous),
+    code: feedbackCode(f), kind: f.kind, anonymous: yesNo(f.anonymous),
     // An anonymous row carries nothing about its sender: no name, no unit, no time of day —
     // even if a record somehow held a member, it is not written out.
     who: f.anonymous ? '匿名' : memberName, whoUnit: f.anonymous ? null : memberUnit,

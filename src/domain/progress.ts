@@ -69,7 +69,7 @@ async function myFeedbackLines(tx: Tx, memberId: number): Promise<string[]> {
   const answered = mine.filter(({ f }) => f.answer).length;
   const lines = [`我的意见建议 ${mine.length} 条，已答复 ${answered} 条：`];
   for (const { f } of mine.slice(-5)) {
-    lines.push(`  ${feedbackCode(f.id)}【${FEEDBACK_STATUS_CN[f.status as FeedbackStatus]}】${f.content.slice(0, 20)}${f.content.length > 20 ? '…' : ''}${f.answer ? `（答复：${f.answer.slice(0, 30)}）` : ''}`);
+    lines.push(`  ${feedbackCode(f)}【${FEEDBACK_STATUS_CN[f.status as FeedbackStatus]}】${f.content.slice(0, 20)}${f.content.length > 20 ? '…' : ''}${f.answer ? `（答复：${f.answer.slice(0, 30)}）` : ''}`);
   }
   return lines;
 }
@@ -87,7 +87,7 @@ export async function unitLedgerLines(tx: Tx, unitId: number, today: string): Pr
     for (const r of soon) lines.push(`  ⏰ ${rectCode(r.id)} ${formatDateCn(r.deadline)}到期：${r.problem.slice(0, 30)}`);
   }
   const waiting = await listFeedback(tx, { unitIds: [unitId], statuses: ['open', 'forwarded'] });
-  if (waiting.length) lines.push(`转给本单位待答复的意见 ${waiting.length} 条：${waiting.map(({ f }) => feedbackCode(f.id)).join('、')}（发「意见 列表」查看）`);
+  if (waiting.length) lines.push(`转给本单位待答复的意见 ${waiting.length} 条：${waiting.map(({ f }) => feedbackCode(f)).join('、')}（发「意见 列表」查看）`);
   return lines;
 }
 

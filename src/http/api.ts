@@ -173,7 +173,7 @@ export function apiRouter(database: Database, token: string | undefined, clock: 
     const rows = await db.select({ f: feedback, memberName: members.name }).from(feedback).leftJoin(members, eq(members.id, feedback.memberId))
       .where(and(...conds)).orderBy(asc(feedback.id)).limit(q.limit + 1);
     res.json(pageOf(rows.map(({ f, memberName }) => ({
-      id: f.id, code: feedbackCode(f.id), kind: f.kind, anonymous: f.anonymous,
+      id: f.id, code: feedbackCode(f), kind: f.kind, anonymous: f.anonymous,
       memberId: f.anonymous ? null : f.memberId, memberName: f.anonymous ? null : memberName,
       unitId: f.unitId, content: f.content, status: f.status, answer: f.answer,
       // An anonymous item keeps only its day.

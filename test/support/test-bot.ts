@@ -11,6 +11,7 @@ import { loadDemo, loadDemoDirectory } from '../../src/demo.ts';
 import { outbox } from '../../src/db/schema.ts';
 import type { DeliveryLimits } from '../../src/delivery/delivery.ts';
 import { createTestDatabase, testPostgresUrl, testRedisUrl } from './services.ts';
+import type { ThrottleLimits } from '../../src/throttle.ts';
 
 export const TEST_DB = (process.env.TEST_DB ?? 'pglite') as 'pglite' | 'postgres';
 
@@ -48,6 +49,12 @@ export interface TestBotOptions {
   redisUrl?: string;
   /** Run the delivery worker (default true); false is a web process (ROLE=web): pushes wait in the queue. */
   deliveryWorker?: boolean;
+  /**
+   * Inbound limits. Conversations here run many messages within one (frozen) minute, so the
+   * per-minute and per-hour limits default to generous ones; tests of the limits pass the real ones.
+   */
+  throttle?: Partial<ThrottleLimits>;
+  replyRetryMs?: number[];
 }
 
 export interface TestBot {
@@ -74,6 +81,7 @@ export async function testBot(opts: TestBotOptions = {}): Promise<TestBot> {
     database, log, redisUrl: opts.redisUrl ?? await testRedisUrl(), clock: () => now, worker: opts.deliveryWorker,
     queuePrefix: `test-${randomBytes(4).toString('hex')}`, console: {},
     deliveryLimits: opts.deliveryLimits, backoffMs: opts.backoffMs ?? 50,
+    throttle: { messagesPerMinute: 1000, pushesPerRecipientPerHour: 1000, ...opts.throttle }, replyRetryMs: opts.replyRetryMs,
   });
   const seed = opts.seed ?? 'demo';
   if (seed === 'demo') await loadDemo(database.db, now);
