@@ -8,7 +8,7 @@ import { Bot } from './bot.ts';
 import { Delivery, type DeliveryLimits } from './delivery/delivery.ts';
 import { ConsoleSender, consoleSession, type Push } from './platforms/console/console-adapter.ts';
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { appSecrets, identities, members } from './db/schema.ts';
 import { enqueueOutbox } from './domain/outbox.ts';
 import { resolveMember } from './domain/directory.ts';
@@ -17,6 +17,8 @@ import { systemClock, type Clock } from './time.ts';
 import { FileLinks } from './http/files.ts';
 import { exportForDelivery } from './domain/exports.ts';
 import { memberByIdentity } from './domain/directory.ts';
+import { settleAnonymousDays } from './domain/feedback.ts';
+import { dayOf } from './time.ts';
 import { DEFAULT_THROTTLE, InboundThrottle, type ThrottleLimits } from './throttle.ts';
 
 export interface AppOptions {
@@ -40,6 +42,8 @@ export interface AppOptions {
   throttle?: Partial<ThrottleLimits>;
   /** Delays between in-memory retries of a reply that could not be delivered (tests shorten them). */
   replyRetryMs?: number[];
+  /** Rewrite past days' anonymous items every hour (the service; see settleAnonymousDays). */
+  settleAnonymous?: boolean;
 }
 
 export interface App {
@@ -100,6 +104,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     onOutbox: (ids) => { delivery.enqueue(ids).catch((err) => log.warn({ err }, 'enqueue failed; the sweep will retry')); },
   });
 
+  const stopSettling = opts.settleAnonymous ? startSettlingAnonymous(database, clock, log) : () => {};
+
   const app: App = {
     onScheduleChanged: null,
     bot, database, delivery, consoleSender, log, redisUrl: opts.redisUrl, redis: connection, files, queuePrefix: opts.queuePrefix ?? 'campaign-bot', clock: opts.clock ?? systemClock,
@@ -153,12 +159,28 @@ export async function createApp(opts: AppOptions): Promise<App> {
       })().catch((err) => { log.warn({ err }, 'reply could not be queued; retrying in memory'); inMemory(); });
     },
     async close() {
+      stopSettling();
       limitsConnection.disconnect();
       await delivery.close();
       connection.disconnect();
     },
   };
   return app;
+}
+
+/** Hourly: past days' anonymous items rewritten, then their table vacuumed (dropping the old versions). */
+function startSettlingAnonymous(database: Database, clock: Clock, log: Logger): () => void {
+  const tick = async () => {
+    try {
+      if (await settleAnonymousDays(database.db, dayOf(clock()))) await database.db.execute(sql`vacuum feedback`);
+    } catch (err) {
+      log.warn({ errName: (err as Error)?.name }, 'settling anonymous items failed; retried next hour');
+    }
+  };
+  void tick();
+  const timer = setInterval(() => { void tick(); }, 3600_000);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** Retry delays of a reply kept in memory: a few tries over about a minute. */

@@ -56,6 +56,7 @@ async function main() {
     stops.push(async () => stopVacuum());
     const app = await createApp({
       database, log, redisUrl, botNames: [config.BOT_NAME], worker: config.ROLE !== 'web', publicBaseUrl: config.PUBLIC_BASE_URL,
+      settleAnonymous: true,
       throttle: {
         messagesPerMinute: config.INBOUND_PER_MINUTE, anonymousPerDay: config.ANONYMOUS_PER_DAY,
         pushesPerRecipientPerHour: config.PUSHES_PER_RECIPIENT_PER_HOUR,

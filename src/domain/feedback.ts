@@ -4,7 +4,7 @@
 // orders it among its sender's other activity finer than the day. The sender reads the answer
 // with a random 查询码, of which only a hash is kept.
 import { createHash, randomInt } from 'node:crypto';
-import { and, asc, eq, inArray, isNull, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { feedback, members, units } from '../db/schema.ts';
 import { UserError } from '../commands/errors.ts';
@@ -58,8 +58,27 @@ export async function submitFeedback(tx: Tx, input: {
       ...base, anonymous: true, memberId: null, createdAt: null, queryCodeHash: hashCode(queryCode),
       id: randomInt(ANONYMOUS_ID_MIN, INT4_MAX), code: `NM-${randomCode(6)}`,
     }).onConflictDoNothing().returning();
-    if (row) return { row, queryCode };
+    if (!row) continue;
+    // PostgreSQL stamps every row with the id of the transaction that wrote it (xmin), and those
+    // ids run in order. Rewriting the day's other anonymous items here gives them all this
+    // transaction's id: it says when the latest of them arrived, not which one that was.
+    await tx.update(feedback).set({ code: sql`${feedback.code}` })
+      .where(and(eq(feedback.anonymous, true), eq(feedback.createdOn, base.createdOn), sql`${feedback.id} <> ${row.id}`));
+    return { row, queryCode };
   }
+}
+
+/**
+ * Once their day is over, anonymous items are rewritten (and their table vacuumed, dropping the
+ * old versions), so that the transaction id they carry is later than anything of their day and
+ * dates them no finer than it. Run hourly by the service; the last three days, so a day missed
+ * while the service was down is still done.
+ */
+export async function settleAnonymousDays(db: Tx, today: string): Promise<number> {
+  const rows = await db.update(feedback).set({ code: sql`${feedback.code}` })
+    .where(and(eq(feedback.anonymous, true), sql`${feedback.createdOn} < ${today}::date`, sql`${feedback.createdOn} >= ${today}::date - 3`))
+    .returning({ id: feedback.id });
+  return rows.length;
 }
 
 export async function feedbackById(tx: Tx, ref: number | FeedbackRef): Promise<FeedbackRow> {
