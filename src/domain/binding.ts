@@ -125,11 +125,12 @@ export async function attemptBind(tx: Tx, who: Who, nameText: string, phoneLast4
     return { kind: 'pending', requestId: req.id, member: m, fresh: true };
   }
 
+  // Told before the new account exists: only someone who already had a channel hears of it.
+  await tellPerson(tx, m, `bind:${who.platform}:${who.platformUserId}:${m.id}:${now.getTime()}`, notify,
+    `你的名字刚被一个${where}账号绑定（${cn(now).format('M月D日 HH:mm')}）。如果不是你本人操作，请立即联系管理员。`);
   await tx.insert(identities).values({ ...whoCols(who), memberId: m.id, source: 'bind' })
     .onConflictDoUpdate({ target: [identities.platform, identities.platformUserId], set: { memberId: m.id, source: 'bind' } });
   await audit(tx, { id: m.id, label: m.name }, 'member.bind', label(m), null, account);
-  await tellPerson(tx, m, `bind:${who.platform}:${who.platformUserId}:${m.id}:${now.getTime()}`, notify,
-    `你的名字刚被一个${where}账号绑定（${cn(now).format('M月D日 HH:mm')}）。如果不是你本人操作，请立即联系管理员。`);
   return { kind: 'bound', member: m };
 }
 
