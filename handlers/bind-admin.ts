@@ -11,7 +11,7 @@ import { ROLE_CN, type Role } from '../src/domain/roles.ts';
 import { cn } from '../src/time.ts';
 import type { Ctx } from '../src/commands/context.ts';
 
-const describe = (r: RequestRow, m: MemberRow | null) =>
+const requestLine = (r: RequestRow, m: MemberRow | null) =>
   `${platformCn(r.platform)}账号「${r.platformUserId}」→ ${m ? `${m.unitName} ${m.name}（${ROLE_CN[m.role as Role]}）` : '（已不在名单中）'}，申请于 ${cn(r.createdAt).format('M月D日 HH:mm')}`;
 
 /** A request named by its number (3 or #3), still pending. */
@@ -39,7 +39,7 @@ export const bindPending = defineCommand({
     const lines = [`待审核的绑定申请 ${list.length} 条：`];
     for (const r of list) {
       const locked = await isLocked(ctx.tx, r.member.id) ? '（此人因多次绑定失败已锁定）' : '';
-      lines.push(`#${r.id} ${describe(r, r.member)}${locked}`);
+      lines.push(`#${r.id} ${requestLine(r, r.member)}${locked}`);
     }
     lines.push('请先与本人核实（电话或当面），再回复「/绑定 通过 编号」或「/绑定 拒绝 编号 原因」。');
     return lines.join('\n');
@@ -62,7 +62,7 @@ export const bindApprove = defineCommand<{ id: string }>({
     if (blocker) throw new UserError(`绑定申请 #${r.id} 不能通过：${blocker}可用「/绑定 拒绝 ${r.id}」关闭它。`);
     const locked = await isLocked(ctx.tx, m!.id) ? `\n注意：${m!.name} 因多次绑定失败已被锁定，请确认申请人确是本人。` : '';
     return {
-      preview: `将通过绑定申请 #${r.id}：${describe(r, m)}。\n通过后，该账号即以${m!.name}的身份和${ROLE_CN[m!.role as Role]}权限使用。${locked}`,
+      preview: `将通过绑定申请 #${r.id}：${requestLine(r, m)}。\n通过后，该账号即以${m!.name}的身份和${ROLE_CN[m!.role as Role]}权限使用。${locked}`,
       payload: { id: r.id },
     };
   },
@@ -91,7 +91,7 @@ export const bindReject = defineCommand<{ id: string; reason?: string }>({
   async run(ctx, { id, reason }) {
     const { r, m } = await pendingRequest(ctx, id);
     const why = reason?.trim().slice(0, 200) || null;
-    return { preview: `将拒绝绑定申请 #${r.id}：${describe(r, m)}${why ? `。原因：${why}` : ''}。`, payload: { id: r.id, reason: why } };
+    return { preview: `将拒绝绑定申请 #${r.id}：${requestLine(r, m)}${why ? `。原因：${why}` : ''}。`, payload: { id: r.id, reason: why } };
   },
   async commit(ctx, p: { id: number; reason: string | null }) {
     const { r, m } = await pendingRequest(ctx, String(p.id));

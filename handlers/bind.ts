@@ -29,7 +29,8 @@ export default defineCommand<{ name: string; last4: string }>({
       case 'request': {
         const who = r.member ? `${r.member.unitName} ${r.member.name}` : '名单中的人';
         if (r.status === 'pending') return `你的绑定申请（编号 ${r.requestId}，绑定为 ${who}）正在等待管理员审核，请耐心等待；如申请有误，请联系管理员。`;
-        return `你的绑定申请（编号 ${r.requestId}，绑定为 ${who}）${STATUS_CN[r.status] ?? r.status}${r.reason ? `，原因：${r.reason}` : ''}。如有疑问，请联系管理员。`;
+        const decided = r.status === 'rejected' ? '已被管理员拒绝' : STATUS_CN[r.status] ?? r.status;
+        return `你的绑定申请（编号 ${r.requestId}，绑定为 ${who}）${decided}${r.reason ? `，原因：${r.reason}` : ''}。如有疑问，请联系管理员。`;
       }
       case 'throttled':
         return '绑定失败次数过多，请一小时后再试，或联系管理员核对名单。';

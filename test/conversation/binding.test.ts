@@ -27,12 +27,16 @@ async function pushesTo(name: string) {
 describe('绑定 a staff member', () => {
   it('binds at once a person with no account on that platform, and tells them where they already have one', async () => {
     // 李四's WeCom account comes from the directory.
-    const rows = DEMO_DIRECTORY.map((r) => (r.姓名 === '李四' ? { ...r, 企业微信账号: 'lisi' } : r));
+    const wecom: Record<string, string> = { 李四: 'lisi', 王主任: 'wangzr' };
+    const rows = DEMO_DIRECTORY.map((r) => (wecom[r.姓名] ? { ...r, 企业微信账号: wecom[r.姓名] } : r));
     await importDirectory(bot.db, validateDirectoryRows(rows.map((cells, i) => ({ line: i + 2, cells }))), { prune: false, actor: { id: null, label: 'test' } });
 
     // Another WeCom account cannot take 李四, even with the right digits.
     expect(await bot.sayOn('wecom', 'wx-fake', '绑定 李四 0013')).toBe(failed(4));
     expect(await accountOf('wecom', 'wx-fake')).toEqual([]);
+    // The admin's own directory account stops an impostor outright: not even a request for approval.
+    expect(await bot.sayOn('wecom', 'wx-evil', '绑定 王主任 0001')).toBe(failed(4));
+    expect(await bot.db.select().from(bindRequests)).toEqual([]);
     // A DingTalk account can: 李四 has none there. 李四 hears of it on WeCom.
     expect(await bot.sayOn('dingtalk', 'dd-lisi', '绑定 李四 0013')).toContain('绑定成功！你好，县人民医院 李四');
     expect(await accountOf('dingtalk', 'dd-lisi')).toMatchObject([{ memberId: (await memberNamed('李四')).id, source: 'bind' }]);
@@ -93,7 +97,7 @@ describe('绑定 a 负责人, 分管领导 or 管理员', () => {
     expect(await bot.say('王主任', '确认')).toBe('已拒绝绑定申请 #1。申请人再发「绑定」时会看到结果和原因。');
     const admin = await memberNamed('王主任');
     expect(await bot.db.select().from(bindRequests)).toMatchObject([{ id: 1, status: 'rejected', decidedBy: admin.id }]);
-    expect(await bot.sayOn('wecom', 'wx-fake-zhao', '绑定 赵院长 0011')).toBe('你的绑定申请（编号 1，绑定为 县人民医院 赵院长）已拒绝，原因：未能与本人核实。如有疑问，请联系管理员。');
+    expect(await bot.sayOn('wecom', 'wx-fake-zhao', '绑定 赵院长 0011')).toBe('你的绑定申请（编号 1，绑定为 县人民医院 赵院长）已被管理员拒绝，原因：未能与本人核实。如有疑问，请联系管理员。');
     expect(await bot.db.select().from(bindRequests)).toHaveLength(1); // not asked again
     expect(await accountOf('wecom', 'wx-fake-zhao')).toEqual([]);
     expect((await pushesTo('赵院长')).at(-1)).toContain('已拒绝以你（县人民医院 赵院长）的名义提出的企业微信账号绑定申请 #1');
@@ -113,11 +117,16 @@ describe('绑定 a 负责人, 分管领导 or 管理员', () => {
     expect(await bot.say('王主任', '/绑定 通过 99')).toContain('没有编号为「99」的绑定申请');
     expect(await bot.say('王主任', '/绑定 通过 99999999999')).toContain('没有编号为「99999999999」的绑定申请');
     expect(await bot.say('王主任', '/绑定 待审')).toBe('没有待审核的绑定申请。');
+    expect(await bot.sayOn('wecom', 'wx-q', '绑定 钱院长 0021')).toContain('已提交绑定申请（编号 3）');
+    expect(await bot.say('王主任', '/绑定 拒绝 #3')).toContain('将拒绝绑定申请 #3：企业微信账号「wx-q」→ 县中医院 钱院长（负责人）');
+    expect(await bot.say('王主任', '确认')).toBe('已拒绝绑定申请 #3。申请人再发「绑定」时会看到结果。');
+    expect(await bot.sayOn('wecom', 'wx-q', '绑定 钱院长 0021')).toBe('你的绑定申请（编号 3，绑定为 县中医院 钱院长）已被管理员拒绝。如有疑问，请联系管理员。');
 
     const actions = (await bindAudit()).map((r) => [r.action, r.actor]);
     expect(actions).toEqual([
       ['member.bind.request', 'wecom:未绑定'], ['member.bind.waiting', 'wecom:未绑定'], ['member.bind.reject', '王主任'],
       ['member.bind.waiting', 'wecom:未绑定'], ['member.bind.request', 'dingtalk:未绑定'], ['member.bind.approve', '王主任'],
+      ['member.bind.request', 'wecom:未绑定'], ['member.bind.reject', '王主任'], ['member.bind.waiting', 'wecom:未绑定'],
     ]);
   });
 
