@@ -63,13 +63,19 @@ const DRILLS: Record<string, () => Promise<{ ok: boolean; summary: string }>> = 
     const r = await runPgRestart({ messages: 600, senders: 100, concurrency: 8, ratePerSecond: 40, restartAfter: 250, patches: requestedPatches() });
     return { ok: pgRestartPassed(r), summary: pgRestartSummary(r) };
   },
-  // The admin-command × role table: the conversation test, which writes drills/results/role-matrix.md.
+  // The admin-command × role table and the binding-escalation attempts: the conversation test, which writes drills/results/role-matrix.md.
   roles: async () => {
     execFileSync(process.execPath, [join(import.meta.dirname, '..', 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--project', 'postgres', 'test/conversation/role-drill.test.ts'],
       { env: { ...process.env, TZ: 'UTC', WRITE_DRILL_RESULTS: '1' }, stdio: 'ignore' });
     const md = await readFile(join(import.meta.dirname, 'results', 'role-matrix.md'), 'utf8');
     const cells = (md.match(/拒绝 ✓ 已审计 ✓/g) ?? []).length;
-    return { ok: cells > 0 && !/拒绝 ✗|已审计 ✗/.test(md), summary: `${cells} command × role cells refused and audited (drills/results/role-matrix.md)` };
+    // Binding escalation (#17): admin, head and leader from unknown accounts, and a second platform after the per-person lock.
+    const held = (md.match(/守住 ✓/g) ?? []).length;
+    return {
+      ok: cells > 0 && !/拒绝 ✗|已审计 ✗/.test(md) && held >= 4,
+      summary: `${cells} command × role cells refused and audited; ${held} of 4 binding-escalation attempts held `
+        + '(绑定 as admin, head and leader from unknown accounts: pending, no role; a second platform after the per-person limit: still locked) (drills/results/role-matrix.md)',
+    };
   },
   'redis-restart': async () => {
     const r = await runRedisRestart({ messages: 1000, delayMs: 50 });

@@ -1,6 +1,7 @@
 // Every chat command, one file each. The registry generates help from these declarations.
 import help from './help.ts';
 import bind from './bind.ts';
+import { bindAdminCommands } from './bind-admin.ts';
 import checkin from './checkin.ts';
 import makeup from './makeup.ts';
 import undo from './undo.ts';
@@ -46,7 +47,7 @@ import type { CommandDef } from '../src/commands/registry.ts';
 export const allCommands: CommandDef<any>[] = [
   help, bind, checkin, makeup, undo, submit, me, phaseList, unit, groupStudy,
   campaignNew, campaignSet, campaignEnd, phaseOpen, phaseEnd, phaseTaskAdd, phaseReadingAdd,
-  checkinVoid, memberTransfer, rosterUnbound, groupSet, groupList, groupWebhookBind, groupWebhookUnbind,
+  checkinVoid, memberTransfer, rosterUnbound, ...bindAdminCommands, groupSet, groupList, groupWebhookBind, groupWebhookUnbind,
   feedback, feedbackAnonymous, feedbackQuery, feedbackList, feedbackForward, feedbackAnswer, feedbackClose,
   deliveryStatus, ...ledgerCommands, holidaySet, holidayList, leaveAdd, leaveList, reminderList, reminderSet,
   circularPreview, circularSend, circularHistory,

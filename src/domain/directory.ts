@@ -1,7 +1,7 @@
 // Units, people, roles and platform identities. Knows nothing of platforms beyond their names.
-import { and, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
-import { bindAttempts, identities, leaderUnits, members, units } from '../db/schema.ts';
+import { identities, leaderUnits, members, units } from '../db/schema.ts';
 import { roleFromCn, ROLE_CN, type Role } from './roles.ts';
 import { UserError } from '../commands/errors.ts';
 import { audit } from './audit.ts';
@@ -83,51 +83,7 @@ export async function headsOf(tx: Tx, unitId?: number): Promise<MemberRow[]> {
   return memberQuery(tx).where(and(...conds));
 }
 
-// ---------------------------------------------------------------- binding (绑定)
-
-export const BIND_MAX_FAILURES = 5;
-
-export async function bindIdentity(
-  tx: Tx,
-  who: { platform: string; platformUserId: string },
-  name: string,
-  phoneLast4: string,
-  now: Date,
-): Promise<{ ok: true; member: MemberRow } | { ok: false; reason: string }> {
-  const hourAgo = new Date(now.getTime() - 3600_000);
-  const [{ failures }] = await tx
-    .select({ failures: sql<number>`count(*)::int` })
-    .from(bindAttempts)
-    .where(and(eq(bindAttempts.platform, who.platform), eq(bindAttempts.platformUserId, who.platformUserId),
-      eq(bindAttempts.ok, false), gte(bindAttempts.at, hourAgo)));
-  if (failures >= BIND_MAX_FAILURES) {
-    return { ok: false, reason: '一小时内绑定失败次数过多，请一小时后再试，或联系管理员核对名单。' };
-  }
-  const fail = async (reason: string) => {
-    await tx.insert(bindAttempts).values({ platform: who.platform, platformUserId: who.platformUserId, ok: false, at: now });
-    const left = BIND_MAX_FAILURES - failures - 1;
-    return { ok: false as const, reason: left > 0 ? `${reason}（还可尝试 ${left} 次）` : `${reason}（已达上限，请一小时后再试）` };
-  };
-  if (!/^\d{4}$/.test(phoneLast4)) return fail('手机号后四位应是 4 位数字。');
-  const candidates = await memberQuery(tx).where(and(eq(members.name, name.trim()), eq(members.active, true)));
-  const matching = candidates.filter((m) => m.phone?.endsWith(phoneLast4));
-  if (matching.length !== 1) {
-    return fail(matching.length > 1
-      ? '名单中有多人符合，无法自动绑定，请联系管理员。'
-      : '姓名和手机号后四位与名单不符，请核对后重试。');
-  }
-  const member = matching[0];
-  const existing = await tx.select().from(identities)
-    .where(and(eq(identities.platform, who.platform), eq(identities.memberId, member.id)));
-  if (existing.some((e) => e.platformUserId !== who.platformUserId && e.source === 'bind')) {
-    return fail(`${member.name} 已被另一个账号绑定。如需更换，请联系管理员。`);
-  }
-  await tx.insert(bindAttempts).values({ platform: who.platform, platformUserId: who.platformUserId, ok: true, at: now });
-  await tx.insert(identities).values({ platform: who.platform, platformUserId: who.platformUserId, memberId: member.id, source: 'bind' })
-    .onConflictDoUpdate({ target: [identities.platform, identities.platformUserId], set: { memberId: member.id, source: 'bind' } });
-  await audit(tx, { id: member.id, label: member.name }, 'member.bind', `${member.unitName}/${member.name}`, null, { platform: who.platform });
-  return { ok: true, member };
-}
+// 绑定 itself is in binding.ts.
 
 /** People with no platform account known yet (neither from the directory nor bound). */
 export async function unboundMembers(tx: Tx): Promise<MemberRow[]> {

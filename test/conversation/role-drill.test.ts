@@ -2,8 +2,11 @@
 // only — read from the command registry, never listed by hand — is sent, with the arguments of
 // its own first example, by a staff member, a unit head and a leader from the demo seed. Each is
 // refused with a Chinese reply naming the role needed, changes nothing (no pending 确认, no row
-// in any business table) and leaves exactly one refusal in the audit log. The matrix is printed
-// and written to drills/results/role-matrix.md.
+// in any business table) and leaves exactly one refusal in the audit log. Then binding escalation
+// (issue #17): unknown accounts 绑定 as an admin, a head and a leader with the right digits (each
+// must wait for an admin and gain no role meanwhile), and a second platform tries a person locked
+// after the per-person limit (still locked). The matrix is printed and written to
+// drills/results/role-matrix.md.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,7 +16,8 @@ import { allCommands } from '../../handlers/index.ts';
 import { canRun, rolesText, type CommandDef } from '../../src/commands/registry.ts';
 import { ROLES, ROLE_CN, roleFromCn, type Role } from '../../src/domain/roles.ts';
 import { DEMO_DIRECTORY } from '../../src/demo.ts';
-import { auditLog, members, pendingConfirmations } from '../../src/db/schema.ts';
+import { auditLog, bindRequests, identities, members, pendingConfirmations } from '../../src/db/schema.ts';
+import { BIND_FAILED, BIND_MAX_FAILURES, BIND_TARGET_MAX_FAILURES } from '../../src/domain/binding.ts';
 import { rowsOf } from '../../src/db/client.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -51,6 +55,65 @@ async function rowCounts(): Promise<Record<string, number>> {
 }
 
 const without = (counts: Record<string, number>, skip: string[]) => Object.fromEntries(Object.entries(counts).filter(([t]) => !skip.includes(t)));
+
+/** The binding-escalation attempts, one row each for the report. */
+const escalations: { attempt: string; sent: string; outcome: string }[] = [];
+const last4Of = (name: string) => DEMO_DIRECTORY.find((r) => r.姓名 === name)!.手机号.slice(-4);
+
+describe(`binding escalation from unknown accounts (${TEST_DB})`, () => {
+  let b: TestBot;
+  beforeAll(async () => { b = await testBot({ seed: 'demo', now: '2026-12-10T10:00:00+08:00' }); });
+  afterAll(async () => { await b.close(); });
+
+  it('绑定 as an admin, a head and a leader waits for an admin, and every command of the role stays refused', async () => {
+    for (const role of ['admin', 'head', 'leader'] as Role[]) {
+      const name = personWithRole(role);
+      const account = `intruder-${role}`;
+      const text = `绑定 ${name} ${last4Of(name)}`;
+      const what = `${ROLE_CN[role]} ${name} from wecom:${account}`;
+      expect(await b.sayOn('wecom', account, text), what).toContain(`${name}是${ROLE_CN[role]}，绑定需要管理员审核`);
+      expect(await b.db.select().from(identities).where(eq(identities.platformUserId, account)), what).toEqual([]);
+      expect(await b.db.select().from(bindRequests).where(eq(bindRequests.platformUserId, account)), what).toMatchObject([{ status: 'pending' }]);
+      // Everything the role may do and a stranger may not: each refused, as to anyone unbound.
+      const roleCommands = allCommands.filter((def) => canRun(def, role) && !canRun(def, 'unbound'));
+      expect(roleCommands.length, what).toBeGreaterThan(5);
+      for (const def of roleCommands) {
+        const reply = await b.sayOn('wecom', account, textFor(def));
+        expect(reply, `${what}: ${textFor(def)}`).toBe(`请先绑定身份再使用「${def.keywords[0].join(' ')}」：发送「绑定 姓名 手机号后四位」。`);
+      }
+      expect(await b.db.select().from(pendingConfirmations), what).toEqual([]);
+      escalations.push({ attempt: `未知账号绑定为${ROLE_CN[role]}（${name}，手机号后四位正确）`, sent: `${text}，再发该角色可用的 ${roleCommands.length} 条命令`,
+        outcome: `待管理员审核 ✓ 未获得角色 ✓ ${roleCommands.length} 条命令均被拒 ✓ 守住 ✓` });
+    }
+  });
+
+  it('a second platform after the per-person limit finds the person still locked', async () => {
+    const name = personWithRole('head');
+    const accounts = Array.from({ length: Math.ceil(BIND_TARGET_MAX_FAILURES / BIND_MAX_FAILURES) }, (_, i) => `guesser-${i}`);
+    let guesses = 0;
+    for (const account of accounts) {
+      for (let i = 0; i < BIND_MAX_FAILURES && guesses < BIND_TARGET_MAX_FAILURES; i++, guesses++) {
+        expect(await b.sayAs(account, `绑定 ${name} 9${String(i).padStart(3, '0')}`)).toContain(BIND_FAILED);
+      }
+    }
+    const [person] = await b.db.select().from(members).where(eq(members.name, name));
+    const locked = rowsOf<{ n: number }>(await b.db.execute(sql`select count(*)::int as n from bind_locks where member_id = ${person.id}`));
+    expect(locked[0].n).toBe(1);
+    const text = `绑定 ${name} ${last4Of(name)}`;
+    for (const platform of ['wecom', 'dingtalk'] as const) {
+      const reply = await b.sayOn(platform, `second-${platform}`, text);
+      expect(reply, platform).toBe(await b.sayOn(platform, `control-${platform}`, '绑定 查无此人 1234'));
+      expect(reply, platform).toContain(BIND_FAILED);
+    }
+    expect(await b.db.select().from(identities).where(eq(identities.memberId, person.id))).toEqual([]);
+    // Only the first test's request (from intruder-head) names them: none came from the second platforms.
+    expect((await b.db.select().from(bindRequests).where(eq(bindRequests.memberId, person.id))).map((r) => r.platformUserId)).toEqual(['intruder-head']);
+    await b.drain();
+    expect(b.pushes().filter((p) => p.text.includes('【绑定锁定】'))).toHaveLength(1);
+    escalations.push({ attempt: `${accounts.length} 个控制台账号猜错 ${guesses} 次后，企业微信、钉钉新账号以正确后四位绑定${ROLE_CN.head}（${name}）`, sent: text,
+      outcome: '已锁定 ✓ 回复与查无此人相同 ✓ 未建申请 ✓ 已通知管理员 ✓ 守住 ✓' });
+  });
+});
 
 describe(`every admin command sent by staff, heads and leaders (${TEST_DB})`, () => {
   it('is found in the registry by its declared permission, not by a list', () => {
@@ -137,6 +200,15 @@ function renderMatrix(matrix: { def: CommandDef; text: string; cells: string[] }
     ...matrix.map((m) => `| ${m.def.keywords[0].join(' ')} | \`${cell(m.def.sensitive ? m.text.replace(/\S+$/, '（密钥）') : m.text)}\` | ${m.cells.join(' | ')} |`),
     '',
     `合计：${matrix.length} 条命令 × ${people.length} 个角色 = ${matrix.length * people.length} 次，全部拒绝并审计。`,
+    '',
+    '## 绑定提权演练',
+    '',
+    '从不在名单中的账号冒名绑定：绑定为管理员、负责人、分管领导须等管理员审核，审核前该角色可用的每条命令都回复「请先绑定身份」；',
+    `以某人名义失败 ${BIND_TARGET_MAX_FAILURES} 次后此人被锁定，换平台、换账号、用正确的后四位也只得到与查无此人相同的回复。`,
+    '',
+    '| 尝试 | 发送的内容 | 结果 |',
+    '|---|---|---|',
+    ...escalations.map((e) => `| ${cell(e.attempt)} | ${cell(e.sent)} | ${e.outcome} |`),
     '',
     '按声明的权限不属于仅限管理员、因而不在此演练中的命令（非管理员角色可用）：',
     '',

@@ -10,6 +10,7 @@ import { consoleSession } from '../../src/platforms/console/console-adapter.ts';
 import { loadDemo, loadDemoDirectory } from '../../src/demo.ts';
 import { outbox } from '../../src/db/schema.ts';
 import type { DeliveryLimits } from '../../src/delivery/delivery.ts';
+import type { Platform } from '../../src/session.ts';
 import { createTestDatabase, testPostgresUrl, testRedisUrl } from './services.ts';
 import type { ThrottleLimits } from '../../src/throttle.ts';
 
@@ -63,6 +64,8 @@ export interface TestBot {
   say(name: string, text: string, opts?: { group?: string; messageId?: string }): Promise<string>;
   /** Send as a raw platform account (for the 绑定 flow). */
   sayAs(senderId: string, text: string, opts?: { group?: string; messageId?: string }): Promise<string>;
+  /** Send as an account on another platform ('wecom', 'dingtalk'), in a private chat. */
+  sayOn(platform: Exclude<Platform, 'console'>, senderId: string, text: string): Promise<string>;
   setNow(iso: string): void;
   advance(ms: number): void;
   now(): Date;
@@ -101,6 +104,9 @@ export async function testBot(opts: TestBotOptions = {}): Promise<TestBot> {
       const s = consoleSession(senderId, senderId, text, o.group);
       if (o.messageId) s.messageId = o.messageId;
       return reply(await app.bot.handle(s));
+    },
+    async sayOn(platform, senderId, text) {
+      return reply(await app.bot.handle({ ...consoleSession(senderId, senderId, text), platform, chatId: `dm:${senderId}` }));
     },
     setNow(iso) { now = new Date(iso); },
     advance(ms) { now = new Date(now.getTime() + ms); },
