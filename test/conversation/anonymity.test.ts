@@ -6,6 +6,8 @@ import { eq, sql } from 'drizzle-orm';
 import { testBot, type TestBot } from '../support/test-bot.ts';
 import { feedback, members } from '../../src/db/schema.ts';
 import { rowsOf } from '../../src/db/client.ts';
+import { settleAnonymousDays } from '../../src/domain/feedback.ts';
+import { dayOf } from '../../src/time.ts';
 
 let bot: TestBot;
 afterEach(async () => { await bot.close(); });
@@ -63,6 +65,27 @@ it('an anonymous opinion between the sender\'s own messages: no row, xmin, Redis
   // Logs, at every level: nothing while it was handled that names the sender, the message or its text.
   for (const line of anonymousLogs) for (const s of [platformId, messageId, content, '张三']) expect(line).not.toContain(s);
   for (const line of logs) expect(line).not.toContain(content);
+});
+
+it('a day\'s anonymous items share one transaction id, and once the day is over it is later than anything of that day', async () => {
+  bot = await testBot();
+  const xminOf = async (where: string) => rowsOf<{ x: string }>(await bot.db.execute(sql.raw(`select xmin::text::bigint as x from feedback where ${where}`))).map((r) => BigInt(r.x));
+  expect(await bot.sayAs('wx-a', '匿名意见 早上的')).toContain('已匿名收到');
+  expect(await bot.say('张三', '意见 中午的署名意见')).toContain('YJ-0001');
+  bot.advance(3 * 3600_000);
+  expect(await bot.sayAs('wx-b', '匿名意见 下午的')).toContain('已匿名收到');
+  const [early, late] = [await xminOf(`content = '早上的'`), await xminOf(`content = '下午的'`)];
+  expect(early).toEqual(late); // the morning's item no longer sits before the named one
+  const [named] = await xminOf(`content = '中午的署名意见'`);
+  expect(early[0] > named).toBe(true);
+
+  // Next day: the service's hourly pass rewrites them after everything written that day.
+  bot.advance(24 * 3600_000);
+  expect(await bot.say('李四', '意见 第二天的署名意见')).toContain('YJ-0002');
+  const [nextDay] = await xminOf(`content = '第二天的署名意见'`);
+  expect(await settleAnonymousDays(bot.db, dayOf(bot.now()))).toBe(2);
+  const settled = await xminOf('anonymous');
+  expect(settled.every((x) => x > nextDay)).toBe(true);
 });
 
 it('an anonymous opinion that fails to store logs neither its text nor the statement\'s parameters', async () => {
