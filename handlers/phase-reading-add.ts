@@ -15,7 +15,7 @@ export default defineCommand<{ title: string }>({
   async run(ctx, { title }) {
     ctx.requireCampaign();
     if (!ctx.phase) throw new UserError('当前没有进行中的阶段，请先「/阶段 开启」。');
-    const titles = [...title.matchAll(/《([^》]+)》/g)].map((m) => m[1].trim());
+    const titles = [...title.matchAll(/《([^《》]+)》/g)].map((m) => m[1].trim());
     const list = titles.length ? titles : [title.trim()];
     if (list.some((t) => !t || t.length > 100)) throw new UserError('篇目名称不能为空，也不能超过 100 字。');
     return { preview: `将为阶段「${ctx.phase.name}」添加必读：${list.map((t) => `《${t}》`).join('、')}`, payload: { phaseId: ctx.phase.id, titles: list } };
