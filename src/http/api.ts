@@ -136,7 +136,7 @@ export function apiRouter(database: Database, token: string | undefined, clock: 
   // The bytes of one photo or file, with the type found when it was received.
   r.get('/attachments/:id', async (req, res) => {
     const n = id.safeParse(req.params.id);
-    if (!n.success) return void res.status(400).json({ error: `无效的附件编号：${n.error.issues[0].message}`, filter: 'id' });
+    if (!n.success) return void res.status(400).json({ error: `附件 id 无效：${n.error.issues[0].message}`, filter: 'id' });
     const [a] = await db.select().from(attachments).where(eq(attachments.id, n.data));
     if (!a) return void res.status(404).json({ error: `没有编号为 ${n.data} 的附件` });
     res.set('Content-Type', a.mime);
