@@ -20,8 +20,11 @@ const schema = z.object({
   }),
   // Which proxies' X-Forwarded-For to believe for the client's address (login throttling,
   // logs). Empty: none — the socket's address counts. Behind nginx on this machine: loopback.
-  TRUST_PROXY: optionalString.refine((v) => v === undefined || /^\d{1,2}$/.test(v)
-    || v.split(',').every((x) => /^(loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(\/\d{1,3})?)$/.test(x.trim())), {
+  TRUST_PROXY: optionalString.refine((v) => v === undefined || /^\d{1,2}$/.test(v) || v.split(',').every((x) => {
+    const [ip, bits, more] = x.trim().split('/');
+    return ['loopback', 'linklocal', 'uniquelocal'].includes(ip) ? bits === undefined
+      : isIP(ip) !== 0 && more === undefined && (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(ip) === 4 ? 32 : 128)));
+  }), {
     message: '应为 loopback（nginx 在本机时）、代理的 IP 地址或网段（逗号分隔），或代理的层数；留空则不信任任何代理',
   }),
   DATA_DIR: z.string().default('./data'),
