@@ -1,11 +1,31 @@
 #!/usr/bin/env bash
 # 一次性准备开发环境 / One-time setup: Node dependencies, redis-server, .env
-# Usage: npm run setup   (or: bash scripts/setup.sh)
+# Usage: npm run setup   (or: bash scripts/setup.sh; `bash scripts/setup.sh env` makes only .env)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 say()  { printf '%s\n' "$*"; }
 warn() { printf '⚠ %s\n' "$*" >&2; }
+
+# --- .env -----------------------------------------------------------------------------------------
+# .env holds the secrets (tokens, keys, database password): readable by this user only.
+make_env() {
+  if [ -f .env ]; then
+    say "==> .env 已存在，保持不变 / .env exists, left as is"
+    if [ -n "$(find .env -maxdepth 0 -perm /077 2>/dev/null)" ]; then
+      chmod go-rwx .env
+      say "    已将 .env 改为仅本用户可读写（600）/ made .env private to this user (600)"
+    fi
+  elif [ -f .env.example ]; then
+    (umask 077 && cp .env.example .env)
+    chmod 600 .env
+    say "==> 已从 .env.example 创建 .env（仅本用户可读写，请按需修改）/ created .env from .env.example (mode 600)"
+  else
+    warn ".env.example 不存在，未创建 .env / no .env.example, .env not created"
+  fi
+}
+
+if [ "${1:-}" = env ]; then make_env; exit 0; fi
 
 # --- Node ---------------------------------------------------------------------------------------
 node_version="$(node -p 'process.versions.node' 2>/dev/null || echo 0)"
@@ -40,15 +60,7 @@ else
   warn "  或在 .env 中设置 REDIS_URL 指向已有的 Redis / or set REDIS_URL in .env"
 fi
 
-# --- .env -----------------------------------------------------------------------------------------
-if [ -f .env ]; then
-  say "==> .env 已存在，保持不变 / .env exists, left as is"
-elif [ -f .env.example ]; then
-  cp .env.example .env
-  say "==> 已从 .env.example 创建 .env（请按需修改）/ created .env from .env.example"
-else
-  warn ".env.example 不存在，未创建 .env / no .env.example, .env not created"
-fi
+make_env
 
 cat <<'NEXT'
 

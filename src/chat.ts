@@ -6,7 +6,8 @@ import { RETRY_LATER_REPLY, RetryLaterError } from './session.ts';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import readline from 'node:readline';
-import pino from 'pino';
+import { createLogger } from './log.ts';
+import { privateUmask } from './infra/private-files.ts';
 import { loadConfig, ConfigError } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { createApp } from './app.ts';
@@ -26,6 +27,7 @@ const HELP = `模拟器命令：
 其余输入都会作为消息发给机器人，例如：打卡 学习《党章》 1小时、帮助、/阶段 列表`;
 
 async function main() {
+  privateUmask(); // the simulator's database and Redis files, like the service's
   const demo = process.argv.includes('--demo');
   let config;
   try { config = loadConfig(); } catch (err) {
@@ -33,7 +35,7 @@ async function main() {
     throw err;
   }
   const dataDir = demo ? path.join(config.dataDir, 'demo') : config.dataDir;
-  const log = pino({ level: process.env.CHAT_LOG_LEVEL ?? 'warn' });
+  const log = createLogger(process.env.CHAT_LOG_LEVEL ?? 'warn');
   let redis: EmbeddedRedis | null = null;
   const useEmbeddedDb = demo || !config.DATABASE_URL;
   const lock = useEmbeddedDb || !config.REDIS_URL ? await acquireDataDirLock(dataDir, { role: 'chat' }).catch((err) => {

@@ -13,7 +13,8 @@ import { ledgerHeaderList, missingLedgerHeaders } from './domain/ledger-import.t
 import { checkPlatforms, formatCheckReport } from './platforms/check.ts';
 import { HOLIDAY_HEADERS } from './domain/holidays.ts';
 import { backupToFile, restoreFromFile, BackupError } from './db/backup.ts';
-import { writeFile } from 'node:fs/promises';
+import { chmod, writeFile } from 'node:fs/promises';
+import { privateUmask } from './infra/private-files.ts';
 import { demoGenerateCli, GenerateError, GENERATE_USAGE } from './demo-generate.ts';
 
 const USAGE = `用法：
@@ -37,6 +38,8 @@ const USAGE = `用法：
 ${GENERATE_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
+  // Exports, backups and the database it may open are the service user's alone.
+  privateUmask();
   const [area, action, ...args] = argv;
   // Options with a value: --unit=县人民医院 or --unit 县人民医院.
   const options = new Map<string, string>();
@@ -92,7 +95,8 @@ async function main(argv: string[]): Promise<number> {
     const result = await execute({ op: 'export', kind: action, unit: options.get('--unit'), from: options.get('--from'), to: options.get('--to') });
     if (!result.ok || !result.file) { console.error(result.message); return 1; }
     const out = path.resolve(options.get('--out') ?? result.file.name);
-    await writeFile(out, Buffer.from(result.file.base64, 'base64'));
+    await writeFile(out, Buffer.from(result.file.base64, 'base64'), { mode: 0o600 });
+    await chmod(out, 0o600); // a file it replaced keeps its old mode otherwise
     console.log(`${result.message}\n已写入 ${out}`);
     return 0;
   }

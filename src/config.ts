@@ -1,6 +1,7 @@
 // Every setting, read from the environment (and .env), validated once with zod.
 // A bad value stops start-up with the variable's name; defaults live only here.
 import path from 'node:path';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const optionalString = z
@@ -8,11 +9,30 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+export const ADMIN_TOKEN_MIN = 24;
+
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  // The address to listen on. Loopback by default: behind nginx, or tried on this machine; set
+  // 0.0.0.0 (or ::) only when platforms must reach the service directly without a proxy.
+  HOST: optionalString.transform((v) => v ?? '127.0.0.1').refine((v) => isIP(v) !== 0, {
+    message: '必须是一个 IP 地址，例如 127.0.0.1（只在本机）或 0.0.0.0（所有网卡）',
+  }),
+  // Which proxies' X-Forwarded-For to believe for the client's address (login throttling,
+  // logs). Empty: none — the socket's address counts. Behind nginx on this machine: loopback.
+  TRUST_PROXY: optionalString.refine((v) => v === undefined || /^\d{1,2}$/.test(v) || v.split(',').every((x) => {
+    const [ip, bits, more] = x.trim().split('/');
+    return ['loopback', 'linklocal', 'uniquelocal'].includes(ip) ? bits === undefined
+      : isIP(ip) !== 0 && more === undefined && (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(ip) === 4 ? 32 : 128)));
+  }), {
+    message: '应为 loopback（nginx 在本机时）、代理的 IP 地址或网段（逗号分隔），或代理的层数；留空则不信任任何代理',
+  }),
   DATA_DIR: z.string().default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  ADMIN_API_TOKEN: optionalString,
+  // Guessable tokens open every record: at least 24 characters (empty keeps the API and board closed).
+  ADMIN_API_TOKEN: optionalString.refine((v) => v === undefined || v.length >= ADMIN_TOKEN_MIN, {
+    message: `太短：至少 ${ADMIN_TOKEN_MIN} 个字符（留空则 REST API 和队列面板关闭）。生成一个：openssl rand -base64 32`,
+  }),
   DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
     message: '必须是 postgres:// 开头的连接串（留空则使用内置 PGlite）',
   }),
@@ -72,6 +92,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (cfg.ROLE !== 'all' && !cfg.DATABASE_URL) {
     throw new ConfigError(
       `配置有误：ROLE=${cfg.ROLE} 需要 DATABASE_URL（PostgreSQL）。内置 PGlite 只能被一个进程打开，只支持 ROLE=all。`,
+    );
+  }
+  // With embedded data the CLI reaches the running service at 127.0.0.1 (it alone may open it).
+  if ((!cfg.DATABASE_URL || !cfg.REDIS_URL) && !['127.0.0.1', '0.0.0.0', '::'].includes(cfg.HOST)) {
+    throw new ConfigError(
+      `配置有误：HOST=${cfg.HOST} 时本机的 npm run cli 连不上服务（内置数据库只能由服务打开，CLI 经 127.0.0.1 交给服务）。请用 127.0.0.1、0.0.0.0 或 ::。`,
     );
   }
   return { ...cfg, dataDir: path.resolve(cfg.DATA_DIR) };

@@ -12,6 +12,7 @@ import { createApp } from './app.ts';
 import { createHttpApp } from './http/server.ts';
 import { acquireDataDirLock, DataDirLockedError, type DataDirLock } from './infra/datadir-lock.ts';
 import { startEmbeddedRedis, type EmbeddedRedis } from './infra/embedded-redis.ts';
+import { makePrivate, privateUmask } from './infra/private-files.ts';
 import { createPlatforms } from './platforms/index.ts';
 import { holdConnection } from './platforms/lease.ts';
 import { Scheduler } from '../jobs/scheduler.ts';
@@ -19,6 +20,8 @@ import { createWebhookSender } from './platforms/webhook-sender.ts';
 import { DEFAULT_LIMITS } from './delivery/delivery.ts';
 
 async function main() {
+  // Files private to the service's user: the database, Redis's AOF, exports (src/infra/private-files.ts).
+  privateUmask();
   let config;
   try {
     config = loadConfig();
@@ -43,6 +46,9 @@ async function main() {
     if (embeddedDb || embeddedRedis) {
       lock = await acquireDataDirLock(config.dataDir, { port: config.PORT, role: config.ROLE });
       stops.push(() => lock!.release());
+      // What an older version (or another umask) left readable by others is closed now.
+      const tightened = await makePrivate(config.dataDir, (file, err) => log.warn({ file, err: err.message }, '无法收紧文件权限'));
+      if (tightened) log.info({ dataDir: config.dataDir, files: tightened }, 'DATA_DIR 中的文件已改为仅本用户可读写');
     }
     let redisUrl = config.REDIS_URL;
     if (!redisUrl) {
@@ -97,22 +103,24 @@ async function main() {
 
     let server: Server | null = null;
     if (config.ROLE !== 'worker') {
-      const web = createHttpApp(app, { adminToken: config.ADMIN_API_TOKEN, cliSecret: lock?.info.token, log, adapters });
+      const web = createHttpApp(app, { adminToken: config.ADMIN_API_TOKEN, cliSecret: lock?.info.token, log, adapters, trustProxy: config.TRUST_PROXY });
       server = await new Promise<Server>((resolve, reject) => {
-        const s = web.listen(config.PORT, () => resolve(s)).on('error', reject);
+        const s = web.listen(config.PORT, config.HOST, () => resolve(s)).on('error', reject);
       });
       stops.push(() => new Promise((r) => server!.close(r)));
     }
     const port = server ? (server.address() as { port: number }).port : null;
+    // Where to reach it from this machine: the address it listens on, or loopback for "every address".
+    const host = ['0.0.0.0', '::'].includes(config.HOST) ? '127.0.0.1' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
     log.info({
       role: config.ROLE,
       database: embeddedDb ? `PGlite（${path.join(config.dataDir, 'db')}）` : 'PostgreSQL',
       redis: embeddedRedis ? `内置 redis-server（${path.join(config.dataDir, 'redis')}，AOF 持久化）` : 'REDIS_URL',
-      listening: port ? `http://127.0.0.1:${port}` : null,
+      listening: port ? `http://${host}:${port}` : null, host: config.HOST,
     }, '学习整改助手已启动');
     if (adapters.length) log.info({ platforms: adapters.map((a) => a.label) }, `已启用的平台：${adapters.map((a) => a.label).join('、')}`);
     else log.info({ platforms: [] }, '已连接的平台：无（企业微信、钉钉的接入见 README「连接平台」）');
-    log.info(`试一试：另开终端运行 npm run chat -- --demo；健康检查 curl http://127.0.0.1:${port ?? config.PORT}/healthz`);
+    log.info(`试一试：另开终端运行 npm run chat -- --demo；健康检查 curl http://${host}:${port ?? config.PORT}/healthz`);
   } catch (err) {
     if (err instanceof DataDirLockedError) log.error(err.message);
     else log.error({ err }, err instanceof Error ? err.message : '启动失败');

@@ -565,13 +565,13 @@ export async function backupToFile(config: BackupCliConfig, file: string): Promi
         const body = await res.json().catch(() => null) as { message?: string } | null;
         throw new BackupError(`服务（进程 ${live.pid}）没有完成备份：${body?.message ?? `HTTP ${res.status}`}`);
       }
-      await pipeline(Readable.fromWeb(res.body as never), fs.createWriteStream(partial, { flush: true })).catch((err: Error) => {
+      await pipeline(Readable.fromWeb(res.body as never), fs.createWriteStream(partial, { flush: true, mode: 0o600 })).catch((err: Error) => {
         throw new BackupError(`服务（进程 ${live.pid}）在备份途中出错，备份没有完成（${err.message}）。请查看服务日志。`);
       });
       via = `（由正在运行的服务备份，进程 ${live.pid}）\n`;
     } else if (config.DATABASE_URL) {
       const database = await openDatabase({ databaseUrl: config.DATABASE_URL, migrate: false });
-      try { await writeBackup(database, fs.createWriteStream(partial, { flush: true })); } finally { await database.close(); }
+      try { await writeBackup(database, fs.createWriteStream(partial, { flush: true, mode: 0o600 })); } finally { await database.close(); }
     } else {
       // No service: hold the data directory so it cannot start underneath the backup.
       const lock = await acquireDataDirLock(config.dataDir, { role: 'cli' });
@@ -579,12 +579,14 @@ export async function backupToFile(config: BackupCliConfig, file: string): Promi
         const dir = path.join(config.dataDir, 'db');
         if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) throw new BackupError(`在 ${path.resolve(dir)} 没有找到数据库，没有可备份的内容。`);
         const database = await openDatabase({ pgliteDir: dir, migrate: false });
-        try { await writeBackup(database, fs.createWriteStream(partial, { flush: true })); } finally { await database.close(); }
+        try { await writeBackup(database, fs.createWriteStream(partial, { flush: true, mode: 0o600 })); } finally { await database.close(); }
       } finally {
         await lock.release();
       }
     }
     const summary = await verifyBackup(fs.createReadStream(partial));
+    // Owner-only whatever the umask: a backup holds every record (names, phones, opinions).
+    await fs.promises.chmod(partial, 0o600);
     await fs.promises.rename(partial, target);
     const size = (await fs.promises.stat(target)).size;
     return `${via}已备份到 ${target}（${formatSize(size)}，已读回校验）：${describeBackup(summary)}。`;

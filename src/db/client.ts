@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import fs from 'node:fs';
 import v8 from 'node:v8';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { makePrivate } from '../infra/private-files.ts';
 // No schema is given to drizzle: the relational query API (db.query.*) is not used, and with a
 // schema every transaction builds a query builder per table (a fifth of the CPU of a check-in).
 export type Db = PgDatabase<PgQueryResultHKT>;
@@ -110,6 +111,9 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((s) => ['-c', s])],
   });
   await client.waitReady;
+  // A new database is unpacked from PGlite's bundled files with their recorded mode (0666),
+  // past the umask: make them the owner's alone. Files PostgreSQL creates later are 0600.
+  if (opts.pgliteDir) await makePrivate(opts.pgliteDir);
   const db = drizzle(client) as unknown as Db;
   if (opts.migrate !== false) await migrate(db as never, { migrationsFolder });
   return {

@@ -10,28 +10,42 @@ import { isOverdue, rectCode } from '../domain/rectification.ts';
 import { dayOf, systemClock, type Clock } from '../time.ts';
 import { rowsOf } from '../db/client.ts';
 import { openApiDocument } from './openapi.ts';
+import { refuseThrottled, type LoginThrottle } from './login-throttle.ts';
 import { attachmentsOfCheckins } from '../domain/attachments.ts';
 import { attachments } from '../db/schema.ts';
 
-export function bearerAuth(token: string | undefined) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    if (!token) return res.status(503).json({ error: 'ADMIN_API_TOKEN 未配置，API 已关闭' });
-    const given = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '';
+export function bearerAuth(token: string | undefined, throttle?: LoginThrottle) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    if (!token) return void res.status(503).json({ error: 'ADMIN_API_TOKEN 未配置，API 已关闭' });
+    const wait = throttle ? await throttle.waitFor(req) : 0;
+    if (wait) return refuseThrottled(res, wait, 'json');
+    const header = req.get('authorization') ?? '';
+    const given = /^Bearer (.+)$/.exec(header)?.[1] ?? '';
     const a = Buffer.from(given);
     const b = Buffer.from(token);
-    if (a.length !== b.length || !timingSafeEqual(a, b)) return res.status(401).json({ error: '需要有效的 Bearer 令牌' });
+    if (a.length !== b.length || !timingSafeEqual(a, b)) {
+      // A request without credentials is no guess: only those that present some are counted.
+      if (header && throttle) await throttle.failed(req);
+      return void res.status(401).json({ error: '需要有效的 Bearer 令牌' });
+    }
     next();
   };
 }
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '应为 YYYY-MM-DD')
+// Query values are checked against their columns' types here, so a number past int4 or a date
+// PostgreSQL cannot hold is a 400 naming the filter, never a failed statement.
+const INT4_MAX = 2_147_483_647;
+const digits = (what: string) => z.string({ error: `应为${what}（只能给一个值）` }).regex(/^\d{1,10}$/, `应为${what}`).transform(Number);
+const id = digits('正整数').pipe(z.number().int().min(1, '应为正整数').max(INT4_MAX, `不能大于 ${INT4_MAX}`));
+const date = z.string({ error: '应为 YYYY-MM-DD（只能给一个值）' }).regex(/^\d{4}-\d{2}-\d{2}$/, '应为 YYYY-MM-DD')
   // 2026-13-01 has the shape but is no day: refuse it here rather than fail in the database.
-  .refine((s) => { const d = new Date(`${s}T00:00:00Z`); return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s; }, '不是有效的日期');
-const id = z.coerce.number().int().positive();
+  .refine((s) => { const d = new Date(`${s}T00:00:00Z`); return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s; }, '不是有效的日期')
+  .refine((s) => s >= '1900-01-01' && s <= '2999-12-31', '应在 1900-01-01 至 2999-12-31 之间');
 const page = {
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  cursor: z.string().regex(/^\d+$/, '无效的 cursor').optional(),
+  limit: digits('1 到 500 的整数').pipe(z.number().int().min(1, '至少为 1').max(500, '最多为 500')).default(100),
+  cursor: digits('上一页返回的 nextCursor').pipe(z.number().int().max(INT4_MAX, '无效的 cursor')).optional(),
 };
+const oneOf = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: `应为 ${values.join('、')} 之一` });
 
 function parseQuery<T extends z.ZodRawShape>(shape: T, req: Request, res: Response): z.infer<z.ZodObject<T>> | null {
   const known = new Set(Object.keys(shape));
@@ -55,16 +69,16 @@ function pageOf<T extends { id: number }>(rows: T[], limit: number) {
   return { items, nextCursor: rows.length > limit ? String(items[items.length - 1].id) : null };
 }
 
-export function apiRouter(database: Database, token: string | undefined, clock: Clock = systemClock): Router {
-  const r = Router();
+export function apiRouter(database: Database, token: string | undefined, clock: Clock = systemClock, throttle?: LoginThrottle): Router {
+  const r = Router({ caseSensitive: true });
   const db = database.db;
   r.get('/openapi.json', (_req, res) => { res.json(openApiDocument); });
-  r.use(bearerAuth(token));
+  r.use(bearerAuth(token, throttle));
 
   r.get('/campaigns', async (req, res) => {
     const q = parseQuery({ ...page }, req, res);
     if (!q) return;
-    const rows = await db.select().from(campaigns).where(q.cursor ? gt(campaigns.id, Number(q.cursor)) : undefined)
+    const rows = await db.select().from(campaigns).where(q.cursor !== undefined ? gt(campaigns.id, q.cursor) : undefined)
       .orderBy(asc(campaigns.id)).limit(q.limit + 1);
     res.json(pageOf(rows.map((c) => ({
       id: c.id, name: c.name, startDate: c.startDate, endDate: c.endDate, status: c.status, targetMinutes: c.targetMinutes,
@@ -74,12 +88,12 @@ export function apiRouter(database: Database, token: string | undefined, clock: 
 
   r.get('/campaigns/:id/progress', async (req, res) => {
     const cid = id.safeParse(req.params.id);
-    if (!cid.success) return res.status(400).json({ error: '活动 id 无效', filter: 'id' });
+    if (!cid.success) return res.status(400).json({ error: `活动 id 无效：${cid.error.issues[0].message}`, filter: 'id' });
     const q = parseQuery({ ...page }, req, res);
     if (!q) return;
     const [c] = await db.select().from(campaigns).where(eq(campaigns.id, cid.data));
     if (!c) return res.status(404).json({ error: '没有这个活动' });
-    const result = await db.execute(progressQuery(c.id, q.cursor ? Number(q.cursor) : 0, q.limit + 1));
+    const result = await db.execute(progressQuery(c.id, q.cursor ?? 0, q.limit + 1));
     const rows = rowsOf<{ id: number; name: string; members: number; participants: number; minutes: number; checkins: number }>(result);
     res.json(pageOf(rows.map((u) => ({
       ...u, unitId: u.id, unitName: u.name,
@@ -92,7 +106,7 @@ export function apiRouter(database: Database, token: string | undefined, clock: 
     const q = parseQuery({ ...page, unitId: id.optional() }, req, res);
     if (!q) return;
     const conds: SQL[] = [];
-    if (q.cursor) conds.push(gt(members.id, Number(q.cursor)));
+    if (q.cursor !== undefined) conds.push(gt(members.id, q.cursor));
     if (q.unitId) conds.push(eq(members.unitId, q.unitId));
     const rows = await db.select({ id: members.id, name: members.name, role: members.role, unitId: members.unitId, unitName: units.name, active: members.active })
       .from(members).innerJoin(units, eq(units.id, members.unitId)).where(and(...conds)).orderBy(asc(members.id)).limit(q.limit + 1);
@@ -103,7 +117,7 @@ export function apiRouter(database: Database, token: string | undefined, clock: 
     const q = parseQuery({ ...page, campaignId: id.optional(), unitId: id.optional(), memberId: id.optional(), from: date.optional(), to: date.optional() }, req, res);
     if (!q) return;
     const conds: SQL[] = [eq(checkins.status, 'valid')];
-    if (q.cursor) conds.push(gt(checkins.id, Number(q.cursor)));
+    if (q.cursor !== undefined) conds.push(gt(checkins.id, q.cursor));
     if (q.campaignId) conds.push(eq(checkins.campaignId, q.campaignId));
     if (q.unitId) conds.push(eq(checkins.unitId, q.unitId));
     if (q.memberId) conds.push(eq(checkins.memberId, q.memberId));
@@ -122,7 +136,7 @@ export function apiRouter(database: Database, token: string | undefined, clock: 
   // The bytes of one photo or file, with the type found when it was received.
   r.get('/attachments/:id', async (req, res) => {
     const n = id.safeParse(req.params.id);
-    if (!n.success) return void res.status(400).json({ error: '无效的附件编号' });
+    if (!n.success) return void res.status(400).json({ error: `附件 id 无效：${n.error.issues[0].message}`, filter: 'id' });
     const [a] = await db.select().from(attachments).where(eq(attachments.id, n.data));
     if (!a) return void res.status(404).json({ error: `没有编号为 ${n.data} 的附件` });
     res.set('Content-Type', a.mime);
@@ -138,7 +152,7 @@ export function apiRouter(database: Database, token: string | undefined, clock: 
     const q = parseQuery({ ...page, taskId: id.optional(), unitId: id.optional(), memberId: id.optional() }, req, res);
     if (!q) return;
     const conds: SQL[] = [];
-    if (q.cursor) conds.push(gt(submissions.id, Number(q.cursor)));
+    if (q.cursor !== undefined) conds.push(gt(submissions.id, q.cursor));
     if (q.taskId) conds.push(eq(submissions.taskId, q.taskId));
     if (q.unitId) conds.push(eq(submissions.unitId, q.unitId));
     if (q.memberId) conds.push(eq(submissions.memberId, q.memberId));
@@ -150,10 +164,10 @@ export function apiRouter(database: Database, token: string | undefined, clock: 
     res.json(pageOf(rows, q.limit));
   });
   r.get('/deliveries', async (req, res) => {
-    const q = parseQuery({ ...page, status: z.enum(['queued', 'sent', 'failed']).optional() }, req, res);
+    const q = parseQuery({ ...page, status: oneOf(['queued', 'sent', 'failed']).optional() }, req, res);
     if (!q) return;
     const conds: SQL[] = [];
-    if (q.cursor) conds.push(gt(outbox.id, Number(q.cursor)));
+    if (q.cursor !== undefined) conds.push(gt(outbox.id, q.cursor));
     if (q.status) conds.push(eq(outbox.status, q.status));
     const rows = await db.select().from(outbox).where(and(...conds)).orderBy(asc(outbox.id)).limit(q.limit + 1);
     res.json(pageOf(rows.map((o) => ({
@@ -163,10 +177,10 @@ export function apiRouter(database: Database, token: string | undefined, clock: 
   });
 
   r.get('/feedback', async (req, res) => {
-    const q = parseQuery({ ...page, unitId: id.optional(), status: z.enum(['open', 'forwarded', 'answered', 'closed']).optional(), anonymous: z.enum(['true', 'false']).optional() }, req, res);
+    const q = parseQuery({ ...page, unitId: id.optional(), status: oneOf(['open', 'forwarded', 'answered', 'closed']).optional(), anonymous: oneOf(['true', 'false']).optional() }, req, res);
     if (!q) return;
     const conds: SQL[] = [];
-    if (q.cursor) conds.push(gt(feedback.id, Number(q.cursor)));
+    if (q.cursor !== undefined) conds.push(gt(feedback.id, q.cursor));
     if (q.unitId) conds.push(eq(feedback.unitId, q.unitId));
     if (q.status) conds.push(eq(feedback.status, q.status));
     if (q.anonymous) conds.push(eq(feedback.anonymous, q.anonymous === 'true'));
@@ -182,10 +196,10 @@ export function apiRouter(database: Database, token: string | undefined, clock: 
   });
 
   r.get('/rectifications', async (req, res) => {
-    const q = parseQuery({ ...page, unitId: id.optional(), campaignId: id.optional(), status: z.enum(['not_started', 'in_progress', 'pending', 'closed']).optional(), overdue: z.enum(['true', 'false']).optional() }, req, res);
+    const q = parseQuery({ ...page, unitId: id.optional(), campaignId: id.optional(), status: oneOf(['not_started', 'in_progress', 'pending', 'closed']).optional(), overdue: oneOf(['true', 'false']).optional() }, req, res);
     if (!q) return;
     const conds: SQL[] = [];
-    if (q.cursor) conds.push(gt(rectifications.id, Number(q.cursor)));
+    if (q.cursor !== undefined) conds.push(gt(rectifications.id, q.cursor));
     if (q.unitId) conds.push(eq(rectifications.unitId, q.unitId));
     if (q.campaignId) conds.push(eq(rectifications.campaignId, q.campaignId));
     if (q.status) conds.push(eq(rectifications.status, q.status));

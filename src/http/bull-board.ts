@@ -12,26 +12,32 @@ import { ExpressAdapter } from '@bull-board/express';
 import type { App } from '../app.ts';
 import { DELIVERY_QUEUE } from '../delivery/delivery.ts';
 import { SCHEDULE_QUEUE } from '../../jobs/scheduler.ts';
+import { refuseThrottled, type LoginThrottle } from './login-throttle.ts';
 
 export const BULL_BOARD_PATH = '/admin/queues';
 const REALM = 'Basic realm="campaign-bot queues", charset="UTF-8"';
 
 /** Basic auth: the password must be the token; the user name is not checked (type anything, e.g. admin). */
-export function basicAuth(token: string | undefined) {
+export function basicAuth(token: string | undefined, throttle?: LoginThrottle) {
   // Hashing both sides first makes the comparison constant-time whatever the lengths.
   const expected = token ? createHash('sha256').update(token).digest() : null;
-  return (req: Request, res: Response, next: NextFunction) => {
+  return async (req: Request, res: Response, next: NextFunction) => {
     if (!expected) {
       res.status(503).type('text/plain; charset=utf-8')
         .send('队列面板已关闭：未配置 ADMIN_API_TOKEN。在 .env 中设置 ADMIN_API_TOKEN 并重启服务后，用任意用户名和该令牌作为密码登录。');
       return;
     }
-    const encoded = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(req.get('authorization') ?? '')?.[1];
+    const wait = throttle ? await throttle.waitFor(req) : 0;
+    if (wait) return refuseThrottled(res, wait, 'text');
+    const header = req.get('authorization') ?? '';
+    const encoded = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(header)?.[1];
     const decoded = encoded ? Buffer.from(encoded, 'base64').toString('utf8') : '';
     const colon = decoded.indexOf(':');
     const password = colon >= 0 ? decoded.slice(colon + 1) : '';
     const given = createHash('sha256').update(password).digest();
     if (colon < 0 || !timingSafeEqual(given, expected)) {
+      // The browser's first request carries no credentials: that is the challenge, not a guess.
+      if (header && throttle) await throttle.failed(req);
       res.status(401).set('WWW-Authenticate', REALM).type('text/plain; charset=utf-8')
         .send('需要登录：用户名任意，密码是 ADMIN_API_TOKEN。');
       return;
@@ -72,7 +78,7 @@ async function deliveryQueuesIn(redis: Redis, prefix: string): Promise<string[]>
 }
 
 /** Mount the board at BULL_BOARD_PATH (web processes: ROLE=web|all). */
-export function mountBullBoard(web: Express, app: App, adminToken: string | undefined): void {
+export function mountBullBoard(web: Express, app: App, adminToken: string | undefined, throttle?: LoginThrottle): void {
   if (!adminToken) {
     web.use(BULL_BOARD_PATH, basicAuth(adminToken));
     return;
@@ -117,5 +123,5 @@ export function mountBullBoard(web: Express, app: App, adminToken: string | unde
     void Promise.race([lookingUp, new Promise((r) => setTimeout(r, 2_000).unref())]).then(() => next());
   };
   // app.use (not a Router) so express mounts the board's own express app as a sub-app.
-  web.use(BULL_BOARD_PATH, basicAuth(adminToken), addQueuesFromRedis, serverAdapter.getRouter());
+  web.use(BULL_BOARD_PATH, basicAuth(adminToken, throttle), addQueuesFromRedis, serverAdapter.getRouter());
 }

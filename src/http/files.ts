@@ -48,7 +48,7 @@ const refuse = (res: Response, status: number, text: string) =>
   res.status(status).type('text/plain; charset=utf-8').set('Cache-Control', 'no-store').send(text);
 
 export function filesRouter(database: Database, links: FileLinks, clock: Clock): Router {
-  const r = Router();
+  const r = Router({ caseSensitive: true });
   r.get('/files/:id', async (req, res) => {
     const id = Number(req.params.id);
     const exp = Number(req.query.exp);

@@ -1,10 +1,12 @@
 // The OpenAPI description of the read-only REST API, served at /api/v1/openapi.json.
+// Ids are PostgreSQL integers: a value outside 1..2147483647 is a 400, as is a date outside 1900..2999.
+const idSchema = { type: 'integer', minimum: 1, maximum: 2147483647 };
 const page = [
   { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
-  { name: 'cursor', in: 'query', schema: { type: 'string' }, description: '上一页返回的 nextCursor' },
+  { name: 'cursor', in: 'query', schema: { type: 'string', pattern: '^[0-9]{1,10}$' }, description: '上一页返回的 nextCursor' },
 ];
-const idParam = (name: string) => ({ name, in: 'query', schema: { type: 'integer' } });
-const dateParam = (name: string) => ({ name, in: 'query', schema: { type: 'string', format: 'date' } });
+const idParam = (name: string) => ({ name, in: 'query', schema: idSchema });
+const dateParam = (name: string) => ({ name, in: 'query', schema: { type: 'string', format: 'date' }, description: 'YYYY-MM-DD，1900-01-01 至 2999-12-31' });
 const paged = (item: object) => ({
   type: 'object', required: ['items', 'nextCursor'],
   properties: { items: { type: 'array', items: item }, nextCursor: { type: ['string', 'null'] } },
@@ -13,6 +15,7 @@ const ok = (schema: object) => ({
   200: { description: 'OK', content: { 'application/json': { schema } } },
   400: { description: '参数无效（error 与 filter 指出哪个参数）' },
   401: { description: '缺少或错误的 Bearer 令牌' },
+  429: { description: '同一地址登录失败过多（10 分钟内 10 次），Retry-After 秒后再试' },
 });
 const str = { type: 'string' };
 const int = { type: 'integer' };
@@ -28,7 +31,7 @@ export const openApiDocument = {
     '/campaigns': { get: { summary: '活动列表', parameters: page, responses: ok(paged({ type: 'object', properties: {
       id: int, name: str, startDate: { type: 'string', format: 'date' }, endDate: { type: 'string', format: 'date' }, status: str,
       targetMinutes: nullable('integer'), targetUnit: str, xueshiMinutes: int, makeupDays: int, createdAt: { type: 'string', format: 'date-time' } } })) } },
-    '/campaigns/{id}/progress': { get: { summary: '各单位进度', parameters: [{ name: 'id', in: 'path', required: true, schema: int }, ...page],
+    '/campaigns/{id}/progress': { get: { summary: '各单位进度', parameters: [{ name: 'id', in: 'path', required: true, schema: idSchema }, ...page],
       responses: ok(paged({ type: 'object', properties: { unitId: int, unitName: str, members: int, participants: int, participationRate: { type: 'number' }, minutes: int, averageMinutes: int, checkins: int } })) } },
     '/members': { get: { summary: '名单', parameters: [...page, idParam('unitId')],
       responses: ok(paged({ type: 'object', properties: { id: int, name: str, role: { enum: ['staff', 'head', 'leader', 'admin'] }, unitId: int, unitName: str, active: { type: 'boolean' } } })) } },
@@ -40,7 +43,7 @@ export const openApiDocument = {
         attachments: { type: 'array', description: '读书笔记照片或文件；内容用 GET /attachments/{id} 下载', items: { type: 'object', properties: {
           id: int, type: { enum: ['image', 'file'] }, mime: str, size: { type: 'integer', description: '字节' } } } } } })) } },
     '/attachments/{id}': { get: { summary: '下载一张照片或一个文件（按收到时识别的类型返回原始字节）',
-      parameters: [{ name: 'id', in: 'path', required: true, schema: int }],
+      parameters: [{ name: 'id', in: 'path', required: true, schema: idSchema }],
       responses: {
         200: { description: '文件内容', content: { 'image/*': { schema: { type: 'string', format: 'binary' } }, 'application/*': { schema: { type: 'string', format: 'binary' } } } },
         401: { description: '缺少或错误的 Bearer 令牌' },

@@ -10,8 +10,15 @@ import { mountBullBoard } from './bull-board.ts';
 import { operationSchema, runOperation } from '../operations.ts';
 import { writeBackup } from '../db/backup.ts';
 import type { PlatformAdapter } from '../platforms/types.ts';
+import { LoginThrottle, type LoginThrottleLimits } from './login-throttle.ts';
 
-export interface ServerOptions { adminToken?: string; cliSecret?: string; log: Logger; adapters?: PlatformAdapter[] }
+export interface ServerOptions {
+  adminToken?: string; cliSecret?: string; log: Logger; adapters?: PlatformAdapter[];
+  /** TRUST_PROXY: the proxies whose X-Forwarded-For names the client (express 'trust proxy'); none when unset. */
+  trustProxy?: string;
+  /** Failed REST / queue-board logins allowed per client address and window (default 10 per 10 minutes). */
+  loginThrottle?: LoginThrottleLimits;
+}
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 const isLoopback = (req: Request) => LOOPBACK.has(req.socket.remoteAddress ?? '');
@@ -19,22 +26,29 @@ const isLoopback = (req: Request) => LOOPBACK.has(req.socket.remoteAddress ?? ''
 export function createHttpApp(app: App, opts: ServerOptions): Express {
   const web = express();
   web.disable('x-powered-by');
+  // nginx matches locations case-sensitively: /INTERNAL/cli must not reach /internal/cli here.
+  web.enable('case sensitive routing');
+  // Without a trusted proxy req.ip is the socket's address and X-Forwarded-For is ignored.
+  if (opts.trustProxy) web.set('trust proxy', /^\d+$/.test(opts.trustProxy) ? Number(opts.trustProxy) : opts.trustProxy);
+  const throttle = new LoginThrottle(app.redis, app.queuePrefix, opts.log, opts.loginThrottle);
 
   web.get('/healthz', async (_req, res) => {
     const [database, redis] = await Promise.all([app.database.ping(), app.delivery.ping()]);
     res.status(database && redis ? 200 : 503).json({ ok: database && redis, database, redis, databaseKind: app.database.kind });
   });
 
-  web.use('/api/v1', apiRouter(app.database, opts.adminToken, app.clock));
+  web.use('/api/v1', apiRouter(app.database, opts.adminToken, app.clock, throttle));
   web.use(filesRouter(app.database, app.files, app.clock)); // /files/:id — signed, expiring export links
-  mountBullBoard(web, app, opts.adminToken); // /admin/queues, Basic auth with ADMIN_API_TOKEN
+  mountBullBoard(web, app, opts.adminToken, throttle); // /admin/queues, Basic auth with ADMIN_API_TOKEN
 
   // The CLI's way in while the service holds the database: loopback only, with the secret
-  // from the service's lock file, which only the same OS user can read.
+  // from the service's lock file, which only the same OS user can read. A request that came
+  // through a proxy (nginx on this machine also connects from loopback) says so and is refused.
   const fromCli = (req: Request) => {
     const given = Buffer.from(req.get('x-cli-secret') ?? '');
     const secret = Buffer.from(opts.cliSecret ?? '');
-    return isLoopback(req) && !!opts.cliSecret && given.length === secret.length && timingSafeEqual(given, secret);
+    const proxied = ['x-forwarded-for', 'forwarded', 'x-real-ip', 'via'].some((h) => req.get(h) !== undefined);
+    return isLoopback(req) && !proxied && !!opts.cliSecret && given.length === secret.length && timingSafeEqual(given, secret);
   };
   // The secret is checked before the (up to 50 MB) body is read.
   const cliOnly = (req: Request, res: Response, next: NextFunction) => {
@@ -62,7 +76,7 @@ export function createHttpApp(app: App, opts: ServerOptions): Express {
   });
 
   // Platform callbacks: each adapter verifies its own signatures before reading anything.
-  const callbacks = express.Router();
+  const callbacks = express.Router({ caseSensitive: true });
   for (const a of opts.adapters ?? []) a.routes?.(callbacks);
   web.use(callbacks);
 

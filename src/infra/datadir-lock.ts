@@ -229,7 +229,7 @@ async function withTakeover<T>(lockPath: string, fn: () => Promise<T>): Promise<
   const takeoverPath = lockPath + '.takeover';
   let fh;
   try {
-    fh = await open(takeoverPath, 'wx', 0o644);
+    fh = await open(takeoverPath, 'wx', 0o600);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     // Someone else is replacing the stale lock. A takeover file older than 10 s is left over from

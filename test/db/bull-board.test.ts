@@ -13,7 +13,7 @@ import { Scheduler } from '../../jobs/scheduler.ts';
 import { createHttpApp } from '../../src/http/server.ts';
 import { campaigns, jobRuns } from '../../src/db/schema.ts';
 
-const TOKEN = 'board-test-token-3f9a1c';
+const TOKEN = 'board-test-token-3f9a1c-7e2b';
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 const ADMIN = { authorization: basic('admin', TOKEN) };
 
@@ -65,6 +65,28 @@ afterEach(async () => {
 });
 
 describe('the queue board', () => {
+  it('refuses an address after 10 wrong passwords (429, Retry-After), the REST API too; the login prompt itself is not counted', async () => {
+    await serve(TOKEN);
+    // The browser's first request carries no credentials: that is the challenge, not a guess.
+    for (let i = 0; i < 12; i++) expect((await get('/admin/queues', {})).status).toBe(401);
+    for (let i = 0; i < 10; i++) {
+      const res = await get('/admin/queues/api/queues', { authorization: basic('admin', `guess-${i}`) });
+      expect(res.status).toBe(401);
+      if (i < 9) expect((await get('/admin/queues/static/favicon-32x32.png')).status).toBe(200); // right password: fine, not counted
+    }
+    const refused = await get('/admin/queues', { authorization: basic('admin', 'guess-10') });
+    expect(refused.status).toBe(429);
+    expect(await refused.text()).toMatch(/^登录失败次数过多，请 10 分钟后再试。$/);
+    const wait = Number(refused.headers.get('retry-after'));
+    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeLessThanOrEqual(600);
+    expect((await get('/admin/queues/static/favicon-32x32.png')).status).toBe(429); // the right one too, while refused
+    // One count for both doors: the REST API refuses the address as well.
+    const api = await fetch(`${base}/api/v1/members`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(api.status).toBe(429);
+    expect(((await api.json()) as { error: string }).error).toContain('登录失败次数过多');
+  });
+
   it('is closed, never open, without ADMIN_API_TOKEN', async () => {
     await serve(undefined);
     for (const path of ['/admin/queues', '/admin/queues/api/queues']) {

@@ -4,8 +4,8 @@
 // SIGTERM, bad settings, and `npm run chat -- --demo`.
 import { spawnTsx, freePort, type Proc } from '../support/proc.ts';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, lstat, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findRedisProcessesForDir } from '../../src/infra/embedded-redis.ts';
@@ -61,6 +61,34 @@ function alive(pid: number) {
   } catch { return process.platform !== 'linux'; }
 }
 
+/** Every file and directory under `dir` (itself included) that its group or others may use. */
+async function notPrivate(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (p: string) => {
+    const st = await lstat(p);
+    if (st.isSymbolicLink()) return;
+    if (st.mode & 0o077) found.push(`${p} ${(st.mode & 0o777).toString(8)}`);
+    if (st.isDirectory()) for (const n of await readdir(p)) await walk(join(p, n));
+  };
+  await walk(dir);
+  return found;
+}
+const modeOf = async (file: string) => ((await stat(file)).mode & 0o777).toString(8);
+
+/** This machine's address on its network, if it has one (for "not listening there" checks). */
+const external = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+
+/** Whether a TCP connection to host:port is accepted. */
+async function accepts(host: string, port: number): Promise<boolean> {
+  const { connect } = await import('node:net');
+  return new Promise((resolve) => {
+    const s = connect({ host, port, timeout: 3000 });
+    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('error', () => resolve(false));
+    s.once('timeout', () => { s.destroy(); resolve(false); });
+  });
+}
+
 beforeAll(async () => {
   await ensureRedisServerBinary();
   tmp = await mkdtemp(join(tmpdir(), 'campaign-bot-service-'));
@@ -101,11 +129,19 @@ describe('the service on embedded defaults', () => {
   });
 
   it('starts, logs where it listens and that no platform is connected, and is healthy', async () => {
+    // What an older version left readable by everyone: tightened at start.
+    await mkdir(join(dataDir, 'old'), { recursive: true });
+    await writeFile(join(dataDir, 'old', 'export.xlsx'), 'x');
+    await chmod(join(dataDir, 'old', 'export.xlsx'), 0o666);
+    await chmod(join(dataDir, 'old'), 0o755);
+    await chmod(dataDir, 0o755);
     service = run(['src/main.ts'], env());
     await service.waitFor(STARTED);
     await service.waitFor('已连接的平台');
     const started = service.logs().find((l) => l.msg === STARTED)!;
     expect(started.listening).toBe(`http://127.0.0.1:${port}`);
+    expect(started.host).toBe('127.0.0.1'); // HOST's default: this machine only
+    if (external) expect(await accepts(external, port)).toBe(false);
     expect(String(started.database)).toContain('PGlite');
     expect(String(started.database)).toContain(join(dataDir, 'db'));
     expect(String(started.redis)).toContain('redis-server');
@@ -119,6 +155,17 @@ describe('the service on embedded defaults', () => {
     expect(await res.json()).toMatchObject({ ok: true, database: true, redis: true, databaseKind: 'pglite' });
     expect(await findRedisProcessesForDir(redisDir)).toHaveLength(1);
     expect(existsSync(join(dataDir, 'service.lock'))).toBe(true);
+  });
+
+  it('keeps DATA_DIR private: 0700, files 0600 — the database, Redis\'s AOF, the lock, and what was there before', async () => {
+    expect(existsSync(join(dataDir, 'db', 'PG_VERSION'))).toBe(true);
+    expect(existsSync(join(redisDir, 'appendonlydir'))).toBe(true);
+    expect(await notPrivate(dataDir)).toEqual([]);
+    expect(await modeOf(dataDir)).toBe('700');
+    expect(await modeOf(join(dataDir, 'db'))).toBe('700');
+    expect(await modeOf(join(dataDir, 'db', 'PG_VERSION'))).toBe('600');
+    expect(await modeOf(join(dataDir, 'old', 'export.xlsx'))).toBe('600');
+    expect(service.logs().find((l) => l.msg === 'DATA_DIR 中的文件已改为仅本用户可读写')).toMatchObject({ files: 3 });
   });
 
   it('refuses a second service on the same DATA_DIR, naming the process holding it', async () => {
@@ -149,6 +196,25 @@ describe('the service on embedded defaults', () => {
     expect((await fetch(`${base()}/api/v1/members`)).status).toBe(401);
   });
 
+  it('cli backup and cli export --out write files only their owner can read', async () => {
+    const backup = run(['src/cli.ts', 'backup', join(tmp, 'backup.gz')], env());
+    expect((await exitWithin(backup, 60_000)).code, backup.out()).toBe(0);
+    expect(backup.out()).toContain('由正在运行的服务备份');
+    expect(await modeOf(join(tmp, 'backup.gz'))).toBe('600');
+    // --out onto a file that was readable by everyone: it is private afterwards.
+    const out = join(tmp, 'ledger.xlsx');
+    await writeFile(out, 'old');
+    await chmod(out, 0o644);
+    const ledger = join(tmp, 'ledger.csv');
+    await writeFile(ledger, '责任单位,整改项目,整改措施,分管领导,完成时限\n县人民医院,门诊排队时间长,增设自助机,赵院长,2027-03-31\n');
+    const imported = run(['src/cli.ts', 'ledger', 'import', ledger], env());
+    expect((await exitWithin(imported, 60_000)).code, imported.out()).toBe(0);
+    const exp = run(['src/cli.ts', 'export', '整改', '--out', out], env());
+    expect((await exitWithin(exp, 60_000)).code, exp.out()).toBe(0);
+    expect(await modeOf(out)).toBe('600');
+    expect(readFileSync(out).subarray(0, 2).toString()).toBe('PK'); // an xlsx, not the old bytes
+  });
+
   it('after kill -9 the next start replaces the orphaned redis-server and loses nothing', async () => {
     const [oldRedis] = await findRedisProcessesForDir(redisDir);
     expect(oldRedis).toBeGreaterThan(0);
@@ -157,8 +223,11 @@ describe('the service on embedded defaults', () => {
     // The lock file is left behind (stale) by a kill -9.
     expect(existsSync(join(dataDir, 'service.lock'))).toBe(true);
 
-    service = run(['src/main.ts'], env());
+    // This time on every address (HOST=0.0.0.0): reachable on the machine's network address too.
+    service = run(['src/main.ts'], { ...env(), HOST: '0.0.0.0' });
     await service.waitFor(STARTED);
+    expect(service.logs().find((l) => l.msg === STARTED)).toMatchObject({ host: '0.0.0.0', listening: `http://127.0.0.1:${port}` });
+    if (external) expect(await accepts(external, port)).toBe(true);
     // The old redis-server went away (pdeathsig) or was replaced: one server, not the old one.
     expect(alive(oldRedis)).toBe(false);
     const now = await findRedisProcessesForDir(redisDir);
@@ -200,6 +269,17 @@ describe('bad settings stop start-up', () => {
     const { code } = await exitWithin(p, 30_000);
     expect(code).not.toBe(0);
     expect(p.out()).toContain('PORT');
+    expect(p.out()).not.toContain(STARTED);
+  });
+
+  it('an ADMIN_API_TOKEN shorter than 24 characters is refused, saying how to make one', async () => {
+    const p = run(['src/main.ts'], { DATA_DIR: join(tmp, 'short-token'), PORT: String(await freePort()), ADMIN_API_TOKEN: 'x'.repeat(23) });
+    const { code } = await exitWithin(p, 30_000);
+    expect(code).not.toBe(0);
+    expect(p.out()).toContain('ADMIN_API_TOKEN');
+    expect(p.out()).toContain('至少 24 个字符');
+    expect(p.out()).toContain('openssl rand -base64 32');
+    expect(p.out()).not.toContain('x'.repeat(23)); // the token itself is not printed
     expect(p.out()).not.toContain(STARTED);
   });
 
@@ -246,5 +326,8 @@ describe('npm run chat -- --demo', () => {
     expect(out).toMatch(/→ \[全院群\]：【医德医风大讨论】/);
     expect(out).toMatch(/→ 赵院长：赵院长您好/);
     expect(await findRedisProcessesForDir(join(dataDir, 'demo', 'redis'))).toEqual([]);
+    // The simulator's data is as private as the service's.
+    expect(existsSync(join(dataDir, 'demo', 'db', 'PG_VERSION'))).toBe(true);
+    expect(await notPrivate(dataDir)).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@
 // Redis, through the console adapter. The clock is controllable.
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
+import { createLogger } from '../../src/log.ts';
 import { eq } from 'drizzle-orm';
 import { openDatabase, type Database } from '../../src/db/client.ts';
 import { createApp, type App } from '../../src/app.ts';
@@ -79,7 +80,8 @@ export async function testBot(opts: TestBotOptions = {}): Promise<TestBot> {
   let now = new Date(opts.now ?? '2026-12-10T10:00:00+08:00');
   const database = await testDatabase();
   const lines = opts.logLines;
-  const log = lines ? pino({ level: 'trace' }, { write: (l: string) => { lines.push(l); } }) : pino({ level: 'silent' });
+  // The service's own logger (its error serializer included), so captured lines are what it writes.
+  const log = lines ? createLogger('trace', { write: (l: string) => { lines.push(l); } }) : pino({ level: 'silent' });
   const app = await createApp({
     database, log, redisUrl: opts.redisUrl ?? await testRedisUrl(), clock: () => now, worker: opts.deliveryWorker,
     queuePrefix: `test-${randomBytes(4).toString('hex')}`, console: {},
