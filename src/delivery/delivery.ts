@@ -6,6 +6,7 @@
 // straight into its sender's line; the rest (the WeCom AI bot's, whose connection one process
 // holds, and any queued by a process that knows no senders) go to the shared queue, whose
 // worker sends each or, its sender busy, moves it to that sender's line.
+import { scrubText } from '../log.ts';
 import { DelayedError, Queue, RateLimitError, UnrecoverableError, Worker, type ConnectionOptions, type Job, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { and, eq, inArray, sql } from 'drizzle-orm';
@@ -245,7 +246,7 @@ export class Delivery {
   private async recordGivenUp(job: Job, err: Error) {
     const id = job.data?.outboxId as number | undefined;
     if (typeof id !== 'number') return;
-    const lastError = err.message === STALLED_REASON ? STALLED_ERROR : err.message;
+    const lastError = err.message === STALLED_REASON ? STALLED_ERROR : scrubText(err.message);
     try {
       const rows = await this.database.db.update(outbox).set({ status: 'failed', lastError })
         .where(and(eq(outbox.id, id), eq(outbox.status, 'queued'))).returning({ id: outbox.id });
@@ -403,7 +404,8 @@ export class Delivery {
         .where(and(eq(outbox.id, id), eq(outbox.status, 'queued')));
     } catch (err) {
       if (err instanceof DelayedError || err instanceof RateLimitError) throw err;
-      const message = err instanceof Error ? err.message : String(err);
+      // Kept in the outbox and shown to admins: never a failed statement's values.
+      const message = scrubText(err instanceof Error ? err.message : String(err));
       const final = err instanceof NoRouteError || err instanceof ConfigError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       await db.update(outbox).set({ attempts: sql`${outbox.attempts} + 1`, lastError: message, ...(final ? { status: 'failed' } : {}) })
         .where(eq(outbox.id, id));
