@@ -1,7 +1,7 @@
 // Every platform's media download ends here: photos and files people send are read as a
 // stream and cut off at the cap (20 MB unless a test passes less), whether or not the server
 // declares a Content-Length, so a hostile or broken URL never costs more memory than that.
-import { MAX_ATTACHMENT_BYTES } from '../domain/attachments.ts';
+import { MAX_ATTACHMENT_BYTES, sizeText } from '../domain/attachments.ts';
 
 export { MAX_ATTACHMENT_BYTES };
 
@@ -11,11 +11,6 @@ export class FileTooLargeError extends Error {
   constructor(readonly limitBytes: number) {
     super(`文件超过 ${sizeText(limitBytes)} 的上限`);
   }
-}
-
-/** "20 MB", or "64 KB" under a megabyte (tests use small caps). */
-export function sizeText(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} KB`;
 }
 
 /**

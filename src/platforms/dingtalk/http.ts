@@ -90,8 +90,8 @@ export function createDingTalkHttpAdapter(opts: DingTalkHttpOptions): DingTalkHt
   /** true the first time a pair is seen; rejects when Redis cannot say (down, or too slow). */
   async function firstUse(timestamp: string, sign: string): Promise<boolean> {
     const redis = ctx.redis;
-    // The app's connection queues commands while Redis is away: do not wait on it.
-    if (redis.status !== 'ready') throw new Error('redis not ready');
+    if (redis.status === 'end') throw new Error('redis connection closed');
+    // The app's connection queues commands while Redis is away: wait a little, never long.
     let timer: NodeJS.Timeout | undefined;
     try {
       const set = redis.set(usedSignKey(timestamp, sign), '1', 'PX', USED_SIGN_TTL_MS, 'NX');
