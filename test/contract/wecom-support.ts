@@ -19,10 +19,13 @@ export async function wecomTestBot(): Promise<{ bot: TestBot; zhangsanId: number
   return { bot, zhangsanId: m.id };
 }
 
+/** A reply an adapter handed to ctx.undelivered. */
+export interface Undelivered { session: Session; text: string; resend: () => Promise<void> }
+
 export function testContext(bot: TestBot, o: {
   lines?: string[]; alerts?: string[]; delayMs?: number;
   /** Replies the adapter could not deliver, with their resend. */
-  undelivered?: { session: Session; text: string; resend: () => Promise<void> }[];
+  undelivered?: Undelivered[];
 } = {}): PlatformContext {
   return {
     handle: async (s) => {
