@@ -48,6 +48,10 @@ export interface FakeWecomWsServer {
   refuseConnections: boolean;
   /** Answer the next aibot_send_msg frames with this errcode. */
   failSends(errcode: number, times?: number): void;
+  /** Answer the next aibot_respond_msg frames with this errcode (e.g. 846608: the reply window has passed). */
+  failReplies(errcode: number, times?: number): void;
+  /** Send raw text as a frame on the live connection (broken or unknown frames). */
+  pushRaw(data: string): void;
   pushMessage(body: Record<string, unknown>): string;
   pushEvent(eventtype: string, body?: Record<string, unknown>): string;
   /** aibot_respond_msg / aibot_respond_welcome_msg frames (optionally for one req_id). */
@@ -69,6 +73,7 @@ export async function startFakeWecomWsServer(creds: { botId: string; secret: str
   let auths = 0;
   let nextId = 0;
   let sendFailures: { errcode: number; times: number } | null = null;
+  let replyFailures: { errcode: number; times: number } | null = null;
 
   const fake = {} as FakeWecomWsServer;
   const wss = new WebSocketServer({
@@ -127,6 +132,11 @@ export async function startFakeWecomWsServer(creds: { botId: string; secret: str
         } else if (b.msgtype !== 'template_card' && b.msgtype !== 'stream_with_template_card') {
           return violate(c, reqId, `aibot_respond_msg: msgtype ${b.msgtype}`);
         }
+        if (replyFailures && replyFailures.times > 0) {
+          replyFailures.times--;
+          p.finished = false;
+          return ack(c, reqId, replyFailures.errcode, 'fail on demand');
+        }
         return ack(c, reqId);
       }
       case 'aibot_respond_welcome_msg': {
@@ -169,6 +179,12 @@ export async function startFakeWecomWsServer(creds: { botId: string; secret: str
     refuseConnections: false,
     authCount: () => auths,
     failSends(errcode: number, times = 1) { sendFailures = { errcode, times }; },
+    failReplies(errcode: number, times = 1) { replyFailures = { errcode, times }; },
+    pushRaw(data: string) {
+      const c = live();
+      if (!c) throw new Error('fake WeCom: no authenticated connection to push to');
+      c.ws.send(data);
+    },
     pushMessage(body: Record<string, unknown>) {
       return push('aibot_msg_callback', 'msg', {
         msgid: rid('msg'), aibotid: creds.botId, chattype: 'single', create_time: Math.floor(Date.now() / 1000),
