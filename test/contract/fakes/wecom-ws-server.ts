@@ -6,6 +6,7 @@
 // break the protocol are answered with an errcode and recorded in `violations`.
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
+import { streamHuge, type HugeStats } from './huge-body.ts';
 
 // `ws` comes with the SDK; loaded untyped (no @types/ws in the project).
 interface Socket {
@@ -226,6 +227,8 @@ export interface FakeWecomMedia {
    * the callback-mode bot's EncodingAESKey instead (43 characters, base64 without its "=").
    */
   serve(data: Buffer, opts?: { filename?: string; expired?: boolean; encodingAesKey?: string }): { url: string; aeskey: string };
+  /** A URL serving `total` bytes (see huge-body.ts); `stats()` says how much was sent once it is fetched. */
+  serveHuge(total: number, o: { declareLength: boolean }): { url: string; aeskey: string; stats(): HugeStats | undefined };
   /** How many downloads were made. */
   downloads(): number;
   close(): Promise<void>;
@@ -235,10 +238,13 @@ export async function startFakeWecomMedia(): Promise<FakeWecomMedia> {
   const { createServer } = await import('node:http');
   const { createCipheriv } = await import('node:crypto');
   const files = new Map<string, { body: Buffer; filename?: string; expired: boolean }>();
+  const huge = new Map<string, { total: number; declareLength: boolean; stats?: HugeStats }>();
   let count = 0;
   const server = createServer((req, res) => {
     count++;
     const id = new URL(req.url ?? '/', 'http://x').pathname.split('/').pop() ?? '';
+    const h = huge.get(id);
+    if (h) { h.stats = streamHuge(res, h.total, { declareLength: h.declareLength }); return; }
     const f = files.get(id);
     if (!f || f.expired) { res.writeHead(403, { 'content-type': 'text/plain' }).end('url expired'); return; }
     const headers: Record<string, string> = { 'content-type': 'application/octet-stream', 'content-length': String(f.body.length) };
@@ -257,6 +263,11 @@ export async function startFakeWecomMedia(): Promise<FakeWecomMedia> {
       const id = randomBytes(8).toString('hex');
       files.set(id, { body, filename: opts.filename, expired: !!opts.expired });
       return { url: `${base}/cgi-bin/media/${id}`, aeskey: key.toString('base64') };
+    },
+    serveHuge(total, o) {
+      const id = randomBytes(8).toString('hex');
+      huge.set(id, { total, declareLength: o.declareLength });
+      return { url: `${base}/cgi-bin/media/${id}`, aeskey: randomBytes(32).toString('base64'), stats: () => huge.get(id)!.stats };
     },
     downloads: () => count,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
