@@ -65,7 +65,7 @@ export async function runFanout(o: FanoutOptions): Promise<FanoutResult> {
   const log = pino({ level: 'warn' });
   const prefix = `bench-${process.pid}-${Date.now()}`;
   const app = await createApp({ database, redisUrl: o.redisUrl, log, queuePrefix: prefix, worker: false, deliveryLimits: limits });
-  const adapter = createWecomAppAdapter({ corpId: CORP, agentId: String(AGENT), secret: SECRET, apiBase: fake.url, ctx: { handle: async () => null, log, alert: () => {} } });
+  const adapter = createWecomAppAdapter({ corpId: CORP, agentId: String(AGENT), secret: SECRET, apiBase: fake.url, ctx: { handle: async () => null, log, redis: app.redis, alert: () => {} } });
   app.delivery.addSender(adapter.sender!);
   try {
     const people = rowsOf<{ id: number; name: string; userid: string; role: string }>(await database.db.execute(sql`

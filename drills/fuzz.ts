@@ -2,17 +2,23 @@
 // → createApp → createHttpApp, every callback platform on in HTTP mode, the REST API with a
 // token, the CLI endpoint with its secret). Random bytes, truncated JSON and XML, huge fields,
 // wrong encodings (GBK, UTF-16, invalid UTF-8), forged and borrowed signatures, stale timestamps
-// and replays of captured requests, from a seeded PRNG. Expected: every request refused with a
-// 4xx — except an exact replay inside the signature window, which the platform itself does
-// when it retries, and which is answered 200 as a duplicate — no 5xx, no crash, not one row
-// written in any table.
+// and replays of captured requests, signed payloads with fields of the wrong type, from a seeded
+// PRNG. Expected: every request refused with a 4xx — except an exact WeCom replay inside the
+// signature window, which WeCom itself does when it retries, and which is answered 200 as a
+// duplicate (DingTalk's sign covers only the timestamp, so a used DingTalk header pair is
+// refused, with any body) — no 5xx, no crash, not one row written in any table. Then one valid
+// 256 kB message on every inbound path: accepted, the longest event-loop stall under 50 ms,
+// /healthz answering throughout.
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { encrypt, getSignature } from '@wecom/crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { eq } from 'drizzle-orm';
 import type { Database } from '../src/db/client.ts';
+import { identities, members } from '../src/db/schema.ts';
 import { dingTalkSign } from '../src/platforms/dingtalk/http.ts';
 import { startFakeWecomApi } from '../test/contract/fakes/wecom-api.ts';
 import { startFakeDingTalk } from '../test/contract/fakes/dingtalk-api.ts';
@@ -42,6 +48,32 @@ export interface FuzzResult {
   ms: number;
   /** Which optional routes existed when the drill ran. */
   optionalRoutes: Record<string, boolean>;
+  /** After the fuzz: one valid 256 kB message on every inbound path, from a bound member. */
+  big: BigResult;
+}
+
+export interface BigResult {
+  /** route → status (200 expected: accepted at the transport; the bot caps the text). */
+  statuses: Record<string, number | string>;
+  /** The longest event-loop stall while they were handled (target: under 50 ms). */
+  maxStallMs: number;
+  /** /healthz answers while they were in flight, and the slowest of them. */
+  healthzDuring: number;
+  healthzMaxMs: number;
+  /** 5xx or no answer from /healthz while they were in flight. */
+  healthzFailed: number;
+  ms: number;
+}
+
+/** The size of the long messages: 256 kB of UTF-8 text. */
+export const BIG_TEXT_BYTES = 256 * 1024;
+/**
+ * 256 kB of text at its worst for a tokenizer: a check-in followed by nothing but unclosed 「
+ * (the text that froze the process for 35 s at 120 kB).
+ */
+export function bigText(): string {
+  const head = '打卡 学习「';
+  return head + '「长'.repeat(Math.floor((BIG_TEXT_BYTES - Buffer.byteLength(head)) / Buffer.byteLength('「长')));
 }
 
 const WECOM_BOT = { token: 'drillBotToken', aes: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C' };
@@ -142,11 +174,11 @@ function makeGenerators(captured: Captured, optional: { files: boolean; queues: 
     },
     (r) => { // huge fields
       const which = r.int(0, 3);
-      const c = which === 0 ? r.str(r.int(70_000, 300_000)) : encrypt(WECOM_BOT.aes, JSON.stringify(aibotMessage(r)), '');
+      const c = which === 0 ? r.str(r.int(530_000, 800_000)) : encrypt(WECOM_BOT.aes, JSON.stringify(aibotMessage(r)), '');
       const q = which === 1 ? new URLSearchParams({ timestamp: String(nowS()), nonce: r.str(9000), msg_signature: r.str(40) }).toString()
         : which === 2 ? new URLSearchParams({ timestamp: r.str(5000, '0123456789'), nonce: 'x', msg_signature: r.str(40) }).toString()
           : wecomQuery(WECOM_BOT.token, c);
-      const body = which === 3 ? JSON.stringify({ encrypt: c, pad: r.str(r.int(70_000, 200_000)) }) : JSON.stringify({ encrypt: c });
+      const body = which === 3 ? JSON.stringify({ encrypt: c, pad: r.str(r.int(530_000, 800_000)) }) : JSON.stringify({ encrypt: c });
       return { route: `POST ${AIBOT}`, kind: 'huge fields', method: 'POST', path: `${AIBOT}?${q}`, headers: { 'content-type': 'application/json' }, body, expect: '4xx' };
     },
     (r) => { // wrong encodings of the envelope itself
@@ -181,6 +213,14 @@ function makeGenerators(captured: Captured, optional: { files: boolean; queues: 
         () => `msg_signature=${r.str(40)}&timestamp=%ZZ&nonce=%E4%B8`, () => `msg_signature[]=a&msg_signature[]=b&timestamp=${nowS()}&nonce=n`,
       ])();
       return { route: `POST ${AIBOT}`, kind: 'forged signature', method: 'POST', path: `${AIBOT}?${q}`,
+        headers: { 'content-type': 'application/json' }, body: JSON.stringify({ encrypt: c }), expect: '4xx' };
+    },
+    (r) => { // signed and encrypted, one field of the wrong type (text.content as an object answered 500 once)
+      const m: Record<string, unknown> = aibotMessage(r);
+      const [k, v] = r.pick<[string, unknown]>([['text', { content: { a: '打卡' } }], ['text', { content: ['打卡'] }], ['from', { userid: r.int(1, 99) }], ['msgid', r.int(1, 1e6)],
+        ['chattype', 1], ['mixed', { msg_item: '打卡' }], ['image', { url: 5 }], ['response_url', { href: 'x' }], ['from', 'zhangsan'], ['text', '打卡']]);
+      const c = encrypt(WECOM_BOT.aes, JSON.stringify({ ...m, [k]: v, ...(k === 'mixed' ? { msgtype: 'mixed' } : k === 'image' ? { msgtype: 'image' } : {}) }), '');
+      return { route: `POST ${AIBOT}`, kind: 'signed, wrong field types', method: 'POST', path: `${AIBOT}?${wecomQuery(WECOM_BOT.token, c)}`,
         headers: { 'content-type': 'application/json' }, body: JSON.stringify({ encrypt: c }), expect: '4xx' };
     },
     () => ({ ...captured.aibot, route: `POST ${AIBOT}`, kind: 'replay inside the window', expect: 'replay' }),
@@ -241,7 +281,7 @@ function makeGenerators(captured: Captured, optional: { files: boolean; queues: 
     },
     (r) => { // huge
       const c = encrypt(WECOM_APP.aes, appXml(r), WECOM_APP.corpId);
-      const body = r.chance(0.5) ? appEnvelope(c).replace('</xml>', `<Pad>${r.str(r.int(70_000, 300_000))}</Pad></xml>`) : appEnvelope(r.str(r.int(70_000, 120_000)));
+      const body = r.chance(0.5) ? appEnvelope(c).replace('</xml>', `<Pad>${r.str(r.int(530_000, 800_000))}</Pad></xml>`) : appEnvelope(r.str(r.int(530_000, 600_000)));
       return { route: `POST ${APP}`, kind: 'huge fields', method: 'POST', path: `${APP}?${wecomQuery(WECOM_APP.token, c)}`,
         headers: { 'content-type': 'text/xml' }, body, expect: '4xx' };
     },
@@ -267,6 +307,18 @@ function makeGenerators(captured: Captured, optional: { files: boolean; queues: 
       return { route: `POST ${APP}`, kind: 'stale timestamp', method: 'POST', path: `${APP}?${wecomQuery(WECOM_APP.token, c, { timestamp: ts })}`,
         headers: { 'content-type': 'text/xml' }, body: appEnvelope(c), expect: '4xx' };
     },
+    (r) => { // signed and encrypted, a field the bot reads given as nested or repeated elements, or missing
+      const from = `fuzz-${r.int(1, 50)}`;
+      const fields = r.pick([
+        () => '<MsgType>text</MsgType><Content><p>打卡 学习 1小时</p></Content>', () => `<FromUserName>${from}</FromUserName><MsgType>text</MsgType><Content>我的</Content>`,
+        () => '<MsgType><a>text</a></MsgType><Content>我的</Content>', () => '<Content>打卡 学习 1小时</Content>', () => '<MsgType>image</MsgType><MediaId><x>1</x></MediaId>',
+        () => '<MsgType>text</MsgType><Content>一</Content><Content>二</Content>',
+      ])();
+      const inner = `<xml><ToUserName><![CDATA[${WECOM_APP.corpId}]]></ToUserName><FromUserName><![CDATA[${from}]]></FromUserName><CreateTime>${nowS()}</CreateTime>${fields}<MsgId>${r.int(1e9, 9e9)}</MsgId></xml>`;
+      const c = encrypt(WECOM_APP.aes, inner, WECOM_APP.corpId);
+      return { route: `POST ${APP}`, kind: 'signed, wrong field types', method: 'POST', path: `${APP}?${wecomQuery(WECOM_APP.token, c)}`,
+        headers: { 'content-type': 'text/xml' }, body: appEnvelope(c), expect: '4xx' };
+    },
     () => ({ ...captured.app, route: `POST ${APP}`, kind: 'replay inside the window', expect: 'replay' }),
   ];
 
@@ -278,7 +330,10 @@ function makeGenerators(captured: Captured, optional: { files: boolean; queues: 
     },
   ];
 
-  const signedDing = (ts = String(Date.now()), secret = 'ding-app-secret') => ({ timestamp: ts, sign: dingTalkSign(secret, ts) });
+  // Each signed request its own millisecond: a (timestamp, sign) pair is accepted once, and the
+  // fuzz should reach the body checks, not only the replay check. Inside the hour's window.
+  let dingTs = Date.now() - 10 * 60_000;
+  const signedDing = (ts = String(dingTs++), secret = captured.dingSecret) => ({ timestamp: ts, sign: dingTalkSign(secret, ts) });
   const ding: Gen[] = [
     (r) => ({ route: `POST ${DING}`, kind: 'random bytes, unsigned', method: 'POST', path: DING, headers: { 'content-type': r.pick(contentTypes) }, body: r.bytes(r.int(0, 4096)), expect: '4xx' }),
     (r) => ({ route: `POST ${DING}`, kind: 'random bytes, signed', method: 'POST', path: DING,
@@ -298,7 +353,7 @@ function makeGenerators(captured: Captured, optional: { files: boolean; queues: 
     },
     (r) => ({ route: `POST ${DING}`, kind: 'huge fields', method: 'POST', path: DING,
       headers: { 'content-type': 'application/json', ...signedDing() },
-      body: JSON.stringify({ ...dingMessage(r), text: { content: r.str(r.int(270_000, 600_000)) } }), expect: '4xx' }),
+      body: JSON.stringify({ ...dingMessage(r), text: { content: r.str(r.int(530_000, 800_000)) } }), expect: '4xx' }),
     (r) => { // wrong encodings: the charset says so (refused), or the bytes are broken inside a message that is invalid anyway
       const m: Record<string, unknown> = dingMessage(r);
       delete m.msgId;
@@ -311,8 +366,8 @@ function makeGenerators(captured: Captured, optional: { files: boolean; queues: 
       const ts = String(Date.now());
       const headers = r.pick([
         () => ({ timestamp: ts, sign: r.bytes(32).toString('base64') }), () => signedDing(ts, 'not-the-secret'),
-        () => ({ timestamp: ts, sign: dingTalkSign('ding-app-secret', String(Date.now() - 1000)) }),
-        () => signedDing(r.pick(['abc', '1e12', '-5', ' 1700000000000', `${ts}.5`])), () => ({ sign: dingTalkSign('ding-app-secret', ts) }),
+        () => ({ timestamp: ts, sign: dingTalkSign(captured.dingSecret, String(Date.now() - 1000)) }),
+        () => signedDing(r.pick(['abc', '1e12', '-5', ' 1700000000000', `${ts}.5`])), () => ({ sign: dingTalkSign(captured.dingSecret, ts) }),
         () => ({ timestamp: ts, sign: r.str(r.int(0, 8000)) }),
       ])() as Record<string, string>;
       return { route: `POST ${DING}`, kind: 'forged signature', method: 'POST', path: DING,
@@ -323,7 +378,19 @@ function makeGenerators(captured: Captured, optional: { files: boolean; queues: 
       return { route: `POST ${DING}`, kind: 'stale timestamp', method: 'POST', path: DING,
         headers: { 'content-type': 'application/json', ...signedDing(ts) }, body: JSON.stringify(dingMessage(r)), expect: '4xx' };
     },
-    () => ({ ...captured.ding, route: `POST ${DING}`, kind: 'replay inside the window', expect: 'replay' }),
+    // The genuine callback's headers were used once: the exact request again, or the captured
+    // headers with another body (a forged sender, an admin command), are refused before parsing.
+    () => ({ ...captured.ding, route: `POST ${DING}`, kind: 'exact replay of a used signature', expect: '4xx' }),
+    (r) => ({ ...captured.ding, route: `POST ${DING}`, kind: 'replayed headers, new body', expect: '4xx',
+      body: JSON.stringify({ ...dingMessage(r), senderStaffId: r.pick(['admin-1', `fuzz-${r.int(1, 50)}`]), conversationType: '2', text: { content: r.pick(['意见 列表', '/名单 未绑定', '匿名意见 伪造']) } }) }),
+    (r) => { // signed, every field there, one of the wrong type
+      const m: Record<string, unknown> = dingMessage(r);
+      const [k, v] = r.pick<[string, unknown]>([['text', { content: { evil: '打卡' } }], ['senderStaffId', r.int(1, 99)], ['conversationType', 2],
+        ['msgId', ['a']], ['sessionWebhookExpiredTime', 'soon'], ['conversationId', {}], ['msgtype', 7]]);
+      const alt = r.chance(0.2) ? { msgtype: 'richText', content: { richText: r.pick(['x', 5, [{ text: 5 }]]) } } : r.chance(0.2) ? { msgtype: 'picture', content: { downloadCode: r.pick([5, [], {}]) } } : { [k]: v };
+      return { route: `POST ${DING}`, kind: 'signed, wrong field types', method: 'POST', path: DING,
+        headers: { 'content-type': 'application/json', ...signedDing() }, body: JSON.stringify({ ...m, ...alt }), expect: '4xx' };
+    },
   ];
 
   const apiPaths = ['/campaigns', '/campaigns/1/progress', '/members', '/checkins', '/attachments/1', '/submissions', '/deliveries', '/feedback', '/rectifications', '/nope', '/../internal/cli'];
@@ -373,7 +440,7 @@ function makeGenerators(captured: Captured, optional: { files: boolean; queues: 
   return [...aibot, ...aibot, ...aibotGet, ...app, ...app, ...appGet, ...ding, ...ding, ...api, ...api, ...cli, ...extra];
 }
 
-interface Captured { aibot: Omit<Req, 'route' | 'kind' | 'expect'>; app: Omit<Req, 'route' | 'kind' | 'expect'>; ding: Omit<Req, 'route' | 'kind' | 'expect'>; cliSecret: string }
+interface Captured { aibot: Omit<Req, 'route' | 'kind' | 'expect'>; app: Omit<Req, 'route' | 'kind' | 'expect'>; ding: Omit<Req, 'route' | 'kind' | 'expect'>; cliSecret: string; dingSecret: string }
 
 let resets = 0;
 
@@ -399,7 +466,8 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
   resets = 0;
   const r = seeded(o.seed);
   const wecomApi = await startFakeWecomApi({ corpId: WECOM_APP.corpId, secret: WECOM_APP.secret, agentId: WECOM_APP.agentId });
-  const dingtalk = await startFakeDingTalk();
+  // A secret of this run's own: its used-sign keys in the shared Redis never meet another run's.
+  const dingtalk = await startFakeDingTalk({ appSecret: `drill-ding-${randomBytes(8).toString('hex')}` });
   const dataDir = await mkdtemp(join(tmpdir(), 'campaign-bot-fuzz-'));
   const svc = await startInProcessService({
     database: o.database, redisUrl: o.redisUrl,
@@ -426,6 +494,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
       app: { method: 'POST', path: `/wecom/app/callback?${wecomQuery(WECOM_APP.token, appC)}`, headers: { 'content-type': 'text/xml' }, body: appEnvelope(appC) },
       ding: { method: 'POST', path: '/dingtalk/callback', headers: { 'content-type': 'application/json', timestamp: dingTs, sign: dingTalkSign(dingtalk.appSecret, dingTs) }, body: JSON.stringify(dingMessage(r)) },
       cliSecret: svc.cliSecret,
+      dingSecret: dingtalk.appSecret,
     };
     for (const c of [captured.aibot, captured.app, captured.ding]) {
       const s = await send(svc.url, c);
@@ -466,9 +535,11 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
     await new Promise((res) => setTimeout(res, 300));
     const after = await tableCounts(o.database);
     const health = await send(svc.url, { method: 'GET', path: '/healthz' });
+    // Counted above: the long messages below are valid and are meant to be recorded.
+    const big = await sendBigMessages(svc.url, o.database, dingtalk.appSecret);
     return {
       sent: reqs.length, statuses, kinds, unexpected, unexpectedCount, fiveXx, noResponse, resets, replays, uncaught,
-      healthyAfter: health === 200, rowsWritten: countsDiff(before, after), tables: Object.keys(after).length, ms: Date.now() - t0, optionalRoutes,
+      healthyAfter: health === 200, rowsWritten: countsDiff(before, after), tables: Object.keys(after).length, ms: Date.now() - t0, optionalRoutes, big,
     };
   } finally {
     process.off('uncaughtException', onUncaught);
@@ -480,16 +551,73 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
   }
 }
 
+/**
+ * One valid 256 kB message on each inbound path (WeCom AI bot callback, WeCom app callback,
+ * DingTalk callback), from a member bound on both platforms, sent together. Meanwhile the
+ * event loop's delay is sampled (perf_hooks, 10 ms resolution; this process is the service)
+ * and /healthz is asked every 20 ms.
+ */
+async function sendBigMessages(base: string, database: Database, dingSecret: string): Promise<BigResult> {
+  const [m] = await database.db.select({ id: members.id }).from(members).where(eq(members.active, true)).limit(1);
+  const userId = `fuzz-big-${randomBytes(3).toString('hex')}`;
+  await database.db.insert(identities).values([
+    { platform: 'wecom', platformUserId: userId, memberId: m.id, source: 'directory' },
+    { platform: 'dingtalk', platformUserId: userId, memberId: m.id, source: 'directory' },
+  ]);
+  const text = bigText();
+  // Built before the clock starts: encrypting 256 kB is the sender's cost, not the service's.
+  const aibotC = encrypt(WECOM_BOT.aes, JSON.stringify({ msgid: `big-${userId}`, aibotid: 'aib-drill', chattype: 'single', from: { userid: userId }, msgtype: 'text', text: { content: text } }), '');
+  const appInner = `<xml><ToUserName><![CDATA[${WECOM_APP.corpId}]]></ToUserName><FromUserName><![CDATA[${userId}]]></FromUserName><CreateTime>${nowS()}</CreateTime>`
+    + `<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${text}]]></Content><MsgId>${Date.now()}${randomBytes(2).readUInt16BE()}</MsgId><AgentID>${WECOM_APP.agentId}</AgentID></xml>`;
+  const appC = encrypt(WECOM_APP.aes, appInner, WECOM_APP.corpId);
+  const dingTs = String(Date.now());
+  const dingBody = JSON.stringify({ ...dingMessage(seeded(1)), senderStaffId: userId, msgId: `big-${userId}`, text: { content: text } });
+  const requests: [string, Pick<Req, 'method' | 'path' | 'headers' | 'body'>][] = [
+    ['POST /wecom/aibot/callback', { method: 'POST', path: `/wecom/aibot/callback?${wecomQuery(WECOM_BOT.token, aibotC)}`, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ encrypt: aibotC }) }],
+    ['POST /wecom/app/callback', { method: 'POST', path: `/wecom/app/callback?${wecomQuery(WECOM_APP.token, appC)}`, headers: { 'content-type': 'text/xml' }, body: appEnvelope(appC) }],
+    ['POST /dingtalk/callback', { method: 'POST', path: '/dingtalk/callback', headers: { 'content-type': 'application/json', timestamp: dingTs, sign: dingTalkSign(dingSecret, dingTs) }, body: dingBody }],
+  ];
+
+  const t0 = Date.now();
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  let inFlight = true;
+  let healthzDuring = 0;
+  let healthzFailed = 0;
+  let healthzMaxMs = 0;
+  const probe = (async () => {
+    while (inFlight) {
+      const s = Date.now();
+      const status = await send(base, { method: 'GET', path: '/healthz' }, false);
+      healthzMaxMs = Math.max(healthzMaxMs, Date.now() - s);
+      if (status === 200) healthzDuring++; else healthzFailed++;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  const statuses: Record<string, number | string> = {};
+  await Promise.all(requests.map(async ([route, q]) => { statuses[route] = await send(base, q); }));
+  await new Promise((r) => setTimeout(r, 300)); // replies sent after the answer (app, DingTalk)
+  inFlight = false;
+  await probe;
+  delay.disable();
+  return { statuses, maxStallMs: Math.round(delay.max / 1e6), healthzDuring, healthzMaxMs, healthzFailed, ms: Date.now() - t0 };
+}
+
 export function fuzzSummary(f: FuzzResult): string {
   const routes = Object.entries(f.statuses).map(([route, s]) => `${route}: ${Object.entries(s).map(([k, n]) => `${k}×${n}`).join(' ')}`);
   return [
     `${f.sent} requests in ${(f.ms / 1000).toFixed(1)} s; 5xx ${f.fiveXx}; no response ${f.noResponse} (keep-alive resets resent ${f.resets}); outside expectation ${f.unexpectedCount}; `
       + `replays inside the window ${f.replays} (answered 200 as duplicates); uncaught errors ${f.uncaught}; /healthz after ${f.healthyAfter ? '200' : 'FAILED'}; `
       + `rows written ${JSON.stringify(f.rowsWritten)} over ${f.tables} tables; optional routes present: ${JSON.stringify(f.optionalRoutes)}`,
+    `256 kB messages: ${Object.entries(f.big.statuses).map(([k, v]) => `${k} → ${v}`).join('; ')}; longest event-loop stall ${f.big.maxStallMs} ms (target < 50); `
+      + `/healthz answered ${f.big.healthzDuring}× during them (slowest ${f.big.healthzMaxMs} ms, failed ${f.big.healthzFailed}); ${(f.big.ms / 1000).toFixed(1)} s`,
     ...routes,
     ...(f.unexpected.length ? ['unexpected:', ...f.unexpected.map((u) => `  ${u.route} · ${u.kind} → ${u.status}`)] : []),
   ].join('\n');
 }
 
+export const bigPassed = (b: BigResult) =>
+  Object.values(b.statuses).every((s) => s === 200) && b.maxStallMs < 50 && b.healthzDuring > 0 && b.healthzFailed === 0;
+
 export const fuzzPassed = (f: FuzzResult) =>
-  f.fiveXx === 0 && f.noResponse === 0 && f.unexpectedCount === 0 && f.uncaught === 0 && f.healthyAfter && Object.keys(f.rowsWritten).length === 0;
+  f.fiveXx === 0 && f.noResponse === 0 && f.unexpectedCount === 0 && f.uncaught === 0 && f.healthyAfter && Object.keys(f.rowsWritten).length === 0 && bigPassed(f.big);

@@ -77,7 +77,9 @@ async function main() {
     const { adapters, problems } = createPlatforms(config, {
       handle: (session) => app.bot.handle(session),
       log,
+      redis: app.redis,
       alert: (text) => { app.alert(text).catch((err) => log.error({ err }, 'alert failed')); },
+      undelivered: (s, t, r) => app.replyUndelivered(s, t, r),
     });
     for (const p of problems) log.warn({ setting: p.setting }, p.message);
     for (const a of adapters) if (a.sender) app.delivery.addSender(a.sender);

@@ -36,8 +36,9 @@ export async function startInProcessService(o: {
     backoffMs: o.backoffMs, deliveryLimits: o.deliveryLimits,
   });
   const { adapters } = createPlatforms(config, {
-    handle: (session) => app.bot.handle(session), log,
+    handle: (session) => app.bot.handle(session), log, redis: app.redis,
     alert: (text) => { app.alert(text).catch(() => {}); },
+    undelivered: (s, t, r) => app.replyUndelivered(s, t, r),
   });
   for (const a of adapters) if (a.sender) app.delivery.addSender(a.sender);
   const cliSecret = randomBytes(16).toString('hex');

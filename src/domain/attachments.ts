@@ -7,6 +7,7 @@ import type { Tx } from '../db/client.ts';
 import { attachments, checkins, submissions, tasks } from '../db/schema.ts';
 import type { SessionAttachment } from '../session.ts';
 
+/** The cap on every photo or file, on every path: adapters stop downloading past it. */
 export const MAX_ATTACHMENT_MB = 20;
 export const MAX_ATTACHMENT_BYTES = MAX_ATTACHMENT_MB * 1024 * 1024;
 /** A photo or file sent alone attaches to the sender's check-in or submission of the last 10 minutes. */
@@ -59,6 +60,9 @@ export function sniff(data: Buffer, name?: string | null): { kind: 'image' | 'fi
   return null;
 }
 
+/** "20 MB", or "64 KB" under a megabyte. */
+export const sizeText = (bytes: number) => (bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} KB`);
+
 const label = (a: SessionAttachment, i: number, n: number) =>
   a.name ? `「${a.name}」` : a.kind === 'image' ? (n > 1 ? `第 ${i + 1} 张照片` : '照片') : (n > 1 ? `第 ${i + 1} 个文件` : '文件');
 
@@ -71,7 +75,9 @@ export async function fetchAttachments(list: SessionAttachment[] | undefined, ma
     const a = list[i];
     const what = label(a, i, list.length);
     if (r.status === 'rejected' && (r.reason as Error | undefined)?.name === 'FileTooLargeError') {
-      out.notes.push(`⚠️ ${what}超过 ${Math.round(maxBytes / 1024 / 1024)} MB 的上限，没有保存。请压缩后再发。`);
+      // The adapter stopped reading at its cap (20 MB unless a test set less): name that cap.
+      const limit = (r.reason as { limitBytes?: unknown }).limitBytes;
+      out.notes.push(`⚠️ ${what}超过 ${sizeText(typeof limit === 'number' ? limit : maxBytes)} 的上限，没有保存。请压缩后再发。`);
       return;
     }
     if (r.status === 'rejected') {

@@ -4,6 +4,7 @@
 // bot would kick the live one — so the running service is asked for its state instead
 // (GET /internal/status on loopback, with the secret from its lock file).
 import pino from 'pino';
+import { Redis } from 'ioredis';
 import type { Config } from '../config.ts';
 import { readLiveLock } from '../infra/datadir-lock.ts';
 import { RetryableError } from '../delivery/errors.ts';
@@ -92,7 +93,9 @@ function connection(a: PlatformAdapter, service: ServiceAnswer): { state: CheckS
 
 export async function checkPlatforms(config: Config, opts: { service?: () => Promise<ServiceAnswer> } = {}): Promise<CheckReport> {
   const log = pino({ level: 'silent' });
-  const { adapters, problems } = createPlatforms(config, { handle: async () => null, log, alert: () => {} });
+  // Nothing here serves a callback: a Redis client that never connects (lazyConnect) is enough.
+  const redis = new Redis({ lazyConnect: true, enableOfflineQueue: false });
+  const { adapters, problems } = createPlatforms(config, { handle: async () => null, log, redis, alert: () => {} });
   if (!adapters.length && !problems.length) return { configured: false, ok: true, results: [] };
 
   const results: CheckResult[] = problems.map((p) => {

@@ -2,6 +2,7 @@
 // the bot, the bot's reply → the platform's reply channel; outbound pushes through a Sender.
 import type { Router } from 'express';
 import type { Logger } from 'pino';
+import type { Redis } from 'ioredis';
 import type { Session } from '../session.ts';
 import type { Sender } from '../delivery/delivery.ts';
 
@@ -11,6 +12,8 @@ export type HandleMessage = (session: Session) => Promise<string | null>;
 export interface PlatformContext {
   handle: HandleMessage;
   log: Logger;
+  /** The shared Redis connection: what must be remembered across processes (DingTalk callback signatures used once). */
+  redis: Redis;
   /** Tell the admins something went badly wrong (e.g. a long connection gave up). */
   alert(text: string): void;
   /**

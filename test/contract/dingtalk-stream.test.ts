@@ -168,6 +168,17 @@ describe('DingTalk Stream adapter', () => {
     expect(fake.sent[0].text).toContain('绑定');
     expect((await t.counts()).checkins).toBe(0);
   });
+
+  it('frames whose fields have the wrong type are ACKed and dropped: nothing recorded, nothing sent', async () => {
+    deliver(robotMessage({ text: { content: { evil: '打卡 学习 1小时' } }, sessionWebhook: fake.webhookUrl('s-w') }));
+    deliver(robotMessage({ senderStaffId: 42, sessionWebhook: fake.webhookUrl('s-w') }));
+    deliver(robotMessage({ msgtype: 'picture', content: { downloadCode: ['x'] }, sessionWebhook: fake.webhookUrl('s-w') }));
+    deliver(robotMessage({ conversationType: 1, sessionWebhook: fake.webhookUrl('s-w') }));
+    await adapter.idle();
+    expect(acks).toHaveLength(4);
+    expect(fake.sent).toEqual([]);
+    expect(await t.counts()).toEqual({ checkins: 0, inbound: 0 });
+  });
 });
 
 describe('DingTalk Stream adapter over a WebSocket', () => {

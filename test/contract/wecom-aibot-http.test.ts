@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { decrypt, encrypt, getSignature } from '@wecom/crypto';
 import type { TestBot } from '../support/test-bot.ts';
 import { createWecomBotHttpAdapter } from '../../src/platforms/wecom/aibot-http.ts';
-import { rowCounts, serveRoutes, testContext, until, wecomTestBot } from './wecom-support.ts';
+import { rowCounts, serveRoutes, testContext, until, wecomTestBot, type Undelivered } from './wecom-support.ts';
 
 const TOKEN = 'QDG6eK';
 const AES = 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C';
@@ -113,7 +113,16 @@ describe('WeCom AI bot, HTTP callback', () => {
       ['JSON without encrypt', 400, () => ({ query: callback(msg()).query, body: JSON.stringify({ msg: 1 }) })],
       ['decrypts to something that is not JSON', 400, () => callback(null, { plaintext: 'not json at all' })],
       ['another receive id', 403, () => callback(msg(), { receiveId: 'wwOtherCorp' })],
-      ['oversized body', 413, () => callback(msg({ text: { content: '打卡 ' + '很'.repeat(30_000) } }))],
+      ['oversized body (over 512 kB)', 413, () => callback(msg({ text: { content: '打卡 ' + '很'.repeat(200_000) } }))],
+      // Signed and encrypted, but fields of the wrong type (text.content as an object answered 500 before).
+      ['text.content an object', 400, () => callback(msg({ text: { content: { a: '打卡 学习 1小时' } } }))],
+      ['from.userid a number', 400, () => callback(msg({ from: { userid: 12345 } }))],
+      ['msgid a number', 400, () => callback(msg({ msgid: 42 }))],
+      ['mixed.msg_item not a list', 400, () => callback(msg({ msgtype: 'mixed', mixed: { msg_item: '打卡' } }))],
+      ['a mixed item whose text.content is a list', 400, () => callback(msg({ msgtype: 'mixed', mixed: { msg_item: [{ msgtype: 'text', text: { content: ['打卡'] } }] } }))],
+      ['image.url a number', 400, () => callback(msg({ msgtype: 'image', image: { url: 1 } }))],
+      ['response_url an object', 400, () => callback(msg({ response_url: { href: 'http://x' } }))],
+      ['a JSON array', 400, () => callback(null, { plaintext: JSON.stringify([msg()]) })],
       ['ciphertext that is not AES output', 400, () => {
         const ciphertext = Buffer.from('short garbage').toString('base64');
         const ts = String(now());
@@ -136,9 +145,10 @@ describe('WeCom AI bot, HTTP callback', () => {
     const capture = express();
     capture.post('/cgi-bin/aibot/response', express.json(), (req, res) => { got.push(req.body); res.json({ errcode: 0, errmsg: 'ok' }); });
     const cap: Server = await new Promise((resolve) => { const s = capture.listen(0, '127.0.0.1', () => resolve(s)); });
-    const slow = await serveRoutes(createWecomBotHttpAdapter({ token: TOKEN, encodingAesKey: AES, ctx: testContext(bot, { delayMs: 150 }), replyWithinMs: 30 }));
+    const apiBase = `http://127.0.0.1:${(cap.address() as { port: number }).port}`;
+    const slow = await serveRoutes(createWecomBotHttpAdapter({ token: TOKEN, encodingAesKey: AES, ctx: testContext(bot, { delayMs: 150 }), replyWithinMs: 30, apiBase }));
     try {
-      const responseUrl = `http://127.0.0.1:${(cap.address() as { port: number }).port}/cgi-bin/aibot/response?response_code=abc`;
+      const responseUrl = `${apiBase}/cgi-bin/aibot/response?response_code=abc`;
       const res = await post(callback(msg({ response_url: responseUrl })), slow.url);
       expect(res.status).toBe(200);
       expect(await res.text()).toBe('');
@@ -148,5 +158,81 @@ describe('WeCom AI bot, HTTP callback', () => {
       await slow.close();
       await new Promise((r) => cap.close(r));
     }
+  });
+
+  describe('response_url is followed only to WeCom’s own API host', () => {
+    let hits: string[];
+    let answer: { errcode: number; errmsg: string };
+    let wecom: Server; // stands for WECOM_API_BASE
+    let other: Server; // any other host
+    const origin = (s: Server) => `http://127.0.0.1:${(s.address() as { port: number }).port}`;
+    beforeAll(async () => {
+      hits = [];
+      const listen = (name: string) => {
+        const a = express();
+        a.post('/cgi-bin/aibot/response', express.json(), (req, res) => { hits.push(`${name} ${req.body?.markdown?.content ?? ''}`); res.json(answer); });
+        return new Promise<Server>((resolve) => { const s = a.listen(0, '127.0.0.1', () => resolve(s)); });
+      };
+      wecom = await listen('wecom');
+      other = await listen('other');
+    });
+    afterAll(async () => {
+      await new Promise((r) => wecom.close(r));
+      await new Promise((r) => other.close(r));
+    });
+
+    async function slowAdapter(o: { apiBase?: string; lines?: string[]; undelivered?: Undelivered[] }) {
+      return serveRoutes(createWecomBotHttpAdapter({
+        token: TOKEN, encodingAesKey: AES, replyWithinMs: 30, apiBase: o.apiBase ?? origin(wecom),
+        ctx: testContext(bot, { delayMs: 150, lines: o.lines, undelivered: o.undelivered }),
+      }));
+    }
+
+    it('another host (or http to an https base) is not fetched; the log never shows the URL; the reply goes to the undelivered hook', async () => {
+      answer = { errcode: 0, errmsg: 'ok' };
+      hits.length = 0;
+      const lines: string[] = [];
+      const undelivered: Undelivered[] = [];
+      const a = await slowAdapter({ lines, undelivered });
+      const b = await slowAdapter({ apiBase: 'https://qyapi.weixin.qq.com', undelivered });
+      try {
+        const foreign = `${origin(other)}/cgi-bin/aibot/response?response_code=secret-code-1`;
+        expect((await post(callback(msg({ response_url: foreign })), a.url)).status).toBe(200);
+        // The default base is https: http on WeCom's host name is refused too (never fetched: no such host here).
+        expect((await post(callback(msg({ response_url: 'http://qyapi.weixin.qq.com/cgi-bin/aibot/response?response_code=x' })), b.url)).status).toBe(200);
+        await until(() => undelivered.length === 2);
+        expect(hits).toEqual([]);
+        expect(undelivered[0].text).toContain('已记录');
+        await expect(undelivered[0].resend()).rejects.toThrow('没有可用的 response_url');
+        expect(hits).toEqual([]);
+        const log = lines.join('\n');
+        expect(log).toContain('不是企业微信接口地址');
+        expect(log).not.toContain('secret-code-1');
+        expect(log).not.toContain(origin(other));
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    });
+
+    it('a response_url WeCom refuses: the reply reaches the undelivered hook, and its resend posts to it again', async () => {
+      answer = { errcode: 40001, errmsg: 'invalid response_code' };
+      hits.length = 0;
+      const undelivered: Undelivered[] = [];
+      const a = await slowAdapter({ undelivered });
+      try {
+        expect((await post(callback(msg({ text: { content: '打卡 学习《党章》 45分钟' }, response_url: `${origin(wecom)}/cgi-bin/aibot/response?response_code=c2` })), a.url)).status).toBe(200);
+        await until(() => undelivered.length === 1);
+        expect(hits).toHaveLength(1);
+        expect(undelivered[0].text).toContain('已记录');
+        expect(undelivered[0].session).toMatchObject({ platform: 'wecom', senderId: 'zhangsan', text: '打卡 学习《党章》 45分钟' });
+        answer = { errcode: 0, errmsg: 'ok' };
+        await undelivered[0].resend();
+        expect(hits).toHaveLength(2);
+        expect(hits[1]).toContain('已记录');
+      } finally {
+        await a.close();
+      }
+    });
   });
 });

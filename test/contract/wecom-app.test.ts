@@ -10,7 +10,8 @@ import { ConfigError as DeliveryConfigError } from '../../src/delivery/errors.ts
 import type { PlatformAdapter } from '../../src/platforms/types.ts';
 import { startFakeWecomApi, type FakeWecomApi } from './fakes/wecom-api.ts';
 import {
-  postWecomApp, rowCounts, serveRoutes, TEST_APP, testContext, until, WECOM_APP_PATH, wecomAppCallback, wecomAppOptions, wecomAppTextXml, wecomTestBot,
+  postWecomApp, rowCounts, serveRoutes, TEST_APP, testContext, until, WECOM_APP_PATH, wecomAppCallback, wecomAppOptions, wecomAppTextXml, wecomAppXml, wecomTestBot,
+  type Undelivered,
 } from './wecom-support.ts';
 import { desc } from 'drizzle-orm';
 
@@ -92,7 +93,12 @@ describe('WeCom app XML callback', () => {
       ['malformed XML', 400, () => ({ query: callback(textXml()).query, body: '<xml><Encrypt>abc' })],
       ['XML with a DOCTYPE', 400, () => { const c = callback(textXml()); return { ...c, body: `<!DOCTYPE xml [<!ENTITY a "b">]>${c.body}` }; }],
       ['another corp id inside', 403, () => callback(textXml(), { receiveId: 'wwOther' })],
-      ['oversized body', 413, () => callback(textXml({ content: '长'.repeat(30_000) }))],
+      ['oversized body (over 512 kB)', 413, () => callback(textXml({ content: '长'.repeat(200_000) }))],
+      // Signed and encrypted, but a field the bot reads is not one text element.
+      ['Content as nested elements', 400, () => callback(wecomAppXml(TEST_APP, 'zhangsan', '<MsgType>text</MsgType><Content><a>打卡 学习 1小时</a></Content>'))],
+      ['FromUserName given twice', 400, () => callback(wecomAppXml(TEST_APP, 'zhangsan', '<FromUserName>lisi</FromUserName><MsgType>text</MsgType><Content>我的</Content>'))],
+      ['MsgType missing', 400, () => callback(wecomAppXml(TEST_APP, 'zhangsan', '<Content>打卡 学习 1小时</Content>'))],
+      ['MediaId as nested elements', 400, () => callback(wecomAppXml(TEST_APP, 'zhangsan', '<MsgType>image</MsgType><MediaId><id>1</id></MediaId>'))],
     ];
     for (const [name, status, make] of cases) {
       it(name, async () => {
@@ -103,6 +109,29 @@ describe('WeCom app XML callback', () => {
         await new Promise((r) => setTimeout(r, 30));
         expect(api.messages).toHaveLength(0);
       });
+    }
+  });
+});
+
+describe('WeCom app reply that fails', () => {
+  it('reaches the undelivered hook with the reply; its resend sends it through message/send', async () => {
+    const undelivered: Undelivered[] = [];
+    const own = await serveRoutes(createWecomAppAdapter(wecomAppOptions(TEST_APP, api.url, testContext(bot, { undelivered }))));
+    try {
+      api.fail('message/send', 45009);
+      const before = await rowCounts(bot);
+      const res = await postWecomApp(own.url, callback(textXml({ content: '打卡 学习《准则》 1小时' })));
+      expect(res.status).toBe(200);
+      await until(() => undelivered.length === 1);
+      expect(undelivered[0].text).toContain('已记录');
+      expect(undelivered[0].session).toMatchObject({ senderId: 'zhangsan', text: '打卡 学习《准则》 1小时' });
+      expect(api.messages).toHaveLength(0);
+      expect(await rowCounts(bot)).toEqual({ checkins: before.checkins + 1, inbound: before.inbound + 1 });
+      await undelivered[0].resend();
+      expect(api.messages).toHaveLength(1);
+      expect(api.messages[0]).toMatchObject({ touser: 'zhangsan', content: undelivered[0].text });
+    } finally {
+      await own.close();
     }
   });
 });

@@ -36,7 +36,7 @@ async function replica(worker: boolean) {
   const app = await createApp({ database, log, redisUrl: await testRedisUrl(), queuePrefix: prefix, worker, backoffMs: 50 });
   const adapter = createWecomBotWsAdapter({
     ...CREDS, wsUrl: fake.url, reconnect: { baseDelayMs: 30, maxAttempts: 3 },
-    ctx: { handle: (s) => app.bot.handle(s), log, alert: () => {} },
+    ctx: { handle: (s) => app.bot.handle(s), log, redis: app.redis, alert: () => {} },
   });
   app.delivery.addSender(adapter.sender!); // as main.ts does, in every process
   return { app, adapter };

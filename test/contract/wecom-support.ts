@@ -10,6 +10,7 @@ import { encrypt, getSignature } from '@wecom/crypto';
 import { testBot, type TestBot } from '../support/test-bot.ts';
 import { checkins, identities, inboundMessages, members } from '../../src/db/schema.ts';
 import type { PlatformAdapter, PlatformContext } from '../../src/platforms/types.ts';
+import type { Session } from '../../src/session.ts';
 
 export async function wecomTestBot(): Promise<{ bot: TestBot; zhangsanId: number }> {
   const bot = await testBot({ seed: 'demo' });
@@ -18,14 +19,24 @@ export async function wecomTestBot(): Promise<{ bot: TestBot; zhangsanId: number
   return { bot, zhangsanId: m.id };
 }
 
-export function testContext(bot: TestBot, o: { lines?: string[]; alerts?: string[]; delayMs?: number } = {}): PlatformContext {
+/** A reply an adapter handed to ctx.undelivered. */
+export interface Undelivered { session: Session; text: string; resend: () => Promise<void> }
+
+export function testContext(bot: TestBot, o: {
+  lines?: string[]; alerts?: string[]; delayMs?: number;
+  /** Replies the adapter could not deliver, with their resend. */
+  undelivered?: Undelivered[];
+} = {}): PlatformContext {
   return {
     handle: async (s) => {
       if (o.delayMs) await new Promise((r) => setTimeout(r, o.delayMs));
       return bot.app.bot.handle(s);
     },
-    log: o.lines ? pino({ level: 'debug' }, { write: (l: string) => { o.lines!.push(l); } }) : pino({ level: 'silent' }),
+    // Every level, trace included: what the log tests read.
+    log: o.lines ? pino({ level: 'trace' }, { write: (l: string) => { o.lines!.push(l); } }) : pino({ level: 'silent' }),
+    redis: bot.app.redis,
     alert: (t) => { o.alerts?.push(t); },
+    ...(o.undelivered ? { undelivered: (session: Session, text: string, resend: () => Promise<void>) => { o.undelivered!.push({ session, text, resend }); } } : {}),
   };
 }
 

@@ -8,7 +8,7 @@ import { createWecomBotWsAdapter } from '../../src/platforms/wecom/aibot-ws.ts';
 import { RetryableError } from '../../src/platforms/wecom/errors.ts';
 import type { PlatformAdapter, PlatformContext } from '../../src/platforms/types.ts';
 import { startFakeWecomWsServer, type FakeWecomWsServer, type Frame } from './fakes/wecom-ws-server.ts';
-import { rowCounts, testContext, until, wecomTestBot } from './wecom-support.ts';
+import { rowCounts, testContext, until, wecomTestBot, type Undelivered } from './wecom-support.ts';
 
 const CREDS = { botId: 'aib-test-bot', secret: 'bot-secret-123' };
 let bot: TestBot;
@@ -177,5 +177,38 @@ describe('WeCom AI bot, long connection', () => {
     await until(() => alerts.length > 0);
     expect(alerts[0]).toContain('被顶替');
     expect(first.status!()).toMatchObject({ connected: false, detail: '被另一个连接顶替' });
+  });
+
+  it('a frame whose fields have the wrong type is dropped (logged by field name): no reply, no record; the next one is answered', async () => {
+    await fresh();
+    const lines: string[] = [];
+    await connected({ ctx: context({ lines }) });
+    const before = await rowCounts(bot);
+    const bad = fake.pushMessage({ text: { content: { nested: '打卡 学习 1小时' } } });
+    const badUser = fake.pushMessage({ from: { userid: 42 }, text: { content: '打卡 学习 1小时' } });
+    const good = fake.pushMessage({ text: { content: '打卡 学习《党章》 20分钟' } });
+    // Frames are handled in arrival order, and a wrong type is dropped before the first await:
+    // once the third is answered, the first two were dropped, not pending.
+    expect((await fake.waitFor((f) => f.headers.req_id === good && f.cmd === 'aibot_respond_msg')).body.stream.content).toContain('已记录');
+    expect(fake.replies(bad)).toEqual([]);
+    expect(fake.replies(badUser)).toEqual([]);
+    expect(await rowCounts(bot)).toEqual({ checkins: before.checkins + 1, inbound: before.inbound + 1 });
+    const dropped = lines.filter((l) => l.includes('企业微信消息字段类型不对')).map((l) => JSON.parse(l).field);
+    expect(dropped).toEqual(['text.content', 'from.userid']);
+  });
+
+  it('a reply the server refuses reaches the undelivered hook; its resend goes out as a message to the chat', async () => {
+    await fresh();
+    const undelivered: Undelivered[] = [];
+    await connected({ ctx: testContext(bot, { undelivered }) });
+    fake.failReplies(846608);
+    fake.pushMessage({ text: { content: '打卡 学习《条例》 40分钟' } });
+    await until(() => undelivered.length === 1);
+    expect(undelivered[0].text).toContain('已记录');
+    expect(undelivered[0].session).toMatchObject({ platform: 'wecom', senderId: 'zhangsan', chatId: 'zhangsan', text: '打卡 学习《条例》 40分钟' });
+    await undelivered[0].resend();
+    const sent = fake.sends();
+    expect(sent).toHaveLength(1);
+    expect(sent[0].body).toMatchObject({ chatid: 'zhangsan', msgtype: 'markdown', markdown: { content: undelivered[0].text } });
   });
 });

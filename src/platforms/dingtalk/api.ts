@@ -2,7 +2,8 @@
 // and groups, the in-place reply webhook, and message-file download. Base URL from config
 // (DINGTALK_API_BASE), so the contract tests run it against a local fake.
 import type { Logger } from 'pino';
-import { ConfigError, FileTooLargeError, RetryableError } from './errors.ts';
+import { ConfigError, RetryableError } from './errors.ts';
+import { MAX_ATTACHMENT_BYTES, readCapped } from '../media.ts';
 import { MAX_MARKDOWN_BYTES, toMarkdownParts } from './markdown.ts';
 
 export const DEFAULT_API_BASE = 'https://api.dingtalk.com';
@@ -51,7 +52,7 @@ export class DingTalkApi {
     this.base = (opts.apiBase ?? DEFAULT_API_BASE).replace(/\/+$/, '');
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.maxBytes = opts.maxMarkdownBytes ?? MAX_MARKDOWN_BYTES;
-    this.maxDownload = opts.maxDownloadBytes ?? 20 * 1024 * 1024;
+    this.maxDownload = opts.maxDownloadBytes ?? MAX_ATTACHMENT_BYTES;
     this.now = opts.now ?? Date.now;
   }
 
@@ -151,16 +152,7 @@ export class DingTalkApi {
       if (res.status >= 500 || res.status === 429) throw new RetryableError(`下载钉钉文件失败（HTTP ${res.status}）`, res.status);
       throw new ConfigError(`下载钉钉文件失败（HTTP ${res.status}）`, '下载码可能已过期，请让对方重新发送', res.status);
     }
-    const declared = Number(res.headers.get('content-length') ?? 0);
-    if (declared > this.maxDownload) { await res.body?.cancel(); throw new FileTooLargeError(this.maxDownload); }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of res.body ?? []) {
-      size += chunk.length;
-      if (size > this.maxDownload) throw new FileTooLargeError(this.maxDownload);
-      chunks.push(Buffer.from(chunk));
-    }
-    return { data: Buffer.concat(chunks), contentType: res.headers.get('content-type') };
+    return { data: await readCapped(res, this.maxDownload), contentType: res.headers.get('content-type') };
   }
 
   /** One JSON POST; network errors and timeouts become RetryableError. */

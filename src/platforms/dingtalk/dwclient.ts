@@ -14,7 +14,9 @@ interface Internals { heartbeatIntervallId?: NodeJS.Timeout; socket?: { terminat
 
 export function newClient(clientId: string, clientSecret: string): DWClient {
   // keepAlive: ping every 8 s and drop a half-open socket (then the adapter reconnects).
-  const client = new DWClient({ clientId, clientSecret, keepAlive: true });
+  // debug stays off: the package's debug output prints every frame (message text, sender ids)
+  // to the console, past our logger.
+  const client = new DWClient({ clientId, clientSecret, keepAlive: true, debug: false });
   takeOverReconnects(client);
   return client;
 }

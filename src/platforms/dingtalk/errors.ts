@@ -19,10 +19,5 @@ export class ConfigError extends DeliveryConfigError {
   }
 }
 
-/** A downloaded file larger than allowed: tell the person, never retry. */
-export class FileTooLargeError extends Error {
-  override name = 'FileTooLargeError';
-  constructor(readonly limitBytes: number) {
-    super(`文件超过 ${Math.round(limitBytes / 1024 / 1024)} MB 的上限`);
-  }
-}
+/** A downloaded file larger than allowed (one class for every platform). */
+export { FileTooLargeError } from '../media.ts';

@@ -3,10 +3,17 @@
 // appSecret)). The headers are checked — in constant time — before the body is even read, so
 // a forged call costs no parsing; then the size-limited JSON body is parsed and validated.
 //
+// The sign covers the timestamp only, not the body: a captured header pair would carry any
+// body for the hour either side of its timestamp. So each pair is accepted once — remembered
+// in Redis (SET NX) for longer than it can be valid — and a second use is refused with 409
+// before the body is read. DingTalk's own redelivery comes with a fresh timestamp and sign
+// (the bot de-duplicates it by msgId). Without Redis nothing can be checked: 503, and DingTalk
+// tries again later.
+//
 // Reply choice: the bot's reply goes out through the message's sessionWebhook (else the send
 // API), not in the HTTP response body — the same path as Stream mode, which can split a long
 // reply into several messages; the HTTP answer is an empty 200 once the message is recorded.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { PlatformAdapter, PlatformContext } from '../types.ts';
 import type { DingTalkApi } from './api.ts';
@@ -17,15 +24,27 @@ import { createDingTalkSender } from './sender.ts';
 export const CALLBACK_PATH = '/dingtalk/callback';
 /** DingTalk's rule: reject a timestamp more than an hour away from now. */
 export const MAX_SKEW_MS = 60 * 60_000;
+/** A used pair is remembered past the two hours (MAX_SKEW_MS either side) it can be valid. */
+export const USED_SIGN_TTL_MS = 2 * MAX_SKEW_MS + 10 * 60_000;
+/** How long the Redis check may take before the callback is answered 503. */
+const REDIS_CHECK_MS = 2000;
 
 export interface DingTalkHttpOptions {
   appSecret: string;   // DINGTALK_CLIENT_SECRET
   api: DingTalkApi;
   ctx: PlatformContext;
   /** Robot messages are small; anything bigger is refused with 413. */
+  /**
+   * Default 512 kB: a message of 256 kB of text still arrives (the bot then caps the text and
+   * says so); anything bigger is refused with 413.
+   */
   bodyLimit?: string | number;
   now?: () => number;
 }
+
+/** The Redis key of a used (timestamp, sign) pair: hashed, so the key shows no time. */
+export const usedSignKey = (timestamp: string, sign: string) =>
+  `dingtalk:callback-sign:${createHash('sha256').update(`${timestamp}\n${sign}`).digest('base64url')}`;
 
 export interface DingTalkHttpAdapter extends PlatformAdapter {
   /** For `platforms check`: api.accessToken() proves the credentials. */
@@ -58,8 +77,30 @@ export function createDingTalkHttpAdapter(opts: DingTalkHttpOptions): DingTalkHt
       log.warn({ ip: req.ip }, '拒绝钉钉回调：时间戳相差超过 1 小时');
       return void res.status(403).json({ error: '时间戳过期' });
     }
-    next();
+    firstUse(timestamp, sign).then((first) => {
+      if (first) return next();
+      log.warn({ ip: req.ip }, '拒绝钉钉回调：签名已被使用过（重放）');
+      res.status(409).json({ error: '签名已使用过，拒绝重复的回调' });
+    }, () => {
+      log.warn({ ip: req.ip }, '钉钉回调暂不处理：Redis 不可用，无法检查签名是否用过');
+      res.status(503).json({ error: '暂时无法处理，请稍后重试' });
+    });
   };
+
+  /** true the first time a pair is seen; rejects when Redis cannot say (down, or too slow). */
+  async function firstUse(timestamp: string, sign: string): Promise<boolean> {
+    const redis = ctx.redis;
+    if (redis.status === 'end') throw new Error('redis connection closed');
+    // The app's connection queues commands while Redis is away: wait a little, never long.
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const set = redis.set(usedSignKey(timestamp, sign), '1', 'PX', USED_SIGN_TTL_MS, 'NX');
+      const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('redis too slow')), REDIS_CHECK_MS); });
+      return (await Promise.race([set, late])) === 'OK';
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 
   const receive = async (req: Request, res: Response) => {
     const parsed = robotMessageSchema.safeParse(req.body);
@@ -85,7 +126,7 @@ export function createDingTalkHttpAdapter(opts: DingTalkHttpOptions): DingTalkHt
     api,
     sender: createDingTalkSender(api),
     routes(router: Router) {
-      router.post(CALLBACK_PATH, verify, express.json({ limit: opts.bodyLimit ?? '256kb', strict: true }), receive);
+      router.post(CALLBACK_PATH, verify, express.json({ limit: opts.bodyLimit ?? '512kb', strict: true }), receive);
       router.use(CALLBACK_PATH, bodyErrors);
     },
     idle: () => inbound.idle(),

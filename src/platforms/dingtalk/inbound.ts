@@ -5,8 +5,17 @@ import { z } from 'zod';
 import { RETRY_LATER_REPLY, RetryLaterError, type Session, type SessionAttachment } from '../../session.ts';
 import type { PlatformContext } from '../types.ts';
 import type { DingTalkApi } from './api.ts';
+import { RetryableError } from './errors.ts';
+import { errLabel } from '../log-safe.ts';
 
-/** The fields of DingTalk's robot message the bot reads (the package types only `text`). */
+const richTextSchema = z.object({ richText: z.array(z.object({ text: z.string().optional(), type: z.string().optional() }).passthrough()) });
+/** picture / file / audio / video: what the bot reads of them. */
+const mediaContentSchema = z.object({ downloadCode: z.string().optional(), fileName: z.string().optional() }).passthrough();
+
+/**
+ * The fields of DingTalk's robot message the bot reads (the package types only `text`), each
+ * typed — `content` too, by msgtype — so a wrong type is refused before anything uses it.
+ */
 export const robotMessageSchema = z.object({
   msgId: z.string().min(1),
   msgtype: z.string(),
@@ -21,13 +30,16 @@ export const robotMessageSchema = z.object({
   sessionWebhook: z.string().optional(),
   sessionWebhookExpiredTime: z.number().optional(),
   robotCode: z.string().optional(),
-}).refine((m) => m.senderStaffId || m.senderId, { message: 'senderStaffId or senderId required' });
+}).passthrough()
+  .refine((m) => m.senderStaffId || m.senderId, { message: 'senderStaffId or senderId required' })
+  .superRefine((m, ctx) => {
+    const schema = m.msgtype === 'richText' ? richTextSchema : ['picture', 'file', 'audio', 'video'].includes(m.msgtype) ? mediaContentSchema : null;
+    if (schema && m.content !== undefined && !schema.safeParse(m.content).success) ctx.addIssue({ code: 'custom', path: ['content'], message: `content of a ${m.msgtype} message has the wrong shape` });
+  });
 
 export type RobotMessage = z.infer<typeof robotMessageSchema>;
 
 export const UNSUPPORTED_REPLY = '目前只能处理文字消息，请直接发文字，例如：打卡 学习《党章》 1小时。';
-
-const richTextSchema = z.object({ richText: z.array(z.object({ text: z.string().optional(), type: z.string().optional() }).passthrough()) });
 
 /**
  * The text of a message, or null when it carries none the bot can read yet.
@@ -99,7 +111,7 @@ export function toSession(m: RobotMessage, text: string, receivedAt: Date, attac
   };
 }
 
-/** Reply in place while the session webhook lives, else through the send API. */
+/** Reply in place while the session webhook lives, else through the send API; rejects when it did not arrive. */
 export async function replyTo(api: DingTalkApi, m: RobotMessage, text: string, ctx: PlatformContext, now: number): Promise<void> {
   const log = ctx.log;
   // A minute's margin: a webhook about to expire may be dead by the time the POST lands.
@@ -108,16 +120,17 @@ export async function replyTo(api: DingTalkApi, m: RobotMessage, text: string, c
       await api.replyViaSessionWebhook(m.sessionWebhook, text);
       return;
     } catch (err) {
-      log.warn({ err: errText(err) }, 'dingtalk session webhook reply failed; using the send API');
+      log.warn(errLabel(err), 'dingtalk session webhook reply failed; using the send API');
     }
   }
   if (m.conversationType === '2') {
     await api.sendToGroup(m.conversationId, text);
   } else if (m.senderStaffId) {
     const r = await api.sendToUsers([m.senderStaffId], text);
-    if (r.invalidUserIds.length || r.flowControlledUserIds.length) log.warn({ invalid: r.invalidUserIds.length, flowControlled: r.flowControlledUserIds.length }, 'dingtalk reply not delivered to everyone');
+    if (r.flowControlledUserIds.length) throw new RetryableError('钉钉限流，回复未发出');
+    if (r.invalidUserIds.length) throw new Error('钉钉不认这个 userId，回复未发出');
   } else {
-    log.warn('dingtalk reply dropped: the webhook expired and the sender has no staffId');
+    throw new Error('会话 webhook 已过期，且发送人没有 staffId，无法回复');
   }
 }
 
@@ -130,8 +143,8 @@ export interface InboundDeps {
 }
 
 /**
- * Handle one parsed message end to end. Never throws: a failure is logged (no sender, no
- * text — the message may be anonymous feedback).
+ * Handle one parsed message end to end. A failure is logged by its kind only (no sender, no
+ * text, no error message — the message may be anonymous feedback).
  */
 export class InboundHandler {
   /** Unsupported types are not recorded in the database: remember recent ones so a redelivery is not answered twice. */
@@ -140,8 +153,20 @@ export class InboundHandler {
 
   constructor(private readonly deps: InboundDeps) {}
 
-  /** Handle `m`; resolves once the bot has answered (the reply may still be on its way — see idle()). */
+  /**
+   * Handle `m`; resolves once the bot has answered (the reply may still be on its way — see
+   * idle()). Rejects only with RetryLaterError, and only when retryByStatus asks for it.
+   */
   async handle(m: RobotMessage): Promise<void> {
+    try {
+      await this.handleOnce(m);
+    } catch (err) {
+      if (err instanceof RetryLaterError && this.deps.retryByStatus) throw err;
+      this.deps.ctx.log.error({ ...errLabel(err), platform: 'dingtalk' }, 'dingtalk message handling failed');
+    }
+  }
+
+  private async handleOnce(m: RobotMessage): Promise<void> {
     const { ctx, api } = this.deps;
     const attachments = messageAttachments(m, api);
     const text = messageText(m) ?? (attachments.length ? '' : null);
@@ -159,21 +184,26 @@ export class InboundHandler {
         // person is asked to send it again.
         if (err instanceof RetryLaterError && this.deps.retryByStatus) throw err;
         if (!(err instanceof RetryLaterError)) {
-          ctx.log.error({ err: errText(err), platform: 'dingtalk' }, 'dingtalk message handling failed');
+          ctx.log.error({ ...errLabel(err), platform: 'dingtalk' }, 'dingtalk message handling failed');
           return;
         }
         reply = RETRY_LATER_REPLY;
       }
     }
     if (reply === null || reply === '') return;
-    this.track(replyTo(api, m, reply, ctx, this.deps.now())
-      .catch((err) => ctx.log.error({ err: errText(err), chatType: m.conversationType }, 'dingtalk reply failed')));
+    const answer = reply;
+    // A resend later picks the channel anew: the webhook if it still lives, else the send API.
+    const resend = () => replyTo(api, m, answer, ctx, this.deps.now());
+    this.track(resend().catch((err) => {
+      ctx.log.warn({ ...errLabel(err), chatType: m.conversationType }, 'dingtalk reply not delivered; handed over for resending');
+      ctx.undelivered?.(toSession(m, text ?? '', new Date(this.deps.now()), attachments), answer, resend);
+    }));
   }
 
-  /** Track a promise so idle() and disconnect can wait for it. */
+  /** Track a promise so idle() and disconnect can wait for it (its rejection is the caller's). */
   track(p: Promise<void>): Promise<void> {
     this.inFlight.add(p);
-    void p.finally(() => this.inFlight.delete(p));
+    p.then(() => this.inFlight.delete(p), () => this.inFlight.delete(p));
     return p;
   }
 

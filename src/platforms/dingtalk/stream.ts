@@ -10,6 +10,7 @@ import { newClient, openOnce, takeOverReconnects } from './dwclient.ts';
 import { ConfigError } from './errors.ts';
 import { InboundHandler, errText, robotMessageSchema } from './inbound.ts';
 import { createDingTalkSender } from './sender.ts';
+import { issuePath } from '../wecom/aibot-message.ts';
 
 export interface DingTalkStreamOptions {
   clientId: string;
@@ -54,8 +55,9 @@ export function createDingTalkStreamAdapter(opts: DingTalkStreamOptions): DingTa
     let data: unknown;
     try { data = JSON.parse(frame.data); } catch { log.warn('dingtalk frame data is not JSON; ignored'); return; }
     const parsed = robotMessageSchema.safeParse(data);
-    if (!parsed.success) { log.warn({ issue: parsed.error.issues[0]?.message }, 'dingtalk robot message malformed; ignored'); return; }
-    inbound.track(inbound.handle(parsed.data));
+    if (!parsed.success) { log.warn({ field: issuePath(parsed.error.issues[0]?.path) }, 'dingtalk robot message malformed; ignored'); return; }
+    // handle() rejects only with retryByStatus (HTTP); the catch keeps even a surprise from going unhandled.
+    inbound.track(inbound.handle(parsed.data)).catch(() => {});
   };
   client.registerCallbackListener(TOPIC_ROBOT, onFrame);
 

@@ -6,12 +6,11 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { PlatformAdapter, PlatformContext } from '../types.ts';
 import { callbackResponders, checkCallback, sealReply, type CallbackKeys } from './callback-crypto.ts';
-import { aibotSession, fitStream, isEnterChat, WELCOME_TEXT, type AibotBody, type AibotDownload } from './aibot-message.ts';
-import { decryptFile, WeComApiClient } from '@wecom/aibot-node-sdk';
-import type { Logger } from 'pino';
-import { sdkLogger } from './aibot-ws.ts';
+import { aibotBodySchema, aibotMediaDownloader, aibotSession, fitStream, isEnterChat, issuePath, WELCOME_TEXT, type AibotBody, type AibotDownload } from './aibot-message.ts';
 import { randomBytes } from 'node:crypto';
 import type { Fetch } from './http.ts';
+import { readCapped } from '../media.ts';
+import { errLabel } from '../log-safe.ts';
 import { RETRY_LATER_REPLY, RetryLaterError } from '../../session.ts';
 
 export interface WecomBotHttpOptions {
@@ -22,12 +21,31 @@ export interface WecomBotHttpOptions {
   replyWithinMs?: number;
   /** Callbacks older (or newer) than this are refused as replays. Default 600 (see callback-crypto). */
   maxSkewSeconds?: number;
-  /** Largest accepted body. Default 64 kB (a message is a few kB at most). */
+  /**
+   * Largest accepted body. Default 512 kB: a message of 256 kB of text, encrypted and
+   * base64-encoded, still arrives (the bot then caps the text and says so).
+   */
   bodyLimit?: string;
   now?: () => number;
   fetch?: Fetch;
-  /** How media URLs are fetched and decrypted (default: callbackMediaDownloader). */
+  /** How media URLs are fetched and decrypted (default: aibotMediaDownloader, 20 MB cap). */
   download?: AibotDownload;
+  /** WECOM_API_BASE: response_url is only followed to this origin. Default https://qyapi.weixin.qq.com. */
+  apiBase?: string;
+}
+
+export const DEFAULT_WECOM_API_BASE = 'https://qyapi.weixin.qq.com';
+
+/**
+ * response_url comes inside the (signed) payload; still, the bot only ever POSTs a reply to
+ * WeCom's own API host — the configured one, same scheme, host and port.
+ */
+export function isWecomResponseUrl(url: string, apiBase = DEFAULT_WECOM_API_BASE): boolean {
+  try {
+    return new URL(url).origin === new URL(apiBase).origin;
+  } catch {
+    return false;
+  }
 }
 
 export const WECOM_AIBOT_CALLBACK_PATH = '/wecom/aibot/callback';
@@ -42,7 +60,7 @@ export function createWecomBotHttpAdapter(opts: WecomBotHttpOptions): PlatformAd
   const now = opts.now ?? Date.now;
   const { refuse, verifyUrl } = callbackResponders(keys, log, '企业微信智能机器人');
   // Photos (读书笔记) and files (剖析材料): fetched and decrypted at once, as on the long connection.
-  const download = opts.download ?? callbackMediaDownloader(opts.encodingAesKey, log);
+  const download = opts.download ?? aibotMediaDownloader({ botKey: opts.encodingAesKey });
 
   async function receive(req: Request, res: Response) {
     const q = req.query;
@@ -56,13 +74,16 @@ export function createWecomBotHttpAdapter(opts: WecomBotHttpOptions): PlatformAd
       nowSeconds: Math.floor(now() / 1000), maxSkewSeconds: opts.maxSkewSeconds,
     });
     if (!r.ok) return refuse(req, res, r.status, r.reason);
-    let body: AibotBody;
+    let json: unknown;
     try {
-      body = JSON.parse(r.plaintext);
-      if (!body || typeof body !== 'object' || Array.isArray(body)) throw new Error('not an object');
+      json = JSON.parse(r.plaintext);
     } catch {
-      return refuse(req, res, 400, 'decrypted payload is not a JSON object');
+      return refuse(req, res, 400, 'decrypted payload is not JSON');
     }
+    const parsed = aibotBodySchema.safeParse(json);
+    // The reason names the field, never its value (it may be someone's message).
+    if (!parsed.success) return refuse(req, res, 400, `payload fields of the wrong type (${issuePath(parsed.error.issues[0]?.path)})`);
+    const body: AibotBody = parsed.data;
 
     if (isEnterChat(body)) return answer(res, { msgtype: 'text', text: { content: WELCOME_TEXT } });
     const session = aibotSession(body, new Date(), download);
@@ -70,7 +91,7 @@ export function createWecomBotHttpAdapter(opts: WecomBotHttpOptions): PlatformAd
 
     const work = ctx.handle(session).catch((err) => {
       if (err instanceof RetryLaterError) return RETRY;
-      log.error({ err }, '企业微信消息处理失败');
+      log.error(errLabel(err), '企业微信消息处理失败');
       return '抱歉，处理这条消息时出错了。请稍后再发一次。';
     });
     let timer: NodeJS.Timeout | undefined;
@@ -86,8 +107,18 @@ export function createWecomBotHttpAdapter(opts: WecomBotHttpOptions): PlatformAd
     res.status(200).end();
     const late = await work;
     const reply = late === RETRY ? RETRY_LATER_REPLY : late;
-    if (reply && body.response_url) await postResponseUrl(body.response_url, reply);
-    else if (reply) log.warn('企业微信回复超时且消息没有 response_url，回复未送达');
+    if (!reply) return;
+    const url = body.response_url;
+    if (url && !isWecomResponseUrl(url, opts.apiBase)) log.warn('企业微信 response_url 不是企业微信接口地址，未使用');
+    const usable = url && isWecomResponseUrl(url, opts.apiBase) ? url : null;
+    // Without a usable response_url there is no way back in callback mode (no push API).
+    const resend = () => (usable ? postResponseUrl(usable, reply) : Promise.reject(new Error('企业微信回调消息没有可用的 response_url')));
+    try {
+      await resend();
+    } catch (err) {
+      log.warn(errLabel(err), '企业微信回复未送达，交由重发');
+      ctx.undelivered?.(session, reply, resend);
+    }
   }
 
   function answer(res: Response, plain: object) {
@@ -95,18 +126,20 @@ export function createWecomBotHttpAdapter(opts: WecomBotHttpOptions): PlatformAd
     res.status(200).json({ encrypt: sealed.encrypt, msgsignature: sealed.signature, timestamp: Number(sealed.timestamp), nonce: sealed.nonce });
   }
 
+  /** POST the reply to response_url; rejects when WeCom did not take it. */
   async function postResponseUrl(url: string, text: string) {
+    let res: globalThis.Response;
     try {
-      const res = await (opts.fetch ?? fetch)(url, {
+      res = await (opts.fetch ?? fetch)(url, {
         method: 'POST', headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ msgtype: 'markdown', markdown: { content: fitStream(text) } }),
         signal: AbortSignal.timeout(10_000),
       });
-      const j = (await res.json().catch(() => ({}))) as { errcode?: number; errmsg?: string };
-      if (!res.ok || (j.errcode ?? 0) !== 0) log.warn({ status: res.status, errcode: j.errcode, errmsg: j.errmsg }, '企业微信 response_url 回复失败');
     } catch (err) {
-      log.warn({ err: (err as Error).message }, '企业微信 response_url 回复失败');
+      throw new Error(`企业微信 response_url 回复失败：${(err as Error).name}`);
     }
+    const j = (await readCapped(res, 64 * 1024).then((b) => JSON.parse(b.toString('utf8'))).catch(() => ({}))) as { errcode?: number; errmsg?: string };
+    if (!res.ok || (j.errcode ?? 0) !== 0) throw new Error(`企业微信 response_url 回复失败：HTTP ${res.status}，errcode ${j.errcode ?? '无'} ${j.errmsg ?? ''}`.trim());
   }
 
   return {
@@ -115,32 +148,17 @@ export function createWecomBotHttpAdapter(opts: WecomBotHttpOptions): PlatformAd
     routes(router: Router) {
       router.get(WECOM_AIBOT_CALLBACK_PATH, verifyUrl);
       router.post(WECOM_AIBOT_CALLBACK_PATH,
-        express.json({ limit: opts.bodyLimit ?? '64kb', type: () => true, strict: true }),
+        express.json({ limit: opts.bodyLimit ?? '512kb', type: () => true, strict: true }),
         (req: Request, res: Response, next: NextFunction) => { receive(req, res).catch(next); },
         // Body-parser failures (too large, not JSON) end here as 4xx, never as a 500.
         (err: Error & { status?: number; type?: string }, req: Request, res: Response, next: NextFunction) => {
           if (res.headersSent) return next(err);
           if (err.status === 413) return refuse(req, res, 413, 'body too large');
           if (err.status && err.status >= 400 && err.status < 500) return refuse(req, res, 400, `bad body (${err.type ?? err.status})`);
-          log.error({ err }, '企业微信智能机器人回调出错');
+          log.error(errLabel(err), '企业微信智能机器人回调出错');
           res.status(500).type('text/plain').send('error');
         });
     },
     status: () => ({ connected: true, detail: '回调模式：等待企业微信推送' }),
-  };
-}
-
-/**
- * Media in callback mode: the SDK's own download and AES-256-CBC file decryption (IV = the key's
- * first 16 bytes, PKCS#7 to 32 bytes), as WSClient.downloadFile does on the long connection. The
- * key is the message's aeskey when it carries one (the long connection always does); callback
- * messages are decrypted with the bot's EncodingAESKey (base64 of the same 32 bytes, "=" restored).
- */
-export function callbackMediaDownloader(encodingAesKey: string, log: Logger, timeoutMs = 30_000): AibotDownload {
-  const api = new WeComApiClient(sdkLogger(log), timeoutMs);
-  const botKey = encodingAesKey.endsWith('=') ? encodingAesKey : `${encodingAesKey}=`;
-  return async (url, aeskey) => {
-    const { buffer, filename } = await api.downloadFileRaw(url);
-    return { buffer: decryptFile(buffer, aeskey || botKey), filename };
   };
 }

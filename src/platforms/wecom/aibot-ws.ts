@@ -10,7 +10,8 @@ import { splitByBytes } from '../split.ts';
 import { withMentions } from '../mentions.ts';
 import { RetryableError, wecomError } from './errors.ts';
 import { RETRY_LATER_REPLY, RetryLaterError } from '../../session.ts';
-import { aibotSession, fitStream, STREAM_MAX_BYTES, WELCOME_TEXT, type AibotBody } from './aibot-message.ts';
+import { errLabel } from '../log-safe.ts';
+import { aibotBodySchema, aibotMediaDownloader, aibotSession, fitStream, issuePath, STREAM_MAX_BYTES, WELCOME_TEXT, type AibotDownload } from './aibot-message.ts';
 
 export interface WecomBotWsOptions {
   botId: string;
@@ -32,6 +33,8 @@ export interface WecomBotWsOptions {
   /** connect() resolves after the first authentication or after this long (the SDK keeps
    *  trying). Default 5 s: short, so a lease holder awaiting it still renews its lease in time. */
   connectTimeoutMs?: number;
+  /** How media URLs are fetched and decrypted (default: aibotMediaDownloader, 20 MB cap). */
+  download?: AibotDownload;
 }
 
 export const WECOM_WS_GAVE_UP = '企业微信长连接已断开';
@@ -107,7 +110,10 @@ export function createWecomBotWsAdapter(opts: WecomBotWsOptions): PlatformAdapte
     ctx.alert(`${WECOM_WS_GAVE_UP}：同一个机器人在别处建立了新的长连接，本进程的连接被顶替。请确认只有一个服务进程持有企业微信长连接。`);
   });
 
-  const onMessage = (frame: WsFrame<AibotBody>) => { void handleMessage(frame); };
+  // The SDK's own downloadFile reads any size into memory: ours stops at the cap.
+  const download = opts.download ?? aibotMediaDownloader();
+  // handleMessage never rejects; the catch is for what cannot happen (no unhandled rejection, ever).
+  const onMessage = (frame: WsFrame<unknown>) => { handleMessage(frame).catch(() => log.error('企业微信消息处理出错')); };
   client.on('message.text', onMessage);
   client.on('message.voice', onMessage);
   client.on('message.mixed', onMessage);
@@ -119,8 +125,11 @@ export function createWecomBotWsAdapter(opts: WecomBotWsOptions): PlatformAdapte
       .catch((e) => log.warn(ackFailure(e), '企业微信欢迎语发送失败'));
   });
 
-  async function handleMessage(frame: WsFrame<AibotBody>) {
-    const session = frame.body && aibotSession(frame.body, new Date(), (url, aeskey) => client.downloadFile(url, aeskey));
+  async function handleMessage(frame: WsFrame<unknown>) {
+    const parsed = aibotBodySchema.safeParse(frame.body);
+    // No answer: the long connection has no status to refuse with; the field is named, never its value.
+    if (!parsed.success) { log.warn({ field: issuePath(parsed.error.issues[0]?.path) }, '企业微信消息字段类型不对，已忽略'); return; }
+    const session = aibotSession(parsed.data, new Date(), download);
     if (!session) return;
     let reply: string | null;
     try {
@@ -129,15 +138,18 @@ export function createWecomBotWsAdapter(opts: WecomBotWsOptions): PlatformAdapte
       // A long connection has no redelivery: the person is asked to send it again.
       if (err instanceof RetryLaterError) reply = RETRY_LATER_REPLY;
       else {
-        log.error({ err }, '企业微信消息处理失败');
+        log.error(errLabel(err), '企业微信消息处理失败');
         reply = '抱歉，处理这条消息时出错了。请稍后再发一次。';
       }
     }
     if (!reply) return;
     try {
-      await client.replyStream(frame, generateReqId('stream'), fitStream(reply), true);
+      await client.replyStream(frame as WsFrame, generateReqId('stream'), fitStream(reply), true);
     } catch (e) {
-      log.warn(ackFailure(e), '企业微信回复发送失败');
+      log.warn(ackFailure(e), '企业微信回复未送达，交由重发');
+      // The frame's reply window is short: a resend goes out as a message to the same chat.
+      const text = reply;
+      ctx.undelivered?.(session, text, () => push(session.chatId, text));
     }
   }
 
@@ -198,15 +210,30 @@ export function createWecomBotWsAdapter(opts: WecomBotWsOptions): PlatformAdapte
   };
 }
 
-/** The SDK's own log lines, routed into pino. Its debug lines carry message bodies (who said
- *  what, including anonymous feedback), so they are dropped. */
+/**
+ * The SDK's own log lines, routed into pino at debug. Read against the SDK's source
+ * (dist/index.esm.js): its debug lines print whole frames (`[server -> plugin] … body=…`,
+ * downloadFile's url), and some warn/error lines do too — "Received unknown frame (ignored):"
+ * and "Received invalid message format:" pass JSON.stringify(frame) as an argument, and a JSON
+ * parse error's message quotes the frame. Frames carry who said what, anonymous feedback
+ * included, so: debug is dropped, a message is cut where JSON or a body begins, and an argument
+ * is kept only when it is short and has nothing JSON-like in it.
+ */
 export function sdkLogger(log: Logger) {
-  const fields = (args: unknown[]) => (args.length ? { detail: args.map((a) => (a instanceof Error ? a.message : String(a))) } : {});
+  const clean = (m: unknown) => String(m).replace(/(?:[:：]\s*)?(?:[{["]|\b(?:body|url)=).*$/s, '').slice(0, 200);
+  const safe = (a: unknown) => {
+    const s = a instanceof Error ? a.message : typeof a === 'string' ? a : null;
+    return s !== null && s.length <= 120 && !/[{}[\]"]|body=|url=/.test(s) ? s : null;
+  };
+  const line = (m: unknown, args: unknown[]) => {
+    const detail = args.map(safe).filter((s): s is string => s !== null);
+    log.debug(detail.length ? { detail } : {}, `sdk: ${clean(m)}`);
+  };
   return {
     debug() {},
-    info: (m: string, ...a: unknown[]) => log.debug(fields(a), `sdk: ${m}`),
-    warn: (m: string, ...a: unknown[]) => log.debug(fields(a), `sdk: ${m}`),
-    error: (m: string, ...a: unknown[]) => log.debug(fields(a), `sdk: ${m}`),
+    info: (m: string, ...a: unknown[]) => line(m, a),
+    warn: (m: string, ...a: unknown[]) => line(m, a),
+    error: (m: string, ...a: unknown[]) => line(m, a),
   };
 }
 

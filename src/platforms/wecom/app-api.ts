@@ -3,7 +3,8 @@
 // invalid or expired (40014 / 42001), and markdown split by bytes under the 2048-byte limit.
 // WeCom's duplicate check is on, so a message resent after a crash mid-send is not shown twice.
 import { splitByBytes } from '../split.ts';
-import { FileTooLargeError, RetryableError, wecomError } from './errors.ts';
+import { RetryableError, wecomError } from './errors.ts';
+import { MAX_ATTACHMENT_BYTES, readCapped } from '../media.ts';
 import { wecomRequest, type Fetch } from './http.ts';
 
 export const APP_MARKDOWN_MAX_BYTES = 2048;
@@ -68,7 +69,7 @@ export class WecomAppApi {
    */
   async downloadMedia(mediaId: string): Promise<{ data: Buffer; mime?: string }> {
     const what = '下载企业微信图片或文件';
-    const max = this.o.maxDownloadBytes ?? 20 * 1024 * 1024;
+    const max = this.o.maxDownloadBytes ?? MAX_ATTACHMENT_BYTES;
     for (let attempt = 0; ; attempt++) {
       const token = await this.accessToken(attempt > 0);
       const url = `${this.base}/cgi-bin/media/get?access_token=${encodeURIComponent(token)}&media_id=${encodeURIComponent(mediaId)}`;
@@ -81,20 +82,13 @@ export class WecomAppApi {
       if (res.status >= 500 || res.status === 429) throw new RetryableError(`${what}失败：HTTP ${res.status}`);
       const type = res.headers.get('content-type') ?? '';
       if (/json|text\/plain/i.test(type)) {
-        const j = (await res.json().catch(() => ({}))) as { errcode?: number; errmsg?: string };
+        // An error answer is a few bytes; read it under the same kind of cap.
+        const j = (await readCapped(res, 64 * 1024).then((b) => JSON.parse(b.toString('utf8'))).catch(() => ({}))) as { errcode?: number; errmsg?: string };
         if (TOKEN_EXPIRED.has(j.errcode ?? 0) && attempt === 0) continue;
         throw wecomError(j.errcode ?? -1, j.errmsg ?? '', what) ?? new Error(`${what}失败：应答不是文件`);
       }
       if (!res.ok) throw new Error(`${what}失败：HTTP ${res.status}`);
-      if (Number(res.headers.get('content-length') ?? 0) > max) { await res.body?.cancel(); throw new FileTooLargeError(max); }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of res.body ?? []) {
-        size += chunk.length;
-        if (size > max) throw new FileTooLargeError(max);
-        chunks.push(Buffer.from(chunk));
-      }
-      return { data: Buffer.concat(chunks), mime: type.split(';')[0].trim() || undefined };
+      return { data: await readCapped(res, max), mime: type.split(';')[0].trim() || undefined };
     }
   }
 

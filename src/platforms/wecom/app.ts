@@ -4,11 +4,14 @@
 // platform 'wecom' (one identity); the adapter itself is 'wecom-app'.
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { XMLParser } from 'fast-xml-parser';
+import { z } from 'zod';
 import type { PlatformAdapter, PlatformContext } from '../types.ts';
 import type { MemberTarget, OutboundFile, Sender } from '../../delivery/delivery.ts';
 import { RetryLaterError, type Session, type SessionAttachment } from '../../session.ts';
 import { callbackResponders, checkCallback, type CallbackKeys } from './callback-crypto.ts';
 import { WecomAppApi } from './app-api.ts';
+import { issuePath } from './aibot-message.ts';
+import { errLabel } from '../log-safe.ts';
 import type { Fetch } from './http.ts';
 
 export interface WecomAppOptions {
@@ -24,7 +27,10 @@ export interface WecomAppOptions {
   timeoutMs?: number;
   now?: () => number;
   maxSkewSeconds?: number;
+  /** Largest accepted body. Default 512 kB: a 256 kB text, encrypted, still arrives (the bot caps it). */
   bodyLimit?: string;
+  /** Largest photo or file fetched through media/get (20 MB). */
+  maxDownloadBytes?: number;
 }
 
 export const WECOM_APP_CALLBACK_PATH = '/wecom/app/callback';
@@ -33,6 +39,26 @@ export const WECOM_APP_CALLBACK_PATH = '/wecom/app/callback';
 // "123" typed by a person is text. Only the five XML entities are decoded: documents with a
 // DOCTYPE (entity definitions) are refused before parsing.
 const xml = new XMLParser({ parseTagValue: false, parseAttributeValue: false, ignoreAttributes: true, processEntities: true, trimValues: false });
+
+/**
+ * The decrypted message, typed: every field the bot reads is a single text element. A field
+ * that arrives as nested elements (an object) or repeated (an array) is refused with 400.
+ */
+const text = z.string();
+export const appMessageSchema = z.object({
+  ToUserName: text.optional(),
+  FromUserName: text,
+  CreateTime: text.optional(),
+  MsgType: text,
+  Content: text.optional(),
+  Recognition: text.optional(),
+  MsgId: text.optional(),
+  MediaId: text.optional(),
+  FileName: text.optional(),
+  AgentID: text.optional(),
+  Event: text.optional(),
+}).passthrough();
+type AppMessage = z.infer<typeof appMessageSchema>;
 
 export function createWecomAppAdapter(opts: WecomAppOptions): PlatformAdapter {
   const { ctx } = opts;
@@ -79,10 +105,12 @@ export function createWecomAppAdapter(opts: WecomAppOptions): PlatformAdapter {
       nowSeconds: Math.floor(now() / 1000), maxSkewSeconds: opts.maxSkewSeconds,
     });
     if (!r.ok) return refuse(req, res, r.status, r.reason);
-    const msg = parseXml(r.plaintext);
-    if (!msg) return refuse(req, res, 400, 'decrypted payload is not XML');
+    const xmlMsg = parseXml(r.plaintext);
+    if (!xmlMsg) return refuse(req, res, 400, 'decrypted payload is not XML');
+    const parsed = appMessageSchema.safeParse(xmlMsg);
+    if (!parsed.success) return refuse(req, res, 400, `payload fields of the wrong type (${issuePath(parsed.error.issues[0]?.path)})`);
 
-    const session = appSession(msg, api);
+    const session = appSession(parsed.data, api);
     if (!session) return res.status(200).type('text/plain').send(''); // events, locations…: nothing to do
     let reply: string | null;
     try {
@@ -90,27 +118,31 @@ export function createWecomAppAdapter(opts: WecomAppOptions): PlatformAdapter {
     } catch (err) {
       // Nothing recorded: 503 makes WeCom deliver it again.
       if (err instanceof RetryLaterError) return res.status(503).type('text/plain').send('retry later');
-      log.error({ err }, '企业微信应用消息处理失败');
+      log.error(errLabel(err), '企业微信应用消息处理失败');
       reply = '抱歉，处理这条消息时出错了。请稍后再发一次。';
     }
     // Answer WeCom at once (it waits 5 s), then reply through the send API.
     res.status(200).type('text/plain').send('');
     if (reply) {
-      await api.sendMarkdown(session.senderId, reply)
-        .catch((err) => log.warn({ err: (err as Error).message }, '企业微信应用回复发送失败'));
+      const text = reply;
+      const resend = () => api.sendMarkdown(session.senderId, text);
+      await resend().catch((err) => {
+        log.warn(errLabel(err), '企业微信应用回复未送达，交由重发');
+        ctx.undelivered?.(session, text, resend);
+      });
     }
   }
 
   adapter.routes = (router: Router) => {
     router.get(WECOM_APP_CALLBACK_PATH, verifyUrl);
     router.post(WECOM_APP_CALLBACK_PATH,
-      express.text({ limit: opts.bodyLimit ?? '64kb', type: () => true }),
+      express.text({ limit: opts.bodyLimit ?? '512kb', type: () => true }),
       (req: Request, res: Response, next: NextFunction) => { receive(req, res).catch(next); },
       (err: Error & { status?: number; type?: string }, req: Request, res: Response, next: NextFunction) => {
         if (res.headersSent) return next(err);
         if (err.status === 413) return refuse(req, res, 413, 'body too large');
         if (err.status && err.status >= 400 && err.status < 500) return refuse(req, res, 400, `bad body (${err.type ?? err.status})`);
-        log.error({ err }, '企业微信应用回调出错');
+        log.error(errLabel(err), '企业微信应用回调出错');
         res.status(500).type('text/plain').send('error');
       });
   };
@@ -133,16 +165,15 @@ function parseXml(text: string): Record<string, unknown> | null {
  * A text message (or a voice message WeCom transcribed) → a direct-chat Session; a photo (读书笔记)
  * or a file → a Session with no text and one attachment, fetched by its MediaId through media/get.
  */
-function appSession(m: Record<string, unknown>, api: Pick<WecomAppApi, 'downloadMedia'>): Session | null {
-  const s = (k: string) => (typeof m[k] === 'string' ? (m[k] as string) : undefined);
-  const from = s('FromUserName');
-  const msgId = s('MsgId');
-  const type = s('MsgType');
-  const mediaId = s('MediaId');
+function appSession(m: AppMessage, api: Pick<WecomAppApi, 'downloadMedia'>): Session | null {
+  const from = m.FromUserName;
+  const msgId = m.MsgId;
+  const type = m.MsgType;
+  const mediaId = m.MediaId;
   const attachments: SessionAttachment[] = (type === 'image' || type === 'file') && mediaId
-    ? [{ kind: type, name: s('FileName') || undefined, fetch: () => api.downloadMedia(mediaId) }]
+    ? [{ kind: type, name: m.FileName || undefined, fetch: () => api.downloadMedia(mediaId) }]
     : [];
-  const text = type === 'text' ? s('Content') : type === 'voice' ? s('Recognition') : attachments.length ? '' : undefined;
+  const text = type === 'text' ? m.Content : type === 'voice' ? m.Recognition : attachments.length ? '' : undefined;
   if (!from || !msgId || text === undefined || (text.trim() === '' && !attachments.length)) return null;
   return {
     platform: 'wecom',

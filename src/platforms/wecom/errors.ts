@@ -23,11 +23,8 @@ export class WecomApiError extends Error {
   }
 }
 
-/** A downloaded file larger than allowed: the person is told, it is never retried. */
-export class FileTooLargeError extends Error {
-  override name = 'FileTooLargeError';
-  constructor(readonly limitBytes: number) { super(`文件超过 ${Math.round(limitBytes / 1024 / 1024)} MB 的上限`); }
-}
+/** A downloaded file larger than allowed (one class for every platform). */
+export { FileTooLargeError } from '../media.ts';
 
 /** Frequency limits: 45009 (API calls), 45033 (concurrent calls); -1 is "system busy". */
 const RETRYABLE = new Set([-1, 45009, 45033]);

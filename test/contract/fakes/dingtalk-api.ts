@@ -4,6 +4,7 @@
 // records every call and fails on demand.
 import express from 'express';
 import type { Server } from 'node:http';
+import { streamHuge, type HugeStats } from './huge-body.ts';
 import { createHmac, randomBytes } from 'node:crypto';
 import { DingTalkApi, type DingTalkApiOptions } from '../../../src/platforms/dingtalk/api.ts';
 
@@ -33,6 +34,8 @@ export interface FakeDingTalk {
   invalidUsers: Set<string>;
   /** Files served for download codes. */
   files: Map<string, { data: Buffer; contentType: string }>;
+  /** Files of `total` bytes served for download codes (see huge-body.ts); `stats` once fetched. */
+  hugeFiles: Map<string, { total: number; declareLength: boolean; stats?: HugeStats }>;
   webhookUrl(session?: string): string;
   /** A 自定义机器人 webhook (robot/send?access_token=…) checking 加签 with `customRobotSecret`. */
   customRobotUrl: string;
@@ -59,6 +62,7 @@ export async function startFakeDingTalk(o: FakeDingTalkOptions = {}): Promise<Fa
   const sent: SentMessage[] = [];
   const invalidUsers = new Set<string>();
   const files = new Map<string, { data: Buffer; contentType: string }>();
+  const hugeFiles = new Map<string, { total: number; declareLength: boolean; stats?: HugeStats }>();
 
   const app = express();
   app.use(express.json({ limit: '1mb' }));
@@ -174,12 +178,14 @@ export async function startFakeDingTalk(o: FakeDingTalkOptions = {}): Promise<Fa
     if (injected('download', req, res) || !authed(req, res)) return;
     const { downloadCode, robotCode: rc } = req.body ?? {};
     if (rc !== robotCode) return void bad(res, 'robotCode 无效');
-    if (typeof downloadCode !== 'string' || !files.has(downloadCode)) return void res.status(400).json({ code: 'invalidParameter.downloadCode', message: '下载码无效或已过期' });
+    if (typeof downloadCode !== 'string' || !(files.has(downloadCode) || hugeFiles.has(downloadCode))) return void res.status(400).json({ code: 'invalidParameter.downloadCode', message: '下载码无效或已过期' });
     res.json({ downloadUrl: `${fake.url}/files/${encodeURIComponent(downloadCode)}?sig=${randomBytes(4).toString('hex')}` });
   });
 
   app.get('/files/:code', (req, res) => {
     if (injected('file', req, res)) return;
+    const h = hugeFiles.get(req.params.code);
+    if (h) { h.stats = streamHuge(res, h.total, { declareLength: h.declareLength, contentType: 'image/png' }); return; }
     const f = files.get(req.params.code);
     if (!f) return void res.status(404).end();
     res.type(f.contentType).send(f.data);
@@ -189,7 +195,7 @@ export async function startFakeDingTalk(o: FakeDingTalkOptions = {}): Promise<Fa
   const { port } = server.address() as { port: number };
   const fake: FakeDingTalk = {
     url: `http://127.0.0.1:${port}`,
-    appKey, appSecret, robotCode, calls, sent, invalidUsers, files, violations,
+    appKey, appSecret, robotCode, calls, sent, invalidUsers, files, hugeFiles, violations,
     customRobotUrl: `http://127.0.0.1:${port}/robot/send?access_token=${ROBOT_TOKEN}`,
     customRobotSecret: ROBOT_SECRET,
     fail(route, failure, times = 1) { failures.push({ route, failure, left: times }); },

@@ -66,6 +66,7 @@ export async function dingTalkBot(): Promise<DingTalkBot> {
   const ctx: PlatformContext = {
     handle: async (s) => { await gate; return bot.app.bot.handle(s); },
     log: pino({ level: 'silent' }),
+    redis: bot.app.redis,
     alert: (t) => { alerts.push(t); },
   };
   const total = async () => ({

@@ -5,6 +5,7 @@
 import express from 'express';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
+import { streamHuge, type HugeStats } from './huge-body.ts';
 
 export type Endpoint = 'gettoken' | 'message/send' | 'webhook/send' | 'media/upload';
 export type Failure = number | 'http500' | 'timeout';
@@ -26,6 +27,8 @@ export interface FakeWecomApi {
   expireTokens(): void;
   /** A received photo or file, served by media/get under the returned media_id. */
   addMedia(data: Buffer, opts?: { contentType?: string; filename?: string }): string;
+  /** A file of `total` bytes served by media/get (see huge-body.ts); stats() once fetched. */
+  addHugeMedia(total: number, o: { declareLength: boolean }): { mediaId: string; stats(): HugeStats | undefined };
   /** media/get calls answered with bytes. */
   mediaDownloads: number;
   /** Files uploaded with media/upload (type=file), by media_id. */
@@ -40,6 +43,7 @@ export async function startFakeWecomApi(cfg: { corpId: string; secret: string; a
   const failures: { endpoint: Endpoint; how: Failure; times: number }[] = [];
   const recent = new Map<string, number>(); // duplicate check: touser+content → sent at
   const media = new Map<string, { data: Buffer; contentType: string; filename: string }>();
+  const huge = new Map<string, { total: number; declareLength: boolean; stats?: HugeStats }>();
   const api = express();
 
   const fake: FakeWecomApi = {
@@ -48,6 +52,11 @@ export async function startFakeWecomApi(cfg: { corpId: string; secret: string; a
       const id = `3${randomBytes(24).toString('base64url')}`;
       media.set(id, { data, contentType: opts.contentType ?? 'image/jpeg', filename: opts.filename ?? `${id}.jpg` });
       return id;
+    },
+    addHugeMedia(total, o) {
+      const id = `3${randomBytes(24).toString('base64url')}`;
+      huge.set(id, { total, declareLength: o.declareLength });
+      return { mediaId: id, stats: () => huge.get(id)!.stats };
     },
     fail(endpoint, how, times = 1) { failures.push({ endpoint, how, times }); },
     expireTokens() { for (const t of tokens.values()) t.expired = true; },
@@ -119,6 +128,8 @@ export async function startFakeWecomApi(cfg: { corpId: string; secret: string; a
     const t = tokens.get(String(req.query.access_token ?? ''));
     if (!t) return err(res, 40014, 'invalid access_token');
     if (t.expired) return err(res, 42001, 'access_token expired');
+    const h = huge.get(String(req.query.media_id ?? ''));
+    if (h) { fake.mediaDownloads++; h.stats = streamHuge(res, h.total, { declareLength: h.declareLength, contentType: 'image/jpeg' }); return; }
     const m = media.get(String(req.query.media_id ?? ''));
     if (!m) return err(res, 40007, 'invalid media_id');
     fake.mediaDownloads++;

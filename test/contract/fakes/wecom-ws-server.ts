@@ -6,6 +6,7 @@
 // break the protocol are answered with an errcode and recorded in `violations`.
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
+import { streamHuge, type HugeStats } from './huge-body.ts';
 
 // `ws` comes with the SDK; loaded untyped (no @types/ws in the project).
 interface Socket {
@@ -48,6 +49,10 @@ export interface FakeWecomWsServer {
   refuseConnections: boolean;
   /** Answer the next aibot_send_msg frames with this errcode. */
   failSends(errcode: number, times?: number): void;
+  /** Answer the next aibot_respond_msg frames with this errcode (e.g. 846608: the reply window has passed). */
+  failReplies(errcode: number, times?: number): void;
+  /** Send raw text as a frame on the live connection (broken or unknown frames). */
+  pushRaw(data: string): void;
   pushMessage(body: Record<string, unknown>): string;
   pushEvent(eventtype: string, body?: Record<string, unknown>): string;
   /** aibot_respond_msg / aibot_respond_welcome_msg frames (optionally for one req_id). */
@@ -69,6 +74,7 @@ export async function startFakeWecomWsServer(creds: { botId: string; secret: str
   let auths = 0;
   let nextId = 0;
   let sendFailures: { errcode: number; times: number } | null = null;
+  let replyFailures: { errcode: number; times: number } | null = null;
 
   const fake = {} as FakeWecomWsServer;
   const wss = new WebSocketServer({
@@ -127,6 +133,11 @@ export async function startFakeWecomWsServer(creds: { botId: string; secret: str
         } else if (b.msgtype !== 'template_card' && b.msgtype !== 'stream_with_template_card') {
           return violate(c, reqId, `aibot_respond_msg: msgtype ${b.msgtype}`);
         }
+        if (replyFailures && replyFailures.times > 0) {
+          replyFailures.times--;
+          p.finished = false;
+          return ack(c, reqId, replyFailures.errcode, 'fail on demand');
+        }
         return ack(c, reqId);
       }
       case 'aibot_respond_welcome_msg': {
@@ -169,6 +180,12 @@ export async function startFakeWecomWsServer(creds: { botId: string; secret: str
     refuseConnections: false,
     authCount: () => auths,
     failSends(errcode: number, times = 1) { sendFailures = { errcode, times }; },
+    failReplies(errcode: number, times = 1) { replyFailures = { errcode, times }; },
+    pushRaw(data: string) {
+      const c = live();
+      if (!c) throw new Error('fake WeCom: no authenticated connection to push to');
+      c.ws.send(data);
+    },
     pushMessage(body: Record<string, unknown>) {
       return push('aibot_msg_callback', 'msg', {
         msgid: rid('msg'), aibotid: creds.botId, chattype: 'single', create_time: Math.floor(Date.now() / 1000),
@@ -210,6 +227,8 @@ export interface FakeWecomMedia {
    * the callback-mode bot's EncodingAESKey instead (43 characters, base64 without its "=").
    */
   serve(data: Buffer, opts?: { filename?: string; expired?: boolean; encodingAesKey?: string }): { url: string; aeskey: string };
+  /** A URL serving `total` bytes (see huge-body.ts); `stats()` says how much was sent once it is fetched. */
+  serveHuge(total: number, o: { declareLength: boolean }): { url: string; aeskey: string; stats(): HugeStats | undefined };
   /** How many downloads were made. */
   downloads(): number;
   close(): Promise<void>;
@@ -219,10 +238,13 @@ export async function startFakeWecomMedia(): Promise<FakeWecomMedia> {
   const { createServer } = await import('node:http');
   const { createCipheriv } = await import('node:crypto');
   const files = new Map<string, { body: Buffer; filename?: string; expired: boolean }>();
+  const huge = new Map<string, { total: number; declareLength: boolean; stats?: HugeStats }>();
   let count = 0;
   const server = createServer((req, res) => {
     count++;
     const id = new URL(req.url ?? '/', 'http://x').pathname.split('/').pop() ?? '';
+    const h = huge.get(id);
+    if (h) { h.stats = streamHuge(res, h.total, { declareLength: h.declareLength }); return; }
     const f = files.get(id);
     if (!f || f.expired) { res.writeHead(403, { 'content-type': 'text/plain' }).end('url expired'); return; }
     const headers: Record<string, string> = { 'content-type': 'application/octet-stream', 'content-length': String(f.body.length) };
@@ -241,6 +263,11 @@ export async function startFakeWecomMedia(): Promise<FakeWecomMedia> {
       const id = randomBytes(8).toString('hex');
       files.set(id, { body, filename: opts.filename, expired: !!opts.expired });
       return { url: `${base}/cgi-bin/media/${id}`, aeskey: key.toString('base64') };
+    },
+    serveHuge(total, o) {
+      const id = randomBytes(8).toString('hex');
+      huge.set(id, { total, declareLength: o.declareLength });
+      return { url: `${base}/cgi-bin/media/${id}`, aeskey: randomBytes(32).toString('base64'), stats: () => huge.get(id)!.stats };
     },
     downloads: () => count,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
