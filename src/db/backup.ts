@@ -35,6 +35,10 @@ import { openDatabase, rowsOf, type Database, type Tx } from './client.ts';
 import { acquireDataDirLock, readLiveLock } from '../infra/datadir-lock.ts';
 import { UserError } from '../commands/errors.ts';
 
+
+/** Tables with rows whose ids are random rather than from their sequence: which rows are sequential. */
+const RANDOM_IDS: Record<string, { column: string; sequential: string }> = { feedback: { column: 'code', sequential: 'code is null' } };
+
 export const BACKUP_FORMAT = 'campaign-bot-backup';
 export const BACKUP_VERSION = 1;
 
@@ -508,16 +512,21 @@ async function restoreItems(database: Database, items: ReturnType<typeof readBac
         await flush();
       }
     }
-    // Sequences continue where they were, so no id is ever handed out twice.
+    // Sequences continue where they were, so no id is ever handed out twice. Rows whose id was
+    // drawn at random (anonymous feedback) never came from the sequence and must not move it.
     for (const s of header.sequences) {
       if (!target.has(s.table)) continue;
       const last = BigInt(s.lastValue).toString();
+      // A backup from before the random ids (migration 0010) has no such column yet, nor such rows.
+      const random = RANDOM_IDS[s.table];
+      const randomRows = random && rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from information_schema.columns
+        where table_schema = 'public' and table_name = ${s.table} and column_name = ${random.column}`))[0].n > 0;
       const lit = (v: string) => `'${v.replace(/'/g, "''")}'`;
       await tx.execute(sql.raw(`
         select setval(pg_get_serial_sequence(${lit(`public.${q(s.table)}`)}, ${lit(s.column)}),
                       case when m > ${last} then m else ${last} end,
                       case when m > ${last} then true else ${s.isCalled ? 'true' : 'false'} end)
-        from (select coalesce(max(${q(s.column)}), 0) as m from ${q(s.table)}) t`));
+        from (select coalesce(max(${q(s.column)}) ${randomRows ? `filter (where ${random.sequential})` : ''}, 0) as m from ${q(s.table)}) t`));
     }
     // Then upgrade, as the service would have: a backup from an older version comes back current.
     await migrateWithin(tx, latest.when);

@@ -47,6 +47,9 @@ async function confirmed(name: string, text: string): Promise<string> {
   return say(name, '确认');
 }
 
+/** The anonymous opinion's own random code (NM-…), set by seed(). */
+let anonymousCode = '';
+
 /** Everything the bot records before the exports: the same for every test. */
 async function seed() {
   // 2026-12-10 (the demo campaign began 12-03)
@@ -55,7 +58,7 @@ async function seed() {
   expect(await say('李四', '打卡 学习 30分钟')).toContain('已记录');
   expect(await say('钱院长', '打卡 学习《党章》 2小时')).toContain('已记录');
   expect(await say('张三', '意见 门诊候诊时间太长')).toContain('YJ-0001');
-  expect(await say('李四', '匿名意见 个别科室推诿扯皮')).toContain('YJ-0002');
+  anonymousCode = /编号 (NM-[A-Z2-9]{6})/.exec(await say('李四', '匿名意见 个别科室推诿扯皮'))![1];
   expect(await confirmed('王主任', '/整改 新增 县人民医院 问题：门诊高峰期排队时间长 措施：增设自助机 4 台 分管领导：刘局长 时限：2027-03-31 类别：限期整改 期限：近期'))
     .toContain('ZG-0001');
   expect(await confirmed('王主任', '/整改 新增 县中医院 问题：院感培训不足 措施：每季度全员培训 分管领导：刘局长 时限：2027-06-30'))
@@ -153,7 +156,7 @@ describe('with data recorded through the bot', { timeout: 90_000 }, () => {
     });
 
     it('意见: anonymous rows carry no identity at all', async () => {
-      expect(await confirmed('王主任', '/意见 答复 YJ-0002 已约谈相关科室')).toContain('YJ-0002');
+      expect(await confirmed('王主任', `/意见 答复 ${anonymousCode} 已约谈相关科室`)).toContain(anonymousCode);
       expect(await say('王主任', '/导出 意见')).toContain('意见建议 2 条（其中匿名 1 条，不含任何提交人信息）');
       const { wb } = await pushedFile('王主任');
       const ws = wb.getWorksheet('意见建议')!;
@@ -162,7 +165,7 @@ describe('with data recorded through the bot', { timeout: 90_000 }, () => {
       const [named, anonymous] = table(ws);
       expect(named).toMatchObject({ 编号: 'YJ-0001', 匿名: '否', 提交人: '张三', 提交人单位: '县人民医院', 内容: '门诊候诊时间太长', 状态: '待处理' });
       expect(day(named['提交日期'])).toBe('2026-12-10');
-      expect(anonymous).toMatchObject({ 编号: 'YJ-0002', 匿名: '是', 提交人: '匿名', 提交人单位: null, 内容: '个别科室推诿扯皮', 状态: '已答复', 答复: '已约谈相关科室' });
+      expect(anonymous).toMatchObject({ 编号: anonymousCode, 匿名: '是', 提交人: '匿名', 提交人单位: null, 内容: '个别科室推诿扯皮', 状态: '已答复', 答复: '已约谈相关科室' });
       expect(day(anonymous['提交日期'])).toBe('2026-12-10');
       // The answer's time is the China wall-clock time.
       expect((anonymous['答复时间'] as Date).toISOString()).toBe('2026-12-16T10:00:00.000Z');
