@@ -164,25 +164,30 @@ export class Bot {
     this.forgetAnonymous(Date.now());
     const seenKey = `${session.platform}\n${session.messageId}`;
     if (this.anonymousSeen.has(seenKey)) return null;
-    if (kind === 'submits' && this.throttle.anonymousLeft(session.platform, session.senderId, now) <= 0) {
-      return `今天已经收到你 ${this.throttle.limits.anonymousPerDay} 条匿名意见，达到每天的上限。这条没有记录，请明天再发；也可以署名发「意见 内容」。`;
-    }
+    let retryLater = false;
     try {
+      if (kind === 'submits' && this.throttle.anonymousLeft(session.platform, session.senderId, now) <= 0) {
+        return `今天已经收到你 ${this.throttle.limits.anonymousPerDay} 条匿名意见，达到每天的上限。这条没有记录，请明天再发；也可以署名发「意见 内容」。`;
+      }
       const reply = await this.deps.database.db.transaction(async (tx) => {
         const [row] = rowsOf<{ versions: unknown }>(await tx.execute(sql`select ${dataVersionsSql} as versions`));
         const ctx = await this.context(tx, session, parseDataVersions(row.versions), [], []);
         return this.dispatch(ctx, text);
       });
-      this.anonymousSeen.set(seenKey, Date.now() + ANONYMOUS_DEDUPE_MS);
       if (kind === 'submits' && reply?.startsWith('✅')) this.throttle.anonymousAccepted(session.platform, session.senderId, now);
       return session.attachments?.length ? withNotes(reply, ['照片和文件没有保存：匿名意见只收文字。']) : reply;
     } catch (err) {
       if (err instanceof UserError) return err.message;
-      if (isConnectionError(err)) throw new RetryLaterError();
+      if (isConnectionError(err)) { retryLater = true; throw new RetryLaterError(); }
       // Only the error's class and code: its message or parameters could carry the text.
       const e = err as { name?: string; code?: string };
       this.deps.log.error({ errName: e?.name, errCode: e?.code }, 'anonymous message handling failed');
       return '抱歉，处理这条消息时出错了，没有记录任何内容。请稍后再发一次。';
+    } finally {
+      // Every answer to it (the 查询码, a refusal that says how many were sent today) is retried
+      // from memory only if the platform does not take it (wasAnonymous); a redelivery is ignored.
+      // Not when nothing was recorded for lack of the database: the platform should send it again.
+      if (!retryLater) this.anonymousSeen.set(seenKey, Date.now() + ANONYMOUS_DEDUPE_MS);
     }
   }
 

@@ -67,7 +67,7 @@ it('a reply the platform did not take reaches an identified sender through the o
 });
 
 it('an anonymous opinion\'s reply is retried in memory only: nothing is stored to retry it', async () => {
-  bot = await testBot({ replyRetryMs: [10, 10, 10] });
+  bot = await testBot({ replyRetryMs: [10, 10, 10], throttle: { anonymousPerDay: 1 } });
   const session = consoleSession('wx-anon', 'wx-anon', '匿名意见 值班表不公开');
   const text = await bot.app.bot.handle(session);
   expect(text).toContain('查询码');
@@ -81,5 +81,10 @@ it('an anonymous opinion\'s reply is retried in memory only: nothing is stored t
   });
   await delivered;
   expect(tries).toHaveLength(2);
+  // So is a refusal that says how many this account sent today.
+  const again = consoleSession('wx-anon', 'wx-anon', '匿名意见 再提一条');
+  const refusal = await bot.app.bot.handle(again);
+  expect(refusal).toContain('达到每天的上限');
+  await new Promise<void>((resolve) => bot.app.replyUndelivered(again, refusal!, async () => resolve()));
   expect(await bot.db.select().from(outbox)).toEqual([]);
 });
