@@ -329,6 +329,8 @@ export const feedback = pgTable('feedback', {
    * sequence with named items (its id is random too), so neither orders it among them.
    */
   code: text('code').unique(),
+  /** Why an item was closed without an answer (办结 with no 答复 needs one); shown to its sender. */
+  closeReason: text('close_reason'),
   createdOn: date('created_on', { mode: 'string' }).notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }),
 }, (t) => [index('feedback_unit_idx').on(t.unitId, t.status), index('feedback_member_idx').on(t.memberId)]);
