@@ -26,6 +26,8 @@ const USAGE = `用法：
   npm run cli -- holidays import 文件.csv|文件.xlsx [--dry-run]
       导入节假日更正（表头：日期、类型、说明；类型为 休息 或 上班；日期可写范围，如 2027-02-06至2027-02-14）。
       有任何一行有误则全部不导入；已有的同一天设置会被替换。
+  npm run cli -- bind list | bind approve 编号 | bind reject 编号 [原因]
+      绑定申请（绑定为负责人、分管领导、管理员须审核）。第一位管理员没有名单里的账号时，在服务器上用这里通过。
   npm run cli -- export 打卡|意见|整改|通报 [--unit 单位] [--from 日期] [--to 日期] [--out 文件.xlsx]
       导出 Excel（打卡记录含按人、按单位汇总；整改台账含整改记录；通报每期一张表）。日期如 2026-11-01 或 11月1日；
       只给 --from 表示到今天为止；不给 --out 时写到当前目录，以导出内容命名。匿名意见不含任何提交人信息。
@@ -91,6 +93,13 @@ async function main(argv: string[]): Promise<number> {
     return result.ok ? 0 : 1;
   }
   if (area === 'demo' && action === 'generate') return demoGenerateCli(args);
+  if (area === 'bind' && (action === 'list' || action === 'approve' || action === 'reject')) {
+    const id = positional[0] === undefined ? undefined : Number(positional[0].replace(/^#/, ''));
+    if (action !== 'list' && (!Number.isInteger(id) || id! < 1 || id! > 2147483647)) { console.error(`请写申请编号，例如：npm run cli -- bind ${action} 3`); return 2; }
+    const result = await execute({ op: 'bind', action, id, reason: positional.slice(1).join(' ') || undefined });
+    (result.ok ? console.log : console.error)(result.message);
+    return result.ok ? 0 : 1;
+  }
   if (area === 'export' && action && positional.length === 0) {
     const result = await execute({ op: 'export', kind: action, unit: options.get('--unit'), from: options.get('--from'), to: options.get('--to') });
     if (!result.ok || !result.file) { console.error(result.message); return 1; }

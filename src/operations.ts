@@ -11,7 +11,11 @@ import { KIND_CN, setOverrides, validateHolidayRows } from './domain/holidays.ts
 import { coverageGapIn, loadCalendar, monthCn } from './domain/workdays.ts';
 import { buildExport, EXPORT_KIND_CN, exportKindFrom, exportRange, type ExportKind } from './domain/exports.ts';
 import { resolveUnit } from './domain/directory.ts';
-import { parseDate } from './parse/date.ts';
+import { formatDateCn, parseDate } from './parse/date.ts';
+import { approvalBlocker, approveRequest, bindRequestById, pendingRequests, platformCn, rejectRequest, STATUS_CN } from './domain/binding.ts';
+import { memberById } from './domain/directory.ts';
+import { enqueueOutbox } from './domain/outbox.ts';
+import { ROLE_CN, type Role } from './domain/roles.ts';
 
 export const operationSchema = z.discriminatedUnion('op', [
   z.object({
@@ -31,6 +35,13 @@ export const operationSchema = z.discriminatedUnion('op', [
     op: z.literal('holidays.import'),
     rows: z.array(z.object({ line: z.number().int(), cells: z.record(z.string(), z.string()) })).max(20_000),
     dryRun: z.boolean().default(false),
+  }),
+  z.object({
+    // The first admin's own 绑定 waits for an admin: whoever runs the server decides it here.
+    op: z.literal('bind'),
+    action: z.enum(['list', 'approve', 'reject']),
+    id: z.number().int().min(1).max(2147483647).optional(),
+    reason: z.string().max(200).optional(),
   }),
   z.object({
     op: z.literal('export'),
@@ -88,6 +99,32 @@ export async function runOperation(database: Database, op: Operation, opts: { no
           const gap = coverageGapIn(await loadCalendar(tx), dayOf(now));
           return [`已导入节假日更正 ${summary}${r.replaced ? `；其中 ${r.replaced} 天替换了原有设置` : ''}。`,
             gap.length ? `注意：${gap.map(monthCn).join('、')} 仍没有节假日数据。` : ''].filter(Boolean).join('\n');
+        });
+        return { ok: true, message };
+      }
+      case 'bind': {
+        const message = await database.db.transaction(async (tx) => {
+          if (op.action === 'list') {
+            const pending = await pendingRequests(tx);
+            if (!pending.length) return '没有待审核的绑定申请。';
+            return [`待审核的绑定申请 ${pending.length} 个：`, ...pending.map((r) =>
+              `  #${r.id} ${r.member.unitName} ${r.member.name}（${ROLE_CN[r.member.role as Role]}）← ${platformCn(r.platform)}账号 ${r.platformUserId}，${formatDateCn(dayOf(r.createdAt))}`),
+            '核实是本人后：npm run cli -- bind approve 编号；否则 npm run cli -- bind reject 编号 [原因]'].join('\n');
+          }
+          const r = op.id ? await bindRequestById(tx, op.id) : null;
+          if (!r) throw new UserError(`没有编号为 #${op.id ?? ''} 的绑定申请。运行 npm run cli -- bind list 查看。`);
+          if (r.status !== 'pending') throw new UserError(`绑定申请 #${r.id} ${STATUS_CN[r.status] ?? r.status}，不能再处理。`);
+          const m = await memberById(tx, r.memberId);
+          const notify = async (key: string, to: { memberId: number }, text: string) => { await enqueueOutbox(tx, key, to, text); };
+          const operator = { id: null, name: '服务器管理员（命令行）' };
+          if (op.action === 'reject') {
+            await rejectRequest(tx, r, m, operator, op.reason ?? null, now, notify);
+            return `已拒绝绑定申请 #${r.id}。`;
+          }
+          const blocker = await approvalBlocker(tx, r, m);
+          if (blocker || !m) throw new UserError(`不能通过绑定申请 #${r.id}：${blocker}`);
+          await approveRequest(tx, r, m, operator, now, notify);
+          return `已通过绑定申请 #${r.id}：${platformCn(r.platform)}账号 ${r.platformUserId} 现在是 ${m.unitName} ${m.name}（${ROLE_CN[m.role as Role]}）。`;
         });
         return { ok: true, message };
       }

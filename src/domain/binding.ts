@@ -209,7 +209,10 @@ export async function approvalBlocker(tx: Tx, r: RequestRow, m: MemberRow | null
   return null;
 }
 
-export async function approveRequest(tx: Tx, r: RequestRow, m: MemberRow, admin: MemberRow, now: Date, notify: Notify): Promise<void> {
+/** Who decides a request: an admin in chat, or the server's operator through the CLI (id null). */
+export type Decider = { id: number | null; name: string };
+
+export async function approveRequest(tx: Tx, r: RequestRow, m: MemberRow, admin: Decider, now: Date, notify: Notify): Promise<void> {
   await tx.insert(identities).values({ platform: r.platform, platformUserId: r.platformUserId, memberId: m.id, source: 'bind' })
     .onConflictDoUpdate({ target: [identities.platform, identities.platformUserId], set: { memberId: m.id, source: 'bind' } });
   await tx.update(bindRequests).set({ status: 'approved', decidedBy: admin.id, decidedAt: now }).where(eq(bindRequests.id, r.id));
@@ -223,7 +226,7 @@ export async function approveRequest(tx: Tx, r: RequestRow, m: MemberRow, admin:
     `管理员 ${admin.name} 已通过绑定申请 #${r.id}：一个${platformCn(r.platform)}账号已绑定为你（${m.unitName} ${m.name}，${ROLE_CN[m.role as Role]}）。如果不是你本人申请的，请立即联系管理员。`);
 }
 
-export async function rejectRequest(tx: Tx, r: RequestRow, m: MemberRow | null, admin: MemberRow, reason: string | null, now: Date, notify: Notify): Promise<void> {
+export async function rejectRequest(tx: Tx, r: RequestRow, m: MemberRow | null, admin: Decider, reason: string | null, now: Date, notify: Notify): Promise<void> {
   await tx.update(bindRequests).set({ status: 'rejected', decidedBy: admin.id, decidedAt: now }).where(eq(bindRequests.id, r.id));
   await audit(tx, { id: admin.id, label: admin.name }, 'member.bind.reject', `绑定申请 #${r.id}`, { status: 'pending' },
     { status: 'rejected', member: m ? label(m) : r.memberId, platform: r.platform, account: r.platformUserId, reason });
