@@ -111,14 +111,17 @@ async function main() {
       });
       stops.push(() => new Promise((r) => server!.close(r)));
     }
-    const port = server ? (server.address() as { port: number }).port : null;
+    // The address actually bound (PORT=0 picks a free port; a host name resolves to an address).
+    const bound = server ? (server.address() as { address: string; port: number }) : null;
+    const port = bound?.port ?? null;
+    const boundHost = bound?.address ?? config.HOST;
     // Where to reach it from this machine: the address it listens on, or loopback for "every address".
-    const host = ['0.0.0.0', '::'].includes(config.HOST) ? '127.0.0.1' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+    const host = ['0.0.0.0', '::'].includes(boundHost) ? '127.0.0.1' : boundHost.includes(':') ? `[${boundHost}]` : boundHost;
     log.info({
       role: config.ROLE,
       database: embeddedDb ? `PGlite（${path.join(config.dataDir, 'db')}）` : 'PostgreSQL',
       redis: embeddedRedis ? `内置 redis-server（${path.join(config.dataDir, 'redis')}，AOF 持久化）` : 'REDIS_URL',
-      listening: port ? `http://${host}:${port}` : null, host: config.HOST,
+      listening: port ? `http://${host}:${port}` : null, host: config.HOST, bound: bound ? `${boundHost.includes(':') ? `[${boundHost}]` : boundHost}:${port}` : null,
     }, '学习整改助手已启动');
     if (adapters.length) log.info({ platforms: adapters.map((a) => a.label) }, `已启用的平台：${adapters.map((a) => a.label).join('、')}`);
     else log.info({ platforms: [] }, '已连接的平台：无（企业微信、钉钉的接入见 README「连接平台」）');

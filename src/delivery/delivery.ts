@@ -6,6 +6,7 @@
 // straight into its sender's line; the rest (the WeCom AI bot's, whose connection one process
 // holds, and any queued by a process that knows no senders) go to the shared queue, whose
 // worker sends each or, its sender busy, moves it to that sender's line.
+import { createHash } from 'node:crypto';
 import { scrubText } from '../log.ts';
 import { DelayedError, Queue, RateLimitError, UnrecoverableError, Worker, type ConnectionOptions, type Job, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -14,8 +15,8 @@ import type { Logger } from 'pino';
 import { rowsOf, type Database } from '../db/client.ts';
 import { groups, identities, members, outbox } from '../db/schema.ts';
 import { enqueueOutbox, queuedOutboxIds, type OutboxRow } from '../domain/outbox.ts';
-import { ConfigError, RetryableError } from './errors.ts';
-import { RateLimiter, capacity, msPerToken, type Rate } from './rate-limit.ts';
+import { ConfigError, PausedError, RetryableError, UnreachableError } from './errors.ts';
+import { ROBOT_WINDOWS, RateLimiter, capacity, msPerToken, type Rate, type Window } from './rate-limit.ts';
 import type { Mention } from '../platforms/mentions.ts';
 
 export interface MemberTarget { id: number; name: string; accounts: { platform: string; userId: string }[] }
@@ -45,6 +46,10 @@ export interface Sender {
    */
   requiresConnection?: boolean;
   connected?(): boolean;
+  /** How many messages `text` goes out as (split by the platform's size limit): each counts against the limits. */
+  parts?(text: string, to?: GroupTarget): number;
+  /** Strict per-person limits of this sender (WeCom app: 30 a minute and 1,000 an hour per person), on top of the target's bucket. */
+  memberWindows?: Window[];
 }
 
 export class NoRouteError extends Error {}
@@ -110,13 +115,13 @@ export class Delivery {
   private readonly backoffMs: number;
 
   constructor(private readonly database: Database, private readonly connection: Redis, private readonly log: Logger,
-    opts: { prefix?: string; limits?: DeliveryLimits; backoffMs?: number } = {}) {
+    opts: { prefix?: string; limits?: DeliveryLimits; backoffMs?: number; now?: () => number } = {}) {
     this.prefix = opts.prefix ?? 'campaign-bot';
     this.limits = opts.limits ?? DEFAULT_LIMITS;
     this.backoffMs = opts.backoffMs ?? 2000;
     const prefix = this.prefix;
     this.queue = new Queue(DELIVERY_QUEUE, { connection: connection as ConnectionOptions, prefix });
-    this.limiter = new RateLimiter(connection, prefix);
+    this.limiter = new RateLimiter(connection, prefix, opts.now);
   }
 
   /** Senders are tried in the order added: add the preferred one for a platform first. */
@@ -377,16 +382,36 @@ export class Delivery {
         await from.queue.rateLimit(busyFor);
         throw Worker.RateLimitError();
       }
-      const targetWait = await this.limiter.take(targetKey, this.limits.perTarget);
+      // A target the platform has paused (a blocked DingTalk robot) waits until it lifts.
+      const paused = await this.limiter.pausedFor(targetKey);
+      if (paused > 0) {
+        await job.moveToDelayed(Date.now() + paused, token);
+        throw new DelayedError();
+      }
+      // Every part is a message to the platform, so each takes its own token.
+      const parts = Math.max(1, route.parts ?? 1);
+      // Strict windows (a robot's 20 a minute; a WeCom app member's 30 a minute and 1,000 an hour).
+      let windowTaken: Awaited<ReturnType<RateLimiter['takeWindows']>>['taken'];
+      if (route.windows?.length) {
+        const w = await this.limiter.takeWindows(targetKey, route.windows, parts);
+        if (w.wait > 0) {
+          await job.moveToDelayed(Date.now() + w.wait, token);
+          throw new DelayedError();
+        }
+        windowTaken = w.taken;
+      }
+      const targetWait = route.bucket === false ? 0 : await this.limiter.take(targetKey, this.limits.perTarget, parts);
       if (targetWait > 0) {
+        if (windowTaken) await this.limiter.refundWindows(windowTaken);
         // Only this person or group must wait: the job steps aside, the others go on.
         await job.moveToDelayed(Date.now() + targetWait, token);
         throw new DelayedError();
       }
-      const senderWait = await this.limiter.take(senderKey, this.limits.perSender);
+      const senderWait = await this.limiter.take(senderKey, this.limits.perSender, parts);
       if (senderWait > 0) {
-        // Not sent after all: the person's token goes back, or a busy sender would halve their rate.
-        await this.limiter.refund(targetKey, this.limits.perTarget);
+        // Not sent after all: the person's tokens go back, or a busy sender would halve their rate.
+        if (route.bucket !== false) await this.limiter.refund(targetKey, this.limits.perTarget, parts);
+        if (windowTaken) await this.limiter.refundWindows(windowTaken);
         // The sender is busy for everyone: its line stops fetching instead of every job being
         // picked and put aside again, until there are tokens for a worker's worth of jobs (one
         // token's pause let ten jobs in for one send), but a few seconds at most, well inside the
@@ -399,14 +424,25 @@ export class Delivery {
         if (!inLine) return await this.moveTo(line, job, id);
         throw Worker.RateLimitError();
       }
-      await route.send();
+      try {
+        await route.send();
+      } catch (err) {
+        if (!(err instanceof PausedError)) throw err;
+        // Not a failure: the whole target waits (every process sees the pause), this job too,
+        // its attempts untouched; /推送 状态 shows why.
+        await this.limiter.pause(targetKey, this.limiter.nowMs() + err.pauseMs, err.pauseMs);
+        await db.update(outbox).set({ lastError: scrubText(err.message) }).where(eq(outbox.id, id));
+        this.log.warn({ outboxId: id, pauseMs: err.pauseMs }, 'delivery target paused by the platform');
+        await job.moveToDelayed(Date.now() + err.pauseMs, token);
+        throw new DelayedError();
+      }
       await db.update(outbox).set({ status: 'sent', sentAt: new Date(), via: route.sender.name ?? route.sender.platform, attempts: sql`${outbox.attempts} + 1` })
         .where(and(eq(outbox.id, id), eq(outbox.status, 'queued')));
     } catch (err) {
       if (err instanceof DelayedError || err instanceof RateLimitError) throw err;
       // Kept in the outbox and shown to admins: never a failed statement's values.
       const message = scrubText(err instanceof Error ? err.message : String(err));
-      const final = err instanceof NoRouteError || err instanceof ConfigError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      const final = err instanceof NoRouteError || err instanceof ConfigError || err instanceof UnreachableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       await db.update(outbox).set({ attempts: sql`${outbox.attempts} + 1`, lastError: message, ...(final ? { status: 'failed' } : {}) })
         .where(eq(outbox.id, id));
       if (final) {
@@ -419,7 +455,7 @@ export class Delivery {
   }
 
   /** Who sends the row. What only the send needs (mentions, an export's file) is looked up by send(), not by a rate-limited pick. */
-  private async route(row: OutboxRow): Promise<{ sender: Sender; send(): Promise<void>; targetKey?: string }> {
+  private async route(row: OutboxRow): Promise<{ sender: Sender; send(): Promise<void>; targetKey?: string; parts?: number; windows?: Window[]; bucket?: false }> {
     const db = this.database.db;
     if (row.targetKind === 'group') {
       const [g] = await db.select().from(groups).where(eq(groups.id, row.groupId!));
@@ -427,9 +463,17 @@ export class Delivery {
       if (!g || !s?.sendToGroup) throw new NoRouteError(`群「${g?.name ?? row.groupId}」所在平台未配置推送`);
       if (s === this.webhookSender && g.webhookKind && g.webhookUrl) {
         // The webhook robot has its own published limit (20/min): its own bucket.
+        // One limit per robot (its URL or key), strict: 20 in any minute, each part counted.
         const webhook = { kind: g.webhookKind, url: g.webhookUrl, secret: g.webhookSecret };
         const kind = g.webhookKind;
-        return { sender: s, targetKey: `webhook:${g.id}`, send: async () => s.sendToGroup!({ id: g.id, platform: g.platform, chatId: g.chatId, name: g.name, webhook, mentions: await this.mentionsOf(row, kind) }, row.text) };
+        const to = { id: g.id, platform: g.platform, chatId: g.chatId, name: g.name, webhook };
+        const mentions = row.mentions?.length ? await this.mentionsOf(row, kind) : undefined;
+        const robot = createHash('sha256').update(`${kind}:${g.webhookUrl}`).digest('hex').slice(0, 24);
+        return {
+          sender: s, targetKey: `robot:${robot}`, windows: ROBOT_WINDOWS, bucket: false,
+          parts: s.parts?.(row.text, { ...to, mentions }) ?? 1,
+          send: async () => s.sendToGroup!({ ...to, mentions }, row.text),
+        };
       }
       return { sender: s, send: async () => s.sendToGroup!({ id: g.id, platform: g.platform, chatId: g.chatId, name: g.name, mentions: await this.mentionsOf(row, s.platform) }, row.text) };
     }
@@ -444,14 +488,14 @@ export class Delivery {
     if (row.exportId !== null && resolve) {
       const exportId = row.exportId;
       return {
-        sender: s, send: async () => {
+        sender: s, windows: s.memberWindows, send: async () => {
           const { file, text } = await resolve(exportId, row.text);
           if (file && s.sendFileToMember) await s.sendFileToMember(target, file);
           else await s.sendToMember(target, text);
         },
       };
     }
-    return { sender: s, send: () => s.sendToMember(target, row.text) };
+    return { sender: s, parts: s.parts?.(row.text) ?? 1, windows: s.memberWindows, send: () => s.sendToMember(target, row.text) };
   }
 
   /** The row's mentions: each member's name, and their user id on `platform` when they have one. */

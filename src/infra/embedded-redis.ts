@@ -138,7 +138,12 @@ export async function startEmbeddedRedis(
 
     let stopping: Promise<void> | undefined;
     void exited.promise.then(() => {
-      if (!stopping) {
+      if (stopping) return;
+      // A normal stop of the service signals its whole process group: redis-server gets the
+      // SIGTERM too and shuts down cleanly (AOF fsynced, exit code 0) before stop() runs.
+      if (exited.code === 0 || exited.signal === 'SIGTERM' || exited.signal === 'SIGINT') {
+        log.info({ pid, port, code: exited.code, signal: exited.signal }, 'embedded redis stopped by a signal (normal when the service is stopping)');
+      } else {
         log.error(
           { pid, port, code: exited.code, signal: exited.signal, log: join(dir, LOG_FILE) },
           'embedded redis exited unexpectedly',

@@ -6,6 +6,9 @@ import { NoRouteError, type GroupTarget, type MemberTarget, type Sender } from '
 import { sendWecomWebhook, wecomMention } from './wecom/webhook.ts';
 import { mentionedUserIds, withMentions } from './mentions.ts';
 import { sendDingTalkWebhook } from './dingtalk/webhook.ts';
+import { MAX_MARKDOWN_BYTES, toMarkdownParts } from './dingtalk/markdown.ts';
+import { WEBHOOK_MARKDOWN_MAX_BYTES } from './wecom/webhook.ts';
+import { splitByBytes } from './split.ts';
 
 export type WebhookKind = 'wecom' | 'dingtalk';
 export const WEBHOOK_KIND_CN: Record<WebhookKind, string> = { wecom: '企业微信群机器人', dingtalk: '钉钉自定义机器人' };
@@ -36,6 +39,12 @@ export function createWebhookSender(opts: WebhookSenderOptions = {}): WebhookSen
           { timeoutMs: opts.timeoutMs, atUserIds: mentionedUserIds(to) });
       }
       throw new NoRouteError(`群「${to.name ?? to.chatId}」的 webhook 类型未知`);
+    },
+    // Each part is one message against the robot's 20 a minute.
+    parts(text: string, to?: GroupTarget) {
+      const w = to?.webhook;
+      if (w?.kind === 'wecom') return splitByBytes(withMentions(text, to?.mentions, wecomMention), WEBHOOK_MARKDOWN_MAX_BYTES).length || 1;
+      return toMarkdownParts(withMentions(text, to?.mentions, (m) => `@${m.userId ?? m.name}`), MAX_MARKDOWN_BYTES).length || 1;
     },
   };
 }

@@ -12,6 +12,7 @@ import { UNSUPPORTED_REPLY } from '../../src/platforms/dingtalk/inbound.ts';
 import { createDingTalkStreamAdapter, type DingTalkStreamAdapter } from '../../src/platforms/dingtalk/stream.ts';
 import { fakeDingTalkApi, startFakeDingTalk, type FakeDingTalk } from './fakes/dingtalk-api.ts';
 import { dingTalkBot, downstream, robotMessage, waitFor, ZHANGSAN_STAFF_ID, type DingTalkBot } from './fakes/dingtalk-frames.ts';
+import { startFakeDingTalkStream } from './fakes/dingtalk-stream-server.ts';
 
 interface Ack { code: number; headers: { messageId: string; contentType: string }; message: string; data: string }
 
@@ -259,6 +260,58 @@ describe('DingTalk Stream adapter over a WebSocket', () => {
       expect(calls.endpoint).toBe(after);
     } finally {
       console.warn = warn;
+    }
+  });
+});
+
+describe('DingTalk Stream: the server’s disconnect notice', () => {
+  it('the old socket is closed before a new one opens: one socket at a time, each message ACKed on its own socket, none left after disconnect()', async () => {
+    const stream = await startFakeDingTalkStream();
+    const a = createDingTalkStreamAdapter({
+      clientId: fake.appKey, clientSecret: fake.appSecret, robotCode: fake.robotCode, ctx: t.ctx,
+      client: stream.client(fake.appKey, fake.appSecret), api: fakeDingTalkApi(fake),
+      watchIntervalMs: 20, alertAfterMs: 60_000, reconnectBaseMs: 20,
+    });
+    try {
+      await a.connect!();
+      const [s1] = stream.sockets;
+      // The server's ping is answered on the socket it came on.
+      const ping = stream.ping(s1);
+      await waitFor(() => s1.answers.some((x) => x.headers.messageId === ping));
+      const m1 = stream.send(downstream(robotMessage({ sessionWebhook: fake.webhookUrl('s-1') })), s1);
+      await waitFor(() => fake.sent.length === 1);
+
+      // DingTalk is about to close s1: the client moves to a new socket, closing s1 first.
+      stream.disconnectNotice(s1);
+      await waitFor(() => stream.sockets.length === 2 && a.status!().connected);
+      const s2 = stream.sockets[1];
+      expect(stream.events).toEqual(['open 1', 'close 1', 'open 2']);
+      expect(s1.closedByClient).toBe(true);
+      const m2 = stream.send(downstream(robotMessage({ sessionWebhook: fake.webhookUrl('s-2'), text: { content: '我的' } })), s2);
+      await waitFor(() => fake.sent.length === 2);
+      const ping2 = stream.ping(s2);
+      await waitFor(() => s2.answers.some((x) => x.headers.messageId === ping2));
+
+      // The server later drops s2 too (a plain drop): one more socket, still one at a time.
+      stream.serverClose(s2);
+      await waitFor(() => stream.sockets.length === 3 && a.status!().connected);
+      const s3 = stream.sockets[2];
+      const m3 = stream.send(downstream(robotMessage({ sessionWebhook: fake.webhookUrl('s-3'), text: { content: '我的' } })), s3);
+      await waitFor(() => fake.sent.length === 3);
+
+      expect(stream.maxOpen).toBe(1);
+      // Every message ACKed once, on the socket it came on, and nowhere else.
+      const acked = (s: typeof s1) => s.answers.filter((x) => x.headers.topic === undefined).map((x) => x.headers.messageId);
+      expect([acked(s1), acked(s2), acked(s3)]).toEqual([[m1.headers.messageId], [m2.headers.messageId], [m3.headers.messageId]]);
+      expect(t.alerts).toEqual([]);
+
+      await a.disconnect!();
+      await waitFor(() => stream.openSockets().length === 0);
+      expect(stream.sockets).toHaveLength(3);
+      expect(stream.events).toEqual(['open 1', 'close 1', 'open 2', 'close 2', 'open 3', 'close 3']);
+    } finally {
+      await a.disconnect!();
+      await stream.close();
     }
   });
 });

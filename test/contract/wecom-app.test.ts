@@ -13,7 +13,11 @@ import {
   postWecomApp, rowCounts, serveRoutes, TEST_APP, testContext, until, WECOM_APP_PATH, wecomAppCallback, wecomAppOptions, wecomAppTextXml, wecomAppXml, wecomTestBot,
   type Undelivered,
 } from './wecom-support.ts';
-import { desc } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
+import { members, outbox } from '../../src/db/schema.ts';
+import { enqueueOutbox } from '../../src/domain/outbox.ts';
+import { UnreachableError } from '../../src/delivery/errors.ts';
+import { UNSUPPORTED_REPLY } from '../../src/platforms/unsupported.ts';
 
 const { corpId: CORP, agentId: AGENT, token: TOKEN, aes: AES } = TEST_APP;
 let bot: TestBot;
@@ -198,5 +202,78 @@ describe('WeCom app sender', () => {
     expect(s).toMatchObject({ platform: 'wecom', name: 'wecom-app' });
     await expect(s.sendToMember({ id: 2, name: '李四', accounts: [{ platform: 'dingtalk', userId: 'd' }] }, 'x')).rejects.toThrow('没有绑定企业微信账号');
     expect(s.sendToGroup).toBeUndefined();
+  });
+});
+
+describe('WeCom app: what WeCom documents and the first week would hit', () => {
+  it('answers the callback before the bot has finished (WeCom retries after 5 s), then replies through message/send', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    const ctx = testContext(bot);
+    const own = await serveRoutes(createWecomAppAdapter({ ...wecomAppOptions(TEST_APP, api.url, { ...ctx, handle: async (s) => { await gate; return ctx.handle(s); } }), answerWithinMs: 50 }));
+    try {
+      const before = await rowCounts(bot);
+      const res = await postWecomApp(own.url, callback(textXml({ content: '打卡 学习《条例》 30分钟' })));
+      // Answered while the bot is still held: nothing recorded or sent yet.
+      expect(res.status).toBe(200);
+      expect(await rowCounts(bot)).toEqual(before);
+      expect(api.messages).toHaveLength(0);
+      release();
+      await until(() => api.messages.length === 1);
+      expect(api.messages[0]).toMatchObject({ touser: 'zhangsan' });
+      expect(api.messages[0].content).toContain('已记录');
+      expect(await rowCounts(bot)).toEqual({ checkins: before.checkins + 1, inbound: before.inbound + 1 });
+    } finally {
+      release();
+      await own.close();
+    }
+  });
+
+  it('a voice message without recognised text, a video or a location gets "please send text", an event gets nothing', async () => {
+    const before = await rowCounts(bot);
+    const dropped = api.duplicatesDropped;
+    for (const fields of [
+      '<MsgType><![CDATA[voice]]></MsgType><MediaId><![CDATA[m1]]></MediaId><Format><![CDATA[amr]]></Format>',
+      '<MsgType><![CDATA[video]]></MsgType><MediaId><![CDATA[m2]]></MediaId>',
+      '<MsgType><![CDATA[location]]></MsgType><Label><![CDATA[县政府]]></Label>',
+    ]) {
+      const res = await post(callback(wecomAppXml(TEST_APP, 'zhangsan', fields)));
+      expect(res.status).toBe(200);
+    }
+    // Three hints sent; WeCom's duplicate check shows the same hint once per half hour.
+    await until(() => api.messages.length + api.duplicatesDropped - dropped >= 3);
+    expect(api.messages.map((m) => [m.touser, m.content])).toEqual([['zhangsan', UNSUPPORTED_REPLY]]);
+    // An event (entering the app) is not a message: no hint.
+    await post(callback(wecomAppXml(TEST_APP, 'zhangsan', '<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[enter_agent]]></Event>')));
+    expect(await rowCounts(bot)).toEqual(before);
+  });
+
+  it('a person WeCom cannot reach (left, outside the app, no licence) fails at once with the reason; admins hear of it once', async () => {
+    const sender = createWecomAppAdapter(appOptions()).sender!;
+    api.departed.add('gone');
+    api.unlicensed.add('nolicence');
+    try {
+      await expect(sender.sendToMember({ id: 1, name: '赵六', accounts: [{ platform: 'wecom', userId: 'gone' }] }, '通知')).rejects.toThrow(UnreachableError);
+      await expect(sender.sendToMember({ id: 1, name: '赵六', accounts: [{ platform: 'wecom', userId: 'gone' }] }, '通知'))
+        .rejects.toThrow('赵六企业微信收不到：账号不存在、已离职或不在应用的可见范围内（errcode=81013），请核对通讯录或应用可见范围');
+      await expect(sender.sendToMember({ id: 2, name: '钱七', accounts: [{ platform: 'wecom', userId: 'nolicence' }] }, '通知'))
+        .rejects.toThrow('钱七企业微信收不到：该账号未开通接口许可');
+      expect(api.messages).toHaveLength(0);
+
+      // Through the delivery queue: failed after one try (not 8), and one digest line for the admins.
+      bot.app.delivery.addSender(sender);
+      const [zs] = await bot.db.select().from(members).where(eq(members.name, '张三'));
+      api.departed.add('zhangsan');
+      const id = (await enqueueOutbox(bot.db, 'unreachable:1', { memberId: zs.id }, '明天上午 9 点集中学习'))!;
+      await bot.app.delivery.enqueue([id]);
+      await until(async () => (await bot.db.select().from(outbox).where(eq(outbox.id, id)))[0].status !== 'queued');
+      const [row] = await bot.db.select().from(outbox).where(eq(outbox.id, id));
+      expect(row).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('张三企业微信收不到') });
+      expect(await bot.app.delivery.reportFailures()).toBe(1);
+      expect(await bot.app.delivery.reportFailures()).toBe(0);
+    } finally {
+      api.departed.clear();
+      api.unlicensed.clear();
+    }
   });
 });

@@ -166,6 +166,22 @@ describe('startEmbeddedRedis', () => {
     expect(await client(r.url).get('crash')).toBe('safe');
   }, 60_000);
 
+  it('a stop signal to the process group is a normal stop, not an error; a kill -9 of redis is one', async () => {
+    // `kill -TERM -<pgid>` (systemd, docker stop, Ctrl-C) reaches redis-server before stop() runs.
+    const a = await start();
+    process.kill(a.pid, 'SIGTERM');
+    expect(await a.exited).toEqual({ code: 0, signal: null });
+    await a.stop();
+    expect(logs.filter((l) => l.level === 'error')).toEqual([]);
+    expect(logs.map((l) => l.msg)).toContain('embedded redis stopped by a signal (normal when the service is stopping)');
+
+    logs.length = 0;
+    const b = await start();
+    process.kill(b.pid, 'SIGKILL');
+    expect(await b.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(logs.filter((l) => l.level === 'error').map((l) => l.msg)).toEqual(['embedded redis exited unexpectedly']);
+  }, 60_000);
+
   it('explains what to do when redis-server is not installed', async () => {
     const saved = process.env.REDIS_SERVER_BIN;
     process.env.REDIS_SERVER_BIN = join(root, 'no-such-redis-server');

@@ -141,6 +141,7 @@ describe('the service on embedded defaults', () => {
     const started = service.logs().find((l) => l.msg === STARTED)!;
     expect(started.listening).toBe(`http://127.0.0.1:${port}`);
     expect(started.host).toBe('127.0.0.1'); // HOST's default: this machine only
+    expect(started.bound).toBe(`127.0.0.1:${port}`); // what server.address() says, not the setting
     if (external) expect(await accepts(external, port)).toBe(false);
     expect(String(started.database)).toContain('PGlite');
     expect(String(started.database)).toContain(join(dataDir, 'db'));
@@ -242,10 +243,12 @@ describe('the service on embedded defaults', () => {
 
   it('SIGTERM stops it cleanly: exit code 0, no redis-server left, lock released', async () => {
     const [redisPid] = await findRedisProcessesForDir(redisDir);
-    process.kill(service.pid, 'SIGTERM');
+    // As systemd, docker stop or Ctrl-C do it: the whole process group, redis-server included.
+    process.kill(-service.pid, 'SIGTERM');
     const { code, signal } = await exitWithin(service, 30_000);
     expect({ code, signal }, service.out()).toEqual({ code: 0, signal: null });
     expect(service.out()).toContain('收到 SIGTERM');
+    expect(service.out()).not.toContain('exited unexpectedly');
     expect(await until(async () => (await findRedisProcessesForDir(redisDir)).length === 0, 5000)).toBe(true);
     expect(alive(redisPid)).toBe(false);
     expect(existsSync(join(dataDir, 'service.lock'))).toBe(false);

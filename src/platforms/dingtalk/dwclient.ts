@@ -8,9 +8,40 @@
 //    reconnect would add one more, and two of them can kill a healthy socket. Clear it before
 //    reconnecting.
 // 3. A WebSocket handshake that hangs never settles connect(): terminate it after a while.
+// 4. connect() replaces `socket` without closing the old one. After DingTalk's `disconnect`
+//    notice the old socket is still open (the server closes it ~10 s later): left alone it keeps
+//    its listeners, so its close marks the new connection down (a second reconnect orphans that
+//    one) and whatever it receives is ACKed on the other socket. Close it, deaf, first.
 import { DWClient } from 'dingtalk-stream';
 
-interface Internals { heartbeatIntervallId?: NodeJS.Timeout; socket?: { terminate(): void } }
+interface Socket {
+  readyState: number;
+  terminate(): void;
+  close(): void;
+  removeAllListeners(): void;
+  on(ev: 'error', fn: () => void): void;
+  once(ev: 'close', fn: () => void): void;
+}
+interface Internals { heartbeatIntervallId?: NodeJS.Timeout; socket?: Socket }
+
+const CLOSED = 3; // WebSocket.CLOSED
+
+/** Close the client's socket with its listeners removed first, and wait (a while) until it is closed. */
+export async function dropSocket(client: DWClient, waitMs = 5_000): Promise<void> {
+  const internals = client as unknown as Internals;
+  const old = internals.socket;
+  if (!old) return;
+  internals.socket = undefined;
+  old.removeAllListeners();
+  old.on('error', () => {}); // a late error on a socket nobody listens to must not crash the process
+  if (old.readyState === CLOSED) return;
+  const closed = new Promise<void>((r) => old.once('close', r));
+  old.close();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((r) => { timer = setTimeout(() => { old.terminate(); r(); }, waitMs); });
+  await Promise.race([closed, late]);
+  clearTimeout(timer);
+}
 
 export function newClient(clientId: string, clientSecret: string): DWClient {
   // keepAlive: ping every 8 s and drop a half-open socket (then the adapter reconnects).
@@ -30,6 +61,8 @@ export async function openOnce(client: DWClient, handshakeTimeoutMs = 30_000): P
   const internals = client as unknown as Internals;
   if (internals.heartbeatIntervallId) clearInterval(internals.heartbeatIntervallId);
   internals.heartbeatIntervallId = undefined;
+  await dropSocket(client);
+  client.connected = false;
   const guard = setTimeout(() => internals.socket?.terminate(), handshakeTimeoutMs);
   try {
     await client.connect();

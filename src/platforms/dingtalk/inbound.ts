@@ -39,7 +39,8 @@ export const robotMessageSchema = z.object({
 
 export type RobotMessage = z.infer<typeof robotMessageSchema>;
 
-export const UNSUPPORTED_REPLY = '目前只能处理文字消息，请直接发文字，例如：打卡 学习《党章》 1小时。';
+export { UNSUPPORTED_REPLY } from '../unsupported.ts';
+import { UNSUPPORTED_REPLY } from '../unsupported.ts';
 
 /**
  * The text of a message, or null when it carries none the bot can read yet.

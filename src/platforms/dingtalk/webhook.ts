@@ -6,6 +6,10 @@
 import { createHmac } from 'node:crypto';
 import { ConfigError, RetryableError } from './errors.ts';
 import { MAX_MARKDOWN_BYTES, toMarkdownParts } from './markdown.ts';
+import { PausedError } from '../../delivery/errors.ts';
+
+/** How long DingTalk blocks a custom robot that went over 20 messages a minute. */
+export const ROBOT_BLOCK_MS = 10 * 60_000;
 
 export const DINGTALK_WEBHOOK_HOST = 'oapi.dingtalk.com';
 
@@ -82,8 +86,10 @@ function atFor(text: string, ids: string[] | undefined): { at?: { atUserIds: str
 /** errcode → what the delivery queue does: retry (too fast, busy) or tell the admins the fix. */
 export function webhookError(errcode: number, errmsg: string, status?: number): Error {
   const what = `钉钉群机器人推送失败（errcode=${errcode}${errmsg ? ` ${errmsg}` : ''}）`;
-  // 410100 / 130101: more than 20 messages a minute; -1: system busy.
-  if (errcode === 410100 || errcode === 130101 || errcode === -1) return new RetryableError(`${what}：发送过快或系统繁忙，稍后重试`, status, String(errcode));
+  // 410100 / 130101: more than 20 messages a minute, and DingTalk then blocks the robot for 10
+  // minutes — longer than the retries last: every push to it waits that long instead.
+  if (errcode === 410100 || errcode === 130101) return new PausedError(`${what}：每分钟超过 20 条，钉钉暂停该机器人约 10 分钟，到时自动继续发送`, ROBOT_BLOCK_MS);
+  if (errcode === -1) return new RetryableError(`${what}：系统繁忙，稍后重试`, status, String(errcode));
   if (errcode === 310000) {
     if (/sign/i.test(errmsg)) return new ConfigError(what, '加签密钥不对：用机器人「安全设置 → 加签」里的密钥（SEC 开头）重新私聊发送「/群 绑定webhook 群名 钉钉 地址 密钥」；也请确认服务器时间准确（相差不能超过 1 小时）', status, String(errcode));
     if (/keyword/i.test(errmsg)) return new ConfigError(what, '机器人的安全设置是「自定义关键词」，推送内容不含关键词：改为「加签」并重新绑定（附上密钥）', status, String(errcode));

@@ -6,6 +6,7 @@ import { splitByBytes } from '../split.ts';
 import { RetryableError, wecomError } from './errors.ts';
 import { MAX_ATTACHMENT_BYTES, readCapped } from '../media.ts';
 import { wecomRequest, type Fetch } from './http.ts';
+import { UnreachableError } from '../../delivery/errors.ts';
 
 export const APP_MARKDOWN_MAX_BYTES = 2048;
 const TOKEN_EXPIRED = new Set([40014, 42001]);
@@ -140,10 +141,19 @@ export class WecomAppApi {
       wecomRequest(`${this.base}/cgi-bin/message/send?access_token=${encodeURIComponent(token)}`, { method: 'POST', body }, what, this.o);
     let r = await post(await this.accessToken());
     if (TOKEN_EXPIRED.has(r.errcode ?? 0)) r = await post(await this.accessToken(true)); // once
+    // The person cannot be reached, and trying again will not change that: 81013 (every
+    // recipient invalid or out of the app's range), 60011 (no permission for them), or errcode 0
+    // with the person listed in invaliduser / unlicenseduser (no 接口许可 account licence).
+    if (r.errcode === 81013 || r.errcode === 60011) {
+      throw new UnreachableError(`企业微信收不到：账号不存在、已离职或不在应用的可见范围内（errcode=${r.errcode}）`);
+    }
     const err = wecomError(r.errcode ?? 0, r.errmsg ?? '', what);
     if (err) throw err;
     if (typeof r.invaliduser === 'string' && r.invaliduser) {
-      throw new Error(`${what}失败：企业微信账号 ${r.invaliduser} 不存在或不在应用的可见范围内`);
+      throw new UnreachableError('企业微信收不到：账号不存在、已离职或不在应用的可见范围内');
+    }
+    if (typeof r.unlicenseduser === 'string' && r.unlicenseduser) {
+      throw new UnreachableError('企业微信收不到：该账号未开通接口许可，收不到应用消息');
     }
   }
 }

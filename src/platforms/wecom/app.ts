@@ -9,7 +9,11 @@ import type { PlatformAdapter, PlatformContext } from '../types.ts';
 import type { MemberTarget, OutboundFile, Sender } from '../../delivery/delivery.ts';
 import { RetryLaterError, type Session, type SessionAttachment } from '../../session.ts';
 import { callbackResponders, checkCallback, type CallbackKeys } from './callback-crypto.ts';
-import { WecomAppApi } from './app-api.ts';
+import { APP_MARKDOWN_MAX_BYTES, WecomAppApi } from './app-api.ts';
+import { splitByBytes } from '../split.ts';
+import { UnreachableError } from '../../delivery/errors.ts';
+import type { Window } from '../../delivery/rate-limit.ts';
+import { UNSUPPORTED_REPLY } from '../unsupported.ts';
 import { issuePath } from './aibot-message.ts';
 import { errLabel } from '../log-safe.ts';
 import type { Fetch } from './http.ts';
@@ -31,9 +35,14 @@ export interface WecomAppOptions {
   bodyLimit?: string;
   /** Largest photo or file fetched through media/get (20 MB). */
   maxDownloadBytes?: number;
+  /** WeCom waits 5 s for the callback's answer, then sends it again: answer within this (2.5 s) and finish after. */
+  answerWithinMs?: number;
 }
 
 export const WECOM_APP_CALLBACK_PATH = '/wecom/app/callback';
+
+/** WeCom takes at most 30 app messages a minute and 1,000 an hour for one person, and drops the rest without saying. */
+export const APP_MEMBER_WINDOWS: Window[] = [{ limit: 30, ms: 60_000 }, { limit: 1000, ms: 3_600_000 }];
 
 // Every value stays a string: MsgId is a 64-bit number that a JS number would corrupt, and
 // "123" typed by a person is text. Only the five XML entities are decoded: documents with a
@@ -75,8 +84,14 @@ export function createWecomAppAdapter(opts: WecomAppOptions): PlatformAdapter {
     sendToMember(to: MemberTarget, text: string) {
       const account = to.accounts.find((a) => a.platform === 'wecom');
       if (!account) return Promise.reject(new Error(`${to.name} 没有绑定企业微信账号`));
-      return api.sendMarkdown(account.userId, text);
+      return api.sendMarkdown(account.userId, text).catch((err) => {
+        // Named, so the admins' digest says who (one line per person, once).
+        throw err instanceof UnreachableError ? new UnreachableError(`${to.name}${err.message}，请核对通讯录或应用可见范围`) : err;
+      });
     },
+    // Each part is a message; WeCom drops (silently) more than 30 a minute or 1,000 an hour to one person.
+    parts: (text: string) => Math.max(1, splitByBytes(text, APP_MARKDOWN_MAX_BYTES).length),
+    memberWindows: APP_MEMBER_WINDOWS,
     // Exports: the .xlsx itself, privately.
     sendFileToMember(to: MemberTarget, file: OutboundFile) {
       const account = to.accounts.find((a) => a.platform === 'wecom');
@@ -111,18 +126,35 @@ export function createWecomAppAdapter(opts: WecomAppOptions): PlatformAdapter {
     if (!parsed.success) return refuse(req, res, 400, `payload fields of the wrong type (${issuePath(parsed.error.issues[0]?.path)})`);
 
     const session = appSession(parsed.data, api);
-    if (!session) return res.status(200).type('text/plain').send(''); // events, locations…: nothing to do
+    if (!session) {
+      res.status(200).type('text/plain').send(''); // events, locations…: nothing to record
+      // A message the bot cannot read (voice without recognised text, video, location, link):
+      // ask for text instead of staying silent. Events are not messages.
+      const m = parsed.data;
+      if (m.MsgType !== 'event' && m.FromUserName && m.MsgId) {
+        await api.sendMarkdown(m.FromUserName, UNSUPPORTED_REPLY).catch((err) => log.warn(errLabel(err), '企业微信应用提示未送达'));
+      }
+      return;
+    }
+    // WeCom sends the callback again if it has no answer within 5 s: wait for the bot only so
+    // long (a refusal to record — RetryLaterError — can still be answered 503, for WeCom to
+    // deliver it again), then answer and finish the work after, replying through message/send.
+    type Done = { ok: true; reply: string | null } | { ok: false; err: unknown };
+    const work: Promise<Done> = ctx.handle(session).then((reply) => ({ ok: true as const, reply }), (err) => ({ ok: false as const, err }));
+    let timer: NodeJS.Timeout | undefined;
+    const early = await Promise.race([work, new Promise<null>((r) => { timer = setTimeout(() => r(null), opts.answerWithinMs ?? 2500); })]);
+    clearTimeout(timer);
+    // Nothing recorded: 503 makes WeCom deliver it again.
+    if (early && !early.ok && early.err instanceof RetryLaterError) return res.status(503).type('text/plain').send('retry later');
+    res.status(200).type('text/plain').send('');
+    const done = early ?? await work;
     let reply: string | null;
-    try {
-      reply = await ctx.handle(session);
-    } catch (err) {
-      // Nothing recorded: 503 makes WeCom deliver it again.
-      if (err instanceof RetryLaterError) return res.status(503).type('text/plain').send('retry later');
-      log.error(errLabel(err), '企业微信应用消息处理失败');
+    if (done.ok) reply = done.reply;
+    else if (done.err instanceof RetryLaterError) reply = '系统正忙，这条消息没有记下。请稍后再发一次。';
+    else {
+      log.error(errLabel(done.err), '企业微信应用消息处理失败');
       reply = '抱歉，处理这条消息时出错了。请稍后再发一次。';
     }
-    // Answer WeCom at once (it waits 5 s), then reply through the send API.
-    res.status(200).type('text/plain').send('');
     if (reply) {
       const text = reply;
       const resend = () => api.sendMarkdown(session.senderId, text);

@@ -21,7 +21,11 @@ export interface SentMessage {
 export const fakeDingTalkApi = (fake: FakeDingTalk, o: Partial<DingTalkApiOptions> = {}) =>
   new DingTalkApi({ appKey: fake.appKey, appSecret: fake.appSecret, robotCode: fake.robotCode, apiBase: fake.url, ...o });
 
-export interface FakeDingTalkOptions { appKey?: string; appSecret?: string; robotCode?: string; expireIn?: number }
+export interface FakeDingTalkOptions {
+  appKey?: string; appSecret?: string; robotCode?: string; expireIn?: number;
+  /** The clock the custom robot's 20-a-minute limit and 10-minute block are counted by (ms). */
+  now?: () => number;
+}
 
 export interface FakeDingTalk {
   url: string;
@@ -40,6 +44,8 @@ export interface FakeDingTalk {
   /** A 自定义机器人 webhook (robot/send?access_token=…) checking 加签 with `customRobotSecret`. */
   customRobotUrl: string;
   customRobotSecret: string;
+  /** The custom robot's limit: 20 messages a minute; the 21st is refused and the robot blocked for 10 minutes. */
+  robot: { accepted: number[]; refused: number; blockedUntil: number; block(ms: number): void };
   /** Requests the real server would refuse for their shape (tests expect none). */
   violations: string[];
   /** Forget every issued token (as if they all expired). */
@@ -64,6 +70,8 @@ export async function startFakeDingTalk(o: FakeDingTalkOptions = {}): Promise<Fa
   const files = new Map<string, { data: Buffer; contentType: string }>();
   const hugeFiles = new Map<string, { total: number; declareLength: boolean; stats?: HugeStats }>();
 
+  const robotNow = o.now ?? Date.now;
+  const robot: FakeDingTalk['robot'] = { accepted: [], refused: 0, blockedUntil: 0, block(ms) { robot.blockedUntil = robotNow() + ms; } };
   const app = express();
   app.use(express.json({ limit: '1mb' }));
 
@@ -159,6 +167,14 @@ export async function startFakeDingTalk(o: FakeDingTalkOptions = {}): Promise<Fa
   // base64 HMAC-SHA256 sign), markdown, and `at` — each @ed userId must appear as "@userId" in the text.
   app.post('/robot/send', (req, res) => {
     if (injected('robotSend', req, res)) return;
+    // 20 a minute; over it DingTalk refuses and blocks the robot for 10 minutes.
+    const t = robotNow();
+    if (t < robot.blockedUntil) { robot.refused++; return void res.json({ errcode: 130101, errmsg: 'send too fast, exceed 20 times per minute' }); }
+    if (robot.accepted.filter((a) => a > t - 60_000).length >= 20) {
+      robot.refused++;
+      robot.blockedUntil = t + 10 * 60_000;
+      return void res.json({ errcode: 410100, errmsg: '发送速度太快而限流' });
+    }
     if (req.query.access_token !== ROBOT_TOKEN) return void res.json({ errcode: 300001, errmsg: 'token is not exist' });
     const ts = String(req.query.timestamp ?? '');
     const sign = createHmac('sha256', ROBOT_SECRET).update(`${ts}\n${ROBOT_SECRET}`).digest('base64');
@@ -170,6 +186,7 @@ export async function startFakeDingTalk(o: FakeDingTalkOptions = {}): Promise<Fa
       if (!Array.isArray(ids) || !ids.every((u: unknown) => typeof u === 'string')) violations.push('at.atUserIds is not a list of strings');
       else for (const id of ids) if (!b.markdown.text.includes(`@${id}`)) violations.push(`at.atUserIds ${id} without @${id} in the text`);
     }
+    robot.accepted.push(t);
     sent.push({ route: 'robotSend', title: b.markdown.title, text: b.markdown.text, ...(b.at ? { at: b.at } : {}) });
     res.json({ errcode: 0, errmsg: 'ok' });
   });
@@ -198,6 +215,7 @@ export async function startFakeDingTalk(o: FakeDingTalkOptions = {}): Promise<Fa
     appKey, appSecret, robotCode, calls, sent, invalidUsers, files, hugeFiles, violations,
     customRobotUrl: `http://127.0.0.1:${port}/robot/send?access_token=${ROBOT_TOKEN}`,
     customRobotSecret: ROBOT_SECRET,
+    robot,
     fail(route, failure, times = 1) { failures.push({ route, failure, left: times }); },
     webhookUrl: (session = randomBytes(6).toString('hex')) => `${fake.url}/robot/sendBySession?session=${session}`,
     revokeTokens: () => tokens.clear(),

@@ -17,6 +17,10 @@ export interface FakeWecomApi {
   /** gettoken calls, answered or not. */
   tokenRequests: number;
   messages: SentMessage[];
+  /** userids message/send reports in invaliduser (81013 when nobody else is in touser). */
+  departed: Set<string>;
+  /** userids without an account licence: reported in unlicenseduser. */
+  unlicensed: Set<string>;
   /** Identical messages WeCom's duplicate check dropped (accepted, not shown). */
   duplicatesDropped: number;
   webhookMessages: { key: string; body: Record<string, any> }[];
@@ -47,6 +51,7 @@ export async function startFakeWecomApi(cfg: { corpId: string; secret: string; a
   const api = express();
 
   const fake: FakeWecomApi = {
+    departed: new Set(), unlicensed: new Set(),
     url: '', tokenRequests: 0, messages: [], duplicatesDropped: 0, webhookMessages: [], violations: [], mediaDownloads: 0, uploads: new Map(),
     addMedia(data, opts = {}) {
       const id = `3${randomBytes(24).toString('base64url')}`;
@@ -107,6 +112,12 @@ export async function startFakeWecomApi(cfg: { corpId: string; secret: string; a
       : b.msgtype === 'file' ? fake.uploads.get(b.file.media_id)!.filename : undefined;
     if (typeof content !== 'string' || !content) return err(res, 41009, 'missing content', `msgtype ${b.msgtype} without content`);
     if (bytes(content) > 2048) return err(res, 45002, 'content size out of limit', `content ${bytes(content)} bytes`);
+    // People WeCom cannot deliver to: left the company or outside the app's range (invaliduser;
+    // 81013 when nobody in touser is valid), or without an account licence (unlicenseduser).
+    const to = b.touser.split('|');
+    const invalid = to.filter((u: string) => fake.departed.has(u));
+    const unlicensed = to.filter((u: string) => fake.unlicensed.has(u));
+    if (invalid.length === to.length) return err(res, 81013, 'user & party & tag all invalid');
     if (b.enable_duplicate_check === 1) {
       if (!(b.duplicate_check_interval > 0 && b.duplicate_check_interval <= 14400)) return err(res, 40058, 'invalid duplicate_check_interval', 'duplicate_check_interval');
       // A file is the same message when it is the same upload (media_id), not the same name.
@@ -118,8 +129,9 @@ export async function startFakeWecomApi(cfg: { corpId: string; secret: string; a
       }
       recent.set(k, Date.now());
     }
-    fake.messages.push({ touser: b.touser, agentid: b.agentid, msgtype: b.msgtype, content, body: b });
-    res.json({ errcode: 0, errmsg: 'ok', invaliduser: '', msgid: randomBytes(8).toString('hex') });
+    const ok = to.filter((u: string) => !invalid.includes(u) && !unlicensed.includes(u));
+    if (ok.length) fake.messages.push({ touser: ok.join('|'), agentid: b.agentid, msgtype: b.msgtype, content, body: b });
+    res.json({ errcode: 0, errmsg: 'ok', invaliduser: invalid.join('|'), unlicenseduser: unlicensed.join('|'), msgid: randomBytes(8).toString('hex') });
   });
 
   // Temporary media (a photo or file someone sent the app): the bytes with their type and a
