@@ -46,6 +46,11 @@ export class Lease {
     void tick();
   }
 
+  /** Does Redis still say this process holds the lease (not just our own flag)? */
+  async verify(): Promise<boolean> {
+    return (await this.redis.get(this.key)) === this.id;
+  }
+
   private async lose(reason: string) {
     this.held = false;
     this.log.warn({ lease: this.key, reason }, '失去长连接租约，断开连接');
@@ -90,6 +95,7 @@ export function holdConnection(deps: LeaseDeps, adapter: PlatformAdapter, log: L
       await adapter.disconnect?.();
     },
   }, log, ms);
+  adapter.setLeaseCheck?.(() => lease.verify());
   lease.start();
   return lease;
 }

@@ -33,6 +33,11 @@ export interface PlatformAdapter {
   /** A long connection, opened by exactly one process (ROLE=worker|all, under a lease). */
   connect?(): Promise<void>;
   disconnect?(): Promise<void>;
+  /**
+   * Given by the lease holder: does this process still hold the connection's lease? A connection
+   * superseded because another process took the lease over is expected, not an alarm.
+   */
+  setLeaseCheck?(stillOurs: () => Promise<boolean>): void;
   /** Connection state for health checks and `platforms check`: never opens a second connection. */
   status?(): { connected: boolean; detail?: string };
   /** How the delivery queue reaches people and groups on this platform. */

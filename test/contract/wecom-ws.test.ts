@@ -167,6 +167,34 @@ describe('WeCom AI bot, long connection', () => {
     expect(a.status!().connected).toBe(false);
   });
 
+  it('a bot refused at login is retried slowly, not left down until a restart; admins hear both ends', async () => {
+    await fresh();
+    const alerts: string[] = [];
+    fake.rejectAuth = true;
+    const a = createWecomBotWsAdapter({ ...CREDS, wsUrl: fake.url, ctx: context({ alerts }), reconnect: { baseDelayMs: 20, maxAuthFailures: 1, reviveEveryMs: 200 } });
+    adapters.push(a);
+    await expect(a.connect!()).rejects.toThrow('WECOM_BOT_SECRET');
+    expect(alerts.join()).toContain('服务会每隔几分钟再试');
+    expect(a.status!()).toMatchObject({ connected: false, detail: '认证失败，稍后再试' });
+    fake.rejectAuth = false; // re-enabled in the admin console
+    await until(() => a.status!().connected);
+    await until(() => alerts.some((t) => t.includes('已恢复')));
+    expect(alerts.filter((t) => t.includes('认证失败'))).toHaveLength(1);
+  });
+
+  it('a takeover by another process of this service (the lease moved on) is logged, not alarmed', async () => {
+    await fresh();
+    const alerts: string[] = [];
+    const lines: string[] = [];
+    const first = createWecomBotWsAdapter({ ...CREDS, wsUrl: fake.url, ctx: context({ alerts, lines }) });
+    adapters.push(first);
+    first.setLeaseCheck!(async () => false); // Redis says another process holds the lease now
+    await first.connect!();
+    await connected(); // that process connects
+    await until(() => lines.join('').includes('已由本服务的另一个进程接管'));
+    expect(alerts).toEqual([]);
+  });
+
   it('alerts when another connection for the same bot takes over', async () => {
     await fresh();
     const alerts: string[] = [];

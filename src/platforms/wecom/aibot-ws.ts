@@ -62,6 +62,11 @@ export function createWecomBotWsAdapter(opts: WecomBotWsOptions): PlatformAdapte
   let firstAuth: { resolve(): void; reject(e: Error): void } | null = null;
 
   const restart = () => { client.disconnect(); client.connect(); };
+  const reviveSlowly = () => {
+    reviveTimer = setInterval(() => { log.info('企业微信长连接：重新尝试连接'); restart(); }, r.reviveEveryMs ?? 5 * 60_000);
+    reviveTimer.unref();
+  };
+  let leaseCheck: (() => Promise<boolean>) | null = null;
 
   client.on('authenticated', () => {
     authenticated = true;
@@ -86,17 +91,20 @@ export function createWecomBotWsAdapter(opts: WecomBotWsOptions): PlatformAdapte
   });
   client.on('error', (err) => {
     if (err instanceof WSAuthFailureError) {
-      detail = '认证失败，已停止重试';
-      log.error({ err: err.message }, '企业微信长连接认证失败次数用尽');
-      ctx.alert(`${WECOM_WS_GAVE_UP}：机器人认证失败（多次重试无效）。请核对 WECOM_BOT_ID 和 WECOM_BOT_SECRET（企业微信管理后台 → 智能机器人 → API 模式 → 长连接），改好后重启服务。`);
       firstAuth?.reject(new Error('企业微信智能机器人认证失败：请核对 WECOM_BOT_ID 和 WECOM_BOT_SECRET'));
+      // The SDK stops here (5 tries, ~31 s). A bot disabled and re-enabled in the admin console,
+      // or a passing fault at WeCom, must not leave it down until a restart: retry slowly.
+      if (reviveTimer) return; // a slow retry was refused again: the admins already know
+      detail = '认证失败，稍后再试';
+      log.error({ err: err.message }, '企业微信长连接认证失败次数用尽');
+      ctx.alert(`${WECOM_WS_GAVE_UP}：机器人认证失败（多次重试无效）。请核对 WECOM_BOT_ID 和 WECOM_BOT_SECRET（企业微信管理后台 → 智能机器人 → API 模式 → 长连接）；服务会每隔几分钟再试，改好设置后也可重启服务立即生效。`);
+      reviveSlowly();
     } else if (err instanceof WSReconnectExhaustedError) {
       if (reviveTimer) return; // a slow retry failed again: the admins already know
       detail = '重连次数用尽，稍后再试';
       log.error({ err: err.message }, '企业微信长连接重连次数用尽');
       ctx.alert(`${WECOM_WS_GAVE_UP}：多次重连失败，机器人暂时收不到消息。服务会每隔几分钟再试；请检查本机网络能否访问 ${opts.wsUrl}。`);
-      reviveTimer = setInterval(() => { log.info('企业微信长连接：重新尝试连接'); restart(); }, r.reviveEveryMs ?? 5 * 60_000);
-      reviveTimer.unref();
+      reviveSlowly();
     } else {
       log.warn({ err: err.message }, '企业微信长连接错误');
     }
@@ -106,8 +114,15 @@ export function createWecomBotWsAdapter(opts: WecomBotWsOptions): PlatformAdapte
     authenticated = false;
     started = false; // the SDK stopped; connect() may be called again (e.g. on taking the lease back)
     detail = '被另一个连接顶替';
-    log.error('企业微信长连接被同一机器人的另一个连接顶替');
-    ctx.alert(`${WECOM_WS_GAVE_UP}：同一个机器人在别处建立了新的长连接，本进程的连接被顶替。请确认只有一个服务进程持有企业微信长连接。`);
+    void (async () => {
+      // Another process of this service took the lease over (this one stalled past it): expected.
+      if (leaseCheck && !(await leaseCheck().catch(() => true))) {
+        log.info('企业微信长连接已由本服务的另一个进程接管（租约已转移）');
+        return;
+      }
+      log.error('企业微信长连接被同一机器人的另一个连接顶替');
+      ctx.alert(`${WECOM_WS_GAVE_UP}：同一个机器人在别处建立了新的长连接，本进程的连接被顶替。请确认只有一个服务进程持有企业微信长连接。`);
+    })();
   });
 
   // The SDK's own downloadFile reads any size into memory: ours stops at the cap.
@@ -207,6 +222,7 @@ export function createWecomBotWsAdapter(opts: WecomBotWsOptions): PlatformAdapte
       detail = '未连接';
     },
     status: () => ({ connected: authenticated && client.isConnected, detail }),
+    setLeaseCheck(check) { leaseCheck = check; },
   };
 }
 

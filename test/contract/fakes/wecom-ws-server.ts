@@ -47,6 +47,8 @@ export interface FakeWecomWsServer {
   authCount(): number;
   /** Refuse WebSocket upgrades (HTTP 503): lets a client exhaust its reconnects. */
   refuseConnections: boolean;
+  /** Answer every aibot_subscribe with 40058 (the bot disabled in the admin console, say). */
+  rejectAuth: boolean;
   /** Answer the next aibot_send_msg frames with this errcode. */
   failSends(errcode: number, times?: number): void;
   /** Answer the next aibot_respond_msg frames with this errcode (e.g. 846608: the reply window has passed). */
@@ -105,7 +107,7 @@ export async function startFakeWecomWsServer(creds: { botId: string; secret: str
     const reqId = f.headers?.req_id;
     if (typeof reqId !== 'string' || !reqId) { violations.push(`${f.cmd}: no headers.req_id`); return; }
     if (f.cmd === 'aibot_subscribe') {
-      if (f.body?.bot_id !== creds.botId || f.body?.secret !== creds.secret) return ack(c, reqId, 40058, 'invalid bot_id or secret');
+      if (fake.rejectAuth || f.body?.bot_id !== creds.botId || f.body?.secret !== creds.secret) return ack(c, reqId, 40058, 'invalid bot_id or secret');
       // One live connection per bot: the old one is told and closed, as the real server does.
       for (const old of conns) {
         if (old !== c && old.authed) {
@@ -178,6 +180,7 @@ export async function startFakeWecomWsServer(creds: { botId: string; secret: str
     received,
     violations,
     refuseConnections: false,
+    rejectAuth: false,
     authCount: () => auths,
     failSends(errcode: number, times = 1) { sendFailures = { errcode, times }; },
     failReplies(errcode: number, times = 1) { replyFailures = { errcode, times }; },
