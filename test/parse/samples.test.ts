@@ -53,7 +53,7 @@ describe('shared/samples/messages.tsv check-ins', () => {
   for (const s of samples) {
     it(`line ${s.line}: ${s.text}`, () => {
       const r = parseCheckinText(s.text.replace(KEYWORD, ''), opts);
-      expect({ minutes: r.minutes, material: r.material }).toEqual({
+      expect({ minutes: r.minutes, material: r.title }).toEqual({
         minutes: s.minutes,
         material: s.material,
       });
