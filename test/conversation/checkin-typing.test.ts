@@ -89,6 +89,12 @@ describe('what was studied is kept as written', () => {
       await new Promise((r) => server.close(r));
     }
   });
+
+  it('/打卡 作废 names the record by what was studied as written', async () => {
+    const [row] = (await rowsOfPerson('王五')).slice(-1);
+    expect(await bot.say('王主任', `/打卡 作废 ${row.id} 重复打卡`)).toContain(`将作废打卡记录 #${row.id}：王五 12月10日 学习《中国共产党章程》第一章 30分钟`);
+    expect(await bot.say('王主任', '取消')).toContain('取消');
+  });
 });
 
 describe('numbers', () => {
