@@ -5,6 +5,7 @@ import { checkins, members } from '../src/db/schema.ts';
 import { voidCheckin } from '../src/domain/checkins.ts';
 import { formatMinutes } from '../src/parse/duration.ts';
 import { formatDateCn } from '../src/parse/date.ts';
+import { contentShown } from '../src/replies.ts';
 
 export default defineCommand<{ id: string; reason: string }>({
   name: 'checkin.void',
@@ -26,7 +27,7 @@ export default defineCommand<{ id: string; reason: string }>({
       .innerJoin(members, eq(members.id, checkins.memberId)).where(eq(checkins.id, n));
     if (!row) throw new UserError(`没有编号为 ${n} 的打卡记录。`);
     if (row.c.status !== 'valid') throw new UserError(`打卡记录 #${n} 已经${row.c.status === 'void' ? '作废' : '撤销'}了。`);
-    const what = `${row.name} ${formatDateCn(row.c.studyDate)} ${row.c.material ? `《${row.c.material}》` : ''}${row.c.minutes !== null ? formatMinutes(row.c.minutes) : ''}`;
+    const what = [row.name, formatDateCn(row.c.studyDate), contentShown(row.c.material), row.c.minutes !== null ? formatMinutes(row.c.minutes) : null].filter(Boolean).join(' ');
     return { preview: `将作废打卡记录 #${n}：${what}\n原因：${reason}\n作废后不计学时，${row.name}会收到通知。`, payload: { id: n, reason } };
   },
   async commit(ctx, { id, reason }: { id: number; reason: string }) {

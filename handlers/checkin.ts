@@ -1,25 +1,29 @@
 import { defineCommand } from '../src/commands/registry.ts';
 import type { Ctx } from '../src/commands/context.ts';
 import { UserError } from '../src/commands/errors.ts';
-import { parseCheckinText, formatMinutes } from '../src/parse/duration.ts';
+import { parseCheckinText } from '../src/parse/duration.ts';
+import type { CampaignRow } from '../src/domain/campaigns.ts';
 import { checkinMessage, recordCheckin, type NewCheckin } from '../src/domain/checkins.ts';
-import { checkinRecorded, MAX_TEXT } from '../src/replies.ts';
+import { bareNumberNote, checkinRecorded, durationRefusal, MAX_TEXT } from '../src/replies.ts';
 import { keepAttachments } from '../src/domain/attachment-replies.ts';
 
 /** The check-in a message describes, or a UserError saying what is wrong with it. */
-function describe(ctx: Pick<Ctx, 'session' | 'now' | 'today' | 'durationOptions'>, text: string): { input: NewCheckin; bareNote?: string } {
+function describe(ctx: Pick<Ctx, 'session' | 'now' | 'today' | 'durationOptions'>, c: CampaignRow, text: string): { input: NewCheckin; bareNote?: string } {
   if ([...text].length > MAX_TEXT) throw new UserError(`内容太长（超过 ${MAX_TEXT} 字），没有记录。请精简后再发，长篇心得可用「提交 心得体会 正文」。`);
   const opts = ctx.durationOptions();
   const p = parseCheckinText(text, opts);
-  if (p.minutes !== null && p.minutes <= 0) throw new UserError('时长应大于 0，没有记录。');
+  const refusal = durationRefusal(p, '打卡 学习《党章》 1小时20分钟');
+  if (refusal) throw new UserError(refusal);
   const input: NewCheckin = {
-    studyDate: ctx.today, minutes: p.minutes, material: p.material, reflection: p.reflection,
+    studyDate: ctx.today, minutes: p.minutes, material: p.content, title: p.title, reflection: p.reflection,
     rawText: text, kind: 'self', platform: ctx.session.platform, messageId: ctx.session.messageId, at: ctx.now,
   };
-  const bareNote = p.bareNumber && p.minutes !== null
-    ? `「${p.durationText ?? ''}」没有写单位，按${opts.bareUnit.name}计为 ${formatMinutes(p.minutes)}。如有误请发「撤销」后重打。`
-    : undefined;
-  return { input, bareNote };
+  return { input, bareNote: bareNumberNote(p, opts, c) };
+}
+
+/** A refusal after a bare number still says how the number was read: that is what went wrong. */
+export function withNote(err: unknown, note: string | undefined): unknown {
+  return err instanceof UserError && note ? new UserError(`${note}\n${err.message}`) : err;
 }
 
 export default defineCommand<{ text?: string }>({
@@ -31,13 +35,13 @@ export default defineCommand<{ text?: string }>({
   glue: true,
   roles: ['staff', 'head', 'leader'],
   args: [{ name: 'text', label: '学习内容 时长 心得：…', type: 'rest', optional: true }],
-  examples: ['打卡 学习《党章》 1.5小时 心得：要把群众放在心上', '打卡 45分钟', '签到 观看警示教育片 1小时20分钟'],
+  examples: ['打卡 学习《党章》 1.5小时 心得：要把群众放在心上', '打卡 45分钟', '签到 观看警示教育片 1小时20分钟 心得：警钟长鸣'],
   async run(ctx, { text = '' }) {
     const m = ctx.requireMember();
     const c = ctx.requireCampaign();
-    const { input, bareNote } = describe(ctx, text);
+    const { input, bareNote } = describe(ctx, c, text);
     const { row, readingMarked, standing } = await recordCheckin(ctx.tx, c, m, input,
-      { phase: ctx.phase, readings: ctx.phaseReadings }, { phase: ctx.phase, today: ctx.today });
+      { phase: ctx.phase, readings: ctx.phaseReadings }, { phase: ctx.phase, today: ctx.today }).catch((e) => { throw withNote(e, bareNote); });
     const kept = await keepAttachments(ctx, { checkinId: row.id });
     const reply = checkinRecorded({ campaign: c, member: m, phase: ctx.phase, today: ctx.today }, row, { bareNote, readingMarked, standing: standing! });
     return kept ? `${reply}\n${kept}` : reply;
@@ -48,7 +52,7 @@ export default defineCommand<{ text?: string }>({
     const c = ctx.campaign;
     if (!c) return undefined;
     try {
-      const { input, bareNote } = describe(ctx, text);
+      const { input, bareNote } = describe(ctx, c, text);
       const message = checkinMessage(ctx.claim, c, ctx.member, input,
         { phase: ctx.phase, readings: ctx.phaseReadings }, { phase: ctx.phase, today: ctx.today, unitSize: ctx.unitSize });
       if (!('item' in message)) return undefined;

@@ -2,6 +2,7 @@ import { defineCommand } from '../src/commands/registry.ts';
 import { undoLastToday } from '../src/domain/checkins.ts';
 import { formatMinutes } from '../src/parse/duration.ts';
 import { formatDateCn } from '../src/parse/date.ts';
+import { contentShown } from '../src/replies.ts';
 
 export default defineCommand({
   name: 'undo',
@@ -14,7 +15,7 @@ export default defineCommand({
   examples: ['撤销'],
   async run(ctx) {
     const last = await undoLastToday(ctx.tx, ctx.requireMember(), ctx.now);
-    const what = [last.material ? `《${last.material}》` : null, last.minutes !== null ? formatMinutes(last.minutes) : null].filter(Boolean).join(' ');
+    const what = [contentShown(last.material), last.minutes !== null ? formatMinutes(last.minutes) : null].filter(Boolean).join(' ');
     return `已撤销打卡 #${last.id}（${formatDateCn(last.studyDate)} ${what || '学习'}）。`;
   },
 });

@@ -133,12 +133,30 @@ export class Registry {
   }
 }
 
+/**
+ * How much of `t` the keyword `word` takes, or -1. Between two Chinese characters of a keyword,
+ * spaces are allowed (ideographic ones too): phones and voice input write "匿名 意见", "匿名　建议".
+ */
+function keywordLength(t: string, word: string): number {
+  if (t.toLowerCase().startsWith(word.toLowerCase())) return word.length;
+  let j = 0;
+  for (let k = 0; k < word.length; k++) {
+    if (k > 0 && /\p{Script=Han}/u.test(word[k - 1]) && /\p{Script=Han}/u.test(word[k])) {
+      while (j < t.length && /\s/.test(t[j])) j++;
+    }
+    if (t[j] === undefined || t[j].toLowerCase() !== word[k].toLowerCase()) return -1;
+    j++;
+  }
+  return j;
+}
+
 function matchPath(text: string, path: string[], glue: boolean): string | null {
   let t = text;
   for (let i = 0; i < path.length; i++) {
     const word = path[i];
-    if (!t.toLowerCase().startsWith(word.toLowerCase())) return null;
-    const after = t.slice(word.length);
+    const taken = keywordLength(t, word);
+    if (taken < 0) return null;
+    const after = t.slice(taken);
     const last = i === path.length - 1;
     const ascii = /^[a-z]/i.test(word);
     // Chinese keywords may be glued to their text (打卡学习1小时) only when the command says so.

@@ -79,8 +79,8 @@ export function inCampaignUnit(c: Pick<CampaignRow, 'targetUnit' | 'xueshiMinute
     const x = Math.round((minutes / c.xueshiMinutes) * 10) / 10;
     return `${x}学时`;
   }
-  const h = Math.round((minutes / 60) * 10) / 10;
-  return `${h}小时`;
+  // Hours as replies write every amount of time: "4小时30分钟", never "4.5小时".
+  return formatMinutes(minutes);
 }
 
 export function describeCampaign(c: CampaignRow): string {

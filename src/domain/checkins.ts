@@ -7,17 +7,21 @@ import type { CampaignRow, PhaseRow } from './campaigns.ts';
 import type { MemberRow } from './directory.ts';
 import { audit, type Actor } from './audit.ts';
 import { UserError } from '../commands/errors.ts';
-import { formatMinutes } from '../parse/duration.ts';
+import { DAY_LIMIT_MINUTES, formatMinutes, formatStudyTime } from '../parse/duration.ts';
 import { formatDateCn } from '../parse/date.ts';
 import { dayOf, daysBetween } from '../time.ts';
 
 export type CheckinRow = typeof checkins.$inferSelect;
-export const DAILY_LIMIT_MINUTES = 12 * 60;
+export const DAILY_LIMIT_MINUTES = DAY_LIMIT_MINUTES;
 
 export interface NewCheckin {
   studyDate: string;
   minutes: number | null;
+  /** What was studied, as written ("观看警示教育片", "学习《党章》第3章"). */
   material: string | null;
+  /** The 《》 title matched to the phase's required readings; absent: `material` is the title
+   *  (a group session names its material by title alone). */
+  title?: string | null;
   reflection: string | null;
   rawText: string;
   kind: 'self' | 'makeup' | 'group';
@@ -69,13 +73,17 @@ export interface Recorded { row: CheckinRow; readingMarked: string | null; stand
 function resolveKnown(c: CampaignRow, n: NewCheckin, known?: KnownPhase): { phase: PhaseRow | null; reading: ReadingRef | null } | undefined {
   const p = known?.phase;
   if (!p || p.campaignId !== c.id || n.studyDate < p.startDate || n.studyDate > p.endDate) return undefined;
-  return { phase: p, reading: n.material ? matchReading(known.readings, n.material) : null };
+  const title = titleOf(n);
+  return { phase: p, reading: title ? matchReading(known.readings, title) : null };
 }
 
 async function resolveFromDb(tx: Tx, c: CampaignRow, n: NewCheckin): Promise<{ phase: PhaseRow | null; reading: ReadingRef | null }> {
   const phase = await phaseForDate(tx, c.id, n.studyDate);
-  return { phase, reading: n.material && phase ? matchReading(await readingRefs(tx, phase.id), n.material) : null };
+  const title = titleOf(n);
+  return { phase, reading: title && phase ? matchReading(await readingRefs(tx, phase.id), title) : null };
 }
+
+const titleOf = (n: NewCheckin) => (n.title !== undefined ? n.title : n.material);
 
 /**
  * A check-in as record_checkin (migration 0008) takes it: the row, its audit entry (none for a
@@ -214,6 +222,19 @@ export async function standingOf(tx: Tx, c: CampaignRow, phase: PhaseRow | null,
   const [r] = rowsOf<{ today_total: number; campaign_total: number; rank_score: number; unit_rank: number; unit_size: number }>(await tx.execute(sql`
     select * from standing_of(${m.id}::int, ${c.id}::int, ${m.unitId}::int, ${phase?.id ?? WHOLE_CAMPAIGN}::int, ${today}::date, null, null)`));
   return { todayMinutes: r.today_total, phaseMinutes: phase ? r.rank_score : null, campaignMinutes: r.campaign_total, rank: r.unit_rank, unitSize: r.unit_size };
+}
+
+/** 我的: the person's last few valid check-ins, newest first, with what was studied as written. */
+export async function recentCheckinLines(tx: Tx, c: CampaignRow, m: MemberRow, limit = 3): Promise<string[]> {
+  const rows = await tx.select().from(checkins)
+    .where(and(eq(checkins.memberId, m.id), eq(checkins.campaignId, c.id), eq(checkins.status, 'valid')))
+    .orderBy(desc(checkins.studyDate), desc(checkins.id)).limit(limit);
+  if (!rows.length) return [];
+  return ['最近打卡：', ...rows.map((r) => {
+    const what = [r.material && [...r.material].length > 30 ? `${[...r.material].slice(0, 30).join('')}…` : r.material,
+      r.minutes !== null ? formatStudyTime(r.minutes, c) : '未写时长'].filter(Boolean).join(' ');
+    return `  ${formatDateCn(r.studyDate)}${r.kind === 'makeup' ? '（补卡）' : r.kind === 'group' ? '（集中学习）' : ''} ${what}${r.reflection ? '，有心得' : ''}`;
+  })];
 }
 
 /** 撤销: the sender's last check-in made today. */

@@ -169,7 +169,13 @@ const rangeText = (s: ExportScope) => (s.from && s.to ? (s.from === s.to ? s.fro
 interface DayRow {
   unitId: number; unitName: string; memberId: number; name: string; role: string; date: string; minutes: number;
   checkins: number; reflections: number; files: number; makeups: number; groupSessions: number; materials: string | null;
+  /** The day's 心得 as written, one check-in's to a line. */
+  reflectionText: string | null;
 }
+
+/** An Excel cell holds at most 32,767 characters. */
+const EXCEL_CELL_MAX = 32_000;
+const cellText = (s: string | null) => (s && s.length > EXCEL_CELL_MAX ? `${s.slice(0, EXCEL_CELL_MAX)}…` : s);
 
 async function buildCheckins(tx: Tx, scope: ExportScope): Promise<BuiltExport> {
   const c = await campaignForExport(tx);
@@ -188,7 +194,8 @@ async function buildCheckins(tx: Tx, scope: ExportScope): Promise<BuiltExport> {
       coalesce(sum(ck.files), 0)::int as files,
       count(*) filter (where ck.kind = 'makeup')::int as makeups,
       count(*) filter (where ck.kind = 'group')::int as "groupSessions",
-      string_agg(distinct ck.material, '；') as materials
+      string_agg(distinct ck.material, '；') as materials,
+      string_agg(btrim(ck.reflection), E'\n' order by ck.id) filter (where ck.reflection is not null and btrim(ck.reflection) <> '') as "reflectionText"
     from ck join units u on u.id = ck.unit_id join members m on m.id = ck.member_id
     where true${unitCond}
     group by ck.unit_id, u.name, ck.member_id, m.name, m.role, ck.study_date
@@ -230,11 +237,12 @@ async function buildCheckins(tx: Tx, scope: ExportScope): Promise<BuiltExport> {
   addSheet(wb, '打卡明细', [
     { header: '单位', key: 'unitName' }, { header: '姓名', key: 'name' }, { header: '日期', key: 'date', type: 'date' },
     { header: '学习时长（小时）', key: 'hours', type: 'hours' }, { header: '学习时长（分钟）', key: 'minutes', type: 'int' },
-    { header: '打卡次数', key: 'checkins', type: 'int' }, { header: '有心得', key: 'reflection' }, { header: '有照片/附件', key: 'hasFiles' },
-    { header: '附件数', key: 'files', type: 'int' }, { header: '其中补卡', key: 'makeups', type: 'int' },
-    { header: '其中集中学习', key: 'groupSessions', type: 'int' }, { header: '学习内容', key: 'materials', type: 'wrap', maxWidth: 40 },
+    // 学习笔记 photos as a count: the files themselves are served by the REST API (/api/v1/attachments/{id}).
+    { header: '打卡次数', key: 'checkins', type: 'int' }, { header: '附件数', key: 'files', type: 'int' },
+    { header: '其中补卡', key: 'makeups', type: 'int' }, { header: '其中集中学习', key: 'groupSessions', type: 'int' },
+    { header: '学习内容', key: 'materials', type: 'wrap', maxWidth: 40 }, { header: '心得', key: 'reflectionText', type: 'wrap', maxWidth: 60 },
   ], days.map((d) => ({
-    ...d, date: excelDate(d.date), hours: hours(d.minutes), reflection: yesNo(d.reflections > 0), hasFiles: yesNo(d.files > 0),
+    ...d, date: excelDate(d.date), hours: hours(d.minutes), materials: cellText(d.materials), reflectionText: cellText(d.reflectionText),
   })), title);
   addSheet(wb, '按人汇总', [
     { header: '单位', key: 'unitName' }, { header: '姓名', key: 'name' }, { header: '角色', key: 'roleCn' },

@@ -4,8 +4,8 @@ import type { Tx } from '../db/client.ts';
 import { checkins, members, readingsDone, submissions, tasks } from '../db/schema.ts';
 import { inCampaignUnit, readingsOf, tasksOf, type CampaignRow, type PhaseRow, type TaskRow } from './campaigns.ts';
 import type { MemberRow, UnitRow } from './directory.ts';
-import { standingOf } from './checkins.ts';
-import { formatMinutes } from '../parse/duration.ts';
+import { recentCheckinLines, standingOf } from './checkins.ts';
+import { formatMinutes, formatStudyTime } from '../parse/duration.ts';
 import { formatDateCn } from '../parse/date.ts';
 import { mondayOf } from '../time.ts';
 import { feedbackCode, listFeedback, FEEDBACK_STATUS_CN, type FeedbackStatus } from './feedback.ts';
@@ -16,10 +16,9 @@ export function taskApplies(t: TaskRow, role: string): boolean {
   return t.audience === 'all' || role === 'head';
 }
 
+// One way of writing study time everywhere: 4小时30分钟（6学时）, never 4.5小时.
 function hoursAndXueshi(c: CampaignRow, minutes: number): string {
-  const h = Math.round((minutes / 60) * 10) / 10;
-  const x = Math.round((minutes / c.xueshiMinutes) * 10) / 10;
-  return `${h}小时（${x}学时）`;
+  return formatStudyTime(minutes, { targetUnit: 'xueshi', xueshiMinutes: c.xueshiMinutes });
 }
 
 export async function myProgress(tx: Tx, c: CampaignRow, phase: PhaseRow | null, m: MemberRow, today: string): Promise<string> {
@@ -58,6 +57,7 @@ export async function myProgress(tx: Tx, c: CampaignRow, phase: PhaseRow | null,
   } else {
     lines.push(`本单位排名：第 ${s.rank} / ${s.unitSize} 名`);
   }
+  lines.push(...(await recentCheckinLines(tx, c, m)));
   lines.push(...(await myFeedbackLines(tx, m.id)));
   return lines.join('\n');
 }

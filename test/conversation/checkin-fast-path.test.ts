@@ -54,13 +54,13 @@ describe('a check-in once the bot knows the person', () => {
     expect(second.path).toBe('fast');
     const row = await lastCheckinOf('张三');
     expect(second.reply.split('\n')).toEqual([
-      `✅ 已记录（#${row.id}）：今天 学习《党章》 1小时`,
+      `✅ 已记录（#${row.id}）：今天 学习《党章》 1小时（1.3学时）`,
       '心得已保存（9字）。',
       '必读《中国共产党章程》已标记为学完。',
-      '今天累计 1小时20分钟；本阶段 1小时20分钟 / 目标 10学时',
+      '今天累计 1小时20分钟；本阶段 1小时20分钟（1.8学时） / 目标 10学时',
       '在县人民医院排第 1 名（共 5 人）',
     ]);
-    expect(row).toMatchObject({ minutes: 60, material: '党章', reflection: '全心全意为人民服务', kind: 'self', status: 'valid', platform: 'console' });
+    expect(row).toMatchObject({ minutes: 60, material: '学习《党章》', reflection: '全心全意为人民服务', kind: 'self', status: 'valid', platform: 'console' });
     const [audit] = rowsOf<{ actor: string; action: string; after: { minutes: number } }>(await bot.db.execute(sql`
       select actor, action, after from audit_log where target = ${`#${row.id}`}`));
     expect(audit).toMatchObject({ actor: '张三', action: 'checkin.create', after: { minutes: 60 } });
@@ -102,7 +102,7 @@ describe('a check-in once the bot knows the person', () => {
   it('a mistake in the message is worded by the ordinary path', async () => {
     await say('赵院长', '打卡 10分钟');
     const zero = await say('赵院长', '打卡 0分钟');
-    expect(zero).toEqual({ reply: '时长应大于 0，没有记录。', path: 'handed on' });
+    expect(zero).toEqual({ reply: '时长是 0（「0分钟」），这条没有记录。请写实际学习的时间，例如：打卡 学习《党章》 1小时20分钟', path: 'handed on' });
   });
 
   it('sees a change to the campaign made elsewhere before its next message', async () => {

@@ -16,12 +16,12 @@ describe('打卡', () => {
   it('records a check-in and answers with the day and phase totals and the rank', async () => {
     const reply = await bot.say('张三', '@学习助手 打卡 学习《中国共产党章程》 1小时20分钟 心得：要把群众放在心上', { group: '全院群' });
     expect(reply).toContain('已记录');
-    expect(reply).toContain('1小时20分钟');
+    expect(reply).toContain('今天 学习《中国共产党章程》 1小时20分钟（1.8学时）');
     expect(reply).toContain('今天累计 1小时20分钟');
-    expect(reply).toContain('本阶段 1小时20分钟 / 目标 10学时');
+    expect(reply).toContain('本阶段 1小时20分钟（1.8学时） / 目标 10学时');
     expect(reply).toContain('排第 1 名');
     expect(reply).toContain('必读《中国共产党章程》已标记为学完');
-    expect(await checkinsOf('张三')).toMatchObject([{ minutes: 80, material: '中国共产党章程', reflection: '要把群众放在心上', status: 'valid', studyDate: '2026-12-10' }]);
+    expect(await checkinsOf('张三')).toMatchObject([{ minutes: 80, material: '学习《中国共产党章程》', reflection: '要把群众放在心上', status: 'valid', studyDate: '2026-12-10' }]);
   });
 
   it('records a check-in without a duration and says how to add one', async () => {
@@ -32,7 +32,7 @@ describe('打卡', () => {
 
   it('reads a bare number in the campaign target unit and says so', async () => {
     const reply = await bot.say('李四', '打卡 2');
-    expect(reply).toContain('按学时计为 1小时30分钟');
+    expect(reply).toContain('「2」没写单位，按学时算：1小时30分钟（2学时）。如有误请发「撤销」后重打。');
     expect(await checkinsOf('李四')).toMatchObject([{ minutes: 90 }]);
   });
 

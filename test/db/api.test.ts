@@ -114,9 +114,9 @@ describe('/api/v1/checkins', () => {
     const byName = Object.fromEntries(r.body.items.map((i: any) => [i.memberName, i]));
     expect(byName['李四']).toMatchObject({
       memberId: memberId['李四'], unitId: unitId['县人民医院'], unitName: '县人民医院', date: '2026-12-10',
-      minutes: 30, material: '党章', reflection: '很受教育',
+      minutes: 30, material: '学习《党章》', reflection: '很受教育',
     });
-    expect(byName['周敏']).toMatchObject({ unitName: '县中医院', minutes: null, material: null, reflection: null });
+    expect(byName['周敏']).toMatchObject({ unitName: '县中医院', minutes: null, material: '学习医改文件', reflection: null });
     expect(byName['王五']).toMatchObject({ date: '2026-12-09', minutes: 60 });
     expect(byName['张三'].createdAt).toBe('2026-12-10T02:00:00.000Z');
   });

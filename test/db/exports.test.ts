@@ -56,7 +56,7 @@ async function seed() {
   expect(await say('张三', '打卡 学习《党章》 1小时 心得：很有收获', [photo()])).toContain('已附上1 张照片');
   expect(await say('张三', '补卡 昨天 学习《准则》 1小时')).toContain('补卡');
   expect(await say('李四', '打卡 学习 30分钟')).toContain('已记录');
-  expect(await say('钱院长', '打卡 学习《党章》 2小时')).toContain('已记录');
+  expect(await say('钱院长', '签到 观看警示教育片 2小时')).toContain('已记录');
   expect(await say('张三', '意见 门诊候诊时间太长')).toContain('YJ-0001');
   anonymousCode = /编号 (NM-[A-Z2-9]{6})/.exec(await say('李四', '匿名意见 个别科室推诿扯皮'))![1];
   expect(await confirmed('王主任', '/整改 新增 县人民医院 问题：门诊高峰期排队时间长 措施：增设自助机 4 台 分管领导：刘局长 时限：2027-03-31 类别：限期整改 期限：近期'))
@@ -124,17 +124,18 @@ describe('with data recorded through the bot', { timeout: 90_000 }, () => {
       const detail = wb.getWorksheet('打卡明细')!;
       expect(String(detail.getCell('A1').value)).toBe('【医德医风大讨论】打卡记录（2026-12-01 至 2026-12-15）');
       expect(frozen(detail)).toMatchObject({ state: 'frozen', ySplit: 2 });
-      expect(headers(detail, 2)).toEqual(['单位', '姓名', '日期', '学习时长（小时）', '学习时长（分钟）', '打卡次数', '有心得', '有照片/附件', '附件数', '其中补卡', '其中集中学习', '学习内容']);
+      expect(headers(detail, 2)).toEqual(['单位', '姓名', '日期', '学习时长（小时）', '学习时长（分钟）', '打卡次数', '附件数', '其中补卡', '其中集中学习', '学习内容', '心得']);
       const rows = table(detail, 2);
-      expect(rows.map((r) => [r['单位'], r['姓名'], day(r['日期']), r['学习时长（小时）'], r['打卡次数'], r['有心得'], r['有照片/附件'], r['其中补卡']])).toEqual([
-        ['县人民医院', '张三', '2026-12-09', 1, 1, '否', '否', 1],
-        ['县人民医院', '张三', '2026-12-10', 1, 1, '是', '是', 0],
-        ['县人民医院', '李四', '2026-12-10', 0.5, 1, '否', '否', 0],
-        ['县中医院', '钱院长', '2026-12-10', 2, 1, '否', '否', 0],
+      // What was studied and the 心得 themselves, as written; photos as a count.
+      expect(rows.map((r) => [r['单位'], r['姓名'], day(r['日期']), r['学习时长（小时）'], r['打卡次数'], r['附件数'], r['其中补卡'], r['学习内容'], r['心得']])).toEqual([
+        ['县人民医院', '张三', '2026-12-09', 1, 1, 0, 1, '学习《准则》', null],
+        ['县人民医院', '张三', '2026-12-10', 1, 1, 1, 0, '学习《党章》', '很有收获'],
+        ['县人民医院', '李四', '2026-12-10', 0.5, 1, 0, 0, null, null],
+        ['县中医院', '钱院长', '2026-12-10', 2, 1, 0, 0, '观看警示教育片', null],
       ]);
       expect(detail.getCell('C3').numFmt).toBe('yyyy-mm-dd');
       expect(detail.getColumn(1).width).toBeGreaterThanOrEqual(12); // 县人民医院: five CJK characters
-      expect(detail.getColumn(12).width).toBeLessThanOrEqual(40);
+      expect(detail.getColumn(10).width).toBeLessThanOrEqual(40);
 
       const people = table(wb.getWorksheet('按人汇总')!, 2);
       expect(frozen(wb.getWorksheet('按人汇总')!)).toMatchObject({ state: 'frozen', ySplit: 2 });
