@@ -154,7 +154,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
       void (async () => {
         const member = await memberByIdentity(database.db, session.platform, session.senderId);
         if (!member) return inMemory();
-        const id = await enqueueOutbox(database.db, `reply:${bot.messageKey(session)}`, { memberId: member.id }, `（补发你刚才那条消息的回复）\n${text}`);
+        // The same text, so that where the first try did arrive after all (a timeout), the
+        // platform's duplicate check (WeCom's enable_duplicate_check) drops the second.
+        const id = await enqueueOutbox(database.db, `reply:${bot.messageKey(session)}`, { memberId: member.id }, text);
         if (id !== null) await delivery.enqueue([id]);
       })().catch((err) => { log.warn({ err }, 'reply could not be queued; retrying in memory'); inMemory(); });
     },
