@@ -12,6 +12,7 @@ import { stripLeadingMention } from './session.ts';
 import { Registry, canRun, parseArgs, rolesText, type Proposal, type CommandDef } from './commands/registry.ts';
 import { durationOptionsFor, type Ctx } from './commands/context.ts';
 import { UserError } from './commands/errors.ts';
+import { suggestCommand } from './commands/suggest.ts';
 import { normalizeText } from './parse/normalize.ts';
 import { resolveMember, resolveUnit } from './domain/directory.ts';
 import { ContextCache, dataVersionsSql, parseDataVersions, type DataVersions } from './domain/context-cache.ts';
@@ -321,9 +322,12 @@ export class Bot {
     if (/^\/?(取消|cancel)$/i.test(text)) return this.cancel(ctx);
     const match = this.registry.match(text);
     if (!match) {
-      return ctx.member
-        ? `没看懂「${text.length > 20 ? text.slice(0, 20) + '…' : text}」。发送「帮助」查看可用的命令，例如：打卡 学习《党章》 1小时。`
-        : '你好！我是学习整改助手。请先绑定身份：发送「绑定 姓名 手机号后四位」，例如：绑定 张三 1234。';
+      if (!ctx.member) return '你好！我是学习整改助手。请先绑定身份：发送「绑定 姓名 手机号后四位」，例如：绑定 张三 1234。';
+      const said = `没看懂「${text.length > 20 ? text.slice(0, 20) + '…' : text}」。`;
+      const guess = suggestCommand(this.registry, text, ctx.role);
+      return guess
+        ? `${said}你是不是想发「${guess}」？发送「帮助」查看可用的命令。`
+        : `${said}发送「帮助」查看可用的命令，例如：打卡 学习《党章》 1小时。`;
     }
     const { def, rest } = match;
     ctx.invokedAs = match.keyword;
