@@ -355,6 +355,9 @@ function spanText(p: Period): string {
   return last < p.end ? `${md(p.start)} 至 ${md(last)}，本期到${md(p.end)}结束，数字截至今天` : `${md(p.start)} 至 ${md(p.end)}`;
 }
 
+/** '—' (no change) reads as a dash beside the line's own dashes: written 持平. */
+const movementText = (m: string) => (m === '—' ? '持平' : m);
+
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
 export function renderCircular(d: CircularData): string {
@@ -368,7 +371,7 @@ export function renderCircular(d: CircularData): string {
   ];
   if (!d.units.length) lines.push('（暂无单位数据）');
   for (const u of d.units) {
-    lines.push(`${u.rank}. ${u.unitName} ${u.score}分${u.movement ? ` ${u.movement}` : ''}${u.last ? '（末位）' : ''}`
+    lines.push(`${u.rank}. ${u.unitName} ${u.score}分${u.movement ? ` ${movementText(u.movement)}` : ''}${u.last ? '（末位）' : ''}`
       + ` — 参与 ${u.participants}/${u.members}（${pct(u.participationRate)}），共 ${formatMinutes(u.totalMinutes)}、人均 ${formatMinutes(u.avgMinutes)}，`
       + `打卡 ${u.checkins} 次，任务 ${u.submissions} 份，意见 ${u.feedbackReceived} 条已答复 ${u.feedbackAnswered}，`
       + `整改 ${u.rectTotal} 项销号 ${u.rectClosed}${u.rectOverdue ? `、逾期 ${u.rectOverdue}` : ''}`);
@@ -407,7 +410,7 @@ export async function renderUnitDetail(tx: Tx, d: CircularData, unitId: number):
   const behind = people.filter((p) => Number(p.n) === 0 || (target !== null && Number(p.minutes) < target));
   const lines = [`【${name}】${periodLabel(d.period.key)}（${spanText(d.period)}）通报明细`];
   if (u) {
-    lines.push(`综合得分 ${u.score} 分，第 ${u.rank}/${d.units.length} 名${u.movement ? `（${u.movement}）` : ''}${u.last ? '，本期末位' : ''}；`
+    lines.push(`综合得分 ${u.score} 分，第 ${u.rank}/${d.units.length} 名${u.movement ? `（${movementText(u.movement)}）` : ''}${u.last ? '，本期末位' : ''}；`
       + `参与 ${u.participants}/${u.members}，人均 ${formatMinutes(u.avgMinutes)}；整改 ${u.rectTotal} 项、销号 ${u.rectClosed}、逾期 ${u.rectOverdue}。`);
   }
   if (target !== null) lines.push(`本期人均目标 ${formatMinutes(target)}（按阶段目标折算）。`);

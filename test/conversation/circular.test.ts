@@ -144,6 +144,7 @@ describe('circular', () => {
       ['县中医院', 100, 1, '新', false], ['城关镇卫生院', 50, 2, '—', false], ['县人民医院', 40, 3, '↓2', true],
     ]);
     expect(renderCircular(again)).toContain('3. 县人民医院 40分 ↓2（末位）');
+    expect(renderCircular(again)).toContain('2. 城关镇卫生院 50分 持平 — 参与');
   });
 
   it('sends once after 确认, heads get their unit detail, a second send says already sent', async () => {
