@@ -4,6 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testBot, type TestBot } from '../support/test-bot.ts';
 import { checkins } from '../../src/db/schema.ts';
 import { exportRange } from '../../src/domain/exports.ts';
+import { createHttpApp } from '../../src/http/server.ts';
+import pino from 'pino';
 
 let bot: TestBot;
 afterEach(async () => { await bot.close(); });
@@ -30,5 +32,28 @@ describe('dates and spans', () => {
 
   it('an export range the wrong way round names both dates the Chinese way', () => {
     expect(() => exportRange('2026-12-20', '2026-12-01', '2026-12-30')).toThrow(/^结束日期 (2026年)?12月1日 早于开始日期 (2026年)?12月20日。$/);
+  });
+});
+
+describe('REST validation', () => {
+  it('answers a bad filter with 400 and a Chinese message naming it', async () => {
+    const web = createHttpApp(bot.app, { adminToken: 'tok', log: pino({ level: 'silent' }) });
+    const server = web.listen(0);
+    try {
+      const port = (server.address() as { port: number }).port;
+      const get = async (q: string) => {
+        const res = await fetch(`http://127.0.0.1:${port}/api/v1/${q}`, { headers: { authorization: 'Bearer tok' } });
+        return { status: res.status, error: ((await res.json()) as { error: string }).error };
+      };
+      expect(await get('checkins?limit=abc')).toEqual({ status: 400, error: '参数 limit 无效：应为1～500 之间的整数' });
+      expect(await get('checkins?limit=1&limit=2')).toEqual({ status: 400, error: '参数 limit 无效：应为1～500 之间的整数（只能给一个值）' });
+      expect(await get('checkins?limit=501')).toEqual({ status: 400, error: '参数 limit 无效：最多为 500' });
+      expect(await get('checkins?from=12/01/2026')).toEqual({ status: 400, error: '参数 from 无效：应为日期，写成 YYYY-MM-DD，例如 2026-12-01' });
+      expect(await get('checkins?to=2026-02-30')).toEqual({ status: 400, error: '参数 to 无效：不是存在的日期' });
+      expect(await get('checkins?unitId=0')).toEqual({ status: 400, error: '参数 unitId 无效：应为正整数' });
+      expect(await get('checkins?cursor=99999999999')).toEqual({ status: 400, error: '参数 cursor 无效：应为上一页返回的 nextCursor' });
+      expect(await get('feedback?status=bogus')).toEqual({ status: 400, error: '参数 status 无效：应为 open、forwarded、answered、closed 之一' });
+      expect(await get('checkins?colour=red')).toEqual({ status: 400, error: '未知的过滤参数：colour' });
+    } finally { server.close(); }
   });
 });
