@@ -19,6 +19,10 @@ export default defineCommand<{ code: string; queryCode: string }>({
   async run(ctx, { code, queryCode }) {
     const row = await readWithQueryCode(ctx.tx, parseFeedbackCode(code), queryCode);
     const status = FEEDBACK_STATUS_CN[row.status as FeedbackStatus];
-    return [`${feedbackCode(row)}（${status}）：${row.content}`, row.answer ? `答复：${row.answer}` : '暂未答复，请过几天再查。'].join('\n');
+    return [
+      `${feedbackCode(row)}（${status}）：${row.content}`,
+      row.answer ? `答复：${row.answer}` : row.closeReason ? '没有书面答复。' : '暂未答复，请过几天再查。',
+      ...(row.closeReason ? [`办结原因：${row.closeReason}`] : []),
+    ].join('\n');
   },
 });

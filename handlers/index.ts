@@ -35,6 +35,7 @@ import { ledgerCommands } from './ledger.ts';
 import circularPreview from './circular-preview.ts';
 import circularSend from './circular-send.ts';
 import circularHistory from './circular-history.ts';
+import circularWeights from './circular-weights.ts';
 import holidaySet from './holiday-set.ts';
 import holidayList from './holiday-list.ts';
 import leaveAdd from './leave-add.ts';
@@ -50,6 +51,6 @@ export const allCommands: CommandDef<any>[] = [
   checkinVoid, memberTransfer, rosterUnbound, ...bindAdminCommands, groupSet, groupList, groupWebhookBind, groupWebhookUnbind,
   feedback, feedbackAnonymous, feedbackQuery, feedbackList, feedbackForward, feedbackAnswer, feedbackClose,
   deliveryStatus, ...ledgerCommands, holidaySet, holidayList, leaveAdd, leaveList, reminderList, reminderSet,
-  circularPreview, circularSend, circularHistory,
+  circularPreview, circularSend, circularHistory, circularWeights,
   exportCommand,
 ];

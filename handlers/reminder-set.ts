@@ -26,6 +26,14 @@ function daysBeforeOf(value: string): number[] | null {
   return days.every((d) => d >= 1 && d <= 30) ? days : null;
 }
 
+/** 通报's other setting: how often → its cadence. */
+function cadenceOf(value: string): 'monthly' | 'half-monthly' | null {
+  const v = value.replace(/\s+/g, '');
+  if (/^(每月|每个月|一月一次|每月一次|按月|月度|一月一通报)$/.test(v)) return 'monthly';
+  if (/^(每半月|每半个月|半月|半个月|半月一次|每半月一次|每月两次|按半月)$/.test(v)) return 'half-monthly';
+  return null;
+}
+
 export default defineCommand<{ what: string; value?: string }>({
   name: 'reminder.set',
   keywords: [['提醒', '设置'], ['提醒', '开启'], ['提醒', '关闭']],
@@ -38,7 +46,7 @@ export default defineCommand<{ what: string; value?: string }>({
     { name: 'what', label: '整改|通报|催办|阶段|个人提醒|免打扰', type: 'word' },
     { name: 'value', label: '时间', type: 'rest', optional: true },
   ],
-  examples: ['/提醒 设置 整改 08:30', '/提醒 设置 通报 09:00', '/提醒 设置 催办 16:30', '/提醒 设置 催办 5个工作日',
+  examples: ['/提醒 设置 整改 08:30', '/提醒 设置 通报 09:00', '/提醒 设置 通报 每月', '/提醒 设置 催办 16:30', '/提醒 设置 催办 5个工作日',
     '/提醒 设置 阶段 提前 3,1 个工作日', '/提醒 开启 个人提醒', '/提醒 设置 免打扰 21:00-07:30', '/提醒 关闭 整改'],
   async run(ctx, { what, value }) {
     const c = ctx.requireCampaign();
@@ -61,6 +69,12 @@ export default defineCommand<{ what: string; value?: string }>({
       s.nudge.idleWorkdays = idleDaysOf(value)!;
       s.nudge.enabled = true;
       text = `催办改为连续 ${s.nudge.idleWorkdays} 个工作日未打卡即提醒负责人`;
+    } else if (action === '设置' && section === 'circular' && value && cadenceOf(value)) {
+      s.circular.cadence = cadenceOf(value)!;
+      s.circular.enabled = true;
+      text = s.circular.cadence === 'monthly'
+        ? `通报改为每月一次（每月1日通报上个月，遇节假日顺延）`
+        : `通报改为每半月一次（1日通报上月下半月，16日通报本月上半月，遇节假日顺延）`;
     } else if (action === '设置' && section === 'phase' && value && daysBeforeOf(value)) {
       s.phase.daysBefore = daysBeforeOf(value)!;
       s.phase.enabled = true;
@@ -68,7 +82,9 @@ export default defineCommand<{ what: string; value?: string }>({
     } else if (action === '设置') {
       const m = /^([01]?\d|2[0-3])[:：]([0-5]\d)$/.exec(value ?? '');
       if (!m) {
-        const other = section === 'nudge' ? '，或写连续未打卡的工作日数，如 3个工作日' : section === 'phase' ? '，或写提前几个工作日提醒，如 提前 3,1 个工作日' : '';
+        const other = section === 'nudge' ? '，或写连续未打卡的工作日数，如 3个工作日'
+          : section === 'phase' ? '，或写提前几个工作日提醒，如 提前 3,1 个工作日'
+          : section === 'circular' ? '，或写多久通报一次：每月、每半月' : '';
         throw new UserError(`「${value ?? ''}」看不懂，请写成 08:30 这样的 24 小时制时间${other}。`);
       }
       s[section].time = `${m[1].padStart(2, '0')}:${m[2]}`;
@@ -83,8 +99,10 @@ export default defineCommand<{ what: string; value?: string }>({
   },
   async commit(ctx, p: { campaignId: number; schedule: object; text: string }) {
     const [before] = await ctx.tx.select({ schedule: campaigns.schedule }).from(campaigns).where(eq(campaigns.id, p.campaignId));
-    await ctx.tx.update(campaigns).set({ schedule: p.schedule as Record<string, unknown> }).where(eq(campaigns.id, p.campaignId));
-    await ctx.audit('schedule.update', p.text, before?.schedule ?? null, p.schedule);
+    // Merged over what is stored: keys the schedule settings do not know (scoreWeights) stay.
+    const merged = { ...((before?.schedule ?? {}) as Record<string, unknown>), ...(p.schedule as Record<string, unknown>) };
+    await ctx.tx.update(campaigns).set({ schedule: merged }).where(eq(campaigns.id, p.campaignId));
+    await ctx.audit('schedule.update', p.text, before?.schedule ?? null, merged);
     ctx.scheduleChanged();
     return `已修改：${p.text}。发「/提醒 列表」查看下次运行时间。`;
   },

@@ -12,6 +12,7 @@ import { stripLeadingMention } from './session.ts';
 import { Registry, canRun, parseArgs, rolesText, type Proposal, type CommandDef } from './commands/registry.ts';
 import { durationOptionsFor, type Ctx } from './commands/context.ts';
 import { UserError } from './commands/errors.ts';
+import { suggestCommand } from './commands/suggest.ts';
 import { normalizeText } from './parse/normalize.ts';
 import { resolveMember, resolveUnit } from './domain/directory.ts';
 import { ContextCache, dataVersionsSql, parseDataVersions, type DataVersions } from './domain/context-cache.ts';
@@ -321,9 +322,12 @@ export class Bot {
     if (/^\/?(取消|cancel)$/i.test(text)) return this.cancel(ctx);
     const match = this.registry.match(text);
     if (!match) {
-      return ctx.member
-        ? `没看懂「${text.length > 20 ? text.slice(0, 20) + '…' : text}」。发送「帮助」查看可用的命令，例如：打卡 学习《党章》 1小时。`
-        : '你好！我是学习整改助手。请先绑定身份：发送「绑定 姓名 手机号后四位」，例如：绑定 张三 1234。';
+      if (!ctx.member) return '你好！我是学习整改助手。请先绑定身份：发送「绑定 姓名 手机号后四位」，例如：绑定 张三 1234。';
+      const said = `没看懂「${text.length > 20 ? text.slice(0, 20) + '…' : text}」。`;
+      const guess = suggestCommand(this.registry, text, ctx.role);
+      return guess
+        ? `${said}你是不是想发「${guess}」？发送「帮助」查看可用的命令。`
+        : `${said}发送「帮助」查看可用的命令，例如：打卡 学习《党章》 1小时。`;
     }
     const { def, rest } = match;
     ctx.invokedAs = match.keyword;
@@ -343,28 +347,43 @@ export class Bot {
     // Expired proposals may hold secrets in their payload: clear them out whenever a new one is made.
     await ctx.tx.delete(pendingConfirmations).where(lt(pendingConfirmations.expiresAt, ctx.now));
     const expiresAt = new Date(ctx.now.getTime() + CONFIRM_TTL_MS);
+    // One pending operation per person: a new one replaces the one waiting, and says so.
+    const [waiting] = await ctx.tx.select().from(pendingConfirmations).where(eq(pendingConfirmations.memberId, member.id));
     const values = { memberId: member.id, command: def.name, payload: p.payload as object, preview: p.preview, expiresAt };
     await ctx.tx.insert(pendingConfirmations).values(values)
       .onConflictDoUpdate({ target: pendingConfirmations.memberId, set: values });
-    return `${p.preview}\n\n请回复「确认」执行，或「取消」放弃（5 分钟内有效）。`;
+    const replaced = waiting
+      ? `（你上一个等待确认的操作「${this.pendingName(waiting)}」已取消，没有执行；要做的话，处理完这一个后重新发送。）\n\n`
+      : '';
+    return `${replaced}${p.preview}\n\n请回复「确认」执行，或「取消」放弃（5 分钟内有效）。`;
+  }
+
+  /** What a pending operation is, for a reply: its preview's first line, else its command. */
+  private pendingName(p: { command: string; preview: string }): string {
+    const line = p.preview.split('\n')[0].trim().replace(/[：:。，,；;]+$/, '');
+    if (line) return [...line].length > 60 ? `${[...line].slice(0, 60).join('')}…` : line;
+    const def = this.registry.find(p.command);
+    return def ? def.keywords[0].join(' ') : p.command;
   }
 
   private async confirm(ctx: Ctx): Promise<string> {
     const member = ctx.requireMember();
     const [pending] = await ctx.tx.delete(pendingConfirmations).where(eq(pendingConfirmations.memberId, member.id)).returning();
     if (!pending) return '没有等待确认的操作。';
-    if (pending.expiresAt.getTime() < ctx.now.getTime()) return '上一个操作已超过 5 分钟未确认，已作废。请重新发送命令。';
+    if (pending.expiresAt.getTime() < ctx.now.getTime()) return `上一个操作「${this.pendingName(pending)}」已超过 5 分钟没有确认，已作废，没有执行。请重新发送命令。`;
     const def = this.registry.find(pending.command);
     if (!def?.commit) return '没有等待确认的操作。';
     // Permission is checked again: the role may have changed since the preview.
     if (!canRun(def, ctx.role)) return `「${def.keywords[0].join(' ')}」仅限${rolesText(def)}使用。`;
-    return def.commit(ctx, pending.payload);
+    // Named first: the person sees which of their operations 确认 carried out.
+    return `已确认「${this.pendingName(pending)}」。\n${await def.commit(ctx, pending.payload)}`;
   }
 
   private async cancel(ctx: Ctx): Promise<string> {
     const member = ctx.requireMember();
-    const gone = await ctx.tx.delete(pendingConfirmations).where(eq(pendingConfirmations.memberId, member.id)).returning();
-    return gone.length ? '已取消，未做任何更改。' : '没有等待确认的操作。';
+    const [gone] = await ctx.tx.delete(pendingConfirmations).where(eq(pendingConfirmations.memberId, member.id)).returning();
+    if (!gone) return '没有等待确认的操作。';
+    return gone.expiresAt.getTime() < ctx.now.getTime() ? `没有等待确认的操作：上一个「${this.pendingName(gone)}」已超过 5 分钟没有确认，早已作废。` : `已取消「${this.pendingName(gone)}」，未做任何更改。`;
   }
 }
 

@@ -4,7 +4,8 @@
 import 'dotenv/config';
 import { RETRY_LATER_REPLY, RetryLaterError } from './session.ts';
 import path from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import readline from 'node:readline';
 import { createLogger } from './log.ts';
 import { privateUmask } from './infra/private-files.ts';
@@ -14,8 +15,8 @@ import { createApp } from './app.ts';
 import { acquireDataDirLock, DataDirLockedError } from './infra/datadir-lock.ts';
 import { startEmbeddedRedis, type EmbeddedRedis } from './infra/embedded-redis.ts';
 import { activeCampaign } from './domain/campaigns.ts';
-import { loadDemo } from './demo.ts';
-import { consoleSession } from './platforms/console/console-adapter.ts';
+import { loadDemo, loadDemoHistory } from './demo.ts';
+import { consoleSession, type Push } from './platforms/console/console-adapter.ts';
 
 const HELP = `模拟器命令：
   /as 姓名        以某人身份说话（也可写 单位/姓名）
@@ -49,18 +50,37 @@ async function main() {
   console.log(demo ? `演示数据目录：${dataDir}（正在准备，首次约需 10 秒）` : `数据目录：${dataDir}`);
   const database = await openDatabase(useEmbeddedDb ? { pgliteDir: path.join(dataDir, 'db') } : { databaseUrl: config.DATABASE_URL });
   if (demo && !(await activeCampaign(database.db))) {
-    await database.db.transaction((tx) => loadDemo(tx, new Date()));
-    console.log('已载入演示名单和活动「医德医风大讨论」。');
+    const loaded = await database.db.transaction(async (tx) => {
+      const { campaign } = await loadDemo(tx, new Date());
+      return loadDemoHistory(tx, new Date(), campaign.id);
+    });
+    console.log(`已载入演示名单和活动「医德医风大讨论」（已进行 40 天，${loaded.checkins} 条打卡记录）。`);
   }
+  // Exported files (/导出 …) are written here: the simulator has no platform to send them through.
+  const exportsDir = path.join(dataDir, 'exports');
+  const show = (p: Push, extra = '') => console.log(`  → ${p.kind === 'group' ? `[${p.to}]` : p.to}：${p.text.replace(/\n/g, '\n    ')}${extra}`);
+  let saving = Promise.resolve();
   const app = await createApp({
     database, log, redisUrl, botNames: [config.BOT_NAME], queuePrefix: demo ? 'campaign-bot-demo' : 'campaign-bot',
-    console: { onPush: (p) => console.log(`  → ${p.kind === 'group' ? `[${p.to}]` : p.to}：${p.text.replace(/\n/g, '\n    ')}`) },
+    console: {
+      onPush: (p) => {
+        if (!p.file) return show(p);
+        const file = p.file;
+        saving = saving.then(async () => {
+          await mkdir(exportsDir, { recursive: true });
+          const target = freeName(exportsDir, file.name);
+          await writeFile(target, file.data);
+          show(p, `\n    已保存到 ${target}`);
+        }).catch((err) => show(p, `\n    保存失败：${(err as Error).message}`));
+      },
+    },
   });
 
   let who = demo ? '张三' : '';
   let group: string | undefined = demo ? '全院群' : undefined;
   const prompt = () => `${who || '（未选择身份）'}${group ? ` @${group}` : ' 私聊'} ▸ `;
   console.log(HELP);
+  console.log(`导出的文件（/导出 …）保存在 ${exportsDir}`);
   if (demo) console.log('\n演示名单：王主任（管理员）、刘局长（分管领导）、赵院长（县人民医院负责人）、张三、李四、王五、县人民医院/张伟、县中医院/张伟、钱院长、周敏、孙院长、吴刚');
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
   rl.setPrompt(prompt());
@@ -71,6 +91,7 @@ async function main() {
     closing = true;
     rl.close();
     await new Promise((r) => setTimeout(r, 300)); // let the last pushes print
+    await saving;
     await app.close();
     await database.close();
     await redis?.stop();
@@ -122,6 +143,17 @@ async function main() {
     }).catch((err) => console.error('出错：', err)).finally(() => { rl.setPrompt(prompt()); if (!closing) rl.prompt(); });
   });
   rl.on('close', () => { void queue.then(close); });
+}
+
+/** dir/name, or dir/name (2).ext … when a file of that name is already there. */
+function freeName(dir: string, name: string): string {
+  const safe = path.basename(name).replace(/[\\/:*?"<>|]/g, '_') || 'export.xlsx';
+  const ext = path.extname(safe);
+  const stem = safe.slice(0, safe.length - ext.length);
+  for (let i = 1; ; i++) {
+    const p = path.join(dir, i === 1 ? safe : `${stem} (${i})${ext}`);
+    if (!existsSync(p)) return p;
+  }
 }
 
 void main();

@@ -14,6 +14,7 @@ import { rowsOf } from './db/client.ts';
 import { addDays, dayOf, daysBetween } from './time.ts';
 import { formatMinutes } from './parse/duration.ts';
 import { DAILY_LIMIT_MINUTES } from './domain/checkins.ts';
+import { formatDateCn } from './parse/date.ts';
 
 export interface GenerateOptions {
   units: number;
@@ -503,7 +504,7 @@ export async function demoGenerateCli(args: string[]): Promise<number> {
   try {
     const r = await generateDemoData(database, opts);
     console.log(`完成，用时 ${(r.ms / 1000).toFixed(1)} 秒：${r.units} 个单位、${r.members} 人、${r.checkins} 条打卡、${r.submissions} 份任务提交、`
-      + `${r.feedback} 条意见建议、${r.rectifications} 项整改；活动「医德医风大讨论」${r.campaignStart} 至 ${r.campaignEnd}。`);
+      + `${r.feedback} 条意见建议、${r.rectifications} 项整改；活动「医德医风大讨论」${formatDateCn(r.campaignStart)} 至 ${formatDateCn(r.campaignEnd)}。`);
     console.log('每个人都已绑定企业微信账号 u000001、u000002…（与手机号一一对应），可直接用于回调压测。');
     return 0;
   } finally {

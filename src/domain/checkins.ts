@@ -266,7 +266,7 @@ export function makeupWindowCheck(c: CampaignRow, date: string, today: string) {
   if (date === today) throw new UserError('今天的学习直接发「打卡」即可，不需要补卡。');
   const days = daysBetween(date, today);
   if (days > c.makeupDays) {
-    throw new UserError(`补卡只能补 ${c.makeupDays} 天以内的学习，${formatDateCn(date)}已超过 ${days} 天。如有特殊情况请联系负责人。`);
+    throw new UserError(`补卡只能补 ${c.makeupDays} 天以内的学习，${formatDateCn(date)}已过去 ${days} 天。如有特殊情况请联系负责人。`);
   }
 }
 

@@ -16,7 +16,12 @@ import { formatMinutes } from '../parse/duration.ts';
 import { addDays, daysBetween } from '../time.ts';
 
 export type Cadence = 'half-monthly' | 'monthly';
-export interface Period { key: string; start: string; end: string }
+/**
+ * A circular's period. `asOf` is set for a period still in progress (/通报 预览 本期): the
+ * figures then run from `start` to `asOf` (today), and a task or rectification deadline counts
+ * as missed only once it has passed (before today).
+ */
+export interface Period { key: string; start: string; end: string; asOf?: string }
 
 const pad = (n: number) => String(n).padStart(2, '0');
 function lastDay(y: number, m: number): number {
@@ -36,6 +41,20 @@ export function periodFor(day: string, cadence: Cadence): Period {
   if (cadence === 'monthly') return { key: `${py}-${pad(pm)}`, start: `${py}-${pad(pm)}-01`, end: prevLast };
   if (d >= 16) return { key: `${y}-${pad(m)}-H1`, start: `${y}-${pad(m)}-01`, end: `${y}-${pad(m)}-15` };
   return { key: `${py}-${pad(pm)}-H2`, start: `${py}-${pad(pm)}-16`, end: prevLast };
+}
+
+/** The period `day` falls in (the one still in progress), figures as of `day`. */
+export function currentPeriodFor(day: string, cadence: Cadence): Period {
+  const [y, m, d] = day.split('-').map(Number);
+  const last = `${y}-${pad(m)}-${pad(lastDay(y, m))}`;
+  if (cadence === 'monthly') return { key: `${y}-${pad(m)}`, start: `${y}-${pad(m)}-01`, end: last, asOf: day };
+  if (d >= 16) return { key: `${y}-${pad(m)}-H2`, start: `${y}-${pad(m)}-16`, end: last, asOf: day };
+  return { key: `${y}-${pad(m)}-H1`, start: `${y}-${pad(m)}-01`, end: `${y}-${pad(m)}-15`, asOf: day };
+}
+
+/** The last day a period's figures cover, and the first day by which a deadline before it has been missed. */
+function spanOf(p: Period): { last: string; dueBefore: string } {
+  return p.asOf && p.asOf < p.end ? { last: p.asOf, dueBefore: p.asOf } : { last: p.end, dueBefore: addDays(p.end, 1) };
 }
 
 /** '2026-12-H1' → '2026年12月上半月', '2026-11-H2' → '2026年11月下半月', '2026-11' → '2026年11月'. */
@@ -59,23 +78,26 @@ export const DEFAULT_SCORE_WEIGHTS: ScoreWeights = { participation: 40, hours: 3
  *   P = participants / members                        (参与率: ≥1 valid check-in in the period)
  *   H = min(1, average minutes per member / T)        (T = the period's pro-rata per-person target;
  *       with no target anywhere: average / the best unit's average, 0 when nobody studied)
- *   K = task pairs done / task pairs required         (tasks of the phases overlapping the period;
- *       a member×task pair is done when submitted by the period end; 1 when nothing is required)
- *   R = items closed (销号) / items                   (rectification items as of the period end; 1 with no items)
+ *   K = task pairs done / task pairs required         (tasks due by the period end — of the phases
+ *       overlapping the period, or due within it; a member×task pair is done when submitted by the
+ *       period end; a task not yet due is not required)
+ *   R = items closed (销号) / items                   (rectification items as of the period end)
  *
- *   score = 100 × (wP·P + wH·H + wK·K + wR·R) / (wP + wH + wK + wR)
+ *   score = 100 × Σ w·x / Σ w over the parts that apply to the unit: K does not apply when the unit
+ *   has no task due, R when it has no rectification items. Leaving them out (rather than counting
+ *   them as done) means a unit that did nothing scores 0, not wK + wR.
  *
  * Weights default to participation 40, hours 30, tasks 15, rectification 15 and are set per
  * campaign in campaigns.schedule.scoreWeights ({ participation, hours, tasks, rectification }).
  * Rank 1 is best; equal scores share a rank (1, 1, 3). The last rank is flagged 末位 unless every unit ties.
  */
 export const SCORE_FORMULA_TEXT = [
-  '综合得分（0–100，保留一位小数）= 100 × (wP·P + wH·H + wK·K + wR·R) ÷ (wP + wH + wK + wR)，其中：',
+  '综合得分（0–100，保留一位小数）= 100 × (wP·P + wH·H + wK·K + wR·R) ÷ (wP + wH + wK + wR)，只计适用于该单位的项：单位没有到期任务时不计 K，没有整改事项时不计 R（其余各项的权重按比例放大，合计仍为 100%），其中：',
   '- P 参与率 = 本期至少有 1 次有效打卡的人数 ÷ 单位人数（在职的职工和负责人）；',
   '- H 学时完成度 = min(1, 人均学习时长 ÷ 本期人均目标)；本期目标按各阶段目标（没有阶段目标时按活动目标）与本期重叠的天数折算；都没有目标时，按人均时长 ÷ 最高单位人均时长；',
-  '- K 任务完成率 = 截至期末已提交的「人×任务」数 ÷ 应提交数（与本期重叠的阶段的任务；“负责人”任务只计负责人）；无任务时记 1；',
-  '- R 整改销号率 = 截至期末已销号事项 ÷ 整改事项总数；无事项时记 1。',
-  '默认权重 wP=40、wH=30、wK=15、wR=15，可在活动设置 schedule.scoreWeights（participation、hours、tasks、rectification）中调整。',
+  '- K 任务完成率 = 截至期末已提交的「人×任务」数 ÷ 应提交数（截止日期在期末之前的任务：与本期重叠的阶段的任务，或截止日期在本期内的任务；“负责人”任务只计负责人；还没到截止日期的任务不计）；',
+  '- R 整改销号率 = 截至期末已销号事项 ÷ 整改事项总数。',
+  '默认权重 wP=40、wH=30、wK=15、wR=15，管理员可发「/通报 权重 参与40 学时30 任务15 整改15」调整（存于活动设置 schedule.scoreWeights）。',
   '得分相同的单位名次相同；排名最后的单位标注「末位」。',
 ].join('\n');
 
@@ -93,6 +115,30 @@ export function scoreWeightsOf(c: Pick<CampaignRow, 'schedule'>): ScoreWeights {
 }
 
 const round1 = (x: number) => Math.round(x * 10 + 1e-9) / 10;
+
+/** 100 × Σ w·x ÷ Σ w over the parts that apply (not null); 0 when none of those has weight. */
+export function scoreOf(x: UnitFigures['components'], w: ScoreWeights): number {
+  let num = 0;
+  let den = 0;
+  for (const k of ['participation', 'hours', 'tasks', 'rectification'] as const) {
+    const v = x[k];
+    if (v === null) continue;
+    num += w[k] * v;
+    den += w[k];
+  }
+  return den > 0 ? round1((100 * num) / den) : 0;
+}
+
+/**
+ * The tasks a period requires, as SQL (id, audience): due before `dueBefore` (a task not yet due
+ * is nobody's shortfall), of a phase overlapping the period or due within it (a task may be due
+ * after its phase ends).
+ */
+function requiredTasks(campaignId: number, s: string, e: string, dueBefore: string) {
+  return sql`select t.id, t.audience, t.name, t.due_date from tasks t join phases p on p.id = t.phase_id
+    where p.campaign_id = ${campaignId} and t.due_date < ${dueBefore}::date
+      and ((p.start_date <= ${e}::date and p.end_date >= ${s}::date) or t.due_date >= ${s}::date)`;
+}
 
 /** Competition ranking on scores (higher is better): equal scores share a rank. */
 export function rankScores(scores: number[]): number[] {
@@ -121,7 +167,8 @@ export interface UnitFigures {
   rectTotal: number;
   rectClosed: number;
   rectOverdue: number;
-  components: { participation: number; hours: number; tasks: number; rectification: number };
+  /** 0..1 each; null for a part that does not apply to the unit (no task due, no items): left out of its score. */
+  components: { participation: number; hours: number; tasks: number | null; rectification: number | null };
   score: number;
   rank: number;
   /** '↑2' | '↓1' | '—' | '新'; null when there is no earlier circular. */
@@ -189,8 +236,7 @@ interface RawUnit {
  */
 export async function computeCircular(tx: Tx, c: CampaignRow, p: Period): Promise<CircularData> {
   const s = p.start;
-  const e = p.end;
-  const e1 = addDays(p.end, 1);
+  const { last: e, dueBefore: e1 } = spanOf(p);
   const res = await tx.execute(sql`
     with mem as (${COUNTED}),
     ck as (
@@ -210,9 +256,7 @@ export async function computeCircular(tx: Tx, c: CampaignRow, p: Period): Promis
         coalesce(sum(ck.minutes), 0)::int as minutes, coalesce(sum(ck.n), 0)::int as checkins, coalesce(sum(sub.n), 0)::int as submissions
       from mem left join ck on ck.member_id = mem.id left join sub on sub.member_id = mem.id
       group by mem.unit_id),
-    pt as (
-      select t.id, t.audience from tasks t join phases p on p.id = t.phase_id
-      where p.campaign_id = ${c.id} and p.start_date <= ${e}::date and p.end_date >= ${s}::date),
+    pt as (${requiredTasks(c.id, s, e, e1)}),
     req as (
       select mem.unit_id, count(*)::int as required,
         count(*) filter (where exists (select 1 from submissions s where s.task_id = pt.id and s.member_id = mem.id
@@ -244,20 +288,18 @@ export async function computeCircular(tx: Tx, c: CampaignRow, p: Period): Promis
     Object.entries(r).map(([k, v]) => [k, k === 'unitName' ? v : Number(v)]),
   ) as unknown as RawUnit);
 
-  const target = await periodTarget(tx, c, p);
+  const target = await periodTarget(tx, c, { ...p, end: e });
   const weights = scoreWeightsOf(c);
-  const wSum = weights.participation + weights.hours + weights.tasks + weights.rectification;
   const maxAvg = Math.max(0, ...raw.map((r) => r.totalMinutes / r.members));
   const scored = raw.map((r) => {
     const avg = r.totalMinutes / r.members;
     const components = {
       participation: r.participants / r.members,
       hours: target ? Math.min(1, avg / target) : maxAvg > 0 ? avg / maxAvg : 0,
-      tasks: r.tasksRequired ? r.tasksDone / r.tasksRequired : 1,
-      rectification: r.rectTotal ? r.rectClosed / r.rectTotal : 1,
+      tasks: r.tasksRequired ? r.tasksDone / r.tasksRequired : null,
+      rectification: r.rectTotal ? r.rectClosed / r.rectTotal : null,
     };
-    const score = round1((100 * (weights.participation * components.participation + weights.hours * components.hours
-      + weights.tasks * components.tasks + weights.rectification * components.rectification)) / wSum);
+    const score = scoreOf(components, weights);
     return { ...r, participationRate: components.participation, avgMinutes: Math.round(avg), components, score };
   });
   const ranks = rankScores(scored.map((u) => u.score));
@@ -307,12 +349,21 @@ export async function computeCircular(tx: Tx, c: CampaignRow, p: Period): Promis
 
 // ------------------------------------------------------------------------------ rendering
 
+/** '12月1日 至 12月15日'; a period in progress: '12月16日 至 12月20日（本期尚未结束，截至今天）'. */
+function spanText(p: Period): string {
+  const { last } = spanOf(p);
+  return last < p.end ? `${md(p.start)} 至 ${md(last)}，本期到${md(p.end)}结束，数字截至今天` : `${md(p.start)} 至 ${md(p.end)}`;
+}
+
+/** '—' (no change) reads as a dash beside the line's own dashes: written 持平. */
+const movementText = (m: string) => (m === '—' ? '持平' : m);
+
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
 export function renderCircular(d: CircularData): string {
   const t = d.totals;
   const lines = [
-    `【${d.campaignName}】活动情况通报（${periodLabel(d.period.key)}：${md(d.period.start)} 至 ${md(d.period.end)}）`,
+    `【${d.campaignName}】活动情况通报（${periodLabel(d.period.key)}：${spanText(d.period)}）`,
     `全活动：参与 ${t.participants}/${t.members} 人（${pct(t.participationRate)}），累计学习 ${formatMinutes(t.totalMinutes)}，人均 ${formatMinutes(t.avgMinutes)}`
       + `${d.periodTargetMinutes ? `（本期人均目标 ${formatMinutes(d.periodTargetMinutes)}）` : ''}；打卡 ${t.checkins} 次；任务提交 ${t.submissions} 份；`
       + `收到意见建议 ${t.feedbackReceived} 条、已答复 ${t.feedbackAnswered} 条；整改事项 ${t.rectTotal} 项、已销号 ${t.rectClosed} 项、逾期 ${t.rectOverdue} 项。`,
@@ -320,14 +371,14 @@ export function renderCircular(d: CircularData): string {
   ];
   if (!d.units.length) lines.push('（暂无单位数据）');
   for (const u of d.units) {
-    lines.push(`${u.rank}. ${u.unitName} ${u.score}分${u.movement ? ` ${u.movement}` : ''}${u.last ? '（末位）' : ''}`
+    lines.push(`${u.rank}. ${u.unitName} ${u.score}分${u.movement ? ` ${movementText(u.movement)}` : ''}${u.last ? '（末位）' : ''}`
       + ` — 参与 ${u.participants}/${u.members}（${pct(u.participationRate)}），共 ${formatMinutes(u.totalMinutes)}、人均 ${formatMinutes(u.avgMinutes)}，`
       + `打卡 ${u.checkins} 次，任务 ${u.submissions} 份，意见 ${u.feedbackReceived} 条已答复 ${u.feedbackAnswered}，`
       + `整改 ${u.rectTotal} 项销号 ${u.rectClosed}${u.rectOverdue ? `、逾期 ${u.rectOverdue}` : ''}`);
   }
   const last = d.units.filter((u) => u.last);
   if (last.length) lines.push(`末位单位：${last.map((u) => u.unitName).join('、')}，请主要负责人抓紧整改落实。`);
-  lines.push('综合得分 = 参与率、人均学时完成度、任务完成率、整改销号率加权（满分 100）。');
+  lines.push('综合得分 = 参与率、人均学时完成度、任务完成率、整改销号率加权（满分 100）；没有到期任务或没有整改事项的单位，按其余各项折算。');
   return lines.join('\n');
 }
 
@@ -336,7 +387,8 @@ export async function renderUnitDetail(tx: Tx, d: CircularData, unitId: number):
   const u = d.units.find((x) => x.unitId === unitId);
   const [unit] = await tx.select().from(units).where(eq(units.id, unitId));
   const name = u?.unitName ?? unit?.name ?? `单位#${unitId}`;
-  const { start: s, end: e } = d.period;
+  const s = d.period.start;
+  const { last: e, dueBefore } = spanOf(d.period);
   const people = rowsOf<{ name: string; minutes: number; n: number }>(await tx.execute(sql`
     with mem as (${COUNTED})
     select mem.name, coalesce(sum(c.minutes), 0)::int as minutes, count(c.id)::int as n
@@ -348,18 +400,17 @@ export async function renderUnitDetail(tx: Tx, d: CircularData, unitId: number):
   const missing = rowsOf<{ task: string; names: string }>(await tx.execute(sql`
     with mem as (${COUNTED})
     select t.name as task, string_agg(mem.name, '、' order by mem.id) as names
-    from tasks t join phases p on p.id = t.phase_id
+    from (${requiredTasks(d.campaignId, s, e, dueBefore)}) t
     join mem on mem.unit_id = ${unitId} and (t.audience = 'all' or mem.role = 'head')
-    where p.campaign_id = ${d.campaignId} and p.start_date <= ${e}::date and p.end_date >= ${s}::date
-      and not exists (select 1 from submissions x where x.task_id = t.id and x.member_id = mem.id
+    where not exists (select 1 from submissions x where x.task_id = t.id and x.member_id = mem.id
         and ${cnDate('x.created_at')} <= ${e}::date)
-    group by t.id, t.name
+    group by t.id, t.name, t.due_date
     order by t.due_date, t.id`));
   const target = d.periodTargetMinutes;
   const behind = people.filter((p) => Number(p.n) === 0 || (target !== null && Number(p.minutes) < target));
-  const lines = [`【${name}】${periodLabel(d.period.key)}（${md(s)} 至 ${md(e)}）通报明细`];
+  const lines = [`【${name}】${periodLabel(d.period.key)}（${spanText(d.period)}）通报明细`];
   if (u) {
-    lines.push(`综合得分 ${u.score} 分，第 ${u.rank}/${d.units.length} 名${u.movement ? `（${u.movement}）` : ''}${u.last ? '，本期末位' : ''}；`
+    lines.push(`综合得分 ${u.score} 分，第 ${u.rank}/${d.units.length} 名${u.movement ? `（${movementText(u.movement)}）` : ''}${u.last ? '，本期末位' : ''}；`
       + `参与 ${u.participants}/${u.members}，人均 ${formatMinutes(u.avgMinutes)}；整改 ${u.rectTotal} 项、销号 ${u.rectClosed}、逾期 ${u.rectOverdue}。`);
   }
   if (target !== null) lines.push(`本期人均目标 ${formatMinutes(target)}（按阶段目标折算）。`);

@@ -11,6 +11,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import { rowsOf, type Tx } from '../db/client.ts';
 import { circulars, exportFiles, feedback, members, outbox, rectificationHistory, units } from '../db/schema.ts';
 import { UserError } from '../commands/errors.ts';
+import { formatDateCn } from '../parse/date.ts';
 import { activeCampaign, campaignHistory, type CampaignRow } from './campaigns.ts';
 import { FEEDBACK_STATUS_CN, feedbackCode, type FeedbackStatus } from './feedback.ts';
 import { daysOverdue, isOverdue, listRects, RECT_STATUS_CN, rectCode, type RectStatus } from './rectification.ts';
@@ -495,6 +496,6 @@ export function exportRange(from: string | undefined, to: string | undefined, to
   if (!from && !to) return {};
   if (!from) throw new UserError('只给了结束日期：请同时给出开始日期。');
   const end = to ?? today;
-  if (end < from) throw new UserError(`结束日期 ${end} 早于开始日期 ${from}。`);
+  if (end < from) throw new UserError(`结束日期 ${formatDateCn(end)} 早于开始日期 ${formatDateCn(from)}。`);
   return { from, to: end };
 }

@@ -112,10 +112,12 @@ export async function answerFeedback(tx: Tx, row: FeedbackRow, answer: string, a
   await audit(tx, actor, 'feedback.answer', feedbackCode(row), { answer: row.answer }, { answer });
 }
 
-export async function closeFeedback(tx: Tx, row: FeedbackRow, actor: Actor) {
+/** 办结. An item with no answer needs a reason: its sender is owed one or the other. */
+export async function closeFeedback(tx: Tx, row: FeedbackRow, actor: Actor, reason: string | null = null) {
   if (row.status === 'closed') throw new UserError(`${feedbackCode(row)} 已经办结了。`);
-  await tx.update(feedback).set({ status: 'closed' }).where(eq(feedback.id, row.id));
-  await audit(tx, actor, 'feedback.close', feedbackCode(row), { status: row.status }, { status: 'closed' });
+  if (!row.answer && !reason) throw new UserError(`${feedbackCode(row)} 还没有答复，办结要写明原因，提交人会看到。`);
+  await tx.update(feedback).set({ status: 'closed', closeReason: reason }).where(eq(feedback.id, row.id));
+  await audit(tx, actor, 'feedback.close', feedbackCode(row), { status: row.status }, { status: 'closed', ...(reason ? { reason } : {}) });
 }
 
 /** 查询: the answer to an anonymous submission, only with its 查询码. */

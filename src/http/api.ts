@@ -37,13 +37,13 @@ export function bearerAuth(token: string | undefined, throttle?: LoginThrottle) 
 const INT4_MAX = 2_147_483_647;
 const digits = (what: string) => z.string({ error: `应为${what}（只能给一个值）` }).regex(/^\d{1,10}$/, `应为${what}`).transform(Number);
 const id = digits('正整数').pipe(z.number().int().min(1, '应为正整数').max(INT4_MAX, `不能大于 ${INT4_MAX}`));
-const date = z.string({ error: '应为 YYYY-MM-DD（只能给一个值）' }).regex(/^\d{4}-\d{2}-\d{2}$/, '应为 YYYY-MM-DD')
+const date = z.string({ error: '应为一个日期，写成 YYYY-MM-DD（只能给一个值）' }).regex(/^\d{4}-\d{2}-\d{2}$/, '应为日期，写成 YYYY-MM-DD，例如 2026-12-01')
   // 2026-13-01 has the shape but is no day: refuse it here rather than fail in the database.
-  .refine((s) => { const d = new Date(`${s}T00:00:00Z`); return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s; }, '不是有效的日期')
+  .refine((s) => { const d = new Date(`${s}T00:00:00Z`); return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s; }, '不是存在的日期')
   .refine((s) => s >= '1900-01-01' && s <= '2999-12-31', '应在 1900-01-01 至 2999-12-31 之间');
 const page = {
-  limit: digits('1 到 500 的整数').pipe(z.number().int().min(1, '至少为 1').max(500, '最多为 500')).default(100),
-  cursor: digits('上一页返回的 nextCursor').pipe(z.number().int().max(INT4_MAX, '无效的 cursor')).optional(),
+  limit: digits('1～500 之间的整数').pipe(z.number().int().min(1, '至少为 1').max(500, '最多为 500')).default(100),
+  cursor: digits('上一页返回的 nextCursor').pipe(z.number().int().max(INT4_MAX, '应为上一页返回的 nextCursor')).optional(),
 };
 const oneOf = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: `应为 ${values.join('、')} 之一` });
 

@@ -94,7 +94,7 @@ describe('绑定 a 负责人, 分管领导 or 管理员', () => {
 
     expect(await bot.say('王主任', '/绑定 待审')).toContain('#1 企业微信账号「wx-fake-zhao」→ 县人民医院 赵院长（负责人），申请于 12月10日 10:00');
     expect(await bot.say('王主任', '/绑定 拒绝 1 未能与本人核实')).toContain('将拒绝绑定申请 #1');
-    expect(await bot.say('王主任', '确认')).toBe('已拒绝绑定申请 #1。申请人再发「绑定」时会看到结果和原因。');
+    expect((await bot.say('王主任', '确认')).split('\n').at(-1)).toBe('已拒绝绑定申请 #1。申请人再发「绑定」时会看到结果和原因。');
     const admin = await memberNamed('王主任');
     expect(await bot.db.select().from(bindRequests)).toMatchObject([{ id: 1, status: 'rejected', decidedBy: admin.id }]);
     expect(await bot.sayOn('wecom', 'wx-fake-zhao', '绑定 赵院长 0011')).toBe('你的绑定申请（编号 1，绑定为 县人民医院 赵院长）已被管理员拒绝，原因：未能与本人核实。如有疑问，请联系管理员。');
@@ -108,7 +108,7 @@ describe('绑定 a 负责人, 分管领导 or 管理员', () => {
     expect(preview).toContain('将通过绑定申请 #2：钉钉账号「dd-zhao」→ 县人民医院 赵院长（负责人）');
     expect(preview).toContain('请回复「确认」');
     expect(await accountOf('dingtalk', 'dd-zhao')).toEqual([]);
-    expect(await bot.say('王主任', '确认')).toBe('已通过绑定申请 #2：钉钉账号「dd-zhao」已绑定为 县人民医院 赵院长。已通知本人。');
+    expect((await bot.say('王主任', '确认')).split('\n').at(-1)).toBe('已通过绑定申请 #2：钉钉账号「dd-zhao」已绑定为 县人民医院 赵院长。已通知本人。');
     expect(await accountOf('dingtalk', 'dd-zhao')).toMatchObject([{ memberId: (await memberNamed('赵院长')).id, source: 'bind' }]);
     expect(await bot.sayOn('dingtalk', 'dd-zhao', '本单位')).not.toContain('请先绑定身份');
     expect(await bot.sayOn('dingtalk', 'dd-zhao', '绑定 赵院长 0011')).toContain('你已绑定为 县人民医院 赵院长');
@@ -119,7 +119,7 @@ describe('绑定 a 负责人, 分管领导 or 管理员', () => {
     expect(await bot.say('王主任', '/绑定 待审')).toBe('没有待审核的绑定申请。');
     expect(await bot.sayOn('wecom', 'wx-q', '绑定 钱院长 0021')).toContain('已提交绑定申请（编号 3）');
     expect(await bot.say('王主任', '/绑定 拒绝 #3')).toContain('将拒绝绑定申请 #3：企业微信账号「wx-q」→ 县中医院 钱院长（负责人）');
-    expect(await bot.say('王主任', '确认')).toBe('已拒绝绑定申请 #3。申请人再发「绑定」时会看到结果。');
+    expect((await bot.say('王主任', '确认')).split('\n').at(-1)).toBe('已拒绝绑定申请 #3。申请人再发「绑定」时会看到结果。');
     expect(await bot.sayOn('wecom', 'wx-q', '绑定 钱院长 0021')).toBe('你的绑定申请（编号 3，绑定为 县中医院 钱院长）已被管理员拒绝。如有疑问，请联系管理员。');
 
     const actions = (await bindAudit()).map((r) => [r.action, r.actor]);
@@ -170,7 +170,7 @@ describe('the per-person limit', () => {
 
     expect(await bot.say('张三', '/绑定 解锁 城关镇卫生院/吴刚')).toContain('仅限管理员使用');
     expect(await bot.say('王主任', '/绑定 解锁 城关镇卫生院/吴刚')).toContain('将解除对 城关镇卫生院 吴刚 的绑定锁定');
-    expect(await bot.say('王主任', '确认')).toBe('已解除对 城关镇卫生院 吴刚 的绑定锁定。');
+    expect((await bot.say('王主任', '确认')).split('\n').at(-1)).toBe('已解除对 城关镇卫生院 吴刚 的绑定锁定。');
     expect(await bot.db.select().from(bindLocks)).toEqual([]);
     expect(await bot.say('王主任', '/绑定 解锁 吴刚')).toBe('城关镇卫生院 吴刚 没有被锁定。');
     expect(await bot.sayOn('wecom', 'w1', '绑定 吴刚 0032')).toContain('绑定成功');

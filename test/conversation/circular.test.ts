@@ -34,7 +34,7 @@ const at = (day: string) => new Date(`${day}T10:00:00+08:00`);
 /**
  * The fixture (period 2026-12-01 … 12-15; the phase runs 12-01 … 12-30 with a 600-minute target,
  * so the pro-rata per-person target for the period is 600 × 15/30 = 300 minutes).
- * Counted members: 县人民医院 5 (赵院长 head, 张三, 李四, 王五, 张伟), 县中医院 3 (钱院长 head, 周敏, 张伟),
+ * Both tasks are due within the period (心得体会 12-12, 剖析材料 12-15). Counted members: 县人民医院 5 (赵院长 head, 张三, 李四, 王五, 张伟), 县中医院 3 (钱院长 head, 周敏, 张伟),
  * 城关镇卫生院 2 (孙院长 head, 吴刚). 局机关办公室 has only the admin and the leader: not ranked.
  */
 async function buildFixture(b: TestBot) {
@@ -42,6 +42,9 @@ async function buildFixture(b: TestBot) {
   const c = (await activeCampaign(db))!;
   await db.update(campaigns).set({ startDate: '2026-12-01' }).where(eq(campaigns.id, c.id));
   const [ph] = await db.update(phases).set({ startDate: '2026-12-01', endDate: '2026-12-30', targetMinutes: 600 }).where(eq(phases.campaignId, c.id)).returning();
+  // Both tasks fall due within the period (only a task past its due date is anyone's shortfall).
+  await db.update(tasks).set({ dueDate: '2026-12-12' }).where(and(eq(tasks.phaseId, ph.id), eq(tasks.name, '心得体会')));
+  await db.update(tasks).set({ dueDate: '2026-12-15' }).where(and(eq(tasks.phaseId, ph.id), eq(tasks.name, '剖析材料')));
   const ts = await db.select().from(tasks).where(eq(tasks.phaseId, ph.id));
   const task = (n: string) => ts.find((t) => t.name === n)!.id;
   const all = await db.select({ id: members.id, name: members.name, unitId: members.unitId, unitName: units.name }).from(members).innerJoin(units, eq(units.id, members.unitId));
@@ -141,6 +144,7 @@ describe('circular', () => {
       ['县中医院', 100, 1, '新', false], ['城关镇卫生院', 50, 2, '—', false], ['县人民医院', 40, 3, '↓2', true],
     ]);
     expect(renderCircular(again)).toContain('3. 县人民医院 40分 ↓2（末位）');
+    expect(renderCircular(again)).toContain('2. 城关镇卫生院 50分 持平 — 参与');
   });
 
   it('sends once after 确认, heads get their unit detail, a second send says already sent', async () => {
@@ -197,5 +201,92 @@ describe('circular', () => {
     expect(await bot.say('赵院长', '/通报 历史')).toContain('仅限分管领导、管理员使用');
     expect(await bot.say('刘局长', '/通报 发送')).toContain('仅限管理员使用');
     expect(await bot.say('刘局长', '/通报 历史')).toContain('还没有发送过通报');
+  });
+});
+
+describe('circular: the score and the period', () => {
+  beforeEach(async () => { bot = await testBot({ seed: 'demo', now: '2026-12-10T10:00:00+08:00' }); });
+
+  it('with no activity every unit scores 0: parts that do not apply earn nothing', async () => {
+    // The demo's tasks are due 12月30日; nobody has items or check-ins.
+    bot.setNow('2026-12-16T10:00:00+08:00');
+    const preview = await bot.say('王主任', '/通报 预览');
+    expect(preview).toContain('1. 县人民医院 0分');
+    expect(preview).toContain('1. 县中医院 0分');
+    expect(preview).toContain('1. 城关镇卫生院 0分');
+    expect(preview.split('\n').filter((l) => /^\d+\. /.test(l)).map((l) => /^\d+\. \S+ ([\d.]+)分/.exec(l)![1])).toEqual(['0', '0', '0']);
+    expect(preview).not.toContain('末位');
+  });
+
+  it('a unit with no task due and no items is scored on the rest, weights re-normalised; tasks not yet due are nobody\'s shortfall', async () => {
+    const { c, unitId } = await buildFixture(bot);
+    // Both tasks now fall due after the period; 城关镇卫生院 has no items.
+    await bot.db.update(tasks).set({ dueDate: '2026-12-20' });
+    await bot.db.delete(rectifications).where(eq(rectifications.unitId, unitId('城关镇卫生院')));
+    const data = await computeCircular(bot.db, c, periodFor('2026-12-16', 'half-monthly'));
+    const by = (n: string) => data.units.find((u) => u.unitName === n)!;
+    // 城关镇卫生院: P 1/2, H 300/300, no task due, no items → 100 × (40×0.5 + 30×1) ÷ (40 + 30) = 71.4
+    expect(by('城关镇卫生院')).toMatchObject({ tasksRequired: 0, rectTotal: 0, score: 71.4, components: { tasks: null, rectification: null } });
+    // 县中医院: P 1, H 200/300, no task due, R 0/2 → 100 × (40 + 20 + 0) ÷ (40 + 30 + 15) = 70.6
+    expect(by('县中医院')).toMatchObject({ tasksRequired: 0, score: 70.6 });
+    // 县人民医院: P 0.4, H 96/300, R 1/2 → 100 × (16 + 9.6 + 7.5) ÷ 85 = 38.9
+    expect(by('县人民医院')).toMatchObject({ tasksRequired: 0, score: 38.9, rank: 3, last: true });
+
+    bot.setNow('2026-12-16T10:00:00+08:00');
+    expect(await bot.say('王主任', '/通报 发送')).toContain('请回复「确认」');
+    await bot.say('王主任', '确认');
+    await bot.drain();
+    const zhao = bot.pushes().find((p) => p.to === '赵院长')!.text;
+    expect(zhao).toContain('【县人民医院】2026年12月上半月');
+    expect(zhao).not.toContain('未提交的任务');
+    expect(zhao).not.toContain('心得体会');
+  });
+
+  it('/通报 预览 本期 shows the period in progress as of today; /通报 预览 the last complete one', async () => {
+    await buildFixture(bot);
+    bot.setNow('2026-12-20T10:00:00+08:00');
+    const now = await bot.say('王主任', '/通报 预览 本期');
+    expect(now).toContain('2026年12月下半月：12月16日 至 12月20日，本期到12月31日结束，数字截至今天');
+    // 王五 studied 90 minutes on 12-16; the target is the phase's 600 minutes over 16-20 of its 30 days: 100.
+    expect(now).toContain('参与 1/10 人');
+    expect(now).toContain('本期人均目标 1小时40分钟');
+    expect(now).toContain('本期还没有结束');
+    expect(await bot.db.select().from(circulars)).toHaveLength(0);
+
+    const last = await bot.say('王主任', '/通报 预览');
+    expect(last).toContain('2026年12月上半月：12月1日 至 12月15日）');
+    expect(last).toContain('1. 县中医院 67.5分');
+    expect(await bot.say('王主任', '/通报 预览 下期')).toContain('看不懂');
+  });
+
+  it('/提醒 设置 通报 每月 makes the circular monthly; the score weights set with /通报 权重 survive it', async () => {
+    await buildFixture(bot);
+    bot.setNow('2026-12-16T10:00:00+08:00');
+    expect(await bot.say('张三', '/通报 权重 参与100')).toContain('仅限管理员使用');
+    expect(await bot.say('王主任', '/通报 权重 参与多 学时30')).toContain('看不懂');
+    expect(await bot.say('王主任', '/通报 权重 参与0 学时0 任务0 整改0')).toContain('不能都是 0');
+    expect(await bot.say('王主任', '/通报 权重 参与120')).toContain('每项请写 0～100');
+    expect(await bot.say('王主任', '/通报 权重')).toContain('权重：参与40 学时30 任务15 整改15');
+
+    const proposal = await bot.say('王主任', '/通报 权重 参与 100, 学时0 任务：0 整改=0');
+    expect(proposal).toContain('将把通报综合得分的权重改为：参与100 学时0 任务0 整改0，原为 参与40 学时30 任务15 整改15');
+    expect(await bot.say('王主任', '确认')).toContain('已修改通报权重：参与100 学时0 任务0 整改0');
+    expect(await bot.say('王主任', '/通报 预览')).toContain('1. 县中医院 100分');
+
+    expect(await bot.say('王主任', '/提醒 设置 通报 每月')).toContain('通报改为每月一次');
+    await bot.say('王主任', '确认');
+    expect(await bot.say('王主任', '/提醒 列表')).toContain('通报：每月一次，每月1日 09:00');
+    const c = (await activeCampaign(bot.db))!;
+    expect(c.schedule).toMatchObject({ circular: { cadence: 'monthly' }, scoreWeights: { participation: 100, hours: 0, tasks: 0, rectification: 0 } });
+    // A monthly circular sent in January covers all of December.
+    bot.setNow('2027-01-04T10:00:00+08:00');
+    const monthly = await bot.say('王主任', '/通报 预览');
+    expect(monthly).toContain('2026年12月：12月1日 至 12月31日');
+    expect(monthly).toContain('1. 县中医院 100分');
+
+    expect(await bot.say('王主任', '/提醒 设置 通报 每半月')).toContain('通报改为每半月一次');
+    await bot.say('王主任', '确认');
+    expect(await bot.say('王主任', '/通报 预览')).toContain('2026年12月下半月');
+    expect(await bot.say('王主任', '/提醒 设置 通报 每周')).toContain('每月、每半月');
   });
 });

@@ -34,7 +34,10 @@ async function add(text = ADD_ZY): Promise<string> {
 async function confirmed(name: string, text: string): Promise<[string, string]> {
   const preview = await bot.say(name, text);
   expect(preview).toContain('请回复「确认」');
-  return [preview, await bot.say(name, '确认')];
+  const done = await bot.say(name, '确认');
+  // 确认 names the operation first (its preview's first line); the command's own reply follows.
+  expect(done).toMatch(/^已确认「.+」。\n/);
+  return [preview, done.replace(/^已确认「.+」。\n/, '')];
 }
 
 const idOf = (code: string) => Number(code.slice(3));
@@ -249,7 +252,7 @@ describe('the status machine', () => {
     expect(await bot.say('王主任', `整改 进展 ${zy} 局里已督导`)).toContain('状态：整改中');
     await bot.say('赵院长', `整改 完成 ${zy} 已完成`);
     await bot.say('王主任', `/整改 销号 ${zy}`);
-    expect(await bot.say('王主任', '取消')).toBe('已取消，未做任何更改。');
+    expect(await bot.say('王主任', '取消')).toMatch(/^已取消「.+」，未做任何更改。$/);
     expect(await item(zy)).toMatchObject({ status: 'pending' });
   });
 });

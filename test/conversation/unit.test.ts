@@ -28,7 +28,7 @@ describe('集中学习', () => {
     expect(await allCheckins(bot)).toEqual([]);
 
     const done = await bot.say('赵院长', '确认');
-    expect(done).toMatch(/^已记录集中学习（#\d+）：.*2小时，4 人计入学时。$/);
+    expect(done).toMatch(/^已确认「.+」。\n已记录集中学习（#\d+）：.*2小时，4 人计入学时。$/);
     const rows = await allCheckins(bot);
     expect(rows.map((r) => r.name)).toEqual(['赵院长', '张三', '李四', '张伟']);
     const [session] = await bot.db.select().from(groupSessions);
@@ -94,7 +94,7 @@ describe('集中学习', () => {
   it('取消 drops the session', async () => {
     const before = (await allCheckins(bot)).length;
     await bot.say('赵院长', '集中学习 今天 1小时 参加：王五');
-    expect(await bot.say('赵院长', '取消')).toBe('已取消，未做任何更改。');
+    expect(await bot.say('赵院长', '取消')).toMatch(/^已取消「.+」，未做任何更改。$/);
     expect(await allCheckins(bot)).toHaveLength(before);
   });
 });

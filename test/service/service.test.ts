@@ -317,6 +317,9 @@ describe('npm run chat -- --demo', () => {
     await chat.waitFor('已开启第2阶段');
     await chat.waitFor('→ [全院群]', 15_000);
     await chat.waitFor('→ 赵院长', 15_000);
+    // An export is saved to a folder, and the push names the file.
+    say('/导出 打卡');
+    await chat.waitFor('已保存到', 30_000);
     say('/quit');
     const { code } = await exitWithin(chat, 20_000);
     expect(code, chat.out()).toBe(0);
@@ -328,6 +331,11 @@ describe('npm run chat -- --demo', () => {
     expect(out).toContain('当前阶段「学习动员」将同时结束');
     expect(out).toMatch(/→ \[全院群\]：【医德医风大讨论】/);
     expect(out).toMatch(/→ 赵院长：赵院长您好/);
+    const saved = /→ 王主任：\[文件\] (.+\.xlsx)（\d+ KB）\n\s+已保存到 (\S+)/.exec(out);
+    expect(saved, out).not.toBeNull();
+    expect(saved![2]).toBe(join(dataDir, 'demo', 'exports', saved![1]));
+    expect(existsSync(saved![2])).toBe(true);
+    expect(out).toContain(`导出的文件（/导出 …）保存在 ${join(dataDir, 'demo', 'exports')}`);
     expect(await findRedisProcessesForDir(join(dataDir, 'demo', 'redis'))).toEqual([]);
     // The simulator's data is as private as the service's.
     expect(existsSync(join(dataDir, 'demo', 'db', 'PG_VERSION'))).toBe(true);
