@@ -1,5 +1,5 @@
 import { defineCommand } from '../src/commands/registry.ts';
-import { phasesOf, readingsOf, tasksOf, describePhase } from '../src/domain/campaigns.ts';
+import { phasesOf, readingsOf, tasksOf, describePhase, phaseState, PHASE_STATE_CN } from '../src/domain/campaigns.ts';
 
 export default defineCommand({
   name: 'phase.list',
@@ -16,7 +16,7 @@ export default defineCommand({
     if (!list.length) return `「${c.name}」还没有开启任何阶段。`;
     const parts = [`「${c.name}」的阶段：`];
     for (const p of list) {
-      const mark = p.status === 'open' ? '【进行中】' : '【已结束】';
+      const mark = `【${PHASE_STATE_CN[phaseState(p, ctx.today)]}】`;
       parts.push(`${mark}${describePhase(c, p, await tasksOf(ctx.tx, p.id), await readingsOf(ctx.tx, p.id))}`);
     }
     return parts.join('\n\n');

@@ -8,7 +8,7 @@
 import { and, eq, inArray, lt, lte, max, sql } from 'drizzle-orm';
 import type { Tx } from '../src/db/client.ts';
 import { checkins, leaves, members, units } from '../src/db/schema.ts';
-import { inCampaignUnit, openPhase, type CampaignRow } from '../src/domain/campaigns.ts';
+import { inCampaignUnit, openPhase, phaseState, type CampaignRow } from '../src/domain/campaigns.ts';
 import { headsOf } from '../src/domain/directory.ts';
 import { onLeave } from '../src/domain/leaves.ts';
 import { enqueueOutbox } from '../src/domain/outbox.ts';
@@ -35,7 +35,8 @@ export async function runNudges(tx: Tx, campaign: CampaignRow, today: string, ca
   if (!(await claimRun(tx, 'nudge', campaign.id, today))) return null;
 
   const phase = await openPhase(tx, campaign.id);
-  const inPhase = phase !== null && phase.startDate <= today;
+  // Only a phase running today is 本阶段 (not one opened to start later, nor one past its end).
+  const inPhase = phase !== null && phaseState(phase, today) === 'running';
   const scopeStart = inPhase ? phase.startDate : campaign.startDate;
   const scopeName = inPhase ? '本阶段' : '活动以来';
 

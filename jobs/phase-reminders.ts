@@ -5,16 +5,18 @@
 // get its summary and what comes next. A phase closed early (by opening the next one) ends the
 // day it was closed. Each message is claimed once per campaign + phase + occasion
 // (`<phase>:before:3`, `<phase>:end`): a re-run or a second worker sends nothing twice.
+// A task outlives its phase: once the next phase is opened (or none runs), an earlier phase's task
+// still missing submissions gets its own countdown before its due date (`task:<id>:before:3`).
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../src/db/client.ts';
 import { checkins, members, submissions, units } from '../src/db/schema.ts';
 import {
-  campaignGroups, describePhase, inCampaignUnit, phasesOf, readingsOf, tasksOf,
-  type CampaignRow, type PhaseRow, type TaskRow,
+  campaignGroups, campaignTasks, describePhase, inCampaignUnit, phaseState, phasesOf, readingsOf, tasksOf,
+  type CampaignRow, type CampaignTask, type PhaseRow, type TaskRow,
 } from '../src/domain/campaigns.ts';
 import { headsOf } from '../src/domain/directory.ts';
 import { enqueueOutbox } from '../src/domain/outbox.ts';
-import { taskApplies } from '../src/domain/progress.ts';
+import { countedPeople, firstSubmissions, taskApplies } from '../src/domain/progress.ts';
 import type { WorkCalendar } from '../src/domain/workdays.ts';
 import { formatMinutes } from '../src/parse/duration.ts';
 import { formatDateCn } from '../src/parse/date.ts';
@@ -85,6 +87,18 @@ export async function runPhaseReminders(tx: Tx, campaign: CampaignRow, today: st
     }
   }
 
+  // Tasks of other phases than the running one, still open: their own countdown.
+  const runningId = open && phaseState(open, today) === 'running' ? open.id : null;
+  for (const t of await campaignTasks(tx, campaign.id)) {
+    if (t.phaseId === runningId || t.dueDate <= today || phaseState(t.phase, today) === 'upcoming') continue;
+    const left = calendar.workdaysBetween(today, t.dueDate);
+    const period = `task:${t.id}:before:${left}`;
+    if (!settings.daysBefore.includes(left) || !(await claimRun(tx, 'phase', campaign.id, period))) continue;
+    ran = true;
+    const sent = await sendTaskCountdown(tx, campaign, t, left, now, send);
+    await finishRun(tx, 'phase', campaign.id, period, sent);
+  }
+
   // The summary: on the first working day after a phase ended (caught up a few working days late at most).
   for (const p of all) {
     const ended = phaseEndedOn(p);
@@ -152,6 +166,27 @@ async function sendCountdown(tx: Tx, c: CampaignRow, phase: PhaseRow, left: numb
     await send(`phase:${phase.id}:before:${left}:head:${h.id}`, { memberId: h.id }, out.join('\n'));
   }
   return { phaseId: phase.id, left, groups: groups.length, heads: heads.length };
+}
+
+async function sendTaskCountdown(tx: Tx, c: CampaignRow, t: CampaignTask, left: number, now: Date, send: Send) {
+  const people = (await countedPeople(tx)).filter((p) => taskApplies(t, p.role));
+  const subs = await firstSubmissions(tx, [t.id], people.map((p) => p.id));
+  const missing = people.filter((p) => !subs.has(`${t.id}:${p.id}`));
+  if (!missing.length) return { taskId: t.id, left, missing: 0 };
+  const head = `${title(t.phase)}的任务「${t.name}」还有 ${left} 个工作日截止（${formatDateCn(t.dueDate, now)}）`;
+  const groups = await campaignGroups(tx);
+  const groupText = `【${c.name}】${head}，已交 ${people.length - missing.length}/${people.length} 份。`
+    + `这项任务不随阶段结束，请还没交的同志抓紧提交：提交 ${t.name} 正文…`;
+  for (const g of groups) await send(`phase:task:${t.id}:before:${left}:group:${g.id}`, { groupId: g.id }, groupText);
+  let heads = 0;
+  for (const h of await headsOf(tx)) {
+    const mine = missing.filter((p) => p.unitId === h.unitId);
+    if (!mine.length) continue;
+    heads++;
+    await send(`phase:task:${t.id}:before:${left}:head:${h.id}`, { memberId: h.id },
+      `${h.name}您好：${head}，${h.unitName}还有 ${mine.length} 人未交：${mine.map((p) => p.name).join('、')}。请督促按时提交；过了时限仍可提交，但记为逾期提交。`);
+  }
+  return { taskId: t.id, left, missing: missing.length, groups: groups.length, heads };
 }
 
 async function sendSummary(tx: Tx, c: CampaignRow, phase: PhaseRow, all: PhaseRow[], ended: string, now: Date, send: Send) {
