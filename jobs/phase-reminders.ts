@@ -87,16 +87,19 @@ export async function runPhaseReminders(tx: Tx, campaign: CampaignRow, today: st
     }
   }
 
-  // Tasks of other phases than the running one, still open: their own countdown.
+  // Tasks of other phases than the running one, still open: their own countdown, those due the
+  // same day in one message.
   const runningId = open && phaseState(open, today) === 'running' ? open.id : null;
+  const chase: CampaignTask[] = [];
   for (const t of await campaignTasks(tx, campaign.id)) {
     if (t.phaseId === runningId || t.dueDate <= today || phaseState(t.phase, today) === 'upcoming') continue;
     const left = calendar.workdaysBetween(today, t.dueDate);
-    const period = `task:${t.id}:before:${left}`;
-    if (!settings.daysBefore.includes(left) || !(await claimRun(tx, 'phase', campaign.id, period))) continue;
+    if (settings.daysBefore.includes(left) && await claimRun(tx, 'phase', campaign.id, `task:${t.id}:before:${left}`)) chase.push(t);
+  }
+  if (chase.length) {
     ran = true;
-    const sent = await sendTaskCountdown(tx, campaign, t, left, now, send);
-    await finishRun(tx, 'phase', campaign.id, period, sent);
+    const sent = await sendTaskCountdown(tx, campaign, chase, today, calendar, now, send);
+    for (const t of chase) await finishRun(tx, 'phase', campaign.id, `task:${t.id}:before:${calendar.workdaysBetween(today, t.dueDate)}`, sent);
   }
 
   // The summary: on the first working day after a phase ended (caught up a few working days late at most).
@@ -168,25 +171,33 @@ async function sendCountdown(tx: Tx, c: CampaignRow, phase: PhaseRow, left: numb
   return { phaseId: phase.id, left, groups: groups.length, heads: heads.length };
 }
 
-async function sendTaskCountdown(tx: Tx, c: CampaignRow, t: CampaignTask, left: number, now: Date, send: Send) {
-  const people = (await countedPeople(tx)).filter((p) => taskApplies(t, p.role));
-  const subs = await firstSubmissions(tx, [t.id], people.map((p) => p.id));
-  const missing = people.filter((p) => !subs.has(`${t.id}:${p.id}`));
-  if (!missing.length) return { taskId: t.id, left, missing: 0 };
-  const head = `${title(t.phase)}的任务「${t.name}」还有 ${left} 个工作日截止（${formatDateCn(t.dueDate, now)}）`;
+async function sendTaskCountdown(tx: Tx, c: CampaignRow, chase: CampaignTask[], today: string, calendar: WorkCalendar, now: Date, send: Send) {
+  const people = await countedPeople(tx);
+  const subs = await firstSubmissions(tx, chase.map((t) => t.id), people.map((p) => p.id));
+  const items = chase.map((t) => {
+    const due = people.filter((p) => taskApplies(t, p.role));
+    return {
+      t, due, missing: due.filter((p) => !subs.has(`${t.id}:${p.id}`)),
+      what: `${title(t.phase)}的任务「${t.name}」（${formatDateCn(t.dueDate, now)}截止，还有 ${calendar.workdaysBetween(today, t.dueDate)} 个工作日）`,
+    };
+  }).filter((x) => x.missing.length);
+  if (!items.length) return { tasks: chase.map((t) => t.id), missing: 0 };
+  const key = `phase:tasks:${items.map((x) => x.t.id).join('-')}:${today}`;
   const groups = await campaignGroups(tx);
-  const groupText = `【${c.name}】${head}，已交 ${people.length - missing.length}/${people.length} 份。`
-    + `这项任务不随阶段结束，请还没交的同志抓紧提交：提交 ${t.name} 正文…`;
-  for (const g of groups) await send(`phase:task:${t.id}:before:${left}:group:${g.id}`, { groupId: g.id }, groupText);
+  const groupText = [`【${c.name}】这些任务不随阶段结束，仍在收取：`,
+    ...items.map((x) => `· ${x.what}，已交 ${x.due.length - x.missing.length}/${x.due.length} 份`),
+    `请还没交的同志抓紧提交：提交 ${items[0].t.name} 正文…`].join('\n');
+  for (const g of groups) await send(`${key}:group:${g.id}`, { groupId: g.id }, groupText);
   let heads = 0;
   for (const h of await headsOf(tx)) {
-    const mine = missing.filter((p) => p.unitId === h.unitId);
+    const mine = items.map((x) => ({ ...x, missing: x.missing.filter((p) => p.unitId === h.unitId) })).filter((x) => x.missing.length);
     if (!mine.length) continue;
     heads++;
-    await send(`phase:task:${t.id}:before:${left}:head:${h.id}`, { memberId: h.id },
-      `${h.name}您好：${head}，${h.unitName}还有 ${mine.length} 人未交：${mine.map((p) => p.name).join('、')}。请督促按时提交；过了时限仍可提交，但记为逾期提交。`);
+    await send(`${key}:head:${h.id}`, { memberId: h.id }, [`${h.name}您好：${h.unitName}还有人没交以下任务：`,
+      ...mine.map((x) => `· ${x.what}：${x.missing.map((p) => p.name).join('、')}`),
+      '请督促按时提交；过了时限仍可提交，但记为逾期提交。'].join('\n'));
   }
-  return { taskId: t.id, left, missing: missing.length, groups: groups.length, heads };
+  return { tasks: items.map((x) => x.t.id), missing: items.reduce((n, x) => n + x.missing.length, 0), groups: groups.length, heads };
 }
 
 async function sendSummary(tx: Tx, c: CampaignRow, phase: PhaseRow, all: PhaseRow[], ended: string, now: Date, send: Send) {
