@@ -62,6 +62,7 @@ describe('a phase that starts later', () => {
     let list = await bot.say('张三', '阶段 列表');
     expect(list).toContain('【已结束】第1阶段「学习动员」');
     expect(list).toContain('【未开始】第2阶段「对照检查」');
+    expect(list).toContain('（阶段已结束，任务「心得体会」「剖析材料」仍在收取，到各自的时限为止）');
     expect(list).not.toContain('进行中');
     // Its tasks can be set up before it starts.
     expect((await confirm('王主任', '/阶段 任务 新增 对照检查材料 对象：全体 时限：2027-01-15 字数：20')).done).toContain('已添加任务「对照检查材料」');
