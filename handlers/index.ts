@@ -8,6 +8,7 @@ import undo from './undo.ts';
 import submit from './submit.ts';
 import me from './me.ts';
 import unit from './unit-report.ts';
+import notCheckedIn from './not-checked-in.ts';
 import groupStudy from './group-study.ts';
 import phaseList from './phase-list.ts';
 import checkinVoid from './checkin-void.ts';
@@ -46,7 +47,7 @@ import exportCommand from './export.ts';
 import type { CommandDef } from '../src/commands/registry.ts';
 
 export const allCommands: CommandDef<any>[] = [
-  help, bind, checkin, makeup, undo, submit, me, phaseList, unit, groupStudy,
+  help, bind, checkin, makeup, undo, submit, me, phaseList, unit, notCheckedIn, groupStudy,
   campaignNew, campaignSet, campaignEnd, phaseOpen, phaseEnd, phaseTaskAdd, phaseReadingAdd,
   checkinVoid, memberTransfer, rosterUnbound, ...bindAdminCommands, groupSet, groupList, groupWebhookBind, groupWebhookUnbind,
   feedback, feedbackAnonymous, feedbackQuery, feedbackList, feedbackForward, feedbackAnswer, feedbackClose,

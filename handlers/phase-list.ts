@@ -1,5 +1,5 @@
 import { defineCommand } from '../src/commands/registry.ts';
-import { phasesOf, readingsOf, tasksOf, describePhase } from '../src/domain/campaigns.ts';
+import { phasesOf, readingsOf, tasksOf, describePhase, phaseState, PHASE_STATE_CN } from '../src/domain/campaigns.ts';
 
 export default defineCommand({
   name: 'phase.list',
@@ -16,8 +16,12 @@ export default defineCommand({
     if (!list.length) return `「${c.name}」还没有开启任何阶段。`;
     const parts = [`「${c.name}」的阶段：`];
     for (const p of list) {
-      const mark = p.status === 'open' ? '【进行中】' : '【已结束】';
-      parts.push(`${mark}${describePhase(c, p, await tasksOf(ctx.tx, p.id), await readingsOf(ctx.tx, p.id))}`);
+      const state = phaseState(p, ctx.today);
+      const ts = await tasksOf(ctx.tx, p.id);
+      // A task outlives its phase: say so while an ended phase's task can still be handed in on time.
+      const still = state === 'ended' ? ts.filter((t) => t.dueDate >= ctx.today).map((t) => t.name) : [];
+      parts.push(`【${PHASE_STATE_CN[state]}】${describePhase(c, p, ts, await readingsOf(ctx.tx, p.id))}`
+        + (still.length ? `\n（阶段已结束，任务${still.map((n) => `「${n}」`).join('')}仍在收取，到各自的时限为止）` : ''));
     }
     return parts.join('\n\n');
   },

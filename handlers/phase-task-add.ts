@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import { openPhase } from '../src/domain/campaigns.ts';
 import { defineCommand } from '../src/commands/registry.ts';
 import { UserError } from '../src/commands/errors.ts';
 import { tasks } from '../src/db/schema.ts';
@@ -23,14 +24,16 @@ export default defineCommand<{ name: string; audience: string; due: string; char
   examples: ['/阶段 任务 新增 心得体会 对象：全体 时限：12月20日 字数：800', '/阶段 任务 新增 剖析材料 对象：负责人 时限：12月31日 字数：1500'],
   async run(ctx, a) {
     const c = ctx.requireCampaign();
-    if (!ctx.phase) throw new UserError('当前没有进行中的阶段，请先「/阶段 开启」。');
+    // The open phase, also one opened to start later: its tasks and readings are set up beforehand.
+    const phase = await openPhase(ctx.tx, c.id);
+    if (!phase) throw new UserError('当前没有进行中的阶段，请先「/阶段 开启」。');
     if (a.due < ctx.today) throw new UserError(`时限 ${formatDateCn(a.due)} 已经过去了，请给一个今天或以后的日期。`);
     if (a.due > c.endDate) throw new UserError(`时限 ${formatDateCn(a.due)} 晚于活动结束日 ${formatDateCn(c.endDate)}。`);
-    const dup = await ctx.tx.select().from(tasks).where(and(eq(tasks.phaseId, ctx.phase.id), eq(tasks.name, a.name)));
+    const dup = await ctx.tx.select().from(tasks).where(and(eq(tasks.phaseId, phase.id), eq(tasks.name, a.name)));
     if (dup.length) throw new UserError(`本阶段已有任务「${a.name}」。`);
-    const payload: Payload = { phaseId: ctx.phase.id, name: a.name, audience: a.audience === '负责人' ? 'heads' : 'all', dueDate: a.due, minChars: a.chars ?? null };
+    const payload: Payload = { phaseId: phase.id, name: a.name, audience: a.audience === '负责人' ? 'heads' : 'all', dueDate: a.due, minChars: a.chars ?? null };
     return {
-      preview: `将为阶段「${ctx.phase.name}」添加任务「${a.name}」：${a.audience}提交，${formatDateCn(a.due)}前${a.chars ? `，不少于 ${a.chars} 字` : ''}。`,
+      preview: `将为阶段「${phase.name}」添加任务「${a.name}」：${a.audience}提交，${formatDateCn(a.due)}前${a.chars ? `，不少于 ${a.chars} 字` : ''}。`,
       payload,
     };
   },

@@ -4,11 +4,13 @@
 // 补卡 counts), the open phase's start, or the end of the person's last leave, whichever is
 // latest; nobody on leave today is named, nor the head in their own digest. Heads with nobody
 // idle get nothing. With settings.nudge.personal, each idle person also gets a friendly reminder.
-// Claimed once per campaign and day.
+// Tasks outlive their phase: an idle person's still-open tasks of another phase than the running
+// one (whose own countdown covers its tasks) are named with them. Claimed once per campaign and day.
 import { and, eq, inArray, lt, lte, max, sql } from 'drizzle-orm';
 import type { Tx } from '../src/db/client.ts';
 import { checkins, leaves, members, units } from '../src/db/schema.ts';
-import { inCampaignUnit, openPhase, type CampaignRow } from '../src/domain/campaigns.ts';
+import { campaignTasks, inCampaignUnit, openPhase, phaseState, type CampaignRow } from '../src/domain/campaigns.ts';
+import { firstSubmissions, taskApplies } from '../src/domain/progress.ts';
 import { headsOf } from '../src/domain/directory.ts';
 import { onLeave } from '../src/domain/leaves.ts';
 import { enqueueOutbox } from '../src/domain/outbox.ts';
@@ -20,7 +22,7 @@ import { claimRun, finishRun } from './runs.ts';
 import type { ScheduleSettings } from './settings.ts';
 
 interface Idle {
-  id: number; name: string; unitId: number;
+  id: number; name: string; role: string; unitId: number;
   /** Working days without a check-in, up to and including today. */
   idleDays: number;
   /** The last check-in in this phase (or campaign), or null: 本阶段未打卡. */
@@ -35,11 +37,12 @@ export async function runNudges(tx: Tx, campaign: CampaignRow, today: string, ca
   if (!(await claimRun(tx, 'nudge', campaign.id, today))) return null;
 
   const phase = await openPhase(tx, campaign.id);
-  const inPhase = phase !== null && phase.startDate <= today;
+  // Only a phase running today is 本阶段 (not one opened to start later, nor one past its end).
+  const inPhase = phase !== null && phaseState(phase, today) === 'running';
   const scopeStart = inPhase ? phase.startDate : campaign.startDate;
   const scopeName = inPhase ? '本阶段' : '活动以来';
 
-  const people = await tx.select({ id: members.id, name: members.name, unitId: members.unitId }).from(members)
+  const people = await tx.select({ id: members.id, name: members.name, role: members.role, unitId: members.unitId }).from(members)
     .innerJoin(units, eq(units.id, members.unitId))
     .where(and(eq(members.active, true), eq(units.active, true), inArray(members.role, ['staff', 'head'])))
     .orderBy(members.unitId, members.id);
@@ -68,6 +71,12 @@ export async function runNudges(tx: Tx, campaign: CampaignRow, today: string, ca
     if (idleDays >= settings.idleWorkdays) idle.push({ ...p, idleDays, last, scopeMinutes: minutesOf.get(p.id) ?? 0 });
   }
 
+  const otherTasks = (await campaignTasks(tx, campaign.id))
+    .filter((t) => t.phaseId !== (inPhase ? phase.id : null) && t.dueDate >= today && phaseState(t.phase, today) !== 'upcoming');
+  const subs = await firstSubmissions(tx, otherTasks.map((t) => t.id), idle.map((m) => m.id));
+  const owed = (m: Idle) => otherTasks.filter((t) => taskApplies(t, m.role) && !subs.has(`${t.id}:${m.id}`))
+    .map((t) => `第${t.phase.seq}阶段「${t.name}」（${formatDateCn(t.dueDate, now)}前）`).join('、');
+
   const out: number[] = [];
   const send = async (key: string, memberId: number, text: string) => {
     const id = await enqueueOutbox(tx, `nudge:${campaign.id}:${today}:${key}:${memberId}`, { memberId }, text);
@@ -75,7 +84,7 @@ export async function runNudges(tx: Tx, campaign: CampaignRow, today: string, ca
   };
   const describe = (m: Idle) => (m.last
     ? `上次打卡 ${formatDateCn(m.last, now)}，已 ${m.idleDays} 个工作日`
-    : `${scopeName}未打卡`);
+    : `${scopeName}未打卡`) + (owed(m) ? `；任务未交：${owed(m)}` : '');
 
   let digests = 0;
   for (const h of await headsOf(tx)) {
@@ -95,7 +104,8 @@ export async function runNudges(tx: Tx, campaign: CampaignRow, today: string, ca
       const where = m.last
         ? `您已经 ${m.idleDays} 个工作日没有学习打卡了（上次是 ${formatDateCn(m.last, now)}）。${scope}您已学习 ${formatMinutes(m.scopeMinutes)}${goal ? `，${goal}` : ''}。`
         : `${scope}您还没有学习打卡${goal ? `（${goal}）` : ''}。`;
-      await send('member', m.id, `${m.name}您好，${where}今天抽空学一会儿吧，学完发「打卡 学习《…》 1小时 心得：…」即可。`);
+      const tasks = owed(m) ? `另外，您还有任务未交：${owed(m)}，发「提交 任务名 正文…」即可。` : '';
+      await send('member', m.id, `${m.name}您好，${where}今天抽空学一会儿吧，学完发「打卡 学习《…》 1小时 心得：…」即可。${tasks}`);
     }
   }
   await finishRun(tx, 'nudge', campaign.id, today, { idle: idle.length, digests, personal: settings.personal ? idle.length : 0 });

@@ -5,16 +5,18 @@
 // get its summary and what comes next. A phase closed early (by opening the next one) ends the
 // day it was closed. Each message is claimed once per campaign + phase + occasion
 // (`<phase>:before:3`, `<phase>:end`): a re-run or a second worker sends nothing twice.
+// A task outlives its phase: once the next phase is opened (or none runs), an earlier phase's task
+// still missing submissions gets its own countdown before its due date (`task:<id>:before:3`).
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../src/db/client.ts';
 import { checkins, members, submissions, units } from '../src/db/schema.ts';
 import {
-  campaignGroups, describePhase, inCampaignUnit, phasesOf, readingsOf, tasksOf,
-  type CampaignRow, type PhaseRow, type TaskRow,
+  campaignGroups, campaignTasks, describePhase, inCampaignUnit, phaseState, phasesOf, readingsOf, tasksOf,
+  type CampaignRow, type CampaignTask, type PhaseRow, type TaskRow,
 } from '../src/domain/campaigns.ts';
 import { headsOf } from '../src/domain/directory.ts';
 import { enqueueOutbox } from '../src/domain/outbox.ts';
-import { taskApplies } from '../src/domain/progress.ts';
+import { countedPeople, firstSubmissions, taskApplies } from '../src/domain/progress.ts';
 import type { WorkCalendar } from '../src/domain/workdays.ts';
 import { formatMinutes } from '../src/parse/duration.ts';
 import { formatDateCn } from '../src/parse/date.ts';
@@ -85,6 +87,21 @@ export async function runPhaseReminders(tx: Tx, campaign: CampaignRow, today: st
     }
   }
 
+  // Tasks of other phases than the running one, still open: their own countdown, those due the
+  // same day in one message.
+  const runningId = open && phaseState(open, today) === 'running' ? open.id : null;
+  const chase: CampaignTask[] = [];
+  for (const t of await campaignTasks(tx, campaign.id)) {
+    if (t.phaseId === runningId || t.dueDate <= today || phaseState(t.phase, today) === 'upcoming') continue;
+    const left = calendar.workdaysBetween(today, t.dueDate);
+    if (settings.daysBefore.includes(left) && await claimRun(tx, 'phase', campaign.id, `task:${t.id}:before:${left}`)) chase.push(t);
+  }
+  if (chase.length) {
+    ran = true;
+    const sent = await sendTaskCountdown(tx, campaign, chase, today, calendar, now, send);
+    for (const t of chase) await finishRun(tx, 'phase', campaign.id, `task:${t.id}:before:${calendar.workdaysBetween(today, t.dueDate)}`, sent);
+  }
+
   // The summary: on the first working day after a phase ended (caught up a few working days late at most).
   for (const p of all) {
     const ended = phaseEndedOn(p);
@@ -152,6 +169,35 @@ async function sendCountdown(tx: Tx, c: CampaignRow, phase: PhaseRow, left: numb
     await send(`phase:${phase.id}:before:${left}:head:${h.id}`, { memberId: h.id }, out.join('\n'));
   }
   return { phaseId: phase.id, left, groups: groups.length, heads: heads.length };
+}
+
+async function sendTaskCountdown(tx: Tx, c: CampaignRow, chase: CampaignTask[], today: string, calendar: WorkCalendar, now: Date, send: Send) {
+  const people = await countedPeople(tx);
+  const subs = await firstSubmissions(tx, chase.map((t) => t.id), people.map((p) => p.id));
+  const items = chase.map((t) => {
+    const due = people.filter((p) => taskApplies(t, p.role));
+    return {
+      t, due, missing: due.filter((p) => !subs.has(`${t.id}:${p.id}`)),
+      what: `${title(t.phase)}的任务「${t.name}」（${formatDateCn(t.dueDate, now)}截止，还有 ${calendar.workdaysBetween(today, t.dueDate)} 个工作日）`,
+    };
+  }).filter((x) => x.missing.length);
+  if (!items.length) return { tasks: chase.map((t) => t.id), missing: 0 };
+  const key = `phase:tasks:${items.map((x) => x.t.id).join('-')}:${today}`;
+  const groups = await campaignGroups(tx);
+  const groupText = [`【${c.name}】这些任务不随阶段结束，仍在收取：`,
+    ...items.map((x) => `· ${x.what}，已交 ${x.due.length - x.missing.length}/${x.due.length} 份`),
+    `请还没交的同志抓紧提交：提交 ${items[0].t.name} 正文…`].join('\n');
+  for (const g of groups) await send(`${key}:group:${g.id}`, { groupId: g.id }, groupText);
+  let heads = 0;
+  for (const h of await headsOf(tx)) {
+    const mine = items.map((x) => ({ ...x, missing: x.missing.filter((p) => p.unitId === h.unitId) })).filter((x) => x.missing.length);
+    if (!mine.length) continue;
+    heads++;
+    await send(`${key}:head:${h.id}`, { memberId: h.id }, [`${h.name}您好：${h.unitName}还有人没交以下任务：`,
+      ...mine.map((x) => `· ${x.what}：${x.missing.map((p) => p.name).join('、')}`),
+      '请督促按时提交；过了时限仍可提交，但记为逾期提交。'].join('\n'));
+  }
+  return { tasks: items.map((x) => x.t.id), missing: items.reduce((n, x) => n + x.missing.length, 0), groups: groups.length, heads };
 }
 
 async function sendSummary(tx: Tx, c: CampaignRow, phase: PhaseRow, all: PhaseRow[], ended: string, now: Date, send: Send) {

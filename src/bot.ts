@@ -17,6 +17,7 @@ import { normalizeText } from './parse/normalize.ts';
 import { resolveMember, resolveUnit } from './domain/directory.ts';
 import { ContextCache, dataVersionsSql, parseDataVersions, type DataVersions } from './domain/context-cache.ts';
 import { CheckinWriter } from './domain/checkin-writer.ts';
+import { inProgressOn } from './domain/campaigns.ts';
 import { audit } from './domain/audit.ts';
 import { enqueueOutbox } from './domain/outbox.ts';
 import { dayOf, type Clock } from './time.ts';
@@ -212,7 +213,7 @@ export class Bot {
     if (!known || !canRun(match.def, known.member.role as Ctx['role'])) return undefined;
     const now = this.deps.clock();
     const today = dayOf(now);
-    const { campaign, phase, readings } = known.current;
+    const { campaign, phase, readings } = inProgressOn(known.current, today);
     const ctx = {
       session, now, today, campaign, phase, phaseReadings: readings, member: known.member, db, checkins: this.checkins,
       unitSize: known.unitSize,
@@ -278,7 +279,7 @@ export class Bot {
   private async context(tx: Tx, session: Session, versions: DataVersions, created: number[], notes: string[], media?: FetchedAttachments): Promise<Ctx> {
     const now = this.deps.clock();
     const member = await this.cache.member(tx, versions, session.platform, session.senderId);
-    const { campaign, phase, readings } = await this.cache.currentCampaign(tx, versions);
+    const { campaign, phase, readings } = inProgressOn(await this.cache.currentCampaign(tx, versions), dayOf(now));
     const ctx: Ctx = {
       session, tx, member, now, campaign, phase, phaseReadings: readings, registry: this.registry, invokedAs: '', attachments: [...(media?.accepted ?? [])],
       role: member ? (member.role as Ctx['role']) : 'unbound',

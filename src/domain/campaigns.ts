@@ -6,6 +6,7 @@ import type { ReadingRef } from './checkins.ts';
 import { UserError } from '../commands/errors.ts';
 import { formatMinutes } from '../parse/duration.ts';
 import { formatDateCn } from '../parse/date.ts';
+import { dayOf } from '../time.ts';
 
 export type CampaignRow = typeof campaigns.$inferSelect;
 export type PhaseRow = typeof phases.$inferSelect;
@@ -37,6 +38,24 @@ export async function currentCampaign(tx: Tx): Promise<{ campaign: CampaignRow |
   return r ? { campaign: r.campaign, phase: r.phase, readings: r.readings } : { campaign: null, phase: null, readings: [] };
 }
 
+/** How a phase stands on a day: 未开始 before its start, 已结束 once closed or past its end. */
+export type PhaseState = 'upcoming' | 'running' | 'ended';
+export const PHASE_STATE_CN: Record<PhaseState, string> = { upcoming: '未开始', running: '进行中', ended: '已结束' };
+
+export function phaseState(p: Pick<PhaseRow, 'status' | 'startDate' | 'endDate'>, today: string): PhaseState {
+  if (p.status !== 'open' || p.endDate < today) return 'ended';
+  return p.startDate > today ? 'upcoming' : 'running';
+}
+
+/**
+ * What a message sees as "the phase": the open phase only while it runs. Before it starts (opened
+ * to start tomorrow) and after its end date, nothing is 本阶段 — a check-in counts for the campaign
+ * and ranks by the campaign, not by a phase where everyone has 0.
+ */
+export function inProgressOn<T extends { phase: PhaseRow | null; readings: ReadingRef[] }>(cur: T, today: string): T {
+  return cur.phase && phaseState(cur.phase, today) !== 'running' ? { ...cur, phase: null, readings: [] } : cur;
+}
+
 export async function phasesOf(tx: Tx, campaignId: number): Promise<PhaseRow[]> {
   return tx.select().from(phases).where(eq(phases.campaignId, campaignId)).orderBy(asc(phases.seq));
 }
@@ -48,6 +67,30 @@ export async function nextPhaseSeq(tx: Tx, campaignId: number): Promise<number> 
 
 export async function tasksOf(tx: Tx, phaseId: number): Promise<TaskRow[]> {
   return tx.select().from(tasks).where(eq(tasks.phaseId, phaseId)).orderBy(asc(tasks.dueDate), asc(tasks.id));
+}
+
+/** A task with the phase it belongs to. */
+export interface CampaignTask extends TaskRow { phase: PhaseRow }
+
+/**
+ * Every task of the campaign, by due date. A task belongs to its phase but stays open until its
+ * own due date whatever happens to the phase, and is still accepted after it (逾期提交).
+ */
+export async function campaignTasks(tx: Tx, campaignId: number): Promise<CampaignTask[]> {
+  const rows = await tx.select({ t: tasks, p: phases }).from(tasks)
+    .innerJoin(phases, eq(phases.id, tasks.phaseId)).where(eq(phases.campaignId, campaignId))
+    .orderBy(asc(tasks.dueDate), asc(phases.seq), asc(tasks.id));
+  return rows.map((r) => ({ ...r.t, phase: r.p }));
+}
+
+/** 「心得体会」 for the running phase's task, 第1阶段「心得体会」 for another phase's. */
+export function taskLabel(t: CampaignTask, running: PhaseRow | null): string {
+  return running && running.id === t.phaseId ? `「${t.name}」` : `第${t.phase.seq}阶段「${t.name}」`;
+}
+
+/** A submission made after its task's due date (a day in Asia/Shanghai) is 逾期提交. */
+export function submittedLate(t: Pick<TaskRow, 'dueDate'>, at: Date): boolean {
+  return dayOf(at) > t.dueDate;
 }
 
 export async function readingsOf(tx: Tx, phaseId: number): Promise<ReadingRow[]> {

@@ -1,9 +1,15 @@
-// Progress views computed from records: a person's own (我的) and a unit's (本单位).
-import { and, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+// Progress views computed from records: a person's own (我的), a unit's (本单位), the units at a
+// glance (the office's and a leader's 本单位) and 未打卡 — and the one rule for who sees which unit.
+import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
-import { checkins, members, readingsDone, submissions, tasks } from '../db/schema.ts';
-import { inCampaignUnit, readingsOf, tasksOf, type CampaignRow, type PhaseRow, type TaskRow } from './campaigns.ts';
-import type { MemberRow, UnitRow } from './directory.ts';
+import { checkins, members, readingsDone, submissions, units } from '../db/schema.ts';
+import {
+  campaignTasks, inCampaignUnit, phaseState, phasesOf, readingsOf, submittedLate, taskLabel,
+  type CampaignRow, type CampaignTask, type PhaseRow, type TaskRow,
+} from './campaigns.ts';
+import { unitsLedBy, type MemberRow, type UnitRow } from './directory.ts';
+import { onLeave } from './leaves.ts';
+import { UserError } from '../commands/errors.ts';
 import { recentCheckinLines, standingOf } from './checkins.ts';
 import { formatMinutes, formatStudyTime } from '../parse/duration.ts';
 import { formatDateCn } from '../parse/date.ts';
@@ -12,13 +18,58 @@ import { feedbackCode, listFeedback, FEEDBACK_STATUS_CN, type FeedbackStatus } f
 import { daysOverdue, isDueSoon, isOverdue, listRects, rectCode } from './rectification.ts';
 import { checkinsWithNotes } from './attachments.ts';
 
-export function taskApplies(t: TaskRow, role: string): boolean {
+export function taskApplies(t: Pick<TaskRow, 'audience'>, role: string): boolean {
   return t.audience === 'all' || role === 'head';
 }
 
 // One way of writing study time everywhere: 4小时30分钟（6学时）, never 4.5小时.
 function hoursAndXueshi(c: CampaignRow, minutes: number): string {
   return formatStudyTime(minutes, { targetUnit: 'xueshi', xueshiMinutes: c.xueshiMinutes });
+}
+
+/** Someone the campaign counts: active staff and heads of active units (as reminders and the circular count). */
+export interface Counted { id: number; name: string; role: string; unitId: number; unitName: string }
+
+export async function countedPeople(tx: Tx, unitIds?: number[]): Promise<Counted[]> {
+  const conds = [eq(members.active, true), eq(units.active, true), inArray(members.role, ['staff', 'head'])];
+  if (unitIds) {
+    if (!unitIds.length) return [];
+    conds.push(inArray(members.unitId, unitIds));
+  }
+  return tx.select({ id: members.id, name: members.name, role: members.role, unitId: members.unitId, unitName: units.name })
+    .from(members).innerJoin(units, eq(units.id, members.unitId)).where(and(...conds)).orderBy(asc(units.name), asc(members.id));
+}
+
+const subKey = (taskId: number, memberId: number) => `${taskId}:${memberId}`;
+
+/**
+ * When each person first submitted each task (key taskId:memberId). The first submission decides
+ * 逾期: one made in time stays in time when it is later updated.
+ */
+export async function firstSubmissions(tx: Tx, taskIds: number[], memberIds?: number[]): Promise<Map<string, Date>> {
+  if (!taskIds.length || (memberIds && !memberIds.length)) return new Map();
+  const conds = [inArray(submissions.taskId, taskIds)];
+  if (memberIds) conds.push(inArray(submissions.memberId, memberIds));
+  const rows = await tx.select({ taskId: submissions.taskId, memberId: submissions.memberId, at: sql<Date | string>`min(${submissions.createdAt})` })
+    .from(submissions).where(and(...conds)).groupBy(submissions.taskId, submissions.memberId);
+  return new Map(rows.map((r) => [subKey(r.taskId, r.memberId), new Date(r.at)]));
+}
+
+export type TaskStatus = 'done' | 'late' | 'open' | 'overdue';
+
+/** done / late (逾期提交) / open (not yet due) / overdue (past due, not submitted). */
+export function taskStatus(t: CampaignTask, memberId: number, subs: Map<string, Date>, today: string): TaskStatus {
+  const at = subs.get(subKey(t.id, memberId));
+  if (at) return submittedLate(t, at) ? 'late' : 'done';
+  return t.dueDate >= today ? 'open' : 'overdue';
+}
+
+/**
+ * The tasks worth showing today: every task of a phase not over, and of an ended phase only
+ * what is still missing or came late (a phase's tasks outlive it until they are in).
+ */
+function tasksWorthShowing(all: CampaignTask[], today: string, missingOrLate: (t: CampaignTask) => boolean): CampaignTask[] {
+  return all.filter((t) => phaseState(t.phase, today) !== 'ended' || missingOrLate(t));
 }
 
 export async function myProgress(tx: Tx, c: CampaignRow, phase: PhaseRow | null, m: MemberRow, today: string): Promise<string> {
@@ -39,14 +90,25 @@ export async function myProgress(tx: Tx, c: CampaignRow, phase: PhaseRow | null,
     let p = `本阶段「${phase.name}」${formatMinutes(s.phaseMinutes ?? 0)}`;
     if (phase.targetMinutes) p += ` / 目标 ${inCampaignUnit(c, phase.targetMinutes)}`;
     lines.push(p);
-    lines.push(`本单位排名：第 ${s.rank} / ${s.unitSize} 名`);
-    const ts = (await tasksOf(tx, phase.id)).filter((t) => taskApplies(t, m.role));
-    if (ts.length) {
-      const done = await submittedTaskIds(tx, m.id, ts.map((t) => t.id));
-      for (const t of ts) {
-        lines.push(done.has(t.id) ? `✓ 任务「${t.name}」已提交` : `○ 任务「${t.name}」未提交，${formatDateCn(t.dueDate)}前完成（发送：提交 ${t.name} 正文…）`);
-      }
+  } else {
+    const next = (await phasesOf(tx, c.id)).find((x) => phaseState(x, today) === 'upcoming');
+    if (next) lines.push(`下一阶段「${next.name}」${formatDateCn(next.startDate)}开始`);
+  }
+  lines.push(`本单位排名：第 ${s.rank} / ${s.unitSize} 名`);
+
+  const mine = (await campaignTasks(tx, c.id)).filter((t) => taskApplies(t, m.role));
+  const subs = await firstSubmissions(tx, mine.map((t) => t.id), [m.id]);
+  for (const t of tasksWorthShowing(mine, today, (x) => taskStatus(x, m.id, subs, today) !== 'done')) {
+    const label = taskLabel(t, phase);
+    const how = `（发送：提交 ${t.name} 正文…）`;
+    switch (taskStatus(t, m.id, subs, today)) {
+      case 'done': lines.push(`✓ 任务${label}已提交`); break;
+      case 'late': lines.push(`✓ 任务${label}已提交（逾期提交）`); break;
+      case 'open': lines.push(`○ 任务${label}未提交，${formatDateCn(t.dueDate)}前完成${how}`); break;
+      case 'overdue': lines.push(`⚠️ 任务${label}已过 ${formatDateCn(t.dueDate)} 的时限，还未提交，现在提交记为逾期提交${how}`); break;
     }
+  }
+  if (phase) {
     const rs = await readingsOf(tx, phase.id);
     if (rs.length) {
       const read = new Set((await tx.select({ id: readingsDone.readingId }).from(readingsDone)
@@ -54,8 +116,6 @@ export async function myProgress(tx: Tx, c: CampaignRow, phase: PhaseRow | null,
       const left = rs.filter((r) => !read.has(r.id));
       lines.push(left.length ? `必读还差 ${left.length} 篇：${left.map((r) => `《${r.title}》`).join('、')}` : '必读篇目已全部学完 ✓');
     }
-  } else {
-    lines.push(`本单位排名：第 ${s.rank} / ${s.unitSize} 名`);
   }
   lines.push(...(await recentCheckinLines(tx, c, m)));
   lines.push(...(await myFeedbackLines(tx, m.id)));
@@ -91,35 +151,41 @@ export async function unitLedgerLines(tx: Tx, unitId: number, today: string): Pr
   return lines;
 }
 
-async function submittedTaskIds(tx: Tx, memberId: number, taskIds: number[]): Promise<Set<number>> {
-  if (!taskIds.length) return new Set();
-  const rows = await tx.selectDistinct({ id: submissions.taskId }).from(submissions)
-    .where(and(eq(submissions.memberId, memberId), inArray(submissions.taskId, taskIds)));
-  return new Set(rows.map((r) => r.id));
+/** Each person's valid minutes and check-ins up to today: from a day on, or in one phase, or in the whole campaign. */
+async function minutesBy(tx: Tx, c: CampaignRow, ids: number[], today: string, scope: { from?: string; phaseId?: number }) {
+  if (!ids.length) return new Map<number, { minutes: number; n: number }>();
+  const conds = [eq(checkins.campaignId, c.id), inArray(checkins.memberId, ids), eq(checkins.status, 'valid'), lte(checkins.studyDate, today)];
+  if (scope.from) conds.push(gte(checkins.studyDate, scope.from));
+  if (scope.phaseId) conds.push(eq(checkins.phaseId, scope.phaseId));
+  const rows = await tx.select({ memberId: checkins.memberId, minutes: sql<number>`coalesce(sum(${checkins.minutes}),0)::int`, n: sql<number>`count(*)::int` })
+    .from(checkins).where(and(...conds)).groupBy(checkins.memberId);
+  return new Map(rows.map((r) => [r.memberId, { minutes: Number(r.minutes), n: Number(r.n) }]));
 }
 
-export async function unitReport(tx: Tx, c: CampaignRow, phase: PhaseRow | null, unit: UnitRow, today: string): Promise<string> {
-  const weekStart = mondayOf(today);
-  const people = await tx.select({ id: members.id, name: members.name, role: members.role }).from(members)
-    .where(and(eq(members.unitId, unit.id), eq(members.active, true))).orderBy(members.id);
-  const sumFor = async (from: string | null, phaseId: number | null) => {
-    const conds = [eq(checkins.campaignId, c.id), eq(checkins.unitId, unit.id), eq(checkins.status, 'valid'), lte(checkins.studyDate, today)];
-    if (from) conds.push(gte(checkins.studyDate, from));
-    if (phaseId) conds.push(eq(checkins.phaseId, phaseId));
-    const rows = await tx.select({ memberId: checkins.memberId, minutes: sql<number>`coalesce(sum(${checkins.minutes}),0)::int`, n: sql<number>`count(*)::int` })
-      .from(checkins).where(and(...conds)).groupBy(checkins.memberId);
-    return new Map(rows.map((r) => [r.memberId, r]));
-  };
-  const week = await sumFor(weekStart, null);
-  const ph = phase ? await sumFor(null, phase.id) : await sumFor(null, null);
+const names = (list: { name: string }[]) => list.map((p) => p.name).join('、');
+
+/**
+ * "本周已打卡 2 人，未打卡 1 人：王五；请假 1 人：张伟" — people on leave today are not 未打卡
+ * (a leave that covers the whole period covers today too).
+ */
+function checkedInLine(scope: string, people: Counted[], sums: Map<number, unknown>, away: Set<number>): string {
+  const out = people.filter((p) => !sums.has(p.id) && !away.has(p.id));
+  const off = people.filter((p) => !sums.has(p.id) && away.has(p.id));
+  return `${scope}已打卡 ${people.length - out.length - off.length} 人，未打卡 ${out.length} 人${out.length ? '：' + names(out) : ''}`
+    + (off.length ? `；请假 ${off.length} 人：${names(off)}` : '');
+}
+
+export async function unitReport(tx: Tx, c: CampaignRow, phase: PhaseRow | null, unit: Pick<UnitRow, 'id' | 'name'>, today: string): Promise<string> {
+  const people = await countedPeople(tx, [unit.id]);
+  const ids = people.map((p) => p.id);
+  const away = await onLeave(tx, ids, today);
+  const tag = (p: Counted) => (away.has(p.id) ? `${p.name}（请假）` : p.name);
+  const week = await minutesBy(tx, c, ids, today, { from: mondayOf(today) });
+  const ph = await minutesBy(tx, c, ids, today, phase ? { phaseId: phase.id } : {});
   const lines = [`${unit.name}（${people.length} 人）学习情况，截至 ${formatDateCn(today)}：`];
-  const weekIn = people.filter((p) => week.has(p.id));
-  const weekOut = people.filter((p) => !week.has(p.id));
-  lines.push(`本周已打卡 ${weekIn.length} 人，未打卡 ${weekOut.length} 人${weekOut.length ? '：' + weekOut.map((p) => p.name).join('、') : ''}`);
+  lines.push(checkedInLine('本周', people, week, away));
   const scope = phase ? `本阶段「${phase.name}」` : '活动以来';
-  const phIn = people.filter((p) => ph.has(p.id));
-  const phOut = people.filter((p) => !ph.has(p.id));
-  lines.push(`${scope}已打卡 ${phIn.length} 人，未打卡 ${phOut.length} 人${phOut.length ? '：' + phOut.map((p) => p.name).join('、') : ''}`);
+  lines.push(checkedInLine(scope, people, ph, away));
   const target = phase?.targetMinutes ?? c.targetMinutes;
   const ranked = people.map((p) => ({ ...p, minutes: ph.get(p.id)?.minutes ?? 0 })).sort((a, b) => b.minutes - a.minutes);
   const total = ranked.reduce((s, p) => s + p.minutes, 0);
@@ -130,23 +196,95 @@ export async function unitReport(tx: Tx, c: CampaignRow, phase: PhaseRow | null,
   lines.push('学时明细：');
   for (const p of ranked) {
     const behind = target && p.minutes < target ? '（未达标）' : '';
-    lines.push(`  ${p.name} ${formatMinutes(p.minutes)}${behind}`);
+    lines.push(`  ${p.name} ${formatMinutes(p.minutes)}${behind}${away.has(p.id) ? '（请假）' : ''}`);
   }
-  if (phase) {
-    const ts = await tasksOf(tx, phase.id);
-    if (ts.length) {
-      const subs = await tx.selectDistinct({ taskId: submissions.taskId, memberId: submissions.memberId }).from(submissions)
-        .where(and(eq(submissions.unitId, unit.id), inArray(submissions.taskId, ts.map((t) => t.id))));
-      for (const t of ts) {
-        const due = people.filter((p) => taskApplies(t, p.role));
-        const done = new Set(subs.filter((s) => s.taskId === t.id).map((s) => s.memberId));
-        const missing = due.filter((p) => !done.has(p.id));
-        lines.push(`任务「${t.name}」已交 ${due.length - missing.length}/${due.length}${missing.length ? '，未交：' + missing.map((p) => p.name).join('、') : ''}`);
-      }
-    }
+  const all = await campaignTasks(tx, c.id);
+  const subs = await firstSubmissions(tx, all.map((t) => t.id), ids);
+  const dueFor = (t: CampaignTask) => people.filter((p) => taskApplies(t, p.role));
+  for (const t of tasksWorthShowing(all, today, (x) => dueFor(x).some((p) => taskStatus(x, p.id, subs, today) !== 'done'))) {
+    const due = dueFor(t);
+    if (!due.length) continue;
+    const st = due.map((p) => ({ p, s: taskStatus(t, p.id, subs, today) }));
+    const late = st.filter((x) => x.s === 'late').map((x) => x.p);
+    const missing = st.filter((x) => x.s === 'open' || x.s === 'overdue').map((x) => x.p);
+    const closed = t.dueDate < today ? `（${formatDateCn(t.dueDate)}已截止）` : '';
+    lines.push(`任务${taskLabel(t, phase)}${closed}已交 ${due.length - missing.length}/${due.length}`
+      + (late.length ? `（逾期提交 ${late.length} 人：${names(late)}）` : '')
+      + (missing.length ? `，未交：${missing.map(tag).join('、')}` : ''));
   }
   lines.push(...(await unitLedgerLines(tx, unit.id, today)));
   return lines.join('\n');
 }
 
-export { tasks };
+/**
+ * One line per unit, for the office and the leaders: participation in the phase (or campaign),
+ * hours per person against the target, and who has not checked in this week (leave apart).
+ */
+export async function unitsOverview(tx: Tx, c: CampaignRow, phase: PhaseRow | null, unitIds: number[] | null, today: string): Promise<string> {
+  const people = await countedPeople(tx, unitIds ?? undefined);
+  const scope = phase ? `本阶段「${phase.name}」` : '活动以来';
+  if (!people.length) return '这些单位名单里还没有职工和负责人。';
+  const ids = people.map((p) => p.id);
+  const away = await onLeave(tx, ids, today);
+  const week = await minutesBy(tx, c, ids, today, { from: mondayOf(today) });
+  const ph = await minutesBy(tx, c, ids, today, phase ? { phaseId: phase.id } : {});
+  const target = phase?.targetMinutes ?? c.targetMinutes;
+  const byUnit = new Map<number, Counted[]>();
+  for (const p of people) byUnit.set(p.unitId, [...(byUnit.get(p.unitId) ?? []), p]);
+  const lines = [`各单位学习情况（${scope}，截至 ${formatDateCn(today)}）：`];
+  for (const list of byUnit.values()) {
+    const n = list.length;
+    const joined = list.filter((p) => ph.has(p.id)).length;
+    const minutes = list.reduce((s, p) => s + (ph.get(p.id)?.minutes ?? 0), 0);
+    const reached = target ? list.filter((p) => (ph.get(p.id)?.minutes ?? 0) >= target).length : 0;
+    const notIn = list.filter((p) => !week.has(p.id) && !away.has(p.id)).length;
+    const off = list.filter((p) => away.has(p.id)).length;
+    lines.push(`· ${list[0].unitName}（${n} 人）：参与 ${joined}/${n}（${Math.round((joined / n) * 100)}%），人均 ${formatMinutes(Math.round(minutes / n))}`
+      + (target ? ` / 目标 ${inCampaignUnit(c, target)}，达标 ${reached} 人` : '')
+      + `；本周未打卡 ${notIn} 人${off ? `，请假 ${off} 人` : ''}`);
+  }
+  lines.push('发「本单位 单位名」查看一个单位的名单、学时和任务；发「未打卡 单位名」查看未打卡的人。');
+  return lines.join('\n');
+}
+
+/** 未打卡: by unit, who has not checked in today or this week (people on leave today apart, and named as such). */
+export async function notCheckedIn(tx: Tx, c: CampaignRow, unitIds: number[] | null, period: 'today' | 'week', today: string): Promise<string> {
+  const people = await countedPeople(tx, unitIds ?? undefined);
+  const when = period === 'today' ? '今天' : '本周';
+  if (!people.length) return '这些单位名单里还没有职工和负责人。';
+  const ids = people.map((p) => p.id);
+  const away = await onLeave(tx, ids, today);
+  const sums = await minutesBy(tx, c, ids, today, { from: period === 'today' ? today : mondayOf(today) });
+  const byUnit = new Map<number, Counted[]>();
+  for (const p of people) byUnit.set(p.unitId, [...(byUnit.get(p.unitId) ?? []), p]);
+  const lines = [`${when}未打卡（截至 ${formatDateCn(today)}）：`];
+  let total = 0;
+  for (const list of byUnit.values()) {
+    const out = list.filter((p) => !sums.has(p.id) && !away.has(p.id));
+    const off = list.filter((p) => !sums.has(p.id) && away.has(p.id));
+    total += out.length;
+    lines.push(`${list[0].unitName}（${list.length} 人）：${out.length ? `${out.length} 人未打卡：${names(out)}` : '都已打卡'}`
+      + (off.length ? `；请假：${off.map((p) => `${p.name}（请假）`).join('、')}` : ''));
+  }
+  if (byUnit.size > 1) lines.push(`合计 ${total} 人未打卡。`);
+  return lines.join('\n');
+}
+
+/**
+ * The one rule for who sees which unit's people and figures: admins every unit (null), heads
+ * their own, leaders the units they are in charge of (分管单位).
+ */
+export async function unitsVisibleTo(tx: Tx, role: string, me: MemberRow): Promise<number[] | null> {
+  if (role === 'admin') return null;
+  if (role === 'leader') return unitsLedBy(tx, me.id);
+  if (role === 'head') return [me.unitId];
+  return [];
+}
+
+/** Refuses a unit outside what this person may see, saying what they may see. */
+export function assertUnitVisible(visible: number[] | null, role: string, me: MemberRow, unit: Pick<UnitRow, 'id' | 'name'>) {
+  if (visible === null || visible.includes(unit.id)) return;
+  if (role === 'head') throw new UserError(`负责人只能查看本单位（${me.unitName}）。`);
+  if (role === 'leader') throw new UserError(`你不分管${unit.name}，只能查看分管单位。`);
+  throw new UserError('只有负责人、分管领导和管理员可以查看单位情况。');
+}

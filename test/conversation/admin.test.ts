@@ -71,8 +71,9 @@ describe('campaigns and phases', () => {
     expect(await bot.db.select().from(tasks)).toMatchObject([{ name: '心得体会', audience: 'all', dueDate: '2026-12-20', minChars: 30 }]);
     expect((await bot.db.select().from(readings)).map((r) => r.title)).toEqual(['中国共产党章程', '廉洁从业九项准则']);
 
+    // 11月25日: the phase starts on 12月1日.
     const list = await bot.say('李四', '阶段 列表');
-    expect(list).toContain('【进行中】第1阶段「学习动员」');
+    expect(list).toContain('【未开始】第1阶段「学习动员」');
     expect(list).toContain('必读：《中国共产党章程》、《廉洁从业九项准则》');
 
     await bot.say('王主任', '/阶段 开启 对照检查 2027-01-01 2027-01-31');

@@ -135,23 +135,18 @@ describe('本单位', () => {
     expect(await bot.say('赵院长', '本单位 县人民医院')).toContain('县人民医院（5 人）');
   });
 
-  it('a leader sees both units he leads, and is refused any other', async () => {
+  it('a leader sees both units he leads (a line each, the detail on request), and is refused any other', async () => {
     const r = await bot.say('刘局长', '本单位');
-    const parts = r.split('\n\n');
-    expect(parts).toHaveLength(2);
-    const first = parts.find((p) => p.startsWith('县中医院'))!;
-    const second = parts.find((p) => p.startsWith('县人民医院'))!;
-    expect(first).toContain('县中医院（3 人）');
-    expect(first).toContain('本周已打卡 1 人，未打卡 2 人：钱院长、张伟');
-    expect(first).toContain('本阶段「学习动员」已打卡 2 人，未打卡 1 人：张伟');
-    expect(first).toContain('任务「剖析材料」已交 0/1，未交：钱院长');
-    expect(second).toContain('县人民医院（5 人）');
-    expect(second).toContain('本周已打卡 1 人，未打卡 4 人');
+    expect(r).toContain('· 县中医院（3 人）：参与 2/3（67%）');
+    expect(r).toContain('· 县人民医院（5 人）：参与 2/5（40%）');
     expect(r).not.toContain('城关镇卫生院');
 
     expect(await bot.say('刘局长', '本单位 城关镇卫生院')).toBe('你不分管城关镇卫生院，只能查看分管单位。');
     const one = await bot.say('刘局长', '本单位 县中医院');
     expect(one).toContain('县中医院（3 人）');
+    expect(one).toContain('本周已打卡 1 人，未打卡 2 人：钱院长、张伟');
+    expect(one).toContain('本阶段「学习动员」已打卡 2 人，未打卡 1 人：张伟');
+    expect(one).toContain('任务「剖析材料」已交 0/1，未交：钱院长');
     expect(one).not.toContain('县人民医院');
   });
 
@@ -163,7 +158,8 @@ describe('本单位', () => {
     expect(await bot.say('王主任', '本单位 县中医院')).toContain('县中医院（3 人）');
     expect(await bot.say('王主任', '本单位 医院')).toContain('「医院」可能是：');
     expect(await bot.say('王主任', '本单位 不存在的单位')).toContain('没有名为「不存在的单位」的单位');
-    expect(await bot.say('王主任', '本单位')).toContain('局机关办公室（2 人）');
+    // Without a unit: every unit in a line (the office's own unit has no staff to count).
+    expect(await bot.say('王主任', '本单位')).toContain('· 城关镇卫生院（2 人）');
   });
 
   it('staff are refused, naming the roles that may', async () => {

@@ -107,15 +107,24 @@ describe('phase reminders', () => {
 
     // The first working day after the end: the summary, with no next phase defined yet.
     run = await runAt('phase', '2026-10-13T09:00:00+08:00');
-    const summary = run.to('全院群');
+    const group = run.to('全院群');
+    expect(group).toHaveLength(2);
+    const summary = group.filter((t) => t.includes('已结束'));
     expect(summary).toHaveLength(1);
+    // 学习动员's tasks (due 10-18) outlive their phase: 3 working days before, they are chased too.
+    const chase = group.find((t) => t.includes('仍在收取'))!;
+    expect(chase).toContain('· 第1阶段「学习动员」的任务「心得体会」（10月18日截止，还有 3 个工作日），已交 0/10 份\n');
+    expect(chase).toContain('· 第1阶段「学习动员」的任务「剖析材料」（10月18日截止，还有 3 个工作日），已交 0/3 份\n');
+    expect(run.to('赵院长')).toEqual(['赵院长您好：县人民医院还有人没交以下任务：\n'
+      + '· 第1阶段「学习动员」的任务「心得体会」（10月18日截止，还有 3 个工作日）：赵院长、张三、李四、王五、张伟\n'
+      + '· 第1阶段「学习动员」的任务「剖析材料」（10月18日截止，还有 3 个工作日）：赵院长\n'
+      + '请督促按时提交；过了时限仍可提交，但记为逾期提交。']);
     expect(summary[0]).toContain('【医德医风大讨论】第2阶段「对照检查」（9月28日 至 10月12日）已结束。');
     expect(summary[0]).toContain('全活动（本阶段目标每人 4学时）：参与 4/10 人（40%），累计学习 13小时，人均 1小时18分钟，达到目标 3 人，任务提交 2/13 份。');
     expect(summary[0]).toContain('· 县人民医院：参与 3/5 人（60%），累计学习 11小时，人均 2小时12分钟，达到目标 3 人，任务提交 2/6 份');
     expect(summary[0]).toContain('· 城关镇卫生院：参与 0/2 人（0%）');
     expect(summary[0]).toContain('下一阶段的安排请留意领导小组办公室通知');
     expect(run.to('刘局长')[0]).toContain('刘局长您好：【医德医风大讨论】第2阶段「对照检查」（9月28日 至 10月12日）已结束。');
-    expect(run.to('赵院长')).toEqual([]);
     expect((await runAt('phase', '2026-10-14T09:00:00+08:00')).result).toMatchObject({ skipped: expect.any(String) });
   }, LONG);
 
