@@ -6,6 +6,7 @@ import { and, asc, eq, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../db/client.ts';
 import { campaigns, checkins, feedback, members, outbox, rectificationHistory, rectifications, submissions, tasks, units } from '../db/schema.ts';
 import { feedbackCode } from '../domain/feedback.ts';
+import { submittedLate } from '../domain/campaigns.ts';
 import { isOverdue, rectCode } from '../domain/rectification.ts';
 import { dayOf, systemClock, type Clock } from '../time.ts';
 import { rowsOf } from '../db/client.ts';
@@ -159,9 +160,11 @@ export function apiRouter(database: Database, token: string | undefined, clock: 
     const rows = await db.select({
       id: submissions.id, taskId: submissions.taskId, taskName: tasks.name, memberId: submissions.memberId, memberName: members.name,
       unitId: submissions.unitId, unitName: units.name, chars: submissions.chars, content: submissions.content, createdAt: submissions.createdAt,
+      dueDate: tasks.dueDate,
     }).from(submissions).innerJoin(tasks, eq(tasks.id, submissions.taskId)).innerJoin(members, eq(members.id, submissions.memberId))
       .innerJoin(units, eq(units.id, submissions.unitId)).where(and(...conds)).orderBy(asc(submissions.id)).limit(q.limit + 1);
-    res.json(pageOf(rows, q.limit));
+    // 逾期提交: first handed in (China time) after the task's due date — the rule chat uses.
+    res.json(pageOf(rows.map((r) => ({ ...r, late: submittedLate(r, r.createdAt) })), q.limit));
   });
   r.get('/deliveries', async (req, res) => {
     const q = parseQuery({ ...page, status: oneOf(['queued', 'sent', 'failed']).optional() }, req, res);

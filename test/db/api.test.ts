@@ -216,9 +216,18 @@ describe('other API paths', () => {
     const r = await get('/api/v1/submissions');
     expect(r.body.items).toEqual([expect.objectContaining({
       taskName: '心得体会', memberId: memberId['张三'], memberName: '张三', unitName: '县人民医院', chars: 24,
-      content: '通过这次学习，我深刻认识到医德医风建设的重要性。',
+      content: '通过这次学习，我深刻认识到医德医风建设的重要性。', late: false, dueDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
     })]);
     expect((await get(`/api/v1/submissions?memberId=${memberId['李四']}`)).body.items).toEqual([]);
+    // Handed in after its due date: 逾期提交, as chat says.
+    const due = r.body.items[0].dueDate as string;
+    const before = bot.now();
+    bot.setNow(`${due}T00:00:00+08:00`);
+    bot.advance(2 * 24 * 3600_000);
+    try {
+      expect(await bot.say('李四', '提交 心得体会 这次学习让我对医德医风有了新的认识，我会在工作中改进。')).toContain('逾期');
+      expect((await get(`/api/v1/submissions?memberId=${memberId['李四']}`)).body.items).toEqual([expect.objectContaining({ late: true, dueDate: due })]);
+    } finally { bot.setNow(before.toISOString()); }
   });
 });
 
