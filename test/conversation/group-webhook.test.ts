@@ -128,8 +128,10 @@ describe('/群 绑定webhook', () => {
     expect(bot.pushes().filter((p) => p.to === '全院群')).toHaveLength(0);
     const rows = await bot.db.select().from(outbox).where(eq(outbox.groupId, g.id));
     expect(rows.map((r) => [r.status, r.via])).toEqual([['sent', 'webhook'], ['sent', 'webhook']]);
-    // Its own rate bucket (20/min per webhook), not the group's.
-    expect(await bot.app.redis.exists(`${bot.app.queuePrefix}:rate:webhook:${g.id}`)).toBe(1);
+    // The robot's own strict window (20 in any minute per robot), not the group's bucket.
+    const robotWindows = await bot.app.redis.keys(`${bot.app.queuePrefix}:window:robot:*:60000`);
+    expect(robotWindows).toHaveLength(1);
+    expect(await bot.app.redis.zcard(robotWindows[0])).toBe(2);
     expect(await bot.app.redis.exists(`${bot.app.queuePrefix}:rate:target:group:${g.id}`)).toBe(0);
 
     const [entry] = await bot.db.select().from(auditLog).where(eq(auditLog.action, 'group.webhook.bind'));

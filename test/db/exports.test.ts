@@ -224,7 +224,8 @@ describe('with data recorded through the bot', { timeout: 90_000 }, () => {
       expect(rows.map((r) => r['单位'])).toEqual(['县人民医院', '县中医院', '城关镇卫生院', '合计']);
       expect(rows.map((r) => r['名次'])).toEqual([1, 2, 3, null]);
       expect(rows[2]['末位']).toBe('末位');
-      expect(rows[0]).toMatchObject({ 综合得分: 20.8, 人数: 5, 参与人数: 2, 参与率: 0.4, 打卡次数: 3, '学习总时长（小时）': 2.5, 整改事项: 1 });
+      // 20.8 of 85 (no task was due by the period's end, so K is not counted): 24.4
+      expect(rows[0]).toMatchObject({ 综合得分: 24.4, 人数: 5, 参与人数: 2, 参与率: 0.4, 打卡次数: 3, '学习总时长（小时）': 2.5, 整改事项: 1 });
       expect(rows[3]).toMatchObject({ 人数: 10, 参与人数: 3, 打卡次数: 4 });
       // A unit is not a filter for circulars; dates outside every stored period say so.
       expect(await say('王主任', '/导出 通报 县人民医院')).toContain('通报包含全部单位的数据和排名，不按单位导出');
