@@ -45,7 +45,7 @@ describe('rank', () => {
     // 12月11日, the new phase's first day: 10 minutes each in it; the campaign's total breaks the tie.
     bot.setNow('2026-12-11T10:00:00+08:00');
     const li2 = await bot.say('李四', '打卡 学习 10分钟');
-    expect(li2).toContain('本阶段 10分钟 / 目标 5学时');
+    expect(li2).toContain('本阶段 10分钟（0.2学时） / 目标 5学时');
     expect(rank(li2)).toEqual([1, 5]);
     expect(rank(await bot.say('张三', '打卡 学习 10分钟'))).toEqual([1, 5]);
     expect(unitRank(await bot.say('李四', '我的'))).toEqual([2, 5]);
@@ -123,7 +123,7 @@ describe('between two phases', () => {
     // 2027年1月3日: 学习动员 ended on 1月2日 and nothing else was opened.
     bot.setNow('2027-01-03T10:00:00+08:00');
     const r = await bot.say('张三', '打卡 学习 30分钟');
-    expect(r).toContain('活动累计 1小时30分钟 / 目标 40学时');
+    expect(r).toContain('活动累计 1小时30分钟（2学时） / 目标 40学时');
     expect(r).not.toContain('本阶段');
     expect(rank(r)).toEqual([1, 5]);
     const rows = await bot.db.select({ phaseId: checkins.phaseId, studyDate: checkins.studyDate }).from(checkins).orderBy(checkins.id);
