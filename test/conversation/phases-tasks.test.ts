@@ -129,7 +129,7 @@ describe('between two phases', () => {
     const rows = await bot.db.select({ phaseId: checkins.phaseId, studyDate: checkins.studyDate }).from(checkins).orderBy(checkins.id);
     expect(rows[1]).toEqual({ phaseId: null, studyDate: '2027-01-03' });
     const me = await bot.say('张三', '我的');
-    expect(me).toContain('累计 1.5小时（2学时）');
+    expect(me).toContain('累计 1小时30分钟（2学时）');
     expect(me).not.toContain('本阶段');
   }, LONG);
 });
