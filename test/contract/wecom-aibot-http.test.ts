@@ -85,6 +85,16 @@ describe('WeCom AI bot, HTTP callback', () => {
     expect(await rowCounts(bot)).toEqual({ checkins: before.checkins + 1, inbound: before.inbound + 1 });
   });
 
+  it('a video or an untranscribed voice message is answered with a request for text; a stream refresh with nothing', async () => {
+    for (const o of [{ msgtype: 'video', video: { url: 'https://example.invalid/v' }, text: undefined }, { msgtype: 'voice', voice: { content: '' }, text: undefined }]) {
+      const reply = await openReply(await post(callback(msg(o))));
+      expect(reply.stream.content).toContain('请直接发文字');
+    }
+    const refresh = await post(callback(msg({ msgtype: 'stream', stream: { id: 'stream_x' }, text: undefined })));
+    expect(refresh.status).toBe(200);
+    expect(await refresh.text()).toBe('');
+  });
+
   it('asks an unknown sender to bind, and welcomes enter_chat', async () => {
     expect((await openReply(await post(callback(msg({ from: { userid: 'wo_unknown' }, text: { content: '我的' } }))))).stream.content).toContain('绑定');
     const welcome = await openReply(await post(callback({ msgid: 'e1', aibotid: 'aib-1', msgtype: 'event', from: { userid: 'zhangsan' }, event: { eventtype: 'enter_chat' } })));

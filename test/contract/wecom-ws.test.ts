@@ -70,6 +70,16 @@ describe('WeCom AI bot, long connection', () => {
     expect((await fake.waitFor((f) => f.headers.req_id === v && f.cmd === 'aibot_respond_msg')).body.stream.content).toContain('已记录');
   });
 
+  it('a video or an untranscribed voice message is answered with a request for text, never silence', async () => {
+    await fresh();
+    await connected();
+    for (const body of [{ msgtype: 'video', video: { url: 'https://example.invalid/v' } }, { msgtype: 'voice', voice: { content: '' } }]) {
+      const id = fake.pushMessage(body);
+      const r = await fake.waitFor((f) => f.headers.req_id === id && f.cmd === 'aibot_respond_msg');
+      expect(r.body.stream.content).toContain('请直接发文字');
+    }
+  });
+
   it('asks an unknown userid to bind', async () => {
     await fresh();
     await connected();

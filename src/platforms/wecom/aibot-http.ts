@@ -6,11 +6,12 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { PlatformAdapter, PlatformContext } from '../types.ts';
 import { callbackResponders, checkCallback, sealReply, type CallbackKeys } from './callback-crypto.ts';
-import { aibotBodySchema, aibotMediaDownloader, aibotSession, fitStream, isEnterChat, issuePath, WELCOME_TEXT, type AibotBody, type AibotDownload } from './aibot-message.ts';
+import { aibotBodySchema, aibotMediaDownloader, aibotSession, fitStream, isEnterChat, isUnreadable, issuePath, WELCOME_TEXT, type AibotBody, type AibotDownload } from './aibot-message.ts';
 import { randomBytes } from 'node:crypto';
 import type { Fetch } from './http.ts';
 import { readCapped } from '../media.ts';
 import { errLabel } from '../log-safe.ts';
+import { UNSUPPORTED_REPLY } from '../unsupported.ts';
 import { RETRY_LATER_REPLY, RetryLaterError } from '../../session.ts';
 
 export interface WecomBotHttpOptions {
@@ -87,7 +88,10 @@ export function createWecomBotHttpAdapter(opts: WecomBotHttpOptions): PlatformAd
 
     if (isEnterChat(body)) return answer(res, { msgtype: 'text', text: { content: WELCOME_TEXT } });
     const session = aibotSession(body, new Date(), download);
-    if (!session) return res.status(200).end(); // stream refreshes, other events: nothing to say
+    if (!session) {
+      if (isUnreadable(body)) return answer(res, { msgtype: 'stream', stream: { id: `stream_${randomBytes(8).toString('hex')}`, finish: true, content: UNSUPPORTED_REPLY } });
+      return res.status(200).end(); // stream refreshes, other events: nothing to say
+    }
 
     const work = ctx.handle(session).catch((err) => {
       if (err instanceof RetryLaterError) return RETRY;

@@ -83,7 +83,8 @@ export const STREAM_MAX_BYTES = 20480;
 export function messageText(body: AibotBody): string | null {
   switch (body.msgtype) {
     case 'text': return body.text?.content ?? null;
-    case 'voice': return body.voice?.content ?? null;
+    // WeCom transcribes voice; an empty transcript is a message the bot cannot read.
+    case 'voice': return body.voice?.content?.trim() ? body.voice.content : null;
     case 'mixed': {
       const parts = (body.mixed?.msg_item ?? []).filter((i) => i.msgtype === 'text').map((i) => i.text?.content ?? '');
       return parts.length ? parts.join('\n') : null;
@@ -130,6 +131,14 @@ export function aibotSession(body: AibotBody, receivedAt = new Date(), download?
     ...(attachments.length ? { attachments } : {}),
   };
 }
+
+/**
+ * A message from someone that carries nothing the bot can read (a video, a voice message WeCom
+ * did not transcribe, …): answered with a request for text, never with silence. Events and
+ * stream refreshes are not messages.
+ */
+export const isUnreadable = (body: AibotBody) =>
+  !!body.msgid && !!body.from?.userid && !['event', 'stream'].includes(body.msgtype ?? '') && aibotSession(body) === null;
 
 export const isEnterChat = (body: AibotBody) => body.msgtype === 'event' && body.event?.eventtype === 'enter_chat';
 

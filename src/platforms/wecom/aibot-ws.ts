@@ -11,7 +11,8 @@ import { withMentions } from '../mentions.ts';
 import { RetryableError, wecomError } from './errors.ts';
 import { RETRY_LATER_REPLY, RetryLaterError } from '../../session.ts';
 import { errLabel } from '../log-safe.ts';
-import { aibotBodySchema, aibotMediaDownloader, aibotSession, fitStream, issuePath, STREAM_MAX_BYTES, WELCOME_TEXT, type AibotDownload } from './aibot-message.ts';
+import { aibotBodySchema, aibotMediaDownloader, aibotSession, fitStream, isUnreadable, issuePath, STREAM_MAX_BYTES, WELCOME_TEXT, type AibotDownload } from './aibot-message.ts';
+import { UNSUPPORTED_REPLY } from '../unsupported.ts';
 
 export interface WecomBotWsOptions {
   botId: string;
@@ -135,6 +136,8 @@ export function createWecomBotWsAdapter(opts: WecomBotWsOptions): PlatformAdapte
   // Photos (读书笔记) and files (剖析材料): the URL is valid for minutes; the bot fetches at once.
   client.on('message.image', onMessage);
   client.on('message.file', onMessage);
+  // Nothing the bot can read: answered with a request for text (isUnreadable).
+  client.on('message.video', onMessage);
   client.on('event.enter_chat', (frame) => {
     client.replyWelcome(frame, { msgtype: 'text', text: { content: WELCOME_TEXT } })
       .catch((e) => log.warn(ackFailure(e), '企业微信欢迎语发送失败'));
@@ -145,7 +148,13 @@ export function createWecomBotWsAdapter(opts: WecomBotWsOptions): PlatformAdapte
     // No answer: the long connection has no status to refuse with; the field is named, never its value.
     if (!parsed.success) { log.warn({ field: issuePath(parsed.error.issues[0]?.path) }, '企业微信消息字段类型不对，已忽略'); return; }
     const session = aibotSession(parsed.data, new Date(), download);
-    if (!session) return;
+    if (!session) {
+      if (isUnreadable(parsed.data)) {
+        await client.replyStream(frame as WsFrame, generateReqId('stream'), UNSUPPORTED_REPLY, true)
+          .catch((e) => log.warn(ackFailure(e), '企业微信提示未送达'));
+      }
+      return;
+    }
     let reply: string | null;
     try {
       reply = await ctx.handle(session);
