@@ -80,6 +80,7 @@ async function main() {
       redis: app.redis,
       alert: (text) => { app.alert(text).catch((err) => log.error({ err }, 'alert failed')); },
       undelivered: (s, t, r) => app.replyUndelivered(s, t, r),
+      countReply: (p, u, t) => app.delivery.countReply(p, u, t),
     });
     for (const p of problems) log.warn({ setting: p.setting }, p.message);
     for (const a of adapters) if (a.sender) app.delivery.addSender(a.sender);

@@ -455,6 +455,20 @@ export class Delivery {
   }
 
   /** Who sends the row. What only the send needs (mentions, an export's file) is looked up by send(), not by a rate-limited pick. */
+  /**
+   * Count a reply (sent by the adapter itself, at once) in the person's strict windows of the
+   * sender that reaches them on `platform`, so later pushes keep the platform's per-person limit.
+   * Counted when there is room; a reply is never held back for it.
+   */
+  async countReply(platform: string, platformUserId: string, text: string): Promise<void> {
+    const s = this.senders.find((x) => x.platform === platform && x.memberWindows?.length);
+    if (!s?.memberWindows) return;
+    const [who] = await this.database.db.select({ memberId: identities.memberId }).from(identities)
+      .where(and(eq(identities.platform, platform), eq(identities.platformUserId, platformUserId)));
+    if (!who) return;
+    await this.limiter.takeWindows(`target:member:${who.memberId}`, s.memberWindows, Math.max(1, s.parts?.(text) ?? 1));
+  }
+
   private async route(row: OutboxRow): Promise<{ sender: Sender; send(): Promise<void>; targetKey?: string; parts?: number; windows?: Window[]; bucket?: false }> {
     const db = this.database.db;
     if (row.targetKind === 'group') {

@@ -21,6 +21,11 @@ export interface PlatformContext {
    * over with a way to try the same channel again; the app decides how (outbox or memory).
    */
   undelivered?(session: Session, text: string, resend: () => Promise<void>): void;
+  /**
+   * A reply about to go to a person through a sender with strict per-person windows (the WeCom
+   * app: 30 a minute, 1,000 an hour): counted there, so pushes to them wait their turn.
+   */
+  countReply?(platform: string, platformUserId: string, text: string): Promise<void>;
 }
 
 export interface PlatformAdapter {

@@ -229,6 +229,25 @@ describe('WeCom app: what WeCom documents and the first week would hit', () => {
     }
   });
 
+  it('a reply counts toward the person\'s 30 a minute and 1,000 an hour, so pushes to them wait their turn', async () => {
+    const ctx = testContext(bot);
+    const adapter = createWecomAppAdapter({ ...wecomAppOptions(TEST_APP, api.url, { ...ctx, countReply: (p, u, t) => bot.app.delivery.countReply(p, u, t) }), answerWithinMs: 5_000 });
+    bot.app.delivery.addSender(adapter.sender!);
+    const own = await serveRoutes(adapter);
+    try {
+      const [zs] = await bot.db.select().from(members).where(eq(members.name, '张三'));
+      const window = (ms: number) => `${bot.app.queuePrefix}:window:target:member:${zs.id}:${ms}`;
+      const before = await bot.app.redis.zcard(window(60_000));
+      const sent = api.messages.length;
+      expect((await postWecomApp(own.url, callback(textXml({ content: '我的' })))).status).toBe(200);
+      await until(() => api.messages.length === sent + 1);
+      expect(await bot.app.redis.zcard(window(60_000))).toBe(before + 1);
+      expect(await bot.app.redis.zcard(window(3_600_000))).toBe(before + 1);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('a voice message without recognised text, a video or a location gets "please send text", an event gets nothing', async () => {
     const before = await rowCounts(bot);
     const dropped = api.duplicatesDropped;

@@ -158,6 +158,8 @@ export function createWecomAppAdapter(opts: WecomAppOptions): PlatformAdapter {
     if (reply) {
       const text = reply;
       const resend = () => api.sendMarkdown(session.senderId, text);
+      // Replies count toward the person's 30 a minute / 1,000 an hour (WeCom drops the excess).
+      await ctx.countReply?.('wecom', session.senderId, text).catch(() => {});
       await resend().catch((err) => {
         log.warn(errLabel(err), '企业微信应用回复未送达，交由重发');
         ctx.undelivered?.(session, text, resend);
