@@ -33,8 +33,11 @@ export interface NewCheckin {
 }
 
 export async function phaseForDate(tx: Tx, campaignId: number, date: string): Promise<PhaseRow | null> {
+  // A phase ended early (/阶段 结束) covers its days up to the one it was ended on; after that
+  // a check-in counts for the campaign alone, as between two phases.
   const [p] = await tx.select().from(phases)
-    .where(and(eq(phases.campaignId, campaignId), lte(phases.startDate, date), gte(phases.endDate, date)))
+    .where(and(eq(phases.campaignId, campaignId), lte(phases.startDate, date), gte(phases.endDate, date),
+      sql`(${phases.closedAt} is null or (${phases.closedAt} at time zone 'Asia/Shanghai')::date >= ${date}::date)`))
     .orderBy(desc(phases.seq)).limit(1);
   return p ?? null;
 }

@@ -132,6 +132,19 @@ describe('between two phases', () => {
     expect(me).toContain('累计 1小时30分钟（2学时）');
     expect(me).not.toContain('本阶段');
   }, LONG);
+
+  it('after a phase is ended early, a check-in counts for the campaign, not the ended phase', async () => {
+    await bot.say('张三', '打卡 学习 1小时');
+    expect(await bot.say('王主任', '/阶段 结束')).toContain('请回复「确认」');
+    await bot.say('王主任', '确认');
+    bot.advance(2 * 24 * 3600_000); // still before the phase's own end date
+    const r = await bot.say('张三', '打卡 学习 30分钟');
+    expect(r).toContain('活动累计 1小时30分钟（2学时）');
+    expect(r).not.toContain('本阶段');
+    const rows = await bot.db.select({ phaseId: checkins.phaseId }).from(checkins).orderBy(checkins.id);
+    expect(rows[0].phaseId).not.toBeNull();
+    expect(rows[1].phaseId).toBeNull();
+  }, LONG);
 });
 
 describe('the nudges', () => {
