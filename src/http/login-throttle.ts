@@ -22,6 +22,11 @@ export function addressBucket(ip: string): string {
   return `${groups.slice(0, 4).map((g) => (parseInt(g, 16) || 0).toString(16)).join(':')}::/64`;
 }
 
+/** A failure count and its remaining window: [count or nil, ttl seconds]. */
+const READ_FAILURES = `return { redis.call('GET', KEYS[1]), redis.call('TTL', KEYS[1]) }`;
+/** Count a failure; the window starts at the first one and is not extended by later ones. */
+const COUNT_FAILURE = `local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end return n`;
+
 export class LoginThrottle {
   constructor(
     private readonly redis: Redis,
@@ -37,9 +42,11 @@ export class LoginThrottle {
 
   /** Seconds the address must still wait, 0 when it may try. */
   async waitFor(req: Request): Promise<number> {
-    const r = await this.bounded(this.redis.multi().get(this.key(req)).ttl(this.key(req)).exec());
+    // One script rather than MULTI: a MULTI's queued commands reject unhandled when the
+    // connection closes under them (seen as stray "Connection is closed" rejections).
+    const r = await this.bounded(this.redis.eval(READ_FAILURES, 1, this.key(req)) as Promise<[string | null, number]>);
     if (!r) return 0;
-    const [[, count], [, ttl]] = r as [[null, string | null], [null, number]];
+    const [count, ttl] = r;
     if (Number(count ?? 0) < this.limits.failures) return 0;
     return ttl > 0 ? ttl : this.limits.windowSeconds;
   }
@@ -47,12 +54,14 @@ export class LoginThrottle {
   async failed(req: Request): Promise<void> {
     const key = this.key(req);
     // The window starts at the first failure and is not extended by later ones.
-    await this.bounded(this.redis.multi().set(key, 0, 'EX', this.limits.windowSeconds, 'NX').incr(key).exec());
+    await this.bounded(this.redis.eval(COUNT_FAILURE, 1, key, this.limits.windowSeconds));
   }
 
   /** Redis away: the throttle steps aside (tokens are ≥ 24 random characters) rather than hang logins. */
   private async bounded<T>(p: Promise<T>): Promise<T | null> {
     let timer: NodeJS.Timeout | undefined;
+    // The loser of the race may still reject later (the connection closing): handled, not stray.
+    p.catch(() => {});
     try {
       return await Promise.race([p, new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), 2_000); })]);
     } catch (err) {

@@ -95,6 +95,7 @@ export function createDingTalkHttpAdapter(opts: DingTalkHttpOptions): DingTalkHt
     let timer: NodeJS.Timeout | undefined;
     try {
       const set = redis.set(usedSignKey(timestamp, sign), '1', 'PX', USED_SIGN_TTL_MS, 'NX');
+      set.catch(() => {}); // when it loses the race below, its later rejection is handled here
       const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('redis too slow')), REDIS_CHECK_MS); });
       return (await Promise.race([set, late])) === 'OK';
     } finally {
