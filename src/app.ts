@@ -9,14 +9,14 @@ import { Delivery, type DeliveryLimits } from './delivery/delivery.ts';
 import { ConsoleSender, consoleSession, type Push } from './platforms/console/console-adapter.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
-import { appSecrets, identities, members } from './db/schema.ts';
+import { appSecrets, identities } from './db/schema.ts';
 import { enqueueOutbox } from './domain/outbox.ts';
 import { resolveMember } from './domain/directory.ts';
 import { UserError } from './commands/errors.ts';
 import { systemClock, type Clock } from './time.ts';
 import { FileLinks } from './http/files.ts';
 import { exportForDelivery } from './domain/exports.ts';
-import { memberByIdentity } from './domain/directory.ts';
+import { activeAdmins, memberByIdentity } from './domain/directory.ts';
 import { settleAnonymousDays } from './domain/feedback.ts';
 import { dayOf } from './time.ts';
 import { DEFAULT_THROTTLE, InboundThrottle, type ThrottleLimits } from './throttle.ts';
@@ -115,7 +115,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       const hour = Math.floor(Date.now() / 3600_000);
       const key = createHash('sha256').update(text).digest('hex').slice(0, 16);
       const ids = await database.db.transaction(async (tx) => {
-        const admins = await tx.select({ id: members.id }).from(members).where(and(eq(members.role, 'admin'), eq(members.active, true)));
+        const admins = await activeAdmins(tx);
         const out: number[] = [];
         for (const a of admins) {
           const id = await enqueueOutbox(tx, `alert:${key}:${hour}:${a.id}`, { memberId: a.id }, `⚠️ ${text}`);

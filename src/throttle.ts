@@ -22,8 +22,12 @@ export const DEFAULT_THROTTLE: ThrottleLimits = { messagesPerMinute: 20, anonymo
 /** 'ok'; 'over' the first time in a minute (say so); 'silent' after that (say nothing). */
 export type MessageVerdict = 'ok' | 'over' | 'silent';
 
-/** One round trip: count, and set the expiry with the first count. */
-const INCR_WITH_TTL = `local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end return n`;
+/**
+ * One round trip: count, and set the expiry with the first count (the window starts at the first
+ * and is not extended by later ones). KEYS[1] the counter, ARGV[1] seconds. Shared by every
+ * fixed-window counter (inbound limits, failed logins).
+ */
+export const INCR_WITH_TTL = `local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end return n`;
 
 const accountHash = (platform: string, senderId: string) =>
   createHash('sha256').update(`${platform}\n${senderId}`).digest('base64url').slice(0, 22);

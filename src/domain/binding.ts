@@ -11,7 +11,8 @@
 import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { auditLog, bindAttempts, bindLocks, bindRequests, identities, members } from '../db/schema.ts';
-import { memberById, memberQuery, type MemberRow } from './directory.ts';
+import { activeAdmins, memberById, memberQuery, type MemberRow } from './directory.ts';
+export { activeAdmins };
 import { audit, type Actor } from './audit.ts';
 import { ROLE_CN, type Role } from './roles.ts';
 import { cn } from '../time.ts';
@@ -142,10 +143,6 @@ function whoCols(who: Who) {
 async function tellPerson(tx: Tx, m: MemberRow, key: string, notify: Notify, text: string): Promise<void> {
   const [has] = await tx.select({ platform: identities.platform }).from(identities).where(eq(identities.memberId, m.id)).limit(1);
   if (has) await notify(key, { memberId: m.id }, text);
-}
-
-export async function activeAdmins(tx: Tx): Promise<MemberRow[]> {
-  return memberQuery(tx).where(and(eq(members.role, 'admin'), eq(members.active, true))).orderBy(members.id);
 }
 
 async function lockIfTooMany(tx: Tx, namesakes: MemberRow[], now: Date, notify: Notify): Promise<void> {

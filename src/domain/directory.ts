@@ -77,6 +77,11 @@ export async function unitsLedBy(tx: Tx, leaderId: number): Promise<number[]> {
   return rows.map((r) => r.unitId);
 }
 
+/** Everyone who is told when something needs an admin. */
+export async function activeAdmins(tx: Tx): Promise<MemberRow[]> {
+  return memberQuery(tx).where(and(eq(members.role, 'admin'), eq(members.active, true))).orderBy(members.id);
+}
+
 export async function headsOf(tx: Tx, unitId?: number): Promise<MemberRow[]> {
   const conds = [eq(members.role, 'head'), eq(members.active, true)];
   if (unitId !== undefined) conds.push(eq(members.unitId, unitId));

@@ -2,6 +2,7 @@
 // every web process shares the count). Past the limit the address is refused with 429 until the
 // window ends — with the right token too, or the 429 would itself tell a guess was right.
 // Requests without credentials and successful ones are not counted.
+import { INCR_WITH_TTL } from '../throttle.ts';
 import { isIPv6 } from 'node:net';
 import type { Request, Response } from 'express';
 import type { Redis } from 'ioredis';
@@ -24,8 +25,6 @@ export function addressBucket(ip: string): string {
 
 /** A failure count and its remaining window: [count or nil, ttl seconds]. */
 const READ_FAILURES = `return { redis.call('GET', KEYS[1]), redis.call('TTL', KEYS[1]) }`;
-/** Count a failure; the window starts at the first one and is not extended by later ones. */
-const COUNT_FAILURE = `local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end return n`;
 
 export class LoginThrottle {
   constructor(
@@ -54,7 +53,7 @@ export class LoginThrottle {
   async failed(req: Request): Promise<void> {
     const key = this.key(req);
     // The window starts at the first failure and is not extended by later ones.
-    await this.bounded(this.redis.eval(COUNT_FAILURE, 1, key, this.limits.windowSeconds));
+    await this.bounded(this.redis.eval(INCR_WITH_TTL, 1, key, this.limits.windowSeconds));
   }
 
   /** Redis away: the throttle steps aside (tokens are ≥ 24 random characters) rather than hang logins. */
