@@ -71,7 +71,7 @@ export interface App {
    * reply channel again. Identified senders get it through the outbox; an anonymous opinion's
    * reply is retried in memory only, so no identity is stored to do it.
    */
-  replyUndelivered(session: Session, text: string, resend: () => Promise<void>): void;
+  replyUndelivered(session: Session, text: string, resend: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -92,11 +92,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   delivery.setExportResolver((id, caption) => exportForDelivery(database.db, id, caption, { now: clock(), link: (f, exp) => files.link(f, exp) }));
   if (opts.worker !== false) delivery.startWorker();
 
-  // Limits are counted on a connection that gives up after half a second rather than waiting for
-  // Redis to come back (the shared one waits forever, as BullMQ needs): a counter never holds up a message.
-  const limitsConnection = new Redis(opts.redisUrl, { maxRetriesPerRequest: 1, commandTimeout: 500 });
-  limitsConnection.on('error', () => { /* reported by the shared connection */ });
-  const throttle = new InboundThrottle(limitsConnection, opts.queuePrefix ?? 'campaign-bot', { ...DEFAULT_THROTTLE, ...opts.throttle });
+  // On the shared connection: the throttle waits at most half a second for a count (see count()).
+  const throttle = new InboundThrottle(connection, opts.queuePrefix ?? 'campaign-bot', { ...DEFAULT_THROTTLE, ...opts.throttle });
   const bot = new Bot({
     throttle,
     database, log, dedupeSecret: await sharedSecret(database, 'dedupe-key'), clock: opts.clock ?? systemClock, botNames: opts.botNames ?? ['学习助手'],
@@ -146,12 +143,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
       const who = await app.consoleIdentity(name);
       return bot.handle(consoleSession(who.senderId, name, text, group));
     },
-    replyUndelivered(session, text, resend) {
+    async replyUndelivered(session, text, resend) {
       // An anonymous message's reply (its 编号 and 查询码) is retried from memory only: storing it
       // to retry would store who it was for. So is the reply to someone not in the directory.
       const inMemory = () => retryInMemory(opts.replyRetryMs ?? REPLY_RETRY_MS, resend, () => log.warn({ platform: session.platform }, 'reply still not delivered after retries'));
       if (bot.wasAnonymous(session)) return inMemory();
-      void (async () => {
+      // Resolves once the reply is queued (callers need not wait; tests do).
+      return (async () => {
         const member = await memberByIdentity(database.db, session.platform, session.senderId);
         if (!member) return inMemory();
         // The same text, so that where the first try did arrive after all (a timeout), the
@@ -162,7 +160,6 @@ export async function createApp(opts: AppOptions): Promise<App> {
     },
     async close() {
       stopSettling();
-      limitsConnection.disconnect();
       await delivery.close();
       connection.disconnect();
     },

@@ -19,6 +19,9 @@ import { Scheduler } from '../jobs/scheduler.ts';
 import { createWebhookSender } from './platforms/webhook-sender.ts';
 import { DEFAULT_LIMITS } from './delivery/delivery.ts';
 
+/** Longest wait for one shutdown step. */
+const STOP_STEP_MS = 5_000;
+
 async function main() {
   // Files private to the service's user: the database, Redis's AOF, exports (src/infra/private-files.ts).
   privateUmask();
@@ -37,7 +40,16 @@ async function main() {
   let redis: EmbeddedRedis | null = null;
   const stops: (() => Promise<unknown>)[] = [];
   const shutdown = async (code: number) => {
-    for (const stop of stops.reverse()) await stop().catch((err) => log.warn({ err }, 'shutdown step failed'));
+    // Each step is bounded: a SIGTERM to the whole process group (systemd, Ctrl-C) stops the
+    // embedded redis-server at the same moment, and closing queues against a Redis that is gone
+    // would otherwise wait for it forever. Nothing is lost: the outbox is in the database.
+    for (const stop of stops.reverse()) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((r) => { timer = setTimeout(() => r('late'), STOP_STEP_MS); });
+      const done = await Promise.race([stop().catch((err) => log.warn({ err }, 'shutdown step failed')), late]);
+      clearTimeout(timer);
+      if (done === 'late') log.warn(`停止步骤超过 ${STOP_STEP_MS / 1000} 秒未完成，跳过`);
+    }
     process.exit(code);
   };
 

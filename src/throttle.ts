@@ -29,6 +29,8 @@ export type MessageVerdict = 'ok' | 'over' | 'silent';
  */
 export const INCR_WITH_TTL = `local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end return n`;
 
+const COUNT_WAIT_MS = 500;
+
 const accountHash = (platform: string, senderId: string) =>
   createHash('sha256').update(`${platform}\n${senderId}`).digest('base64url').slice(0, 22);
 
@@ -77,13 +79,19 @@ export class InboundThrottle {
     return this.anonymous.counts;
   }
 
-  /** INCR with an expiry; null when Redis does not answer (a limit is not worth refusing a message for). */
+  /**
+   * INCR with an expiry; null when Redis does not answer within half a second (a limit is not
+   * worth holding up a message for). The app's connection queues commands while Redis is away:
+   * a late answer is ignored, a late failure handled.
+   */
   private async count(key: string, ttlSeconds: number): Promise<number | null> {
+    const counted = this.redis!.eval(INCR_WITH_TTL, 1, key, ttlSeconds).then((n) => (typeof n === 'number' ? n : null), () => null);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<null>((r) => { timer = setTimeout(() => r(null), COUNT_WAIT_MS); });
     try {
-      const n = await this.redis!.eval(INCR_WITH_TTL, 1, key, ttlSeconds);
-      return typeof n === 'number' ? n : null;
-    } catch {
-      return null;
+      return await Promise.race([counted, late]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

@@ -60,7 +60,7 @@ it('a reply the platform did not take reaches an identified sender through the o
   const who = await bot.app.consoleIdentity('张三');
   const session = consoleSession(who.senderId, '张三', '我的');
   const text = await bot.app.bot.handle(session);
-  bot.app.replyUndelivered(session, text!, async () => { throw new Error('not used for identified senders'); });
+  await bot.app.replyUndelivered(session, text!, async () => { throw new Error('not used for identified senders'); });
   await expect.poll(async () => (await bot.db.select().from(outbox).where(like(outbox.idempotencyKey, 'reply:%'))).length).toBe(1);
   await bot.drain();
   expect(bot.pushes().find((p) => p.to === '张三')!.text).toBe(text);
