@@ -3,6 +3,7 @@
 // run's work is claimed by campaign + job + period in the database (jobs/runs.ts), so two
 // workers never send the same thing twice. Quiet hours hold a run until they end.
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import { closeSettled, sharedQueue } from '../src/infra/shared-queue.ts';
 import type { App } from '../src/app.ts';
 import { activeCampaign } from '../src/domain/campaigns.ts';
 import { loadCalendar } from '../src/domain/workdays.ts';
@@ -31,7 +32,7 @@ export class Scheduler {
   constructor(private readonly app: App, opts: { backoffMs?: number } = {}) {
     // A failed run is retried (a database hiccup passes) before admins are told; the defaults
     // also go into each job scheduler's template when it is registered.
-    this.queue = new Queue(SCHEDULE_QUEUE, { connection: app.redis as ConnectionOptions, prefix: app.queuePrefix,
+    this.queue = sharedQueue(SCHEDULE_QUEUE, app.redis, app.queuePrefix, {
       defaultJobOptions: { attempts: RUN_ATTEMPTS, backoff: { type: 'exponential', delay: opts.backoffMs ?? 60_000 } } });
     // Without a listener BullMQ prints connection errors (a Redis restart) raw to stderr.
     this.queue.on('error', (err) => app.log.warn({ err: err.message }, 'schedule queue: redis error'));
@@ -113,8 +114,8 @@ export class Scheduler {
   }
 
   async close() {
-    await this.worker?.close();
-    await this.queue.close();
+    if (this.worker) await closeSettled(this.worker);
+    await closeSettled(this.queue);
   }
 }
 

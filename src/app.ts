@@ -77,7 +77,8 @@ export interface App {
 
 export function redisConnection(url: string) {
   // BullMQ workers need maxRetriesPerRequest: null so a Redis restart never drops a job.
-  return new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+  // REDIS_TRACE=1 (debugging): a failed command's error carries the stack of the code that sent it.
+  return new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false, showFriendlyErrorStack: !!process.env.REDIS_TRACE });
 }
 
 export async function createApp(opts: AppOptions): Promise<App> {

@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { scrubText } from '../log.ts';
 import { DelayedError, Queue, RateLimitError, UnrecoverableError, Worker, type ConnectionOptions, type Job, type WorkerOptions } from 'bullmq';
+import { closeSettled, sharedQueue } from '../infra/shared-queue.ts';
 import type { Redis } from 'ioredis';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
@@ -120,7 +121,7 @@ export class Delivery {
     this.limits = opts.limits ?? DEFAULT_LIMITS;
     this.backoffMs = opts.backoffMs ?? 2000;
     const prefix = this.prefix;
-    this.queue = new Queue(DELIVERY_QUEUE, { connection: connection as ConnectionOptions, prefix });
+    this.queue = sharedQueue(DELIVERY_QUEUE, connection, prefix);
     this.limiter = new RateLimiter(connection, prefix, opts.now);
   }
 
@@ -278,13 +279,13 @@ export class Delivery {
     this.connectionWorkers.delete(name);
     // Let sends in flight finish, but never hang a lease hand-over on it (e.g. Redis is gone):
     // a send cut short is retried by the next holder.
-    await Promise.race([w.close(), new Promise((r) => setTimeout(r, 5_000).unref())]);
+    await Promise.race([closeSettled(w), new Promise((r) => setTimeout(r, 5_000).unref())]);
   }
 
   private queueNamed(name: string): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: this.connection as ConnectionOptions, prefix: this.prefix });
+      q = sharedQueue(name, this.connection, this.prefix);
       this.queues.set(name, q);
     }
     return q;
@@ -559,11 +560,11 @@ export class Delivery {
 
   async close() {
     for (const t of this.timers) clearInterval(t);
-    await Promise.all([this.worker, ...this.lineWorkers.values(), ...this.connectionWorkers.values()].map((w) => w?.close()));
+    await Promise.all([this.worker, ...this.lineWorkers.values(), ...this.connectionWorkers.values()].map((w) => w && closeSettled(w)));
     this.lineWorkers.clear();
     this.connectionWorkers.clear();
-    await Promise.all([...this.queues.values()].map((q) => q.close()));
-    await this.queue.close();
+    await Promise.all([...this.queues.values()].map((q) => closeSettled(q)));
+    await closeSettled(this.queue);
   }
 
   async ping(): Promise<boolean> {

@@ -4,7 +4,7 @@
 // and closed — never open — when the token is not set.
 import type { Express, NextFunction, Request, Response } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Queue, type ConnectionOptions } from 'bullmq';
+import { sharedQueue } from '../infra/shared-queue.ts';
 import type { Redis } from 'ioredis';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
@@ -84,7 +84,7 @@ export function mountBullBoard(web: Express, app: App, adminToken: string | unde
     return;
   }
 
-  const queue = (name: string) => new Queue(name, { connection: app.redis as ConnectionOptions, prefix: app.queuePrefix })
+  const queue = (name: string) => sharedQueue(name, app.redis, app.queuePrefix)
     .on('error', (err) => app.log.warn({ err: err.message }, 'queue board: redis error'));
   // The outbox row, not the job, decides whether a message is sent: retrying a failed delivery
   // here would do nothing, so the delivery queues are read-only (failed pushes: /推送 状态).
