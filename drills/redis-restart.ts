@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import { Queue, type ConnectionOptions } from 'bullmq';
 import { Delivery } from '../src/delivery/delivery.ts';
-import { SCHEDULE_QUEUE } from '../jobs/scheduler.ts';
+import { SCHEDULE_QUEUE } from '../src/scheduling/scheduler.ts';
 import { PREFIX, STARTED, Scope, demoDatabase, scopes, service, serviceEnv, until } from '../test/support/service-scope.ts';
 import { seedPushes, sentPushes } from '../test/support/delivery-proof.ts';
 import { startFakeWecomApi } from '../test/contract/fakes/wecom-api.ts';

@@ -1,12 +1,11 @@
 // chinese-days' data ends at some year: when the current or next month is not covered, admins
 // are told once a week (Mondays) until an override or an import covers it.
-import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../src/db/client.ts';
-import { members } from '../src/db/schema.ts';
-import { enqueueOutbox } from '../src/domain/outbox.ts';
+import { notifyAdmins } from '../src/domain/notify-admins.ts';
 import { coverageGap, monthCn } from '../src/domain/workdays.ts';
 import { mondayOf } from '../src/time.ts';
-import { claimRun, finishRun } from './runs.ts';
+import { claimRun, finishRun } from '../src/scheduling/runs.ts';
+import type { FixedJobDef } from '../src/scheduling/job.ts';
 
 export async function runCalendarWarning(tx: Tx, today: string): Promise<number[] | null> {
   const gaps = await coverageGap(tx, today);
@@ -15,13 +14,16 @@ export async function runCalendarWarning(tx: Tx, today: string): Promise<number[
   if (!(await claimRun(tx, 'calendar-warning', null, period))) return null;
   const text = `节假日日历还没有 ${gaps.map(monthCn).join('、')} 的数据，定时提醒会把这些月的法定节假日当作工作日。`
     + '\n请用「/节假日 设置 日期 至 日期 休息」或 npm run cli -- holidays import 补充（每周一提醒一次，补齐后停止）。';
-  const admins = await tx.select({ id: members.id }).from(members).where(and(eq(members.role, 'admin'), eq(members.active, true)));
-  const ids: number[] = [];
-  for (const a of admins) {
-    const id = await enqueueOutbox(tx, `calendar-warning:${mondayOf(today)}:${a.id}`, { memberId: a.id }, text);
-    if (id) ids.push(id);
-  }
+  const ids = await notifyAdmins(tx, `calendar-warning:${mondayOf(today)}`, text);
   // Close the week's run record as the other jobs do: the claim alone leaves it 'running'.
   await finishRun(tx, 'calendar-warning', null, period, { missingMonths: gaps, adminsTold: ids.length });
   return ids;
 }
+
+export default {
+  kind: 'fixed',
+  name: 'calendar-warning',
+  label: '节假日日历检查',
+  cron: '0 5 9 * * 1', // Mondays 09:05
+  run: ({ tx, today }) => runCalendarWarning(tx, today),
+} satisfies FixedJobDef;

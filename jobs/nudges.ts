@@ -7,6 +7,7 @@
 // Tasks outlive their phase: an idle person's still-open tasks of another phase than the running
 // one (whose own countdown covers its tasks) are named with them. Claimed once per campaign and day.
 import { and, eq, inArray, lt, lte, max, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Tx } from '../src/db/client.ts';
 import { checkins, leaves, members, units } from '../src/db/schema.ts';
 import { campaignTasks, inCampaignUnit, openPhase, phaseState, type CampaignRow } from '../src/domain/campaigns.ts';
@@ -18,8 +19,14 @@ import type { WorkCalendar } from '../src/domain/workdays.ts';
 import { formatMinutes } from '../src/parse/duration.ts';
 import { formatDateCn } from '../src/parse/date.ts';
 import { addDays, cn } from '../src/time.ts';
-import { claimRun, finishRun } from './runs.ts';
-import type { ScheduleSettings } from './settings.ts';
+import { claimRun, finishRun } from '../src/scheduling/runs.ts';
+import { defineJob } from '../src/scheduling/job.ts';
+import { timeOfDay } from '../src/scheduling/settings.ts';
+
+const settingsSchema = z.object({
+  enabled: z.boolean().default(true), time: timeOfDay.default('16:30'), idleWorkdays: z.number().int().min(1).max(30).default(3), personal: z.boolean().default(false),
+});
+export type NudgeSettings = z.infer<typeof settingsSchema>;
 
 interface Idle {
   id: number; name: string; role: string; unitId: number;
@@ -31,7 +38,7 @@ interface Idle {
 }
 
 export async function runNudges(tx: Tx, campaign: CampaignRow, today: string, calendar: WorkCalendar,
-  settings: ScheduleSettings['nudge'], now: Date): Promise<number[] | null> {
+  settings: NudgeSettings, now: Date): Promise<number[] | null> {
   if (!calendar.isWorkday(today)) return null;
   if (today < campaign.startDate || today > campaign.endDate) return null;
   if (!(await claimRun(tx, 'nudge', campaign.id, today))) return null;
@@ -111,3 +118,37 @@ export async function runNudges(tx: Tx, campaign: CampaignRow, today: string, ca
   await finishRun(tx, 'nudge', campaign.id, today, { idle: idle.length, digests, personal: settings.personal ? idle.length : 0 });
   return out;
 }
+
+/** 催办's other setting: "5个工作日", "5天" → idle working days before someone is named. */
+function idleDaysOf(value: string): number | null {
+  const m = /^(\d+)\s*(?:个)?\s*(?:工作日|天)$/.exec(value);
+  const n = m ? Number(m[1]) : NaN;
+  return n >= 1 && n <= 30 ? n : null;
+}
+
+export default defineJob({
+  kind: 'campaign',
+  name: 'nudge',
+  label: '催办',
+  aliases: ['催办', '打卡催办'],
+  settings: settingsSchema,
+  everyWorkday: true,
+  describe: (s, next) => `每个工作日 ${s.time}，连续 ${s.idleWorkdays} 个工作日未打卡的人（请假的除外）汇总发给本单位负责人；个人提醒${s.personal ? '已开启（本人也会收到）' : '未开启'}。下次：${next}`,
+  setValue(s, value) {
+    const days = idleDaysOf(value);
+    if (days === null) return null;
+    s.idleWorkdays = days;
+    s.enabled = true;
+    return `催办改为连续 ${days} 个工作日未打卡即提醒负责人`;
+  },
+  valueHint: '，或写连续未打卡的工作日数，如 3个工作日',
+  switches: [{
+    alias: '个人提醒',
+    set(s, on) {
+      s.personal = on;
+      return `个人提醒已${on ? '开启' : '关闭'}（催办时${on ? '也' : '不再'}给连续未打卡的本人单独发一条提醒${on && !s.enabled ? '；催办目前是关闭的，开启催办后生效' : ''}）`;
+    },
+  }],
+  examples: ['/提醒 设置 催办 16:30', '/提醒 设置 催办 3个工作日'],
+  run: ({ tx, campaign, today, calendar, now }, s) => runNudges(tx, campaign, today, calendar, s, now),
+});

@@ -3,22 +3,33 @@
 // escalated to the leader in charge, after K to the admins. 待销号 and closed items are never
 // chased. Claimed once per campaign and day, so two workers or a re-run send nothing twice.
 import { and, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Tx } from '../src/db/client.ts';
 import { leaderUnits, members } from '../src/db/schema.ts';
 import type { CampaignRow } from '../src/domain/campaigns.ts';
 import { listRects, rectCode, type RectRow } from '../src/domain/rectification.ts';
 import { enqueueOutbox } from '../src/domain/outbox.ts';
+import { notifyAdmins } from '../src/domain/notify-admins.ts';
 import type { WorkCalendar } from '../src/domain/workdays.ts';
 import { formatDateCn } from '../src/parse/date.ts';
-import { claimRun, finishRun } from './runs.ts';
-import type { ScheduleSettings } from './settings.ts';
+import { claimRun, finishRun } from '../src/scheduling/runs.ts';
+import { defineJob } from '../src/scheduling/job.ts';
+import { timeOfDay } from '../src/scheduling/settings.ts';
 
 type Item = RectRow & { unitName: string };
+
+const settingsSchema = z.object({
+  enabled: z.boolean().default(true), time: timeOfDay.default('08:30'),
+  dueSoonWorkdays: z.number().int().min(0).max(30).default(3),
+  leaderAfterWorkdays: z.number().int().min(1).max(60).default(5),
+  adminAfterWorkdays: z.number().int().min(1).max(90).default(10),
+});
+export type OverdueSettings = z.infer<typeof settingsSchema>;
 
 export interface OverdueRunResult { outboxIds: number[]; dueSoon: number; overdue: number; toLeaders: number; toAdmins: number }
 
 export async function runOverdueAlerts(tx: Tx, campaign: CampaignRow, today: string, calendar: WorkCalendar,
-  settings: ScheduleSettings['overdue']): Promise<OverdueRunResult | null> {
+  settings: OverdueSettings): Promise<OverdueRunResult | null> {
   if (!calendar.isWorkday(today)) return null;
   if (!(await claimRun(tx, 'overdue', campaign.id, today))) return null;
   const open = await listRects(tx, { statuses: ['not_started', 'in_progress'] });
@@ -58,9 +69,8 @@ export async function runOverdueAlerts(tx: Tx, campaign: CampaignRow, today: str
   }
   const toAdmin = overdue.filter((o) => o.late >= settings.adminAfterWorkdays);
   if (toAdmin.length) {
-    const admins = await tx.select({ id: members.id }).from(members).where(and(eq(members.role, 'admin'), eq(members.active, true)));
     const text = [`有 ${toAdmin.length} 项整改逾期 ${settings.adminAfterWorkdays} 个工作日以上：`, ...toAdmin.map((o) => `${lateLine(o.r, o.days)}（${o.r.unitName}）`)].join('\n');
-    for (const a of admins) await send('admin', a.id, text);
+    ids.push(...await notifyAdmins(tx, `overdue:${campaign.id}:${today}:admin`, text));
   }
   const result = { outboxIds: ids, dueSoon: dueSoon.length, overdue: overdue.length, toLeaders: byLeader.size, toAdmins: toAdmin.length ? 1 : 0 };
   await finishRun(tx, 'overdue', campaign.id, today, { ...result, outboxIds: undefined });
@@ -70,3 +80,15 @@ export async function runOverdueAlerts(tx: Tx, campaign: CampaignRow, today: str
 const short = (s: string) => (s.length > 24 ? s.slice(0, 24) + '…' : s);
 const daysLate = (deadline: string, today: string) => Math.round((Date.parse(today) - Date.parse(deadline)) / 86_400_000);
 const lateLine = (r: Item, days: number) => `· ${rectCode(r.id)} ${short(r.problem)}，时限 ${formatDateCn(r.deadline)}，已逾期 ${days} 天`;
+
+export default defineJob({
+  kind: 'campaign',
+  name: 'overdue',
+  label: '逾期整改提醒',
+  aliases: ['整改', '逾期', '逾期整改'],
+  settings: settingsSchema,
+  everyWorkday: true,
+  describe: (s, next) => `每个工作日 ${s.time}；${s.dueSoonWorkdays} 个工作日内到期提醒负责人，逾期 ${s.leaderAfterWorkdays} 个工作日报分管领导，${s.adminAfterWorkdays} 个工作日报管理员。下次：${next}`,
+  examples: ['/提醒 设置 整改 08:30'],
+  run: async ({ tx, campaign, today, calendar }, s) => (await runOverdueAlerts(tx, campaign, today, calendar, s))?.outboxIds ?? null,
+});

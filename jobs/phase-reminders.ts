@@ -21,8 +21,15 @@ import type { WorkCalendar } from '../src/domain/workdays.ts';
 import { formatMinutes } from '../src/parse/duration.ts';
 import { formatDateCn } from '../src/parse/date.ts';
 import { addDays, dayOf } from '../src/time.ts';
-import { claimRun, finishRun } from './runs.ts';
-import type { ScheduleSettings } from './settings.ts';
+import { z } from 'zod';
+import { claimRun, finishRun } from '../src/scheduling/runs.ts';
+import { defineJob } from '../src/scheduling/job.ts';
+import { timeOfDay } from '../src/scheduling/settings.ts';
+
+const settingsSchema = z.object({
+  enabled: z.boolean().default(true), time: timeOfDay.default('09:00'), daysBefore: z.array(z.number().int().min(1).max(30)).default([3, 1]),
+});
+export type PhaseReminderSettings = z.infer<typeof settingsSchema>;
 
 /** A summary missed (service down, job off) still goes out this many working days late, not later. */
 const SUMMARY_CATCH_UP_WORKDAYS = 3;
@@ -64,7 +71,7 @@ export function phaseEndedOn(p: PhaseRow): string {
 }
 
 export async function runPhaseReminders(tx: Tx, campaign: CampaignRow, today: string, calendar: WorkCalendar,
-  settings: ScheduleSettings['phase'], now: Date): Promise<number[] | null> {
+  settings: PhaseReminderSettings, now: Date): Promise<number[] | null> {
   if (!calendar.isWorkday(today)) return null;
   const ids: number[] = [];
   let ran = false;
@@ -248,3 +255,31 @@ async function sendSummary(tx: Tx, c: CampaignRow, phase: PhaseRow, all: PhaseRo
   for (const l of leaders) await send(`phase:${phase.id}:end:leader:${l.id}`, { memberId: l.id }, `${l.name}您好：${text}`);
   return { phaseId: phase.id, groups: groups.length, leaders: leaders.length, ...total };
 }
+
+/** 阶段提醒's other setting: "3,1", "提前 3、1 个工作日", "3天和1天" → working days before the phase ends. */
+function daysBeforeOf(value: string): number[] | null {
+  const t = value.replace(/^提前\s*/, '').replace(/\s*(?:个)?\s*(?:工作日|天)/g, ' ').trim();
+  if (!/^\d+(?:\s*[,，、和\s]\s*\d+)*$/.test(t)) return null;
+  const days = [...new Set(t.split(/[,，、和\s]+/).map(Number))].sort((a, b) => b - a);
+  return days.every((d) => d >= 1 && d <= 30) ? days : null;
+}
+
+export default defineJob({
+  kind: 'campaign',
+  name: 'phase',
+  label: '阶段提醒',
+  aliases: ['阶段', '阶段提醒'],
+  settings: settingsSchema,
+  timeWord: '提醒日',
+  describe: (s) => `阶段结束前 ${s.daysBefore.join('、')} 个工作日的 ${s.time}，各单位负责人收到本单位未达标和未交任务名单，活动群收到倒计时；阶段结束后的第一个工作日发阶段小结`,
+  setValue(s, value) {
+    const days = daysBeforeOf(value);
+    if (!days) return null;
+    s.daysBefore = days;
+    s.enabled = true;
+    return `阶段提醒改为阶段结束前 ${days.join('、')} 个工作日各提醒一次`;
+  },
+  valueHint: '，或写提前几个工作日提醒，如 提前 3,1 个工作日',
+  examples: ['/提醒 设置 阶段 提前 3,1 个工作日'],
+  run: ({ tx, campaign, today, calendar, now }, s) => runPhaseReminders(tx, campaign, today, calendar, s, now),
+});

@@ -5,6 +5,9 @@ import { Redis } from 'ioredis';
 import type { Database } from './db/client.ts';
 import type { Session } from './session.ts';
 import { Bot } from './bot.ts';
+import type { Feature } from './plugin.ts';
+import { JobRegistry } from './scheduling/registry.ts';
+import { notifyAdmins } from './domain/notify-admins.ts';
 import { Delivery, type DeliveryLimits } from './delivery/delivery.ts';
 import { ConsoleSender, consoleSession, type Push } from './platforms/console/console-adapter.ts';
 import { createHash, randomBytes } from 'node:crypto';
@@ -16,7 +19,7 @@ import { UserError } from './commands/errors.ts';
 import { systemClock, type Clock } from './time.ts';
 import { FileLinks } from './http/files.ts';
 import { exportForDelivery } from './domain/exports.ts';
-import { activeAdmins, memberByIdentity } from './domain/directory.ts';
+import { memberByIdentity } from './domain/directory.ts';
 import { settleAnonymousDays } from './domain/feedback.ts';
 import { dayOf } from './time.ts';
 import { DEFAULT_THROTTLE, InboundThrottle, type ThrottleLimits } from './throttle.ts';
@@ -44,10 +47,14 @@ export interface AppOptions {
   replyRetryMs?: number[];
   /** Rewrite past days' anonymous items every hour (the service; see settleAnonymousDays). */
   settleAnonymous?: boolean;
+  /** The features to install (src/features.ts lists them; none: a bare core, e.g. a delivery bench). */
+  features?: Feature[];
 }
 
 export interface App {
   bot: Bot;
+  /** The installed features' scheduled jobs (the Scheduler runs them, /提醒 reads them). */
+  jobs: JobRegistry;
   database: Database;
   delivery: Delivery;
   consoleSender: ConsoleSender | null;
@@ -95,8 +102,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   // On the shared connection: the throttle waits at most half a second for a count (see count()).
   const throttle = new InboundThrottle(connection, opts.queuePrefix ?? 'campaign-bot', { ...DEFAULT_THROTTLE, ...opts.throttle });
+  const features = opts.features ?? [];
+  const jobs = new JobRegistry().add(...features.flatMap((f) => f.jobs ?? []));
   const bot = new Bot({
-    throttle,
+    throttle, jobs, commands: features.flatMap((f) => f.commands ?? []),
     database, log, dedupeSecret: await sharedSecret(database, 'dedupe-key'), clock: opts.clock ?? systemClock, botNames: opts.botNames ?? ['学习助手'],
     onScheduleChanged: () => app.onScheduleChanged?.(),
     onOutbox: (ids) => { delivery.enqueue(ids).catch((err) => log.warn({ err }, 'enqueue failed; the sweep will retry')); },
@@ -106,21 +115,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   const app: App = {
     onScheduleChanged: null,
-    bot, database, delivery, consoleSender, log, redisUrl: opts.redisUrl, redis: connection, files, queuePrefix: opts.queuePrefix ?? 'campaign-bot', clock: opts.clock ?? systemClock,
+    bot, jobs, database, delivery, consoleSender, log, redisUrl: opts.redisUrl, redis: connection, files, queuePrefix: opts.queuePrefix ?? 'campaign-bot', clock: opts.clock ?? systemClock,
     async alert(text) {
       log.error({ alert: text }, '需要管理员处理');
       // One alert per text per hour, however many processes or retries raise it.
       const hour = Math.floor(Date.now() / 3600_000);
       const key = createHash('sha256').update(text).digest('hex').slice(0, 16);
-      const ids = await database.db.transaction(async (tx) => {
-        const admins = await activeAdmins(tx);
-        const out: number[] = [];
-        for (const a of admins) {
-          const id = await enqueueOutbox(tx, `alert:${key}:${hour}:${a.id}`, { memberId: a.id }, `⚠️ ${text}`);
-          if (id) out.push(id);
-        }
-        return out;
-      });
+      const ids = await database.db.transaction((tx) => notifyAdmins(tx, `alert:${key}:${hour}`, `⚠️ ${text}`));
       await delivery.enqueue(ids);
     },
     async consoleIdentity(name) {

@@ -25,7 +25,7 @@ import { KeyedQueue } from './keyed-queue.ts';
 import { fetchAttachments, type FetchedAttachments } from './domain/attachments.ts';
 import { attachLeftovers } from './domain/attachment-replies.ts';
 import { InboundThrottle, DEFAULT_THROTTLE } from './throttle.ts';
-import { allCommands } from '../handlers/index.ts';
+import { JobRegistry } from './scheduling/registry.ts';
 
 export const CONFIRM_TTL_MS = 5 * 60_000;
 /**
@@ -50,10 +50,15 @@ export interface BotDeps {
   onOutbox?: (ids: number[]) => void;
   /** Inbound limits (messages a minute, anonymous a day, pushes an hour); none when absent. */
   throttle?: InboundThrottle;
+  /** The installed features' commands (src/features.ts), in help order. */
+  commands: CommandDef<any>[];
+  /** The installed scheduled jobs (/提醒 reads them). */
+  jobs?: JobRegistry;
 }
 
 export class Bot {
-  readonly registry = new Registry().add(...allCommands);
+  readonly registry: Registry;
+  readonly jobs: JobRegistry;
   private readonly queue = new KeyedQueue();
   private readonly cache = new ContextCache();
   /** Groups whose name is already on record: the upsert is skipped for them. */
@@ -76,6 +81,8 @@ export class Bot {
   private readonly anonymousSeen = new Map<string, number>();
 
   constructor(private readonly deps: BotDeps) {
+    this.registry = new Registry().add(...deps.commands);
+    this.jobs = deps.jobs ?? new JobRegistry();
     this.throttle = deps.throttle ?? new InboundThrottle(null, '', DEFAULT_THROTTLE);
     // PGlite runs one statement at a time; PostgreSQL's pool (10) also serves everything else.
     this.checkins = new CheckinWriter(deps.database.db, deps.database.kind === 'pglite' ? 1 : 4);
@@ -281,7 +288,7 @@ export class Bot {
     const member = await this.cache.member(tx, versions, session.platform, session.senderId);
     const { campaign, phase, readings } = inProgressOn(await this.cache.currentCampaign(tx, versions), dayOf(now));
     const ctx: Ctx = {
-      session, tx, member, now, campaign, phase, phaseReadings: readings, registry: this.registry, invokedAs: '', attachments: [...(media?.accepted ?? [])],
+      session, tx, member, now, campaign, phase, phaseReadings: readings, registry: this.registry, jobs: this.jobs, invokedAs: '', attachments: [...(media?.accepted ?? [])],
       role: member ? (member.role as Ctx['role']) : 'unbound',
       today: dayOf(now),
       durationOptions: () => durationOptionsFor(campaign),

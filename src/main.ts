@@ -15,9 +15,10 @@ import { startEmbeddedRedis, type EmbeddedRedis } from './infra/embedded-redis.t
 import { makePrivate, privateUmask } from './infra/private-files.ts';
 import { createPlatforms } from './platforms/index.ts';
 import { holdConnection } from './platforms/lease.ts';
-import { Scheduler } from '../jobs/scheduler.ts';
+import { Scheduler } from './scheduling/scheduler.ts';
 import { createWebhookSender } from './platforms/webhook-sender.ts';
 import { DEFAULT_LIMITS } from './delivery/delivery.ts';
+import { FEATURES } from './features.ts';
 
 /** Longest wait for one shutdown step. */
 const STOP_STEP_MS = 5_000;
@@ -73,6 +74,7 @@ async function main() {
     const stopVacuum = startPgliteMaintenance(database, log, systemClock);
     stops.push(async () => stopVacuum());
     const app = await createApp({
+    features: FEATURES,
       database, log, redisUrl, botNames: [config.BOT_NAME], worker: config.ROLE !== 'web', publicBaseUrl: config.PUBLIC_BASE_URL,
       settleAnonymous: true,
       throttle: {

@@ -14,6 +14,7 @@ import type { PlatformAdapter } from '../../src/platforms/types.ts';
 import type { Database } from '../../src/db/client.ts';
 import { rowsOf } from '../../src/db/client.ts';
 import type { DeliveryLimits } from '../../src/delivery/delivery.ts';
+import { FEATURES } from '../../src/features.ts';
 
 export interface InProcessService {
   url: string;
@@ -32,6 +33,7 @@ export async function startInProcessService(o: {
   const log = o.log ?? pino({ level: 'silent' });
   const queuePrefix = `drill-${randomBytes(4).toString('hex')}`;
   const app = await createApp({
+    features: FEATURES,
     database: o.database, log, redisUrl: o.redisUrl, queuePrefix, botNames: [config.BOT_NAME], worker: o.worker ?? false,
     backoffMs: o.backoffMs, deliveryLimits: o.deliveryLimits,
   });

@@ -1,69 +1,13 @@
 // The command registry: every command is declared once (keywords, typed arguments, who may
 // run it, examples) and help, usage and argument errors are generated from the declaration.
-import type { ArgsCtx, Ctx, FastCtx } from './context.ts';
+import type { ArgsCtx, ArgSpec, CommandDef, CommandIndex, Match } from './types.ts';
 import { ROLE_CN, type Role } from '../domain/roles.ts';
 import { extractLabels, textAfterTokens, tokenize } from '../parse/normalize.ts';
 import { parseDate } from '../parse/date.ts';
 import { parseDurationArg } from '../parse/duration.ts';
 import { UserError } from './errors.ts';
 
-export type ArgType = 'word' | 'rest' | 'date' | 'duration' | 'int' | 'choice' | 'unit' | 'member';
-
-export interface ArgSpec {
-  name: string;
-  /** The Chinese name shown in usage and errors. */
-  label: string;
-  type: ArgType;
-  optional?: boolean;
-  /** Given as `标签：值` instead of by position. */
-  labelled?: boolean;
-  /** Extra Chinese labels accepted for a labelled argument. */
-  labelAliases?: string[];
-  choices?: string[];
-  /** Which way an undated year points: past for 补卡, future for deadlines. */
-  direction?: 'past' | 'future' | 'nearest';
-}
-
-export interface Proposal { preview: string; payload: unknown }
-
-export interface CommandDef<A = Record<string, any>> {
-  /** Stable English id, also the English alias: `/phase open`. */
-  name: string;
-  /** Chinese keyword paths; the first is the canonical one shown in help. */
-  keywords: string[][];
-  english?: string[][];
-  summary: string;
-  /** Who may run it; admins may run everything. 'unbound' also admits people not yet bound. */
-  roles: (Role | 'unbound')[];
-  args: ArgSpec[];
-  examples: string[];
-  /** Shown as a slash command in help (admin commands). */
-  slash?: boolean;
-  /** The keyword may be glued to its text: 打卡学习1小时. */
-  glue?: boolean;
-  /** Hidden from the help list (确认/取消 are explained in previews). */
-  hidden?: boolean;
-  /** The text may hold a secret (a webhook key): a refusal is audited without it. */
-  sensitive?: boolean;
-  /**
-   * Records something anonymous. Its message leaves no trace tied to the sender or the time: no
-   * de-duplication row (it is de-duplicated in memory), no group row, no audit row, no Redis
-   * counter; it is refused in groups, where everyone saw who sent it. 'submits' counts against
-   * the account's daily anonymous quota (memory only); 'reads' (查询 with a 查询码) does not.
-   */
-  anonymous?: 'submits' | 'reads';
-  /** Group in the help list. */
-  section: string;
-  run(ctx: Ctx, args: A): Promise<string | Proposal>;
-  /** When present, run() proposes and commit() does the work after 确认. */
-  commit?(ctx: Ctx, payload: any): Promise<string>;
-  /**
-   * A one-statement path for the busiest command, tried before run() when the sender and the
-   * campaign are known in memory: no transaction, the message's claim instead. Returns undefined
-   * to take the ordinary path — for anything unusual (an error to word, memory out of date).
-   */
-  fast?(ctx: FastCtx, args: A): Promise<string | null | undefined>;
-}
+export type { ArgSpec, ArgType, CommandDef, Match, Proposal } from './types.ts';
 
 export function defineCommand<A = Record<string, any>>(def: CommandDef<A>): CommandDef<A> {
   return def;
@@ -98,11 +42,9 @@ export function helpFor(def: CommandDef): string {
   return lines.join('\n');
 }
 
-export interface Match { def: CommandDef; rest: string; keyword: string }
-
 const BOUNDARY = /^($|[\s:：,，、。!！?？《"“(（]|\d)/;
 
-export class Registry {
+export class Registry implements CommandIndex {
   readonly commands: CommandDef[] = [];
 
   add(...defs: CommandDef<any>[]): this {

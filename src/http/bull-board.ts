@@ -11,7 +11,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { App } from '../app.ts';
 import { DELIVERY_QUEUE } from '../delivery/delivery.ts';
-import { SCHEDULE_QUEUE } from '../../jobs/scheduler.ts';
+import { SCHEDULE_QUEUE } from '../scheduling/scheduler.ts';
 import { refuseThrottled, type LoginThrottle } from './login-throttle.ts';
 
 export const BULL_BOARD_PATH = '/admin/queues';

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { asc, eq } from 'drizzle-orm';
 import { testBot, type TestBot, type TestBotOptions } from '../support/test-bot.ts';
 import { auditLog, campaigns, members, outbox, pendingConfirmations, rectificationHistory, rectifications, units } from '../../src/db/schema.ts';
-import { ledgerCommands } from '../../handlers/ledger.ts';
+import { ledgerCommands } from '../../handlers/ledger/index.ts';
 
 let bot: TestBot;
 afterEach(async () => { await bot?.close(); });

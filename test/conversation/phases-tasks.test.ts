@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { testBot, type TestBot } from '../support/test-bot.ts';
 import { checkins, members, submissions } from '../../src/db/schema.ts';
-import { Scheduler } from '../../jobs/scheduler.ts';
+import { Scheduler } from '../../src/scheduling/scheduler.ts';
 
 const rank = (reply: string) => /排第 (\d+) 名（共 (\d+) 人）/.exec(reply)?.slice(1, 3).map(Number);
 const unitRank = (reply: string) => /本单位排名：第 (\d+) \/ (\d+) 名/.exec(reply)?.slice(1, 3).map(Number);

@@ -12,7 +12,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { and, eq, gt, sql } from 'drizzle-orm';
 import { testBot, TEST_DB, type TestBot } from '../support/test-bot.ts';
-import { allCommands } from '../../handlers/index.ts';
+import { FEATURES } from '../../src/features.ts';
+
+const allCommands = FEATURES.flatMap((f) => f.commands ?? []);
 import { canRun, rolesText, type CommandDef } from '../../src/commands/registry.ts';
 import { ROLES, ROLE_CN, roleFromCn, type Role } from '../../src/domain/roles.ts';
 import { DEMO_DIRECTORY } from '../../src/demo.ts';

@@ -9,7 +9,7 @@ import pino from 'pino';
 import { eq, sql } from 'drizzle-orm';
 import { Queue } from 'bullmq';
 import { testBot, type TestBot } from '../support/test-bot.ts';
-import { Scheduler } from '../../jobs/scheduler.ts';
+import { Scheduler } from '../../src/scheduling/scheduler.ts';
 import { createHttpApp } from '../../src/http/server.ts';
 import { campaigns, jobRuns } from '../../src/db/schema.ts';
 

@@ -14,9 +14,9 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { eq } from 'drizzle-orm';
 import { testBot, type TestBot } from '../support/test-bot.ts';
-import { Scheduler } from '../../jobs/scheduler.ts';
+import { Scheduler } from '../../src/scheduling/scheduler.ts';
 import { DELIVERY_QUEUE, senderQueueName } from '../../src/delivery/delivery.ts';
-import { SCHEDULE_QUEUE } from '../../jobs/scheduler.ts';
+import { SCHEDULE_QUEUE } from '../../src/scheduling/scheduler.ts';
 import { findRedisServer } from '../../src/infra/embedded-redis.ts';
 import { outbox } from '../../src/db/schema.ts';
 

@@ -5,7 +5,7 @@
 // leave, and nothing is sent twice for the same day.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testBot, type TestBot } from '../support/test-bot.ts';
-import { Scheduler } from '../../jobs/scheduler.ts';
+import { Scheduler } from '../../src/scheduling/scheduler.ts';
 import { outbox } from '../../src/db/schema.ts';
 
 let bot: TestBot;

@@ -3,7 +3,7 @@
 // head → leader → admins at working-day counts, one run per day, quiet hours hold a run.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testBot, type TestBot } from '../support/test-bot.ts';
-import { Scheduler } from '../../jobs/scheduler.ts';
+import { Scheduler } from '../../src/scheduling/scheduler.ts';
 import { eq, gt, sql } from 'drizzle-orm';
 import { jobRuns, outbox } from '../../src/db/schema.ts';
 import { createApp } from '../../src/app.ts';

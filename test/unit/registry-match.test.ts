@@ -3,7 +3,9 @@
 // whose path (src/bot.ts) is chosen from match.def.anonymous.
 import { describe, expect, it } from 'vitest';
 import { Registry } from '../../src/commands/registry.ts';
-import { allCommands } from '../../handlers/index.ts';
+import { FEATURES } from '../../src/features.ts';
+
+const allCommands = FEATURES.flatMap((f) => f.commands ?? []);
 
 const registry = new Registry().add(...allCommands);
 

@@ -1,0 +1,47 @@
+import { defineCommand } from '../../src/commands/registry.ts';
+import { UserError } from '../../src/commands/errors.ts';
+import { campaigns } from '../../src/db/schema.ts';
+import { assertDateOrder, describeCampaign, parseTarget } from '../../src/domain/campaigns.ts';
+
+interface Payload { name: string; start: string; end: string; targetMinutes: number | null; targetUnit: 'hour' | 'xueshi' }
+
+export default defineCommand<{ name: string; start: string; end: string; target?: string }>({
+  name: 'campaign.new',
+  keywords: [['活动', '新建'], ['活动', '创建']],
+  english: [['campaign', 'new']],
+  summary: '新建一个活动（同一时间只有一个进行中的活动）',
+  section: '管理',
+  slash: true,
+  roles: [],
+  args: [
+    { name: 'name', label: '名称', type: 'word' },
+    { name: 'start', label: '开始', type: 'date', direction: 'nearest' },
+    { name: 'end', label: '结束', type: 'date', direction: 'future' },
+    { name: 'target', label: '目标', type: 'word', optional: true },
+  ],
+  examples: ['/活动 新建 “医德医风大讨论” 2026-12-01 2027-03-31 40学时', '/活动 新建 作风建设年 12月1日 3月31日 30小时'],
+  async run(ctx, a) {
+    if (ctx.campaign) throw new UserError(`已有进行中的活动「${ctx.campaign.name}」。请先发「/活动 结束」，再新建。`);
+    assertDateOrder(a.start, a.end);
+    let targetMinutes: number | null = null;
+    let targetUnit: 'hour' | 'xueshi' = 'hour';
+    if (a.target) {
+      const t = parseTarget(a.target, 45);
+      if (!t) throw new UserError(`目标「${a.target}」看不懂，请写成 40学时 或 30小时。`);
+      targetMinutes = t.minutes;
+      targetUnit = t.unit;
+    }
+    const payload: Payload = { name: a.name, start: a.start, end: a.end, targetMinutes, targetUnit };
+    const preview = describeCampaign({ name: a.name, startDate: a.start, endDate: a.end, targetMinutes, targetUnit, xueshiMinutes: 45, makeupDays: 3 } as never);
+    return { preview: `将新建活动：\n${preview}`, payload };
+  },
+  async commit(ctx, p: Payload) {
+    if (ctx.campaign) throw new UserError(`已有进行中的活动「${ctx.campaign.name}」，未新建。`);
+    const [c] = await ctx.tx.insert(campaigns).values({
+      name: p.name, startDate: p.start, endDate: p.end, targetMinutes: p.targetMinutes, targetUnit: p.targetUnit,
+    }).returning();
+    await ctx.audit('campaign.create', c.name, null, p);
+    ctx.scheduleChanged();
+    return `已新建活动：\n${describeCampaign(c)}\n下一步：「/阶段 开启 名称 开始 结束」开启第一阶段。`;
+  },
+});

@@ -1,0 +1,16 @@
+// 活动与阶段: campaigns, phases, their tasks and required readings, and submissions to tasks.
+import type { Feature } from '../../src/plugin.ts';
+import submit from './submit.ts';
+import phaseList from './phase-list.ts';
+import campaignNew from './campaign-new.ts';
+import campaignSet from './campaign-set.ts';
+import campaignEnd from './campaign-end.ts';
+import phaseOpen from './phase-open.ts';
+import phaseEnd from './phase-end.ts';
+import phaseTaskAdd from './phase-task-add.ts';
+import phaseReadingAdd from './phase-reading-add.ts';
+
+export default {
+  name: 'campaign',
+  commands: [submit, phaseList, campaignNew, campaignSet, campaignEnd, phaseOpen, phaseEnd, phaseTaskAdd, phaseReadingAdd],
+} satisfies Feature;

@@ -1,0 +1,32 @@
+import { openPhase } from '../../src/domain/campaigns.ts';
+import { defineCommand } from '../../src/commands/registry.ts';
+import { UserError } from '../../src/commands/errors.ts';
+import { readings } from '../../src/db/schema.ts';
+
+export default defineCommand<{ title: string }>({
+  name: 'phase.reading.add',
+  keywords: [['阶段', '必读', '新增'], ['阶段', '必读', '添加']],
+  english: [['phase', 'reading', 'add']],
+  summary: '为当前阶段添加必读篇目',
+  section: '管理',
+  slash: true,
+  roles: [],
+  args: [{ name: 'title', label: '《篇目》', type: 'rest' }],
+  examples: ['/阶段 必读 新增 《中国共产党章程》'],
+  async run(ctx, { title }) {
+    const c = ctx.requireCampaign();
+    // The open phase, also one opened to start later: its tasks and readings are set up beforehand.
+    const phase = await openPhase(ctx.tx, c.id);
+    if (!phase) throw new UserError('当前没有进行中的阶段，请先「/阶段 开启」。');
+    const titles = [...title.matchAll(/《([^《》]+)》/g)].map((m) => m[1].trim());
+    const list = titles.length ? titles : [title.trim()];
+    if (list.some((t) => !t || t.length > 100)) throw new UserError('篇目名称不能为空，也不能超过 100 字。');
+    return { preview: `将为阶段「${phase.name}」添加必读：${list.map((t) => `《${t}》`).join('、')}`, payload: { phaseId: phase.id, titles: list } };
+  },
+  async commit(ctx, p: { phaseId: number; titles: string[] }) {
+    const added = await ctx.tx.insert(readings).values(p.titles.map((title) => ({ phaseId: p.phaseId, title }))).onConflictDoNothing().returning();
+    await ctx.audit('reading.add', p.titles.join('、'), null, p);
+    const skipped = p.titles.length - added.length;
+    return `已添加必读 ${added.length} 篇${skipped ? `（${skipped} 篇已存在）` : ''}。打卡时写上《篇目》即记为已学。`;
+  },
+});

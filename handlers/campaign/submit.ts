@@ -1,0 +1,69 @@
+import { and, eq } from 'drizzle-orm';
+import { defineCommand } from '../../src/commands/registry.ts';
+import { UserError } from '../../src/commands/errors.ts';
+import { submissions } from '../../src/db/schema.ts';
+import { campaignTasks, taskLabel, type CampaignTask } from '../../src/domain/campaigns.ts';
+import { firstSubmissions, taskApplies, taskStatus, type TaskStatus } from '../../src/domain/progress.ts';
+import { formatDateCn } from '../../src/parse/date.ts';
+import { keepAttachments } from '../../src/domain/attachment-replies.ts';
+
+export const MAX_SUBMISSION = 20000;
+const countChars = (s: string) => [...s.replace(/\s/g, '')].length;
+
+export default defineCommand<{ task: string; content?: string }>({
+  name: 'submit',
+  keywords: [['提交'], ['上交']],
+  english: [['submit']],
+  summary: '提交任务（心得体会、剖析材料、承诺书等；过了时限仍可提交，记为逾期提交）',
+  section: '学习',
+  roles: ['staff', 'head', 'leader'],
+  args: [
+    { name: 'task', label: '任务名', type: 'word' },
+    { name: 'content', label: '正文', type: 'rest', optional: true },
+  ],
+  examples: ['提交 心得体会 通过这次学习，我深刻认识到……'],
+  async run(ctx, { task, content }) {
+    const m = ctx.requireMember();
+    const c = ctx.requireCampaign();
+    // Every task of the campaign: one stays open past its phase until its due date, and is
+    // accepted after it as 逾期提交.
+    const all = await campaignTasks(ctx.tx, c.id);
+    const mine = all.filter((t) => taskApplies(t, m.role));
+    const subs = await firstSubmissions(ctx.tx, mine.map((x) => x.id), [m.id]);
+    const status = (x: CampaignTask) => taskStatus(x, m.id, subs, ctx.today);
+    const named = mine.filter((x) => x.name === task);
+    const candidates = named.length ? named : mine.filter((x) => x.name.includes(task) || task.includes(x.name));
+    const t = pickTask(candidates, status);
+    if (!t) {
+      const other = all.find((x) => x.name === task);
+      if (other) throw new UserError(`任务「${other.name}」只需负责人提交。`);
+      const todo = mine.filter((x) => status(x) === 'open' || status(x) === 'overdue');
+      throw new UserError(todo.length
+        ? `没有「${task}」这个任务。你需要提交的任务：${todo.map((x) => `${x.name}（${x.dueDate < ctx.today ? `已过 ${formatDateCn(x.dueDate)} 的时限` : `${formatDateCn(x.dueDate)}前`}）`).join('、')}。`
+        : mine.length ? `没有「${task}」这个任务，你的任务都已提交。` : '目前没有需要你提交的任务。');
+    }
+    // A document or photo sent with 提交 任务名 is the submission itself (剖析材料 as a file).
+    const withFile = ctx.attachments.length > 0;
+    if (!content && !withFile) throw new UserError(`请把正文写在任务名后面，例如：提交 ${t.name} 通过这次学习……；也可以把文件或照片和「提交 ${t.name}」一起发。`);
+    content ??= '';
+    if (content.length > MAX_SUBMISSION) throw new UserError(`正文太长（超过 ${MAX_SUBMISSION} 字），没有记录。`);
+    const chars = countChars(content);
+    if (t.minChars && chars < t.minChars && !withFile) {
+      throw new UserError(`「${t.name}」要求不少于 ${t.minChars} 字，这次是 ${chars} 字，没有记录。请补充后再提交。`);
+    }
+    const before = await ctx.tx.select({ id: submissions.id }).from(submissions).where(and(eq(submissions.taskId, t.id), eq(submissions.memberId, m.id)));
+    const [row] = await ctx.tx.insert(submissions).values({ taskId: t.id, memberId: m.id, unitId: m.unitId, content, chars, platform: ctx.session.platform, createdAt: ctx.now }).returning();
+    const late = status(t) === 'late' || status(t) === 'overdue' ? `（已过 ${formatDateCn(t.dueDate)} 的时限，记为逾期提交）` : '';
+    const kept = await keepAttachments(ctx, { submissionId: row.id });
+    const size = chars || !kept ? `${chars} 字` : '附件';
+    return `✅ 已${before.length ? '更新' : '收到'}${taskLabel(t, ctx.phase)}（#${row.id}，${size}）${late}。${kept ? `\n${kept}` : ''}`;
+  },
+});
+
+/**
+ * The task a name means when several phases have one of that name (心得体会 each phase): the one
+ * still to do — not yet due before overdue, the earliest due first — else the latest one, to update it.
+ */
+function pickTask(list: CampaignTask[], status: (t: CampaignTask) => TaskStatus): CampaignTask | undefined {
+  return list.find((t) => status(t) === 'open') ?? list.find((t) => status(t) === 'overdue') ?? list.at(-1);
+}

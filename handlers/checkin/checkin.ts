@@ -1,0 +1,69 @@
+import { defineCommand } from '../../src/commands/registry.ts';
+import type { Ctx } from '../../src/commands/context.ts';
+import { UserError } from '../../src/commands/errors.ts';
+import { parseCheckinText } from '../../src/parse/duration.ts';
+import type { CampaignRow } from '../../src/domain/campaigns.ts';
+import { checkinMessage, recordCheckin, type NewCheckin } from '../../src/domain/checkins.ts';
+import { bareNumberNote, checkinRecorded, durationRefusal, MAX_TEXT } from '../../src/replies.ts';
+import { keepAttachments } from '../../src/domain/attachment-replies.ts';
+
+/** The check-in a message describes, or a UserError saying what is wrong with it. */
+function describe(ctx: Pick<Ctx, 'session' | 'now' | 'today' | 'durationOptions'>, c: CampaignRow, text: string): { input: NewCheckin; bareNote?: string } {
+  if ([...text].length > MAX_TEXT) throw new UserError(`内容太长（超过 ${MAX_TEXT} 字），没有记录。请精简后再发，长篇心得可用「提交 心得体会 正文」。`);
+  const opts = ctx.durationOptions();
+  const p = parseCheckinText(text, opts);
+  const refusal = durationRefusal(p, '打卡 学习《党章》 1小时20分钟');
+  if (refusal) throw new UserError(refusal);
+  const input: NewCheckin = {
+    studyDate: ctx.today, minutes: p.minutes, material: p.content, title: p.title, reflection: p.reflection,
+    rawText: text, kind: 'self', platform: ctx.session.platform, messageId: ctx.session.messageId, at: ctx.now,
+  };
+  return { input, bareNote: bareNumberNote(p, opts, c) };
+}
+
+/** A refusal after a bare number still says how the number was read: that is what went wrong. */
+export function withNote(err: unknown, note: string | undefined): unknown {
+  return err instanceof UserError && note ? new UserError(`${note}\n${err.message}`) : err;
+}
+
+export default defineCommand<{ text?: string }>({
+  name: 'checkin',
+  keywords: [['打卡'], ['签到'], ['学习打卡']],
+  english: [['checkin']],
+  summary: '记录今天的学习：内容、时长、心得',
+  section: '学习',
+  glue: true,
+  roles: ['staff', 'head', 'leader'],
+  args: [{ name: 'text', label: '学习内容 时长 心得：…', type: 'rest', optional: true }],
+  examples: ['打卡 学习《党章》 1.5小时 心得：要把群众放在心上', '打卡 45分钟', '签到 观看警示教育片 1小时20分钟 心得：警钟长鸣'],
+  async run(ctx, { text = '' }) {
+    const m = ctx.requireMember();
+    const c = ctx.requireCampaign();
+    const { input, bareNote } = describe(ctx, c, text);
+    const { row, readingMarked, standing } = await recordCheckin(ctx.tx, c, m, input,
+      { phase: ctx.phase, readings: ctx.phaseReadings }, { phase: ctx.phase, today: ctx.today }).catch((e) => { throw withNote(e, bareNote); });
+    const kept = await keepAttachments(ctx, { checkinId: row.id });
+    const reply = checkinRecorded({ campaign: c, member: m, phase: ctx.phase, today: ctx.today }, row, { bareNote, readingMarked, standing: standing! });
+    return kept ? `${reply}\n${kept}` : reply;
+  },
+  // Most messages on a campaign morning are this: one statement instead of a transaction. Anything
+  // out of the ordinary (a mistake to explain, the day's limit, memory out of date) goes to run().
+  async fast(ctx, { text = '' }) {
+    const c = ctx.campaign;
+    if (!c) return undefined;
+    try {
+      const { input, bareNote } = describe(ctx, c, text);
+      const message = checkinMessage(ctx.claim, c, ctx.member, input,
+        { phase: ctx.phase, readings: ctx.phaseReadings }, { phase: ctx.phase, today: ctx.today, unitSize: ctx.unitSize });
+      if (!('item' in message)) return undefined;
+      const r = await ctx.checkins.write(message);
+      if (r.outcome === 'duplicate') return null;
+      if (r.outcome !== 'recorded') return undefined;
+      if (ctx.unitSize === null) ctx.rememberUnitSize(r.standing!.unitSize);
+      return checkinRecorded({ campaign: c, member: ctx.member, phase: ctx.phase, today: ctx.today }, r.row, { bareNote, readingMarked: r.readingMarked, standing: r.standing! });
+    } catch (err) {
+      if (err instanceof UserError) return undefined;
+      throw err;
+    }
+  },
+});

@@ -1,0 +1,80 @@
+import { and, eq } from 'drizzle-orm';
+import { defineCommand } from '../../src/commands/registry.ts';
+import { UserError } from '../../src/commands/errors.ts';
+import { members } from '../../src/db/schema.ts';
+import { tokenize } from '../../src/parse/normalize.ts';
+import { formatMinutes } from '../../src/parse/duration.ts';
+import { formatDateCn } from '../../src/parse/date.ts';
+import { assertInCampaign, createGroupSession, DAILY_LIMIT_MINUTES, minutesOnDay, recordCheckin } from '../../src/domain/checkins.ts';
+import { memberById, resolveMember, type MemberRow } from '../../src/domain/directory.ts';
+
+interface Payload { date: string; minutes: number; material: string | null; present: number[]; absent: string[] }
+
+export default defineCommand<{ date: string; minutes: number; material?: string; present: string; absent?: string }>({
+  name: 'group-study',
+  keywords: [['集中学习'], ['集体学习']],
+  english: [['group-study']],
+  summary: '为参加集中学习的人统一记录学时（负责人记本单位）',
+  section: '单位',
+  roles: ['head'],
+  args: [
+    { name: 'date', label: '日期', type: 'date', direction: 'past' },
+    { name: 'minutes', label: '时长', type: 'duration' },
+    { name: 'material', label: '《学习内容》', type: 'rest', optional: true },
+    { name: 'present', label: '参加', type: 'rest', labelled: true },
+    { name: 'absent', label: '缺席', type: 'rest', labelled: true, optional: true },
+  ],
+  examples: ['集中学习 今天 2小时 《党章》 参加：全体 缺席：王五', '集中学习 12月1日 1.5小时 《医德医风》 参加：张三 李四'],
+  async run(ctx, a) {
+    const me = ctx.requireMember();
+    const c = ctx.requireCampaign();
+    if (a.date > ctx.today) throw new UserError(`集中学习只能记录已经进行的学习，${formatDateCn(a.date)}还没到。`);
+    assertInCampaign(c, a.date);
+    const material = a.material ? a.material.replace(/^《|》$/g, '').trim() || null : null;
+    const absentNames = a.absent ? tokenize(a.absent.replace(/[,，、]/g, ' ')) : [];
+    let present: MemberRow[];
+    if (a.present.trim() === '全体') {
+      const all = await ctx.tx.select({ id: members.id }).from(members).where(and(eq(members.unitId, me.unitId), eq(members.active, true)));
+      // One query at a time: a transaction is one connection, and pg refuses overlapping queries.
+      present = [];
+      for (const r of all) { const m = await memberById(ctx.tx, r.id); if (m) present.push(m); }
+    } else {
+      present = [];
+      for (const n of tokenize(a.present.replace(/[,，、]/g, ' '))) present.push(await resolveMember(ctx.tx, n, me.unitId));
+    }
+    const absent: MemberRow[] = [];
+    for (const n of absentNames) absent.push(await resolveMember(ctx.tx, n, me.unitId));
+    present = present.filter((p) => !absent.some((x) => x.id === p.id));
+    if (ctx.role === 'head') {
+      const outside = present.filter((p) => p.unitId !== me.unitId);
+      if (outside.length) throw new UserError(`负责人只能为本单位记录集中学习：${outside.map((p) => `${p.unitName}/${p.name}`).join('、')} 不在${me.unitName}。`);
+    }
+    if (!present.length) throw new UserError('没有参加的人，未记录。');
+    const over: string[] = [];
+    for (const p of present) if ((await minutesOnDay(ctx.tx, p.id, a.date)) + a.minutes > DAILY_LIMIT_MINUTES) over.push(p.name);
+    if (over.length) throw new UserError(`${over.join('、')} 当天学时加上这次会超过 12 小时，未记录。请核对时长。`);
+    const payload: Payload = { date: a.date, minutes: a.minutes, material, present: present.map((p) => p.id), absent: absent.map((p) => p.name) };
+    const preview = [
+      `将记录集中学习：${formatDateCn(a.date)} ${material ? `《${material}》` : ''}${formatMinutes(a.minutes)}`,
+      `参加 ${present.length} 人：${present.map((p) => p.name).join('、')}`,
+      absent.length ? `缺席 ${absent.length} 人：${absent.map((p) => p.name).join('、')}` : '',
+    ].filter(Boolean).join('\n');
+    return { preview, payload };
+  },
+  async commit(ctx, p: Payload) {
+    const me = ctx.requireMember();
+    const c = ctx.requireCampaign();
+    const session = await createGroupSession(ctx.tx, c, me, p.date, p.minutes, p.material);
+    // In member order, as the check-in batches take theirs (checkin_messages): no lock cycle.
+    for (const id of [...p.present].sort((a, b) => a - b)) {
+      const m = await memberById(ctx.tx, id);
+      if (!m) continue;
+      await recordCheckin(ctx.tx, c, m, {
+        studyDate: p.date, minutes: p.minutes, material: p.material, reflection: null, rawText: `集中学习 #${session.id}`,
+        kind: 'group', platform: ctx.session.platform, messageId: null, groupSessionId: session.id, at: ctx.now,
+      }, { phase: ctx.phase, readings: ctx.phaseReadings });
+    }
+    await ctx.audit('group-session.record', `#${session.id}`, null, p);
+    return `已记录集中学习（#${session.id}）：${formatDateCn(p.date)} ${formatMinutes(p.minutes)}，${p.present.length} 人计入学时。`;
+  },
+});

@@ -1,0 +1,138 @@
+import { defineCommand } from '../../src/commands/registry.ts';
+import { UserError } from '../../src/commands/errors.ts';
+import type { Ctx } from '../../src/commands/context.ts';
+import { unitsLedBy } from '../../src/domain/directory.ts';
+import {
+  attachExportToOutbox, buildExport, cliCommandFor, EXPORT_KIND_CN, EXPORT_TTL_MS, exportKindFrom, storeExport, type ExportKind, type ExportScope,
+} from '../../src/domain/exports.ts';
+import { tokenize } from '../../src/parse/normalize.ts';
+import { formatDateCn, parseDate, parseDateRange } from '../../src/parse/date.ts';
+import { addDays, mondayOf } from '../../src/time.ts';
+
+// Who may export what: admins everything; leaders (分管领导) 打卡, 意见, 整改 of the units they
+// are in charge of, and 通报 (they receive it anyway); unit heads 打卡 and 整改 of their own unit.
+// An export changes no record, so it runs at once (no 确认). The file never goes into a group:
+// it is sent to the person privately (or as a link only they get).
+const HEAD_KINDS: ExportKind[] = ['checkins', 'rectifications'];
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const monthRange = (y: number, m: number) => {
+  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return { from: `${y}-${pad(m)}-01`, to: `${y}-${pad(m)}-${pad(last)}` };
+};
+
+/** 11月1日至11月15日, 2026-11-01 到 2026-11-15, 12月3日 (one day), 本月, 上月, 本周, 上周, 2026年11月, 11月. */
+function readDates(text: string, ctx: Ctx): { from: string; to: string } | null {
+  const t = text.replace(/\s+/g, '');
+  const range = parseDateRange(t, { now: ctx.now, direction: 'past' });
+  if (range) return { from: range.start, to: range.end };
+  const day = parseDate(t, { now: ctx.now, direction: 'past' });
+  if (day) return { from: day, to: day };
+  const [y, m] = ctx.today.split('-').map(Number);
+  if (/^(本月|这个?月)$/.test(t)) return monthRange(y, m);
+  if (/^上个?月$/.test(t)) return m === 1 ? monthRange(y - 1, 12) : monthRange(y, m - 1);
+  if (/^(本周|这周|本星期)$/.test(t)) return { from: mondayOf(ctx.today), to: addDays(mondayOf(ctx.today), 6) };
+  if (/^(上周|上星期)$/.test(t)) return { from: addDays(mondayOf(ctx.today), -7), to: addDays(mondayOf(ctx.today), -1) };
+  const ym = /^(?:(\d{4})年)?(\d{1,2})月(?:份)?$/.exec(t);
+  if (ym && Number(ym[2]) >= 1 && Number(ym[2]) <= 12) {
+    const month = Number(ym[2]);
+    // A month without a year is the latest one that has begun.
+    const year = ym[1] ? Number(ym[1]) : month > m ? y - 1 : y;
+    return monthRange(year, month);
+  }
+  return null;
+}
+
+/** Split 「单位 日期」 or 「日期 单位」: whichever tokens read as dates are the dates, the rest the unit. */
+function splitUnitAndDates(rest: string, ctx: Ctx): { unit: string | null; dates: { from: string; to: string } | null } {
+  const tokens = tokenize(rest);
+  if (!tokens.length) return { unit: null, dates: null };
+  for (let i = 0; i < tokens.length; i++) {
+    const dates = readDates(tokens.slice(i).join(''), ctx);
+    if (dates) return { unit: tokens.slice(0, i).join(' ') || null, dates };
+  }
+  for (let j = tokens.length - 1; j > 0; j--) {
+    const dates = readDates(tokens.slice(0, j).join(''), ctx);
+    if (dates) return { unit: tokens.slice(j).join(' '), dates };
+  }
+  return { unit: tokens.join(' '), dates: null };
+}
+
+export default defineCommand<{ kind: string; rest?: string }>({
+  name: 'export',
+  keywords: [['导出']],
+  english: [['export']],
+  summary: '导出 Excel：打卡记录、意见建议、整改台账、通报（文件私聊发给你，30 分钟内有效）',
+  section: '管理',
+  slash: true,
+  roles: ['head', 'leader'],
+  args: [
+    { name: 'kind', label: '打卡|意见|整改|通报', type: 'word' },
+    { name: 'rest', label: '单位 起止日期', type: 'rest', optional: true },
+  ],
+  examples: ['/导出 打卡 县人民医院 11月1日至11月15日', '/导出 整改', '/导出 意见 上月', '/导出 通报 2026-11-01 至 2026-12-31'],
+  async run(ctx, { kind: kindWord, rest }) {
+    const me = ctx.requireMember();
+    const kind = exportKindFrom(kindWord);
+    if (!kind) throw new UserError(`不能导出「${kindWord}」。可以导出：打卡、意见、整改、通报。\n例如：/导出 打卡 县人民医院 11月1日至11月15日`);
+    const kindCn = EXPORT_KIND_CN[kind];
+    if (ctx.role === 'head' && !HEAD_KINDS.includes(kind)) {
+      // Returned, not thrown: a thrown error rolls the audit row back with everything else.
+      await ctx.audit('command.refused', 'export', null, { kind, role: ctx.role });
+      return `负责人可以导出本单位的打卡和整改；「导出 ${kindCn}」仅限分管领导、管理员使用。`;
+    }
+    const { unit: unitText, dates } = splitUnitAndDates(rest ?? '', ctx);
+    if (kind === 'circular' && unitText) {
+      throw new UserError(`通报包含全部单位的数据和排名，不按单位导出。「${unitText}」${/\d/.test(unitText) ? '也不是看得懂的日期范围（例如 11月1日至11月15日）。' : '请去掉。'}`);
+    }
+    let unit = null;
+    if (unitText) {
+      try {
+        unit = await ctx.resolveUnit(unitText);
+      } catch (err) {
+        if (err instanceof UserError && /\d/.test(unitText)) {
+          throw new UserError(`「${unitText}」既不是单位名称，也不是看得懂的日期范围。日期范围可写成 11月1日至11月15日、2026-11-01 到 2026-11-15、上月。`);
+        }
+        throw err;
+      }
+    }
+
+    // Which units this person may export.
+    const scope: ExportScope = { now: ctx.now, today: ctx.today, ...(dates ?? {}) };
+    if (ctx.role === 'head') {
+      if (unit && unit.id !== me.unitId) throw new UserError(`你只能导出本单位（${me.unitName}）的${kindCn}，不能导出${unit.name}的。`);
+      scope.unitIds = [me.unitId];
+      scope.unitLabel = me.unitName;
+    } else if (ctx.role === 'leader' && kind !== 'circular') {
+      const led = await unitsLedBy(ctx.tx, me.id);
+      if (unit && !led.includes(unit.id)) throw new UserError(`你不分管${unit.name}，只能导出分管单位的${kindCn}。`);
+      if (!unit && !led.length) throw new UserError('名单中没有登记你分管的单位，无法导出。请联系管理员核对名单的「分管单位」。');
+      scope.unitIds = unit ? [unit.id] : led;
+      scope.unitLabel = unit ? unit.name : '分管单位';
+    } else if (unit) {
+      scope.unitIds = [unit.id];
+      scope.unitLabel = unit.name;
+    }
+
+    const built = await buildExport(ctx.tx, kind, scope);
+    const range = built.range;
+    const params = {
+      kind, unit: unit?.name ?? null, unitIds: scope.unitIds ?? null, from: range?.from ?? null, to: range?.to ?? null,
+      cli: cliCommandFor(kind, { unit: unit?.name, from: range?.from, to: range?.to }),
+    };
+    const file = await storeExport(ctx.tx, built, { requestedBy: me.id, now: ctx.now, params });
+    await ctx.audit('export.create', `export#${file.id}`, null, { ...params, rows: built.rows, file: built.fileName });
+
+    const fmt = (d: string) => formatDateCn(d, ctx.now);
+    const rangeCn = range ? (range.from === range.to ? fmt(range.from) : `${fmt(range.from)}至${fmt(range.to)}`) : '';
+    const what = [scope.unitLabel ?? (kind === 'circular' ? '' : '全部单位'), rangeCn].filter(Boolean).join('，');
+    const key = `export:${file.id}`;
+    await ctx.notify(key, { memberId: me.id }, `📎 导出的${kindCn}（${what || '全部'}）：${built.summary}。文件「${built.fileName}」。`);
+    await attachExportToOutbox(ctx.tx, key, file.id);
+    const minutes = EXPORT_TTL_MS / 60_000;
+    return [
+      `已导出${kindCn}${what ? `（${what}）` : ''}：${built.summary}。`,
+      `文件「${built.fileName}」马上私聊发给你${ctx.session.chatType === 'group' ? '（不会发到群里）' : ''}；如果平台不能直接收文件，会发一个 ${minutes} 分钟内有效的下载链接。`,
+    ].join('\n');
+  },
+});

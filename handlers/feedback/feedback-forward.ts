@@ -1,0 +1,30 @@
+import { defineCommand } from '../../src/commands/registry.ts';
+import { feedbackById, feedbackCode, forwardFeedback, parseFeedbackCode } from '../../src/domain/feedback.ts';
+import { headsOf, type UnitRow } from '../../src/domain/directory.ts';
+
+export default defineCommand<{ code: string; unit: UnitRow }>({
+  name: 'feedback.forward',
+  keywords: [['意见', '转交'], ['建议', '转交'], ['反馈', '转交']],
+  english: [['feedback', 'forward']],
+  summary: '把意见转给某单位办理（该单位负责人会收到）',
+  section: '意见建议',
+  slash: true,
+  roles: [],
+  args: [{ name: 'code', label: '编号', type: 'word' }, { name: 'unit', label: '单位', type: 'unit' }],
+  examples: ['/意见 转交 YJ-0012 县人民医院'],
+  async run(ctx, { code, unit }) {
+    const row = await feedbackById(ctx.tx, parseFeedbackCode(code));
+    return { preview: `将把 ${feedbackCode(row)}（${row.content.slice(0, 30)}）转交${unit.name}办理，并通知其负责人。`, payload: { id: row.id, unitId: unit.id, unitName: unit.name } };
+  },
+  async commit(ctx, p: { id: number; unitId: number; unitName: string }) {
+    const me = ctx.requireMember();
+    const row = await feedbackById(ctx.tx, p.id);
+    await forwardFeedback(ctx.tx, row, { id: p.unitId, name: p.unitName }, { id: me.id, label: me.name });
+    const code = feedbackCode(row);
+    for (const h of await headsOf(ctx.tx, p.unitId)) {
+      await ctx.notify(`feedback-forward:${row.id}:${p.unitId}:${h.id}`, { memberId: h.id },
+        `领导小组办公室转来一条${row.kind}（${code}），请${p.unitName}办理：${row.content}\n答复请发：意见 答复 ${code} 答复内容`);
+    }
+    return `已转交${p.unitName}（${code}）。`;
+  },
+});

@@ -1,0 +1,28 @@
+import { defineCommand } from '../../src/commands/registry.ts';
+import { feedbackCode, parseFeedbackCode, readWithQueryCode, FEEDBACK_STATUS_CN, type FeedbackStatus } from '../../src/domain/feedback.ts';
+
+export default defineCommand<{ code: string; queryCode: string }>({
+  name: 'feedback.query',
+  keywords: [['查询']],
+  english: [['query']],
+  summary: '用编号和查询码查看匿名意见的答复',
+  section: '意见建议',
+  // Reading an anonymous item's answer says who holds its 查询码: private chats only, no trace.
+  anonymous: 'reads',
+  sensitive: true,
+  roles: ['unbound', 'staff', 'head', 'leader'],
+  args: [
+    { name: 'code', label: '编号', type: 'word' },
+    { name: 'queryCode', label: '查询码', type: 'word' },
+  ],
+  examples: ['查询 YJ-0012 K7Q2M9'],
+  async run(ctx, { code, queryCode }) {
+    const row = await readWithQueryCode(ctx.tx, parseFeedbackCode(code), queryCode);
+    const status = FEEDBACK_STATUS_CN[row.status as FeedbackStatus];
+    return [
+      `${feedbackCode(row)}（${status}）：${row.content}`,
+      row.answer ? `答复：${row.answer}` : row.closeReason ? '没有书面答复。' : '暂未答复，请过几天再查。',
+      ...(row.closeReason ? [`办结原因：${row.closeReason}`] : []),
+    ].join('\n');
+  },
+});

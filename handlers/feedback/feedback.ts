@@ -1,0 +1,35 @@
+import { defineCommand } from '../../src/commands/registry.ts';
+import { UserError } from '../../src/commands/errors.ts';
+import { feedbackCode, submitFeedback, type FeedbackKind } from '../../src/domain/feedback.ts';
+import { headsOf, type UnitRow } from '../../src/domain/directory.ts';
+import { MAX_TEXT } from '../../src/replies.ts';
+
+export default defineCommand<{ unit?: UnitRow; content?: string }>({
+  name: 'feedback',
+  keywords: [['意见'], ['建议'], ['反馈']],
+  english: [['feedback']],
+  summary: '提意见或建议（可写明单位；不想署名请用「匿名意见」）',
+  section: '意见建议',
+  glue: true,
+  roles: ['staff', 'head', 'leader'],
+  args: [
+    { name: 'unit', label: '单位', type: 'unit', labelled: true, optional: true },
+    { name: 'content', label: '内容', type: 'rest', optional: true },
+  ],
+  examples: ['意见 门诊候诊时间太长', '建议 单位：县人民医院 公开投诉电话'],
+  async run(ctx, { unit, content }) {
+    const m = ctx.requireMember();
+    const kind = ctx.invokedAs as FeedbackKind;
+    if (!content) throw new UserError(`请把${kind}写在后面，例如：${kind} 门诊候诊时间太长`);
+    if ([...content].length > MAX_TEXT) throw new UserError(`内容太长（超过 ${MAX_TEXT} 字），没有记录。请分几条发送。`);
+    const { row } = await submitFeedback(ctx.tx, { kind, content, unitId: unit?.id ?? null, member: { id: m.id, name: m.name }, now: ctx.now });
+    const code = feedbackCode(row);
+    if (unit) {
+      for (const h of await headsOf(ctx.tx, unit.id)) {
+        await ctx.notify(`feedback-routed:${row.id}:${h.id}`, { memberId: h.id },
+          `${unit.name}收到一条${kind}（${code}）：${content}\n答复请发：意见 答复 ${code} 答复内容`);
+      }
+    }
+    return `✅ 已收到你的${kind}，编号 ${code}${unit ? `，已转给${unit.name}` : ''}。处理后会把答复发给你；发「我的」可查看进度。`;
+  },
+});

@@ -1,0 +1,43 @@
+import { and, eq } from 'drizzle-orm';
+import { defineCommand } from '../../src/commands/registry.ts';
+import { UserError } from '../../src/commands/errors.ts';
+import { groups } from '../../src/db/schema.ts';
+
+interface Payload { platform: string; chatId: string; scope: 'campaign' | 'unit' | null; unitId: number | null; label: string }
+
+export default defineCommand<{ scope: string; unit?: string }>({
+  name: 'group.set',
+  keywords: [['群', '设为'], ['群', '设置']],
+  english: [['group', 'set']],
+  summary: '在群里发送：把这个群设为活动群（接收公告）或某单位的群',
+  section: '管理',
+  slash: true,
+  roles: [],
+  args: [
+    { name: 'scope', label: '范围', type: 'choice', choices: ['全局', '单位', '无'] },
+    { name: 'unit', label: '单位名称', type: 'word', optional: true },
+  ],
+  examples: ['/群 设为 全局', '/群 设为 单位 县人民医院', '/群 设为 无'],
+  async run(ctx, { scope, unit }) {
+    const s = ctx.session;
+    if (s.chatType !== 'group') throw new UserError('请在要设置的群里 @我 发送这条命令。');
+    let unitId: number | null = null;
+    let label = '普通群（不接收推送）';
+    if (scope === '全局') label = '活动群：接收阶段公告和通报';
+    if (scope === '单位') {
+      if (!unit) throw new UserError('请写上单位名称，例如：/群 设为 单位 县人民医院');
+      const u = await ctx.resolveUnit(unit);
+      unitId = u.id;
+      label = `${u.name}的单位群`;
+    }
+    const payload: Payload = { platform: s.platform, chatId: s.chatId, scope: scope === '全局' ? 'campaign' : scope === '单位' ? 'unit' : null, unitId, label };
+    return { preview: `将把本群${s.chatName ? `「${s.chatName}」` : ''}设为：${label}。`, payload };
+  },
+  async commit(ctx, p: Payload) {
+    const [g] = await ctx.tx.update(groups).set({ scope: p.scope, unitId: p.unitId })
+      .where(and(eq(groups.platform, p.platform), eq(groups.chatId, p.chatId))).returning();
+    if (!g) throw new UserError('没有找到这个群，请在群里重新发送命令。');
+    await ctx.audit('group.set', g.name ?? g.chatId, null, { scope: p.scope, unitId: p.unitId });
+    return `已设置：本群是${p.label}。`;
+  },
+});

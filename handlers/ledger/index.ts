@@ -1,0 +1,20 @@
+// 整改台账: the rectification ledger (五落实) and 承诺.
+import type { Feature } from '../../src/plugin.ts';
+import rectAdd from './rect-add.ts';
+import rectEdit from './rect-edit.ts';
+import rectClose from './rect-close.ts';
+import rectReturn from './rect-return.ts';
+import rectExtend from './rect-extend.ts';
+import rectShow from './rect-show.ts';
+import rectList from './rect-list.ts';
+import rectProgress from './rect-progress.ts';
+import rectDone from './rect-done.ts';
+import commitment from './commitment.ts';
+import rectCategoriesSet, { rectCategoriesList } from './rect-categories.ts';
+
+export const ledgerCommands = [
+  rectList, rectShow, rectProgress, rectDone, commitment,
+  rectAdd, rectEdit, rectClose, rectReturn, rectExtend, rectCategoriesList, rectCategoriesSet,
+];
+
+export default { name: 'ledger', commands: ledgerCommands } satisfies Feature;

@@ -1,0 +1,56 @@
+import { defineCommand } from '../../src/commands/registry.ts';
+import type { UnitRow } from '../../src/domain/directory.ts';
+import { createRect, describeRect, linkLeader, rectCode, TERMS, validateRect, type NewRect } from '../../src/domain/rectification.ts';
+import { actorOf, categoriesOf, dateCn, notifyHeads, SECTION } from './rect-common.ts';
+
+type Payload = NewRect & { unitName: string };
+
+export default defineCommand<{ unit: UnitRow; problem: string; measures: string; leader: string; deadline: string; category?: string; term?: string }>({
+  name: 'rect.add',
+  keywords: [['整改', '新增'], ['整改', '添加']],
+  english: [['rect', 'add']],
+  summary: '新增整改事项（五落实：问题、措施、分管领导、责任单位、时限）',
+  section: SECTION,
+  slash: true,
+  roles: [],
+  args: [
+    { name: 'unit', label: '责任单位', type: 'unit' },
+    { name: 'problem', label: '问题', type: 'rest', labelled: true, labelAliases: ['整改项目', '项目'] },
+    { name: 'measures', label: '措施', type: 'rest', labelled: true, labelAliases: ['整改措施'] },
+    { name: 'leader', label: '分管领导', type: 'word', labelled: true },
+    { name: 'deadline', label: '时限', type: 'date', direction: 'future', labelled: true, labelAliases: ['完成时限'] },
+    { name: 'category', label: '类别', type: 'word', labelled: true, optional: true },
+    { name: 'term', label: '期限', type: 'choice', choices: TERMS, labelled: true, optional: true },
+  ],
+  examples: [
+    '/整改 新增 县人民医院 问题：门诊排队时间长 措施：增设自助机，高峰期增开窗口 分管领导：刘局长 时限：2027-03-31 类别：限期整改 期限：近期',
+  ],
+  async run(ctx, a) {
+    const categories = categoriesOf(ctx);
+    const n: NewRect = {
+      campaignId: ctx.campaign?.id ?? null, kind: 'item', unitId: a.unit.id,
+      problem: a.problem.trim(), measures: a.measures.trim(), leaderName: a.leader.trim(),
+      leaderMemberId: await linkLeader(ctx.tx, a.leader), ownerMemberId: null,
+      deadline: a.deadline, category: a.category?.trim() || null, term: a.term ?? null,
+    };
+    validateRect(n, ctx.today, categories);
+    const payload: Payload = { ...n, unitName: a.unit.name };
+    const lines = [
+      `将新增整改事项（责任单位：${a.unit.name}）：`,
+      `  问题：${n.problem}`,
+      `  措施：${n.measures}`,
+      `  分管领导：${n.leaderName}${n.leaderMemberId ? '' : '（名单中未找到此人，仅记录姓名）'}；时限：${dateCn(ctx, n.deadline)}`
+        + `${n.category ? `；类别：${n.category}` : ''}${n.term ? `；期限：${n.term}` : ''}`,
+    ];
+    return { preview: lines.join('\n'), payload };
+  },
+  async commit(ctx, p: Payload) {
+    const { unitName, ...n } = p;
+    const row = await createRect(ctx.tx, n, actorOf(ctx));
+    const code = rectCode(row.id);
+    await notifyHeads(ctx, { ...row, unitName }, `rect-new:${row.id}`,
+      `${unitName}有一项新的整改事项 ${code}：${row.problem}\n措施：${row.measures}\n时限：${dateCn(ctx, row.deadline)}。`
+      + `\n推进中请发「整改 进展 ${code} 进展情况」，完成后发「整改 完成 ${code} 完成情况」。`);
+    return `已新增整改事项 ${code}。\n${describeRect({ ...row, unitName }, ctx.today)}`;
+  },
+});

@@ -1,0 +1,20 @@
+import { defineCommand } from '../../src/commands/registry.ts';
+import { describeRect, historyOf } from '../../src/domain/rectification.ts';
+import { assertCanView, historyLine, loadRect, SECTION } from './rect-common.ts';
+
+export default defineCommand<{ code: string }>({
+  name: 'rect.show',
+  keywords: [['整改', '查看'], ['整改', '详情']],
+  english: [['rect', 'show']],
+  summary: '查看一项整改事项的五落实和全部记录',
+  section: SECTION,
+  roles: ['head', 'leader'],
+  args: [{ name: 'code', label: '编号', type: 'word' }],
+  examples: ['整改 查看 ZG-0001'],
+  async run(ctx, { code }) {
+    const r = await loadRect(ctx, code);
+    await assertCanView(ctx, r);
+    const history = await historyOf(ctx.tx, r.id);
+    return [describeRect(r, ctx.today), '记录：', ...history.map((h) => historyLine(ctx, h))].join('\n');
+  },
+});

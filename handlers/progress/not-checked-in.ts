@@ -1,0 +1,48 @@
+import { defineCommand } from '../../src/commands/registry.ts';
+import { UserError } from '../../src/commands/errors.ts';
+import { assertUnitVisible, notCheckedIn, unitsVisibleTo } from '../../src/domain/progress.ts';
+import type { UnitRow } from '../../src/domain/directory.ts';
+
+const PERIODS: Record<string, 'today' | 'week'> = { 今天: 'today', 今日: 'today', 本周: 'week', 这周: 'week' };
+
+export default defineCommand<{ a?: string; b?: string }>({
+  name: 'not-checked-in',
+  keywords: [['未打卡'], ['没打卡']],
+  english: [['missing']],
+  summary: '列出今天或本周还没打卡的人（负责人看本单位，分管领导看分管单位，管理员看全部；请假的另列）',
+  section: '单位',
+  roles: ['head', 'leader'],
+  // 单位 and 今天|本周 in either order, both optional.
+  args: [
+    { name: 'a', label: '单位|今天|本周', type: 'word', optional: true },
+    { name: 'b', label: '今天|本周', type: 'word', optional: true },
+  ],
+  examples: ['未打卡', '未打卡 本周', '未打卡 县中医院 今天'],
+  async run(ctx, { a, b }) {
+    const me = ctx.requireMember();
+    const c = ctx.requireCampaign();
+    let period: 'today' | 'week' | undefined;
+    let unitName: string | undefined;
+    for (const w of [a, b]) {
+      if (w === undefined) continue;
+      if (PERIODS[w]) {
+        if (period) throw new UserError('「今天」和「本周」只能选一个，例如：未打卡 本周。');
+        period = PERIODS[w];
+      } else if (unitName === undefined) {
+        unitName = w;
+      } else {
+        throw new UserError(`「${unitName}」和「${w}」只能有一个是单位名。用法：未打卡 [单位] [今天|本周]`);
+      }
+    }
+    const visible = await unitsVisibleTo(ctx.tx, ctx.role, me);
+    let unitIds = visible;
+    if (unitName !== undefined) {
+      const unit: UnitRow = await ctx.resolveUnit(unitName);
+      assertUnitVisible(visible, ctx.role, me, unit);
+      unitIds = [unit.id];
+    } else if (visible && !visible.length) {
+      throw new UserError('名单中没有登记你分管的单位，请联系管理员。');
+    }
+    return notCheckedIn(ctx.tx, c, unitIds, period ?? 'today', ctx.today);
+  },
+});

@@ -1,0 +1,28 @@
+import { defineCommand } from '../../src/commands/registry.ts';
+import { UserError } from '../../src/commands/errors.ts';
+import { assertUnitVisible, unitReport, unitsOverview, unitsVisibleTo } from '../../src/domain/progress.ts';
+import type { UnitRow } from '../../src/domain/directory.ts';
+
+export default defineCommand<{ unit?: UnitRow }>({
+  name: 'unit',
+  keywords: [['本单位'], ['单位情况'], ['单位进度']],
+  english: [['unit']],
+  summary: '查看单位本周和本阶段谁已打卡、谁未打卡、学时和任务（分管领导、管理员先看各单位一行汇总）',
+  section: '单位',
+  roles: ['head', 'leader'],
+  args: [{ name: 'unit', label: '单位', type: 'unit', optional: true }],
+  examples: ['本单位', '本单位 县中医院'],
+  async run(ctx, { unit }) {
+    const me = ctx.requireMember();
+    const c = ctx.requireCampaign();
+    const visible = await unitsVisibleTo(ctx.tx, ctx.role, me);
+    if (unit) {
+      assertUnitVisible(visible, ctx.role, me, unit);
+      return unitReport(ctx.tx, c, ctx.phase, unit, ctx.today);
+    }
+    if (ctx.role === 'head') return unitReport(ctx.tx, c, ctx.phase, { id: me.unitId, name: me.unitName }, ctx.today);
+    // Leaders and the office: every unit they see in one line each, the detail on request.
+    if (visible && !visible.length) throw new UserError('名单中没有登记你分管的单位，请联系管理员。');
+    return unitsOverview(ctx.tx, c, ctx.phase, visible, ctx.today);
+  },
+});

@@ -1,0 +1,66 @@
+import { eq } from 'drizzle-orm';
+import { defineCommand } from '../../src/commands/registry.ts';
+import { UserError } from '../../src/commands/errors.ts';
+import { campaigns } from '../../src/db/schema.ts';
+import { JobRegistry } from '../../src/scheduling/registry.ts';
+
+export default defineCommand<{ what: string; value?: string }>({
+  name: 'reminder.set',
+  keywords: [['提醒', '设置'], ['提醒', '开启'], ['提醒', '关闭']],
+  english: [['schedule', 'set']],
+  summary: '修改、开启或关闭定时提醒',
+  section: '管理',
+  slash: true,
+  roles: [],
+  args: [
+    { name: 'what', label: '整改|通报|催办|阶段|个人提醒|免打扰', type: 'word' },
+    { name: 'value', label: '时间', type: 'rest', optional: true },
+  ],
+  examples: ['/提醒 设置 整改 08:30', '/提醒 设置 通报 09:00', '/提醒 设置 通报 每月', '/提醒 设置 催办 16:30', '/提醒 设置 催办 5个工作日',
+    '/提醒 设置 阶段 提前 3,1 个工作日', '/提醒 开启 个人提醒', '/提醒 设置 免打扰 21:00-07:30', '/提醒 关闭 整改'],
+  async run(ctx, { what, value }) {
+    const c = ctx.requireCampaign();
+    const action = ctx.invokedAs.split(' ')[1]; // 设置 | 开启 | 关闭
+    const s = ctx.jobs.settingsOf(c.schedule);
+    let text: string;
+    if (what === '免打扰') {
+      const m = /^([01]?\d|2[0-3]):([0-5]\d)\s*[-~至到]\s*([01]?\d|2[0-3]):([0-5]\d)$/.exec(value ?? '');
+      if (action !== '设置' || !m) throw new UserError('请写成：/提醒 设置 免打扰 20:00-08:00');
+      const pad = (h: string, mm: string) => `${h.padStart(2, '0')}:${mm}`;
+      s.quietHours = { start: pad(m[1], m[2]), end: pad(m[3], m[4]) };
+      text = `免打扰改为 ${s.quietHours.start}–${s.quietHours.end}`;
+    } else {
+      const found = ctx.jobs.byAlias(what);
+      if (!found) throw new UserError(`没有「${what}」这个提醒。可以设置：${ctx.jobs.aliases().join('、')}。`);
+      const { job, switchIndex } = found;
+      const js = s.jobs[job.name];
+      const other = action === '设置' && value ? job.setValue?.(js, value) ?? null : null;
+      if (switchIndex !== undefined) {
+        const sw = job.switches![switchIndex];
+        if (action === '设置') throw new UserError(`请写成：/提醒 开启 ${sw.alias} 或 /提醒 关闭 ${sw.alias}`);
+        text = sw.set(js, action === '开启');
+      } else if (other) {
+        text = other;
+      } else if (action === '设置') {
+        const m = /^([01]?\d|2[0-3])[:：]([0-5]\d)$/.exec(value ?? '');
+        if (!m) throw new UserError(`「${value ?? ''}」看不懂，请写成 08:30 这样的 24 小时制时间${job.valueHint ?? ''}。`);
+        js.time = `${m[1].padStart(2, '0')}:${m[2]}`;
+        js.enabled = true;
+        text = `${job.label}改为${job.timeWord ?? '每个工作日'} ${js.time}`;
+      } else {
+        js.enabled = action === '开启';
+        text = `${job.label}已${action === '开启' ? '开启' : '关闭'}`;
+      }
+    }
+    return { preview: `将修改定时提醒：${text}。`, payload: { campaignId: c.id, schedule: JobRegistry.toStored(s), text } };
+  },
+  async commit(ctx, p: { campaignId: number; schedule: object; text: string }) {
+    const [before] = await ctx.tx.select({ schedule: campaigns.schedule }).from(campaigns).where(eq(campaigns.id, p.campaignId));
+    // Merged over what is stored: keys the schedule settings do not know (scoreWeights) stay.
+    const merged = { ...((before?.schedule ?? {}) as Record<string, unknown>), ...(p.schedule as Record<string, unknown>) };
+    await ctx.tx.update(campaigns).set({ schedule: merged }).where(eq(campaigns.id, p.campaignId));
+    await ctx.audit('schedule.update', p.text, before?.schedule ?? null, merged);
+    ctx.scheduleChanged();
+    return `已修改：${p.text}。发「/提醒 列表」查看下次运行时间。`;
+  },
+});

@@ -1,0 +1,133 @@
+// The shapes of the chat layer in one file: a command's declaration and what its handler sees
+// (they refer to each other, so they live together rather than in an import cycle).
+import type { Session } from '../session.ts';
+import type { Tx } from '../db/client.ts';
+import type { Role } from '../domain/roles.ts';
+import type { MemberRow, UnitRow } from '../domain/directory.ts';
+import type { CampaignRow, PhaseRow } from '../domain/campaigns.ts';
+import type { MessageClaim, ReadingRef } from '../domain/checkins.ts';
+import type { CheckinWriter } from '../domain/checkin-writer.ts';
+import type { AcceptedAttachment } from '../domain/attachments.ts';
+import type { JobRegistry } from '../scheduling/registry.ts';
+
+export type ArgType = 'word' | 'rest' | 'date' | 'duration' | 'int' | 'choice' | 'unit' | 'member';
+
+export interface ArgSpec {
+  name: string;
+  /** The Chinese name shown in usage and errors. */
+  label: string;
+  type: ArgType;
+  optional?: boolean;
+  /** Given as `标签：值` instead of by position. */
+  labelled?: boolean;
+  /** Extra Chinese labels accepted for a labelled argument. */
+  labelAliases?: string[];
+  choices?: string[];
+  /** Which way an undated year points: past for 补卡, future for deadlines. */
+  direction?: 'past' | 'future' | 'nearest';
+}
+
+export interface Proposal { preview: string; payload: unknown }
+
+export interface CommandDef<A = Record<string, any>> {
+  /** Stable English id, also the English alias: `/phase open`. */
+  name: string;
+  /** Chinese keyword paths; the first is the canonical one shown in help. */
+  keywords: string[][];
+  english?: string[][];
+  summary: string;
+  /** Who may run it; admins may run everything. 'unbound' also admits people not yet bound. */
+  roles: (Role | 'unbound')[];
+  args: ArgSpec[];
+  examples: string[];
+  /** Shown as a slash command in help (admin commands). */
+  slash?: boolean;
+  /** The keyword may be glued to its text: 打卡学习1小时. */
+  glue?: boolean;
+  /** Hidden from the help list (确认/取消 are explained in previews). */
+  hidden?: boolean;
+  /** The text may hold a secret (a webhook key): a refusal is audited without it. */
+  sensitive?: boolean;
+  /**
+   * Records something anonymous. Its message leaves no trace tied to the sender or the time: no
+   * de-duplication row (it is de-duplicated in memory), no group row, no audit row, no Redis
+   * counter; it is refused in groups, where everyone saw who sent it. 'submits' counts against
+   * the account's daily anonymous quota (memory only); 'reads' (查询 with a 查询码) does not.
+   */
+  anonymous?: 'submits' | 'reads';
+  /** Group in the help list. */
+  section: string;
+  run(ctx: Ctx, args: A): Promise<string | Proposal>;
+  /** When present, run() proposes and commit() does the work after 确认. */
+  commit?(ctx: Ctx, payload: any): Promise<string>;
+  /**
+   * A one-statement path for the busiest command, tried before run() when the sender and the
+   * campaign are known in memory: no transaction, the message's claim instead. Returns undefined
+   * to take the ordinary path — for anything unusual (an error to word, memory out of date).
+   */
+  fast?(ctx: FastCtx, args: A): Promise<string | null | undefined>;
+}
+
+export interface Match { def: CommandDef; rest: string; keyword: string }
+
+/** The installed commands as a handler sees them (help, suggestions). */
+export interface CommandIndex {
+  readonly commands: CommandDef[];
+  match(text: string): Match | null;
+  find(name: string): CommandDef | undefined;
+}
+
+export interface Ctx {
+  session: Session;
+  tx: Tx;
+  member: MemberRow | null;
+  role: Role | 'unbound';
+  now: Date;
+  /** Today in Asia/Shanghai, YYYY-MM-DD. */
+  today: string;
+  campaign: CampaignRow | null;
+  phase: PhaseRow | null;
+  /** The open phase's required readings (loaded with it: every check-in looks at them). */
+  phaseReadings: ReadingRef[];
+  registry: CommandIndex;
+  /** The installed scheduled jobs and how a campaign's settings read (/提醒). */
+  jobs: JobRegistry;
+  /** The keyword path the person used (意见 or 建议 …), set when a command matched. */
+  invokedAs: string;
+  /**
+   * Photos and files of this message, already fetched and checked. A handler that keeps them
+   * (打卡, 提交) takes them out (splice); whatever is left the bot links to a recent record.
+   */
+  attachments: AcceptedAttachment[];
+  durationOptions(): { bareUnit: { name: '小时' | '学时'; minutes: number }; xueshiMinutes: number };
+  resolveUnit(name: string): Promise<UnitRow>;
+  resolveMember(text: string): Promise<MemberRow>;
+  audit(action: string, target: string | null, before?: unknown, after?: unknown): Promise<void>;
+  /** Queue a message to a member or a group through the outbox (sent after the reply). */
+  notify(key: string, to: { memberId: number } | { groupId: number }, text: string): Promise<void>;
+  /** Schedule settings changed: re-register the schedulers once this message commits. */
+  scheduleChanged(): void;
+  requireMember(): MemberRow;
+  requireCampaign(): CampaignRow;
+}
+
+/** What parsing a command's arguments needs. */
+export type ArgsCtx = Pick<Ctx, 'now' | 'durationOptions' | 'resolveUnit' | 'resolveMember'>;
+
+/**
+ * What a command's fast path sees (CommandDef.fast): the sender and the campaign as this process
+ * last loaded them, and no transaction — its one statement must check, with `claim`, that this
+ * memory is still current.
+ */
+export interface FastCtx extends Pick<Ctx, 'session' | 'now' | 'today' | 'campaign' | 'phase' | 'phaseReadings' | 'durationOptions' | 'resolveUnit' | 'resolveMember'> {
+  member: MemberRow;
+  db: Tx;
+  claim: MessageClaim;
+  /** Writes check-in messages together with other senders' (one statement for those waiting). */
+  checkins: CheckinWriter;
+  /** Active people in the sender's unit, if known for claim.versions; else the statement counts them… */
+  unitSize: number | null;
+  /** …and this keeps its count for the next message. */
+  rememberUnitSize(size: number): void;
+}
+

@@ -1,0 +1,24 @@
+// The composition root's install list: every feature this service runs. The only file under
+// src/ that imports handlers/ or jobs/ (the entry points pass FEATURES to createApp); a new
+// feature is one folder and one line here.
+import type { Feature } from './plugin.ts';
+import help from '../handlers/help/index.ts';
+import roster from '../handlers/roster/index.ts';
+import checkin from '../handlers/checkin/index.ts';
+import campaign from '../handlers/campaign/index.ts';
+import progress from '../handlers/progress/index.ts';
+import leave from '../handlers/leave/index.ts';
+import feedback from '../handlers/feedback/index.ts';
+import ledger from '../handlers/ledger/index.ts';
+import groups from '../handlers/groups/index.ts';
+import calendar from '../handlers/calendar/index.ts';
+import reminders from '../handlers/reminders/index.ts';
+import circular from '../handlers/circular/index.ts';
+import delivery from '../handlers/delivery/index.ts';
+import exportsFeature from '../handlers/exports/index.ts';
+import jobs from '../jobs/index.ts';
+
+/** In help order. */
+export const FEATURES: Feature[] = [
+  help, roster, checkin, campaign, progress, leave, feedback, ledger, groups, calendar, reminders, circular, delivery, exportsFeature, jobs,
+];
