@@ -2,11 +2,13 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { campaigns, groups, phases, readings, tasks } from '../db/schema.ts';
-import type { ReadingRef } from './checkins.ts';
 import { UserError } from '../commands/errors.ts';
 import { formatMinutes } from '../parse/duration.ts';
 import { formatDateCn } from '../parse/date.ts';
 import { dayOf } from '../time.ts';
+
+/** A phase's required reading, as a check-in's 《title》 is matched against it. */
+export interface ReadingRef { id: number; title: string }
 
 export type CampaignRow = typeof campaigns.$inferSelect;
 export type PhaseRow = typeof phases.$inferSelect;

@@ -3,7 +3,7 @@
 import { and, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import { rowsOf, type Tx } from '../db/client.ts';
 import { checkins, groupSessions, phases, readings, readingsDone } from '../db/schema.ts';
-import type { CampaignRow, PhaseRow } from './campaigns.ts';
+import type { CampaignRow, PhaseRow, ReadingRef } from './campaigns.ts';
 import type { MemberRow } from './directory.ts';
 import { audit, type Actor } from './audit.ts';
 import { UserError } from '../commands/errors.ts';
@@ -54,7 +54,7 @@ export function assertInCampaign(c: CampaignRow, date: string) {
 }
 
 /** A required reading as the matcher needs it. */
-export interface ReadingRef { id: number; title: string }
+export type { ReadingRef } from './campaigns.ts';
 
 /**
  * What the caller already knows, to save round trips on the busiest path: the open phase and its
