@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import type { Database } from './db/client.ts';
 import type { Session } from './session.ts';
 import { Bot } from './bot.ts';
-import type { Feature } from './plugin.ts';
+import { platformCatalog, type Feature, type PlatformPlugin } from './plugin.ts';
 import { JobRegistry } from './scheduling/registry.ts';
 import { notifyAdmins } from './domain/notify-admins.ts';
 import { Delivery, type DeliveryLimits } from './delivery/delivery.ts';
@@ -49,6 +49,8 @@ export interface AppOptions {
   settleAnonymous?: boolean;
   /** The features to install (src/features.ts lists them; none: a bare core, e.g. a delivery bench). */
   features?: Feature[];
+  /** The installed platforms (their names and webhook kinds, for commands). */
+  platforms?: PlatformPlugin[];
 }
 
 export interface App {
@@ -105,7 +107,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const features = opts.features ?? [];
   const jobs = new JobRegistry().add(...features.flatMap((f) => f.jobs ?? []));
   const bot = new Bot({
-    throttle, jobs, commands: features.flatMap((f) => f.commands ?? []),
+    throttle, jobs, commands: features.flatMap((f) => f.commands ?? []), platforms: platformCatalog(opts.platforms ?? []),
     database, log, dedupeSecret: await sharedSecret(database, 'dedupe-key'), clock: opts.clock ?? systemClock, botNames: opts.botNames ?? ['学习助手'],
     onScheduleChanged: () => app.onScheduleChanged?.(),
     onOutbox: (ids) => { delivery.enqueue(ids).catch((err) => log.warn({ err }, 'enqueue failed; the sweep will retry')); },

@@ -26,6 +26,7 @@ import { fetchAttachments, type FetchedAttachments } from './domain/attachments.
 import { attachLeftovers } from './domain/attachment-replies.ts';
 import { InboundThrottle, DEFAULT_THROTTLE } from './throttle.ts';
 import { JobRegistry } from './scheduling/registry.ts';
+import { platformCatalog, type PlatformCatalog } from './platform-catalog.ts';
 
 export const CONFIRM_TTL_MS = 5 * 60_000;
 /**
@@ -54,11 +55,14 @@ export interface BotDeps {
   commands: CommandDef<any>[];
   /** The installed scheduled jobs (/提醒 reads them). */
   jobs?: JobRegistry;
+  /** The installed platforms' names and webhook kinds. */
+  platforms?: PlatformCatalog;
 }
 
 export class Bot {
   readonly registry: Registry;
   readonly jobs: JobRegistry;
+  readonly platforms: PlatformCatalog;
   private readonly queue = new KeyedQueue();
   private readonly cache = new ContextCache();
   /** Groups whose name is already on record: the upsert is skipped for them. */
@@ -83,6 +87,7 @@ export class Bot {
   constructor(private readonly deps: BotDeps) {
     this.registry = new Registry().add(...deps.commands);
     this.jobs = deps.jobs ?? new JobRegistry();
+    this.platforms = deps.platforms ?? platformCatalog([]);
     this.throttle = deps.throttle ?? new InboundThrottle(null, '', DEFAULT_THROTTLE);
     // PGlite runs one statement at a time; PostgreSQL's pool (10) also serves everything else.
     this.checkins = new CheckinWriter(deps.database.db, deps.database.kind === 'pglite' ? 1 : 4);
@@ -288,7 +293,7 @@ export class Bot {
     const member = await this.cache.member(tx, versions, session.platform, session.senderId);
     const { campaign, phase, readings } = inProgressOn(await this.cache.currentCampaign(tx, versions), dayOf(now));
     const ctx: Ctx = {
-      session, tx, member, now, campaign, phase, phaseReadings: readings, registry: this.registry, jobs: this.jobs, invokedAs: '', attachments: [...(media?.accepted ?? [])],
+      session, tx, member, now, campaign, phase, phaseReadings: readings, registry: this.registry, jobs: this.jobs, platforms: this.platforms, invokedAs: '', attachments: [...(media?.accepted ?? [])],
       role: member ? (member.role as Ctx['role']) : 'unbound',
       today: dayOf(now),
       durationOptions: () => durationOptionsFor(campaign),

@@ -17,7 +17,7 @@ import { startEmbeddedRedis, type EmbeddedRedis } from './infra/embedded-redis.t
 import { activeCampaign } from './domain/campaigns.ts';
 import { loadDemo, loadDemoHistory } from './demo.ts';
 import { consoleSession, type Push } from './platforms/console/console-adapter.ts';
-import { FEATURES } from './features.ts';
+import { FEATURES, PLATFORMS } from './features.ts';
 
 const HELP = `模拟器命令：
   /as 姓名        以某人身份说话（也可写 单位/姓名）
@@ -62,7 +62,7 @@ async function main() {
   const show = (p: Push, extra = '') => console.log(`  → ${p.kind === 'group' ? `[${p.to}]` : p.to}：${p.text.replace(/\n/g, '\n    ')}${extra}`);
   let saving = Promise.resolve();
   const app = await createApp({
-    features: FEATURES,
+    features: FEATURES, platforms: PLATFORMS,
     database, log, redisUrl, botNames: [config.BOT_NAME], queuePrefix: demo ? 'campaign-bot-demo' : 'campaign-bot',
     console: {
       onPush: (p) => {

@@ -15,6 +15,7 @@ import { HOLIDAY_HEADERS } from './domain/holidays.ts';
 import { backupToFile, restoreFromFile, BackupError } from './db/backup.ts';
 import { chmod, writeFile } from 'node:fs/promises';
 import { privateUmask } from './infra/private-files.ts';
+import { PLATFORMS } from './features.ts';
 import { demoGenerateCli, GenerateError, GENERATE_USAGE } from './demo-generate.ts';
 
 const USAGE = `用法：
@@ -122,7 +123,7 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   if (area === 'platforms' && action === 'check' && positional.length === 0) {
-    const report = await checkPlatforms(loadConfig());
+    const report = await checkPlatforms(loadConfig(), PLATFORMS);
     console.log(formatCheckReport(report));
     return report.ok ? 0 : 1;
   }

@@ -1,7 +1,9 @@
-// The composition root's install list: every feature this service runs. The only file under
+// The composition root's install lists: every platform and feature this service runs. The only file under
 // src/ that imports handlers/ or jobs/ (the entry points pass FEATURES to createApp); a new
 // feature is one folder and one line here.
-import type { Feature } from './plugin.ts';
+import type { Feature, PlatformPlugin } from './plugin.ts';
+import { wecomPlatform } from './platforms/wecom/plugin.ts';
+import { dingtalkPlatform } from './platforms/dingtalk/plugin.ts';
 import help from '../handlers/help/index.ts';
 import roster from '../handlers/roster/index.ts';
 import checkin from '../handlers/checkin/index.ts';
@@ -22,3 +24,6 @@ import jobs from '../jobs/index.ts';
 export const FEATURES: Feature[] = [
   help, roster, checkin, campaign, progress, leave, feedback, ledger, groups, calendar, reminders, circular, delivery, exportsFeature, jobs,
 ];
+
+/** In sender-preference order: a platform is its folder plus one line here. */
+export const PLATFORMS: PlatformPlugin[] = [wecomPlatform, dingtalkPlatform];

@@ -18,7 +18,7 @@ import { holdConnection } from './platforms/lease.ts';
 import { Scheduler } from './scheduling/scheduler.ts';
 import { createWebhookSender } from './platforms/webhook-sender.ts';
 import { DEFAULT_LIMITS } from './delivery/delivery.ts';
-import { FEATURES } from './features.ts';
+import { FEATURES, PLATFORMS } from './features.ts';
 
 /** Longest wait for one shutdown step. */
 const STOP_STEP_MS = 5_000;
@@ -74,7 +74,7 @@ async function main() {
     const stopVacuum = startPgliteMaintenance(database, log, systemClock);
     stops.push(async () => stopVacuum());
     const app = await createApp({
-    features: FEATURES,
+    features: FEATURES, platforms: PLATFORMS,
       database, log, redisUrl, botNames: [config.BOT_NAME], worker: config.ROLE !== 'web', publicBaseUrl: config.PUBLIC_BASE_URL,
       settleAnonymous: true,
       throttle: {
@@ -95,7 +95,7 @@ async function main() {
       alert: (text) => { app.alert(text).catch((err) => log.error({ err }, 'alert failed')); },
       undelivered: (s, t, r) => app.replyUndelivered(s, t, r),
       countReply: (p, u, t) => app.delivery.countReply(p, u, t),
-    });
+    }, PLATFORMS);
     for (const p of problems) log.warn({ setting: p.setting }, p.message);
     for (const a of adapters) if (a.sender) app.delivery.addSender(a.sender);
     // Groups with a webhook attached (/群 绑定webhook) are pushed through it instead.

@@ -1,6 +1,7 @@
 // The one shape every platform adapter turns its transport into. Handlers never see
 // platform payloads.
-export type Platform = 'console' | 'wecom' | 'dingtalk' | 'wecom-app';
+/** The identity platform: 'console' or a platform plug-in's id ('wecom', 'dingtalk'); 'wecom-app' for the WeCom app's own sessions. */
+export type Platform = string;
 
 export interface Session {
   platform: Platform;

@@ -14,7 +14,7 @@ import type { PlatformAdapter } from '../../src/platforms/types.ts';
 import type { Database } from '../../src/db/client.ts';
 import { rowsOf } from '../../src/db/client.ts';
 import type { DeliveryLimits } from '../../src/delivery/delivery.ts';
-import { FEATURES } from '../../src/features.ts';
+import { FEATURES, PLATFORMS } from '../../src/features.ts';
 
 export interface InProcessService {
   url: string;
@@ -33,7 +33,7 @@ export async function startInProcessService(o: {
   const log = o.log ?? pino({ level: 'silent' });
   const queuePrefix = `drill-${randomBytes(4).toString('hex')}`;
   const app = await createApp({
-    features: FEATURES,
+    features: FEATURES, platforms: PLATFORMS,
     database: o.database, log, redisUrl: o.redisUrl, queuePrefix, botNames: [config.BOT_NAME], worker: o.worker ?? false,
     backoffMs: o.backoffMs, deliveryLimits: o.deliveryLimits,
   });
@@ -41,7 +41,7 @@ export async function startInProcessService(o: {
     handle: (session) => app.bot.handle(session), log, redis: app.redis,
     alert: (text) => { app.alert(text).catch(() => {}); },
     undelivered: (s, t, r) => app.replyUndelivered(s, t, r),
-  });
+  }, PLATFORMS);
   for (const a of adapters) if (a.sender) app.delivery.addSender(a.sender);
   const cliSecret = randomBytes(16).toString('hex');
   const web = createHttpApp(app, { adminToken: config.ADMIN_API_TOKEN, cliSecret, log, adapters });

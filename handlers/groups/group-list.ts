@@ -15,9 +15,8 @@ export default defineCommand({
   async run(ctx) {
     const rows = await ctx.tx.select({ g: groups, unit: units.name }).from(groups).leftJoin(units, eq(units.id, groups.unitId)).orderBy(asc(groups.id));
     if (!rows.length) return '还没有群。把机器人拉进群并 @它 说一句话，群就会出现在这里。';
-    const platformCn: Record<string, string> = { console: '模拟器', wecom: '企业微信', dingtalk: '钉钉' };
     return ['机器人所在的群：', ...rows.map(({ g, unit }) =>
-      `· ${g.name ?? g.chatId}（${platformCn[g.platform] ?? g.platform}）— ${g.scope === 'campaign' ? '活动群' : g.scope === 'unit' ? `${unit}的单位群` : '普通群'}${g.webhookKind ? `，推送经${g.webhookKind === 'wecom' ? '企业微信群机器人' : '钉钉自定义机器人'}` : ''}`),
+      `· ${g.name ?? g.chatId}（${ctx.platforms.label(g.platform)}）— ${g.scope === 'campaign' ? '活动群' : g.scope === 'unit' ? `${unit}的单位群` : '普通群'}${g.webhookKind ? `，推送经${ctx.platforms.webhookKind(g.webhookKind)?.label ?? 'webhook 机器人'}` : ''}`),
     '在群里发「/群 设为 全局」可让该群接收阶段公告。'].join('\n');
   },
 });

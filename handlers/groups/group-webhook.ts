@@ -10,22 +10,21 @@ import type { Ctx } from '../../src/commands/context.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { groups } from '../../src/db/schema.ts';
 import { normalizeText, tokenize } from '../../src/parse/normalize.ts';
-import { isDingTalkWebhookUrl } from '../../src/platforms/dingtalk/webhook.ts';
-import { describeWebhook, maskSecret, type WebhookKind } from '../../src/platforms/webhook-sender.ts';
+import { maskSecret } from '../../src/infra/mask-secret.ts';
+import type { PlatformCatalog } from '../../src/platform-catalog.ts';
 
 type GroupRow = typeof groups.$inferSelect;
 
-const PLATFORM_CN: Record<string, string> = { console: '模拟器', wecom: '企业微信', dingtalk: '钉钉' };
-const KIND_WORDS: Record<string, WebhookKind> = {
-  企业微信: 'wecom', 企微: 'wecom', 微信: 'wecom', wecom: 'wecom', 企业微信群机器人: 'wecom',
-  钉钉: 'dingtalk', dingtalk: 'dingtalk', 钉钉机器人: 'dingtalk',
-};
-const BIND_USAGE = [
+const usageOf = (platforms: PlatformCatalog) => [
   '用法（请私聊我发送）：',
-  '  /群 绑定webhook 群名 企业微信 KEY',
-  '  /群 绑定webhook 群名 钉钉 WEBHOOK地址 [加签密钥]',
+  ...platforms.webhookKinds.map((k) => `  ${k.usage}`),
   '群名以「/群 列表」为准；KEY 是群机器人 webhook 地址里 key= 后面的部分（也可以整段粘贴地址）。',
 ].join('\n');
+
+/** How a bound webhook is shown (never the whole key); an unknown kind only masked. */
+function describeWebhook(platforms: PlatformCatalog, kind: string, url: string, secret?: string | null): string {
+  return platforms.webhookKind(kind)?.describe(url, secret) ?? `webhook（${maskSecret(url)}）`;
+}
 
 /** Something that looks like a key, token, URL or secret is never echoed back, even by mistake. */
 function safeEcho(s: string): string {
@@ -33,8 +32,8 @@ function safeEcho(s: string): string {
   return s;
 }
 
-function groupLabel(g: GroupRow): string {
-  return `「${g.name ?? g.chatId}」（${PLATFORM_CN[g.platform] ?? g.platform}）`;
+function groupLabel(ctx: Ctx, g: GroupRow): string {
+  return `「${g.name ?? g.chatId}」（${ctx.platforms.label(g.platform)}）`;
 }
 
 /** A group by its remembered name (as /群 列表 shows it), or by its chat id. */
@@ -46,7 +45,7 @@ export async function findGroupByName(ctx: Ctx, name: string): Promise<GroupRow>
   if (found.length === 1) return found[0];
   if (found.length > 1) {
     throw new UserError([`有 ${found.length} 个群都叫「${wanted}」：`,
-      ...found.map((g) => `· ${PLATFORM_CN[g.platform] ?? g.platform}，群 ID：${g.chatId}`),
+      ...found.map((g) => `· ${ctx.platforms.label(g.platform)}，群 ID：${g.chatId}`),
       '请把群名换成上面的群 ID 再发一次；或先在群里把群名改得不同，再 @我 说一句话让我记住新名字。'].join('\n'));
   }
   if (!all.length) throw new UserError('我还不知道任何群：先把机器人拉进群，并在群里 @我 说一句话，群就会被记住。');
@@ -58,32 +57,7 @@ export async function findGroupByName(ctx: Ctx, name: string): Promise<GroupRow>
   ].filter(Boolean).join('\n'));
 }
 
-interface BindPayload { groupId: number; kind: WebhookKind; url: string; secret: string | null; shown: string }
-
-/** The WeCom key, from the bare key or the whole webhook address. */
-function wecomKey(raw: string): string {
-  let key = raw;
-  if (/^https?:\/\//i.test(raw)) {
-    let u: URL;
-    try { u = new URL(raw); } catch { throw new UserError('企业微信群机器人的 webhook 地址看不懂。\n' + BIND_USAGE); }
-    key = u.searchParams.get('key') ?? '';
-    if (!/\/cgi-bin\/webhook\/send\/?$/.test(u.pathname) || !key) throw new UserError('这不是企业微信群机器人的 webhook 地址（应形如 https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…）。');
-  }
-  if (!/^[A-Za-z0-9_-]{8,128}$/.test(key)) throw new UserError('企业微信群机器人的 key 格式不对：应是 webhook 地址里 key= 后面的那一串（字母、数字和 -）。');
-  return key;
-}
-
-/** The DingTalk webhook URL (a bare access_token is accepted too), without any stale timestamp/sign. */
-function dingTalkUrl(raw: string): string {
-  const text = /^[0-9a-f]{32,128}$/i.test(raw) ? `https://oapi.dingtalk.com/robot/send?access_token=${raw}` : raw;
-  if (!isDingTalkWebhookUrl(text)) {
-    throw new UserError('这不是钉钉自定义机器人的 webhook 地址（应形如 https://oapi.dingtalk.com/robot/send?access_token=…，在群设置 → 机器人 → 该机器人的设置里复制）。');
-  }
-  const u = new URL(text);
-  u.searchParams.delete('timestamp');
-  u.searchParams.delete('sign');
-  return u.toString();
-}
+interface BindPayload { groupId: number; kind: string; url: string; secret: string | null; shown: string }
 
 export const groupWebhookBind = defineCommand<{ rest?: string }>({
   name: 'group.webhook.bind',
@@ -101,30 +75,25 @@ export const groupWebhookBind = defineCommand<{ rest?: string }>({
       return '为了安全，webhook 的 key 和密钥不能发在群里（群里的人都能看到，拿到就能往群里发消息）。请私聊我发送这条命令。\n'
         + '如果刚才的消息里已经带了 key 或密钥，建议先到群机器人的设置里重置 webhook 地址/密钥，再私聊绑定新的。';
     }
+    const usage = usageOf(ctx.platforms);
     const tokens = tokenize(rest ?? '');
-    if (tokens.length < 3) return `缺少参数。\n${BIND_USAGE}`;
-    if (tokens.length > 4) return `参数太多了。\n${BIND_USAGE}`;
+    if (tokens.length < 3) return `缺少参数。\n${usage}`;
+    if (tokens.length > 4) return `参数太多了。\n${usage}`;
     const [name, kindWord, value, secret] = tokens;
-    const kind = KIND_WORDS[kindWord.toLowerCase()];
-    if (!kind) return `平台只能是「企业微信」或「钉钉」，请按顺序写：群名 平台 KEY。\n${BIND_USAGE}`;
+    const kind = ctx.platforms.webhookKind(kindWord);
+    if (!kind) return `平台只能是${ctx.platforms.webhookKinds.map((k) => `「${ctx.platforms.label(k.kind)}」`).join('或')}，请按顺序写：群名 平台 KEY。\n${usage}`;
     const g = await findGroupByName(ctx, name);
-    if (g.platform !== 'console' && g.platform !== kind) {
-      return `群${groupLabel(g)}是${PLATFORM_CN[g.platform] ?? g.platform}的群，不能绑定${kind === 'wecom' ? '企业微信' : '钉钉'}的机器人。`;
+    if (g.platform !== 'console' && g.platform !== kind.kind) {
+      return `群${groupLabel(ctx, g)}是${ctx.platforms.label(g.platform)}的群，不能绑定${ctx.platforms.label(kind.kind)}的机器人。`;
     }
-    let payload: BindPayload;
-    if (kind === 'wecom') {
-      if (secret !== undefined) return '企业微信群机器人只需要 key，不需要密钥。\n' + BIND_USAGE;
-      const key = wecomKey(value);
-      payload = { groupId: g.id, kind, url: key, secret: null, shown: describeWebhook(kind, key) };
-    } else {
-      const url = dingTalkUrl(value);
-      if (secret !== undefined && !/^\S{8,200}$/.test(secret)) return '加签密钥格式不对：应是机器人安全设置「加签」下 SEC 开头的那一串。';
-      payload = { groupId: g.id, kind, url, secret: secret ?? null, shown: describeWebhook(kind, url, secret) };
-    }
-    const lines = [`将为群${groupLabel(g)}绑定${payload.shown}。`,
+    const parsed = kind.parse(value, secret);
+    if ('error' in parsed) throw new UserError(parsed.withUsage ? `${parsed.error}\n${usage}` : parsed.error);
+    const payload: BindPayload = { groupId: g.id, kind: kind.kind, url: parsed.url, secret: parsed.secret, shown: kind.describe(parsed.url, parsed.secret) };
+    const lines = [`将为群${groupLabel(ctx, g)}绑定${payload.shown}。`,
       '绑定后，发到这个群的推送（公告、通报、提醒）都经这个机器人发出（每分钟最多 20 条），并立即发一条测试消息到群里。'];
-    if (g.webhookKind && g.webhookUrl) lines.push(`将替换原来的${describeWebhook(g.webhookKind, g.webhookUrl, g.webhookSecret)}。`);
-    if (kind === 'dingtalk' && !payload.secret) lines.push('提示：没有给加签密钥。钉钉要求机器人至少有一种安全设置；如果用的是「自定义关键词」，推送内容不含关键词会被拒收，建议改用「加签」并附上密钥。');
+    if (g.webhookKind && g.webhookUrl) lines.push(`将替换原来的${describeWebhook(ctx.platforms, g.webhookKind, g.webhookUrl, g.webhookSecret)}。`);
+    const note = kind.previewNote?.(payload.secret);
+    if (note) lines.push(note);
     return { preview: lines.join('\n'), payload };
   },
   async commit(ctx, p: BindPayload) {
@@ -135,11 +104,11 @@ export const groupWebhookBind = defineCommand<{ rest?: string }>({
     await ctx.tx.update(groups).set({ webhookKind: p.kind, webhookUrl: p.url, webhookSecret: p.secret }).where(eq(groups.id, p.groupId));
     // Only the kind and the masked form: the audit trail is readable by more people than the key should be.
     await ctx.audit('group.webhook.bind', before.name ?? before.chatId,
-      before.webhookKind && before.webhookUrl ? { kind: before.webhookKind, webhook: describeWebhook(before.webhookKind, before.webhookUrl, before.webhookSecret) } : null,
+      before.webhookKind && before.webhookUrl ? { kind: before.webhookKind, webhook: describeWebhook(ctx.platforms, before.webhookKind, before.webhookUrl, before.webhookSecret) } : null,
       { kind: p.kind, webhook: p.shown });
     await ctx.notify(`webhook-bound:${p.groupId}:${ctx.now.getTime()}`, { groupId: p.groupId },
       '✅ 本群已接入学习助手的推送，今后的公告、通报和提醒会发到这里。');
-    return `已绑定：群${groupLabel(before)}今后通过${p.shown}推送。\n已向群里发了一条测试消息；如果群里没收到，发「/推送 状态」查看原因。`;
+    return `已绑定：群${groupLabel(ctx, before)}今后通过${p.shown}推送。\n已向群里发了一条测试消息；如果群里没收到，发「/推送 状态」查看原因。`;
   },
 });
 
@@ -165,19 +134,19 @@ export const groupWebhookUnbind = defineCommand<{ group?: string }>({
     } else {
       throw new UserError('请写上群名：/群 解绑webhook 群名（群名以「/群 列表」为准）。');
     }
-    if (!g.webhookKind || !g.webhookUrl) return `群${groupLabel(g)}没有绑定 webhook 机器人。`;
+    if (!g.webhookKind || !g.webhookUrl) return `群${groupLabel(ctx, g)}没有绑定 webhook 机器人。`;
     return {
-      preview: `将解除群${groupLabel(g)}的${describeWebhook(g.webhookKind, g.webhookUrl, g.webhookSecret)}，之后发到该群的推送改由${PLATFORM_CN[g.platform] ?? g.platform}机器人自己发送（需已配置该平台）。`,
+      preview: `将解除群${groupLabel(ctx, g)}的${describeWebhook(ctx.platforms, g.webhookKind, g.webhookUrl, g.webhookSecret)}，之后发到该群的推送改由${ctx.platforms.label(g.platform)}机器人自己发送（需已配置该平台）。`,
       payload: { groupId: g.id } satisfies UnbindPayload,
     };
   },
   async commit(ctx, p: UnbindPayload) {
     const [before] = await ctx.tx.select().from(groups).where(eq(groups.id, p.groupId));
     if (!before) throw new UserError('这个群已不在记录中。');
-    if (!before.webhookKind || !before.webhookUrl) return `群${groupLabel(before)}没有绑定 webhook 机器人。`;
+    if (!before.webhookKind || !before.webhookUrl) return `群${groupLabel(ctx, before)}没有绑定 webhook 机器人。`;
     await ctx.tx.update(groups).set({ webhookKind: null, webhookUrl: null, webhookSecret: null }).where(eq(groups.id, p.groupId));
     await ctx.audit('group.webhook.unbind', before.name ?? before.chatId,
-      { kind: before.webhookKind, webhook: describeWebhook(before.webhookKind, before.webhookUrl, before.webhookSecret) }, null);
-    return `已解除群${groupLabel(before)}的 webhook 机器人。也请到群设置里移除该机器人（或重置它的地址），旧地址才彻底失效。`;
+      { kind: before.webhookKind, webhook: describeWebhook(ctx.platforms, before.webhookKind, before.webhookUrl, before.webhookSecret) }, null);
+    return `已解除群${groupLabel(ctx, before)}的 webhook 机器人。也请到群设置里移除该机器人（或重置它的地址），旧地址才彻底失效。`;
   },
 });

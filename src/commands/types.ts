@@ -9,6 +9,7 @@ import type { MessageClaim, ReadingRef } from '../domain/checkins.ts';
 import type { CheckinWriter } from '../domain/checkin-writer.ts';
 import type { AcceptedAttachment } from '../domain/attachments.ts';
 import type { JobRegistry } from '../scheduling/registry.ts';
+import type { PlatformCatalog } from '../platform-catalog.ts';
 
 export type ArgType = 'word' | 'rest' | 'date' | 'duration' | 'int' | 'choice' | 'unit' | 'member';
 
@@ -92,6 +93,8 @@ export interface Ctx {
   registry: CommandIndex;
   /** The installed scheduled jobs and how a campaign's settings read (/提醒). */
   jobs: JobRegistry;
+  /** The installed platforms' names and group-webhook kinds. */
+  platforms: PlatformCatalog;
   /** The keyword path the person used (意见 or 建议 …), set when a command matched. */
   invokedAs: string;
   /**

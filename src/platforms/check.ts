@@ -9,6 +9,7 @@ import type { Config } from '../config.ts';
 import { readLiveLock } from '../infra/datadir-lock.ts';
 import { RetryableError } from '../delivery/errors.ts';
 import { createPlatforms } from './index.ts';
+import type { PlatformPlugin } from '../plugin.ts';
 import type { PlatformAdapter } from './types.ts';
 import type { DingTalkApi } from './dingtalk/api.ts';
 import { WecomAppApi } from './wecom/app-api.ts';
@@ -91,11 +92,11 @@ function connection(a: PlatformAdapter, service: ServiceAnswer): { state: CheckS
   }
 }
 
-export async function checkPlatforms(config: Config, opts: { service?: () => Promise<ServiceAnswer> } = {}): Promise<CheckReport> {
+export async function checkPlatforms(config: Config, plugins: PlatformPlugin[], opts: { service?: () => Promise<ServiceAnswer> } = {}): Promise<CheckReport> {
   const log = pino({ level: 'silent' });
   // Nothing here serves a callback: a Redis client that never connects (lazyConnect) is enough.
   const redis = new Redis({ lazyConnect: true, enableOfflineQueue: false });
-  const { adapters, problems } = createPlatforms(config, { handle: async () => null, log, redis, alert: () => {} });
+  const { adapters, problems } = createPlatforms(config, { handle: async () => null, log, redis, alert: () => {} }, plugins);
   if (!adapters.length && !problems.length) return { configured: false, ok: true, results: [] };
 
   const results: CheckResult[] = problems.map((p) => {

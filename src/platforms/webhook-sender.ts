@@ -10,9 +10,6 @@ import { MAX_MARKDOWN_BYTES, toMarkdownParts } from './dingtalk/markdown.ts';
 import { WEBHOOK_MARKDOWN_MAX_BYTES } from './wecom/webhook.ts';
 import { splitByBytes } from './split.ts';
 
-export type WebhookKind = 'wecom' | 'dingtalk';
-export const WEBHOOK_KIND_CN: Record<WebhookKind, string> = { wecom: '企业微信群机器人', dingtalk: '钉钉自定义机器人' };
-
 export interface WebhookSenderOptions {
   /** WECOM_API_BASE: WeCom webhooks are posted to {base}/cgi-bin/webhook/send?key=KEY. */
   wecomApiBase?: string;
@@ -47,21 +44,4 @@ export function createWebhookSender(opts: WebhookSenderOptions = {}): WebhookSen
       return toMarkdownParts(withMentions(text, to?.mentions, (m) => `@${m.userId ?? m.name}`), MAX_MARKDOWN_BYTES).length || 1;
     },
   };
-}
-
-/** ****abcd: only the last 4 characters (none of a short value). */
-export function maskSecret(s: string | null | undefined): string {
-  if (!s) return '';
-  return s.length >= 12 ? `****${s.slice(-4)}` : '****';
-}
-
-/** How a bound webhook is shown: WeCom key ****abcd; DingTalk host + masked access_token (+ 已加签). */
-export function describeWebhook(kind: string, url: string, secret?: string | null): string {
-  if (kind === 'wecom') return `${WEBHOOK_KIND_CN.wecom}（key ${maskSecret(url)}）`;
-  let where = '';
-  try {
-    const u = new URL(url);
-    where = `${u.host}，access_token ${maskSecret(u.searchParams.get('access_token'))}`;
-  } catch { where = maskSecret(url); }
-  return `${WEBHOOK_KIND_CN.dingtalk}（${where}${secret ? `，加签密钥 ${maskSecret(secret)}` : '，未加签'}）`;
 }

@@ -14,7 +14,7 @@ import type { DeliveryLimits } from '../../src/delivery/delivery.ts';
 import type { Platform } from '../../src/session.ts';
 import { createTestDatabase, testPostgresUrl, testRedisUrl } from './services.ts';
 import type { ThrottleLimits } from '../../src/throttle.ts';
-import { FEATURES } from '../../src/features.ts';
+import { FEATURES, PLATFORMS } from '../../src/features.ts';
 
 export const TEST_DB = (process.env.TEST_DB ?? 'pglite') as 'pglite' | 'postgres';
 
@@ -84,7 +84,7 @@ export async function testBot(opts: TestBotOptions = {}): Promise<TestBot> {
   // The service's own logger (its error serializer included), so captured lines are what it writes.
   const log = lines ? createLogger('trace', { write: (l: string) => { lines.push(l); } }) : pino({ level: 'silent' });
   const app = await createApp({
-    features: FEATURES,
+    features: FEATURES, platforms: PLATFORMS,
     database, log, redisUrl: opts.redisUrl ?? await testRedisUrl(), clock: () => now, worker: opts.deliveryWorker,
     queuePrefix: `test-${randomBytes(4).toString('hex')}`, console: {},
     deliveryLimits: opts.deliveryLimits, backoffMs: opts.backoffMs ?? 50,

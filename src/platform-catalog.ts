@@ -1,0 +1,40 @@
+// The installed platforms as commands see them: their names and the kinds of group webhook
+// they offer. Built from the platform plug-ins (src/plugin.ts) by the composition root.
+
+/** A push-only group robot a platform offers (/群 绑定webhook): how its key or address is read and shown. */
+export interface WebhookKindDef {
+  /** Stored in groups.webhook_kind, and the platform id whose groups may use it. */
+  kind: string;
+  /** 企业微信群机器人 */
+  label: string;
+  /** The words that name it in the command: 企业微信, 企微 … (lower case) */
+  words: string[];
+  /** The command's usage line for this kind: /群 绑定webhook 群名 企业微信 KEY */
+  usage: string;
+  /** The key or address (and secret) as typed → what is stored, or a Chinese refusal naming the fix. */
+  parse(value: string, secret: string | undefined): { url: string; secret: string | null } | { error: string; withUsage?: boolean };
+  /** How a bound one is shown: never the whole key or secret. */
+  describe(url: string, secret?: string | null): string;
+  /** A line added to the binding's preview (e.g. no 加签 secret given), or null. */
+  previewNote?(secret: string | null): string | null;
+}
+
+/** The installed platforms as a handler sees them (names, webhook kinds). */
+export interface PlatformCatalog {
+  /** 企业微信, 钉钉, 模拟器 — or the id itself. */
+  label(id: string): string;
+  readonly webhookKinds: WebhookKindDef[];
+  /** The webhook kind a word names (企业微信, 钉钉 …), or the one stored as `kind`. */
+  webhookKind(wordOrKind: string): WebhookKindDef | undefined;
+}
+
+/** From the platform plug-ins (only their id, label and webhook kind are read). */
+export function platformCatalog(plugins: { id: string; label: string; webhook?: WebhookKindDef }[]): PlatformCatalog {
+  const labels = new Map<string, string>([['console', '模拟器'], ...plugins.map((p) => [p.id, p.label] as [string, string])]);
+  const webhookKinds = plugins.flatMap((p) => (p.webhook ? [p.webhook] : []));
+  return {
+    label: (id) => labels.get(id) ?? id,
+    webhookKinds,
+    webhookKind: (w) => webhookKinds.find((k) => k.kind === w || k.words.includes(w.toLowerCase())),
+  };
+}

@@ -1,0 +1,53 @@
+// DingTalk as a plug-in: the robot (Stream or HTTP callback) and the 自定义机器人 webhook.
+import type { PlatformPlugin, WebhookKindDef } from '../../plugin.ts';
+import { maskSecret } from '../../infra/mask-secret.ts';
+import { DingTalkApi } from './api.ts';
+import { createDingTalkStreamAdapter } from './stream.ts';
+import { createDingTalkHttpAdapter } from './http.ts';
+import { isDingTalkWebhookUrl } from './webhook.ts';
+
+const LABEL = '钉钉自定义机器人';
+
+export const dingtalkWebhook: WebhookKindDef = {
+  kind: 'dingtalk',
+  label: LABEL,
+  words: ['钉钉', 'dingtalk', '钉钉机器人'],
+  usage: '/群 绑定webhook 群名 钉钉 WEBHOOK地址 [加签密钥]',
+  parse(raw, secret) {
+    // A bare access_token is accepted too; a stale timestamp/sign is dropped.
+    const text = /^[0-9a-f]{32,128}$/i.test(raw) ? `https://oapi.dingtalk.com/robot/send?access_token=${raw}` : raw;
+    if (!isDingTalkWebhookUrl(text)) {
+      return { error: '这不是钉钉自定义机器人的 webhook 地址（应形如 https://oapi.dingtalk.com/robot/send?access_token=…，在群设置 → 机器人 → 该机器人的设置里复制）。' };
+    }
+    if (secret !== undefined && !/^\S{8,200}$/.test(secret)) return { error: '加签密钥格式不对：应是机器人安全设置「加签」下 SEC 开头的那一串。' };
+    const u = new URL(text);
+    u.searchParams.delete('timestamp');
+    u.searchParams.delete('sign');
+    return { url: u.toString(), secret: secret ?? null };
+  },
+  describe(url, secret) {
+    let where = '';
+    try {
+      const u = new URL(url);
+      where = `${u.host}，access_token ${maskSecret(u.searchParams.get('access_token'))}`;
+    } catch { where = maskSecret(url); }
+    return `${LABEL}（${where}${secret ? `，加签密钥 ${maskSecret(secret)}` : '，未加签'}）`;
+  },
+  previewNote: (secret) => (secret ? null
+    : '提示：没有给加签密钥。钉钉要求机器人至少有一种安全设置；如果用的是「自定义关键词」，推送内容不含关键词会被拒收，建议改用「加签」并附上密钥。'),
+};
+
+export const dingtalkPlatform: PlatformPlugin = {
+  id: 'dingtalk',
+  label: '钉钉',
+  webhook: dingtalkWebhook,
+  create(config, ctx, need) {
+    if (!need('钉钉机器人', [['DINGTALK_CLIENT_ID', config.DINGTALK_CLIENT_ID], ['DINGTALK_CLIENT_SECRET', config.DINGTALK_CLIENT_SECRET]])) return [];
+    // For an internal app the RobotCode is usually the Client ID.
+    const robotCode = config.DINGTALK_ROBOT_CODE ?? config.DINGTALK_CLIENT_ID!;
+    const api = new DingTalkApi({ appKey: config.DINGTALK_CLIENT_ID!, appSecret: config.DINGTALK_CLIENT_SECRET!, robotCode, apiBase: config.DINGTALK_API_BASE, log: ctx.log });
+    return [config.DINGTALK_MODE === 'http'
+      ? createDingTalkHttpAdapter({ appSecret: config.DINGTALK_CLIENT_SECRET!, api, ctx })
+      : createDingTalkStreamAdapter({ clientId: config.DINGTALK_CLIENT_ID!, clientSecret: config.DINGTALK_CLIENT_SECRET!, robotCode, api, ctx })];
+  },
+};

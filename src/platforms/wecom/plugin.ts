@@ -1,0 +1,53 @@
+// WeCom as a plug-in: the self-built app, the AI bot (long connection or callback) and the
+// 群机器人 webhook, each turned on by its settings.
+import type { PlatformPlugin, WebhookKindDef } from '../../plugin.ts';
+import { maskSecret } from '../../infra/mask-secret.ts';
+import { createWecomBotWsAdapter } from './aibot-ws.ts';
+import { createWecomBotHttpAdapter } from './aibot-http.ts';
+import { createWecomAppAdapter } from './app.ts';
+
+const LABEL = '企业微信群机器人';
+
+export const wecomWebhook: WebhookKindDef = {
+  kind: 'wecom',
+  label: LABEL,
+  words: ['企业微信', '企微', '微信', 'wecom', '企业微信群机器人'],
+  usage: '/群 绑定webhook 群名 企业微信 KEY',
+  parse(raw, secret) {
+    if (secret !== undefined) return { error: '企业微信群机器人只需要 key，不需要密钥。', withUsage: true };
+    let key = raw;
+    if (/^https?:\/\//i.test(raw)) {
+      let u: URL;
+      try { u = new URL(raw); } catch { return { error: '企业微信群机器人的 webhook 地址看不懂。', withUsage: true }; }
+      key = u.searchParams.get('key') ?? '';
+      if (!/\/cgi-bin\/webhook\/send\/?$/.test(u.pathname) || !key) return { error: '这不是企业微信群机器人的 webhook 地址（应形如 https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…）。' };
+    }
+    if (!/^[A-Za-z0-9_-]{8,128}$/.test(key)) return { error: '企业微信群机器人的 key 格式不对：应是 webhook 地址里 key= 后面的那一串（字母、数字和 -）。' };
+    return { url: key, secret: null };
+  },
+  describe: (key) => `${LABEL}（key ${maskSecret(key)}）`,
+};
+
+export const wecomPlatform: PlatformPlugin = {
+  id: 'wecom',
+  label: '企业微信',
+  webhook: wecomWebhook,
+  create(config, ctx, need) {
+    const adapters = [];
+    // The app first: it reaches every member, even those who never talked to the AI bot.
+    if (need('企业微信自建应用', [['WECOM_CORP_ID', config.WECOM_CORP_ID], ['WECOM_AGENT_ID', config.WECOM_AGENT_ID], ['WECOM_AGENT_SECRET', config.WECOM_AGENT_SECRET]])) {
+      adapters.push(createWecomAppAdapter({
+        corpId: config.WECOM_CORP_ID!, agentId: config.WECOM_AGENT_ID!, secret: config.WECOM_AGENT_SECRET!, apiBase: config.WECOM_API_BASE,
+        token: config.WECOM_APP_TOKEN, encodingAesKey: config.WECOM_APP_ENCODING_AES_KEY, ctx,
+      }));
+    }
+    if (config.WECOM_BOT_MODE === 'ws') {
+      if (need('企业微信智能机器人（长连接）', [['WECOM_BOT_ID', config.WECOM_BOT_ID], ['WECOM_BOT_SECRET', config.WECOM_BOT_SECRET]])) {
+        adapters.push(createWecomBotWsAdapter({ botId: config.WECOM_BOT_ID!, secret: config.WECOM_BOT_SECRET!, wsUrl: config.WECOM_WS_URL, ctx }));
+      }
+    } else if (need('企业微信智能机器人（回调）', [['WECOM_BOT_TOKEN', config.WECOM_BOT_TOKEN], ['WECOM_BOT_ENCODING_AES_KEY', config.WECOM_BOT_ENCODING_AES_KEY]])) {
+      adapters.push(createWecomBotHttpAdapter({ token: config.WECOM_BOT_TOKEN!, encodingAesKey: config.WECOM_BOT_ENCODING_AES_KEY!, apiBase: config.WECOM_API_BASE, ctx }));
+    }
+    return adapters;
+  },
+};
