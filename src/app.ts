@@ -6,6 +6,7 @@ import type { Database } from './db/client.ts';
 import type { Session } from './session.ts';
 import { Bot } from './bot.ts';
 import { Delivery, type DeliveryLimits } from './delivery/delivery.ts';
+import { startDeliveryTimers } from './delivery/timers.ts';
 import { ConsoleSender, consoleSession, type Push } from './platforms/console/console-adapter.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
@@ -92,6 +93,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const files = new FileLinks(await sharedSecret(database, 'export-link-key'), opts.publicBaseUrl);
   delivery.setExportResolver((id, caption) => exportForDelivery(database.db, id, caption, { now: clock(), link: (f, exp) => files.link(f, exp) }));
   if (opts.worker !== false) delivery.startWorker();
+  const stopDeliveryTimers = opts.worker !== false ? startDeliveryTimers(delivery.jobDeps(), log) : () => {};
 
   // On the shared connection: the throttle waits at most half a second for a count (see count()).
   const throttle = new InboundThrottle(connection, opts.queuePrefix ?? 'campaign-bot', { ...DEFAULT_THROTTLE, ...opts.throttle });
@@ -161,6 +163,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     },
     async close() {
       stopSettling();
+      stopDeliveryTimers();
       await delivery.close();
       connection.disconnect();
     },
