@@ -3,16 +3,19 @@
 // other sender's messages go on); rows for the WeCom AI bot, whose connection one process holds,
 // and rows queued by a process that knows no senders go to the shared queue, whose worker sends
 // each or moves it on. The parts, one job each:
-//   types.ts         targets, senders, exports (shared with the platforms)
-//   senders.ts       the sender registry         router.ts    which sender, which queue
-//   queues.ts        queue names and the queues   pacing.ts    rate limits and pauses
-//   worker.ts        the BullMQ workers           outbox-store.ts  the outbox table's SQL
-//   sweep.ts, failure-digest.ts, timers.ts      the periodic sweep and admins' digest
+//   types.ts          targets, senders, exports (shared with the platforms)
+//   senders.ts        the sender registry
+//   router.ts         which sender sends a row, so which queue its job goes to (recipients.ts: what it reads)
+//   queues.ts         the queues and their names
+//   pacing.ts         the rate limits and pauses a send waits for
+//   worker.ts         the BullMQ workers: one job, one row
+//   outbox-store.ts   the outbox table's SQL
+//   sweep.ts, failure-digest.ts   plain functions, run on their intervals by timers.ts
 // This class is the facade the app, the platforms and the tests use.
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
-import { reportDeliveryFailures } from './failure-digest.ts';
+import { reportDeliveryFailures, type FailureDigestDeps } from './failure-digest.ts';
 import { DEFAULT_LIMITS, Pacer, type DeliveryLimits } from './pacing.ts';
 import { DELIVERY_QUEUE, DeliveryQueues } from './queues.ts';
 import { RateLimiter } from './rate-limit.ts';
@@ -20,7 +23,6 @@ import { memberIdByAccount } from './recipients.ts';
 import { DeliveryRouter } from './router.ts';
 import { SenderRegistry } from './senders.ts';
 import type { SweepDeps } from './sweep.ts';
-import type { FailureDigestDeps } from './failure-digest.ts';
 import type { ExportResolver, Sender } from './types.ts';
 import { DeliveryWorkers } from './worker.ts';
 
