@@ -46,4 +46,4 @@ it('queues a push that has no job once it is old enough, leaves one that has a j
   bot.app.delivery.startWorker();
   await bot.drain();
   expect(bot.pushes().filter((p) => p.to === '张三').map((p) => p.text).sort()).toEqual(['第一条：已入队', '第二条：入队丢失']);
-});
+}, 60_000); // a PGlite bot's set-up alone took up to 25 s on a loaded 2-core machine
