@@ -11,3 +11,5 @@ export class PausedError extends Error {
 }
 /** The person cannot be reached on this platform (left the company, no licence, outside the app's range): final, not retried. */
 export class UnreachableError extends Error {}
+/** No configured sender reaches the target (no platform account, or no sender for the group's platform): final. */
+export class NoRouteError extends Error {}

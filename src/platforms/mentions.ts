@@ -1,13 +1,9 @@
 // @mentions in group pushes. Delivery resolves the outbox row's member ids to names and, where
 // the person has an account on the group's platform, that platform's user id; each sender then
 // writes them its own way. Someone without an account there is still named: "@姓名" as text.
-import type { GroupTarget } from '../delivery/delivery.ts';
+import type { GroupTarget, Mention } from '../delivery/types.ts';
 
-export interface Mention {
-  name: string;
-  /** The person's user id on the platform the message goes out on, when known. */
-  userId?: string;
-}
+export type { Mention };
 
 /**
  * The text with one closing line of mentions (nothing added when there are none). `render`
