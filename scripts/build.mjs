@@ -3,7 +3,7 @@
 //   node scripts/build.mjs             build (npm run build)
 //   node scripts/build.mjs --if-stale  build only when dist/ is missing or older than the sources
 //   node scripts/build.mjs --check     build nothing; exit 1 with a hint when dist/ is missing or
-//                                      stale (run before npm start / cli / chat)
+//                                      stale (npm start / cli / chat check in-process: require-build.mjs)
 // Plain JavaScript on purpose: it must run before anything is compiled.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -50,7 +50,7 @@ export function staleness() {
   return null;
 }
 
-function hint(why) {
+export function hint(why) {
   return `✗ ${why.zh}。请先运行：npm run build\n  ${why.en}. Run: npm run build`;
 }
 
