@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 一次性准备开发环境 / One-time setup: Node dependencies, redis-server, .env
+# 一次性准备开发环境 / One-time setup: Node dependencies, the build (dist/), redis-server, .env
 # Usage: npm run setup   (or: bash scripts/setup.sh; `bash scripts/setup.sh env` makes only .env)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,6 +37,10 @@ fi
 say "==> npm ci（安装依赖 / installing dependencies）"
 npm ci --no-audit --no-fund
 
+# npm start / cli / chat run the compiled JavaScript in dist/ (scripts/build.mjs).
+say "==> npm run build（编译到 dist/ / compiling into dist/）"
+npm run -s build
+
 # --- redis-server (the service starts its own private child; it only needs the binary) ----------
 if command -v redis-server >/dev/null 2>&1; then
   say "==> redis-server 已安装 / found: $(command -v redis-server)"
@@ -66,6 +70,7 @@ cat <<'NEXT'
 
 完成 / Done. 下一步 / Next:
   npm start                  启动服务 / start the service
+  npm run build              改动代码或 git pull 之后重新构建 / rebuild after changing the code or git pull
   npm run chat -- --demo     在终端试聊（演示数据）/ try the bot in the terminal (demo data)
   npm test                   运行测试 / run the tests（完整环境 / full CI: .ci/run）
 NEXT

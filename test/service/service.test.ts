@@ -1,8 +1,9 @@
-// The real service, CLI and chat simulator as separate OS processes, on embedded defaults
+// The real service, CLI and chat simulator as separate OS processes, compiled as `npm start`,
+// `npm run cli` and `npm run chat` run them (dist/, built once for the file), on embedded defaults
 // (PGlite under DATA_DIR, a private redis-server): start-up logs, /healthz, the DATA_DIR lock,
 // the CLI through the running service, kill -9 and restart without losing anything, a clean
 // SIGTERM, bad settings, and `npm run chat -- --demo`.
-import { spawnTsx, freePort, type Proc } from '../support/proc.ts';
+import { ensureBuilt, spawnBuilt, freePort, type Proc } from '../support/proc.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, lstat, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { networkInterfaces, tmpdir } from 'node:os';
@@ -22,7 +23,7 @@ let tmp: string;
 
 /** A process in its own process group (so afterAll can kill it and anything it started). */
 function run(args: string[], env: Record<string, string>): Proc {
-  const p = spawnTsx(args, {
+  const p = spawnBuilt(args, {
     cwd: root, stdin: true,
     env: {
       ...process.env,
@@ -90,6 +91,7 @@ async function accepts(host: string, port: number): Promise<boolean> {
 }
 
 beforeAll(async () => {
+  await ensureBuilt();
   await ensureRedisServerBinary();
   tmp = await mkdtemp(join(tmpdir(), 'campaign-bot-service-'));
 });

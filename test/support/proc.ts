@@ -1,7 +1,12 @@
-// A child process running project code with tsx, in its own process group (so a test can kill
-// it and anything it started), whose output a test can wait for.
-import { spawn, type ChildProcess } from 'node:child_process';
+// A child process running project code — the compiled JavaScript in dist/ as production runs it
+// (spawnBuilt), or the TypeScript through tsx (spawnTsx) — in its own process group (so a test
+// can kill it and anything it started), whose output a test can wait for.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const ROOT = path.join(import.meta.dirname, '..', '..');
 
 export interface Proc {
   child: ChildProcess;
@@ -14,8 +19,41 @@ export interface Proc {
   exited(): boolean;
 }
 
-export function spawnTsx(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; stdin?: boolean; waitMs?: number }): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+interface SpawnOptions { cwd: string; env: NodeJS.ProcessEnv; stdin?: boolean; waitMs?: number }
+
+export function spawnTsx(args: string[], opts: SpawnOptions): Proc {
+  return spawnNode(['--import', 'tsx', ...args], opts);
+}
+
+let building: Promise<void> | undefined;
+/**
+ * dist/ built from the current sources, as `npm run build` makes it (scripts/build.mjs, which
+ * skips the work when dist/ is newer than every source and lets one build run at a time).
+ * Call in beforeAll before spawnBuilt.
+ */
+export function ensureBuilt(): Promise<void> {
+  building ??= promisify(execFile)(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs'), '--if-stale'], { cwd: ROOT })
+    .then(() => undefined, (err: Error & { stdout?: string; stderr?: string }) => {
+      throw new Error(`npm run build failed:\n${err.stdout ?? ''}${err.stderr ?? ''}`);
+    });
+  return building;
+}
+
+/** An entry point as production runs it: `src/main.ts` → `<root>/dist/src/main.js` (what `npm start` runs). */
+export function builtEntry(source: string): string {
+  const rel = path.relative(ROOT, path.resolve(ROOT, source));
+  if (rel.startsWith('..') || !rel.endsWith('.ts')) throw new Error(`not a project source file: ${source}`);
+  return path.join(ROOT, 'dist', rel.replace(/\.ts$/, '.js'));
+}
+
+/** Like spawnTsx, but runs the compiled JavaScript (args[0] names the source, e.g. `src/cli.ts`); ensureBuilt() first. */
+export function spawnBuilt(args: string[], opts: SpawnOptions): Proc {
+  const [entry, ...rest] = args;
+  return spawnNode([builtEntry(entry!), ...rest], opts);
+}
+
+function spawnNode(nodeArgs: string[], opts: SpawnOptions): Proc {
+  const child = spawn(process.execPath, nodeArgs, {
     cwd: opts.cwd, env: opts.env, stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'], detached: true,
   });
   let text = '';
