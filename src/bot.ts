@@ -388,8 +388,15 @@ export class Bot {
     if (!def?.commit) return '没有等待确认的操作。';
     // Permission is checked again: the role may have changed since the preview.
     if (!canRun(def, ctx.role)) return `「${def.keywords[0].join(' ')}」仅限${rolesText(def)}使用。`;
+    // Checked as it comes back: a payload stored by an older version (or altered in the
+    // database) is refused rather than run with fields that mean something else now.
+    const payload = def.payload?.safeParse(pending.payload);
+    if (!payload?.success) {
+      this.deps.log.warn({ command: def.name, fields: payload?.error.issues.map((i) => i.path.join('.')) ?? null }, 'stored confirmation did not match its schema; not run');
+      return `上一个操作「${this.pendingName(pending)}」的内容已失效（可能是程序升级了），没有执行。请重新发送命令。`;
+    }
     // Named first: the person sees which of their operations 确认 carried out.
-    return `已确认「${this.pendingName(pending)}」。\n${await def.commit(ctx, pending.payload)}`;
+    return `已确认「${this.pendingName(pending)}」。\n${await def.commit(ctx, payload.data)}`;
   }
 
   private async cancel(ctx: Ctx): Promise<string> {

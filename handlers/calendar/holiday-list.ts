@@ -3,7 +3,7 @@ import { UserError } from '../../src/commands/errors.ts';
 import { KIND_CN, overridesBetween, rangeCn, runsOf } from '../../src/domain/holidays.ts';
 import { loadCalendar, monthCn, nextMonthStart, type OverrideKind } from '../../src/domain/workdays.ts';
 
-export default defineCommand<{ year?: number }>({
+export default defineCommand({
   name: 'holiday.list',
   keywords: [['节假日', '列表']],
   english: [['holiday', 'list']],

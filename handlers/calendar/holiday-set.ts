@@ -4,10 +4,12 @@ import { tokenize, textAfterTokens } from '../../src/parse/normalize.ts';
 import { KIND_CN, MAX_RANGE_DAYS, overridesBetween, parseKind, rangeCn, readDayOrRange, setOverrides, spanDays } from '../../src/domain/holidays.ts';
 import type { OverrideKind } from '../../src/domain/workdays.ts';
 import { addDays } from '../../src/time.ts';
+import { day, z } from '../../src/commands/payload.ts';
 
-interface Payload { start: string; end: string; kind: OverrideKind; note: string | null }
+const payloadSchema = z.object({ start: day, end: day, kind: z.enum(['off', 'work']), note: z.string().nullable() });
+type Payload = z.infer<typeof payloadSchema>;
 
-export default defineCommand<{ text: string }>({
+export default defineCommand({
   name: 'holiday.set',
   keywords: [['节假日', '设置'], ['节假日', '设为']],
   english: [['holiday', 'set']],
@@ -41,7 +43,8 @@ export default defineCommand<{ text: string }>({
       payload,
     };
   },
-  async commit(ctx, p: Payload) {
+  payload: payloadSchema,
+  async commit(ctx, p) {
     const rows = [];
     for (let d = p.start; d <= p.end; d = addDays(d, 1)) rows.push({ day: d, kind: p.kind, note: p.note });
     await setOverrides(ctx.tx, rows);

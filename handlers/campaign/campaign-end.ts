@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { campaigns, phases } from '../../src/db/schema.ts';
+import { rowId, z } from '../../src/commands/payload.ts';
 
 export default defineCommand({
   name: 'campaign.end',
@@ -17,7 +18,8 @@ export default defineCommand({
     const c = ctx.requireCampaign();
     return { preview: `将结束活动「${c.name}」。结束后不能再打卡，记录全部保留。${ctx.phase ? `\n进行中的阶段「${ctx.phase.name}」也会一并结束。` : ''}`, payload: { id: c.id } };
   },
-  async commit(ctx, { id }: { id: number }) {
+  payload: z.object({ id: rowId }),
+  async commit(ctx, { id }) {
     const now = ctx.now;
     const [c] = await ctx.tx.update(campaigns).set({ status: 'ended', endedAt: now })
       .where(and(eq(campaigns.id, id), eq(campaigns.status, 'active'))).returning();

@@ -2,10 +2,12 @@ import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { campaigns } from '../../src/db/schema.ts';
 import { assertDateOrder, describeCampaign, parseTarget } from '../../src/domain/campaigns.ts';
+import { day, z } from '../../src/commands/payload.ts';
 
-interface Payload { name: string; start: string; end: string; targetMinutes: number | null; targetUnit: 'hour' | 'xueshi' }
+const payloadSchema = z.object({ name: z.string(), start: day, end: day, targetMinutes: z.number().int().nullable(), targetUnit: z.enum(['hour', 'xueshi']) });
+type Payload = z.infer<typeof payloadSchema>;
 
-export default defineCommand<{ name: string; start: string; end: string; target?: string }>({
+export default defineCommand({
   name: 'campaign.new',
   keywords: [['活动', '新建'], ['活动', '创建']],
   english: [['campaign', 'new']],
@@ -35,7 +37,8 @@ export default defineCommand<{ name: string; start: string; end: string; target?
     const preview = describeCampaign({ name: a.name, startDate: a.start, endDate: a.end, targetMinutes, targetUnit, xueshiMinutes: 45, makeupDays: 3 } as never);
     return { preview: `将新建活动：\n${preview}`, payload };
   },
-  async commit(ctx, p: Payload) {
+  payload: payloadSchema,
+  async commit(ctx, p) {
     if (ctx.campaign) throw new UserError(`已有进行中的活动「${ctx.campaign.name}」，未新建。`);
     const [c] = await ctx.tx.insert(campaigns).values({
       name: p.name, startDate: p.start, endDate: p.end, targetMinutes: p.targetMinutes, targetUnit: p.targetUnit,

@@ -4,10 +4,11 @@ import { UserError } from '../../src/commands/errors.ts';
 import { campaigns } from '../../src/db/schema.ts';
 import { describeCampaign, parseTarget } from '../../src/domain/campaigns.ts';
 import { parseDurationArg } from '../../src/parse/duration.ts';
+import { rowId, z } from '../../src/commands/payload.ts';
 
 type Change = { xueshiMinutes: number } | { makeupDays: number } | { targetMinutes: number; targetUnit: 'hour' | 'xueshi' };
 
-export default defineCommand<{ key: string; value: string }>({
+export default defineCommand({
   name: 'campaign.set',
   keywords: [['活动', '设置']],
   english: [['campaign', 'set']],
@@ -42,7 +43,8 @@ export default defineCommand<{ key: string; value: string }>({
     }
     return { preview: `将修改「${c.name}」：${text}`, payload: { campaignId: c.id, change } };
   },
-  async commit(ctx, p: { campaignId: number; change: Change }) {
+  payload: z.object({ campaignId: rowId, change: z.union([z.object({ targetMinutes: z.number().int(), targetUnit: z.enum(['hour', 'xueshi']) }), z.object({ xueshiMinutes: z.number().int() }), z.object({ makeupDays: z.number().int() })]) }),
+  async commit(ctx, p) {
     const [before] = await ctx.tx.select().from(campaigns).where(eq(campaigns.id, p.campaignId));
     if (!before || before.status !== 'active') throw new UserError('该活动已结束，未修改。');
     const [after] = await ctx.tx.update(campaigns).set(p.change).where(eq(campaigns.id, p.campaignId)).returning();

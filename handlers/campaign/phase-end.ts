@@ -4,6 +4,7 @@ import { UserError } from '../../src/commands/errors.ts';
 import { phases } from '../../src/db/schema.ts';
 import { openPhase, phaseState } from '../../src/domain/campaigns.ts';
 import { formatDateCn } from '../../src/parse/date.ts';
+import { rowId, z } from '../../src/commands/payload.ts';
 
 export default defineCommand({
   name: 'phase.end',
@@ -23,7 +24,8 @@ export default defineCommand({
     const upcoming = phaseState(open, ctx.today) === 'upcoming';
     return { preview: `将结束阶段「${open.name}」${upcoming ? `（尚未开始，${formatDateCn(open.startDate)}开始）` : ''}。其任务照常收取到各自的时限。`, payload: { id: open.id } };
   },
-  async commit(ctx, { id }: { id: number }) {
+  payload: z.object({ id: rowId }),
+  async commit(ctx, { id }) {
     const [p] = await ctx.tx.update(phases).set({ status: 'closed', closedAt: ctx.now })
       .where(and(eq(phases.id, id), eq(phases.status, 'open'))).returning();
     if (!p) throw new UserError('该阶段已经结束了。');

@@ -10,10 +10,12 @@ import { countedPeople, firstSubmissions, taskApplies, taskStatus } from '../../
 import type { Tx } from '../../src/db/client.ts';
 import { headsOf } from '../../src/domain/directory.ts';
 import { formatDateCn } from '../../src/parse/date.ts';
+import { day, rowId, z } from '../../src/commands/payload.ts';
 
-interface Payload { campaignId: number; name: string; start: string; end: string; targetMinutes: number | null; closePhaseId: number | null }
+const payloadSchema = z.object({ campaignId: rowId, name: z.string(), start: day, end: day, targetMinutes: z.number().int().nullable(), closePhaseId: rowId.nullable() });
+type Payload = z.infer<typeof payloadSchema>;
 
-export default defineCommand<{ name: string; start: string; end: string; target?: string }>({
+export default defineCommand({
   name: 'phase.open',
   keywords: [['阶段', '开启'], ['阶段', '开始'], ['阶段', '新建']],
   english: [['phase', 'open']],
@@ -49,7 +51,8 @@ export default defineCommand<{ name: string; start: string; end: string; target?
     lines.push('开启后会通知活动群和各单位负责人。');
     return { preview: lines.join('\n'), payload };
   },
-  async commit(ctx, p: Payload) {
+  payload: payloadSchema,
+  async commit(ctx, p) {
     const c = ctx.requireCampaign();
     if (c.id !== p.campaignId) throw new UserError('活动已变更，未开启阶段。请重新发送命令。');
     if (p.closePhaseId) {

@@ -2,8 +2,9 @@ import { openPhase } from '../../src/domain/campaigns.ts';
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { readings } from '../../src/db/schema.ts';
+import { rowId, z } from '../../src/commands/payload.ts';
 
-export default defineCommand<{ title: string }>({
+export default defineCommand({
   name: 'phase.reading.add',
   keywords: [['阶段', '必读', '新增'], ['阶段', '必读', '添加']],
   english: [['phase', 'reading', 'add']],
@@ -23,7 +24,8 @@ export default defineCommand<{ title: string }>({
     if (list.some((t) => !t || t.length > 100)) throw new UserError('篇目名称不能为空，也不能超过 100 字。');
     return { preview: `将为阶段「${phase.name}」添加必读：${list.map((t) => `《${t}》`).join('、')}`, payload: { phaseId: phase.id, titles: list } };
   },
-  async commit(ctx, p: { phaseId: number; titles: string[] }) {
+  payload: z.object({ phaseId: rowId, titles: z.array(z.string()) }),
+  async commit(ctx, p) {
     const added = await ctx.tx.insert(readings).values(p.titles.map((title) => ({ phaseId: p.phaseId, title }))).onConflictDoNothing().returning();
     await ctx.audit('reading.add', p.titles.join('、'), null, p);
     const skipped = p.titles.length - added.length;

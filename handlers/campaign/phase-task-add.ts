@@ -4,10 +4,12 @@ import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { tasks } from '../../src/db/schema.ts';
 import { formatDateCn } from '../../src/parse/date.ts';
+import { day, rowId, z } from '../../src/commands/payload.ts';
 
-interface Payload { phaseId: number; name: string; audience: 'all' | 'heads'; dueDate: string; minChars: number | null }
+const payloadSchema = z.object({ phaseId: rowId, name: z.string(), audience: z.enum(['all', 'heads']), dueDate: day, minChars: z.number().int().nullable() });
+type Payload = z.infer<typeof payloadSchema>;
 
-export default defineCommand<{ name: string; audience: string; due: string; chars?: number }>({
+export default defineCommand({
   name: 'phase.task.add',
   keywords: [['阶段', '任务', '新增'], ['阶段', '任务', '添加']],
   english: [['phase', 'task', 'add']],
@@ -37,7 +39,8 @@ export default defineCommand<{ name: string; audience: string; due: string; char
       payload,
     };
   },
-  async commit(ctx, p: Payload) {
+  payload: payloadSchema,
+  async commit(ctx, p) {
     const [t] = await ctx.tx.insert(tasks).values(p).onConflictDoNothing().returning();
     if (!t) throw new UserError(`本阶段已有任务「${p.name}」。`);
     await ctx.audit('task.add', p.name, null, p);

@@ -10,7 +10,7 @@ import { keepAttachments } from '../../src/domain/attachment-replies.ts';
 export const MAX_SUBMISSION = 20000;
 const countChars = (s: string) => [...s.replace(/\s/g, '')].length;
 
-export default defineCommand<{ task: string; content?: string }>({
+export default defineCommand({
   name: 'submit',
   keywords: [['提交'], ['上交']],
   english: [['submit']],

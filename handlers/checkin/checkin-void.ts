@@ -6,8 +6,9 @@ import { voidCheckin } from '../../src/domain/checkins.ts';
 import { formatMinutes } from '../../src/parse/duration.ts';
 import { formatDateCn } from '../../src/parse/date.ts';
 import { contentShown } from '../../src/replies.ts';
+import { rowId, z } from '../../src/commands/payload.ts';
 
-export default defineCommand<{ id: string; reason: string }>({
+export default defineCommand({
   name: 'checkin.void',
   keywords: [['打卡', '作废']],
   english: [['checkin', 'void']],
@@ -30,7 +31,8 @@ export default defineCommand<{ id: string; reason: string }>({
     const what = [row.name, formatDateCn(row.c.studyDate), contentShown(row.c.material), row.c.minutes !== null ? formatMinutes(row.c.minutes) : null].filter(Boolean).join(' ');
     return { preview: `将作废打卡记录 #${n}：${what}\n原因：${reason}\n作废后不计学时，${row.name}会收到通知。`, payload: { id: n, reason } };
   },
-  async commit(ctx, { id, reason }: { id: number; reason: string }) {
+  payload: z.object({ id: rowId, reason: z.string() }),
+  async commit(ctx, { id, reason }) {
     const m = ctx.requireMember();
     const row = await voidCheckin(ctx.tx, id, reason, { id: m.id, label: m.name });
     await ctx.notify(`checkin-void:${id}`, { memberId: row.memberId },

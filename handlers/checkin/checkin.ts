@@ -26,7 +26,7 @@ export function withNote(err: unknown, note: string | undefined): unknown {
   return err instanceof UserError && note ? new UserError(`${note}\n${err.message}`) : err;
 }
 
-export default defineCommand<{ text?: string }>({
+export default defineCommand({
   name: 'checkin',
   keywords: [['打卡'], ['签到'], ['学习打卡']],
   english: [['checkin']],

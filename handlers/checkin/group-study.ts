@@ -7,10 +7,12 @@ import { formatMinutes } from '../../src/parse/duration.ts';
 import { formatDateCn } from '../../src/parse/date.ts';
 import { assertInCampaign, createGroupSession, DAILY_LIMIT_MINUTES, minutesOnDay, recordCheckin } from '../../src/domain/checkins.ts';
 import { memberById, resolveMember, type MemberRow } from '../../src/domain/directory.ts';
+import { day, rowId, z } from '../../src/commands/payload.ts';
 
-interface Payload { date: string; minutes: number; material: string | null; present: number[]; absent: string[] }
+const payloadSchema = z.object({ date: day, minutes: z.number().int().positive(), material: z.string().nullable(), present: z.array(rowId), absent: z.array(z.string()) });
+type Payload = z.infer<typeof payloadSchema>;
 
-export default defineCommand<{ date: string; minutes: number; material?: string; present: string; absent?: string }>({
+export default defineCommand({
   name: 'group-study',
   keywords: [['集中学习'], ['集体学习']],
   english: [['group-study']],
@@ -61,7 +63,8 @@ export default defineCommand<{ date: string; minutes: number; material?: string;
     ].filter(Boolean).join('\n');
     return { preview, payload };
   },
-  async commit(ctx, p: Payload) {
+  payload: payloadSchema,
+  async commit(ctx, p) {
     const me = ctx.requireMember();
     const c = ctx.requireCampaign();
     const session = await createGroupSession(ctx.tx, c, me, p.date, p.minutes, p.material);

@@ -5,7 +5,7 @@ import { makeupWindowCheck, recordCheckin } from '../../src/domain/checkins.ts';
 import { bareNumberNote, checkinRecorded, durationRefusal, MAX_TEXT } from '../../src/replies.ts';
 import { withNote } from './checkin.ts';
 
-export default defineCommand<{ date: string; text?: string }>({
+export default defineCommand({
   name: 'makeup',
   keywords: [['补卡'], ['补打卡'], ['补签']],
   english: [['makeup']],

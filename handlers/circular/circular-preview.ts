@@ -2,7 +2,7 @@ import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { cadenceOf, computeCircular, currentPeriodFor, periodFor, periodLabel, renderCircular, storedCircular } from '../../src/domain/circular.ts';
 
-export default defineCommand<{ which?: string }>({
+export default defineCommand({
   name: 'circular.preview',
   keywords: [['通报', '预览']],
   english: [['circular', 'preview']],

@@ -1,10 +1,12 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
-import { cadenceOf, computeCircular, periodFor, periodLabel, renderCircular, sendCircular, storedCircular, type Period } from '../../src/domain/circular.ts';
+import { cadenceOf, computeCircular, periodFor, periodLabel, renderCircular, sendCircular, storedCircular } from '../../src/domain/circular.ts';
 import { dayOf } from '../../src/time.ts';
 import { formatDateCn } from '../../src/parse/date.ts';
+import { day, rowId, z } from '../../src/commands/payload.ts';
 
-interface Payload { campaignId: number; period: Period }
+const payloadSchema = z.object({ campaignId: rowId, period: z.object({ key: z.string(), start: day, end: day, asOf: day.optional() }) });
+type Payload = z.infer<typeof payloadSchema>;
 
 const alreadyText = (key: string, sentAt: Date | null, now: Date) =>
   `${periodLabel(key)}的通报已于 ${sentAt ? formatDateCn(dayOf(sentAt), now) : '此前'} 发送，不再重复发送。发送「/通报 历史」查看。`;
@@ -28,7 +30,8 @@ export default defineCommand({
     const payload: Payload = { campaignId: c.id, period };
     return { preview: `将发送${periodLabel(period.key)}通报：\n\n${text}\n\n发送给活动群和全体分管领导，各单位负责人另收本单位明细。`, payload };
   },
-  async commit(ctx, p: Payload) {
+  payload: payloadSchema,
+  async commit(ctx, p) {
     const c = ctx.requireCampaign();
     if (c.id !== p.campaignId) throw new UserError('活动已变更，未发送通报。请重新发送命令。');
     const r = await sendCircular(ctx.tx, c, p.period, ctx.notify, ctx.now);

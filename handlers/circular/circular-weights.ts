@@ -3,6 +3,7 @@ import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { campaigns } from '../../src/db/schema.ts';
 import { DEFAULT_SCORE_WEIGHTS, SCORE_FORMULA_TEXT, scoreWeightsOf, type ScoreWeights } from '../../src/domain/circular.ts';
+import { rowId, z } from '../../src/commands/payload.ts';
 
 // The names people use for each part of the score.
 const PARTS: Record<string, keyof ScoreWeights> = {
@@ -22,7 +23,7 @@ export function parseWeights(text: string): Partial<ScoreWeights> | null {
   return out;
 }
 
-export default defineCommand<{ text?: string }>({
+export default defineCommand({
   name: 'circular.weights',
   keywords: [['通报', '权重']],
   english: [['circular', 'weights']],
@@ -54,7 +55,8 @@ export default defineCommand<{ text?: string }>({
       payload: { campaignId: c.id, weights: next },
     };
   },
-  async commit(ctx, p: { campaignId: number; weights: ScoreWeights }) {
+  payload: z.object({ campaignId: rowId, weights: z.object({ participation: z.number(), hours: z.number(), tasks: z.number(), rectification: z.number() }) }),
+  async commit(ctx, p) {
     const c = ctx.requireCampaign();
     if (c.id !== p.campaignId) throw new UserError('活动已变更，权重没有修改。请重新发送命令。');
     // Merged into the schedule as stored now: the other settings there stay as they are.

@@ -58,7 +58,7 @@ function splitUnitAndDates(rest: string, ctx: Ctx): { unit: string | null; dates
   return { unit: tokens.join(' '), dates: null };
 }
 
-export default defineCommand<{ kind: string; rest?: string }>({
+export default defineCommand({
   name: 'export',
   keywords: [['导出']],
   english: [['export']],

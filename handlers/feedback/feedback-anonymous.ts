@@ -4,7 +4,7 @@ import { feedbackCode, submitFeedback, type FeedbackKind } from '../../src/domai
 import { MAX_TEXT } from '../../src/replies.ts';
 
 // Nothing about the sender reaches the domain: no member, no platform, no message id.
-export default defineCommand<{ content?: string }>({
+export default defineCommand({
   name: 'feedback.anonymous',
   keywords: [['匿名意见'], ['匿名建议'], ['匿名反馈']],
   english: [['anonymous']],

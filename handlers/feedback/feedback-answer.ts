@@ -2,8 +2,9 @@ import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { answerFeedback, feedbackById, feedbackCode, parseFeedbackCode } from '../../src/domain/feedback.ts';
 import { MAX_TEXT } from '../../src/replies.ts';
+import { rowId, z } from '../../src/commands/payload.ts';
 
-export default defineCommand<{ code: string; answer: string }>({
+export default defineCommand({
   name: 'feedback.answer',
   keywords: [['意见', '答复'], ['建议', '答复'], ['反馈', '答复'], ['意见', '回复']],
   english: [['feedback', 'answer']],
@@ -21,7 +22,8 @@ export default defineCommand<{ code: string; answer: string }>({
     const to = row.anonymous ? '匿名提交人可凭查询码查看' : '答复会发给提交人';
     return { preview: `将答复 ${feedbackCode(row)}（${row.content.slice(0, 30)}）：\n${answer}\n${to}。`, payload: { id: row.id, answer } };
   },
-  async commit(ctx, p: { id: number; answer: string }) {
+  payload: z.object({ id: rowId, answer: z.string() }),
+  async commit(ctx, p) {
     const me = ctx.requireMember();
     const row = await feedbackById(ctx.tx, p.id);
     if (ctx.role === 'head' && row.unitId !== me.unitId) throw new UserError('该意见已转给其他单位，未答复。');

@@ -2,8 +2,9 @@ import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { closeFeedback, feedbackById, feedbackCode, parseFeedbackCode } from '../../src/domain/feedback.ts';
 import { MAX_TEXT } from '../../src/replies.ts';
+import { rowId, z } from '../../src/commands/payload.ts';
 
-export default defineCommand<{ code: string; reason?: string }>({
+export default defineCommand({
   name: 'feedback.close',
   keywords: [['意见', '办结'], ['建议', '办结'], ['反馈', '办结']],
   english: [['feedback', 'close']],
@@ -26,7 +27,8 @@ export default defineCommand<{ code: string; reason?: string }>({
     const preview = `将把 ${c}（${row.content.slice(0, 30)}）标为办结。${reason ? `\n办结原因：${reason}\n${row.answer ? '' : '这条没有答复，'}${who}。` : ''}`;
     return { preview, payload: { id: row.id, reason: reason ?? null } };
   },
-  async commit(ctx, { id, reason }: { id: number; reason?: string | null }) {
+  payload: z.object({ id: rowId, reason: z.string().nullable().optional() }),
+  async commit(ctx, { id, reason }) {
     const me = ctx.requireMember();
     const row = await feedbackById(ctx.tx, id);
     const c = feedbackCode(row);

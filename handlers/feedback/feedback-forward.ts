@@ -1,8 +1,9 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { feedbackById, feedbackCode, forwardFeedback, parseFeedbackCode } from '../../src/domain/feedback.ts';
-import { headsOf, type UnitRow } from '../../src/domain/directory.ts';
+import { headsOf } from '../../src/domain/directory.ts';
+import { rowId, z } from '../../src/commands/payload.ts';
 
-export default defineCommand<{ code: string; unit: UnitRow }>({
+export default defineCommand({
   name: 'feedback.forward',
   keywords: [['意见', '转交'], ['建议', '转交'], ['反馈', '转交']],
   english: [['feedback', 'forward']],
@@ -16,7 +17,8 @@ export default defineCommand<{ code: string; unit: UnitRow }>({
     const row = await feedbackById(ctx.tx, parseFeedbackCode(code));
     return { preview: `将把 ${feedbackCode(row)}（${row.content.slice(0, 30)}）转交${unit.name}办理，并通知其负责人。`, payload: { id: row.id, unitId: unit.id, unitName: unit.name } };
   },
-  async commit(ctx, p: { id: number; unitId: number; unitName: string }) {
+  payload: z.object({ id: rowId, unitId: rowId, unitName: z.string() }),
+  async commit(ctx, p) {
     const me = ctx.requireMember();
     const row = await feedbackById(ctx.tx, p.id);
     await forwardFeedback(ctx.tx, row, { id: p.unitId, name: p.unitName }, { id: me.id, label: me.name });

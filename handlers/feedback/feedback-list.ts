@@ -4,7 +4,7 @@ import { feedbackCode, listFeedback, FEEDBACK_STATUS_CN, type FeedbackStatus } f
 import { unitsLedBy } from '../../src/domain/directory.ts';
 import { formatDateCn } from '../../src/parse/date.ts';
 
-export default defineCommand<{ filter?: string }>({
+export default defineCommand({
   name: 'feedback.list',
   keywords: [['意见', '列表'], ['建议', '列表'], ['反馈', '列表']],
   english: [['feedback', 'list']],

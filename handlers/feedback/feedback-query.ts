@@ -1,7 +1,7 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { feedbackCode, parseFeedbackCode, readWithQueryCode, FEEDBACK_STATUS_CN, type FeedbackStatus } from '../../src/domain/feedback.ts';
 
-export default defineCommand<{ code: string; queryCode: string }>({
+export default defineCommand({
   name: 'feedback.query',
   keywords: [['查询']],
   english: [['query']],

@@ -1,10 +1,10 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { feedbackCode, submitFeedback, type FeedbackKind } from '../../src/domain/feedback.ts';
-import { headsOf, type UnitRow } from '../../src/domain/directory.ts';
+import { headsOf } from '../../src/domain/directory.ts';
 import { MAX_TEXT } from '../../src/replies.ts';
 
-export default defineCommand<{ unit?: UnitRow; content?: string }>({
+export default defineCommand({
   name: 'feedback',
   keywords: [['意见'], ['建议'], ['反馈']],
   english: [['feedback']],

@@ -2,10 +2,12 @@ import { and, eq } from 'drizzle-orm';
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { groups } from '../../src/db/schema.ts';
+import { rowId, z } from '../../src/commands/payload.ts';
 
-interface Payload { platform: string; chatId: string; scope: 'campaign' | 'unit' | null; unitId: number | null; label: string }
+const payloadSchema = z.object({ platform: z.string(), chatId: z.string(), scope: z.enum(['campaign', 'unit']).nullable(), unitId: rowId.nullable(), label: z.string() });
+type Payload = z.infer<typeof payloadSchema>;
 
-export default defineCommand<{ scope: string; unit?: string }>({
+export default defineCommand({
   name: 'group.set',
   keywords: [['群', '设为'], ['群', '设置']],
   english: [['group', 'set']],
@@ -33,7 +35,8 @@ export default defineCommand<{ scope: string; unit?: string }>({
     const payload: Payload = { platform: s.platform, chatId: s.chatId, scope: scope === '全局' ? 'campaign' : scope === '单位' ? 'unit' : null, unitId, label };
     return { preview: `将把本群${s.chatName ? `「${s.chatName}」` : ''}设为：${label}。`, payload };
   },
-  async commit(ctx, p: Payload) {
+  payload: payloadSchema,
+  async commit(ctx, p) {
     const [g] = await ctx.tx.update(groups).set({ scope: p.scope, unitId: p.unitId })
       .where(and(eq(groups.platform, p.platform), eq(groups.chatId, p.chatId))).returning();
     if (!g) throw new UserError('没有找到这个群，请在群里重新发送命令。');

@@ -12,6 +12,7 @@ import { groups } from '../../src/db/schema.ts';
 import { normalizeText, tokenize } from '../../src/parse/normalize.ts';
 import { maskSecret } from '../../src/infra/mask-secret.ts';
 import type { PlatformCatalog } from '../../src/platform-catalog.ts';
+import { rowId, z } from '../../src/commands/payload.ts';
 
 type GroupRow = typeof groups.$inferSelect;
 
@@ -57,9 +58,10 @@ export async function findGroupByName(ctx: Ctx, name: string): Promise<GroupRow>
   ].filter(Boolean).join('\n'));
 }
 
-interface BindPayload { groupId: number; kind: string; url: string; secret: string | null; shown: string }
+const bindSchema = z.object({ groupId: rowId, kind: z.string(), url: z.string(), secret: z.string().nullable(), shown: z.string() });
+type BindPayload = z.infer<typeof bindSchema>;
 
-export const groupWebhookBind = defineCommand<{ rest?: string }>({
+export const groupWebhookBind = defineCommand({
   name: 'group.webhook.bind',
   keywords: [['群', '绑定webhook'], ['群', '绑定', 'webhook']],
   english: [['group', 'webhook', 'bind']],
@@ -96,7 +98,8 @@ export const groupWebhookBind = defineCommand<{ rest?: string }>({
     if (note) lines.push(note);
     return { preview: lines.join('\n'), payload };
   },
-  async commit(ctx, p: BindPayload) {
+  payload: bindSchema,
+  async commit(ctx, p) {
     // The role is checked again: the dispatcher's own check admits everyone for this command.
     if (ctx.role !== 'admin') return '「群 绑定webhook」仅限管理员使用。';
     const [before] = await ctx.tx.select().from(groups).where(eq(groups.id, p.groupId));
@@ -114,7 +117,7 @@ export const groupWebhookBind = defineCommand<{ rest?: string }>({
 
 interface UnbindPayload { groupId: number }
 
-export const groupWebhookUnbind = defineCommand<{ group?: string }>({
+export const groupWebhookUnbind = defineCommand({
   name: 'group.webhook.unbind',
   keywords: [['群', '解绑webhook'], ['群', '解绑', 'webhook']],
   english: [['group', 'webhook', 'unbind']],
@@ -140,7 +143,8 @@ export const groupWebhookUnbind = defineCommand<{ group?: string }>({
       payload: { groupId: g.id } satisfies UnbindPayload,
     };
   },
-  async commit(ctx, p: UnbindPayload) {
+  payload: z.object({ groupId: rowId }),
+  async commit(ctx, p) {
     const [before] = await ctx.tx.select().from(groups).where(eq(groups.id, p.groupId));
     if (!before) throw new UserError('这个群已不在记录中。');
     if (!before.webhookKind || !before.webhookUrl) return `群${groupLabel(ctx, before)}没有绑定 webhook 机器人。`;

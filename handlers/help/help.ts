@@ -4,7 +4,7 @@ import { defineCommand, canRun, helpFor, usage } from '../../src/commands/regist
 const SECTION_ORDER = ['常用', '学习', '单位', '意见建议', '整改台账', '管理'];
 const rank = (s: string) => { const i = SECTION_ORDER.indexOf(s); return i < 0 ? SECTION_ORDER.length : i; };
 
-export default defineCommand<{ topic?: string }>({
+export default defineCommand({
   name: 'help',
   keywords: [['帮助'], ['菜单'], ['怎么用'], ['?'], ['？']],
   english: [['help']],

@@ -7,8 +7,10 @@ import { memberById, resolveMember, type MemberRow } from '../../src/domain/dire
 import { overlappingLeaves } from '../../src/domain/leaves.ts';
 import { rangeCn, spanDays } from '../../src/domain/holidays.ts';
 import { leaves } from '../../src/db/schema.ts';
+import { day, rowId, z } from '../../src/commands/payload.ts';
 
-interface Payload { memberId: number; name: string; start: string; end: string; reason: string | null }
+const payloadSchema = z.object({ memberId: rowId, name: z.string(), start: day, end: day, reason: z.string().nullable() });
+type Payload = z.infer<typeof payloadSchema>;
 
 /** The longest leave one command records. */
 const MAX_LEAVE_DAYS = 366;
@@ -49,7 +51,7 @@ function readLeaveDates(text: string, ctx: Ctx): { start: string; end: string; r
   return null;
 }
 
-export default defineCommand<{ who: string; text?: string }>({
+export default defineCommand({
   name: 'leave.add',
   keywords: [['请假']],
   english: [['leave']],
@@ -85,7 +87,8 @@ export default defineCommand<{ who: string; text?: string }>({
       payload,
     };
   },
-  async commit(ctx, p: Payload) {
+  payload: payloadSchema,
+  async commit(ctx, p) {
     const m = await memberById(ctx.tx, p.memberId);
     if (!m || !m.active) throw new UserError(`${p.name} 已不在名单中。`);
     checkMayRecord(ctx, m); // the person may have moved since the preview

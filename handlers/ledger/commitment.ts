@@ -3,7 +3,7 @@ import { UserError } from '../../src/commands/errors.ts';
 import { createRect, rectCode, validateRect, type NewRect } from '../../src/domain/rectification.ts';
 import { actorOf, dateCn, SECTION, unitLeader } from './rect-common.ts';
 
-export default defineCommand<{ content: string; measures?: string; deadline: string }>({
+export default defineCommand({
   name: 'rect.commitment',
   keywords: [['承诺'], ['公开承诺']],
   english: [['pledge']],

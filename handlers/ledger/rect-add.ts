@@ -1,11 +1,15 @@
 import { defineCommand } from '../../src/commands/registry.ts';
-import type { UnitRow } from '../../src/domain/directory.ts';
 import { createRect, describeRect, linkLeader, rectCode, TERMS, validateRect, type NewRect } from '../../src/domain/rectification.ts';
 import { actorOf, categoriesOf, dateCn, notifyHeads, SECTION } from './rect-common.ts';
+import { day, rowId, z } from '../../src/commands/payload.ts';
 
-type Payload = NewRect & { unitName: string };
+const payloadSchema = z.object({
+  campaignId: rowId.nullable(), kind: z.enum(['item', 'commitment']), unitId: rowId, problem: z.string(), measures: z.string(), leaderName: z.string(),
+  leaderMemberId: rowId.nullable(), ownerMemberId: rowId.nullable(), deadline: day, category: z.string().nullable(), term: z.string().nullable(), unitName: z.string(),
+}) satisfies z.ZodType<NewRect & { unitName: string }>;
+type Payload = z.infer<typeof payloadSchema>;
 
-export default defineCommand<{ unit: UnitRow; problem: string; measures: string; leader: string; deadline: string; category?: string; term?: string }>({
+export default defineCommand({
   name: 'rect.add',
   keywords: [['整改', '新增'], ['整改', '添加']],
   english: [['rect', 'add']],
@@ -44,7 +48,8 @@ export default defineCommand<{ unit: UnitRow; problem: string; measures: string;
     ];
     return { preview: lines.join('\n'), payload };
   },
-  async commit(ctx, p: Payload) {
+  payload: payloadSchema,
+  async commit(ctx, p) {
     const { unitName, ...n } = p;
     const row = await createRect(ctx.tx, n, actorOf(ctx));
     const code = rectCode(row.id);

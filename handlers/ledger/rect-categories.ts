@@ -4,9 +4,10 @@ import { UserError } from '../../src/commands/errors.ts';
 import { campaigns, rectifications } from '../../src/db/schema.ts';
 import { campaignCategories, DEFAULT_RECT_CATEGORIES } from '../../src/domain/ledger-import.ts';
 import { SECTION } from './rect-common.ts';
+import { rowId, z } from '../../src/commands/payload.ts';
 
 /** `/整改 类别 设置 立即整改、限期整改、…`: the categories the active campaign's ledger uses. */
-export default defineCommand<{ list: string }>({
+export default defineCommand({
   name: 'rect.categories.set',
   keywords: [['整改', '类别', '设置'], ['整改', '类别', '修改']],
   english: [['rect', 'categories', 'set']],
@@ -33,7 +34,8 @@ export default defineCommand<{ list: string }>({
     }
     return { preview: lines.join('\n'), payload: { campaignId: c.id, categories: names } };
   },
-  async commit(ctx, p: { campaignId: number; categories: string[] }) {
+  payload: z.object({ campaignId: rowId, categories: z.array(z.string()) }),
+  async commit(ctx, p) {
     const [before] = await ctx.tx.select().from(campaigns).where(eq(campaigns.id, p.campaignId));
     if (!before || before.status !== 'active') throw new UserError('该活动已结束，未修改。');
     await ctx.tx.update(campaigns).set({ categories: p.categories }).where(eq(campaigns.id, p.campaignId));

@@ -2,8 +2,9 @@ import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { closeRect, rectCode } from '../../src/domain/rectification.ts';
 import { actorOf, lastHistoryId, loadRect, notifyHeads, SECTION, short, statusCn } from './rect-common.ts';
+import { rowId, z } from '../../src/commands/payload.ts';
 
-export default defineCommand<{ code: string; note?: string }>({
+export default defineCommand({
   name: 'rect.close',
   keywords: [['整改', '销号']],
   english: [['rect', 'close']],
@@ -27,7 +28,8 @@ export default defineCommand<{ code: string; note?: string }>({
       payload: { id: r.id, note: note ?? null },
     };
   },
-  async commit(ctx, p: { id: number; note: string | null }) {
+  payload: z.object({ id: rowId, note: z.string().nullable() }),
+  async commit(ctx, p) {
     const r = await loadRect(ctx, p.id);
     await closeRect(ctx.tx, r, p.note, actorOf(ctx), ctx.now);
     const code = rectCode(r.id);

@@ -2,7 +2,7 @@ import { defineCommand } from '../../src/commands/registry.ts';
 import { rectCode, reportDone } from '../../src/domain/rectification.ts';
 import { actorOf, lastHistoryId, notifyAdmins, ownUnitReport, reportArgs, SECTION, short } from './rect-common.ts';
 
-export default defineCommand<{ code: string; text: string }>({
+export default defineCommand({
   name: 'rect.done',
   keywords: [['整改', '完成']],
   english: [['rect', 'done']],

@@ -6,16 +6,20 @@ import { EDITABLE_FIELDS, linkLeader, rectCode, TERMS, updateRectField, type Rec
 import { extractLabels } from '../../src/parse/normalize.ts';
 import { parseDate } from '../../src/parse/date.ts';
 import { actorOf, categoriesOf, dateCn, lastHistoryId, loadRect, notifyHeads, SECTION, type Rect } from './rect-common.ts';
+import { rowId, z } from '../../src/commands/payload.ts';
 
-interface Change { column: keyof RectRow; value: string | number; field: string; before: string; after: string; leaderMemberId?: number | null }
-interface Payload { id: number; changes: Change[] }
+const EDITABLE = ['problem', 'measures', 'leaderName', 'deadline', 'category', 'term', 'unitId'] as const satisfies readonly (keyof RectRow)[];
+const changeSchema = z.object({ column: z.enum(EDITABLE), value: z.union([z.string(), z.number()]), field: z.string(), before: z.string(), after: z.string(), leaderMemberId: rowId.nullable().optional() });
+type Change = z.infer<typeof changeSchema>;
+const payloadSchema = z.object({ id: rowId, changes: z.array(changeSchema) });
+type Payload = z.infer<typeof payloadSchema>;
 
 const FIELD_CN: Partial<Record<keyof RectRow, string>> = {
   problem: '问题', measures: '措施', leaderName: '分管领导', deadline: '时限', category: '类别', term: '期限', unitId: '责任单位',
 };
 const FIELD_LIST = [...new Set(Object.values(FIELD_CN))].join('、');
 
-export default defineCommand<{ code: string; changes?: string }>({
+export default defineCommand({
   name: 'rect.edit',
   keywords: [['整改', '修改'], ['整改', '更正']],
   english: [['rect', 'edit']],
@@ -38,7 +42,7 @@ export default defineCommand<{ code: string; changes?: string }>({
     if (r.status === 'closed') throw new UserError(`${rectCode(r.id)} 已销号，不能修改。`);
     const list: Change[] = [];
     for (const [label, raw] of Object.entries(fields)) {
-      const column = EDITABLE_FIELDS[label];
+      const column = EDITABLE_FIELDS[label] as Change['column']; // the editable ones, by construction
       if (list.some((c) => c.column === column)) throw new UserError(`「${FIELD_CN[column]}」写了两次。`);
       const change = await convert(ctx, r, column, raw.trim());
       if (change) list.push(change);
@@ -47,7 +51,8 @@ export default defineCommand<{ code: string; changes?: string }>({
     const lines = list.map((c) => `  ${c.field}：${displayValue(ctx, c.column, c.before)} → ${displayValue(ctx, c.column, c.after)}`);
     return { preview: `将修改 ${rectCode(r.id)}（${r.unitName}）：\n${lines.join('\n')}`, payload: { id: r.id, changes: list } satisfies Payload };
   },
-  async commit(ctx, p: Payload) {
+  payload: payloadSchema,
+  async commit(ctx, p) {
     const r = await loadRect(ctx, p.id);
     const actor = actorOf(ctx);
     for (const c of p.changes) {
@@ -67,7 +72,7 @@ function displayValue(ctx: { now: Date }, column: keyof RectRow, v: string): str
   return column === 'deadline' ? dateCn(ctx, v) : v || '—';
 }
 
-async function convert(ctx: Parameters<typeof loadRect>[0], r: Rect, column: keyof RectRow, raw: string): Promise<Change | null> {
+async function convert(ctx: Parameters<typeof loadRect>[0], r: Rect, column: Change['column'], raw: string): Promise<Change | null> {
   const field = FIELD_CN[column]!;
   if (!raw) throw new UserError(`「${field}」的新值是空的。`);
   const plain = (before: string | null, after: string): Change | null =>

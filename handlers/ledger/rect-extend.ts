@@ -2,8 +2,9 @@ import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { extendRect, rectCode } from '../../src/domain/rectification.ts';
 import { actorOf, dateCn, lastHistoryId, loadRect, notifyHeads, requireText, SECTION, short } from './rect-common.ts';
+import { day, rowId, z } from '../../src/commands/payload.ts';
 
-export default defineCommand<{ code: string; deadline: string; reason: string }>({
+export default defineCommand({
   name: 'rect.extend',
   keywords: [['整改', '延期']],
   english: [['rect', 'extend']],
@@ -28,7 +29,8 @@ export default defineCommand<{ code: string; deadline: string; reason: string }>
       payload: { id: r.id, deadline, reason: why },
     };
   },
-  async commit(ctx, p: { id: number; deadline: string; reason: string }) {
+  payload: z.object({ id: rowId, deadline: day, reason: z.string() }),
+  async commit(ctx, p) {
     const r = await loadRect(ctx, p.id);
     await extendRect(ctx.tx, r, p.deadline, p.reason, actorOf(ctx), ctx.today);
     const code = rectCode(r.id);

@@ -9,7 +9,7 @@ const STATUS_FILTERS: Record<string, RectStatus[]> = {
 };
 const MAX_LINES = 40;
 
-export default defineCommand<{ filter?: string }>({
+export default defineCommand({
   name: 'rect.list',
   keywords: [['整改', '列表'], ['整改', '台账'], ['整改台账']],
   english: [['rect', 'list']],

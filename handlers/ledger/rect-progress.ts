@@ -2,7 +2,7 @@ import { defineCommand } from '../../src/commands/registry.ts';
 import { rectCode, reportProgress } from '../../src/domain/rectification.ts';
 import { actorOf, ownUnitReport, reportArgs, SECTION } from './rect-common.ts';
 
-export default defineCommand<{ code: string; text: string }>({
+export default defineCommand({
   name: 'rect.progress',
   keywords: [['整改', '进展'], ['整改', '进度']],
   english: [['rect', 'progress']],

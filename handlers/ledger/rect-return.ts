@@ -2,8 +2,9 @@ import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { rectCode, returnRect } from '../../src/domain/rectification.ts';
 import { actorOf, lastHistoryId, loadRect, notifyHeads, requireText, SECTION, short, statusCn } from './rect-common.ts';
+import { rowId, z } from '../../src/commands/payload.ts';
 
-export default defineCommand<{ code: string; reason: string }>({
+export default defineCommand({
   name: 'rect.return',
   keywords: [['整改', '退回']],
   english: [['rect', 'return']],
@@ -27,7 +28,8 @@ export default defineCommand<{ code: string; reason: string }>({
       payload: { id: r.id, reason: why },
     };
   },
-  async commit(ctx, p: { id: number; reason: string }) {
+  payload: z.object({ id: rowId, reason: z.string() }),
+  async commit(ctx, p) {
     const r = await loadRect(ctx, p.id);
     await returnRect(ctx.tx, r, p.reason, actorOf(ctx));
     const code = rectCode(r.id);

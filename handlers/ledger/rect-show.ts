@@ -2,7 +2,7 @@ import { defineCommand } from '../../src/commands/registry.ts';
 import { describeRect, historyOf } from '../../src/domain/rectification.ts';
 import { assertCanView, historyLine, loadRect, SECTION } from './rect-common.ts';
 
-export default defineCommand<{ code: string }>({
+export default defineCommand({
   name: 'rect.show',
   keywords: [['整改', '查看'], ['整改', '详情']],
   english: [['rect', 'show']],

@@ -5,7 +5,7 @@ import type { UnitRow } from '../../src/domain/directory.ts';
 
 const PERIODS: Record<string, 'today' | 'week'> = { 今天: 'today', 今日: 'today', 本周: 'week', 这周: 'week' };
 
-export default defineCommand<{ a?: string; b?: string }>({
+export default defineCommand({
   name: 'not-checked-in',
   keywords: [['未打卡'], ['没打卡']],
   english: [['missing']],

@@ -1,9 +1,8 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { assertUnitVisible, unitReport, unitsOverview, unitsVisibleTo } from '../../src/domain/progress.ts';
-import type { UnitRow } from '../../src/domain/directory.ts';
 
-export default defineCommand<{ unit?: UnitRow }>({
+export default defineCommand({
   name: 'unit',
   keywords: [['本单位'], ['单位情况'], ['单位进度']],
   english: [['unit']],

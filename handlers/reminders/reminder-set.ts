@@ -3,8 +3,9 @@ import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { campaigns } from '../../src/db/schema.ts';
 import { JobRegistry } from '../../src/scheduling/registry.ts';
+import { rowId, z } from '../../src/commands/payload.ts';
 
-export default defineCommand<{ what: string; value?: string }>({
+export default defineCommand({
   name: 'reminder.set',
   keywords: [['提醒', '设置'], ['提醒', '开启'], ['提醒', '关闭']],
   english: [['schedule', 'set']],
@@ -54,7 +55,8 @@ export default defineCommand<{ what: string; value?: string }>({
     }
     return { preview: `将修改定时提醒：${text}。`, payload: { campaignId: c.id, schedule: JobRegistry.toStored(s), text } };
   },
-  async commit(ctx, p: { campaignId: number; schedule: object; text: string }) {
+  payload: z.object({ campaignId: rowId, schedule: z.record(z.string(), z.unknown()), text: z.string() }),
+  async commit(ctx, p) {
     const [before] = await ctx.tx.select({ schedule: campaigns.schedule }).from(campaigns).where(eq(campaigns.id, p.campaignId));
     // Merged over what is stored: keys the schedule settings do not know (scoreWeights) stay.
     const merged = { ...((before?.schedule ?? {}) as Record<string, unknown>), ...(p.schedule as Record<string, unknown>) };

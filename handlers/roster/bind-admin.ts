@@ -10,6 +10,7 @@ import {
 import { ROLE_CN, type Role } from '../../src/domain/roles.ts';
 import { cn } from '../../src/time.ts';
 import type { Ctx } from '../../src/commands/context.ts';
+import { rowId, z } from '../../src/commands/payload.ts';
 
 const requestLine = (r: RequestRow, m: MemberRow | null) =>
   `${platformCn(r.platform)}账号「${r.platformUserId}」→ ${m ? `${m.unitName} ${m.name}（${ROLE_CN[m.role as Role]}）` : '（已不在名单中）'}，申请于 ${cn(r.createdAt).format('M月D日 HH:mm')}`;
@@ -46,7 +47,7 @@ export const bindPending = defineCommand({
   },
 });
 
-export const bindApprove = defineCommand<{ id: string }>({
+export const bindApprove = defineCommand({
   name: 'bind.approve',
   keywords: [['绑定', '通过']],
   english: [['bind', 'approve']],
@@ -66,7 +67,8 @@ export const bindApprove = defineCommand<{ id: string }>({
       payload: { id: r.id },
     };
   },
-  async commit(ctx, p: { id: number }) {
+  payload: z.object({ id: rowId }),
+  async commit(ctx, p) {
     const { r, m } = await pendingRequest(ctx, String(p.id));
     const blocker = await approvalBlocker(ctx.tx, r, m);
     if (blocker) throw new UserError(`绑定申请 #${r.id} 不能通过：${blocker}`);
@@ -75,7 +77,7 @@ export const bindApprove = defineCommand<{ id: string }>({
   },
 });
 
-export const bindReject = defineCommand<{ id: string; reason?: string }>({
+export const bindReject = defineCommand({
   name: 'bind.reject',
   keywords: [['绑定', '拒绝']],
   english: [['bind', 'reject']],
@@ -93,14 +95,15 @@ export const bindReject = defineCommand<{ id: string; reason?: string }>({
     const why = reason?.trim().slice(0, 200) || null;
     return { preview: `将拒绝绑定申请 #${r.id}：${requestLine(r, m)}${why ? `。原因：${why}` : ''}。`, payload: { id: r.id, reason: why } };
   },
-  async commit(ctx, p: { id: number; reason: string | null }) {
+  payload: z.object({ id: rowId, reason: z.string().nullable() }),
+  async commit(ctx, p) {
     const { r, m } = await pendingRequest(ctx, String(p.id));
     await rejectRequest(ctx.tx, r, m, ctx.requireMember(), p.reason, ctx.now, ctx.notify);
     return `已拒绝绑定申请 #${r.id}。申请人再发「绑定」时会看到结果${p.reason ? '和原因' : ''}。`;
   },
 });
 
-export const bindUnlock = defineCommand<{ member: MemberRow }>({
+export const bindUnlock = defineCommand({
   name: 'bind.unlock',
   keywords: [['绑定', '解锁']],
   english: [['bind', 'unlock']],
@@ -117,7 +120,8 @@ export const bindUnlock = defineCommand<{ member: MemberRow }>({
       payload: { memberId: member.id },
     };
   },
-  async commit(ctx, p: { memberId: number }) {
+  payload: z.object({ memberId: rowId }),
+  async commit(ctx, p) {
     const m = await memberById(ctx.tx, p.memberId);
     if (!m) throw new UserError('此人已不在名单中。');
     if (!await unlockMember(ctx.tx, m, ctx.requireMember())) return `${m.unitName} ${m.name} 已不在锁定状态，无需解锁。`;

@@ -2,7 +2,7 @@ import { defineCommand } from '../../src/commands/registry.ts';
 import { attemptBind, BIND_FAILED, STATUS_CN } from '../../src/domain/binding.ts';
 import { ROLE_CN, type Role } from '../../src/domain/roles.ts';
 
-export default defineCommand<{ name: string; last4: string }>({
+export default defineCommand({
   name: 'bind',
   keywords: [['绑定'], ['绑定身份']],
   english: [['bind']],

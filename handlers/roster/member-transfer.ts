@@ -1,8 +1,9 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
-import { memberById, transferMember, type MemberRow, type UnitRow } from '../../src/domain/directory.ts';
+import { memberById, transferMember, type UnitRow } from '../../src/domain/directory.ts';
+import { rowId, z } from '../../src/commands/payload.ts';
 
-export default defineCommand<{ member: MemberRow; unit: UnitRow }>({
+export default defineCommand({
   name: 'member.transfer',
   keywords: [['成员', '调动'], ['人员', '调动']],
   english: [['member', 'move']],
@@ -19,7 +20,8 @@ export default defineCommand<{ member: MemberRow; unit: UnitRow }>({
     if (member.unitId === unit.id) throw new UserError(`${member.name} 已在${unit.name}。`);
     return { preview: `将把 ${member.name} 从${member.unitName}调到${unit.name}。此前的打卡仍算在${member.unitName}。`, payload: { memberId: member.id, unitId: unit.id, unitName: unit.name } };
   },
-  async commit(ctx, p: { memberId: number; unitId: number; unitName: string }) {
+  payload: z.object({ memberId: rowId, unitId: rowId, unitName: z.string() }),
+  async commit(ctx, p) {
     const m = await memberById(ctx.tx, p.memberId);
     if (!m) throw new UserError('此人已不在名单中。');
     const me = ctx.requireMember();

@@ -1,16 +1,26 @@
 // The command registry: every command is declared once (keywords, typed arguments, who may
 // run it, examples) and help, usage and argument errors are generated from the declaration.
-import type { ArgsCtx, ArgSpec, CommandDef, CommandIndex, Match } from './types.ts';
+import type { ZodType } from 'zod';
+import type { ArgsCtx, ArgSpec, ArgsOf, CommandDef, CommandIndex, Ctx, Match } from './types.ts';
 import { ROLE_CN, type Role } from '../domain/roles.ts';
 import { extractLabels, textAfterTokens, tokenize } from '../parse/normalize.ts';
 import { parseDate } from '../parse/date.ts';
 import { parseDurationArg } from '../parse/duration.ts';
 import { UserError } from './errors.ts';
 
-export type { ArgSpec, ArgType, CommandDef, Match, Proposal } from './types.ts';
+export type { ArgSpec, ArgsOf, ArgType, CommandDef, Match, Proposal } from './types.ts';
 
-export function defineCommand<A = Record<string, any>>(def: CommandDef<A>): CommandDef<A> {
-  return def;
+/**
+ * Declare a command once: the arguments' types are inferred from `args` (no second declaration to
+ * drift), and a command that asks for 确认 declares its payload's schema, which types commit()
+ * and is checked when the stored payload is read back.
+ */
+export function defineCommand<const T extends readonly ArgSpec[], P = never>(
+  def: Omit<CommandDef<ArgsOf<T>, P>, 'args' | 'payload' | 'commit'> & { args: T } & (
+    | { payload: ZodType<P>; commit(ctx: Ctx, payload: P): Promise<string> }
+    | { payload?: undefined; commit?: undefined }),
+): CommandDef<ArgsOf<T>, P> {
+  return def as CommandDef<ArgsOf<T>, P>;
 }
 
 export function canRun(def: CommandDef, role: Role | 'unbound'): boolean {

@@ -8,6 +8,7 @@ import type { CampaignRow, PhaseRow } from '../domain/campaigns.ts';
 import type { MessageClaim, ReadingRef } from '../domain/checkins.ts';
 import type { CheckinWriter } from '../domain/checkin-writer.ts';
 import type { AcceptedAttachment } from '../domain/attachments.ts';
+import type { ZodType } from 'zod';
 import type { JobRegistry } from '../scheduling/registry.ts';
 import type { PlatformCatalog } from '../platform-catalog.ts';
 
@@ -22,15 +23,34 @@ export interface ArgSpec {
   /** Given as `标签：值` instead of by position. */
   labelled?: boolean;
   /** Extra Chinese labels accepted for a labelled argument. */
-  labelAliases?: string[];
-  choices?: string[];
+  labelAliases?: readonly string[];
+  choices?: readonly string[];
   /** Which way an undated year points: past for 补卡, future for deadlines. */
   direction?: 'past' | 'future' | 'nearest';
 }
 
-export interface Proposal { preview: string; payload: unknown }
+/** What a command proposes before 确认: the preview shown, and the payload stored until then. */
+export interface Proposal<P = unknown> { preview: string; payload: P }
 
-export interface CommandDef<A = Record<string, any>> {
+/** An argument's value as its declaration's type parses it. */
+type ArgValue<S extends ArgSpec> =
+  S extends { type: 'int' | 'duration' } ? number
+  : S extends { type: 'unit' } ? UnitRow
+  : S extends { type: 'member' } ? MemberRow
+  : S extends { type: 'choice'; choices: readonly (infer C extends string)[] } ? C
+  : string;
+
+/**
+ * A command's arguments, inferred from its declaration (as Koishi infers them from its
+ * signature): required names are always there, optional ones may be missing.
+ */
+export type ArgsOf<T extends readonly ArgSpec[]> = {
+  [S in T[number] as S extends { optional: true } ? never : S['name']]: ArgValue<S>
+} & {
+  [S in T[number] as S extends { optional: true } ? S['name'] : never]?: ArgValue<S>
+};
+
+export interface CommandDef<A = Record<string, any>, P = any> {
   /** Stable English id, also the English alias: `/phase open`. */
   name: string;
   /** Chinese keyword paths; the first is the canonical one shown in help. */
@@ -39,7 +59,7 @@ export interface CommandDef<A = Record<string, any>> {
   summary: string;
   /** Who may run it; admins may run everything. 'unbound' also admits people not yet bound. */
   roles: (Role | 'unbound')[];
-  args: ArgSpec[];
+  args: readonly ArgSpec[];
   examples: string[];
   /** Shown as a slash command in help (admin commands). */
   slash?: boolean;
@@ -58,9 +78,14 @@ export interface CommandDef<A = Record<string, any>> {
   anonymous?: 'submits' | 'reads';
   /** Group in the help list. */
   section: string;
-  run(ctx: Ctx, args: A): Promise<string | Proposal>;
+  run(ctx: Ctx, args: A): Promise<string | Proposal<P>>;
+  /**
+   * The 确认 payload's schema, required with commit(): the stored payload is checked against it
+   * when read back (a payload stored by an older version, or altered, is refused, not run).
+   */
+  payload?: ZodType<P>;
   /** When present, run() proposes and commit() does the work after 确认. */
-  commit?(ctx: Ctx, payload: any): Promise<string>;
+  commit?(ctx: Ctx, payload: P): Promise<string>;
   /**
    * A one-statement path for the busiest command, tried before run() when the sender and the
    * campaign are known in memory: no transaction, the message's claim instead. Returns undefined

@@ -39,6 +39,20 @@ describe('confirmations', () => {
     expect(await bot.say('王主任', '确认')).toBe('没有等待确认的操作。');
   });
 
+  it('a stored proposal that no longer fits its command (an older version\'s, or altered) is refused on 确认, and nothing is done', async () => {
+    await bot.say('张三', '意见 门诊候诊时间太长');
+    await bot.say('王主任', '/意见 答复 YJ-0001 已调整排班');
+    // As an older version might have stored it: the answer under another name.
+    await bot.db.update(pendingConfirmations).set({ payload: { id: 1, text: '已调整排班' } });
+    expect(await bot.say('王主任', '确认')).toBe('上一个操作「将答复 YJ-0001（门诊候诊时间太长）」的内容已失效（可能是程序升级了），没有执行。请重新发送命令。');
+    expect((await rows())[0]).toMatchObject({ status: 'open', answer: null });
+    expect(await bot.db.select().from(pendingConfirmations)).toHaveLength(0);
+    // The command itself still works.
+    await bot.say('王主任', '/意见 答复 YJ-0001 已调整排班');
+    expect(await bot.say('王主任', '确认')).toContain('已答复 YJ-0001');
+    expect((await rows())[0]).toMatchObject({ status: 'answered', answer: '已调整排班' });
+  });
+
   it('取消 names what it cancelled; an expired one is named by 确认 and not reported as replaced', async () => {
     await bot.say('张三', '意见 门诊候诊时间太长');
     await bot.say('王主任', '/意见 答复 YJ-0001 已调整排班');
