@@ -4,19 +4,14 @@
 import 'dotenv/config';
 import path from 'node:path';
 import { loadConfig, ConfigError } from './config.ts';
-import { openDatabase } from './db/client.ts';
 import { acquireDataDirLock, readLiveLock, DataDirLockedError } from './infra/datadir-lock.ts';
-import { readTableFile } from './directory-file/read-table.ts';
 import { DIRECTORY_HEADERS } from './domain/directory.ts';
-import { runOperation, type Operation, type OperationResult } from './operations.ts';
+import type { Operation, OperationResult } from './operations.ts';
 import { ledgerHeaderList, missingLedgerHeaders } from './domain/ledger-import.ts';
-import { checkPlatforms, formatCheckReport } from './platforms/check.ts';
 import { HOLIDAY_HEADERS } from './domain/holidays.ts';
-import { backupToFile, restoreFromFile, BackupError } from './db/backup.ts';
 import { chmod, writeFile } from 'node:fs/promises';
 import { privateUmask } from './infra/private-files.ts';
-import { PLATFORMS } from './features.ts';
-import { demoGenerateCli, GenerateError, GENERATE_USAGE } from './demo-generate.ts';
+import { GENERATE_USAGE } from './demo-generate.ts';
 
 const USAGE = `用法：
   npm run cli -- directory import 文件.csv|文件.xlsx [--prune] [--dry-run]
@@ -93,7 +88,16 @@ async function main(argv: string[]): Promise<number> {
     (result.ok ? console.log : console.error)(result.message);
     return result.ok ? 0 : 1;
   }
-  if (area === 'demo' && action === 'generate') return demoGenerateCli(args);
+  if (area === 'demo' && action === 'generate') {
+    const { demoGenerateCli, GenerateError } = await import('./demo-generate.ts');
+    try {
+      return await demoGenerateCli(args);
+    } catch (err) {
+      if (!(err instanceof GenerateError)) throw err;
+      console.error(err.message);
+      return 1;
+    }
+  }
   if (area === 'bind' && (action === 'list' || action === 'approve' || action === 'reject')) {
     const id = positional[0] === undefined ? undefined : Number(positional[0].replace(/^#/, ''));
     if (action !== 'list' && (!Number.isInteger(id) || id! < 1 || id! > 2147483647)) { console.error(`请写申请编号，例如：npm run cli -- bind ${action} 3`); return 2; }
@@ -112,6 +116,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if ((area === 'backup' || area === 'restore') && action && !action.startsWith('--') && positional.length === 0) {
     const config = loadConfig();
+    const { backupToFile, restoreFromFile, BackupError } = await import('./db/backup.ts');
     try {
       console.log(area === 'backup' ? await backupToFile(config, action)
         : await restoreFromFile(config, action, { force: flags.has('--force') }));
@@ -123,6 +128,7 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   if (area === 'platforms' && action === 'check' && positional.length === 0) {
+    const [{ checkPlatforms, formatCheckReport }, { PLATFORMS }] = await Promise.all([import('./platforms/check.ts'), import('./features.ts')]);
     const report = await checkPlatforms(loadConfig(), PLATFORMS);
     console.log(formatCheckReport(report));
     return report.ok ? 0 : 1;
@@ -134,6 +140,7 @@ async function main(argv: string[]): Promise<number> {
 /** The rows of a CSV/XLSX file, or null after saying why it could not be read. */
 async function readTableOrSay(given: string) {
   const file = path.resolve(given);
+  const { readTableFile } = await import('./directory-file/read-table.ts');
   try {
     return await readTableFile(file);
   } catch (err) {
@@ -154,6 +161,8 @@ async function execute(op: Operation): Promise<OperationResult> {
     const body = (await res.json()) as OperationResult;
     return { ...body, ok: res.ok && body.ok, message: `（通过正在运行的服务，进程 ${live.pid}）\n${body.message}` };
   }
+  // Loaded only for the commands that need them: `cli --help` stays quick.
+  const [{ openDatabase }, { runOperation }] = await Promise.all([import('./db/client.ts'), import('./operations.ts')]);
   if (config.DATABASE_URL) {
     const database = await openDatabase({ databaseUrl: config.DATABASE_URL });
     try { return await runOperation(database, op); } finally { await database.close(); }
@@ -169,7 +178,7 @@ async function execute(op: Operation): Promise<OperationResult> {
 }
 
 main(process.argv.slice(2)).then((code) => process.exit(code), (err) => {
-  if (err instanceof ConfigError || err instanceof DataDirLockedError || err instanceof GenerateError) console.error(err.message);
+  if (err instanceof ConfigError || err instanceof DataDirLockedError) console.error(err.message);
   else console.error('出错：', err instanceof Error ? err.message : err);
   process.exit(1);
 });
