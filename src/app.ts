@@ -9,7 +9,6 @@ import { platformCatalog, type Feature, type PlatformPlugin } from './plugin.ts'
 import { JobRegistry } from './scheduling/registry.ts';
 import { notifyAdmins } from './domain/notify-admins.ts';
 import { Delivery, type DeliveryLimits } from './delivery/delivery.ts';
-import { startDeliveryTimers } from './delivery/timers.ts';
 import { ConsoleSender, consoleSession, type Push } from './platforms/console/console-adapter.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
@@ -102,12 +101,11 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const files = new FileLinks(await sharedSecret(database, 'export-link-key'), opts.publicBaseUrl);
   delivery.setExportResolver((id, caption) => exportForDelivery(database.db, id, caption, { now: clock(), link: (f, exp) => files.link(f, exp) }));
   if (opts.worker !== false) delivery.startWorker();
-  const stopDeliveryTimers = opts.worker !== false ? startDeliveryTimers(delivery.jobDeps(), log) : () => {};
 
   // On the shared connection: the throttle waits at most half a second for a count (see count()).
   const throttle = new InboundThrottle(connection, opts.queuePrefix ?? 'campaign-bot', { ...DEFAULT_THROTTLE, ...opts.throttle });
   const features = opts.features ?? [];
-  const jobs = new JobRegistry().add(...features.flatMap((f) => f.jobs ?? []));
+  const jobs = new JobRegistry().add(...delivery.upkeepJobs(), ...features.flatMap((f) => f.jobs ?? []));
   const bot = new Bot({
     throttle, jobs, commands: features.flatMap((f) => f.commands ?? []), platforms: platformCatalog(opts.platforms ?? []),
     database, log, dedupeSecret: await sharedSecret(database, 'dedupe-key'), clock: opts.clock ?? systemClock, botNames: opts.botNames ?? ['学习助手'],
@@ -166,7 +164,6 @@ export async function createApp(opts: AppOptions): Promise<App> {
     },
     async close() {
       stopSettling();
-      stopDeliveryTimers();
       await delivery.close();
       connection.disconnect();
     },

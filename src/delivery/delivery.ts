@@ -10,19 +10,20 @@
 //   pacing.ts         the rate limits and pauses a send waits for
 //   worker.ts         the BullMQ workers: one job, one row
 //   outbox-store.ts   the outbox table's SQL
-//   sweep.ts, failure-digest.ts   plain functions, run on their intervals by timers.ts
+//   sweep.ts, failure-digest.ts   plain functions, registered as scheduled jobs (upkeepJobs)
 // This class is the facade the app, the platforms and the tests use.
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
-import { reportDeliveryFailures, type FailureDigestDeps } from './failure-digest.ts';
+import { DIGEST_EVERY_MS, reportDeliveryFailures, type FailureDigestDeps } from './failure-digest.ts';
 import { DEFAULT_LIMITS, Pacer, type DeliveryLimits } from './pacing.ts';
 import { DELIVERY_QUEUE, DeliveryQueues } from './queues.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { memberIdByAccount } from './recipients.ts';
 import { DeliveryRouter } from './router.ts';
 import { SenderRegistry } from './senders.ts';
-import type { SweepDeps } from './sweep.ts';
+import { SWEEP_EVERY_MS, sweepOutbox, type SweepDeps } from './sweep.ts';
+import type { ServiceJobDef } from '../scheduling/job.ts';
 import type { ExportResolver, Sender } from './types.ts';
 import { DeliveryWorkers } from './worker.ts';
 
@@ -106,7 +107,7 @@ export class Delivery {
     await this.pacer.countInWindows(memberId, s.memberWindows, Math.max(1, s.parts?.(text) ?? 1));
   }
 
-  /** Consume the shared queue and every sender's line (a worker process). The sweep and the digest run apart: see timers.ts. */
+  /** Consume the shared queue and every sender's line (a worker process). The sweep and the digest run as scheduled jobs (upkeepJobs). */
   startWorker(concurrency = 10) {
     this.workers.start(concurrency);
   }
@@ -123,7 +124,19 @@ export class Delivery {
     await this.workers.stopConnection(s);
   }
 
-  /** What the sweep and the failure digest need (sweep.ts, failure-digest.ts): for timers.ts now, a job registry later. */
+  /**
+   * Delivery's own upkeep as scheduled jobs (run by the Scheduler in worker processes, one at a
+   * time across them): the sweep queues outbox rows committed while Redis was away; the digest
+   * tells the admins, every five minutes at most, what failed for good.
+   */
+  upkeepJobs(): ServiceJobDef[] {
+    return [
+      { kind: 'service', name: 'delivery-sweep', label: '补发未入队的推送', everyMs: SWEEP_EVERY_MS, run: (now) => sweepOutbox(this.jobDeps(), now) },
+      { kind: 'service', name: 'delivery-digest', label: '推送失败汇总', everyMs: DIGEST_EVERY_MS, run: (now) => reportDeliveryFailures(this.jobDeps(), now) },
+    ];
+  }
+
+  /** What the sweep and the failure digest need (sweep.ts, failure-digest.ts). */
   jobDeps(): SweepDeps & FailureDigestDeps {
     return {
       database: this.database,

@@ -1,8 +1,10 @@
 // One message to every active admin for all the pushes that failed since the last digest, with
-// the reasons counted. A plain function, run on a timer today (timers.ts), later as a job.
+// the reasons counted. Run every five minutes as a scheduled job (Delivery.upkeepJobs).
 import type { Database } from '../db/client.ts';
 import { activeAdmins } from '../domain/directory.ts';
 import { enqueueOutbox, takeUnreportedFailures } from './outbox-store.ts';
+
+export const DIGEST_EVERY_MS = 5 * 60_000;
 
 /** The digest's idempotency keys start with this (a digest that fails is not itself reported). */
 const DIGEST_KEY = 'delivery-digest:';

@@ -1,8 +1,10 @@
 // Rows committed while Redis or every worker was down (or whose enqueue failed) are queued again
 // by the sweep: only rows with no job in any delivery queue, so a row is never in two queues at
-// once (see worker.ts). A plain function, run on a timer today (timers.ts), later as a job.
+// once (see worker.ts). Run every minute as a scheduled job (Delivery.upkeepJobs).
 import type { Database } from '../db/client.ts';
 import { queuedOutboxIds } from './outbox-store.ts';
+
+export const SWEEP_EVERY_MS = 60_000;
 
 /** Rows younger than this are left alone: their enqueue, just after commit, is still under way. */
 export const SWEEP_MIN_AGE_MS = 30_000;

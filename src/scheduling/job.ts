@@ -1,4 +1,4 @@
-// A scheduled job as a feature declares it: one entry carrying its name, Chinese label, when it
+// A scheduled job as a feature (or a core part, for its own upkeep) declares it: one entry carrying its name, Chinese label, when it
 // runs, its settings (schema with defaults) and how /提醒 列表|设置 describe and change them.
 // The core scheduler and the /提醒 commands read these entries; neither knows any job by name.
 import type { ZodType } from 'zod';
@@ -59,7 +59,20 @@ export interface FixedJobDef {
   run(ctx: JobContext): Promise<number[] | null>;
 }
 
-export type JobDef<S extends TimedSettings = any> = CampaignJobDef<S> | FixedJobDef;
+/**
+ * A job of the service itself, not of a campaign (the outbox sweep, the failure digest): runs
+ * every `everyMs` whether or not a campaign is on and whatever the quiet hours, on one worker at
+ * a time across processes. Registered by the core part it belongs to.
+ */
+export interface ServiceJobDef {
+  kind: 'service';
+  name: string;
+  label: string;
+  everyMs: number;
+  run(now: Date): Promise<unknown>;
+}
+
+export type JobDef<S extends TimedSettings = any> = CampaignJobDef<S> | FixedJobDef | ServiceJobDef;
 
 export function defineJob<S extends TimedSettings>(def: CampaignJobDef<S>): CampaignJobDef<S> {
   return def;

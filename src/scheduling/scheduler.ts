@@ -45,29 +45,33 @@ export class Scheduler {
 
   /** (Re-)register every schedule from the active campaign's settings; none without a campaign. */
   async register(): Promise<void> {
+    const opts = { removeOnComplete: 100, removeOnFail: 100 };
+    // The service's own upkeep runs with or without a campaign.
+    for (const job of this.deps.jobs.jobs) {
+      if (job.kind === 'service') await this.queue.upsertJobScheduler(job.name, { every: job.everyMs }, { name: job.name, data: { job: job.name }, opts });
+    }
     const campaign = await activeCampaign(this.deps.database.db);
     const existing = await this.queue.getJobSchedulers();
     if (!campaign) {
-      for (const s of existing) await this.queue.removeJobScheduler(s.key);
+      for (const s of existing) if (this.deps.jobs.find(s.name)?.kind !== 'service') await this.queue.removeJobScheduler(s.key);
       return;
     }
     const settings = this.deps.jobs.settingsOf(campaign.schedule);
-    const opts = { removeOnComplete: 100, removeOnFail: 100 };
     for (const job of this.deps.jobs.jobs) {
       if (job.kind === 'fixed') {
         // Not a campaign setting: e.g. the calendar must be checked whatever the campaign wants.
         await this.queue.upsertJobScheduler(job.name, { pattern: job.cron, tz: 'Asia/Shanghai' }, { name: job.name, data: { job: job.name }, opts });
-        continue;
+      } else if (job.kind === 'campaign') {
+        const s = settings.jobs[job.name];
+        if (!s.enabled) { await this.queue.removeJobScheduler(job.name); continue; }
+        await this.queue.upsertJobScheduler(job.name, { pattern: dailyCron(s.time), tz: 'Asia/Shanghai' }, { name: job.name, data: { job: job.name }, opts });
       }
-      const s = settings.jobs[job.name];
-      if (!s.enabled) { await this.queue.removeJobScheduler(job.name); continue; }
-      await this.queue.upsertJobScheduler(job.name, { pattern: dailyCron(s.time), tz: 'Asia/Shanghai' }, { name: job.name, data: { job: job.name }, opts });
     }
   }
 
-  async list(): Promise<{ name: string; next: Date | null; pattern: string | null }[]> {
+  async list(): Promise<{ name: string; next: Date | null; pattern: string | null; everyMs: number | null }[]> {
     const all = await this.queue.getJobSchedulers();
-    return all.map((s) => ({ name: s.name, next: s.next ? new Date(s.next) : null, pattern: s.pattern ?? null }));
+    return all.map((s) => ({ name: s.name, next: s.next ? new Date(s.next) : null, pattern: s.pattern ?? null, everyMs: s.every ? Number(s.every) : null }));
   }
 
   startWorker() {
@@ -101,6 +105,7 @@ export class Scheduler {
   async run(name: string, now: Date): Promise<{ skipped?: string; outbox?: number; holdUntil?: Date }> {
     const job = this.deps.jobs.find(name);
     if (!job) return { skipped: `没有「${name}」这个定时任务` };
+    if (job.kind === 'service') { await job.run(now); return {}; }
     const db = this.deps.database.db;
     const campaign = await activeCampaign(db);
     if (!campaign) return { skipped: '没有进行中的活动' };

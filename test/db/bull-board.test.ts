@@ -138,11 +138,14 @@ describe('the queue board', () => {
     for (const q of [...elsewhere, otherDeployment]) await q.close();
     // The job schedulers with their cron (Asia/Shanghai) and next run; retries are in their template.
     const schedulers = (await (await get('/admin/queues/api/job-schedulers')).json()) as
-      { schedulers: { id: string; queueName: string; pattern: string; tz: string; next: number; template: { opts: { attempts: number } } }[] };
+      { schedulers: { id: string; queueName: string; pattern?: string; every?: number; tz?: string; next: number; template: { opts: { attempts: number } } }[] };
     expect(schedulers.schedulers.map((s) => `${s.queueName}/${s.id} ${s.pattern}`))
       .toEqual(expect.arrayContaining(['schedules/calendar-warning 0 5 9 * * 1', 'schedules/circular 0 0 9 * * *', 'schedules/overdue 0 30 8 * * *']));
-    for (const s of schedulers.schedulers) expect(s).toMatchObject({ tz: 'Asia/Shanghai', next: expect.any(Number), template: { opts: { attempts: 3 } } });
-    expect(schedulers.schedulers.every((s) => s.next > Date.now())).toBe(true);
+    for (const s of schedulers.schedulers.filter((x) => x.pattern)) expect(s).toMatchObject({ tz: 'Asia/Shanghai', next: expect.any(Number), template: { opts: { attempts: 3 } } });
+    // Delivery's upkeep, on an interval, with or without a campaign.
+    expect(schedulers.schedulers.filter((x) => !x.pattern).map((s) => `${s.queueName}/${s.id} every ${s.every} ms`).sort())
+      .toEqual(['schedules/delivery-digest every 300000 ms', 'schedules/delivery-sweep every 60000 ms']);
+    expect(schedulers.schedulers.filter((x) => x.pattern).every((s) => s.next > Date.now())).toBe(true);
 
     // The rest of the service is unaffected.
     expect((await fetch(`${base}/api/v1/campaigns`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);

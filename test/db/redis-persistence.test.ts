@@ -68,10 +68,15 @@ async function inspect(prefix: string) {
   const deliveries = [DELIVERY_QUEUE, senderQueueName({ platform: 'console' })].map((name) => new Queue(name, { connection, prefix }));
   const schedules = new Queue(SCHEDULE_QUEUE, { connection, prefix });
   try {
-    const schedulers = (await schedules.getJobSchedulers()).map((s) => ({ key: s.key, pattern: s.pattern, tz: s.tz, next: s.next }))
+    // The campaign's schedulers (Asia/Shanghai timetables); delivery's upkeep, which runs every
+    // minute whatever happens, is checked apart.
+    const all = await schedules.getJobSchedulers();
+    const schedulers = all.filter((s) => s.tz).map((s) => ({ key: s.key, pattern: s.pattern, tz: s.tz, next: s.next }))
       .sort((a, b) => a.key.localeCompare(b.key));
+    const upkeep = all.filter((s) => !s.tz).map((s) => s.key).sort();
+    const timetabled = new Set(schedulers.map((s) => s.key));
     const waiting = (await Promise.all(deliveries.map((q) => q.getJobs(['waiting', 'delayed', 'prioritized'])))).flat().map((j) => j.id!).sort();
-    return { schedulers, waiting, scheduledRuns: (await schedules.getJobCounts('delayed')).delayed };
+    return { schedulers, upkeep, waiting, scheduledRuns: (await schedules.getJobs(['delayed'])).filter((j) => timetabled.has(j.name)).length };
   } finally {
     await Promise.all(deliveries.map((q) => q.close()));
     await schedules.close();
@@ -115,6 +120,7 @@ describe('Redis killed and restarted on the same directory', () => {
     expect(queued.length).toBeGreaterThanOrEqual(3);
     const before = await inspect(bot.app.queuePrefix);
     expect(before.schedulers.map((s) => s.key)).toEqual(expect.arrayContaining(['calendar-warning', 'circular', 'overdue']));
+    expect(before.upkeep).toEqual(['delivery-digest', 'delivery-sweep']);
     expect(before.schedulers.every((s) => s.tz === 'Asia/Shanghai' && s.next! > Date.now())).toBe(true);
     expect(before.waiting).toEqual(queued.map((r) => `outbox-${r.id}`).sort());
     expect(before.scheduledRuns).toBe(before.schedulers.length); // each scheduler holds its next run

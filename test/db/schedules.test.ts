@@ -148,8 +148,10 @@ describe('overdue-rectification alerts', () => {
 
   it('registers a scheduler per job in Asia/Shanghai and re-registers when an admin changes it', async () => {
     await scheduler.register();
-    const byName = async () => Object.fromEntries((await scheduler.list()).map((x) => [x.name, x.pattern]));
-    expect(await byName()).toEqual({ overdue: '0 30 8 * * *', circular: '0 0 9 * * *', phase: '0 0 9 * * *', nudge: '0 30 16 * * *', 'calendar-warning': '0 5 9 * * 1' });
+    const byName = async () => Object.fromEntries((await scheduler.list()).map((x) => [x.name, x.pattern ?? `every ${x.everyMs} ms`]));
+    // Delivery's upkeep runs with or without a campaign, every minute and every five.
+    const upkeep = { 'delivery-sweep': 'every 60000 ms', 'delivery-digest': 'every 300000 ms' };
+    expect(await byName()).toEqual({ ...upkeep, overdue: '0 30 8 * * *', circular: '0 0 9 * * *', phase: '0 0 9 * * *', nudge: '0 30 16 * * *', 'calendar-warning': '0 5 9 * * 1' });
     expect(await bot.say('王主任', '/提醒 列表')).toContain('逾期整改提醒：每个工作日 08:30');
     bot.app.onScheduleChanged = () => { void scheduler.register(); };
     await confirm('王主任', '/提醒 设置 整改 09:15');
@@ -157,7 +159,7 @@ describe('overdue-rectification alerts', () => {
     expect((await byName()).overdue).toBe('0 15 9 * * *');
     await confirm('王主任', '/提醒 关闭 整改');
     await new Promise((r) => setTimeout(r, 300));
-    expect(await byName()).toEqual({ circular: '0 0 9 * * *', phase: '0 0 9 * * *', nudge: '0 30 16 * * *', 'calendar-warning': '0 5 9 * * 1' });
+    expect(await byName()).toEqual({ ...upkeep, circular: '0 0 9 * * *', phase: '0 0 9 * * *', nudge: '0 30 16 * * *', 'calendar-warning': '0 5 9 * * 1' });
     expect(await bot.say('张三', '/提醒 设置 整改 09:00')).toContain('仅限管理员使用');
     expect(await bot.say('王主任', '/提醒 设置 整改 25:00')).toContain('看不懂');
   });
