@@ -5,7 +5,7 @@ import { parseCheckinText } from '../src/parse/duration.ts';
 import type { CampaignRow } from '../src/domain/campaigns.ts';
 import { checkinMessage, recordCheckin, type NewCheckin } from '../src/domain/checkins.ts';
 import { bareNumberNote, checkinRecorded, durationRefusal, MAX_TEXT } from '../src/replies.ts';
-import { keepAttachments } from '../src/domain/attachment-replies.ts';
+import { keepAttachments } from '../src/commands/attachment-replies.ts';
 
 /** The check-in a message describes, or a UserError saying what is wrong with it. */
 function describe(ctx: Pick<Ctx, 'session' | 'now' | 'today' | 'durationOptions'>, c: CampaignRow, text: string): { input: NewCheckin; bareNote?: string } {

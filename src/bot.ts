@@ -23,7 +23,7 @@ import { enqueueOutbox } from './domain/outbox.ts';
 import { dayOf, type Clock } from './time.ts';
 import { KeyedQueue } from './keyed-queue.ts';
 import { fetchAttachments, type FetchedAttachments } from './domain/attachments.ts';
-import { attachLeftovers } from './domain/attachment-replies.ts';
+import { attachLeftovers } from './commands/attachment-replies.ts';
 import { InboundThrottle, DEFAULT_THROTTLE } from './throttle.ts';
 import { allCommands } from '../handlers/index.ts';
 
