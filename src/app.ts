@@ -15,7 +15,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { appSecrets, identities } from './db/schema.ts';
 import { enqueueOutbox } from './domain/outbox.ts';
 import { resolveMember } from './domain/directory.ts';
-import { UserError } from './commands/errors.ts';
+import { isDomainError } from './domain/errors.ts';
 import { systemClock, type Clock } from './time.ts';
 import { FileLinks } from './http/files.ts';
 import { exportForDelivery } from './domain/exports.ts';
@@ -139,7 +139,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
         }
         return { senderId, bound: true, label: `${m.unitName}/${m.name}（${roleCn(m.role)}）` };
       } catch (err) {
-        if (err instanceof UserError && /有 \d+ 位/.test(err.message)) throw err;
+        if (isDomainError(err, 'directory.member_ambiguous', 'directory.member_ambiguous_in_unit')) throw err;
         return { senderId: `guest:${name}`, bound: false, label: `${name}（未在名单中）` };
       }
     },

@@ -11,7 +11,7 @@ import { RetryLaterError, type Session } from './session.ts';
 import { stripLeadingMention } from './session.ts';
 import { Registry, canRun, parseArgs, rolesText, type Proposal, type CommandDef } from './commands/registry.ts';
 import { durationOptionsFor, type Ctx } from './commands/context.ts';
-import { UserError } from './commands/errors.ts';
+import { isUserFacing, UserError } from './commands/errors.ts';
 import { suggestCommand } from './commands/suggest.ts';
 import { normalizeText } from './parse/normalize.ts';
 import { resolveMember, resolveUnit } from './domain/directory.ts';
@@ -23,7 +23,7 @@ import { enqueueOutbox } from './domain/outbox.ts';
 import { dayOf, type Clock } from './time.ts';
 import { KeyedQueue } from './keyed-queue.ts';
 import { fetchAttachments, type FetchedAttachments } from './domain/attachments.ts';
-import { attachLeftovers } from './domain/attachment-replies.ts';
+import { attachLeftovers } from './commands/attachment-replies.ts';
 import { InboundThrottle, DEFAULT_THROTTLE } from './throttle.ts';
 import { JobRegistry } from './scheduling/registry.ts';
 import { platformCatalog, type PlatformCatalog } from './platform-catalog.ts';
@@ -142,7 +142,7 @@ export class Bot {
         return withNotes(await this.dispatchWithMedia(ctx, text), [...notes, ...media.notes]);
       });
     } catch (err) {
-      if (err instanceof UserError) {
+      if (isUserFacing(err)) {
         return hadMedia ? withNotes(media.accepted.length ? `${err.message}\n照片/文件没有保存。` : err.message, media.notes) : err.message;
       }
       // Nothing was recorded: let the adapter ask the platform for a redelivery.
@@ -191,7 +191,7 @@ export class Bot {
       if (kind === 'submits' && reply?.startsWith('✅')) this.throttle.anonymousAccepted(session.platform, session.senderId, now);
       return session.attachments?.length ? withNotes(reply, ['照片和文件没有保存：匿名意见只收文字。']) : reply;
     } catch (err) {
-      if (err instanceof UserError) return err.message;
+      if (isUserFacing(err)) return err.message;
       if (isConnectionError(err)) { retryLater = true; throw new RetryLaterError(); }
       // Only the error's class and code: its message or parameters could carry the text.
       const e = err as { name?: string; code?: string };
@@ -239,7 +239,7 @@ export class Bot {
     try {
       args = await parseArgs(ctx, match.def, match.rest);
     } catch (err) {
-      if (!(err instanceof UserError)) throw err;
+      if (!isUserFacing(err)) throw err;
       this.paths.handedOn++; // worded by the ordinary path, after the claim
       return undefined;
     }

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Database } from './db/client.ts';
 import { formatImportReport, importDirectory, validateDirectoryRows } from './domain/directory.ts';
-import { UserError } from './commands/errors.ts';
+import { isUserFacing, UserError } from './commands/errors.ts';
 import { audit } from './domain/audit.ts';
 import { formatLedgerDryRun, formatLedgerReport, importLedger, validateLedgerRows } from './domain/ledger-import.ts';
 import { dayOf } from './time.ts';
@@ -158,7 +158,7 @@ export async function runOperation(database: Database, op: Operation, opts: { no
     }
   } catch (err) {
     if (err instanceof DryRun) return { ok: true, message: err.message };
-    if (err instanceof UserError) return { ok: false, message: err.message };
+    if (isUserFacing(err)) return { ok: false, message: err.message };
     throw err;
   }
 }

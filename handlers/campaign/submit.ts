@@ -5,7 +5,7 @@ import { submissions } from '../../src/db/schema.ts';
 import { campaignTasks, taskLabel, type CampaignTask } from '../../src/domain/campaigns.ts';
 import { firstSubmissions, taskApplies, taskStatus, type TaskStatus } from '../../src/domain/progress.ts';
 import { formatDateCn } from '../../src/parse/date.ts';
-import { keepAttachments } from '../../src/domain/attachment-replies.ts';
+import { keepAttachments } from '../../src/commands/attachment-replies.ts';
 
 export const MAX_SUBMISSION = 20000;
 const countChars = (s: string) => [...s.replace(/\s/g, '')].length;

@@ -1,11 +1,11 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import type { Ctx } from '../../src/commands/context.ts';
-import { UserError } from '../../src/commands/errors.ts';
+import { isUserFacing, UserError } from '../../src/commands/errors.ts';
 import { parseCheckinText } from '../../src/parse/duration.ts';
 import type { CampaignRow } from '../../src/domain/campaigns.ts';
 import { checkinMessage, recordCheckin, type NewCheckin } from '../../src/domain/checkins.ts';
 import { bareNumberNote, checkinRecorded, durationRefusal, MAX_TEXT } from '../../src/replies.ts';
-import { keepAttachments } from '../../src/domain/attachment-replies.ts';
+import { keepAttachments } from '../../src/commands/attachment-replies.ts';
 
 /** The check-in a message describes, or a UserError saying what is wrong with it. */
 function describe(ctx: Pick<Ctx, 'session' | 'now' | 'today' | 'durationOptions'>, c: CampaignRow, text: string): { input: NewCheckin; bareNote?: string } {
@@ -23,7 +23,7 @@ function describe(ctx: Pick<Ctx, 'session' | 'now' | 'today' | 'durationOptions'
 
 /** A refusal after a bare number still says how the number was read: that is what went wrong. */
 export function withNote(err: unknown, note: string | undefined): unknown {
-  return err instanceof UserError && note ? new UserError(`${note}\n${err.message}`) : err;
+  return isUserFacing(err) && note ? new UserError(`${note}\n${err.message}`) : err;
 }
 
 export default defineCommand({
@@ -62,7 +62,7 @@ export default defineCommand({
       if (ctx.unitSize === null) ctx.rememberUnitSize(r.standing!.unitSize);
       return checkinRecorded({ campaign: c, member: ctx.member, phase: ctx.phase, today: ctx.today }, r.row, { bareNote, readingMarked: r.readingMarked, standing: r.standing! });
     } catch (err) {
-      if (err instanceof UserError) return undefined;
+      if (isUserFacing(err)) return undefined;
       throw err;
     }
   },

@@ -1,5 +1,5 @@
 import { defineCommand } from '../../src/commands/registry.ts';
-import { UserError } from '../../src/commands/errors.ts';
+import { isUserFacing, UserError } from '../../src/commands/errors.ts';
 import type { Ctx } from '../../src/commands/context.ts';
 import { unitsLedBy } from '../../src/domain/directory.ts';
 import {
@@ -90,7 +90,7 @@ export default defineCommand({
       try {
         unit = await ctx.resolveUnit(unitText);
       } catch (err) {
-        if (err instanceof UserError && /\d/.test(unitText)) {
+        if (isUserFacing(err) && /\d/.test(unitText)) {
           throw new UserError(`「${unitText}」既不是单位名称，也不是看得懂的日期范围。日期范围可写成 11月1日至11月15日、2026-11-01 到 2026-11-15、上月。`);
         }
         throw err;

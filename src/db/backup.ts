@@ -33,8 +33,6 @@ import { sql } from 'drizzle-orm';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { openDatabase, rowsOf, type Database, type Tx } from './client.ts';
 import { acquireDataDirLock, readLiveLock } from '../infra/datadir-lock.ts';
-import { UserError } from '../commands/errors.ts';
-
 
 /** Tables with rows whose ids are random rather than from their sequence: which rows are sequential. */
 const RANDOM_IDS: Record<string, { column: string; sequential: string }> = { feedback: { column: 'code', sequential: 'code is null' } };
@@ -62,8 +60,14 @@ export interface BackupHeader {
 export interface BackupSummary { header: BackupHeader; rows: number }
 export interface RestoreSummary extends BackupSummary { migratedTo: string; upgraded: boolean }
 
-/** A backup file that cannot be used (and nothing was written); its message is for the person. */
-export class BackupError extends UserError {}
+/**
+ * A backup file that cannot be used, or a backup that cannot be taken (and nothing was written);
+ * its message is for the operator at the CLI, the only place backups are run from. Its own class,
+ * not a chat error: backups never answer a chat message.
+ */
+export class BackupError extends Error {
+  override readonly name = 'BackupError';
+}
 
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const BINARY = new Set(['bytea']);

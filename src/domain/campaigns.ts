@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { campaigns, groups, phases, readings, tasks } from '../db/schema.ts';
-import { UserError } from '../commands/errors.ts';
+import { fail } from './errors.ts';
 import { formatMinutes } from '../parse/duration.ts';
 import { formatDateCn } from '../parse/date.ts';
 import { dayOf } from '../time.ts';
@@ -149,7 +149,7 @@ export function describePhase(c: CampaignRow, p: PhaseRow, ts: TaskRow[], rs: Re
 }
 
 export function assertDateOrder(start: string, end: string) {
-  if (end < start) throw new UserError(`结束日期（${formatDateCn(end)}）早于开始日期（${formatDateCn(start)}），请检查。`);
+  if (end < start) fail('campaign.end_before_start', { start, end });
 }
 
 export { formatMinutes };

@@ -6,8 +6,8 @@ import { checkins, groupSessions, phases, readings, readingsDone } from '../db/s
 import type { CampaignRow, PhaseRow, ReadingRef } from './campaigns.ts';
 import type { MemberRow } from './directory.ts';
 import { audit, type Actor } from './audit.ts';
-import { UserError } from '../commands/errors.ts';
-import { DAY_LIMIT_MINUTES, formatMinutes, formatStudyTime } from '../parse/duration.ts';
+import { DomainError, fail } from './errors.ts';
+import { DAY_LIMIT_MINUTES, formatStudyTime } from '../parse/duration.ts';
 import { formatDateCn } from '../parse/date.ts';
 import { dayOf, daysBetween } from '../time.ts';
 
@@ -49,8 +49,8 @@ export async function minutesOnDay(tx: Tx, memberId: number, date: string): Prom
 }
 
 export function assertInCampaign(c: CampaignRow, date: string) {
-  if (date < c.startDate) throw new UserError(`「${c.name}」从 ${formatDateCn(c.startDate)} 开始，${formatDateCn(date)} 还不在活动期内。`);
-  if (date > c.endDate) throw new UserError(`「${c.name}」已于 ${formatDateCn(c.endDate)} 结束，${formatDateCn(date)} 不在活动期内。`);
+  if (date < c.startDate) fail('checkin.before_campaign', { campaign: c.name, start: c.startDate, date });
+  if (date > c.endDate) fail('checkin.after_campaign', { campaign: c.name, end: c.endDate, date });
 }
 
 /** A required reading as the matcher needs it. */
@@ -133,8 +133,8 @@ function recorded(c: CampaignRow, m: MemberRow, n: NewCheckin, phase: PhaseRow |
   };
 }
 
-function overLimit(n: NewCheckin, dayBefore: number): UserError {
-  return new UserError(`${formatDateCn(n.studyDate)}已记录 ${formatMinutes(dayBefore)}，再加 ${formatMinutes(n.minutes ?? 0)} 就超过每天 12 小时的上限，未记录。请核对时长。`);
+function overLimit(n: NewCheckin, dayBefore: number): DomainError {
+  return new DomainError('checkin.over_daily_limit', { date: n.studyDate, recordedMinutes: dayBefore, addedMinutes: n.minutes ?? 0 });
 }
 
 /**
@@ -165,7 +165,7 @@ export interface CheckinMessage { item: Record<string, unknown>; finish(r: Messa
 /**
  * A whole check-in message for checkin_messages (migration 0008), for the bot's fast path, when
  * the campaign and its open phase are known in memory; 'unknown_phase' when the date is outside
- * that phase (the caller takes its ordinary path). Throws the UserError assertInCampaign throws.
+ * that phase (the caller takes its ordinary path). Throws the DomainError assertInCampaign throws.
  */
 export function checkinMessage(claim: MessageClaim, c: CampaignRow, m: MemberRow, n: NewCheckin, known: KnownPhase, standing: StandingFor): CheckinMessage | { outcome: 'unknown_phase' } {
   assertInCampaign(c, n.studyDate);
@@ -247,7 +247,7 @@ export async function undoLastToday(tx: Tx, m: MemberRow, now: Date): Promise<Ch
     .where(and(eq(checkins.memberId, m.id), eq(checkins.status, 'valid'), inArray(checkins.kind, ['self', 'makeup'])))
     .orderBy(desc(checkins.createdAt), desc(checkins.id)).limit(1);
   const last = recent[0];
-  if (!last || dayOf(last.createdAt) !== today) throw new UserError('今天还没有可以撤销的打卡。');
+  if (!last || dayOf(last.createdAt) !== today) fail('checkin.nothing_to_undo');
   await tx.update(checkins).set({ status: 'revoked', statusReason: '本人撤销' }).where(eq(checkins.id, last.id));
   await tx.delete(readingsDone).where(eq(readingsDone.checkinId, last.id));
   await audit(tx, { id: m.id, label: m.name }, 'checkin.revoke', `#${last.id}`, { status: 'valid' }, { status: 'revoked' });
@@ -256,8 +256,8 @@ export async function undoLastToday(tx: Tx, m: MemberRow, now: Date): Promise<Ch
 
 export async function voidCheckin(tx: Tx, id: number, reason: string, actor: Actor): Promise<CheckinRow> {
   const [row] = await tx.select().from(checkins).where(eq(checkins.id, id));
-  if (!row) throw new UserError(`没有编号为 ${id} 的打卡记录。`);
-  if (row.status !== 'valid') throw new UserError(`打卡记录 #${id} 已${row.status === 'void' ? '作废' : '撤销'}，无需再作废。`);
+  if (!row) fail('checkin.not_found', { id });
+  if (row.status !== 'valid') fail('checkin.already_void', { id, status: row.status === 'void' ? 'void' : 'revoked' });
   await tx.update(checkins).set({ status: 'void', statusReason: reason }).where(eq(checkins.id, id));
   await tx.delete(readingsDone).where(eq(readingsDone.checkinId, id));
   await audit(tx, actor, 'checkin.void', `#${id}`, { status: 'valid' }, { status: 'void', reason });
@@ -265,11 +265,11 @@ export async function voidCheckin(tx: Tx, id: number, reason: string, actor: Act
 }
 
 export function makeupWindowCheck(c: CampaignRow, date: string, today: string) {
-  if (date > today) throw new UserError(`补卡只能补以前的日期，${formatDateCn(date)}还没到。`);
-  if (date === today) throw new UserError('今天的学习直接发「打卡」即可，不需要补卡。');
+  if (date > today) fail('checkin.makeup_future', { date });
+  if (date === today) fail('checkin.makeup_today');
   const days = daysBetween(date, today);
   if (days > c.makeupDays) {
-    throw new UserError(`补卡只能补 ${c.makeupDays} 天以内的学习，${formatDateCn(date)}已过去 ${days} 天。如有特殊情况请联系负责人。`);
+    fail('checkin.makeup_too_old', { date, days, makeupDays: c.makeupDays });
   }
 }
 

@@ -2,8 +2,9 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { identities, leaderUnits, members, units } from '../db/schema.ts';
-import { roleFromCn, ROLE_CN, type Role } from './roles.ts';
-import { UserError } from '../commands/errors.ts';
+import { roleFromCn, type Role } from './roles.ts';
+import { fail } from './errors.ts';
+import type { DirectoryRowProblem } from './messages/directory.ts';
 import { audit } from './audit.ts';
 
 export type UnitRow = typeof units.$inferSelect;
@@ -45,10 +46,8 @@ export async function resolveUnit(tx: Tx, name: string): Promise<UnitRow> {
   // Staff often shorten unit names (中医院 for 县中医院): accept one unambiguous partial match.
   const like = await tx.select().from(units).where(sql`${units.name} like ${'%' + name.trim() + '%'}`);
   if (like.length === 1) return like[0];
-  if (like.length > 1) {
-    throw new UserError(`「${name}」可能是：${like.map((u) => u.name).join('、')}。请写全称。`);
-  }
-  throw new UserError(`没有名为「${name}」的单位。管理员可用 npm run cli -- directory import 导入名单。`);
+  if (like.length > 1) fail('directory.unit_ambiguous', { name, candidates: like.map((u) => u.name) });
+  fail('directory.unit_not_found', { name });
 }
 
 /** A person named as 姓名 or 单位/姓名; asks when the name is shared (unless exactly one is in preferUnitId). */
@@ -60,16 +59,15 @@ export async function resolveMember(tx: Tx, text: string, preferUnitId?: number)
     const name = t.slice(slash + 1).trim();
     const found = await memberQuery(tx).where(and(eq(members.unitId, unit.id), eq(members.name, name), eq(members.active, true)));
     if (found.length === 1) return found[0];
-    if (found.length === 0) throw new UserError(`${unit.name}没有名叫「${name}」的人。`);
-    throw new UserError(`${unit.name}有 ${found.length} 位「${name}」，请用手机号区分后联系管理员核对名单。`);
+    if (found.length === 0) fail('directory.member_not_in_unit', { unit: unit.name, name });
+    fail('directory.member_ambiguous_in_unit', { unit: unit.name, name, count: found.length });
   }
   const found = await memberQuery(tx).where(and(eq(members.name, t), eq(members.active, true)));
   if (found.length === 1) return found[0];
-  if (found.length === 0) throw new UserError(`名单里没有「${t}」。请检查姓名，或写成 单位/姓名。`);
+  if (found.length === 0) fail('directory.member_not_found', { name: t });
   const inUnit = found.filter((m) => m.unitId === preferUnitId);
   if (inUnit.length === 1) return inUnit[0];
-  const options = found.map((m) => `${m.unitName}/${m.name}`).join('、');
-  throw new UserError(`有 ${found.length} 位「${t}」：${options}。请写成 单位/姓名，例如「${found[0].unitName}/${t}」。`);
+  fail('directory.member_ambiguous', { name: t, candidates: found.map((m) => ({ unit: m.unitName, name: m.name })) });
 }
 
 export async function unitsLedBy(tx: Tx, leaderId: number): Promise<number[]> {
@@ -131,7 +129,7 @@ export const DIRECTORY_HEADERS = ['单位', '姓名', '角色', '企业微信账
 
 /** Validate every row first; a bad row stops the whole import with its line number. */
 export function validateDirectoryRows(rows: { line: number; cells: Record<string, string> }[]): DirectoryRow[] {
-  const errors: string[] = [];
+  const errors: { line: number; problems: DirectoryRowProblem[] }[] = [];
   const out: DirectoryRow[] = [];
   const seen = new Map<string, number>();
   for (const { line, cells } of rows) {
@@ -141,24 +139,24 @@ export function validateDirectoryRows(rows: { line: number; cells: Record<string
     const roleText = get('角色');
     const phone = get('手机号').replace(/[\s-]/g, '') || null;
     const role = roleFromCn(roleText);
-    const problems: string[] = [];
-    if (!unit) problems.push('缺少单位');
-    if (!name) problems.push('缺少姓名');
-    if (!role) problems.push(`角色「${roleText}」无法识别（可填：${Object.values(ROLE_CN).join('、')}）`);
-    if (phone && !/^1\d{10}$/.test(phone)) problems.push(`手机号「${phone}」不是 11 位手机号`);
+    const problems: DirectoryRowProblem[] = [];
+    if (!unit) problems.push({ code: 'unit_missing' });
+    if (!name) problems.push({ code: 'name_missing' });
+    if (!role) problems.push({ code: 'role_unknown', role: roleText });
+    if (phone && !/^1\d{10}$/.test(phone)) problems.push({ code: 'phone_invalid', phone });
     const key = phone ?? `${unit}/${name}`;
-    if (seen.has(key)) problems.push(`与第 ${seen.get(key)} 行重复（${phone ? '手机号' : '单位+姓名'}相同）`);
+    if (seen.has(key)) problems.push({ code: 'duplicate', line: seen.get(key)!, byPhone: !!phone });
     seen.set(key, line);
     // One platform account belongs to one person: a repeated one would silently move to the later row.
     for (const [label, h] of [['企业微信账号', 'wecom'], ['钉钉账号', 'dingtalk']] as const) {
       const account = get(label);
       if (!account) continue;
       const k = `${h}:${account}`;
-      if (seen.has(k)) problems.push(`${label}「${account}」与第 ${seen.get(k)} 行重复`);
+      if (seen.has(k)) problems.push({ code: 'account_duplicate', platform: h, account, line: seen.get(k)! });
       else seen.set(k, line);
     }
     if (problems.length) {
-      errors.push(`第 ${line} 行：${problems.join('；')}`);
+      errors.push({ line, problems });
       continue;
     }
     out.push({
@@ -168,7 +166,7 @@ export function validateDirectoryRows(rows: { line: number; cells: Record<string
       leadsUnits: get('分管单位').split(/[,，、;；\s]+/).filter(Boolean),
     });
   }
-  if (errors.length) throw new UserError(`名单有 ${errors.length} 行有误，未导入任何数据：\n${errors.join('\n')}`);
+  if (errors.length) fail('directory.rows_invalid', { rows: errors });
   return out;
 }
 

@@ -10,8 +10,7 @@ import { and, asc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { rowsOf, type Tx } from '../db/client.ts';
 import { circulars, exportFiles, feedback, members, outbox, rectificationHistory, units } from '../db/schema.ts';
-import { UserError } from '../commands/errors.ts';
-import { formatDateCn } from '../parse/date.ts';
+import { fail } from './errors.ts';
 import { activeCampaign, campaignHistory, type CampaignRow } from './campaigns.ts';
 import { FEEDBACK_STATUS_CN, feedbackCode, type FeedbackStatus } from './feedback.ts';
 import { daysOverdue, isOverdue, listRects, RECT_STATUS_CN, rectCode, type RectStatus } from './rectification.ts';
@@ -150,7 +149,7 @@ const inUnits = (col: string, ids: number[]) => sql` and ${sql.raw(col)} in (${s
 /** The campaign an export of check-ins or circulars is about: the active one, else the latest. */
 export async function campaignForExport(tx: Tx): Promise<CampaignRow> {
   const c = (await activeCampaign(tx)) ?? (await campaignHistory(tx))[0];
-  if (!c) throw new UserError('还没有任何活动，没有可导出的打卡或通报。');
+  if (!c) fail('export.no_campaign');
   return c;
 }
 
@@ -162,8 +161,6 @@ export async function buildExport(tx: Tx, kind: ExportKind, scope: ExportScope):
     case 'circular': return buildCirculars(tx, scope);
   }
 }
-
-const rangeText = (s: ExportScope) => (s.from && s.to ? (s.from === s.to ? s.from : `${s.from} 至 ${s.to}`) : '');
 
 // ------------------------------------------------------------------------------ 打卡
 
@@ -205,7 +202,7 @@ async function buildCheckins(tx: Tx, scope: ExportScope): Promise<BuiltExport> {
     reflections: Number(r.reflections), files: Number(r.files), makeups: Number(r.makeups), groupSessions: Number(r.groupSessions),
   }));
   const where = [scope.unitLabel, `${from} 至 ${to}`].filter(Boolean).join('，');
-  if (!days.length) throw new UserError(`${where}没有打卡记录，未生成文件。`);
+  if (!days.length) fail('export.no_checkins', { unit: scope.unitLabel, from, to });
 
   // Everyone who should study (active staff and heads of the units in scope) is listed, studied or not.
   const rosterConds: SQL[] = [eq(members.active, true), inArray(members.role, ['staff', 'head']), eq(units.active, true)];
@@ -277,8 +274,7 @@ async function buildFeedback(tx: Tx, scope: ExportScope): Promise<BuiltExport> {
     .from(feedback).leftJoin(routed, eq(routed.id, feedback.unitId))
     .leftJoin(members, eq(members.id, feedback.memberId)).leftJoin(senderUnit, eq(senderUnit.id, members.unitId))
     .where(and(...conds)).orderBy(asc(feedback.id));
-  const where = [scope.unitLabel, rangeText(scope)].filter(Boolean).join('，');
-  if (!rows.length) throw new UserError(`${where ? `${where}` : ''}没有意见建议，未生成文件。`);
+  if (!rows.length) fail('export.no_feedback', { unit: scope.unitLabel, from: scope.from, to: scope.to });
   const wb = newWorkbook(scope.now);
   addSheet(wb, '意见建议', [
     { header: '编号', key: 'code' }, { header: '类型', key: 'kind' }, { header: '匿名', key: 'anonymous' },
@@ -314,8 +310,7 @@ async function buildRectifications(tx: Tx, scope: ExportScope): Promise<BuiltExp
   let items = await listRects(tx, { unitIds: scope.unitIds });
   // With dates: the items whose 完成时限 falls in them.
   if (scope.from && scope.to) items = items.filter((r) => r.deadline >= scope.from! && r.deadline <= scope.to!);
-  const where = [scope.unitLabel, scope.from && `时限在 ${rangeText(scope)}`].filter(Boolean).join('，');
-  if (!items.length) throw new UserError(`${where ? `${where}` : ''}没有整改事项，未生成文件。`);
+  if (!items.length) fail('export.no_rectifications', { unit: scope.unitLabel, from: scope.from, to: scope.to });
   const history = await tx.select().from(rectificationHistory)
     .where(inArray(rectificationHistory.itemId, items.map((r) => r.id))).orderBy(asc(rectificationHistory.itemId), asc(rectificationHistory.id));
   const latestNote = new Map<number, { note: string; at: Date }>();
@@ -366,9 +361,7 @@ async function buildCirculars(tx: Tx, scope: ExportScope): Promise<BuiltExport> 
   // With dates: every circular whose period overlaps them.
   if (scope.from && scope.to) conds.push(sql`${circulars.periodEnd} >= ${scope.from} and ${circulars.periodStart} <= ${scope.to}`);
   const rows = await tx.select().from(circulars).where(and(...conds)).orderBy(asc(circulars.periodEnd));
-  if (!rows.length) {
-    throw new UserError(`「${c.name}」${scope.from ? `在 ${rangeText(scope)} ` : ''}还没有保存的通报，未生成文件。管理员可用「/通报 发送」发出本期通报。`);
-  }
+  if (!rows.length) fail('export.no_circulars', { campaign: c.name, from: scope.from, to: scope.to });
   const wb = newWorkbook(scope.now);
   const index = rows.map((r) => {
     const d = r.data as CircularData;
@@ -494,8 +487,8 @@ export async function attachExportToOutbox(tx: Tx, key: string, exportId: number
 /** The dates an export covers: both, or neither; only a start means up to today. */
 export function exportRange(from: string | undefined, to: string | undefined, today: string): { from?: string; to?: string } {
   if (!from && !to) return {};
-  if (!from) throw new UserError('只给了结束日期：请同时给出开始日期。');
+  if (!from) fail('export.range_without_start');
   const end = to ?? today;
-  if (end < from) throw new UserError(`结束日期 ${formatDateCn(end)} 早于开始日期 ${formatDateCn(from)}。`);
+  if (end < from) fail('export.range_reversed', { from, to: end });
   return { from, to: end };
 }

@@ -7,7 +7,7 @@ import { createHash, randomInt } from 'node:crypto';
 import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { feedback, members, units } from '../db/schema.ts';
-import { UserError } from '../commands/errors.ts';
+import { fail } from './errors.ts';
 import { audit, type Actor } from './audit.ts';
 import { dayOf } from '../time.ts';
 
@@ -27,7 +27,7 @@ export function parseFeedbackCode(text: string): FeedbackRef {
   const anon = /^NM-?([A-Z0-9]{6})$/.exec(t);
   if (anon) return { code: `NM-${anon[1]}` };
   const m = /^(?:YJ)?-?0*(\d{1,10})$/.exec(t);
-  if (!m || Number(m[1]) > INT4_MAX) throw new UserError(`意见编号「${text}」格式不对，应像 YJ-0012 或 NM-K7Q2M9 这样。`);
+  if (!m || Number(m[1]) > INT4_MAX) fail('feedback.bad_ref', { text });
   return { id: Number(m[1]) };
 }
 
@@ -86,7 +86,7 @@ export async function feedbackById(tx: Tx, ref: number | FeedbackRef): Promise<F
   // A typed YJ number never reaches an anonymous item (their ids are random and they have codes).
   const [row] = await tx.select().from(feedback)
     .where('code' in r ? eq(feedback.code, r.code) : and(eq(feedback.id, r.id), typeof ref === 'number' ? undefined : isNull(feedback.code)));
-  if (!row) throw new UserError(`没有编号为 ${'code' in r ? r.code : feedbackCode({ id: r.id })} 的意见。`);
+  if (!row) fail('feedback.not_found', { ref: 'code' in r ? r.code : feedbackCode({ id: r.id }) });
   return row;
 }
 
@@ -101,21 +101,21 @@ export async function listFeedback(tx: Tx, filter: { unitIds?: number[]; statuse
 }
 
 export async function forwardFeedback(tx: Tx, row: FeedbackRow, unit: { id: number; name: string }, actor: Actor) {
-  if (row.status === 'closed') throw new UserError(`${feedbackCode(row)} 已办结，不能转交。`);
+  if (row.status === 'closed') fail('feedback.closed_no_forward', { ref: feedbackCode(row) });
   await tx.update(feedback).set({ unitId: unit.id, status: row.status === 'answered' ? 'answered' : 'forwarded' }).where(eq(feedback.id, row.id));
   await audit(tx, actor, 'feedback.forward', feedbackCode(row), { unitId: row.unitId }, { unitId: unit.id, unit: unit.name });
 }
 
 export async function answerFeedback(tx: Tx, row: FeedbackRow, answer: string, actor: Actor, now: Date) {
-  if (row.status === 'closed') throw new UserError(`${feedbackCode(row)} 已办结，不能再答复。`);
+  if (row.status === 'closed') fail('feedback.closed_no_answer', { ref: feedbackCode(row) });
   await tx.update(feedback).set({ answer, answeredAt: now, status: 'answered' }).where(eq(feedback.id, row.id));
   await audit(tx, actor, 'feedback.answer', feedbackCode(row), { answer: row.answer }, { answer });
 }
 
 /** 办结. An item with no answer needs a reason: its sender is owed one or the other. */
 export async function closeFeedback(tx: Tx, row: FeedbackRow, actor: Actor, reason: string | null = null) {
-  if (row.status === 'closed') throw new UserError(`${feedbackCode(row)} 已经办结了。`);
-  if (!row.answer && !reason) throw new UserError(`${feedbackCode(row)} 还没有答复，办结要写明原因，提交人会看到。`);
+  if (row.status === 'closed') fail('feedback.already_closed', { ref: feedbackCode(row) });
+  if (!row.answer && !reason) fail('feedback.close_needs_reason', { ref: feedbackCode(row) });
   await tx.update(feedback).set({ status: 'closed', closeReason: reason }).where(eq(feedback.id, row.id));
   await audit(tx, actor, 'feedback.close', feedbackCode(row), { status: row.status }, { status: 'closed', ...(reason ? { reason } : {}) });
 }
@@ -125,8 +125,6 @@ export async function readWithQueryCode(tx: Tx, ref: FeedbackRef, code: string):
   // Items sent before anonymous codes existed (migration 0010) are still found by their YJ number.
   const [row] = await tx.select().from(feedback).where('code' in ref ? eq(feedback.code, ref.code) : and(eq(feedback.id, ref.id), isNull(feedback.code)));
   // The same reply for "no such item" and "wrong code": nothing is revealed without the code.
-  if (!row || !row.queryCodeHash || row.queryCodeHash !== hashCode(code)) {
-    throw new UserError('编号或查询码不对，查不到内容。请核对提交时收到的编号和查询码。');
-  }
+  if (!row || !row.queryCodeHash || row.queryCodeHash !== hashCode(code)) fail('feedback.query_refused');
   return row;
 }

@@ -3,7 +3,8 @@
 import { and, asc, gte, inArray, lte, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { holidayOverrides } from '../db/schema.ts';
-import { UserError } from '../commands/errors.ts';
+import { fail } from './errors.ts';
+import type { HolidayRowProblem } from './messages/holidays.ts';
 import { formatDateCn, parseDate, parseDateRange } from '../parse/date.ts';
 import { addDays, daysBetween } from '../time.ts';
 import type { OverrideKind } from './workdays.ts';
@@ -79,39 +80,37 @@ export function runsOf(rows: { day: string; kind: string; note: string | null }[
 }
 
 /**
- * Rows of an import table (日期, 类型, 说明) → override rows, or a UserError naming every bad
+ * Rows of an import table (日期, 类型, 说明) → override rows, or a DomainError naming every bad
  * line. 日期 must carry its year; a range (2027-02-06至2027-02-14) sets every day in it.
  */
 export function validateHolidayRows(rows: { line: number; cells: Record<string, string> }[], now: Date | number): OverrideRow[] {
-  const problems: string[] = [];
+  const problems: { line: number; problems: HolidayRowProblem[] }[] = [];
   const byDay = new Map<string, { row: OverrideRow; line: number }>();
   for (const { line, cells } of rows) {
     const dateText = (cells['日期'] ?? '').trim();
     const kindText = (cells['类型'] ?? '').trim();
     const note = (cells['说明'] ?? '').trim() || null;
-    const errs: string[] = [];
+    const errs: HolidayRowProblem[] = [];
     let range: { start: string; end: string } | null = null;
-    if (!dateText) errs.push('日期为空');
-    else if (!/\d{4}|[〇零一二三四五六七八九]{4}年/.test(dateText)) errs.push(`日期「${dateText}」没有年份，请写完整日期，如 2027-02-06`);
+    if (!dateText) errs.push({ code: 'date_missing' });
+    else if (!/\d{4}|[〇零一二三四五六七八九]{4}年/.test(dateText)) errs.push({ code: 'date_without_year', text: dateText });
     else {
       range = readDayOrRange(dateText, now);
-      if (!range) errs.push(`日期「${dateText}」看不懂`);
-      else if (spanDays(range.start, range.end) > MAX_RANGE_DAYS) errs.push(`日期「${dateText}」跨度超过 ${MAX_RANGE_DAYS} 天`);
+      if (!range) errs.push({ code: 'date_unreadable', text: dateText });
+      else if (spanDays(range.start, range.end) > MAX_RANGE_DAYS) errs.push({ code: 'range_too_long', text: dateText, maxDays: MAX_RANGE_DAYS });
     }
     const kind = parseKind(kindText);
-    if (!kind) errs.push(kindText ? `类型「${kindText}」应为 休息 或 上班` : '类型为空（休息 或 上班）');
+    if (!kind) errs.push(kindText ? { code: 'kind_unknown', text: kindText } : { code: 'kind_missing' });
     if (!errs.length && range && kind) {
       for (const day of daysOf(range.start, range.end)) {
         const prev = byDay.get(day);
-        if (prev && prev.row.kind !== kind) { errs.push(`${day} 与第 ${prev.line} 行矛盾`); break; }
+        if (prev && prev.row.kind !== kind) { errs.push({ code: 'conflict', day, line: prev.line }); break; }
         byDay.set(day, { row: { day, kind, note }, line });
       }
     }
-    if (errs.length) problems.push(`第 ${line} 行：${errs.join('；')}`);
+    if (errs.length) problems.push({ line, problems: errs });
   }
-  if (problems.length) {
-    throw new UserError(`有 ${problems.length} 行有误，全部未导入：\n${problems.join('\n')}`);
-  }
-  if (!byDay.size) throw new UserError('文件里没有数据行。');
+  if (problems.length) fail('holiday.rows_invalid', { rows: problems });
+  if (!byDay.size) fail('holiday.no_rows');
   return [...byDay.values()].map((v) => v.row).sort((a, b) => a.day.localeCompare(b.day));
 }

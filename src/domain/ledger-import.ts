@@ -3,11 +3,12 @@
 // validation and import in one transaction).
 import type { Tx } from '../db/client.ts';
 import { rectifications, units } from '../db/schema.ts';
-import { UserError } from '../commands/errors.ts';
+import { fail } from './errors.ts';
+import type { LedgerRowProblem } from './messages/ledger-import.ts';
 import { activeCampaign, type CampaignRow } from './campaigns.ts';
 import { createRect, linkLeader, rectCode, TERMS, type NewRect, type RectRow } from './rectification.ts';
 import type { Actor } from './audit.ts';
-import { formatDateCn, parseDate } from '../parse/date.ts';
+import { parseDate } from '../parse/date.ts';
 
 /** The categories a campaign starts with (the seeds' four plus 长期坚持); see campaigns.categories. */
 export const DEFAULT_RECT_CATEGORIES = ['立即整改', '限期整改', '说明原因', '多部门协同', '长期坚持'];
@@ -49,7 +50,7 @@ function cell(cells: Record<string, string>, header: string): string {
 }
 
 /**
- * Check every row; throw one UserError listing every bad row by line, or return the rows
+ * Check every row; throw one DomainError listing every bad row by line, or return the rows
  * ready to insert. Dates are read with direction 'future' (a 时限 without a year is the next one);
  * xlsx dates arrive as YYYY-MM-DD (with a time of day when the cell has one).
  */
@@ -58,25 +59,25 @@ export async function validateLedgerRows(
   rows: { line: number; cells: Record<string, string> }[],
   opts: { now: Date; today: string; defaultUnit?: string },
 ): Promise<LedgerRow[]> {
-  if (!rows.length) throw new UserError('文件里没有整改事项（除表头外没有内容）。');
+  if (!rows.length) fail('ledger.empty');
   const campaign = await activeCampaign(tx);
   const categories = campaignCategories(campaign);
   const allUnits = await tx.select().from(units);
   const existing = await tx.select({ id: rectifications.id, unitId: rectifications.unitId, problem: rectifications.problem }).from(rectifications);
   const existingKey = new Map(existing.map((r) => [`${r.unitId}\n${r.problem}`, r.id]));
-  const findUnit = (name: string) => {
+  const findUnit = (name: string): { unit: typeof allUnits[number]; error?: undefined } | { unit?: undefined; error: LedgerRowProblem } => {
     const exact = allUnits.filter((u) => u.name === name);
     if (exact.length) return { unit: exact[0] };
     const like = allUnits.filter((u) => u.name.includes(name));
     if (like.length === 1) return { unit: like[0] };
-    return { error: like.length > 1 ? `责任单位「${name}」可能是：${like.map((u) => u.name).join('、')}，请写全称` : `责任单位「${name}」不在名单中` };
+    return { error: like.length > 1 ? { code: 'unit_ambiguous', name, candidates: like.map((u) => u.name) } : { code: 'unit_unknown', name } };
   };
 
-  const errors: string[] = [];
+  const errors: { line: number; problems: LedgerRowProblem[] }[] = [];
   const out: LedgerRow[] = [];
   const seen = new Map<string, number>();
   for (const { line, cells } of rows) {
-    const problems: string[] = [];
+    const problems: LedgerRowProblem[] = [];
     const unitText = cell(cells, '责任单位') || (opts.defaultUnit ?? '').trim();
     const problem = cell(cells, '整改项目');
     const measures = cell(cells, '整改措施');
@@ -86,36 +87,36 @@ export async function validateLedgerRows(
     const term = cell(cells, '期限') || null;
 
     let unit: typeof allUnits[number] | undefined;
-    if (!unitText) problems.push('缺少责任单位');
+    if (!unitText) problems.push({ code: 'unit_missing' });
     else {
       const found = findUnit(unitText);
       if (found.error) problems.push(found.error);
       unit = found.unit;
     }
-    if (!problem) problems.push('缺少整改项目');
-    if (!measures) problems.push('缺少整改措施');
-    if (!leaderName) problems.push('缺少分管领导');
+    if (!problem) problems.push({ code: 'problem_missing' });
+    if (!measures) problems.push({ code: 'measures_missing' });
+    if (!leaderName) problems.push({ code: 'leader_missing' });
     let deadline: string | null = null;
-    if (!deadlineText) problems.push('缺少完成时限');
+    if (!deadlineText) problems.push({ code: 'deadline_missing' });
     else {
       // An xlsx date cell with a time of day comes out as "2027-01-31 18:00": the day is what counts.
       const dayText = deadlineText.replace(/^(\d{4}-\d{2}-\d{2})[ T]\d{1,2}:\d{2}(:\d{2})?$/, '$1');
       deadline = parseDate(dayText, { now: opts.now, direction: 'future' });
-      if (!deadline) problems.push(`完成时限「${deadlineText}」看不懂（可写 2027-03-31、2027年3月31日 等）`);
-      else if (deadline < opts.today) problems.push(`完成时限 ${formatDateCn(deadline, opts.now)} 已经过去了`);
+      if (!deadline) problems.push({ code: 'deadline_unreadable', text: deadlineText });
+      else if (deadline < opts.today) problems.push({ code: 'deadline_past', deadline, today: opts.today });
     }
-    if (category && !categories.includes(category)) problems.push(`类别「${category}」不在本活动的类别中（${categories.join('、')}）`);
-    if (term && !TERMS.includes(term)) problems.push(`期限「${term}」只能是 ${TERMS.join('、')} 之一`);
-    if (problem.length > 1000) problems.push('整改项目超过 1000 字');
-    if (measures.length > 2000) problems.push('整改措施超过 2000 字');
+    if (category && !categories.includes(category)) problems.push({ code: 'category_unknown', category, categories });
+    if (term && !TERMS.includes(term)) problems.push({ code: 'term_unknown', term, terms: TERMS });
+    if (problem.length > 1000) problems.push({ code: 'problem_too_long' });
+    if (measures.length > 2000) problems.push({ code: 'measures_too_long' });
     if (unit && problem) {
       const key = `${unit.id}\n${problem}`;
-      if (seen.has(key)) problems.push(`与第 ${seen.get(key)} 行重复（同一单位、同一整改项目）`);
-      else if (existingKey.has(key)) problems.push(`台账中已有同一单位的同一整改项目（${rectCode(existingKey.get(key)!)}）`);
+      if (seen.has(key)) problems.push({ code: 'duplicate_row', line: seen.get(key)! });
+      else if (existingKey.has(key)) problems.push({ code: 'already_in_ledger', ref: rectCode(existingKey.get(key)!) });
       if (!seen.has(key)) seen.set(key, line);
     }
     if (problems.length) {
-      errors.push(`第 ${line} 行：${problems.join('；')}`);
+      errors.push({ line, problems });
       continue;
     }
     out.push({
@@ -123,7 +124,7 @@ export async function validateLedgerRows(
       problem, measures, leaderName, leaderMemberId: null, ownerMemberId: null, deadline: deadline!, category, term,
     });
   }
-  if (errors.length) throw new UserError(`整改台账有 ${errors.length} 行有误，未导入任何数据：\n${errors.join('\n')}`);
+  if (errors.length) fail('ledger.rows_invalid', { rows: errors });
   for (const r of out) r.leaderMemberId = await linkLeader(tx, r.leaderName);
   return out;
 }

@@ -9,7 +9,7 @@ import {
 } from './campaigns.ts';
 import { unitsLedBy, type MemberRow, type UnitRow } from './directory.ts';
 import { onLeave } from './leaves.ts';
-import { UserError } from '../commands/errors.ts';
+import { fail } from './errors.ts';
 import { recentCheckinLines, standingOf } from './checkins.ts';
 import { formatMinutes, formatStudyTime } from '../parse/duration.ts';
 import { formatDateCn } from '../parse/date.ts';
@@ -284,7 +284,7 @@ export async function unitsVisibleTo(tx: Tx, role: string, me: MemberRow): Promi
 /** Refuses a unit outside what this person may see, saying what they may see. */
 export function assertUnitVisible(visible: number[] | null, role: string, me: MemberRow, unit: Pick<UnitRow, 'id' | 'name'>) {
   if (visible === null || visible.includes(unit.id)) return;
-  if (role === 'head') throw new UserError(`负责人只能查看本单位（${me.unitName}）。`);
-  if (role === 'leader') throw new UserError(`你不分管${unit.name}，只能查看分管单位。`);
-  throw new UserError('只有负责人、分管领导和管理员可以查看单位情况。');
+  if (role === 'head') fail('progress.head_own_unit_only', { ownUnit: me.unitName });
+  if (role === 'leader') fail('progress.leader_not_in_charge', { unit: unit.name });
+  fail('progress.role_cannot_view');
 }

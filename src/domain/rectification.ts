@@ -4,24 +4,22 @@
 import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { members, rectificationHistory, rectifications, units } from '../db/schema.ts';
-import { UserError } from '../commands/errors.ts';
+import { fail } from './errors.ts';
+import { RECT_STATUS_CN, type RectAction } from './messages/rectification.ts';
+import { dateCn } from './messages/format.ts';
 import { audit, type Actor } from './audit.ts';
-import { formatDateCn } from '../parse/date.ts';
 import { daysBetween } from '../time.ts';
 
 export type RectRow = typeof rectifications.$inferSelect;
 export type RectStatus = 'not_started' | 'in_progress' | 'pending' | 'closed';
-export const RECT_STATUS_CN: Record<RectStatus, string> = { not_started: '未开始', in_progress: '整改中', pending: '待销号', closed: '已销号' };
+export { RECT_STATUS_CN };
 export const TERMS = ['近期', '中期', '远期'];
 export const DUE_SOON_DAYS = 3;
-
-/** Dates in replies follow the app's clock (its today), not the machine's: '3月31日' or '2027年3月31日'. */
-const dateCn = (d: string, today: string) => formatDateCn(d, new Date(`${today}T12:00:00+08:00`));
 
 export const rectCode = (id: number) => `ZG-${String(id).padStart(4, '0')}`;
 export function parseRectCode(text: string): number {
   const m = /^(?:ZG)?[-－]?0*(\d+)$/i.exec(text.trim());
-  if (!m) throw new UserError(`整改编号「${text}」格式不对，应像 ZG-0001 这样。`);
+  if (!m) fail('rect.bad_ref', { text });
   return Number(m[1]);
 }
 
@@ -51,12 +49,12 @@ export interface NewRect {
 }
 
 export function validateRect(n: Pick<NewRect, 'problem' | 'measures' | 'deadline' | 'category' | 'term'>, today: string, categories: string[]) {
-  if (!n.problem.trim()) throw new UserError('缺少「问题：…」。');
-  if (!n.measures.trim()) throw new UserError('缺少「措施：…」。');
-  if (n.deadline < today) throw new UserError(`时限 ${dateCn(n.deadline, today)} 已经过去了，请给一个今天或以后的日期。`);
-  if (n.category && !categories.includes(n.category)) throw new UserError(`类别「${n.category}」不在本活动的类别中：${categories.join('、')}。`);
-  if (n.term && !TERMS.includes(n.term)) throw new UserError(`期限只能是 ${TERMS.join('、')} 之一。`);
-  if (n.problem.length > 1000 || n.measures.length > 2000) throw new UserError('问题不超过 1000 字，措施不超过 2000 字。');
+  if (!n.problem.trim()) fail('rect.problem_missing');
+  if (!n.measures.trim()) fail('rect.measures_missing');
+  if (n.deadline < today) fail('rect.deadline_past', { deadline: n.deadline, today });
+  if (n.category && !categories.includes(n.category)) fail('rect.category_unknown', { category: n.category, categories });
+  if (n.term && !TERMS.includes(n.term)) fail('rect.term_unknown', { terms: TERMS });
+  if (n.problem.length > 1000 || n.measures.length > 2000) fail('rect.too_long');
 }
 
 async function history(tx: Tx, itemId: number, actor: Actor, action: string, e: { field?: string; before?: string | null; after?: string | null; note?: string | null } = {}) {
@@ -77,7 +75,7 @@ export async function createRect(tx: Tx, n: NewRect, actor: Actor): Promise<Rect
 export async function rectById(tx: Tx, id: number): Promise<RectRow & { unitName: string }> {
   const [row] = await tx.select({ r: rectifications, unitName: units.name }).from(rectifications)
     .innerJoin(units, eq(units.id, rectifications.unitId)).where(eq(rectifications.id, id));
-  if (!row) throw new UserError(`没有编号为 ${rectCode(id)} 的整改事项。`);
+  if (!row) fail('rect.not_found', { ref: rectCode(id) });
   return { ...row.r, unitName: row.unitName };
 }
 
@@ -95,40 +93,38 @@ export async function historyOf(tx: Tx, itemId: number) {
   return tx.select().from(rectificationHistory).where(eq(rectificationHistory.itemId, itemId)).orderBy(asc(rectificationHistory.id));
 }
 
-function assertStatus(r: RectRow, allowed: RectStatus[], what: string) {
-  if (!allowed.includes(r.status as RectStatus)) {
-    throw new UserError(`${rectCode(r.id)} 现在是「${RECT_STATUS_CN[r.status as RectStatus]}」，不能${what}。`);
-  }
+function assertStatus(r: RectRow, allowed: RectStatus[], action: RectAction) {
+  if (!allowed.includes(r.status as RectStatus)) fail('rect.wrong_status', { ref: rectCode(r.id), status: r.status as RectStatus, action });
 }
 
 export async function reportProgress(tx: Tx, r: RectRow, text: string, actor: Actor) {
-  assertStatus(r, ['not_started', 'in_progress'], '报进展');
+  assertStatus(r, ['not_started', 'in_progress'], 'progress');
   if (r.status === 'not_started') await tx.update(rectifications).set({ status: 'in_progress' }).where(eq(rectifications.id, r.id));
   await history(tx, r.id, actor, 'progress', { field: 'status', before: r.status, after: 'in_progress', note: text });
 }
 
 export async function reportDone(tx: Tx, r: RectRow, text: string, actor: Actor) {
-  assertStatus(r, ['not_started', 'in_progress'], '报完成');
+  assertStatus(r, ['not_started', 'in_progress'], 'done');
   await tx.update(rectifications).set({ status: 'pending' }).where(eq(rectifications.id, r.id));
   await history(tx, r.id, actor, 'complete', { field: 'status', before: r.status, after: 'pending', note: text });
 }
 
 export async function closeRect(tx: Tx, r: RectRow, note: string | null, actor: Actor, now: Date) {
-  assertStatus(r, ['pending'], '销号（需负责人先报「整改 完成」）');
+  assertStatus(r, ['pending'], 'close');
   await tx.update(rectifications).set({ status: 'closed', closedAt: now }).where(eq(rectifications.id, r.id));
   await history(tx, r.id, actor, 'close', { field: 'status', before: r.status, after: 'closed', note });
 }
 
 export async function returnRect(tx: Tx, r: RectRow, reason: string, actor: Actor) {
-  assertStatus(r, ['pending'], '退回');
+  assertStatus(r, ['pending'], 'return');
   await tx.update(rectifications).set({ status: 'in_progress' }).where(eq(rectifications.id, r.id));
   await history(tx, r.id, actor, 'return', { field: 'status', before: r.status, after: 'in_progress', note: reason });
 }
 
 export async function extendRect(tx: Tx, r: RectRow, deadline: string, reason: string, actor: Actor, today: string) {
-  assertStatus(r, ['not_started', 'in_progress', 'pending'], '延期');
-  if (deadline <= r.deadline) throw new UserError(`新时限 ${dateCn(deadline, today)} 应晚于原时限 ${dateCn(r.deadline, today)}。`);
-  if (deadline < today) throw new UserError(`新时限 ${dateCn(deadline, today)} 已经过去了。`);
+  assertStatus(r, ['not_started', 'in_progress', 'pending'], 'extend');
+  if (deadline <= r.deadline) fail('rect.extend_not_later', { deadline, previous: r.deadline, today });
+  if (deadline < today) fail('rect.extend_past', { deadline, today });
   await tx.update(rectifications).set({ deadline }).where(eq(rectifications.id, r.id));
   await history(tx, r.id, actor, 'extend', { field: 'deadline', before: r.deadline, after: deadline, note: reason });
 }
@@ -138,7 +134,7 @@ export const EDITABLE_FIELDS: Record<string, keyof RectRow> = {
 };
 
 export async function updateRectField(tx: Tx, r: RectRow, column: keyof RectRow, value: string | number, display: { before: string; after: string; field: string }, actor: Actor) {
-  assertStatus(r, ['not_started', 'in_progress', 'pending'], '修改');
+  assertStatus(r, ['not_started', 'in_progress', 'pending'], 'edit');
   await tx.update(rectifications).set({ [column]: value } as Partial<RectRow>).where(eq(rectifications.id, r.id));
   await history(tx, r.id, actor, 'update', { field: display.field, before: display.before, after: display.after });
 }

@@ -14,6 +14,7 @@ import { openApiDocument } from './openapi.ts';
 import { refuseThrottled, type LoginThrottle } from './login-throttle.ts';
 import { attachmentsOfCheckins } from '../domain/attachments.ts';
 import { attachments } from '../db/schema.ts';
+import { DomainError } from '../domain/errors.ts';
 
 export function bearerAuth(token: string | undefined, throttle?: LoginThrottle) {
   return async (req: Request, res: Response, next: NextFunction) => {
@@ -221,7 +222,17 @@ export function apiRouter(database: Database, token: string | undefined, clock: 
       history: hist.filter((h) => h.itemId === r.id).map((h) => ({ at: h.at, actor: h.actor, action: h.action, field: h.field, before: h.before, after: h.after, note: h.note })),
     })), q.limit));
   });
+  r.use(answerDomainError);
   return r;
+}
+
+/**
+ * A route that calls the domain answers its refusals as 4xx JSON: the code for programs, the
+ * catalogue's wording for people. Anything else goes on to the server's 500.
+ */
+export function answerDomainError(err: unknown, _req: Request, res: Response, next: NextFunction) {
+  if (!(err instanceof DomainError)) return next(err);
+  res.status(err.code.endsWith('.not_found') ? 404 : 400).json({ error: err.code, message: err.message });
 }
 
 /** Per-unit totals computed in SQL, never by pulling rows into Node. */
