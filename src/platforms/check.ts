@@ -11,8 +11,6 @@ import { RetryableError } from '../delivery/errors.ts';
 import { createPlatforms } from './index.ts';
 import type { PlatformPlugin } from '../plugin.ts';
 import type { PlatformAdapter } from './types.ts';
-import type { DingTalkApi } from './dingtalk/api.ts';
-import { WecomAppApi } from './wecom/app-api.ts';
 
 export type CheckState = 'ok' | 'fail' | 'unknown';
 export interface CheckResult { label: string; state: CheckState; lines: string[]; fix?: string }
@@ -25,7 +23,7 @@ export type ServiceAnswer =
   | { kind: 'unknown'; why: string }
   | { kind: 'unreachable'; pid: number; why: string };
 
-const TIMEOUT_MS = 8000;
+export const CHECK_TIMEOUT_MS = 8000;
 
 /** What the running service says about its adapters, without opening anything ourselves. */
 export async function askService(config: Config): Promise<ServiceAnswer> {
@@ -40,7 +38,7 @@ export async function askService(config: Config): Promise<ServiceAnswer> {
   let res: Response;
   try {
     res = await fetch(`http://127.0.0.1:${live.port}/internal/status`, {
-      headers: { 'x-cli-secret': live.token }, signal: AbortSignal.timeout(TIMEOUT_MS),
+      headers: { 'x-cli-secret': live.token }, signal: AbortSignal.timeout(CHECK_TIMEOUT_MS),
     });
   } catch (err) {
     return { kind: 'unreachable', pid: live.pid, why: `连接 127.0.0.1:${live.port} 失败（${(err as Error).name === 'TimeoutError' ? '超时' : (err as Error).message}）` };
@@ -61,13 +59,6 @@ function explain(err: unknown, network: string, general: string): { detail: stri
   return { detail: message, fix: err instanceof RetryableError ? network : general };
 }
 
-const LONG_CONNECTION_FIX: Record<string, string> = {
-  wecom: '核对 WECOM_BOT_ID 与 WECOM_BOT_SECRET（企业微信管理后台 → 应用管理 → 智能机器人 → 本机器人，API 模式选「长连接」后显示的 Bot ID 和 Secret）；'
-    + '确认服务器能访问 WECOM_WS_URL（默认 wss://openws.work.weixin.qq.com）；详情见服务日志中「企业微信长连接」的记录',
-  dingtalk: '确认钉钉开发者后台 → 应用 → 机器人的「消息接收模式」是 Stream 模式且应用已发布；确认服务器能访问 api.dingtalk.com 与 wss-open-connection.dingtalk.com；'
-    + '详情见服务日志中「钉钉 Stream」的记录',
-};
-
 /** The long connection's state, as the running service sees it. */
 function connection(a: PlatformAdapter, service: ServiceAnswer): { state: CheckState; line: string; fix?: string } {
   const notOpened = '（本命令不会自己建立长连接：同一机器人的第二个连接会把正在运行的连接顶掉）';
@@ -86,7 +77,7 @@ function connection(a: PlatformAdapter, service: ServiceAnswer): { state: CheckS
       const detail = mine.status?.detail ?? '未连接';
       const fix = /顶替/.test(detail)
         ? '同一机器人只能有一个长连接：另一个程序或另一台机器上的服务用同一机器人连上了，停掉另一个（或给它换一个机器人）'
-        : LONG_CONNECTION_FIX[a.platform] ?? '查看服务日志';
+        : a.check?.connectionFix ?? '查看服务日志';
       return { state: 'fail', line: `长连接：未连接（${detail === '未连接' ? '' : `${detail}；`}服务进程 ${service.pid}）`, fix };
     }
   }
@@ -110,29 +101,15 @@ export async function checkPlatforms(config: Config, plugins: PlatformPlugin[], 
   const askOnce = () => (service ??= (opts.service ?? (() => askService(config)))());
 
   for (const a of adapters) {
-    if (a.platform === 'wecom-app') {
-      const api = new WecomAppApi({ corpId: config.WECOM_CORP_ID!, secret: config.WECOM_AGENT_SECRET!, agentId: config.WECOM_AGENT_ID!, apiBase: config.WECOM_API_BASE, timeoutMs: TIMEOUT_MS });
-      try {
-        await api.accessToken();
-        results.push({ label: a.label, state: 'ok', lines: ['凭证有效（已取得 access_token）', '提示：企业可信 IP 在发消息时才校验；若推送报 errcode 60020，把本服务器的公网出口 IP 加入应用的「企业可信IP」'] });
-      } catch (err) {
-        const { detail, fix } = explain(err, `检查本机能否访问 ${config.WECOM_API_BASE}（网络、代理、防火墙）；私有化部署请核对 WECOM_API_BASE`,
-          '核对 WECOM_CORP_ID、WECOM_AGENT_ID、WECOM_AGENT_SECRET（管理后台 → 我的企业 / 应用管理 → 本应用）');
-        results.push({ label: a.label, state: 'fail', lines: [detail], fix });
-      }
-      continue;
-    }
-    const api = (a as PlatformAdapter & { api?: DingTalkApi }).api;
+    const check = a.check ?? {};
     const lines: string[] = [];
     let state: CheckState = 'ok';
     let fix: string | undefined;
-    if (api) {
+    if (check.credentials) {
       try {
-        await api.accessToken();
-        lines.push('凭证有效（已取得 access token）');
+        lines.push(...await check.credentials());
       } catch (err) {
-        const e = explain(err, `检查本机能否访问 ${config.DINGTALK_API_BASE}（网络、代理、防火墙）；私有化部署请核对 DINGTALK_API_BASE`,
-          '核对 DINGTALK_CLIENT_ID 与 DINGTALK_CLIENT_SECRET（开发者后台 → 应用 → 凭证与基础信息）');
+        const e = explain(err, check.credentialFix?.network ?? '检查本机的网络、代理、防火墙', check.credentialFix?.general ?? '核对 .env 中此平台的设置');
         results.push({ label: a.label, state: 'fail', lines: [e.detail], fix: e.fix });
         continue;
       }
@@ -143,11 +120,9 @@ export async function checkPlatforms(config: Config, plugins: PlatformPlugin[], 
       lines.push(lines.length ? c.line : c.line.replace(/^长连接：/, ''));
       // Proven credentials with the service down are fine; with nothing proven, the state is unknown.
       if (c.state === 'fail') { state = 'fail'; fix = c.fix; }
-      else if (c.state === 'unknown') { if (!api) state = 'unknown'; fix = c.fix; }
-    } else if (!api) {
-      lines.push('回调模式：没有可主动验证的凭证；在企业微信后台保存回调地址 /wecom/aibot/callback 时会校验 Token 与 EncodingAESKey（服务须在运行、地址须能从公网访问）');
-    } else {
-      lines.push('回调模式：钉钉把消息推送到 /dingtalk/callback（服务须在运行、地址须能从公网访问）');
+      else if (c.state === 'unknown') { if (!check.credentials) state = 'unknown'; fix = c.fix; }
+    } else if (check.callbackNote) {
+      lines.push(check.callbackNote);
     }
     results.push({ label: a.label, state, lines, fix });
   }

@@ -47,4 +47,18 @@ export interface PlatformAdapter {
   status?(): { connected: boolean; detail?: string };
   /** How the delivery queue reaches people and groups on this platform. */
   sender?: Sender;
+  /** What `cli platforms check` can prove about it, and what to tell the person when it fails. */
+  check?: AdapterCheck;
+}
+
+/** The platform's own part of `cli platforms check` (platforms/check.ts does the rest). */
+export interface AdapterCheck {
+  /** Proves the credentials with one token request: lines to show, or throws (with `fix` where the platform knows it). */
+  credentials?(): Promise<string[]>;
+  /** The fix when the credentials could not be proved: for a network failure, and otherwise. */
+  credentialFix?: { network: string; general: string };
+  /** The fix when the long connection is down. */
+  connectionFix?: string;
+  /** A callback adapter's line: what is checked when, since nothing can be proved from here. */
+  callbackNote?: string;
 }

@@ -46,8 +46,21 @@ export const dingtalkPlatform: PlatformPlugin = {
     // For an internal app the RobotCode is usually the Client ID.
     const robotCode = config.DINGTALK_ROBOT_CODE ?? config.DINGTALK_CLIENT_ID!;
     const api = new DingTalkApi({ appKey: config.DINGTALK_CLIENT_ID!, appSecret: config.DINGTALK_CLIENT_SECRET!, robotCode, apiBase: config.DINGTALK_API_BASE, log: ctx.log });
+    const credentials = async () => { await api.accessToken(); return ['凭证有效（已取得 access token）']; };
+    const credentialFix = {
+      network: `检查本机能否访问 ${config.DINGTALK_API_BASE}（网络、代理、防火墙）；私有化部署请核对 DINGTALK_API_BASE`,
+      general: '核对 DINGTALK_CLIENT_ID 与 DINGTALK_CLIENT_SECRET（开发者后台 → 应用 → 凭证与基础信息）',
+    };
     return [config.DINGTALK_MODE === 'http'
-      ? createDingTalkHttpAdapter({ appSecret: config.DINGTALK_CLIENT_SECRET!, api, ctx })
-      : createDingTalkStreamAdapter({ clientId: config.DINGTALK_CLIENT_ID!, clientSecret: config.DINGTALK_CLIENT_SECRET!, robotCode, api, ctx })];
+      ? Object.assign(createDingTalkHttpAdapter({ appSecret: config.DINGTALK_CLIENT_SECRET!, api, ctx }), {
+        check: { credentials, credentialFix, callbackNote: '回调模式：钉钉把消息推送到 /dingtalk/callback（服务须在运行、地址须能从公网访问）' },
+      })
+      : Object.assign(createDingTalkStreamAdapter({ clientId: config.DINGTALK_CLIENT_ID!, clientSecret: config.DINGTALK_CLIENT_SECRET!, robotCode, api, ctx }), {
+        check: {
+          credentials, credentialFix,
+          connectionFix: '确认钉钉开发者后台 → 应用 → 机器人的「消息接收模式」是 Stream 模式且应用已发布；确认服务器能访问 api.dingtalk.com 与 wss-open-connection.dingtalk.com；'
+            + '详情见服务日志中「钉钉 Stream」的记录',
+        },
+      })];
   },
 };

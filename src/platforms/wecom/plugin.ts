@@ -5,6 +5,10 @@ import { maskSecret } from '../../infra/mask-secret.ts';
 import { createWecomBotWsAdapter } from './aibot-ws.ts';
 import { createWecomBotHttpAdapter } from './aibot-http.ts';
 import { createWecomAppAdapter } from './app.ts';
+import { WecomAppApi } from './app-api.ts';
+
+/** A token request in `cli platforms check` waits at most this long. */
+const CHECK_TIMEOUT_MS = 8000;
 
 const LABEL = '企业微信群机器人';
 
@@ -36,17 +40,36 @@ export const wecomPlatform: PlatformPlugin = {
     const adapters = [];
     // The app first: it reaches every member, even those who never talked to the AI bot.
     if (need('企业微信自建应用', [['WECOM_CORP_ID', config.WECOM_CORP_ID], ['WECOM_AGENT_ID', config.WECOM_AGENT_ID], ['WECOM_AGENT_SECRET', config.WECOM_AGENT_SECRET]])) {
-      adapters.push(createWecomAppAdapter({
+      const app = createWecomAppAdapter({
         corpId: config.WECOM_CORP_ID!, agentId: config.WECOM_AGENT_ID!, secret: config.WECOM_AGENT_SECRET!, apiBase: config.WECOM_API_BASE,
         token: config.WECOM_APP_TOKEN, encodingAesKey: config.WECOM_APP_ENCODING_AES_KEY, ctx,
+      });
+      adapters.push(Object.assign(app, {
+        check: {
+          async credentials() {
+            await new WecomAppApi({ corpId: config.WECOM_CORP_ID!, secret: config.WECOM_AGENT_SECRET!, agentId: config.WECOM_AGENT_ID!, apiBase: config.WECOM_API_BASE, timeoutMs: CHECK_TIMEOUT_MS }).accessToken();
+            return ['凭证有效（已取得 access_token）', '提示：企业可信 IP 在发消息时才校验；若推送报 errcode 60020，把本服务器的公网出口 IP 加入应用的「企业可信IP」'];
+          },
+          credentialFix: {
+            network: `检查本机能否访问 ${config.WECOM_API_BASE}（网络、代理、防火墙）；私有化部署请核对 WECOM_API_BASE`,
+            general: '核对 WECOM_CORP_ID、WECOM_AGENT_ID、WECOM_AGENT_SECRET（管理后台 → 我的企业 / 应用管理 → 本应用）',
+          },
+        },
       }));
     }
     if (config.WECOM_BOT_MODE === 'ws') {
       if (need('企业微信智能机器人（长连接）', [['WECOM_BOT_ID', config.WECOM_BOT_ID], ['WECOM_BOT_SECRET', config.WECOM_BOT_SECRET]])) {
-        adapters.push(createWecomBotWsAdapter({ botId: config.WECOM_BOT_ID!, secret: config.WECOM_BOT_SECRET!, wsUrl: config.WECOM_WS_URL, ctx }));
+        adapters.push(Object.assign(createWecomBotWsAdapter({ botId: config.WECOM_BOT_ID!, secret: config.WECOM_BOT_SECRET!, wsUrl: config.WECOM_WS_URL, ctx }), {
+          check: {
+            connectionFix: '核对 WECOM_BOT_ID 与 WECOM_BOT_SECRET（企业微信管理后台 → 应用管理 → 智能机器人 → 本机器人，API 模式选「长连接」后显示的 Bot ID 和 Secret）；'
+              + '确认服务器能访问 WECOM_WS_URL（默认 wss://openws.work.weixin.qq.com）；详情见服务日志中「企业微信长连接」的记录',
+          },
+        }));
       }
     } else if (need('企业微信智能机器人（回调）', [['WECOM_BOT_TOKEN', config.WECOM_BOT_TOKEN], ['WECOM_BOT_ENCODING_AES_KEY', config.WECOM_BOT_ENCODING_AES_KEY]])) {
-      adapters.push(createWecomBotHttpAdapter({ token: config.WECOM_BOT_TOKEN!, encodingAesKey: config.WECOM_BOT_ENCODING_AES_KEY!, apiBase: config.WECOM_API_BASE, ctx }));
+      adapters.push(Object.assign(createWecomBotHttpAdapter({ token: config.WECOM_BOT_TOKEN!, encodingAesKey: config.WECOM_BOT_ENCODING_AES_KEY!, apiBase: config.WECOM_API_BASE, ctx }), {
+        check: { callbackNote: '回调模式：没有可主动验证的凭证；在企业微信后台保存回调地址 /wecom/aibot/callback 时会校验 Token 与 EncodingAESKey（服务须在运行、地址须能从公网访问）' },
+      }));
     }
     return adapters;
   },
