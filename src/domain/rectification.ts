@@ -159,3 +159,26 @@ export function describeRect(r: RectRow & { unitName: string }, today: string): 
     `  责任单位：${r.unitName}；分管领导：${r.leaderName}；时限：${dateCn(r.deadline, today)}${r.category ? `；类别：${r.category}` : ''}${r.term ? `；${r.term}` : ''}`,
   ].join('\n');
 }
+
+// ---------------------------------------------------------------- more of the ledger's SQL (issue #19: SQL has owners)
+// Imported here, not at the top, so the head of the file stays as it was for parallel edits.
+import { desc } from 'drizzle-orm';
+
+/** How many of the campaign's items use one of these categories. */
+export async function countRectsInCategories(tx: Tx, campaignId: number, categories: string[]): Promise<number> {
+  const used = await tx.select({ id: rectifications.id }).from(rectifications)
+    .where(and(eq(rectifications.campaignId, campaignId), inArray(rectifications.category, categories)));
+  return used.length;
+}
+
+/** Links an item's 分管领导 to a directory member (or unlinks it with null). */
+export async function setRectLeaderMember(tx: Tx, id: number, leaderMemberId: number | null): Promise<void> {
+  await tx.update(rectifications).set({ leaderMemberId }).where(eq(rectifications.id, id));
+}
+
+/** The id of an item's latest history entry (0 when it has none): keys one notice per change. */
+export async function lastHistoryId(tx: Tx, itemId: number): Promise<number> {
+  const [h] = await tx.select({ id: rectificationHistory.id }).from(rectificationHistory)
+    .where(eq(rectificationHistory.itemId, itemId)).orderBy(desc(rectificationHistory.id)).limit(1);
+  return h?.id ?? 0;
+}
