@@ -1,7 +1,6 @@
-import { and, eq } from 'drizzle-orm';
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
-import { groups } from '../../src/db/schema.ts';
+import { setGroupScope } from '../../src/domain/groups.ts';
 
 interface Payload { platform: string; chatId: string; scope: 'campaign' | 'unit' | null; unitId: number | null; label: string }
 
@@ -34,8 +33,7 @@ export default defineCommand<{ scope: string; unit?: string }>({
     return { preview: `将把本群${s.chatName ? `「${s.chatName}」` : ''}设为：${label}。`, payload };
   },
   async commit(ctx, p: Payload) {
-    const [g] = await ctx.tx.update(groups).set({ scope: p.scope, unitId: p.unitId })
-      .where(and(eq(groups.platform, p.platform), eq(groups.chatId, p.chatId))).returning();
+    const g = await setGroupScope(ctx.tx, p.platform, p.chatId, p.scope, p.unitId);
     if (!g) throw new UserError('没有找到这个群，请在群里重新发送命令。');
     await ctx.audit('group.set', g.name ?? g.chatId, null, { scope: p.scope, unitId: p.unitId });
     return `已设置：本群是${p.label}。`;
