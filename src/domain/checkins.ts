@@ -277,3 +277,33 @@ export async function createGroupSession(tx: Tx, c: CampaignRow, by: MemberRow, 
   const [s] = await tx.insert(groupSessions).values({ campaignId: c.id, studyDate: date, minutes, material, recordedBy: by.id }).returning();
   return s;
 }
+
+// ---------------------------------------------------------------- more check-in SQL (issue #19: SQL has owners)
+// Imported here, not at the top, so the head of the file stays as it was for parallel edits.
+import { max } from 'drizzle-orm';
+import { members } from '../db/schema.ts';
+
+/** A check-in with its person's name (as 打卡 作废 shows it), or null. */
+export async function checkinWithName(tx: Tx, id: number): Promise<{ c: CheckinRow; name: string } | null> {
+  const [row] = await tx.select({ c: checkins, name: members.name }).from(checkins)
+    .innerJoin(members, eq(members.id, checkins.memberId)).where(eq(checkins.id, id));
+  return row ?? null;
+}
+
+/** For each of memberIds, the study date of their last valid check-in in the campaign on or before `upTo`. */
+export async function lastStudyDates(tx: Tx, campaignId: number, memberIds: number[], upTo: string): Promise<Map<number, string>> {
+  if (!memberIds.length) return new Map();
+  const rows = await tx.select({ memberId: checkins.memberId, last: max(checkins.studyDate) }).from(checkins)
+    .where(and(eq(checkins.campaignId, campaignId), eq(checkins.status, 'valid'), lte(checkins.studyDate, upTo), inArray(checkins.memberId, memberIds)))
+    .groupBy(checkins.memberId);
+  return new Map(rows.filter((r) => r.last !== null).map((r) => [r.memberId, r.last!]));
+}
+
+/** For each of memberIds, their valid minutes in the campaign (in one phase when phaseId is given). */
+export async function minutesByMember(tx: Tx, campaignId: number, memberIds: number[], phaseId: number | null): Promise<Map<number, number>> {
+  if (!memberIds.length) return new Map();
+  const rows = await tx.select({ memberId: checkins.memberId, minutes: sql<number>`coalesce(sum(${checkins.minutes}), 0)::int` }).from(checkins)
+    .where(and(eq(checkins.campaignId, campaignId), eq(checkins.status, 'valid'), phaseId !== null ? eq(checkins.phaseId, phaseId) : sql`true`, inArray(checkins.memberId, memberIds)))
+    .groupBy(checkins.memberId);
+  return new Map(rows.map((r) => [r.memberId, Number(r.minutes)]));
+}
