@@ -288,3 +288,40 @@ export function assertUnitVisible(visible: number[] | null, role: string, me: Me
   if (role === 'leader') throw new UserError(`你不分管${unit.name}，只能查看分管单位。`);
   throw new UserError('只有负责人、分管领导和管理员可以查看单位情况。');
 }
+
+// ---------------------------------------------------------------- figures the jobs compute (issue #19: SQL has owners)
+
+/** The people the campaign counts (as countedPeople) ordered by unit id, then member id. */
+export async function countedPeopleByUnit(tx: Tx): Promise<Counted[]> {
+  return tx.select({ id: members.id, name: members.name, role: members.role, unitId: members.unitId, unitName: units.name })
+    .from(members).innerJoin(units, eq(units.id, members.unitId))
+    .where(and(eq(members.active, true), eq(units.active, true), inArray(members.role, ['staff', 'head'])))
+    .orderBy(units.id, members.id);
+}
+
+/** One counted member (active staff or head of an active unit) and their phase record. */
+export interface MemberFigures {
+  id: number; name: string; role: string; unitId: number; unitName: string;
+  minutes: number; checkins: number;
+  /** Required tasks of the phase this person has not submitted. */
+  missing: TaskRow[];
+}
+
+/** Every counted member's minutes, check-ins and missing task submissions in a phase. */
+export async function phaseFigures(tx: Tx, phase: PhaseRow, tasks: TaskRow[]): Promise<MemberFigures[]> {
+  const people = await countedPeopleByUnit(tx);
+  const sums = await tx.select({ memberId: checkins.memberId, minutes: sql<number>`coalesce(sum(${checkins.minutes}), 0)::int`, n: sql<number>`count(*)::int` })
+    .from(checkins).where(and(eq(checkins.phaseId, phase.id), eq(checkins.status, 'valid'))).groupBy(checkins.memberId);
+  const byMember = new Map(sums.map((s) => [s.memberId, s]));
+  const subs = tasks.length
+    ? await tx.selectDistinct({ taskId: submissions.taskId, memberId: submissions.memberId }).from(submissions)
+      .where(inArray(submissions.taskId, tasks.map((t) => t.id)))
+    : [];
+  const done = new Set(subs.map((s) => `${s.taskId}:${s.memberId}`));
+  return people.map((p) => ({
+    ...p,
+    minutes: Number(byMember.get(p.id)?.minutes ?? 0),
+    checkins: Number(byMember.get(p.id)?.n ?? 0),
+    missing: tasks.filter((t) => taskApplies(t, p.role) && !done.has(`${t.id}:${p.id}`)),
+  }));
+}
