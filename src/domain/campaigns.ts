@@ -227,3 +227,13 @@ export async function addTask(tx: Tx, v: { phaseId: number; name: string; audien
   const [t] = await tx.insert(tasks).values(v).onConflictDoNothing().returning();
   return t ?? null;
 }
+
+// ---------------------------------------------------------------- reads for the REST API
+// Imported here, not at the top, so the head of the file stays as it was for parallel edits.
+import { gt } from 'drizzle-orm';
+
+/** Campaigns by id after a cursor (every status), up to `limit`. */
+export async function campaignsPage(tx: Tx, page: { after?: number; limit: number }): Promise<CampaignRow[]> {
+  return tx.select().from(campaigns).where(page.after !== undefined ? gt(campaigns.id, page.after) : undefined)
+    .orderBy(asc(campaigns.id)).limit(page.limit);
+}

@@ -307,3 +307,25 @@ export async function minutesByMember(tx: Tx, campaignId: number, memberIds: num
     .groupBy(checkins.memberId);
   return new Map(rows.map((r) => [r.memberId, Number(r.minutes)]));
 }
+
+// ---------------------------------------------------------------- reads for the REST API
+// Imported here, not at the top, so the head of the file stays as it was for parallel edits.
+import { asc, gt, type SQL } from 'drizzle-orm';
+import { units } from '../db/schema.ts';
+
+/** Valid check-ins with person and unit names, by id after a cursor, filtered as given. */
+export async function checkinsPage(tx: Tx, q: { after?: number; limit: number; campaignId?: number; unitId?: number; memberId?: number; from?: string; to?: string }) {
+  const conds: SQL[] = [eq(checkins.status, 'valid')];
+  if (q.after !== undefined) conds.push(gt(checkins.id, q.after));
+  if (q.campaignId) conds.push(eq(checkins.campaignId, q.campaignId));
+  if (q.unitId) conds.push(eq(checkins.unitId, q.unitId));
+  if (q.memberId) conds.push(eq(checkins.memberId, q.memberId));
+  if (q.from) conds.push(gte(checkins.studyDate, q.from));
+  if (q.to) conds.push(lte(checkins.studyDate, q.to));
+  return tx.select({
+    id: checkins.id, memberId: checkins.memberId, memberName: members.name, unitId: checkins.unitId, unitName: units.name,
+    date: checkins.studyDate, minutes: checkins.minutes, material: checkins.material, reflection: checkins.reflection,
+    kind: checkins.kind, platform: checkins.platform, createdAt: checkins.createdAt,
+  }).from(checkins).innerJoin(members, eq(members.id, checkins.memberId)).innerJoin(units, eq(units.id, checkins.unitId))
+    .where(and(...conds)).orderBy(asc(checkins.id)).limit(q.limit);
+}

@@ -301,3 +301,16 @@ export async function activeLeaders(tx: Tx): Promise<{ id: number; name: string 
   return tx.select({ id: members.id, name: members.name }).from(members)
     .where(and(eq(members.role, 'leader'), eq(members.active, true))).orderBy(members.id);
 }
+
+// ---------------------------------------------------------------- reads for the REST API
+// Imported here, not at the top, so the head of the file stays as it was for parallel edits.
+import { asc, gt, type SQL } from 'drizzle-orm';
+
+/** People (active or not) with their unit, by id after a cursor, optionally of one unit. */
+export async function membersPage(tx: Tx, q: { after?: number; limit: number; unitId?: number }) {
+  const conds: SQL[] = [];
+  if (q.after !== undefined) conds.push(gt(members.id, q.after));
+  if (q.unitId) conds.push(eq(members.unitId, q.unitId));
+  return tx.select({ id: members.id, name: members.name, role: members.role, unitId: members.unitId, unitName: units.name, active: members.active })
+    .from(members).innerJoin(units, eq(units.id, members.unitId)).where(and(...conds)).orderBy(asc(members.id)).limit(q.limit);
+}

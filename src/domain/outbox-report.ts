@@ -16,3 +16,14 @@ export async function recentFailures(tx: Tx, limit: number): Promise<{ id: numbe
   return tx.select({ id: outbox.id, err: outbox.lastError, at: outbox.createdAt }).from(outbox)
     .where(eq(outbox.status, 'failed')).orderBy(desc(outbox.id)).limit(limit);
 }
+
+// Imported here with the REST read it serves.
+import { and, asc, gt, type SQL } from 'drizzle-orm';
+
+/** Outbox rows by id after a cursor, optionally of one status (queued, sent, failed). */
+export async function outboxPage(tx: Tx, q: { after?: number; limit: number; status?: string }) {
+  const conds: SQL[] = [];
+  if (q.after !== undefined) conds.push(gt(outbox.id, q.after));
+  if (q.status) conds.push(eq(outbox.status, q.status));
+  return tx.select().from(outbox).where(and(...conds)).orderBy(asc(outbox.id)).limit(q.limit);
+}

@@ -325,3 +325,25 @@ export async function phaseFigures(tx: Tx, phase: PhaseRow, tasks: TaskRow[]): P
     missing: tasks.filter((t) => taskApplies(t, p.role) && !done.has(`${t.id}:${p.id}`)),
   }));
 }
+
+// ---------------------------------------------------------------- reads for the REST API
+import { rowsOf } from '../db/client.ts';
+
+/** One unit's campaign totals for GET /api/campaigns/:id/progress. */
+export interface UnitTotals { id: number; name: string; members: number; participants: number; minutes: number; checkins: number }
+
+/** Per-unit totals of a campaign, computed in SQL (never by pulling rows into Node), by unit id after a cursor. */
+export async function unitTotalsPage(tx: Tx, campaignId: number, page: { after: number; limit: number }): Promise<UnitTotals[]> {
+  return rowsOf<UnitTotals>(await tx.execute(sql`
+    select u.id, u.name,
+      (select count(*) from members m where m.unit_id = u.id and m.active)::int as members,
+      count(distinct c.member_id)::int as participants,
+      coalesce(sum(c.minutes), 0)::int as minutes,
+      count(c.id)::int as checkins
+    from units u
+    left join checkins c on c.unit_id = u.id and c.campaign_id = ${campaignId} and c.status = 'valid'
+    where u.id > ${page.after} and u.active
+    group by u.id, u.name
+    order by u.id
+    limit ${page.limit}`));
+}

@@ -182,3 +182,25 @@ export async function lastHistoryId(tx: Tx, itemId: number): Promise<number> {
     .where(eq(rectificationHistory.itemId, itemId)).orderBy(desc(rectificationHistory.id)).limit(1);
   return h?.id ?? 0;
 }
+
+// ---------------------------------------------------------------- reads for the REST API
+import { gt, sql } from 'drizzle-orm';
+
+/** Items with their unit's name, by id after a cursor; `overdue` compares deadlines with `today` as isOverdue does. */
+export async function rectificationsPage(tx: Tx, q: { after?: number; limit: number; unitId?: number; campaignId?: number; status?: string; overdue?: boolean; today: string }) {
+  const conds: SQL[] = [];
+  if (q.after !== undefined) conds.push(gt(rectifications.id, q.after));
+  if (q.unitId) conds.push(eq(rectifications.unitId, q.unitId));
+  if (q.campaignId) conds.push(eq(rectifications.campaignId, q.campaignId));
+  if (q.status) conds.push(eq(rectifications.status, q.status));
+  if (q.overdue === true) conds.push(sql`${rectifications.deadline} < ${q.today} and ${rectifications.status} in ('not_started', 'in_progress')`);
+  if (q.overdue === false) conds.push(sql`not (${rectifications.deadline} < ${q.today} and ${rectifications.status} in ('not_started', 'in_progress'))`);
+  return tx.select({ r: rectifications, unitName: units.name }).from(rectifications).innerJoin(units, eq(units.id, rectifications.unitId))
+    .where(and(...conds)).orderBy(asc(rectifications.id)).limit(q.limit);
+}
+
+/** The history of these items, oldest first. */
+export async function historiesOf(tx: Tx, itemIds: number[]) {
+  if (!itemIds.length) return [];
+  return tx.select().from(rectificationHistory).where(inArray(rectificationHistory.itemId, itemIds)).orderBy(asc(rectificationHistory.id));
+}

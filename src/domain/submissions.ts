@@ -16,3 +16,22 @@ export async function recordSubmission(tx: Tx, v: { taskId: number; memberId: nu
   const [row] = await tx.insert(submissions).values(v).returning();
   return row;
 }
+
+// ---------------------------------------------------------------- reads for the REST API
+import { asc, gt, type SQL } from 'drizzle-orm';
+import { members, tasks, units } from '../db/schema.ts';
+
+/** Submissions with task, person and unit names and the task's due date, by id after a cursor. */
+export async function submissionsPage(tx: Tx, q: { after?: number; limit: number; taskId?: number; unitId?: number; memberId?: number }) {
+  const conds: SQL[] = [];
+  if (q.after !== undefined) conds.push(gt(submissions.id, q.after));
+  if (q.taskId) conds.push(eq(submissions.taskId, q.taskId));
+  if (q.unitId) conds.push(eq(submissions.unitId, q.unitId));
+  if (q.memberId) conds.push(eq(submissions.memberId, q.memberId));
+  return tx.select({
+    id: submissions.id, taskId: submissions.taskId, taskName: tasks.name, memberId: submissions.memberId, memberName: members.name,
+    unitId: submissions.unitId, unitName: units.name, chars: submissions.chars, content: submissions.content, createdAt: submissions.createdAt,
+    dueDate: tasks.dueDate,
+  }).from(submissions).innerJoin(tasks, eq(tasks.id, submissions.taskId)).innerJoin(members, eq(members.id, submissions.memberId))
+    .innerJoin(units, eq(units.id, submissions.unitId)).where(and(...conds)).orderBy(asc(submissions.id)).limit(q.limit);
+}
