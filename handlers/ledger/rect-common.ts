@@ -3,7 +3,8 @@
 import type { Ctx } from '../../src/commands/context.ts';
 import type { ArgSpec } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
-import { activeAdmins, headsOf, leadersOfUnit, unitsLedBy } from '../../src/domain/directory.ts';
+import { activeAdmins, headsOf, leadersOfUnit } from '../../src/domain/directory.ts';
+import { seesUnit, visibleUnits } from '../../src/domain/visibility.ts';
 import {
   daysOverdue, historyOf, isDueSoon, isOverdue, lastHistoryId as lastHistoryIdOf, parseRectCode, rectById, rectCode, RECT_STATUS_CN,
   type RectRow, type RectStatus,
@@ -53,15 +54,11 @@ export function assertOwnUnit(ctx: Ctx, r: Rect) {
 export async function assertCanView(ctx: Ctx, r: Rect) {
   if (ctx.role === 'admin') return;
   const me = ctx.requireMember();
-  if (ctx.role === 'head') {
-    if (r.unitId !== me.unitId) throw new UserError(`${rectCode(r.id)} 是${r.unitName}的整改事项，你只能查看本单位（${me.unitName}）的事项。`);
-    return;
-  }
-  if (ctx.role === 'leader') {
-    const led = await unitsLedBy(ctx.tx, me.id);
-    if (led.includes(r.unitId) || r.leaderMemberId === me.id) return;
-    throw new UserError(`${rectCode(r.id)} 是${r.unitName}的整改事项，你不分管${r.unitName}，不能查看。`);
-  }
+  const visible = await visibleUnits(ctx.tx, { role: ctx.role, id: me.id, unitId: me.unitId });
+  // A leader also sees an item that names them as its 分管领导.
+  if (seesUnit(visible, r.unitId) || (ctx.role === 'leader' && r.leaderMemberId === me.id)) return;
+  if (ctx.role === 'head') throw new UserError(`${rectCode(r.id)} 是${r.unitName}的整改事项，你只能查看本单位（${me.unitName}）的事项。`);
+  if (ctx.role === 'leader') throw new UserError(`${rectCode(r.id)} 是${r.unitName}的整改事项，你不分管${r.unitName}，不能查看。`);
   throw new UserError('整改事项只有管理员、本单位负责人和分管领导可以查看。');
 }
 

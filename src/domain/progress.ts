@@ -275,10 +275,7 @@ export async function notCheckedIn(tx: Tx, c: CampaignRow, unitIds: number[] | n
  * their own, leaders the units they are in charge of (分管单位).
  */
 export async function unitsVisibleTo(tx: Tx, role: string, me: MemberRow): Promise<number[] | null> {
-  if (role === 'admin') return null;
-  if (role === 'leader') return unitsLedBy(tx, me.id);
-  if (role === 'head') return [me.unitId];
-  return [];
+  return unitIdsOrAll(await visibleUnits(tx, { role, id: me.id, unitId: me.unitId }));
 }
 
 /** Refuses a unit outside what this person may see, saying what they may see. */
@@ -290,6 +287,8 @@ export function assertUnitVisible(visible: number[] | null, role: string, me: Me
 }
 
 // ---------------------------------------------------------------- figures the jobs compute (issue #19: SQL has owners)
+// Imported here, not at the top, so the head of the file stays as it was for parallel edits.
+import { unitIdsOrAll, visibleUnits } from './visibility.ts';
 
 /** The people the campaign counts (as countedPeople) ordered by unit id, then member id. */
 export async function countedPeopleByUnit(tx: Tx): Promise<Counted[]> {
