@@ -6,14 +6,13 @@
 // idle get nothing. With settings.nudge.personal, each idle person also gets a friendly reminder.
 // Tasks outlive their phase: an idle person's still-open tasks of another phase than the running
 // one (whose own countdown covers its tasks) are named with them. Claimed once per campaign and day.
-import { and, eq, inArray, lt, lte, max, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '../src/db/client.ts';
-import { checkins, leaves, members, units } from '../src/db/schema.ts';
+import { lastStudyDates, minutesByMember } from '../src/domain/checkins.ts';
 import { campaignTasks, inCampaignUnit, openPhase, phaseState, type CampaignRow } from '../src/domain/campaigns.ts';
-import { firstSubmissions, taskApplies } from '../src/domain/progress.ts';
+import { countedPeopleByUnit, firstSubmissions, taskApplies } from '../src/domain/progress.ts';
 import { headsOf } from '../src/domain/directory.ts';
-import { onLeave } from '../src/domain/leaves.ts';
+import { lastLeaveEnds, onLeave } from '../src/domain/leaves.ts';
 import { enqueueOutbox } from '../src/domain/outbox.ts';
 import type { WorkCalendar } from '../src/domain/workdays.ts';
 import { formatMinutes } from '../src/parse/duration.ts';
@@ -49,23 +48,12 @@ export async function runNudges(tx: Tx, campaign: CampaignRow, today: string, ca
   const scopeStart = inPhase ? phase.startDate : campaign.startDate;
   const scopeName = inPhase ? '本阶段' : '活动以来';
 
-  const people = await tx.select({ id: members.id, name: members.name, role: members.role, unitId: members.unitId }).from(members)
-    .innerJoin(units, eq(units.id, members.unitId))
-    .where(and(eq(members.active, true), eq(units.active, true), inArray(members.role, ['staff', 'head'])))
-    .orderBy(members.unitId, members.id);
+  const people = (await countedPeopleByUnit(tx)).map(({ id, name, role, unitId }) => ({ id, name, role, unitId }));
   const ids = people.map((p) => p.id);
-  const lastRows = ids.length ? await tx.select({ memberId: checkins.memberId, last: max(checkins.studyDate) }).from(checkins)
-    .where(and(eq(checkins.campaignId, campaign.id), eq(checkins.status, 'valid'), lte(checkins.studyDate, today), inArray(checkins.memberId, ids)))
-    .groupBy(checkins.memberId) : [];
-  const lastOf = new Map(lastRows.map((r) => [r.memberId, r.last]));
-  const minuteRows = ids.length ? await tx.select({ memberId: checkins.memberId, minutes: sql<number>`coalesce(sum(${checkins.minutes}), 0)::int` }).from(checkins)
-    .where(and(eq(checkins.campaignId, campaign.id), eq(checkins.status, 'valid'), inPhase ? eq(checkins.phaseId, phase.id) : sql`true`, inArray(checkins.memberId, ids)))
-    .groupBy(checkins.memberId) : [];
-  const minutesOf = new Map(minuteRows.map((r) => [r.memberId, Number(r.minutes)]));
+  const lastOf = await lastStudyDates(tx, campaign.id, ids, today);
+  const minutesOf = await minutesByMember(tx, campaign.id, ids, inPhase ? phase.id : null);
   // Days on leave are not idle days: count from the end of the last leave.
-  const leaveRows = ids.length ? await tx.select({ memberId: leaves.memberId, end: max(leaves.endDate) }).from(leaves)
-    .where(and(inArray(leaves.memberId, ids), lt(leaves.endDate, today))).groupBy(leaves.memberId) : [];
-  const leaveEndOf = new Map(leaveRows.map((r) => [r.memberId, r.end]));
+  const leaveEndOf = await lastLeaveEnds(tx, ids, today);
   const away = await onLeave(tx, ids, today);
 
   const idle: Idle[] = [];

@@ -2,10 +2,9 @@
 // overdue items go to the head as one daily digest; after M working days late they are
 // escalated to the leader in charge, after K to the admins. 待销号 and closed items are never
 // chased. Claimed once per campaign and day, so two workers or a re-run send nothing twice.
-import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '../src/db/client.ts';
-import { leaderUnits, members } from '../src/db/schema.ts';
+import { headsOfUnits, leaderIdsOfUnit } from '../src/domain/directory.ts';
 import type { CampaignRow } from '../src/domain/campaigns.ts';
 import { listRects, rectCode, type RectRow } from '../src/domain/rectification.ts';
 import { enqueueOutbox } from '../src/domain/outbox.ts';
@@ -43,8 +42,7 @@ export async function runOverdueAlerts(tx: Tx, campaign: CampaignRow, today: str
 
   // Heads: one message per head with the unit's due-soon and overdue items.
   const unitIds = [...new Set([...dueSoon, ...overdue.map((o) => o.r)].map((r) => r.unitId))];
-  const heads = unitIds.length ? await tx.select({ id: members.id, unitId: members.unitId, name: members.name }).from(members)
-    .where(and(inArray(members.unitId, unitIds), eq(members.role, 'head'), eq(members.active, true))) : [];
+  const heads = await headsOfUnits(tx, unitIds);
   for (const h of heads) {
     const soon = dueSoon.filter((r) => r.unitId === h.unitId);
     const late = overdue.filter((o) => o.r.unitId === h.unitId);
@@ -59,8 +57,7 @@ export async function runOverdueAlerts(tx: Tx, campaign: CampaignRow, today: str
   const toLeader = overdue.filter((o) => o.late >= settings.leaderAfterWorkdays);
   const leaderOf = async (r: Item): Promise<number[]> => {
     if (r.leaderMemberId) return [r.leaderMemberId];
-    const rows = await tx.select({ id: leaderUnits.memberId }).from(leaderUnits).where(eq(leaderUnits.unitId, r.unitId));
-    return rows.map((x) => x.id);
+    return leaderIdsOfUnit(tx, r.unitId);
   };
   const byLeader = new Map<number, typeof toLeader>();
   for (const o of toLeader) for (const id of await leaderOf(o.r)) byLeader.set(id, [...(byLeader.get(id) ?? []), o]);

@@ -7,16 +7,14 @@
 // (`<phase>:before:3`, `<phase>:end`): a re-run or a second worker sends nothing twice.
 // A task outlives its phase: once the next phase is opened (or none runs), an earlier phase's task
 // still missing submissions gets its own countdown before its due date (`task:<id>:before:3`).
-import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../src/db/client.ts';
-import { checkins, members, submissions, units } from '../src/db/schema.ts';
 import {
   campaignGroups, campaignTasks, describePhase, inCampaignUnit, phaseState, phasesOf, readingsOf, tasksOf,
-  type CampaignRow, type CampaignTask, type PhaseRow, type TaskRow,
+  type CampaignRow, type CampaignTask, type PhaseRow,
 } from '../src/domain/campaigns.ts';
-import { headsOf } from '../src/domain/directory.ts';
+import { activeLeaders, headsOf } from '../src/domain/directory.ts';
 import { enqueueOutbox } from '../src/domain/outbox.ts';
-import { countedPeople, firstSubmissions, taskApplies } from '../src/domain/progress.ts';
+import { countedPeople, firstSubmissions, phaseFigures, taskApplies, type MemberFigures } from '../src/domain/progress.ts';
 import type { WorkCalendar } from '../src/domain/workdays.ts';
 import { formatMinutes } from '../src/parse/duration.ts';
 import { formatDateCn } from '../src/parse/date.ts';
@@ -33,36 +31,6 @@ export type PhaseReminderSettings = z.infer<typeof settingsSchema>;
 
 /** A summary missed (service down, job off) still goes out this many working days late, not later. */
 const SUMMARY_CATCH_UP_WORKDAYS = 3;
-
-/** One counted member (active staff or head of an active unit) and their phase record. */
-export interface MemberFigures {
-  id: number; name: string; role: string; unitId: number; unitName: string;
-  minutes: number; checkins: number;
-  /** Required tasks of the phase this person has not submitted. */
-  missing: TaskRow[];
-}
-
-/** Every counted member's minutes, check-ins and missing task submissions in a phase. */
-export async function phaseFigures(tx: Tx, phase: PhaseRow, tasks: TaskRow[]): Promise<MemberFigures[]> {
-  const people = await tx.select({ id: members.id, name: members.name, role: members.role, unitId: members.unitId, unitName: units.name })
-    .from(members).innerJoin(units, eq(units.id, members.unitId))
-    .where(and(eq(members.active, true), eq(units.active, true), inArray(members.role, ['staff', 'head'])))
-    .orderBy(units.id, members.id);
-  const sums = await tx.select({ memberId: checkins.memberId, minutes: sql<number>`coalesce(sum(${checkins.minutes}), 0)::int`, n: sql<number>`count(*)::int` })
-    .from(checkins).where(and(eq(checkins.phaseId, phase.id), eq(checkins.status, 'valid'))).groupBy(checkins.memberId);
-  const byMember = new Map(sums.map((s) => [s.memberId, s]));
-  const subs = tasks.length
-    ? await tx.selectDistinct({ taskId: submissions.taskId, memberId: submissions.memberId }).from(submissions)
-      .where(inArray(submissions.taskId, tasks.map((t) => t.id)))
-    : [];
-  const done = new Set(subs.map((s) => `${s.taskId}:${s.memberId}`));
-  return people.map((p) => ({
-    ...p,
-    minutes: Number(byMember.get(p.id)?.minutes ?? 0),
-    checkins: Number(byMember.get(p.id)?.n ?? 0),
-    missing: tasks.filter((t) => taskApplies(t, p.role) && !done.has(`${t.id}:${p.id}`)),
-  }));
-}
 
 /** The day a phase ended: its end date, or the day it was closed when that was earlier. */
 export function phaseEndedOn(p: PhaseRow): string {
@@ -250,8 +218,7 @@ async function sendSummary(tx: Tx, c: CampaignRow, phase: PhaseRow, all: PhaseRo
 
   const groups = await campaignGroups(tx);
   for (const g of groups) await send(`phase:${phase.id}:end:group:${g.id}`, { groupId: g.id }, text);
-  const leaders = await tx.select({ id: members.id, name: members.name }).from(members)
-    .where(and(eq(members.role, 'leader'), eq(members.active, true))).orderBy(members.id);
+  const leaders = await activeLeaders(tx);
   for (const l of leaders) await send(`phase:${phase.id}:end:leader:${l.id}`, { memberId: l.id }, `${l.name}您好：${text}`);
   return { phaseId: phase.id, groups: groups.length, leaders: leaders.length, ...total };
 }

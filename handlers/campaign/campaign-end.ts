@@ -1,7 +1,6 @@
-import { and, eq } from 'drizzle-orm';
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
-import { campaigns, phases } from '../../src/db/schema.ts';
+import { endCampaign } from '../../src/domain/campaigns.ts';
 import { rowId, z } from '../../src/commands/payload.ts';
 
 export default defineCommand({
@@ -21,10 +20,8 @@ export default defineCommand({
   payload: z.object({ id: rowId }),
   async commit(ctx, { id }) {
     const now = ctx.now;
-    const [c] = await ctx.tx.update(campaigns).set({ status: 'ended', endedAt: now })
-      .where(and(eq(campaigns.id, id), eq(campaigns.status, 'active'))).returning();
+    const c = await endCampaign(ctx.tx, id, now);
     if (!c) throw new UserError('该活动已经结束了。');
-    await ctx.tx.update(phases).set({ status: 'closed', closedAt: now }).where(and(eq(phases.campaignId, id), eq(phases.status, 'open')));
     await ctx.audit('campaign.end', c.name, { status: 'active' }, { status: 'ended' });
     ctx.scheduleChanged();
     return `活动「${c.name}」已结束。感谢大家的参与！`;

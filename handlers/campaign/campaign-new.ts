@@ -1,7 +1,6 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
-import { campaigns } from '../../src/db/schema.ts';
-import { assertDateOrder, describeCampaign, parseTarget } from '../../src/domain/campaigns.ts';
+import { assertDateOrder, createCampaign, describeCampaign, parseTarget } from '../../src/domain/campaigns.ts';
 import { day, z } from '../../src/commands/payload.ts';
 
 const payloadSchema = z.object({ name: z.string(), start: day, end: day, targetMinutes: z.number().int().nullable(), targetUnit: z.enum(['hour', 'xueshi']) });
@@ -40,9 +39,9 @@ export default defineCommand({
   payload: payloadSchema,
   async commit(ctx, p) {
     if (ctx.campaign) throw new UserError(`已有进行中的活动「${ctx.campaign.name}」，未新建。`);
-    const [c] = await ctx.tx.insert(campaigns).values({
+    const c = await createCampaign(ctx.tx, {
       name: p.name, startDate: p.start, endDate: p.end, targetMinutes: p.targetMinutes, targetUnit: p.targetUnit,
-    }).returning();
+    });
     await ctx.audit('campaign.create', c.name, null, p);
     ctx.scheduleChanged();
     return `已新建活动：\n${describeCampaign(c)}\n下一步：「/阶段 开启 名称 开始 结束」开启第一阶段。`;

@@ -1,8 +1,6 @@
-import { eq } from 'drizzle-orm';
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
-import { campaigns } from '../../src/db/schema.ts';
-import { describeCampaign, parseTarget } from '../../src/domain/campaigns.ts';
+import { campaignById, describeCampaign, parseTarget, updateCampaign } from '../../src/domain/campaigns.ts';
 import { parseDurationArg } from '../../src/parse/duration.ts';
 import { rowId, z } from '../../src/commands/payload.ts';
 
@@ -45,9 +43,9 @@ export default defineCommand({
   },
   payload: z.object({ campaignId: rowId, change: z.union([z.object({ targetMinutes: z.number().int(), targetUnit: z.enum(['hour', 'xueshi']) }), z.object({ xueshiMinutes: z.number().int() }), z.object({ makeupDays: z.number().int() })]) }),
   async commit(ctx, p) {
-    const [before] = await ctx.tx.select().from(campaigns).where(eq(campaigns.id, p.campaignId));
+    const before = await campaignById(ctx.tx, p.campaignId);
     if (!before || before.status !== 'active') throw new UserError('该活动已结束，未修改。');
-    const [after] = await ctx.tx.update(campaigns).set(p.change).where(eq(campaigns.id, p.campaignId)).returning();
+    const after = await updateCampaign(ctx.tx, p.campaignId, p.change);
     await ctx.audit('campaign.update', after.name, before, p.change);
     return `已修改。\n${describeCampaign(after)}`;
   },

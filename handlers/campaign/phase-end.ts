@@ -1,8 +1,6 @@
-import { and, eq } from 'drizzle-orm';
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
-import { phases } from '../../src/db/schema.ts';
-import { openPhase, phaseState } from '../../src/domain/campaigns.ts';
+import { closePhase, openPhase, phaseState } from '../../src/domain/campaigns.ts';
 import { formatDateCn } from '../../src/parse/date.ts';
 import { rowId, z } from '../../src/commands/payload.ts';
 
@@ -26,8 +24,7 @@ export default defineCommand({
   },
   payload: z.object({ id: rowId }),
   async commit(ctx, { id }) {
-    const [p] = await ctx.tx.update(phases).set({ status: 'closed', closedAt: ctx.now })
-      .where(and(eq(phases.id, id), eq(phases.status, 'open'))).returning();
+    const p = await closePhase(ctx.tx, id, ctx.now);
     if (!p) throw new UserError('该阶段已经结束了。');
     await ctx.audit('phase.close', p.name, { status: 'open' }, { status: 'closed' });
     return `阶段「${p.name}」已结束。可用「/阶段 开启」开启下一阶段。`;

@@ -1,9 +1,7 @@
-import { and, eq } from 'drizzle-orm';
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
-import { phases } from '../../src/db/schema.ts';
 import {
-  assertDateOrder, campaignGroups, campaignTasks, describePhase, nextPhaseSeq, openPhase, parseTarget, phaseState, inCampaignUnit,
+  assertDateOrder, campaignGroups, closePhase, createPhase, campaignTasks, describePhase, nextPhaseSeq, openPhase, parseTarget, phaseState, inCampaignUnit,
   type CampaignRow,
 } from '../../src/domain/campaigns.ts';
 import { countedPeople, firstSubmissions, taskApplies, taskStatus } from '../../src/domain/progress.ts';
@@ -56,15 +54,15 @@ export default defineCommand({
     const c = ctx.requireCampaign();
     if (c.id !== p.campaignId) throw new UserError('活动已变更，未开启阶段。请重新发送命令。');
     if (p.closePhaseId) {
-      await ctx.tx.update(phases).set({ status: 'closed', closedAt: ctx.now }).where(and(eq(phases.id, p.closePhaseId), eq(phases.status, 'open')));
+      await closePhase(ctx.tx, p.closePhaseId, ctx.now);
     } else {
       const current = await openPhase(ctx.tx, c.id);
       if (current) throw new UserError(`已有进行中的阶段「${current.name}」，请重新发送命令。`);
     }
     const seq = await nextPhaseSeq(ctx.tx, c.id);
-    const [phase] = await ctx.tx.insert(phases).values({
+    const phase = await createPhase(ctx.tx, {
       campaignId: c.id, seq, name: p.name, startDate: p.start, endDate: p.end, targetMinutes: p.targetMinutes,
-    }).returning();
+    });
     await ctx.audit('phase.open', `${c.name}/${phase.name}`, p.closePhaseId ? { closedPhaseId: p.closePhaseId } : null, p);
     const later = p.start > ctx.today ? `本阶段 ${formatDateCn(p.start)} 开始。` : '';
     const text = `【${c.name}】${describePhase(c, phase, [], [])}\n${later}请大家按时学习打卡：@学习助手 打卡 学习《…》 1小时 心得：…`;

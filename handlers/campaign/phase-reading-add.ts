@@ -1,7 +1,6 @@
-import { openPhase } from '../../src/domain/campaigns.ts';
+import { addReadings, openPhase } from '../../src/domain/campaigns.ts';
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
-import { readings } from '../../src/db/schema.ts';
 import { rowId, z } from '../../src/commands/payload.ts';
 
 export default defineCommand({
@@ -26,7 +25,7 @@ export default defineCommand({
   },
   payload: z.object({ phaseId: rowId, titles: z.array(z.string()) }),
   async commit(ctx, p) {
-    const added = await ctx.tx.insert(readings).values(p.titles.map((title) => ({ phaseId: p.phaseId, title }))).onConflictDoNothing().returning();
+    const added = await addReadings(ctx.tx, p.phaseId, p.titles);
     await ctx.audit('reading.add', p.titles.join('、'), null, p);
     const skipped = p.titles.length - added.length;
     return `已添加必读 ${added.length} 篇${skipped ? `（${skipped} 篇已存在）` : ''}。打卡时写上《篇目》即记为已学。`;

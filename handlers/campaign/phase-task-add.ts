@@ -1,8 +1,6 @@
-import { and, eq } from 'drizzle-orm';
-import { openPhase } from '../../src/domain/campaigns.ts';
+import { addTask, openPhase, taskByName } from '../../src/domain/campaigns.ts';
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
-import { tasks } from '../../src/db/schema.ts';
 import { formatDateCn } from '../../src/parse/date.ts';
 import { day, rowId, z } from '../../src/commands/payload.ts';
 
@@ -31,8 +29,7 @@ export default defineCommand({
     if (!phase) throw new UserError('当前没有进行中的阶段，请先「/阶段 开启」。');
     if (a.due < ctx.today) throw new UserError(`时限 ${formatDateCn(a.due)} 已经过去了，请给一个今天或以后的日期。`);
     if (a.due > c.endDate) throw new UserError(`时限 ${formatDateCn(a.due)} 晚于活动结束日 ${formatDateCn(c.endDate)}。`);
-    const dup = await ctx.tx.select().from(tasks).where(and(eq(tasks.phaseId, phase.id), eq(tasks.name, a.name)));
-    if (dup.length) throw new UserError(`本阶段已有任务「${a.name}」。`);
+    if (await taskByName(ctx.tx, phase.id, a.name)) throw new UserError(`本阶段已有任务「${a.name}」。`);
     const payload: Payload = { phaseId: phase.id, name: a.name, audience: a.audience === '负责人' ? 'heads' : 'all', dueDate: a.due, minChars: a.chars ?? null };
     return {
       preview: `将为阶段「${phase.name}」添加任务「${a.name}」：${a.audience}提交，${formatDateCn(a.due)}前${a.chars ? `，不少于 ${a.chars} 字` : ''}。`,
@@ -41,7 +38,7 @@ export default defineCommand({
   },
   payload: payloadSchema,
   async commit(ctx, p) {
-    const [t] = await ctx.tx.insert(tasks).values(p).onConflictDoNothing().returning();
+    const t = await addTask(ctx.tx, p);
     if (!t) throw new UserError(`本阶段已有任务「${p.name}」。`);
     await ctx.audit('task.add', p.name, null, p);
     return `已添加任务「${t.name}」。大家可以发「提交 ${t.name} 正文…」提交。`;

@@ -1,7 +1,6 @@
-import { and, eq } from 'drizzle-orm';
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
-import { submissions } from '../../src/db/schema.ts';
+import { hasSubmitted, recordSubmission } from '../../src/domain/submissions.ts';
 import { campaignTasks, taskLabel, type CampaignTask } from '../../src/domain/campaigns.ts';
 import { firstSubmissions, taskApplies, taskStatus, type TaskStatus } from '../../src/domain/progress.ts';
 import { formatDateCn } from '../../src/parse/date.ts';
@@ -51,12 +50,12 @@ export default defineCommand({
     if (t.minChars && chars < t.minChars && !withFile) {
       throw new UserError(`「${t.name}」要求不少于 ${t.minChars} 字，这次是 ${chars} 字，没有记录。请补充后再提交。`);
     }
-    const before = await ctx.tx.select({ id: submissions.id }).from(submissions).where(and(eq(submissions.taskId, t.id), eq(submissions.memberId, m.id)));
-    const [row] = await ctx.tx.insert(submissions).values({ taskId: t.id, memberId: m.id, unitId: m.unitId, content, chars, platform: ctx.session.platform, createdAt: ctx.now }).returning();
+    const before = await hasSubmitted(ctx.tx, t.id, m.id);
+    const row = await recordSubmission(ctx.tx, { taskId: t.id, memberId: m.id, unitId: m.unitId, content, chars, platform: ctx.session.platform, createdAt: ctx.now });
     const late = status(t) === 'late' || status(t) === 'overdue' ? `（已过 ${formatDateCn(t.dueDate)} 的时限，记为逾期提交）` : '';
     const kept = await keepAttachments(ctx, { submissionId: row.id });
     const size = chars || !kept ? `${chars} 字` : '附件';
-    return `✅ 已${before.length ? '更新' : '收到'}${taskLabel(t, ctx.phase)}（#${row.id}，${size}）${late}。${kept ? `\n${kept}` : ''}`;
+    return `✅ 已${before ? '更新' : '收到'}${taskLabel(t, ctx.phase)}（#${row.id}，${size}）${late}。${kept ? `\n${kept}` : ''}`;
   },
 });
 

@@ -1,8 +1,6 @@
-import { eq } from 'drizzle-orm';
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
-import { checkins, members } from '../../src/db/schema.ts';
-import { voidCheckin } from '../../src/domain/checkins.ts';
+import { checkinWithName, voidCheckin } from '../../src/domain/checkins.ts';
 import { formatMinutes } from '../../src/parse/duration.ts';
 import { formatDateCn } from '../../src/parse/date.ts';
 import { contentShown } from '../../src/replies.ts';
@@ -24,8 +22,7 @@ export default defineCommand({
   async run(ctx, { id, reason }) {
     const n = Number(id.replace(/^#/, ''));
     if (!Number.isInteger(n) || n <= 0) throw new UserError(`记录号应是数字，例如 128，收到的是「${id}」。`);
-    const [row] = await ctx.tx.select({ c: checkins, name: members.name }).from(checkins)
-      .innerJoin(members, eq(members.id, checkins.memberId)).where(eq(checkins.id, n));
+    const row = await checkinWithName(ctx.tx, n);
     if (!row) throw new UserError(`没有编号为 ${n} 的打卡记录。`);
     if (row.c.status !== 'valid') throw new UserError(`打卡记录 #${n} 已经${row.c.status === 'void' ? '作废' : '撤销'}了。`);
     const what = [row.name, formatDateCn(row.c.studyDate), contentShown(row.c.material), row.c.minutes !== null ? formatMinutes(row.c.minutes) : null].filter(Boolean).join(' ');

@@ -1,12 +1,10 @@
-import { and, eq } from 'drizzle-orm';
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
-import { members } from '../../src/db/schema.ts';
 import { tokenize } from '../../src/parse/normalize.ts';
 import { formatMinutes } from '../../src/parse/duration.ts';
 import { formatDateCn } from '../../src/parse/date.ts';
 import { assertInCampaign, createGroupSession, DAILY_LIMIT_MINUTES, minutesOnDay, recordCheckin } from '../../src/domain/checkins.ts';
-import { memberById, resolveMember, type MemberRow } from '../../src/domain/directory.ts';
+import { activeMemberIdsOf, memberById, resolveMember, type MemberRow } from '../../src/domain/directory.ts';
 import { day, rowId, z } from '../../src/commands/payload.ts';
 
 const payloadSchema = z.object({ date: day, minutes: z.number().int().positive(), material: z.string().nullable(), present: z.array(rowId), absent: z.array(z.string()) });
@@ -36,10 +34,10 @@ export default defineCommand({
     const absentNames = a.absent ? tokenize(a.absent.replace(/[,，、]/g, ' ')) : [];
     let present: MemberRow[];
     if (a.present.trim() === '全体') {
-      const all = await ctx.tx.select({ id: members.id }).from(members).where(and(eq(members.unitId, me.unitId), eq(members.active, true)));
+      const all = await activeMemberIdsOf(ctx.tx, me.unitId);
       // One query at a time: a transaction is one connection, and pg refuses overlapping queries.
       present = [];
-      for (const r of all) { const m = await memberById(ctx.tx, r.id); if (m) present.push(m); }
+      for (const id of all) { const m = await memberById(ctx.tx, id); if (m) present.push(m); }
     } else {
       present = [];
       for (const n of tokenize(a.present.replace(/[,，、]/g, ' '))) present.push(await resolveMember(ctx.tx, n, me.unitId));

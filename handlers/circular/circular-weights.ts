@@ -1,7 +1,6 @@
-import { eq } from 'drizzle-orm';
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
-import { campaigns } from '../../src/db/schema.ts';
+import { campaignSchedule, setCampaignSchedule } from '../../src/domain/campaigns.ts';
 import { DEFAULT_SCORE_WEIGHTS, SCORE_FORMULA_TEXT, scoreWeightsOf, type ScoreWeights } from '../../src/domain/circular.ts';
 import { rowId, z } from '../../src/commands/payload.ts';
 
@@ -60,9 +59,8 @@ export default defineCommand({
     const c = ctx.requireCampaign();
     if (c.id !== p.campaignId) throw new UserError('活动已变更，权重没有修改。请重新发送命令。');
     // Merged into the schedule as stored now: the other settings there stay as they are.
-    const [row] = await ctx.tx.select({ schedule: campaigns.schedule }).from(campaigns).where(eq(campaigns.id, c.id)).for('update');
-    const before = (row?.schedule ?? {}) as Record<string, unknown>;
-    await ctx.tx.update(campaigns).set({ schedule: { ...before, scoreWeights: p.weights } }).where(eq(campaigns.id, c.id));
+    const before = (await campaignSchedule(ctx.tx, c.id, { lock: true })) ?? {};
+    await setCampaignSchedule(ctx.tx, c.id, { ...before, scoreWeights: p.weights });
     await ctx.audit('circular.weights', c.name, before.scoreWeights ?? null, p.weights);
     return `已修改通报权重：${show(p.weights)}。`;
   },

@@ -1,7 +1,5 @@
-import { desc, eq, sql } from 'drizzle-orm';
 import { defineCommand } from '../../src/commands/registry.ts';
-import { outbox } from '../../src/db/schema.ts';
-import { rowsOf } from '../../src/db/client.ts';
+import { outboxCounts, recentFailures } from '../../src/domain/outbox-report.ts';
 
 export default defineCommand({
   name: 'delivery.status',
@@ -14,15 +12,13 @@ export default defineCommand({
   args: [],
   examples: ['/推送 状态'],
   async run(ctx) {
-    const counts = rowsOf<{ status: string; via: string | null; n: number }>(await ctx.tx.execute(sql`
-      select status, via, count(*)::int as n from outbox group by status, via order by status, via`));
+    const counts = await outboxCounts(ctx.tx);
     if (!counts.length) return '还没有推送记录。';
     const total = (s: string) => counts.filter((c) => c.status === s).reduce((a, c) => a + c.n, 0);
     const lines = [`推送：待发 ${total('queued')}，已发 ${total('sent')}，失败 ${total('failed')}`];
     const sent = counts.filter((c) => c.status === 'sent');
     if (sent.length) lines.push(`已发按平台：${sent.map((c) => `${c.via ?? '未知'} ${c.n}`).join('，')}`);
-    const failed = await ctx.tx.select({ id: outbox.id, err: outbox.lastError, at: outbox.createdAt }).from(outbox)
-      .where(eq(outbox.status, 'failed')).orderBy(desc(outbox.id)).limit(50);
+    const failed = await recentFailures(ctx.tx, 50);
     const reasons = new Map<string, number>();
     for (const f of failed) reasons.set(f.err ?? '未知原因', (reasons.get(f.err ?? '未知原因') ?? 0) + 1);
     if (reasons.size) lines.push('最近的失败原因：', ...[...reasons].slice(0, 5).map(([r, n]) => `· ${r}（${n} 条）`));

@@ -1,7 +1,7 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { isUserFacing, UserError } from '../../src/commands/errors.ts';
 import type { Ctx } from '../../src/commands/context.ts';
-import { unitsLedBy } from '../../src/domain/directory.ts';
+import { visibleUnits } from '../../src/domain/visibility.ts';
 import {
   attachExportToOutbox, buildExport, cliCommandFor, EXPORT_KIND_CN, EXPORT_TTL_MS, exportKindFrom, storeExport, type ExportKind, type ExportScope,
 } from '../../src/domain/exports.ts';
@@ -97,18 +97,18 @@ export default defineCommand({
       }
     }
 
-    // Which units this person may export.
+    // Which units this person may export: those they see (a circular is every unit's; heads never get here with one).
     const scope: ExportScope = { now: ctx.now, today: ctx.today, ...(dates ?? {}) };
-    if (ctx.role === 'head') {
-      if (unit && unit.id !== me.unitId) throw new UserError(`你只能导出本单位（${me.unitName}）的${kindCn}，不能导出${unit.name}的。`);
-      scope.unitIds = [me.unitId];
-      scope.unitLabel = me.unitName;
-    } else if (ctx.role === 'leader' && kind !== 'circular') {
-      const led = await unitsLedBy(ctx.tx, me.id);
-      if (unit && !led.includes(unit.id)) throw new UserError(`你不分管${unit.name}，只能导出分管单位的${kindCn}。`);
-      if (!unit && !led.length) throw new UserError('名单中没有登记你分管的单位，无法导出。请联系管理员核对名单的「分管单位」。');
-      scope.unitIds = unit ? [unit.id] : led;
-      scope.unitLabel = unit ? unit.name : '分管单位';
+    const visible = kind === 'circular' ? 'all' : await visibleUnits(ctx.tx, { role: ctx.role, id: me.id, unitId: me.unitId });
+    if (visible !== 'all') {
+      if (unit && !visible.includes(unit.id)) {
+        throw new UserError(ctx.role === 'head'
+          ? `你只能导出本单位（${me.unitName}）的${kindCn}，不能导出${unit.name}的。`
+          : `你不分管${unit.name}，只能导出分管单位的${kindCn}。`);
+      }
+      if (!unit && !visible.length) throw new UserError('名单中没有登记你分管的单位，无法导出。请联系管理员核对名单的「分管单位」。');
+      scope.unitIds = unit ? [unit.id] : visible;
+      scope.unitLabel = unit ? unit.name : ctx.role === 'head' ? me.unitName : '分管单位';
     } else if (unit) {
       scope.unitIds = [unit.id];
       scope.unitLabel = unit.name;

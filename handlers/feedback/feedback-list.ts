@@ -1,7 +1,7 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { feedbackCode, listFeedback, FEEDBACK_STATUS_CN, type FeedbackStatus } from '../../src/domain/feedback.ts';
-import { unitsLedBy } from '../../src/domain/directory.ts';
+import { seesUnit, unitIdsOrAll, visibleUnits } from '../../src/domain/visibility.ts';
 import { formatDateCn } from '../../src/parse/date.ts';
 
 export default defineCommand({
@@ -15,14 +15,13 @@ export default defineCommand({
   examples: ['意见 列表', '/意见 列表 未处理', '/意见 列表 县人民医院'],
   async run(ctx, { filter }) {
     const me = ctx.requireMember();
-    let unitIds: number[] | undefined;
-    if (ctx.role === 'head') unitIds = [me.unitId];
-    if (ctx.role === 'leader') unitIds = await unitsLedBy(ctx.tx, me.id);
+    const visible = await visibleUnits(ctx.tx, { role: ctx.role, id: me.id, unitId: me.unitId });
+    let unitIds = unitIdsOrAll(visible) ?? undefined;
     let statuses: FeedbackStatus[] | undefined;
     if (filter === '未处理' || filter === '待处理') statuses = ['open', 'forwarded'];
     else if (filter) {
       const unit = await ctx.resolveUnit(filter);
-      if (unitIds && !unitIds.includes(unit.id)) throw new UserError(`你只能查看${ctx.role === 'head' ? '本单位' : '分管单位'}的意见。`);
+      if (!seesUnit(visible, unit.id)) throw new UserError(`你只能查看${ctx.role === 'head' ? '本单位' : '分管单位'}的意见。`);
       unitIds = [unit.id];
     }
     const rows = await listFeedback(ctx.tx, { unitIds, statuses });

@@ -1,6 +1,5 @@
-import { asc, eq } from 'drizzle-orm';
 import { defineCommand } from '../../src/commands/registry.ts';
-import { groups, units } from '../../src/db/schema.ts';
+import { groupsWithUnits } from '../../src/domain/groups.ts';
 
 export default defineCommand({
   name: 'group.list',
@@ -13,7 +12,7 @@ export default defineCommand({
   args: [],
   examples: ['/群 列表'],
   async run(ctx) {
-    const rows = await ctx.tx.select({ g: groups, unit: units.name }).from(groups).leftJoin(units, eq(units.id, groups.unitId)).orderBy(asc(groups.id));
+    const rows = await groupsWithUnits(ctx.tx);
     if (!rows.length) return '还没有群。把机器人拉进群并 @它 说一句话，群就会出现在这里。';
     return ['机器人所在的群：', ...rows.map(({ g, unit }) =>
       `· ${g.name ?? g.chatId}（${ctx.platforms.label(g.platform)}）— ${g.scope === 'campaign' ? '活动群' : g.scope === 'unit' ? `${unit}的单位群` : '普通群'}${g.webhookKind ? `，推送经${ctx.platforms.webhookKind(g.webhookKind)?.label ?? 'webhook 机器人'}` : ''}`),

@@ -1,7 +1,6 @@
-import { and, eq } from 'drizzle-orm';
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
-import { groups } from '../../src/db/schema.ts';
+import { setGroupScope } from '../../src/domain/groups.ts';
 import { rowId, z } from '../../src/commands/payload.ts';
 
 const payloadSchema = z.object({ platform: z.string(), chatId: z.string(), scope: z.enum(['campaign', 'unit']).nullable(), unitId: rowId.nullable(), label: z.string() });
@@ -37,8 +36,7 @@ export default defineCommand({
   },
   payload: payloadSchema,
   async commit(ctx, p) {
-    const [g] = await ctx.tx.update(groups).set({ scope: p.scope, unitId: p.unitId })
-      .where(and(eq(groups.platform, p.platform), eq(groups.chatId, p.chatId))).returning();
+    const g = await setGroupScope(ctx.tx, p.platform, p.chatId, p.scope, p.unitId);
     if (!g) throw new UserError('没有找到这个群，请在群里重新发送命令。');
     await ctx.audit('group.set', g.name ?? g.chatId, null, { scope: p.scope, unitId: p.unitId });
     return `已设置：本群是${p.label}。`;

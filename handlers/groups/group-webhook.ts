@@ -4,17 +4,14 @@
 // chat, and the key is never echoed (previews, replies, audit entries show ****abcd only).
 //
 // The command is marked sensitive, so a refusal is audited without the message text.
-import { and, asc, eq } from 'drizzle-orm';
 import { defineCommand } from '../../src/commands/registry.ts';
 import type { Ctx } from '../../src/commands/context.ts';
 import { UserError } from '../../src/commands/errors.ts';
-import { groups } from '../../src/db/schema.ts';
+import { allGroups, groupByChat, groupById, setGroupWebhook, type GroupRow } from '../../src/domain/groups.ts';
 import { normalizeText, tokenize } from '../../src/parse/normalize.ts';
 import { maskSecret } from '../../src/infra/mask-secret.ts';
 import type { PlatformCatalog } from '../../src/platform-catalog.ts';
 import { rowId, z } from '../../src/commands/payload.ts';
-
-type GroupRow = typeof groups.$inferSelect;
 
 const usageOf = (platforms: PlatformCatalog) => [
   '用法（请私聊我发送）：',
@@ -39,7 +36,7 @@ function groupLabel(ctx: Ctx, g: GroupRow): string {
 
 /** A group by its remembered name (as /群 列表 shows it), or by its chat id. */
 export async function findGroupByName(ctx: Ctx, name: string): Promise<GroupRow> {
-  const all = await ctx.tx.select().from(groups).orderBy(asc(groups.id));
+  const all = await allGroups(ctx.tx);
   const wanted = normalizeText(name);
   let found = all.filter((g) => g.name !== null && normalizeText(g.name) === wanted);
   if (!found.length) found = all.filter((g) => g.chatId === name);
@@ -102,9 +99,9 @@ export const groupWebhookBind = defineCommand({
   async commit(ctx, p) {
     // The role is checked again: the dispatcher's own check admits everyone for this command.
     if (ctx.role !== 'admin') return '「群 绑定webhook」仅限管理员使用。';
-    const [before] = await ctx.tx.select().from(groups).where(eq(groups.id, p.groupId));
+    const before = await groupById(ctx.tx, p.groupId);
     if (!before) throw new UserError('这个群已不在记录中，请发「/群 列表」查看后重新绑定。');
-    await ctx.tx.update(groups).set({ webhookKind: p.kind, webhookUrl: p.url, webhookSecret: p.secret }).where(eq(groups.id, p.groupId));
+    await setGroupWebhook(ctx.tx, p.groupId, { kind: p.kind, url: p.url, secret: p.secret });
     // Only the kind and the masked form: the audit trail is readable by more people than the key should be.
     await ctx.audit('group.webhook.bind', before.name ?? before.chatId,
       before.webhookKind && before.webhookUrl ? { kind: before.webhookKind, webhook: describeWebhook(ctx.platforms, before.webhookKind, before.webhookUrl, before.webhookSecret) } : null,
@@ -131,7 +128,7 @@ export const groupWebhookUnbind = defineCommand({
     let g: GroupRow;
     if (group) g = await findGroupByName(ctx, group);
     else if (ctx.session.chatType === 'group') {
-      const [here] = await ctx.tx.select().from(groups).where(and(eq(groups.platform, ctx.session.platform), eq(groups.chatId, ctx.session.chatId)));
+      const here = await groupByChat(ctx.tx, ctx.session.platform, ctx.session.chatId);
       if (!here) throw new UserError('没有找到这个群，请写上群名：/群 解绑webhook 群名');
       g = here;
     } else {
@@ -145,10 +142,10 @@ export const groupWebhookUnbind = defineCommand({
   },
   payload: z.object({ groupId: rowId }),
   async commit(ctx, p) {
-    const [before] = await ctx.tx.select().from(groups).where(eq(groups.id, p.groupId));
+    const before = await groupById(ctx.tx, p.groupId);
     if (!before) throw new UserError('这个群已不在记录中。');
     if (!before.webhookKind || !before.webhookUrl) return `群${groupLabel(ctx, before)}没有绑定 webhook 机器人。`;
-    await ctx.tx.update(groups).set({ webhookKind: null, webhookUrl: null, webhookSecret: null }).where(eq(groups.id, p.groupId));
+    await setGroupWebhook(ctx.tx, p.groupId, null);
     await ctx.audit('group.webhook.unbind', before.name ?? before.chatId,
       { kind: before.webhookKind, webhook: describeWebhook(ctx.platforms, before.webhookKind, before.webhookUrl, before.webhookSecret) }, null);
     return `已解除群${groupLabel(ctx, before)}的 webhook 机器人。也请到群设置里移除该机器人（或重置它的地址），旧地址才彻底失效。`;

@@ -4,9 +4,8 @@ import type { Ctx } from '../../src/commands/context.ts';
 import { tokenize, textAfterTokens } from '../../src/parse/normalize.ts';
 import { parseDate, parseDateRange } from '../../src/parse/date.ts';
 import { memberById, resolveMember, type MemberRow } from '../../src/domain/directory.ts';
-import { overlappingLeaves } from '../../src/domain/leaves.ts';
+import { overlappingLeaves, recordLeave } from '../../src/domain/leaves.ts';
 import { rangeCn, spanDays } from '../../src/domain/holidays.ts';
-import { leaves } from '../../src/db/schema.ts';
 import { day, rowId, z } from '../../src/commands/payload.ts';
 
 const payloadSchema = z.object({ memberId: rowId, name: z.string(), start: day, end: day, reason: z.string().nullable() });
@@ -93,8 +92,8 @@ export default defineCommand({
     if (!m || !m.active) throw new UserError(`${p.name} 已不在名单中。`);
     checkMayRecord(ctx, m); // the person may have moved since the preview
     const me = ctx.requireMember();
-    const [row] = await ctx.tx.insert(leaves).values({ memberId: m.id, startDate: p.start, endDate: p.end, reason: p.reason, createdBy: me.id }).returning();
-    await ctx.audit('leave.add', m.name, null, { id: row.id, ...p });
+    const id = await recordLeave(ctx.tx, { memberId: m.id, startDate: p.start, endDate: p.end, reason: p.reason, createdBy: me.id });
+    await ctx.audit('leave.add', m.name, null, { id, ...p });
     return `已登记 ${m.name} 请假：${rangeCn(p.start, p.end, ctx.now)}。发送「/请假 列表」查看。`;
   },
 });

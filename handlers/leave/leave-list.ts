@@ -1,6 +1,7 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { currentLeaves } from '../../src/domain/leaves.ts';
 import { rangeCn } from '../../src/domain/holidays.ts';
+import { visibleUnits } from '../../src/domain/visibility.ts';
 
 export default defineCommand({
   name: 'leave.list',
@@ -14,7 +15,9 @@ export default defineCommand({
   examples: ['/请假 列表'],
   async run(ctx) {
     const me = ctx.requireMember();
-    const unitId = ctx.role === 'admin' ? undefined : me.unitId;
+    const visible = await visibleUnits(ctx.tx, { role: ctx.role, id: me.id, unitId: me.unitId });
+    // Heads see their own unit's leave (only heads and admins get here).
+    const unitId = visible === 'all' ? undefined : me.unitId;
     const rows = await currentLeaves(ctx.tx, ctx.today, unitId);
     const scope = unitId === undefined ? '' : me.unitName;
     if (!rows.length) return `${scope}目前没有人请假，也没有登记的将来请假。`;

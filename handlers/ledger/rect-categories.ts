@@ -1,7 +1,7 @@
-import { and, eq, inArray } from 'drizzle-orm';
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
-import { campaigns, rectifications } from '../../src/db/schema.ts';
+import { campaignById, updateCampaign } from '../../src/domain/campaigns.ts';
+import { countRectsInCategories } from '../../src/domain/rectification.ts';
 import { campaignCategories, DEFAULT_RECT_CATEGORIES } from '../../src/domain/ledger-import.ts';
 import { SECTION } from './rect-common.ts';
 import { rowId, z } from '../../src/commands/payload.ts';
@@ -28,17 +28,16 @@ export default defineCommand({
     const removed = before.filter((n) => !names.includes(n));
     const lines = [`将把「${c.name}」的整改类别设为：${names.join('、')}`, `（原为：${before.join('、')}）`];
     if (removed.length) {
-      const used = await ctx.tx.select({ id: rectifications.id }).from(rectifications)
-        .where(and(eq(rectifications.campaignId, c.id), inArray(rectifications.category, removed)));
-      if (used.length) lines.push(`已有 ${used.length} 项事项使用了被去掉的类别（${removed.join('、')}），这些事项保留原类别。`);
+      const used = await countRectsInCategories(ctx.tx, c.id, removed);
+      if (used) lines.push(`已有 ${used} 项事项使用了被去掉的类别（${removed.join('、')}），这些事项保留原类别。`);
     }
     return { preview: lines.join('\n'), payload: { campaignId: c.id, categories: names } };
   },
   payload: z.object({ campaignId: rowId, categories: z.array(z.string()) }),
   async commit(ctx, p) {
-    const [before] = await ctx.tx.select().from(campaigns).where(eq(campaigns.id, p.campaignId));
+    const before = await campaignById(ctx.tx, p.campaignId);
     if (!before || before.status !== 'active') throw new UserError('该活动已结束，未修改。');
-    await ctx.tx.update(campaigns).set({ categories: p.categories }).where(eq(campaigns.id, p.campaignId));
+    await updateCampaign(ctx.tx, p.campaignId, { categories: p.categories });
     await ctx.audit('campaign.categories', before.name, { categories: before.categories }, { categories: p.categories });
     return `已设置整改类别：${p.categories.join('、')}。`;
   },

@@ -1,13 +1,13 @@
 // What the 整改台账 commands share: loading an item by its code, who may touch it, who hears
 // about a change, and how items and their history read in chat.
-import { and, desc, eq } from 'drizzle-orm';
 import type { Ctx } from '../../src/commands/context.ts';
 import type { ArgSpec } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
-import { leaderUnits, members, rectificationHistory } from '../../src/db/schema.ts';
-import { headsOf, unitsLedBy } from '../../src/domain/directory.ts';
+import { activeAdmins, headsOf, leadersOfUnit } from '../../src/domain/directory.ts';
+import { seesUnit, visibleUnits } from '../../src/domain/visibility.ts';
 import {
-  daysOverdue, isDueSoon, isOverdue, parseRectCode, rectById, rectCode, RECT_STATUS_CN, type RectRow, type RectStatus,
+  daysOverdue, historyOf, isDueSoon, isOverdue, lastHistoryId as lastHistoryIdOf, parseRectCode, rectById, rectCode, RECT_STATUS_CN,
+  type RectRow, type RectStatus,
 } from '../../src/domain/rectification.ts';
 import { campaignCategories } from '../../src/domain/ledger-import.ts';
 import type { Actor } from '../../src/domain/audit.ts';
@@ -54,31 +54,23 @@ export function assertOwnUnit(ctx: Ctx, r: Rect) {
 export async function assertCanView(ctx: Ctx, r: Rect) {
   if (ctx.role === 'admin') return;
   const me = ctx.requireMember();
-  if (ctx.role === 'head') {
-    if (r.unitId !== me.unitId) throw new UserError(`${rectCode(r.id)} 是${r.unitName}的整改事项，你只能查看本单位（${me.unitName}）的事项。`);
-    return;
-  }
-  if (ctx.role === 'leader') {
-    const led = await unitsLedBy(ctx.tx, me.id);
-    if (led.includes(r.unitId) || r.leaderMemberId === me.id) return;
-    throw new UserError(`${rectCode(r.id)} 是${r.unitName}的整改事项，你不分管${r.unitName}，不能查看。`);
-  }
+  const visible = await visibleUnits(ctx.tx, { role: ctx.role, id: me.id, unitId: me.unitId });
+  // A leader also sees an item that names them as its 分管领导.
+  if (seesUnit(visible, r.unitId) || (ctx.role === 'leader' && r.leaderMemberId === me.id)) return;
+  if (ctx.role === 'head') throw new UserError(`${rectCode(r.id)} 是${r.unitName}的整改事项，你只能查看本单位（${me.unitName}）的事项。`);
+  if (ctx.role === 'leader') throw new UserError(`${rectCode(r.id)} 是${r.unitName}的整改事项，你不分管${r.unitName}，不能查看。`);
   throw new UserError('整改事项只有管理员、本单位负责人和分管领导可以查看。');
 }
 
 /** The directory leaders in charge of a unit: one linked name, several names, or '—'. */
 export async function unitLeader(ctx: Ctx, unitId: number): Promise<{ name: string; id: number | null }> {
-  const rows = await ctx.tx.select({ id: members.id, name: members.name }).from(leaderUnits)
-    .innerJoin(members, eq(members.id, leaderUnits.memberId))
-    .where(and(eq(leaderUnits.unitId, unitId), eq(members.active, true))).orderBy(members.id);
+  const rows = await leadersOfUnit(ctx.tx, unitId);
   if (!rows.length) return { name: '—', id: null };
   return { name: rows.map((r) => r.name).join('、'), id: rows.length === 1 ? rows[0].id : null };
 }
 
 export async function lastHistoryId(ctx: Ctx, itemId: number): Promise<number> {
-  const [h] = await ctx.tx.select({ id: rectificationHistory.id }).from(rectificationHistory)
-    .where(eq(rectificationHistory.itemId, itemId)).orderBy(desc(rectificationHistory.id)).limit(1);
-  return h?.id ?? 0;
+  return lastHistoryIdOf(ctx.tx, itemId);
 }
 
 /** Tell the unit's heads (not the person acting); one outbox row per head, keyed once per event. */
@@ -90,9 +82,7 @@ export async function notifyHeads(ctx: Ctx, r: Rect, key: string, text: string) 
 }
 
 export async function notifyAdmins(ctx: Ctx, key: string, text: string) {
-  const admins = await ctx.tx.select({ id: members.id }).from(members)
-    .where(and(eq(members.role, 'admin'), eq(members.active, true)));
-  for (const a of admins) {
+  for (const a of await activeAdmins(ctx.tx)) {
     if (a.id === ctx.member?.id) continue;
     await ctx.notify(`${key}:${a.id}`, { memberId: a.id }, text);
   }
@@ -115,7 +105,7 @@ const ACTION_CN: Record<string, string> = {
   create: '新增', update: '修改', progress: '报进展', complete: '报完成', close: '销号', return: '退回', extend: '延期',
 };
 
-type HistoryRow = typeof rectificationHistory.$inferSelect;
+type HistoryRow = Awaited<ReturnType<typeof historyOf>>[number];
 
 export function historyLine(ctx: Ctx, h: HistoryRow): string {
   const when = cn(h.at).format('M月D日 HH:mm');

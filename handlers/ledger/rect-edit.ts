@@ -1,8 +1,6 @@
-import { eq } from 'drizzle-orm';
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
-import { rectifications } from '../../src/db/schema.ts';
-import { EDITABLE_FIELDS, linkLeader, rectCode, TERMS, updateRectField, type RectRow } from '../../src/domain/rectification.ts';
+import { EDITABLE_FIELDS, linkLeader, rectCode, setRectLeaderMember, TERMS, updateRectField, type RectRow } from '../../src/domain/rectification.ts';
 import { extractLabels } from '../../src/parse/normalize.ts';
 import { parseDate } from '../../src/parse/date.ts';
 import { actorOf, categoriesOf, dateCn, lastHistoryId, loadRect, notifyHeads, SECTION, type Rect } from './rect-common.ts';
@@ -58,7 +56,7 @@ export default defineCommand({
     for (const c of p.changes) {
       await updateRectField(ctx.tx, r, c.column, c.value, { field: c.field, before: c.before, after: c.after }, actor);
       if (c.column === 'leaderName') {
-        await ctx.tx.update(rectifications).set({ leaderMemberId: c.leaderMemberId ?? null }).where(eq(rectifications.id, r.id));
+        await setRectLeaderMember(ctx.tx, r.id, c.leaderMemberId ?? null);
       }
     }
     const updated = await loadRect(ctx, p.id);

@@ -1,6 +1,6 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
-import { unitsLedBy } from '../../src/domain/directory.ts';
+import { unitIdsOrAll, visibleUnits } from '../../src/domain/visibility.ts';
 import { isDueSoon, isOverdue, listRects, type RectStatus } from '../../src/domain/rectification.ts';
 import { listLine, SECTION, type Rect } from './rect-common.ts';
 
@@ -21,13 +21,8 @@ export default defineCommand({
   async run(ctx, { filter }) {
     const me = ctx.requireMember();
     // Which units this person may see; undefined = all (admins).
-    let allowed: number[] | undefined;
-    let scope = '';
-    if (ctx.role === 'head') { allowed = [me.unitId]; scope = me.unitName; }
-    if (ctx.role === 'leader') {
-      allowed = await unitsLedBy(ctx.tx, me.id);
-      scope = '分管单位';
-    }
+    const allowed = unitIdsOrAll(await visibleUnits(ctx.tx, { role: ctx.role, id: me.id, unitId: me.unitId })) ?? undefined;
+    let scope = ctx.role === 'head' ? me.unitName : ctx.role === 'leader' ? '分管单位' : '';
     let statuses: RectStatus[] | undefined;
     let overdueOnly = false;
     let unitIds = allowed;

@@ -1,6 +1,7 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
-import { assertUnitVisible, notCheckedIn, unitsVisibleTo } from '../../src/domain/progress.ts';
+import { assertUnitVisible, notCheckedIn } from '../../src/domain/progress.ts';
+import { unitIdsOrAll, visibleUnits } from '../../src/domain/visibility.ts';
 import type { UnitRow } from '../../src/domain/directory.ts';
 
 const PERIODS: Record<string, 'today' | 'week'> = { 今天: 'today', 今日: 'today', 本周: 'week', 这周: 'week' };
@@ -34,7 +35,7 @@ export default defineCommand({
         throw new UserError(`「${unitName}」和「${w}」只能有一个是单位名。用法：未打卡 [单位] [今天|本周]`);
       }
     }
-    const visible = await unitsVisibleTo(ctx.tx, ctx.role, me);
+    const visible = unitIdsOrAll(await visibleUnits(ctx.tx, { role: ctx.role, id: me.id, unitId: me.unitId }));
     let unitIds = visible;
     if (unitName !== undefined) {
       const unit: UnitRow = await ctx.resolveUnit(unitName);

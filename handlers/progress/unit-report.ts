@@ -1,6 +1,7 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
-import { assertUnitVisible, unitReport, unitsOverview, unitsVisibleTo } from '../../src/domain/progress.ts';
+import { assertUnitVisible, unitReport, unitsOverview } from '../../src/domain/progress.ts';
+import { unitIdsOrAll, visibleUnits } from '../../src/domain/visibility.ts';
 
 export default defineCommand({
   name: 'unit',
@@ -14,7 +15,7 @@ export default defineCommand({
   async run(ctx, { unit }) {
     const me = ctx.requireMember();
     const c = ctx.requireCampaign();
-    const visible = await unitsVisibleTo(ctx.tx, ctx.role, me);
+    const visible = unitIdsOrAll(await visibleUnits(ctx.tx, { role: ctx.role, id: me.id, unitId: me.unitId }));
     if (unit) {
       assertUnitVisible(visible, ctx.role, me, unit);
       return unitReport(ctx.tx, c, ctx.phase, unit, ctx.today);

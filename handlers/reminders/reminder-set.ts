@@ -1,7 +1,6 @@
-import { eq } from 'drizzle-orm';
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
-import { campaigns } from '../../src/db/schema.ts';
+import { campaignSchedule, setCampaignSchedule } from '../../src/domain/campaigns.ts';
 import { JobRegistry } from '../../src/scheduling/registry.ts';
 import { rowId, z } from '../../src/commands/payload.ts';
 
@@ -57,11 +56,11 @@ export default defineCommand({
   },
   payload: z.object({ campaignId: rowId, schedule: z.record(z.string(), z.unknown()), text: z.string() }),
   async commit(ctx, p) {
-    const [before] = await ctx.tx.select({ schedule: campaigns.schedule }).from(campaigns).where(eq(campaigns.id, p.campaignId));
+    const before = await campaignSchedule(ctx.tx, p.campaignId);
     // Merged over what is stored: keys the schedule settings do not know (scoreWeights) stay.
-    const merged = { ...((before?.schedule ?? {}) as Record<string, unknown>), ...(p.schedule as Record<string, unknown>) };
-    await ctx.tx.update(campaigns).set({ schedule: merged }).where(eq(campaigns.id, p.campaignId));
-    await ctx.audit('schedule.update', p.text, before?.schedule ?? null, merged);
+    const merged = { ...(before ?? {}), ...(p.schedule as Record<string, unknown>) };
+    await setCampaignSchedule(ctx.tx, p.campaignId, merged);
+    await ctx.audit('schedule.update', p.text, before, merged);
     ctx.scheduleChanged();
     return `已修改：${p.text}。发「/提醒 列表」查看下次运行时间。`;
   },

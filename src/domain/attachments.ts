@@ -164,3 +164,9 @@ export async function attachmentsOfCheckins(tx: Tx, ids: number[]): Promise<Map<
   }
   return out;
 }
+
+/** One stored photo or file, bytes included, or null. */
+export async function attachmentById(tx: Tx, id: number): Promise<typeof attachments.$inferSelect | null> {
+  const [a] = await tx.select().from(attachments).where(eq(attachments.id, id));
+  return a ?? null;
+}

@@ -153,3 +153,87 @@ export function assertDateOrder(start: string, end: string) {
 }
 
 export { formatMinutes };
+
+// ---------------------------------------------------------------- writes the commands make (issue #19: SQL has owners)
+
+/** The campaign with this id, whatever its status, or null. */
+export async function campaignById(tx: Tx, id: number): Promise<CampaignRow | null> {
+  const [c] = await tx.select().from(campaigns).where(eq(campaigns.id, id));
+  return c ?? null;
+}
+
+/** Starts a new campaign (the caller has made sure none is active). */
+export async function createCampaign(tx: Tx, v: { name: string; startDate: string; endDate: string; targetMinutes: number | null; targetUnit: 'hour' | 'xueshi' }): Promise<CampaignRow> {
+  const [c] = await tx.insert(campaigns).values(v).returning();
+  return c;
+}
+
+/** The settings a command may change on a campaign. */
+export type CampaignChange = Partial<Pick<CampaignRow, 'xueshiMinutes' | 'makeupDays' | 'targetMinutes' | 'targetUnit' | 'categories'>>;
+
+/** Changes a campaign's settings and returns the campaign as stored after the change. */
+export async function updateCampaign(tx: Tx, id: number, change: CampaignChange): Promise<CampaignRow> {
+  const [after] = await tx.update(campaigns).set(change).where(eq(campaigns.id, id)).returning();
+  return after;
+}
+
+/** Ends an active campaign and closes its open phase; null when it had already ended. */
+export async function endCampaign(tx: Tx, id: number, now: Date): Promise<CampaignRow | null> {
+  const [c] = await tx.update(campaigns).set({ status: 'ended', endedAt: now })
+    .where(and(eq(campaigns.id, id), eq(campaigns.status, 'active'))).returning();
+  if (!c) return null;
+  await tx.update(phases).set({ status: 'closed', closedAt: now }).where(and(eq(phases.campaignId, id), eq(phases.status, 'open')));
+  return c;
+}
+
+/** A campaign's stored schedule settings (job times, quiet hours, score weights); null when there is no such campaign. */
+export async function campaignSchedule(tx: Tx, id: number, opts: { lock?: boolean } = {}): Promise<Record<string, unknown> | null> {
+  const q = tx.select({ schedule: campaigns.schedule }).from(campaigns).where(eq(campaigns.id, id));
+  const [row] = opts.lock ? await q.for('update') : await q;
+  return row ? row.schedule : null;
+}
+
+/** Stores a campaign's schedule settings whole (callers merge over what is stored). */
+export async function setCampaignSchedule(tx: Tx, id: number, schedule: Record<string, unknown>): Promise<void> {
+  await tx.update(campaigns).set({ schedule }).where(eq(campaigns.id, id));
+}
+
+/** Closes a phase that is still open; null when it was already closed. */
+export async function closePhase(tx: Tx, id: number, now: Date): Promise<PhaseRow | null> {
+  const [p] = await tx.update(phases).set({ status: 'closed', closedAt: now })
+    .where(and(eq(phases.id, id), eq(phases.status, 'open'))).returning();
+  return p ?? null;
+}
+
+/** Opens a phase of a campaign (seq from nextPhaseSeq). */
+export async function createPhase(tx: Tx, v: { campaignId: number; seq: number; name: string; startDate: string; endDate: string; targetMinutes: number | null }): Promise<PhaseRow> {
+  const [p] = await tx.insert(phases).values(v).returning();
+  return p;
+}
+
+/** Adds required readings to a phase; returns those added (a title the phase already has is skipped). */
+export async function addReadings(tx: Tx, phaseId: number, titles: string[]): Promise<ReadingRow[]> {
+  return tx.insert(readings).values(titles.map((title) => ({ phaseId, title }))).onConflictDoNothing().returning();
+}
+
+/** The phase's task of this name, or null. */
+export async function taskByName(tx: Tx, phaseId: number, name: string): Promise<TaskRow | null> {
+  const [t] = await tx.select().from(tasks).where(and(eq(tasks.phaseId, phaseId), eq(tasks.name, name)));
+  return t ?? null;
+}
+
+/** Adds a task to a phase; null when the phase already has a task of that name. */
+export async function addTask(tx: Tx, v: { phaseId: number; name: string; audience: 'all' | 'heads'; dueDate: string; minChars: number | null }): Promise<TaskRow | null> {
+  const [t] = await tx.insert(tasks).values(v).onConflictDoNothing().returning();
+  return t ?? null;
+}
+
+// ---------------------------------------------------------------- reads for the REST API
+// Imported here, not at the top, so the head of the file stays as it was for parallel edits.
+import { gt } from 'drizzle-orm';
+
+/** Campaigns by id after a cursor (every status), up to `limit`. */
+export async function campaignsPage(tx: Tx, page: { after?: number; limit: number }): Promise<CampaignRow[]> {
+  return tx.select().from(campaigns).where(page.after !== undefined ? gt(campaigns.id, page.after) : undefined)
+    .orderBy(asc(campaigns.id)).limit(page.limit);
+}

@@ -277,3 +277,55 @@ export async function createGroupSession(tx: Tx, c: CampaignRow, by: MemberRow, 
   const [s] = await tx.insert(groupSessions).values({ campaignId: c.id, studyDate: date, minutes, material, recordedBy: by.id }).returning();
   return s;
 }
+
+// ---------------------------------------------------------------- more check-in SQL (issue #19: SQL has owners)
+// Imported here, not at the top, so the head of the file stays as it was for parallel edits.
+import { max } from 'drizzle-orm';
+import { members } from '../db/schema.ts';
+
+/** A check-in with its person's name (as 打卡 作废 shows it), or null. */
+export async function checkinWithName(tx: Tx, id: number): Promise<{ c: CheckinRow; name: string } | null> {
+  const [row] = await tx.select({ c: checkins, name: members.name }).from(checkins)
+    .innerJoin(members, eq(members.id, checkins.memberId)).where(eq(checkins.id, id));
+  return row ?? null;
+}
+
+/** For each of memberIds, the study date of their last valid check-in in the campaign on or before `upTo`. */
+export async function lastStudyDates(tx: Tx, campaignId: number, memberIds: number[], upTo: string): Promise<Map<number, string>> {
+  if (!memberIds.length) return new Map();
+  const rows = await tx.select({ memberId: checkins.memberId, last: max(checkins.studyDate) }).from(checkins)
+    .where(and(eq(checkins.campaignId, campaignId), eq(checkins.status, 'valid'), lte(checkins.studyDate, upTo), inArray(checkins.memberId, memberIds)))
+    .groupBy(checkins.memberId);
+  return new Map(rows.filter((r) => r.last !== null).map((r) => [r.memberId, r.last!]));
+}
+
+/** For each of memberIds, their valid minutes in the campaign (in one phase when phaseId is given). */
+export async function minutesByMember(tx: Tx, campaignId: number, memberIds: number[], phaseId: number | null): Promise<Map<number, number>> {
+  if (!memberIds.length) return new Map();
+  const rows = await tx.select({ memberId: checkins.memberId, minutes: sql<number>`coalesce(sum(${checkins.minutes}), 0)::int` }).from(checkins)
+    .where(and(eq(checkins.campaignId, campaignId), eq(checkins.status, 'valid'), phaseId !== null ? eq(checkins.phaseId, phaseId) : sql`true`, inArray(checkins.memberId, memberIds)))
+    .groupBy(checkins.memberId);
+  return new Map(rows.map((r) => [r.memberId, Number(r.minutes)]));
+}
+
+// ---------------------------------------------------------------- reads for the REST API
+// Imported here, not at the top, so the head of the file stays as it was for parallel edits.
+import { asc, gt, type SQL } from 'drizzle-orm';
+import { units } from '../db/schema.ts';
+
+/** Valid check-ins with person and unit names, by id after a cursor, filtered as given. */
+export async function checkinsPage(tx: Tx, q: { after?: number; limit: number; campaignId?: number; unitId?: number; memberId?: number; from?: string; to?: string }) {
+  const conds: SQL[] = [eq(checkins.status, 'valid')];
+  if (q.after !== undefined) conds.push(gt(checkins.id, q.after));
+  if (q.campaignId) conds.push(eq(checkins.campaignId, q.campaignId));
+  if (q.unitId) conds.push(eq(checkins.unitId, q.unitId));
+  if (q.memberId) conds.push(eq(checkins.memberId, q.memberId));
+  if (q.from) conds.push(gte(checkins.studyDate, q.from));
+  if (q.to) conds.push(lte(checkins.studyDate, q.to));
+  return tx.select({
+    id: checkins.id, memberId: checkins.memberId, memberName: members.name, unitId: checkins.unitId, unitName: units.name,
+    date: checkins.studyDate, minutes: checkins.minutes, material: checkins.material, reflection: checkins.reflection,
+    kind: checkins.kind, platform: checkins.platform, createdAt: checkins.createdAt,
+  }).from(checkins).innerJoin(members, eq(members.id, checkins.memberId)).innerJoin(units, eq(units.id, checkins.unitId))
+    .where(and(...conds)).orderBy(asc(checkins.id)).limit(q.limit);
+}

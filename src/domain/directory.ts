@@ -265,3 +265,50 @@ export function formatImportReport(r: ImportReport): string {
   if (r.deactivated.length) lines.push(`停用（记录保留）：${r.deactivated.join('、')}`);
   return lines.join('\n');
 }
+
+// ---------------------------------------------------------------- more of the directory's SQL (issue #19: SQL has owners)
+
+/** The active leaders registered as in charge of a unit (分管), by id. */
+export async function leadersOfUnit(tx: Tx, unitId: number): Promise<{ id: number; name: string }[]> {
+  return tx.select({ id: members.id, name: members.name }).from(leaderUnits)
+    .innerJoin(members, eq(members.id, leaderUnits.memberId))
+    .where(and(eq(leaderUnits.unitId, unitId), eq(members.active, true))).orderBy(members.id);
+}
+
+/** Everyone registered as in charge of a unit, whether active or not (escalations name them all). */
+export async function leaderIdsOfUnit(tx: Tx, unitId: number): Promise<number[]> {
+  const rows = await tx.select({ id: leaderUnits.memberId }).from(leaderUnits).where(eq(leaderUnits.unitId, unitId));
+  return rows.map((x) => x.id);
+}
+
+/** The active heads of any of these units. */
+export async function headsOfUnits(tx: Tx, unitIds: number[]): Promise<{ id: number; unitId: number; name: string }[]> {
+  if (!unitIds.length) return [];
+  return tx.select({ id: members.id, unitId: members.unitId, name: members.name }).from(members)
+    .where(and(inArray(members.unitId, unitIds), eq(members.role, 'head'), eq(members.active, true)));
+}
+
+/** The ids of a unit's active members (集中学习 参加：全体). */
+export async function activeMemberIdsOf(tx: Tx, unitId: number): Promise<number[]> {
+  const rows = await tx.select({ id: members.id }).from(members).where(and(eq(members.unitId, unitId), eq(members.active, true)));
+  return rows.map((r) => r.id);
+}
+
+/** Every active leader (分管领导), by id. */
+export async function activeLeaders(tx: Tx): Promise<{ id: number; name: string }[]> {
+  return tx.select({ id: members.id, name: members.name }).from(members)
+    .where(and(eq(members.role, 'leader'), eq(members.active, true))).orderBy(members.id);
+}
+
+// ---------------------------------------------------------------- reads for the REST API
+// Imported here, not at the top, so the head of the file stays as it was for parallel edits.
+import { asc, gt, type SQL } from 'drizzle-orm';
+
+/** People (active or not) with their unit, by id after a cursor, optionally of one unit. */
+export async function membersPage(tx: Tx, q: { after?: number; limit: number; unitId?: number }) {
+  const conds: SQL[] = [];
+  if (q.after !== undefined) conds.push(gt(members.id, q.after));
+  if (q.unitId) conds.push(eq(members.unitId, q.unitId));
+  return tx.select({ id: members.id, name: members.name, role: members.role, unitId: members.unitId, unitName: units.name, active: members.active })
+    .from(members).innerJoin(units, eq(units.id, members.unitId)).where(and(...conds)).orderBy(asc(members.id)).limit(q.limit);
+}

@@ -128,3 +128,18 @@ export async function readWithQueryCode(tx: Tx, ref: FeedbackRef, code: string):
   if (!row || !row.queryCodeHash || row.queryCodeHash !== hashCode(code)) fail('feedback.query_refused');
   return row;
 }
+
+// ---------------------------------------------------------------- reads for the REST API
+// Imported here, not at the top, so the head of the file stays as it was for parallel edits.
+import { gt } from 'drizzle-orm';
+
+/** Feedback with the sender's name (the caller hides it for anonymous items), by id after a cursor. */
+export async function feedbackPage(tx: Tx, q: { after?: number; limit: number; unitId?: number; status?: string; anonymous?: boolean }) {
+  const conds: SQL[] = [];
+  if (q.after !== undefined) conds.push(gt(feedback.id, q.after));
+  if (q.unitId) conds.push(eq(feedback.unitId, q.unitId));
+  if (q.status) conds.push(eq(feedback.status, q.status));
+  if (q.anonymous !== undefined) conds.push(eq(feedback.anonymous, q.anonymous));
+  return tx.select({ f: feedback, memberName: members.name }).from(feedback).leftJoin(members, eq(members.id, feedback.memberId))
+    .where(and(...conds)).orderBy(asc(feedback.id)).limit(q.limit);
+}

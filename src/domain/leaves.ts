@@ -33,3 +33,20 @@ export async function overlappingLeaves(tx: Tx, memberId: number, start: string,
     .where(and(eq(leaves.memberId, memberId), lte(leaves.startDate, end), gte(leaves.endDate, start)))
     .orderBy(asc(leaves.startDate));
 }
+
+// Imported here, not at the top, so the head of the file stays as it was for parallel edits.
+import { lt, max } from 'drizzle-orm';
+
+/** Records a leave; returns its id. */
+export async function recordLeave(tx: Tx, v: { memberId: number; startDate: string; endDate: string; reason: string | null; createdBy: number }): Promise<number> {
+  const [row] = await tx.insert(leaves).values(v).returning({ id: leaves.id });
+  return row.id;
+}
+
+/** For each of memberIds, the end of their last leave that ended before `before` (absent when none). */
+export async function lastLeaveEnds(tx: Tx, memberIds: number[], before: string): Promise<Map<number, string>> {
+  if (!memberIds.length) return new Map();
+  const rows = await tx.select({ memberId: leaves.memberId, end: max(leaves.endDate) }).from(leaves)
+    .where(and(inArray(leaves.memberId, memberIds), lt(leaves.endDate, before))).groupBy(leaves.memberId);
+  return new Map(rows.filter((r) => r.end !== null).map((r) => [r.memberId, r.end!]));
+}

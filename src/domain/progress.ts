@@ -275,10 +275,7 @@ export async function notCheckedIn(tx: Tx, c: CampaignRow, unitIds: number[] | n
  * their own, leaders the units they are in charge of (分管单位).
  */
 export async function unitsVisibleTo(tx: Tx, role: string, me: MemberRow): Promise<number[] | null> {
-  if (role === 'admin') return null;
-  if (role === 'leader') return unitsLedBy(tx, me.id);
-  if (role === 'head') return [me.unitId];
-  return [];
+  return unitIdsOrAll(await visibleUnits(tx, { role, id: me.id, unitId: me.unitId }));
 }
 
 /** Refuses a unit outside what this person may see, saying what they may see. */
@@ -287,4 +284,65 @@ export function assertUnitVisible(visible: number[] | null, role: string, me: Me
   if (role === 'head') fail('progress.head_own_unit_only', { ownUnit: me.unitName });
   if (role === 'leader') fail('progress.leader_not_in_charge', { unit: unit.name });
   fail('progress.role_cannot_view');
+}
+
+// ---------------------------------------------------------------- figures the jobs compute (issue #19: SQL has owners)
+// Imported here, not at the top, so the head of the file stays as it was for parallel edits.
+import { unitIdsOrAll, visibleUnits } from './visibility.ts';
+
+/** The people the campaign counts (as countedPeople) ordered by unit id, then member id. */
+export async function countedPeopleByUnit(tx: Tx): Promise<Counted[]> {
+  return tx.select({ id: members.id, name: members.name, role: members.role, unitId: members.unitId, unitName: units.name })
+    .from(members).innerJoin(units, eq(units.id, members.unitId))
+    .where(and(eq(members.active, true), eq(units.active, true), inArray(members.role, ['staff', 'head'])))
+    .orderBy(units.id, members.id);
+}
+
+/** One counted member (active staff or head of an active unit) and their phase record. */
+export interface MemberFigures {
+  id: number; name: string; role: string; unitId: number; unitName: string;
+  minutes: number; checkins: number;
+  /** Required tasks of the phase this person has not submitted. */
+  missing: TaskRow[];
+}
+
+/** Every counted member's minutes, check-ins and missing task submissions in a phase. */
+export async function phaseFigures(tx: Tx, phase: PhaseRow, tasks: TaskRow[]): Promise<MemberFigures[]> {
+  const people = await countedPeopleByUnit(tx);
+  const sums = await tx.select({ memberId: checkins.memberId, minutes: sql<number>`coalesce(sum(${checkins.minutes}), 0)::int`, n: sql<number>`count(*)::int` })
+    .from(checkins).where(and(eq(checkins.phaseId, phase.id), eq(checkins.status, 'valid'))).groupBy(checkins.memberId);
+  const byMember = new Map(sums.map((s) => [s.memberId, s]));
+  const subs = tasks.length
+    ? await tx.selectDistinct({ taskId: submissions.taskId, memberId: submissions.memberId }).from(submissions)
+      .where(inArray(submissions.taskId, tasks.map((t) => t.id)))
+    : [];
+  const done = new Set(subs.map((s) => `${s.taskId}:${s.memberId}`));
+  return people.map((p) => ({
+    ...p,
+    minutes: Number(byMember.get(p.id)?.minutes ?? 0),
+    checkins: Number(byMember.get(p.id)?.n ?? 0),
+    missing: tasks.filter((t) => taskApplies(t, p.role) && !done.has(`${t.id}:${p.id}`)),
+  }));
+}
+
+// ---------------------------------------------------------------- reads for the REST API
+import { rowsOf } from '../db/client.ts';
+
+/** One unit's campaign totals for GET /api/campaigns/:id/progress. */
+export interface UnitTotals { id: number; name: string; members: number; participants: number; minutes: number; checkins: number }
+
+/** Per-unit totals of a campaign, computed in SQL (never by pulling rows into Node), by unit id after a cursor. */
+export async function unitTotalsPage(tx: Tx, campaignId: number, page: { after: number; limit: number }): Promise<UnitTotals[]> {
+  return rowsOf<UnitTotals>(await tx.execute(sql`
+    select u.id, u.name,
+      (select count(*) from members m where m.unit_id = u.id and m.active)::int as members,
+      count(distinct c.member_id)::int as participants,
+      coalesce(sum(c.minutes), 0)::int as minutes,
+      count(c.id)::int as checkins
+    from units u
+    left join checkins c on c.unit_id = u.id and c.campaign_id = ${campaignId} and c.status = 'valid'
+    where u.id > ${page.after} and u.active
+    group by u.id, u.name
+    order by u.id
+    limit ${page.limit}`));
 }

@@ -155,3 +155,48 @@ export function describeRect(r: RectRow & { unitName: string }, today: string): 
     `  责任单位：${r.unitName}；分管领导：${r.leaderName}；时限：${dateCn(r.deadline, today)}${r.category ? `；类别：${r.category}` : ''}${r.term ? `；${r.term}` : ''}`,
   ].join('\n');
 }
+
+// ---------------------------------------------------------------- more of the ledger's SQL (issue #19: SQL has owners)
+// Imported here, not at the top, so the head of the file stays as it was for parallel edits.
+import { desc } from 'drizzle-orm';
+
+/** How many of the campaign's items use one of these categories. */
+export async function countRectsInCategories(tx: Tx, campaignId: number, categories: string[]): Promise<number> {
+  const used = await tx.select({ id: rectifications.id }).from(rectifications)
+    .where(and(eq(rectifications.campaignId, campaignId), inArray(rectifications.category, categories)));
+  return used.length;
+}
+
+/** Links an item's 分管领导 to a directory member (or unlinks it with null). */
+export async function setRectLeaderMember(tx: Tx, id: number, leaderMemberId: number | null): Promise<void> {
+  await tx.update(rectifications).set({ leaderMemberId }).where(eq(rectifications.id, id));
+}
+
+/** The id of an item's latest history entry (0 when it has none): keys one notice per change. */
+export async function lastHistoryId(tx: Tx, itemId: number): Promise<number> {
+  const [h] = await tx.select({ id: rectificationHistory.id }).from(rectificationHistory)
+    .where(eq(rectificationHistory.itemId, itemId)).orderBy(desc(rectificationHistory.id)).limit(1);
+  return h?.id ?? 0;
+}
+
+// ---------------------------------------------------------------- reads for the REST API
+import { gt, sql } from 'drizzle-orm';
+
+/** Items with their unit's name, by id after a cursor; `overdue` compares deadlines with `today` as isOverdue does. */
+export async function rectificationsPage(tx: Tx, q: { after?: number; limit: number; unitId?: number; campaignId?: number; status?: string; overdue?: boolean; today: string }) {
+  const conds: SQL[] = [];
+  if (q.after !== undefined) conds.push(gt(rectifications.id, q.after));
+  if (q.unitId) conds.push(eq(rectifications.unitId, q.unitId));
+  if (q.campaignId) conds.push(eq(rectifications.campaignId, q.campaignId));
+  if (q.status) conds.push(eq(rectifications.status, q.status));
+  if (q.overdue === true) conds.push(sql`${rectifications.deadline} < ${q.today} and ${rectifications.status} in ('not_started', 'in_progress')`);
+  if (q.overdue === false) conds.push(sql`not (${rectifications.deadline} < ${q.today} and ${rectifications.status} in ('not_started', 'in_progress'))`);
+  return tx.select({ r: rectifications, unitName: units.name }).from(rectifications).innerJoin(units, eq(units.id, rectifications.unitId))
+    .where(and(...conds)).orderBy(asc(rectifications.id)).limit(q.limit);
+}
+
+/** The history of these items, oldest first. */
+export async function historiesOf(tx: Tx, itemIds: number[]) {
+  if (!itemIds.length) return [];
+  return tx.select().from(rectificationHistory).where(inArray(rectificationHistory.itemId, itemIds)).orderBy(asc(rectificationHistory.id));
+}

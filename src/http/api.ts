@@ -2,18 +2,19 @@
 import { Router, type Request, type Response, type NextFunction } from 'express';
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { and, asc, eq, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { campaigns, checkins, feedback, members, outbox, rectificationHistory, rectifications, submissions, tasks, units } from '../db/schema.ts';
-import { feedbackCode } from '../domain/feedback.ts';
-import { submittedLate } from '../domain/campaigns.ts';
-import { isOverdue, rectCode } from '../domain/rectification.ts';
+import { feedbackCode, feedbackPage } from '../domain/feedback.ts';
+import { campaignById, campaignsPage, submittedLate } from '../domain/campaigns.ts';
+import { historiesOf, isOverdue, rectCode, rectificationsPage } from '../domain/rectification.ts';
+import { membersPage } from '../domain/directory.ts';
+import { checkinsPage } from '../domain/checkins.ts';
+import { submissionsPage } from '../domain/submissions.ts';
+import { outboxPage } from '../domain/outbox-report.ts';
+import { unitTotalsPage } from '../domain/progress.ts';
 import { dayOf, systemClock, type Clock } from '../time.ts';
-import { rowsOf } from '../db/client.ts';
 import { openApiDocument } from './openapi.ts';
 import { refuseThrottled, type LoginThrottle } from './login-throttle.ts';
-import { attachmentsOfCheckins } from '../domain/attachments.ts';
-import { attachments } from '../db/schema.ts';
+import { attachmentById, attachmentsOfCheckins } from '../domain/attachments.ts';
 import { DomainError } from '../domain/errors.ts';
 
 export function bearerAuth(token: string | undefined, throttle?: LoginThrottle) {
@@ -80,8 +81,7 @@ export function apiRouter(database: Database, token: string | undefined, clock: 
   r.get('/campaigns', async (req, res) => {
     const q = parseQuery({ ...page }, req, res);
     if (!q) return;
-    const rows = await db.select().from(campaigns).where(q.cursor !== undefined ? gt(campaigns.id, q.cursor) : undefined)
-      .orderBy(asc(campaigns.id)).limit(q.limit + 1);
+    const rows = await campaignsPage(db, { after: q.cursor, limit: q.limit + 1 });
     res.json(pageOf(rows.map((c) => ({
       id: c.id, name: c.name, startDate: c.startDate, endDate: c.endDate, status: c.status, targetMinutes: c.targetMinutes,
       targetUnit: c.targetUnit, xueshiMinutes: c.xueshiMinutes, makeupDays: c.makeupDays, createdAt: c.createdAt,
@@ -93,10 +93,9 @@ export function apiRouter(database: Database, token: string | undefined, clock: 
     if (!cid.success) return res.status(400).json({ error: `活动 id 无效：${cid.error.issues[0].message}`, filter: 'id' });
     const q = parseQuery({ ...page }, req, res);
     if (!q) return;
-    const [c] = await db.select().from(campaigns).where(eq(campaigns.id, cid.data));
+    const c = await campaignById(db, cid.data);
     if (!c) return res.status(404).json({ error: '没有这个活动' });
-    const result = await db.execute(progressQuery(c.id, q.cursor ?? 0, q.limit + 1));
-    const rows = rowsOf<{ id: number; name: string; members: number; participants: number; minutes: number; checkins: number }>(result);
+    const rows = await unitTotalsPage(db, c.id, { after: q.cursor ?? 0, limit: q.limit + 1 });
     res.json(pageOf(rows.map((u) => ({
       ...u, unitId: u.id, unitName: u.name,
       participationRate: u.members ? Math.round((u.participants / u.members) * 1000) / 1000 : 0,
@@ -107,30 +106,16 @@ export function apiRouter(database: Database, token: string | undefined, clock: 
   r.get('/members', async (req, res) => {
     const q = parseQuery({ ...page, unitId: id.optional() }, req, res);
     if (!q) return;
-    const conds: SQL[] = [];
-    if (q.cursor !== undefined) conds.push(gt(members.id, q.cursor));
-    if (q.unitId) conds.push(eq(members.unitId, q.unitId));
-    const rows = await db.select({ id: members.id, name: members.name, role: members.role, unitId: members.unitId, unitName: units.name, active: members.active })
-      .from(members).innerJoin(units, eq(units.id, members.unitId)).where(and(...conds)).orderBy(asc(members.id)).limit(q.limit + 1);
+    const rows = await membersPage(db, { after: q.cursor, limit: q.limit + 1, unitId: q.unitId });
     res.json(pageOf(rows, q.limit));
   });
 
   r.get('/checkins', async (req, res) => {
     const q = parseQuery({ ...page, campaignId: id.optional(), unitId: id.optional(), memberId: id.optional(), from: date.optional(), to: date.optional() }, req, res);
     if (!q) return;
-    const conds: SQL[] = [eq(checkins.status, 'valid')];
-    if (q.cursor !== undefined) conds.push(gt(checkins.id, q.cursor));
-    if (q.campaignId) conds.push(eq(checkins.campaignId, q.campaignId));
-    if (q.unitId) conds.push(eq(checkins.unitId, q.unitId));
-    if (q.memberId) conds.push(eq(checkins.memberId, q.memberId));
-    if (q.from) conds.push(gte(checkins.studyDate, q.from));
-    if (q.to) conds.push(lte(checkins.studyDate, q.to));
-    const rows = await db.select({
-      id: checkins.id, memberId: checkins.memberId, memberName: members.name, unitId: checkins.unitId, unitName: units.name,
-      date: checkins.studyDate, minutes: checkins.minutes, material: checkins.material, reflection: checkins.reflection,
-      kind: checkins.kind, platform: checkins.platform, createdAt: checkins.createdAt,
-    }).from(checkins).innerJoin(members, eq(members.id, checkins.memberId)).innerJoin(units, eq(units.id, checkins.unitId))
-      .where(and(...conds)).orderBy(asc(checkins.id)).limit(q.limit + 1);
+    const rows = await checkinsPage(db, {
+      after: q.cursor, limit: q.limit + 1, campaignId: q.campaignId, unitId: q.unitId, memberId: q.memberId, from: q.from, to: q.to,
+    });
     const files = await attachmentsOfCheckins(db, rows.slice(0, q.limit).map((c) => c.id));
     res.json(pageOf(rows.map((c) => ({ ...c, attachments: files.get(c.id) ?? [] })), q.limit));
   });
@@ -139,7 +124,7 @@ export function apiRouter(database: Database, token: string | undefined, clock: 
   r.get('/attachments/:id', async (req, res) => {
     const n = id.safeParse(req.params.id);
     if (!n.success) return void res.status(400).json({ error: `附件 id 无效：${n.error.issues[0].message}`, filter: 'id' });
-    const [a] = await db.select().from(attachments).where(eq(attachments.id, n.data));
+    const a = await attachmentById(db, n.data);
     if (!a) return void res.status(404).json({ error: `没有编号为 ${n.data} 的附件` });
     res.set('Content-Type', a.mime);
     res.set('Content-Length', String(a.size));
@@ -153,27 +138,14 @@ export function apiRouter(database: Database, token: string | undefined, clock: 
   r.get('/submissions', async (req, res) => {
     const q = parseQuery({ ...page, taskId: id.optional(), unitId: id.optional(), memberId: id.optional() }, req, res);
     if (!q) return;
-    const conds: SQL[] = [];
-    if (q.cursor !== undefined) conds.push(gt(submissions.id, q.cursor));
-    if (q.taskId) conds.push(eq(submissions.taskId, q.taskId));
-    if (q.unitId) conds.push(eq(submissions.unitId, q.unitId));
-    if (q.memberId) conds.push(eq(submissions.memberId, q.memberId));
-    const rows = await db.select({
-      id: submissions.id, taskId: submissions.taskId, taskName: tasks.name, memberId: submissions.memberId, memberName: members.name,
-      unitId: submissions.unitId, unitName: units.name, chars: submissions.chars, content: submissions.content, createdAt: submissions.createdAt,
-      dueDate: tasks.dueDate,
-    }).from(submissions).innerJoin(tasks, eq(tasks.id, submissions.taskId)).innerJoin(members, eq(members.id, submissions.memberId))
-      .innerJoin(units, eq(units.id, submissions.unitId)).where(and(...conds)).orderBy(asc(submissions.id)).limit(q.limit + 1);
+    const rows = await submissionsPage(db, { after: q.cursor, limit: q.limit + 1, taskId: q.taskId, unitId: q.unitId, memberId: q.memberId });
     // 逾期提交: first handed in (China time) after the task's due date — the rule chat uses.
     res.json(pageOf(rows.map((r) => ({ ...r, late: submittedLate(r, r.createdAt) })), q.limit));
   });
   r.get('/deliveries', async (req, res) => {
     const q = parseQuery({ ...page, status: oneOf(['queued', 'sent', 'failed']).optional() }, req, res);
     if (!q) return;
-    const conds: SQL[] = [];
-    if (q.cursor !== undefined) conds.push(gt(outbox.id, q.cursor));
-    if (q.status) conds.push(eq(outbox.status, q.status));
-    const rows = await db.select().from(outbox).where(and(...conds)).orderBy(asc(outbox.id)).limit(q.limit + 1);
+    const rows = await outboxPage(db, { after: q.cursor, limit: q.limit + 1, status: q.status });
     res.json(pageOf(rows.map((o) => ({
       id: o.id, key: o.idempotencyKey, targetKind: o.targetKind, memberId: o.memberId, groupId: o.groupId, text: o.text,
       status: o.status, attempts: o.attempts, lastError: o.lastError, via: o.via, createdAt: o.createdAt, sentAt: o.sentAt,
@@ -183,13 +155,9 @@ export function apiRouter(database: Database, token: string | undefined, clock: 
   r.get('/feedback', async (req, res) => {
     const q = parseQuery({ ...page, unitId: id.optional(), status: oneOf(['open', 'forwarded', 'answered', 'closed']).optional(), anonymous: oneOf(['true', 'false']).optional() }, req, res);
     if (!q) return;
-    const conds: SQL[] = [];
-    if (q.cursor !== undefined) conds.push(gt(feedback.id, q.cursor));
-    if (q.unitId) conds.push(eq(feedback.unitId, q.unitId));
-    if (q.status) conds.push(eq(feedback.status, q.status));
-    if (q.anonymous) conds.push(eq(feedback.anonymous, q.anonymous === 'true'));
-    const rows = await db.select({ f: feedback, memberName: members.name }).from(feedback).leftJoin(members, eq(members.id, feedback.memberId))
-      .where(and(...conds)).orderBy(asc(feedback.id)).limit(q.limit + 1);
+    const rows = await feedbackPage(db, {
+      after: q.cursor, limit: q.limit + 1, unitId: q.unitId, status: q.status, anonymous: q.anonymous ? q.anonymous === 'true' : undefined,
+    });
     res.json(pageOf(rows.map(({ f, memberName }) => ({
       id: f.id, code: feedbackCode(f), kind: f.kind, anonymous: f.anonymous,
       memberId: f.anonymous ? null : f.memberId, memberName: f.anonymous ? null : memberName,
@@ -202,18 +170,12 @@ export function apiRouter(database: Database, token: string | undefined, clock: 
   r.get('/rectifications', async (req, res) => {
     const q = parseQuery({ ...page, unitId: id.optional(), campaignId: id.optional(), status: oneOf(['not_started', 'in_progress', 'pending', 'closed']).optional(), overdue: oneOf(['true', 'false']).optional() }, req, res);
     if (!q) return;
-    const conds: SQL[] = [];
-    if (q.cursor !== undefined) conds.push(gt(rectifications.id, q.cursor));
-    if (q.unitId) conds.push(eq(rectifications.unitId, q.unitId));
-    if (q.campaignId) conds.push(eq(rectifications.campaignId, q.campaignId));
-    if (q.status) conds.push(eq(rectifications.status, q.status));
     const today = dayOf(clock());
-    if (q.overdue === 'true') conds.push(sql`${rectifications.deadline} < ${today} and ${rectifications.status} in ('not_started', 'in_progress')`);
-    if (q.overdue === 'false') conds.push(sql`not (${rectifications.deadline} < ${today} and ${rectifications.status} in ('not_started', 'in_progress'))`);
-    const rows = await db.select({ r: rectifications, unitName: units.name }).from(rectifications).innerJoin(units, eq(units.id, rectifications.unitId))
-      .where(and(...conds)).orderBy(asc(rectifications.id)).limit(q.limit + 1);
-    const ids = rows.slice(0, q.limit).map((x) => x.r.id);
-    const hist = ids.length ? await db.select().from(rectificationHistory).where(inArray(rectificationHistory.itemId, ids)).orderBy(asc(rectificationHistory.id)) : [];
+    const rows = await rectificationsPage(db, {
+      after: q.cursor, limit: q.limit + 1, unitId: q.unitId, campaignId: q.campaignId, status: q.status,
+      overdue: q.overdue ? q.overdue === 'true' : undefined, today,
+    });
+    const hist = await historiesOf(db, rows.slice(0, q.limit).map((x) => x.r.id));
     res.json(pageOf(rows.map(({ r, unitName }) => ({
       id: r.id, code: rectCode(r.id), kind: r.kind, campaignId: r.campaignId,
       problem: r.problem, measures: r.measures, leaderName: r.leaderName, leaderMemberId: r.leaderMemberId,
@@ -233,20 +195,4 @@ export function apiRouter(database: Database, token: string | undefined, clock: 
 export function answerDomainError(err: unknown, _req: Request, res: Response, next: NextFunction) {
   if (!(err instanceof DomainError)) return next(err);
   res.status(err.code.endsWith('.not_found') ? 404 : 400).json({ error: err.code, message: err.message });
-}
-
-/** Per-unit totals computed in SQL, never by pulling rows into Node. */
-function progressQuery(campaignId: number, after: number, limit: number) {
-  return sql`
-    select u.id, u.name,
-      (select count(*) from members m where m.unit_id = u.id and m.active)::int as members,
-      count(distinct c.member_id)::int as participants,
-      coalesce(sum(c.minutes), 0)::int as minutes,
-      count(c.id)::int as checkins
-    from units u
-    left join checkins c on c.unit_id = u.id and c.campaign_id = ${campaignId} and c.status = 'valid'
-    where u.id > ${after} and u.active
-    group by u.id, u.name
-    order by u.id
-    limit ${limit}`;
 }
