@@ -19,7 +19,7 @@ import { loadDemo, loadDemoDirectory } from '../../src/demo.ts';
 import { outbox } from '../../src/db/schema.ts';
 import type { DeliveryLimits } from '../../src/delivery/delivery.ts';
 import type { Platform } from '../../src/session.ts';
-import { createTestDatabase, testPostgresUrl, testRedisUrl } from './services.ts';
+import { createTestDatabase, testPostgresUrl, testRedisUrl, withClient } from './services.ts';
 import type { ThrottleLimits } from '../../src/throttle.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -64,9 +64,41 @@ function pgliteTemplate(): Promise<Blob> {
   return template;
 }
 
+let postgresTemplateName: Promise<string> | undefined;
+/**
+ * A migrated empty PostgreSQL database, made once for the contents of src/db and kept (under a
+ * name carrying their hash): each test database is a copy of it (CREATE DATABASE … TEMPLATE),
+ * instead of running every migration again. Built under a name of its own and renamed when
+ * complete, so a half-built one is never copied; a worker that loses the race drops its own.
+ */
+function postgresTemplate(baseUrl: string): Promise<string> {
+  postgresTemplateName ??= (async () => {
+    const name = `campaign_bot_template_${templateKey()}`;
+    const found = await withClient(baseUrl, (c) => c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]));
+    if (found.rowCount) return name;
+    const built = await createTestDatabase(baseUrl, 'template_build');
+    const d = await openDatabase({ databaseUrl: built.url });
+    await d.close();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await withClient(baseUrl, (c) => c.query(`ALTER DATABASE "${built.name}" RENAME TO "${name}"`));
+        return name;
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (code === '42P04') { await built.drop(); return name; } // another worker made it first
+        // 55006: the pool's sessions are still closing on the server side.
+        if (code !== '55006' || attempt >= 50) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  })();
+  return postgresTemplateName;
+}
+
 export async function testDatabase(name = 'bot'): Promise<Database & { dropDb?: () => Promise<void> }> {
   if (TEST_DB === 'postgres') {
-    const created = await createTestDatabase(await testPostgresUrl(), name);
+    const base = await testPostgresUrl();
+    const created = await createTestDatabase(base, name, await postgresTemplate(base));
     const d = await openDatabase({ databaseUrl: created.url });
     return { ...d, close: async () => { await d.close(); await created.drop(); } };
   }
