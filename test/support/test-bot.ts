@@ -11,7 +11,7 @@ import { expect, vi } from 'vitest';
 import type { Queue } from 'bullmq';
 import { closeSettled, sharedQueue } from '../../src/infra/shared-queue.ts';
 import { createLogger } from '../../src/log.ts';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '../../src/db/client.ts';
 import { createApp, type App } from '../../src/app.ts';
 import { consoleSession } from '../../src/platforms/console/console-adapter.ts';
@@ -27,7 +27,7 @@ export const TEST_DB = (process.env.TEST_DB ?? 'pglite') as 'pglite' | 'postgres
 
 /** What a migrated empty database depends on: src/db (client, schema, migrations) and PGlite's version. */
 function templateKey(): string {
-  const h = createHash('sha256');
+  const h = createHash('sha256').update('checkpointed\0');
   const walk = (dir: string) => {
     for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = join(dir, e.name);
@@ -53,6 +53,8 @@ function pgliteTemplate(): Promise<Blob> {
       return new Blob([await readFile(file)]);
     } catch { /* not made yet */ }
     const d = await openDatabase({});
+    // Checkpointed first: each test then opens it without replaying the migrations' WAL (~⅓ quicker).
+    await d.db.execute(sql`CHECKPOINT`);
     const blob = await (d as unknown as { pglite: { dumpDataDir(c: 'none'): Promise<Blob> } }).pglite.dumpDataDir('none');
     await d.close();
     // Written aside and renamed: a worker reading it at the same time sees all of it or none.
