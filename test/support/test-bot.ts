@@ -5,7 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import pino from 'pino';
 import { expect, vi } from 'vitest';
 import type { Queue } from 'bullmq';
@@ -32,7 +32,7 @@ function templateKey(): string {
     for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else h.update(`${p}\0`).update(readFileSync(p));
+      else h.update(`${relative(root, p)}\0`).update(readFileSync(p));
     }
   };
   walk(join(root, 'src', 'db'));
