@@ -25,17 +25,22 @@ import type { ThrottleLimits } from '../../src/throttle.ts';
 const root = join(import.meta.dirname, '..', '..');
 export const TEST_DB = (process.env.TEST_DB ?? 'pglite') as 'pglite' | 'postgres';
 
-/** What a migrated empty database depends on: src/db (client, schema, migrations) and PGlite's version. */
+/**
+ * What a migrated empty database depends on: src/db (client, schema, migrations), any SQL file
+ * elsewhere in the code (SQL functions kept as source files) and PGlite's version.
+ */
 function templateKey(): string {
   const h = createHash('sha256').update('checkpointed\0');
-  const walk = (dir: string) => {
+  const walk = (dir: string, take: (file: string) => boolean) => {
     for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else h.update(`${relative(root, p)}\0`).update(readFileSync(p));
+      if (e.isDirectory()) walk(p, take);
+      else if (take(p)) h.update(`${relative(root, p)}\0`).update(readFileSync(p));
     }
   };
-  walk(join(root, 'src', 'db'));
+  walk(join(root, 'src', 'db'), () => true);
+  const sqlFile = (p: string) => p.endsWith('.sql') && !p.startsWith(join(root, 'src', 'db'));
+  for (const dir of ['src', 'handlers', 'jobs']) walk(join(root, dir), sqlFile);
   h.update(readFileSync(join(root, 'node_modules', '@electric-sql', 'pglite', 'package.json')));
   return h.digest('hex').slice(0, 16);
 }
