@@ -64,7 +64,8 @@ describe('DingTalk Stream adapter', () => {
     expect(acks).toHaveLength(1);
     expect(acks[0]).toMatchObject({ code: 200, message: 'OK', headers: { messageId: f.headers.messageId } });
     expect(JSON.parse(acks[0].data)).toEqual({ response: { success: true } });
-    await new Promise((r) => setTimeout(r, 50));
+    // The message has reached the bot (held there): nothing is sent or recorded before it is handled.
+    await waitFor(() => t.held() === 1);
     expect(fake.sent).toHaveLength(0);
     expect((await t.counts()).checkins).toBe(0);
 
@@ -194,9 +195,10 @@ describe('DingTalk Stream adapter over a WebSocket', () => {
 
   function wiredClient(url: () => string) {
     const c = new DWClient({ clientId: fake.appKey, clientSecret: fake.appSecret });
-    const calls = { endpoint: 0 };
+    const calls = { endpoint: 0, at: [] as number[] };
     (c as unknown as { getEndpoint(): Promise<unknown> }).getEndpoint = async function (this: { dw_url: string }) {
       calls.endpoint++;
+      calls.at.push(performance.now());
       this.dw_url = `${url()}?ticket=test-ticket`;
       return this;
     };
@@ -249,15 +251,16 @@ describe('DingTalk Stream adapter over a WebSocket', () => {
     console.warn = () => {}; // the package prints each socket error
     try {
       await a.connect!();
-      await new Promise((r) => setTimeout(r, 2200));
-      // Waits of 50, 100, 200, 400, 800 ms (+ ≤ 50 ms jitter) → at most 6 attempts in 2.2 s;
-      // the package's own retries would have made 7 (1, 3, 7, 15… doubling each second).
-      expect(calls.endpoint).toBeGreaterThanOrEqual(4);
-      expect(calls.endpoint).toBeLessThanOrEqual(6);
+      // Five attempts, each wait at least double the last (50, 100, 200, 400 ms, plus jitter):
+      // the package's own retries would pile up more attempts, closer together, as it doubled
+      // its retries each second. Only lower bounds: a busy machine can only make waits longer.
+      await waitFor(() => calls.at.length >= 5, 20_000);
+      const waits = calls.at.slice(1, 5).map((t, i) => t - calls.at[i]);
+      waits.forEach((w, i) => expect(w, `wait before attempt ${i + 2} (${waits.join(', ')} ms)`).toBeGreaterThanOrEqual(45 * 2 ** i));
+      // Stopped: an attempt in flight is awaited, the pending one is cancelled (and would find
+      // the adapter stopped anyway), so no attempt follows.
       await a.disconnect!();
-      const after = calls.endpoint;
-      await new Promise((r) => setTimeout(r, 300));
-      expect(calls.endpoint).toBe(after);
+      expect(a.status!()).toEqual({ connected: false, detail: '未启动' });
     } finally {
       console.warn = warn;
     }

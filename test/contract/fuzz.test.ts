@@ -9,14 +9,15 @@
 // but judged only by the drill (`npm run drills -- fuzz`, target < 50 ms): a timing, on a machine
 // busy with the rest of the suite, is no test.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../src/db/client.ts';
+import type { Database } from '../../src/db/client.ts';
+import { testDatabase } from '../support/test-bot.ts';
 import { loadDemo } from '../../src/demo.ts';
 import { testRedisUrl } from '../support/services.ts';
 import { fuzzSummary, runFuzz } from '../../drills/fuzz.ts';
 
 let database: Database;
 beforeAll(async () => {
-  database = await openDatabase({});
+  database = await testDatabase(); // the contract project's PGlite, from the migrated template
   await database.db.transaction((tx) => loadDemo(tx, new Date()));
 });
 afterAll(async () => { await database?.close(); });

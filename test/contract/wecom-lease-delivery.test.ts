@@ -4,7 +4,7 @@
 // wires them (holdConnection). App A holds the lease and runs no main delivery worker, so every
 // job is picked up by B's worker: B has no connection and hands the job to delivery-wecom-bot,
 // which only the holder consumes. When A lets go, what waits there is sent once B takes over.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { eq } from 'drizzle-orm';
@@ -12,6 +12,8 @@ import { createApp, type App } from '../../src/app.ts';
 import { groups, identities, members, outbox } from '../../src/db/schema.ts';
 import { loadDemo } from '../../src/demo.ts';
 import { enqueueOutbox } from '../../src/domain/outbox.ts';
+import { DELIVERY_QUEUE, connectionQueueName } from '../../src/delivery/delivery.ts';
+import { closeSettled, sharedQueue } from '../../src/infra/shared-queue.ts';
 import { createWecomBotWsAdapter } from '../../src/platforms/wecom/aibot-ws.ts';
 import { holdConnection, type Lease } from '../../src/platforms/lease.ts';
 import type { PlatformAdapter } from '../../src/platforms/types.ts';
@@ -88,8 +90,20 @@ describe('WeCom AI bot pushes with two worker replicas', () => {
     expect(a.adapter.status!().connected).toBe(false);
 
     const id = await pushViaB('lease:2', '第二条：等待接管');
-    await new Promise((r) => setTimeout(r, 800));
-    expect((await rowOf(id)).status).toBe('queued'); // B's worker has no connection: handed over, not failed
+    // B's worker has no connection: it hands the job over to the connection's queue (where it
+    // waits, as nobody holds the connection) and its own job for the row ends.
+    const shared = sharedQueue(DELIVERY_QUEUE, b.app.redis, prefix);
+    const held = sharedQueue(connectionQueueName(b.adapter.sender!), b.app.redis, prefix);
+    try {
+      await vi.waitFor(async () => {
+        expect(await held.getJobState(`outbox-${id}`)).toBe('waiting');
+        expect(await shared.getJobState(`outbox-${id}`)).toBe('unknown');
+      }, { timeout: 15_000, interval: 25 });
+    } finally {
+      await closeSettled(shared);
+      await closeSettled(held);
+    }
+    expect((await rowOf(id)).status).toBe('queued'); // handed over, not failed
     expect(sendsOf('第二条')).toHaveLength(0);
 
     b.lease = holdConnection(b.app, b.adapter, log, LEASE_MS);

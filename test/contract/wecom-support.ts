@@ -2,6 +2,7 @@
 // an express server on port 0 with an adapter's routes, row counts for "nothing written", and
 // the self-built app's callbacks encrypted and signed as WeCom makes them.
 import { randomBytes } from 'node:crypto';
+import { expect, vi } from 'vitest';
 import express from 'express';
 import type { Server } from 'node:http';
 import pino from 'pino';
@@ -58,13 +59,9 @@ export async function serveRoutes(adapter: PlatformAdapter): Promise<{ url: stri
   };
 }
 
-export const until = async (cond: () => boolean | Promise<boolean>, ms = 5000) => {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
+/** Wait until `cond` holds (vitest's waitFor; generous, for a busy machine). */
+export const until = (cond: () => boolean | Promise<boolean>, ms = 15_000) =>
+  vi.waitFor(async () => { expect(await cond(), 'condition not met in time').toBe(true); }, { timeout: ms, interval: 20 });
 
 /** A self-built app as the tests configure it (the adapter's corpId/agentId/token/encodingAesKey). */
 export interface WecomAppKeys { corpId: string; agentId: number; token: string; aes: string }

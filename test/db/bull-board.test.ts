@@ -2,7 +2,7 @@
 // operator sees there when a scheduled run fails: the run is retried, admins are told once
 // per job and day, the failed job with its reason is on the board, and after the cause is
 // fixed a retry from the board sends the run's messages once.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
@@ -42,15 +42,13 @@ async function failedSchedules() {
   return { count: q.counts.failed, jobs: q.jobs };
 }
 
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
+/** Wait for `fn` to return something (its value), for `what`. */
+const until = <T>(what: string, fn: () => Promise<T | null | undefined | false>, timeout = 15_000): Promise<T> =>
+  vi.waitFor(async () => {
     const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+    if (!v) throw new Error(`still waiting for ${what}`);
+    return v;
+  }, { timeout, interval: 50 });
 
 beforeEach(async () => {
   logLines.length = 0;

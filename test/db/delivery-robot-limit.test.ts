@@ -4,7 +4,7 @@
 // a failure. Real queue, Redis and database; the fake DingTalk robot enforces the limit and the
 // block on the same controllable clock as the limiter.
 import { randomBytes } from 'node:crypto';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { inArray } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import pino from 'pino';
@@ -58,13 +58,8 @@ async function push(texts: string[]): Promise<number[]> {
   return ids;
 }
 const rows = (ids: number[]) => bot.db.select().from(outbox).where(inArray(outbox.id, ids));
-async function until(check: () => Promise<boolean>, ms = 20_000) {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = (check: () => Promise<boolean>, timeout = 20_000) =>
+  vi.waitFor(async () => { expect(await check()).toBe(true); }, { timeout, interval: 50 });
 /** Every row either sent or waiting (delayed) in the robot's line: nothing more will move until the clock does. */
 const settled = (ids: number[]) => until(async () => {
   const sent = (await rows(ids)).filter((r) => r.status === 'sent').length;

@@ -2,7 +2,7 @@
 // sender instead of picking and putting back every job, and neither waiting nor moving to the
 // line is a failed try — what /推送 状态 and the deliveries API show as attempts is the sends
 // that were really tried.
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, expect, it, vi } from 'vitest';
 import { eq, inArray } from 'drizzle-orm';
 import { testBot, type TestBot } from '../support/test-bot.ts';
 import { identities, members, outbox } from '../../src/db/schema.ts';
@@ -38,12 +38,9 @@ it('a push the sender must pace reaches everyone once, and waiting for the sende
   const ids = await bot.db.transaction((tx) => enqueueOutboxMany(tx, messages));
   await bot.app.delivery.enqueue(ids);
 
-  const end = Date.now() + 45_000;
-  while (Date.now() < end) {
-    const left = await bot.db.select({ id: outbox.id }).from(outbox).where(eq(outbox.status, 'queued'));
-    if (!left.length) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await vi.waitFor(async () => {
+    expect(await bot.db.select({ id: outbox.id }).from(outbox).where(eq(outbox.status, 'queued'))).toEqual([]);
+  }, { timeout: 45_000, interval: 100 }).catch(() => {}); // what is left is named just below
   const rows = await bot.db.select().from(outbox).where(inArray(outbox.id, ids));
   expect(rows.filter((r) => r.status !== 'sent')).toEqual([]);
   expect(rows.filter((r) => r.text !== '通知 flaky').map((r) => r.attempts)).toEqual(Array(20).fill(1));

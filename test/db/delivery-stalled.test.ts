@@ -1,15 +1,15 @@
 // A push whose worker dies mid-send twice is given up by BullMQ itself ("job stalled more than
 // allowable limit"), the send never decided. It must not stay 待发 for ever, unseen: the row is
 // marked failed, nothing is sent again, and the admins' failure digest names it.
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { Queue, Worker } from 'bullmq';
 import { testBot, type TestBot } from '../support/test-bot.ts';
-import { until } from '../support/service-scope.ts';
 
 /** Wait (up to 15 s) until `check` holds. */
-const waitUntil = (what: string, check: () => Promise<boolean>) => until(check, 15_000, what, 25);
+const waitUntil = (what: string, check: () => Promise<boolean>) =>
+  vi.waitFor(async () => { expect(await check(), `waiting for ${what}`).toBe(true); }, { timeout: 15_000, interval: 25 });
 import { members, outbox } from '../../src/db/schema.ts';
 import { enqueueOutbox } from '../../src/domain/outbox.ts';
 import { STALLED_ERROR, senderQueueName } from '../../src/delivery/delivery.ts';

@@ -1,16 +1,16 @@
 // At start-up the shared delivery queue's worker runs before src/main.ts has added the platform
 // senders (createApp starts it and awaits the database before returning). A push it picks up in
 // that moment waits for them; it is not failed as having no platform to go out on.
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { Queue } from 'bullmq';
 import { testBot, type TestBot } from '../support/test-bot.ts';
-import { until } from '../support/service-scope.ts';
 
 /** Wait (up to 15 s) until `check` holds. */
-const waitUntil = (what: string, check: () => Promise<boolean>) => until(check, 15_000, what, 25);
+const waitUntil = (what: string, check: () => Promise<boolean>) =>
+  vi.waitFor(async () => { expect(await check(), `waiting for ${what}`).toBe(true); }, { timeout: 15_000, interval: 25 });
 import { identities, members, outbox } from '../../src/db/schema.ts';
 import { enqueueOutbox } from '../../src/domain/outbox.ts';
 import { DELIVERY_QUEUE, Delivery, type MemberTarget } from '../../src/delivery/delivery.ts';

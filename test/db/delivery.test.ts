@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { eq, inArray } from 'drizzle-orm';
 import { testBot, type TestBot } from '../support/test-bot.ts';
 import { identities, members, outbox } from '../../src/db/schema.ts';
@@ -45,11 +45,9 @@ async function push(keys: string[], to: string, text: (i: number) => string) {
   return ids;
 }
 
-async function waitFor(check: () => Promise<boolean>, ms = 20_000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) { if (await check()) return; await new Promise((r) => setTimeout(r, 50)); }
-  throw new Error('timed out');
-}
+/** Wait until `check` holds (it may throw while it does not). */
+const waitFor = (check: () => Promise<boolean>, timeout = 20_000) =>
+  vi.waitFor(async () => expect(await check()).toBe(true), { timeout, interval: 50 });
 
 describe('delivery', () => {
   it('never exceeds either target\'s rate in a burst, and delivers each message once', async () => {
@@ -108,7 +106,8 @@ describe('delivery', () => {
     const ids = await push(['same-key', 'same-key', 'same-key'], '张三', () => '只发一次');
     await bot.app.delivery.enqueue([...ids, ...ids]);
     await waitFor(async () => fake.sent.length === 1);
-    await new Promise((r) => setTimeout(r, 300));
+    // Every job queued for it has run: a second send could only have come from one of them.
+    await bot.deliveryIdle();
     expect(fake.sent).toHaveLength(1);
     expect(await bot.db.select().from(outbox)).toHaveLength(1);
   });

@@ -3,7 +3,7 @@
 // pushes waiting in the delivery queue survive Redis being killed (kill -9) and restarted on the
 // same directory; a worker started afterwards delivers them; and the running app — its queue
 // connection and the workers that were running through the outage — reconnects by itself.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -39,18 +39,17 @@ async function startRedis(): Promise<void> {
   const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes',
     '--appendfsync', 'always', '--save', '', '--daemonize', 'no', '--logfile', join(dir, 'redis.log')], { stdio: 'ignore' });
   redis = child;
-  const end = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited (${child.exitCode}); see ${join(dir, 'redis.log')}`);
+  let exited = '';
+  await vi.waitFor(async () => {
+    if (child.exitCode !== null) { exited = `redis-server exited (${child.exitCode}); see ${join(dir, 'redis.log')}`; return; }
     const c = new Redis({ host: '127.0.0.1', port, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
     c.on('error', () => {});
     try {
       await c.connect();
-      if ((await c.ping()) === 'PONG') return; // answers LOADING until the AOF is read back
-    } catch { /* not up yet */ } finally { c.disconnect(); }
-    if (Date.now() > end) throw new Error('redis-server did not answer within 20 s');
-    await new Promise((r) => setTimeout(r, 50));
-  }
+      expect(await c.ping(), 'redis-server answering').toBe('PONG'); // answers LOADING until the AOF is read back
+    } finally { c.disconnect(); }
+  }, { timeout: 20_000, interval: 50 });
+  if (exited) throw new Error(exited);
 }
 
 async function killRedis(): Promise<void> {
@@ -83,13 +82,8 @@ async function inspect(prefix: string) {
   }
 }
 
-async function until(what: string, fn: () => Promise<boolean>, ms = 40_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = (what: string, fn: () => Promise<boolean>, timeout = 40_000) =>
+  vi.waitFor(async () => { expect(await fn(), `waiting for ${what}`).toBe(true); }, { timeout, interval: 100 });
 
 let bot: TestBot;
 let scheduler: Scheduler;

@@ -213,14 +213,16 @@ describe('check-in nudges', () => {
     await scheduler.register();
     const byName = async () => Object.fromEntries((await scheduler.list()).map((x) => [x.name, x.pattern]));
     expect(await byName()).toMatchObject({ phase: '0 0 9 * * *', nudge: '0 30 16 * * *' });
-    bot.app.onScheduleChanged = () => { void scheduler.register(); };
+    // The bot calls this before it replies; the test waits for the registration it starts.
+    let registered: Promise<unknown> = Promise.resolve();
+    bot.app.onScheduleChanged = () => { registered = scheduler.register(); };
     expect(await confirm('王主任', '/提醒 设置 催办 17:05')).toContain('催办改为每个工作日 17:05');
-    await new Promise((r) => setTimeout(r, 300));
+    await registered;
     expect((await byName()).nudge).toBe('0 5 17 * * *');
     expect(await confirm('王主任', '/提醒 设置 催办 5个工作日')).toContain('连续 5 个工作日未打卡即提醒负责人');
-    await new Promise((r) => setTimeout(r, 300));
+    await registered;
     await confirm('王主任', '/提醒 关闭 催办');
-    await new Promise((r) => setTimeout(r, 300));
+    await registered;
     expect(await byName()).not.toHaveProperty('nudge');
     expect(await bot.say('王主任', '/提醒 列表')).toContain('催办：已关闭');
     expect(await bot.say('赵院长', '/提醒 开启 个人提醒')).toContain('仅限管理员使用');

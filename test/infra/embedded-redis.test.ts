@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   findRedisProcessesForDir,
   REDIS_SERVER_MISSING_MESSAGE,
@@ -76,14 +76,9 @@ function alive(pid: number): boolean {
   }
 }
 
-async function until(cond: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await cond()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return cond();
-}
+/** Whether `cond` comes to hold within `timeout` ms. */
+const until = (cond: () => boolean | Promise<boolean>, timeout: number): Promise<boolean> =>
+  vi.waitFor(async () => { expect(await cond()).toBe(true); }, { timeout, interval: 50 }).then(() => true, () => false);
 
 describe('startEmbeddedRedis', () => {
   it('starts on 127.0.0.1 with a password, persists through stop/start thanks to AOF', async () => {

@@ -49,6 +49,8 @@ export function testPostgresUrl(): Promise<string> {
 export async function createTestDatabase(
   baseUrl: string,
   name: string,
+  /** A database to copy (CREATE DATABASE … TEMPLATE): nobody may be connected to it. */
+  template?: string,
 ): Promise<{ url: string; name: string; drop(): Promise<void> }> {
   const safe =
     name
@@ -57,7 +59,7 @@ export async function createTestDatabase(
       .replace(/^_+|_+$/g, '')
       .slice(0, 40) || 'test';
   const dbName = `${/^[a-z_]/.test(safe) ? safe : `t_${safe}`}_${randomBytes(5).toString('hex')}`;
-  await withClient(baseUrl, (c) => c.query(`CREATE DATABASE "${dbName}"`));
+  await withClient(baseUrl, (c) => c.query(`CREATE DATABASE "${dbName}"${template ? ` TEMPLATE "${template}"` : ''}`));
   const url = new URL(baseUrl);
   url.pathname = `/${dbName}`;
   let dropped = false;
@@ -199,7 +201,7 @@ async function resolvePostgresUrl(): Promise<string> {
   }
 }
 
-async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+export async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
   client.on('error', () => {});
   await client.connect();

@@ -2,6 +2,7 @@
 // `dingtalk-stream` package's DWClientDownStream / RobotTextMessage, plus a bot on a real
 // database with 张三 bound to a DingTalk staffId.
 import { randomUUID } from 'node:crypto';
+import { expect, vi } from 'vitest';
 import pino from 'pino';
 import { eq } from 'drizzle-orm';
 import { TOPIC_ROBOT, type DWClientDownStream } from 'dingtalk-stream';
@@ -52,6 +53,8 @@ export interface DingTalkBot {
   alerts: string[];
   /** Hold the bot: messages wait until release() (to see what happens before processing). */
   hold(): () => void;
+  /** How many messages have reached the bot and wait at hold(). */
+  held(): number;
   /** Rows written since the last mark() (the bot is shared by a file's tests). */
   counts(): Promise<{ checkins: number; inbound: number }>;
   mark(): Promise<void>;
@@ -63,8 +66,13 @@ export async function dingTalkBot(): Promise<DingTalkBot> {
   await bot.db.insert(identities).values({ platform: 'dingtalk', platformUserId: ZHANGSAN_STAFF_ID, memberId: zs.id, source: 'directory' });
   const alerts: string[] = [];
   let gate: Promise<void> = Promise.resolve();
+  let held = 0;
   const ctx: PlatformContext = {
-    handle: async (s) => { await gate; return bot.app.bot.handle(s); },
+    handle: async (s) => {
+      held++;
+      try { await gate; } finally { held--; }
+      return bot.app.bot.handle(s);
+    },
     log: pino({ level: 'silent' }),
     redis: bot.app.redis,
     alert: (t) => { alerts.push(t); },
@@ -77,6 +85,7 @@ export async function dingTalkBot(): Promise<DingTalkBot> {
   return {
     bot, zhangsanId: zs.id, ctx, alerts,
     hold() { let release!: () => void; gate = new Promise((r) => { release = r; }); return release; },
+    held: () => held,
     async counts() {
       const now = await total();
       return { checkins: now.checkins - base.checkins, inbound: now.inbound - base.inbound };
@@ -85,10 +94,7 @@ export async function dingTalkBot(): Promise<DingTalkBot> {
   };
 }
 
-export async function waitFor(pred: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await pred())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
+/** Wait until `pred` holds (vitest's waitFor; generous, for a busy machine). */
+export async function waitFor(pred: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
+  await vi.waitFor(async () => { expect(await pred(), 'condition not met in time').toBe(true); }, { timeout: ms, interval: 10 });
 }
