@@ -64,7 +64,7 @@ export async function runFanout(o: FanoutOptions): Promise<FanoutResult> {
   };
   const log = pino({ level: 'warn' });
   const prefix = `bench-${process.pid}-${Date.now()}`;
-  const app = await createApp({ database, redisUrl: o.redisUrl, log, queuePrefix: prefix, worker: false, deliveryLimits: limits });
+  const app = await createApp({ features: [], database, redisUrl: o.redisUrl, log, queuePrefix: prefix, worker: false, deliveryLimits: limits });
   const adapter = createWecomAppAdapter({ corpId: CORP, agentId: String(AGENT), secret: SECRET, apiBase: fake.url, ctx: { handle: async () => null, log, redis: app.redis, alert: () => {} } });
   app.delivery.addSender(adapter.sender!);
   try {

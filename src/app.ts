@@ -47,8 +47,8 @@ export interface AppOptions {
   replyRetryMs?: number[];
   /** Rewrite past days' anonymous items every hour (the service; see settleAnonymousDays). */
   settleAnonymous?: boolean;
-  /** The features to install (src/features.ts lists them; none: a bare core, e.g. a delivery bench). */
-  features?: Feature[];
+  /** The features to install (src/features.ts: FEATURES). [] only for a bare core, e.g. a delivery bench. */
+  features: Feature[];
   /** The installed platforms (their names and webhook kinds, for commands). */
   platforms?: PlatformPlugin[];
 }
@@ -104,7 +104,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   // On the shared connection: the throttle waits at most half a second for a count (see count()).
   const throttle = new InboundThrottle(connection, opts.queuePrefix ?? 'campaign-bot', { ...DEFAULT_THROTTLE, ...opts.throttle });
-  const features = opts.features ?? [];
+  const { features } = opts;
   const jobs = new JobRegistry().add(...delivery.upkeepJobs(), ...features.flatMap((f) => f.jobs ?? []));
   const bot = new Bot({
     throttle, jobs, commands: features.flatMap((f) => f.commands ?? []), platforms: platformCatalog(opts.platforms ?? []),

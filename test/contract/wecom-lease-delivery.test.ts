@@ -21,6 +21,7 @@ import { testDatabase } from '../support/test-bot.ts';
 import { testRedisUrl } from '../support/services.ts';
 import { startFakeWecomWsServer, type FakeWecomWsServer } from './fakes/wecom-ws-server.ts';
 import { until } from './wecom-support.ts';
+import { FEATURES, PLATFORMS } from '../../src/features.ts';
 
 const CREDS = { botId: 'aib-lease-bot', secret: 'bot-secret-lease' };
 const LEASE_MS = 3000;
@@ -35,7 +36,7 @@ let groupId: number;
 let zhangsan: number;
 
 async function replica(worker: boolean) {
-  const app = await createApp({ database, log, redisUrl: await testRedisUrl(), queuePrefix: prefix, worker, backoffMs: 50 });
+  const app = await createApp({ features: FEATURES, platforms: PLATFORMS, database, log, redisUrl: await testRedisUrl(), queuePrefix: prefix, worker, backoffMs: 50 });
   const adapter = createWecomBotWsAdapter({
     ...CREDS, wsUrl: fake.url, reconnect: { baseDelayMs: 30, maxAttempts: 3 },
     ctx: { handle: (s) => app.bot.handle(s), log, redis: app.redis, alert: () => {} },

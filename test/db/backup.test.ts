@@ -23,6 +23,7 @@ import { acquireDataDirLock } from '../../src/infra/datadir-lock.ts';
 import {
   BackupError, latestMigration, migrateDatabaseTo, migrationJournal, restoreBackup, verifyBackup, writeBackup, type BackupHeader,
 } from '../../src/db/backup.ts';
+import { FEATURES, PLATFORMS } from '../../src/features.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const NOW = '2026-12-10T10:00:00+08:00';
@@ -79,7 +80,7 @@ const rowCounts = (d: Dump) => Object.fromEntries(Object.entries(d.tables).map((
 
 /** The bot over another database (a restored one), with the same clock. */
 async function botOver(database: Database) {
-  const app = await createApp({
+  const app = await createApp({ features: FEATURES, platforms: PLATFORMS,
     database, log: pino({ level: 'silent' }), redisUrl: await testRedisUrl(), clock: () => bot.now(),
     queuePrefix: `test-restored-${randomBytes(4).toString('hex')}`, console: {}, worker: false,
   });

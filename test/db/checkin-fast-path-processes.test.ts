@@ -17,6 +17,7 @@ import { loadDemo } from '../../src/demo.ts';
 import { RetryLaterError } from '../../src/session.ts';
 import { consoleSession } from '../../src/platforms/console/console-adapter.ts';
 import { createTestDatabase, testPostgresUrl, testRedisUrl } from '../support/services.ts';
+import { FEATURES, PLATFORMS } from '../../src/features.ts';
 
 const onPostgres = process.env.TEST_DB === 'postgres';
 const SKIP_REASON = 'PGlite is single-process (one service per DATA_DIR): cross-process tests need PostgreSQL';
@@ -32,7 +33,7 @@ const proxies: Server[] = [];
 /** One "service process": its own pool, bot and memory, on `url`. */
 async function startProcess(url: string): Promise<App> {
   const database = await openDatabase({ databaseUrl: url, migrate: false });
-  const app = await createApp({
+  const app = await createApp({ features: FEATURES, platforms: PLATFORMS,
     database, log: pino({ level: 'silent' }), redisUrl: await testRedisUrl(), clock: () => now,
     queuePrefix: `fast-path-processes-${randomBytes(4).toString('hex')}`, worker: false,
     // One person races here across processes: the per-minute limit is not what this tests.

@@ -9,6 +9,7 @@ import { jobRuns, outbox } from '../../src/db/schema.ts';
 import { createApp } from '../../src/app.ts';
 import { testRedisUrl } from '../support/services.ts';
 import pino from 'pino';
+import { FEATURES, PLATFORMS } from '../../src/features.ts';
 
 let bot: TestBot;
 let scheduler: Scheduler;
@@ -64,7 +65,7 @@ describe('the circular job', () => {
 describe('two workers', () => {
   it('running the same jobs at the same instant send each message once', async () => {
     // A second worker process: its own app (own Redis connection and queues) on the same database.
-    const second = await createApp({ database: bot.app.database, redisUrl: await testRedisUrl(), log: pino({ level: 'silent' }),
+    const second = await createApp({ features: FEATURES, platforms: PLATFORMS, database: bot.app.database, redisUrl: await testRedisUrl(), log: pino({ level: 'silent' }),
       clock: () => bot.now(), queuePrefix: `${bot.app.queuePrefix}-2`, worker: false });
     const other = new Scheduler(second);
     try {
