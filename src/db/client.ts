@@ -83,15 +83,19 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     if (opts.migrate !== false) {
       // Several processes start at once in production (N web + M workers, or an upgrade): one
       // migrates while the others wait on a session-level advisory lock, then find nothing to do.
-      const client = await pool.connect();
-      try {
-        await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
-        await migrate(drizzle(client) as never, { migrationsFolder });
-        await applyFunctions(drizzle(client) as unknown as Db, opts);
-      } finally {
-        await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
-        client.release();
-      }
+      const migrated = (async () => {
+        const client = await pool.connect();
+        try {
+          await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+          await migrate(drizzle(client) as never, { migrationsFolder });
+          await applyFunctions(drizzle(client) as unknown as Db, opts);
+        } finally {
+          await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
+          client.release();
+        }
+      })();
+      // A start that fails here leaves no pool open behind it.
+      await migrated.catch(async (err) => { await pool.end().catch(() => {}); throw err; });
     }
     if (opts.keepConnections) {
       // As many as the check-in writer keeps busy (src/domain/checkin-writer.ts); more open on demand.
@@ -122,8 +126,14 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.pgliteDir) await makePrivate(opts.pgliteDir);
   const db = drizzle(client) as unknown as Db;
   if (opts.migrate !== false) {
-    await migrate(db as never, { migrationsFolder });
-    await applyFunctions(db, opts);
+    try {
+      await migrate(db as never, { migrationsFolder });
+      await applyFunctions(db, opts);
+    } catch (err) {
+      // Closed, so that the data directory can be opened again in this process.
+      await client.close().catch(() => {});
+      throw err;
+    }
   }
   return {
     db, kind: 'pglite',
