@@ -32,6 +32,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { sql } from 'drizzle-orm';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { openDatabase, rowsOf, type Database, type Tx } from './client.ts';
+import { applySqlFunctions } from './sql-functions.ts';
 import { acquireDataDirLock, readLiveLock } from '../infra/datadir-lock.ts';
 
 /** Tables with rows whose ids are random rather than from their sequence: which rows are sequential. */
@@ -432,6 +433,7 @@ async function wipe(tx: Tx) {
     where n.nspname = 'public' and p.prokind = 'f'`)));
   for (const f of fns) await tx.execute(sql.raw(`drop function if exists ${f.sig} cascade`));
   await tx.execute(sql.raw('drop table if exists "drizzle"."__drizzle_migrations"'));
+  await tx.execute(sql.raw('drop table if exists "drizzle"."sql_functions"'));
 }
 
 /**
@@ -534,6 +536,8 @@ async function restoreItems(database: Database, items: ReturnType<typeof readBac
     }
     // Then upgrade, as the service would have: a backup from an older version comes back current.
     await migrateWithin(tx, latest.when);
+    // The functions were dropped with the rest; the migrations make only their first forms.
+    await applySqlFunctions(tx);
     // A running process keeps the directory and campaign in memory under these counters: past
     // both the old and the restored ones, so none can take the restored data for what it holds.
     for (const name of ['directory', 'campaign']) {

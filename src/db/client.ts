@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import v8 from 'node:v8';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { makePrivate } from '../infra/private-files.ts';
+import { applySqlFunctions, functionsFolder as defaultFunctionsFolder } from './sql-functions.ts';
 // No schema is given to drizzle: the relational query API (db.query.*) is not used, and with a
 // schema every transaction builds a query builder per table (a fifth of the CPU of a check-in).
 export type Db = PgDatabase<PgQueryResultHKT>;
@@ -50,6 +51,10 @@ export interface OpenOptions {
   /** A PGlite dump (dumpDataDir) to start from: makes test databases cheap. */
   pgliteLoad?: Blob | File;
   migrate?: boolean;
+  /** Where the SQL function files are (tests use a copy); default src/db/functions. */
+  functionsFolder?: string;
+  /** Told, in one line, which SQL functions start-up (re)applied; nothing when none. */
+  log?: { info(obj: object, msg: string): void };
   /**
    * A long-running service: open some connections now and keep every one opened (up to the pool's
    * 10). Opening one costs a PostgreSQL backend start (~10 ms); a burst of messages after a quiet
@@ -78,14 +83,19 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     if (opts.migrate !== false) {
       // Several processes start at once in production (N web + M workers, or an upgrade): one
       // migrates while the others wait on a session-level advisory lock, then find nothing to do.
-      const client = await pool.connect();
-      try {
-        await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
-        await migrate(drizzle(client) as never, { migrationsFolder });
-      } finally {
-        await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
-        client.release();
-      }
+      const migrated = (async () => {
+        const client = await pool.connect();
+        try {
+          await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+          await migrate(drizzle(client) as never, { migrationsFolder });
+          await applyFunctions(drizzle(client) as unknown as Db, opts);
+        } finally {
+          await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
+          client.release();
+        }
+      })();
+      // A start that fails here leaves no pool open behind it.
+      await migrated.catch(async (err) => { await pool.end().catch(() => {}); throw err; });
     }
     if (opts.keepConnections) {
       // As many as the check-in writer keeps busy (src/domain/checkin-writer.ts); more open on demand.
@@ -115,7 +125,16 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   // past the umask: make them the owner's alone. Files PostgreSQL creates later are 0600.
   if (opts.pgliteDir) await makePrivate(opts.pgliteDir);
   const db = drizzle(client) as unknown as Db;
-  if (opts.migrate !== false) await migrate(db as never, { migrationsFolder });
+  if (opts.migrate !== false) {
+    try {
+      await migrate(db as never, { migrationsFolder });
+      await applyFunctions(db, opts);
+    } catch (err) {
+      // Closed, so that the data directory can be opened again in this process.
+      await client.close().catch(() => {});
+      throw err;
+    }
+  }
   return {
     db, kind: 'pglite',
     close: () => client.close(),
@@ -123,6 +142,12 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     // exposed for test snapshots
     ...({ pglite: client } as object),
   };
+}
+
+/** After the migrations (and under their lock): the SQL functions whose files changed, in one transaction. */
+async function applyFunctions(db: Db, opts: OpenOptions) {
+  const applied = await db.transaction((tx) => applySqlFunctions(tx, opts.functionsFolder ?? defaultFunctionsFolder));
+  if (applied.length) opts.log?.info({ sqlFunctions: applied }, `数据库函数已更新：${applied.join('、')}`);
 }
 
 /** Rows of tx.execute() — node-postgres and PGlite both return { rows }. */
