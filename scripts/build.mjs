@@ -18,8 +18,8 @@ const lockFile = path.join(dist, '.build-lock');
 /** What the build reads: a change to any of these (or a file added or removed) makes dist stale. */
 const SOURCE_DIRS = ['src', 'handlers', 'jobs'];
 const SOURCE_FILES = ['tsconfig.json', 'tsconfig.build.json'];
-/** Read from disk next to the compiled code at run time (src/db/client.ts, src/db/backup.ts). */
-const RUNTIME_ASSETS = ['src/db/migrations'];
+/** Read from disk next to the compiled code at run time (src/db/client.ts, src/db/backup.ts, src/db/sql-functions.ts). */
+const RUNTIME_ASSETS = ['src/db/migrations', 'src/db/functions'];
 
 const mtime = (p) => { try { return fs.statSync(p).mtimeMs; } catch { return null; } };
 
