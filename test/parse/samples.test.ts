@@ -1,6 +1,8 @@
 // Every check-in line of the shared sample file must parse to the minutes and material it
-// lists. The file lives beside the repo (../shared), locally and in CI; if it is missing
-// the suite FAILS (a silently skipped contract test would prove nothing).
+// lists. The file is read from ../shared beside the repo when it is there, else from the copy
+// committed in test/fixtures (test/support/samples.ts); with neither, or with no check-in lines
+// in it, the suite fails (a silently skipped contract test would prove nothing). Then the repo's
+// own phrasings, test/fixtures/messages-extra.tsv.
 import { describe, it, expect } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
