@@ -5,8 +5,6 @@
 // own phrasings, test/fixtures/messages-extra.tsv.
 import { describe, it, expect } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseCheckinText } from '../../src/parse/duration.ts';
 
 import { extraSamplesPath, samplesPath } from '../support/samples.ts';
