@@ -12,10 +12,10 @@ import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { auditLog, bindAttempts, bindLocks, bindRequests, identities, members } from '../db/schema.ts';
 import { activeAdmins, memberById, memberQuery, type MemberRow } from './directory.ts';
-export { activeAdmins };
 import { audit, type Actor } from './audit.ts';
 import { ROLE_CN, type Role } from './roles.ts';
 import { cn } from '../time.ts';
+export { activeAdmins };
 
 /** Failed attempts one account may make in an hour. */
 export const BIND_MAX_FAILURES = 5;

@@ -1,5 +1,5 @@
 // Campaigns, their phases, the tasks and required readings of a phase.
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { campaigns, groups, phases, readings, tasks } from '../db/schema.ts';
 import { fail } from './errors.ts';
@@ -154,7 +154,7 @@ export function assertDateOrder(start: string, end: string) {
 
 export { formatMinutes };
 
-// ---------------------------------------------------------------- writes the commands make (issue #19: SQL has owners)
+// ---------------------------------------------------------------- writes the commands make
 
 /** The campaign with this id, whatever its status, or null. */
 export async function campaignById(tx: Tx, id: number): Promise<CampaignRow | null> {
@@ -229,8 +229,6 @@ export async function addTask(tx: Tx, v: { phaseId: number; name: string; audien
 }
 
 // ---------------------------------------------------------------- reads for the REST API
-// Imported here, not at the top, so the head of the file stays as it was for parallel edits.
-import { gt } from 'drizzle-orm';
 
 /** Campaigns by id after a cursor (every status), up to `limit`. */
 export async function campaignsPage(tx: Tx, page: { after?: number; limit: number }): Promise<CampaignRow[]> {

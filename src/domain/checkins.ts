@@ -1,8 +1,8 @@
 // Check-ins (打卡), make-ups (补卡), undo, void and group sessions (集中学习).
 // Totals and ranks are always computed from the records.
-import { and, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, lte, max, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Tx } from '../db/client.ts';
-import { checkins, groupSessions, phases, readings, readingsDone } from '../db/schema.ts';
+import { checkins, groupSessions, members, phases, readings, readingsDone, units } from '../db/schema.ts';
 import type { CampaignRow, PhaseRow, ReadingRef } from './campaigns.ts';
 import type { MemberRow } from './directory.ts';
 import { audit, type Actor } from './audit.ts';
@@ -278,10 +278,7 @@ export async function createGroupSession(tx: Tx, c: CampaignRow, by: MemberRow, 
   return s;
 }
 
-// ---------------------------------------------------------------- more check-in SQL (issue #19: SQL has owners)
-// Imported here, not at the top, so the head of the file stays as it was for parallel edits.
-import { max } from 'drizzle-orm';
-import { members } from '../db/schema.ts';
+// ---------------------------------------------------------------- more check-in SQL
 
 /** A check-in with its person's name (as 打卡 作废 shows it), or null. */
 export async function checkinWithName(tx: Tx, id: number): Promise<{ c: CheckinRow; name: string } | null> {
@@ -309,9 +306,6 @@ export async function minutesByMember(tx: Tx, campaignId: number, memberIds: num
 }
 
 // ---------------------------------------------------------------- reads for the REST API
-// Imported here, not at the top, so the head of the file stays as it was for parallel edits.
-import { asc, gt, type SQL } from 'drizzle-orm';
-import { units } from '../db/schema.ts';
 
 /** Valid check-ins with person and unit names, by id after a cursor, filtered as given. */
 export async function checkinsPage(tx: Tx, q: { after?: number; limit: number; campaignId?: number; unitId?: number; memberId?: number; from?: string; to?: string }) {

@@ -1,5 +1,5 @@
 // Units, people, roles and platform identities. Knows nothing of platforms beyond their names.
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { identities, leaderUnits, members, units } from '../db/schema.ts';
 import { roleFromCn, type Role } from './roles.ts';
@@ -266,7 +266,7 @@ export function formatImportReport(r: ImportReport): string {
   return lines.join('\n');
 }
 
-// ---------------------------------------------------------------- more of the directory's SQL (issue #19: SQL has owners)
+// ---------------------------------------------------------------- more of the directory's SQL
 
 /** The active leaders registered as in charge of a unit (分管), by id. */
 export async function leadersOfUnit(tx: Tx, unitId: number): Promise<{ id: number; name: string }[]> {
@@ -301,8 +301,6 @@ export async function activeLeaders(tx: Tx): Promise<{ id: number; name: string 
 }
 
 // ---------------------------------------------------------------- reads for the REST API
-// Imported here, not at the top, so the head of the file stays as it was for parallel edits.
-import { asc, gt, type SQL } from 'drizzle-orm';
 
 /** People (active or not) with their unit, by id after a cursor, optionally of one unit. */
 export async function membersPage(tx: Tx, q: { after?: number; limit: number; unitId?: number }) {

@@ -4,7 +4,7 @@
 // orders it among its sender's other activity finer than the day. The sender reads the answer
 // with a random 查询码, of which only a hash is kept.
 import { createHash, randomInt } from 'node:crypto';
-import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { feedback, members, units } from '../db/schema.ts';
 import { fail } from './errors.ts';
@@ -130,8 +130,6 @@ export async function readWithQueryCode(tx: Tx, ref: FeedbackRef, code: string):
 }
 
 // ---------------------------------------------------------------- reads for the REST API
-// Imported here, not at the top, so the head of the file stays as it was for parallel edits.
-import { gt } from 'drizzle-orm';
 
 /** Feedback with the sender's name (the caller hides it for anonymous items), by id after a cursor. */
 export async function feedbackPage(tx: Tx, q: { after?: number; limit: number; unitId?: number; status?: string; anonymous?: boolean }) {

@@ -1,5 +1,5 @@
 // 请假: people on leave are not named in nudges for those days.
-import { and, asc, eq, gte, inArray, lte } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lt, lte, max } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { leaves, members, units } from '../db/schema.ts';
 
@@ -34,8 +34,6 @@ export async function overlappingLeaves(tx: Tx, memberId: number, start: string,
     .orderBy(asc(leaves.startDate));
 }
 
-// Imported here, not at the top, so the head of the file stays as it was for parallel edits.
-import { lt, max } from 'drizzle-orm';
 
 /** Records a leave; returns its id. */
 export async function recordLeave(tx: Tx, v: { memberId: number; startDate: string; endDate: string; reason: string | null; createdBy: number }): Promise<number> {

@@ -1,7 +1,7 @@
 // What the office reads about the outbox (/推送 状态, GET /api/deliveries). Read-only: writing the
 // outbox stays with outbox.ts; these reads sit apart only while that module is being split (issue #19)
 // and belong with the outbox store once it lands.
-import { desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Tx } from '../db/client.ts';
 import { outbox } from '../db/schema.ts';
 
@@ -18,7 +18,6 @@ export async function recentFailures(tx: Tx, limit: number): Promise<{ id: numbe
 }
 
 // Imported here with the REST read it serves.
-import { and, asc, gt, type SQL } from 'drizzle-orm';
 
 /** Outbox rows by id after a cursor, optionally of one status (queued, sent, failed). */
 export async function outboxPage(tx: Tx, q: { after?: number; limit: number; status?: string }) {

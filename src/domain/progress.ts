@@ -7,7 +7,7 @@ import {
   campaignTasks, inCampaignUnit, phaseState, phasesOf, readingsOf, submittedLate, taskLabel,
   type CampaignRow, type CampaignTask, type PhaseRow, type TaskRow,
 } from './campaigns.ts';
-import { unitsLedBy, type MemberRow, type UnitRow } from './directory.ts';
+import type { MemberRow, UnitRow } from './directory.ts';
 import { onLeave } from './leaves.ts';
 import { fail } from './errors.ts';
 import { recentCheckinLines, standingOf } from './checkins.ts';
@@ -17,6 +17,7 @@ import { mondayOf } from '../time.ts';
 import { feedbackCode, listFeedback, FEEDBACK_STATUS_CN, type FeedbackStatus } from './feedback.ts';
 import { daysOverdue, isDueSoon, isOverdue, listRects, rectCode } from './rectification.ts';
 import { checkinsWithNotes } from './attachments.ts';
+import { rowsOf } from '../db/client.ts';
 
 export function taskApplies(t: Pick<TaskRow, 'audience'>, role: string): boolean {
   return t.audience === 'all' || role === 'head';
@@ -270,14 +271,6 @@ export async function notCheckedIn(tx: Tx, c: CampaignRow, unitIds: number[] | n
   return lines.join('\n');
 }
 
-/**
- * The one rule for who sees which unit's people and figures: admins every unit (null), heads
- * their own, leaders the units they are in charge of (分管单位).
- */
-export async function unitsVisibleTo(tx: Tx, role: string, me: MemberRow): Promise<number[] | null> {
-  return unitIdsOrAll(await visibleUnits(tx, { role, id: me.id, unitId: me.unitId }));
-}
-
 /** Refuses a unit outside what this person may see, saying what they may see. */
 export function assertUnitVisible(visible: number[] | null, role: string, me: MemberRow, unit: Pick<UnitRow, 'id' | 'name'>) {
   if (visible === null || visible.includes(unit.id)) return;
@@ -286,9 +279,7 @@ export function assertUnitVisible(visible: number[] | null, role: string, me: Me
   fail('progress.role_cannot_view');
 }
 
-// ---------------------------------------------------------------- figures the jobs compute (issue #19: SQL has owners)
-// Imported here, not at the top, so the head of the file stays as it was for parallel edits.
-import { unitIdsOrAll, visibleUnits } from './visibility.ts';
+// ---------------------------------------------------------------- figures the jobs compute
 
 /** The people the campaign counts (as countedPeople) ordered by unit id, then member id. */
 export async function countedPeopleByUnit(tx: Tx): Promise<Counted[]> {
@@ -326,7 +317,6 @@ export async function phaseFigures(tx: Tx, phase: PhaseRow, tasks: TaskRow[]): P
 }
 
 // ---------------------------------------------------------------- reads for the REST API
-import { rowsOf } from '../db/client.ts';
 
 /** One unit's campaign totals for GET /api/campaigns/:id/progress. */
 export interface UnitTotals { id: number; name: string; members: number; participants: number; minutes: number; checkins: number }

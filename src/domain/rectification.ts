@@ -1,7 +1,7 @@
 // The rectification ledger (整改台账): items with the 五落实, a head's public commitments, the
 // status machine 未开始 → 整改中 → 待销号 → 已销号 (退回 → 整改中), and every change in history.
 // Overdue is computed from the deadline and status, never stored.
-import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { members, rectificationHistory, rectifications, units } from '../db/schema.ts';
 import { fail } from './errors.ts';
@@ -156,9 +156,7 @@ export function describeRect(r: RectRow & { unitName: string }, today: string): 
   ].join('\n');
 }
 
-// ---------------------------------------------------------------- more of the ledger's SQL (issue #19: SQL has owners)
-// Imported here, not at the top, so the head of the file stays as it was for parallel edits.
-import { desc } from 'drizzle-orm';
+// ---------------------------------------------------------------- more of the ledger's SQL
 
 /** How many of the campaign's items use one of these categories. */
 export async function countRectsInCategories(tx: Tx, campaignId: number, categories: string[]): Promise<number> {
@@ -180,7 +178,6 @@ export async function lastHistoryId(tx: Tx, itemId: number): Promise<number> {
 }
 
 // ---------------------------------------------------------------- reads for the REST API
-import { gt, sql } from 'drizzle-orm';
 
 /** Items with their unit's name, by id after a cursor; `overdue` compares deadlines with `today` as isOverdue does. */
 export async function rectificationsPage(tx: Tx, q: { after?: number; limit: number; unitId?: number; campaignId?: number; status?: string; overdue?: boolean; today: string }) {

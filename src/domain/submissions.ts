@@ -1,7 +1,7 @@
 // Task submissions (提交 心得体会 …): each one kept; the first decides 逾期 (see firstSubmissions in progress.ts).
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq, gt, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
-import { submissions } from '../db/schema.ts';
+import { members, submissions, tasks, units } from '../db/schema.ts';
 
 export type SubmissionRow = typeof submissions.$inferSelect;
 
@@ -18,8 +18,6 @@ export async function recordSubmission(tx: Tx, v: { taskId: number; memberId: nu
 }
 
 // ---------------------------------------------------------------- reads for the REST API
-import { asc, gt, type SQL } from 'drizzle-orm';
-import { members, tasks, units } from '../db/schema.ts';
 
 /** Submissions with task, person and unit names and the task's due date, by id after a cursor. */
 export async function submissionsPage(tx: Tx, q: { after?: number; limit: number; taskId?: number; unitId?: number; memberId?: number }) {
