@@ -19,14 +19,14 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'campaign-bot-start-built-'));
   await mkdir(join(dir, 'scripts'));
   for (const f of ['build.mjs', 'require-build.mjs']) await copyFile(join(root, 'scripts', f), join(dir, 'scripts', f));
-  for (const d of ['src/db', 'handlers', 'jobs', 'dist/src']) await mkdir(join(dir, d), { recursive: true });
-  for (const f of ['src/main.ts', 'src/db/client.ts', 'handlers/index.ts', 'jobs/scheduler.ts', 'tsconfig.json', 'tsconfig.build.json']) {
+  for (const d of ['src/db', 'handlers/help', 'jobs', 'dist/src']) await mkdir(join(dir, d), { recursive: true });
+  for (const f of ['src/main.ts', 'src/db/client.ts', 'handlers/help/index.ts', 'jobs/index.ts', 'tsconfig.json', 'tsconfig.build.json']) {
     await writeFile(join(dir, f), '');
   }
   await writeFile(join(dir, 'dist/src/main.js'), "console.log('the built service ran');\n");
   // Sources an hour old, then a build ten minutes ago.
-  for (const f of ['src/main.ts', 'src/db/client.ts', 'handlers/index.ts', 'jobs/scheduler.ts', 'tsconfig.json', 'tsconfig.build.json',
-    'src/db', 'src', 'handlers', 'jobs']) await age(f, 60);
+  for (const f of ['src/main.ts', 'src/db/client.ts', 'handlers/help/index.ts', 'jobs/index.ts', 'tsconfig.json', 'tsconfig.build.json',
+    'src/db', 'src', 'handlers/help', 'handlers', 'jobs']) await age(f, 60);
   await writeFile(join(dir, 'dist/.build-stamp'), '');
   await age('dist/.build-stamp', 10);
 });
@@ -53,12 +53,12 @@ it('refuses without a finished build, naming npm run build', async () => {
 });
 
 it('refuses when a source changed after the build, naming the file', async () => {
-  await age('handlers/index.ts', 1);
+  await age('handlers/help/index.ts', 1);
   const r = npmStart();
   expect(r.status).toBe(1);
   expect(r.stdout).not.toContain('the built service ran');
-  expect(r.stderr).toContain('handlers/index.ts 在上次构建之后有改动。请先运行：npm run build');
-  expect(r.stderr).toContain('handlers/index.ts changed since the last build. Run: npm run build');
+  expect(r.stderr).toContain('handlers/help/index.ts 在上次构建之后有改动。请先运行：npm run build');
+  expect(r.stderr).toContain('handlers/help/index.ts changed since the last build. Run: npm run build');
 });
 
 it('refuses when a source file was deleted after the build', async () => {
