@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { openDatabase, rowsOf } from '../src/db/client.ts';
 import { activeCampaign } from '../src/domain/campaigns.ts';
 import { cadenceOf, computeCircular, periodFor, sendCircular, type Period } from '../src/domain/circular.ts';
-import { enqueueOutbox } from '../src/domain/outbox.ts';
+import { enqueueOutbox } from '../src/delivery/outbox-store.ts';
 import { TransactionRollbackError } from 'drizzle-orm';
 import { addDays, dayOf } from '../src/time.ts';
 

@@ -7,7 +7,7 @@ import { sql } from 'drizzle-orm';
 import { openDatabase, rowsOf } from '../src/db/client.ts';
 import { createApp } from '../src/app.ts';
 import { DEFAULT_LIMITS, type DeliveryLimits } from '../src/delivery/delivery.ts';
-import { enqueueOutbox, enqueueOutboxMany } from '../src/domain/outbox.ts';
+import { enqueueOutbox, enqueueOutboxMany } from '../src/delivery/outbox-store.ts';
 import { createWecomAppAdapter } from '../src/platforms/wecom/app.ts';
 import { startFakeWecomApi } from '../test/contract/fakes/wecom-api.ts';
 import { sleep } from './procs.ts';

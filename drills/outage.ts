@@ -11,7 +11,7 @@ import { Queue, type ConnectionOptions } from 'bullmq';
 import { inArray } from 'drizzle-orm';
 import type { Database } from '../src/db/client.ts';
 import { identities, members, outbox, units } from '../src/db/schema.ts';
-import { enqueueOutbox } from '../src/domain/outbox.ts';
+import { enqueueOutbox } from '../src/delivery/outbox-store.ts';
 import { senderQueueName, type DeliveryLimits } from '../src/delivery/delivery.ts';
 import { startFakeWecomApi } from '../test/contract/fakes/wecom-api.ts';
 import { startInProcessService } from './lib/inprocess.ts';

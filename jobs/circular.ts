@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Tx } from '../src/db/client.ts';
 import type { CampaignRow } from '../src/domain/campaigns.ts';
 import { periodFor, sendCircular } from '../src/domain/circular.ts';
-import { enqueueOutbox } from '../src/domain/outbox.ts';
+import { enqueueOutbox } from '../src/delivery/outbox-store.ts';
 import type { WorkCalendar } from '../src/domain/workdays.ts';
 import { addDays } from '../src/time.ts';
 import { defineJob } from '../src/scheduling/job.ts';

@@ -13,7 +13,7 @@ import { campaignTasks, inCampaignUnit, openPhase, phaseState, type CampaignRow 
 import { countedPeopleByUnit, firstSubmissions, taskApplies } from '../src/domain/progress.ts';
 import { headsOf } from '../src/domain/directory.ts';
 import { lastLeaveEnds, onLeave } from '../src/domain/leaves.ts';
-import { enqueueOutbox } from '../src/domain/outbox.ts';
+import { enqueueOutbox } from '../src/delivery/outbox-store.ts';
 import type { WorkCalendar } from '../src/domain/workdays.ts';
 import { formatMinutes } from '../src/parse/duration.ts';
 import { formatDateCn } from '../src/parse/date.ts';

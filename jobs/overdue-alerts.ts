@@ -7,7 +7,7 @@ import type { Tx } from '../src/db/client.ts';
 import { headsOfUnits, leaderIdsOfUnit } from '../src/domain/directory.ts';
 import type { CampaignRow } from '../src/domain/campaigns.ts';
 import { listRects, rectCode, type RectRow } from '../src/domain/rectification.ts';
-import { enqueueOutbox } from '../src/domain/outbox.ts';
+import { enqueueOutbox } from '../src/delivery/outbox-store.ts';
 import { notifyAdmins } from '../src/domain/notify-admins.ts';
 import type { WorkCalendar } from '../src/domain/workdays.ts';
 import { formatDateCn } from '../src/parse/date.ts';

@@ -13,7 +13,7 @@ import {
   type CampaignRow, type CampaignTask, type PhaseRow,
 } from '../src/domain/campaigns.ts';
 import { activeLeaders, headsOf } from '../src/domain/directory.ts';
-import { enqueueOutbox } from '../src/domain/outbox.ts';
+import { enqueueOutbox } from '../src/delivery/outbox-store.ts';
 import { countedPeople, firstSubmissions, phaseFigures, taskApplies, type MemberFigures } from '../src/domain/progress.ts';
 import type { WorkCalendar } from '../src/domain/workdays.ts';
 import { formatMinutes } from '../src/parse/duration.ts';

@@ -13,7 +13,7 @@ import { ConsoleSender, consoleSession, type Push } from './platforms/console/co
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { appSecrets, identities } from './db/schema.ts';
-import { enqueueOutbox } from './domain/outbox.ts';
+import { enqueueOutbox } from './delivery/outbox-store.ts';
 import { resolveMember } from './domain/directory.ts';
 import { isDomainError } from './domain/errors.ts';
 import { systemClock, type Clock } from './time.ts';

@@ -19,7 +19,7 @@ import { ContextCache, dataVersionsSql, parseDataVersions, type DataVersions } f
 import { CheckinWriter } from './domain/checkin-writer.ts';
 import { inProgressOn } from './domain/campaigns.ts';
 import { audit } from './domain/audit.ts';
-import { enqueueOutbox } from './domain/outbox.ts';
+import { enqueueOutbox } from './delivery/outbox-store.ts';
 import { dayOf, type Clock } from './time.ts';
 import { KeyedQueue } from './keyed-queue.ts';
 import { fetchAttachments, type FetchedAttachments } from './domain/attachments.ts';

@@ -14,7 +14,7 @@ import { resolveUnit } from './domain/directory.ts';
 import { formatDateCn, parseDate } from './parse/date.ts';
 import { approvalBlocker, approveRequest, bindRequestById, pendingRequests, platformCn, rejectRequest, STATUS_CN } from './domain/binding.ts';
 import { memberById } from './domain/directory.ts';
-import { enqueueOutbox } from './domain/outbox.ts';
+import { enqueueOutbox } from './delivery/outbox-store.ts';
 import { ROLE_CN, type Role } from './domain/roles.ts';
 
 export const operationSchema = z.discriminatedUnion('op', [

@@ -1,5 +1,5 @@
 import { defineCommand } from '../../src/commands/registry.ts';
-import { outboxCounts, recentFailures } from '../../src/domain/outbox-report.ts';
+import { outboxCounts, recentFailures } from '../../src/delivery/outbox-store.ts';
 
 export default defineCommand({
   name: 'delivery.status',

@@ -3,7 +3,7 @@
 // them; the delivery queue sends them after commit. The idempotency key makes a retried command
 // or job add nothing twice. A row is queued, then sent or failed; a failed row is reported to
 // the admins once (failure_reported).
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Tx } from '../db/client.ts';
 import { outbox } from '../db/schema.ts';
 
@@ -125,4 +125,26 @@ export async function markGivenUp(tx: Tx, id: number, error: string): Promise<bo
 export async function takeUnreportedFailures(tx: Tx): Promise<OutboxRow[]> {
   return tx.update(outbox).set({ failureReported: true })
     .where(and(eq(outbox.status, 'failed'), eq(outbox.failureReported, false))).returning();
+}
+
+// ---------------------------------------------------------------- what the office reads (/推送 状态, GET /api/v1/deliveries)
+
+/** Messages by status and by the platform that sent them. */
+export async function outboxCounts(tx: Tx): Promise<{ status: string; via: string | null; n: number }[]> {
+  return rowsOf<{ status: string; via: string | null; n: number }>(await tx.execute(sql`
+      select status, via, count(*)::int as n from outbox group by status, via order by status, via`));
+}
+
+/** The last `limit` failed messages' errors, newest first. */
+export async function recentFailures(tx: Tx, limit: number): Promise<{ id: number; err: string | null; at: Date }[]> {
+  return tx.select({ id: outbox.id, err: outbox.lastError, at: outbox.createdAt }).from(outbox)
+    .where(eq(outbox.status, 'failed')).orderBy(desc(outbox.id)).limit(limit);
+}
+
+/** Outbox rows by id after a cursor, optionally of one status (queued, sent, failed). */
+export async function outboxPage(tx: Tx, q: { after?: number; limit: number; status?: string }) {
+  const conds: SQL[] = [];
+  if (q.after !== undefined) conds.push(gt(outbox.id, q.after));
+  if (q.status) conds.push(eq(outbox.status, q.status));
+  return tx.select().from(outbox).where(and(...conds)).orderBy(asc(outbox.id)).limit(q.limit);
 }

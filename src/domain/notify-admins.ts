@@ -2,7 +2,7 @@
 // `<key>:<adminId>`, so a retried job or command adds nothing twice.
 import type { Tx } from '../db/client.ts';
 import { activeAdmins } from './directory.ts';
-import { enqueueOutbox } from './outbox.ts';
+import { enqueueOutbox } from '../delivery/outbox-store.ts';
 
 /** Returns the new outbox rows' ids (send them after commit). */
 export async function notifyAdmins(tx: Tx, key: string, text: string, opts: { except?: number } = {}): Promise<number[]> {

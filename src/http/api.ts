@@ -9,7 +9,7 @@ import { historiesOf, isOverdue, rectCode, rectificationsPage } from '../domain/
 import { membersPage } from '../domain/directory.ts';
 import { checkinsPage } from '../domain/checkins.ts';
 import { submissionsPage } from '../domain/submissions.ts';
-import { outboxPage } from '../domain/outbox-report.ts';
+import { outboxPage } from '../delivery/outbox-store.ts';
 import { unitTotalsPage } from '../domain/progress.ts';
 import { dayOf, systemClock, type Clock } from '../time.ts';
 import { openApiDocument } from './openapi.ts';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { TestBot } from '../support/test-bot.ts';
 import { groups, identities, members, outbox } from '../../src/db/schema.ts';
-import { enqueueOutbox } from '../../src/domain/outbox.ts';
+import { enqueueOutbox } from '../../src/delivery/outbox-store.ts';
 import { createWebhookSender } from '../../src/platforms/webhook-sender.ts';
 import { createWecomBotWsAdapter } from '../../src/platforms/wecom/aibot-ws.ts';
 import { createDingTalkSender } from '../../src/platforms/dingtalk/sender.ts';

@@ -15,7 +15,7 @@ import {
 } from './wecom-support.ts';
 import { desc, eq } from 'drizzle-orm';
 import { members, outbox } from '../../src/db/schema.ts';
-import { enqueueOutbox } from '../../src/domain/outbox.ts';
+import { enqueueOutbox } from '../../src/delivery/outbox-store.ts';
 import { UnreachableError } from '../../src/delivery/errors.ts';
 import { UNSUPPORTED_REPLY } from '../../src/platforms/unsupported.ts';
 

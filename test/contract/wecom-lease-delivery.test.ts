@@ -11,7 +11,7 @@ import { eq } from 'drizzle-orm';
 import { createApp, type App } from '../../src/app.ts';
 import { groups, identities, members, outbox } from '../../src/db/schema.ts';
 import { loadDemo } from '../../src/demo.ts';
-import { enqueueOutbox } from '../../src/domain/outbox.ts';
+import { enqueueOutbox } from '../../src/delivery/outbox-store.ts';
 import { DELIVERY_QUEUE, connectionQueueName } from '../../src/delivery/delivery.ts';
 import { closeSettled, sharedQueue } from '../../src/infra/shared-queue.ts';
 import { createWecomBotWsAdapter } from '../../src/platforms/wecom/aibot-ws.ts';

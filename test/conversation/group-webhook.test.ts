@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { testBot, type TestBot } from '../support/test-bot.ts';
 import { auditLog, groups, outbox, pendingConfirmations } from '../../src/db/schema.ts';
-import { enqueueOutbox } from '../../src/domain/outbox.ts';
+import { enqueueOutbox } from '../../src/delivery/outbox-store.ts';
 import { createWebhookSender } from '../../src/platforms/webhook-sender.ts';
 
 const WECOM_KEY = '693a91f6-7a1c-4bc4-97a0-0ec2a1b2wxyz';

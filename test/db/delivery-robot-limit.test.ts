@@ -11,7 +11,7 @@ import pino from 'pino';
 import { Queue } from 'bullmq';
 import { testBot, type TestBot } from '../support/test-bot.ts';
 import { groups, outbox } from '../../src/db/schema.ts';
-import { enqueueOutboxMany } from '../../src/domain/outbox.ts';
+import { enqueueOutboxMany } from '../../src/delivery/outbox-store.ts';
 import { Delivery } from '../../src/delivery/delivery.ts';
 import { createWebhookSender } from '../../src/platforms/webhook-sender.ts';
 import { startFakeDingTalk, type FakeDingTalk } from '../contract/fakes/dingtalk-api.ts';

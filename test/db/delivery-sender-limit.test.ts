@@ -6,7 +6,7 @@ import { afterEach, expect, it, vi } from 'vitest';
 import { eq, inArray } from 'drizzle-orm';
 import { testBot, type TestBot } from '../support/test-bot.ts';
 import { identities, members, outbox } from '../../src/db/schema.ts';
-import { enqueueOutboxMany } from '../../src/domain/outbox.ts';
+import { enqueueOutboxMany } from '../../src/delivery/outbox-store.ts';
 import { RetryableError } from '../../src/delivery/errors.ts';
 import type { MemberTarget, Sender } from '../../src/delivery/delivery.ts';
 

@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import { testBot, type TestBot } from '../support/test-bot.ts';
 import { groups, identities, members, outbox } from '../../src/db/schema.ts';
-import { enqueueOutbox, enqueueOutboxMany } from '../../src/domain/outbox.ts';
+import { enqueueOutbox, enqueueOutboxMany } from '../../src/delivery/outbox-store.ts';
 import { DELIVERY_QUEUE, Delivery, type GroupTarget, type MemberTarget, type Sender } from '../../src/delivery/delivery.ts';
 
 let bot: TestBot;

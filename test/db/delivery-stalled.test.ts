@@ -11,7 +11,7 @@ import { testBot, type TestBot } from '../support/test-bot.ts';
 const waitUntil = (what: string, check: () => Promise<boolean>) =>
   vi.waitFor(async () => { expect(await check(), `waiting for ${what}`).toBe(true); }, { timeout: 15_000, interval: 25 });
 import { members, outbox } from '../../src/db/schema.ts';
-import { enqueueOutbox } from '../../src/domain/outbox.ts';
+import { enqueueOutbox } from '../../src/delivery/outbox-store.ts';
 import { STALLED_ERROR, senderQueueName } from '../../src/delivery/delivery.ts';
 
 let bot: TestBot;

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { eq, inArray } from 'drizzle-orm';
 import { testBot, type TestBot } from '../support/test-bot.ts';
 import { identities, members, outbox } from '../../src/db/schema.ts';
-import { enqueueOutbox, enqueueOutboxMany } from '../../src/domain/outbox.ts';
+import { enqueueOutbox, enqueueOutboxMany } from '../../src/delivery/outbox-store.ts';
 import { ConfigError, RetryableError } from '../../src/delivery/errors.ts';
 import type { MemberTarget, Sender } from '../../src/delivery/delivery.ts';
 import { createHttpApp } from '../../src/http/server.ts';

@@ -10,7 +10,7 @@ import pino from 'pino';
 import { describe, it } from 'vitest';
 import { checkins, circulars, groups, identities, inboundMessages, members, outbox, units } from '../../src/db/schema.ts';
 import { Delivery } from '../../src/delivery/delivery.ts';
-import { enqueueOutbox } from '../../src/domain/outbox.ts';
+import { enqueueOutbox } from '../../src/delivery/outbox-store.ts';
 import { freePort, type Proc } from '../support/proc.ts';
 import {
   PREFIX, STARTED, claimRedisDb, demoDatabase, kill9, scopeFor, service, serviceEnv, until, useServiceScopes,

@@ -11,7 +11,7 @@ import { Queue } from 'bullmq';
 import { identities, members, outbox, units } from '../../src/db/schema.ts';
 import type { Database } from '../../src/db/client.ts';
 import { Delivery } from '../../src/delivery/delivery.ts';
-import { enqueueOutbox } from '../../src/domain/outbox.ts';
+import { enqueueOutbox } from '../../src/delivery/outbox-store.ts';
 import { freePort, type Proc } from './proc.ts';
 import { PREFIX, STARTED, type Scope, claimRedisDb, demoDatabase, kill9, service, serviceEnv, until } from './service-scope.ts';
 import { startFakeWecomApi, type FakeWecomApi } from '../contract/fakes/wecom-api.ts';
