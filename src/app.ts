@@ -21,7 +21,9 @@ import { FileLinks } from './http/files.ts';
 import { exportForDelivery } from './domain/exports.ts';
 import { memberByIdentity } from './domain/directory.ts';
 import { settleAnonymousDays } from './domain/feedback.ts';
-import { dayOf } from './time.ts';
+import { addDays, dayOf } from './time.ts';
+import { purgeInbound } from './domain/inbound.ts';
+import type { ServiceJobDef } from './scheduling/job.ts';
 import { DEFAULT_THROTTLE, InboundThrottle, type ThrottleLimits } from './throttle.ts';
 
 export interface AppOptions {
@@ -105,7 +107,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   // On the shared connection: the throttle waits at most half a second for a count (see count()).
   const throttle = new InboundThrottle(connection, opts.queuePrefix ?? 'campaign-bot', { ...DEFAULT_THROTTLE, ...opts.throttle });
   const { features } = opts;
-  const jobs = new JobRegistry().add(...delivery.upkeepJobs(), ...features.flatMap((f) => f.jobs ?? []));
+  const jobs = new JobRegistry().add(...delivery.upkeepJobs(), inboundUpkeep(database), ...features.flatMap((f) => f.jobs ?? []));
   const bot = new Bot({
     throttle, jobs, commands: features.flatMap((f) => f.commands ?? []), platforms: platformCatalog(opts.platforms ?? []),
     database, log, dedupeSecret: await sharedSecret(database, 'dedupe-key'), clock: opts.clock ?? systemClock, botNames: opts.botNames ?? ['学习助手'],
@@ -206,4 +208,12 @@ async function sharedSecret(database: Database, name: string): Promise<string> {
 
 function roleCn(r: string) {
   return ({ staff: '职工', head: '负责人', leader: '分管领导', admin: '管理员' } as Record<string, string>)[r] ?? r;
+}
+
+/** Message ids guard against redelivery for minutes; a week's are kept, older ones cleared every six hours. */
+function inboundUpkeep(database: Database): ServiceJobDef {
+  return {
+    kind: 'service', name: 'inbound-purge', label: '清理一周前的消息去重记录', everyMs: 6 * 3_600_000,
+    run: (now) => purgeInbound(database.db, addDays(dayOf(now), -7)),
+  };
 }

@@ -3,19 +3,21 @@
 // one message at a time per sender — in this process by a keyed queue, across processes by
 // an advisory lock on the sender.
 import { createHmac } from 'node:crypto';
-import { eq, lt, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { isConnectionError, rowsOf, type Database, type Tx } from './db/client.ts';
-import { groups, inboundMessages, pendingConfirmations } from './db/schema.ts';
+import { isConnectionError, type Database, type Tx } from './db/client.ts';
 import { RetryLaterError, type Session } from './session.ts';
 import { stripLeadingMention } from './session.ts';
 import { Registry, canRun, parseArgs, rolesText, type Proposal, type CommandDef } from './commands/registry.ts';
+import type { Match } from './commands/types.ts';
 import { durationOptionsFor, type Ctx } from './commands/context.ts';
 import { isUserFacing, UserError } from './commands/errors.ts';
 import { suggestCommand } from './commands/suggest.ts';
 import { normalizeText } from './parse/normalize.ts';
 import { resolveMember, resolveUnit } from './domain/directory.ts';
-import { ContextCache, dataVersionsSql, parseDataVersions, type DataVersions } from './domain/context-cache.ts';
+import { ContextCache, readDataVersions, type DataVersions } from './domain/context-cache.ts';
+import { claimMessage, type InboundClaim } from './domain/inbound.ts';
+import { keepPending, takePending } from './domain/confirmations.ts';
+import { rememberGroup } from './domain/groups.ts';
 import { CheckinWriter } from './domain/checkin-writer.ts';
 import { inProgressOn } from './domain/campaigns.ts';
 import { audit } from './domain/audit.ts';
@@ -36,6 +38,16 @@ export const CONFIRM_TTL_MS = 5 * 60_000;
 export const MAX_INBOUND_CHARS = 20_500;
 /** How long an anonymous message's id is remembered (in memory only) against redelivery. */
 const ANONYMOUS_DEDUPE_MS = 15 * 60_000;
+/**
+ * A message's command as read once: the match, and — once the one-statement path has parsed them —
+ * its arguments (or the refusal parsing gave), with the data counters they were read under. The
+ * ordinary path reuses them while the counters are unchanged: a message is matched and parsed once.
+ */
+interface Reading {
+  match: Match | null;
+  parsed?: { versions: DataVersions } & ({ args: Record<string, any> } | { refusal: unknown });
+}
+
 const SMALL_TALK = /^(好的?|好滴|嗯+|哦+|ok|OK|收到|明白了?|知道了|谢谢|多谢|感谢|辛苦了|👍)[!！。.~～]*$/;
 
 export interface BotDeps {
@@ -109,8 +121,8 @@ export class Bot {
       return `消息太长（超过 ${MAX_INBOUND_CHARS.toLocaleString('en-US')} 字），没有处理。长篇材料请分几次「提交」，或作为文件（Word、PDF）发给我。`;
     }
     const text = normalizeText(stripLeadingMention(session.text, this.deps.botNames));
-    const match = text ? this.registry.match(text) : null;
-    if (match?.def.anonymous) return this.processAnonymous(session, text, match.def.anonymous);
+    const reading: Reading = { match: text ? this.registry.match(text) : null };
+    if (reading.match?.def.anonymous) return this.processAnonymous(session, text, reading, reading.match.def.anonymous);
     const verdict = await this.throttle.message(session.platform, session.senderId, this.deps.clock());
     if (verdict === 'over') return `你一分钟内发了超过 ${this.throttle.limits.messagesPerMinute} 条消息，请稍等一分钟再发。这条和之后一分钟内的消息都没有处理。`;
     if (verdict === 'silent') return null;
@@ -122,24 +134,19 @@ export class Bot {
     let reply: string | null | undefined;
     let groupKey: string | null = null;
     try {
-      reply = hadMedia ? undefined : await this.fast(session, text);
+      reply = hadMedia ? undefined : await this.oneStatement(session, reading);
       this.paths[reply === undefined ? 'ordinary' : 'fast']++;
       if (reply === undefined) reply = await this.deps.database.db.transaction(async (tx) => {
-        // The sender's lock, then the message id, in one round trip (the insert selects from the
-        // lock, so it comes second); the cache counters come back with it.
-        const [claim] = rowsOf<{ fresh: number; versions: unknown }>(await tx.execute(sql`
-          with sender_lock as (select pg_advisory_xact_lock(hashtext(${lockKeyOf(session)}))),
-          fresh as (
-            insert into ${inboundMessages} (key, received_on)
-            select ${this.dedupeKey(session)}::text, ${dayOf(this.deps.clock())}::date from sender_lock
-            on conflict do nothing returning key)
-          select (select count(*) from fresh)::int as fresh, ${dataVersionsSql} as versions`));
+        // The same claim as the one-statement path's (claim_message): the sender's lock, the
+        // message id, and the cache counters, in one round trip.
+        const claim = await claimMessage(tx, this.claimOf(session));
         if (!claim.fresh) return null;
-        const versions = parseDataVersions(claim.versions);
+        // Arguments read under other counters (a campaign's 学时 changed meanwhile) are read again.
+        if (reading.parsed && !sameVersions(reading.parsed.versions, claim.versions)) delete reading.parsed;
         if (session.chatType === 'group') groupKey = await this.rememberGroup(tx, session);
-        const ctx = await this.context(tx, session, versions, created, notes, media);
-        if (!hadMedia) return withNotes(await this.dispatch(ctx, text), notes);
-        return withNotes(await this.dispatchWithMedia(ctx, text), [...notes, ...media.notes]);
+        const ctx = await this.context(tx, session, claim.versions, created, notes, media);
+        if (!hadMedia) return withNotes(await this.dispatch(ctx, text, reading), notes);
+        return withNotes(await this.dispatchWithMedia(ctx, text, reading), [...notes, ...media.notes]);
       });
     } catch (err) {
       if (isUserFacing(err)) {
@@ -168,7 +175,7 @@ export class Bot {
    * de-duplication row, no group, no Redis counter, no audit, no log line with its text — and it
    * is refused in groups. The daily quota and the redelivery check live in this process's memory.
    */
-  private async processAnonymous(session: Session, text: string, kind: 'submits' | 'reads'): Promise<string | null> {
+  private async processAnonymous(session: Session, text: string, reading: Reading, kind: 'submits' | 'reads'): Promise<string | null> {
     if (session.chatType === 'group') {
       return kind === 'submits'
         ? '匿名意见不能在群里发：群里的人都看得到是谁发的。这条没有记录。请私聊我，发送「匿名意见 内容」。'
@@ -184,9 +191,8 @@ export class Bot {
         return `今天已经收到你 ${this.throttle.limits.anonymousPerDay} 条匿名意见，达到每天的上限。这条没有记录，请明天再发；也可以署名发「意见 内容」。`;
       }
       const reply = await this.deps.database.db.transaction(async (tx) => {
-        const [row] = rowsOf<{ versions: unknown }>(await tx.execute(sql`select ${dataVersionsSql} as versions`));
-        const ctx = await this.context(tx, session, parseDataVersions(row.versions), [], []);
-        return this.dispatch(ctx, text);
+        const ctx = await this.context(tx, session, await readDataVersions(tx), [], []);
+        return this.dispatch(ctx, text, reading);
       });
       if (kind === 'submits' && reply?.startsWith('✅')) this.throttle.anonymousAccepted(session.platform, session.senderId, now);
       return session.attachments?.length ? withNotes(reply, ['照片和文件没有保存：匿名意见只收文字。']) : reply;
@@ -212,11 +218,12 @@ export class Bot {
 
   /**
    * A command's one-statement path (CommandDef.fast), when the sender and the campaign are in this
-   * process's memory and the message needs nothing else first; undefined to take the ordinary path.
+   * process's memory and the message needs nothing else first; undefined to take the ordinary path,
+   * which goes on with what was read here (`reading`).
    */
-  private async fast(session: Session, text: string): Promise<string | null | undefined> {
+  private async oneStatement(session: Session, reading: Reading): Promise<string | null | undefined> {
     if (session.chatType === 'group' && !this.knownGroups.has(groupKeyOf(session))) return undefined;
-    const match = text ? this.registry.match(text) : null;
+    const match = reading.match;
     if (!match?.def.fast) return undefined;
     const db = this.deps.database.db;
     // Someone looked up and not bound stays on the ordinary path (it asks them to bind).
@@ -230,7 +237,7 @@ export class Bot {
       session, now, today, campaign, phase, phaseReadings: readings, member: known.member, db, checkins: this.checkins,
       unitSize: known.unitSize,
       rememberUnitSize: (size: number) => this.cache.rememberUnitSize(known.versions.directory, known.member.unitId, size),
-      claim: { lockKey: lockKeyOf(session), dedupeKey: this.dedupeKey(session), receivedOn: today, versions: known.versions },
+      claim: { ...this.claimOf(session), versions: known.versions },
       durationOptions: () => durationOptionsFor(campaign),
       resolveUnit: (name: string) => resolveUnit(db, name),
       resolveMember: (t: string) => resolveMember(db, t),
@@ -238,8 +245,10 @@ export class Bot {
     let args;
     try {
       args = await parseArgs(ctx, match.def, match.rest);
+      reading.parsed = { versions: known.versions, args };
     } catch (err) {
       if (!isUserFacing(err)) throw err;
+      reading.parsed = { versions: known.versions, refusal: err };
       this.paths.handedOn++; // worded by the ordinary path, after the claim
       return undefined;
     }
@@ -255,8 +264,7 @@ export class Bot {
    */
   private async warm(session: Session) {
     const db = this.deps.database.db;
-    const [row] = rowsOf<{ versions: unknown }>(await db.execute(sql`select ${dataVersionsSql} as versions`));
-    const versions = parseDataVersions(row.versions);
+    const versions = await readDataVersions(db);
     await this.cache.member(db, versions, session.platform, session.senderId);
     await this.cache.currentCampaign(db, versions);
     return this.cache.peek(session.platform, session.senderId);
@@ -267,6 +275,11 @@ export class Bot {
     return this.dedupeKey(s);
   }
 
+  /** What claim_message takes for this message, on either path. */
+  private claimOf(session: Session): InboundClaim {
+    return { lockKey: lockKeyOf(session), dedupeKey: this.dedupeKey(session), receivedOn: dayOf(this.deps.clock()) };
+  }
+
   private dedupeKey(s: Pick<Session, 'platform' | 'messageId'>): string {
     return createHmac('sha256', this.deps.dedupeSecret).update(`${s.platform}\n${s.messageId}`).digest('base64url');
   }
@@ -275,15 +288,14 @@ export class Bot {
   private async rememberGroup(tx: Tx, s: Session): Promise<string | null> {
     const key = groupKeyOf(s);
     if (this.knownGroups.has(key)) return null;
-    await tx.insert(groups).values({ platform: s.platform, chatId: s.chatId, name: s.chatName ?? null })
-      .onConflictDoUpdate({ target: [groups.platform, groups.chatId], set: { name: sql`coalesce(${s.chatName ?? null}, ${groups.name})` } });
+    await rememberGroup(tx, s.platform, s.chatId, s.chatName ?? null);
     return key;
   }
 
   /** A message with photos or files: 打卡/提交 keep them; otherwise they go to a recent record. */
-  private async dispatchWithMedia(ctx: Ctx, text: string): Promise<string | null> {
-    const commandMatched = text !== '' && !!this.registry.match(text);
-    const reply = commandMatched ? await this.dispatch(ctx, text) : null;
+  private async dispatchWithMedia(ctx: Ctx, text: string, reading: Reading): Promise<string | null> {
+    const commandMatched = !!reading.match;
+    const reply = commandMatched ? await this.dispatch(ctx, text, reading) : null;
     const linked = await attachLeftovers(ctx, !commandMatched);
     return [reply, linked].filter(Boolean).join('\n') || null;
   }
@@ -328,12 +340,12 @@ export class Bot {
     return ctx;
   }
 
-  async dispatch(ctx: Ctx, text: string): Promise<string | null> {
+  private async dispatch(ctx: Ctx, text: string, reading: Reading): Promise<string | null> {
     if (text === '') return ctx.session.chatType === 'group' ? '在的。发送「帮助」看看我能做什么。' : null;
     if (SMALL_TALK.test(text)) return null;
     if (/^\/?(确认|确定|confirm)$/i.test(text)) return this.confirm(ctx);
     if (/^\/?(取消|cancel)$/i.test(text)) return this.cancel(ctx);
-    const match = this.registry.match(text);
+    const match = reading.match;
     if (!match) {
       if (!ctx.member) return '你好！我是学习整改助手。请先绑定身份：发送「绑定 姓名 手机号后四位」，例如：绑定 张三 1234。';
       const said = `没看懂「${text.length > 20 ? text.slice(0, 20) + '…' : text}」。`;
@@ -349,7 +361,7 @@ export class Bot {
       if (ctx.role === 'unbound') return `请先绑定身份再使用「${def.keywords[0].join(' ')}」：发送「绑定 姓名 手机号后四位」。`;
       return `「${def.keywords[0].join(' ')}」仅限${rolesText(def)}使用，你的角色是${roleName(ctx.role)}。`;
     }
-    const args = await parseArgs(ctx, def, rest);
+    const args = await argsOf(ctx, def, rest, reading);
     const result = await def.run(ctx, args);
     if (typeof result === 'string') return result;
     return this.propose(ctx, def, result);
@@ -357,14 +369,9 @@ export class Bot {
 
   private async propose(ctx: Ctx, def: CommandDef, p: Proposal): Promise<string> {
     const member = ctx.requireMember();
-    // Expired proposals may hold secrets in their payload: clear them out whenever a new one is made.
-    await ctx.tx.delete(pendingConfirmations).where(lt(pendingConfirmations.expiresAt, ctx.now));
-    const expiresAt = new Date(ctx.now.getTime() + CONFIRM_TTL_MS);
     // One pending operation per person: a new one replaces the one waiting, and says so.
-    const [waiting] = await ctx.tx.select().from(pendingConfirmations).where(eq(pendingConfirmations.memberId, member.id));
-    const values = { memberId: member.id, command: def.name, payload: p.payload as object, preview: p.preview, expiresAt };
-    await ctx.tx.insert(pendingConfirmations).values(values)
-      .onConflictDoUpdate({ target: pendingConfirmations.memberId, set: values });
+    const waiting = await keepPending(ctx.tx, member.id, { command: def.name, payload: p.payload, preview: p.preview },
+      ctx.now, new Date(ctx.now.getTime() + CONFIRM_TTL_MS));
     const replaced = waiting
       ? `（你上一个等待确认的操作「${this.pendingName(waiting)}」已取消，没有执行；要做的话，处理完这一个后重新发送。）\n\n`
       : '';
@@ -381,7 +388,7 @@ export class Bot {
 
   private async confirm(ctx: Ctx): Promise<string> {
     const member = ctx.requireMember();
-    const [pending] = await ctx.tx.delete(pendingConfirmations).where(eq(pendingConfirmations.memberId, member.id)).returning();
+    const pending = await takePending(ctx.tx, member.id);
     if (!pending) return '没有等待确认的操作。';
     if (pending.expiresAt.getTime() < ctx.now.getTime()) return `上一个操作「${this.pendingName(pending)}」已超过 5 分钟没有确认，已作废，没有执行。请重新发送命令。`;
     const def = this.registry.find(pending.command);
@@ -401,7 +408,7 @@ export class Bot {
 
   private async cancel(ctx: Ctx): Promise<string> {
     const member = ctx.requireMember();
-    const [gone] = await ctx.tx.delete(pendingConfirmations).where(eq(pendingConfirmations.memberId, member.id)).returning();
+    const gone = await takePending(ctx.tx, member.id);
     if (!gone) return '没有等待确认的操作。';
     return gone.expiresAt.getTime() < ctx.now.getTime() ? `没有等待确认的操作：上一个「${this.pendingName(gone)}」已超过 5 分钟没有确认，早已作废。` : `已取消「${this.pendingName(gone)}」，未做任何更改。`;
   }
@@ -410,6 +417,18 @@ export class Bot {
 /** The sender's advisory lock: one message at a time per sender across processes. */
 function lockKeyOf(s: Session): string {
   return `${s.platform}:${s.senderId}`;
+}
+
+function sameVersions(a: DataVersions, b: DataVersions): boolean {
+  return a.directory === b.directory && a.campaign === b.campaign;
+}
+
+/** A command's arguments: as the one-statement path read them (or refused them), else read now. */
+async function argsOf(ctx: Ctx, def: CommandDef, rest: string, reading: Reading): Promise<Record<string, any>> {
+  const p = reading.parsed;
+  if (!p) return parseArgs(ctx, def, rest);
+  if ('refusal' in p) throw p.refusal;
+  return p.args;
 }
 
 function groupKeyOf(s: Session): string {

@@ -174,6 +174,7 @@ export async function parseArgs(ctx: ArgsCtx, def: CommandDef, rest: string): Pr
 }
 
 async function convert(ctx: ArgsCtx, def: CommandDef, spec: ArgSpec, raw: string): Promise<unknown> {
+  if (spec.parse) return spec.parse(raw, ctx);
   switch (spec.type) {
     case 'word':
     case 'rest':
