@@ -81,6 +81,11 @@ export async function settleAnonymousDays(db: Tx, today: string): Promise<number
   return rows.length;
 }
 
+/** After settleAnonymousDays: drops the rewritten rows' old versions (the times they were first written). */
+export async function vacuumFeedback(db: Tx): Promise<void> {
+  await db.execute(sql`vacuum feedback`);
+}
+
 export async function feedbackById(tx: Tx, ref: number | FeedbackRef): Promise<FeedbackRow> {
   const r = typeof ref === 'number' ? { id: ref } : ref;
   // A typed YJ number never reaches an anonymous item (their ids are random and they have codes).
