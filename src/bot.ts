@@ -12,6 +12,7 @@ import type { Match } from './commands/types.ts';
 import { durationOptionsFor, type Ctx } from './commands/context.ts';
 import { isUserFacing, UserError } from './commands/errors.ts';
 import { suggestCommand } from './commands/suggest.ts';
+import { chatMessages, ROLE_CN } from './commands/messages.ts';
 import { normalizeText } from './parse/normalize.ts';
 import { resolveMember, resolveUnit } from './domain/directory.ts';
 import { ContextCache, readDataVersions, type DataVersions } from './domain/context-cache.ts';
@@ -118,13 +119,13 @@ export class Bot {
   private async process(session: Session): Promise<string | null> {
     // Capped before anything reads it: every parser below is linear, but nothing needs more.
     if (session.text.length > MAX_INBOUND_CHARS) {
-      return `消息太长（超过 ${MAX_INBOUND_CHARS.toLocaleString('en-US')} 字），没有处理。长篇材料请分几次「提交」，或作为文件（Word、PDF）发给我。`;
+      return chatMessages.tooLong({ max: MAX_INBOUND_CHARS });
     }
     const text = normalizeText(stripLeadingMention(session.text, this.deps.botNames));
     const reading: Reading = { match: text ? this.registry.match(text) : null };
     if (reading.match?.def.anonymous) return this.processAnonymous(session, text, reading, reading.match.def.anonymous);
     const verdict = await this.throttle.message(session.platform, session.senderId, this.deps.clock());
-    if (verdict === 'over') return `你一分钟内发了超过 ${this.throttle.limits.messagesPerMinute} 条消息，请稍等一分钟再发。这条和之后一分钟内的消息都没有处理。`;
+    if (verdict === 'over') return chatMessages.tooMany({ perMinute: this.throttle.limits.messagesPerMinute });
     if (verdict === 'silent') return null;
     const created: number[] = [];
     const notes: string[] = [];
@@ -150,7 +151,7 @@ export class Bot {
       });
     } catch (err) {
       if (isUserFacing(err)) {
-        return hadMedia ? withNotes(media.accepted.length ? `${err.message}\n照片/文件没有保存。` : err.message, media.notes) : err.message;
+        return hadMedia ? withNotes(media.accepted.length ? `${err.message}\n${chatMessages.mediaNotKept}` : err.message, media.notes) : err.message;
       }
       // Nothing was recorded: let the adapter ask the platform for a redelivery.
       if (isConnectionError(err)) {
@@ -159,7 +160,7 @@ export class Bot {
       }
       // No sender or message id in the log: the message may have been anonymous feedback.
       this.deps.log.error({ err, platform: session.platform }, 'message handling failed');
-      return '抱歉，处理这条消息时出错了，没有记录任何内容。请稍后再发一次。';
+      return chatMessages.failed;
     }
     if (groupKey) {
       if (this.knownGroups.size >= 10_000) this.knownGroups.clear();
@@ -178,8 +179,8 @@ export class Bot {
   private async processAnonymous(session: Session, text: string, reading: Reading, kind: 'submits' | 'reads'): Promise<string | null> {
     if (session.chatType === 'group') {
       return kind === 'submits'
-        ? '匿名意见不能在群里发：群里的人都看得到是谁发的。这条没有记录。请私聊我，发送「匿名意见 内容」。'
-        : '请私聊我查询：在群里查询，大家会看到是谁提的这条意见。';
+        ? chatMessages.anonymousInGroup
+        : chatMessages.anonymousQueryInGroup;
     }
     const now = this.deps.clock();
     this.forgetAnonymous(Date.now());
@@ -188,21 +189,21 @@ export class Bot {
     let retryLater = false;
     try {
       if (kind === 'submits' && this.throttle.anonymousLeft(session.platform, session.senderId, now) <= 0) {
-        return `今天已经收到你 ${this.throttle.limits.anonymousPerDay} 条匿名意见，达到每天的上限。这条没有记录，请明天再发；也可以署名发「意见 内容」。`;
+        return chatMessages.anonymousDayLimit({ perDay: this.throttle.limits.anonymousPerDay });
       }
       const reply = await this.deps.database.db.transaction(async (tx) => {
         const ctx = await this.context(tx, session, await readDataVersions(tx), [], []);
         return this.dispatch(ctx, text, reading);
       });
       if (kind === 'submits' && reply?.startsWith('✅')) this.throttle.anonymousAccepted(session.platform, session.senderId, now);
-      return session.attachments?.length ? withNotes(reply, ['照片和文件没有保存：匿名意见只收文字。']) : reply;
+      return session.attachments?.length ? withNotes(reply, [chatMessages.anonymousMediaNotKept]) : reply;
     } catch (err) {
       if (isUserFacing(err)) return err.message;
       if (isConnectionError(err)) { retryLater = true; throw new RetryLaterError(); }
       // Only the error's class and code: its message or parameters could carry the text.
       const e = err as { name?: string; code?: string };
       this.deps.log.error({ errName: e?.name, errCode: e?.code }, 'anonymous message handling failed');
-      return '抱歉，处理这条消息时出错了，没有记录任何内容。请稍后再发一次。';
+      return chatMessages.failed;
     } finally {
       // Every answer to it (the 查询码, a refusal that says how many were sent today) is retried
       // from memory only if the platform does not take it (wasAnonymous); a redelivery is ignored.
@@ -319,7 +320,7 @@ export class Bot {
         if (member && member.role !== 'admin') {
           const recipient = 'memberId' in to ? `m${to.memberId}` : `g${to.groupId}`;
           if (!(await this.throttle.push(member.id, recipient, now))) {
-            const note = `（这一小时里由你触发、发给同一人或同一群的提醒已达 ${this.throttle.limits.pushesPerRecipientPerHour} 条，这次不再单独推送，对方在列表里能看到。）`;
+            const note = chatMessages.pushLimit({ perHour: this.throttle.limits.pushesPerRecipientPerHour });
             if (!notes.includes(note)) notes.push(note);
             return;
           }
@@ -329,11 +330,11 @@ export class Bot {
       },
       scheduleChanged: () => { this.scheduleDirty = true; },
       requireMember: () => {
-        if (!member) throw new UserError('请先绑定身份：发送「绑定 姓名 手机号后四位」。');
+        if (!member) throw new UserError(chatMessages.bindFirst);
         return member;
       },
       requireCampaign: () => {
-        if (!campaign) throw new UserError('当前没有进行中的活动。请管理员先用「/活动 新建」创建活动。');
+        if (!campaign) throw new UserError(chatMessages.noCampaign);
         return campaign;
       },
     };
@@ -341,25 +342,21 @@ export class Bot {
   }
 
   private async dispatch(ctx: Ctx, text: string, reading: Reading): Promise<string | null> {
-    if (text === '') return ctx.session.chatType === 'group' ? '在的。发送「帮助」看看我能做什么。' : null;
+    if (text === '') return ctx.session.chatType === 'group' ? chatMessages.here : null;
     if (SMALL_TALK.test(text)) return null;
     if (/^\/?(确认|确定|confirm)$/i.test(text)) return this.confirm(ctx);
     if (/^\/?(取消|cancel)$/i.test(text)) return this.cancel(ctx);
     const match = reading.match;
     if (!match) {
-      if (!ctx.member) return '你好！我是学习整改助手。请先绑定身份：发送「绑定 姓名 手机号后四位」，例如：绑定 张三 1234。';
-      const said = `没看懂「${text.length > 20 ? text.slice(0, 20) + '…' : text}」。`;
-      const guess = suggestCommand(this.registry, text, ctx.role);
-      return guess
-        ? `${said}你是不是想发「${guess}」？发送「帮助」查看可用的命令。`
-        : `${said}发送「帮助」查看可用的命令，例如：打卡 学习《党章》 1小时。`;
+      if (!ctx.member) return chatMessages.greetUnbound;
+      return chatMessages.notUnderstood({ text, guess: suggestCommand(this.registry, text, ctx.role) });
     }
     const { def, rest } = match;
     ctx.invokedAs = match.keyword;
     if (!canRun(def, ctx.role)) {
       await ctx.audit('command.refused', def.name, null, def.sensitive ? { role: ctx.role } : { text, role: ctx.role });
-      if (ctx.role === 'unbound') return `请先绑定身份再使用「${def.keywords[0].join(' ')}」：发送「绑定 姓名 手机号后四位」。`;
-      return `「${def.keywords[0].join(' ')}」仅限${rolesText(def)}使用，你的角色是${roleName(ctx.role)}。`;
+      if (ctx.role === 'unbound') return chatMessages.bindBeforeCommand({ keyword: def.keywords[0].join(' ') });
+      return chatMessages.notAllowed({ keyword: def.keywords[0].join(' '), roles: rolesText(def), role: ROLE_CN[ctx.role] });
     }
     const args = await argsOf(ctx, def, rest, reading);
     const result = await def.run(ctx, args);
@@ -373,9 +370,9 @@ export class Bot {
     const waiting = await keepPending(ctx.tx, member.id, { command: def.name, payload: p.payload, preview: p.preview },
       ctx.now, new Date(ctx.now.getTime() + CONFIRM_TTL_MS));
     const replaced = waiting
-      ? `（你上一个等待确认的操作「${this.pendingName(waiting)}」已取消，没有执行；要做的话，处理完这一个后重新发送。）\n\n`
+      ? chatMessages.replacedPending({ name: this.pendingName(waiting) })
       : '';
-    return `${replaced}${p.preview}\n\n请回复「确认」执行，或「取消」放弃（5 分钟内有效）。`;
+    return `${replaced}${chatMessages.askConfirm({ preview: p.preview })}`;
   }
 
   /** What a pending operation is, for a reply: its preview's first line, else its command. */
@@ -389,28 +386,28 @@ export class Bot {
   private async confirm(ctx: Ctx): Promise<string> {
     const member = ctx.requireMember();
     const pending = await takePending(ctx.tx, member.id);
-    if (!pending) return '没有等待确认的操作。';
-    if (pending.expiresAt.getTime() < ctx.now.getTime()) return `上一个操作「${this.pendingName(pending)}」已超过 5 分钟没有确认，已作废，没有执行。请重新发送命令。`;
+    if (!pending) return chatMessages.nothingPending;
+    if (pending.expiresAt.getTime() < ctx.now.getTime()) return chatMessages.pendingExpired({ name: this.pendingName(pending) });
     const def = this.registry.find(pending.command);
-    if (!def?.commit) return '没有等待确认的操作。';
+    if (!def?.commit) return chatMessages.nothingPending;
     // Permission is checked again: the role may have changed since the preview.
-    if (!canRun(def, ctx.role)) return `「${def.keywords[0].join(' ')}」仅限${rolesText(def)}使用。`;
+    if (!canRun(def, ctx.role)) return chatMessages.notAllowed({ keyword: def.keywords[0].join(' '), roles: rolesText(def) });
     // Checked as it comes back: a payload stored by an older version (or altered in the
     // database) is refused rather than run with fields that mean something else now.
     const payload = def.payload?.safeParse(pending.payload);
     if (!payload?.success) {
       this.deps.log.warn({ command: def.name, fields: payload?.error.issues.map((i) => i.path.join('.')) ?? null }, 'stored confirmation did not match its schema; not run');
-      return `上一个操作「${this.pendingName(pending)}」的内容已失效（可能是程序升级了），没有执行。请重新发送命令。`;
+      return chatMessages.pendingStale({ name: this.pendingName(pending) });
     }
     // Named first: the person sees which of their operations 确认 carried out.
-    return `已确认「${this.pendingName(pending)}」。\n${await def.commit(ctx, payload.data)}`;
+    return chatMessages.confirmed({ name: this.pendingName(pending), result: await def.commit(ctx, payload.data) });
   }
 
   private async cancel(ctx: Ctx): Promise<string> {
     const member = ctx.requireMember();
     const gone = await takePending(ctx.tx, member.id);
-    if (!gone) return '没有等待确认的操作。';
-    return gone.expiresAt.getTime() < ctx.now.getTime() ? `没有等待确认的操作：上一个「${this.pendingName(gone)}」已超过 5 分钟没有确认，早已作废。` : `已取消「${this.pendingName(gone)}」，未做任何更改。`;
+    if (!gone) return chatMessages.nothingPending;
+    return gone.expiresAt.getTime() < ctx.now.getTime() ? chatMessages.cancelledExpired({ name: this.pendingName(gone) }) : chatMessages.cancelled({ name: this.pendingName(gone) });
   }
 }
 
@@ -437,8 +434,4 @@ function groupKeyOf(s: Session): string {
 
 function withNotes(reply: string | null, notes: string[]): string | null {
   return [reply, ...notes].filter(Boolean).join('\n') || null;
-}
-
-function roleName(r: Ctx['role']): string {
-  return r === 'unbound' ? '未绑定' : ({ staff: '职工', head: '负责人', leader: '分管领导', admin: '管理员' } as const)[r];
 }
