@@ -10,11 +10,12 @@ import { feedback, members, units } from '../db/schema.ts';
 import { fail } from './errors.ts';
 import { audit, type Actor } from './audit.ts';
 import { dayOf } from '../time.ts';
+import { FEEDBACK_STATUS_CN } from './messages/feedback.ts';
 
 export type FeedbackRow = typeof feedback.$inferSelect;
 export type FeedbackKind = '意见' | '建议' | '反馈';
 export type FeedbackStatus = 'open' | 'forwarded' | 'answered' | 'closed';
-export const FEEDBACK_STATUS_CN: Record<FeedbackStatus, string> = { open: '待处理', forwarded: '已转交', answered: '已答复', closed: '已办结' };
+export { FEEDBACK_STATUS_CN };
 
 /** YJ-0012 for a named item; an anonymous item's own NM-… code. */
 export const feedbackCode = (row: { id: number; code?: string | null }) => row.code ?? `YJ-${String(row.id).padStart(4, '0')}`;
