@@ -37,6 +37,9 @@ describe('reviewing submissions', () => {
     expect((await pushesTo('张三', seen)).join('\n')).toContain(`你提交的「心得体会」（#${id}）被退回修改：\n请结合本岗位实际，补充具体事例。`);
     expect(await bot.say('赵院长', `审阅 通过 #${id}`)).toBe(`#${id} 已经是「退回修改」，不能再审阅，等提交人修改后重新提交。`);
     expect(await bot.say('赵院长', '审阅 列表')).toBe('没有待审阅的提交。');
+    // 我的 and 本单位 show it as sent back.
+    expect(await bot.say('张三', '我的')).toContain('⚠️ 任务「心得体会」被退回修改：请结合本岗位实际，补充具体事例。修改后请重新提交（发送：提交 心得体会 正文…）');
+    expect(await bot.say('赵院长', '本单位')).toMatch(/任务「心得体会」已交 1\/\d+.*，退回修改：张三/);
 
     // The author resubmits: a new version, waiting again; the old one can no longer be reviewed.
     const second = await bot.say('张三', '提交 心得体会 结合门诊工作实际，我要做到耐心解释病情、不收红包、规范用药。');
@@ -54,6 +57,8 @@ describe('reviewing submissions', () => {
     const before = bot.pushes().length;
     expect(await bot.say('赵院长', `审阅 通过 #${id2} 联系实际较好`)).toBe(`已通过 #${id2}（县人民医院 张三「心得体会」），已告知提交人。`);
     expect((await pushesTo('张三', before)).join('\n')).toContain(`你提交的「心得体会」（#${id2}）已通过审阅。\n意见：联系实际较好`);
+    expect(await bot.say('张三', '我的')).toContain('✓ 任务「心得体会」已提交，已通过审阅');
+    expect(await bot.say('赵院长', '本单位')).toMatch(/任务「心得体会」已交 1\/\d+.*，已通过审阅 1 人/);
 
     // Stored: both versions, each with its verdict; audited by who did it.
     const rows = await bot.db.select().from(submissions).where(sql`${submissions.id} in (${id}, ${id2})`).orderBy(submissions.id);
