@@ -5,7 +5,8 @@ import { tokenize, textAfterTokens } from '../../src/parse/normalize.ts';
 import { parseDate, parseDateRange } from '../../src/parse/date.ts';
 import { memberById, resolveMember, type MemberRow } from '../../src/domain/directory.ts';
 import { overlappingLeaves, recordLeave } from '../../src/domain/leaves.ts';
-import { rangeCn, spanDays } from '../../src/domain/holidays.ts';
+import { spanDays } from '../../src/domain/holidays.ts';
+import { rangeCn } from '../../src/domain/messages/format.ts';
 import { day, rowId, z } from '../../src/commands/payload.ts';
 
 const payloadSchema = z.object({ memberId: rowId, name: z.string(), start: day, end: day, reason: z.string().nullable() });

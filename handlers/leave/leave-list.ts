@@ -1,6 +1,6 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { currentLeaves } from '../../src/domain/leaves.ts';
-import { rangeCn } from '../../src/domain/holidays.ts';
+import { rangeCn } from '../../src/domain/messages/format.ts';
 import { visibleUnits } from '../../src/domain/visibility.ts';
 
 export default defineCommand({
