@@ -3,7 +3,7 @@ import { UserError } from '../../src/commands/errors.ts';
 import { checkinWithName, voidCheckin } from '../../src/domain/checkins.ts';
 import { fail } from '../../src/domain/errors.ts';
 import { checkinReplies } from '../../src/domain/messages/checkins.ts';
-import { contentShown } from '../../src/replies.ts';
+import { contentShown } from '../../src/domain/messages/checkin-recorded.ts';
 import { rowId, z } from '../../src/commands/payload.ts';
 
 export default defineCommand({

@@ -4,7 +4,7 @@ import { isUserFacing, UserError } from '../../src/commands/errors.ts';
 import { parseCheckinText, type CheckinParse } from '../../src/parse/duration.ts';
 import type { CampaignRow } from '../../src/domain/campaigns.ts';
 import { checkinMessage, recordCheckin, type NewCheckin } from '../../src/domain/checkins.ts';
-import { bareNumberNote, checkinRecorded, durationRefusal, MAX_TEXT } from '../../src/replies.ts';
+import { bareNumberNote, checkinRecorded, checkinTooLong, CHECKIN_EXAMPLE, durationRefusal, MAX_TEXT } from '../../src/domain/messages/checkin-recorded.ts';
 import { keepAttachments } from '../../src/commands/attachment-replies.ts';
 
 /** 打卡's text as read once per message (the argument's parse): what it says, or what is wrong with it. */
@@ -12,10 +12,10 @@ interface StudyText { text: string; parsed: CheckinParse; refusal: string | null
 
 function readStudy(raw: string, ctx: Pick<ArgsCtx, 'durationOptions'>): StudyText {
   if ([...raw].length > MAX_TEXT) {
-    return { text: raw, parsed: parseCheckinText('', ctx.durationOptions()), refusal: `内容太长（超过 ${MAX_TEXT} 字），没有记录。请精简后再发，长篇心得可用「提交 心得体会 正文」。` };
+    return { text: raw, parsed: parseCheckinText('', ctx.durationOptions()), refusal: checkinTooLong() };
   }
   const parsed = parseCheckinText(raw, ctx.durationOptions());
-  return { text: raw, parsed, refusal: durationRefusal(parsed, '打卡 学习《党章》 1小时20分钟') };
+  return { text: raw, parsed, refusal: durationRefusal(parsed, CHECKIN_EXAMPLE) };
 }
 
 /** The check-in a message describes, or a UserError saying what is wrong with it (after the campaign's own checks). */

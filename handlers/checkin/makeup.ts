@@ -2,7 +2,7 @@ import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { parseCheckinText } from '../../src/parse/duration.ts';
 import { makeupWindowCheck, recordCheckin } from '../../src/domain/checkins.ts';
-import { bareNumberNote, checkinRecorded, durationRefusal, MAX_TEXT } from '../../src/replies.ts';
+import { bareNumberNote, checkinRecorded, durationRefusal, MAX_TEXT } from '../../src/domain/messages/checkin-recorded.ts';
 import { checkinReplies } from '../../src/domain/messages/checkins.ts';
 import { withNote } from './checkin.ts';
 

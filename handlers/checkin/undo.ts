@@ -1,7 +1,7 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { undoLastToday } from '../../src/domain/checkins.ts';
 import { checkinReplies } from '../../src/domain/messages/checkins.ts';
-import { contentShown } from '../../src/replies.ts';
+import { contentShown } from '../../src/domain/messages/checkin-recorded.ts';
 
 export default defineCommand({
   name: 'undo',

@@ -1,7 +1,7 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { feedbackCode, submitFeedback, type FeedbackKind } from '../../src/domain/feedback.ts';
-import { MAX_TEXT } from '../../src/replies.ts';
+import { MAX_TEXT } from '../../src/domain/messages/checkin-recorded.ts';
 import { feedbackReplies } from '../../src/domain/messages/feedback.ts';
 
 // Nothing about the sender reaches the domain: no member, no platform, no message id.

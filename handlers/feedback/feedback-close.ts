@@ -1,7 +1,7 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { closeFeedback, feedbackById, feedbackCode, parseFeedbackCode } from '../../src/domain/feedback.ts';
-import { MAX_TEXT } from '../../src/replies.ts';
+import { MAX_TEXT } from '../../src/domain/messages/checkin-recorded.ts';
 import { fail } from '../../src/domain/errors.ts';
 import { feedbackReplies } from '../../src/domain/messages/feedback.ts';
 import { rowId, z } from '../../src/commands/payload.ts';

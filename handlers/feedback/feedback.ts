@@ -2,7 +2,7 @@ import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { feedbackCode, submitFeedback, type FeedbackKind } from '../../src/domain/feedback.ts';
 import { headsOf } from '../../src/domain/directory.ts';
-import { MAX_TEXT } from '../../src/replies.ts';
+import { MAX_TEXT } from '../../src/domain/messages/checkin-recorded.ts';
 import { feedbackReplies } from '../../src/domain/messages/feedback.ts';
 
 export default defineCommand({
