@@ -35,6 +35,12 @@ export interface AppOptions {
   /** Run the delivery worker in this process (ROLE=all|worker). */
   worker?: boolean;
   deliveryLimits?: DeliveryLimits;
+  /**
+   * The clock (ms) delivery's rate limits and pauses are counted by. Unset: Redis's own, which
+   * every process shares (the service). Not `clock`: a test freezes that one for the campaign's
+   * dates while pushes go on; a pacing test passes one it moves by hand.
+   */
+  deliveryClock?: () => number;
   /** First retry delay of a failed send (doubles each time). */
   backoffMs?: number;
   /** Show pushes in the console (chat simulator, tests). */
@@ -96,7 +102,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const { database, log } = opts;
   const connection = redisConnection(opts.redisUrl);
   connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
-  const delivery = new Delivery(database, connection, log, { prefix: opts.queuePrefix, limits: opts.deliveryLimits, backoffMs: opts.backoffMs });
+  const delivery = new Delivery(database, connection, log, { prefix: opts.queuePrefix, limits: opts.deliveryLimits, backoffMs: opts.backoffMs, now: opts.deliveryClock });
   const consoleSender = opts.console ? new ConsoleSender(opts.console.onPush) : null;
   if (consoleSender) delivery.addSender(consoleSender);
   const clock = opts.clock ?? systemClock;

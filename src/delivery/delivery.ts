@@ -59,8 +59,8 @@ export class Delivery {
     this.senders.setWebhook(s);
   }
 
-  /** Called for every job a worker of this process takes from any delivery queue (the fan-out bench counts them). */
-  onPick(listener: (queueName: string) => void) {
+  /** Called for every job a worker of this process takes from any delivery queue, with its row (the fan-out bench counts them). */
+  onPick(listener: (queueName: string, outboxId: number) => void) {
     this.workers.onPick(listener);
   }
 
