@@ -145,16 +145,6 @@ export class Delivery {
     };
   }
 
-  /** One digest to the admins for everything that failed since the last one; how many failures it reported. */
-  async reportFailures(): Promise<number> {
-    try {
-      return (await reportDeliveryFailures(this.jobDeps(), new Date())).failures;
-    } catch (err) {
-      this.log.warn({ err }, 'failure digest failed');
-      return 0;
-    }
-  }
-
   async close() {
     await this.workers.close();
     await this.queues.close();

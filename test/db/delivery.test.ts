@@ -150,8 +150,8 @@ describe('delivery', () => {
     const rows = await bot.db.select().from(outbox).orderBy(outbox.id);
     expect(rows.find((r) => r.id === flaky)).toMatchObject({ status: 'sent', attempts: 3 });
     for (const id of bad) expect(rows.find((r) => r.id === id)).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('可信 IP') });
-    expect(await bot.app.delivery.reportFailures()).toBe(2);
-    expect(await bot.app.delivery.reportFailures()).toBe(0);
+    expect(await bot.runJob('delivery-digest')).toEqual({ failures: 2 });
+    expect(await bot.runJob('delivery-digest')).toEqual({ failures: 0 });
     await bot.drain();
     const digests = bot.pushes().filter((p) => p.text.startsWith('推送失败'));
     expect(digests.map((d) => d.to)).toEqual(['王主任']);

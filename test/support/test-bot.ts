@@ -161,6 +161,8 @@ export interface TestBot {
    */
   deliveryIdle(timeoutMs?: number): Promise<void>;
   pushes(): { to: string; kind: string; text: string }[];
+  /** Run one of the core's registered service jobs now, as the Scheduler does on its timer (e.g. 'delivery-digest'); its result. */
+  runJob(name: string): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -224,6 +226,11 @@ export async function testBot(opts: TestBotOptions = {}): Promise<TestBot> {
       }, { timeout: timeoutMs, interval: 50 });
     },
     pushes: () => app.consoleSender!.pushes,
+    async runJob(name) {
+      const job = app.jobs.find(name);
+      if (job?.kind !== 'service') throw new Error(`no service job named ${name}`);
+      return job.run(now);
+    },
     async close() {
       for (const q of queues.values()) await closeSettled(q);
       await app.close();
