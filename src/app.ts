@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import type { Database } from './db/client.ts';
 import type { Session } from './session.ts';
 import { Bot } from './bot.ts';
-import { platformCatalog, type Feature, type PlatformPlugin } from './plugin.ts';
+import { platformCatalog, type Feature, type PlatformCatalog, type PlatformPlugin } from './plugin.ts';
 import { JobRegistry } from './scheduling/registry.ts';
 import { notifyAdmins } from './domain/notify-admins.ts';
 import { Delivery, type DeliveryLimits } from './delivery/delivery.ts';
@@ -35,6 +35,12 @@ export interface AppOptions {
   /** Run the delivery worker in this process (ROLE=all|worker). */
   worker?: boolean;
   deliveryLimits?: DeliveryLimits;
+  /**
+   * The clock (ms) delivery's rate limits and pauses are counted by. Unset: Redis's own, which
+   * every process shares (the service). Not `clock`: a test freezes that one for the campaign's
+   * dates while pushes go on; a pacing test passes one it moves by hand.
+   */
+  deliveryClock?: () => number;
   /** First retry delay of a failed send (doubles each time). */
   backoffMs?: number;
   /** Show pushes in the console (chat simulator, tests). */
@@ -57,6 +63,8 @@ export interface App {
   bot: Bot;
   /** The installed features' scheduled jobs (the Scheduler runs them, /提醒 reads them). */
   jobs: JobRegistry;
+  /** The installed platforms' names, senders' names and webhook kinds. */
+  platforms: PlatformCatalog;
   database: Database;
   delivery: Delivery;
   consoleSender: ConsoleSender | null;
@@ -94,7 +102,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const { database, log } = opts;
   const connection = redisConnection(opts.redisUrl);
   connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
-  const delivery = new Delivery(database, connection, log, { prefix: opts.queuePrefix, limits: opts.deliveryLimits, backoffMs: opts.backoffMs });
+  const delivery = new Delivery(database, connection, log, { prefix: opts.queuePrefix, limits: opts.deliveryLimits, backoffMs: opts.backoffMs, now: opts.deliveryClock });
   const consoleSender = opts.console ? new ConsoleSender(opts.console.onPush) : null;
   if (consoleSender) delivery.addSender(consoleSender);
   const clock = opts.clock ?? systemClock;
@@ -106,8 +114,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const throttle = new InboundThrottle(connection, opts.queuePrefix ?? 'campaign-bot', { ...DEFAULT_THROTTLE, ...opts.throttle });
   const { features } = opts;
   const jobs = new JobRegistry().add(...delivery.upkeepJobs(), inboundUpkeep(database), ...features.flatMap((f) => f.jobs ?? []));
+  const platforms = platformCatalog(opts.platforms ?? []);
   const bot = new Bot({
-    throttle, jobs, commands: features.flatMap((f) => f.commands ?? []), platforms: platformCatalog(opts.platforms ?? []),
+    throttle, jobs, commands: features.flatMap((f) => f.commands ?? []), platforms,
     database, log, dedupeSecret: await sharedSecret(database.db, 'dedupe-key'), clock: opts.clock ?? systemClock, botNames: opts.botNames ?? ['学习助手'],
     onScheduleChanged: () => app.onScheduleChanged?.(),
     onOutbox: (ids) => { delivery.enqueue(ids).catch((err) => log.warn({ err }, 'enqueue failed; the sweep will retry')); },
@@ -117,7 +126,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   const app: App = {
     onScheduleChanged: null,
-    bot, jobs, database, delivery, consoleSender, log, redisUrl: opts.redisUrl, redis: connection, files, queuePrefix: opts.queuePrefix ?? 'campaign-bot', clock: opts.clock ?? systemClock,
+    bot, jobs, platforms, database, delivery, consoleSender, log, redisUrl: opts.redisUrl, redis: connection, files, queuePrefix: opts.queuePrefix ?? 'campaign-bot', clock: opts.clock ?? systemClock,
     async alert(text) {
       log.error({ alert: text }, '需要管理员处理');
       // One alert per text per hour, however many processes or retries raise it.

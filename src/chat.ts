@@ -32,7 +32,7 @@ async function main() {
   privateUmask(); // the simulator's database and Redis files, like the service's
   const demo = process.argv.includes('--demo');
   let config;
-  try { config = loadConfig(); } catch (err) {
+  try { config = loadConfig(process.env, PLATFORMS); } catch (err) {
     if (err instanceof ConfigError) { console.error(err.message); process.exit(2); }
     throw err;
   }

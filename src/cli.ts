@@ -129,7 +129,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (area === 'platforms' && action === 'check' && positional.length === 0) {
     const [{ checkPlatforms, formatCheckReport }, { PLATFORMS }] = await Promise.all([import('./platforms/check.ts'), import('./features.ts')]);
-    const report = await checkPlatforms(loadConfig(), PLATFORMS);
+    const report = await checkPlatforms(loadConfig(process.env, PLATFORMS), PLATFORMS);
     console.log(formatCheckReport(report));
     return report.ok ? 0 : 1;
   }

@@ -1,17 +1,20 @@
-// Every setting, read from the environment (and .env), validated once with zod.
-// A bad value stops start-up with the variable's name; defaults live only here.
+// Every setting, read from the environment (and .env), validated once with zod: the core's
+// here, each platform's in its folder (its plug-in's `settings`), composed by loadConfig from
+// the installed platforms. A bad value stops start-up with the variable's name; each default
+// lives in one place.
 import path from 'node:path';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 
-const optionalString = z
+/** A setting that may be left empty: trimmed, and empty is unset. */
+export const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
 export const ADMIN_TOKEN_MIN = 24;
 
-const schema = z.object({
+const coreSettings = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   // The address to listen on. Loopback by default: behind nginx, or tried on this machine; set
   // 0.0.0.0 (or ::) only when platforms must reach the service directly without a proxy.
@@ -55,40 +58,43 @@ const schema = z.object({
   INBOUND_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
   ANONYMOUS_PER_DAY: z.coerce.number().int().min(1).max(10_000).default(5),
   PUSHES_PER_RECIPIENT_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(10),
-
-  // WeCom 智能机器人 (AI bot): long connection (ws, default) or HTTP callback.
-  WECOM_BOT_MODE: z.enum(['ws', 'http']).default('ws'),
-  WECOM_BOT_ID: optionalString,
-  WECOM_BOT_SECRET: optionalString,
-  WECOM_WS_URL: z.string().default('wss://openws.work.weixin.qq.com'),
-  WECOM_BOT_TOKEN: optionalString,
-  WECOM_BOT_ENCODING_AES_KEY: optionalString,
-  // WeCom 自建应用 (self-built app): push to anyone, 1:1 chat through an XML callback.
-  WECOM_CORP_ID: optionalString,
-  WECOM_AGENT_ID: optionalString,
-  WECOM_AGENT_SECRET: optionalString,
-  WECOM_API_BASE: z.string().default('https://qyapi.weixin.qq.com'),
-  WECOM_APP_TOKEN: optionalString,
-  WECOM_APP_ENCODING_AES_KEY: optionalString,
-  // DingTalk robot: Stream mode (default) or HTTP callback.
-  DINGTALK_MODE: z.enum(['stream', 'http']).default('stream'),
-  DINGTALK_CLIENT_ID: optionalString,
-  DINGTALK_CLIENT_SECRET: optionalString,
-  DINGTALK_ROBOT_CODE: optionalString,
-  DINGTALK_API_BASE: z.string().default('https://api.dingtalk.com'),
 });
 
-export type Config = z.infer<typeof schema> & { dataDir: string };
+/** The core's settings. A platform plug-in sees its own on top (PlatformPlugin.create). */
+export type Config = z.output<typeof coreSettings> & { dataDir: string };
 
 export class ConfigError extends Error {}
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(env);
+/** What loadConfig reads of a platform plug-in: its settings schema. */
+export interface SettingsOwner { id: string; settings?: z.ZodObject }
+
+/** The core's settings and the installed platforms', as one schema (a name declared twice is a mistake in the code). */
+function schemaFor(platforms: readonly SettingsOwner[]) {
+  const shape: Record<string, z.ZodType> = { ...coreSettings.shape };
+  const owner = new Map(Object.keys(shape).map((k) => [k, 'core']));
+  for (const p of platforms) {
+    for (const [key, type] of Object.entries(p.settings?.shape ?? {})) {
+      if (owner.has(key)) throw new Error(`setting ${key} is declared by both ${owner.get(key)} and ${p.id}`);
+      owner.set(key, p.id);
+      shape[key] = type;
+    }
+  }
+  return z.object(shape);
+}
+
+/**
+ * The settings from `env`: the core's, and those of `platforms` (the installed ones, from
+ * src/features.ts; without them, only the core's are read — enough for commands that open no
+ * platform). The result carries each platform's settings for its plug-in.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, platforms: readonly SettingsOwner[] = []): Config {
+  const parsed = schemaFor(platforms).safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`配置有误（请检查 .env）：\n${lines.join('\n')}`);
   }
-  const cfg = parsed.data;
+  // The platforms' settings ride along (their plug-ins read them); the core reads its own.
+  const cfg = parsed.data as z.output<typeof coreSettings>;
   if (cfg.ROLE !== 'all' && !cfg.DATABASE_URL) {
     throw new ConfigError(
       `配置有误：ROLE=${cfg.ROLE} 需要 DATABASE_URL（PostgreSQL）。内置 PGlite 只能被一个进程打开，只支持 ROLE=all。`,

@@ -13,7 +13,7 @@ import { createHttpApp } from './http/server.ts';
 import { acquireDataDirLock, DataDirLockedError, type DataDirLock } from './infra/datadir-lock.ts';
 import { startEmbeddedRedis, type EmbeddedRedis } from './infra/embedded-redis.ts';
 import { makePrivate, privateUmask } from './infra/private-files.ts';
-import { createPlatforms } from './platforms/index.ts';
+import { createPlatforms, platformWebhooks } from './platforms/index.ts';
 import { holdConnection } from './platforms/lease.ts';
 import { Scheduler } from './scheduling/scheduler.ts';
 import { createWebhookSender } from './platforms/webhook-sender.ts';
@@ -28,7 +28,7 @@ async function main() {
   privateUmask();
   let config;
   try {
-    config = loadConfig();
+    config = loadConfig(process.env, PLATFORMS);
   } catch (err) {
     if (err instanceof ConfigError) { console.error(err.message); process.exit(2); }
     throw err;
@@ -99,7 +99,7 @@ async function main() {
     for (const p of problems) log.warn({ setting: p.setting }, p.message);
     for (const a of adapters) if (a.sender) app.delivery.addSender(a.sender);
     // Groups with a webhook attached (/群 绑定webhook) are pushed through it instead.
-    app.delivery.setWebhookSender(createWebhookSender({ wecomApiBase: config.WECOM_API_BASE }));
+    app.delivery.setWebhookSender(createWebhookSender(platformWebhooks(PLATFORMS, config)));
     // A long connection is opened by exactly one process: the one holding its lease.
     if (config.ROLE !== 'web') {
       // The holder also sends the pushes that need its connection (the WeCom AI bot's): other
@@ -139,7 +139,7 @@ async function main() {
       listening: port ? `http://${host}:${port}` : null, host: config.HOST, bound: bound ? `${boundHost.includes(':') ? `[${boundHost}]` : boundHost}:${port}` : null,
     }, '学习整改助手已启动');
     if (adapters.length) log.info({ platforms: adapters.map((a) => a.label) }, `已启用的平台：${adapters.map((a) => a.label).join('、')}`);
-    else log.info({ platforms: [] }, '已连接的平台：无（企业微信、钉钉的接入见 README「连接平台」）');
+    else log.info({ platforms: [] }, `已连接的平台：无（${PLATFORMS.map((p) => p.label).join('、')}的接入见 README「连接平台」）`);
     log.info(`试一试：另开终端运行 npm run chat -- --demo；健康检查 curl http://${host}:${port ?? config.PORT}/healthz`);
   } catch (err) {
     if (err instanceof DataDirLockedError) log.error(err.message);

@@ -29,7 +29,7 @@ export async function startInProcessService(o: {
   database: Database; redisUrl: string; env: Record<string, string>; worker?: boolean;
   log?: Logger; backoffMs?: number; deliveryLimits?: DeliveryLimits;
 }): Promise<InProcessService> {
-  const config = loadConfig({ ROLE: 'all', ...o.env }); // only what the drill sets: no .env
+  const config = loadConfig({ ROLE: 'all', ...o.env }, PLATFORMS); // only what the drill sets: no .env
   const log = o.log ?? pino({ level: 'silent' });
   const queuePrefix = `drill-${randomBytes(4).toString('hex')}`;
   const app = await createApp({

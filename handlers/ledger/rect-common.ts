@@ -3,7 +3,8 @@
 import type { Ctx } from '../../src/commands/context.ts';
 import type { ArgSpec } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
-import { activeAdmins, headsOf, leadersOfUnit } from '../../src/domain/directory.ts';
+import { headsOf, leadersOfUnit } from '../../src/domain/directory.ts';
+import { notifyAdmins as tellAdmins } from '../../src/domain/notify-admins.ts';
 import { seesUnit, visibleUnits } from '../../src/domain/visibility.ts';
 import {
   daysOverdue, isDueSoon, isOverdue, lastHistoryId as lastHistoryIdOf, parseRectCode, rectById, rectCode, type RectRow,
@@ -72,11 +73,9 @@ export async function notifyHeads(ctx: Ctx, r: Rect, key: string, text: string) 
   }
 }
 
+/** Tell every active admin (not the person acting), through the command's notify. */
 export async function notifyAdmins(ctx: Ctx, key: string, text: string) {
-  for (const a of await activeAdmins(ctx.tx)) {
-    if (a.id === ctx.member?.id) continue;
-    await ctx.notify(`${key}:${a.id}`, { memberId: a.id }, text);
-  }
+  await tellAdmins(ctx.tx, key, text, { except: ctx.member?.id, enqueue: ctx.notify });
 }
 
 /** An item as a list shows it; `withUnit` names its unit. */

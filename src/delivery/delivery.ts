@@ -59,8 +59,8 @@ export class Delivery {
     this.senders.setWebhook(s);
   }
 
-  /** Called for every job a worker of this process takes from any delivery queue (the fan-out bench counts them). */
-  onPick(listener: (queueName: string) => void) {
+  /** Called for every job a worker of this process takes from any delivery queue, with its row (the fan-out bench counts them). */
+  onPick(listener: (queueName: string, outboxId: number) => void) {
     this.workers.onPick(listener);
   }
 
@@ -143,16 +143,6 @@ export class Delivery {
       hasJob: (ids) => this.queues.hasJob(this.queueNames(), ids),
       enqueue: (ids) => this.enqueue(ids),
     };
-  }
-
-  /** One digest to the admins for everything that failed since the last one; how many failures it reported. */
-  async reportFailures(): Promise<number> {
-    try {
-      return (await reportDeliveryFailures(this.jobDeps(), new Date())).failures;
-    } catch (err) {
-      this.log.warn({ err }, 'failure digest failed');
-      return 0;
-    }
   }
 
   async close() {

@@ -26,7 +26,7 @@ export type Admission =
   | { kind: 'senderBusy'; ms: number; fresh: boolean };
 
 export class Pacer {
-  /** Senders this process found out of tokens, and until when: jobs already fetched skip asking Redis. */
+  /** Senders this process found out of tokens, and until when (on the limiter's clock): jobs already fetched skip asking Redis. */
   private readonly senderBusyUntil = new Map<string, number>();
 
   constructor(private readonly limiter: RateLimiter, private readonly limits: DeliveryLimits) {}
@@ -45,7 +45,11 @@ export class Pacer {
     // must not use up the sender's rate and starve everyone else.
     const targetKey = this.targetKey(route, row);
     const senderKey = `sender:${route.sender.name ?? route.sender.platform}`;
-    const busyFor = (this.senderBusyUntil.get(senderKey) ?? 0) - Date.now();
+    // Read once: the pause below is measured from the same instant as this check (a clock read
+    // after the awaits could be later than the one the sender's bucket was asked at, and the
+    // pause would then overshoot the sender's next token).
+    const now = this.limiter.nowMs();
+    const busyFor = (this.senderBusyUntil.get(senderKey) ?? 0) - now;
     if (busyFor > 0) return { kind: 'senderBusy', ms: busyFor, fresh: false };
     // A target the platform has paused (a blocked DingTalk robot) waits until it lifts.
     const paused = await this.limiter.pausedFor(targetKey);
@@ -73,7 +77,7 @@ export class Pacer {
       // jobs in for one send), but a few seconds at most, well inside the job lock.
       const batch = Math.min(concurrency, capacity(this.limits.perSender));
       const pause = Math.min(5_000, Math.ceil(senderWait + (batch - 1) * msPerToken(this.limits.perSender)));
-      this.senderBusyUntil.set(senderKey, Date.now() + pause);
+      this.senderBusyUntil.set(senderKey, now + pause);
       return { kind: 'senderBusy', ms: pause, fresh: true };
     }
     return { kind: 'send' };

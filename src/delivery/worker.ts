@@ -47,7 +47,7 @@ export class DeliveryWorkers {
   /** Per-connection queues: jobs only the connection's holder can send. */
   private readonly connectionWorkers = new Map<string, Worker>();
   private lineConcurrency = 0;
-  private readonly pickListeners: ((queueName: string) => void)[] = [];
+  private readonly pickListeners: ((queueName: string, outboxId: number) => void)[] = [];
 
   constructor(private readonly deps: DeliveryWorkerDeps) {
     // A sender added once the workers run gets its line consumed too.
@@ -55,7 +55,7 @@ export class DeliveryWorkers {
   }
 
   /** Called for every job a worker of this process takes from any delivery queue. */
-  onPick(listener: (queueName: string) => void) {
+  onPick(listener: (queueName: string, outboxId: number) => void) {
     this.pickListeners.push(listener);
   }
 
@@ -104,7 +104,7 @@ export class DeliveryWorkers {
     const w = new Worker(name, (job, token) => this.process(job, token, concurrency),
       { connection: connection as ConnectionOptions, prefix: queues.prefix, concurrency, ...WORKER_OPTIONS });
     w.on('error', (err) => log.warn({ err, queue: name }, 'delivery worker error'));
-    w.on('active', () => { for (const l of this.pickListeners) l(name); });
+    w.on('active', (job) => { for (const l of this.pickListeners) l(name, job.data?.outboxId); });
     w.on('failed', (job, err) => { if (job?.finishedOn) void this.recordGivenUp(job, err); });
     return w;
   }

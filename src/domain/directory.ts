@@ -110,8 +110,8 @@ export interface DirectoryRow {
   unit: string;
   name: string;
   role: Role;
-  wecom: string | null;
-  dingtalk: string | null;
+  /** The accounts the file gives, by member column (DIRECTORY_ACCOUNTS). */
+  accounts: Record<AccountColumn, string | null>;
   phone: string | null;
   leadsUnits: string[];
 }
@@ -125,7 +125,20 @@ export interface ImportReport {
   unitsAdded: string[];
 }
 
-export const DIRECTORY_HEADERS = ['单位', '姓名', '角色', '企业微信账号', '钉钉账号', '手机号', '分管单位'];
+/**
+ * The file's account columns: the identity platform each gives an account on (a platform
+ * plug-in's id) and the member column it is kept in. The members table has one column per
+ * platform (wecom_userid, dingtalk_userid), and the file's columns are documented (README 导入名单)
+ * and shown by `cli --help`, which loads no plug-in: so they are listed here, once;
+ * test/unit/platform-plugins.test.ts checks each is an installed platform, named as its plug-in names it.
+ */
+export const DIRECTORY_ACCOUNTS = [
+  { header: '企业微信账号', platform: 'wecom', column: 'wecomUserId' },
+  { header: '钉钉账号', platform: 'dingtalk', column: 'dingtalkUserId' },
+] as const;
+type AccountColumn = (typeof DIRECTORY_ACCOUNTS)[number]['column'];
+
+export const DIRECTORY_HEADERS = ['单位', '姓名', '角色', ...DIRECTORY_ACCOUNTS.map((a) => a.header), '手机号', '分管单位'];
 
 /** Validate every row first; a bad row stops the whole import with its line number. */
 export function validateDirectoryRows(rows: { line: number; cells: Record<string, string> }[]): DirectoryRow[] {
@@ -148,11 +161,11 @@ export function validateDirectoryRows(rows: { line: number; cells: Record<string
     if (seen.has(key)) problems.push({ code: 'duplicate', line: seen.get(key)!, byPhone: !!phone });
     seen.set(key, line);
     // One platform account belongs to one person: a repeated one would silently move to the later row.
-    for (const [label, h] of [['企业微信账号', 'wecom'], ['钉钉账号', 'dingtalk']] as const) {
-      const account = get(label);
+    for (const { header, platform } of DIRECTORY_ACCOUNTS) {
+      const account = get(header);
       if (!account) continue;
-      const k = `${h}:${account}`;
-      if (seen.has(k)) problems.push({ code: 'account_duplicate', platform: h, account, line: seen.get(k)! });
+      const k = `${platform}:${account}`;
+      if (seen.has(k)) problems.push({ code: 'account_duplicate', column: header, account, line: seen.get(k)! });
       else seen.set(k, line);
     }
     if (problems.length) {
@@ -161,8 +174,7 @@ export function validateDirectoryRows(rows: { line: number; cells: Record<string
     }
     out.push({
       line, unit, name, role: role!, phone,
-      wecom: get('企业微信账号') || null,
-      dingtalk: get('钉钉账号') || null,
+      accounts: Object.fromEntries(DIRECTORY_ACCOUNTS.map((a) => [a.column, get(a.header) || null])) as DirectoryRow['accounts'],
       leadsUnits: get('分管单位').split(/[,，、;；\s]+/).filter(Boolean),
     });
   }
@@ -200,19 +212,19 @@ export async function importDirectory(tx: Tx, rows: DirectoryRow[], opts: { prun
     let id: number;
     if (!prev) {
       const [m] = await tx.insert(members).values({
-        unitId, name: row.name, role: row.role, phone: row.phone, wecomUserId: row.wecom, dingtalkUserId: row.dingtalk,
+        unitId, name: row.name, role: row.role, phone: row.phone, ...row.accounts,
       }).returning();
       id = m.id;
       report.added.push(label);
-      await audit(tx, opts.actor, 'member.add', label, null, row);
+      const { accounts, ...rest } = row;
+      await audit(tx, opts.actor, 'member.add', label, null, { ...rest, ...accounts });
     } else {
       id = prev.id;
       const changes: Record<string, unknown> = {};
       if (prev.name !== row.name) changes.name = row.name;
       if (prev.phone !== row.phone) changes.phone = row.phone;
       if (prev.role !== row.role) changes.role = row.role;
-      if (prev.wecomUserId !== row.wecom) changes.wecomUserId = row.wecom;
-      if (prev.dingtalkUserId !== row.dingtalk) changes.dingtalkUserId = row.dingtalk;
+      for (const { column } of DIRECTORY_ACCOUNTS) if (prev[column] !== row.accounts[column]) changes[column] = row.accounts[column];
       if (!prev.active) changes.active = true;
       const moved = prev.unitId !== unitId;
       if (moved) changes.unitId = unitId;
@@ -225,8 +237,7 @@ export async function importDirectory(tx: Tx, rows: DirectoryRow[], opts: { prun
       } else report.unchanged++;
     }
     touched.add(id);
-    await syncIdentity(tx, id, 'wecom', row.wecom);
-    await syncIdentity(tx, id, 'dingtalk', row.dingtalk);
+    for (const { platform, column } of DIRECTORY_ACCOUNTS) await syncIdentity(tx, id, platform, row.accounts[column]);
     await tx.delete(leaderUnits).where(eq(leaderUnits.memberId, id));
     if (row.leadsUnits.length) {
       await tx.insert(leaderUnits).values(row.leadsUnits.map((u) => ({ memberId: id, unitId: unitIds.get(u)! })));

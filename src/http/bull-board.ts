@@ -46,17 +46,16 @@ export function basicAuth(token: string | undefined, throttle?: LoginThrottle) {
   };
 }
 
-/** Senders by name (src/platforms), as an operator knows them. */
-const SENDER_LABELS: Record<string, string> = {
-  'wecom-app': '企业微信自建应用', 'wecom-bot': '企业微信智能机器人', dingtalk: '钉钉', webhook: '群机器人 webhook', console: '控制台',
-};
 const SENDER_LINE = `${DELIVERY_QUEUE}-sender-`;
 
-/** 推送·钉钉（delivery-sender-dingtalk）: the sender a delivery queue belongs to, and its real name. */
-export function deliveryQueueLabel(queue: string): string {
+/**
+ * 推送·钉钉（delivery-sender-dingtalk）: the sender a delivery queue belongs to, by the name its
+ * platform's plug-in gives it (`senderLabel`, from the installed platforms).
+ */
+export function deliveryQueueLabel(queue: string, senderLabel: (name: string) => string): string {
   if (queue === DELIVERY_QUEUE) return `推送（${queue}）`;
   const sender = queue.startsWith(SENDER_LINE) ? queue.slice(SENDER_LINE.length) : queue.slice(DELIVERY_QUEUE.length + 1);
-  return `推送·${SENDER_LABELS[sender] ?? sender}（${queue}）`;
+  return `推送·${senderLabel(sender)}（${queue}）`;
 }
 
 /**
@@ -89,7 +88,7 @@ export function mountBullBoard(web: Express, app: App, adminToken: string | unde
   // The outbox row, not the job, decides whether a message is sent: retrying a failed delivery
   // here would do nothing, so the delivery queues are read-only (failed pushes: /推送 状态).
   const deliveryAdapter = (name: string) => new BullMQAdapter(queue(name), {
-    readOnlyMode: true, displayName: deliveryQueueLabel(name),
+    readOnlyMode: true, displayName: deliveryQueueLabel(name, app.platforms.senderLabel),
     description: name === DELIVERY_QUEUE ? '每条待推送消息一个任务，未分到发送通道的在此；失败原因见任务详情'
       : name.startsWith(SENDER_LINE) ? '经此通道发送的消息；通道繁忙时在此排队，不耽误其他通道'
       : '只能经长连接发送的消息，由持有长连接的进程发送',

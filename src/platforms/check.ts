@@ -14,7 +14,11 @@ import type { PlatformAdapter } from './types.ts';
 
 export type CheckState = 'ok' | 'fail' | 'unknown';
 export interface CheckResult { label: string; state: CheckState; lines: string[]; fix?: string }
-export interface CheckReport { configured: boolean; ok: boolean; results: CheckResult[] }
+export interface CheckReport {
+  configured: boolean; ok: boolean; results: CheckResult[];
+  /** The installed platforms' names (企业微信、钉钉), for the report when none is configured. */
+  platforms?: string[];
+}
 
 export interface ServiceAdapterStatus { platform: string; label: string; longConnection: boolean; status: { connected: boolean; detail?: string } | null }
 export type ServiceAnswer =
@@ -88,7 +92,7 @@ export async function checkPlatforms(config: Config, plugins: PlatformPlugin[], 
   // Nothing here serves a callback: a Redis client that never connects (lazyConnect) is enough.
   const redis = new Redis({ lazyConnect: true, enableOfflineQueue: false });
   const { adapters, problems } = createPlatforms(config, { handle: async () => null, log, redis, alert: () => {} }, plugins);
-  if (!adapters.length && !problems.length) return { configured: false, ok: true, results: [] };
+  if (!adapters.length && !problems.length) return { configured: false, ok: true, results: [], platforms: plugins.map((p) => p.label) };
 
   const results: CheckResult[] = problems.map((p) => {
     const label = p.message.replace(/未启用：.*$/, '');
@@ -133,7 +137,7 @@ const MARK: Record<CheckState, string> = { ok: '✓', fail: '✗', unknown: '?' 
 
 export function formatCheckReport(r: CheckReport): string {
   if (!r.configured) {
-    return '没有配置任何平台（企业微信、钉钉的设置都为空），目前只能用控制台模拟器（npm run chat）。\n接入方法见 README「连接平台」（Connecting platforms）。';
+    return `没有配置任何平台（${r.platforms?.length ? `${r.platforms.join('、')}的` : ''}设置都为空），目前只能用控制台模拟器（npm run chat）。\n接入方法见 README「连接平台」（Connecting platforms）。`;
   }
   const out = ['平台检查：'];
   for (const x of r.results) {

@@ -8,6 +8,8 @@ import type { Delivery } from '../delivery/delivery.ts';
 import type { PlatformAdapter } from './types.ts';
 
 export const LEASE_MS = 20_000;
+/** Logged by a process that asked for the lease and found another holding it. */
+export const LEASE_HELD_ELSEWHERE = '长连接租约由另一进程持有，本进程待命';
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
@@ -19,6 +21,8 @@ export class Lease {
   private timer: NodeJS.Timeout | null = null;
   private held = false;
   private stopped = false;
+  /** Tries refused since this process last held it (another process holds it). */
+  private refused = 0;
 
   constructor(private readonly redis: Redis, private readonly key: string, private readonly hooks: LeaseHooks,
     private readonly log: Logger, private readonly ms = LEASE_MS) {}
@@ -34,8 +38,14 @@ export class Lease {
           if (!ok) await this.lose('lease taken over');
         } else if (await this.redis.set(this.key, this.id, 'PX', this.ms, 'NX')) {
           this.held = true;
+          this.refused = 0;
           this.log.info({ lease: this.key }, '获得长连接租约，开始连接');
           await this.hooks.onAcquired();
+        } else {
+          // Another process holds it: this one stands by, and asks again every LEASE_MS / 4
+          // (said once; each later try at debug level).
+          this.refused++;
+          this.log[this.refused === 1 ? 'info' : 'debug']({ lease: this.key, tries: this.refused }, LEASE_HELD_ELSEWHERE);
         }
       } catch (err) {
         // Redis unreachable: we cannot prove we still hold it, so let go before another takes it.

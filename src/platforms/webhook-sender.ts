@@ -1,24 +1,29 @@
-// Pushes to a group through the webhook attached to it with /群 绑定webhook: a WeCom 群机器人
-// (key) or a DingTalk 自定义机器人 (URL + optional 加签 secret). Delivery prefers it over the
-// platform's own group send. Keys, URLs and secrets never leave this module except towards the
-// platform: only masked forms (****abcd) are shown or logged.
+// Pushes to a group through the webhook attached to it with /群 绑定webhook (a WeCom 群机器人, a
+// DingTalk 自定义机器人 …). Delivery prefers it over the platform's own group send. Each kind is
+// sent by the platform that offers it (its plug-in's webhookSender); this sender only picks the
+// kind. Keys, URLs and secrets never leave the platform's code except towards the platform: only
+// masked forms (****abcd) are shown or logged.
 import { NoRouteError, type GroupTarget, type MemberTarget, type Sender } from '../delivery/delivery.ts';
-import { sendWecomWebhook, wecomMention } from './wecom/webhook.ts';
-import { mentionedUserIds, withMentions } from './mentions.ts';
-import { sendDingTalkWebhook } from './dingtalk/webhook.ts';
-import { MAX_MARKDOWN_BYTES, toMarkdownParts } from './dingtalk/markdown.ts';
-import { WEBHOOK_MARKDOWN_MAX_BYTES } from './wecom/webhook.ts';
-import { splitByBytes } from './split.ts';
 
-export interface WebhookSenderOptions {
-  /** WECOM_API_BASE: WeCom webhooks are posted to {base}/cgi-bin/webhook/send?key=KEY. */
-  wecomApiBase?: string;
-  timeoutMs?: number;
+/** A group target whose webhook is set. */
+export type WebhookTarget = GroupTarget & { webhook: NonNullable<GroupTarget['webhook']> };
+
+/** One kind of group webhook's sending: the platform's part. */
+export interface WebhookSend {
+  /** Send `text` (with the target's mentions, written the platform's way) through `to.webhook`. */
+  send(to: WebhookTarget, text: string): Promise<void>;
+  /** How many messages it goes out as: each is one against the robot's 20 a minute. */
+  parts(text: string, to: WebhookTarget): number;
 }
 
 export type WebhookSender = Sender & Required<Pick<Sender, 'sendToGroup'>>;
 
-export function createWebhookSender(opts: WebhookSenderOptions = {}): WebhookSender {
+/** The webhook sender for the given kinds (webhook kind → how to send it; see platformWebhooks). */
+export function createWebhookSender(kinds: ReadonlyMap<string, WebhookSend>): WebhookSender {
+  const kindOf = (to: GroupTarget): { to: WebhookTarget; send: WebhookSend } | null => {
+    const send = to.webhook && kinds.get(to.webhook.kind);
+    return send ? { to: to as WebhookTarget, send } : null;
+  };
   return {
     platform: 'webhook',
     name: 'webhook',
@@ -26,22 +31,14 @@ export function createWebhookSender(opts: WebhookSenderOptions = {}): WebhookSen
       throw new NoRouteError(`群机器人 webhook 只能推送到群，不能发给 ${to.name}`);
     },
     async sendToGroup(to: GroupTarget, text: string) {
-      const w = to.webhook;
-      if (!w) throw new NoRouteError(`群「${to.name ?? to.chatId}」没有绑定 webhook`);
-      // Mentions: WeCom markdown <@userid>; DingTalk "@userId" in the text plus at.atUserIds.
-      // Someone without an account on that platform is named as "@姓名".
-      if (w.kind === 'wecom') return sendWecomWebhook(w.url, withMentions(text, to.mentions, wecomMention), { apiBase: opts.wecomApiBase, timeoutMs: opts.timeoutMs });
-      if (w.kind === 'dingtalk') {
-        return sendDingTalkWebhook(w.url, w.secret, withMentions(text, to.mentions, (m) => `@${m.userId ?? m.name}`),
-          { timeoutMs: opts.timeoutMs, atUserIds: mentionedUserIds(to) });
-      }
-      throw new NoRouteError(`群「${to.name ?? to.chatId}」的 webhook 类型未知`);
+      if (!to.webhook) throw new NoRouteError(`群「${to.name ?? to.chatId}」没有绑定 webhook`);
+      const k = kindOf(to);
+      if (!k) throw new NoRouteError(`群「${to.name ?? to.chatId}」的 webhook 类型未知`);
+      return k.send.send(k.to, text);
     },
-    // Each part is one message against the robot's 20 a minute.
     parts(text: string, to?: GroupTarget) {
-      const w = to?.webhook;
-      if (w?.kind === 'wecom') return splitByBytes(withMentions(text, to?.mentions, wecomMention), WEBHOOK_MARKDOWN_MAX_BYTES).length || 1;
-      return toMarkdownParts(withMentions(text, to?.mentions, (m) => `@${m.userId ?? m.name}`), MAX_MARKDOWN_BYTES).length || 1;
+      const k = to && kindOf(to);
+      return k ? Math.max(1, k.send.parts(text, k.to)) : 1;
     },
   };
 }

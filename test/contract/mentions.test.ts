@@ -9,6 +9,8 @@ import type { TestBot } from '../support/test-bot.ts';
 import { groups, identities, members, outbox } from '../../src/db/schema.ts';
 import { enqueueOutbox } from '../../src/delivery/outbox-store.ts';
 import { createWebhookSender } from '../../src/platforms/webhook-sender.ts';
+import { platformWebhooks } from '../../src/platforms/index.ts';
+import { PLATFORMS } from '../../src/features.ts';
 import { createWecomBotWsAdapter } from '../../src/platforms/wecom/aibot-ws.ts';
 import { createDingTalkSender } from '../../src/platforms/dingtalk/sender.ts';
 import type { PlatformAdapter } from '../../src/platforms/types.ts';
@@ -43,7 +45,7 @@ beforeAll(async () => {
   const api = fakeDingTalkApi(ding);
   bot.app.delivery.addSender(wsAdapter.sender!);
   bot.app.delivery.addSender(createDingTalkSender(api));
-  bot.app.delivery.setWebhookSender(createWebhookSender({ wecomApiBase: wecomApi.url, timeoutMs: 3000 }));
+  bot.app.delivery.setWebhookSender(createWebhookSender(platformWebhooks(PLATFORMS, { WECOM_API_BASE: wecomApi.url }, { timeoutMs: 3000 })));
 
   const add = async (v: typeof groups.$inferInsert) => (await bot.db.insert(groups).values(v).returning({ id: groups.id }))[0].id;
   g.wecomHook = await add({ platform: 'wecom', chatId: 'wrk-hook', name: '县医院工作群', webhookKind: 'wecom', webhookUrl: KEY });

@@ -298,8 +298,8 @@ describe('WeCom app: what WeCom documents and the first week would hit', () => {
       await until(async () => (await bot.db.select().from(outbox).where(eq(outbox.id, id)))[0].status !== 'queued');
       const [row] = await bot.db.select().from(outbox).where(eq(outbox.id, id));
       expect(row).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('张三企业微信收不到') });
-      expect(await bot.app.delivery.reportFailures()).toBe(1);
-      expect(await bot.app.delivery.reportFailures()).toBe(0);
+      expect(await bot.runJob('delivery-digest')).toEqual({ failures: 1 });
+      expect(await bot.runJob('delivery-digest')).toEqual({ failures: 0 });
     } finally {
       api.departed.clear();
       api.unlicensed.clear();

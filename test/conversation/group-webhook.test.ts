@@ -10,6 +10,8 @@ import { testBot, type TestBot } from '../support/test-bot.ts';
 import { auditLog, groups, outbox, pendingConfirmations } from '../../src/db/schema.ts';
 import { enqueueOutbox } from '../../src/delivery/outbox-store.ts';
 import { createWebhookSender } from '../../src/platforms/webhook-sender.ts';
+import { platformWebhooks } from '../../src/platforms/index.ts';
+import { PLATFORMS } from '../../src/features.ts';
 
 const WECOM_KEY = '693a91f6-7a1c-4bc4-97a0-0ec2a1b2wxyz';
 const DING_TOKEN = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7etok9';
@@ -72,7 +74,7 @@ beforeEach(async () => {
   logLines.length = 0;
   hooks = await startFakeWebhooks();
   bot = await testBot({ seed: 'demo', logLines });
-  bot.app.delivery.setWebhookSender(createWebhookSender({ wecomApiBase: hooks.url, timeoutMs: 3000 }));
+  bot.app.delivery.setWebhookSender(createWebhookSender(platformWebhooks(PLATFORMS, { WECOM_API_BASE: hooks.url }, { timeoutMs: 3000 })));
   await bot.say('张三', '@学习助手 我的', { group: '全院群' }); // the bot now knows the group
 });
 afterEach(async () => {

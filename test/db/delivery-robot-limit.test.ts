@@ -14,6 +14,8 @@ import { groups, outbox } from '../../src/db/schema.ts';
 import { enqueueOutboxMany } from '../../src/delivery/outbox-store.ts';
 import { Delivery } from '../../src/delivery/delivery.ts';
 import { createWebhookSender } from '../../src/platforms/webhook-sender.ts';
+import { platformWebhooks } from '../../src/platforms/index.ts';
+import { PLATFORMS } from '../../src/features.ts';
 import { startFakeDingTalk, type FakeDingTalk } from '../contract/fakes/dingtalk-api.ts';
 
 let bot: TestBot;
@@ -34,7 +36,7 @@ beforeEach(async () => {
     prefix, now: () => clock, backoffMs: 20,
     limits: { perTarget: { perMinute: 20, burst: 5 }, perSender: { perMinute: 1_000_000, burst: 1000 } },
   });
-  delivery.setWebhookSender(createWebhookSender());
+  delivery.setWebhookSender(createWebhookSender(platformWebhooks(PLATFORMS, {})));
   delivery.startWorker(5);
   line = new Queue('delivery-sender-webhook', { connection: conn, prefix });
   const [g] = await bot.db.insert(groups).values({

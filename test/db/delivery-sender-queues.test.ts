@@ -17,22 +17,32 @@ afterEach(async () => {
   await bot.close();
 });
 
-interface Fake extends Sender { sent: string[] }
+interface Fake extends Sender { sent: string[]; at: number[] }
+/** A platform that records each message and when it went, on the test's pacing clock. */
 function fake(platform: string, name: string, onSend?: (text: string) => void): Fake {
   const sent: string[] = [];
+  const at: number[] = [];
+  const record = (text: string) => { onSend?.(text); sent.push(text); at.push(clock); };
   return {
-    platform, name, sent,
-    async sendToMember(_to: MemberTarget, text: string) { onSend?.(text); sent.push(text); },
-    async sendToGroup(_to: GroupTarget, text: string) { onSend?.(text); sent.push(text); },
+    platform, name, sent, at,
+    async sendToMember(_to: MemberTarget, text: string) { record(text); },
+    async sendToGroup(_to: GroupTarget, text: string) { record(text); },
   };
 }
 
+/** The clock delivery's limits count by: it moves only when the test moves it. */
+let clock = 0;
+/** A WeCom token comes back every 250 ms of it (240 a minute). */
+const TOKEN_MS = 250;
+
 /**
- * A bot whose every sender may send 4 a second (no burst), people and groups without a limit to
- * speak of; a WeCom sender for three people, a DingTalk one for a fourth, a group with a webhook.
+ * A bot whose every sender may send 4 a second (no burst) on the pacing clock, people and groups
+ * without a limit to speak of; a WeCom sender for three people, a DingTalk one for a fourth, a
+ * group with a webhook.
  */
 async function setUp() {
-  bot = await testBot({ deliveryLimits: { perTarget: { perMinute: 60_000, burst: 100 }, perSender: { perMinute: 240, burst: 1 } } });
+  clock = Date.parse('2026-12-10T10:00:00+08:00');
+  bot = await testBot({ pacingClock: () => clock, deliveryLimits: { perTarget: { perMinute: 60_000, burst: 100 }, perSender: { perMinute: 240, burst: 1 } } });
   const wecom = fake('wecom', 'fake-wecom');
   // How many of the WeCom push had gone out when each of the others arrived.
   const wecomSentWhen = new Map<string, number>();
@@ -71,34 +81,42 @@ const settled = (ids: number[], timeout: number) => vi.waitFor(async () => {
   expect((await rowsOf(ids)).filter((r) => r.status === 'queued').map((r) => r.id)).toEqual([]);
 }, { timeout, interval: 50 });
 
-/** Most sends in any one second. */
-function busiestSecond(times: number[]) {
-  const t = [...times].sort((a, b) => a - b);
-  let worst = 0;
-  for (let i = 0, j = 0; i < t.length; i++) {
-    while (t[j] < t[i] - 1000) j++;
-    worst = Math.max(worst, i - j + 1);
+/**
+ * Let WeCom's push go out, one token at a time: the clock stands still until the send that
+ * token allows has arrived, then moves on by one token's time. With the clock still, no more
+ * can go (its burst is 1), so each send's time on the clock is the step it was allowed in.
+ */
+async function paceWecom(wecom: Fake, total: number) {
+  for (let k = 1; k < total; k++) {
+    await vi.waitFor(() => expect(wecom.sent.length).toBe(k), { timeout: 10_000, interval: 20 });
+    clock += TOKEN_MS;
   }
-  return worst;
+  await vi.waitFor(() => expect(wecom.sent.length).toBe(total), { timeout: 10_000, interval: 20 });
 }
+
+/** Each send a full token's time after the one before: WeCom's rate held. */
+const gaps = (at: number[]) => at.slice(1).map((t, i) => t - at[i]);
 
 it('a WeCom backlog waits in its own line: a DingTalk message and a group webhook push queued after it go out at once, and each message goes once', async () => {
   const { wecom, dingtalk, webhook, wecomSentWhen, push, others } = await setUp();
-  // A push of 24 through WeCom (6 s at its rate), then one DingTalk message and one group push.
+  // A push of 24 through WeCom (6 s of the pacing clock at its rate), then one DingTalk message and one group push.
   const pushIds = await push(24);
   await bot.app.delivery.enqueue(pushIds);
   const otherIds = await others();
   await bot.app.delivery.enqueue(otherIds);
 
   await settled(otherIds, 20_000);
-  // Neither waited for the WeCom push: well under half of it had gone out.
-  expect(wecomSentWhen.get('钉钉通知')).toBeLessThan(12);
-  expect(wecomSentWhen.get('群通知')).toBeLessThan(12);
+  // Neither waited for the WeCom push. The pacing clock has not moved, so WeCom could have sent
+  // its burst of one and not one more, however slowly the machine ran.
+  expect(wecomSentWhen.get('钉钉通知')).toBeLessThanOrEqual(1);
+  expect(wecomSentWhen.get('群通知')).toBeLessThanOrEqual(1);
+  expect(wecom.sent.length).toBeLessThanOrEqual(1);
 
   // The rows still waiting are queued again — by this process (same line, same job: nothing is
   // added) and by one that knows no senders (the shared queue): nothing goes twice.
   await bot.app.delivery.enqueue(pushIds);
   await senderless().enqueue(pushIds);
+  await paceWecom(wecom, 24);
   await settled(pushIds, 30_000);
   // Every copy queued again has run: from here nothing more can be sent.
   await bot.deliveryIdle();
@@ -106,11 +124,11 @@ it('a WeCom backlog waits in its own line: a DingTalk message and a group webhoo
   const rows = await rowsOf([...pushIds, ...otherIds]);
   expect(rows.filter((r) => r.status !== 'sent' || r.attempts !== 1)).toEqual([]);
   expect(rows.filter((r) => otherIds.includes(r.id)).map((r) => r.via).sort()).toEqual(['fake-dingtalk', 'webhook']);
-  expect(wecom.sent.sort()).toEqual(Array.from({ length: 24 }, (_, i) => `企业微信通知 ${i}`).sort());
+  expect([...wecom.sent].sort()).toEqual(Array.from({ length: 24 }, (_, i) => `企业微信通知 ${i}`).sort());
   expect(dingtalk.sent).toEqual(['钉钉通知']);
   expect(webhook.sent).toEqual(['群通知']);
-  // The push still went at WeCom's rate: no more than 1 + 4 in any second (2 of slack for timer jitter).
-  expect(busiestSecond(rows.filter((r) => pushIds.includes(r.id)).map((r) => r.sentAt!.getTime()))).toBeLessThanOrEqual(7);
+  // The push went at WeCom's rate on the pacing clock: one token's time between sends.
+  expect(gaps(wecom.at)).toEqual(Array(23).fill(TOKEN_MS));
 }, 60_000);
 
 it('queued by a process that knows no senders, the push moves to its sender\'s line as the sender gets busy, and the others still go at once', async () => {
@@ -122,15 +140,16 @@ it('queued by a process that knows no senders, the push moves to its sender\'s l
   await web.enqueue(otherIds);
 
   await settled(otherIds, 20_000);
-  expect(wecomSentWhen.get('钉钉通知')).toBeLessThan(8);
-  expect(wecomSentWhen.get('群通知')).toBeLessThan(8);
+  expect(wecomSentWhen.get('钉钉通知')).toBeLessThanOrEqual(1);
+  expect(wecomSentWhen.get('群通知')).toBeLessThanOrEqual(1);
+  await paceWecom(wecom, 16);
   await settled(pushIds, 30_000);
   await bot.deliveryIdle();
 
   const rows = await rowsOf([...pushIds, ...otherIds]);
   expect(rows.filter((r) => r.status !== 'sent' || r.attempts !== 1)).toEqual([]);
-  expect(wecom.sent.sort()).toEqual(Array.from({ length: 16 }, (_, i) => `企业微信通知 ${i}`).sort());
-  expect(busiestSecond(rows.filter((r) => pushIds.includes(r.id)).map((r) => r.sentAt!.getTime()))).toBeLessThanOrEqual(7);
+  expect([...wecom.sent].sort()).toEqual(Array.from({ length: 16 }, (_, i) => `企业微信通知 ${i}`).sort());
+  expect(gaps(wecom.at)).toEqual(Array(15).fill(TOKEN_MS));
 }, 60_000);
 
 it('a message being sent when it is queued again (the sweep, a process that knows no senders) is not sent a second time', async () => {

@@ -65,7 +65,7 @@ it('a push whose worker is killed twice mid-send is marked failed, not sent agai
   expect(STALLED_ERROR).toContain('无法确认是否已送达');
 
   // The admins' digest names it; 张三 never got a second copy.
-  expect(await bot.app.delivery.reportFailures()).toBe(1);
+  expect(await bot.runJob('delivery-digest')).toEqual({ failures: 1 });
   await bot.drain();
   const digests = bot.pushes().filter((p) => p.text.startsWith('推送失败'));
   expect(digests.map((d) => d.to)).toEqual(['王主任']);

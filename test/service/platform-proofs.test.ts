@@ -7,11 +7,11 @@
 // Each test has its own database and its own Redis database number (claimed in db 0, so parallel
 // runs of this file never share one); only the service's own keys in it are deleted.
 import { eq, inArray } from 'drizzle-orm';
-import { describe, it } from 'vitest';
+import { describe, it, vi } from 'vitest';
 import { identities, members, outbox } from '../../src/db/schema.ts';
-import { LEASE_MS } from '../../src/platforms/lease.ts';
+import { LEASE_HELD_ELSEWHERE, LEASE_MS } from '../../src/platforms/lease.ts';
 import {
-  STARTED, claimRedisDb, demoDatabase, kill9, scopeFor, service, serviceEnv, until, useServiceScopes,
+  STARTED, claimRedisDb, demoDatabase, kill9, scopeFor, service, serviceEnv, useServiceScopes,
 } from '../support/service-scope.ts';
 import { killMidFanOut } from '../support/delivery-proof.ts';
 import { startFakeWecomWsServer, type FakeWecomWsServer } from '../contract/fakes/wecom-ws-server.ts';
@@ -36,7 +36,8 @@ describe.concurrent('issue #8 proofs on the real service', () => {
     scope.defer(() => fake.close());
     const tap: WsTap = await startWsTap(fake.url);
     scope.defer(() => tap.close());
-    const wecom = { WECOM_BOT_ID: BOT.botId, WECOM_BOT_SECRET: BOT.secret, WECOM_WS_URL: tap.url };
+    // debug: each refused try for the lease is logged, with its time.
+    const wecom = { WECOM_BOT_ID: BOT.botId, WECOM_BOT_SECRET: BOT.secret, WECOM_WS_URL: tap.url, LOG_LEVEL: 'debug' };
 
     // Sample "how many authenticated connections" every 10 ms, on top of the recorded timeline.
     let maxLive = 0;
@@ -47,21 +48,27 @@ describe.concurrent('issue #8 proofs on the real service', () => {
     const a = service(scope, await serviceEnv(scope, url, redis.url, wecom));
     const b = service(scope, await serviceEnv(scope, url, redis.url, wecom));
     await Promise.all([a.waitFor(STARTED), b.waitFor(STARTED)]);
-    await until(() => tap.live().length === 1, 15_000, 'the first authenticated connection');
-    const firstAuth = (tap.live()[0].authedAt! - t0) / 1000;
-    // Longer than the other worker's lease poll (LEASE_MS / 4): it tried, and stayed away.
-    await new Promise((r) => setTimeout(r, LEASE_MS / 4 + 1500));
+    await vi.waitFor(() => expect(tap.live(), 'the first authenticated connection').toHaveLength(1), { timeout: 15_000, interval: 50 });
+    const connectedAt = tap.live()[0].authedAt!;
+    const firstAuth = (connectedAt - t0) / 1000;
+    // The holder says so (its log line comes through a pipe and may trail the connection).
+    const holding = (p: typeof a) => p.out().includes('获得长连接租约');
+    await vi.waitFor(() => expect([a, b].some(holding)).toBe(true), { timeout: 15_000, interval: 50 });
+    const holder = holding(a) ? a : b;
+    const other = holder === a ? b : a;
+    // The other worker asked for the lease while the connection was up, was refused, and stayed
+    // away: a refused try logged after the connection authenticated (it asks every LEASE_MS / 4).
+    const refusedAfter = (p: typeof a, since: number) => p.logs().filter((l) => l.msg === LEASE_HELD_ELSEWHERE && Date.parse(String(l.time)) > since);
+    await vi.waitFor(() => expect(refusedAfter(other, connectedAt).length, 'a refused try after the connection was up').toBeGreaterThan(0),
+      { timeout: LEASE_MS / 4 + 15_000, interval: 100 });
     expect(tap.live()).toHaveLength(1);
     expect(fake.authCount()).toBe(1);
-    const holders = [a, b].filter((p) => p.out().includes('获得长连接租约'));
-    expect(holders, a.out() + b.out()).toHaveLength(1);
-    const [holder] = holders;
-    const other = holder === a ? b : a;
+    expect([a, b].filter(holding), a.out() + b.out()).toEqual([holder]);
 
     const killedAt = Date.now();
     expect((await kill9(holder)).signal).toBe('SIGKILL');
-    await until(() => tap.connections.filter((c) => c.authedAt !== null).length === 2, 30_000,
-      'the other worker to take the connection over', 20);
+    await vi.waitFor(() => expect(tap.connections.filter((c) => c.authedAt !== null), 'the other worker to take the connection over').toHaveLength(2),
+      { timeout: 30_000, interval: 20 });
     const taken = tap.live()[0];
     const takeover = (taken.authedAt! - killedAt) / 1000;
     expect(takeover).toBeLessThan(30);

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { chmod, lstat, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { findRedisProcessesForDir } from '../../src/infra/embedded-redis.ts';
 import { ensureRedisServerBinary } from '../support/services.ts';
 
@@ -41,16 +41,6 @@ function exitWithin(p: Proc, ms: number) {
     p.exit,
     new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`process ${p.pid} did not exit within ${ms} ms:\n${p.out()}`)), ms)),
   ]);
-}
-
-
-async function until(cond: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  for (;;) {
-    if (await cond()) return true;
-    if (Date.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** Running (a zombie waiting to be reaped counts as gone). */
@@ -251,7 +241,7 @@ describe('the service on embedded defaults', () => {
     expect({ code, signal }, service.out()).toEqual({ code: 0, signal: null });
     expect(service.out()).toContain('收到 SIGTERM');
     expect(service.out()).not.toContain('exited unexpectedly');
-    expect(await until(async () => (await findRedisProcessesForDir(redisDir)).length === 0, 5000)).toBe(true);
+    await vi.waitFor(async () => expect(await findRedisProcessesForDir(redisDir), 'redis-server left running').toEqual([]), { timeout: 5000, interval: 100 });
     expect(alive(redisPid)).toBe(false);
     expect(existsSync(join(dataDir, 'service.lock'))).toBe(false);
   });

@@ -53,7 +53,11 @@ export async function kill9(p: Proc) {
   return r;
 }
 
-
+/**
+ * Wait until `cond` holds, polling every `step` ms. For the drills (run by tsx, outside vitest)
+ * and the delivery proof they share with the tests (support/delivery-proof.ts); a test itself
+ * uses vi.waitFor.
+ */
 export async function until(cond: () => boolean | Promise<boolean>, ms: number, what: string, step = 50) {
   const end = Date.now() + ms;
   while (!(await cond())) {

@@ -119,6 +119,11 @@ export interface TestBotOptions {
   /** 'demo' = demo directory + campaign + open phase; 'directory' = people only; 'empty'. */
   seed?: 'demo' | 'directory' | 'empty';
   deliveryLimits?: DeliveryLimits;
+  /**
+   * The clock (ms) the delivery limits count by, moved by the test: pacing is then asserted on
+   * it, not on the wall clock. Unset: Redis's own, as in the service.
+   */
+  pacingClock?: () => number;
   backoffMs?: number;
   /** Capture every log line, at every level, into this array. */
   logLines?: string[];
@@ -156,6 +161,8 @@ export interface TestBot {
    */
   deliveryIdle(timeoutMs?: number): Promise<void>;
   pushes(): { to: string; kind: string; text: string }[];
+  /** Run one of the core's registered service jobs now, as the Scheduler does on its timer (e.g. 'delivery-digest'); its result. */
+  runJob(name: string): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -169,7 +176,7 @@ export async function testBot(opts: TestBotOptions = {}): Promise<TestBot> {
     features: FEATURES, platforms: PLATFORMS,
     database, log, redisUrl: opts.redisUrl ?? await testRedisUrl(), clock: () => now, worker: opts.deliveryWorker,
     queuePrefix: `test-${randomBytes(4).toString('hex')}`, console: {},
-    deliveryLimits: opts.deliveryLimits, backoffMs: opts.backoffMs ?? 50,
+    deliveryLimits: opts.deliveryLimits, deliveryClock: opts.pacingClock, backoffMs: opts.backoffMs ?? 50,
     throttle: { messagesPerMinute: 1000, pushesPerRecipientPerHour: 1000, ...opts.throttle }, replyRetryMs: opts.replyRetryMs,
   });
   const seed = opts.seed ?? 'demo';
@@ -219,6 +226,11 @@ export async function testBot(opts: TestBotOptions = {}): Promise<TestBot> {
       }, { timeout: timeoutMs, interval: 50 });
     },
     pushes: () => app.consoleSender!.pushes,
+    async runJob(name) {
+      const job = app.jobs.find(name);
+      if (job?.kind !== 'service') throw new Error(`no service job named ${name}`);
+      return job.run(now);
+    },
     async close() {
       for (const q of queues.values()) await closeSettled(q);
       await app.close();

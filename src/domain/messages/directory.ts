@@ -4,16 +4,15 @@ import { cn } from '../../time.ts';
 import { ROLE_CN, type Role } from '../roles.ts';
 import { rowLines, type BadRow, type ProblemOf } from './rows.ts';
 
-const ACCOUNT_CN = { wecom: '企业微信账号', dingtalk: '钉钉账号' } as const;
-
 const directoryRowProblems = {
   unit_missing: () => '缺少单位',
   name_missing: () => '缺少姓名',
   role_unknown: (p: { role: string }) => `角色「${p.role}」无法识别（可填：${Object.values(ROLE_CN).join('、')}）`,
   phone_invalid: (p: { phone: string }) => `手机号「${p.phone}」不是 11 位手机号`,
   duplicate: (p: { line: number; byPhone: boolean }) => `与第 ${p.line} 行重复（${p.byPhone ? '手机号' : '单位+姓名'}相同）`,
-  account_duplicate: (p: { platform: keyof typeof ACCOUNT_CN; account: string; line: number }) =>
-    `${ACCOUNT_CN[p.platform]}「${p.account}」与第 ${p.line} 行重复`,
+  /** `column`: the file's account column (企业微信账号). */
+  account_duplicate: (p: { column: string; account: string; line: number }) =>
+    `${p.column}「${p.account}」与第 ${p.line} 行重复`,
 };
 export type DirectoryRowProblem = ProblemOf<typeof directoryRowProblems>;
 

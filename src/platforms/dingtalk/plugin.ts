@@ -1,10 +1,12 @@
-// DingTalk as a plug-in: the robot (Stream or HTTP callback) and the 自定义机器人 webhook.
+// DingTalk as a plug-in: its settings (config.ts), the robot (Stream or HTTP callback) and the
+// 自定义机器人 webhook.
 import type { PlatformPlugin, WebhookKindDef } from '../../plugin.ts';
 import { maskSecret } from '../../infra/mask-secret.ts';
 import { DingTalkApi } from './api.ts';
 import { createDingTalkStreamAdapter } from './stream.ts';
 import { createDingTalkHttpAdapter } from './http.ts';
-import { isDingTalkWebhookUrl } from './webhook.ts';
+import { dingTalkWebhookSend, isDingTalkWebhookUrl } from './webhook.ts';
+import { dingtalkSettings } from './config.ts';
 
 const LABEL = '钉钉自定义机器人';
 
@@ -37,10 +39,13 @@ export const dingtalkWebhook: WebhookKindDef = {
     : '提示：没有给加签密钥。钉钉要求机器人至少有一种安全设置；如果用的是「自定义关键词」，推送内容不含关键词会被拒收，建议改用「加签」并附上密钥。'),
 };
 
-export const dingtalkPlatform: PlatformPlugin = {
+export const dingtalkPlatform: PlatformPlugin<typeof dingtalkSettings> = {
   id: 'dingtalk',
   label: '钉钉',
+  settings: dingtalkSettings,
+  senderLabels: { dingtalk: '钉钉' },
   webhook: dingtalkWebhook,
+  webhookSender: (_settings, opts) => dingTalkWebhookSend({ timeoutMs: opts.timeoutMs }),
   create(config, ctx, need) {
     if (!need('钉钉机器人', [['DINGTALK_CLIENT_ID', config.DINGTALK_CLIENT_ID], ['DINGTALK_CLIENT_SECRET', config.DINGTALK_CLIENT_SECRET]])) return [];
     // For an internal app the RobotCode is usually the Client ID.

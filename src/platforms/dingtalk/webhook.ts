@@ -7,6 +7,8 @@ import { createHmac } from 'node:crypto';
 import { ConfigError, RetryableError } from './errors.ts';
 import { MAX_MARKDOWN_BYTES, toMarkdownParts } from './markdown.ts';
 import { PausedError } from '../../delivery/errors.ts';
+import { mentionedUserIds, withMentions } from '../mentions.ts';
+import type { WebhookSend, WebhookTarget } from '../webhook-sender.ts';
 
 /** How long DingTalk blocks a custom robot that went over 20 messages a minute. */
 export const ROBOT_BLOCK_MS = 10 * 60_000;
@@ -101,4 +103,16 @@ export function webhookError(errcode: number, errmsg: string, status?: number): 
     return new ConfigError(what, 'webhook 地址无效或机器人已被移除/停用：在群设置 → 机器人里重新添加自定义机器人，再私聊发送「/群 绑定webhook」更新地址', status, String(errcode));
   }
   return new Error(what);
+}
+
+/**
+ * The 自定义机器人 kind of group webhook, for the webhook sender (src/platforms/webhook-sender.ts).
+ * Mentions: "@userId" in the text plus at.atUserIds; someone without a DingTalk account is "@姓名".
+ */
+export function dingTalkWebhookSend(opts: Pick<DingTalkWebhookOptions, 'timeoutMs'> = {}): WebhookSend {
+  const withAts = (text: string, to: WebhookTarget) => withMentions(text, to.mentions, (m) => `@${m.userId ?? m.name}`);
+  return {
+    send: (to, text) => sendDingTalkWebhook(to.webhook.url, to.webhook.secret, withAts(text, to), { ...opts, atUserIds: mentionedUserIds(to) }),
+    parts: (text, to) => toMarkdownParts(withAts(text, to), MAX_MARKDOWN_BYTES).length,
+  };
 }

@@ -1,11 +1,13 @@
-// WeCom as a plug-in: the self-built app, the AI bot (long connection or callback) and the
-// 群机器人 webhook, each turned on by its settings.
+// WeCom as a plug-in: its settings (config.ts), the self-built app, the AI bot (long connection
+// or callback) and the 群机器人 webhook, each turned on by its settings.
 import type { PlatformPlugin, WebhookKindDef } from '../../plugin.ts';
 import { maskSecret } from '../../infra/mask-secret.ts';
 import { createWecomBotWsAdapter } from './aibot-ws.ts';
 import { createWecomBotHttpAdapter } from './aibot-http.ts';
 import { createWecomAppAdapter } from './app.ts';
 import { WecomAppApi } from './app-api.ts';
+import { wecomSettings } from './config.ts';
+import { wecomWebhookSend } from './webhook.ts';
 
 /** A token request in `cli platforms check` waits at most this long. */
 const CHECK_TIMEOUT_MS = 8000;
@@ -32,10 +34,13 @@ export const wecomWebhook: WebhookKindDef = {
   describe: (key) => `${LABEL}（key ${maskSecret(key)}）`,
 };
 
-export const wecomPlatform: PlatformPlugin = {
+export const wecomPlatform: PlatformPlugin<typeof wecomSettings> = {
   id: 'wecom',
   label: '企业微信',
+  settings: wecomSettings,
+  senderLabels: { 'wecom-app': '企业微信自建应用', 'wecom-bot': '企业微信智能机器人' },
   webhook: wecomWebhook,
+  webhookSender: (settings, opts) => wecomWebhookSend({ apiBase: settings.WECOM_API_BASE, timeoutMs: opts.timeoutMs }),
   create(config, ctx, need) {
     const adapters = [];
     // The app first: it reaches every member, even those who never talked to the AI bot.

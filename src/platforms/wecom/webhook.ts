@@ -1,7 +1,8 @@
 // WeCom 群机器人 webhook: push-only into the one group the robot was added to. The key is a
 // secret (anyone holding it can post into the group): it never appears in logs or errors.
 import { splitByBytes } from '../split.ts';
-import type { Mention } from '../mentions.ts';
+import { withMentions, type Mention } from '../mentions.ts';
+import type { WebhookSend, WebhookTarget } from '../webhook-sender.ts';
 import { wecomError } from './errors.ts';
 import { wecomRequest, type Fetch } from './http.ts';
 
@@ -27,4 +28,13 @@ export async function sendWecomWebhook(key: string, text: string, opts: WecomWeb
     const err = wecomError(r.errcode ?? 0, r.errmsg ?? '', what);
     if (err) throw err;
   }
+}
+
+/** The 群机器人 kind of group webhook, for the webhook sender (src/platforms/webhook-sender.ts). */
+export function wecomWebhookSend(opts: WecomWebhookOptions = {}): WebhookSend {
+  const withAts = (text: string, to: WebhookTarget) => withMentions(text, to.mentions, wecomMention);
+  return {
+    send: (to, text) => sendWecomWebhook(to.webhook.url, withAts(text, to), opts),
+    parts: (text, to) => splitByBytes(withAts(text, to), WEBHOOK_MARKDOWN_MAX_BYTES).length,
+  };
 }
