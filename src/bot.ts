@@ -27,6 +27,7 @@ import { attachLeftovers } from './commands/attachment-replies.ts';
 import { InboundThrottle, DEFAULT_THROTTLE } from './throttle.ts';
 import { JobRegistry } from './scheduling/registry.ts';
 import { platformCatalog, type PlatformCatalog } from './platform-catalog.ts';
+import type { EphemeralStore } from './infra/ephemeral.ts';
 
 export const CONFIRM_TTL_MS = 5 * 60_000;
 /**
@@ -57,6 +58,10 @@ export interface BotDeps {
   jobs?: JobRegistry;
   /** The installed platforms' names and webhook kinds. */
   platforms?: PlatformCatalog;
+  /** Short-lived keys in Redis for commands (one-time links); none: such commands say so. */
+  ephemeral?: EphemeralStore;
+  /** PUBLIC_BASE_URL. */
+  publicBaseUrl?: string;
 }
 
 export class Bot {
@@ -294,6 +299,7 @@ export class Bot {
     const { campaign, phase, readings } = inProgressOn(await this.cache.currentCampaign(tx, versions), dayOf(now));
     const ctx: Ctx = {
       session, tx, member, now, campaign, phase, phaseReadings: readings, registry: this.registry, jobs: this.jobs, platforms: this.platforms, invokedAs: '', attachments: [...(media?.accepted ?? [])],
+      ephemeral: this.deps.ephemeral ?? NO_EPHEMERAL, publicBaseUrl: this.deps.publicBaseUrl?.replace(/\/+$/, '') || null,
       role: member ? (member.role as Ctx['role']) : 'unbound',
       today: dayOf(now),
       durationOptions: () => durationOptionsFor(campaign),
@@ -406,6 +412,12 @@ export class Bot {
     return gone.expiresAt.getTime() < ctx.now.getTime() ? `没有等待确认的操作：上一个「${this.pendingName(gone)}」已超过 5 分钟没有确认，早已作废。` : `已取消「${this.pendingName(gone)}」，未做任何更改。`;
   }
 }
+
+/** A bot without Redis for short-lived keys: a command that needs one fails as a bug would (logged, apologised for). */
+const NO_EPHEMERAL: EphemeralStore = {
+  put: async () => { throw new Error('no ephemeral store'); }, get: async () => null, take: async () => null,
+  touch: async () => false, del: async () => {},
+};
 
 /** The sender's advisory lock: one message at a time per sender across processes. */
 function lockKeyOf(s: Session): string {
