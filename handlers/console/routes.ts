@@ -5,7 +5,6 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { requireViewer, setViewer, viewerOf, type ConsoleViewer, type FeatureHttpDeps } from '../../src/plugin.ts';
-import { refuseThrottled } from '../../src/http/login-throttle.ts';
 import { memberById, unitById } from '../../src/domain/directory.ts';
 import { seesUnit, visibleUnits } from '../../src/domain/visibility.ts';
 import type { Role } from '../../src/domain/roles.ts';
@@ -34,7 +33,10 @@ export function consoleRoutes(deps: FeatureHttpDeps): Router {
   // that fetches the URL does not use it up). Throttled per address like the REST API's logins.
   r.post('/session', body, async (req, res) => {
     const wait = await deps.loginThrottle.waitFor(req);
-    if (wait) return refuseThrottled(res, wait, 'json');
+    if (wait) {
+      res.set('Retry-After', String(wait));
+      return refuse(res, 429, 'throttled', `登录失败次数过多，请 ${Math.max(1, Math.ceil(wait / 60))} 分钟后再试。`);
+    }
     const token = typeof req.body?.token === 'string' ? req.body.token : '';
     const memberId = token ? await redeemLink(deps.ephemeral, token) : null;
     const member = memberId ? await memberById(db, memberId) : null;
