@@ -3,7 +3,8 @@
 //              chunk those import statically (from Vite's manifest);
 //   总览     — initial plus what opening 总览 (the first page) loads: its chunk, the chunks it
 //              imports statically (ECharts among them) and their CSS.
-// Budget: initial ≤ 500 KB (issue #20). `node scripts/page-weight.mjs` prints both; exit 1 over budget.
+// Budget: initial ≤ 500 KB (issue #20). `node scripts/page-weight.mjs` prints both (--json: as JSON);
+// exit 1 over budget. The browser test (test/browser/) checks it on every run.
 import fs from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -43,6 +44,10 @@ export function pageWeight(webDir = path.join(root, 'dist', 'web')) {
 const kb = (b) => `${(b / 1024).toFixed(1)} KB`;
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const w = pageWeight();
+  if (process.argv.includes('--json')) {
+    console.log(JSON.stringify({ initialBytes: w.initialBytes, overviewBytes: w.overviewBytes, budgetBytes: BUDGET_BYTES }));
+    process.exit(w.initialBytes <= BUDGET_BYTES ? 0 : 1);
+  }
   for (const [f, b] of Object.entries(w.sizes).sort((a, b) => b[1] - a[1])) console.log(`${kb(b).padStart(10)}  ${f}`);
   console.log(`首屏（index.html 加载的全部）/ initial: ${kb(w.initialBytes)} gzip（预算 ${kb(BUDGET_BYTES)}）`);
   console.log(`打开总览（含图表）/ with 总览: ${kb(w.overviewBytes)} gzip`);

@@ -104,6 +104,14 @@ describe.skipIf(!haveBrowser && !process.env.CI)('the web console in Chromium', 
     await bot?.close();
   });
 
+  it('the first page weighs at most 500 KB gzipped, and so does 总览 with its charts', () => {
+    const r = spawnSync(process.execPath, [join(root, 'scripts', 'page-weight.mjs'), '--json'], { cwd: root, encoding: 'utf8' });
+    const w = JSON.parse(r.stdout) as { initialBytes: number; overviewBytes: number; budgetBytes: number };
+    console.info(`[console.browser] page weight: initial ${(w.initialBytes / 1024).toFixed(1)} KB, with 总览 ${(w.overviewBytes / 1024).toFixed(1)} KB (gzip)`);
+    expect(w.initialBytes).toBeLessThanOrEqual(500 * 1024);
+    expect(w.overviewBytes).toBeLessThanOrEqual(500 * 1024);
+  });
+
   it('an admin opens the link from chat and sees 总览 with its charts and numbers', async () => {
     const { ctx, page } = await signedIn('王主任');
     await expect.poll(() => new URL(page.url()).pathname, POLL).toBe('/console/');
