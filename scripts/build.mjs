@@ -135,7 +135,11 @@ function buildWeb() {
     console.error('✗ 找不到 Vite：请先运行 npm ci（不要加 --omit=dev）/ vite is missing: run npm ci (without --omit=dev)');
     return 1;
   }
-  const r = spawnSync(process.execPath, [vite, 'build', '--config', path.join(root, 'web', 'vite.config.ts')], { cwd: root, stdio: 'inherit' });
+  // NODE_ENV=production whoever calls (vitest sets NODE_ENV=test, which Vite would keep: Vue's
+  // development build, larger and slower).
+  const r = spawnSync(process.execPath, [vite, 'build', '--config', path.join(root, 'web', 'vite.config.ts')], {
+    cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' },
+  });
   if (r.status !== 0) { console.error('✗ 控制台网页构建失败（见上面的错误）/ web console build failed (errors above)'); return 1; }
   fs.writeFileSync(webStamp, `${new Date().toISOString()}\n`);
   console.log(`==> 已构建控制台网页到 dist/web（${((Date.now() - started) / 1000).toFixed(1)} 秒）/ built the web console into dist/web`);
