@@ -12,18 +12,18 @@ import { JobRegistry } from './scheduling/registry.ts';
 import { notifyAdmins } from './domain/notify-admins.ts';
 import { Delivery, type DeliveryLimits } from './delivery/delivery.ts';
 import { ConsoleSender, consoleSession, type Push } from './platforms/console/console-adapter.ts';
-import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
-import { appSecrets, identities } from './db/schema.ts';
+import { createHash } from 'node:crypto';
 import { enqueueOutbox } from './delivery/outbox-store.ts';
-import { resolveMember } from './domain/directory.ts';
+import { ensureConsoleAccount, memberByIdentity, resolveMember } from './domain/directory.ts';
+import { sharedSecret } from './domain/app-secrets.ts';
 import { isDomainError } from './domain/errors.ts';
 import { systemClock, type Clock } from './time.ts';
 import { FileLinks } from './http/files.ts';
 import { exportForDelivery } from './domain/exports.ts';
-import { memberByIdentity } from './domain/directory.ts';
-import { settleAnonymousDays } from './domain/feedback.ts';
-import { dayOf } from './time.ts';
+import { settleAnonymousDays, vacuumFeedback } from './domain/feedback.ts';
+import { addDays, dayOf } from './time.ts';
+import { purgeInbound } from './domain/inbound.ts';
+import type { ServiceJobDef } from './scheduling/job.ts';
 import { DEFAULT_THROTTLE, InboundThrottle, type ThrottleLimits } from './throttle.ts';
 
 export interface AppOptions {
@@ -108,7 +108,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const consoleSender = opts.console ? new ConsoleSender(opts.console.onPush) : null;
   if (consoleSender) delivery.addSender(consoleSender);
   const clock = opts.clock ?? systemClock;
-  const files = new FileLinks(await sharedSecret(database, 'export-link-key'), opts.publicBaseUrl);
+  const files = new FileLinks(await sharedSecret(database.db, 'export-link-key'), opts.publicBaseUrl);
   delivery.setExportResolver((id, caption) => exportForDelivery(database.db, id, caption, { now: clock(), link: (f, exp) => files.link(f, exp) }));
   if (opts.worker !== false) delivery.startWorker();
 
@@ -118,10 +118,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const queuePrefix = opts.queuePrefix ?? 'campaign-bot';
   const ephemeral = new RedisEphemeralStore(connection, queuePrefix);
   const publicBaseUrl = opts.publicBaseUrl?.replace(/\/+$/, '') || null;
-  const jobs = new JobRegistry().add(...delivery.upkeepJobs(), ...features.flatMap((f) => f.jobs ?? []));
+  const jobs = new JobRegistry().add(...delivery.upkeepJobs(), inboundUpkeep(database), ...features.flatMap((f) => f.jobs ?? []));
   const bot = new Bot({
     throttle, jobs, commands: features.flatMap((f) => f.commands ?? []), platforms: platformCatalog(opts.platforms ?? []),
-    database, log, dedupeSecret: await sharedSecret(database, 'dedupe-key'), clock: opts.clock ?? systemClock, botNames: opts.botNames ?? ['学习助手'],
+    database, log, dedupeSecret: await sharedSecret(database.db, 'dedupe-key'), clock: opts.clock ?? systemClock, botNames: opts.botNames ?? ['学习助手'],
     ephemeral, publicBaseUrl: publicBaseUrl ?? undefined,
     onScheduleChanged: () => app.onScheduleChanged?.(),
     onOutbox: (ids) => { delivery.enqueue(ids).catch((err) => log.warn({ err }, 'enqueue failed; the sweep will retry')); },
@@ -165,13 +165,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       try {
         const m = await resolveMember(database.db, name);
         const senderId = `member:${m.id}`;
-        // Written only the first time: any write to identities makes every process reload the directory.
-        const [known] = await database.db.select({ id: identities.memberId }).from(identities)
-          .where(and(eq(identities.platform, 'console'), eq(identities.platformUserId, senderId)));
-        if (!known) {
-          await database.db.insert(identities).values({ platform: 'console', platformUserId: senderId, memberId: m.id, source: 'console' })
-            .onConflictDoNothing();
-        }
+        await ensureConsoleAccount(database.db, m.id, senderId);
         return { senderId, bound: true, label: `${m.unitName}/${m.name}（${roleCn(m.role)}）` };
       } catch (err) {
         if (isDomainError(err, 'directory.member_ambiguous', 'directory.member_ambiguous_in_unit')) throw err;
@@ -210,7 +204,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
 function startSettlingAnonymous(database: Database, clock: Clock, log: Logger): () => void {
   const tick = async () => {
     try {
-      if (await settleAnonymousDays(database.db, dayOf(clock()))) await database.db.execute(sql`vacuum feedback`);
+      if (await settleAnonymousDays(database.db, dayOf(clock()))) await vacuumFeedback(database.db);
     } catch (err) {
       log.warn({ errName: (err as Error)?.name }, 'settling anonymous items failed; retried next hour');
     }
@@ -232,13 +226,14 @@ function retryInMemory(delays: number[], resend: () => Promise<void>, gaveUp: ()
   t.unref();
 }
 
-/** A random secret generated once and kept in the database, so every process shares it. */
-async function sharedSecret(database: Database, name: string): Promise<string> {
-  await database.db.insert(appSecrets).values({ name, value: randomBytes(32).toString('base64url') }).onConflictDoNothing();
-  const [row] = await database.db.select().from(appSecrets).where(eq(appSecrets.name, name));
-  return row.value;
-}
-
 function roleCn(r: string) {
   return ({ staff: '职工', head: '负责人', leader: '分管领导', admin: '管理员' } as Record<string, string>)[r] ?? r;
+}
+
+/** Message ids guard against redelivery for minutes; a week's are kept, older ones cleared every six hours. */
+function inboundUpkeep(database: Database): ServiceJobDef {
+  return {
+    kind: 'service', name: 'inbound-purge', label: '清理一周前的消息去重记录', everyMs: 6 * 3_600_000,
+    run: (now) => purgeInbound(database.db, addDays(dayOf(now), -7)),
+  };
 }

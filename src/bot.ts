@@ -3,19 +3,22 @@
 // one message at a time per sender — in this process by a keyed queue, across processes by
 // an advisory lock on the sender.
 import { createHmac } from 'node:crypto';
-import { eq, lt, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { isConnectionError, rowsOf, type Database, type Tx } from './db/client.ts';
-import { groups, inboundMessages, pendingConfirmations } from './db/schema.ts';
+import { isConnectionError, type Database, type Tx } from './db/client.ts';
 import { RetryLaterError, type Session } from './session.ts';
 import { stripLeadingMention } from './session.ts';
 import { Registry, canRun, parseArgs, rolesText, type Proposal, type CommandDef } from './commands/registry.ts';
+import type { Match } from './commands/types.ts';
 import { durationOptionsFor, type Ctx } from './commands/context.ts';
 import { isUserFacing, UserError } from './commands/errors.ts';
 import { suggestCommand } from './commands/suggest.ts';
+import { chatMessages, ROLE_CN } from './commands/messages.ts';
 import { normalizeText } from './parse/normalize.ts';
 import { resolveMember, resolveUnit } from './domain/directory.ts';
-import { ContextCache, dataVersionsSql, parseDataVersions, type DataVersions } from './domain/context-cache.ts';
+import { ContextCache, readDataVersions, type DataVersions } from './domain/context-cache.ts';
+import { claimMessage, type InboundClaim } from './domain/inbound.ts';
+import { keepPending, takePending } from './domain/confirmations.ts';
+import { rememberGroup } from './domain/groups.ts';
 import { CheckinWriter } from './domain/checkin-writer.ts';
 import { inProgressOn } from './domain/campaigns.ts';
 import { audit } from './domain/audit.ts';
@@ -37,6 +40,16 @@ export const CONFIRM_TTL_MS = 5 * 60_000;
 export const MAX_INBOUND_CHARS = 20_500;
 /** How long an anonymous message's id is remembered (in memory only) against redelivery. */
 const ANONYMOUS_DEDUPE_MS = 15 * 60_000;
+/**
+ * A message's command as read once: the match, and — once the one-statement path has parsed them —
+ * its arguments (or the refusal parsing gave), with the data counters they were read under. The
+ * ordinary path reuses them while the counters are unchanged: a message is matched and parsed once.
+ */
+interface Reading {
+  match: Match | null;
+  parsed?: { versions: DataVersions } & ({ args: Record<string, any> } | { refusal: unknown });
+}
+
 const SMALL_TALK = /^(好的?|好滴|嗯+|哦+|ok|OK|收到|明白了?|知道了|谢谢|多谢|感谢|辛苦了|👍)[!！。.~～]*$/;
 
 export interface BotDeps {
@@ -111,13 +124,13 @@ export class Bot {
   private async process(session: Session): Promise<string | null> {
     // Capped before anything reads it: every parser below is linear, but nothing needs more.
     if (session.text.length > MAX_INBOUND_CHARS) {
-      return `消息太长（超过 ${MAX_INBOUND_CHARS.toLocaleString('en-US')} 字），没有处理。长篇材料请分几次「提交」，或作为文件（Word、PDF）发给我。`;
+      return chatMessages.tooLong({ max: MAX_INBOUND_CHARS });
     }
     const text = normalizeText(stripLeadingMention(session.text, this.deps.botNames));
-    const match = text ? this.registry.match(text) : null;
-    if (match?.def.anonymous) return this.processAnonymous(session, text, match.def.anonymous);
+    const reading: Reading = { match: text ? this.registry.match(text) : null };
+    if (reading.match?.def.anonymous) return this.processAnonymous(session, text, reading, reading.match.def.anonymous);
     const verdict = await this.throttle.message(session.platform, session.senderId, this.deps.clock());
-    if (verdict === 'over') return `你一分钟内发了超过 ${this.throttle.limits.messagesPerMinute} 条消息，请稍等一分钟再发。这条和之后一分钟内的消息都没有处理。`;
+    if (verdict === 'over') return chatMessages.tooMany({ perMinute: this.throttle.limits.messagesPerMinute });
     if (verdict === 'silent') return null;
     const created: number[] = [];
     const notes: string[] = [];
@@ -127,28 +140,23 @@ export class Bot {
     let reply: string | null | undefined;
     let groupKey: string | null = null;
     try {
-      reply = hadMedia ? undefined : await this.fast(session, text);
+      reply = hadMedia ? undefined : await this.oneStatement(session, reading);
       this.paths[reply === undefined ? 'ordinary' : 'fast']++;
       if (reply === undefined) reply = await this.deps.database.db.transaction(async (tx) => {
-        // The sender's lock, then the message id, in one round trip (the insert selects from the
-        // lock, so it comes second); the cache counters come back with it.
-        const [claim] = rowsOf<{ fresh: number; versions: unknown }>(await tx.execute(sql`
-          with sender_lock as (select pg_advisory_xact_lock(hashtext(${lockKeyOf(session)}))),
-          fresh as (
-            insert into ${inboundMessages} (key, received_on)
-            select ${this.dedupeKey(session)}::text, ${dayOf(this.deps.clock())}::date from sender_lock
-            on conflict do nothing returning key)
-          select (select count(*) from fresh)::int as fresh, ${dataVersionsSql} as versions`));
+        // The same claim as the one-statement path's (claim_message): the sender's lock, the
+        // message id, and the cache counters, in one round trip.
+        const claim = await claimMessage(tx, this.claimOf(session));
         if (!claim.fresh) return null;
-        const versions = parseDataVersions(claim.versions);
+        // Arguments read under other counters (a campaign's 学时 changed meanwhile) are read again.
+        if (reading.parsed && !sameVersions(reading.parsed.versions, claim.versions)) delete reading.parsed;
         if (session.chatType === 'group') groupKey = await this.rememberGroup(tx, session);
-        const ctx = await this.context(tx, session, versions, created, notes, media);
-        if (!hadMedia) return withNotes(await this.dispatch(ctx, text), notes);
-        return withNotes(await this.dispatchWithMedia(ctx, text), [...notes, ...media.notes]);
+        const ctx = await this.context(tx, session, claim.versions, created, notes, media);
+        if (!hadMedia) return withNotes(await this.dispatch(ctx, text, reading), notes);
+        return withNotes(await this.dispatchWithMedia(ctx, text, reading), [...notes, ...media.notes]);
       });
     } catch (err) {
       if (isUserFacing(err)) {
-        return hadMedia ? withNotes(media.accepted.length ? `${err.message}\n照片/文件没有保存。` : err.message, media.notes) : err.message;
+        return hadMedia ? withNotes(media.accepted.length ? `${err.message}\n${chatMessages.mediaNotKept}` : err.message, media.notes) : err.message;
       }
       // Nothing was recorded: let the adapter ask the platform for a redelivery.
       if (isConnectionError(err)) {
@@ -157,7 +165,7 @@ export class Bot {
       }
       // No sender or message id in the log: the message may have been anonymous feedback.
       this.deps.log.error({ err, platform: session.platform }, 'message handling failed');
-      return '抱歉，处理这条消息时出错了，没有记录任何内容。请稍后再发一次。';
+      return chatMessages.failed;
     }
     if (groupKey) {
       if (this.knownGroups.size >= 10_000) this.knownGroups.clear();
@@ -173,11 +181,11 @@ export class Bot {
    * de-duplication row, no group, no Redis counter, no audit, no log line with its text — and it
    * is refused in groups. The daily quota and the redelivery check live in this process's memory.
    */
-  private async processAnonymous(session: Session, text: string, kind: 'submits' | 'reads'): Promise<string | null> {
+  private async processAnonymous(session: Session, text: string, reading: Reading, kind: 'submits' | 'reads'): Promise<string | null> {
     if (session.chatType === 'group') {
       return kind === 'submits'
-        ? '匿名意见不能在群里发：群里的人都看得到是谁发的。这条没有记录。请私聊我，发送「匿名意见 内容」。'
-        : '请私聊我查询：在群里查询，大家会看到是谁提的这条意见。';
+        ? chatMessages.anonymousInGroup
+        : chatMessages.anonymousQueryInGroup;
     }
     const now = this.deps.clock();
     this.forgetAnonymous(Date.now());
@@ -186,22 +194,21 @@ export class Bot {
     let retryLater = false;
     try {
       if (kind === 'submits' && this.throttle.anonymousLeft(session.platform, session.senderId, now) <= 0) {
-        return `今天已经收到你 ${this.throttle.limits.anonymousPerDay} 条匿名意见，达到每天的上限。这条没有记录，请明天再发；也可以署名发「意见 内容」。`;
+        return chatMessages.anonymousDayLimit({ perDay: this.throttle.limits.anonymousPerDay });
       }
       const reply = await this.deps.database.db.transaction(async (tx) => {
-        const [row] = rowsOf<{ versions: unknown }>(await tx.execute(sql`select ${dataVersionsSql} as versions`));
-        const ctx = await this.context(tx, session, parseDataVersions(row.versions), [], []);
-        return this.dispatch(ctx, text);
+        const ctx = await this.context(tx, session, await readDataVersions(tx), [], []);
+        return this.dispatch(ctx, text, reading);
       });
       if (kind === 'submits' && reply?.startsWith('✅')) this.throttle.anonymousAccepted(session.platform, session.senderId, now);
-      return session.attachments?.length ? withNotes(reply, ['照片和文件没有保存：匿名意见只收文字。']) : reply;
+      return session.attachments?.length ? withNotes(reply, [chatMessages.anonymousMediaNotKept]) : reply;
     } catch (err) {
       if (isUserFacing(err)) return err.message;
       if (isConnectionError(err)) { retryLater = true; throw new RetryLaterError(); }
       // Only the error's class and code: its message or parameters could carry the text.
       const e = err as { name?: string; code?: string };
       this.deps.log.error({ errName: e?.name, errCode: e?.code }, 'anonymous message handling failed');
-      return '抱歉，处理这条消息时出错了，没有记录任何内容。请稍后再发一次。';
+      return chatMessages.failed;
     } finally {
       // Every answer to it (the 查询码, a refusal that says how many were sent today) is retried
       // from memory only if the platform does not take it (wasAnonymous); a redelivery is ignored.
@@ -217,11 +224,12 @@ export class Bot {
 
   /**
    * A command's one-statement path (CommandDef.fast), when the sender and the campaign are in this
-   * process's memory and the message needs nothing else first; undefined to take the ordinary path.
+   * process's memory and the message needs nothing else first; undefined to take the ordinary path,
+   * which goes on with what was read here (`reading`).
    */
-  private async fast(session: Session, text: string): Promise<string | null | undefined> {
+  private async oneStatement(session: Session, reading: Reading): Promise<string | null | undefined> {
     if (session.chatType === 'group' && !this.knownGroups.has(groupKeyOf(session))) return undefined;
-    const match = text ? this.registry.match(text) : null;
+    const match = reading.match;
     if (!match?.def.fast) return undefined;
     const db = this.deps.database.db;
     // Someone looked up and not bound stays on the ordinary path (it asks them to bind).
@@ -235,7 +243,7 @@ export class Bot {
       session, now, today, campaign, phase, phaseReadings: readings, member: known.member, db, checkins: this.checkins,
       unitSize: known.unitSize,
       rememberUnitSize: (size: number) => this.cache.rememberUnitSize(known.versions.directory, known.member.unitId, size),
-      claim: { lockKey: lockKeyOf(session), dedupeKey: this.dedupeKey(session), receivedOn: today, versions: known.versions },
+      claim: { ...this.claimOf(session), versions: known.versions },
       durationOptions: () => durationOptionsFor(campaign),
       resolveUnit: (name: string) => resolveUnit(db, name),
       resolveMember: (t: string) => resolveMember(db, t),
@@ -243,8 +251,10 @@ export class Bot {
     let args;
     try {
       args = await parseArgs(ctx, match.def, match.rest);
+      reading.parsed = { versions: known.versions, args };
     } catch (err) {
       if (!isUserFacing(err)) throw err;
+      reading.parsed = { versions: known.versions, refusal: err };
       this.paths.handedOn++; // worded by the ordinary path, after the claim
       return undefined;
     }
@@ -260,8 +270,7 @@ export class Bot {
    */
   private async warm(session: Session) {
     const db = this.deps.database.db;
-    const [row] = rowsOf<{ versions: unknown }>(await db.execute(sql`select ${dataVersionsSql} as versions`));
-    const versions = parseDataVersions(row.versions);
+    const versions = await readDataVersions(db);
     await this.cache.member(db, versions, session.platform, session.senderId);
     await this.cache.currentCampaign(db, versions);
     return this.cache.peek(session.platform, session.senderId);
@@ -272,6 +281,11 @@ export class Bot {
     return this.dedupeKey(s);
   }
 
+  /** What claim_message takes for this message, on either path. */
+  private claimOf(session: Session): InboundClaim {
+    return { lockKey: lockKeyOf(session), dedupeKey: this.dedupeKey(session), receivedOn: dayOf(this.deps.clock()) };
+  }
+
   private dedupeKey(s: Pick<Session, 'platform' | 'messageId'>): string {
     return createHmac('sha256', this.deps.dedupeSecret).update(`${s.platform}\n${s.messageId}`).digest('base64url');
   }
@@ -280,15 +294,14 @@ export class Bot {
   private async rememberGroup(tx: Tx, s: Session): Promise<string | null> {
     const key = groupKeyOf(s);
     if (this.knownGroups.has(key)) return null;
-    await tx.insert(groups).values({ platform: s.platform, chatId: s.chatId, name: s.chatName ?? null })
-      .onConflictDoUpdate({ target: [groups.platform, groups.chatId], set: { name: sql`coalesce(${s.chatName ?? null}, ${groups.name})` } });
+    await rememberGroup(tx, s.platform, s.chatId, s.chatName ?? null);
     return key;
   }
 
   /** A message with photos or files: 打卡/提交 keep them; otherwise they go to a recent record. */
-  private async dispatchWithMedia(ctx: Ctx, text: string): Promise<string | null> {
-    const commandMatched = text !== '' && !!this.registry.match(text);
-    const reply = commandMatched ? await this.dispatch(ctx, text) : null;
+  private async dispatchWithMedia(ctx: Ctx, text: string, reading: Reading): Promise<string | null> {
+    const commandMatched = !!reading.match;
+    const reply = commandMatched ? await this.dispatch(ctx, text, reading) : null;
     const linked = await attachLeftovers(ctx, !commandMatched);
     return [reply, linked].filter(Boolean).join('\n') || null;
   }
@@ -313,7 +326,7 @@ export class Bot {
         if (member && member.role !== 'admin') {
           const recipient = 'memberId' in to ? `m${to.memberId}` : `g${to.groupId}`;
           if (!(await this.throttle.push(member.id, recipient, now))) {
-            const note = `（这一小时里由你触发、发给同一人或同一群的提醒已达 ${this.throttle.limits.pushesPerRecipientPerHour} 条，这次不再单独推送，对方在列表里能看到。）`;
+            const note = chatMessages.pushLimit({ perHour: this.throttle.limits.pushesPerRecipientPerHour });
             if (!notes.includes(note)) notes.push(note);
             return;
           }
@@ -323,39 +336,35 @@ export class Bot {
       },
       scheduleChanged: () => { this.scheduleDirty = true; },
       requireMember: () => {
-        if (!member) throw new UserError('请先绑定身份：发送「绑定 姓名 手机号后四位」。');
+        if (!member) throw new UserError(chatMessages.bindFirst);
         return member;
       },
       requireCampaign: () => {
-        if (!campaign) throw new UserError('当前没有进行中的活动。请管理员先用「/活动 新建」创建活动。');
+        if (!campaign) throw new UserError(chatMessages.noCampaign);
         return campaign;
       },
     };
     return ctx;
   }
 
-  async dispatch(ctx: Ctx, text: string): Promise<string | null> {
-    if (text === '') return ctx.session.chatType === 'group' ? '在的。发送「帮助」看看我能做什么。' : null;
+  private async dispatch(ctx: Ctx, text: string, reading: Reading): Promise<string | null> {
+    if (text === '') return ctx.session.chatType === 'group' ? chatMessages.here : null;
     if (SMALL_TALK.test(text)) return null;
     if (/^\/?(确认|确定|confirm)$/i.test(text)) return this.confirm(ctx);
     if (/^\/?(取消|cancel)$/i.test(text)) return this.cancel(ctx);
-    const match = this.registry.match(text);
+    const match = reading.match;
     if (!match) {
-      if (!ctx.member) return '你好！我是学习整改助手。请先绑定身份：发送「绑定 姓名 手机号后四位」，例如：绑定 张三 1234。';
-      const said = `没看懂「${text.length > 20 ? text.slice(0, 20) + '…' : text}」。`;
-      const guess = suggestCommand(this.registry, text, ctx.role);
-      return guess
-        ? `${said}你是不是想发「${guess}」？发送「帮助」查看可用的命令。`
-        : `${said}发送「帮助」查看可用的命令，例如：打卡 学习《党章》 1小时。`;
+      if (!ctx.member) return chatMessages.greetUnbound;
+      return chatMessages.notUnderstood({ text, guess: suggestCommand(this.registry, text, ctx.role) });
     }
     const { def, rest } = match;
     ctx.invokedAs = match.keyword;
     if (!canRun(def, ctx.role)) {
       await ctx.audit('command.refused', def.name, null, def.sensitive ? { role: ctx.role } : { text, role: ctx.role });
-      if (ctx.role === 'unbound') return `请先绑定身份再使用「${def.keywords[0].join(' ')}」：发送「绑定 姓名 手机号后四位」。`;
-      return `「${def.keywords[0].join(' ')}」仅限${rolesText(def)}使用，你的角色是${roleName(ctx.role)}。`;
+      if (ctx.role === 'unbound') return chatMessages.bindBeforeCommand({ keyword: def.keywords[0].join(' ') });
+      return chatMessages.notAllowed({ keyword: def.keywords[0].join(' '), roles: rolesText(def), role: ROLE_CN[ctx.role] });
     }
-    const args = await parseArgs(ctx, def, rest);
+    const args = await argsOf(ctx, def, rest, reading);
     const result = await def.run(ctx, args);
     if (typeof result === 'string') return result;
     return this.propose(ctx, def, result);
@@ -363,18 +372,13 @@ export class Bot {
 
   private async propose(ctx: Ctx, def: CommandDef, p: Proposal): Promise<string> {
     const member = ctx.requireMember();
-    // Expired proposals may hold secrets in their payload: clear them out whenever a new one is made.
-    await ctx.tx.delete(pendingConfirmations).where(lt(pendingConfirmations.expiresAt, ctx.now));
-    const expiresAt = new Date(ctx.now.getTime() + CONFIRM_TTL_MS);
     // One pending operation per person: a new one replaces the one waiting, and says so.
-    const [waiting] = await ctx.tx.select().from(pendingConfirmations).where(eq(pendingConfirmations.memberId, member.id));
-    const values = { memberId: member.id, command: def.name, payload: p.payload as object, preview: p.preview, expiresAt };
-    await ctx.tx.insert(pendingConfirmations).values(values)
-      .onConflictDoUpdate({ target: pendingConfirmations.memberId, set: values });
+    const waiting = await keepPending(ctx.tx, member.id, { command: def.name, payload: p.payload, preview: p.preview },
+      ctx.now, new Date(ctx.now.getTime() + CONFIRM_TTL_MS));
     const replaced = waiting
-      ? `（你上一个等待确认的操作「${this.pendingName(waiting)}」已取消，没有执行；要做的话，处理完这一个后重新发送。）\n\n`
+      ? chatMessages.replacedPending({ name: this.pendingName(waiting) })
       : '';
-    return `${replaced}${p.preview}\n\n请回复「确认」执行，或「取消」放弃（5 分钟内有效）。`;
+    return `${replaced}${chatMessages.askConfirm({ preview: p.preview })}`;
   }
 
   /** What a pending operation is, for a reply: its preview's first line, else its command. */
@@ -387,29 +391,29 @@ export class Bot {
 
   private async confirm(ctx: Ctx): Promise<string> {
     const member = ctx.requireMember();
-    const [pending] = await ctx.tx.delete(pendingConfirmations).where(eq(pendingConfirmations.memberId, member.id)).returning();
-    if (!pending) return '没有等待确认的操作。';
-    if (pending.expiresAt.getTime() < ctx.now.getTime()) return `上一个操作「${this.pendingName(pending)}」已超过 5 分钟没有确认，已作废，没有执行。请重新发送命令。`;
+    const pending = await takePending(ctx.tx, member.id);
+    if (!pending) return chatMessages.nothingPending;
+    if (pending.expiresAt.getTime() < ctx.now.getTime()) return chatMessages.pendingExpired({ name: this.pendingName(pending) });
     const def = this.registry.find(pending.command);
-    if (!def?.commit) return '没有等待确认的操作。';
+    if (!def?.commit) return chatMessages.nothingPending;
     // Permission is checked again: the role may have changed since the preview.
-    if (!canRun(def, ctx.role)) return `「${def.keywords[0].join(' ')}」仅限${rolesText(def)}使用。`;
+    if (!canRun(def, ctx.role)) return chatMessages.notAllowed({ keyword: def.keywords[0].join(' '), roles: rolesText(def) });
     // Checked as it comes back: a payload stored by an older version (or altered in the
     // database) is refused rather than run with fields that mean something else now.
     const payload = def.payload?.safeParse(pending.payload);
     if (!payload?.success) {
       this.deps.log.warn({ command: def.name, fields: payload?.error.issues.map((i) => i.path.join('.')) ?? null }, 'stored confirmation did not match its schema; not run');
-      return `上一个操作「${this.pendingName(pending)}」的内容已失效（可能是程序升级了），没有执行。请重新发送命令。`;
+      return chatMessages.pendingStale({ name: this.pendingName(pending) });
     }
     // Named first: the person sees which of their operations 确认 carried out.
-    return `已确认「${this.pendingName(pending)}」。\n${await def.commit(ctx, payload.data)}`;
+    return chatMessages.confirmed({ name: this.pendingName(pending), result: await def.commit(ctx, payload.data) });
   }
 
   private async cancel(ctx: Ctx): Promise<string> {
     const member = ctx.requireMember();
-    const [gone] = await ctx.tx.delete(pendingConfirmations).where(eq(pendingConfirmations.memberId, member.id)).returning();
-    if (!gone) return '没有等待确认的操作。';
-    return gone.expiresAt.getTime() < ctx.now.getTime() ? `没有等待确认的操作：上一个「${this.pendingName(gone)}」已超过 5 分钟没有确认，早已作废。` : `已取消「${this.pendingName(gone)}」，未做任何更改。`;
+    const gone = await takePending(ctx.tx, member.id);
+    if (!gone) return chatMessages.nothingPending;
+    return gone.expiresAt.getTime() < ctx.now.getTime() ? chatMessages.cancelledExpired({ name: this.pendingName(gone) }) : chatMessages.cancelled({ name: this.pendingName(gone) });
   }
 }
 
@@ -424,14 +428,22 @@ function lockKeyOf(s: Session): string {
   return `${s.platform}:${s.senderId}`;
 }
 
+function sameVersions(a: DataVersions, b: DataVersions): boolean {
+  return a.directory === b.directory && a.campaign === b.campaign;
+}
+
+/** A command's arguments: as the one-statement path read them (or refused them), else read now. */
+async function argsOf(ctx: Ctx, def: CommandDef, rest: string, reading: Reading): Promise<Record<string, any>> {
+  const p = reading.parsed;
+  if (!p) return parseArgs(ctx, def, rest);
+  if ('refusal' in p) throw p.refusal;
+  return p.args;
+}
+
 function groupKeyOf(s: Session): string {
   return `${s.platform}\n${s.chatId}\n${s.chatName ?? ''}`;
 }
 
 function withNotes(reply: string | null, notes: string[]): string | null {
   return [reply, ...notes].filter(Boolean).join('\n') || null;
-}
-
-function roleName(r: Ctx['role']): string {
-  return r === 'unbound' ? '未绑定' : ({ staff: '职工', head: '负责人', leader: '分管领导', admin: '管理员' } as const)[r];
 }

@@ -1,6 +1,7 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { assertDateOrder, createCampaign, describeCampaign, parseTarget } from '../../src/domain/campaigns.ts';
+import { campaignReplies } from '../../src/domain/messages/campaigns.ts';
 import { day, z } from '../../src/commands/payload.ts';
 
 const payloadSchema = z.object({ name: z.string(), start: day, end: day, targetMinutes: z.number().int().nullable(), targetUnit: z.enum(['hour', 'xueshi']) });
@@ -22,28 +23,28 @@ export default defineCommand({
   ],
   examples: ['/活动 新建 “医德医风大讨论” 2026-12-01 2027-03-31 40学时', '/活动 新建 作风建设年 12月1日 3月31日 30小时'],
   async run(ctx, a) {
-    if (ctx.campaign) throw new UserError(`已有进行中的活动「${ctx.campaign.name}」。请先发「/活动 结束」，再新建。`);
+    if (ctx.campaign) throw new UserError(campaignReplies.activeExists({ name: ctx.campaign.name }));
     assertDateOrder(a.start, a.end);
     let targetMinutes: number | null = null;
     let targetUnit: 'hour' | 'xueshi' = 'hour';
     if (a.target) {
       const t = parseTarget(a.target, 45);
-      if (!t) throw new UserError(`目标「${a.target}」看不懂，请写成 40学时 或 30小时。`);
+      if (!t) throw new UserError(campaignReplies.targetUnreadable({ text: a.target }));
       targetMinutes = t.minutes;
       targetUnit = t.unit;
     }
     const payload: Payload = { name: a.name, start: a.start, end: a.end, targetMinutes, targetUnit };
-    const preview = describeCampaign({ name: a.name, startDate: a.start, endDate: a.end, targetMinutes, targetUnit, xueshiMinutes: 45, makeupDays: 3 } as never);
-    return { preview: `将新建活动：\n${preview}`, payload };
+    const detail = describeCampaign({ name: a.name, startDate: a.start, endDate: a.end, targetMinutes, targetUnit, xueshiMinutes: 45, makeupDays: 3 } as never);
+    return { preview: campaignReplies.newPreview({ detail }), payload };
   },
   payload: payloadSchema,
   async commit(ctx, p) {
-    if (ctx.campaign) throw new UserError(`已有进行中的活动「${ctx.campaign.name}」，未新建。`);
+    if (ctx.campaign) throw new UserError(campaignReplies.activeExistsNotCreated({ name: ctx.campaign.name }));
     const c = await createCampaign(ctx.tx, {
       name: p.name, startDate: p.start, endDate: p.end, targetMinutes: p.targetMinutes, targetUnit: p.targetUnit,
     });
     await ctx.audit('campaign.create', c.name, null, p);
     ctx.scheduleChanged();
-    return `已新建活动：\n${describeCampaign(c)}\n下一步：「/阶段 开启 名称 开始 结束」开启第一阶段。`;
+    return campaignReplies.created({ detail: describeCampaign(c) });
   },
 });

@@ -2,6 +2,7 @@ import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { campaignById, describeCampaign, parseTarget, updateCampaign } from '../../src/domain/campaigns.ts';
 import { parseDurationArg } from '../../src/parse/duration.ts';
+import { campaignReplies, type CampaignChange } from '../../src/domain/messages/campaigns.ts';
 import { rowId, z } from '../../src/commands/payload.ts';
 
 type Change = { xueshiMinutes: number } | { makeupDays: number } | { targetMinutes: number; targetUnit: 'hour' | 'xueshi' };
@@ -22,31 +23,31 @@ export default defineCommand({
   async run(ctx, { key, value }) {
     const c = ctx.requireCampaign();
     let change: Change;
-    let text: string;
+    let shown: CampaignChange;
     if (key === '学时') {
       const m = parseDurationArg(value, { bareUnit: { name: '小时', minutes: 1 }, xueshiMinutes: 45 });
-      if (!m || m < 10 || m > 120) throw new UserError(`1学时的长度「${value}」不合适，请写 10～120 分钟之间，例如 45分钟。`);
+      if (!m || m < 10 || m > 120) throw new UserError(campaignReplies.xueshiInvalid({ text: value }));
       change = { xueshiMinutes: m };
-      text = `1学时 = ${m}分钟（原为 ${c.xueshiMinutes}分钟）`;
+      shown = { key: 'xueshi', minutes: m, before: c.xueshiMinutes };
     } else if (key === '补卡') {
       const n = /^(\d+)\s*天?$/.exec(value);
-      if (!n || Number(n[1]) > 31) throw new UserError(`补卡期限「${value}」看不懂，请写 0～31 天，例如 3天。`);
+      if (!n || Number(n[1]) > 31) throw new UserError(campaignReplies.makeupInvalid({ text: value }));
       change = { makeupDays: Number(n[1]) };
-      text = `补卡期限 ${n[1]} 天（原为 ${c.makeupDays} 天）`;
+      shown = { key: 'makeup', days: n[1], before: c.makeupDays };
     } else {
       const t = parseTarget(value, c.xueshiMinutes, c.targetUnit as 'hour' | 'xueshi');
-      if (!t) throw new UserError(`目标「${value}」看不懂，请写成 40学时 或 30小时。`);
+      if (!t) throw new UserError(campaignReplies.targetUnreadable({ text: value }));
       change = { targetMinutes: t.minutes, targetUnit: t.unit };
-      text = `学习目标每人 ${value}`;
+      shown = { key: 'target', text: value };
     }
-    return { preview: `将修改「${c.name}」：${text}`, payload: { campaignId: c.id, change } };
+    return { preview: campaignReplies.setPreview({ name: c.name, change: shown }), payload: { campaignId: c.id, change } };
   },
   payload: z.object({ campaignId: rowId, change: z.union([z.object({ targetMinutes: z.number().int(), targetUnit: z.enum(['hour', 'xueshi']) }), z.object({ xueshiMinutes: z.number().int() }), z.object({ makeupDays: z.number().int() })]) }),
   async commit(ctx, p) {
     const before = await campaignById(ctx.tx, p.campaignId);
-    if (!before || before.status !== 'active') throw new UserError('该活动已结束，未修改。');
+    if (!before || before.status !== 'active') throw new UserError(campaignReplies.endedNotChanged());
     const after = await updateCampaign(ctx.tx, p.campaignId, p.change);
     await ctx.audit('campaign.update', after.name, before, p.change);
-    return `已修改。\n${describeCampaign(after)}`;
+    return campaignReplies.updated({ detail: describeCampaign(after) });
   },
 });

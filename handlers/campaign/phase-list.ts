@@ -1,5 +1,6 @@
 import { defineCommand } from '../../src/commands/registry.ts';
-import { phasesOf, readingsOf, tasksOf, describePhase, phaseState, PHASE_STATE_CN } from '../../src/domain/campaigns.ts';
+import { phasesOf, readingsOf, tasksOf, describePhase, phaseState } from '../../src/domain/campaigns.ts';
+import { campaignReplies, type PhaseListed } from '../../src/domain/messages/campaigns.ts';
 
 export default defineCommand({
   name: 'phase.list',
@@ -13,16 +14,15 @@ export default defineCommand({
   async run(ctx) {
     const c = ctx.requireCampaign();
     const list = await phasesOf(ctx.tx, c.id);
-    if (!list.length) return `「${c.name}」还没有开启任何阶段。`;
-    const parts = [`「${c.name}」的阶段：`];
+    if (!list.length) return campaignReplies.noPhases({ campaign: c.name });
+    const phases: PhaseListed[] = [];
     for (const p of list) {
       const state = phaseState(p, ctx.today);
       const ts = await tasksOf(ctx.tx, p.id);
       // A task outlives its phase: say so while an ended phase's task can still be handed in on time.
-      const still = state === 'ended' ? ts.filter((t) => t.dueDate >= ctx.today).map((t) => t.name) : [];
-      parts.push(`【${PHASE_STATE_CN[state]}】${describePhase(c, p, ts, await readingsOf(ctx.tx, p.id))}`
-        + (still.length ? `\n（阶段已结束，任务${still.map((n) => `「${n}」`).join('')}仍在收取，到各自的时限为止）` : ''));
+      const stillOpen = state === 'ended' ? ts.filter((t) => t.dueDate >= ctx.today).map((t) => t.name) : [];
+      phases.push({ state, detail: describePhase(c, p, ts, await readingsOf(ctx.tx, p.id)), stillOpen });
     }
-    return parts.join('\n\n');
+    return campaignReplies.phases({ campaign: c.name, phases });
   },
 });

@@ -1,6 +1,7 @@
 import { addReadings, openPhase } from '../../src/domain/campaigns.ts';
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
+import { campaignReplies } from '../../src/domain/messages/campaigns.ts';
 import { rowId, z } from '../../src/commands/payload.ts';
 
 export default defineCommand({
@@ -17,17 +18,16 @@ export default defineCommand({
     const c = ctx.requireCampaign();
     // The open phase, also one opened to start later: its tasks and readings are set up beforehand.
     const phase = await openPhase(ctx.tx, c.id);
-    if (!phase) throw new UserError('当前没有进行中的阶段，请先「/阶段 开启」。');
+    if (!phase) throw new UserError(campaignReplies.noOpenPhaseToAdd());
     const titles = [...title.matchAll(/《([^《》]+)》/g)].map((m) => m[1].trim());
     const list = titles.length ? titles : [title.trim()];
-    if (list.some((t) => !t || t.length > 100)) throw new UserError('篇目名称不能为空，也不能超过 100 字。');
-    return { preview: `将为阶段「${phase.name}」添加必读：${list.map((t) => `《${t}》`).join('、')}`, payload: { phaseId: phase.id, titles: list } };
+    if (list.some((t) => !t || t.length > 100)) throw new UserError(campaignReplies.readingTitleInvalid());
+    return { preview: campaignReplies.readingPreview({ phase: phase.name, titles: list }), payload: { phaseId: phase.id, titles: list } };
   },
   payload: z.object({ phaseId: rowId, titles: z.array(z.string()) }),
   async commit(ctx, p) {
     const added = await addReadings(ctx.tx, p.phaseId, p.titles);
     await ctx.audit('reading.add', p.titles.join('、'), null, p);
-    const skipped = p.titles.length - added.length;
-    return `已添加必读 ${added.length} 篇${skipped ? `（${skipped} 篇已存在）` : ''}。打卡时写上《篇目》即记为已学。`;
+    return campaignReplies.readingsAdded({ added: added.length, skipped: p.titles.length - added.length });
   },
 });

@@ -1,7 +1,7 @@
 import { addTask, openPhase, taskByName } from '../../src/domain/campaigns.ts';
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
-import { formatDateCn } from '../../src/parse/date.ts';
+import { campaignReplies } from '../../src/domain/messages/campaigns.ts';
 import { day, rowId, z } from '../../src/commands/payload.ts';
 
 const payloadSchema = z.object({ phaseId: rowId, name: z.string(), audience: z.enum(['all', 'heads']), dueDate: day, minChars: z.number().int().nullable() });
@@ -26,21 +26,19 @@ export default defineCommand({
     const c = ctx.requireCampaign();
     // The open phase, also one opened to start later: its tasks and readings are set up beforehand.
     const phase = await openPhase(ctx.tx, c.id);
-    if (!phase) throw new UserError('当前没有进行中的阶段，请先「/阶段 开启」。');
-    if (a.due < ctx.today) throw new UserError(`时限 ${formatDateCn(a.due)} 已经过去了，请给一个今天或以后的日期。`);
-    if (a.due > c.endDate) throw new UserError(`时限 ${formatDateCn(a.due)} 晚于活动结束日 ${formatDateCn(c.endDate)}。`);
-    if (await taskByName(ctx.tx, phase.id, a.name)) throw new UserError(`本阶段已有任务「${a.name}」。`);
+    if (!phase) throw new UserError(campaignReplies.noOpenPhaseToAdd());
+    if (a.due < ctx.today) throw new UserError(campaignReplies.taskDuePast({ due: a.due }));
+    if (a.due > c.endDate) throw new UserError(campaignReplies.taskDueAfterCampaign({ due: a.due, end: c.endDate }));
+    if (await taskByName(ctx.tx, phase.id, a.name)) throw new UserError(campaignReplies.taskExists({ name: a.name }));
     const payload: Payload = { phaseId: phase.id, name: a.name, audience: a.audience === '负责人' ? 'heads' : 'all', dueDate: a.due, minChars: a.chars ?? null };
-    return {
-      preview: `将为阶段「${phase.name}」添加任务「${a.name}」：${a.audience}提交，${formatDateCn(a.due)}前${a.chars ? `，不少于 ${a.chars} 字` : ''}。`,
-      payload,
-    };
+    const preview = campaignReplies.taskPreview({ phase: phase.name, name: a.name, audience: a.audience, due: a.due, minChars: a.chars ?? null });
+    return { preview, payload };
   },
   payload: payloadSchema,
   async commit(ctx, p) {
     const t = await addTask(ctx.tx, p);
-    if (!t) throw new UserError(`本阶段已有任务「${p.name}」。`);
+    if (!t) throw new UserError(campaignReplies.taskExists({ name: p.name }));
     await ctx.audit('task.add', p.name, null, p);
-    return `已添加任务「${t.name}」。大家可以发「提交 ${t.name} 正文…」提交。`;
+    return campaignReplies.taskAdded({ name: t.name });
   },
 });

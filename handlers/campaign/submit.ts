@@ -3,7 +3,7 @@ import { UserError } from '../../src/commands/errors.ts';
 import { hasSubmitted, recordSubmission } from '../../src/domain/submissions.ts';
 import { campaignTasks, taskLabel, type CampaignTask } from '../../src/domain/campaigns.ts';
 import { firstSubmissions, taskApplies, taskStatus, type TaskStatus } from '../../src/domain/progress.ts';
-import { formatDateCn } from '../../src/parse/date.ts';
+import { campaignReplies } from '../../src/domain/messages/campaigns.ts';
 import { keepAttachments } from '../../src/commands/attachment-replies.ts';
 
 export const MAX_SUBMISSION = 20000;
@@ -35,27 +35,24 @@ export default defineCommand({
     const t = pickTask(candidates, status);
     if (!t) {
       const other = all.find((x) => x.name === task);
-      if (other) throw new UserError(`任务「${other.name}」只需负责人提交。`);
+      if (other) throw new UserError(campaignReplies.submitHeadsOnly({ task: other.name }));
       const todo = mine.filter((x) => status(x) === 'open' || status(x) === 'overdue');
-      throw new UserError(todo.length
-        ? `没有「${task}」这个任务。你需要提交的任务：${todo.map((x) => `${x.name}（${x.dueDate < ctx.today ? `已过 ${formatDateCn(x.dueDate)} 的时限` : `${formatDateCn(x.dueDate)}前`}）`).join('、')}。`
-        : mine.length ? `没有「${task}」这个任务，你的任务都已提交。` : '目前没有需要你提交的任务。');
+      throw new UserError(campaignReplies.submitUnknownTask({ task, todo, hasTasks: mine.length > 0, today: ctx.today }));
     }
     // A document or photo sent with 提交 任务名 is the submission itself (剖析材料 as a file).
     const withFile = ctx.attachments.length > 0;
-    if (!content && !withFile) throw new UserError(`请把正文写在任务名后面，例如：提交 ${t.name} 通过这次学习……；也可以把文件或照片和「提交 ${t.name}」一起发。`);
+    if (!content && !withFile) throw new UserError(campaignReplies.submitEmpty({ task: t.name }));
     content ??= '';
-    if (content.length > MAX_SUBMISSION) throw new UserError(`正文太长（超过 ${MAX_SUBMISSION} 字），没有记录。`);
+    if (content.length > MAX_SUBMISSION) throw new UserError(campaignReplies.submitTooLong({ max: MAX_SUBMISSION }));
     const chars = countChars(content);
     if (t.minChars && chars < t.minChars && !withFile) {
-      throw new UserError(`「${t.name}」要求不少于 ${t.minChars} 字，这次是 ${chars} 字，没有记录。请补充后再提交。`);
+      throw new UserError(campaignReplies.submitTooShort({ task: t.name, minChars: t.minChars, chars }));
     }
     const before = await hasSubmitted(ctx.tx, t.id, m.id);
     const row = await recordSubmission(ctx.tx, { taskId: t.id, memberId: m.id, unitId: m.unitId, content, chars, platform: ctx.session.platform, createdAt: ctx.now });
-    const late = status(t) === 'late' || status(t) === 'overdue' ? `（已过 ${formatDateCn(t.dueDate)} 的时限，记为逾期提交）` : '';
-    const kept = await keepAttachments(ctx, { submissionId: row.id });
-    const size = chars || !kept ? `${chars} 字` : '附件';
-    return `✅ 已${before ? '更新' : '收到'}${taskLabel(t, ctx.phase)}（#${row.id}，${size}）${late}。${kept ? `\n${kept}` : ''}`;
+    const lateDue = status(t) === 'late' || status(t) === 'overdue' ? t.dueDate : null;
+    const attached = await keepAttachments(ctx, { submissionId: row.id });
+    return campaignReplies.submitted({ task: taskLabel(t, ctx.phase), again: before, id: row.id, chars, lateDue, attached });
   },
 });
 

@@ -1,9 +1,9 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { checkinWithName, voidCheckin } from '../../src/domain/checkins.ts';
-import { formatMinutes } from '../../src/parse/duration.ts';
-import { formatDateCn } from '../../src/parse/date.ts';
-import { contentShown } from '../../src/replies.ts';
+import { fail } from '../../src/domain/errors.ts';
+import { checkinReplies } from '../../src/domain/messages/checkins.ts';
+import { contentShown } from '../../src/domain/messages/checkin-recorded.ts';
 import { rowId, z } from '../../src/commands/payload.ts';
 
 export default defineCommand({
@@ -21,19 +21,20 @@ export default defineCommand({
   examples: ['/打卡 作废 128 重复打卡'],
   async run(ctx, { id, reason }) {
     const n = Number(id.replace(/^#/, ''));
-    if (!Number.isInteger(n) || n <= 0) throw new UserError(`记录号应是数字，例如 128，收到的是「${id}」。`);
+    if (!Number.isInteger(n) || n <= 0) throw new UserError(checkinReplies.voidBadId({ text: id }));
     const row = await checkinWithName(ctx.tx, n);
-    if (!row) throw new UserError(`没有编号为 ${n} 的打卡记录。`);
-    if (row.c.status !== 'valid') throw new UserError(`打卡记录 #${n} 已经${row.c.status === 'void' ? '作废' : '撤销'}了。`);
-    const what = [row.name, formatDateCn(row.c.studyDate), contentShown(row.c.material), row.c.minutes !== null ? formatMinutes(row.c.minutes) : null].filter(Boolean).join(' ');
-    return { preview: `将作废打卡记录 #${n}：${what}\n原因：${reason}\n作废后不计学时，${row.name}会收到通知。`, payload: { id: n, reason } };
+    if (!row) fail('checkin.not_found', { id: n });
+    if (row.c.status !== 'valid') throw new UserError(checkinReplies.voidAlready({ id: n, status: row.c.status === 'void' ? 'void' : 'revoked' }));
+    const preview = checkinReplies.voidPreview({
+      id: n, name: row.name, date: row.c.studyDate, content: contentShown(row.c.material), minutes: row.c.minutes, reason,
+    });
+    return { preview, payload: { id: n, reason } };
   },
   payload: z.object({ id: rowId, reason: z.string() }),
   async commit(ctx, { id, reason }) {
     const m = ctx.requireMember();
     const row = await voidCheckin(ctx.tx, id, reason, { id: m.id, label: m.name });
-    await ctx.notify(`checkin-void:${id}`, { memberId: row.memberId },
-      `你在 ${formatDateCn(row.studyDate)} 的打卡记录（#${id}）已被管理员作废，原因：${reason}。如有疑问请联系本单位负责人。`);
-    return `已作废打卡记录 #${id}。`;
+    await ctx.notify(`checkin-void:${id}`, { memberId: row.memberId }, checkinReplies.voidNotice({ id, date: row.studyDate, reason }));
+    return checkinReplies.voided({ id });
   },
 });

@@ -1,9 +1,8 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { tokenize } from '../../src/parse/normalize.ts';
-import { formatMinutes } from '../../src/parse/duration.ts';
-import { formatDateCn } from '../../src/parse/date.ts';
 import { assertInCampaign, createGroupSession, DAILY_LIMIT_MINUTES, minutesOnDay, recordCheckin } from '../../src/domain/checkins.ts';
+import { checkinReplies } from '../../src/domain/messages/checkins.ts';
 import { activeMemberIdsOf, memberById, resolveMember, type MemberRow } from '../../src/domain/directory.ts';
 import { day, rowId, z } from '../../src/commands/payload.ts';
 
@@ -28,7 +27,7 @@ export default defineCommand({
   async run(ctx, a) {
     const me = ctx.requireMember();
     const c = ctx.requireCampaign();
-    if (a.date > ctx.today) throw new UserError(`集中学习只能记录已经进行的学习，${formatDateCn(a.date)}还没到。`);
+    if (a.date > ctx.today) throw new UserError(checkinReplies.groupStudyFuture({ date: a.date }));
     assertInCampaign(c, a.date);
     const material = a.material ? a.material.replace(/^《|》$/g, '').trim() || null : null;
     const absentNames = a.absent ? tokenize(a.absent.replace(/[,，、]/g, ' ')) : [];
@@ -47,18 +46,16 @@ export default defineCommand({
     present = present.filter((p) => !absent.some((x) => x.id === p.id));
     if (ctx.role === 'head') {
       const outside = present.filter((p) => p.unitId !== me.unitId);
-      if (outside.length) throw new UserError(`负责人只能为本单位记录集中学习：${outside.map((p) => `${p.unitName}/${p.name}`).join('、')} 不在${me.unitName}。`);
+      if (outside.length) throw new UserError(checkinReplies.groupStudyOutsideUnit({ outside: outside.map((p) => ({ unit: p.unitName, name: p.name })), unit: me.unitName }));
     }
-    if (!present.length) throw new UserError('没有参加的人，未记录。');
+    if (!present.length) throw new UserError(checkinReplies.groupStudyNobody());
     const over: string[] = [];
     for (const p of present) if ((await minutesOnDay(ctx.tx, p.id, a.date)) + a.minutes > DAILY_LIMIT_MINUTES) over.push(p.name);
-    if (over.length) throw new UserError(`${over.join('、')} 当天学时加上这次会超过 12 小时，未记录。请核对时长。`);
+    if (over.length) throw new UserError(checkinReplies.groupStudyOverLimit({ names: over }));
     const payload: Payload = { date: a.date, minutes: a.minutes, material, present: present.map((p) => p.id), absent: absent.map((p) => p.name) };
-    const preview = [
-      `将记录集中学习：${formatDateCn(a.date)} ${material ? `《${material}》` : ''}${formatMinutes(a.minutes)}`,
-      `参加 ${present.length} 人：${present.map((p) => p.name).join('、')}`,
-      absent.length ? `缺席 ${absent.length} 人：${absent.map((p) => p.name).join('、')}` : '',
-    ].filter(Boolean).join('\n');
+    const preview = checkinReplies.groupStudyPreview({
+      date: a.date, minutes: a.minutes, material, present: present.map((p) => p.name), absent: absent.map((p) => p.name),
+    });
     return { preview, payload };
   },
   payload: payloadSchema,
@@ -76,6 +73,6 @@ export default defineCommand({
       }, { phase: ctx.phase, readings: ctx.phaseReadings });
     }
     await ctx.audit('group-session.record', `#${session.id}`, null, p);
-    return `已记录集中学习（#${session.id}）：${formatDateCn(p.date)} ${formatMinutes(p.minutes)}，${p.present.length} 人计入学时。`;
+    return checkinReplies.groupStudyRecorded({ sessionId: session.id, date: p.date, minutes: p.minutes, people: p.present.length });
   },
 });

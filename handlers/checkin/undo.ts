@@ -1,8 +1,7 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { undoLastToday } from '../../src/domain/checkins.ts';
-import { formatMinutes } from '../../src/parse/duration.ts';
-import { formatDateCn } from '../../src/parse/date.ts';
-import { contentShown } from '../../src/replies.ts';
+import { checkinReplies } from '../../src/domain/messages/checkins.ts';
+import { contentShown } from '../../src/domain/messages/checkin-recorded.ts';
 
 export default defineCommand({
   name: 'undo',
@@ -15,7 +14,6 @@ export default defineCommand({
   examples: ['撤销'],
   async run(ctx) {
     const last = await undoLastToday(ctx.tx, ctx.requireMember(), ctx.now);
-    const what = [contentShown(last.material), last.minutes !== null ? formatMinutes(last.minutes) : null].filter(Boolean).join(' ');
-    return `已撤销打卡 #${last.id}（${formatDateCn(last.studyDate)} ${what || '学习'}）。`;
+    return checkinReplies.undone({ id: last.id, date: last.studyDate, content: contentShown(last.material), minutes: last.minutes });
   },
 });

@@ -1,7 +1,6 @@
 import { defineCommand } from '../../src/commands/registry.ts';
-import { circularHistory, periodLabel } from '../../src/domain/circular.ts';
-import { dayOf } from '../../src/time.ts';
-import { formatDateCn } from '../../src/parse/date.ts';
+import { circularHistory } from '../../src/domain/circular.ts';
+import { circularReplies } from '../../src/domain/messages/circular.ts';
 
 export default defineCommand({
   name: 'circular.history',
@@ -16,10 +15,6 @@ export default defineCommand({
   async run(ctx) {
     const c = ctx.requireCampaign();
     const rows = await circularHistory(ctx.tx, c.id);
-    if (!rows.length) return `「${c.name}」还没有发送过通报。`;
-    const fmt = (d: string) => formatDateCn(d, ctx.now);
-    return [`「${c.name}」已发送的通报（${rows.length} 期）：`,
-      ...rows.map((r) => `· ${periodLabel(r.periodKey)}（${fmt(r.periodStart)} 至 ${fmt(r.periodEnd)}）— ${fmt(dayOf(r.sentAt ?? r.createdAt))} 发送`),
-    ].join('\n');
+    return circularReplies.history({ campaign: c.name, rows: rows.map((r) => ({ ...r, sentAt: r.sentAt ?? r.createdAt })), now: ctx.now });
   },
 });

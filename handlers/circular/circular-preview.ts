@@ -1,6 +1,7 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
-import { cadenceOf, computeCircular, currentPeriodFor, periodFor, periodLabel, renderCircular, storedCircular } from '../../src/domain/circular.ts';
+import { cadenceOf, computeCircular, currentPeriodFor, periodFor, renderCircular, storedCircular } from '../../src/domain/circular.ts';
+import { circularReplies } from '../../src/domain/messages/circular.ts';
 
 export default defineCommand({
   name: 'circular.preview',
@@ -16,17 +17,16 @@ export default defineCommand({
     const c = ctx.requireCampaign();
     const cadence = cadenceOf(c);
     if (which !== undefined && !['本期', '当期', '上期'].includes(which)) {
-      throw new UserError(`「${which}」看不懂。发「/通报 预览」看上一期（下次要发的那期），发「/通报 预览 本期」看正在进行的这一期。`);
+      throw new UserError(circularReplies.previewWhichUnknown({ text: which }));
     }
     if (which === '本期' || which === '当期') {
       const period = currentPeriodFor(ctx.today, cadence);
       const text = renderCircular(await computeCircular(ctx.tx, c, period));
-      return `${text}\n\n（预览，本期还没有结束，只供参考；期末后的第一个工作日发${periodLabel(period.key)}的正式通报。）`;
+      return circularReplies.previewCurrent({ text, periodKey: period.key });
     }
     const period = periodFor(ctx.today, cadence);
     const text = renderCircular(await computeCircular(ctx.tx, c, period));
     const sent = await storedCircular(ctx.tx, c.id, period.key);
-    const note = sent ? `（${periodLabel(period.key)}的通报已经发送过，「/通报 发送」不会重复发送。）` : '（预览，未发送。发送「/通报 发送」发出；发送「/通报 预览 本期」看正在进行的这一期。）';
-    return `${text}\n\n${note}`;
+    return circularReplies.previewLast({ text, periodKey: period.key, sent: Boolean(sent) });
   },
 });

@@ -1,15 +1,11 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
-import { cadenceOf, computeCircular, periodFor, periodLabel, renderCircular, sendCircular, storedCircular } from '../../src/domain/circular.ts';
-import { dayOf } from '../../src/time.ts';
-import { formatDateCn } from '../../src/parse/date.ts';
+import { cadenceOf, computeCircular, periodFor, renderCircular, sendCircular, storedCircular } from '../../src/domain/circular.ts';
+import { circularReplies } from '../../src/domain/messages/circular.ts';
 import { day, rowId, z } from '../../src/commands/payload.ts';
 
 const payloadSchema = z.object({ campaignId: rowId, period: z.object({ key: z.string(), start: day, end: day, asOf: day.optional() }) });
 type Payload = z.infer<typeof payloadSchema>;
-
-const alreadyText = (key: string, sentAt: Date | null, now: Date) =>
-  `${periodLabel(key)}的通报已于 ${sentAt ? formatDateCn(dayOf(sentAt), now) : '此前'} 发送，不再重复发送。发送「/通报 历史」查看。`;
 
 export default defineCommand({
   name: 'circular.send',
@@ -25,18 +21,18 @@ export default defineCommand({
     const c = ctx.requireCampaign();
     const period = periodFor(ctx.today, cadenceOf(c));
     const sent = await storedCircular(ctx.tx, c.id, period.key);
-    if (sent) return alreadyText(period.key, sent.sentAt, ctx.now);
+    if (sent) return circularReplies.alreadySent({ periodKey: period.key, sentAt: sent.sentAt, now: ctx.now });
     const text = renderCircular(await computeCircular(ctx.tx, c, period));
     const payload: Payload = { campaignId: c.id, period };
-    return { preview: `将发送${periodLabel(period.key)}通报：\n\n${text}\n\n发送给活动群和全体分管领导，各单位负责人另收本单位明细。`, payload };
+    return { preview: circularReplies.sendPreview({ text, periodKey: period.key }), payload };
   },
   payload: payloadSchema,
   async commit(ctx, p) {
     const c = ctx.requireCampaign();
-    if (c.id !== p.campaignId) throw new UserError('活动已变更，未发送通报。请重新发送命令。');
+    if (c.id !== p.campaignId) throw new UserError(circularReplies.sendCampaignChanged());
     const r = await sendCircular(ctx.tx, c, p.period, ctx.notify, ctx.now);
-    if (r.alreadySent) return alreadyText(p.period.key, r.circular.sentAt, ctx.now);
+    if (r.alreadySent) return circularReplies.alreadySent({ periodKey: p.period.key, sentAt: r.circular.sentAt, now: ctx.now });
     await ctx.audit('circular.send', `${c.name}/${p.period.key}`, null, { circularId: r.circular.id, period: p.period });
-    return `已发送${periodLabel(p.period.key)}通报（${r.data.units.length} 个单位），已通知活动群、分管领导和各单位负责人。`;
+    return circularReplies.sent({ periodKey: p.period.key, units: r.data.units.length });
   },
 });

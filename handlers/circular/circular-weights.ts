@@ -1,7 +1,8 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { campaignSchedule, setCampaignSchedule } from '../../src/domain/campaigns.ts';
-import { DEFAULT_SCORE_WEIGHTS, SCORE_FORMULA_TEXT, scoreWeightsOf, type ScoreWeights } from '../../src/domain/circular.ts';
+import { DEFAULT_SCORE_WEIGHTS, scoreWeightsOf, type ScoreWeights } from '../../src/domain/circular.ts';
+import { circularReplies } from '../../src/domain/messages/circular.ts';
 import { rowId, z } from '../../src/commands/payload.ts';
 
 // The names people use for each part of the score.
@@ -9,8 +10,6 @@ const PARTS: Record<string, keyof ScoreWeights> = {
   参与: 'participation', 参与率: 'participation', 学时: 'hours', 学习: 'hours', 时长: 'hours', 学时完成度: 'hours',
   任务: 'tasks', 任务完成率: 'tasks', 整改: 'rectification', 整改销号率: 'rectification', 销号: 'rectification',
 };
-const CN: Record<keyof ScoreWeights, string> = { participation: '参与', hours: '学时', tasks: '任务', rectification: '整改' };
-const show = (w: ScoreWeights) => (Object.keys(CN) as (keyof ScoreWeights)[]).map((k) => `${CN[k]}${w[k]}`).join(' ');
 const names = Object.keys(PARTS).sort((a, b) => b.length - a.length).join('|');
 
 /** "参与40 学时30 任务15 整改15" (any spacing, ：or =, a trailing %) → the weights named; null if anything else is in it. */
@@ -35,33 +34,28 @@ export default defineCommand({
   async run(ctx, { text }) {
     const c = ctx.requireCampaign();
     const now = scoreWeightsOf(c);
-    if (!text) return `「${c.name}」通报综合得分的权重：${show(now)}。\n${SCORE_FORMULA_TEXT}`;
+    if (!text) return circularReplies.weights({ campaign: c.name, weights: now });
     let next: ScoreWeights;
     if (/^(恢复)?默认$/.test(text.trim())) {
       next = { ...DEFAULT_SCORE_WEIGHTS };
     } else {
       const given = parseWeights(text);
-      if (!given) throw new UserError(`「${text}」看不懂。请写成：/通报 权重 参与40 学时30 任务15 整改15（可以只写要改的几项）。`);
+      if (!given) throw new UserError(circularReplies.weightsUnreadable({ text }));
       next = { ...now, ...given };
       const bad = (Object.keys(next) as (keyof ScoreWeights)[]).find((k) => next[k] > 100);
-      if (bad) throw new UserError(`${CN[bad]}的权重 ${next[bad]} 太大了，每项请写 0～100。`);
-      if (Object.values(next).every((v) => v === 0)) throw new UserError('四项权重不能都是 0。');
+      if (bad) throw new UserError(circularReplies.weightTooLarge({ part: bad, value: next[bad] }));
+      if (Object.values(next).every((v) => v === 0)) throw new UserError(circularReplies.weightsAllZero());
     }
-    const sum = Object.values(next).reduce((a, b) => a + b, 0);
-    const scaled = sum === 100 ? '' : `（合计 ${sum}，按比例折算成 100 分）`;
-    return {
-      preview: `将把通报综合得分的权重改为：${show(next)}${scaled}，原为 ${show(now)}。\n从下次预览和发送的通报起按新权重计算，已发送的通报不变。`,
-      payload: { campaignId: c.id, weights: next },
-    };
+    return { preview: circularReplies.weightsPreview({ next, previous: now }), payload: { campaignId: c.id, weights: next } };
   },
   payload: z.object({ campaignId: rowId, weights: z.object({ participation: z.number(), hours: z.number(), tasks: z.number(), rectification: z.number() }) }),
   async commit(ctx, p) {
     const c = ctx.requireCampaign();
-    if (c.id !== p.campaignId) throw new UserError('活动已变更，权重没有修改。请重新发送命令。');
+    if (c.id !== p.campaignId) throw new UserError(circularReplies.weightsCampaignChanged());
     // Merged into the schedule as stored now: the other settings there stay as they are.
     const before = (await campaignSchedule(ctx.tx, c.id, { lock: true })) ?? {};
     await setCampaignSchedule(ctx.tx, c.id, { ...before, scoreWeights: p.weights });
     await ctx.audit('circular.weights', c.name, before.scoreWeights ?? null, p.weights);
-    return `已修改通报权重：${show(p.weights)}。`;
+    return circularReplies.weightsSet({ weights: p.weights });
   },
 });

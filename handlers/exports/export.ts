@@ -5,8 +5,9 @@ import { visibleUnits } from '../../src/domain/visibility.ts';
 import {
   attachExportToOutbox, buildExport, cliCommandFor, EXPORT_KIND_CN, EXPORT_TTL_MS, exportKindFrom, storeExport, type ExportKind, type ExportScope,
 } from '../../src/domain/exports.ts';
+import { exportReplies } from '../../src/domain/messages/exports.ts';
 import { tokenize } from '../../src/parse/normalize.ts';
-import { formatDateCn, parseDate, parseDateRange } from '../../src/parse/date.ts';
+import { parseDate, parseDateRange } from '../../src/parse/date.ts';
 import { addDays, mondayOf } from '../../src/time.ts';
 
 // Who may export what: admins everything; leaders (分管领导) 打卡, 意见, 整改 of the units they
@@ -74,16 +75,16 @@ export default defineCommand({
   async run(ctx, { kind: kindWord, rest }) {
     const me = ctx.requireMember();
     const kind = exportKindFrom(kindWord);
-    if (!kind) throw new UserError(`不能导出「${kindWord}」。可以导出：打卡、意见、整改、通报。\n例如：/导出 打卡 县人民医院 11月1日至11月15日`);
+    if (!kind) throw new UserError(exportReplies.kindUnknown({ word: kindWord }));
     const kindCn = EXPORT_KIND_CN[kind];
     if (ctx.role === 'head' && !HEAD_KINDS.includes(kind)) {
       // Returned, not thrown: a thrown error rolls the audit row back with everything else.
       await ctx.audit('command.refused', 'export', null, { kind, role: ctx.role });
-      return `负责人可以导出本单位的打卡和整改；「导出 ${kindCn}」仅限分管领导、管理员使用。`;
+      return exportReplies.headKindRefused({ kindCn });
     }
     const { unit: unitText, dates } = splitUnitAndDates(rest ?? '', ctx);
     if (kind === 'circular' && unitText) {
-      throw new UserError(`通报包含全部单位的数据和排名，不按单位导出。「${unitText}」${/\d/.test(unitText) ? '也不是看得懂的日期范围（例如 11月1日至11月15日）。' : '请去掉。'}`);
+      throw new UserError(exportReplies.circularByUnit({ text: unitText }));
     }
     let unit = null;
     if (unitText) {
@@ -91,7 +92,7 @@ export default defineCommand({
         unit = await ctx.resolveUnit(unitText);
       } catch (err) {
         if (isUserFacing(err) && /\d/.test(unitText)) {
-          throw new UserError(`「${unitText}」既不是单位名称，也不是看得懂的日期范围。日期范围可写成 11月1日至11月15日、2026-11-01 到 2026-11-15、上月。`);
+          throw new UserError(exportReplies.unitOrDatesUnreadable({ text: unitText }));
         }
         throw err;
       }
@@ -103,12 +104,12 @@ export default defineCommand({
     if (visible !== 'all') {
       if (unit && !visible.includes(unit.id)) {
         throw new UserError(ctx.role === 'head'
-          ? `你只能导出本单位（${me.unitName}）的${kindCn}，不能导出${unit.name}的。`
-          : `你不分管${unit.name}，只能导出分管单位的${kindCn}。`);
+          ? exportReplies.headOtherUnit({ ownUnit: me.unitName, unit: unit.name, kindCn })
+          : exportReplies.leaderNotInCharge({ unit: unit.name, kindCn }));
       }
-      if (!unit && !visible.length) throw new UserError('名单中没有登记你分管的单位，无法导出。请联系管理员核对名单的「分管单位」。');
+      if (!unit && !visible.length) throw new UserError(exportReplies.noUnitsInCharge());
       scope.unitIds = unit ? [unit.id] : visible;
-      scope.unitLabel = unit ? unit.name : ctx.role === 'head' ? me.unitName : '分管单位';
+      scope.unitLabel = unit ? unit.name : ctx.role === 'head' ? me.unitName : exportReplies.unitsInCharge();
     } else if (unit) {
       scope.unitIds = [unit.id];
       scope.unitLabel = unit.name;
@@ -123,16 +124,13 @@ export default defineCommand({
     const file = await storeExport(ctx.tx, built, { requestedBy: me.id, now: ctx.now, params });
     await ctx.audit('export.create', `export#${file.id}`, null, { ...params, rows: built.rows, file: built.fileName });
 
-    const fmt = (d: string) => formatDateCn(d, ctx.now);
-    const rangeCn = range ? (range.from === range.to ? fmt(range.from) : `${fmt(range.from)}至${fmt(range.to)}`) : '';
-    const what = [scope.unitLabel ?? (kind === 'circular' ? '' : '全部单位'), rangeCn].filter(Boolean).join('，');
+    const exported = {
+      kindCn, unit: scope.unitLabel ?? null, byUnit: kind !== 'circular', from: range?.from ?? null, to: range?.to ?? null,
+      summary: built.summary, fileName: built.fileName, now: ctx.now,
+    };
     const key = `export:${file.id}`;
-    await ctx.notify(key, { memberId: me.id }, `📎 导出的${kindCn}（${what || '全部'}）：${built.summary}。文件「${built.fileName}」。`);
+    await ctx.notify(key, { memberId: me.id }, exportReplies.fileCaption(exported));
     await attachExportToOutbox(ctx.tx, key, file.id);
-    const minutes = EXPORT_TTL_MS / 60_000;
-    return [
-      `已导出${kindCn}${what ? `（${what}）` : ''}：${built.summary}。`,
-      `文件「${built.fileName}」马上私聊发给你${ctx.session.chatType === 'group' ? '（不会发到群里）' : ''}；如果平台不能直接收文件，会发一个 ${minutes} 分钟内有效的下载链接。`,
-    ].join('\n');
+    return exportReplies.exported({ ...exported, inGroup: ctx.session.chatType === 'group', ttlMinutes: EXPORT_TTL_MS / 60_000 });
   },
 });

@@ -1,7 +1,8 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { feedbackCode, submitFeedback, type FeedbackKind } from '../../src/domain/feedback.ts';
-import { MAX_TEXT } from '../../src/replies.ts';
+import { MAX_TEXT } from '../../src/domain/messages/checkin-recorded.ts';
+import { feedbackReplies } from '../../src/domain/messages/feedback.ts';
 
 // Nothing about the sender reaches the domain: no member, no platform, no message id.
 export default defineCommand({
@@ -19,14 +20,10 @@ export default defineCommand({
   examples: ['匿名意见 个别科室推诿扯皮'],
   async run(ctx, { content }) {
     const kind = ctx.invokedAs.replace('匿名', '') as FeedbackKind;
-    if (!content) throw new UserError(`请把内容写在后面，例如：匿名${kind} 个别科室推诿扯皮`);
-    if ([...content].length > MAX_TEXT) throw new UserError(`内容太长（超过 ${MAX_TEXT} 字），没有记录。请分几条发送。`);
+    if (!content) throw new UserError(feedbackReplies.anonymousEmpty({ kind }));
+    if ([...content].length > MAX_TEXT) throw new UserError(feedbackReplies.contentTooLong({ max: MAX_TEXT }));
     const { row, queryCode } = await submitFeedback(ctx.tx, { kind, content, unitId: null, member: null, now: ctx.now });
-    const code = feedbackCode(row);
-    return [
-      `✅ 已匿名收到，编号 ${code}，查询码 ${queryCode}。`,
-      '系统没有记录你的姓名、账号或发送时间（只记日期），任何人——包括管理员——都无法查到是谁提交的。',
-      `请记下编号和查询码：之后发「查询 ${code} ${queryCode}」可以看到答复。`,
-    ].join('\n');
+    // An anonymous submission always has its 查询码.
+    return feedbackReplies.anonymousReceived({ code: feedbackCode(row), queryCode: queryCode! });
   },
 });

@@ -1,7 +1,9 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { answerFeedback, feedbackById, feedbackCode, parseFeedbackCode } from '../../src/domain/feedback.ts';
-import { MAX_TEXT } from '../../src/replies.ts';
+import { MAX_TEXT } from '../../src/domain/messages/checkin-recorded.ts';
+import { fail } from '../../src/domain/errors.ts';
+import { feedbackReplies } from '../../src/domain/messages/feedback.ts';
 import { rowId, z } from '../../src/commands/payload.ts';
 
 export default defineCommand({
@@ -16,23 +18,25 @@ export default defineCommand({
   async run(ctx, { code, answer }) {
     const me = ctx.requireMember();
     const row = await feedbackById(ctx.tx, parseFeedbackCode(code));
-    if (ctx.role === 'head' && row.unitId !== me.unitId) throw new UserError(`${feedbackCode(row)} 不是转给${me.unitName}的，不能答复。`);
-    if (row.status === 'closed') throw new UserError(`${feedbackCode(row)} 已办结，不能再答复。`);
-    if ([...answer].length > MAX_TEXT) throw new UserError(`答复太长（超过 ${MAX_TEXT} 字）。`);
-    const to = row.anonymous ? '匿名提交人可凭查询码查看' : '答复会发给提交人';
-    return { preview: `将答复 ${feedbackCode(row)}（${row.content.slice(0, 30)}）：\n${answer}\n${to}。`, payload: { id: row.id, answer } };
+    const c = feedbackCode(row);
+    if (ctx.role === 'head' && row.unitId !== me.unitId) throw new UserError(feedbackReplies.answerNotYourUnit({ code: c, unit: me.unitName }));
+    // answerFeedback's own check, before 确认.
+    if (row.status === 'closed') fail('feedback.closed_no_answer', { ref: c });
+    if ([...answer].length > MAX_TEXT) throw new UserError(feedbackReplies.answerTooLong({ max: MAX_TEXT }));
+    const preview = feedbackReplies.answerPreview({ code: c, content: row.content, answer, anonymous: row.anonymous });
+    return { preview, payload: { id: row.id, answer } };
   },
   payload: z.object({ id: rowId, answer: z.string() }),
   async commit(ctx, p) {
     const me = ctx.requireMember();
     const row = await feedbackById(ctx.tx, p.id);
-    if (ctx.role === 'head' && row.unitId !== me.unitId) throw new UserError('该意见已转给其他单位，未答复。');
+    if (ctx.role === 'head' && row.unitId !== me.unitId) throw new UserError(feedbackReplies.answerMovedAway());
     await answerFeedback(ctx.tx, row, p.answer, { id: me.id, label: me.name }, ctx.now);
     const code = feedbackCode(row);
     if (row.memberId) {
       await ctx.notify(`feedback-answer:${row.id}:${ctx.now.getTime()}`, { memberId: row.memberId },
-        `你提交的${row.kind}（${code}：${row.content.slice(0, 30)}）有了答复：\n${p.answer}`);
+        feedbackReplies.answeredNotice({ kind: row.kind, code, content: row.content, answer: p.answer }));
     }
-    return `已答复 ${code}。${row.memberId ? '答复已发给提交人。' : '匿名提交人可凭查询码查看。'}`;
+    return feedbackReplies.answered({ code, toSender: row.memberId !== null });
   },
 });

@@ -1,7 +1,9 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { closeFeedback, feedbackById, feedbackCode, parseFeedbackCode } from '../../src/domain/feedback.ts';
-import { MAX_TEXT } from '../../src/replies.ts';
+import { MAX_TEXT } from '../../src/domain/messages/checkin-recorded.ts';
+import { fail } from '../../src/domain/errors.ts';
+import { feedbackReplies } from '../../src/domain/messages/feedback.ts';
 import { rowId, z } from '../../src/commands/payload.ts';
 
 export default defineCommand({
@@ -17,14 +19,12 @@ export default defineCommand({
   async run(ctx, { code, reason }) {
     const row = await feedbackById(ctx.tx, parseFeedbackCode(code));
     const c = feedbackCode(row);
-    if (row.status === 'closed') throw new UserError(`${c} 已经办结了。`);
-    if (reason && [...reason].length > MAX_TEXT) throw new UserError(`原因太长（超过 ${MAX_TEXT} 字）。`);
+    // closeFeedback's own check, before 确认.
+    if (row.status === 'closed') fail('feedback.already_closed', { ref: c });
+    if (reason && [...reason].length > MAX_TEXT) throw new UserError(feedbackReplies.closeReasonTooLong({ max: MAX_TEXT }));
     // Closing without an answer would leave the sender with nothing: a reason stands in for it.
-    if (!row.answer && !reason) {
-      throw new UserError(`${c} 还没有答复。先答复（/意见 答复 ${c} 内容），或写明办结的原因，提交人会看到：\n/意见 办结 ${c} 原因`);
-    }
-    const who = row.anonymous ? '匿名提交人凭查询码查询时会看到原因' : '原因会发给提交人';
-    const preview = `将把 ${c}（${row.content.slice(0, 30)}）标为办结。${reason ? `\n办结原因：${reason}\n${row.answer ? '' : '这条没有答复，'}${who}。` : ''}`;
+    if (!row.answer && !reason) throw new UserError(feedbackReplies.closeUnanswered({ code: c }));
+    const preview = feedbackReplies.closePreview({ code: c, content: row.content, reason: reason ?? null, answered: !!row.answer, anonymous: row.anonymous });
     return { preview, payload: { id: row.id, reason: reason ?? null } };
   },
   payload: z.object({ id: rowId, reason: z.string().nullable().optional() }),
@@ -33,12 +33,12 @@ export default defineCommand({
     const row = await feedbackById(ctx.tx, id);
     const c = feedbackCode(row);
     await closeFeedback(ctx.tx, row, { id: me.id, label: me.name }, reason ?? null);
-    if (!reason) return `${c} 已办结。`;
+    if (!reason) return feedbackReplies.closed({ code: c, reason: 'none' });
     if (row.memberId) {
       await ctx.notify(`feedback-close:${row.id}`, { memberId: row.memberId },
-        `你提交的${row.kind}（${c}：${row.content.slice(0, 30)}）已办结。\n办结原因：${reason}`);
-      return `${c} 已办结，原因已发给提交人。`;
+        feedbackReplies.closedNotice({ kind: row.kind, code: c, content: row.content, reason }));
+      return feedbackReplies.closed({ code: c, reason: 'sent' });
     }
-    return `${c} 已办结。匿名提交人凭查询码查询时会看到原因。`;
+    return feedbackReplies.closed({ code: c, reason: 'anonymous' });
   },
 });

@@ -1,6 +1,7 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { feedbackById, feedbackCode, forwardFeedback, parseFeedbackCode } from '../../src/domain/feedback.ts';
 import { headsOf } from '../../src/domain/directory.ts';
+import { feedbackReplies } from '../../src/domain/messages/feedback.ts';
 import { rowId, z } from '../../src/commands/payload.ts';
 
 export default defineCommand({
@@ -15,7 +16,8 @@ export default defineCommand({
   examples: ['/意见 转交 YJ-0012 县人民医院'],
   async run(ctx, { code, unit }) {
     const row = await feedbackById(ctx.tx, parseFeedbackCode(code));
-    return { preview: `将把 ${feedbackCode(row)}（${row.content.slice(0, 30)}）转交${unit.name}办理，并通知其负责人。`, payload: { id: row.id, unitId: unit.id, unitName: unit.name } };
+    const preview = feedbackReplies.forwardPreview({ code: feedbackCode(row), content: row.content, unit: unit.name });
+    return { preview, payload: { id: row.id, unitId: unit.id, unitName: unit.name } };
   },
   payload: z.object({ id: rowId, unitId: rowId, unitName: z.string() }),
   async commit(ctx, p) {
@@ -25,8 +27,8 @@ export default defineCommand({
     const code = feedbackCode(row);
     for (const h of await headsOf(ctx.tx, p.unitId)) {
       await ctx.notify(`feedback-forward:${row.id}:${p.unitId}:${h.id}`, { memberId: h.id },
-        `领导小组办公室转来一条${row.kind}（${code}），请${p.unitName}办理：${row.content}\n答复请发：意见 答复 ${code} 答复内容`);
+        feedbackReplies.forwardedNotice({ kind: row.kind, code, unit: p.unitName, content: row.content }));
     }
-    return `已转交${p.unitName}（${code}）。`;
+    return feedbackReplies.forwarded({ code, unit: p.unitName });
   },
 });

@@ -1,8 +1,8 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
-import { feedbackCode, listFeedback, FEEDBACK_STATUS_CN, type FeedbackStatus } from '../../src/domain/feedback.ts';
+import { feedbackCode, listFeedback, type FeedbackStatus } from '../../src/domain/feedback.ts';
+import { feedbackReplies } from '../../src/domain/messages/feedback.ts';
 import { seesUnit, unitIdsOrAll, visibleUnits } from '../../src/domain/visibility.ts';
-import { formatDateCn } from '../../src/parse/date.ts';
 
 export default defineCommand({
   name: 'feedback.list',
@@ -21,19 +21,15 @@ export default defineCommand({
     if (filter === '未处理' || filter === '待处理') statuses = ['open', 'forwarded'];
     else if (filter) {
       const unit = await ctx.resolveUnit(filter);
-      if (!seesUnit(visible, unit.id)) throw new UserError(`你只能查看${ctx.role === 'head' ? '本单位' : '分管单位'}的意见。`);
+      if (!seesUnit(visible, unit.id)) throw new UserError(feedbackReplies.listForbidden({ head: ctx.role === 'head' }));
       unitIds = [unit.id];
     }
     const rows = await listFeedback(ctx.tx, { unitIds, statuses });
-    if (!rows.length) return filter ? `没有符合「${filter}」的意见。` : '暂时没有意见建议。';
-    const shown = rows.slice(-30);
-    const lines = [`共 ${rows.length} 条${rows.length > shown.length ? `，显示最近 ${shown.length} 条` : ''}：`];
-    for (const { f, unitName, memberName } of shown) {
-      const who = f.anonymous ? '匿名' : memberName;
-      lines.push(`${feedbackCode(f)}【${FEEDBACK_STATUS_CN[f.status as FeedbackStatus]}】${f.kind} · ${who} · ${formatDateCn(f.createdOn)}${unitName ? ` · ${unitName}` : ''}`);
-      lines.push(`  ${f.content.length > 60 ? f.content.slice(0, 60) + '…' : f.content}`);
-      if (f.answer) lines.push(`  答复：${f.answer.length > 40 ? f.answer.slice(0, 40) + '…' : f.answer}`);
-    }
-    return lines.join('\n');
+    if (!rows.length) return feedbackReplies.listEmpty({ filter });
+    const items = rows.slice(-30).map(({ f, unitName, memberName }) => ({
+      code: feedbackCode(f), status: f.status, kind: f.kind, anonymous: f.anonymous, memberName, createdOn: f.createdOn,
+      unitName, content: f.content, answer: f.answer,
+    }));
+    return feedbackReplies.list({ total: rows.length, items });
   },
 });

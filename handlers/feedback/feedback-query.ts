@@ -1,5 +1,6 @@
 import { defineCommand } from '../../src/commands/registry.ts';
-import { feedbackCode, parseFeedbackCode, readWithQueryCode, FEEDBACK_STATUS_CN, type FeedbackStatus } from '../../src/domain/feedback.ts';
+import { feedbackCode, parseFeedbackCode, readWithQueryCode } from '../../src/domain/feedback.ts';
+import { feedbackReplies } from '../../src/domain/messages/feedback.ts';
 
 export default defineCommand({
   name: 'feedback.query',
@@ -18,11 +19,6 @@ export default defineCommand({
   examples: ['查询 YJ-0012 K7Q2M9'],
   async run(ctx, { code, queryCode }) {
     const row = await readWithQueryCode(ctx.tx, parseFeedbackCode(code), queryCode);
-    const status = FEEDBACK_STATUS_CN[row.status as FeedbackStatus];
-    return [
-      `${feedbackCode(row)}（${status}）：${row.content}`,
-      row.answer ? `答复：${row.answer}` : row.closeReason ? '没有书面答复。' : '暂未答复，请过几天再查。',
-      ...(row.closeReason ? [`办结原因：${row.closeReason}`] : []),
-    ].join('\n');
+    return feedbackReplies.queried({ code: feedbackCode(row), status: row.status, content: row.content, answer: row.answer, closeReason: row.closeReason });
   },
 });

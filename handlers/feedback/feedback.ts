@@ -2,7 +2,8 @@ import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { feedbackCode, submitFeedback, type FeedbackKind } from '../../src/domain/feedback.ts';
 import { headsOf } from '../../src/domain/directory.ts';
-import { MAX_TEXT } from '../../src/replies.ts';
+import { MAX_TEXT } from '../../src/domain/messages/checkin-recorded.ts';
+import { feedbackReplies } from '../../src/domain/messages/feedback.ts';
 
 export default defineCommand({
   name: 'feedback',
@@ -20,16 +21,15 @@ export default defineCommand({
   async run(ctx, { unit, content }) {
     const m = ctx.requireMember();
     const kind = ctx.invokedAs as FeedbackKind;
-    if (!content) throw new UserError(`请把${kind}写在后面，例如：${kind} 门诊候诊时间太长`);
-    if ([...content].length > MAX_TEXT) throw new UserError(`内容太长（超过 ${MAX_TEXT} 字），没有记录。请分几条发送。`);
+    if (!content) throw new UserError(feedbackReplies.namedEmpty({ kind }));
+    if ([...content].length > MAX_TEXT) throw new UserError(feedbackReplies.contentTooLong({ max: MAX_TEXT }));
     const { row } = await submitFeedback(ctx.tx, { kind, content, unitId: unit?.id ?? null, member: { id: m.id, name: m.name }, now: ctx.now });
     const code = feedbackCode(row);
     if (unit) {
       for (const h of await headsOf(ctx.tx, unit.id)) {
-        await ctx.notify(`feedback-routed:${row.id}:${h.id}`, { memberId: h.id },
-          `${unit.name}收到一条${kind}（${code}）：${content}\n答复请发：意见 答复 ${code} 答复内容`);
+        await ctx.notify(`feedback-routed:${row.id}:${h.id}`, { memberId: h.id }, feedbackReplies.routedNotice({ unit: unit.name, kind, code, content }));
       }
     }
-    return `✅ 已收到你的${kind}，编号 ${code}${unit ? `，已转给${unit.name}` : ''}。处理后会把答复发给你；发「我的」可查看进度。`;
+    return feedbackReplies.received({ kind, code, unit: unit?.name ?? null });
   },
 });

@@ -1,6 +1,7 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { setGroupScope } from '../../src/domain/groups.ts';
+import { groupReplies } from '../../src/domain/messages/groups.ts';
 import { rowId, z } from '../../src/commands/payload.ts';
 
 const payloadSchema = z.object({ platform: z.string(), chatId: z.string(), scope: z.enum(['campaign', 'unit']).nullable(), unitId: rowId.nullable(), label: z.string() });
@@ -21,24 +22,23 @@ export default defineCommand({
   examples: ['/群 设为 全局', '/群 设为 单位 县人民医院', '/群 设为 无'],
   async run(ctx, { scope, unit }) {
     const s = ctx.session;
-    if (s.chatType !== 'group') throw new UserError('请在要设置的群里 @我 发送这条命令。');
+    if (s.chatType !== 'group') throw new UserError(groupReplies.setOutsideGroup());
     let unitId: number | null = null;
-    let label = '普通群（不接收推送）';
-    if (scope === '全局') label = '活动群：接收阶段公告和通报';
+    let label = groupReplies.scopeLabel({ scope: scope === '全局' ? 'campaign' : null });
     if (scope === '单位') {
-      if (!unit) throw new UserError('请写上单位名称，例如：/群 设为 单位 县人民医院');
+      if (!unit) throw new UserError(groupReplies.setUnitMissing());
       const u = await ctx.resolveUnit(unit);
       unitId = u.id;
-      label = `${u.name}的单位群`;
+      label = groupReplies.scopeLabel({ scope: 'unit', unit: u.name });
     }
     const payload: Payload = { platform: s.platform, chatId: s.chatId, scope: scope === '全局' ? 'campaign' : scope === '单位' ? 'unit' : null, unitId, label };
-    return { preview: `将把本群${s.chatName ? `「${s.chatName}」` : ''}设为：${label}。`, payload };
+    return { preview: groupReplies.setPreview({ chatName: s.chatName ?? null, label }), payload };
   },
   payload: payloadSchema,
   async commit(ctx, p) {
     const g = await setGroupScope(ctx.tx, p.platform, p.chatId, p.scope, p.unitId);
-    if (!g) throw new UserError('没有找到这个群，请在群里重新发送命令。');
+    if (!g) throw new UserError(groupReplies.setGroupGone());
     await ctx.audit('group.set', g.name ?? g.chatId, null, { scope: p.scope, unitId: p.unitId });
-    return `已设置：本群是${p.label}。`;
+    return groupReplies.set({ label: p.label });
   },
 });

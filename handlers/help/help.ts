@@ -1,4 +1,5 @@
 import { defineCommand, canRun, helpFor, usage } from '../../src/commands/registry.ts';
+import { helpReplies, type HelpEntry } from '../../src/domain/messages/help.ts';
 
 /** Sections in the order a person looks for them; any other comes after, in install order. */
 const SECTION_ORDER = ['常用', '学习', '单位', '意见建议', '整改台账', '管理'];
@@ -18,19 +19,17 @@ export default defineCommand({
     if (topic) {
       const m = reg.match(topic) ?? reg.match(topic.replace(/\s+/g, ''));
       const def = m?.def;
-      if (!def || def.hidden) return `没有「${topic}」这个命令。发送「帮助」查看全部命令。`;
+      if (!def || def.hidden) return helpReplies.unknownTopic({ topic });
       return helpFor(def);
     }
     const mine = reg.commands.filter((c) => !c.hidden && canRun(c, ctx.role));
-    const sections = new Map<string, string[]>();
+    const sections = new Map<string, HelpEntry[]>();
     for (const c of mine) {
       const list = sections.get(c.section) ?? [];
-      list.push(`${usage(c)} — ${c.summary}`);
+      list.push({ usage: usage(c), summary: c.summary });
       sections.set(c.section, list);
     }
-    const lines = [ctx.member ? `${ctx.member.name}，你可以使用这些命令：` : '你还没有绑定身份，目前可以使用：'];
-    for (const [name, list] of [...sections].sort(([a], [b]) => rank(a) - rank(b))) lines.push(`\n【${name}】`, ...list.map((l) => `· ${l}`));
-    lines.push('\n发送「帮助 命令名」查看示例，例如「帮助 打卡」。命令前的 / 可省略。');
-    return lines.join('\n');
+    const ordered = [...sections].sort(([a], [b]) => rank(a) - rank(b)).map(([name, entries]) => ({ name, entries }));
+    return helpReplies.menu({ memberName: ctx.member?.name ?? null, sections: ordered });
   },
 });

@@ -5,7 +5,8 @@ import { tokenize, textAfterTokens } from '../../src/parse/normalize.ts';
 import { parseDate, parseDateRange } from '../../src/parse/date.ts';
 import { memberById, resolveMember, type MemberRow } from '../../src/domain/directory.ts';
 import { overlappingLeaves, recordLeave } from '../../src/domain/leaves.ts';
-import { rangeCn, spanDays } from '../../src/domain/holidays.ts';
+import { spanDays } from '../../src/domain/holidays.ts';
+import { leaveReplies } from '../../src/domain/messages/leaves.ts';
 import { day, rowId, z } from '../../src/commands/payload.ts';
 
 const payloadSchema = z.object({ memberId: rowId, name: z.string(), start: day, end: day, reason: z.string().nullable() });
@@ -19,7 +20,7 @@ function checkMayRecord(ctx: Ctx, m: Pick<MemberRow, 'name' | 'unitId' | 'unitNa
   if (ctx.role === 'admin') return;
   const me = ctx.requireMember();
   if (m.unitId !== me.unitId) {
-    throw new UserError(`负责人只能为本单位（${me.unitName}）的人请假，${m.name}在${m.unitName}。如需办理请联系管理员。`);
+    throw new UserError(leaveReplies.headOtherUnit({ ownUnit: me.unitName, name: m.name, unit: m.unitName }));
   }
 }
 
@@ -66,34 +67,30 @@ export default defineCommand({
     const me = ctx.requireMember();
     const m = await resolveMember(ctx.tx, who, ctx.role === 'head' ? me.unitId : undefined);
     checkMayRecord(ctx, m);
-    const usageHint = '例如：请假 张三 至 12月10日 外出培训，或 请假 张三 12月1日至12月10日 病假';
-    if (!text) throw new UserError(`缺少请假日期。${usageHint}`);
+    if (!text) throw new UserError(leaveReplies.datesMissing());
     const dates = readLeaveDates(text, ctx);
-    if (!dates) throw new UserError(`请假日期「${text}」看不懂（结束不能早于开始）。${usageHint}`);
+    if (!dates) throw new UserError(leaveReplies.datesUnreadable({ text }));
     const { start, end } = dates;
-    if (end < start) throw new UserError(`结束日期早于开始日期（${rangeCn(start, end, ctx.now)}）。`);
-    if (end < ctx.today) throw new UserError(`${rangeCn(start, end, ctx.now)} 已经过去了，不用再登记请假。`);
-    if (spanDays(start, end) > MAX_LEAVE_DAYS) throw new UserError(`请假不能超过 ${MAX_LEAVE_DAYS} 天。`);
+    if (end < start) throw new UserError(leaveReplies.endBeforeStart({ start, end, now: ctx.now }));
+    if (end < ctx.today) throw new UserError(leaveReplies.past({ start, end, now: ctx.now }));
+    if (spanDays(start, end) > MAX_LEAVE_DAYS) throw new UserError(leaveReplies.tooLong({ maxDays: MAX_LEAVE_DAYS }));
     const reason = dates.rest || null;
     const overlap = await overlappingLeaves(ctx.tx, m.id, start, end);
     const payload: Payload = { memberId: m.id, name: m.name, start, end, reason };
-    return {
-      preview: [
-        `将登记 ${m.unitName}/${m.name} 请假：${rangeCn(start, end, ctx.now)}（${spanDays(start, end)} 天）${reason ? `，原因：${reason}` : ''}。`,
-        '请假期间催办提醒不会点名此人。',
-        overlap.length ? `此人已有请假：${overlap.map((l) => rangeCn(l.startDate, l.endDate, ctx.now)).join('、')}，两者都会保留。` : '',
-      ].filter(Boolean).join('\n'),
-      payload,
-    };
+    const preview = leaveReplies.preview({
+      unit: m.unitName, name: m.name, start, end, days: spanDays(start, end), reason,
+      overlapping: overlap.map((l) => ({ start: l.startDate, end: l.endDate })), now: ctx.now,
+    });
+    return { preview, payload };
   },
   payload: payloadSchema,
   async commit(ctx, p) {
     const m = await memberById(ctx.tx, p.memberId);
-    if (!m || !m.active) throw new UserError(`${p.name} 已不在名单中。`);
+    if (!m || !m.active) throw new UserError(leaveReplies.memberGone({ name: p.name }));
     checkMayRecord(ctx, m); // the person may have moved since the preview
     const me = ctx.requireMember();
     const id = await recordLeave(ctx.tx, { memberId: m.id, startDate: p.start, endDate: p.end, reason: p.reason, createdBy: me.id });
     await ctx.audit('leave.add', m.name, null, { id, ...p });
-    return `已登记 ${m.name} 请假：${rangeCn(p.start, p.end, ctx.now)}。发送「/请假 列表」查看。`;
+    return leaveReplies.recorded({ name: m.name, start: p.start, end: p.end, now: ctx.now });
   },
 });

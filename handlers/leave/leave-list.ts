@@ -1,6 +1,6 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { currentLeaves } from '../../src/domain/leaves.ts';
-import { rangeCn } from '../../src/domain/holidays.ts';
+import { leaveReplies } from '../../src/domain/messages/leaves.ts';
 import { visibleUnits } from '../../src/domain/visibility.ts';
 
 export default defineCommand({
@@ -19,9 +19,6 @@ export default defineCommand({
     // Heads see their own unit's leave (only heads and admins get here).
     const unitId = visible === 'all' ? undefined : me.unitId;
     const rows = await currentLeaves(ctx.tx, ctx.today, unitId);
-    const scope = unitId === undefined ? '' : me.unitName;
-    if (!rows.length) return `${scope}目前没有人请假，也没有登记的将来请假。`;
-    return [`${scope}请假（当前及以后）：`, ...rows.map((r) =>
-      `· ${unitId === undefined ? `${r.unitName}/` : ''}${r.name}：${rangeCn(r.startDate, r.endDate, ctx.now)}${r.startDate <= ctx.today ? '（请假中）' : ''}${r.reason ? `，${r.reason}` : ''}`)].join('\n');
+    return leaveReplies.list({ unit: unitId === undefined ? null : me.unitName, rows, today: ctx.today, now: ctx.now });
   },
 });

@@ -1,7 +1,8 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { createRect, rectCode, validateRect, type NewRect } from '../../src/domain/rectification.ts';
-import { actorOf, dateCn, SECTION, unitLeader } from './rect-common.ts';
+import { ledgerReplies } from '../../src/domain/messages/rectification.ts';
+import { actorOf, SECTION, unitLeader } from './rect-common.ts';
 
 export default defineCommand({
   name: 'rect.commitment',
@@ -18,7 +19,7 @@ export default defineCommand({
   examples: ['承诺 三个月内把门诊高峰期候诊时间降到 30 分钟以内 时限：2027-03-31'],
   async run(ctx, a) {
     const me = ctx.requireMember();
-    if (ctx.role !== 'head') throw new UserError('公开承诺由单位负责人本人作出，请负责人发送「承诺 内容 时限：…」。');
+    if (ctx.role !== 'head') throw new UserError(ledgerReplies.commitmentHeadOnly());
     const leader = await unitLeader(ctx, me.unitId);
     const n: NewRect = {
       campaignId: ctx.campaign?.id ?? null, kind: 'commitment', unitId: me.unitId,
@@ -28,8 +29,8 @@ export default defineCommand({
     };
     validateRect(n, ctx.today, []);
     const row = await createRect(ctx.tx, n, actorOf(ctx));
-    const code = rectCode(row.id);
-    return `已登记你的公开承诺 ${code}：${row.problem}\n时限：${dateCn(ctx, row.deadline)}；分管领导：${row.leaderName}。\n`
-      + `它和${me.unitName}的整改事项一起列在「整改 列表」里；推进中发「整改 进展 ${code} 内容」，兑现后发「整改 完成 ${code} 说明」。`;
+    return ledgerReplies.commitmentAdded({
+      code: rectCode(row.id), unitName: me.unitName, problem: row.problem, deadline: row.deadline, leaderName: row.leaderName, today: ctx.today,
+    });
   },
 });

@@ -1,6 +1,7 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { createRect, describeRect, linkLeader, rectCode, TERMS, validateRect, type NewRect } from '../../src/domain/rectification.ts';
-import { actorOf, categoriesOf, dateCn, notifyHeads, SECTION } from './rect-common.ts';
+import { ledgerReplies } from '../../src/domain/messages/rectification.ts';
+import { actorOf, categoriesOf, notifyHeads, SECTION } from './rect-common.ts';
 import { day, rowId, z } from '../../src/commands/payload.ts';
 
 const payloadSchema = z.object({
@@ -39,14 +40,8 @@ export default defineCommand({
     };
     validateRect(n, ctx.today, categories);
     const payload: Payload = { ...n, unitName: a.unit.name };
-    const lines = [
-      `将新增整改事项（责任单位：${a.unit.name}）：`,
-      `  问题：${n.problem}`,
-      `  措施：${n.measures}`,
-      `  分管领导：${n.leaderName}${n.leaderMemberId ? '' : '（名单中未找到此人，仅记录姓名）'}；时限：${dateCn(ctx, n.deadline)}`
-        + `${n.category ? `；类别：${n.category}` : ''}${n.term ? `；期限：${n.term}` : ''}`,
-    ];
-    return { preview: lines.join('\n'), payload };
+    const preview = ledgerReplies.addPreview({ ...n, unitName: a.unit.name, leaderLinked: n.leaderMemberId !== null, today: ctx.today });
+    return { preview, payload };
   },
   payload: payloadSchema,
   async commit(ctx, p) {
@@ -54,8 +49,7 @@ export default defineCommand({
     const row = await createRect(ctx.tx, n, actorOf(ctx));
     const code = rectCode(row.id);
     await notifyHeads(ctx, { ...row, unitName }, `rect-new:${row.id}`,
-      `${unitName}有一项新的整改事项 ${code}：${row.problem}\n措施：${row.measures}\n时限：${dateCn(ctx, row.deadline)}。`
-      + `\n推进中请发「整改 进展 ${code} 进展情况」，完成后发「整改 完成 ${code} 完成情况」。`);
-    return `已新增整改事项 ${code}。\n${describeRect({ ...row, unitName }, ctx.today)}`;
+      ledgerReplies.addedNotice({ code, unitName, problem: row.problem, measures: row.measures, deadline: row.deadline, today: ctx.today }));
+    return ledgerReplies.added({ code, detail: describeRect({ ...row, unitName }, ctx.today) });
   },
 });

@@ -1,6 +1,7 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { rectCode, reportDone } from '../../src/domain/rectification.ts';
-import { actorOf, lastHistoryId, notifyAdmins, ownUnitReport, reportArgs, SECTION, short } from './rect-common.ts';
+import { ledgerReplies } from '../../src/domain/messages/rectification.ts';
+import { actorOf, itemOf, lastHistoryId, notifyAdmins, ownUnitReport, reportArgs, SECTION } from './rect-common.ts';
 
 export default defineCommand({
   name: 'rect.done',
@@ -15,9 +16,7 @@ export default defineCommand({
     const { r, note } = await ownUnitReport(ctx, code, text, '完成情况');
     const me = ctx.requireMember();
     await reportDone(ctx.tx, r, note, actorOf(ctx));
-    const c = rectCode(r.id);
-    await notifyAdmins(ctx, `rect-done:${r.id}:${await lastHistoryId(ctx, r.id)}`,
-      `${r.unitName} ${me.name} 报告整改事项 ${c}（${short(r.problem)}）已完成：${note}\n请核实后发「/整改 销号 ${c}」，或「/整改 退回 ${c} 原因」。`);
-    return `已报告 ${c} 完成，状态：待销号。管理员核实后销号。`;
+    await notifyAdmins(ctx, `rect-done:${r.id}:${await lastHistoryId(ctx, r.id)}`, ledgerReplies.doneNotice({ ...itemOf(r), reporter: me.name, note }));
+    return ledgerReplies.doneReported({ code: rectCode(r.id) });
   },
 });

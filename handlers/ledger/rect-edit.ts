@@ -3,7 +3,9 @@ import { UserError } from '../../src/commands/errors.ts';
 import { EDITABLE_FIELDS, linkLeader, rectCode, setRectLeaderMember, TERMS, updateRectField, type RectRow } from '../../src/domain/rectification.ts';
 import { extractLabels } from '../../src/parse/normalize.ts';
 import { parseDate } from '../../src/parse/date.ts';
-import { actorOf, categoriesOf, dateCn, lastHistoryId, loadRect, notifyHeads, SECTION, type Rect } from './rect-common.ts';
+import { fail } from '../../src/domain/errors.ts';
+import { ledgerReplies } from '../../src/domain/messages/rectification.ts';
+import { actorOf, categoriesOf, lastHistoryId, loadRect, notifyHeads, SECTION, type Rect } from './rect-common.ts';
 import { rowId, z } from '../../src/commands/payload.ts';
 
 const EDITABLE = ['problem', 'measures', 'leaderName', 'deadline', 'category', 'term', 'unitId'] as const satisfies readonly (keyof RectRow)[];
@@ -32,22 +34,22 @@ export default defineCommand({
   examples: ['/整改 修改 ZG-0001 时限：2027-04-30', '/整改 修改 ZG-0001 措施：增设自助机 分管领导：刘局长'],
   async run(ctx, { code, changes: text }) {
     const r = await loadRect(ctx, code);
-    const hint = `可修改：${FIELD_LIST}，写成「字段：值」，例如 /整改 修改 ${rectCode(r.id)} 时限：2027-04-30`;
-    if (!text) throw new UserError(`要修改 ${rectCode(r.id)} 的什么？${hint}`);
+    const hint = { code: rectCode(r.id), fields: FIELD_LIST };
+    if (!text) throw new UserError(ledgerReplies.editWhat(hint));
     const { fields, rest } = extractLabels(text, Object.keys(EDITABLE_FIELDS));
-    if (rest) throw new UserError(`没看懂「${rest}」。${hint}`);
-    if (!Object.keys(fields).length) throw new UserError(`没看懂要修改什么。${hint}`);
-    if (r.status === 'closed') throw new UserError(`${rectCode(r.id)} 已销号，不能修改。`);
+    if (rest) throw new UserError(ledgerReplies.editNotUnderstood({ ...hint, text: rest }));
+    if (!Object.keys(fields).length) throw new UserError(ledgerReplies.editNoFields(hint));
+    if (r.status === 'closed') throw new UserError(ledgerReplies.editClosed({ code: rectCode(r.id) }));
     const list: Change[] = [];
     for (const [label, raw] of Object.entries(fields)) {
       const column = EDITABLE_FIELDS[label] as Change['column']; // the editable ones, by construction
-      if (list.some((c) => c.column === column)) throw new UserError(`「${FIELD_CN[column]}」写了两次。`);
+      if (list.some((c) => c.column === column)) throw new UserError(ledgerReplies.editFieldTwice({ field: FIELD_CN[column]! }));
       const change = await convert(ctx, r, column, raw.trim());
       if (change) list.push(change);
     }
-    if (!list.length) throw new UserError(`${rectCode(r.id)} 的内容和原来一样，没有需要修改的。`);
-    const lines = list.map((c) => `  ${c.field}：${displayValue(ctx, c.column, c.before)} → ${displayValue(ctx, c.column, c.after)}`);
-    return { preview: `将修改 ${rectCode(r.id)}（${r.unitName}）：\n${lines.join('\n')}`, payload: { id: r.id, changes: list } satisfies Payload };
+    if (!list.length) throw new UserError(ledgerReplies.editUnchanged({ code: rectCode(r.id) }));
+    const preview = ledgerReplies.editPreview({ code: rectCode(r.id), unitName: r.unitName, changes: list, today: ctx.today });
+    return { preview, payload: { id: r.id, changes: list } satisfies Payload };
   },
   payload: payloadSchema,
   async commit(ctx, p) {
@@ -60,27 +62,23 @@ export default defineCommand({
       }
     }
     const updated = await loadRect(ctx, p.id);
-    const summary = p.changes.map((c) => `${c.field}：${displayValue(ctx, c.column, c.after)}`).join('；');
-    await notifyHeads(ctx, updated, `rect-edit:${r.id}:${await lastHistoryId(ctx, r.id)}`, `整改事项 ${rectCode(r.id)}（${updated.problem}）已修改：${summary}。`);
-    return `已修改 ${rectCode(r.id)}：${summary}。`;
+    const facts = { code: rectCode(r.id), changes: p.changes, today: ctx.today };
+    await notifyHeads(ctx, updated, `rect-edit:${r.id}:${await lastHistoryId(ctx, r.id)}`, ledgerReplies.editedNotice({ ...facts, problem: updated.problem }));
+    return ledgerReplies.edited(facts);
   },
 });
 
-function displayValue(ctx: { now: Date }, column: keyof RectRow, v: string): string {
-  return column === 'deadline' ? dateCn(ctx, v) : v || '—';
-}
-
 async function convert(ctx: Parameters<typeof loadRect>[0], r: Rect, column: Change['column'], raw: string): Promise<Change | null> {
   const field = FIELD_CN[column]!;
-  if (!raw) throw new UserError(`「${field}」的新值是空的。`);
+  if (!raw) throw new UserError(ledgerReplies.editValueEmpty({ field }));
   const plain = (before: string | null, after: string): Change | null =>
     before === after ? null : { column, value: after, field, before: before ?? '', after };
   switch (column) {
     case 'problem':
-      if ([...raw].length > 1000) throw new UserError('问题不超过 1000 字。');
+      if ([...raw].length > 1000) throw new UserError(ledgerReplies.editProblemTooLong());
       return plain(r.problem, raw);
     case 'measures':
-      if ([...raw].length > 2000) throw new UserError('措施不超过 2000 字。');
+      if ([...raw].length > 2000) throw new UserError(ledgerReplies.editMeasuresTooLong());
       return plain(r.measures, raw);
     case 'leaderName': {
       const c = plain(r.leaderName, raw);
@@ -88,17 +86,17 @@ async function convert(ctx: Parameters<typeof loadRect>[0], r: Rect, column: Cha
     }
     case 'deadline': {
       const d = parseDate(raw, { now: ctx.now, direction: 'future' });
-      if (!d) throw new UserError(`时限「${raw}」看不懂。可以写成 2027-03-31、3月31日 等。`);
-      if (d < ctx.today) throw new UserError(`时限 ${dateCn(ctx, d)} 已经过去了，请给一个今天或以后的日期。`);
+      if (!d) throw new UserError(ledgerReplies.editDeadlineUnreadable({ text: raw }));
+      if (d < ctx.today) fail('rect.deadline_past', { deadline: d, today: ctx.today });
       return plain(r.deadline, d);
     }
     case 'category': {
       const categories = categoriesOf(ctx);
-      if (!categories.includes(raw)) throw new UserError(`类别「${raw}」不在本活动的类别中：${categories.join('、')}。`);
+      if (!categories.includes(raw)) fail('rect.category_unknown', { category: raw, categories });
       return plain(r.category, raw);
     }
     case 'term':
-      if (!TERMS.includes(raw)) throw new UserError(`期限只能是 ${TERMS.join('、')} 之一，收到的是「${raw}」。`);
+      if (!TERMS.includes(raw)) throw new UserError(ledgerReplies.editTermUnknown({ terms: TERMS, text: raw }));
       return plain(r.term, raw);
     case 'unitId': {
       const unit = await ctx.resolveUnit(raw);
@@ -106,6 +104,6 @@ async function convert(ctx: Parameters<typeof loadRect>[0], r: Rect, column: Cha
       return { column, value: unit.id, field, before: r.unitName, after: unit.name };
     }
     default:
-      throw new UserError(`「${field}」不能修改。`);
+      throw new UserError(ledgerReplies.editFieldFixed({ field }));
   }
 }

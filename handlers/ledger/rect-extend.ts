@@ -1,7 +1,9 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { extendRect, rectCode } from '../../src/domain/rectification.ts';
-import { actorOf, dateCn, lastHistoryId, loadRect, notifyHeads, requireText, SECTION, short } from './rect-common.ts';
+import { fail } from '../../src/domain/errors.ts';
+import { ledgerReplies } from '../../src/domain/messages/rectification.ts';
+import { actorOf, itemOf, lastHistoryId, loadRect, notifyHeads, requireText, SECTION } from './rect-common.ts';
 import { day, rowId, z } from '../../src/commands/payload.ts';
 
 export default defineCommand({
@@ -20,12 +22,13 @@ export default defineCommand({
   examples: ['/整改 延期 ZG-0001 2027-04-30 设备采购周期长'],
   async run(ctx, { code, deadline, reason }) {
     const r = await loadRect(ctx, code);
-    if (r.status === 'closed') throw new UserError(`${rectCode(r.id)} 已销号，不能延期。`);
-    if (deadline <= r.deadline) throw new UserError(`新时限 ${dateCn(ctx, deadline)} 应晚于原时限 ${dateCn(ctx, r.deadline)}。`);
-    if (deadline < ctx.today) throw new UserError(`新时限 ${dateCn(ctx, deadline)} 已经过去了。`);
+    if (r.status === 'closed') throw new UserError(ledgerReplies.extendClosed({ code: rectCode(r.id) }));
+    // extendRect's own checks, before 确认.
+    if (deadline <= r.deadline) fail('rect.extend_not_later', { deadline, previous: r.deadline, today: ctx.today });
+    if (deadline < ctx.today) fail('rect.extend_past', { deadline, today: ctx.today });
     const why = requireText(reason, '原因', 1000);
     return {
-      preview: `将把 ${rectCode(r.id)}（${r.unitName}：${short(r.problem)}）的时限从 ${dateCn(ctx, r.deadline)} 延到 ${dateCn(ctx, deadline)}。\n原因：${why}`,
+      preview: ledgerReplies.extendPreview({ ...itemOf(r), from: r.deadline, to: deadline, reason: why, today: ctx.today }),
       payload: { id: r.id, deadline, reason: why },
     };
   },
@@ -33,9 +36,8 @@ export default defineCommand({
   async commit(ctx, p) {
     const r = await loadRect(ctx, p.id);
     await extendRect(ctx.tx, r, p.deadline, p.reason, actorOf(ctx), ctx.today);
-    const code = rectCode(r.id);
     await notifyHeads(ctx, r, `rect-extend:${r.id}:${await lastHistoryId(ctx, r.id)}`,
-      `整改事项 ${code}（${short(r.problem)}）的时限已延到 ${dateCn(ctx, p.deadline)}。原因：${p.reason}`);
-    return `已将 ${code} 的时限延到 ${dateCn(ctx, p.deadline)}。`;
+      ledgerReplies.extendedNotice({ ...itemOf(r), deadline: p.deadline, reason: p.reason, today: ctx.today }));
+    return ledgerReplies.extended({ code: rectCode(r.id), deadline: p.deadline, today: ctx.today });
   },
 });

@@ -2,7 +2,8 @@ import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { unitIdsOrAll, visibleUnits } from '../../src/domain/visibility.ts';
 import { isDueSoon, isOverdue, listRects, type RectStatus } from '../../src/domain/rectification.ts';
-import { listLine, SECTION, type Rect } from './rect-common.ts';
+import { ledgerReplies, type RectListScope } from '../../src/domain/messages/rectification.ts';
+import { listItemOf, SECTION, type Rect } from './rect-common.ts';
 
 const STATUS_FILTERS: Record<string, RectStatus[]> = {
   未开始: ['not_started'], 整改中: ['in_progress'], 待销号: ['pending'], 已销号: ['closed'],
@@ -22,7 +23,7 @@ export default defineCommand({
     const me = ctx.requireMember();
     // Which units this person may see; undefined = all (admins).
     const allowed = unitIdsOrAll(await visibleUnits(ctx.tx, { role: ctx.role, id: me.id, unitId: me.unitId })) ?? undefined;
-    let scope = ctx.role === 'head' ? me.unitName : ctx.role === 'leader' ? '分管单位' : '';
+    let scope: RectListScope = ctx.role === 'head' ? { kind: 'unit', name: me.unitName } : ctx.role === 'leader' ? { kind: 'leader' } : { kind: 'all' };
     let statuses: RectStatus[] | undefined;
     let overdueOnly = false;
     let unitIds = allowed;
@@ -35,12 +36,12 @@ export default defineCommand({
       const unit = await ctx.resolveUnit(filter);
       if (allowed && !allowed.includes(unit.id)) {
         throw new UserError(ctx.role === 'head'
-          ? `你只能查看本单位（${me.unitName}）的整改事项，不能查看${unit.name}的。`
-          : `你不分管${unit.name}，只能查看分管单位的整改事项。`);
+          ? ledgerReplies.listForbiddenHead({ ownUnit: me.unitName, unit: unit.name })
+          : ledgerReplies.listForbiddenLeader({ unit: unit.name }));
       }
       unitIds = [unit.id];
       unitFiltered = true;
-      scope = unit.name;
+      scope = { kind: 'unit', name: unit.name };
     }
     let rows: Rect[] = await listRects(ctx.tx, { statuses });
     if (unitIds) {
@@ -51,21 +52,17 @@ export default defineCommand({
     const closed = rows.filter((r) => r.status === 'closed');
     if (!statuses && !includeClosed) rows = rows.filter((r) => r.status !== 'closed');
     if (overdueOnly) rows = rows.filter((r) => isOverdue(r, ctx.today));
-    const what = overdueOnly ? '逾期的' : statuses ? `「${filter}」的` : '';
-    if (!rows.length) {
-      const none = `${scope}没有${what}整改事项。`;
-      return !what && closed.length && !includeClosed ? `${scope}没有未销号的整改事项（已销号 ${closed.length} 项，发送「整改 列表 已销号」查看）。` : none;
-    }
-    const overdue = rows.filter((r) => isOverdue(r, ctx.today)).length;
-    const dueSoon = rows.filter((r) => isDueSoon(r, ctx.today)).length;
-    const pending = rows.filter((r) => r.status === 'pending').length;
-    const counts = [overdue && `逾期 ${overdue} 项`, dueSoon && `即将到期 ${dueSoon} 项`, pending && `待销号 ${pending} 项`].filter(Boolean);
+    const shown = { scope, filter: { overdueOnly, status: statuses ? filter ?? null : null }, closedHidden: includeClosed ? 0 : closed.length };
+    if (!rows.length) return ledgerReplies.listEmpty(shown);
     const withUnit = ctx.role !== 'head' && unitIds?.length !== 1;
-    const lines = [`${scope}${what}整改事项 ${rows.length} 项${counts.length ? `（${counts.join('，')}）` : ''}：`];
-    for (const r of rows.slice(0, MAX_LINES)) lines.push(listLine(ctx, r, withUnit));
-    if (rows.length > MAX_LINES) lines.push(`……另有 ${rows.length - MAX_LINES} 项未列出，可按单位或状态筛选。`);
-    if (!what && !includeClosed && closed.length) lines.push(`另有已销号 ${closed.length} 项（发送「整改 列表 已销号」查看）。`);
-    lines.push('发送「整改 查看 编号」看详情和记录。');
-    return lines.join('\n');
+    return ledgerReplies.list({
+      ...shown,
+      total: rows.length,
+      overdue: rows.filter((r) => isOverdue(r, ctx.today)).length,
+      dueSoon: rows.filter((r) => isDueSoon(r, ctx.today)).length,
+      pending: rows.filter((r) => r.status === 'pending').length,
+      items: rows.slice(0, MAX_LINES).map((r) => listItemOf(r, ctx.today, withUnit)),
+      today: ctx.today,
+    });
   },
 });

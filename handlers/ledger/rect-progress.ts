@@ -1,5 +1,6 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { rectCode, reportProgress } from '../../src/domain/rectification.ts';
+import { ledgerReplies } from '../../src/domain/messages/rectification.ts';
 import { actorOf, ownUnitReport, reportArgs, SECTION } from './rect-common.ts';
 
 export default defineCommand({
@@ -14,6 +15,6 @@ export default defineCommand({
   async run(ctx, { code, text }) {
     const { r, note } = await ownUnitReport(ctx, code, text, '进展情况');
     await reportProgress(ctx.tx, r, note, actorOf(ctx));
-    return `已记录 ${rectCode(r.id)} 的进展，状态：整改中。完成后请发「整改 完成 ${rectCode(r.id)} 完成情况」。`;
+    return ledgerReplies.progressRecorded({ code: rectCode(r.id) });
   },
 });

@@ -1,6 +1,7 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { describeRect, historyOf } from '../../src/domain/rectification.ts';
-import { assertCanView, historyLine, loadRect, SECTION } from './rect-common.ts';
+import { ledgerReplies } from '../../src/domain/messages/rectification.ts';
+import { assertCanView, loadRect, SECTION } from './rect-common.ts';
 
 export default defineCommand({
   name: 'rect.show',
@@ -14,7 +15,6 @@ export default defineCommand({
   async run(ctx, { code }) {
     const r = await loadRect(ctx, code);
     await assertCanView(ctx, r);
-    const history = await historyOf(ctx.tx, r.id);
-    return [describeRect(r, ctx.today), '记录：', ...history.map((h) => historyLine(ctx, h))].join('\n');
+    return ledgerReplies.show({ detail: describeRect(r, ctx.today), history: await historyOf(ctx.tx, r.id), today: ctx.today });
   },
 });

@@ -2,6 +2,7 @@ import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { assertUnitVisible, notCheckedIn } from '../../src/domain/progress.ts';
 import { unitIdsOrAll, visibleUnits } from '../../src/domain/visibility.ts';
+import { progressReplies } from '../../src/domain/messages/progress.ts';
 import type { UnitRow } from '../../src/domain/directory.ts';
 
 const PERIODS: Record<string, 'today' | 'week'> = { 今天: 'today', 今日: 'today', 本周: 'week', 这周: 'week' };
@@ -27,12 +28,12 @@ export default defineCommand({
     for (const w of [a, b]) {
       if (w === undefined) continue;
       if (PERIODS[w]) {
-        if (period) throw new UserError('「今天」和「本周」只能选一个，例如：未打卡 本周。');
+        if (period) throw new UserError(progressReplies.periodTwice());
         period = PERIODS[w];
       } else if (unitName === undefined) {
         unitName = w;
       } else {
-        throw new UserError(`「${unitName}」和「${w}」只能有一个是单位名。用法：未打卡 [单位] [今天|本周]`);
+        throw new UserError(progressReplies.twoUnits({ first: unitName, second: w }));
       }
     }
     const visible = unitIdsOrAll(await visibleUnits(ctx.tx, { role: ctx.role, id: me.id, unitId: me.unitId }));
@@ -42,7 +43,7 @@ export default defineCommand({
       assertUnitVisible(visible, ctx.role, me, unit);
       unitIds = [unit.id];
     } else if (visible && !visible.length) {
-      throw new UserError('名单中没有登记你分管的单位，请联系管理员。');
+      throw new UserError(progressReplies.noUnitsInCharge());
     }
     return notCheckedIn(ctx.tx, c, unitIds, period ?? 'today', ctx.today);
   },

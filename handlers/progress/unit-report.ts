@@ -2,6 +2,7 @@ import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { assertUnitVisible, unitReport, unitsOverview } from '../../src/domain/progress.ts';
 import { unitIdsOrAll, visibleUnits } from '../../src/domain/visibility.ts';
+import { progressReplies } from '../../src/domain/messages/progress.ts';
 
 export default defineCommand({
   name: 'unit',
@@ -22,7 +23,7 @@ export default defineCommand({
     }
     if (ctx.role === 'head') return unitReport(ctx.tx, c, ctx.phase, { id: me.unitId, name: me.unitName }, ctx.today);
     // Leaders and the office: every unit they see in one line each, the detail on request.
-    if (visible && !visible.length) throw new UserError('名单中没有登记你分管的单位，请联系管理员。');
+    if (visible && !visible.length) throw new UserError(progressReplies.noUnitsInCharge());
     return unitsOverview(ctx.tx, c, ctx.phase, visible, ctx.today);
   },
 });

@@ -1,5 +1,6 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { loadCalendar } from '../../src/domain/workdays.ts';
+import { reminderReplies } from '../../src/domain/messages/reminders.ts';
 import { nextWorkdayRun } from '../../src/scheduling/registry.ts';
 
 export default defineCommand({
@@ -17,18 +18,17 @@ export default defineCommand({
     const s = ctx.jobs.settingsOf(c.schedule);
     const calendar = await loadCalendar(ctx.tx);
     const jobs = ctx.jobs.campaignJobs;
-    const lines = [`「${c.name}」的定时提醒（节假日和周末不发，调休上班日照常）：`];
-    for (const job of jobs) {
-      const js = s.jobs[job.name];
-      const next = job.everyWorkday ? nextWorkdayRun(js.time, ctx.now, ctx.today, calendar) : null;
-      lines.push(`· ${job.label}：${js.enabled ? job.describe(js, next) : '已关闭'}`);
-    }
-    lines.push(`· 免打扰：${s.quietHours.start}–${s.quietHours.end}（期间的定时推送顺延到早上）`);
-    const first = jobs[0]?.aliases[0];
-    const switches = jobs.flatMap((j) => (j.switches ?? []).map((w) => `/提醒 开启 ${w.alias}`));
-    if (first) {
-      lines.push(`修改：${jobs.flatMap((j) => j.examples ?? []).join(' · ')}；关闭：/提醒 关闭 ${first}；开启：${[`/提醒 开启 ${first}`, ...switches].join(' · ')}`);
-    }
-    return lines.join('\n');
+    return reminderReplies.list({
+      campaign: c.name,
+      jobs: jobs.map((job) => {
+        const js = s.jobs[job.name];
+        const next = job.everyWorkday ? nextWorkdayRun(js.time, ctx.now, ctx.today, calendar) : null;
+        return { label: job.label, description: js.enabled ? job.describe(js, next) : null };
+      }),
+      quietHours: s.quietHours,
+      examples: jobs.flatMap((j) => j.examples ?? []),
+      firstAlias: jobs[0]?.aliases[0],
+      switchAliases: jobs.flatMap((j) => (j.switches ?? []).map((w) => w.alias)),
+    });
   },
 });

@@ -1,6 +1,7 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { campaignSchedule, setCampaignSchedule } from '../../src/domain/campaigns.ts';
+import { reminderReplies } from '../../src/domain/messages/reminders.ts';
 import { JobRegistry } from '../../src/scheduling/registry.ts';
 import { rowId, z } from '../../src/commands/payload.ts';
 
@@ -25,34 +26,34 @@ export default defineCommand({
     let text: string;
     if (what === '免打扰') {
       const m = /^([01]?\d|2[0-3]):([0-5]\d)\s*[-~至到]\s*([01]?\d|2[0-3]):([0-5]\d)$/.exec(value ?? '');
-      if (action !== '设置' || !m) throw new UserError('请写成：/提醒 设置 免打扰 20:00-08:00');
+      if (action !== '设置' || !m) throw new UserError(reminderReplies.quietHoursUsage());
       const pad = (h: string, mm: string) => `${h.padStart(2, '0')}:${mm}`;
       s.quietHours = { start: pad(m[1], m[2]), end: pad(m[3], m[4]) };
-      text = `免打扰改为 ${s.quietHours.start}–${s.quietHours.end}`;
+      text = reminderReplies.quietHoursChanged(s.quietHours);
     } else {
       const found = ctx.jobs.byAlias(what);
-      if (!found) throw new UserError(`没有「${what}」这个提醒。可以设置：${ctx.jobs.aliases().join('、')}。`);
+      if (!found) throw new UserError(reminderReplies.jobUnknown({ word: what, aliases: ctx.jobs.aliases() }));
       const { job, switchIndex } = found;
       const js = s.jobs[job.name];
       const other = action === '设置' && value ? job.setValue?.(js, value) ?? null : null;
       if (switchIndex !== undefined) {
         const sw = job.switches![switchIndex];
-        if (action === '设置') throw new UserError(`请写成：/提醒 开启 ${sw.alias} 或 /提醒 关闭 ${sw.alias}`);
+        if (action === '设置') throw new UserError(reminderReplies.switchUsage({ alias: sw.alias }));
         text = sw.set(js, action === '开启');
       } else if (other) {
         text = other;
       } else if (action === '设置') {
         const m = /^([01]?\d|2[0-3])[:：]([0-5]\d)$/.exec(value ?? '');
-        if (!m) throw new UserError(`「${value ?? ''}」看不懂，请写成 08:30 这样的 24 小时制时间${job.valueHint ?? ''}。`);
+        if (!m) throw new UserError(reminderReplies.timeUnreadable({ value: value ?? '', hint: job.valueHint }));
         js.time = `${m[1].padStart(2, '0')}:${m[2]}`;
         js.enabled = true;
-        text = `${job.label}改为${job.timeWord ?? '每个工作日'} ${js.time}`;
+        text = reminderReplies.timeChanged({ label: job.label, timeWord: job.timeWord, time: js.time });
       } else {
         js.enabled = action === '开启';
-        text = `${job.label}已${action === '开启' ? '开启' : '关闭'}`;
+        text = reminderReplies.switched({ label: job.label, on: action === '开启' });
       }
     }
-    return { preview: `将修改定时提醒：${text}。`, payload: { campaignId: c.id, schedule: JobRegistry.toStored(s), text } };
+    return { preview: reminderReplies.preview({ change: text }), payload: { campaignId: c.id, schedule: JobRegistry.toStored(s), text } };
   },
   payload: z.object({ campaignId: rowId, schedule: z.record(z.string(), z.unknown()), text: z.string() }),
   async commit(ctx, p) {
@@ -62,6 +63,6 @@ export default defineCommand({
     await setCampaignSchedule(ctx.tx, p.campaignId, merged);
     await ctx.audit('schedule.update', p.text, before, merged);
     ctx.scheduleChanged();
-    return `已修改：${p.text}。发「/提醒 列表」查看下次运行时间。`;
+    return reminderReplies.changed({ change: p.text });
   },
 });

@@ -4,23 +4,18 @@ import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { memberById, type MemberRow } from '../../src/domain/directory.ts';
 import {
-  approvalBlocker, approveRequest, bindRequestById, isLocked, pendingRequests, platformCn, rejectRequest, STATUS_CN, unlockMember,
-  type RequestRow,
+  approvalBlocker, approveRequest, bindRequestById, isLocked, pendingRequests, rejectRequest, unlockMember, type RequestRow,
 } from '../../src/domain/binding.ts';
-import { ROLE_CN, type Role } from '../../src/domain/roles.ts';
-import { cn } from '../../src/time.ts';
+import { rosterReplies } from '../../src/domain/messages/directory.ts';
 import type { Ctx } from '../../src/commands/context.ts';
 import { rowId, z } from '../../src/commands/payload.ts';
-
-const requestLine = (r: RequestRow, m: MemberRow | null) =>
-  `${platformCn(r.platform)}账号「${r.platformUserId}」→ ${m ? `${m.unitName} ${m.name}（${ROLE_CN[m.role as Role]}）` : '（已不在名单中）'}，申请于 ${cn(r.createdAt).format('M月D日 HH:mm')}`;
 
 /** A request named by its number (3 or #3), still pending. */
 async function pendingRequest(ctx: Ctx, text: string): Promise<{ r: RequestRow; m: MemberRow | null }> {
   const n = /^[#＃]?(\d{1,10})$/.exec(text.trim());
   const r = n ? await bindRequestById(ctx.tx, Number(n[1])) : null;
-  if (!r) throw new UserError(`没有编号为「${text}」的绑定申请。发送「/绑定 待审」查看待审核的申请。`);
-  if (r.status !== 'pending') throw new UserError(`绑定申请 #${r.id} ${STATUS_CN[r.status] ?? r.status}，无需再处理。`);
+  if (!r) throw new UserError(rosterReplies.requestUnknown({ text }));
+  if (r.status !== 'pending') throw new UserError(rosterReplies.requestSettled({ id: r.id, status: r.status }));
   return { r, m: await memberById(ctx.tx, r.memberId) };
 }
 
@@ -36,14 +31,10 @@ export const bindPending = defineCommand({
   examples: ['/绑定 待审'],
   async run(ctx) {
     const list = await pendingRequests(ctx.tx);
-    if (!list.length) return '没有待审核的绑定申请。';
-    const lines = [`待审核的绑定申请 ${list.length} 条：`];
-    for (const r of list) {
-      const locked = await isLocked(ctx.tx, r.member.id) ? '（此人因多次绑定失败已锁定）' : '';
-      lines.push(`#${r.id} ${requestLine(r, r.member)}${locked}`);
-    }
-    lines.push('请先与本人核实（电话或当面），再回复「/绑定 通过 编号」或「/绑定 拒绝 编号 原因」。');
-    return lines.join('\n');
+    if (!list.length) return rosterReplies.noPendingRequests();
+    const requests = [];
+    for (const r of list) requests.push({ ...r, locked: await isLocked(ctx.tx, r.member.id) });
+    return rosterReplies.pendingRequests({ requests });
   },
 });
 
@@ -60,20 +51,18 @@ export const bindApprove = defineCommand({
   async run(ctx, { id }) {
     const { r, m } = await pendingRequest(ctx, id);
     const blocker = await approvalBlocker(ctx.tx, r, m);
-    if (blocker) throw new UserError(`绑定申请 #${r.id} 不能通过：${blocker}可用「/绑定 拒绝 ${r.id}」关闭它。`);
-    const locked = await isLocked(ctx.tx, m!.id) ? `\n注意：${m!.name} 因多次绑定失败已被锁定，请确认申请人确是本人。` : '';
-    return {
-      preview: `将通过绑定申请 #${r.id}：${requestLine(r, m)}。\n通过后，该账号即以${m!.name}的身份和${ROLE_CN[m!.role as Role]}权限使用。${locked}`,
-      payload: { id: r.id },
-    };
+    if (blocker) throw new UserError(rosterReplies.approveBlocked({ id: r.id, blocker, offerReject: true }));
+    // No blocker: the person is on the 名单.
+    const preview = rosterReplies.approvePreview({ request: r, member: m!, locked: await isLocked(ctx.tx, m!.id) });
+    return { preview, payload: { id: r.id } };
   },
   payload: z.object({ id: rowId }),
   async commit(ctx, p) {
     const { r, m } = await pendingRequest(ctx, String(p.id));
     const blocker = await approvalBlocker(ctx.tx, r, m);
-    if (blocker) throw new UserError(`绑定申请 #${r.id} 不能通过：${blocker}`);
+    if (blocker) throw new UserError(rosterReplies.approveBlocked({ id: r.id, blocker, offerReject: false }));
     await approveRequest(ctx.tx, r, m!, ctx.requireMember(), ctx.now, ctx.notify);
-    return `已通过绑定申请 #${r.id}：${platformCn(r.platform)}账号「${r.platformUserId}」已绑定为 ${m!.unitName} ${m!.name}。已通知本人。`;
+    return rosterReplies.approved({ request: r, member: m! });
   },
 });
 
@@ -93,13 +82,13 @@ export const bindReject = defineCommand({
   async run(ctx, { id, reason }) {
     const { r, m } = await pendingRequest(ctx, id);
     const why = reason?.trim().slice(0, 200) || null;
-    return { preview: `将拒绝绑定申请 #${r.id}：${requestLine(r, m)}${why ? `。原因：${why}` : ''}。`, payload: { id: r.id, reason: why } };
+    return { preview: rosterReplies.rejectPreview({ request: r, member: m, reason: why }), payload: { id: r.id, reason: why } };
   },
   payload: z.object({ id: rowId, reason: z.string().nullable() }),
   async commit(ctx, p) {
     const { r, m } = await pendingRequest(ctx, String(p.id));
     await rejectRequest(ctx.tx, r, m, ctx.requireMember(), p.reason, ctx.now, ctx.notify);
-    return `已拒绝绑定申请 #${r.id}。申请人再发「绑定」时会看到结果${p.reason ? '和原因' : ''}。`;
+    return rosterReplies.rejected({ id: r.id, withReason: !!p.reason });
   },
 });
 
@@ -114,18 +103,15 @@ export const bindUnlock = defineCommand({
   args: [{ name: 'member', label: '姓名', type: 'member' }],
   examples: ['/绑定 解锁 县人民医院/张三'],
   async run(ctx, { member }) {
-    if (!await isLocked(ctx.tx, member.id)) throw new UserError(`${member.unitName} ${member.name} 没有被锁定。`);
-    return {
-      preview: `将解除对 ${member.unitName} ${member.name} 的绑定锁定，此前以其名义的失败次数清零。\n请先确认是本人需要绑定；如是有人冒用，建议保持锁定，由管理员直接在名单中登记其账号。`,
-      payload: { memberId: member.id },
-    };
+    if (!await isLocked(ctx.tx, member.id)) throw new UserError(rosterReplies.notLocked(member));
+    return { preview: rosterReplies.unlockPreview(member), payload: { memberId: member.id } };
   },
   payload: z.object({ memberId: rowId }),
   async commit(ctx, p) {
     const m = await memberById(ctx.tx, p.memberId);
-    if (!m) throw new UserError('此人已不在名单中。');
-    if (!await unlockMember(ctx.tx, m, ctx.requireMember())) return `${m.unitName} ${m.name} 已不在锁定状态，无需解锁。`;
-    return `已解除对 ${m.unitName} ${m.name} 的绑定锁定。`;
+    if (!m) throw new UserError(rosterReplies.memberGone());
+    if (!await unlockMember(ctx.tx, m, ctx.requireMember())) return rosterReplies.noLongerLocked(m);
+    return rosterReplies.unlocked(m);
   },
 });
 

@@ -1,6 +1,7 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { memberById, transferMember, type UnitRow } from '../../src/domain/directory.ts';
+import { rosterReplies } from '../../src/domain/messages/directory.ts';
 import { rowId, z } from '../../src/commands/payload.ts';
 
 export default defineCommand({
@@ -17,15 +18,16 @@ export default defineCommand({
   ],
   examples: ['/成员 调动 张三 县中医院', '/成员 调动 县医院/张伟 卫生院'],
   async run(ctx, { member, unit }) {
-    if (member.unitId === unit.id) throw new UserError(`${member.name} 已在${unit.name}。`);
-    return { preview: `将把 ${member.name} 从${member.unitName}调到${unit.name}。此前的打卡仍算在${member.unitName}。`, payload: { memberId: member.id, unitId: unit.id, unitName: unit.name } };
+    if (member.unitId === unit.id) throw new UserError(rosterReplies.transferSameUnit({ name: member.name, unit: unit.name }));
+    const preview = rosterReplies.transferPreview({ name: member.name, unitName: member.unitName, to: unit.name });
+    return { preview, payload: { memberId: member.id, unitId: unit.id, unitName: unit.name } };
   },
   payload: z.object({ memberId: rowId, unitId: rowId, unitName: z.string() }),
   async commit(ctx, p) {
     const m = await memberById(ctx.tx, p.memberId);
-    if (!m) throw new UserError('此人已不在名单中。');
+    if (!m) throw new UserError(rosterReplies.memberGone());
     const me = ctx.requireMember();
     await transferMember(ctx.tx, m, { id: p.unitId, name: p.unitName } as UnitRow, { id: me.id, label: me.name });
-    return `已将 ${m.name} 调到${p.unitName}。`;
+    return rosterReplies.transferred({ name: m.name, unit: p.unitName });
   },
 });

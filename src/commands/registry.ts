@@ -1,5 +1,6 @@
 // The command registry: every command is declared once (keywords, typed arguments, who may
 // run it, examples) and help, usage and argument errors are generated from the declaration.
+import { chatMessages } from './messages.ts';
 import type { ZodType } from 'zod';
 import type { ArgsCtx, ArgSpec, ArgsOf, CommandDef, CommandIndex, Ctx, Match } from './types.ts';
 import { ROLE_CN, type Role } from '../domain/roles.ts';
@@ -154,19 +155,19 @@ export async function parseArgs(ctx: ArgsCtx, def: CommandDef, rest: string): Pr
     }
     if (raw === undefined) {
       if (spec.optional) continue;
-      throw new UserError(`缺少「${spec.label}」。\n用法：${usage(def)}\n发送「帮助 ${def.keywords[0].join(' ')}」查看示例。`);
+      throw new UserError(chatMessages.argMissing({ label: spec.label, usage: usage(def), keyword: def.keywords[0].join(' ') }));
     }
     out[spec.name] = await convert(ctx, def, spec, raw);
   }
   if (i < tokens.length) {
-    throw new UserError(`多出了「${tokens.slice(i).join(' ')}」，没看懂。\n用法：${usage(def)}`);
+    throw new UserError(chatMessages.argExtra({ extra: tokens.slice(i).join(' '), usage: usage(def) }));
   }
   for (const spec of labelled) {
     const key = [spec.label, ...(spec.labelAliases ?? [])].find((l) => fields[l] !== undefined);
     const raw = key === undefined ? undefined : fields[key];
     if (raw === undefined || raw === '') {
       if (spec.optional) continue;
-      throw new UserError(`缺少「${spec.label}：…」。\n用法：${usage(def)}`);
+      throw new UserError(chatMessages.labelMissing({ label: spec.label, usage: usage(def) }));
     }
     out[spec.name] = await convert(ctx, def, spec, raw);
   }
@@ -174,30 +175,31 @@ export async function parseArgs(ctx: ArgsCtx, def: CommandDef, rest: string): Pr
 }
 
 async function convert(ctx: ArgsCtx, def: CommandDef, spec: ArgSpec, raw: string): Promise<unknown> {
+  if (spec.parse) return spec.parse(raw, ctx);
   switch (spec.type) {
     case 'word':
     case 'rest':
       return raw;
     case 'int': {
       const n = Number(raw);
-      if (!Number.isInteger(n) || n < 0) throw new UserError(`「${spec.label}」应是一个整数，收到的是「${raw}」。`);
+      if (!Number.isInteger(n) || n < 0) throw new UserError(chatMessages.notAnInteger({ label: spec.label, raw }));
       return n;
     }
     case 'choice': {
       if (!spec.choices!.includes(raw)) {
-        throw new UserError(`「${spec.label}」只能是 ${spec.choices!.join('、')} 之一，收到的是「${raw}」。`);
+        throw new UserError(chatMessages.notAChoice({ label: spec.label, raw, choices: spec.choices! }));
       }
       return raw;
     }
     case 'date': {
       const d = parseDate(raw, { now: ctx.now, direction: spec.direction ?? 'nearest' });
-      if (!d) throw new UserError(`「${spec.label}」的日期「${raw}」看不懂。可以写成 2026-12-01、12月1日、12.1、明天、下周一 等。`);
+      if (!d) throw new UserError(chatMessages.badDate({ label: spec.label, raw }));
       return d;
     }
     case 'duration': {
       const minutes = parseDurationArg(raw, ctx.durationOptions());
       if (minutes === null || minutes <= 0) {
-        throw new UserError(`「${spec.label}」的时长「${raw}」看不懂。可以写成 1.5小时、90分钟、1小时20分钟 等。`);
+        throw new UserError(chatMessages.badDuration({ label: spec.label, raw }));
       }
       return minutes;
     }

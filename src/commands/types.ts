@@ -28,6 +28,11 @@ export interface ArgSpec {
   choices?: readonly string[];
   /** Which way an undated year points: past for 补卡, future for deadlines. */
   direction?: 'past' | 'future' | 'nearest';
+  /**
+   * The command's own reading of a 'word' or 'rest' value (打卡's 内容 时长 心得): its result is the
+   * argument, a UserError its refusal. Run once per message, like every argument's parsing.
+   */
+  parse?(raw: string, ctx: ArgsCtx): unknown;
 }
 
 /** What a command proposes before 确认: the preview shown, and the payload stored until then. */
@@ -35,7 +40,8 @@ export interface Proposal<P = unknown> { preview: string; payload: P }
 
 /** An argument's value as its declaration's type parses it. */
 type ArgValue<S extends ArgSpec> =
-  S extends { type: 'int' | 'duration' } ? number
+  S extends { parse(raw: string, ctx: ArgsCtx): infer R } ? Awaited<R>
+  : S extends { type: 'int' | 'duration' } ? number
   : S extends { type: 'unit' } ? UnitRow
   : S extends { type: 'member' } ? MemberRow
   : S extends { type: 'choice'; choices: readonly (infer C extends string)[] } ? C

@@ -222,6 +222,11 @@ export const submissions = pgTable('submissions', {
   chars: integer('chars').notNull(),
   platform: text('platform').notNull(),
   createdAt: createdAt(),
+  /** submitted (待审阅) | approved (已通过) | returned (退回修改). Each resubmission is a new row: the versions. */
+  reviewStatus: text('review_status').notNull().default('submitted'),
+  reviewedBy: integer('reviewed_by').references(() => members.id),
+  reviewedAt: timestamp('reviewed_at', { withTimezone: true }),
+  reviewComment: text('review_comment'),
 }, (t) => [index('submissions_task_member_idx').on(t.taskId, t.memberId)]);
 
 /** A photo or document (读书有笔记, 剖析材料) attached to a check-in or a submission. kind: image | file */

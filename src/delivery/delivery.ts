@@ -5,7 +5,7 @@
 // each or moves it on. The parts, one job each:
 //   types.ts          targets, senders, exports (shared with the platforms)
 //   senders.ts        the sender registry
-//   router.ts         which sender sends a row, so which queue its job goes to (recipients.ts: what it reads)
+//   router.ts         which sender sends a row, so which queue its job goes to (reading the directory and groups)
 //   queues.ts         the queues and their names
 //   pacing.ts         the rate limits and pauses a send waits for
 //   worker.ts         the BullMQ workers: one job, one row
@@ -19,7 +19,7 @@ import { DIGEST_EVERY_MS, reportDeliveryFailures, type FailureDigestDeps } from 
 import { DEFAULT_LIMITS, Pacer, type DeliveryLimits } from './pacing.ts';
 import { DELIVERY_QUEUE, DeliveryQueues } from './queues.ts';
 import { RateLimiter } from './rate-limit.ts';
-import { memberIdByAccount } from './recipients.ts';
+import { memberIdByAccount } from '../domain/directory.ts';
 import { DeliveryRouter } from './router.ts';
 import { SenderRegistry } from './senders.ts';
 import { SWEEP_EVERY_MS, sweepOutbox, type SweepDeps } from './sweep.ts';

@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import type { Database } from '../db/client.ts';
 import { routingFacts, type OutboxRow } from './outbox-store.ts';
-import { groupById, memberTarget, mentionsOf } from './recipients.ts';
+import { groupById } from '../domain/groups.ts';
+import { memberWithAccounts as memberTarget, mentionsOf } from '../domain/directory.ts';
 import { NoRouteError } from './errors.ts';
 import { senderQueueName } from './queues.ts';
 import { ROBOT_WINDOWS, type Window } from './rate-limit.ts';

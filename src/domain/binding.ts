@@ -15,6 +15,7 @@ import { activeAdmins, memberById, memberQuery, type MemberRow } from './directo
 import { audit, type Actor } from './audit.ts';
 import { ROLE_CN, type Role } from './roles.ts';
 import { cn } from '../time.ts';
+import { BIND_FAILED, BIND_STATUS_CN as STATUS_CN, platformCn } from './messages/directory.ts';
 export { activeAdmins };
 
 /** Failed attempts one account may make in an hour. */
@@ -27,7 +28,7 @@ export const BIND_TARGET_WINDOW_MS = 30 * 24 * 3600_000;
 export const APPROVED_ROLES: Role[] = ['head', 'leader', 'admin'];
 
 /** The one reply to every failed attempt, whatever the cause. */
-export const BIND_FAILED = '绑定失败：没能核对上。请检查姓名和手机号后四位（名单中登记的手机号）是否正确；如果确认无误，请联系管理员处理。';
+export { BIND_FAILED };
 
 export type Notify = (key: string, to: { memberId: number }, text: string) => Promise<void>;
 
@@ -42,8 +43,7 @@ export type BindOutcome =
   /** The account's own earlier request: still waiting, or decided (told here, once per 绑定). */
   | { kind: 'request'; requestId: number; status: string; reason: string | null; member: MemberRow | null };
 
-const PLATFORM_CN: Record<string, string> = { wecom: '企业微信', 'wecom-app': '企业微信', dingtalk: '钉钉', console: '控制台' };
-export const platformCn = (p: string) => PLATFORM_CN[p] ?? p;
+export { platformCn };
 
 const unboundActor = (who: Who): Actor => ({ id: null, label: `${who.platform}:未绑定` });
 const label = (m: MemberRow) => `${m.unitName}/${m.name}`;
@@ -193,7 +193,7 @@ export async function pendingRequests(tx: Tx): Promise<(RequestRow & { member: M
   return out;
 }
 
-export const STATUS_CN: Record<string, string> = { pending: '待审核', approved: '已通过', rejected: '已拒绝', cancelled: '已作废' };
+export { STATUS_CN };
 
 /** Why a pending request can no longer be approved, or null. */
 export async function approvalBlocker(tx: Tx, r: RequestRow, m: MemberRow | null): Promise<string | null> {

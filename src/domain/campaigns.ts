@@ -6,6 +6,7 @@ import { fail } from './errors.ts';
 import { formatMinutes } from '../parse/duration.ts';
 import { formatDateCn } from '../parse/date.ts';
 import { dayOf } from '../time.ts';
+import { PHASE_STATE_CN } from './messages/campaigns.ts';
 
 /** A phase's required reading, as a check-in's 《title》 is matched against it. */
 export interface ReadingRef { id: number; title: string }
@@ -42,7 +43,7 @@ export async function currentCampaign(tx: Tx): Promise<{ campaign: CampaignRow |
 
 /** How a phase stands on a day: 未开始 before its start, 已结束 once closed or past its end. */
 export type PhaseState = 'upcoming' | 'running' | 'ended';
-export const PHASE_STATE_CN: Record<PhaseState, string> = { upcoming: '未开始', running: '进行中', ended: '已结束' };
+export { PHASE_STATE_CN };
 
 export function phaseState(p: Pick<PhaseRow, 'status' | 'startDate' | 'endDate'>, today: string): PhaseState {
   if (p.status !== 'open' || p.endDate < today) return 'ended';

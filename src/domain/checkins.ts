@@ -10,6 +10,7 @@ import { DomainError, fail } from './errors.ts';
 import { DAY_LIMIT_MINUTES, formatStudyTime } from '../parse/duration.ts';
 import { formatDateCn } from '../parse/date.ts';
 import { dayOf, daysBetween } from '../time.ts';
+import type { DataVersions, InboundClaim } from './inbound.ts';
 
 export type CheckinRow = typeof checkins.$inferSelect;
 export const DAILY_LIMIT_MINUTES = DAY_LIMIT_MINUTES;
@@ -89,9 +90,10 @@ async function resolveFromDb(tx: Tx, c: CampaignRow, n: NewCheckin): Promise<{ p
 const titleOf = (n: NewCheckin) => (n.title !== undefined ? n.title : n.material);
 
 /**
- * A check-in as record_checkin (migration 0008) takes it: the row, its audit entry (none for a
- * group session's rows: the session is audited once), the reading it completes, the limit and,
- * with `standing`, what to rank by. The same fields, named, are a batch item for checkin_messages.
+ * A check-in as record_checkin (src/db/functions/06_record_checkin.sql) takes it, as one object:
+ * the row, its audit entry (none for a group session's rows: the session is audited once), the
+ * reading it completes, the limit and, with `standing`, what to rank by. The same object, with the
+ * message's claim, is what checkin_message and checkin_messages take.
  */
 function checkinFields(c: CampaignRow, m: MemberRow, n: NewCheckin, phase: PhaseRow | null, reading: ReadingRef | null, standing?: StandingFor) {
   return {
@@ -103,13 +105,6 @@ function checkinFields(c: CampaignRow, m: MemberRow, n: NewCheckin, phase: Phase
     rank_phase: standing ? standing.phase?.id ?? WHOLE_CAMPAIGN : null, today: standing?.today ?? null,
     unit_size: standing?.unitSize ?? null,
   };
-}
-
-function recordArgs(f: ReturnType<typeof checkinFields>) {
-  return sql`${f.campaign_id}::int, ${f.phase_id}::int, ${f.member_id}::int, ${f.unit_id}::int, ${f.actor}::text,
-    ${f.study_date}::date, ${f.minutes}::int, ${f.material}::text, ${f.reflection}::text, ${f.raw_text}::text, ${f.kind}::text,
-    ${f.group_session_id}::int, ${f.platform}::text, ${f.message_id}::text, ${f.at}::timestamptz,
-    ${f.audit && JSON.stringify(f.audit)}::jsonb, ${f.reading_id}::int, ${f.daily_limit}::int, ${f.rank_phase}::int, ${f.today}::date, ${f.unit_size}::int`;
 }
 
 interface RecordResult {
@@ -144,13 +139,13 @@ function overLimit(n: NewCheckin, dayBefore: number): DomainError {
 export async function recordCheckin(tx: Tx, c: CampaignRow, m: MemberRow, n: NewCheckin, known?: KnownPhase, standing?: StandingFor): Promise<Recorded> {
   assertInCampaign(c, n.studyDate);
   const { phase, reading } = resolveKnown(c, n, known) ?? await resolveFromDb(tx, c, n);
-  const [r] = rowsOf<RecordResult>(await tx.execute(sql`select * from record_checkin(${recordArgs(checkinFields(c, m, n, phase, reading, standing))})`));
+  const [r] = rowsOf<RecordResult>(await tx.execute(sql`select * from record_checkin(${JSON.stringify(checkinFields(c, m, n, phase, reading, standing))}::jsonb)`));
   if (r.new_id === null) throw overLimit(n, Number(r.day_before));
   return recorded(c, m, n, phase, reading, r, standing);
 }
 
-/** What a message's claim needs: the sender's lock, its message id, and the cache's counters. */
-export interface MessageClaim { lockKey: string; dedupeKey: string; receivedOn: string; versions: { directory: number; campaign: number } }
+/** A message's claim (claim_message) and the cache's counters it was read at. */
+export interface MessageClaim extends InboundClaim { versions: DataVersions }
 
 export type CheckinMessageOutcome =
   | ({ outcome: 'recorded' } & Recorded)
@@ -163,7 +158,7 @@ type MessageResult = RecordResult & { outcome: 'recorded' | 'duplicate' | 'stale
 export interface CheckinMessage { item: Record<string, unknown>; finish(r: MessageResult): CheckinMessageOutcome }
 
 /**
- * A whole check-in message for checkin_messages (migration 0008), for the bot's fast path, when
+ * A whole check-in message for checkin_messages, for the bot's one-statement path, when
  * the campaign and its open phase are known in memory; 'unknown_phase' when the date is outside
  * that phase (the caller takes its ordinary path). Throws the DomainError assertInCampaign throws.
  */

@@ -9,8 +9,10 @@ import { dataVersions } from '../db/schema.ts';
 import { currentCampaign, type CampaignRow, type PhaseRow } from './campaigns.ts';
 import { memberByIdentity, type MemberRow } from './directory.ts';
 import type { ReadingRef } from './checkins.ts';
+import { rowsOf } from '../db/client.ts';
+import type { DataVersions } from './inbound.ts';
 
-export interface DataVersions { directory: number; campaign: number }
+export type { DataVersions } from './inbound.ts';
 export interface CurrentCampaign { campaign: CampaignRow | null; phase: PhaseRow | null; readings: ReadingRef[] }
 
 /** SQL for the two counters (0 before the first change), to put in a statement a message runs anyway. */
@@ -19,6 +21,12 @@ export const dataVersionsSql = sql`(select coalesce(json_object_agg(name, versio
 export function parseDataVersions(v: unknown): DataVersions {
   const o = (typeof v === 'string' ? JSON.parse(v) : v ?? {}) as Partial<DataVersions>;
   return { directory: Number(o.directory ?? 0), campaign: Number(o.campaign ?? 0) };
+}
+
+/** The counters now, as a statement of their own (where no claim brings them back). */
+export async function readDataVersions(tx: Tx): Promise<DataVersions> {
+  const [row] = rowsOf<{ versions: unknown }>(await tx.execute(sql`select ${dataVersionsSql} as versions`));
+  return parseDataVersions(row.versions);
 }
 
 /** Enough for every bound person of a large bureau; beyond it the map starts over. */

@@ -315,3 +315,45 @@ export async function membersPage(tx: Tx, q: { after?: number; limit: number; un
   return tx.select({ id: members.id, name: members.name, role: members.role, unitId: members.unitId, unitName: units.name, active: members.active })
     .from(members).innerJoin(units, eq(units.id, members.unitId)).where(and(...conds)).orderBy(asc(members.id)).limit(q.limit);
 }
+
+// ---------------------------------------------------------------- what delivery reads
+
+/** A person and every platform account they have (none: an empty list), to send to; null when no such person. */
+export async function memberWithAccounts(tx: Tx, id: number): Promise<{ id: number; name: string; accounts: { platform: string; userId: string }[] } | null> {
+  const [m] = await tx.select({ id: members.id, name: members.name }).from(members).where(eq(members.id, id));
+  if (!m) return null;
+  const accounts = (await tx.select().from(identities).where(eq(identities.memberId, m.id)))
+    .map((i) => ({ platform: i.platform, userId: i.platformUserId }));
+  return { ...m, accounts };
+}
+
+/** Each member's name, and their user id on `platform` when they have one (for @s); ids of no one are left out. */
+export async function mentionsOf(tx: Tx, ids: number[], platform: string): Promise<{ name: string; userId?: string }[]> {
+  const people = await tx.select({ id: members.id, name: members.name }).from(members).where(inArray(members.id, ids));
+  const accounts = await tx.select({ memberId: identities.memberId, userId: identities.platformUserId }).from(identities)
+    .where(and(inArray(identities.memberId, ids), eq(identities.platform, platform)));
+  return ids.flatMap((id) => {
+    const m = people.find((p) => p.id === id);
+    if (!m) return [];
+    const userId = accounts.find((a) => a.memberId === id)?.userId;
+    return [userId ? { name: m.name, userId } : { name: m.name }];
+  });
+}
+
+/** Whose account `platformUserId` on `platform` is (active or not), if anyone's. */
+export async function memberIdByAccount(tx: Tx, platform: string, platformUserId: string): Promise<number | null> {
+  const [who] = await tx.select({ memberId: identities.memberId }).from(identities)
+    .where(and(eq(identities.platform, platform), eq(identities.platformUserId, platformUserId)));
+  return who?.memberId ?? null;
+}
+
+/**
+ * Gives a person their console account (the chat simulator's, tests'), written only the first
+ * time: any write to identities makes every process reload the directory.
+ */
+export async function ensureConsoleAccount(tx: Tx, memberId: number, senderId: string): Promise<void> {
+  const [known] = await tx.select({ id: identities.memberId }).from(identities)
+    .where(and(eq(identities.platform, 'console'), eq(identities.platformUserId, senderId)));
+  if (known) return;
+  await tx.insert(identities).values({ platform: 'console', platformUserId: senderId, memberId, source: 'console' }).onConflictDoNothing();
+}

@@ -10,11 +10,12 @@ import { feedback, members, units } from '../db/schema.ts';
 import { fail } from './errors.ts';
 import { audit, type Actor } from './audit.ts';
 import { dayOf } from '../time.ts';
+import { FEEDBACK_STATUS_CN } from './messages/feedback.ts';
 
 export type FeedbackRow = typeof feedback.$inferSelect;
 export type FeedbackKind = '意见' | '建议' | '反馈';
 export type FeedbackStatus = 'open' | 'forwarded' | 'answered' | 'closed';
-export const FEEDBACK_STATUS_CN: Record<FeedbackStatus, string> = { open: '待处理', forwarded: '已转交', answered: '已答复', closed: '已办结' };
+export { FEEDBACK_STATUS_CN };
 
 /** YJ-0012 for a named item; an anonymous item's own NM-… code. */
 export const feedbackCode = (row: { id: number; code?: string | null }) => row.code ?? `YJ-${String(row.id).padStart(4, '0')}`;
@@ -79,6 +80,11 @@ export async function settleAnonymousDays(db: Tx, today: string): Promise<number
     .where(and(eq(feedback.anonymous, true), sql`${feedback.createdOn} < ${today}::date`, sql`${feedback.createdOn} >= ${today}::date - 3`))
     .returning({ id: feedback.id });
   return rows.length;
+}
+
+/** After settleAnonymousDays: drops the rewritten rows' old versions (the times they were first written). */
+export async function vacuumFeedback(db: Tx): Promise<void> {
+  await db.execute(sql`vacuum feedback`);
 }
 
 export async function feedbackById(tx: Tx, ref: number | FeedbackRef): Promise<FeedbackRow> {

@@ -1,6 +1,6 @@
 // The chat groups the bot is in: what each is for (campaign-wide, a unit's, or just remembered) and
 // the push-only webhook robot a group may have. A secret-bearing table: callers never log rows.
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { groups, units } from '../db/schema.ts';
 
@@ -40,4 +40,10 @@ export async function setGroupWebhook(tx: Tx, id: number, webhook: { kind: strin
   await tx.update(groups).set(webhook
     ? { webhookKind: webhook.kind, webhookUrl: webhook.url, webhookSecret: webhook.secret }
     : { webhookKind: null, webhookUrl: null, webhookSecret: null }).where(eq(groups.id, id));
+}
+
+/** Records a chat the bot was spoken to in (its name kept up to date when the platform gives one). */
+export async function rememberGroup(tx: Tx, platform: string, chatId: string, name: string | null): Promise<void> {
+  await tx.insert(groups).values({ platform, chatId, name })
+    .onConflictDoUpdate({ target: [groups.platform, groups.chatId], set: { name: sql`coalesce(${name}, ${groups.name})` } });
 }

@@ -5,7 +5,7 @@ import type { Tx } from '../db/client.ts';
 import { holidayOverrides } from '../db/schema.ts';
 import { fail } from './errors.ts';
 import type { HolidayRowProblem } from './messages/holidays.ts';
-import { formatDateCn, parseDate, parseDateRange } from '../parse/date.ts';
+import { parseDate, parseDateRange } from '../parse/date.ts';
 import { addDays, daysBetween } from '../time.ts';
 import type { OverrideKind } from './workdays.ts';
 
@@ -17,7 +17,6 @@ const KINDS: Record<string, OverrideKind> = {
   休息: 'off', 放假: 'off', 休息日: 'off', 节假日: 'off', 假日: 'off',
   上班: 'work', 工作日: 'work', 补班: 'work', 调休上班: 'work', 班: 'work',
 };
-export const KIND_CN: Record<OverrideKind, string> = { off: '休息', work: '上班' };
 
 export function parseKind(s: string): OverrideKind | null {
   return KINDS[s.trim()] ?? null;
@@ -35,10 +34,6 @@ export function daysOf(start: string, end: string): string[] {
   const out: string[] = [];
   for (let d = start; d <= end; d = addDays(d, 1)) out.push(d);
   return out;
-}
-
-export function rangeCn(start: string, end: string, now: Date | number): string {
-  return start === end ? formatDateCn(start, now) : `${formatDateCn(start, now)} 至 ${formatDateCn(end, now)}`;
 }
 
 export function spanDays(start: string, end: string): number {

@@ -3,6 +3,7 @@
 import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { checkins, members, readingsDone, submissions, units } from '../db/schema.ts';
+import { latestReviewStates } from './submissions.ts';
 import {
   campaignTasks, inCampaignUnit, phaseState, phasesOf, readingsOf, submittedLate, taskLabel,
   type CampaignRow, type CampaignTask, type PhaseRow, type TaskRow,
@@ -100,12 +101,20 @@ export async function myProgress(tx: Tx, c: CampaignRow, phase: PhaseRow | null,
 
   const mine = (await campaignTasks(tx, c.id)).filter((t) => taskApplies(t, m.role));
   const subs = await firstSubmissions(tx, mine.map((t) => t.id), [m.id]);
-  for (const t of tasksWorthShowing(mine, today, (x) => taskStatus(x, m.id, subs, today) !== 'done')) {
+  const reviews = await latestReviewStates(tx, mine.map((t) => t.id), [m.id]);
+  const returned = (t: CampaignTask) => reviews.get(`${t.id}:${m.id}`)?.status === 'returned';
+  for (const t of tasksWorthShowing(mine, today, (x) => taskStatus(x, m.id, subs, today) !== 'done' || returned(x))) {
     const label = taskLabel(t, phase);
     const how = `（发送：提交 ${t.name} 正文…）`;
+    const review = reviews.get(`${t.id}:${m.id}`);
+    if (review?.status === 'returned') {
+      lines.push(`⚠️ 任务${label}被退回修改：${(review.comment ?? '').replace(/[。.！!；;，,\s]+$/, '')}。修改后请重新提交${how}`);
+      continue;
+    }
+    const approved = review?.status === 'approved' ? '，已通过审阅' : '';
     switch (taskStatus(t, m.id, subs, today)) {
-      case 'done': lines.push(`✓ 任务${label}已提交`); break;
-      case 'late': lines.push(`✓ 任务${label}已提交（逾期提交）`); break;
+      case 'done': lines.push(`✓ 任务${label}已提交${approved}`); break;
+      case 'late': lines.push(`✓ 任务${label}已提交（逾期提交）${approved}`); break;
       case 'open': lines.push(`○ 任务${label}未提交，${formatDateCn(t.dueDate)}前完成${how}`); break;
       case 'overdue': lines.push(`⚠️ 任务${label}已过 ${formatDateCn(t.dueDate)} 的时限，还未提交，现在提交记为逾期提交${how}`); break;
     }
@@ -202,6 +211,7 @@ export async function unitReport(tx: Tx, c: CampaignRow, phase: PhaseRow | null,
   }
   const all = await campaignTasks(tx, c.id);
   const subs = await firstSubmissions(tx, all.map((t) => t.id), ids);
+  const reviews = await latestReviewStates(tx, all.map((t) => t.id), ids);
   const dueFor = (t: CampaignTask) => people.filter((p) => taskApplies(t, p.role));
   for (const t of tasksWorthShowing(all, today, (x) => dueFor(x).some((p) => taskStatus(x, p.id, subs, today) !== 'done'))) {
     const due = dueFor(t);
@@ -210,9 +220,13 @@ export async function unitReport(tx: Tx, c: CampaignRow, phase: PhaseRow | null,
     const late = st.filter((x) => x.s === 'late').map((x) => x.p);
     const missing = st.filter((x) => x.s === 'open' || x.s === 'overdue').map((x) => x.p);
     const closed = t.dueDate < today ? `（${formatDateCn(t.dueDate)}已截止）` : '';
+    const reviewed = (status: string) => due.filter((p) => reviews.get(`${t.id}:${p.id}`)?.status === status);
+    const [approved, sentBack] = [reviewed('approved'), reviewed('returned')];
     lines.push(`任务${taskLabel(t, phase)}${closed}已交 ${due.length - missing.length}/${due.length}`
       + (late.length ? `（逾期提交 ${late.length} 人：${names(late)}）` : '')
-      + (missing.length ? `，未交：${missing.map(tag).join('、')}` : ''));
+      + (missing.length ? `，未交：${missing.map(tag).join('、')}` : '')
+      + (approved.length ? `，已通过审阅 ${approved.length} 人` : '')
+      + (sentBack.length ? `，退回修改：${names(sentBack)}` : ''));
   }
   lines.push(...(await unitLedgerLines(tx, unit.id, today)));
   return lines.join('\n');

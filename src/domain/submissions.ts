@@ -1,7 +1,11 @@
 // Task submissions (提交 心得体会 …): each one kept; the first decides 逾期 (see firstSubmissions in progress.ts).
-import { and, asc, eq, gt, type SQL } from 'drizzle-orm';
-import type { Tx } from '../db/client.ts';
+import { and, asc, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { rowsOf, type Tx } from '../db/client.ts';
 import { members, submissions, tasks, units } from '../db/schema.ts';
+import { audit } from './audit.ts';
+import { fail } from './errors.ts';
+import { seesUnit, type VisibleUnits } from './visibility.ts';
+import type { ReviewStatus } from './messages/submissions.ts';
 
 export type SubmissionRow = typeof submissions.$inferSelect;
 
@@ -32,4 +36,89 @@ export async function submissionsPage(tx: Tx, q: { after?: number; limit: number
     dueDate: tasks.dueDate,
   }).from(submissions).innerJoin(tasks, eq(tasks.id, submissions.taskId)).innerJoin(members, eq(members.id, submissions.memberId))
     .innerJoin(units, eq(units.id, submissions.unitId)).where(and(...conds)).orderBy(asc(submissions.id)).limit(q.limit);
+}
+
+// ---------------------------------------------------------------- review (任务与提交)
+
+export type { ReviewStatus } from './messages/submissions.ts';
+
+/** The longest review comment kept. */
+export const MAX_REVIEW_COMMENT = 500;
+
+/** A submission with its task's, person's and unit's names, its version number and the newest version's id. */
+export interface SubmissionView {
+  s: SubmissionRow; taskName: string; memberName: string; unitName: string;
+  /** 1 for the first submission of this task by this person, 2 for the next … */
+  version: number;
+  /** Every version's id, oldest first. */
+  versions: number[];
+}
+
+/** `#12` / `12` → 12; a DomainError otherwise. */
+export function parseSubmissionRef(text: string): number {
+  const m = /^[#＃]?(\d{1,9})$/.exec(text.trim());
+  if (!m) fail('submission.bad_ref', { text });
+  return Number(m[1]);
+}
+
+export async function submissionView(tx: Tx, id: number): Promise<SubmissionView> {
+  const [row] = await tx.select({ s: submissions, taskName: tasks.name, memberName: members.name, unitName: units.name }).from(submissions)
+    .innerJoin(tasks, eq(tasks.id, submissions.taskId)).innerJoin(members, eq(members.id, submissions.memberId))
+    .innerJoin(units, eq(units.id, submissions.unitId)).where(eq(submissions.id, id));
+  if (!row) fail('submission.not_found', { id });
+  const versions = (await tx.select({ id: submissions.id }).from(submissions)
+    .where(and(eq(submissions.taskId, row.s.taskId), eq(submissions.memberId, row.s.memberId))).orderBy(asc(submissions.id))).map((v) => v.id);
+  return { ...row, version: versions.indexOf(id) + 1, versions };
+}
+
+/**
+ * 通过 or 退回修改 the newest version of someone's submission, by someone who sees its unit (not
+ * their own). 退回 needs a comment. Audited; the caller tells the author.
+ */
+export async function reviewSubmission(tx: Tx, v: SubmissionView, verdict: 'approved' | 'returned', comment: string | null,
+  reviewer: { id: number; name: string; visible: VisibleUnits }, now: Date): Promise<void> {
+  const { s } = v;
+  if (!seesUnit(reviewer.visible, s.unitId)) fail('submission.not_visible', { id: s.id });
+  if (s.memberId === reviewer.id) fail('submission.own', { id: s.id });
+  const latest = v.versions[v.versions.length - 1];
+  if (latest !== s.id) fail('submission.superseded', { id: s.id, latest });
+  if (verdict === 'returned' && !comment) fail('submission.comment_required');
+  if (comment && [...comment].length > MAX_REVIEW_COMMENT) fail('submission.comment_too_long', { max: MAX_REVIEW_COMMENT });
+  // Only a waiting one: two reviewers at once — the second is told it is already reviewed.
+  const done = await tx.update(submissions).set({ reviewStatus: verdict, reviewedBy: reviewer.id, reviewedAt: now, reviewComment: comment })
+    .where(and(eq(submissions.id, s.id), eq(submissions.reviewStatus, 'submitted'))).returning({ id: submissions.id });
+  if (!done.length) fail('submission.already_reviewed', { id: s.id, status: s.reviewStatus as ReviewStatus });
+  await audit(tx, { id: reviewer.id, label: reviewer.name }, `submission.${verdict === 'approved' ? 'approve' : 'return'}`, `#${s.id}`,
+    { status: s.reviewStatus }, { status: verdict, comment });
+}
+
+/** The newest version of each submission waiting for review in the visible units (optionally one task's), oldest first. */
+export async function pendingReviews(tx: Tx, visible: VisibleUnits, q: { campaignTaskIds: number[]; limit: number }): Promise<{ rows: SubmissionLineRow[]; total: number }> {
+  if (!q.campaignTaskIds.length || (visible !== 'all' && !visible.length)) return { rows: [], total: 0 };
+  const unitFilter = visible === 'all' ? sql`true` : sql`s.unit_id in ${sql.raw(`(${visible.map(Number).join(',')})`)}`;
+  // The newest version per task and person, with how many there are; only those still waiting.
+  const all = rowsOf<SubmissionLineRow>(await tx.execute(sql`
+    select v.id, t.name as "taskName", m.name as "memberName", u.name as "unitName", v.chars, v.created_at as "createdAt", v.n::int as version
+    from (select s.id, s.task_id, s.member_id, s.unit_id, s.chars, s.created_at, s.review_status,
+            count(*) over w as n, row_number() over (w order by s.id desc) as rn
+          from ${submissions} s
+          where s.task_id in ${sql.raw(`(${q.campaignTaskIds.map(Number).join(',')})`)} and ${unitFilter}
+          window w as (partition by s.task_id, s.member_id)) v
+    join ${tasks} t on t.id = v.task_id join ${members} m on m.id = v.member_id join ${units} u on u.id = v.unit_id
+    where v.rn = 1 and v.review_status = 'submitted'
+    order by v.id`)).map((r) => ({ ...r, createdAt: new Date(r.createdAt) }));
+  return { rows: all.slice(0, q.limit), total: all.length };
+}
+
+export interface SubmissionLineRow { id: number; taskName: string; memberName: string; unitName: string; chars: number; createdAt: Date; version: number }
+
+/** Each person's newest version's review state per task (key taskId:memberId), for 我的 and 本单位. */
+export async function latestReviewStates(tx: Tx, taskIds: number[], memberIds?: number[]): Promise<Map<string, { status: ReviewStatus; comment: string | null }>> {
+  if (!taskIds.length) return new Map();
+  const conds = [inArray(submissions.taskId, taskIds)];
+  if (memberIds) conds.push(inArray(submissions.memberId, memberIds));
+  const rows = await tx.selectDistinctOn([submissions.taskId, submissions.memberId], {
+    taskId: submissions.taskId, memberId: submissions.memberId, status: submissions.reviewStatus, comment: submissions.reviewComment,
+  }).from(submissions).where(and(...conds)).orderBy(submissions.taskId, submissions.memberId, desc(submissions.id));
+  return new Map(rows.map((r) => [`${r.taskId}:${r.memberId}`, { status: r.status as ReviewStatus, comment: r.comment }]));
 }

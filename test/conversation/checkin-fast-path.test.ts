@@ -1,5 +1,5 @@
-// Once the bot knows a person and the campaign, a plain 打卡 is one statement (checkin_message,
-// migration 0008) instead of a transaction. People must not be able to tell: the same reply, the
+// Once the bot knows a person and the campaign, a plain 打卡 is one statement (checkin_messages,
+// src/db/functions/) instead of a transaction. People must not be able to tell: the same reply, the
 // same records, duplicates still ignored, and anything unusual — the day's limit, a change made
 // elsewhere, someone who has left — handled exactly as before.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { testBot, type TestBot } from '../support/test-bot.ts';
 import { rowsOf } from '../../src/db/client.ts';
 import { RetryLaterError } from '../../src/session.ts';
 import { consoleSession } from '../../src/platforms/console/console-adapter.ts';
+import { Scheduler } from '../../src/scheduling/scheduler.ts';
 
 let bot: TestBot;
 beforeAll(async () => {
@@ -245,5 +246,32 @@ describe('a warm memory on a day or a database it does not expect', () => {
     expect(await later.app.bot.handle(message)).toContain('今天累计 50分钟');
     expect(await later.app.bot.handle(message)).toBeNull();
     expect(rowsOf(await later.db.execute(sql`select 1 from checkins where message_id = ${message.messageId}`))).toHaveLength(1);
+  });
+});
+
+describe('message ids are kept a week', () => {
+  it('the service job clears older ones; a redelivery within the week is still ignored', async () => {
+    const scheduler = new Scheduler(bot.app);
+    try {
+      bot.setNow('2026-12-04T09:00:00+08:00');
+      const message = consoleSession((await bot.app.consoleIdentity('李四')).senderId, '李四', '打卡 20分钟');
+      expect(await bot.app.bot.handle(message)).toContain('20分钟');
+      const kept = await count('inbound_messages');
+      expect(kept).toBeGreaterThan(0);
+      const thatDay = async () => rowsOf<{ n: number }>(await bot.db.execute(sql`select count(*)::int as n from inbound_messages where received_on = '2026-12-04'`))[0].n;
+      expect(await thatDay()).toBeGreaterThan(0);
+
+      // Six days on: nothing of that day is cleared, and the platform's redelivery does nothing.
+      await scheduler.run('inbound-purge', new Date('2026-12-10T09:00:00+08:00'));
+      expect(await thatDay()).toBeGreaterThan(0);
+      expect(await bot.app.bot.handle(message)).toBeNull();
+
+      // Eight days on: that day's ids (and every older one) are gone.
+      await scheduler.run('inbound-purge', new Date('2026-12-12T09:00:00+08:00'));
+      expect(await thatDay()).toBe(0);
+      expect(rowsOf<{ n: number }>(await bot.db.execute(sql`select count(*)::int as n from inbound_messages where received_on < '2026-12-05'`))[0].n).toBe(0);
+    } finally {
+      await scheduler.close();
+    }
   });
 });

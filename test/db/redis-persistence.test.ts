@@ -114,7 +114,7 @@ describe('Redis killed and restarted on the same directory', () => {
     expect(queued.length).toBeGreaterThanOrEqual(3);
     const before = await inspect(bot.app.queuePrefix);
     expect(before.schedulers.map((s) => s.key)).toEqual(expect.arrayContaining(['calendar-warning', 'circular', 'overdue']));
-    expect(before.upkeep).toEqual(['delivery-digest', 'delivery-sweep']);
+    expect(before.upkeep).toEqual(['delivery-digest', 'delivery-sweep', 'inbound-purge']);
     expect(before.schedulers.every((s) => s.tz === 'Asia/Shanghai' && s.next! > Date.now())).toBe(true);
     expect(before.waiting).toEqual(queued.map((r) => `outbox-${r.id}`).sort());
     expect(before.scheduledRuns).toBe(before.schedulers.length); // each scheduler holds its next run

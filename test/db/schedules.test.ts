@@ -150,8 +150,8 @@ describe('overdue-rectification alerts', () => {
   it('registers a scheduler per job in Asia/Shanghai and re-registers when an admin changes it', async () => {
     await scheduler.register();
     const byName = async () => Object.fromEntries((await scheduler.list()).map((x) => [x.name, x.pattern ?? `every ${x.everyMs} ms`]));
-    // Delivery's upkeep runs with or without a campaign, every minute and every five.
-    const upkeep = { 'delivery-sweep': 'every 60000 ms', 'delivery-digest': 'every 300000 ms' };
+    // The service's upkeep runs with or without a campaign: delivery's every minute and every five, the message-id purge every six hours.
+    const upkeep = { 'delivery-sweep': 'every 60000 ms', 'delivery-digest': 'every 300000 ms', 'inbound-purge': 'every 21600000 ms' };
     expect(await byName()).toEqual({ ...upkeep, overdue: '0 30 8 * * *', circular: '0 0 9 * * *', phase: '0 0 9 * * *', nudge: '0 30 16 * * *', 'calendar-warning': '0 5 9 * * 1' });
     expect(await bot.say('王主任', '/提醒 列表')).toContain('逾期整改提醒：每个工作日 08:30');
     // The bot calls this before it replies; the test waits for the registration it starts.

@@ -1,5 +1,7 @@
-// The directory's wording: finding a unit or a person by name, and a 名单 file's bad rows.
-import { ROLE_CN } from '../roles.ts';
+// The directory's wording: finding a unit or a person by name, a 名单 file's bad rows, and what the
+// 名单与绑定 commands say.
+import { cn } from '../../time.ts';
+import { ROLE_CN, type Role } from '../roles.ts';
 import { rowLines, type BadRow, type ProblemOf } from './rows.ts';
 
 const ACCOUNT_CN = { wecom: '企业微信账号', dingtalk: '钉钉账号' } as const;
@@ -27,4 +29,93 @@ export const directoryMessages = {
     + `请写成 单位/姓名，例如「${p.candidates[0].unit}/${p.name}」。`,
   'directory.rows_invalid': (p: { rows: BadRow<DirectoryRowProblem>[] }) =>
     `名单有 ${p.rows.length} 行有误，未导入任何数据：\n${rowLines(directoryRowProblems, p.rows)}`,
+};
+
+// ---------------------------------------------------------------- binding and the 名单与绑定 commands
+// Replies, 确认 previews and the words they share (chat today, the console later). A member is
+// named by unit and name; a 绑定 request by its number, platform and account.
+
+const PLATFORM_CN: Record<string, string> = { wecom: '企业微信', 'wecom-app': '企业微信', dingtalk: '钉钉', console: '控制台' };
+/** A platform's name; an unknown one as it is. */
+export const platformCn = (p: string) => PLATFORM_CN[p] ?? p;
+
+/** A 绑定 request's status. */
+export const BIND_STATUS_CN: Record<string, string> = { pending: '待审核', approved: '已通过', rejected: '已拒绝', cancelled: '已作废' };
+const bindStatusCn = (s: string) => BIND_STATUS_CN[s] ?? s;
+
+/** The one reply to every failed 绑定 attempt, whatever the cause. */
+export const BIND_FAILED = '绑定失败：没能核对上。请检查姓名和手机号后四位（名单中登记的手机号）是否正确；如果确认无误，请联系管理员处理。';
+
+interface Member { unitName: string; name: string }
+interface RoledMember extends Member { role: string }
+/** A 绑定 request as the office sees it. */
+interface BindRequest { id: number; platform: string; platformUserId: string; createdAt: Date }
+
+const roleCn = (m: RoledMember) => ROLE_CN[m.role as Role];
+/** 企业微信账号「zhangsan」→ 县人民医院 张三（职工），申请于 12月7日 09:30 */
+const requestLine = (r: BindRequest, m: RoledMember | null) =>
+  `${platformCn(r.platform)}账号「${r.platformUserId}」→ ${m ? `${m.unitName} ${m.name}（${roleCn(m)}）` : '（已不在名单中）'}，申请于 ${cn(r.createdAt).format('M月D日 HH:mm')}`;
+/** What an account may still try in the hour: the same whatever the cause, so it may be shown. */
+const tries = (left: number) => left > 0 ? `（本账号一小时内还可尝试 ${left} 次）` : '（本账号已达一小时内的尝试上限，请一小时后再试）';
+
+export const rosterReplies = {
+  // 绑定
+  alreadyBound: (p: Member) => `你已绑定为 ${p.unitName} ${p.name}，无需再次绑定。`,
+  bound: (p: Member) =>
+    `绑定成功！你好，${p.unitName} ${p.name}。\n现在可以打卡了，例如：打卡 学习《党章》 1小时 心得：…\n发送「我的」查看学习进度，「帮助」查看全部命令。`,
+  awaitingApproval: (p: { requestId: number; member: RoledMember }) =>
+    `已提交绑定申请（编号 ${p.requestId}）：${p.member.unitName} ${p.member.name}是${roleCn(p.member)}，绑定需要管理员审核。\n`
+    + '审核通过前，你还不能以此身份使用任何命令。管理员处理后，再发一次「绑定」即可查看结果。',
+  /** The account's own earlier request, still waiting or decided; `member` null once they left the 名单. */
+  earlierRequest: (p: { requestId: number; member: Member | null; status: string; reason: string | null }) => {
+    const who = p.member ? `${p.member.unitName} ${p.member.name}` : '名单中的人';
+    if (p.status === 'pending') return `你的绑定申请（编号 ${p.requestId}，绑定为 ${who}）正在等待管理员审核，请耐心等待；如申请有误，请联系管理员。`;
+    const decided = p.status === 'rejected' ? '已被管理员拒绝' : bindStatusCn(p.status);
+    return `你的绑定申请（编号 ${p.requestId}，绑定为 ${who}）${decided}${p.reason ? `，原因：${p.reason}` : ''}。如有疑问，请联系管理员。`;
+  },
+  bindThrottled: () => '绑定失败次数过多，请一小时后再试，或联系管理员核对名单。',
+  /** `left`: attempts this account has left in the hour. */
+  bindBadLast4: (p: { left: number }) => `绑定失败：手机号后四位应是 4 位数字，例如：绑定 张三 1234${tries(p.left)}`,
+  bindFailed: (p: { left: number }) => `${BIND_FAILED}${tries(p.left)}`,
+
+  // 绑定 待审 / 通过 / 拒绝 / 解锁
+  requestUnknown: (p: { text: string }) => `没有编号为「${p.text}」的绑定申请。发送「/绑定 待审」查看待审核的申请。`,
+  requestSettled: (p: { id: number; status: string }) => `绑定申请 #${p.id} ${bindStatusCn(p.status)}，无需再处理。`,
+  noPendingRequests: () => '没有待审核的绑定申请。',
+  /** `locked`: the person is locked after too many failed attempts. */
+  pendingRequests: (p: { requests: (BindRequest & { member: RoledMember; locked: boolean })[] }) => [
+    `待审核的绑定申请 ${p.requests.length} 条：`,
+    ...p.requests.map((r) => `#${r.id} ${requestLine(r, r.member)}${r.locked ? '（此人因多次绑定失败已锁定）' : ''}`),
+    '请先与本人核实（电话或当面），再回复「/绑定 通过 编号」或「/绑定 拒绝 编号 原因」。',
+  ].join('\n'),
+  /** `blocker`: why, as approvalBlocker words it; `offerReject`: say how to close the request. */
+  approveBlocked: (p: { id: number; blocker: string; offerReject: boolean }) =>
+    `绑定申请 #${p.id} 不能通过：${p.blocker}${p.offerReject ? `可用「/绑定 拒绝 ${p.id}」关闭它。` : ''}`,
+  approvePreview: (p: { request: BindRequest; member: RoledMember; locked: boolean }) =>
+    `将通过绑定申请 #${p.request.id}：${requestLine(p.request, p.member)}。\n通过后，该账号即以${p.member.name}的身份和${roleCn(p.member)}权限使用。`
+    + `${p.locked ? `\n注意：${p.member.name} 因多次绑定失败已被锁定，请确认申请人确是本人。` : ''}`,
+  approved: (p: { request: BindRequest; member: Member }) =>
+    `已通过绑定申请 #${p.request.id}：${platformCn(p.request.platform)}账号「${p.request.platformUserId}」已绑定为 ${p.member.unitName} ${p.member.name}。已通知本人。`,
+  rejectPreview: (p: { request: BindRequest; member: RoledMember | null; reason: string | null }) =>
+    `将拒绝绑定申请 #${p.request.id}：${requestLine(p.request, p.member)}${p.reason ? `。原因：${p.reason}` : ''}。`,
+  rejected: (p: { id: number; withReason: boolean }) => `已拒绝绑定申请 #${p.id}。申请人再发「绑定」时会看到结果${p.withReason ? '和原因' : ''}。`,
+  notLocked: (p: Member) => `${p.unitName} ${p.name} 没有被锁定。`,
+  unlockPreview: (p: Member) =>
+    `将解除对 ${p.unitName} ${p.name} 的绑定锁定，此前以其名义的失败次数清零。\n请先确认是本人需要绑定；如是有人冒用，建议保持锁定，由管理员直接在名单中登记其账号。`,
+  noLongerLocked: (p: Member) => `${p.unitName} ${p.name} 已不在锁定状态，无需解锁。`,
+  unlocked: (p: Member) => `已解除对 ${p.unitName} ${p.name} 的绑定锁定。`,
+  memberGone: () => '此人已不在名单中。',
+
+  // 成员 调动
+  transferSameUnit: (p: { name: string; unit: string }) => `${p.name} 已在${p.unit}。`,
+  transferPreview: (p: Member & { to: string }) => `将把 ${p.name} 从${p.unitName}调到${p.to}。此前的打卡仍算在${p.unitName}。`,
+  transferred: (p: { name: string; unit: string }) => `已将 ${p.name} 调到${p.unit}。`,
+
+  // 名单 未绑定
+  allBound: () => '名单中每个人都已关联平台账号。',
+  unbound: (p: { total: number; byUnit: { unit: string; names: string[] }[] }) => [
+    `共 ${p.total} 人尚未关联平台账号：`,
+    ...p.byUnit.map((u) => `${u.unit}（${u.names.length}）：${u.names.join('、')}`),
+    '请他们私聊我发送「绑定 姓名 手机号后四位」。',
+  ].join('\n'),
 };

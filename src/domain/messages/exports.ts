@@ -1,4 +1,4 @@
-// Exports' wording: what there is nothing of, and a date range that does not hold.
+// Exports' wording: what there is nothing of, a date range that does not hold, and /导出's replies.
 import { formatDateCn } from '../../parse/date.ts';
 
 /** Who and when an empty export was asked for; absent parts are left out. */
@@ -15,4 +15,49 @@ export const exportMessages = {
     `「${p.campaign}」${p.from ? `在 ${rangeText(p)} ` : ''}还没有保存的通报，未生成文件。管理员可用「/通报 发送」发出本期通报。`,
   'export.range_without_start': () => '只给了结束日期：请同时给出开始日期。',
   'export.range_reversed': (p: { from: string; to: string }) => `结束日期 ${formatDateCn(p.to)} 早于开始日期 ${formatDateCn(p.from)}。`,
+};
+
+/** What one export holds, as its reply and caption say it: `kindCn` is the kind's name (EXPORT_KIND_CN). */
+interface Exported {
+  kindCn: string;
+  /** scope.unitLabel: a unit's name, '分管单位', the head's unit; null for every unit. */
+  unit: string | null;
+  /** Whether the kind is by unit (all but 通报): then no unit reads 全部单位. */
+  byUnit: boolean;
+  from: string | null;
+  to: string | null;
+  /** The export's own summary (BuiltExport.summary) and file name. */
+  summary: string;
+  fileName: string;
+  now: Date;
+}
+const exportedScope = (p: Exported) => {
+  const fmt = (d: string) => formatDateCn(d, p.now);
+  const range = p.from && p.to ? (p.from === p.to ? fmt(p.from) : `${fmt(p.from)}至${fmt(p.to)}`) : '';
+  return [p.unit ?? (p.byUnit ? '全部单位' : ''), range].filter(Boolean).join('，');
+};
+
+export const exportReplies = {
+  kindUnknown: (p: { word: string }) => `不能导出「${p.word}」。可以导出：打卡、意见、整改、通报。\n例如：/导出 打卡 县人民医院 11月1日至11月15日`,
+  headKindRefused: (p: { kindCn: string }) => `负责人可以导出本单位的打卡和整改；「导出 ${p.kindCn}」仅限分管领导、管理员使用。`,
+  /** 通报 named with something that is not a date range: a unit (not asked for) or a range misread. */
+  circularByUnit: (p: { text: string }) =>
+    `通报包含全部单位的数据和排名，不按单位导出。「${p.text}」${/\d/.test(p.text) ? '也不是看得懂的日期范围（例如 11月1日至11月15日）。' : '请去掉。'}`,
+  unitOrDatesUnreadable: (p: { text: string }) =>
+    `「${p.text}」既不是单位名称，也不是看得懂的日期范围。日期范围可写成 11月1日至11月15日、2026-11-01 到 2026-11-15、上月。`,
+  headOtherUnit: (p: { ownUnit: string; unit: string; kindCn: string }) => `你只能导出本单位（${p.ownUnit}）的${p.kindCn}，不能导出${p.unit}的。`,
+  leaderNotInCharge: (p: { unit: string; kindCn: string }) => `你不分管${p.unit}，只能导出分管单位的${p.kindCn}。`,
+  noUnitsInCharge: () => '名单中没有登记你分管的单位，无法导出。请联系管理员核对名单的「分管单位」。',
+  /** How a leader's units are named when none is given (in the file name and the reply). */
+  unitsInCharge: () => '分管单位',
+  /** The caption that goes with the file, to the person privately. */
+  fileCaption: (p: Exported) => `📎 导出的${p.kindCn}（${exportedScope(p) || '全部'}）：${p.summary}。文件「${p.fileName}」。`,
+  /** The reply where it was asked: the file comes privately (never into a group), or a link valid `ttlMinutes`. */
+  exported: (p: Exported & { inGroup: boolean; ttlMinutes: number }) => {
+    const what = exportedScope(p);
+    return [
+      `已导出${p.kindCn}${what ? `（${what}）` : ''}：${p.summary}。`,
+      `文件「${p.fileName}」马上私聊发给你${p.inGroup ? '（不会发到群里）' : ''}；如果平台不能直接收文件，会发一个 ${p.ttlMinutes} 分钟内有效的下载链接。`,
+    ].join('\n');
+  },
 };

@@ -8,6 +8,7 @@ import { holidayMessages } from './holidays.ts';
 import { ledgerImportMessages } from './ledger-import.ts';
 import { progressMessages } from './progress.ts';
 import { rectificationMessages } from './rectification.ts';
+import { submissionMessages } from './submissions.ts';
 
 export const catalogue = {
   ...campaignMessages,
@@ -19,5 +20,6 @@ export const catalogue = {
   ...ledgerImportMessages,
   ...progressMessages,
   ...rectificationMessages,
+  ...submissionMessages,
 };
 export type Catalogue = typeof catalogue;

@@ -12,13 +12,7 @@ DECLARE
 BEGIN
   FOR it IN SELECT (e.n - 1)::int AS i, e.v FROM jsonb_array_elements(items) WITH ORDINALITY AS e(v, n)
       ORDER BY (e.v->>'member_id')::int, e.n LOOP
-    SELECT * INTO r FROM checkin_message(
-      it.v->>'lock_key', it.v->>'dedupe_key', (it.v->>'received_on')::date, (it.v->>'directory')::int, (it.v->>'campaign')::int,
-      (it.v->>'campaign_id')::int, (it.v->>'phase_id')::int, (it.v->>'member_id')::int, (it.v->>'unit_id')::int, it.v->>'actor',
-      (it.v->>'study_date')::date, (it.v->>'minutes')::int, it.v->>'material', it.v->>'reflection', it.v->>'raw_text', it.v->>'kind',
-      (it.v->>'group_session_id')::int, it.v->>'platform', it.v->>'message_id', (it.v->>'at')::timestamptz,
-      nullif(it.v->'audit', 'null'::jsonb), (it.v->>'reading_id')::int, (it.v->>'daily_limit')::int, (it.v->>'rank_phase')::int, (it.v->>'today')::date,
-      (it.v->>'unit_size')::int);
+    SELECT * INTO r FROM checkin_message(it.v);
     idx := it.i;
     outcome := r.outcome; new_id := r.new_id; reading_marked := r.reading_marked; day_before := r.day_before;
     today_total := r.today_total; campaign_total := r.campaign_total; rank_score := r.rank_score;

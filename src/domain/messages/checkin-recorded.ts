@@ -1,12 +1,21 @@
-// One place for the wording of the replies several commands share.
-import type { CheckinRow, Standing } from './domain/checkins.ts';
-import type { CampaignRow, PhaseRow } from './domain/campaigns.ts';
-import type { MemberRow } from './domain/directory.ts';
-import { inCampaignUnit } from './domain/campaigns.ts';
-import { DAY_LIMIT_MINUTES, formatMinutes, formatStudyTime, type CheckinParse, type DurationOptions } from './parse/duration.ts';
-import { formatDateCn } from './parse/date.ts';
+// A check-in's reply (打卡, 补卡): what was recorded, how a bare number was read, why a duration
+// cannot be recorded, and the totals and rank. Apart from the error catalogues (index.ts) because it
+// reads the campaign's study-time units (domain/campaigns.ts).
+import type { CheckinRow, Standing } from '../checkins.ts';
+import type { CampaignRow, PhaseRow } from '../campaigns.ts';
+import type { MemberRow } from '../directory.ts';
+import { inCampaignUnit } from '../campaigns.ts';
+import { DAY_LIMIT_MINUTES, formatMinutes, formatStudyTime, type CheckinParse, type DurationOptions } from '../../parse/duration.ts';
+import { formatDateCn } from '../../parse/date.ts';
 
+/** The longest free text kept from one message (a check-in's content, an opinion, an answer). */
 export const MAX_TEXT = 2000;
+
+/** A check-in message over MAX_TEXT. */
+export const checkinTooLong = () => `内容太长（超过 ${MAX_TEXT} 字），没有记录。请精简后再发，长篇心得可用「提交 心得体会 正文」。`;
+
+/** The example a check-in's refusal gives. */
+export const CHECKIN_EXAMPLE = '打卡 学习《党章》 1小时20分钟';
 /** What was studied, echoed in a reply: long enough to recognise, the whole of it is kept. */
 const CONTENT_IN_REPLY = 50;
 
