@@ -29,7 +29,7 @@ export default defineConfig({
       { extends: true, test: { name: 'contract', include: ['test/contract/**/*.test.ts'], env: { TEST_DB: 'pglite' } } },
       { extends: true, test: { name: 'service', include: ['test/service/**/*.test.ts'], testTimeout: 150_000, hookTimeout: 150_000 } },
       // The web console in Chromium (playwright-core, Debian's /usr/bin/chromium): PGlite + Redis.
-      { extends: true, test: { name: 'browser', include: ['test/browser/**/*.test.ts'], env: { TEST_DB: 'pglite' }, testTimeout: 60_000, hookTimeout: 120_000 } },
+      { extends: true, test: { name: 'browser', include: ['test/browser/**/*.test.ts'], env: { TEST_DB: 'pglite' }, testTimeout: 60_000, hookTimeout: 240_000 } },
     ],
   },
 });

@@ -96,7 +96,7 @@ describe.skipIf(!haveBrowser && !process.env.CI)('the web console in Chromium', 
     server = await new Promise<Server>((resolve) => { const s = web.listen(0, '127.0.0.1', () => resolve(s)); });
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await launching;
-  }, 120_000);
+  }, 240_000); // may wait for another file's full build (scripts/build.mjs holds one lock)
 
   afterAll(async () => {
     await browser?.close();
