@@ -10,6 +10,7 @@ const dbTests = ['test/conversation/**/*.test.ts', 'test/db/**/*.test.ts'];
 const databaseIncidental = [
   'test/db/delivery-sender-queues.test.ts', 'test/db/delivery-sender-limit.test.ts', 'test/db/delivery-robot-limit.test.ts',
   'test/db/delivery-stalled.test.ts', 'test/db/delivery-startup.test.ts', 'test/db/bull-board.test.ts', 'test/db/redis-persistence.test.ts',
+  'test/db/console-api.test.ts',
   'test/conversation/wording.test.ts', 'test/conversation/limits.test.ts', 'test/conversation/group-webhook.test.ts', 'test/conversation/binding-cli.test.ts',
 ];
 
@@ -27,6 +28,8 @@ export default defineConfig({
       { extends: true, test: { name: 'postgres', include: dbTests, env: { TEST_DB: 'postgres' }, testTimeout: 30_000, hookTimeout: 60_000 } },
       { extends: true, test: { name: 'contract', include: ['test/contract/**/*.test.ts'], env: { TEST_DB: 'pglite' } } },
       { extends: true, test: { name: 'service', include: ['test/service/**/*.test.ts'], testTimeout: 150_000, hookTimeout: 150_000 } },
+      // The web console in Chromium (playwright-core, Debian's /usr/bin/chromium): PGlite + Redis.
+      { extends: true, test: { name: 'browser', include: ['test/browser/**/*.test.ts'], env: { TEST_DB: 'pglite' }, testTimeout: 60_000, hookTimeout: 240_000 } },
     ],
   },
 });

@@ -9,15 +9,14 @@
 import { z } from 'zod';
 import type { Tx } from '../src/db/client.ts';
 import { lastStudyDates, minutesByMember } from '../src/domain/checkins.ts';
-import { campaignTasks, inCampaignUnit, openPhase, phaseState, type CampaignRow } from '../src/domain/campaigns.ts';
-import { countedPeopleByUnit, firstSubmissions, taskApplies } from '../src/domain/progress.ts';
+import { campaignTasks, openPhase, phaseState, type CampaignRow } from '../src/domain/campaigns.ts';
+import { countedPeopleByUnit, firstSubmissions, idleSince, personalNudgeText, taskApplies } from '../src/domain/progress.ts';
 import { headsOf } from '../src/domain/directory.ts';
 import { lastLeaveEnds, onLeave } from '../src/domain/leaves.ts';
 import { enqueueOutbox } from '../src/delivery/outbox-store.ts';
 import type { WorkCalendar } from '../src/domain/workdays.ts';
-import { formatMinutes } from '../src/parse/duration.ts';
 import { formatDateCn } from '../src/parse/date.ts';
-import { addDays, cn } from '../src/time.ts';
+import { cn } from '../src/time.ts';
 import { claimRun, finishRun } from '../src/scheduling/runs.ts';
 import { defineJob } from '../src/scheduling/job.ts';
 import { timeOfDay } from '../src/scheduling/settings.ts';
@@ -59,10 +58,7 @@ export async function runNudges(tx: Tx, campaign: CampaignRow, today: string, ca
   const idle: Idle[] = [];
   for (const p of people) {
     if (away.has(p.id)) continue;
-    const lastAny = lastOf.get(p.id) ?? null;
-    const last = lastAny && lastAny >= scopeStart ? lastAny : null;
-    const from = [last ?? addDays(scopeStart, -1), leaveEndOf.get(p.id) ?? ''].reduce((a, b) => (a > b ? a : b));
-    const idleDays = calendar.workdaysBetween(from, today);
+    const { idleDays, last } = idleSince(lastOf.get(p.id) ?? null, leaveEndOf.get(p.id) ?? null, scopeStart, today, calendar);
     if (idleDays >= settings.idleWorkdays) idle.push({ ...p, idleDays, last, scopeMinutes: minutesOf.get(p.id) ?? 0 });
   }
 
@@ -94,13 +90,7 @@ export async function runNudges(tx: Tx, campaign: CampaignRow, today: string, ca
 
   if (settings.personal) {
     for (const m of idle) {
-      const goal = inPhase && phase.targetMinutes ? `目标每人 ${inCampaignUnit(campaign, phase.targetMinutes)}` : '';
-      const scope = inPhase ? `本阶段「${phase.name}」` : `「${campaign.name}」`;
-      const where = m.last
-        ? `您已经 ${m.idleDays} 个工作日没有学习打卡了（上次是 ${formatDateCn(m.last, now)}）。${scope}您已学习 ${formatMinutes(m.scopeMinutes)}${goal ? `，${goal}` : ''}。`
-        : `${scope}您还没有学习打卡${goal ? `（${goal}）` : ''}。`;
-      const tasks = owed(m) ? `另外，您还有任务未交：${owed(m)}，发「提交 任务名 正文…」即可。` : '';
-      await send('member', m.id, `${m.name}您好，${where}今天抽空学一会儿吧，学完发「打卡 学习《…》 1小时 心得：…」即可。${tasks}`);
+      await send('member', m.id, personalNudgeText(m, campaign, inPhase ? phase : null, now, owed(m)));
     }
   }
   await finishRun(tx, 'nudge', campaign.id, today, { idle: idle.length, digests, personal: settings.personal ? idle.length : 0 });

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# 一次性准备开发环境 / One-time setup: Node dependencies, the build (dist/), redis-server, .env
+# 一次性准备开发环境 / One-time setup: Node dependencies, the build (dist/, with the web console in
+# dist/web), redis-server, Chromium + CJK fonts (the console's browser test), .env
 # Usage: npm run setup   (or: bash scripts/setup.sh; `bash scripts/setup.sh env` makes only .env)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,6 +64,9 @@ else
   warn "  macOS:          brew install redis"
   warn "  或在 .env 中设置 REDIS_URL 指向已有的 Redis / or set REDIS_URL in .env"
 fi
+
+# --- Chromium and a CJK font: the web console's browser test, and screenshots of its pages ---------
+bash scripts/browser-deps.sh || warn "控制台照常可用；只是浏览器测试会跳过 / the console works; only its browser test is skipped"
 
 make_env
 

@@ -5,7 +5,9 @@ import { Redis } from 'ioredis';
 import type { Database } from './db/client.ts';
 import type { Session } from './session.ts';
 import { Bot } from './bot.ts';
-import { platformCatalog, type Feature, type PlatformCatalog, type PlatformPlugin } from './plugin.ts';
+import { platformCatalog, type ActAsFn, type Feature, type PlatformCatalog, type PlatformPlugin } from './plugin.ts';
+import { RedisEphemeralStore, type EphemeralStore } from './infra/ephemeral.ts';
+import { audit } from './domain/audit.ts';
 import { JobRegistry } from './scheduling/registry.ts';
 import { notifyAdmins } from './domain/notify-admins.ts';
 import { Delivery, type DeliveryLimits } from './delivery/delivery.ts';
@@ -61,6 +63,14 @@ export interface AppOptions {
 
 export interface App {
   bot: Bot;
+  /** The installed features (their commands, jobs and console routes). */
+  features: Feature[];
+  /** Short-lived keys in Redis (console sessions, one-time links). */
+  ephemeral: EphemeralStore;
+  /** PUBLIC_BASE_URL without a trailing slash, or null. */
+  publicBaseUrl: string | null;
+  /** A write made for a person outside chat (the web console): see ActAs in src/plugin.ts. */
+  actAs: ActAsFn;
   /** The installed features' scheduled jobs (the Scheduler runs them, /提醒 reads them). */
   jobs: JobRegistry;
   /** The installed platforms' names, senders' names and webhook kinds. */
@@ -113,11 +123,15 @@ export async function createApp(opts: AppOptions): Promise<App> {
   // On the shared connection: the throttle waits at most half a second for a count (see count()).
   const throttle = new InboundThrottle(connection, opts.queuePrefix ?? 'campaign-bot', { ...DEFAULT_THROTTLE, ...opts.throttle });
   const { features } = opts;
+  const queuePrefix = opts.queuePrefix ?? 'campaign-bot';
+  const ephemeral = new RedisEphemeralStore(connection, queuePrefix);
+  const publicBaseUrl = opts.publicBaseUrl?.replace(/\/+$/, '') || null;
   const jobs = new JobRegistry().add(...delivery.upkeepJobs(), inboundUpkeep(database), ...features.flatMap((f) => f.jobs ?? []));
   const platforms = platformCatalog(opts.platforms ?? []);
   const bot = new Bot({
     throttle, jobs, commands: features.flatMap((f) => f.commands ?? []), platforms,
     database, log, dedupeSecret: await sharedSecret(database.db, 'dedupe-key'), clock: opts.clock ?? systemClock, botNames: opts.botNames ?? ['学习助手'],
+    ephemeral, publicBaseUrl: publicBaseUrl ?? undefined,
     onScheduleChanged: () => app.onScheduleChanged?.(),
     onOutbox: (ids) => { delivery.enqueue(ids).catch((err) => log.warn({ err }, 'enqueue failed; the sweep will retry')); },
   });
@@ -126,7 +140,28 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   const app: App = {
     onScheduleChanged: null,
-    bot, jobs, platforms, database, delivery, consoleSender, log, redisUrl: opts.redisUrl, redis: connection, files, queuePrefix: opts.queuePrefix ?? 'campaign-bot', clock: opts.clock ?? systemClock,
+    bot, jobs, platforms, database, delivery, consoleSender, log, redisUrl: opts.redisUrl, redis: connection, files, queuePrefix, clock: opts.clock ?? systemClock,
+    features, ephemeral, publicBaseUrl,
+    async actAs(member, work) {
+      const created: number[] = [];
+      const result = await database.db.transaction(async (tx) => {
+        const now = clock();
+        return work({
+          tx, now, today: dayOf(now),
+          audit: (action, target, before, after) => audit(tx, { id: member.id, label: member.name }, action, target, before, after),
+          async notify(key, to, text) {
+            // The limit chat's commands have (Bot's ctx.notify): per sender and recipient an hour, admins excepted.
+            if (member.role !== 'admin' && !(await throttle.push(member.id, 'memberId' in to ? `m${to.memberId}` : `g${to.groupId}`, now))) return 'limited';
+            const id = await enqueueOutbox(tx, key, to, text);
+            if (id === null) return 'duplicate';
+            created.push(id);
+            return 'queued';
+          },
+        });
+      });
+      if (created.length) await delivery.enqueue(created).catch((err) => log.warn({ err }, 'enqueue failed; the sweep will retry'));
+      return result;
+    },
     async alert(text) {
       log.error({ alert: text }, '需要管理员处理');
       // One alert per text per hour, however many processes or retries raise it.

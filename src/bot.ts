@@ -30,6 +30,7 @@ import { attachLeftovers } from './commands/attachment-replies.ts';
 import { InboundThrottle, DEFAULT_THROTTLE } from './throttle.ts';
 import { JobRegistry } from './scheduling/registry.ts';
 import { platformCatalog, type PlatformCatalog } from './platform-catalog.ts';
+import type { EphemeralStore } from './infra/ephemeral.ts';
 
 export const CONFIRM_TTL_MS = 5 * 60_000;
 /**
@@ -70,6 +71,10 @@ export interface BotDeps {
   jobs?: JobRegistry;
   /** The installed platforms' names and webhook kinds. */
   platforms?: PlatformCatalog;
+  /** Short-lived keys in Redis for commands (one-time links); none: such commands say so. */
+  ephemeral?: EphemeralStore;
+  /** PUBLIC_BASE_URL. */
+  publicBaseUrl?: string;
 }
 
 export class Bot {
@@ -307,6 +312,7 @@ export class Bot {
     const { campaign, phase, readings } = inProgressOn(await this.cache.currentCampaign(tx, versions), dayOf(now));
     const ctx: Ctx = {
       session, tx, member, now, campaign, phase, phaseReadings: readings, registry: this.registry, jobs: this.jobs, platforms: this.platforms, invokedAs: '', attachments: [...(media?.accepted ?? [])],
+      ephemeral: this.deps.ephemeral ?? NO_EPHEMERAL, publicBaseUrl: this.deps.publicBaseUrl?.replace(/\/+$/, '') || null,
       role: member ? (member.role as Ctx['role']) : 'unbound',
       today: dayOf(now),
       durationOptions: () => durationOptionsFor(campaign),
@@ -410,6 +416,12 @@ export class Bot {
     return gone.expiresAt.getTime() < ctx.now.getTime() ? chatMessages.cancelledExpired({ name: this.pendingName(gone) }) : chatMessages.cancelled({ name: this.pendingName(gone) });
   }
 }
+
+/** A bot without Redis for short-lived keys: a command that needs one fails as a bug would (logged, apologised for). */
+const NO_EPHEMERAL: EphemeralStore = {
+  put: async () => { throw new Error('no ephemeral store'); }, get: async () => null, take: async () => null,
+  touch: async () => false, del: async () => {},
+};
 
 /** The sender's advisory lock: one message at a time per sender across processes. */
 function lockKeyOf(s: Session): string {

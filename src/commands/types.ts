@@ -11,6 +11,7 @@ import type { AcceptedAttachment } from '../domain/attachments.ts';
 import type { ZodType } from 'zod';
 import type { JobRegistry } from '../scheduling/registry.ts';
 import type { PlatformCatalog } from '../platform-catalog.ts';
+import type { EphemeralStore } from '../infra/ephemeral.ts';
 
 export type ArgType = 'word' | 'rest' | 'date' | 'duration' | 'int' | 'choice' | 'unit' | 'member';
 
@@ -126,6 +127,10 @@ export interface Ctx {
   jobs: JobRegistry;
   /** The installed platforms' names and group-webhook kinds. */
   platforms: PlatformCatalog;
+  /** Short-lived keys in Redis (one-time links): not part of the transaction, so a rolled-back message may leave one behind until it expires. */
+  ephemeral: EphemeralStore;
+  /** PUBLIC_BASE_URL (no trailing slash), or null when the service has no public address. */
+  publicBaseUrl: string | null;
   /** The keyword path the person used (意见 or 建议 …), set when a command matched. */
   invokedAs: string;
   /**

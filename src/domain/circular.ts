@@ -481,3 +481,44 @@ export function cadenceOf(c: Pick<CampaignRow, 'schedule'>): Cadence {
   const v = ((c.schedule as Record<string, any> | null)?.circular as { cadence?: unknown } | undefined)?.cadence;
   return v === 'monthly' ? 'monthly' : 'half-monthly';
 }
+
+// ------------------------------------------------------------------------------ the trend
+
+/** One half-month of the campaign so far: participation and study time per counted person (the console's trend line). */
+export interface TrendPoint { key: string; label: string; start: string; end: string; members: number; participants: number; participationRate: number; avgMinutes: number }
+
+/**
+ * Per half-month from the campaign's start to `today` (the last one in progress, to today), over
+ * the people the circular counts (of these units; null: every unit): 参与率 as the circular's P
+ * (≥ 1 valid check-in in the half-month ÷ counted people) and minutes per counted person. One
+ * statement over the campaign's check-ins.
+ */
+export async function halfMonthTrend(tx: Tx, c: CampaignRow, unitIds: number[] | null, today: string): Promise<TrendPoint[]> {
+  const last = today < c.endDate ? today : c.endDate;
+  if (last < c.startDate) return [];
+  const periods: Period[] = [];
+  for (let p = currentPeriodFor(c.startDate, 'half-monthly'); p.start <= last; p = currentPeriodFor(addDays(p.end, 1), 'half-monthly')) periods.push(p);
+  const unitFilter = unitIds ? (unitIds.length ? sql`and m.unit_id in (${sql.join(unitIds.map((id) => sql`${id}`), sql`, `)})` : sql`and false`) : sql``;
+  const rows = rowsOf<{ key: string; participants: number; minutes: number }>(await tx.execute(sql`
+    with mem as (${COUNTED} ${unitFilter}),
+    ck as (
+      select c.member_id, to_char(c.study_date, 'YYYY-MM') || case when extract(day from c.study_date) <= 15 then '-H1' else '-H2' end as key,
+        sum(c.minutes)::int as minutes
+      from checkins c
+      where c.campaign_id = ${c.id} and c.status = 'valid' and c.study_date between ${c.startDate}::date and ${last}::date
+      group by 1, 2)
+    select ck.key, count(*)::int as participants, coalesce(sum(ck.minutes), 0)::int as minutes
+    from ck join mem on mem.id = ck.member_id
+    group by ck.key`));
+  const [{ n }] = rowsOf<{ n: number }>(await tx.execute(sql`with mem as (${COUNTED} ${unitFilter}) select count(*)::int as n from mem`));
+  const members = Number(n);
+  const byKey = new Map(rows.map((r) => [r.key, r]));
+  return periods.map((p) => {
+    const r = byKey.get(p.key);
+    const participants = Number(r?.participants ?? 0);
+    return {
+      key: p.key, label: periodLabel(p.key).replace(/^\d{4}年/, ''), start: p.start, end: p.end < last ? p.end : last, members, participants,
+      participationRate: members ? participants / members : 0, avgMinutes: members ? Math.round(Number(r?.minutes ?? 0) / members) : 0,
+    };
+  });
+}

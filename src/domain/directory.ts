@@ -35,6 +35,11 @@ export async function memberByIdentity(tx: Tx, platform: string, platformUserId:
   return m ?? null;
 }
 
+export async function unitById(tx: Tx, id: number): Promise<UnitRow | null> {
+  const [u] = await tx.select().from(units).where(eq(units.id, id));
+  return u ?? null;
+}
+
 export async function unitByName(tx: Tx, name: string): Promise<UnitRow | null> {
   const [u] = await tx.select().from(units).where(eq(units.name, name.trim()));
   return u ?? null;

@@ -147,3 +147,16 @@ export async function feedbackPage(tx: Tx, q: { after?: number; limit: number; u
   return tx.select({ f: feedback, memberName: members.name }).from(feedback).leftJoin(members, eq(members.id, feedback.memberId))
     .where(and(...conds)).orderBy(asc(feedback.id)).limit(q.limit);
 }
+
+/**
+ * How many items are in each status, of those routed to these units (null: every item, the
+ * office's view, anonymous and unrouted ones included). Counts only: no person, no time.
+ */
+export async function feedbackStatusCounts(tx: Tx, unitIds: number[] | null): Promise<Record<FeedbackStatus, number>> {
+  const conds: SQL[] = [];
+  if (unitIds) conds.push(inArray(feedback.unitId, unitIds.length ? unitIds : [-1]));
+  const rows = await tx.select({ status: feedback.status, n: sql<number>`count(*)::int` }).from(feedback).where(and(...conds)).groupBy(feedback.status);
+  const out: Record<FeedbackStatus, number> = { open: 0, forwarded: 0, answered: 0, closed: 0 };
+  for (const r of rows) if (r.status in out) out[r.status as FeedbackStatus] = Number(r.n);
+  return out;
+}

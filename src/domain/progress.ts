@@ -9,12 +9,13 @@ import {
   type CampaignRow, type CampaignTask, type PhaseRow, type TaskRow,
 } from './campaigns.ts';
 import type { MemberRow, UnitRow } from './directory.ts';
-import { onLeave } from './leaves.ts';
+import { lastLeaveEnds, onLeave } from './leaves.ts';
+import type { WorkCalendar } from './workdays.ts';
 import { fail } from './errors.ts';
-import { recentCheckinLines, standingOf } from './checkins.ts';
+import { lastStudyDates, recentCheckinLines, standingOf } from './checkins.ts';
 import { formatMinutes, formatStudyTime } from '../parse/duration.ts';
 import { formatDateCn } from '../parse/date.ts';
-import { mondayOf } from '../time.ts';
+import { addDays, mondayOf } from '../time.ts';
 import { feedbackCode, listFeedback, FEEDBACK_STATUS_CN, type FeedbackStatus } from './feedback.ts';
 import { daysOverdue, isDueSoon, isOverdue, listRects, rectCode } from './rectification.ts';
 import { checkinsWithNotes } from './attachments.ts';
@@ -231,32 +232,145 @@ export async function unitReport(tx: Tx, c: CampaignRow, phase: PhaseRow | null,
   return lines.join('\n');
 }
 
+/** One person the campaign counts, with their record as of today (the console's people table, 本单位, 未打卡). */
+export interface PersonFigures extends Counted {
+  /** Valid minutes and check-ins in the scope: the phase running today, else the whole campaign. */
+  scopeMinutes: number;
+  scopeCheckins: number;
+  /** Has at least one valid check-in in the scope (参与). */
+  joined: boolean;
+  campaignMinutes: number;
+  todayMinutes: number;
+  checkedInToday: boolean;
+  weekMinutes: number;
+  checkedInThisWeek: boolean;
+  onLeave: boolean;
+  /** The study date of the last valid check-in in the campaign, or null. */
+  lastCheckin: string | null;
+  /**
+   * Working days without a check-in up to today (as 催办 counts them): from the last check-in in
+   * the scope, the scope's start, or the end of the last leave, whichever is latest.
+   */
+  idleWorkdays: number;
+}
+
+/** What "本阶段" means today: the phase running, else the campaign; its per-person target. */
+export interface ProgressScope { label: string; phaseId: number | null; start: string; targetMinutes: number | null }
+
+export function progressScope(c: CampaignRow, phase: PhaseRow | null): ProgressScope {
+  return phase
+    ? { label: `本阶段「${phase.name}」`, phaseId: phase.id, start: phase.startDate, targetMinutes: phase.targetMinutes ?? c.targetMinutes }
+    : { label: '活动以来', phaseId: null, start: c.startDate, targetMinutes: c.targetMinutes };
+}
+
+/**
+ * Working days without a check-in up to and including today, as 催办 counts them: from the last
+ * check-in in the scope (or the day before the scope starts), or from the end of the last leave.
+ */
+export function idleSince(lastAny: string | null, leaveEnd: string | null, scopeStart: string, today: string, calendar: WorkCalendar): { idleDays: number; last: string | null } {
+  const last = lastAny && lastAny >= scopeStart ? lastAny : null;
+  const from = [last ?? addDays(scopeStart, -1), leaveEnd ?? ''].reduce((a, b) => (a > b ? a : b));
+  return { idleDays: calendar.workdaysBetween(from, today), last };
+}
+
+/**
+ * A friendly reminder to one person who has not checked in (催办's personal reminder, and the
+ * console's 催办 button): how long since the last check-in, their time against the phase's target,
+ * and tasks still owed. `phase` is the phase running today, if any.
+ */
+export function personalNudgeText(m: { name: string; idleDays: number; last: string | null; scopeMinutes: number }, c: CampaignRow, phase: PhaseRow | null, now: Date, owed = ''): string {
+  const goal = phase?.targetMinutes ? `目标每人 ${inCampaignUnit(c, phase.targetMinutes)}` : '';
+  const scope = phase ? `本阶段「${phase.name}」` : `「${c.name}」`;
+  const where = m.last
+    ? `您已经 ${m.idleDays} 个工作日没有学习打卡了（上次是 ${formatDateCn(m.last, now)}）。${scope}您已学习 ${formatMinutes(m.scopeMinutes)}${goal ? `，${goal}` : ''}。`
+    : `${scope}您还没有学习打卡${goal ? `（${goal}）` : ''}。`;
+  const tasks = owed ? `另外，您还有任务未交：${owed}，发「提交 任务名 正文…」即可。` : '';
+  return `${m.name}您好，${where}今天抽空学一会儿吧，学完发「打卡 学习《…》 1小时 心得：…」即可。${tasks}`;
+}
+
+/** Every counted person of these units (null: all) with their figures as of today, by unit name then id. */
+export async function peopleFigures(tx: Tx, c: CampaignRow, phase: PhaseRow | null, unitIds: number[] | null, today: string, calendar?: WorkCalendar): Promise<{ scope: ProgressScope; people: PersonFigures[] }> {
+  const scope = progressScope(c, phase);
+  const people = await countedPeople(tx, unitIds ?? undefined);
+  const ids = people.map((p) => p.id);
+  const [away, week, day, ph, all, lastOf, leaveEnds] = await Promise.all([
+    onLeave(tx, ids, today),
+    minutesBy(tx, c, ids, today, { from: mondayOf(today) }),
+    minutesBy(tx, c, ids, today, { from: today }),
+    minutesBy(tx, c, ids, today, phase ? { phaseId: phase.id } : {}),
+    phase ? minutesBy(tx, c, ids, today, {}) : Promise.resolve(null),
+    lastStudyDates(tx, c.id, ids, today),
+    calendar ? lastLeaveEnds(tx, ids, today) : Promise.resolve(new Map<number, string>()),
+  ]);
+  const campaign = all ?? ph;
+  return {
+    scope,
+    people: people.map((p) => ({
+      ...p,
+      scopeMinutes: ph.get(p.id)?.minutes ?? 0, scopeCheckins: ph.get(p.id)?.n ?? 0, joined: ph.has(p.id),
+      campaignMinutes: campaign.get(p.id)?.minutes ?? 0,
+      todayMinutes: day.get(p.id)?.minutes ?? 0, checkedInToday: day.has(p.id),
+      weekMinutes: week.get(p.id)?.minutes ?? 0, checkedInThisWeek: week.has(p.id),
+      onLeave: away.has(p.id),
+      lastCheckin: lastOf.get(p.id) ?? null,
+      idleWorkdays: calendar ? idleSince(lastOf.get(p.id) ?? null, leaveEnds.get(p.id) ?? null, scope.start, today, calendar).idleDays : 0,
+    })),
+  };
+}
+
+/** One unit's figures as of today (the office's 本单位 line; the console's units table and chart). */
+export interface UnitFigures {
+  unitId: number; unitName: string;
+  members: number;
+  /** People with a check-in in the scope (the phase, else the campaign). */
+  participants: number;
+  minutes: number;
+  avgMinutes: number;
+  /** People at or above the scope's per-person target (0 when there is none). */
+  reached: number;
+  /** Not checked in this week and not on leave today. */
+  notThisWeek: number;
+  notToday: number;
+  onLeave: number;
+  checkedInToday: number;
+  checkedInThisWeek: number;
+}
+
+/** People grouped by unit (in the people's order), with each unit's figures. */
+export function unitFiguresOf(people: PersonFigures[], scope: ProgressScope): UnitFigures[] {
+  const byUnit = new Map<number, PersonFigures[]>();
+  for (const p of people) byUnit.set(p.unitId, [...(byUnit.get(p.unitId) ?? []), p]);
+  return [...byUnit.values()].map((list) => {
+    const n = list.length;
+    const minutes = list.reduce((s, p) => s + p.scopeMinutes, 0);
+    return {
+      unitId: list[0].unitId, unitName: list[0].unitName, members: n,
+      participants: list.filter((p) => p.joined).length,
+      minutes, avgMinutes: Math.round(minutes / n),
+      reached: scope.targetMinutes ? list.filter((p) => p.scopeMinutes >= scope.targetMinutes!).length : 0,
+      notThisWeek: list.filter((p) => !p.checkedInThisWeek && !p.onLeave).length,
+      notToday: list.filter((p) => !p.checkedInToday && !p.onLeave).length,
+      onLeave: list.filter((p) => p.onLeave).length,
+      checkedInToday: list.filter((p) => p.checkedInToday).length,
+      checkedInThisWeek: list.filter((p) => p.checkedInThisWeek).length,
+    };
+  });
+}
+
 /**
  * One line per unit, for the office and the leaders: participation in the phase (or campaign),
  * hours per person against the target, and who has not checked in this week (leave apart).
  */
 export async function unitsOverview(tx: Tx, c: CampaignRow, phase: PhaseRow | null, unitIds: number[] | null, today: string): Promise<string> {
-  const people = await countedPeople(tx, unitIds ?? undefined);
-  const scope = phase ? `本阶段「${phase.name}」` : '活动以来';
+  const { scope, people } = await peopleFigures(tx, c, phase, unitIds, today);
   if (!people.length) return '这些单位名单里还没有职工和负责人。';
-  const ids = people.map((p) => p.id);
-  const away = await onLeave(tx, ids, today);
-  const week = await minutesBy(tx, c, ids, today, { from: mondayOf(today) });
-  const ph = await minutesBy(tx, c, ids, today, phase ? { phaseId: phase.id } : {});
-  const target = phase?.targetMinutes ?? c.targetMinutes;
-  const byUnit = new Map<number, Counted[]>();
-  for (const p of people) byUnit.set(p.unitId, [...(byUnit.get(p.unitId) ?? []), p]);
-  const lines = [`各单位学习情况（${scope}，截至 ${formatDateCn(today)}）：`];
-  for (const list of byUnit.values()) {
-    const n = list.length;
-    const joined = list.filter((p) => ph.has(p.id)).length;
-    const minutes = list.reduce((s, p) => s + (ph.get(p.id)?.minutes ?? 0), 0);
-    const reached = target ? list.filter((p) => (ph.get(p.id)?.minutes ?? 0) >= target).length : 0;
-    const notIn = list.filter((p) => !week.has(p.id) && !away.has(p.id)).length;
-    const off = list.filter((p) => away.has(p.id)).length;
-    lines.push(`· ${list[0].unitName}（${n} 人）：参与 ${joined}/${n}（${Math.round((joined / n) * 100)}%），人均 ${formatMinutes(Math.round(minutes / n))}`
-      + (target ? ` / 目标 ${inCampaignUnit(c, target)}，达标 ${reached} 人` : '')
-      + `；本周未打卡 ${notIn} 人${off ? `，请假 ${off} 人` : ''}`);
+  const target = scope.targetMinutes;
+  const lines = [`各单位学习情况（${scope.label}，截至 ${formatDateCn(today)}）：`];
+  for (const u of unitFiguresOf(people, scope)) {
+    const n = u.members;
+    lines.push(`· ${u.unitName}（${n} 人）：参与 ${u.participants}/${n}（${Math.round((u.participants / n) * 100)}%），人均 ${formatMinutes(u.avgMinutes)}`
+      + (target ? ` / 目标 ${inCampaignUnit(c, target)}，达标 ${u.reached} 人` : '')
+      + `；本周未打卡 ${u.notThisWeek} 人${u.onLeave ? `，请假 ${u.onLeave} 人` : ''}`);
   }
   lines.push('发「本单位 单位名」查看一个单位的名单、学时和任务；发「未打卡 单位名」查看未打卡的人。');
   return lines.join('\n');

@@ -197,3 +197,20 @@ export async function historiesOf(tx: Tx, itemIds: number[]) {
   if (!itemIds.length) return [];
   return tx.select().from(rectificationHistory).where(inArray(rectificationHistory.itemId, itemIds)).orderBy(asc(rectificationHistory.id));
 }
+
+/**
+ * Overdue items (isOverdue) per unit, of these units (null: every unit), for a campaign (items of
+ * no campaign count too, as in the circular): the units with any, most first.
+ */
+export async function overdueByUnit(tx: Tx, unitIds: number[] | null, campaignId: number, today: string): Promise<{ unitId: number; unitName: string; overdue: number; open: number }[]> {
+  const items = (await listRects(tx, { unitIds: unitIds ?? undefined, statuses: ['not_started', 'in_progress', 'pending'] }))
+    .filter((r) => r.campaignId === campaignId || r.campaignId === null);
+  const byUnit = new Map<number, { unitId: number; unitName: string; overdue: number; open: number }>();
+  for (const r of items) {
+    const u = byUnit.get(r.unitId) ?? { unitId: r.unitId, unitName: r.unitName, overdue: 0, open: 0 };
+    u.open++;
+    if (isOverdue(r, today)) u.overdue++;
+    byUnit.set(r.unitId, u);
+  }
+  return [...byUnit.values()].filter((u) => u.overdue > 0).sort((a, b) => b.overdue - a.overdue || a.unitName.localeCompare(b.unitName, 'zh'));
+}

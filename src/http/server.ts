@@ -11,6 +11,9 @@ import { operationSchema, runOperation } from '../operations.ts';
 import { writeBackup } from '../db/backup.ts';
 import type { PlatformAdapter } from '../platforms/types.ts';
 import { LoginThrottle, type LoginThrottleLimits } from './login-throttle.ts';
+import { mountWebConsole } from './web-console.ts';
+import type { FeatureHttpDeps } from '../plugin.ts';
+import { answerDomainError } from './api.ts';
 
 export interface ServerOptions {
   adminToken?: string; cliSecret?: string; log: Logger; adapters?: PlatformAdapter[];
@@ -18,6 +21,8 @@ export interface ServerOptions {
   trustProxy?: string;
   /** Failed REST / queue-board logins allowed per client address and window (default 10 per 10 minutes). */
   loginThrottle?: LoginThrottleLimits;
+  /** Where the built web console is (default dist/web of this checkout). */
+  webDir?: string;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
@@ -74,6 +79,24 @@ export function createHttpApp(app: App, opts: ServerOptions): Express {
       adapters: (opts.adapters ?? []).map((a) => ({ platform: a.platform, label: a.label, longConnection: !!a.connect, status: a.status?.() ?? null })),
     });
   });
+
+  // The web console: its API from the features that bring routes (the console feature first, which
+  // signs people in), then its pages. Errors there are JSON in Chinese, never an HTML page.
+  const deps: FeatureHttpDeps = {
+    database: app.database, clock: app.clock, log: opts.log, ephemeral: app.ephemeral, loginThrottle: throttle,
+    publicBaseUrl: app.publicBaseUrl, actAs: app.actAs,
+  };
+  const consoleApi = express.Router({ caseSensitive: true });
+  for (const f of app.features) if (f.http) consoleApi.use(f.http(deps));
+  consoleApi.use((_req, res) => { res.status(404).json({ error: 'not_found', message: '没有这个接口' }); });
+  consoleApi.use(answerDomainError);
+  consoleApi.use((err: Error & { status?: number }, _req: Request, res: Response, _next: NextFunction) => {
+    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) opts.log.error({ err }, 'console api error');
+    res.status(status).json({ error: status === 500 ? 'internal' : 'bad_request', message: status === 500 ? '服务器内部错误，请稍后再试' : status === 413 ? '请求内容太大' : '请求格式不对' });
+  });
+  web.use('/console/api', consoleApi);
+  mountWebConsole(web, opts.webDir);
 
   // Platform callbacks: each adapter verifies its own signatures before reading anything.
   const callbacks = express.Router({ caseSensitive: true });

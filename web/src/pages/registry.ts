@@ -1,0 +1,36 @@
+// The console's pages. A page is one file here and one entry below: its path under /console/,
+// its title in the menu, who sees it (roles; the API checks again), and whether it is in the menu
+// (a page reached only by links, e.g. one unit's people, is not). Pages still to come are listed
+// as `planned`: numbers link to them, and they say where the same list is in chat meanwhile.
+import type { Component } from 'vue';
+import { DataAnalysis, OfficeBuilding, User, ChatDotRound, Tickets } from '@element-plus/icons-vue';
+
+export type Role = 'staff' | 'head' | 'leader' | 'admin';
+
+export interface ConsolePage {
+  path: string;
+  name: string;
+  title: string;
+  icon?: Component;
+  roles: Role[];
+  menu: boolean;
+  component: () => Promise<unknown>;
+  /** A page not built yet: what to do in chat meanwhile. */
+  planned?: string;
+}
+
+const OFFICE: Role[] = ['head', 'leader', 'admin'];
+const ALL: Role[] = ['staff', 'head', 'leader', 'admin'];
+const planned = () => import('./Planned.vue');
+
+export const PAGES: ConsolePage[] = [
+  { path: '', name: 'overview', title: '总览', icon: DataAnalysis, roles: OFFICE, menu: true, component: () => import('./Overview.vue') },
+  { path: 'units', name: 'units', title: '单位 / 人员', icon: OfficeBuilding, roles: OFFICE, menu: true, component: () => import('./Units.vue') },
+  { path: 'units/:id', name: 'unit', title: '单位人员', roles: OFFICE, menu: false, component: () => import('./UnitPeople.vue') },
+  { path: 'my', name: 'my', title: '我的', icon: User, roles: ALL, menu: true, component: () => import('./My.vue') },
+  { path: 'feedback', name: 'feedback', title: '意见', icon: ChatDotRound, roles: OFFICE, menu: false, component: planned, planned: '在私聊中发送「意见 列表 未处理」查看待答复的意见，「意见 答复 YJ-0012 内容」答复。' },
+  { path: 'ledger', name: 'ledger', title: '整改台账', icon: Tickets, roles: OFFICE, menu: false, component: planned, planned: '在私聊中发送「整改 列表 逾期」查看逾期的整改事项，「整改 查看 ZG-0001」查看一项。' },
+];
+
+/** The first page a person lands on: 总览 for the office, 我的 for staff. */
+export const homeFor = (role: Role) => (role === 'staff' ? 'my' : 'overview');
