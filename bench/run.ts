@@ -6,7 +6,7 @@
 // create and drop a database of its own, and private redis-servers in a temp directory.
 import os from 'node:os';
 import path from 'node:path';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import pg from 'pg';
 import pino from 'pino';
 import { sql } from 'drizzle-orm';
@@ -15,6 +15,7 @@ import { generateDemoData, type GenerateResult } from '../src/demo-generate.ts';
 import { DEFAULT_LIMITS } from '../src/delivery/delivery.ts';
 import { startEmbeddedRedis } from '../src/infra/embedded-redis.ts';
 import { runCircular, type CircularResult } from './circular.ts';
+import { runConsole, type ConsoleResult } from './console.ts';
 import { runFanout, type FanoutResult } from './fanout.ts';
 import { runIngest, sendersNeeded, type IngestResult } from './ingest.ts';
 import { ROOT } from './procs.ts';
@@ -36,7 +37,7 @@ const only = (() => {
   if (i < 0) return null;
   const sections = new Set((argv[i].includes('=') ? argv[i].split('=')[1] : argv[i + 1]).split(','));
   // The circular and the fan-out run on the PostgreSQL data set: without it they would silently not run.
-  if (sections.has('circular') || sections.has('fanout')) sections.add('postgres');
+  if (sections.has('circular') || sections.has('fanout') || sections.has('console')) sections.add('postgres');
   return sections;
 })();
 const want = (section: string) => !only || only.has(section);
@@ -102,6 +103,8 @@ interface Results {
   circular?: CircularResult;
   /** The same with PostgreSQL's JIT compilation off for the session (jit = off). */
   circularJitOff?: CircularResult;
+  /** The web console's 总览 and 单位 over the same data set. */
+  console?: ConsoleResult;
   fanout?: FanoutResult;
   seconds?: number;
 }
@@ -176,6 +179,13 @@ async function main() {
         say(`  jit=off：上一期中位 ${j.lastPeriod.medianMs.toFixed(0)} ms，活动至今中位 ${j.wholeCampaign.medianMs.toFixed(0)} ms`);
       }
 
+      if (want('console')) {
+        say('控制台 总览 / 单位（handlers/console/views.ts）…');
+        results.console = await runConsole({ databaseUrl, runs: opts.circularRuns });
+        for (const t of results.console.overview) say(`  总览，${t.viewer}：中位 ${t.medianMs.toFixed(0)} ms，最慢 ${t.maxMs.toFixed(0)} ms，首次 ${t.firstMs.toFixed(0)} ms（${(t.bytes / 1024).toFixed(0)} KB）`);
+        for (const t of results.console.units) say(`  单位，${t.viewer}：中位 ${t.medianMs.toFixed(0)} ms，最慢 ${t.maxMs.toFixed(0)} ms`);
+      }
+
       if (want('ingest')) {
         say('接收打卡（企业微信智能机器人回调，PostgreSQL）…');
         const counter = await openDatabase({ databaseUrl, migrate: false });
@@ -231,7 +241,12 @@ async function main() {
   results.machine.loadAverageAtEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
   results.seconds = (performance.now() - started) / 1000;
   const file = path.join(ROOT, 'bench', quick ? 'results-quick.json' : 'results.json');
-  await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
+  // A run of some sections (--only) updates those in the file and keeps the others' last figures,
+  // each section saying when it was measured (runs[section]).
+  const kept = only ? await readFile(file, 'utf8').then((t) => JSON.parse(t) as Partial<Results> & { runs?: Record<string, string> }).catch(() => null) : null;
+  const runs = { ...(kept?.runs ?? {}), ...Object.fromEntries([...(only ?? ['all'])].map((x) => [x, results.date])) };
+  const written = kept ? { ...kept, ...results, generate: { ...kept.generate, ...results.generate }, ingest: { ...kept.ingest, ...results.ingest }, runs } : { ...results, runs };
+  await writeFile(file, `${JSON.stringify(written, null, 2)}\n`);
   await rm(work, { recursive: true, force: true });
   say(`\n${table(results)}`);
   say(`\n结果已写入 ${path.relative(process.cwd(), file)}（用时 ${results.seconds.toFixed(0)} 秒；负载 ${results.machine.loadAverageAtEnd.join(' ')}）`);
@@ -270,6 +285,12 @@ function table(r: Results): string {
     rows.push([`circular job: compute + store + ${c.send.messages} messages (heads' details)`, ms(c.send.ms), '', '']);
     const j = r.circularJitOff;
     if (j) rows.push(['circular with jit = off: last period / whole', `${ms(j.lastPeriod.medianMs)} / ${ms(j.wholeCampaign.medianMs)}`, '<= 1000 ms', mark(j.lastPeriod.medianMs <= 1000 && j.wholeCampaign.medianMs <= 1000)]);
+  }
+  if (r.console) {
+    const g = r.generate.postgres!;
+    for (const t of r.console.overview) rows.push([`console 总览 (${g.units} units, ${g.members} people, ${g.checkins} check-ins), ${t.viewer === '管理员' ? 'office' : t.viewer === '分管领导' ? 'leader' : 'head'}`, `${ms(t.medianMs)} (max ${ms(t.maxMs)}, first ${ms(t.firstMs)}; ${(t.bytes / 1024).toFixed(0)} kB)`, '<= 1000 ms', mark(t.maxMs <= 1000)]);
+    const u = r.console.units[0];
+    rows.push(['console 单位, office', `${ms(u.medianMs)} (max ${ms(u.maxMs)})`, '<= 1000 ms', mark(u.maxMs <= 1000)]);
   }
   if (r.fanout) {
     const f = r.fanout;
