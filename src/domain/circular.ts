@@ -499,13 +499,15 @@ export async function halfMonthTrend(tx: Tx, c: CampaignRow, unitIds: number[] |
   const periods: Period[] = [];
   for (let p = currentPeriodFor(c.startDate, 'half-monthly'); p.start <= last; p = currentPeriodFor(addDays(p.end, 1), 'half-monthly')) periods.push(p);
   const unitFilter = unitIds ? (unitIds.length ? sql`and m.unit_id in (${sql.join(unitIds.map((id) => sql`${id}`), sql`, `)})` : sql`and false`) : sql``;
+  // Only those people's check-ins are grouped (not the whole campaign's, then joined).
+  const checkinUnits = unitIds ? sql`and c.member_id in (select id from mem)` : sql``;
   const rows = rowsOf<{ key: string; participants: number; minutes: number }>(await tx.execute(sql`
     with mem as (${COUNTED} ${unitFilter}),
     ck as (
       select c.member_id, to_char(c.study_date, 'YYYY-MM') || case when extract(day from c.study_date) <= 15 then '-H1' else '-H2' end as key,
         sum(c.minutes)::int as minutes
       from checkins c
-      where c.campaign_id = ${c.id} and c.status = 'valid' and c.study_date between ${c.startDate}::date and ${last}::date
+      where c.campaign_id = ${c.id} and c.status = 'valid' and c.study_date between ${c.startDate}::date and ${last}::date ${checkinUnits}
       group by 1, 2)
     select ck.key, count(*)::int as participants, coalesce(sum(ck.minutes), 0)::int as minutes
     from ck join mem on mem.id = ck.member_id
