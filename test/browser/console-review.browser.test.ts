@@ -2,7 +2,8 @@
 // a head opens the page from the menu, finds what waits for review in their unit, opens a
 // submission in the side drawer, sends it back with a comment after a confirmation that shows the
 // author's notice, and the author is told in chat (the outbox row and the pushed message). Staff
-// see only their own. Screenshots at 1366×768 and 390×844 into docs/screenshots/console/.
+// see only their own. A person's page (a name clicked in 单位 / 人员): check-ins as written with
+// photos, submissions with review states, leave; another unit's person is refused. Screenshots at 1366×768 and 390×844 into docs/screenshots/console/.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -15,7 +16,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { testBot, type TestBot } from '../support/test-bot.ts';
 import { createHttpApp } from '../../src/http/server.ts';
 import { loadDemoHistory } from '../../src/demo.ts';
-import { auditLog, campaigns, outbox, submissions } from '../../src/db/schema.ts';
+import { auditLog, campaigns, members, outbox, submissions } from '../../src/db/schema.ts';
+import { consoleSession } from '../../src/platforms/console/console-adapter.ts';
+import type { SessionAttachment } from '../../src/session.ts';
+import { PNG } from '../fixtures/media.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const root = join(import.meta.dirname, '..', '..');
@@ -32,6 +36,7 @@ let server: Server;
 let base: string;
 let browser: Browser;
 const sub: Record<string, number> = {};
+const memberId: Record<string, number> = {};
 let taskId = 0;
 
 const linkOf = (reply: string) => /\/console\/login\?t=[A-Za-z0-9_-]+/.exec(reply)?.[0] ?? null;
@@ -65,6 +70,7 @@ describe.skipIf(!haveBrowser && !process.env.CI)('任务与提交 in Chromium', 
     bot = await testBot({ now: '2026-12-10T15:00:00+08:00' });
     const [c] = await bot.db.select().from(campaigns);
     await bot.db.transaction((tx) => loadDemoHistory(tx, bot.now(), c.id));
+    for (const m of await bot.db.select().from(members)) memberId[m.name] = m.id;
     sub['张三'] = idOf(await bot.say('张三', '提交 心得体会 通过这次学习，我深刻认识到医德医风建设的重要性。作为一名临床医生，要把患者的利益放在第一位，廉洁行医，不收红包。'));
     sub['李四'] = idOf(await bot.say('李四', '提交 心得体会 学习以后，我要在门诊工作中做到耐心细致、廉洁行医，时时处处为病人着想。'));
     sub['周敏'] = idOf(await bot.say('周敏', '提交 心得体会 作为一名护士，我要把病人当亲人，不收红包，不拿回扣，用心做好每一次护理。'));
@@ -164,5 +170,36 @@ describe.skipIf(!haveBrowser && !process.env.CI)('任务与提交 in Chromium', 
     await other.page.goto(`${base}/console/tasks?task=${taskId}&s=${sub['李四']}`);
     await other.page.getByText('不是本单位（县中医院）的提交').waitFor();
     await other.ctx.close();
+  });
+  it("a head clicks a name in 单位 / 人员 and sees the person's check-ins (with photos), submissions with review states and leave; another unit's person is the 403 page", async () => {
+    const who = await bot.app.consoleIdentity('张三');
+    const session = consoleSession(who.senderId, '张三', '打卡 学习《医疗机构工作人员廉洁从业九项准则》 45分钟 心得：要守住底线，从小事做起');
+    session.attachments = [{ kind: 'image', name: 'note.png', fetch: async () => ({ data: PNG }) } satisfies SessionAttachment];
+    expect(await bot.app.bot.handle(session)).toContain('已记录');
+    expect(await bot.say('赵院长', '请假 张三 12月20日至12月22日 外出培训')).toBeTruthy();
+    await bot.say('赵院长', '确认');
+
+    const { ctx, page } = await signedIn('赵院长');
+    await page.goto(`${base}/console/units`);
+    await page.locator('[data-table="people"]').waitFor();
+    await page.locator('[data-table="people"]').getByRole('link', { name: '张三', exact: true }).click();
+    await page.locator('[data-person="checkins"]').waitFor();
+    const checkins = await page.locator('[data-person="checkins"]').innerText();
+    expect(checkins).toContain('原文：学习《医疗机构工作人员廉洁从业九项准则》 45分钟 心得：要守住底线');
+    expect(checkins).toContain('心得：要守住底线');
+    await page.locator('[data-person="checkins"] .thumb img').first().waitFor();
+    const tasks = await page.locator('[data-person="tasks"]').innerText();
+    expect(tasks).toContain('退回修改');
+    expect(tasks).toContain('请结合本岗位实际');
+    expect(await page.locator('[data-person="leaves"]').innerText()).toContain('12月20日 至 12月22日');
+    await shoot(page, 'person-1366');
+    await page.setViewportSize(SIZES.phone);
+    await page.reload();
+    await page.locator('[data-person="checkins"]').waitFor();
+    await shoot(page, 'person-390');
+    await page.goto(`${base}/console/people/${memberId['周敏']}`);
+    await page.getByText('没有权限查看这个页面').waitFor();
+    expect(await page.locator('body').innerText()).toContain('你只能查看本单位（县人民医院）的人员');
+    await ctx.close();
   });
 });

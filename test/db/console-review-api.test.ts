@@ -12,6 +12,9 @@ import pino from 'pino';
 import { testBot, type TestBot } from '../support/test-bot.ts';
 import { createHttpApp } from '../../src/http/server.ts';
 import { auditLog, members, outbox, submissions, units } from '../../src/db/schema.ts';
+import { consoleSession } from '../../src/platforms/console/console-adapter.ts';
+import type { SessionAttachment } from '../../src/session.ts';
+import { PNG } from '../fixtures/media.ts';
 
 let bot: TestBot;
 let server: Server;
@@ -211,5 +214,56 @@ describe('通过 / 退回修改', () => {
     expect(own.body).toMatchObject({ canReview: false, cannotReview: expect.stringContaining('自己的提交') });
     refused(await http('POST', `/console/api/review/submissions/${sub['赵院长']}/review`, { cookie: h.cookie, csrf: h.csrf, body: { verdict: 'approved' } }), 403);
     expect(await bot.db.select().from(outbox).where(like(outbox.idempotencyKey, `review:${sub['赵院长']}`))).toEqual([]);
+  });
+});
+
+describe("a person's page", () => {
+  it('a head opens someone of their unit: check-ins as written with photos, submissions with review states, leave; another unit is 403', async () => {
+    // 王五 checks in with a photo and is on leave later this month.
+    const who = await bot.app.consoleIdentity('王五');
+    const session = consoleSession(who.senderId, '王五', '打卡 学习《医疗机构工作人员廉洁从业九项准则》 45分钟 心得：要守住底线');
+    session.attachments = [{ kind: 'image', name: 'note.png', fetch: async () => ({ data: PNG }) } satisfies SessionAttachment];
+    expect(await bot.app.bot.handle(session)).toContain('已记录');
+    expect(await bot.say('赵院长', '请假 王五 12月20日至12月22日 外出培训')).toBeTruthy();
+    await bot.say('赵院长', '确认');
+
+    const s = await signIn('赵院长');
+    const p = await http('GET', `/console/api/people/${memberId['王五']}`, { cookie: s.cookie });
+    expect(p.status, JSON.stringify(p.body)).toBe(200);
+    expect(p.body.person).toMatchObject({ name: '王五', unitName: '县人民医院', roleCn: '职工' });
+    expect(p.body.person.phone).toBeUndefined();
+    expect(p.body.checkins[0]).toMatchObject({ minutes: 45, reflection: '要守住底线', rawText: expect.stringContaining('廉洁从业九项准则'), kindCn: '打卡' });
+    expect(p.body.checkins[0].photos).toHaveLength(1);
+    expect(p.body.figures).toMatchObject({ checkedInToday: true, todayMinutes: 45 });
+    expect(p.body.leaves).toEqual([expect.objectContaining({ startDate: '2026-12-20', endDate: '2026-12-22', reason: '外出培训' })]);
+    expect(p.body.tasks.find((t: any) => t.name === '心得体会')).toMatchObject({ submission: null });
+    // 张三's submission was sent back (above): the person page says so, with the comment.
+    const z = await http('GET', `/console/api/people/${memberId['张三']}`, { cookie: s.cookie });
+    expect(z.body.tasks.find((t: any) => t.name === '心得体会').submission).toMatchObject({ statusCn: '待审阅', versions: 2 });
+    expect(z.body.tasks.find((t: any) => t.name === '剖析材料')).toBeUndefined(); // a heads' task
+
+    // The photo: to this head, not to another unit's.
+    const photo = await fetch(`${base}/console/api/attachments/${p.body.checkins[0].photos[0]}`, { headers: { cookie: s.cookie } });
+    expect(photo.status).toBe(200);
+    expect(photo.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.compare(Buffer.from(await photo.arrayBuffer()), PNG)).toBe(0);
+    const q = await signIn('钱院长');
+    refused(await http('GET', `/console/api/attachments/${p.body.checkins[0].photos[0]}`, { cookie: q.cookie }), 403);
+    const other = await http('GET', `/console/api/people/${memberId['王五']}`, { cookie: q.cookie });
+    refused(other, 403);
+    expect(other.body.message).toContain('本单位（县中医院）');
+  });
+
+  it('a leader sees their units\' people only; staff only themselves; bad ids are 4xx', async () => {
+    const l = await signIn('刘局长');
+    expect((await http('GET', `/console/api/people/${memberId['周敏']}`, { cookie: l.cookie })).status).toBe(200);
+    refused(await http('GET', `/console/api/people/${memberId['吴刚']}`, { cookie: l.cookie }), 403);
+    const s = await signIn('张三');
+    expect((await http('GET', `/console/api/people/${memberId['张三']}`, { cookie: s.cookie })).status).toBe(200);
+    refused(await http('GET', `/console/api/people/${memberId['李四']}`, { cookie: s.cookie }), 403);
+    refused(await http('GET', '/console/api/people/abc', { cookie: s.cookie }), 400);
+    refused(await http('GET', '/console/api/people/999999', { cookie: s.cookie }), 404);
+    refused(await http('GET', '/console/api/attachments/999999', { cookie: s.cookie }), 404);
+    refused(await http('GET', `/console/api/people/${memberId['张三']}`), 401);
   });
 });
