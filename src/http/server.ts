@@ -87,8 +87,7 @@ export function createHttpApp(app: App, opts: ServerOptions): Express {
     publicBaseUrl: app.publicBaseUrl, actAs: app.actAs,
   };
   const consoleApi = express.Router({ caseSensitive: true });
-  // The feature that signs people in (handlers/console) goes first whatever the install order (help
-  // order): every other feature's routes read the viewer it sets.
+  // The features list is in help order; the console feature (it sets the viewer) is mounted first whatever its place there.
   const withHttp = app.features.filter((f) => f.http);
   for (const f of [...withHttp.filter((f) => f.name === 'console'), ...withHttp.filter((f) => f.name !== 'console')]) consoleApi.use(f.http!(deps));
   consoleApi.use((_req, res) => { res.status(404).json({ error: 'not_found', message: '没有这个接口' }); });
