@@ -11,6 +11,7 @@ const databaseIncidental = [
   'test/db/delivery-sender-queues.test.ts', 'test/db/delivery-sender-limit.test.ts', 'test/db/delivery-robot-limit.test.ts',
   'test/db/delivery-stalled.test.ts', 'test/db/delivery-startup.test.ts', 'test/db/bull-board.test.ts', 'test/db/redis-persistence.test.ts',
   'test/db/console-api.test.ts',
+  'test/db/console-review-api.test.ts',
   'test/conversation/wording.test.ts', 'test/conversation/limits.test.ts', 'test/conversation/group-webhook.test.ts', 'test/conversation/binding-cli.test.ts',
 ];
 

@@ -13,6 +13,7 @@ import {
   ABSOLUTE_SECONDS, closeSession, COOKIE, csrfMatches, openSession, readSession, redeemLink, sessionIdFrom, type ConsoleSession,
 } from './sessions.ts';
 import { current, meView, myRecord, nudgePlan, overview, unitPeople, unitsTable, type PeopleFilter } from './views.ts';
+import { personRoutes } from './person.ts';
 
 const refuse = (res: Response, status: number, error: string, message: string) => void res.status(status).json({ error, message });
 const NO_CAMPAIGN = '当前没有进行中的活动。管理员可在私聊中发送「/活动 新建 名称 开始日期 结束日期 40学时」创建活动。';
@@ -79,6 +80,7 @@ export function consoleRoutes(deps: FeatureHttpDeps): Router {
     next();
   });
   r.use(requireViewer);
+  r.use(personRoutes(deps)); // a person's page: /people/:id, /attachments/:id
 
   r.get('/me', async (_req, res) => {
     const v = viewerOf(res)!;

@@ -318,3 +318,12 @@ export async function checkinsPage(tx: Tx, q: { after?: number; limit: number; c
   }).from(checkins).innerJoin(members, eq(members.id, checkins.memberId)).innerJoin(units, eq(units.id, checkins.unitId))
     .where(and(...conds)).orderBy(asc(checkins.id)).limit(q.limit);
 }
+
+/** One person's valid check-ins of a campaign, newest first, with the text as they wrote it (the console's person page). */
+export async function checkinsOfMember(tx: Tx, campaignId: number, memberId: number, limit = 500) {
+  return tx.select({
+    id: checkins.id, date: checkins.studyDate, minutes: checkins.minutes, material: checkins.material, reflection: checkins.reflection,
+    rawText: checkins.rawText, kind: checkins.kind, createdAt: checkins.createdAt,
+  }).from(checkins).where(and(eq(checkins.campaignId, campaignId), eq(checkins.memberId, memberId), eq(checkins.status, 'valid')))
+    .orderBy(desc(checkins.studyDate), desc(checkins.id)).limit(limit);
+}

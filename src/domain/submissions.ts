@@ -1,7 +1,8 @@
 // Task submissions (提交 心得体会 …): each one kept; the first decides 逾期 (see firstSubmissions in progress.ts).
 import { and, asc, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Tx } from '../db/client.ts';
-import { members, submissions, tasks, units } from '../db/schema.ts';
+import { alias } from 'drizzle-orm/pg-core';
+import { attachments, members, submissions, tasks, units } from '../db/schema.ts';
 import { audit } from './audit.ts';
 import { fail } from './errors.ts';
 import { seesUnit, type VisibleUnits } from './visibility.ts';
@@ -121,4 +122,44 @@ export async function latestReviewStates(tx: Tx, taskIds: number[], memberIds?: 
     taskId: submissions.taskId, memberId: submissions.memberId, status: submissions.reviewStatus, comment: submissions.reviewComment,
   }).from(submissions).where(and(...conds)).orderBy(submissions.taskId, submissions.memberId, desc(submissions.id));
   return new Map(rows.map((r) => [`${r.taskId}:${r.memberId}`, { status: r.status as ReviewStatus, comment: r.comment }]));
+}
+
+/** Each person's newest version of a task (the console's 任务与提交 list): its id, how many versions, its review state, when first and last sent. */
+export interface LatestSubmission {
+  id: number; memberId: number; versions: number; status: ReviewStatus; comment: string | null; chars: number;
+  firstAt: Date; lastAt: Date; hasFiles: boolean;
+}
+
+export async function latestSubmissionsOf(tx: Tx, taskIds: number[], memberIds?: number[]): Promise<Map<string, LatestSubmission & { taskId: number }>> {
+  if (!taskIds.length || (memberIds && !memberIds.length)) return new Map();
+  const memberFilter = memberIds ? sql`and s.member_id in ${sql.raw(`(${memberIds.map(Number).join(',')})`)}` : sql``;
+  const rows = rowsOf<{ id: number; taskId: number; memberId: number; versions: number; status: string; comment: string | null; chars: number; firstAt: string | Date; lastAt: string | Date; files: number }>(await tx.execute(sql`
+    select v.id, v.task_id as "taskId", v.member_id as "memberId", v.n::int as versions, v.review_status as status, v.review_comment as comment,
+      v.chars, v.first_at as "firstAt", v.created_at as "lastAt",
+      (select count(*)::int from ${attachments} a where a.submission_id = v.id) as files
+    from (select s.*, count(*) over w as n, min(s.created_at) over w as first_at, row_number() over (w order by s.id desc) as rn
+          from ${submissions} s
+          where s.task_id in ${sql.raw(`(${taskIds.map(Number).join(',')})`)} ${memberFilter}
+          window w as (partition by s.task_id, s.member_id)) v
+    where v.rn = 1`));
+  return new Map(rows.map((r) => [`${r.taskId}:${r.memberId}`, {
+    id: r.id, taskId: r.taskId, memberId: r.memberId, versions: r.versions, status: r.status as ReviewStatus, comment: r.comment, chars: r.chars,
+    firstAt: new Date(r.firstAt), lastAt: new Date(r.lastAt), hasFiles: r.files > 0,
+  }]));
+}
+
+/** Every version of one person's submission of a task, oldest first, each with its review (who, when, what) and its files (names and sizes). */
+export async function submissionVersions(tx: Tx, taskId: number, memberId: number) {
+  const reviewer = alias(members, 'reviewer');
+  const rows = await tx.select({
+    id: submissions.id, content: submissions.content, chars: submissions.chars, createdAt: submissions.createdAt,
+    status: submissions.reviewStatus, comment: submissions.reviewComment, reviewedAt: submissions.reviewedAt, reviewerName: reviewer.name,
+  }).from(submissions).leftJoin(reviewer, eq(reviewer.id, submissions.reviewedBy))
+    .where(and(eq(submissions.taskId, taskId), eq(submissions.memberId, memberId))).orderBy(asc(submissions.id));
+  const files = rows.length ? await tx.select({ id: attachments.id, submissionId: attachments.submissionId, kind: attachments.kind, mime: attachments.mime, name: attachments.name, size: attachments.size })
+    .from(attachments).where(inArray(attachments.submissionId, rows.map((r) => r.id))).orderBy(asc(attachments.id)) : [];
+  return rows.map((r, i) => ({
+    ...r, version: i + 1, status: r.status as ReviewStatus,
+    files: files.filter((f) => f.submissionId === r.id).map(({ submissionId: _, ...f }) => f),
+  }));
 }

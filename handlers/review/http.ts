@@ -1,0 +1,230 @@
+// 任务与提交 in the web console (/console/api/review/…): per task of the current campaign, who
+// submitted and who has not — scoped as chat is (the office all, a 分管领导 their units, a head
+// their unit, staff only themselves) —, one submission with its versions and review history, and
+// 通过 / 退回修改 through the same domain function as chat's 审阅 (reviewSubmission), for the
+// person (deps.actAs: audited in their name, the author told through the outbox with chat's words).
+import express, { Router, type Response } from 'express';
+import { z } from 'zod';
+import { requireViewer, viewerOf, type ConsoleViewer, type FeatureHttpDeps } from '../../src/plugin.ts';
+import { campaignTasks, currentCampaign, inProgressOn, submittedLate, type CampaignTask } from '../../src/domain/campaigns.ts';
+import { countedPeople, taskApplies } from '../../src/domain/progress.ts';
+import {
+  latestSubmissionsOf, MAX_REVIEW_COMMENT, reviewSubmission, submissionVersions, submissionView, type SubmissionView,
+} from '../../src/domain/submissions.ts';
+import { seesUnit, unitIdsOrAll } from '../../src/domain/visibility.ts';
+import { isDomainError } from '../../src/domain/errors.ts';
+import { REVIEW_STATUS_CN, reviewReplies } from '../../src/domain/messages/submissions.ts';
+import { ROLE_CN, type Role } from '../../src/domain/roles.ts';
+import { dayOf } from '../../src/time.ts';
+
+const refuse = (res: Response, status: number, error: string, message: string) => void res.status(status).json({ error, message });
+const NO_CAMPAIGN = '当前没有进行中的活动。管理员可在私聊中发送「/活动 新建 名称 开始日期 结束日期 40学时」创建活动。';
+const REVIEWERS: Role[] = ['head', 'leader', 'admin'];
+
+/** A row's state in the list: the newest version's review state, or 未交. */
+export const ROW_STATUS = ['submitted', 'approved', 'returned', 'missing'] as const;
+type RowStatus = (typeof ROW_STATUS)[number];
+const ROW_STATUS_CN: Record<RowStatus, string> = { ...REVIEW_STATUS_CN, missing: '未交' };
+
+const id = z.string().regex(/^\d{1,9}$/, '编号应为数字').transform(Number).pipe(z.number().int().min(1, '编号应为正整数'));
+const listQuery = z.object({
+  unit: id.optional(),
+  status: z.enum(['all', ...ROW_STATUS], { error: '状态只能是 all、submitted（待审阅）、approved（已通过）、returned（退回修改）、missing（未交）之一' }).default('all'),
+  page: z.string().regex(/^\d{1,5}$/, '页码应为正整数').transform(Number).pipe(z.number().int().min(1, '页码从 1 开始')).default(1),
+  size: z.string().regex(/^\d{1,3}$/, '每页条数应为 5～100').transform(Number).pipe(z.number().int().min(5, '每页至少 5 条').max(100, '每页最多 100 条')).default(20),
+}).strict();
+const decision = z.object({
+  verdict: z.enum(['approved', 'returned'], { error: '审阅结果只能是 approved（通过）或 returned（退回修改）' }),
+  comment: z.string({ error: '意见应为文字' }).max(2000, `审阅意见不超过 ${MAX_REVIEW_COMMENT} 字`).nullish(),
+}).strict();
+
+const who = (v: ConsoleViewer) => (v.role === 'head' ? `本单位（${v.member.unitName}）` : v.role === 'leader' ? '你分管的单位' : '');
+
+export function reviewRoutes(deps: FeatureHttpDeps): Router {
+  const r = Router({ caseSensitive: true });
+  const db = deps.database.db;
+  const body = express.json({ limit: '16kb' });
+  r.use('/review', requireViewer);
+
+  /** The campaign in progress and its tasks, or a 409 saying there is none. */
+  async function campaignOr409(res: Response) {
+    const today = dayOf(deps.clock());
+    const { campaign, phase } = inProgressOn(await currentCampaign(db), today);
+    if (!campaign) { refuse(res, 409, 'no_campaign', NO_CAMPAIGN); return null; }
+    return { campaign, phase, today, tasks: await campaignTasks(db, campaign.id) };
+  }
+
+  /** The people a viewer sees in this list: counted people of their visible units; staff only themselves. */
+  async function peopleFor(v: ConsoleViewer) {
+    if (v.role === 'staff') return (await countedPeople(db, [v.member.unitId])).filter((p) => p.id === v.member.id);
+    return countedPeople(db, unitIdsOrAll(v.visible) ?? undefined);
+  }
+
+  /** Each expected person's row for a task: their newest version's state or 未交. */
+  async function rowsOf(t: CampaignTask, people: Awaited<ReturnType<typeof peopleFor>>) {
+    const expected = people.filter((p) => taskApplies(t, p.role));
+    const latest = await latestSubmissionsOf(db, [t.id], expected.map((p) => p.id));
+    return expected.map((p) => {
+      const s = latest.get(`${t.id}:${p.id}`);
+      const status: RowStatus = s ? s.status : 'missing';
+      return {
+        memberId: p.id, name: p.name, roleCn: ROLE_CN[p.role as Role], unitId: p.unitId, unitName: p.unitName, status, statusCn: ROW_STATUS_CN[status],
+        submissionId: s?.id ?? null, versions: s?.versions ?? 0, chars: s?.chars ?? 0, hasFiles: s?.hasFiles ?? false,
+        firstAt: s?.firstAt ?? null, lastAt: s?.lastAt ?? null, late: s ? submittedLate(t, s.firstAt) : false, comment: s?.comment ?? null,
+      };
+    });
+  }
+
+  const count = (rows: { status: RowStatus }[]) => Object.fromEntries(ROW_STATUS.map((s) => [s, rows.filter((x) => x.status === s).length])) as Record<RowStatus, number>;
+  const taskView = (t: CampaignTask) => ({
+    id: t.id, name: t.name, dueDate: t.dueDate, audience: t.audience, audienceCn: t.audience === 'heads' ? '负责人' : '全体',
+    phase: { id: t.phase.id, seq: t.phase.seq, name: t.phase.name },
+  });
+
+  // The tasks of the current campaign, each with how many in this person's view have sent it, by state.
+  r.get('/review/tasks', async (_req, res) => {
+    const v = viewerOf(res)!;
+    const cur = await campaignOr409(res);
+    if (!cur) return;
+    const people = await peopleFor(v);
+    const units = [...new Map(people.map((p) => [p.unitId, { id: p.unitId, name: p.unitName }])).values()];
+    const tasks = [];
+    for (const t of cur.tasks) {
+      const rows = await rowsOf(t, people);
+      tasks.push({ ...taskView(t), expected: rows.length, counts: count(rows) });
+    }
+    res.json({
+      campaign: { id: cur.campaign.id, name: cur.campaign.name }, today: cur.today, tasks, units,
+      canReview: REVIEWERS.includes(v.role), scope: v.role === 'staff' ? 'self' : v.visible === 'all' ? 'all' : 'units',
+    });
+  });
+
+  // One task's people, filtered by unit and state, one page at a time.
+  r.get('/review/tasks/:id', async (req, res) => {
+    const v = viewerOf(res)!;
+    const taskId = id.safeParse(req.params.id);
+    if (!taskId.success) return refuse(res, 400, 'bad_task', '任务编号不对');
+    const q = listQuery.safeParse(req.query);
+    if (!q.success) return refuse(res, 400, 'bad_query', `参数不对：${q.error.issues[0].message}`);
+    const cur = await campaignOr409(res);
+    if (!cur) return;
+    const t = cur.tasks.find((x) => x.id === taskId.data);
+    if (!t) return refuse(res, 404, 'task_not_found', '当前活动没有这个任务');
+    if (q.data.unit !== undefined && (v.role === 'staff' || !seesUnit(v.visible, q.data.unit))) {
+      return refuse(res, 403, 'unit_not_visible', v.role === 'staff' ? '职工只能查看自己的提交。' : `你只能查看${who(v)}的提交。`);
+    }
+    const all = await rowsOf(t, await peopleFor(v));
+    const inUnit = q.data.unit === undefined ? all : all.filter((x) => x.unitId === q.data.unit);
+    const shown = q.data.status === 'all' ? inUnit : inUnit.filter((x) => x.status === q.data.status);
+    const { page, size } = q.data;
+    res.json({
+      task: taskView(t), today: cur.today, counts: count(inUnit), expected: inUnit.length,
+      total: shown.length, page, size, rows: shown.slice((page - 1) * size, page * size),
+    });
+  });
+
+  /** The submission if this person may see it (their own, or of a unit they see); a 403/404 otherwise. */
+  async function visibleSubmission(res: Response, raw: string): Promise<SubmissionView | null> {
+    const v = viewerOf(res)!;
+    const sid = id.safeParse(raw);
+    if (!sid.success) { refuse(res, 400, 'bad_submission', '提交编号不对'); return null; }
+    let view: SubmissionView;
+    try { view = await submissionView(db, sid.data); } catch (err) {
+      if (isDomainError(err, 'submission.not_found')) { refuse(res, 404, err.code, err.message); return null; }
+      throw err;
+    }
+    const own = view.s.memberId === v.member.id;
+    if (!own && (v.role === 'staff' || !seesUnit(v.visible, view.s.unitId))) {
+      refuse(res, 403, 'submission_not_visible', v.role === 'staff' ? '职工只能查看自己的提交。' : `#${view.s.id} 不是${who(v) || '你能查看的单位'}的提交，不能查看。`);
+      return null;
+    }
+    return view;
+  }
+
+  /** Why this person cannot review it now, or null when they can (the domain checks again when they do). */
+  function cannotReview(v: ConsoleViewer, view: SubmissionView): string | null {
+    if (!REVIEWERS.includes(v.role)) return '审阅仅限负责人、分管领导、管理员。';
+    if (view.s.memberId === v.member.id) return '这是你自己的提交，请由其他负责人或办公室审阅。';
+    if (view.versions[view.versions.length - 1] !== view.s.id) return `已有更新的版本 #${view.versions[view.versions.length - 1]}，请审阅最新的版本。`;
+    if (view.s.reviewStatus !== 'submitted') return `已经是「${REVIEW_STATUS_CN[view.s.reviewStatus as keyof typeof REVIEW_STATUS_CN]}」${view.s.reviewStatus === 'returned' ? '，等提交人修改后重新提交' : ''}。`;
+    return null;
+  }
+
+  // One submission: its text (or files), every version with its review, and whether this person may review it.
+  r.get('/review/submissions/:id', async (req, res) => {
+    const v = viewerOf(res)!;
+    const view = await visibleSubmission(res, req.params.id);
+    if (!view) return;
+    const versions = await submissionVersions(db, view.s.taskId, view.s.memberId);
+    const { campaign } = await currentCampaign(db);
+    const t = campaign ? (await campaignTasks(db, campaign.id)).find((x) => x.id === view.s.taskId) : undefined;
+    const why = cannotReview(v, view);
+    res.json({
+      id: view.s.id, today: dayOf(deps.clock()),
+      task: { id: view.s.taskId, name: view.taskName, dueDate: t?.dueDate ?? null },
+      member: { id: view.s.memberId, name: view.memberName }, unit: { id: view.s.unitId, name: view.unitName },
+      version: view.version, latestId: view.versions[view.versions.length - 1],
+      status: view.s.reviewStatus, statusCn: REVIEW_STATUS_CN[view.s.reviewStatus as keyof typeof REVIEW_STATUS_CN],
+      versions: versions.map((x) => ({ ...x, statusCn: REVIEW_STATUS_CN[x.status], late: t ? submittedLate(t, x.createdAt) : false })),
+      canReview: !why, cannotReview: why, maxComment: MAX_REVIEW_COMMENT,
+    });
+  });
+
+  const mayReview = (res: Response) => {
+    if (REVIEWERS.includes(viewerOf(res)!.role)) return true;
+    refuse(res, 403, 'review_not_allowed', '审阅仅限负责人、分管领导、管理员。');
+    return false;
+  };
+  const noticeOf = (view: SubmissionView, verdict: 'approved' | 'returned', comment: string | null) => (verdict === 'approved'
+    ? reviewReplies.noticeApproved({ id: view.s.id, task: view.taskName, comment })
+    : reviewReplies.noticeReturned({ id: view.s.id, task: view.taskName, comment: comment ?? '' }));
+  const commentOf = (c: string | null | undefined) => (c ?? '').trim() || null;
+  const checkComment = (res: Response, verdict: string, comment: string | null) => {
+    if (verdict === 'returned' && !comment) { refuse(res, 400, 'submission.comment_required', '退回修改请写明意见（提交人会收到这段意见，按它修改后重新提交）。'); return false; }
+    if (comment && [...comment].length > MAX_REVIEW_COMMENT) { refuse(res, 400, 'submission.comment_too_long', `审阅意见不超过 ${MAX_REVIEW_COMMENT} 字。`); return false; }
+    return true;
+  };
+
+  // What 通过 / 退回修改 will tell the author (the confirmation shows it), without doing it.
+  r.post('/review/submissions/:id/preview', body, async (req, res) => {
+    if (!mayReview(res)) return;
+    const b = decision.safeParse(req.body);
+    if (!b.success) return refuse(res, 400, 'bad_request', `请求不对：${b.error.issues[0].message}`);
+    const view = await visibleSubmission(res, req.params.id);
+    if (!view) return;
+    const comment = commentOf(b.data.comment);
+    if (!checkComment(res, b.data.verdict, comment)) return;
+    const why = cannotReview(viewerOf(res)!, view);
+    if (why) return refuse(res, 409, 'cannot_review', `#${view.s.id} ${why}`);
+    res.json({ notice: noticeOf(view, b.data.verdict, comment), to: view.memberName });
+  });
+
+  // 通过 / 退回修改: chat's 审阅 通过|退回, for this person.
+  r.post('/review/submissions/:id/review', body, async (req, res) => {
+    if (!mayReview(res)) return;
+    const b = decision.safeParse(req.body);
+    if (!b.success) return refuse(res, 400, 'bad_request', `请求不对：${b.error.issues[0].message}`);
+    if (!(await visibleSubmission(res, req.params.id))) return;
+    const comment = commentOf(b.data.comment);
+    if (!checkComment(res, b.data.verdict, comment)) return;
+    const v = viewerOf(res)!;
+    try {
+      const out = await deps.actAs(v.member, async (w) => {
+        const view = await submissionView(w.tx, Number(req.params.id));
+        await reviewSubmission(w.tx, view, b.data.verdict, comment, { id: v.member.id, name: v.member.name, visible: v.visible }, w.now);
+        // The same key as chat's: one notice per submission reviewed.
+        const notice = noticeOf(view, b.data.verdict, comment);
+        const sent = await w.notify(`review:${view.s.id}`, { memberId: view.s.memberId }, notice);
+        const about = { id: view.s.id, who: `${view.unitName} ${view.memberName}`, task: view.taskName };
+        return { message: b.data.verdict === 'approved' ? reviewReplies.approved(about) : reviewReplies.returned(about), notice, sent };
+      });
+      res.json({ ok: true, ...out });
+    } catch (err) {
+      if (isDomainError(err, 'submission.own', 'submission.not_visible')) return refuse(res, 403, err.code, err.message);
+      if (isDomainError(err, 'submission.already_reviewed', 'submission.superseded')) return refuse(res, 409, err.code, err.message);
+      throw err;
+    }
+  });
+
+  return r;
+}
