@@ -87,7 +87,9 @@ export function createHttpApp(app: App, opts: ServerOptions): Express {
     publicBaseUrl: app.publicBaseUrl, actAs: app.actAs,
   };
   const consoleApi = express.Router({ caseSensitive: true });
-  for (const f of app.features) if (f.http) consoleApi.use(f.http(deps));
+  // The features list is in help order; the console feature (it sets the viewer) is mounted first whatever its place there.
+  const withHttp = app.features.filter((f) => f.http);
+  for (const f of [...withHttp.filter((f) => f.name === 'console'), ...withHttp.filter((f) => f.name !== 'console')]) consoleApi.use(f.http!(deps));
   consoleApi.use((_req, res) => { res.status(404).json({ error: 'not_found', message: '没有这个接口' }); });
   consoleApi.use(answerDomainError);
   consoleApi.use((err: Error & { status?: number }, _req: Request, res: Response, _next: NextFunction) => {
