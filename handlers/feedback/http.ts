@@ -117,7 +117,9 @@ export function feedbackHttp(deps: FeatureHttpDeps): Router {
       const sender = row.anonymous || !row.memberId ? null : await memberById(db, row.memberId);
       const trail = (await feedbackTrail(db, row)).map((t) => ({
         action: t.action, actionCn: TRAIL_CN[t.action] ?? t.action, actor: t.actor,
-        day: dayOf(t.at), time: row.anonymous ? null : cn(t.at).format('HH:mm'),
+        // A named item's submission at its own time (the item's createdAt, as chat's list dates it).
+        ...(t.action === 'feedback.create' && row.createdAt ? { day: row.createdOn, time: cn(row.createdAt).format('HH:mm') }
+          : { day: dayOf(t.at), time: row.anonymous ? null : cn(t.at).format('HH:mm') }),
         unit: t.action === 'feedback.forward' ? (t.after as { unit?: string } | null)?.unit ?? null : null,
         reason: t.action === 'feedback.close' ? (t.after as { reason?: string } | null)?.reason ?? null : null,
       }));
