@@ -29,7 +29,7 @@ export const PAGES: ConsolePage[] = [
   { path: 'units/:id', name: 'unit', title: '单位人员', roles: OFFICE, menu: false, component: () => import('./UnitPeople.vue') },
   { path: 'my', name: 'my', title: '我的', icon: User, roles: ALL, menu: true, component: () => import('./My.vue') },
   { path: 'feedback', name: 'feedback', title: '意见', icon: ChatDotRound, roles: OFFICE, menu: true, component: () => import('./Feedback.vue') },
-  { path: 'ledger', name: 'ledger', title: '整改台账', icon: Tickets, roles: OFFICE, menu: false, component: planned, planned: '在私聊中发送「整改 列表 逾期」查看逾期的整改事项，「整改 查看 ZG-0001」查看一项。' },
+  { path: 'ledger', name: 'ledger', title: '整改台账', icon: Tickets, roles: OFFICE, menu: true, component: () => import('./Ledger.vue') },
 ];
 
 /** The first page a person lands on: 总览 for the office, 我的 for staff. */
