@@ -7,10 +7,12 @@ import express, { Router, type Response } from 'express';
 import { z } from 'zod';
 import { requireViewer, viewerOf, type ActAs, type ConsoleViewer, type FeatureHttpDeps } from '../../src/plugin.ts';
 import {
-  closeRect, daysOverdue, extendRect, historyOf, isDueSoon, isOverdue, lastHistoryId, listRects, parseRectCode, rectById, rectCode,
+  closeRect, createRect, describeRect, linkLeader, TERMS, validateRect, type NewRect, daysOverdue, extendRect, historyOf, isDueSoon, isOverdue, lastHistoryId, listRects, parseRectCode, rectById, rectCode,
   reportDone, reportProgress, returnRect, type RectRow, type RectStatus,
 } from '../../src/domain/rectification.ts';
-import { activeUnitList, headsOf } from '../../src/domain/directory.ts';
+import { activeUnitList, headsOf, unitById } from '../../src/domain/directory.ts';
+import { currentCampaign } from '../../src/domain/campaigns.ts';
+import { campaignCategories } from '../../src/domain/ledger-import.ts';
 import { notifyAdmins } from '../../src/domain/notify-admins.ts';
 import { seesUnit, unitIdsOrAll } from '../../src/domain/visibility.ts';
 import { fail as failDomain, isDomainError } from '../../src/domain/errors.ts';
@@ -230,6 +232,66 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
   };
 
   const actions: Record<string, Action<any>> = { close, return: ret, extend, progress, done };
+
+  // 新增 (admins), as /整改 新增: the 五落实, checked as chat checks them, previewed, then created
+  // with its history row and the unit's heads told.
+  const addBody = z.object({
+    unitId: z.number({ error: '请选择责任单位' }).int().positive('请选择责任单位'),
+    problem: z.string({ error: '缺少「问题」' }).trim().min(1, '缺少「问题」'),
+    measures: z.string({ error: '缺少「措施」' }).trim().min(1, '缺少「措施」'),
+    leaderName: z.string({ error: '缺少「分管领导」' }).trim().min(1, '缺少「分管领导」').max(50, '分管领导姓名太长'),
+    deadline: z.string({ error: '缺少「时限」' }).regex(/^\d{4}-\d{2}-\d{2}$/, '时限应写成 2027-03-31 这样的日期'),
+    category: z.string().trim().nullable().optional(),
+    term: z.enum(TERMS as [string, ...string[]], { error: `期限只能是 ${TERMS.join('、')} 之一` }).nullable().optional(),
+  }).strict();
+  async function planAdd(tx: typeof db, v: ConsoleViewer, raw: unknown, today: string) {
+    adminOnly(v, '新增');
+    const b = addBody.safeParse(raw ?? {});
+    if (!b.success) throw new Refusal(400, 'bad_request', `请求不对：${b.error.issues[0].message}`);
+    const unit = await unitById(tx, b.data.unitId);
+    if (!unit || !unit.active) throw new Refusal(400, 'unit_not_found', '没有这个单位，请从列表中选择。');
+    const { campaign } = await currentCampaign(tx);
+    const n: NewRect = {
+      campaignId: campaign?.id ?? null, kind: 'item', unitId: unit.id, problem: b.data.problem, measures: b.data.measures,
+      leaderName: b.data.leaderName, leaderMemberId: await linkLeader(tx, b.data.leaderName), ownerMemberId: null,
+      deadline: b.data.deadline, category: b.data.category || null, term: b.data.term ?? null,
+    };
+    try {
+      validateRect(n, today, campaignCategories(campaign));
+    } catch (err) {
+      if (isDomainError(err)) throw new Refusal(400, err.code, err.message);
+      throw err;
+    }
+    return { n, unitName: unit.name };
+  }
+  r.post('/ledger/new/preview', body, async (req, res) => {
+    if (!notStaff(res)) return;
+    const v = viewerOf(res)!;
+    try {
+      const today = dayOf(deps.clock());
+      const { n, unitName } = await planAdd(db, v, req.body, today);
+      res.json({ preview: ledgerReplies.addPreview({ ...n, unitName, leaderLinked: n.leaderMemberId !== null, today }) });
+    } catch (err) { answerError(res, err); }
+  });
+  r.post('/ledger/new', body, async (req, res) => {
+    if (!notStaff(res)) return;
+    const v = viewerOf(res)!;
+    try {
+      const out = await deps.actAs(v.member, async (w) => {
+        const { n, unitName } = await planAdd(w.tx, v, req.body, w.today);
+        const row = await createRect(w.tx, n, actor(v));
+        const code = rectCode(row.id);
+        await tellHeads(w, v, { ...row, unitName }, `rect-new:${row.id}`,
+          ledgerReplies.addedNotice({ code, unitName, problem: row.problem, measures: row.measures, deadline: row.deadline, today: w.today }));
+        return { code, message: ledgerReplies.added({ code, detail: describeRect({ ...row, unitName }, w.today) }) };
+      });
+      res.json({ ok: true, ...out });
+    } catch (err) { answerError(res, err); }
+  });
+  r.get('/ledger-categories', async (_req, res) => {
+    if (!notStaff(res)) return;
+    res.json({ categories: campaignCategories((await currentCampaign(db)).campaign), terms: TERMS });
+  });
 
   for (const [name, a] of Object.entries(actions)) {
     const parse = (res: Response, raw: unknown) => {

@@ -286,3 +286,27 @@ describe('整改台账', () => {
     expect((await get('王主任', `/ledger/${codes.zyy}`)).body.item.deadline).toBe('2027-04-30');
   });
 });
+
+describe('整改台账: 新增', () => {
+  const item = () => ({ unitId: unitId['城关镇卫生院'], problem: '医疗废物交接登记不规范', measures: '重新培训，专人负责登记', leaderName: '刘局长', deadline: '2027-01-31', category: '限期整改', term: '近期' });
+  it('is the office\'s; checks as chat; previews as chat; creates with its history, audit and the heads\' notice', async () => {
+    refused(await post('赵院长', '/ledger/new', item()), 403, /管理员/);
+    refused(await post('王主任', '/ledger/new', { ...item(), deadline: '2026-12-01' }), 400, /已经过去了/);
+    refused(await post('王主任', '/ledger/new', { ...item(), problem: ' ' }), 400, /问题/);
+    refused(await post('王主任', '/ledger/new', { ...item(), category: '随便' }), 400, /不在本活动的类别中/);
+    refused(await post('王主任', '/ledger/new', { ...item(), deadline: '一月底' }), 400, /时限/);
+    const chat = await chatPreview('王主任', '/整改 新增 城关镇卫生院 问题：医疗废物交接登记不规范 措施：重新培训，专人负责登记 分管领导：刘局长 时限：2027-01-31 类别：限期整改 期限：近期');
+    const pv = await post('王主任', '/ledger/new/preview', item());
+    expect(pv.status, pv.text).toBe(200);
+    expect(chat).toContain(pv.body.preview);
+    const r = await post('王主任', '/ledger/new', item());
+    expect(r.status, r.text).toBe(200);
+    expect(r.body.message).toContain(`已新增整改事项 ${r.body.code}。`);
+    const id = Number(r.body.code.slice(3));
+    expect((await bot.db.select().from(rectifications).where(eq(rectifications.id, id)))[0]).toMatchObject({ unitId: unitId['城关镇卫生院'], leaderMemberId: memberId['刘局长'], status: 'not_started', term: '近期' });
+    expect(await bot.db.select().from(rectificationHistory).where(eq(rectificationHistory.itemId, id))).toEqual([expect.objectContaining({ action: 'create', actor: '王主任' })]);
+    expect(await bot.db.select().from(auditLog).where(and(eq(auditLog.action, 'rectification.create'), eq(auditLog.target, r.body.code)))).toHaveLength(1);
+    expect(await bot.db.select().from(outbox).where(like(outbox.idempotencyKey, `rect-new:${id}:%`)))
+      .toEqual([expect.objectContaining({ memberId: memberId['孙院长'], text: expect.stringContaining(`城关镇卫生院有一项新的整改事项 ${r.body.code}`) })]);
+  });
+});
