@@ -153,6 +153,29 @@ describe.skipIf(!haveBrowser && !process.env.CI)('意见 and 整改台账 in Chr
     expect(await bot.db.select().from(outbox).where(like(outbox.idempotencyKey, `rect-close:${r.id}:%`))).toHaveLength(1);
     await drawer.getByText('销号', { exact: true }).waitFor();
     await shoot(page, 'ledger-drawer-1366', false);
+
+    // 新增: the 五落实 form, chat's preview, created.
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
+    await page.locator('[data-action="add"]').click();
+    const form = page.locator('[data-dialog="ledger-add"]');
+    await form.locator('.el-select').first().click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '县中医院' }).click();
+    await form.locator('textarea').nth(0).fill('中药饮片验收记录不完整');
+    await form.locator('textarea').nth(1).fill('逐批验收登记，药剂科每周抽查');
+    await form.locator('input[data-input="leader"], [data-input="leader"] input').fill('刘局长');
+    const date = form.getByPlaceholder('完成时限');
+    await date.fill('2027年1月31日');
+    await date.press('Enter');
+    await form.getByText('近期').click();
+    await form.locator('[data-action="ask-add"]').click();
+    const addDialog = page.locator('[data-dialog="ledger-add-confirm"]');
+    await addDialog.getByText('将新增整改事项（责任单位：县中医院）').waitFor();
+    expect(await addDialog.innerText()).toContain('时限：2027年1月31日');
+    await shoot(page, 'ledger-add-1366', false);
+    await addDialog.locator('[data-action="confirm-add"]').click();
+    await page.locator('.el-message--success', { hasText: '已新增整改事项' }).waitFor();
+    expect(await bot.db.select().from(rectifications).where(eq(rectifications.problem, '中药饮片验收记录不完整'))).toEqual([expect.objectContaining({ deadline: '2027-01-31', term: '近期', status: 'not_started' })]);
     await page.context().close();
   });
 
