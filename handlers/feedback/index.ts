@@ -7,8 +7,10 @@ import feedbackList from './feedback-list.ts';
 import feedbackForward from './feedback-forward.ts';
 import feedbackAnswer from './feedback-answer.ts';
 import feedbackClose from './feedback-close.ts';
+import { feedbackHttp } from './http.ts';
 
 export default {
   name: 'feedback',
   commands: [feedback, feedbackAnonymous, feedbackQuery, feedbackList, feedbackForward, feedbackAnswer, feedbackClose],
+  http: feedbackHttp,
 } satisfies Feature;

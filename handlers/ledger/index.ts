@@ -11,10 +11,11 @@ import rectProgress from './rect-progress.ts';
 import rectDone from './rect-done.ts';
 import commitment from './commitment.ts';
 import rectCategoriesSet, { rectCategoriesList } from './rect-categories.ts';
+import { ledgerHttp } from './http.ts';
 
 export const ledgerCommands = [
   rectList, rectShow, rectProgress, rectDone, commitment,
   rectAdd, rectEdit, rectClose, rectReturn, rectExtend, rectCategoriesList, rectCategoriesSet,
 ];
 
-export default { name: 'ledger', commands: ledgerCommands } satisfies Feature;
+export default { name: 'ledger', commands: ledgerCommands, http: ledgerHttp } satisfies Feature;

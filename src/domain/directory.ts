@@ -368,3 +368,8 @@ export async function ensureConsoleAccount(tx: Tx, memberId: number, senderId: s
   if (known) return;
   await tx.insert(identities).values({ platform: 'console', platformUserId: senderId, memberId, source: 'console' }).onConflictDoNothing();
 }
+
+/** Every active unit, by name (the console's unit filters and 转交's choices). */
+export async function activeUnitList(tx: Tx): Promise<{ id: number; name: string }[]> {
+  return tx.select({ id: units.id, name: units.name }).from(units).where(eq(units.active, true)).orderBy(asc(units.name));
+}

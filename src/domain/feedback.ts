@@ -4,9 +4,9 @@
 // orders it among its sender's other activity finer than the day. The sender reads the answer
 // with a random 查询码, of which only a hash is kept.
 import { createHash, randomInt } from 'node:crypto';
-import { and, asc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
-import { feedback, members, units } from '../db/schema.ts';
+import { auditLog, feedback, members, units } from '../db/schema.ts';
 import { fail } from './errors.ts';
 import { audit, type Actor } from './audit.ts';
 import { dayOf } from '../time.ts';
@@ -159,4 +159,31 @@ export async function feedbackStatusCounts(tx: Tx, unitIds: number[] | null): Pr
   const out: Record<FeedbackStatus, number> = { open: 0, forwarded: 0, answered: 0, closed: 0 };
   for (const r of rows) if (r.status in out) out[r.status as FeedbackStatus] = Number(r.n);
   return out;
+}
+
+// ---------------------------------------------------------------- reads for the web console
+
+/**
+ * One page of the inbox, newest first: items routed to these units (undefined: every item, the
+ * office's view), of these statuses, anonymous or named; with the total. The sender's name comes
+ * along for named items only (an anonymous row has no member to join).
+ */
+export async function feedbackInbox(tx: Tx, q: { unitIds?: number[]; statuses?: FeedbackStatus[]; anonymous?: boolean; limit: number; offset: number }) {
+  const conds: SQL[] = [];
+  if (q.unitIds) conds.push(inArray(feedback.unitId, q.unitIds.length ? q.unitIds : [-1]));
+  if (q.statuses) conds.push(inArray(feedback.status, q.statuses));
+  if (q.anonymous !== undefined) conds.push(eq(feedback.anonymous, q.anonymous));
+  const where = and(...conds);
+  const [{ n }] = await tx.select({ n: sql<number>`count(*)::int` }).from(feedback).where(where);
+  const rows = await tx.select({ f: feedback, unitName: units.name, memberName: members.name }).from(feedback)
+    .leftJoin(units, eq(units.id, feedback.unitId)).leftJoin(members, eq(members.id, feedback.memberId))
+    .where(where).orderBy(desc(feedback.createdOn), desc(feedback.id)).limit(q.limit).offset(q.offset);
+  return { total: Number(n), rows };
+}
+
+/** What the office did with an item (转交, 答复, 办结; and a named item's submission), oldest first, from the audit trail. */
+export async function feedbackTrail(tx: Tx, row: FeedbackRow) {
+  return tx.select({ at: auditLog.at, actor: auditLog.actor, action: auditLog.action, after: auditLog.after }).from(auditLog)
+    .where(and(eq(auditLog.target, feedbackCode(row)), inArray(auditLog.action, ['feedback.create', 'feedback.forward', 'feedback.answer', 'feedback.close'])))
+    .orderBy(asc(auditLog.id));
 }

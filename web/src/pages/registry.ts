@@ -31,8 +31,8 @@ export const PAGES: ConsolePage[] = [
   { path: 'people/:id', name: 'person', title: '人员', roles: ALL, menu: false, component: () => import('./Person.vue') },
   { path: 'tasks', name: 'tasks', title: '任务与提交', icon: Document, roles: ALL, menu: true, component: () => import('./Tasks.vue') },
   { path: 'my', name: 'my', title: '我的', icon: User, roles: ALL, menu: true, component: () => import('./My.vue') },
-  { path: 'feedback', name: 'feedback', title: '意见', icon: ChatDotRound, roles: OFFICE, menu: false, component: planned, planned: '在私聊中发送「意见 列表 未处理」查看待答复的意见，「意见 答复 YJ-0012 内容」答复。' },
-  { path: 'ledger', name: 'ledger', title: '整改台账', icon: Tickets, roles: OFFICE, menu: false, component: planned, planned: '在私聊中发送「整改 列表 逾期」查看逾期的整改事项，「整改 查看 ZG-0001」查看一项。' },
+  { path: 'feedback', name: 'feedback', title: '意见', icon: ChatDotRound, roles: OFFICE, menu: true, component: () => import('./Feedback.vue') },
+  { path: 'ledger', name: 'ledger', title: '整改台账', icon: Tickets, roles: OFFICE, menu: true, component: () => import('./Ledger.vue') },
 ];
 
 /** The first page a person lands on: 总览 for the office, 我的 for staff. */
