@@ -54,7 +54,7 @@ export async function runCircular(o: { databaseUrl?: string; pgliteDir?: string;
       const t0 = performance.now();
       await sendCircular(tx, c, lastPeriod.period, async (key, to, text) => {
         if (await enqueueOutbox(tx, key, to, text)) send.messages++;
-      });
+      }, new Date());
       send.ms = performance.now() - t0;
       tx.rollback();
     }).catch((err) => { if (!(err instanceof TransactionRollbackError)) throw err; });

@@ -10,7 +10,7 @@ import { listRects, rectCode, type RectRow } from '../src/domain/rectification.t
 import { enqueueOutbox } from '../src/delivery/outbox-store.ts';
 import { notifyAdmins } from '../src/domain/notify-admins.ts';
 import type { WorkCalendar } from '../src/domain/workdays.ts';
-import { formatDateCn } from '../src/parse/date.ts';
+import { dateCn } from '../src/domain/messages/format.ts';
 import { claimRun, finishRun } from '../src/scheduling/runs.ts';
 import { defineJob } from '../src/scheduling/job.ts';
 import { timeOfDay } from '../src/scheduling/settings.ts';
@@ -46,9 +46,9 @@ export async function runOverdueAlerts(tx: Tx, campaign: CampaignRow, today: str
   for (const h of heads) {
     const soon = dueSoon.filter((r) => r.unitId === h.unitId);
     const late = overdue.filter((o) => o.r.unitId === h.unitId);
-    const lines = [`${h.name}您好，本单位整改事项提醒（${formatDateCn(today)}）：`];
-    if (late.length) lines.push(`已逾期 ${late.length} 项：`, ...late.map((o) => lateLine(o.r, o.days)));
-    if (soon.length) lines.push(`即将到期 ${soon.length} 项：`, ...soon.map((r) => `· ${rectCode(r.id)} ${short(r.problem)}，${formatDateCn(r.deadline)}到期`));
+    const lines = [`${h.name}您好，本单位整改事项提醒（${dateCn(today, today)}）：`];
+    if (late.length) lines.push(`已逾期 ${late.length} 项：`, ...late.map((o) => lateLine(o.r, o.days, today)));
+    if (soon.length) lines.push(`即将到期 ${soon.length} 项：`, ...soon.map((r) => `· ${rectCode(r.id)} ${short(r.problem)}，${dateCn(r.deadline, today)}到期`));
     lines.push(`报进展：整改 进展 ${rectCode((late[0]?.r ?? soon[0]).id)} 内容；完成后：整改 完成 ${rectCode((late[0]?.r ?? soon[0]).id)} 说明`);
     await send('head', h.id, lines.join('\n'));
   }
@@ -62,11 +62,11 @@ export async function runOverdueAlerts(tx: Tx, campaign: CampaignRow, today: str
   const byLeader = new Map<number, typeof toLeader>();
   for (const o of toLeader) for (const id of await leaderOf(o.r)) byLeader.set(id, [...(byLeader.get(id) ?? []), o]);
   for (const [leaderId, list] of byLeader) {
-    await send('leader', leaderId, [`分管单位有 ${list.length} 项整改逾期 ${settings.leaderAfterWorkdays} 个工作日以上：`, ...list.map((o) => `${lateLine(o.r, o.days)}（${o.r.unitName}）`)].join('\n'));
+    await send('leader', leaderId, [`分管单位有 ${list.length} 项整改逾期 ${settings.leaderAfterWorkdays} 个工作日以上：`, ...list.map((o) => `${lateLine(o.r, o.days, today)}（${o.r.unitName}）`)].join('\n'));
   }
   const toAdmin = overdue.filter((o) => o.late >= settings.adminAfterWorkdays);
   if (toAdmin.length) {
-    const text = [`有 ${toAdmin.length} 项整改逾期 ${settings.adminAfterWorkdays} 个工作日以上：`, ...toAdmin.map((o) => `${lateLine(o.r, o.days)}（${o.r.unitName}）`)].join('\n');
+    const text = [`有 ${toAdmin.length} 项整改逾期 ${settings.adminAfterWorkdays} 个工作日以上：`, ...toAdmin.map((o) => `${lateLine(o.r, o.days, today)}（${o.r.unitName}）`)].join('\n');
     ids.push(...await notifyAdmins(tx, `overdue:${campaign.id}:${today}:admin`, text));
   }
   const result = { outboxIds: ids, dueSoon: dueSoon.length, overdue: overdue.length, toLeaders: byLeader.size, toAdmins: toAdmin.length ? 1 : 0 };
@@ -76,7 +76,7 @@ export async function runOverdueAlerts(tx: Tx, campaign: CampaignRow, today: str
 
 const short = (s: string) => (s.length > 24 ? s.slice(0, 24) + '…' : s);
 const daysLate = (deadline: string, today: string) => Math.round((Date.parse(today) - Date.parse(deadline)) / 86_400_000);
-const lateLine = (r: Item, days: number) => `· ${rectCode(r.id)} ${short(r.problem)}，时限 ${formatDateCn(r.deadline)}，已逾期 ${days} 天`;
+const lateLine = (r: Item, days: number, today: string) => `· ${rectCode(r.id)} ${short(r.problem)}，时限 ${dateCn(r.deadline, today)}，已逾期 ${days} 天`;
 
 export default defineJob({
   kind: 'campaign',

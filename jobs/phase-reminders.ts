@@ -209,7 +209,7 @@ async function sendSummary(tx: Tx, c: CampaignRow, phase: PhaseRow, all: PhaseRo
   }
   const next = all.filter((p) => p.seq > phase.seq).sort((a, b) => a.seq - b.seq)[0];
   if (next) {
-    lines.push('下一阶段安排：', describePhase(c, next, await tasksOf(tx, next.id), await readingsOf(tx, next.id)));
+    lines.push('下一阶段安排：', describePhase(c, next, await tasksOf(tx, next.id), await readingsOf(tx, next.id), dayOf(now)));
     lines.push('请大家继续按时学习打卡，发「阶段 列表」查看安排。');
   } else {
     lines.push('下一阶段的安排请留意领导小组办公室通知；在此之前请大家继续坚持学习打卡。');

@@ -165,13 +165,13 @@ async function execute(op: Operation): Promise<OperationResult> {
   const [{ openDatabase }, { runOperation }] = await Promise.all([import('./db/client.ts'), import('./operations.ts')]);
   if (config.DATABASE_URL) {
     const database = await openDatabase({ databaseUrl: config.DATABASE_URL });
-    try { return await runOperation(database, op); } finally { await database.close(); }
+    try { return await runOperation(database, op, { now: new Date() }); } finally { await database.close(); }
   }
   // No service: hold the data directory ourselves so the service cannot start underneath us.
   const lock = await acquireDataDirLock(config.dataDir, { role: 'cli' });
   try {
     const database = await openDatabase({ pgliteDir: path.join(config.dataDir, 'db') });
-    try { return await runOperation(database, op); } finally { await database.close(); }
+    try { return await runOperation(database, op, { now: new Date() }); } finally { await database.close(); }
   } finally {
     await lock.release();
   }

@@ -14,7 +14,7 @@ import { rowsOf } from './db/client.ts';
 import { addDays, dayOf, daysBetween } from './time.ts';
 import { formatMinutes } from './parse/duration.ts';
 import { DAILY_LIMIT_MINUTES } from './domain/checkins.ts';
-import { formatDateCn } from './parse/date.ts';
+import { dateCn } from './domain/messages/format.ts';
 
 export interface GenerateOptions {
   units: number;
@@ -42,6 +42,8 @@ export interface GenerateResult {
   campaignId: number;
   campaignStart: string;
   campaignEnd: string;
+  /** The day the data was generated as of (Asia/Shanghai). */
+  today: string;
   ms: number;
 }
 
@@ -447,7 +449,7 @@ export async function generateDemoData(database: Database, o: GenerateOptions): 
 
     const result: GenerateResult = {
       units: nUnits, members: M, admins: nAdmins, leaders: nLeaders, heads: nUnits, checkins: written, submissions, readingsDone,
-      feedback: nFeedback, rectifications: items.length, campaignId, campaignStart: start, campaignEnd: end, ms: 0,
+      feedback: nFeedback, rectifications: items.length, campaignId, campaignStart: start, campaignEnd: end, today, ms: 0,
     };
     await tx.execute(sql`insert into audit_log (actor, action, target, after)
       values ('cli', 'demo.generate', 'database', ${JSON.stringify({ ...result, seed: o.seed ?? 1 })}::jsonb)`);
@@ -504,7 +506,7 @@ export async function demoGenerateCli(args: string[]): Promise<number> {
   try {
     const r = await generateDemoData(database, opts);
     console.log(`完成，用时 ${(r.ms / 1000).toFixed(1)} 秒：${r.units} 个单位、${r.members} 人、${r.checkins} 条打卡、${r.submissions} 份任务提交、`
-      + `${r.feedback} 条意见建议、${r.rectifications} 项整改；活动「医德医风大讨论」${formatDateCn(r.campaignStart)} 至 ${formatDateCn(r.campaignEnd)}。`);
+      + `${r.feedback} 条意见建议、${r.rectifications} 项整改；活动「医德医风大讨论」${dateCn(r.campaignStart, r.today)} 至 ${dateCn(r.campaignEnd, r.today)}。`);
     console.log('每个人都已绑定企业微信账号 u000001、u000002…（与手机号一一对应），可直接用于回调压测。');
     return 0;
   } finally {

@@ -64,8 +64,9 @@ export interface OperationResult {
 
 class DryRun extends Error { constructor(readonly message: string) { super(message); } }
 
-export async function runOperation(database: Database, op: Operation, opts: { now?: Date } = {}): Promise<OperationResult> {
-  const now = opts.now ?? new Date();
+/** `now`: the app's clock (the service's, or the machine's for a CLI run without one); dates and days follow it. */
+export async function runOperation(database: Database, op: Operation, opts: { now: Date }): Promise<OperationResult> {
+  const { now } = opts;
   try {
     switch (op.op) {
       case 'directory.import': {
@@ -109,7 +110,7 @@ export async function runOperation(database: Database, op: Operation, opts: { no
             const pending = await pendingRequests(tx);
             if (!pending.length) return '没有待审核的绑定申请。';
             return [`待审核的绑定申请 ${pending.length} 个：`, ...pending.map((r) =>
-              `  #${r.id} ${r.member.unitName} ${r.member.name}（${ROLE_CN[r.member.role as Role]}）← ${platformCn(r.platform)}账号 ${r.platformUserId}，${formatDateCn(dayOf(r.createdAt))}`),
+              `  #${r.id} ${r.member.unitName} ${r.member.name}（${ROLE_CN[r.member.role as Role]}）← ${platformCn(r.platform)}账号 ${r.platformUserId}，${formatDateCn(dayOf(r.createdAt), now)}`),
             '核实是本人后：npm run cli -- bind approve 编号；否则 npm run cli -- bind reject 编号 [原因]'].join('\n');
           }
           const r = op.id ? await bindRequestById(tx, op.id) : null;

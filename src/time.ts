@@ -12,7 +12,7 @@ export const ZONE = 'Asia/Shanghai';
 export type Clock = () => Date;
 export const systemClock: Clock = () => new Date();
 
-export function cn(t: Date | number | string = Date.now()) {
+export function cn(t: Date | number | string) {
   return dayjs(t).tz(ZONE);
 }
 

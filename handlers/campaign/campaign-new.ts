@@ -24,7 +24,7 @@ export default defineCommand({
   examples: ['/活动 新建 “医德医风大讨论” 2026-12-01 2027-03-31 40学时', '/活动 新建 作风建设年 12月1日 3月31日 30小时'],
   async run(ctx, a) {
     if (ctx.campaign) throw new UserError(campaignReplies.activeExists({ name: ctx.campaign.name }));
-    assertDateOrder(a.start, a.end);
+    assertDateOrder(a.start, a.end, ctx.today);
     let targetMinutes: number | null = null;
     let targetUnit: 'hour' | 'xueshi' = 'hour';
     if (a.target) {
@@ -34,7 +34,7 @@ export default defineCommand({
       targetUnit = t.unit;
     }
     const payload: Payload = { name: a.name, start: a.start, end: a.end, targetMinutes, targetUnit };
-    const detail = describeCampaign({ name: a.name, startDate: a.start, endDate: a.end, targetMinutes, targetUnit, xueshiMinutes: 45, makeupDays: 3 } as never);
+    const detail = describeCampaign({ name: a.name, startDate: a.start, endDate: a.end, targetMinutes, targetUnit, xueshiMinutes: 45, makeupDays: 3 } as never, ctx.today);
     return { preview: campaignReplies.newPreview({ detail }), payload };
   },
   payload: payloadSchema,
@@ -45,6 +45,6 @@ export default defineCommand({
     });
     await ctx.audit('campaign.create', c.name, null, p);
     ctx.scheduleChanged();
-    return campaignReplies.created({ detail: describeCampaign(c) });
+    return campaignReplies.created({ detail: describeCampaign(c, ctx.today) });
   },
 });

@@ -48,6 +48,6 @@ export default defineCommand({
     if (!before || before.status !== 'active') throw new UserError(campaignReplies.endedNotChanged());
     const after = await updateCampaign(ctx.tx, p.campaignId, p.change);
     await ctx.audit('campaign.update', after.name, before, p.change);
-    return campaignReplies.updated({ detail: describeCampaign(after) });
+    return campaignReplies.updated({ detail: describeCampaign(after, ctx.today) });
   },
 });

@@ -20,7 +20,7 @@ export default defineCommand({
     const open = await openPhase(ctx.tx, c.id);
     if (!open) throw new UserError(campaignReplies.noOpenPhase());
     const upcomingStart = phaseState(open, ctx.today) === 'upcoming' ? open.startDate : null;
-    return { preview: campaignReplies.phaseEndPreview({ name: open.name, upcomingStart }), payload: { id: open.id } };
+    return { preview: campaignReplies.phaseEndPreview({ name: open.name, upcomingStart, today: ctx.today }), payload: { id: open.id } };
   },
   payload: z.object({ id: rowId }),
   async commit(ctx, { id }) {

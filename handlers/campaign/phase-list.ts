@@ -21,7 +21,7 @@ export default defineCommand({
       const ts = await tasksOf(ctx.tx, p.id);
       // A task outlives its phase: say so while an ended phase's task can still be handed in on time.
       const stillOpen = state === 'ended' ? ts.filter((t) => t.dueDate >= ctx.today).map((t) => t.name) : [];
-      phases.push({ state, detail: describePhase(c, p, ts, await readingsOf(ctx.tx, p.id)), stillOpen });
+      phases.push({ state, detail: describePhase(c, p, ts, await readingsOf(ctx.tx, p.id), ctx.today), stillOpen });
     }
     return campaignReplies.phases({ campaign: c.name, phases });
   },

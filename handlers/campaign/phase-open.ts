@@ -30,9 +30,9 @@ export default defineCommand({
   examples: ['/阶段 开启 学习动员 12月1日 12月31日 10学时', '/phase open 对照检查 2027-01-04 2027-01-31'],
   async run(ctx, a) {
     const c = ctx.requireCampaign();
-    assertDateOrder(a.start, a.end);
+    assertDateOrder(a.start, a.end, ctx.today);
     if (a.start < c.startDate || a.end > c.endDate) {
-      throw new UserError(campaignReplies.phaseOutsideCampaign({ start: c.startDate, end: c.endDate }));
+      throw new UserError(campaignReplies.phaseOutsideCampaign({ start: c.startDate, end: c.endDate, today: ctx.today }));
     }
     let targetMinutes: number | null = null;
     if (a.target) {
@@ -46,7 +46,7 @@ export default defineCommand({
     const preview = campaignReplies.openPreview({
       name: a.name, start: a.start, end: a.end, target: targetMinutes ? inCampaignUnit(c, targetMinutes) : null,
       closing: current ? { name: current.name, upcoming: phaseState(current, ctx.today) === 'upcoming' } : null,
-      stillOpen: await tasksStillOpen(ctx.tx, c, ctx.today),
+      stillOpen: await tasksStillOpen(ctx.tx, c, ctx.today), today: ctx.today,
     });
     return { preview, payload };
   },
@@ -65,7 +65,7 @@ export default defineCommand({
       campaignId: c.id, seq, name: p.name, startDate: p.start, endDate: p.end, targetMinutes: p.targetMinutes,
     });
     await ctx.audit('phase.open', `${c.name}/${phase.name}`, p.closePhaseId ? { closedPhaseId: p.closePhaseId } : null, p);
-    const notice = { campaign: c.name, detail: describePhase(c, phase, [], []), start: p.start, today: ctx.today };
+    const notice = { campaign: c.name, detail: describePhase(c, phase, [], [], ctx.today), start: p.start, today: ctx.today };
     for (const g of await campaignGroups(ctx.tx)) {
       await ctx.notify(`phase-open:${phase.id}:group:${g.id}`, { groupId: g.id }, campaignReplies.phaseOpenedNotice(notice));
     }

@@ -27,11 +27,11 @@ export default defineCommand({
     // The open phase, also one opened to start later: its tasks and readings are set up beforehand.
     const phase = await openPhase(ctx.tx, c.id);
     if (!phase) throw new UserError(campaignReplies.noOpenPhaseToAdd());
-    if (a.due < ctx.today) throw new UserError(campaignReplies.taskDuePast({ due: a.due }));
-    if (a.due > c.endDate) throw new UserError(campaignReplies.taskDueAfterCampaign({ due: a.due, end: c.endDate }));
+    if (a.due < ctx.today) throw new UserError(campaignReplies.taskDuePast({ due: a.due, today: ctx.today }));
+    if (a.due > c.endDate) throw new UserError(campaignReplies.taskDueAfterCampaign({ due: a.due, end: c.endDate, today: ctx.today }));
     if (await taskByName(ctx.tx, phase.id, a.name)) throw new UserError(campaignReplies.taskExists({ name: a.name }));
     const payload: Payload = { phaseId: phase.id, name: a.name, audience: a.audience === '负责人' ? 'heads' : 'all', dueDate: a.due, minChars: a.chars ?? null };
-    const preview = campaignReplies.taskPreview({ phase: phase.name, name: a.name, audience: a.audience, due: a.due, minChars: a.chars ?? null });
+    const preview = campaignReplies.taskPreview({ phase: phase.name, name: a.name, audience: a.audience, due: a.due, minChars: a.chars ?? null, today: ctx.today });
     return { preview, payload };
   },
   payload: payloadSchema,

@@ -26,7 +26,7 @@ export default defineCommand({
     if (!row) fail('checkin.not_found', { id: n });
     if (row.c.status !== 'valid') throw new UserError(checkinReplies.voidAlready({ id: n, status: row.c.status === 'void' ? 'void' : 'revoked' }));
     const preview = checkinReplies.voidPreview({
-      id: n, name: row.name, date: row.c.studyDate, content: contentShown(row.c.material), minutes: row.c.minutes, reason,
+      id: n, name: row.name, date: row.c.studyDate, content: contentShown(row.c.material), minutes: row.c.minutes, reason, today: ctx.today,
     });
     return { preview, payload: { id: n, reason } };
   },
@@ -34,7 +34,7 @@ export default defineCommand({
   async commit(ctx, { id, reason }) {
     const m = ctx.requireMember();
     const row = await voidCheckin(ctx.tx, id, reason, { id: m.id, label: m.name });
-    await ctx.notify(`checkin-void:${id}`, { memberId: row.memberId }, checkinReplies.voidNotice({ id, date: row.studyDate, reason }));
+    await ctx.notify(`checkin-void:${id}`, { memberId: row.memberId }, checkinReplies.voidNotice({ id, date: row.studyDate, reason, today: ctx.today }));
     return checkinReplies.voided({ id });
   },
 });

@@ -27,8 +27,8 @@ export default defineCommand({
   async run(ctx, a) {
     const me = ctx.requireMember();
     const c = ctx.requireCampaign();
-    if (a.date > ctx.today) throw new UserError(checkinReplies.groupStudyFuture({ date: a.date }));
-    assertInCampaign(c, a.date);
+    if (a.date > ctx.today) throw new UserError(checkinReplies.groupStudyFuture({ date: a.date, today: ctx.today }));
+    assertInCampaign(c, a.date, ctx.today);
     const material = a.material ? a.material.replace(/^《|》$/g, '').trim() || null : null;
     const absentNames = a.absent ? tokenize(a.absent.replace(/[,，、]/g, ' ')) : [];
     let present: MemberRow[];
@@ -54,7 +54,7 @@ export default defineCommand({
     if (over.length) throw new UserError(checkinReplies.groupStudyOverLimit({ names: over }));
     const payload: Payload = { date: a.date, minutes: a.minutes, material, present: present.map((p) => p.id), absent: absent.map((p) => p.name) };
     const preview = checkinReplies.groupStudyPreview({
-      date: a.date, minutes: a.minutes, material, present: present.map((p) => p.name), absent: absent.map((p) => p.name),
+      date: a.date, minutes: a.minutes, material, present: present.map((p) => p.name), absent: absent.map((p) => p.name), today: ctx.today,
     });
     return { preview, payload };
   },
@@ -73,6 +73,6 @@ export default defineCommand({
       }, { phase: ctx.phase, readings: ctx.phaseReadings });
     }
     await ctx.audit('group-session.record', `#${session.id}`, null, p);
-    return checkinReplies.groupStudyRecorded({ sessionId: session.id, date: p.date, minutes: p.minutes, people: p.present.length });
+    return checkinReplies.groupStudyRecorded({ sessionId: session.id, date: p.date, minutes: p.minutes, people: p.present.length, today: ctx.today });
   },
 });

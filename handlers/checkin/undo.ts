@@ -14,6 +14,6 @@ export default defineCommand({
   examples: ['撤销'],
   async run(ctx) {
     const last = await undoLastToday(ctx.tx, ctx.requireMember(), ctx.now);
-    return checkinReplies.undone({ id: last.id, date: last.studyDate, content: contentShown(last.material), minutes: last.minutes });
+    return checkinReplies.undone({ id: last.id, date: last.studyDate, content: contentShown(last.material), minutes: last.minutes, today: ctx.today });
   },
 });

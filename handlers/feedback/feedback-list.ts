@@ -30,6 +30,6 @@ export default defineCommand({
       code: feedbackCode(f), status: f.status, kind: f.kind, anonymous: f.anonymous, memberName, createdOn: f.createdOn,
       unitName, content: f.content, answer: f.answer,
     }));
-    return feedbackReplies.list({ total: rows.length, items });
+    return feedbackReplies.list({ total: rows.length, items, today: ctx.today });
   },
 });

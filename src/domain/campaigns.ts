@@ -4,9 +4,9 @@ import type { Tx } from '../db/client.ts';
 import { campaigns, groups, phases, readings, tasks } from '../db/schema.ts';
 import { fail } from './errors.ts';
 import { formatMinutes } from '../parse/duration.ts';
-import { formatDateCn } from '../parse/date.ts';
 import { dayOf } from '../time.ts';
 import { PHASE_STATE_CN } from './messages/campaigns.ts';
+import { dateCn } from './messages/format.ts';
 
 /** A phase's required reading, as a check-in's 《title》 is matched against it. */
 export interface ReadingRef { id: number; title: string }
@@ -129,28 +129,28 @@ export function inCampaignUnit(c: Pick<CampaignRow, 'targetUnit' | 'xueshiMinute
   return formatMinutes(minutes);
 }
 
-export function describeCampaign(c: CampaignRow): string {
-  const lines = [`「${c.name}」${formatDateCn(c.startDate)} 至 ${formatDateCn(c.endDate)}`];
+export function describeCampaign(c: CampaignRow, today: string): string {
+  const lines = [`「${c.name}」${dateCn(c.startDate, today)} 至 ${dateCn(c.endDate, today)}`];
   if (c.targetMinutes) lines.push(`学习目标：每人 ${inCampaignUnit(c, c.targetMinutes)}`);
   lines.push(`1学时 = ${c.xueshiMinutes}分钟；补卡期限 ${c.makeupDays} 天`);
   return lines.join('\n');
 }
 
-export function describePhase(c: CampaignRow, p: PhaseRow, ts: TaskRow[], rs: ReadingRow[]): string {
-  const lines = [`第${p.seq}阶段「${p.name}」：${formatDateCn(p.startDate)} 至 ${formatDateCn(p.endDate)}`];
+export function describePhase(c: CampaignRow, p: PhaseRow, ts: TaskRow[], rs: ReadingRow[], today: string): string {
+  const lines = [`第${p.seq}阶段「${p.name}」：${dateCn(p.startDate, today)} 至 ${dateCn(p.endDate, today)}`];
   if (p.targetMinutes) lines.push(`本阶段目标：每人 ${inCampaignUnit(c, p.targetMinutes)}`);
   if (ts.length) {
     lines.push('任务：');
     for (const t of ts) {
-      lines.push(`  · ${t.name}（${t.audience === 'heads' ? '负责人' : '全体'}，${formatDateCn(t.dueDate)}前${t.minChars ? `，不少于${t.minChars}字` : ''}）`);
+      lines.push(`  · ${t.name}（${t.audience === 'heads' ? '负责人' : '全体'}，${dateCn(t.dueDate, today)}前${t.minChars ? `，不少于${t.minChars}字` : ''}）`);
     }
   }
   if (rs.length) lines.push(`必读：${rs.map((r) => `《${r.title}》`).join('、')}`);
   return lines.join('\n');
 }
 
-export function assertDateOrder(start: string, end: string) {
-  if (end < start) fail('campaign.end_before_start', { start, end });
+export function assertDateOrder(start: string, end: string, today: string) {
+  if (end < start) fail('campaign.end_before_start', { start, end, today });
 }
 
 export { formatMinutes };

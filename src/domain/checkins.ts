@@ -8,7 +8,7 @@ import type { MemberRow } from './directory.ts';
 import { audit, type Actor } from './audit.ts';
 import { DomainError, fail } from './errors.ts';
 import { DAY_LIMIT_MINUTES, formatStudyTime } from '../parse/duration.ts';
-import { formatDateCn } from '../parse/date.ts';
+import { dateCn } from './messages/format.ts';
 import { dayOf, daysBetween } from '../time.ts';
 import type { DataVersions, InboundClaim } from './inbound.ts';
 
@@ -49,9 +49,9 @@ export async function minutesOnDay(tx: Tx, memberId: number, date: string): Prom
   return r.m;
 }
 
-export function assertInCampaign(c: CampaignRow, date: string) {
-  if (date < c.startDate) fail('checkin.before_campaign', { campaign: c.name, start: c.startDate, date });
-  if (date > c.endDate) fail('checkin.after_campaign', { campaign: c.name, end: c.endDate, date });
+export function assertInCampaign(c: CampaignRow, date: string, today: string) {
+  if (date < c.startDate) fail('checkin.before_campaign', { campaign: c.name, start: c.startDate, date, today });
+  if (date > c.endDate) fail('checkin.after_campaign', { campaign: c.name, end: c.endDate, date, today });
 }
 
 /** A required reading as the matcher needs it. */
@@ -129,7 +129,7 @@ function recorded(c: CampaignRow, m: MemberRow, n: NewCheckin, phase: PhaseRow |
 }
 
 function overLimit(n: NewCheckin, dayBefore: number): DomainError {
-  return new DomainError('checkin.over_daily_limit', { date: n.studyDate, recordedMinutes: dayBefore, addedMinutes: n.minutes ?? 0 });
+  return new DomainError('checkin.over_daily_limit', { date: n.studyDate, recordedMinutes: dayBefore, addedMinutes: n.minutes ?? 0, today: dayOf(n.at) });
 }
 
 /**
@@ -137,7 +137,7 @@ function overLimit(n: NewCheckin, dayBefore: number): DomainError {
  * `standing`, the same statement also returns the sender's totals and rank for the reply.
  */
 export async function recordCheckin(tx: Tx, c: CampaignRow, m: MemberRow, n: NewCheckin, known?: KnownPhase, standing?: StandingFor): Promise<Recorded> {
-  assertInCampaign(c, n.studyDate);
+  assertInCampaign(c, n.studyDate, dayOf(n.at));
   const { phase, reading } = resolveKnown(c, n, known) ?? await resolveFromDb(tx, c, n);
   const [r] = rowsOf<RecordResult>(await tx.execute(sql`select * from record_checkin(${JSON.stringify(checkinFields(c, m, n, phase, reading, standing))}::jsonb)`));
   if (r.new_id === null) throw overLimit(n, Number(r.day_before));
@@ -163,7 +163,7 @@ export interface CheckinMessage { item: Record<string, unknown>; finish(r: Messa
  * that phase (the caller takes its ordinary path). Throws the DomainError assertInCampaign throws.
  */
 export function checkinMessage(claim: MessageClaim, c: CampaignRow, m: MemberRow, n: NewCheckin, known: KnownPhase, standing: StandingFor): CheckinMessage | { outcome: 'unknown_phase' } {
-  assertInCampaign(c, n.studyDate);
+  assertInCampaign(c, n.studyDate, dayOf(n.at));
   const resolved = resolveKnown(c, n, known);
   if (!resolved) return { outcome: 'unknown_phase' };
   const { phase, reading } = resolved;
@@ -223,7 +223,7 @@ export async function standingOf(tx: Tx, c: CampaignRow, phase: PhaseRow | null,
 }
 
 /** 我的: the person's last few valid check-ins, newest first, with what was studied as written. */
-export async function recentCheckinLines(tx: Tx, c: CampaignRow, m: MemberRow, limit = 3): Promise<string[]> {
+export async function recentCheckinLines(tx: Tx, c: CampaignRow, m: MemberRow, today: string, limit = 3): Promise<string[]> {
   const rows = await tx.select().from(checkins)
     .where(and(eq(checkins.memberId, m.id), eq(checkins.campaignId, c.id), eq(checkins.status, 'valid')))
     .orderBy(desc(checkins.studyDate), desc(checkins.id)).limit(limit);
@@ -231,7 +231,7 @@ export async function recentCheckinLines(tx: Tx, c: CampaignRow, m: MemberRow, l
   return ['最近打卡：', ...rows.map((r) => {
     const what = [r.material && [...r.material].length > 30 ? `${[...r.material].slice(0, 30).join('')}…` : r.material,
       r.minutes !== null ? formatStudyTime(r.minutes, c) : '未写时长'].filter(Boolean).join(' ');
-    return `  ${formatDateCn(r.studyDate)}${r.kind === 'makeup' ? '（补卡）' : r.kind === 'group' ? '（集中学习）' : ''} ${what}${r.reflection ? '，有心得' : ''}`;
+    return `  ${dateCn(r.studyDate, today)}${r.kind === 'makeup' ? '（补卡）' : r.kind === 'group' ? '（集中学习）' : ''} ${what}${r.reflection ? '，有心得' : ''}`;
   })];
 }
 
@@ -260,11 +260,11 @@ export async function voidCheckin(tx: Tx, id: number, reason: string, actor: Act
 }
 
 export function makeupWindowCheck(c: CampaignRow, date: string, today: string) {
-  if (date > today) fail('checkin.makeup_future', { date });
+  if (date > today) fail('checkin.makeup_future', { date, today });
   if (date === today) fail('checkin.makeup_today');
   const days = daysBetween(date, today);
   if (days > c.makeupDays) {
-    fail('checkin.makeup_too_old', { date, days, makeupDays: c.makeupDays });
+    fail('checkin.makeup_too_old', { date, days, makeupDays: c.makeupDays, today });
   }
 }
 

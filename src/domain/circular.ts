@@ -436,7 +436,7 @@ export type Notify = (key: string, to: { memberId: number } | { groupId: number 
  * leader (with a line on the units they lead), each unit head the unit's detail. A period already
  * stored is not sent again ({ alreadySent: true }).
  */
-export async function sendCircular(tx: Tx, c: CampaignRow, p: Period, notify: Notify, now: Date = new Date()):
+export async function sendCircular(tx: Tx, c: CampaignRow, p: Period, notify: Notify, now: Date):
   Promise<{ alreadySent: boolean; circular: typeof circulars.$inferSelect; data: CircularData }> {
   const existing = await storedCircular(tx, c.id, p.key);
   if (existing) return { alreadySent: true, circular: existing, data: existing.data as CircularData };

@@ -489,6 +489,6 @@ export function exportRange(from: string | undefined, to: string | undefined, to
   if (!from && !to) return {};
   if (!from) fail('export.range_without_start');
   const end = to ?? today;
-  if (end < from) fail('export.range_reversed', { from, to: end });
+  if (end < from) fail('export.range_reversed', { from, to: end, today });
   return { from, to: end };
 }

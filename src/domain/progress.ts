@@ -15,6 +15,7 @@ import { fail } from './errors.ts';
 import { recentCheckinLines, standingOf } from './checkins.ts';
 import { formatMinutes, formatStudyTime } from '../parse/duration.ts';
 import { formatDateCn } from '../parse/date.ts';
+import { dateCn } from './messages/format.ts';
 import { addDays, mondayOf } from '../time.ts';
 import { feedbackCode, listFeedback, FEEDBACK_STATUS_CN, type FeedbackStatus } from './feedback.ts';
 import { daysOverdue, isDueSoon, isOverdue, listRects, rectCode } from './rectification.ts';
@@ -95,7 +96,7 @@ export async function myProgress(tx: Tx, c: CampaignRow, phase: PhaseRow | null,
     lines.push(p);
   } else {
     const next = (await phasesOf(tx, c.id)).find((x) => phaseState(x, today) === 'upcoming');
-    if (next) lines.push(`下一阶段「${next.name}」${formatDateCn(next.startDate)}开始`);
+    if (next) lines.push(`下一阶段「${next.name}」${dateCn(next.startDate, today)}开始`);
   }
   lines.push(`本单位排名：第 ${s.rank} / ${s.unitSize} 名`);
 
@@ -115,8 +116,8 @@ export async function myProgress(tx: Tx, c: CampaignRow, phase: PhaseRow | null,
     switch (taskStatus(t, m.id, subs, today)) {
       case 'done': lines.push(`✓ 任务${label}已提交${approved}`); break;
       case 'late': lines.push(`✓ 任务${label}已提交（逾期提交）${approved}`); break;
-      case 'open': lines.push(`○ 任务${label}未提交，${formatDateCn(t.dueDate)}前完成${how}`); break;
-      case 'overdue': lines.push(`⚠️ 任务${label}已过 ${formatDateCn(t.dueDate)} 的时限，还未提交，现在提交记为逾期提交${how}`); break;
+      case 'open': lines.push(`○ 任务${label}未提交，${dateCn(t.dueDate, today)}前完成${how}`); break;
+      case 'overdue': lines.push(`⚠️ 任务${label}已过 ${dateCn(t.dueDate, today)} 的时限，还未提交，现在提交记为逾期提交${how}`); break;
     }
   }
   if (phase) {
@@ -128,7 +129,7 @@ export async function myProgress(tx: Tx, c: CampaignRow, phase: PhaseRow | null,
       lines.push(left.length ? `必读还差 ${left.length} 篇：${left.map((r) => `《${r.title}》`).join('、')}` : '必读篇目已全部学完 ✓');
     }
   }
-  lines.push(...(await recentCheckinLines(tx, c, m)));
+  lines.push(...(await recentCheckinLines(tx, c, m, today)));
   lines.push(...(await myFeedbackLines(tx, m.id)));
   return lines.join('\n');
 }
@@ -154,8 +155,8 @@ export async function unitLedgerLines(tx: Tx, unitId: number, today: string): Pr
     const soon = items.filter((r) => isDueSoon(r, today));
     const pending = items.filter((r) => r.status === 'pending');
     lines.push(`整改事项：未销号 ${items.length} 项（待销号 ${pending.length}，即将到期 ${soon.length}，逾期 ${overdue.length}）`);
-    for (const r of overdue) lines.push(`  ⚠️ ${rectCode(r.id)} 已逾期 ${daysOverdue(r, today)} 天：${r.problem.slice(0, 30)}（时限 ${formatDateCn(r.deadline)}）`);
-    for (const r of soon) lines.push(`  ⏰ ${rectCode(r.id)} ${formatDateCn(r.deadline)}到期：${r.problem.slice(0, 30)}`);
+    for (const r of overdue) lines.push(`  ⚠️ ${rectCode(r.id)} 已逾期 ${daysOverdue(r, today)} 天：${r.problem.slice(0, 30)}（时限 ${dateCn(r.deadline, today)}）`);
+    for (const r of soon) lines.push(`  ⏰ ${rectCode(r.id)} ${dateCn(r.deadline, today)}到期：${r.problem.slice(0, 30)}`);
   }
   const waiting = await listFeedback(tx, { unitIds: [unitId], statuses: ['open', 'forwarded'] });
   if (waiting.length) lines.push(`转给本单位待答复的意见 ${waiting.length} 条：${waiting.map(({ f }) => feedbackCode(f)).join('、')}（发「意见 列表」查看）`);
@@ -193,7 +194,7 @@ export async function unitReport(tx: Tx, c: CampaignRow, phase: PhaseRow | null,
   const tag = (p: Counted) => (away.has(p.id) ? `${p.name}（请假）` : p.name);
   const week = await minutesBy(tx, c, ids, today, { from: mondayOf(today) });
   const ph = await minutesBy(tx, c, ids, today, phase ? { phaseId: phase.id } : {});
-  const lines = [`${unit.name}（${people.length} 人）学习情况，截至 ${formatDateCn(today)}：`];
+  const lines = [`${unit.name}（${people.length} 人）学习情况，截至 ${dateCn(today, today)}：`];
   lines.push(checkedInLine('本周', people, week, away));
   const scope = phase ? `本阶段「${phase.name}」` : '活动以来';
   lines.push(checkedInLine(scope, people, ph, away));
@@ -219,7 +220,7 @@ export async function unitReport(tx: Tx, c: CampaignRow, phase: PhaseRow | null,
     const st = due.map((p) => ({ p, s: taskStatus(t, p.id, subs, today) }));
     const late = st.filter((x) => x.s === 'late').map((x) => x.p);
     const missing = st.filter((x) => x.s === 'open' || x.s === 'overdue').map((x) => x.p);
-    const closed = t.dueDate < today ? `（${formatDateCn(t.dueDate)}已截止）` : '';
+    const closed = t.dueDate < today ? `（${dateCn(t.dueDate, today)}已截止）` : '';
     const reviewed = (status: string) => due.filter((p) => reviews.get(`${t.id}:${p.id}`)?.status === status);
     const [approved, sentBack] = [reviewed('approved'), reviewed('returned')];
     lines.push(`任务${taskLabel(t, phase)}${closed}已交 ${due.length - missing.length}/${due.length}`
@@ -397,7 +398,7 @@ export async function unitsOverview(tx: Tx, c: CampaignRow, phase: PhaseRow | nu
   const { scope, people } = await peopleFigures(tx, c, phase, unitIds, today);
   if (!people.length) return '这些单位名单里还没有职工和负责人。';
   const target = scope.targetMinutes;
-  const lines = [`各单位学习情况（${scope.label}，截至 ${formatDateCn(today)}）：`];
+  const lines = [`各单位学习情况（${scope.label}，截至 ${dateCn(today, today)}）：`];
   for (const u of unitFiguresOf(people, scope)) {
     const n = u.members;
     lines.push(`· ${u.unitName}（${n} 人）：参与 ${u.participants}/${n}（${Math.round((u.participants / n) * 100)}%），人均 ${formatMinutes(u.avgMinutes)}`
@@ -421,7 +422,7 @@ export async function notCheckedIn(tx: Tx, c: CampaignRow, unitIds: number[] | n
     const list = byUnit.get(p.unitId);
     if (list) list.push(p); else byUnit.set(p.unitId, [p]);
   }
-  const lines = [`${when}未打卡（截至 ${formatDateCn(today)}）：`];
+  const lines = [`${when}未打卡（截至 ${dateCn(today, today)}）：`];
   let total = 0;
   for (const list of byUnit.values()) {
     const out = list.filter((p) => !sums.has(p.id) && !away.has(p.id));

@@ -68,7 +68,7 @@ export function createHttpApp(app: App, opts: ServerOptions): Express {
     }
     const op = operationSchema.safeParse(req.body);
     if (!op.success) return res.status(400).json({ ok: false, message: `请求无效：${op.error.issues[0].message}` });
-    res.json(await runOperation(app.database, op.data));
+    res.json(await runOperation(app.database, op.data, { now: app.clock() }));
   });
   // `platforms check` asks here for the long connections' state instead of opening a second
   // connection (which would kick this one off).

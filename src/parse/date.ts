@@ -30,7 +30,7 @@ export interface DateOptions {
 }
 
 /** The Asia/Shanghai date 'YYYY-MM-DD' of an instant: 2026-11-30T16:30Z → '2026-12-01'. */
-export function todayCn(now: Date | number = Date.now()): string {
+export function todayCn(now: Date | number): string {
   return dayjs(now).tz(ZONE).format('YYYY-MM-DD');
 }
 
@@ -42,8 +42,10 @@ export function weekdayCn(d: string): string {
 }
 
 /** '2026-12-01' → '12月1日' when it is in now's year (Asia/Shanghai), else '2027年1月5日'.
- *  Anything that is not a YYYY-MM-DD date is returned unchanged. */
-export function formatDateCn(d: string, now: Date | number = Date.now()): string {
+ *  Anything that is not a YYYY-MM-DD date is returned unchanged. `now` is the app's clock
+ *  (ctx.now, a job's now), never the machine's: a reply must not change with the year the
+ *  server is in. */
+export function formatDateCn(d: string, now: Date | number): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(d);
   if (!m) return d;
   const md = `${Number(m[2])}月${Number(m[3])}日`;

@@ -68,5 +68,5 @@ export function nextWorkdayRun(time: string, now: Date, today: string, calendar:
   let day = today;
   if (cn(now).format('HH:mm') >= time) day = addDays(day, 1);
   day = calendar.nextWorkday(day);
-  return `${formatDateCn(day)}（${weekdayCn(day)}）${time}`;
+  return `${formatDateCn(day, now)}（${weekdayCn(day)}）${time}`;
 }

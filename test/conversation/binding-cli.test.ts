@@ -17,19 +17,19 @@ it('the server operator lists, approves and rejects binding requests from the CL
   const [head] = await bot.db.select().from(members).where(eq(members.name, '赵院长'));
   await bot.sayOn('wecom', 'wx-imposter', `绑定 赵院长 ${head.phone!.slice(-4)}`);
 
-  const list = await runOperation(bot.app.database, { op: 'bind', action: 'list' });
+  const list = await runOperation(bot.app.database, { op: 'bind', action: 'list' }, { now: bot.now() });
   expect(list.message).toMatch(/#1 局机关办公室 王主任（管理员）← 企业微信账号 wx-first-admin/);
   expect(list.message).toMatch(/#2 县人民医院 赵院长（负责人）/);
 
-  const approved = await runOperation(bot.app.database, { op: 'bind', action: 'approve', id: 1 });
+  const approved = await runOperation(bot.app.database, { op: 'bind', action: 'approve', id: 1 }, { now: bot.now() });
   expect(approved).toMatchObject({ ok: true });
   expect(approved.message).toContain('现在是 局机关办公室 王主任（管理员）');
   const [bound] = await bot.db.select().from(identities).where(and(eq(identities.platform, 'wecom'), eq(identities.platformUserId, 'wx-first-admin')));
   expect(bound.memberId).toBe(admin.id);
   expect(await bot.sayOn('wecom', 'wx-first-admin', '/绑定 待审')).toContain('#2');
 
-  expect(await runOperation(bot.app.database, { op: 'bind', action: 'reject', id: 2, reason: '不是本人' })).toMatchObject({ ok: true });
-  expect(await runOperation(bot.app.database, { op: 'bind', action: 'approve', id: 2 })).toMatchObject({ ok: false, message: expect.stringContaining('已拒绝，不能再处理') });
-  expect(await runOperation(bot.app.database, { op: 'bind', action: 'approve', id: 99 })).toMatchObject({ ok: false, message: expect.stringContaining('没有编号为 #99') });
+  expect(await runOperation(bot.app.database, { op: 'bind', action: 'reject', id: 2, reason: '不是本人' }, { now: bot.now() })).toMatchObject({ ok: true });
+  expect(await runOperation(bot.app.database, { op: 'bind', action: 'approve', id: 2 }, { now: bot.now() })).toMatchObject({ ok: false, message: expect.stringContaining('已拒绝，不能再处理') });
+  expect(await runOperation(bot.app.database, { op: 'bind', action: 'approve', id: 99 }, { now: bot.now() })).toMatchObject({ ok: false, message: expect.stringContaining('没有编号为 #99') });
   expect(await bot.sayOn('wecom', 'wx-imposter', '/名单 未绑定')).toContain('请先绑定');
 });

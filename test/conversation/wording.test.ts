@@ -31,7 +31,23 @@ describe('dates and spans', () => {
   });
 
   it('an export range the wrong way round names both dates the Chinese way', () => {
-    expect(() => exportRange('2026-12-20', '2026-12-01', '2026-12-30')).toThrow(/^结束日期 (2026年)?12月1日 早于开始日期 (2026年)?12月20日。$/);
+    expect(() => exportRange('2026-12-20', '2026-12-01', '2026-12-30')).toThrow(/^结束日期 12月1日 早于开始日期 12月20日。$/);
+    expect(() => exportRange('2026-12-20', '2026-12-01', '2027-01-04')).toThrow(/^结束日期 2026年12月1日 早于开始日期 2026年12月20日。$/);
+  });
+
+  it('leaves out the year of the app clock\'s year, not the machine\'s, and writes any other year', async () => {
+    // The app runs in 2027 whatever year the machine is in: its own dates read without a year,
+    // last year's with one (the demo campaign began a week ago, 2月23日).
+    await bot.close();
+    bot = await testBot({ now: '2027-03-02T10:00:00+08:00' });
+    expect(await bot.say('张三', '阶段 列表')).toContain('第1阶段「学习动员」：2月23日 至 3月25日');
+    const mine = await bot.say('张三', '我的');
+    expect(mine).toContain('○ 任务「心得体会」未提交，3月22日前完成');
+    expect(mine).not.toContain('2027年');
+    expect(await bot.say('赵院长', '本单位')).toMatch(/^县人民医院（5 人）学习情况，截至 3月2日：/);
+    expect(await bot.say('张三', '补卡 2026年12月30日 1小时')).toBe('补卡只能补 3 天以内的学习，2026年12月30日已过去 62 天。如有特殊情况请联系负责人。');
+    expect(await bot.say('王主任', '/阶段 开启 对照检查 2026年12月1日 2027年3月31日'))
+      .toBe('阶段日期应在活动期内（2月23日 至 6月30日）。');
   });
 });
 

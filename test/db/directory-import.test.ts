@@ -37,7 +37,7 @@ let dir: string;
 let seq = 0;
 
 function importRows(rows: { line: number; cells: Record<string, string> }[], opts: { prune?: boolean; dryRun?: boolean } = {}) {
-  return runOperation(bot.app.database, { op: 'directory.import', rows, prune: opts.prune ?? false, dryRun: opts.dryRun ?? false });
+  return runOperation(bot.app.database, { op: 'directory.import', rows, prune: opts.prune ?? false, dryRun: opts.dryRun ?? false }, { now: bot.now() });
 }
 
 /** A message as a platform adapter would hand it over. */

@@ -1,12 +1,12 @@
 // Campaigns' wording: phase states, what the domain refuses, and what the 活动与阶段 commands say.
-import { formatDateCn } from '../../parse/date.ts';
+import { dateCn } from './format.ts';
 
 /** How a phase stands on a day. */
 export const PHASE_STATE_CN = { upcoming: '未开始', running: '进行中', ended: '已结束' } as const;
 
 export const campaignMessages = {
-  'campaign.end_before_start': (p: { start: string; end: string }) =>
-    `结束日期（${formatDateCn(p.end)}）早于开始日期（${formatDateCn(p.start)}），请检查。`,
+  'campaign.end_before_start': (p: { start: string; end: string; today: string }) =>
+    `结束日期（${dateCn(p.end, p.today)}）早于开始日期（${dateCn(p.start, p.today)}），请检查。`,
 };
 
 // ---------------------------------------------------------------- what the campaign commands say
@@ -35,7 +35,7 @@ const changeCn = (c: CampaignChange) =>
 
 /** What a new phase's notice says, to the campaign's groups. */
 const phaseOpenedNotice = (p: { campaign: string; detail: string; start: string; today: string }) =>
-  `【${p.campaign}】${p.detail}\n${p.start > p.today ? `本阶段 ${formatDateCn(p.start)} 开始。` : ''}`
+  `【${p.campaign}】${p.detail}\n${p.start > p.today ? `本阶段 ${dateCn(p.start, p.today)} 开始。` : ''}`
   + '请大家按时学习打卡：@学习助手 打卡 学习《…》 1小时 心得：…';
 
 export const campaignReplies = {
@@ -65,16 +65,16 @@ export const campaignReplies = {
   ].join('\n\n'),
 
   // 阶段 开启 / 结束
-  phaseOutsideCampaign: (p: { start: string; end: string }) => `阶段日期应在活动期内（${formatDateCn(p.start)} 至 ${formatDateCn(p.end)}）。`,
+  phaseOutsideCampaign: (p: { start: string; end: string; today: string }) => `阶段日期应在活动期内（${dateCn(p.start, p.today)} 至 ${dateCn(p.end, p.today)}）。`,
   phaseTargetUnreadable: (p: { text: string }) => `本阶段目标「${p.text}」看不懂，请写成 10学时 或 8小时。`,
   /** `target`: the phase's target in the campaign's unit; `closing`: the open phase it ends. */
   openPreview: (p: {
-    name: string; start: string; end: string; target: string | null; closing: { name: string; upcoming: boolean } | null; stillOpen: TaskStillOpen[];
+    name: string; start: string; end: string; target: string | null; closing: { name: string; upcoming: boolean } | null; stillOpen: TaskStillOpen[]; today: string;
   }) => {
-    const lines = [`将开启新阶段「${p.name}」：${formatDateCn(p.start)} 至 ${formatDateCn(p.end)}${p.target ? `，每人目标 ${p.target}` : ''}。`];
+    const lines = [`将开启新阶段「${p.name}」：${dateCn(p.start, p.today)} 至 ${dateCn(p.end, p.today)}${p.target ? `，每人目标 ${p.target}` : ''}。`];
     if (p.closing) lines.push(`当前阶段「${p.closing.name}」将同时结束${p.closing.upcoming ? '（它还没有开始）' : ''}。`);
     // Opening the next phase does not close a task: it stays open to its own due date.
-    const parts = p.stillOpen.map((t) => `「${t.name}」（${formatDateCn(t.dueDate)}前）还差 ${t.missing}/${t.expected} 份未交`);
+    const parts = p.stillOpen.map((t) => `「${t.name}」（${dateCn(t.dueDate, p.today)}前）还差 ${t.missing}/${t.expected} 份未交`);
     if (parts.length) lines.push(`仍在收取的任务：${parts.join('；')}。这些任务不随阶段结束，照常收取到各自的时限，提醒照发。`);
     lines.push('开启后会通知活动群和各单位负责人。');
     return lines.join('\n');
@@ -85,12 +85,12 @@ export const campaignReplies = {
   phaseOpenedHeadNotice: (p: { head: string; campaign: string; detail: string; start: string; today: string }) =>
     `${p.head}您好：${phaseOpenedNotice(p)}\n可发「本单位」查看本单位进度。`,
   phaseOpened: (p: { seq: number; name: string; start: string; today: string }) =>
-    `已开启第${p.seq}阶段「${p.name}」${p.start > p.today ? `（${formatDateCn(p.start)}开始，此前显示为未开始）` : ''}，已通知活动群和各单位负责人。`
+    `已开启第${p.seq}阶段「${p.name}」${p.start > p.today ? `（${dateCn(p.start, p.today)}开始，此前显示为未开始）` : ''}，已通知活动群和各单位负责人。`
     + '\n可继续添加：「/阶段 任务 新增 …」「/阶段 必读 新增 《…》」。',
   noOpenPhase: () => '当前没有进行中的阶段。',
   /** `upcomingStart`: the start of a phase not yet begun. */
-  phaseEndPreview: (p: { name: string; upcomingStart: string | null }) =>
-    `将结束阶段「${p.name}」${p.upcomingStart ? `（尚未开始，${formatDateCn(p.upcomingStart)}开始）` : ''}。其任务照常收取到各自的时限。`,
+  phaseEndPreview: (p: { name: string; upcomingStart: string | null; today: string }) =>
+    `将结束阶段「${p.name}」${p.upcomingStart ? `（尚未开始，${dateCn(p.upcomingStart, p.today)}开始）` : ''}。其任务照常收取到各自的时限。`,
   phaseAlreadyEnded: () => '该阶段已经结束了。',
   phaseEnded: (p: { name: string }) => `阶段「${p.name}」已结束。可用「/阶段 开启」开启下一阶段。`,
 
@@ -100,12 +100,12 @@ export const campaignReplies = {
   readingPreview: (p: { phase: string; titles: string[] }) => `将为阶段「${p.phase}」添加必读：${p.titles.map((t) => `《${t}》`).join('、')}`,
   readingsAdded: (p: { added: number; skipped: number }) =>
     `已添加必读 ${p.added} 篇${p.skipped ? `（${p.skipped} 篇已存在）` : ''}。打卡时写上《篇目》即记为已学。`,
-  taskDuePast: (p: { due: string }) => `时限 ${formatDateCn(p.due)} 已经过去了，请给一个今天或以后的日期。`,
-  taskDueAfterCampaign: (p: { due: string; end: string }) => `时限 ${formatDateCn(p.due)} 晚于活动结束日 ${formatDateCn(p.end)}。`,
+  taskDuePast: (p: { due: string; today: string }) => `时限 ${dateCn(p.due, p.today)} 已经过去了，请给一个今天或以后的日期。`,
+  taskDueAfterCampaign: (p: { due: string; end: string; today: string }) => `时限 ${dateCn(p.due, p.today)} 晚于活动结束日 ${dateCn(p.end, p.today)}。`,
   taskExists: (p: { name: string }) => `本阶段已有任务「${p.name}」。`,
   /** `audience`: 全体 or 负责人. */
-  taskPreview: (p: { phase: string; name: string; audience: string; due: string; minChars: number | null }) =>
-    `将为阶段「${p.phase}」添加任务「${p.name}」：${p.audience}提交，${formatDateCn(p.due)}前${p.minChars ? `，不少于 ${p.minChars} 字` : ''}。`,
+  taskPreview: (p: { phase: string; name: string; audience: string; due: string; minChars: number | null; today: string }) =>
+    `将为阶段「${p.phase}」添加任务「${p.name}」：${p.audience}提交，${dateCn(p.due, p.today)}前${p.minChars ? `，不少于 ${p.minChars} 字` : ''}。`,
   taskAdded: (p: { name: string }) => `已添加任务「${p.name}」。大家可以发「提交 ${p.name} 正文…」提交。`,
 
   // 提交
@@ -113,7 +113,7 @@ export const campaignReplies = {
   /** No task by that name; `todo`: the sender's tasks still to hand in, `hasTasks`: whether they have any. */
   submitUnknownTask: (p: { task: string; todo: TaskToDo[]; hasTasks: boolean; today: string }) =>
     p.todo.length
-      ? `没有「${p.task}」这个任务。你需要提交的任务：${p.todo.map((x) => `${x.name}（${x.dueDate < p.today ? `已过 ${formatDateCn(x.dueDate)} 的时限` : `${formatDateCn(x.dueDate)}前`}）`).join('、')}。`
+      ? `没有「${p.task}」这个任务。你需要提交的任务：${p.todo.map((x) => `${x.name}（${x.dueDate < p.today ? `已过 ${dateCn(x.dueDate, p.today)} 的时限` : `${dateCn(x.dueDate, p.today)}前`}）`).join('、')}。`
       : p.hasTasks ? `没有「${p.task}」这个任务，你的任务都已提交。` : '目前没有需要你提交的任务。',
   submitEmpty: (p: { task: string }) => `请把正文写在任务名后面，例如：提交 ${p.task} 通过这次学习……；也可以把文件或照片和「提交 ${p.task}」一起发。`,
   submitTooLong: (p: { max: number }) => `正文太长（超过 ${p.max} 字），没有记录。`,
@@ -123,7 +123,7 @@ export const campaignReplies = {
    * `task`: as taskLabel names it; `again`: it replaces an earlier submission; `lateDue`: the due date
    * passed; `attached`: the line about files kept with it.
    */
-  submitted: (p: { task: string; again: boolean; id: number; chars: number; lateDue: string | null; attached: string | null }) =>
+  submitted: (p: { task: string; again: boolean; id: number; chars: number; lateDue: string | null; attached: string | null; today: string }) =>
     `✅ 已${p.again ? '更新' : '收到'}${p.task}（#${p.id}，${p.chars || !p.attached ? `${p.chars} 字` : '附件'}）`
-    + `${p.lateDue ? `（已过 ${formatDateCn(p.lateDue)} 的时限，记为逾期提交）` : ''}。${p.attached ? `\n${p.attached}` : ''}`,
+    + `${p.lateDue ? `（已过 ${dateCn(p.lateDue, p.today)} 的时限，记为逾期提交）` : ''}。${p.attached ? `\n${p.attached}` : ''}`,
 };

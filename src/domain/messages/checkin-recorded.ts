@@ -6,7 +6,7 @@ import type { CampaignRow, PhaseRow } from '../campaigns.ts';
 import type { MemberRow } from '../directory.ts';
 import { inCampaignUnit } from '../campaigns.ts';
 import { DAY_LIMIT_MINUTES, formatMinutes, formatStudyTime, type CheckinParse, type DurationOptions } from '../../parse/duration.ts';
-import { formatDateCn } from '../../parse/date.ts';
+import { dateCn } from './format.ts';
 
 /** The longest free text kept from one message (a check-in's content, an opinion, an answer). */
 export const MAX_TEXT = 2000;
@@ -60,7 +60,7 @@ export function checkinRecorded(ctx: CheckinReplyFacts, row: CheckinRow, extra: 
   const { campaign: c, member: m } = ctx;
   const s = extra.standing;
   const what = [contentShown(row.material), row.minutes !== null ? formatStudyTime(row.minutes, c) : null].filter(Boolean).join(' ');
-  const day = row.studyDate === ctx.today ? '今天' : formatDateCn(row.studyDate);
+  const day = row.studyDate === ctx.today ? '今天' : dateCn(row.studyDate, ctx.today);
   const lines = [`✅ 已记录（#${row.id}）：${day}${row.kind === 'makeup' ? '补卡' : ''} ${what || '学习'}`];
   if (extra.bareNote) lines.push(`${extra.bareNote}如有误请发「撤销」后重打。`);
   if (row.minutes === null) lines.push('这次没有写时长，未计入学时。如需计入，可发「撤销」后重新打卡并写上时长，例如：打卡 学习医改文件 1小时。');

@@ -1,5 +1,6 @@
 // Exports' wording: what there is nothing of, a date range that does not hold, and /导出's replies.
 import { formatDateCn } from '../../parse/date.ts';
+import { dateCn } from './format.ts';
 
 /** Who and when an empty export was asked for; absent parts are left out. */
 interface Scope { unit?: string | null; from?: string; to?: string }
@@ -14,7 +15,7 @@ export const exportMessages = {
   'export.no_circulars': (p: { campaign: string; from?: string; to?: string }) =>
     `「${p.campaign}」${p.from ? `在 ${rangeText(p)} ` : ''}还没有保存的通报，未生成文件。管理员可用「/通报 发送」发出本期通报。`,
   'export.range_without_start': () => '只给了结束日期：请同时给出开始日期。',
-  'export.range_reversed': (p: { from: string; to: string }) => `结束日期 ${formatDateCn(p.to)} 早于开始日期 ${formatDateCn(p.from)}。`,
+  'export.range_reversed': (p: { from: string; to: string; today: string }) => `结束日期 ${dateCn(p.to, p.today)} 早于开始日期 ${dateCn(p.from, p.today)}。`,
 };
 
 /** What one export holds, as its reply and caption say it: `kindCn` is the kind's name (EXPORT_KIND_CN). */

@@ -1,6 +1,6 @@
 // Feedback's wording: status names, what a code, a state or a wrong 查询码 refuses, and what the
 // 意见建议 commands say. `ref` and `code` are an item's YJ-/NM- code.
-import { formatDateCn } from '../../parse/date.ts';
+import { dateCn } from './format.ts';
 
 export const FEEDBACK_STATUS_CN = { open: '待处理', forwarded: '已转交', answered: '已答复', closed: '已办结' } as const;
 const statusCn = (s: string) => FEEDBACK_STATUS_CN[s as keyof typeof FEEDBACK_STATUS_CN];
@@ -56,11 +56,11 @@ export const feedbackReplies = {
   listForbidden: (p: { head: boolean }) => `你只能查看${p.head ? '本单位' : '分管单位'}的意见。`,
   listEmpty: (p: { filter: string | undefined }) => (p.filter ? `没有符合「${p.filter}」的意见。` : '暂时没有意见建议。'),
   /** `items`: the latest ones, of `total`. */
-  list: (p: { total: number; items: FeedbackListItem[] }) => {
+  list: (p: { total: number; items: FeedbackListItem[]; today: string }) => {
     const lines = [`共 ${p.total} 条${p.total > p.items.length ? `，显示最近 ${p.items.length} 条` : ''}：`];
     for (const f of p.items) {
       const who = f.anonymous ? '匿名' : f.memberName;
-      lines.push(`${f.code}【${statusCn(f.status)}】${f.kind} · ${who} · ${formatDateCn(f.createdOn)}${f.unitName ? ` · ${f.unitName}` : ''}`);
+      lines.push(`${f.code}【${statusCn(f.status)}】${f.kind} · ${who} · ${dateCn(f.createdOn, p.today)}${f.unitName ? ` · ${f.unitName}` : ''}`);
       lines.push(`  ${f.content.length > 60 ? f.content.slice(0, 60) + '…' : f.content}`);
       if (f.answer) lines.push(`  答复：${f.answer.length > 40 ? f.answer.slice(0, 40) + '…' : f.answer}`);
     }
