@@ -15,7 +15,7 @@ import {
 import { current, meView, myRecord, nudgePlan, overview, unitPeople, unitsTable, type PeopleFilter } from './views.ts';
 import { personRoutes } from './person.ts';
 
-const refuse = (res: Response, status: number, error: string, message: string) => void res.status(status).json({ error, message });
+import { refuse } from '../../src/http/console-routes.ts';
 const NO_CAMPAIGN = '当前没有进行中的活动。管理员可在私聊中发送「/活动 新建 名称 开始日期 结束日期 40学时」创建活动。';
 
 interface Signed { sid: string; session: ConsoleSession }

@@ -5,6 +5,7 @@
 // An anonymous item is shown as chat shows it: no person, no unit unless routed, the day only.
 import express, { Router, type Response } from 'express';
 import { z } from 'zod';
+import { answerError, listPaging, Refusal, refuse } from '../../src/http/console-routes.ts';
 import { requireViewer, viewerOf, type ActAs, type ConsoleViewer, type FeatureHttpDeps } from '../../src/plugin.ts';
 import {
   answerFeedback, closeFeedback, feedbackById, feedbackCode, feedbackInbox, feedbackStatusCounts, feedbackTrail, forwardFeedback,
@@ -17,21 +18,15 @@ import { MAX_TEXT } from '../../src/domain/messages/checkin-recorded.ts';
 import { FEEDBACK_STATUS_CN, feedbackReplies } from '../../src/domain/messages/feedback.ts';
 import { cn, dayOf } from '../../src/time.ts';
 
-const refuse = (res: Response, status: number, error: string, message: string) => void res.status(status).json({ error, message });
-
-/** A refusal the page shows as it is (a 4xx with a Chinese message). */
-class Refusal extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) { super(message); }
-}
 
 const STATUSES = ['open', 'forwarded', 'answered', 'closed'] as const;
 
 const listQuery = z.object({
-  unitId: z.string().regex(/^\d{1,9}$/, '单位编号不对').transform(Number).optional(),
+  unitId: listPaging.unitId,
   status: z.enum([...STATUSES, 'pending'], { error: '状态只能是 open、forwarded、answered、closed、pending 之一' }).optional(),
   anonymous: z.enum(['true', 'false'], { error: '匿名只能是 true 或 false' }).transform((s) => s === 'true').optional(),
-  page: z.string().regex(/^\d{1,6}$/, '页码应为正整数').transform(Number).pipe(z.number().int().min(1, '页码至少为 1')).default(1),
-  pageSize: z.string().regex(/^\d{1,3}$/, '每页条数应为 1～100').transform(Number).pipe(z.number().int().min(1, '每页至少 1 条').max(100, '每页最多 100 条')).default(20),
+  page: listPaging.page,
+  pageSize: listPaging.pageSize,
 }).strict();
 
 /** An item as the console shows it. Anonymous: no member, no time (the day only); its unit only when routed (unitId is where it was routed). */
@@ -77,11 +72,6 @@ export function feedbackHttp(deps: FeatureHttpDeps): Router {
     return row;
   }
 
-  const answerError = (res: Response, err: unknown) => {
-    if (err instanceof Refusal) return refuse(res, err.status, err.code, err.message);
-    if (isDomainError(err)) return refuse(res, 409, err.code, err.message);
-    throw err;
-  };
 
   r.get('/feedback', async (req, res) => {
     if (!notStaff(res)) return;

@@ -5,6 +5,7 @@
 // asks 确认 (the same wording), then the write through the same domain functions, notices and audit.
 import express, { Router, type Response } from 'express';
 import { z } from 'zod';
+import { answerError, listPaging, Refusal, refuse } from '../../src/http/console-routes.ts';
 import { requireViewer, viewerOf, type ActAs, type ConsoleViewer, type FeatureHttpDeps } from '../../src/plugin.ts';
 import {
   closeRect, createRect, describeRect, linkLeader, TERMS, validateRect, type NewRect, daysOverdue, extendRect, historyOf, isDueSoon, isOverdue, lastHistoryId, listRects, parseRectCode, rectById, rectCode,
@@ -20,17 +21,12 @@ import { ledgerReplies, RECT_STATUS_CN } from '../../src/domain/messages/rectifi
 import { cn, dayOf } from '../../src/time.ts';
 
 type Rect = RectRow & { unitName: string };
-const refuse = (res: Response, status: number, error: string, message: string) => void res.status(status).json({ error, message });
-class Refusal extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) { super(message); }
-}
-
 const STATUSES = ['not_started', 'in_progress', 'pending', 'closed'] as const;
 const listQuery = z.object({
-  unitId: z.string().regex(/^\d{1,9}$/, '单位编号不对').transform(Number).optional(),
+  unitId: listPaging.unitId,
   status: z.enum([...STATUSES, 'open', 'overdue', 'all'], { error: '状态只能是 not_started、in_progress、pending、closed、open、overdue、all 之一' }).default('open'),
-  page: z.string().regex(/^\d{1,6}$/, '页码应为正整数').transform(Number).pipe(z.number().int().min(1, '页码至少为 1')).default(1),
-  pageSize: z.string().regex(/^\d{1,3}$/, '每页条数应为 1～100').transform(Number).pipe(z.number().int().min(1, '每页至少 1 条').max(100, '每页最多 100 条')).default(20),
+  page: listPaging.page,
+  pageSize: listPaging.pageSize,
 }).strict();
 
 const HISTORY_CN: Record<string, string> = { create: '新增', update: '修改', progress: '报进展', complete: '报完成', close: '销号', return: '退回', extend: '延期' };
@@ -76,11 +72,6 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
     }
     return x;
   }
-  const answerError = (res: Response, err: unknown) => {
-    if (err instanceof Refusal) return refuse(res, err.status, err.code, err.message);
-    if (isDomainError(err)) return refuse(res, 409, err.code, err.message);
-    throw err;
-  };
 
   r.get('/ledger', async (req, res) => {
     if (!notStaff(res)) return;

@@ -5,6 +5,7 @@
 // person (deps.actAs: audited in their name, the author told through the outbox with chat's words).
 import express, { Router, type Response } from 'express';
 import { z } from 'zod';
+import { refuse } from '../../src/http/console-routes.ts';
 import { requireViewer, viewerOf, type ConsoleViewer, type FeatureHttpDeps } from '../../src/plugin.ts';
 import { campaignTasks, currentCampaign, inProgressOn, submittedLate, type CampaignTask } from '../../src/domain/campaigns.ts';
 import { countedPeople, taskApplies } from '../../src/domain/progress.ts';
@@ -17,7 +18,6 @@ import { REVIEW_STATUS_CN, reviewReplies } from '../../src/domain/messages/submi
 import { ROLE_CN, type Role } from '../../src/domain/roles.ts';
 import { dayOf } from '../../src/time.ts';
 
-const refuse = (res: Response, status: number, error: string, message: string) => void res.status(status).json({ error, message });
 const NO_CAMPAIGN = '当前没有进行中的活动。管理员可在私聊中发送「/活动 新建 名称 开始日期 结束日期 40学时」创建活动。';
 const REVIEWERS: Role[] = ['head', 'leader', 'admin'];
 
