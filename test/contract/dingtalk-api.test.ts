@@ -10,7 +10,9 @@ import { fakeDingTalkApi, startFakeDingTalk, type FakeDingTalk } from './fakes/d
 
 let fake: FakeDingTalk;
 let api: DingTalkApi;
-const make = (o: Partial<ConstructorParameters<typeof DingTalkApi>[0]> = {}) => fakeDingTalkApi(fake, { timeoutMs: 500, ...o });
+// A working fake answers in milliseconds; the generous timeout keeps a busy machine from turning a
+// slow answer into a failure. Only the timeout case shortens it (the fake then never answers).
+const make = (o: Partial<ConstructorParameters<typeof DingTalkApi>[0]> = {}) => fakeDingTalkApi(fake, { timeoutMs: 10_000, ...o });
 
 beforeEach(async () => { fake = await startFakeDingTalk(); api = make(); });
 afterEach(async () => { await fake.close(); });
@@ -61,6 +63,7 @@ describe('access token', () => {
 
 describe('failures', () => {
   it.each([[500], [429], ['qps'], ['timeout']] as const)('%s → RetryableError', async (failure) => {
+    if (failure === 'timeout') api = make({ timeoutMs: 2_000 });
     fake.fail('batchSend', failure);
     await expect(api.sendToUsers(['u1'], '一')).rejects.toBeInstanceOf(RetryableError);
     // …and the next call goes through.
