@@ -177,7 +177,9 @@ describe('WeCom app sender', () => {
   });
 
   it('45009 / 45033, HTTP 500 and timeouts are retryable; 60020 is a configuration error with the fix', async () => {
-    const s = fresh({ timeoutMs: 200 });
+    // A generous timeout for answers; only the timeout step uses a short one (the fake never answers).
+    const s = fresh({ timeoutMs: 10_000 });
+    const impatient = fresh({ timeoutMs: 1_000 });
     await s.sendToMember(member, '预热');
     api.fail('message/send', 45009);
     await expect(s.sendToMember(member, 'x')).rejects.toBeInstanceOf(RetryableError);
@@ -186,7 +188,7 @@ describe('WeCom app sender', () => {
     api.fail('message/send', 'http500');
     await expect(s.sendToMember(member, 'x')).rejects.toBeInstanceOf(RetryableError);
     api.fail('message/send', 'timeout');
-    await expect(s.sendToMember(member, 'x')).rejects.toBeInstanceOf(RetryableError);
+    await expect(impatient.sendToMember(member, 'x')).rejects.toBeInstanceOf(RetryableError);
     api.fail('message/send', 60020);
     const err = await s.sendToMember(member, 'x').catch((e) => e);
     expect(err).toBeInstanceOf(ConfigError);
