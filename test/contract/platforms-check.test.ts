@@ -105,7 +105,8 @@ describe('npm run cli -- platforms check', () => {
     expect(code).toBe(1);
   });
 
-  it('the WeCom long connection: asks the running service instead of opening a second connection', async () => {
+  // Three CLI runs through tsx and a bot: over a minute when CI shares the machine.
+  it('the WeCom long connection: asks the running service instead of opening a second connection', { timeout: 240_000 }, async () => {
     const creds = { botId: 'aib-check-bot', secret: 'bot-secret-456' };
     const ws = await startFakeWecomWsServer(creds);
     cleanups.push(() => ws.close());
