@@ -2,60 +2,23 @@
 // the office answers an opinion from its drawer, confirming chat's preview, and closes a
 // rectification item a head reported done; overdue items are red; an anonymous opinion shows no
 // person. Screenshots at 1366×768 and 390×844 into docs/screenshots/console/.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, like } from 'drizzle-orm';
-import pino from 'pino';
-import type { Browser, Page } from 'playwright-core';
 import { testBot, type TestBot } from '../support/test-bot.ts';
-import { createHttpApp } from '../../src/http/server.ts';
+import { openConsole, shoot, skipBrowser, type Console, type Size } from '../support/console-browser.ts';
 import { loadDemoHistory } from '../../src/demo.ts';
 import { auditLog, campaigns, feedback, members, outbox, rectifications, units } from '../../src/db/schema.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const root = join(import.meta.dirname, '..', '..');
-const shots = join(root, 'docs', 'screenshots', 'console');
-const haveBrowser = existsSync(CHROMIUM);
-if (!haveBrowser && !process.env.CI) console.warn(`[console-feedback-ledger.browser] 跳过：没有 ${CHROMIUM} / skipped: no ${CHROMIUM}`);
-const SIZES = { desktop: { width: 1366, height: 768 }, phone: { width: 390, height: 844 } } as const;
-
 let bot: TestBot;
-let server: Server;
-let base: string;
-let browser: Browser;
+let web: Console;
 const unitId: Record<string, number> = {};
 let anonymousCode = '';
 let pendingCode = '';
 
-async function signedIn(name: string, size: keyof typeof SIZES = 'desktop'): Promise<Page> {
-  const link = /\/console\/login\?t=[A-Za-z0-9_-]+/.exec(await bot.say(name, '登录'))?.[0];
-  expect(link).toBeTruthy();
-  const ctx = await browser.newContext({ viewport: SIZES[size], deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', isMobile: size === 'phone', hasTouch: size === 'phone' });
-  const page = await ctx.newPage();
-  await page.goto(base + link!);
-  await page.waitForURL((u) => !u.pathname.endsWith('/login'));
-  return page;
-}
+const signedIn = async (name: string, size?: Size) => (await web.signedIn(name, size)).page;
 
-async function shoot(page: Page, name: string, full = true) {
-  await page.addStyleTag({ content: '*, *::before, *::after { transition: none !important; animation: none !important; }' });
-  await page.locator('.el-loading-mask').waitFor({ state: 'detached' }).catch(() => {});
-  await page.evaluate(() => document.fonts.ready);
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: full });
-}
-
-describe.skipIf(!haveBrowser && !process.env.CI)('意见 and 整改台账 in Chromium', () => {
+describe.skipIf(skipBrowser)('意见 and 整改台账 in Chromium', () => {
   beforeAll(async () => {
-    const built = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--web-if-stale'], { cwd: root, encoding: 'utf8' });
-    expect(built.status, built.stderr + built.stdout).toBe(0);
-    mkdirSync(shots, { recursive: true });
-    const { chromium } = await import('playwright-core');
-    const launching = chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
-
     bot = await testBot({ now: '2026-12-10T15:00:00+08:00' });
     const [c] = await bot.db.select().from(campaigns);
     await bot.db.transaction((tx) => loadDemoHistory(tx, bot.now(), c.id));
@@ -75,15 +38,11 @@ describe.skipIf(!haveBrowser && !process.env.CI)('意见 and 整改台账 in Chr
     pendingCode = `ZG-${String(p.id).padStart(4, '0')}`;
     expect(await bot.say('赵院长', `整改 完成 ${pendingCode} 公开栏已更新，指定专人每月核对`)).toContain('待销号');
 
-    const web = createHttpApp(bot.app, { log: pino({ level: 'silent' }) });
-    server = await new Promise<Server>((resolve) => { const s = web.listen(0, '127.0.0.1', () => resolve(s)); });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await launching;
+    web = await openConsole(bot);
   }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await new Promise((r) => server?.close(r));
+    await web?.close();
     await bot?.close();
   });
 
@@ -113,7 +72,7 @@ describe.skipIf(!haveBrowser && !process.env.CI)('意见 and 整改台账 in Chr
     const dialog = page.locator('[data-dialog="feedback-confirm"]');
     await dialog.getByText('将答复 YJ-0001').waitFor();
     expect(await dialog.innerText()).toContain('答复会发给提交人');
-    await shoot(page, 'feedback-answer-1366', false);
+    await shoot(page, 'feedback-answer-1366', { full: false });
     await dialog.locator('[data-action="confirm"]').click();
     await page.locator('.el-message--success', { hasText: '已答复 YJ-0001' }).waitFor();
     await drawer.getByText('已答复').first().waitFor();
@@ -122,7 +81,7 @@ describe.skipIf(!haveBrowser && !process.env.CI)('意见 and 整改台账 in Chr
     const [li] = await bot.db.select().from(members).where(eq(members.name, '李四'));
     expect(await bot.db.select().from(outbox).where(like(outbox.idempotencyKey, 'feedback-answer:1:%'))).toEqual([expect.objectContaining({ memberId: li.id })]);
     expect(await bot.db.select().from(auditLog).where(eq(auditLog.action, 'feedback.answer'))).toEqual([expect.objectContaining({ actor: '王主任', target: 'YJ-0001' })]);
-    await shoot(page, 'feedback-drawer-1366', false);
+    await shoot(page, 'feedback-drawer-1366', { full: false });
     await page.context().close();
   });
 
@@ -145,14 +104,14 @@ describe.skipIf(!haveBrowser && !process.env.CI)('意见 and 整改台账 in Chr
     const dialog = page.locator('[data-dialog="ledger-confirm"]');
     await dialog.getByText(`将销号 ${pendingCode}`).waitFor();
     expect(await dialog.innerText()).toContain('县人民医院负责人会收到通知');
-    await shoot(page, 'ledger-close-1366', false);
+    await shoot(page, 'ledger-close-1366', { full: false });
     await dialog.locator('[data-action="confirm"]').click();
     await page.locator('.el-message--success', { hasText: `已销号 ${pendingCode}` }).waitFor();
     const [r] = await bot.db.select().from(rectifications).where(eq(rectifications.id, Number(pendingCode.slice(3))));
     expect(r.status).toBe('closed');
     expect(await bot.db.select().from(outbox).where(like(outbox.idempotencyKey, `rect-close:${r.id}:%`))).toHaveLength(1);
     await drawer.getByText('销号', { exact: true }).waitFor();
-    await shoot(page, 'ledger-drawer-1366', false);
+    await shoot(page, 'ledger-drawer-1366', { full: false });
 
     // 新增: the 五落实 form, chat's preview, created.
     await page.keyboard.press('Escape');
@@ -172,7 +131,7 @@ describe.skipIf(!haveBrowser && !process.env.CI)('意见 and 整改台账 in Chr
     const addDialog = page.locator('[data-dialog="ledger-add-confirm"]');
     await addDialog.getByText('将新增整改事项（责任单位：县中医院）').waitFor();
     expect(await addDialog.innerText()).toContain('时限：2027年1月31日');
-    await shoot(page, 'ledger-add-1366', false);
+    await shoot(page, 'ledger-add-1366', { full: false });
     await addDialog.locator('[data-action="confirm-add"]').click();
     await page.locator('.el-message--success', { hasText: '已新增整改事项' }).waitFor();
     expect(await bot.db.select().from(rectifications).where(eq(rectifications.problem, '中药饮片验收记录不完整'))).toEqual([expect.objectContaining({ deadline: '2027-01-31', term: '近期', status: 'not_started' })]);
@@ -181,15 +140,15 @@ describe.skipIf(!haveBrowser && !process.env.CI)('意见 and 整改台账 in Chr
 
   it('reads on a phone', async () => {
     const page = await signedIn('王主任', 'phone');
-    await page.goto(base + '/console/feedback');
+    await page.goto(web.base + '/console/feedback');
     await page.locator('[data-table="feedback"] .fb-card').first().waitFor();
-    await shoot(page, 'feedback-390', false);
-    await page.goto(base + '/console/ledger');
+    await shoot(page, 'feedback-390', { full: false });
+    await page.goto(web.base + '/console/ledger');
     await page.locator('[data-table="ledger"] .rect-card').first().waitFor();
-    await shoot(page, 'ledger-390', false);
+    await shoot(page, 'ledger-390', { full: false });
     await page.locator('[data-table="ledger"] .rect-card').first().click();
     await page.locator('[data-drawer="ledger"]').getByText('进展与记录').waitFor();
-    await shoot(page, 'ledger-drawer-390', false);
+    await shoot(page, 'ledger-drawer-390', { full: false });
     await page.context().close();
   });
 });

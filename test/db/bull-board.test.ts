@@ -140,9 +140,9 @@ describe('the queue board', () => {
     expect(schedulers.schedulers.map((s) => `${s.queueName}/${s.id} ${s.pattern}`))
       .toEqual(expect.arrayContaining(['schedules/calendar-warning 0 5 9 * * 1', 'schedules/circular 0 0 9 * * *', 'schedules/overdue 0 30 8 * * *']));
     for (const s of schedulers.schedulers.filter((x) => x.pattern)) expect(s).toMatchObject({ tz: 'Asia/Shanghai', next: expect.any(Number), template: { opts: { attempts: 3 } } });
-    // Delivery's upkeep, on an interval, with or without a campaign.
+    // The service's upkeep (delivery sweep and digest, the inbound-id purge), on an interval, with or without a campaign.
     expect(schedulers.schedulers.filter((x) => !x.pattern).map((s) => `${s.queueName}/${s.id} every ${s.every} ms`).sort())
-      .toEqual(['schedules/delivery-digest every 300000 ms', 'schedules/delivery-sweep every 60000 ms']);
+      .toEqual(['schedules/delivery-digest every 300000 ms', 'schedules/delivery-sweep every 60000 ms', 'schedules/inbound-purge every 21600000 ms']);
     expect(schedulers.schedulers.filter((x) => x.pattern).every((s) => s.next > Date.now())).toBe(true);
 
     // The rest of the service is unaffected.
