@@ -119,7 +119,8 @@ function build() {
     fs.cpSync(path.join(root, rel), path.join(dist, rel), { recursive: true });
   }
   pruneOrphans();
-  if (buildWeb() !== 0) return 1;
+  // Only when web/ changed: a browser test may be serving dist/web from the last build.
+  if (webStaleness() && buildWeb() !== 0) return 1;
   fs.writeFileSync(stamp, `${new Date().toISOString()}\n`);
   console.log(`==> 已构建到 dist/（${((Date.now() - started) / 1000).toFixed(1)} 秒）/ built into dist/`);
   return 0;

@@ -1,6 +1,6 @@
 // The real service as an OS process for a drill: test/support/service-scope.ts's service()
 // (every platform off unless set), or the same from an overlay copy with a proposed fix.
-import { spawnTsx, type Proc } from '../../test/support/proc.ts';
+import { ensureBuilt, spawnTsx, type Proc } from '../../test/support/proc.ts';
 import { service, type Scope } from '../../test/support/service-scope.ts';
 import { overlay } from './overlay.ts';
 
@@ -8,7 +8,10 @@ import { overlay } from './overlay.ts';
 export const requestedPatches = () => (process.env.DRILL_PATCH ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
 export async function serviceFrom(scope: Scope, patches: string[]): Promise<(env: Record<string, string>) => Proc> {
-  if (!patches.length) return (env) => service(scope, env);
+  if (!patches.length) {
+    await ensureBuilt(); // the service as production runs it
+    return (env) => service(scope, env);
+  }
   const cwd = await overlay(scope, patches);
   const off = {
     LOG_LEVEL: 'info', ROLE: 'worker', ADMIN_API_TOKEN: '',

@@ -1,8 +1,8 @@
-// `platforms check` as people run it: the CLI in a child process (node --import tsx src/cli.ts
+// `platforms check` as people run it: the CLI in a child process (node dist/src/cli.js
 // platforms check), with settings pointing at the fake WeCom and DingTalk APIs on loopback.
 // Long connections are never opened by the CLI: it asks the running service (found through the
 // data directory's lock file) on its loopback /internal/status endpoint.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,6 +17,9 @@ import { testBot } from '../support/test-bot.ts';
 import { createWecomBotWsAdapter } from '../../src/platforms/wecom/aibot-ws.ts';
 import { createHttpApp } from '../../src/http/server.ts';
 import { acquireDataDirLock } from '../../src/infra/datadir-lock.ts';
+import { builtCli, ensureBuilt } from '../support/proc.ts';
+
+beforeAll(() => ensureBuilt(), 300_000); // the CLI runs as production runs it
 
 const PLATFORM_VARS = [
   'WECOM_BOT_MODE', 'WECOM_BOT_ID', 'WECOM_BOT_SECRET', 'WECOM_WS_URL', 'WECOM_BOT_TOKEN', 'WECOM_BOT_ENCODING_AES_KEY',
@@ -40,7 +43,7 @@ async function platformsCheck(dir: string, settings: Record<string, string>): Pr
   for (const k of PLATFORM_VARS) env[k] = '';
   // zod enums: an empty mode is not "unset", so give the defaults explicitly.
   Object.assign(env, { WECOM_BOT_MODE: 'ws', DINGTALK_MODE: 'stream', WECOM_WS_URL: 'wss://openws.work.weixin.qq.com', WECOM_API_BASE: 'https://qyapi.weixin.qq.com', DINGTALK_API_BASE: 'https://api.dingtalk.com' }, settings);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'platforms', 'check'], { cwd: process.cwd(), env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...builtCli(), 'platforms', 'check'], { cwd: process.cwd(), env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => { out += d; });
   child.stderr.on('data', (d) => { out += d; });
@@ -148,5 +151,5 @@ describe('npm run cli -- platforms check', () => {
     expect(r.out).toContain('处理办法：核对 WECOM_BOT_ID 与 WECOM_BOT_SECRET');
     expect(r.code).toBe(1);
     expect(ws.authCount()).toBe(1);
-  }, 240_000); // three CLI child processes (tsx start-up each) and a bot: 90 s in CI at load 15
+  }, 240_000); // three CLI child processes and a bot: 90 s in CI at load 15 (when they ran through tsx)
 });

@@ -14,7 +14,7 @@ import pino from 'pino';
 import { sql } from 'drizzle-orm';
 import { testBot, TEST_DB, type TestBot } from '../support/test-bot.ts';
 import { createTestDatabase, testPostgresUrl, testRedisUrl } from '../support/services.ts';
-import { spawnTsx } from '../support/proc.ts';
+import { ensureBuilt, spawnBuilt } from '../support/proc.ts';
 import { openDatabase, rowsOf, type Database } from '../../src/db/client.ts';
 import { createApp } from '../../src/app.ts';
 import { createHttpApp, type ServerOptions } from '../../src/http/server.ts';
@@ -118,6 +118,8 @@ async function say(name: string, text: string, expected?: string | RegExp) {
   if (expected) expect(reply, `${name}: ${text}`).toMatch(expected);
   return reply;
 }
+
+beforeAll(() => ensureBuilt(), 300_000); // the CLI runs as production runs it
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'campaign-bot-backup-'));
@@ -352,7 +354,7 @@ describe(`backup and restore (${TEST_DB})`, () => {
     let targetUrl = '';
     if (TEST_DB === 'postgres') targetUrl = (await blankDatabase('postgres') as Database & { url: string }).url;
     const cli = async (...args: string[]) => {
-      const p = spawnTsx([path.join(ROOT, 'src/cli.ts'), ...args], {
+      const p = spawnBuilt(['src/cli.ts', ...args], {
         cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: targetUrl, LOG_LEVEL: 'silent' },
       });
       const { code } = await p.exit;

@@ -26,6 +26,7 @@ import { createRect } from '../../src/domain/rectification.ts';
 import { exportForDelivery } from '../../src/domain/exports.ts';
 import type { SessionAttachment } from '../../src/session.ts';
 import { PNG } from '../fixtures/media.ts';
+import { builtCli, ensureBuilt } from '../support/proc.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -382,7 +383,7 @@ describe('with data recorded through the bot', { timeout: 90_000 }, () => {
 
 describe('npm run cli -- export', () => {
   let tmp: string;
-  beforeAll(async () => { tmp = await mkdtemp(join(tmpdir(), 'export-cli-')); });
+  beforeAll(async () => { tmp = await mkdtemp(join(tmpdir(), 'export-cli-')); await ensureBuilt(); }, 300_000);
   afterAll(async () => { await rm(tmp, { recursive: true, force: true }); });
 
   // The real CLI in a child process on its own database, with the real clock.
@@ -409,7 +410,7 @@ describe('npm run cli -- export', () => {
     }
     try {
       const out = join(tmp, '台账.xlsx');
-      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'export', '整改', '--out', out], {
+      const { stdout } = await promisify(execFile)(process.execPath, [...builtCli(), 'export', '整改', '--out', out], {
         cwd: root, env: { ...process.env, REDIS_URL: '', LOG_LEVEL: 'silent', ...env }, timeout: 60_000,
       });
       expect(stdout).toContain('已导出整改：整改事项 1 项（逾期 0 项），整改记录 1 条。');

@@ -1,7 +1,7 @@
 // Importing a unit's rectification plan (整改台账) from XLSX/CSV: every row is checked first,
 // every bad row is reported by its line, and nothing is imported unless all rows are good.
 // Runs on PGlite and on PostgreSQL, through runOperation and through `npm run cli -- ledger import`.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,6 +17,9 @@ import { loadDemo, loadDemoDirectory } from '../../src/demo.ts';
 import { operationSchema, runOperation } from '../../src/operations.ts';
 import { readTableFile } from '../../src/directory-file/read-table.ts';
 import { createRect } from '../../src/domain/rectification.ts';
+import { builtCli, ensureBuilt } from '../support/proc.ts';
+
+beforeAll(() => ensureBuilt(), 300_000); // the CLI runs as production runs it
 import { auditLog, campaigns, members, rectificationHistory, rectifications, units } from '../../src/db/schema.ts';
 
 const NOW = new Date('2026-12-10T10:00:00+08:00');
@@ -220,7 +223,7 @@ describe('npm run cli -- ledger import', () => {
     }
     const cli = async (...args: string[]) => {
       try {
-        const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+        const { stdout, stderr } = await promisify(execFile)(process.execPath, [...builtCli(), ...args], {
           cwd: root, env: { ...process.env, REDIS_URL: '', LOG_LEVEL: 'silent', ...env }, timeout: 60_000,
         });
         return { code: 0, out: stdout + stderr };

@@ -46,6 +46,9 @@ export function builtEntry(source: string): string {
   return path.join(ROOT, 'dist', rel.replace(/\.ts$/, '.js'));
 }
 
+/** `npm run cli -- …` as production runs it: node's arguments for dist/src/cli.js (call ensureBuilt() in beforeAll first). */
+export const builtCli = (): string[] => [builtEntry('src/cli.ts')];
+
 /** Like spawnTsx, but runs the compiled JavaScript (args[0] names the source, e.g. `src/cli.ts`); ensureBuilt() first. */
 export function spawnBuilt(args: string[], opts: SpawnOptions): Proc {
   const [entry, ...rest] = args;

@@ -9,7 +9,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/client.ts';
 import { loadDemo } from '../../src/demo.ts';
 import { createTestDatabase, testPostgresUrl, testRedisUrl } from './services.ts';
-import { spawnTsx, freePort, type Proc } from './proc.ts';
+import { ensureBuilt, spawnBuilt, freePort, type Proc } from './proc.ts';
 
 export const root = join(import.meta.dirname, '..', '..');
 export const STARTED = '学习整改助手已启动';
@@ -27,9 +27,9 @@ export class Scope {
 }
 export const scopes = new Set<Scope>();
 
-/** The service in its own process group (SIGKILL to the group takes esbuild along). */
+/** The service as `npm start` runs it (dist/, built by useServiceScopes or ensureBuilt first), in its own process group. */
 export function service(scope: Scope, env: Record<string, string>): Proc {
-  const p = spawnTsx(['src/main.ts'], {
+  const p = spawnBuilt(['src/main.ts'], {
     cwd: root, waitMs: 75_000, // start-up on a CI machine busy with two other test files
     env: {
       ...process.env,
@@ -125,7 +125,8 @@ export function useServiceScopes() {
   beforeAll(async () => {
     await testRedisUrl();
     await testPostgresUrl();
-  });
+    await ensureBuilt();
+  }, 300_000); // a fresh checkout builds dist/ here (one build at a time across files)
   afterAll(async () => {
     for (const s of scopes) await s.dispose();
   });
