@@ -3,7 +3,8 @@
 // rectification.ts for their counts). No SQL here: each table's reads live with its owner.
 import type { Tx } from '../../src/db/client.ts';
 import type { ConsoleViewer } from '../../src/plugin.ts';
-import { currentCampaign, inProgressOn, type CampaignRow, type PhaseRow } from '../../src/domain/campaigns.ts';
+import { campaignTasks, currentCampaign, inProgressOn, type CampaignRow, type PhaseRow } from '../../src/domain/campaigns.ts';
+import { pendingReviews } from '../../src/domain/submissions.ts';
 import { peopleFigures, personalNudgeText, unitFiguresOf, type PersonFigures } from '../../src/domain/progress.ts';
 import { unitIdsOrAll } from '../../src/domain/visibility.ts';
 import { halfMonthTrend } from '../../src/domain/circular.ts';
@@ -47,10 +48,11 @@ export async function overview(tx: Tx, v: ConsoleViewer, c: CampaignRow, phase: 
   const { scope, people } = await peopleFigures(tx, c, phase, unitIds, today);
   const units = unitFiguresOf(people, scope).map((u) => ({ ...u, participationRate: rate(u.participants, u.members) }))
     .sort((a, b) => b.participationRate - a.participationRate || b.avgMinutes - a.avgMinutes || a.unitName.localeCompare(b.unitName, 'zh'));
-  const [trend, feedback, overdue] = await Promise.all([
+  const [trend, feedback, overdue, reviews] = await Promise.all([
     halfMonthTrend(tx, c, unitIds, today),
     feedbackStatusCounts(tx, unitIds),
     overdueByUnit(tx, unitIds, c.id, today),
+    campaignTasks(tx, c.id).then((ts) => pendingReviews(tx, v.visible, { campaignTaskIds: ts.map((t) => t.id), limit: 0 })),
   ]);
   const members = people.length;
   const participants = people.filter((p) => p.joined).length;
@@ -64,6 +66,7 @@ export async function overview(tx: Tx, v: ConsoleViewer, c: CampaignRow, phase: 
       reached: scope.targetMinutes ? people.filter((p) => p.scopeMinutes >= scope.targetMinutes!).length : null,
       pendingFeedback: feedback.open + feedback.forwarded,
       overdueRects: overdue.reduce((s, u) => s + u.overdue, 0),
+      pendingReviews: reviews.total,
     },
     units, trend, feedback, overdueByUnit: overdue,
     checkins: {

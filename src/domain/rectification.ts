@@ -202,14 +202,22 @@ export async function historiesOf(tx: Tx, itemIds: number[]) {
  * Overdue items (isOverdue) per unit, of these units (null: every unit), for a campaign (items of
  * no campaign count too, as in the circular): the units with any, most first.
  */
-export async function overdueByUnit(tx: Tx, unitIds: number[] | null, campaignId: number, today: string): Promise<{ unitId: number; unitName: string; overdue: number; open: number }[]> {
+/** How long items have been overdue, in days: up to 7, 8–30, 31–90, over 90 (the 总览's heat map columns). */
+export const OVERDUE_AGE_BUCKETS = [7, 30, 90, Infinity] as const;
+
+export interface UnitOverdue { unitId: number; unitName: string; overdue: number; open: number; byAge: number[] }
+
+export async function overdueByUnit(tx: Tx, unitIds: number[] | null, campaignId: number, today: string): Promise<UnitOverdue[]> {
   const items = (await listRects(tx, { unitIds: unitIds ?? undefined, statuses: ['not_started', 'in_progress', 'pending'] }))
     .filter((r) => r.campaignId === campaignId || r.campaignId === null);
-  const byUnit = new Map<number, { unitId: number; unitName: string; overdue: number; open: number }>();
+  const byUnit = new Map<number, UnitOverdue>();
   for (const r of items) {
-    const u = byUnit.get(r.unitId) ?? { unitId: r.unitId, unitName: r.unitName, overdue: 0, open: 0 };
+    const u = byUnit.get(r.unitId) ?? { unitId: r.unitId, unitName: r.unitName, overdue: 0, open: 0, byAge: OVERDUE_AGE_BUCKETS.map(() => 0) };
     u.open++;
-    if (isOverdue(r, today)) u.overdue++;
+    if (isOverdue(r, today)) {
+      u.overdue++;
+      u.byAge[OVERDUE_AGE_BUCKETS.findIndex((max) => daysOverdue(r, today) <= max)]++;
+    }
     byUnit.set(r.unitId, u);
   }
   return [...byUnit.values()].filter((u) => u.overdue > 0).sort((a, b) => b.overdue - a.overdue || a.unitName.localeCompare(b.unitName, 'zh'));

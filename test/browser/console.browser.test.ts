@@ -8,71 +8,25 @@
 //
 // Skipped, saying why, only when /usr/bin/chromium is missing and CI is not set (.ci/run and
 // npm run setup install it); under CI it must run.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { like, eq } from 'drizzle-orm';
-import pino from 'pino';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { testBot, type TestBot } from '../support/test-bot.ts';
-import { createHttpApp } from '../../src/http/server.ts';
+import { openConsole, shoot, SIZES, skipBrowser, type Console } from '../support/console-browser.ts';
 import { loadDemoHistory } from '../../src/demo.ts';
 import { auditLog, campaigns, outbox, rectifications, units } from '../../src/db/schema.ts';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 
-const CHROMIUM = '/usr/bin/chromium';
 const root = join(import.meta.dirname, '..', '..');
-const shots = join(root, 'docs', 'screenshots', 'console');
-const haveBrowser = existsSync(CHROMIUM);
-if (!haveBrowser && !process.env.CI) {
-  console.warn(`[console.browser] 跳过：没有 ${CHROMIUM}（运行 npm run setup 或 apt-get install -y chromium fonts-noto-cjk 安装）/ skipped: no ${CHROMIUM}`);
-}
 const POLL = { timeout: 15_000, interval: 100 };
-const SIZES = { desktop: { width: 1366, height: 768 }, phone: { width: 390, height: 844 } } as const;
 
 let bot: TestBot;
-let server: Server;
-let base: string;
-let browser: Browser;
+let web: Console;
 const unitId: Record<string, number> = {};
+const signedIn = (name: string, size?: 'desktop' | 'phone') => web.signedIn(name, size);
 
-const linkOf = (reply: string) => /\/console\/login\?t=[A-Za-z0-9_-]+/.exec(reply)?.[0] ?? null;
-
-/** A fresh browser context (its own cookies) signed in through the link the bot gives `name`. */
-async function signedIn(name: string, size: keyof typeof SIZES = 'desktop'): Promise<{ ctx: BrowserContext; page: Page; link: string }> {
-  const link = linkOf(await bot.say(name, '登录'));
-  expect(link, `${name} got a link`).toBeTruthy();
-  const ctx = await browser.newContext({ viewport: SIZES[size], deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', isMobile: size === 'phone', hasTouch: size === 'phone' });
-  const page = await ctx.newPage();
-  await page.goto(base + link!);
-  await page.waitForURL((u) => !u.pathname.endsWith('/login'));
-  return { ctx, page, link: link! };
-}
-
-/** A screenshot once the page has settled: fonts loaded, no loading mask, transitions off (a half-faded mask is no picture of the page). */
-async function shoot(page: Page, name: string) {
-  await page.addStyleTag({ content: '*, *::before, *::after { transition: none !important; animation: none !important; }' });
-  await page.locator('.el-loading-mask').waitFor({ state: 'detached' }).catch(() => {});
-  await page.evaluate(() => document.fonts.ready);
-  if (!name.endsWith('-390')) return void await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-  // A phone: the screen as it is (tab bar at the bottom), then the whole page without the fixed
-  // tab bar (which a full-page capture would paint mid-page).
-  await page.screenshot({ path: join(shots, `${name}.png`) });
-  await page.addStyleTag({ content: '.tabbar { display: none !important; }' });
-  await page.screenshot({ path: join(shots, `${name}-full.png`), fullPage: true });
-}
-
-describe.skipIf(!haveBrowser && !process.env.CI)('the web console in Chromium', () => {
+describe.skipIf(skipBrowser)('the web console in Chromium', () => {
   beforeAll(async () => {
-    // The pages: built once per run when dist/web is missing or older than web/ (a few seconds).
-    const built = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--web-if-stale'], { cwd: root, encoding: 'utf8' });
-    expect(built.status, built.stderr + built.stdout).toBe(0);
-    mkdirSync(shots, { recursive: true });
-    const { chromium } = await import('playwright-core');
-    const launching = chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
-
     bot = await testBot({ now: '2026-12-10T15:00:00+08:00' });
     const [c] = await bot.db.select().from(campaigns);
     await bot.db.transaction((tx) => loadDemoHistory(tx, bot.now(), c.id));
@@ -92,15 +46,11 @@ describe.skipIf(!haveBrowser && !process.env.CI)('the web console in Chromium', 
       { campaignId: c.id, unitId: unitId['县人民医院'], problem: '院务公开栏内容未及时更新', measures: '每月更新，办公室负责', leaderName: '刘局长', deadline: '2026-12-08', status: 'in_progress' },
     ]);
 
-    const web = createHttpApp(bot.app, { log: pino({ level: 'silent' }) });
-    server = await new Promise<Server>((resolve) => { const s = web.listen(0, '127.0.0.1', () => resolve(s)); });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await launching;
+    web = await openConsole(bot);
   }, 240_000); // may wait for another file's full build (scripts/build.mjs holds one lock)
 
   afterAll(async () => {
-    await browser?.close();
-    await new Promise((r) => server?.close(r));
+    await web?.close();
     await bot?.close();
   });
 
@@ -123,17 +73,35 @@ describe.skipIf(!haveBrowser && !process.env.CI)('the web console in Chromium', 
     const kpi = await page.evaluate(async () => (await (await fetch('/console/api/overview')).json()).kpi);
     expect(await page.locator('[data-kpi="feedback"] a.value').innerText()).toBe(String(kpi.pendingFeedback));
     expect(await page.locator('[data-kpi="overdue"] a.value').innerText()).toBe('3');
+    expect(await page.locator('[data-kpi="reviews"] a.value').innerText()).toBe(String(kpi.pendingReviews));
     for (const chart of ['rank', 'trend', 'overdue', 'feedback']) {
       await page.locator(`[data-chart="${chart}"] svg`).waitFor();
     }
     const rankLabels = await page.locator('[data-chart="rank"] svg text').allTextContents();
     expect(rankLabels.join(' ')).toMatch(/\d+%（\d+\/\d+）/);
     expect(rankLabels.join(' ')).toContain('县人民医院');
+    // The overdue heat map: each unit with its total, its items by how long overdue (today 12月10日:
+    // 12月1日 is 9 days over, 12月4日 6, 12月8日 2).
+    const heat = (await page.locator('[data-chart="overdue"] svg text').allTextContents()).join(' ');
+    for (const t of ['城关镇卫生院（2）', '县人民医院（1）', '7天内', '8–30天', '90天以上']) expect(heat).toContain(t);
+    const overdueRows = (await page.evaluate(async () => (await (await fetch('/console/api/overview')).json()).overdueByUnit)) as { unitName: string; byAge: number[] }[];
+    expect(await page.locator('body').innerText()).not.toContain('没有逾期的整改事项');
+    expect(overdueRows.map((u) => [u.unitName, u.byAge])).toEqual([['城关镇卫生院', [1, 1, 0, 0]], ['县人民医院', [1, 0, 0, 0]]]);
     await shoot(page, 'overview-1366');
     await page.setViewportSize(SIZES.phone);
     await page.reload();
     await page.locator('[data-chart="rank"] svg').waitFor();
     await shoot(page, 'overview-390');
+    // A phone's tab bar holds four pages and 更多; 更多 opens the rest.
+    const tabs = await page.locator('.tabbar button').allInnerTexts();
+    expect(tabs.map((t) => t.trim())).toEqual(['总览', '单位 / 人员', '任务与提交', '我的', '更多']);
+    await page.locator('[data-tab="more"]').click();
+    const sheet = page.locator('[data-sheet="more"]');
+    await sheet.getByText('整改台账').waitFor();
+    await shoot(page, 'overview-more-390', { full: false });
+    await sheet.getByText('整改台账').click();
+    await expect.poll(() => new URL(page.url()).pathname, POLL).toBe('/console/ledger');
+    expect(await page.locator('[data-tab="more"]').getAttribute('class')).toContain('on');
     await ctx.close();
   });
 
@@ -151,6 +119,8 @@ describe.skipIf(!haveBrowser && !process.env.CI)('the web console in Chromium', 
     const rows = await page.locator('[data-table="people"] tbody').innerText();
     expect(rows).not.toContain('张三'); // checked in today
     expect(rows).toContain('赵院长');
+    // The page sits under 单位 / 人员 in the menu.
+    expect(await page.locator('.el-menu-item.is-active').innerText()).toBe('单位 / 人员');
     await shoot(page, 'unit-people-1366');
 
     await page.locator('[data-action="nudge-all"]').click();
@@ -171,7 +141,7 @@ describe.skipIf(!haveBrowser && !process.env.CI)('the web console in Chromium', 
     await page.reload();
     await page.locator('[data-table="people"]').waitFor();
     await shoot(page, 'unit-people-390');
-    await page.goto(`${base}/console/units`);
+    await page.goto(`${web.base}/console/units`);
     await page.locator('[data-table="units"]').waitFor();
     await shoot(page, 'units-390');
     await ctx.close();
@@ -179,11 +149,11 @@ describe.skipIf(!haveBrowser && !process.env.CI)('the web console in Chromium', 
 
   it('a head reaches their unit but gets 403 for another unit, page and API', async () => {
     const { ctx, page } = await signedIn('赵院长');
-    await page.goto(`${base}/console/units`);
+    await page.goto(`${web.base}/console/units`);
     // A head's 单位 is their own unit's people.
     await expect.poll(() => new URL(page.url()).pathname, POLL).toBe(`/console/units/${unitId['县人民医院']}`);
     await page.locator('[data-table="people"]').waitFor();
-    await page.goto(`${base}/console/units/${unitId['县中医院']}`);
+    await page.goto(`${web.base}/console/units/${unitId['县中医院']}`);
     await page.getByText('没有权限查看这个页面').waitFor();
     expect(await page.locator('body').innerText()).toContain('你只能查看本单位（县人民医院）的人员');
     await shoot(page, 'head-forbidden-1366');
@@ -214,9 +184,9 @@ describe.skipIf(!haveBrowser && !process.env.CI)('the web console in Chromium', 
   it('the link used twice fails the second time, and says what to do', async () => {
     const { ctx, link } = await signedIn('刘局长');
     await ctx.close();
-    const other = await browser.newContext({ viewport: SIZES.desktop, locale: 'zh-CN' });
+    const other = await web.browser.newContext({ viewport: SIZES.desktop, locale: 'zh-CN' });
     const page = await other.newPage();
-    await page.goto(base + link);
+    await page.goto(web.base + link);
     await page.getByText('登录链接无效、已过期或已经用过').waitFor();
     expect(await page.locator('body').innerText()).toContain('发送 登录');
     // The token left the address bar.

@@ -67,5 +67,12 @@ export async function shoot(page: Page, name: string, opts: { full?: boolean } =
   await page.addStyleTag({ content: '*, *::before, *::after { transition: none !important; animation: none !important; }' });
   await page.locator('.el-loading-mask').waitFor({ state: 'detached' }).catch(() => {});
   await page.evaluate(() => document.fonts.ready);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: opts.full ?? true });
+  if (!name.endsWith('-390')) return void await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: opts.full ?? true });
+  // A phone: the screen as it is (tab bar at the bottom), then the whole page without the fixed
+  // tab bar (which a full-page capture would paint mid-page).
+  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  if (opts.full === false) return;
+  const hidden = await page.addStyleTag({ content: '.tabbar { display: none !important; }' });
+  await page.screenshot({ path: join(SHOTS, `${name}-full.png`), fullPage: true });
+  await hidden.evaluate((el) => el.remove()); // the page goes on being used
 }

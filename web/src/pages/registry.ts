@@ -18,6 +18,9 @@ export interface ConsolePage {
   component: () => Promise<unknown>;
   /** A page not built yet: what to do in chat meanwhile. */
   planned?: string;
+  /** For a page outside the menu: the menu entry it belongs under (staff's differs: their 我的). */
+  parent?: string;
+  staffParent?: string;
 }
 
 const OFFICE: Role[] = ['head', 'leader', 'admin'];
@@ -27,8 +30,8 @@ const planned = () => import('./Planned.vue');
 export const PAGES: ConsolePage[] = [
   { path: '', name: 'overview', title: '总览', icon: DataAnalysis, roles: OFFICE, menu: true, component: () => import('./Overview.vue') },
   { path: 'units', name: 'units', title: '单位 / 人员', icon: OfficeBuilding, roles: OFFICE, menu: true, component: () => import('./Units.vue') },
-  { path: 'units/:id', name: 'unit', title: '单位人员', roles: OFFICE, menu: false, component: () => import('./UnitPeople.vue') },
-  { path: 'people/:id', name: 'person', title: '人员', roles: ALL, menu: false, component: () => import('./Person.vue') },
+  { path: 'units/:id', name: 'unit', title: '单位人员', roles: OFFICE, menu: false, parent: 'units', component: () => import('./UnitPeople.vue') },
+  { path: 'people/:id', name: 'person', title: '人员', roles: ALL, menu: false, parent: 'units', staffParent: 'my', component: () => import('./Person.vue') },
   { path: 'tasks', name: 'tasks', title: '任务与提交', icon: Document, roles: ALL, menu: true, component: () => import('./Tasks.vue') },
   { path: 'my', name: 'my', title: '我的', icon: User, roles: ALL, menu: true, component: () => import('./My.vue') },
   { path: 'feedback', name: 'feedback', title: '意见', icon: ChatDotRound, roles: OFFICE, menu: true, component: () => import('./Feedback.vue') },
