@@ -6,6 +6,7 @@ import type { ConsoleViewer } from '../../src/plugin.ts';
 import { campaignTasks, currentCampaign, inProgressOn, type CampaignRow, type PhaseRow } from '../../src/domain/campaigns.ts';
 import { pendingReviews } from '../../src/domain/submissions.ts';
 import { peopleFigures, personalNudgeText, unitFiguresOf, type PersonFigures } from '../../src/domain/progress.ts';
+import { peopleTotals } from '../../src/domain/progress-totals.ts';
 import { unitIdsOrAll } from '../../src/domain/visibility.ts';
 import { halfMonthTrend } from '../../src/domain/circular.ts';
 import { feedbackStatusCounts } from '../../src/domain/feedback.ts';
@@ -45,7 +46,7 @@ const rate = (a: number, b: number) => (b ? Math.round((a / b) * 1000) / 1000 : 
 /** 总览: KPI cards, the units ranked, the half-month trend, overdue items by unit, opinions by status, check-ins today and this week. */
 export async function overview(tx: Tx, v: ConsoleViewer, c: CampaignRow, phase: PhaseRow | null, today: string) {
   const unitIds = unitIdsOrAll(v.visible);
-  const { scope, people } = await peopleFigures(tx, c, phase, unitIds, today);
+  const { scope, people } = await peopleTotals(tx, c, phase, unitIds, today);
   const units = unitFiguresOf(people, scope).map((u) => ({ ...u, participationRate: rate(u.participants, u.members) }))
     .sort((a, b) => b.participationRate - a.participationRate || b.avgMinutes - a.avgMinutes || a.unitName.localeCompare(b.unitName, 'zh'));
   const [trend, feedback, overdue, reviews] = await Promise.all([
@@ -79,7 +80,7 @@ export async function overview(tx: Tx, v: ConsoleViewer, c: CampaignRow, phase: 
 
 /** 单位: every visible unit's row (people, participation, hours, who has not checked in). */
 export async function unitsTable(tx: Tx, v: ConsoleViewer, c: CampaignRow, phase: PhaseRow | null, today: string) {
-  const { scope, people } = await peopleFigures(tx, c, phase, unitIdsOrAll(v.visible), today);
+  const { scope, people } = await peopleTotals(tx, c, phase, unitIdsOrAll(v.visible), today);
   return {
     scopeLabel: scope.label, targetMinutes: scope.targetMinutes, today,
     units: unitFiguresOf(people, scope).map((u) => ({ ...u, participationRate: rate(u.participants, u.members) })),

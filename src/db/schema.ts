@@ -187,6 +187,8 @@ export const checkins = pgTable('checkins', {
   // per-person sums over a period.
   index('checkins_member_campaign_valid_idx').on(t.memberId, t.campaignId, t.phaseId, t.minutes).where(sql`${t.status} = 'valid'`),
   index('checkins_campaign_date_valid_idx').on(t.campaignId, t.studyDate, t.memberId, t.minutes).where(sql`${t.status} = 'valid'`),
+  // The few valid check-ins without minutes: participation that study_totals cannot see (progress-totals.ts).
+  index('checkins_no_minutes_idx').on(t.campaignId, t.phaseId, t.memberId, t.studyDate).where(sql`${t.status} = 'valid' and coalesce(${t.minutes}, 0) = 0`),
 ]);
 
 /**

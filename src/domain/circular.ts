@@ -501,22 +501,24 @@ export async function halfMonthTrend(tx: Tx, c: CampaignRow, unitIds: number[] |
   const unitFilter = unitIds ? (unitIds.length ? sql`and m.unit_id in (${sql.join(unitIds.map((id) => sql`${id}`), sql`, `)})` : sql`and false`) : sql``;
   // Only those people's check-ins are grouped (not the whole campaign's, then joined).
   const checkinUnits = unitIds ? sql`and c.member_id in (select id from mem)` : sql``;
-  const rows = rowsOf<{ key: string; participants: number; minutes: number }>(await tx.execute(sql`
+  // Each check-in's period by one width_bucket over the periods' first days (an index-only scan;
+  // formatting a key per row cost more than the scan).
+  const starts = sql`array[${sql.join(periods.map((p) => sql`${p.start}::date`), sql`, `)}]`;
+  const rows = rowsOf<{ b: number; participants: number; minutes: number }>(await tx.execute(sql`
     with mem as (${COUNTED} ${unitFilter}),
     ck as (
-      select c.member_id, to_char(c.study_date, 'YYYY-MM') || case when extract(day from c.study_date) <= 15 then '-H1' else '-H2' end as key,
-        sum(c.minutes)::int as minutes
+      select c.member_id, width_bucket(c.study_date, ${starts}) as b, sum(c.minutes)::int as minutes
       from checkins c
       where c.campaign_id = ${c.id} and c.status = 'valid' and c.study_date between ${c.startDate}::date and ${last}::date ${checkinUnits}
       group by 1, 2)
-    select ck.key, count(*)::int as participants, coalesce(sum(ck.minutes), 0)::int as minutes
+    select ck.b, count(*)::int as participants, coalesce(sum(ck.minutes), 0)::int as minutes
     from ck join mem on mem.id = ck.member_id
-    group by ck.key`));
+    group by ck.b`));
   const [{ n }] = rowsOf<{ n: number }>(await tx.execute(sql`with mem as (${COUNTED} ${unitFilter}) select count(*)::int as n from mem`));
   const members = Number(n);
-  const byKey = new Map(rows.map((r) => [r.key, r]));
-  return periods.map((p) => {
-    const r = byKey.get(p.key);
+  const byBucket = new Map(rows.map((r) => [Number(r.b), r]));
+  return periods.map((p, i) => {
+    const r = byBucket.get(i + 1);
     const participants = Number(r?.participants ?? 0);
     return {
       key: p.key, label: periodLabel(p.key).replace(/^\d{4}年/, ''), start: p.start, end: p.end < last ? p.end : last, members, participants,

@@ -11,6 +11,12 @@ export async function onLeave(tx: Tx, memberIds: number[], day: string): Promise
   return new Set(rows.map((r) => r.memberId));
 }
 
+/** Everyone on leave on this day (the office's 总览 over thousands of people: no list of ids to send). */
+export async function everyoneOnLeave(tx: Tx, day: string): Promise<Set<number>> {
+  const rows = await tx.select({ memberId: leaves.memberId }).from(leaves).where(and(lte(leaves.startDate, day), gte(leaves.endDate, day)));
+  return new Set(rows.map((r) => r.memberId));
+}
+
 export interface LeaveListRow {
   id: number; memberId: number; name: string; unitId: number; unitName: string;
   startDate: string; endDate: string; reason: string | null;

@@ -367,8 +367,8 @@ export interface UnitFigures {
 }
 
 /** People grouped by unit (in the people's order), with each unit's figures. */
-export function unitFiguresOf(people: PersonFigures[], scope: ProgressScope): UnitFigures[] {
-  const byUnit = new Map<number, PersonFigures[]>();
+export function unitFiguresOf(people: Omit<PersonFigures, 'scopeCheckins' | 'lastCheckin' | 'idleWorkdays'>[], scope: ProgressScope): UnitFigures[] {
+  const byUnit = new Map<number, typeof people>();
   for (const p of people) {
     const list = byUnit.get(p.unitId);
     if (list) list.push(p); else byUnit.set(p.unitId, [p]);

@@ -74,5 +74,5 @@ export async function shoot(page: Page, name: string, opts: { full?: boolean } =
   if (opts.full === false) return;
   const hidden = await page.addStyleTag({ content: '.tabbar { display: none !important; }' });
   await page.screenshot({ path: join(SHOTS, `${name}-full.png`), fullPage: true });
-  await hidden.evaluate((el) => el.remove()); // the page goes on being used
+  await hidden.evaluate((el) => (el as Element).remove()); // the page goes on being used
 }
