@@ -3,8 +3,9 @@
 // often sit on closed networks: no CDN), and this module is loaded only inside DingTalk — the
 // login page imports it lazily, so nobody else downloads it.
 import 'dingtalk-jsapi/entry/union';
-import requestAuthCodeV2 from 'dingtalk-jsapi/api/union/requestAuthCode';
-import requestAuthCode from 'dingtalk-jsapi/api/runtime/permission/requestAuthCode';
+// Named imports: the package is CommonJS, and its `default` does not survive the bundler's interop.
+import { requestAuthCode$ as requestAuthCodeV2 } from 'dingtalk-jsapi/api/union/requestAuthCode';
+import { requestAuthCode$ as requestAuthCode } from 'dingtalk-jsapi/api/runtime/permission/requestAuthCode';
 
 export async function dingtalkAuthCode(corpId: string, clientId: string): Promise<string> {
   try {
