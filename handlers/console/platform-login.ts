@@ -46,6 +46,12 @@ export function platformSignInRoutes(deps: FeatureHttpDeps, open: (req: Request,
   r.get('/sign-in/:method', async (req, res) => {
     const m = methods.get(req.params.method);
     if (!m) return refuse(res, 404, 'sign_in_not_offered', M.notOffered);
+    // The platform sends the browser back to PUBLIC_BASE_URL: begin there, or the state's cookie
+    // would belong to another address (an intranet IP, say). Once only (?hop=1): a proxy that
+    // hides the Host header must not make a loop.
+    if (m.method.kind === 'redirect' && deps.publicBaseUrl && !req.query.hop && new URL(deps.publicBaseUrl).host !== req.get('host')) {
+      return res.redirect(302, `${deps.publicBaseUrl}/console/api/sign-in/${encodeURIComponent(req.params.method)}?hop=1`);
+    }
     const state = await issueSignInState(deps.ephemeral, req.params.method, deps.clock());
     res.cookie(SIGN_IN_COOKIE, state, { httpOnly: true, sameSite: 'lax', path: COOKIE_PATH, secure: req.secure, maxAge: SIGN_IN_STATE_SECONDS * 1000 });
     res.set('Cache-Control', 'no-store');

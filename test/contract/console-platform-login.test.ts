@@ -9,7 +9,7 @@
 // corp, an account nobody in the directory has: refused in Chinese, nothing opened; bad states and
 // codes count toward the failed-login throttle.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +22,7 @@ import { createHttpApp } from '../../src/http/server.ts';
 import { loadConfig } from '../../src/config.ts';
 import { PLATFORMS } from '../../src/features.ts';
 import { createPlatforms } from '../../src/platforms/index.ts';
+import type { PlatformAdapter } from '../../src/platforms/types.ts';
 import { auditLog, identities, members } from '../../src/db/schema.ts';
 import { startFakeWecomApi, type FakeWecomApi } from './fakes/wecom-api.ts';
 import { startFakeDingTalk, type FakeDingTalk } from './fakes/dingtalk-api.ts';
@@ -33,6 +34,7 @@ let ding: FakeDingTalk;
 const servers: Server[] = [];
 let base: string;
 let bare: string; // the same service with no platform configured
+let adapterList: PlatformAdapter[];
 const id: Record<string, number> = {};
 let lisiUnion: string;
 let ip = 0;
@@ -119,6 +121,7 @@ beforeAll(async () => {
     servers.push(s);
     return `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
   };
+  adapterList = adapters;
   base = await listen(adapters);
   bare = await listen([]);
 });
@@ -149,6 +152,31 @@ describe('which ways in are offered', () => {
       refused(off, 404, 'sign_in_not_offered');
       expect(off.body.message).toContain('发送「登录」');
     }
+  });
+});
+
+describe('PUBLIC_BASE_URL', () => {
+  it('a sign-in begun at another address of the service moves to PUBLIC_BASE_URL first (once), where the platform sends it back', async () => {
+    // The service as set up with PUBLIC_BASE_URL=http://localhost:<port>, opened at http://127.0.0.1:<port>.
+    const srv = createServer();
+    await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', () => resolve()));
+    servers.push(srv);
+    const port = (srv.address() as AddressInfo).port;
+    const pub = `http://localhost:${port}`;
+    srv.on('request', createHttpApp({ ...bot.app, publicBaseUrl: pub }, { log: pino({ level: 'silent' }), adapters: adapterList }));
+    const hop = await http('GET', `http://127.0.0.1:${port}/console/api/sign-in/wecom-qr`);
+    expect(hop.status).toBe(302);
+    expect(hop.headers.get('location')).toBe(`${pub}/console/api/sign-in/wecom-qr?hop=1`);
+    expect(hop.cookies.cb_console_signin).toBeUndefined();
+    const there = await http('GET', hop.headers.get('location')!);
+    expect(there.status).toBe(302);
+    expect(new URL(there.headers.get('location')!).searchParams.get('redirect_uri')).toBe(`${pub}/console/login/wecom-qr`);
+    expect(there.cookies.cb_console_signin).toMatch(/^[0-9a-f]{40}$/);
+    // A proxy that hides the Host: no second hop, no loop.
+    const again = await http('GET', `http://127.0.0.1:${port}/console/api/sign-in/wecom-qr?hop=1`);
+    expect(new URL(again.headers.get('location')!).host).toBe('login.work.weixin.qq.com');
+    // 免登 has no way back from the platform: it stays where the page is.
+    expect((await http('GET', `http://127.0.0.1:${port}/console/api/sign-in/dingtalk-client`)).status).toBe(200);
   });
 });
 
