@@ -14,9 +14,15 @@ import type { FeatureHttpDeps, SignInMethod } from '../../src/plugin.ts';
 import { memberById, memberIdByAccount, type MemberRow } from '../../src/domain/directory.ts';
 import { signInMessages as M } from '../../src/domain/messages/sign-in.ts';
 import { refuse } from '../../src/http/console-routes.ts';
+import { addressBucket } from '../../src/http/login-throttle.ts';
 import { cookieFrom, issueSignInState, SIGN_IN_COOKIE, SIGN_IN_STATE_SECONDS, takeSignInState } from './sessions.ts';
 
 const COOKIE_PATH = '/console/api/sign-in';
+/**
+ * Sign-ins one address may begin in 10 minutes (each keeps a state in Redis that long): a whole
+ * office behind one NAT signs in at 9:00 without meeting it; a flood does not fill Redis.
+ */
+export const STARTS_PER_ADDRESS = 300;
 
 /** What the login page needs to show a method (no secrets; the client's parameters come with its state). */
 export interface SignInMethodView { id: string; label: string; platform: string; where: 'browser' | 'client'; kind: 'redirect' | 'client' }
@@ -51,6 +57,11 @@ export function platformSignInRoutes(deps: FeatureHttpDeps, open: (req: Request,
     // hides the Host header must not make a loop.
     if (m.method.kind === 'redirect' && deps.publicBaseUrl && !req.query.hop && new URL(deps.publicBaseUrl).host !== req.get('host')) {
       return res.redirect(302, `${deps.publicBaseUrl}/console/api/sign-in/${encodeURIComponent(req.params.method)}?hop=1`);
+    }
+    const address = addressBucket(req.ip ?? req.socket.remoteAddress ?? 'unknown');
+    if (await deps.ephemeral.incr(`console:sign-in-starts:${address}`, SIGN_IN_STATE_SECONDS) > STARTS_PER_ADDRESS) {
+      res.set('Retry-After', String(SIGN_IN_STATE_SECONDS));
+      return refuse(res, 429, 'too_many_starts', M.tooManyStarts);
     }
     const state = await issueSignInState(deps.ephemeral, req.params.method, deps.clock());
     res.cookie(SIGN_IN_COOKIE, state, { httpOnly: true, sameSite: 'lax', path: COOKIE_PATH, secure: req.secure, maxAge: SIGN_IN_STATE_SECONDS * 1000 });

@@ -27,6 +27,7 @@ import { auditLog, identities, members } from '../../src/db/schema.ts';
 import { startFakeWecomApi, type FakeWecomApi } from './fakes/wecom-api.ts';
 import { startFakeDingTalk, type FakeDingTalk } from './fakes/dingtalk-api.ts';
 import { TEST_APP, testContext } from './wecom-support.ts';
+import { STARTS_PER_ADDRESS } from '../../handlers/console/platform-login.ts';
 
 let bot: TestBot;
 let wecom: FakeWecomApi;
@@ -423,6 +424,18 @@ describe('the failed-login throttle', () => {
     // Another address signs in.
     const other = await start('wecom-qr');
     expect(await me(await finish('wecom-qr', { code: wecom.issueLoginCode({ userid: 'zhangsan' }), state: other.state, cookie: other.cookie, from: other.from }))).toBe('张三');
+  });
+
+  it('one address may begin at most 300 sign-ins in 10 minutes (each keeps a state in Redis); others may go on', async () => {
+    const from = nextIp();
+    for (let i = 0; i < STARTS_PER_ADDRESS; i += 25) {
+      const batch = await Promise.all(Array.from({ length: 25 }, () => http('GET', '/console/api/sign-in/dingtalk-client', { from })));
+      expect(batch.map((r) => r.status)).toEqual(Array(25).fill(200));
+    }
+    const over = await http('GET', '/console/api/sign-in/wecom-qr', { from });
+    refused(over, 429, 'too_many_starts');
+    expect(over.cookies.cb_console_signin).toBeUndefined();
+    expect((await http('GET', '/console/api/sign-in/wecom-qr', { from: nextIp() })).status).toBe(302);
   });
 
   it('someone the platform vouched for but who may not come in (outside the corp, unbound) is not counted', async () => {

@@ -19,5 +19,6 @@ export const signInMessages = {
   },
   inactive: (label: string) => `名单中与这个${label}账号对应的人员已停用，不能登录控制台。如有疑问请联系管理员。`,
   unavailable: (label: string) => `暂时无法向${label}确认你的身份，没有登录。请稍后再试，或${LINK}。`,
+  tooManyStarts: `从这个网络地址发起的登录在 10 分钟内太多了，请过一会儿再试，或${LINK}。`,
   throttled: (seconds: number) => `登录失败次数过多，请 ${Math.max(1, Math.ceil(seconds / 60))} 分钟后再试。`,
 };
