@@ -420,7 +420,7 @@ export class Bot {
 /** A bot without Redis for short-lived keys: a command that needs one fails as a bug would (logged, apologised for). */
 const NO_EPHEMERAL: EphemeralStore = {
   put: async () => { throw new Error('no ephemeral store'); }, get: async () => null, take: async () => null,
-  touch: async () => false, del: async () => {},
+  touch: async () => false, del: async () => {}, incr: async () => { throw new Error('no ephemeral store'); },
 };
 
 /** The sender's advisory lock: one message at a time per sender across processes. */

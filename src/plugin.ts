@@ -18,11 +18,12 @@ import type { Role } from './domain/roles.ts';
 import type { VisibleUnits } from './domain/visibility.ts';
 import type { JobDef } from './scheduling/job.ts';
 import type { Config } from './config.ts';
-import type { PlatformAdapter, PlatformContext } from './platforms/types.ts';
+import type { PlatformAdapter, PlatformContext, PlatformSignIn } from './platforms/types.ts';
 import type { WebhookSend } from './platforms/webhook-sender.ts';
 import type { WebhookKindDef } from './platform-catalog.ts';
 
 export type { PlatformCatalog, WebhookKindDef } from './platform-catalog.ts';
+export type { PlatformSignIn, SignInMethod, SignInOutcome } from './platforms/types.ts';
 export { platformCatalog } from './platform-catalog.ts';
 
 export interface Feature {
@@ -51,6 +52,8 @@ export interface FeatureHttpDeps {
   publicBaseUrl: string | null;
   /** A write made for a person: see ActAs. */
   actAs: ActAsFn;
+  /** The configured platforms' own sign-ins (WeCom self-built app, DingTalk app); none when neither is set up. */
+  signIns: PlatformSignIn[];
 }
 
 /**

@@ -5,7 +5,7 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { requireViewer, setViewer, viewerOf, type ConsoleViewer, type FeatureHttpDeps } from '../../src/plugin.ts';
-import { memberById, unitById } from '../../src/domain/directory.ts';
+import { memberById, unitById, type MemberRow } from '../../src/domain/directory.ts';
 import { seesUnit, visibleUnits } from '../../src/domain/visibility.ts';
 import type { Role } from '../../src/domain/roles.ts';
 import { dayOf } from '../../src/time.ts';
@@ -14,6 +14,7 @@ import {
 } from './sessions.ts';
 import { current, meView, myRecord, nudgePlan, overview, unitPeople, unitsTable, type PeopleFilter } from './views.ts';
 import { personRoutes } from './person.ts';
+import { platformSignInRoutes } from './platform-login.ts';
 
 import { refuse } from '../../src/http/console-routes.ts';
 const NO_CAMPAIGN = '当前没有进行中的活动。管理员可在私聊中发送「/活动 新建 名称 开始日期 结束日期 40学时」创建活动。';
@@ -30,6 +31,13 @@ export function consoleRoutes(deps: FeatureHttpDeps): Router {
     httpOnly: true, sameSite: 'lax', path: '/', secure: req.secure, maxAge: maxAgeSeconds * 1000,
   });
 
+  /** A session for `member`, signed in by `method` (link, wecom-qr, …): the cookie, and the audit row saying how. */
+  const open = async (req: Request, res: Response, member: MemberRow, method: string) => {
+    const { sid } = await openSession(deps.ephemeral, member.id, deps.clock());
+    await deps.actAs(member, (w) => w.audit('console.login', `member#${member.id}`, null, { method, ip: req.ip ?? null, userAgent: (req.get('user-agent') ?? '').slice(0, 200) }));
+    cookie(req, res, sid, ABSOLUTE_SECONDS);
+  };
+
   // Sign-in: the token from the chat-issued link, in the body (the page posts it; a link preview
   // that fetches the URL does not use it up). Throttled per address like the REST API's logins.
   r.post('/session', body, async (req, res) => {
@@ -45,12 +53,12 @@ export function consoleRoutes(deps: FeatureHttpDeps): Router {
       await deps.loginThrottle.failed(req);
       return refuse(res, 401, 'link_invalid', '登录链接无效、已过期或已经用过（每个链接只能用一次，10 分钟内有效）。请在私聊中给机器人重新发送「登录」。');
     }
-    const now = deps.clock();
-    const { sid } = await openSession(deps.ephemeral, member.id, now);
-    await deps.actAs(member, (w) => w.audit('console.login', `member#${member.id}`, null, { ip: req.ip ?? null, userAgent: (req.get('user-agent') ?? '').slice(0, 200) }));
-    cookie(req, res, sid, ABSOLUTE_SECONDS);
+    await open(req, res, member, 'link');
     res.json({ ok: true, name: member.name });
   });
+
+  // Or through the platform (WeCom / DingTalk), where its app is configured: the same session.
+  r.use(platformSignInRoutes(deps, open));
 
   // Who is asking: the session from the cookie, the person re-read from the directory (a
   // demoted admin loses admin at once; someone made inactive is signed out).

@@ -32,6 +32,29 @@ export async function redeemLink(store: EphemeralStore, token: string): Promise<
   return Number.isInteger(memberId) ? memberId : null;
 }
 
+/** A platform sign-in (WeCom / DingTalk) started in a browser: its state, sent to the platform and
+ * back, is good for 10 minutes and once (CSRF for the round trip: it must also match the cookie
+ * SIGN_IN_COOKIE of the browser that started it). */
+export const SIGN_IN_STATE_SECONDS = 10 * 60;
+export const SIGN_IN_COOKIE = 'cb_console_signin';
+const stateKey = (state: string) => `console:sign-in:${hash(state)}`;
+
+/** A new state for `method`: hex only (WeCom takes a-zA-Z0-9, at most 128 bytes). */
+export async function issueSignInState(store: EphemeralStore, method: string, now: Date): Promise<string> {
+  const state = randomBytes(20).toString('hex');
+  await store.put(stateKey(state), JSON.stringify({ method, issuedAt: now.getTime() }), SIGN_IN_STATE_SECONDS);
+  return state;
+}
+
+/** The method a state was issued for, once: gone after this call whatever it said. */
+export async function takeSignInState(store: EphemeralStore, state: string): Promise<string | null> {
+  if (!/^[0-9a-f]{40}$/.test(state)) return null;
+  const raw = await store.take(stateKey(state));
+  if (!raw) return null;
+  const { method } = JSON.parse(raw) as { method: unknown };
+  return typeof method === 'string' ? method : null;
+}
+
 export interface ConsoleSession { memberId: number; csrf: string; createdAt: number; expiresAt: number }
 
 export async function openSession(store: EphemeralStore, memberId: number, now: Date): Promise<{ sid: string; session: ConsoleSession }> {
@@ -66,11 +89,14 @@ export function csrfMatches(session: ConsoleSession, given: string | undefined):
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** The session id from the request's Cookie header. */
-export function sessionIdFrom(cookieHeader: string | undefined): string | null {
+/** A cookie's value from the request's Cookie header. */
+export function cookieFrom(cookieHeader: string | undefined, name: string): string | null {
   for (const part of (cookieHeader ?? '').split(';')) {
     const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === COOKIE) return part.slice(i + 1).trim() || null;
+    if (i > 0 && part.slice(0, i).trim() === name) return part.slice(i + 1).trim() || null;
   }
   return null;
 }
+
+/** The session id from the request's Cookie header. */
+export const sessionIdFrom = (cookieHeader: string | undefined) => cookieFrom(cookieHeader, COOKIE);

@@ -85,6 +85,7 @@ export function createHttpApp(app: App, opts: ServerOptions): Express {
   const deps: FeatureHttpDeps = {
     database: app.database, clock: app.clock, log: opts.log, ephemeral: app.ephemeral, loginThrottle: throttle,
     publicBaseUrl: app.publicBaseUrl, actAs: app.actAs,
+    signIns: (opts.adapters ?? []).flatMap((a) => (a.signIn ? [a.signIn] : [])),
   };
   const consoleApi = express.Router({ caseSensitive: true });
   // The features list is in help order; the console feature (it sets the viewer) is mounted first whatever its place there.

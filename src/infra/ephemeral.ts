@@ -2,6 +2,7 @@
 // console sessions (handlers/console). Not part of any database transaction: what is put here is
 // gone after its time, and a value taken with take() is gone for every other process at once.
 import type { Redis } from 'ioredis';
+import { INCR_WITH_TTL } from '../throttle.ts';
 
 export interface EphemeralStore {
   /** Set `key` to `value` for `ttlSeconds` (replacing any value). */
@@ -12,6 +13,8 @@ export interface EphemeralStore {
   /** Give `key` a new time to live; false when it no longer exists. */
   touch(key: string, ttlSeconds: number): Promise<boolean>;
   del(key: string): Promise<void>;
+  /** Add one to a counter that lives `ttlSeconds` from its first count; the new count. */
+  incr(key: string, ttlSeconds: number): Promise<number>;
 }
 
 export class RedisEphemeralStore implements EphemeralStore {
@@ -22,4 +25,5 @@ export class RedisEphemeralStore implements EphemeralStore {
   take(key: string) { return this.redis.getdel(this.k(key)); }
   async touch(key: string, ttlSeconds: number) { return (await this.redis.expire(this.k(key), Math.max(1, Math.ceil(ttlSeconds)))) === 1; }
   async del(key: string) { await this.redis.del(this.k(key)); }
+  async incr(key: string, ttlSeconds: number) { return Number(await this.redis.eval(INCR_WITH_TTL, 1, this.k(key), Math.max(1, Math.ceil(ttlSeconds)))); }
 }

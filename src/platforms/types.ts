@@ -49,7 +49,57 @@ export interface PlatformAdapter {
   sender?: Sender;
   /** What `cli platforms check` can prove about it, and what to tell the person when it fails. */
   check?: AdapterCheck;
+  /** The platform's own sign-in to the web console, where its app can do it (the WeCom self-built app, the DingTalk app). */
+  signIn?: PlatformSignIn;
 }
+
+/**
+ * A platform's own way into the web console: its page (or its client's JSAPI) vouches for a
+ * person with a one-time code, and the platform's server API turns the code into their user id
+ * on that platform. Which directory member that is, and the session, are the console's business.
+ */
+export interface PlatformSignIn {
+  /** The identity platform of the user ids it returns ('wecom', 'dingtalk'): identities.platform. */
+  platform: string;
+  /** 企业微信 */
+  label: string;
+  methods: SignInMethod[];
+}
+
+/** How a sign-in begins: a redirect to the platform's page, or inside the platform's client through its JSAPI. */
+export type SignInMethod = RedirectSignIn | ClientSignIn;
+
+interface SignInMethodBase {
+  /** 'wecom-oauth', 'wecom-qr', 'dingtalk-qr', 'dingtalk-client': in the audit row and the API's paths. */
+  id: string;
+  /** 企业微信扫码登录 */
+  label: string;
+  /** 'browser': a button on the login page (a QR code to scan); 'client': started by itself inside the platform's client. */
+  where: 'browser' | 'client';
+  /** The person the one-time code stands for. Never throws for a bad code: that is an outcome. */
+  exchange(code: string): Promise<SignInOutcome>;
+}
+
+export interface RedirectSignIn extends SignInMethodBase {
+  kind: 'redirect';
+  /** The platform's page to send the browser to; it comes back to `redirectUri` with the code and `state`. */
+  authorizeUrl(redirectUri: string, state: string): string;
+}
+
+export interface ClientSignIn extends SignInMethodBase {
+  kind: 'client';
+  /** What the page hands the client's JSAPI (DingTalk: corpId, clientId). */
+  params: Record<string, string>;
+}
+
+export type SignInOutcome =
+  | { ok: true; userId: string }
+  /** The code is unknown, expired or already used. */
+  | { ok: false; reason: 'bad_code' }
+  /** The platform knows the person but they are not a member of this corp / organisation. */
+  | { ok: false; reason: 'not_member' }
+  /** The platform could not be asked (network, limits, a wrong secret): not the person's doing. */
+  | { ok: false; reason: 'unavailable'; detail: string };
 
 /** The platform's own part of `cli platforms check` (platforms/check.ts does the rest). */
 export interface AdapterCheck {

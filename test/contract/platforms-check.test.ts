@@ -25,7 +25,7 @@ const PLATFORM_VARS = [
   'WECOM_BOT_MODE', 'WECOM_BOT_ID', 'WECOM_BOT_SECRET', 'WECOM_WS_URL', 'WECOM_BOT_TOKEN', 'WECOM_BOT_ENCODING_AES_KEY',
   'WECOM_CORP_ID', 'WECOM_AGENT_ID', 'WECOM_AGENT_SECRET', 'WECOM_API_BASE', 'WECOM_APP_TOKEN', 'WECOM_APP_ENCODING_AES_KEY',
   'DINGTALK_MODE', 'DINGTALK_CLIENT_ID', 'DINGTALK_CLIENT_SECRET', 'DINGTALK_ROBOT_CODE', 'DINGTALK_API_BASE',
-  'DATABASE_URL', 'REDIS_URL',
+  'DINGTALK_OAPI_BASE', 'DINGTALK_CORP_ID', 'DATABASE_URL', 'REDIS_URL',
 ];
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -42,7 +42,7 @@ async function platformsCheck(dir: string, settings: Record<string, string>): Pr
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dir, LOG_LEVEL: 'silent' };
   for (const k of PLATFORM_VARS) env[k] = '';
   // zod enums: an empty mode is not "unset", so give the defaults explicitly.
-  Object.assign(env, { WECOM_BOT_MODE: 'ws', DINGTALK_MODE: 'stream', WECOM_WS_URL: 'wss://openws.work.weixin.qq.com', WECOM_API_BASE: 'https://qyapi.weixin.qq.com', DINGTALK_API_BASE: 'https://api.dingtalk.com' }, settings);
+  Object.assign(env, { WECOM_BOT_MODE: 'ws', DINGTALK_MODE: 'stream', WECOM_WS_URL: 'wss://openws.work.weixin.qq.com', WECOM_API_BASE: 'https://qyapi.weixin.qq.com', DINGTALK_API_BASE: 'https://api.dingtalk.com', DINGTALK_OAPI_BASE: 'https://oapi.dingtalk.com' }, settings);
   const child = spawn(process.execPath, [...builtCli(), 'platforms', 'check'], { cwd: process.cwd(), env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => { out += d; });

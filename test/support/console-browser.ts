@@ -12,6 +12,7 @@ import pino from 'pino';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createHttpApp } from '../../src/http/server.ts';
 import type { TestBot } from './test-bot.ts';
+import type { PlatformAdapter } from '../../src/platforms/types.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const root = join(import.meta.dirname, '..', '..');
@@ -29,27 +30,43 @@ export interface Console {
   base: string;
   /** Signs in as this person through the link 登录 answers in chat; the page is past /login. */
   signedIn(name: string, size?: Size): Promise<{ ctx: BrowserContext; page: Page; link: string }>;
+  /** A browser context as a person has it (the size; a user agent such as WeCom's or DingTalk's client). */
+  context(size?: Size, userAgent?: string): Promise<BrowserContext>;
+  /** The same bot served again with other platform adapters (e.g. none): that server's base URL, closed with the rest. */
+  serve(adapters: PlatformAdapter[]): Promise<string>;
   close(): Promise<void>;
 }
 
+export interface ConsoleOptions {
+  /** The platforms' adapters the service has (their sign-ins show on the login page). Default none. */
+  adapters?: PlatformAdapter[];
+}
+
 /** Builds the console if stale, starts Chromium and the bot's HTTP app. Call in beforeAll (allow 240 s: it may wait for another file's build). */
-export async function openConsole(bot: TestBot): Promise<Console> {
+export async function openConsole(bot: TestBot, opts: ConsoleOptions = {}): Promise<Console> {
   const built = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--web-if-stale'], { cwd: root, encoding: 'utf8' });
   expect(built.status, built.stderr + built.stdout).toBe(0);
   mkdirSync(SHOTS, { recursive: true });
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
-  const web = createHttpApp(bot.app, { log: pino({ level: 'silent' }) });
-  const server = await new Promise<Server>((resolve) => { const s = web.listen(0, '127.0.0.1', () => resolve(s)); });
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const servers: Server[] = [];
+  const serve = async (adapters: PlatformAdapter[]) => {
+    const web = createHttpApp(bot.app, { log: pino({ level: 'silent' }), adapters });
+    const server = await new Promise<Server>((resolve) => { const s = web.listen(0, '127.0.0.1', () => resolve(s)); });
+    servers.push(server);
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  };
+  const base = await serve(opts.adapters ?? []);
+  const context = (size: Size = 'desktop', userAgent?: string) => browser.newContext({
+    viewport: SIZES[size], deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', isMobile: size === 'phone', hasTouch: size === 'phone',
+    ...(userAgent ? { userAgent } : {}),
+  });
   return {
-    browser, base,
+    browser, base, context, serve,
     async signedIn(name, size = 'desktop') {
       const link = /\/console\/login\?t=[A-Za-z0-9_-]+/.exec(await bot.say(name, '登录'))?.[0];
       expect(link, `${name} 没有收到登录链接`).toBeTruthy();
-      const ctx = await browser.newContext({
-        viewport: SIZES[size], deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', isMobile: size === 'phone', hasTouch: size === 'phone',
-      });
+      const ctx = await context(size);
       const page = await ctx.newPage();
       await page.goto(base + link!);
       await page.waitForURL((u) => !u.pathname.endsWith('/login'));
@@ -57,7 +74,7 @@ export async function openConsole(bot: TestBot): Promise<Console> {
     },
     async close() {
       await browser.close();
-      await new Promise((r) => server.close(r));
+      for (const server of servers) await new Promise((r) => server.close(r));
     },
   };
 }

@@ -25,7 +25,7 @@ describe('platform settings, composed from the plug-ins', () => {
       WECOM_CORP_ID: undefined, WECOM_AGENT_ID: undefined, WECOM_AGENT_SECRET: undefined, WECOM_API_BASE: 'https://qyapi.weixin.qq.com',
       WECOM_APP_TOKEN: undefined, WECOM_APP_ENCODING_AES_KEY: undefined,
       DINGTALK_MODE: 'stream', DINGTALK_CLIENT_ID: undefined, DINGTALK_CLIENT_SECRET: undefined, DINGTALK_ROBOT_CODE: undefined,
-      DINGTALK_API_BASE: 'https://api.dingtalk.com',
+      DINGTALK_API_BASE: 'https://api.dingtalk.com', DINGTALK_OAPI_BASE: 'https://oapi.dingtalk.com', DINGTALK_CORP_ID: undefined,
     });
     // Empty is unset, values are trimmed, as before.
     const set = loadConfig({ WECOM_BOT_ID: '  bot-1 ', WECOM_BOT_SECRET: '', DINGTALK_MODE: 'http' }, PLATFORMS) as unknown as Record<string, unknown>;

@@ -7,6 +7,8 @@ import { MAX_ATTACHMENT_BYTES, readCapped } from '../media.ts';
 import { MAX_MARKDOWN_BYTES, toMarkdownParts } from './markdown.ts';
 
 export const DEFAULT_API_BASE = 'https://api.dingtalk.com';
+/** The older server API (topapi/…): errcode answers, the token in the query string. */
+export const DEFAULT_OAPI_BASE = 'https://oapi.dingtalk.com';
 /** batchSend takes at most 20 userIds a call. */
 export const BATCH_SEND_MAX_USERS = 20;
 /** Refresh the token this long before DingTalk says it expires. */
@@ -19,6 +21,8 @@ export interface DingTalkApiOptions {
   appSecret: string;  // DINGTALK_CLIENT_SECRET
   robotCode: string;  // DINGTALK_ROBOT_CODE
   apiBase?: string;
+  /** DINGTALK_OAPI_BASE: the older API the console's sign-in needs (user ids by unionId or 免登码). */
+  oapiBase?: string;
   /** Per request; a timeout is a RetryableError. */
   timeoutMs?: number;
   maxMarkdownBytes?: number;
@@ -40,6 +44,7 @@ type Json = Record<string, unknown>;
 export class DingTalkApi {
   readonly robotCode: string;
   private readonly base: string;
+  private readonly oapi: string;
   private readonly timeoutMs: number;
   private readonly maxBytes: number;
   private readonly maxDownload: number;
@@ -50,6 +55,7 @@ export class DingTalkApi {
   constructor(private readonly opts: DingTalkApiOptions) {
     this.robotCode = opts.robotCode;
     this.base = (opts.apiBase ?? DEFAULT_API_BASE).replace(/\/+$/, '');
+    this.oapi = (opts.oapiBase ?? DEFAULT_OAPI_BASE).replace(/\/+$/, '');
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.maxBytes = opts.maxMarkdownBytes ?? MAX_MARKDOWN_BYTES;
     this.maxDownload = opts.maxDownloadBytes ?? MAX_ATTACHMENT_BYTES;
@@ -155,14 +161,79 @@ export class DingTalkApi {
     return { data: await readCapped(res, this.maxDownload), contentType: res.headers.get('content-type') };
   }
 
-  /** One JSON POST; network errors and timeouts become RetryableError. */
-  private async request(url: string, body: Json, headers: Record<string, string> = {}) {
+  // ---------------------------------------------------------------- the console's sign-in
+
+  /**
+   * 扫码登录: the unionId of the person a login code (authCode, from login.dingtalk.com) stands
+   * for. The code buys a user access token (userAccessToken), and that token reads the person
+   * (contact/users/me). A code is used once: any 4xx but the rate limits means it is no good.
+   */
+  async unionIdByLoginCode(code: string): Promise<{ unionId: string } | { badCode: true }> {
+    const t = await this.request(`${this.base}/v1.0/oauth2/userAccessToken`, {
+      clientId: this.opts.appKey, clientSecret: this.opts.appSecret, code, grantType: 'authorization_code',
+    });
+    if (!t.ok || typeof t.body.accessToken !== 'string') {
+      if (isRetryable(t.status, t.code)) throw new RetryableError(`钉钉登录换取用户凭证暂时不可用（HTTP ${t.status} ${t.code ?? ''}）`, t.status, t.code);
+      if (/clientId|clientSecret|appKey|appSecret/i.test(`${t.code ?? ''} ${t.message ?? ''}`)) {
+        throw new ConfigError(`钉钉拒绝了应用凭证（HTTP ${t.status} ${t.code ?? ''}）`, '核对 DINGTALK_CLIENT_ID 与 DINGTALK_CLIENT_SECRET', t.status, t.code);
+      }
+      if (t.status >= 400 && t.status < 500) return { badCode: true };
+      throw new RetryableError(`钉钉登录换取用户凭证失败（HTTP ${t.status}）`, t.status, t.code);
+    }
+    const me = await this.request(`${this.base}/v1.0/contact/users/me`, null, { 'x-acs-dingtalk-access-token': t.body.accessToken });
+    if (me.ok && typeof me.body.unionId === 'string' && me.body.unionId) return { unionId: me.body.unionId };
+    if (isRetryable(me.status, me.code)) throw new RetryableError(`钉钉读取登录用户暂时不可用（HTTP ${me.status} ${me.code ?? ''}）`, me.status, me.code);
+    throw new ConfigError(`钉钉没有给出登录用户的 unionId（HTTP ${me.status} ${me.code ?? ''} ${me.message ?? ''}）`.trim(),
+      '在钉钉开发者后台 → 应用 → 权限管理，开通「通讯录个人信息读权限」（Contact.User.Read）并重新发布应用', me.status, me.code);
+  }
+
+  /** The organisation's userid for a unionId (topapi/user/getbyunionid); null when the person is not in it (60121, or an external contact). */
+  async userIdByUnionId(unionId: string): Promise<string | null> {
+    const r = await this.oapiCall('/topapi/user/getbyunionid', { unionid: unionId }, '钉钉按 unionId 查成员');
+    if (r.errcode === 60121) return null;
+    oapiFailed(r, '钉钉按 unionId 查成员');
+    const result = (r.result ?? {}) as Json;
+    // contact_type 1: an external contact of the organisation, not a member.
+    if (Number(result.contact_type ?? 0) !== 0 || typeof result.userid !== 'string' || !result.userid) return null;
+    return result.userid;
+  }
+
+  /** 免登: the userid a client's auth code (dd.runtime.permission.requestAuthCode; 5 minutes, once) stands for (topapi/v2/user/getuserinfo). */
+  async userIdByClientCode(code: string): Promise<{ userId: string } | { badCode: true }> {
+    const r = await this.oapiCall('/topapi/v2/user/getuserinfo', { code }, '钉钉免登取成员');
+    // 40078: 不存在的临时授权码 (unknown, used or expired).
+    if (r.errcode === 40078) return { badCode: true };
+    oapiFailed(r, '钉钉免登取成员');
+    const userId = (r.result as Json | undefined)?.userid;
+    if (typeof userId !== 'string' || !userId) throw new RetryableError('钉钉免登应答中没有 userid');
+    return { userId };
+  }
+
+  /** A topapi call with the app token in the query; a token DingTalk calls invalid or expired (40014, 42001) is refreshed once. */
+  private async oapiCall(path: string, body: Json, what: string): Promise<Json & { errcode?: number }> {
+    for (let attempt = 0; ; attempt++) {
+      const token = await this.accessToken();
+      const res = await this.request(`${this.oapi}${path}?access_token=${encodeURIComponent(token)}`, body);
+      if (res.status >= 500 || res.status === 429) throw new RetryableError(`${what}暂时不可用（HTTP ${res.status}）`, res.status);
+      const errcode = Number(res.body.errcode ?? (res.ok ? 0 : -1));
+      // 88 wraps a token problem in sub_code.
+      const tokenBad = [40014, 42001].includes(errcode) || (errcode === 88 && ['40014', '42001'].includes(String(res.body.sub_code)));
+      if (tokenBad && attempt === 0) {
+        if (this.token?.value === token) this.token = null;
+        continue;
+      }
+      return { ...res.body, errcode };
+    }
+  }
+
+  /** One JSON POST (a GET without a body); network errors and timeouts become RetryableError. */
+  private async request(url: string, body: Json | null, headers: Record<string, string> = {}) {
     let res: Response;
     let text: string;
     try {
       res = await fetch(url, {
-        method: 'POST', body: JSON.stringify(body), signal: AbortSignal.timeout(this.timeoutMs),
-        headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+        method: body ? 'POST' : 'GET', body: body ? JSON.stringify(body) : undefined, signal: AbortSignal.timeout(this.timeoutMs),
+        headers: { ...(body ? { 'content-type': 'application/json' } : {}), accept: 'application/json', ...headers },
       });
       text = await res.text();
     } catch (err) {
@@ -177,6 +248,17 @@ export class DingTalkApi {
       message: typeof parsed.message === 'string' ? parsed.message : undefined,
     };
   }
+}
+
+/** A topapi answer that is not errcode 0: a RetryableError for busy / limits, a ConfigError otherwise. */
+function oapiFailed(r: Json & { errcode?: number }, what: string): void {
+  const errcode = r.errcode ?? 0;
+  if (errcode === 0) return;
+  const msg = `${what}失败（errcode ${errcode} ${String(r.errmsg ?? '')}）`;
+  if (errcode === -1 || errcode === 90018 || errcode === 90002) throw new RetryableError(`${msg}，稍后再试`, undefined, String(errcode));
+  throw new ConfigError(msg, errcode === 60011 || errcode === 88
+    ? '在钉钉开发者后台 → 应用 → 权限管理，开通「成员信息读权限」（qyapi_get_member）并重新发布应用'
+    : '核对 DINGTALK_CLIENT_ID / DINGTALK_CLIENT_SECRET 与应用权限；私有化部署请核对 DINGTALK_OAPI_BASE', undefined, String(errcode));
 }
 
 // DingTalk answers a bad token with code InvalidAuthentication (seen as HTTP 400 and 401).

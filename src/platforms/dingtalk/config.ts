@@ -10,6 +10,10 @@ export const dingtalkSettings = z.object({
   DINGTALK_CLIENT_SECRET: optionalString,
   DINGTALK_ROBOT_CODE: optionalString,
   DINGTALK_API_BASE: z.string().default('https://api.dingtalk.com'),
+  // The older server API (topapi): the web console's sign-in looks people up there.
+  DINGTALK_OAPI_BASE: z.string().default('https://oapi.dingtalk.com'),
+  // The organisation's CorpId: the console's 免登 inside the DingTalk client needs it.
+  DINGTALK_CORP_ID: optionalString,
 });
 
 export type DingtalkSettings = z.output<typeof dingtalkSettings>;

@@ -7,6 +7,7 @@ import { createDingTalkStreamAdapter } from './stream.ts';
 import { createDingTalkHttpAdapter } from './http.ts';
 import { dingTalkWebhookSend, isDingTalkWebhookUrl } from './webhook.ts';
 import { dingtalkSettings } from './config.ts';
+import { dingtalkSignIn } from './sign-in.ts';
 
 const LABEL = '钉钉自定义机器人';
 
@@ -50,7 +51,11 @@ export const dingtalkPlatform: PlatformPlugin<typeof dingtalkSettings> = {
     if (!need('钉钉机器人', [['DINGTALK_CLIENT_ID', config.DINGTALK_CLIENT_ID], ['DINGTALK_CLIENT_SECRET', config.DINGTALK_CLIENT_SECRET]])) return [];
     // For an internal app the RobotCode is usually the Client ID.
     const robotCode = config.DINGTALK_ROBOT_CODE ?? config.DINGTALK_CLIENT_ID!;
-    const api = new DingTalkApi({ appKey: config.DINGTALK_CLIENT_ID!, appSecret: config.DINGTALK_CLIENT_SECRET!, robotCode, apiBase: config.DINGTALK_API_BASE, log: ctx.log });
+    const api = new DingTalkApi({
+      appKey: config.DINGTALK_CLIENT_ID!, appSecret: config.DINGTALK_CLIENT_SECRET!, robotCode, apiBase: config.DINGTALK_API_BASE, oapiBase: config.DINGTALK_OAPI_BASE, log: ctx.log,
+    });
+    // The console's sign-in goes through the same app (its token).
+    const signIn = dingtalkSignIn({ api, clientId: config.DINGTALK_CLIENT_ID!, corpId: config.DINGTALK_CORP_ID });
     const credentials = async () => { await api.accessToken(); return ['凭证有效（已取得 access token）']; };
     const credentialFix = {
       network: `检查本机能否访问 ${config.DINGTALK_API_BASE}（网络、代理、防火墙）；私有化部署请核对 DINGTALK_API_BASE`,
@@ -58,9 +63,11 @@ export const dingtalkPlatform: PlatformPlugin<typeof dingtalkSettings> = {
     };
     return [config.DINGTALK_MODE === 'http'
       ? Object.assign(createDingTalkHttpAdapter({ appSecret: config.DINGTALK_CLIENT_SECRET!, api, ctx }), {
+        signIn,
         check: { credentials, credentialFix, callbackNote: '回调模式：钉钉把消息推送到 /dingtalk/callback（服务须在运行、地址须能从公网访问）' },
       })
       : Object.assign(createDingTalkStreamAdapter({ clientId: config.DINGTALK_CLIENT_ID!, clientSecret: config.DINGTALK_CLIENT_SECRET!, robotCode, api, ctx }), {
+        signIn,
         check: {
           credentials, credentialFix,
           connectionFix: '确认钉钉开发者后台 → 应用 → 机器人的「消息接收模式」是 Stream 模式且应用已发布；确认服务器能访问 api.dingtalk.com 与 wss-open-connection.dingtalk.com；'

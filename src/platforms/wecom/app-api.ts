@@ -3,7 +3,7 @@
 // invalid or expired (40014 / 42001), and markdown split by bytes under the 2048-byte limit.
 // WeCom's duplicate check is on, so a message resent after a crash mid-send is not shown twice.
 import { splitByBytes } from '../split.ts';
-import { RetryableError, wecomError } from './errors.ts';
+import { ConfigError, RetryableError, wecomError } from './errors.ts';
 import { MAX_ATTACHMENT_BYTES, readCapped } from '../media.ts';
 import { wecomRequest, type Fetch } from './http.ts';
 import { UnreachableError } from '../../delivery/errors.ts';
@@ -55,6 +55,29 @@ export class WecomAppApi {
     const ttlMs = (Number(r.expires_in) || 7200) * 1000;
     this.token = { value: r.access_token, expiresAt: this.now() + Math.max(ttlMs - EARLY_MS, ttlMs / 2) };
     return r.access_token;
+  }
+
+  /**
+   * Who a 网页授权 / 扫码登录 code stands for (GET auth/getuserinfo, with the app's token). A code
+   * is used once and lives 5 minutes; WeCom answers a bad, used or expired one with 40029. A
+   * member comes back as `userid`; someone outside the corp as `openid` only.
+   */
+  async userIdByCode(code: string): Promise<{ userId: string } | { openId: string } | { badCode: true }> {
+    const what = '企业微信登录取成员身份';
+    const get = async (token: string) => wecomRequest(
+      `${this.base}/cgi-bin/auth/getuserinfo?access_token=${encodeURIComponent(token)}&code=${encodeURIComponent(code)}`, { method: 'GET' }, what, this.o);
+    let r = await get(await this.accessToken());
+    if (TOKEN_EXPIRED.has(r.errcode ?? 0)) r = await get(await this.accessToken(true)); // once
+    if (r.errcode === 40029) return { badCode: true };
+    if (r.errcode === 50001) {
+      throw new ConfigError(`${what}失败：登录后跳回的地址不在本应用的可信域名下（errcode=50001）`,
+        '请到企业微信管理后台 → 应用管理 → 本应用 → 网页授权及JS-SDK，把 PUBLIC_BASE_URL 的域名设为可信域名', 50001);
+    }
+    const err = wecomError(r.errcode ?? 0, r.errmsg ?? '', what);
+    if (err) throw err;
+    if (typeof r.userid === 'string' && r.userid) return { userId: r.userid };
+    if (typeof r.openid === 'string' && r.openid) return { openId: r.openid };
+    throw new Error(`${what}失败：应答中既没有 userid 也没有 openid`);
   }
 
   /** Send markdown to one or more userids ("a|b"), in parts of at most 2048 bytes, in order. */

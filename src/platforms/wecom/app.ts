@@ -11,6 +11,7 @@ import { RetryLaterError, type Session, type SessionAttachment } from '../../ses
 import { callbackResponders, checkCallback, type CallbackKeys } from './callback-crypto.ts';
 import { APP_MARKDOWN_MAX_BYTES, WecomAppApi } from './app-api.ts';
 import { splitByBytes } from '../split.ts';
+import { wecomSignIn } from './sign-in.ts';
 import { UnreachableError } from '../../delivery/errors.ts';
 import type { Window } from '../../delivery/rate-limit.ts';
 import { UNSUPPORTED_REPLY } from '../unsupported.ts';
@@ -37,6 +38,9 @@ export interface WecomAppOptions {
   maxDownloadBytes?: number;
   /** WeCom waits 5 s for the callback's answer, then sends it again: answer within this (2.5 s) and finish after. */
   answerWithinMs?: number;
+  /** Where WeCom's 网页授权 and 扫码登录 pages are (the console's sign-in; defaults in sign-in.ts). */
+  oauthBase?: string;
+  ssoBase?: string;
 }
 
 export const WECOM_APP_CALLBACK_PATH = '/wecom/app/callback';
@@ -100,7 +104,9 @@ export function createWecomAppAdapter(opts: WecomAppOptions): PlatformAdapter {
     },
   };
 
-  const adapter: PlatformAdapter = { platform: 'wecom-app', label: '企业微信自建应用', sender };
+  // The console's sign-in goes through this app too (its token, its 可信域名).
+  const signIn = wecomSignIn({ api, corpId: opts.corpId, agentId: opts.agentId, oauthBase: opts.oauthBase, ssoBase: opts.ssoBase });
+  const adapter: PlatformAdapter = { platform: 'wecom-app', label: '企业微信自建应用', sender, signIn };
   if (!opts.token || !opts.encodingAesKey) return adapter;
 
   // The app's receive id is the corp id.

@@ -2,12 +2,20 @@
 // gettoken (corpid + corpsecret), message/send (a live access_token, agentid, payload shape,
 // byte limits, duplicate check) and webhook/send (known key, byte limits). It fails on demand:
 // HTTP 500, a hanging response (timeout), or any errcode (45009, 42001, 60020, …).
+// It also plays WeCom's sign-in: the 网页授权 page (open.weixin.qq.com/connect/oauth2/authorize)
+// and the 扫码登录 page (login.work.weixin.qq.com/wwlogin/sso/login), each refusing a redirect
+// outside the app's 可信域名 and sending the browser back with a one-time code (5 minutes, once),
+// and auth/getuserinfo turning a code into the member's userid — or an openid for someone outside
+// the corp, 40029 for a bad, used or expired code.
 import express from 'express';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { streamHuge, type HugeStats } from './huge-body.ts';
 
-export type Endpoint = 'gettoken' | 'message/send' | 'webhook/send' | 'media/upload';
+export type Endpoint = 'gettoken' | 'message/send' | 'webhook/send' | 'media/upload' | 'auth/getuserinfo';
+
+/** Who signs in on WeCom's pages: a member (userid) or someone outside the corp (openid only). */
+export type WecomPerson = { userid: string } | { openid: string };
 export type Failure = number | 'http500' | 'timeout';
 
 export interface SentMessage { touser: string; agentid: unknown; msgtype: string; content: string; body: Record<string, any> }
@@ -37,6 +45,16 @@ export interface FakeWecomApi {
   mediaDownloads: number;
   /** Files uploaded with media/upload (type=file), by media_id. */
   uploads: Map<string, { filename: string; contentType: string; data: Buffer }>;
+  /** The app's 可信域名 (host names): WeCom sends a browser back only there. */
+  trustedDomains: Set<string>;
+  /** Who the next visit to a sign-in page is (the member scanning, or the client's); null: they refuse. */
+  signInAs(who: WecomPerson | null): void;
+  /** A one-time code for `who`, as the sign-in pages hand them out. */
+  issueLoginCode(who: WecomPerson): string;
+  /** Every code handed out so far is now past its 5 minutes. */
+  expireLoginCodes(): void;
+  /** auth/getuserinfo calls answered (any answer). */
+  loginCodeExchanges: number;
   close(): Promise<void>;
 }
 
@@ -48,6 +66,8 @@ export async function startFakeWecomApi(cfg: { corpId: string; secret: string; a
   const recent = new Map<string, number>(); // duplicate check: touser+content → sent at
   const media = new Map<string, { data: Buffer; contentType: string; filename: string }>();
   const huge = new Map<string, { total: number; declareLength: boolean; stats?: HugeStats }>();
+  const loginCodes = new Map<string, { who: WecomPerson; expired: boolean; used: boolean }>();
+  let nextSignIn: WecomPerson | null = { userid: 'zhangsan' };
   const api = express();
 
   const fake: FakeWecomApi = {
@@ -63,6 +83,14 @@ export async function startFakeWecomApi(cfg: { corpId: string; secret: string; a
       huge.set(id, { total, declareLength: o.declareLength });
       return { mediaId: id, stats: () => huge.get(id)!.stats };
     },
+    trustedDomains: new Set(['127.0.0.1']), loginCodeExchanges: 0,
+    signInAs(who) { nextSignIn = who; },
+    issueLoginCode(who) {
+      const code = randomBytes(32).toString('base64url');
+      loginCodes.set(code, { who, expired: false, used: false });
+      return code;
+    },
+    expireLoginCodes() { for (const c of loginCodes.values()) c.expired = true; },
     fail(endpoint, how, times = 1) { failures.push({ endpoint, how, times }); },
     expireTokens() { for (const t of tokens.values()) t.expired = true; },
     close: async () => {},
@@ -186,6 +214,71 @@ export async function startFakeWecomApi(cfg: { corpId: string; secret: string; a
     if (bytes(content) > limit) return err(res, 40058, 'content exceed max length', `webhook content ${bytes(content)} bytes`);
     fake.webhookMessages.push({ key, body: b });
     res.json({ errcode: 0, errmsg: 'ok' });
+  });
+
+  // ---------------------------------------------------------------- sign-in
+
+  /** A page WeCom shows instead of going back (bad parameters, a domain it does not trust). */
+  const page = (res: express.Response, text: string, violation?: string) => {
+    if (violation) fake.violations.push(violation);
+    res.status(200).type('text/html; charset=utf-8').send(`<html><body><p>${text}</p></body></html>`);
+  };
+
+  /** Checks shared by both pages; the redirect target when they pass. */
+  const back = (req: express.Request, res: express.Response, what: string): URL | null => {
+    const q = req.query as Record<string, unknown>;
+    if (q.appid !== cfg.corpId) { page(res, '参数错误：appid', `${what} appid ${JSON.stringify(q.appid)}`); return null; }
+    const state = q.state;
+    if (state !== undefined && (typeof state !== 'string' || !/^[a-zA-Z0-9]{0,128}$/.test(state))) { page(res, '参数错误：state', `${what} state ${JSON.stringify(state)}`); return null; }
+    let to: URL;
+    try { to = new URL(String(q.redirect_uri ?? '')); } catch { page(res, '参数错误：redirect_uri', `${what} redirect_uri ${JSON.stringify(q.redirect_uri)}`); return null; }
+    if (!/^https?:$/.test(to.protocol)) { page(res, '参数错误：redirect_uri', `${what} redirect_uri scheme`); return null; }
+    if (!fake.trustedDomains.has(to.hostname)) { page(res, 'redirect_uri 需使用应用可信域名', `${what} redirect_uri ${to.hostname} is not a trusted domain`); return null; }
+    return to;
+  };
+
+  /** Back to the site: with a code, or (the person refused) with the state only. */
+  const sendBack = (res: express.Response, to: URL, state: unknown) => {
+    if (nextSignIn) to.searchParams.set('code', fake.issueLoginCode(nextSignIn));
+    to.searchParams.set('state', typeof state === 'string' ? state : '');
+    res.redirect(302, to.toString());
+  };
+
+  // 网页授权 inside the WeCom client. The #wechat_redirect fragment never reaches a server.
+  api.get('/connect/oauth2/authorize', (req, res) => {
+    const to = back(req, res, 'oauth2/authorize');
+    if (!to) return;
+    const q = req.query as Record<string, unknown>;
+    if (q.response_type !== 'code') return page(res, '参数错误：response_type', `oauth2/authorize response_type ${JSON.stringify(q.response_type)}`);
+    if (!['snsapi_base', 'snsapi_privateinfo'].includes(String(q.scope))) return page(res, '参数错误：scope', `oauth2/authorize scope ${JSON.stringify(q.scope)}`);
+    if (q.agentid !== undefined && q.agentid !== String(cfg.agentId)) return page(res, '参数错误：agentid', `oauth2/authorize agentid ${JSON.stringify(q.agentid)}`);
+    sendBack(res, to, q.state);
+  });
+
+  // 扫码登录 in a browser (the self-built app: login_type CorpApp, agentid required). Only
+  // members can scan in; someone outside the corp is told so on WeCom's page and not sent back.
+  api.get('/wwlogin/sso/login', (req, res) => {
+    const q = req.query as Record<string, unknown>;
+    if (q.login_type !== 'CorpApp') return page(res, '参数错误：login_type', `sso/login login_type ${JSON.stringify(q.login_type)}`);
+    if (q.agentid !== String(cfg.agentId)) return page(res, '参数错误：agentid', `sso/login agentid ${JSON.stringify(q.agentid)}`);
+    const to = back(req, res, 'sso/login');
+    if (!to) return;
+    if (nextSignIn && 'openid' in nextSignIn) return page(res, '你不是该企业的成员，无法登录');
+    sendBack(res, to, q.state);
+  });
+
+  // The member a code stands for, with the app's access token.
+  api.get('/cgi-bin/auth/getuserinfo', (req, res) => {
+    fake.loginCodeExchanges++;
+    const t = tokens.get(String(req.query.access_token ?? ''));
+    if (!t) return err(res, 40014, 'invalid access_token');
+    if (t.expired) return err(res, 42001, 'access_token expired');
+    if (injected('auth/getuserinfo', res)) return;
+    const c = loginCodes.get(String(req.query.code ?? ''));
+    if (!c || c.used || c.expired) return err(res, 40029, 'invalid code');
+    c.used = true;
+    if ('userid' in c.who) return res.json({ errcode: 0, errmsg: 'ok', userid: c.who.userid });
+    res.json({ errcode: 0, errmsg: 'ok', openid: c.who.openid });
   });
 
   const server: Server = await new Promise((resolve) => { const s = api.listen(0, '127.0.0.1', () => resolve(s)); });
