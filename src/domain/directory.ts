@@ -408,7 +408,8 @@ export interface DirectoryPerson {
 
 /**
  * The 名单 as the office reads it: people of a unit or all, in office / inactive / both, whose name
- * or phone contains `q`; by unit name, then name; one page and the total.
+ * or phone contains `q`; in the order the units and people first came (the 名单 file's order); one
+ * page and the total.
  */
 export async function directoryPeople(tx: Tx, f: { unitId?: number; status: 'active' | 'inactive' | 'all'; q?: string; limit: number; offset: number }):
   Promise<{ total: number; rows: DirectoryPerson[] }> {
@@ -427,7 +428,7 @@ export async function directoryPeople(tx: Tx, f: { unitId?: number; status: 'act
     leads: sql<string[]>`coalesce((select json_agg(u2.name order by u2.name) from ${leaderUnits} lu join ${units} u2 on u2.id = lu.unit_id
       where lu.member_id = ${members.id}), '[]'::json)`,
   }).from(members).innerJoin(units, eq(units.id, members.unitId)).where(where)
-    .orderBy(asc(units.name), asc(members.name), asc(members.id)).limit(f.limit).offset(f.offset);
+    .orderBy(asc(units.id), asc(members.id)).limit(f.limit).offset(f.offset);
   return { total: Number(n), rows };
 }
 
