@@ -1,8 +1,9 @@
-// 名单与绑定: binding, binding approvals, transfers, who is still unbound.
+// 名单与绑定: binding, binding approvals, transfers, who is still unbound; the console's 名单 page (http.ts).
 import type { Feature } from '../../src/plugin.ts';
 import bind from './bind.ts';
 import { bindAdminCommands } from './bind-admin.ts';
 import memberTransfer from './member-transfer.ts';
 import rosterUnbound from './roster-unbound.ts';
+import { rosterHttp } from './http.ts';
 
-export default { name: 'roster', commands: [bind, memberTransfer, rosterUnbound, ...bindAdminCommands] } satisfies Feature;
+export default { name: 'roster', commands: [bind, memberTransfer, rosterUnbound, ...bindAdminCommands], http: rosterHttp } satisfies Feature;

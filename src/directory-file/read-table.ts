@@ -34,15 +34,20 @@ export interface TableFile {
 
 export const UNSUPPORTED_EXTENSION_MESSAGE = '只支持 .csv 和 .xlsx 文件';
 
+/** Why a file of this name cannot be read as a table (its extension), or null. */
+function unsupported(name: string): string | null {
+  const ext = extname(name).toLowerCase();
+  if (ext === '.csv' || ext === '.xlsx') return null;
+  const hint =
+    ext === '.xls' || ext === '.et' || ext === '.numbers'
+      ? '；请在表格软件中“另存为” .xlsx 或 .csv'
+      : '';
+  return `${UNSUPPORTED_EXTENSION_MESSAGE}（收到：${ext || '无扩展名'}）${hint}`;
+}
+
 export async function readTableFile(path: string): Promise<TableFile> {
-  const ext = extname(path).toLowerCase();
-  if (ext !== '.csv' && ext !== '.xlsx') {
-    const hint =
-      ext === '.xls' || ext === '.et' || ext === '.numbers'
-        ? '；请在表格软件中“另存为” .xlsx 或 .csv'
-        : '';
-    throw new Error(`${UNSUPPORTED_EXTENSION_MESSAGE}（收到：${ext || '无扩展名'}）${hint}`);
-  }
+  const why = unsupported(path);
+  if (why) throw new Error(why);
   let data: Buffer;
   try {
     data = await readFile(path);
@@ -52,7 +57,17 @@ export async function readTableFile(path: string): Promise<TableFile> {
       code === 'ENOENT' ? '文件不存在' : code === 'EACCES' || code === 'EPERM' ? '没有读取权限' : code === 'EISDIR' ? '这是一个目录' : (err as Error).message;
     throw new Error(`无法读取文件 ${path}：${why}`, { cause: err });
   }
-  return ext === '.csv' ? parseCsv(data, path) : parseXlsx(data, path);
+  return readTableData(data, path);
+}
+
+/**
+ * The same, from the bytes of a file (an upload to the web console); `name` (the file's name)
+ * chooses CSV or XLSX by its extension and names the file in error messages.
+ */
+export async function readTableData(data: Buffer, name: string): Promise<TableFile> {
+  const why = unsupported(name);
+  if (why) throw new Error(why);
+  return extname(name).toLowerCase() === '.csv' ? parseCsv(data, name) : parseXlsx(data, name);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -471,6 +471,12 @@ export async function storedCircular(tx: Tx, campaignId: number, periodKey: stri
   return row ?? null;
 }
 
+export async function circularById(tx: Tx, id: number) {
+  if (!Number.isSafeInteger(id) || id <= 0 || id > 2147483647) return null;
+  const [row] = await tx.select().from(circulars).where(eq(circulars.id, id));
+  return row ?? null;
+}
+
 export async function circularHistory(tx: Tx, campaignId: number) {
   return tx.select({ id: circulars.id, periodKey: circulars.periodKey, periodStart: circulars.periodStart, periodEnd: circulars.periodEnd, sentAt: circulars.sentAt, createdAt: circulars.createdAt })
     .from(circulars).where(eq(circulars.campaignId, campaignId)).orderBy(desc(circulars.periodEnd));

@@ -128,6 +128,18 @@ export interface ImportReport {
   deactivated: string[];
   unchanged: number;
   unitsAdded: string[];
+  /** What became of each row of the file, and what changed for a person already there (the console's preview lists them). */
+  rows: ImportRowOutcome[];
+}
+
+/** A field of a person the import changed: the unit by name, the role as its code (staff…), active as 'true'/'false'. */
+export type MemberField = 'unit' | 'name' | 'role' | 'phone' | AccountColumn | 'active';
+export interface ImportRowOutcome {
+  line: number;
+  /** 单位/姓名 as in the file. */
+  label: string;
+  outcome: 'added' | 'updated' | 'moved' | 'unchanged';
+  changes: { field: MemberField; before: string | null; after: string | null }[];
 }
 
 /**
@@ -188,7 +200,7 @@ export function validateDirectoryRows(rows: { line: number; cells: Record<string
 }
 
 export async function importDirectory(tx: Tx, rows: DirectoryRow[], opts: { prune: boolean; actor: Actor }): Promise<ImportReport> {
-  const report: ImportReport = { added: [], updated: [], moved: [], deactivated: [], unchanged: 0, unitsAdded: [] };
+  const report: ImportReport = { added: [], updated: [], moved: [], deactivated: [], unchanged: 0, unitsAdded: [], rows: [] };
   const unitIds = new Map<string, number>();
   const allUnitNames = new Set([...rows.map((r) => r.unit), ...rows.flatMap((r) => r.leadsUnits)]);
   for (const name of allUnitNames) {
@@ -221,6 +233,7 @@ export async function importDirectory(tx: Tx, rows: DirectoryRow[], opts: { prun
       }).returning();
       id = m.id;
       report.added.push(label);
+      report.rows.push({ line: row.line, label, outcome: 'added', changes: [] });
       const { accounts, ...rest } = row;
       await audit(tx, opts.actor, 'member.add', label, null, { ...rest, ...accounts });
     } else {
@@ -239,7 +252,16 @@ export async function importDirectory(tx: Tx, rows: DirectoryRow[], opts: { prun
         else report.updated.push(label);
         await audit(tx, opts.actor, moved ? 'member.move' : 'member.update', label,
           { unit: prev.unitName, role: prev.role, active: prev.active }, { ...changes, unit: row.unit });
-      } else report.unchanged++;
+        const was = (f: string) => (f === 'unitId' ? prev.unitName : f === 'active' ? String(prev.active) : (prev as Record<string, unknown>)[f] as string | null);
+        const now = (f: string) => (f === 'unitId' ? row.unit : f === 'active' ? 'true' : changes[f] as string | null);
+        report.rows.push({
+          line: row.line, label, outcome: moved ? 'moved' : 'updated',
+          changes: Object.keys(changes).map((f) => ({ field: (f === 'unitId' ? 'unit' : f) as MemberField, before: was(f), after: now(f) })),
+        });
+      } else {
+        report.unchanged++;
+        report.rows.push({ line: row.line, label, outcome: 'unchanged', changes: [] });
+      }
     }
     touched.add(id);
     for (const { platform, column } of DIRECTORY_ACCOUNTS) await syncIdentity(tx, id, platform, row.accounts[column]);
@@ -372,4 +394,49 @@ export async function ensureConsoleAccount(tx: Tx, memberId: number, senderId: s
 /** Every active unit, by name (the console's unit filters and 转交's choices). */
 export async function activeUnitList(tx: Tx): Promise<{ id: number; name: string }[]> {
   return tx.select({ id: units.id, name: units.name }).from(units).where(eq(units.active, true)).orderBy(asc(units.name));
+}
+
+// ---------------------------------------------------------------- the console's 名单
+
+export interface DirectoryPerson {
+  id: number; unitId: number; unitName: string; name: string; role: string; phone: string | null; active: boolean;
+  /** The platforms they have an account on (not the console's own), and how each came: directory | bind. */
+  accounts: { platform: string; source: string }[];
+  /** Their 分管单位, by name (leaders). */
+  leads: string[];
+}
+
+/**
+ * The 名单 as the office reads it: people of a unit or all, in office / inactive / both, whose name
+ * or phone contains `q`; in the order the units and people first came (the 名单 file's order); one
+ * page and the total.
+ */
+export async function directoryPeople(tx: Tx, f: { unitId?: number; status: 'active' | 'inactive' | 'all'; q?: string; limit: number; offset: number }):
+  Promise<{ total: number; rows: DirectoryPerson[] }> {
+  const conds: SQL[] = [];
+  if (f.unitId !== undefined) conds.push(eq(members.unitId, f.unitId));
+  if (f.status !== 'all') conds.push(eq(members.active, f.status === 'active'));
+  const q = f.q?.trim();
+  // A literal match: % and _ in what was typed mean themselves.
+  if (q) conds.push(sql`(strpos(${members.name}, ${q}) > 0 or strpos(coalesce(${members.phone}, ''), ${q}) > 0)`);
+  const where = conds.length ? and(...conds) : undefined;
+  const [{ n }] = await tx.select({ n: sql<number>`count(*)::int` }).from(members).innerJoin(units, eq(units.id, members.unitId)).where(where);
+  const rows = await tx.select({
+    id: members.id, unitId: members.unitId, unitName: units.name, name: members.name, role: members.role, phone: members.phone, active: members.active,
+    accounts: sql<{ platform: string; source: string }[]>`coalesce((select json_agg(json_build_object('platform', i.platform, 'source', i.source) order by i.platform)
+      from ${identities} i where i.member_id = ${members.id} and i.source <> 'console'), '[]'::json)`,
+    leads: sql<string[]>`coalesce((select json_agg(u2.name order by u2.name) from ${leaderUnits} lu join ${units} u2 on u2.id = lu.unit_id
+      where lu.member_id = ${members.id}), '[]'::json)`,
+  }).from(members).innerJoin(units, eq(units.id, members.unitId)).where(where)
+    .orderBy(asc(units.id), asc(members.id)).limit(f.limit).offset(f.offset);
+  return { total: Number(n), rows };
+}
+
+/** How many people are in office and not, and how many units are active (the 名单 page's heading). */
+export async function directoryCounts(tx: Tx): Promise<{ active: number; inactive: number; units: number }> {
+  const [m] = await tx.select({
+    active: sql<number>`count(*) filter (where ${members.active})::int`, inactive: sql<number>`count(*) filter (where not ${members.active})::int`,
+  }).from(members);
+  const [u] = await tx.select({ n: sql<number>`count(*)::int` }).from(units).where(eq(units.active, true));
+  return { active: Number(m.active), inactive: Number(m.inactive), units: Number(u.n) };
 }

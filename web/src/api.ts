@@ -2,7 +2,8 @@
 import { reactive } from 'vue';
 
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string, readonly code?: string) { super(message); }
+  /** `detail`: the whole answer (e.g. the bad rows of an uploaded file). */
+  constructor(readonly status: number, message: string, readonly code?: string, readonly detail?: Record<string, unknown>) { super(message); }
 }
 
 export interface Me {
@@ -20,18 +21,20 @@ export const session = reactive<{ me: Me | null; signedOut: boolean }>({ me: nul
 
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  // A file goes as it is (an upload); anything else as JSON.
+  const file = body instanceof Blob;
+  if (body !== undefined) headers['content-type'] = file ? 'application/octet-stream' : 'application/json';
   if (method !== 'GET' && session.me) headers['x-csrf-token'] = session.me.csrf;
   let res: Response;
   try {
-    res = await fetch(`/console/api${path}`, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+    res = await fetch(`/console/api${path}`, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : file ? body : JSON.stringify(body) });
   } catch {
     throw new ApiError(0, '连不上服务，请检查网络后重试。');
   }
   const data = await res.json().catch(() => ({}));
   if (!res.ok) {
     if (res.status === 401 && path !== '/session') { session.me = null; session.signedOut = true; }
-    throw new ApiError(res.status, data.message ?? `请求失败（${res.status}）`, data.error);
+    throw new ApiError(res.status, data.message ?? `请求失败（${res.status}）`, data.error, data);
   }
   return data as T;
 }
@@ -39,6 +42,8 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 export const api = {
   get: <T>(path: string) => call<T>('GET', path),
   post: <T>(path: string, body: unknown = {}) => call<T>('POST', path, body),
+  /** A file as the request's body (the 名单 upload). */
+  upload: <T>(path: string, file: Blob) => call<T>('POST', path, file),
 };
 
 export async function loadMe(): Promise<Me | null> {

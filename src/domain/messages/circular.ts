@@ -54,3 +54,13 @@ export const circularReplies = {
   weightsCampaignChanged: () => '活动已变更，权重没有修改。请重新发送命令。',
   weightsSet: (p: { weights: ScoreWeights }) => `已修改通报权重：${weightsCn(p.weights)}。`,
 };
+
+/** 通报 in the web console: who may see what, and a send that no longer matches its preview. */
+export const circularConsoleReplies = {
+  staffNotAllowed: () => '通报仅限负责人、分管领导、管理员查看。通报发出后会发到活动群。',
+  adminOnly: () => '通报的预览和发送仅限管理员。',
+  noCampaign: () => '当前没有进行中的活动，没有通报。',
+  notFound: () => '没有这期通报。',
+  periodChanged: (p: { was: string; now: string }) =>
+    `要发送的期别已从${periodLabel(p.was)}变为${periodLabel(p.now)}，没有发送。请刷新页面，看过新的预览后再发送。`,
+};

@@ -118,3 +118,32 @@ export const rosterReplies = {
     '请他们私聊我发送「绑定 姓名 手机号后四位」。',
   ].join('\n'),
 };
+
+// ---------------------------------------------------------------- 名单 in the web console
+// Uploading the 名单 (the same file as `npm run cli -- directory import`), its preview, and the
+// refusals around it.
+
+/** A bad row's problems, worded as in the import's refusal (without 「第 N 行：」). */
+export function directoryRowReasons(problems: DirectoryRowProblem[]): string {
+  return problems.map((p) => (directoryRowProblems[p.code] as (x: typeof p) => string)(p)).join('；');
+}
+
+/** A person's field an import changes, as the preview names it. */
+export const MEMBER_FIELD_CN: Record<string, string> = {
+  unit: '单位', name: '姓名', role: '角色', phone: '手机号', wecomUserId: '企业微信账号', dingtalkUserId: '钉钉账号', active: '状态',
+};
+
+export const rosterImportReplies = {
+  adminOnly: () => '名单管理仅限管理员。负责人、分管领导查看本单位（分管单位）的人员，请打开「单位 / 人员」。',
+  tooLarge: (p: { maxMb: number }) => `文件太大（超过 ${p.maxMb} MB），没有导入。名单只需要 单位、姓名、角色、账号、手机号、分管单位 这几列；请删去其他列和多余的工作表后再上传。`,
+  empty: () => '上传的文件是空的，请重新选择名单文件。',
+  noName: () => '缺少文件名：请选择一个 .xlsx 或 .csv 文件上传。',
+  unreadable: (p: { why: string }) => `读不出这个文件：${p.why}`,
+  missingHeaders: (p: { missing: string[]; headers: string[] }) =>
+    `表头缺少：${p.missing.join('、')}。需要的表头：${p.headers.join('、')}（角色、账号、手机号、分管单位可空）。`,
+  noRows: () => '文件里只有表头，没有人员。',
+  rowsInvalid: (p: { count: number }) => `名单有 ${p.count} 行有误，未导入任何数据。请改正下面列出的行后重新上传。`,
+  tokenUsed: () => '这份名单已经确认导入过了，每次预览只能确认一次。如需再次导入，请重新上传文件。',
+  tokenExpired: (p: { minutes: number }) => `预览已过期（上传后 ${p.minutes} 分钟内有效），没有导入。请重新上传文件。`,
+  notYours: () => '这份预览是另一位管理员上传的，请自己上传文件后再确认。',
+};

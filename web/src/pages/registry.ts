@@ -5,6 +5,7 @@
 import type { Component } from 'vue';
 import { DataAnalysis, OfficeBuilding, User, ChatDotRound, Tickets } from '@element-plus/icons-vue';
 import { Document } from '@element-plus/icons-vue';
+import { Postcard, Promotion } from '@element-plus/icons-vue';
 
 export type Role = 'staff' | 'head' | 'leader' | 'admin';
 
@@ -36,6 +37,8 @@ export const PAGES: ConsolePage[] = [
   { path: 'my', name: 'my', title: '我的', icon: User, roles: ALL, menu: true, component: () => import('./My.vue') },
   { path: 'feedback', name: 'feedback', title: '意见', icon: ChatDotRound, roles: OFFICE, menu: true, component: () => import('./Feedback.vue') },
   { path: 'ledger', name: 'ledger', title: '整改台账', icon: Tickets, roles: OFFICE, menu: true, component: () => import('./Ledger.vue') },
+  { path: 'circulars', name: 'circulars', title: '通报', icon: Promotion, roles: OFFICE, menu: true, component: () => import('./Circulars.vue') },
+  { path: 'roster', name: 'roster', title: '名单', icon: Postcard, roles: ['admin'], menu: true, component: () => import('./Roster.vue') },
 ];
 
 /** The first page a person lands on: 总览 for the office, 我的 for staff. */
