@@ -128,7 +128,6 @@ describe.skipIf(skipBrowser)('活动与阶段 and 导出 in Chromium', () => {
     await page.locator('[data-sheet="more"]').getByText('活动与阶段').click();
     await page.locator('[data-phase="1"]').waitFor();
     await shoot(page, 'campaign-390', { full: false });
-    await shoot(page, 'campaign-390-full');
     await page.goto(web.base + '/console/exports');
     await page.locator('[data-card="export"]').waitFor();
     await shoot(page, 'exports-390', { full: false });
