@@ -144,6 +144,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     features, ephemeral, publicBaseUrl,
     async actAs(member, work) {
       const created: number[] = [];
+      let scheduleDirty = false;
       const result = await database.db.transaction(async (tx) => {
         const now = clock();
         return work({
@@ -157,8 +158,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
             created.push(id);
             return 'queued';
           },
+          scheduleChanged: () => { scheduleDirty = true; },
         });
       });
+      if (scheduleDirty) app.onScheduleChanged?.();
       if (created.length) await delivery.enqueue(created).catch((err) => log.warn({ err }, 'enqueue failed; the sweep will retry'));
       return result;
     },

@@ -71,6 +71,8 @@ export interface ActAs {
   audit(action: string, target: string | null, before?: unknown, after?: unknown): Promise<void>;
   /** queued; limited (over this person's hourly limit for that recipient: not sent); duplicate (that key was queued before). */
   notify(key: string, to: { memberId: number } | { groupId: number }, text: string): Promise<'queued' | 'limited' | 'duplicate'>;
+  /** Schedule settings changed (a campaign began): the schedulers re-register once this commits, as after a chat command. */
+  scheduleChanged(): void;
 }
 
 /** The signed-in person a console request acts for, re-read from the directory on every request. */

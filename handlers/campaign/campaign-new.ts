@@ -1,11 +1,6 @@
 import { defineCommand } from '../../src/commands/registry.ts';
-import { UserError } from '../../src/commands/errors.ts';
-import { assertDateOrder, createCampaign, describeCampaign, parseTarget } from '../../src/domain/campaigns.ts';
-import { campaignReplies } from '../../src/domain/messages/campaigns.ts';
+import { commitCampaign, planCampaign } from '../../src/domain/campaign-admin.ts';
 import { day, z } from '../../src/commands/payload.ts';
-
-const payloadSchema = z.object({ name: z.string(), start: day, end: day, targetMinutes: z.number().int().nullable(), targetUnit: z.enum(['hour', 'xueshi']) });
-type Payload = z.infer<typeof payloadSchema>;
 
 export default defineCommand({
   name: 'campaign.new',
@@ -22,29 +17,10 @@ export default defineCommand({
     { name: 'target', label: '目标', type: 'word', optional: true },
   ],
   examples: ['/活动 新建 “医德医风大讨论” 2026-12-01 2027-03-31 40学时', '/活动 新建 作风建设年 12月1日 3月31日 30小时'],
-  async run(ctx, a) {
-    if (ctx.campaign) throw new UserError(campaignReplies.activeExists({ name: ctx.campaign.name }));
-    assertDateOrder(a.start, a.end, ctx.today);
-    let targetMinutes: number | null = null;
-    let targetUnit: 'hour' | 'xueshi' = 'hour';
-    if (a.target) {
-      const t = parseTarget(a.target, 45);
-      if (!t) throw new UserError(campaignReplies.targetUnreadable({ text: a.target }));
-      targetMinutes = t.minutes;
-      targetUnit = t.unit;
-    }
-    const payload: Payload = { name: a.name, start: a.start, end: a.end, targetMinutes, targetUnit };
-    const detail = describeCampaign({ name: a.name, startDate: a.start, endDate: a.end, targetMinutes, targetUnit, xueshiMinutes: 45, makeupDays: 3 } as never, ctx.today);
-    return { preview: campaignReplies.newPreview({ detail }), payload };
-  },
-  payload: payloadSchema,
+  // The checks, the preview and the write are the domain's (src/domain/campaign-admin.ts), shared with the web console.
+  run: (ctx, a) => planCampaign(ctx.tx, { name: a.name, start: a.start, end: a.end, target: a.target ?? null }, ctx.today),
+  payload: z.object({ name: z.string(), start: day, end: day, targetMinutes: z.number().int().nullable(), targetUnit: z.enum(['hour', 'xueshi']) }),
   async commit(ctx, p) {
-    if (ctx.campaign) throw new UserError(campaignReplies.activeExistsNotCreated({ name: ctx.campaign.name }));
-    const c = await createCampaign(ctx.tx, {
-      name: p.name, startDate: p.start, endDate: p.end, targetMinutes: p.targetMinutes, targetUnit: p.targetUnit,
-    });
-    await ctx.audit('campaign.create', c.name, null, p);
-    ctx.scheduleChanged();
-    return campaignReplies.created({ detail: describeCampaign(c, ctx.today) });
+    return (await commitCampaign(ctx, p)).message;
   },
 });

@@ -1,4 +1,5 @@
-// 活动与阶段: campaigns, phases, their tasks and required readings, and submissions to tasks.
+// 活动与阶段: campaigns, phases, their tasks and required readings, and submissions to tasks;
+// the console's 活动与阶段 page's API (http.ts).
 import type { Feature } from '../../src/plugin.ts';
 import submit from './submit.ts';
 import phaseList from './phase-list.ts';
@@ -9,8 +10,10 @@ import phaseOpen from './phase-open.ts';
 import phaseEnd from './phase-end.ts';
 import phaseTaskAdd from './phase-task-add.ts';
 import phaseReadingAdd from './phase-reading-add.ts';
+import { campaignHttp } from './http.ts';
 
 export default {
   name: 'campaign',
   commands: [submit, phaseList, campaignNew, campaignSet, campaignEnd, phaseOpen, phaseEnd, phaseTaskAdd, phaseReadingAdd],
+  http: campaignHttp,
 } satisfies Feature;

@@ -1,7 +1,5 @@
 import { defineCommand } from '../../src/commands/registry.ts';
-import { UserError } from '../../src/commands/errors.ts';
-import { closePhase, openPhase, phaseState } from '../../src/domain/campaigns.ts';
-import { campaignReplies } from '../../src/domain/messages/campaigns.ts';
+import { commitPhaseEnd, planPhaseEnd } from '../../src/domain/campaign-admin.ts';
 import { rowId, z } from '../../src/commands/payload.ts';
 
 export default defineCommand({
@@ -14,19 +12,8 @@ export default defineCommand({
   roles: [],
   args: [],
   examples: ['/阶段 结束'],
-  async run(ctx) {
-    const c = ctx.requireCampaign();
-    // The open phase, also one opened to start later (ctx.phase is only the one running today).
-    const open = await openPhase(ctx.tx, c.id);
-    if (!open) throw new UserError(campaignReplies.noOpenPhase());
-    const upcomingStart = phaseState(open, ctx.today) === 'upcoming' ? open.startDate : null;
-    return { preview: campaignReplies.phaseEndPreview({ name: open.name, upcomingStart, today: ctx.today }), payload: { id: open.id } };
-  },
+  // The open phase, also one opened to start later (ctx.phase is only the one running today).
+  run: (ctx) => planPhaseEnd(ctx.tx, ctx.requireCampaign(), ctx.today),
   payload: z.object({ id: rowId }),
-  async commit(ctx, { id }) {
-    const p = await closePhase(ctx.tx, id, ctx.now);
-    if (!p) throw new UserError(campaignReplies.phaseAlreadyEnded());
-    await ctx.audit('phase.close', p.name, { status: 'open' }, { status: 'closed' });
-    return campaignReplies.phaseEnded({ name: p.name });
-  },
+  commit: (ctx, p) => commitPhaseEnd(ctx, p),
 });

@@ -1,7 +1,5 @@
-import { addReadings, openPhase } from '../../src/domain/campaigns.ts';
 import { defineCommand } from '../../src/commands/registry.ts';
-import { UserError } from '../../src/commands/errors.ts';
-import { campaignReplies } from '../../src/domain/messages/campaigns.ts';
+import { commitReadings, planReadings } from '../../src/domain/campaign-admin.ts';
 import { rowId, z } from '../../src/commands/payload.ts';
 
 export default defineCommand({
@@ -14,20 +12,8 @@ export default defineCommand({
   roles: [],
   args: [{ name: 'title', label: '《篇目》', type: 'rest' }],
   examples: ['/阶段 必读 新增 《中国共产党章程》'],
-  async run(ctx, { title }) {
-    const c = ctx.requireCampaign();
-    // The open phase, also one opened to start later: its tasks and readings are set up beforehand.
-    const phase = await openPhase(ctx.tx, c.id);
-    if (!phase) throw new UserError(campaignReplies.noOpenPhaseToAdd());
-    const titles = [...title.matchAll(/《([^《》]+)》/g)].map((m) => m[1].trim());
-    const list = titles.length ? titles : [title.trim()];
-    if (list.some((t) => !t || t.length > 100)) throw new UserError(campaignReplies.readingTitleInvalid());
-    return { preview: campaignReplies.readingPreview({ phase: phase.name, titles: list }), payload: { phaseId: phase.id, titles: list } };
-  },
+  // To the open phase, also one opened to start later: its tasks and readings are set up beforehand.
+  run: (ctx, { title }) => planReadings(ctx.tx, ctx.requireCampaign(), title),
   payload: z.object({ phaseId: rowId, titles: z.array(z.string()) }),
-  async commit(ctx, p) {
-    const added = await addReadings(ctx.tx, p.phaseId, p.titles);
-    await ctx.audit('reading.add', p.titles.join('、'), null, p);
-    return campaignReplies.readingsAdded({ added: added.length, skipped: p.titles.length - added.length });
-  },
+  commit: (ctx, p) => commitReadings(ctx, p),
 });

@@ -1,11 +1,6 @@
-import { addTask, openPhase, taskByName } from '../../src/domain/campaigns.ts';
 import { defineCommand } from '../../src/commands/registry.ts';
-import { UserError } from '../../src/commands/errors.ts';
-import { campaignReplies } from '../../src/domain/messages/campaigns.ts';
+import { commitTask, planTask } from '../../src/domain/campaign-admin.ts';
 import { day, rowId, z } from '../../src/commands/payload.ts';
-
-const payloadSchema = z.object({ phaseId: rowId, name: z.string(), audience: z.enum(['all', 'heads']), dueDate: day, minChars: z.number().int().nullable() });
-type Payload = z.infer<typeof payloadSchema>;
 
 export default defineCommand({
   name: 'phase.task.add',
@@ -22,23 +17,12 @@ export default defineCommand({
     { name: 'chars', label: '字数', type: 'int', labelled: true, optional: true },
   ],
   examples: ['/阶段 任务 新增 心得体会 对象：全体 时限：12月20日 字数：800', '/阶段 任务 新增 剖析材料 对象：负责人 时限：12月31日 字数：1500'],
-  async run(ctx, a) {
-    const c = ctx.requireCampaign();
-    // The open phase, also one opened to start later: its tasks and readings are set up beforehand.
-    const phase = await openPhase(ctx.tx, c.id);
-    if (!phase) throw new UserError(campaignReplies.noOpenPhaseToAdd());
-    if (a.due < ctx.today) throw new UserError(campaignReplies.taskDuePast({ due: a.due, today: ctx.today }));
-    if (a.due > c.endDate) throw new UserError(campaignReplies.taskDueAfterCampaign({ due: a.due, end: c.endDate, today: ctx.today }));
-    if (await taskByName(ctx.tx, phase.id, a.name)) throw new UserError(campaignReplies.taskExists({ name: a.name }));
-    const payload: Payload = { phaseId: phase.id, name: a.name, audience: a.audience === '负责人' ? 'heads' : 'all', dueDate: a.due, minChars: a.chars ?? null };
-    const preview = campaignReplies.taskPreview({ phase: phase.name, name: a.name, audience: a.audience, due: a.due, minChars: a.chars ?? null, today: ctx.today });
-    return { preview, payload };
-  },
-  payload: payloadSchema,
+  // To the open phase, also one opened to start later: its tasks and readings are set up beforehand.
+  run: (ctx, a) => planTask(ctx.tx, ctx.requireCampaign(), {
+    name: a.name, audience: a.audience === '负责人' ? 'heads' : 'all', due: a.due, minChars: a.chars ?? null,
+  }, ctx.today),
+  payload: z.object({ phaseId: rowId, name: z.string(), audience: z.enum(['all', 'heads']), dueDate: day, minChars: z.number().int().nullable() }),
   async commit(ctx, p) {
-    const t = await addTask(ctx.tx, p);
-    if (!t) throw new UserError(campaignReplies.taskExists({ name: p.name }));
-    await ctx.audit('task.add', p.name, null, p);
-    return campaignReplies.taskAdded({ name: t.name });
+    return (await commitTask(ctx, p)).message;
   },
 });

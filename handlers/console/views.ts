@@ -5,7 +5,7 @@ import type { Tx } from '../../src/db/client.ts';
 import type { ConsoleViewer } from '../../src/plugin.ts';
 import { campaignTasks, currentCampaign, inProgressOn, type CampaignRow, type PhaseRow } from '../../src/domain/campaigns.ts';
 import { pendingReviews } from '../../src/domain/submissions.ts';
-import { peopleFigures, personalNudgeText, unitFiguresOf, type PersonFigures } from '../../src/domain/progress.ts';
+import { peopleFigures, peopleShown, personalNudgeText, unitFiguresOf, type PeopleFilter, type PersonFigures } from '../../src/domain/progress.ts';
 import { peopleTotals } from '../../src/domain/progress-totals.ts';
 import { unitIdsOrAll } from '../../src/domain/visibility.ts';
 import { halfMonthTrend } from '../../src/domain/circular.ts';
@@ -88,7 +88,7 @@ export async function unitsTable(tx: Tx, v: ConsoleViewer, c: CampaignRow, phase
   };
 }
 
-export type PeopleFilter = 'all' | 'today' | 'week' | 'idle';
+export type { PeopleFilter };
 
 const personView = (p: PersonFigures, leaveUntil: Map<number, string>) => ({
   id: p.id, name: p.name, role: p.role, roleCn: ROLE_CN[p.role as Role], unitId: p.unitId, unitName: p.unitName,
@@ -102,13 +102,7 @@ export async function unitPeople(tx: Tx, c: CampaignRow, phase: PhaseRow | null,
   const calendar = await loadCalendar(tx);
   const { scope, people } = await peopleFigures(tx, c, phase, [unit.id], today, calendar);
   const leaveUntil = new Map((await currentLeaves(tx, today, unit.id)).filter((l) => l.startDate <= today).map((l) => [l.memberId, l.endDate]));
-  const shown = people.filter((p) => {
-    if (filter === 'all') return true;
-    if (p.onLeave) return false; // people on leave are never 未打卡 (as in chat)
-    if (filter === 'today') return !p.checkedInToday;
-    if (filter === 'week') return !p.checkedInThisWeek;
-    return p.idleWorkdays >= days;
-  });
+  const shown = people.filter((p) => peopleShown(p, filter, days));
   const [summary] = unitFiguresOf(people, scope);
   return {
     unit: { id: unit.id, name: unit.name }, scopeLabel: scope.label, targetMinutes: scope.targetMinutes, today, filter, days,

@@ -3,18 +3,17 @@ import { isUserFacing, UserError } from '../../src/commands/errors.ts';
 import type { Ctx } from '../../src/commands/context.ts';
 import { visibleUnits } from '../../src/domain/visibility.ts';
 import {
-  attachExportToOutbox, buildExport, cliCommandFor, EXPORT_KIND_CN, EXPORT_TTL_MS, exportKindFrom, storeExport, type ExportKind, type ExportScope,
+  attachExportToOutbox, buildExport, cliCommandFor, EXPORT_KIND_CN, EXPORT_TTL_MS, exportKindFrom, storeExport, type ExportScope,
 } from '../../src/domain/exports.ts';
+import { ExportRefused, exportUnits, mayExportKind } from './scope.ts';
 import { exportReplies } from '../../src/domain/messages/exports.ts';
 import { tokenize } from '../../src/parse/normalize.ts';
 import { parseDate, parseDateRange } from '../../src/parse/date.ts';
 import { addDays, mondayOf } from '../../src/time.ts';
 
-// Who may export what: admins everything; leaders (分管领导) 打卡, 意见, 整改 of the units they
-// are in charge of, and 通报 (they receive it anyway); unit heads 打卡 and 整改 of their own unit.
-// An export changes no record, so it runs at once (no 确认). The file never goes into a group:
-// it is sent to the person privately (or as a link only they get).
-const HEAD_KINDS: ExportKind[] = ['checkins', 'rectifications'];
+// Who may export what: scope.ts (the console's 导出 page asks the same). An export changes no
+// record, so it runs at once (no 确认). The file never goes into a group: it is sent to the
+// person privately (or as a link only they get).
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const monthRange = (y: number, m: number) => {
@@ -77,7 +76,7 @@ export default defineCommand({
     const kind = exportKindFrom(kindWord);
     if (!kind) throw new UserError(exportReplies.kindUnknown({ word: kindWord }));
     const kindCn = EXPORT_KIND_CN[kind];
-    if (ctx.role === 'head' && !HEAD_KINDS.includes(kind)) {
+    if (!mayExportKind(ctx.role, kind)) {
       // Returned, not thrown: a thrown error rolls the audit row back with everything else.
       await ctx.audit('command.refused', 'export', null, { kind, role: ctx.role });
       return exportReplies.headKindRefused({ kindCn });
@@ -98,22 +97,16 @@ export default defineCommand({
       }
     }
 
-    // Which units this person may export: those they see (a circular is every unit's; heads never get here with one).
-    const scope: ExportScope = { now: ctx.now, today: ctx.today, ...(dates ?? {}) };
-    const visible = kind === 'circular' ? 'all' : await visibleUnits(ctx.tx, { role: ctx.role, id: me.id, unitId: me.unitId });
-    if (visible !== 'all') {
-      if (unit && !visible.includes(unit.id)) {
-        throw new UserError(ctx.role === 'head'
-          ? exportReplies.headOtherUnit({ ownUnit: me.unitName, unit: unit.name, kindCn })
-          : exportReplies.leaderNotInCharge({ unit: unit.name, kindCn }));
-      }
-      if (!unit && !visible.length) throw new UserError(exportReplies.noUnitsInCharge());
-      scope.unitIds = unit ? [unit.id] : visible;
-      scope.unitLabel = unit ? unit.name : ctx.role === 'head' ? me.unitName : exportReplies.unitsInCharge();
-    } else if (unit) {
-      scope.unitIds = [unit.id];
-      scope.unitLabel = unit.name;
+    // Which units this person may export: those they see (a circular is every unit's).
+    const visible = await visibleUnits(ctx.tx, { role: ctx.role, id: me.id, unitId: me.unitId });
+    let units: Pick<ExportScope, 'unitIds' | 'unitLabel'>;
+    try {
+      units = exportUnits({ role: ctx.role, unitName: me.unitName }, visible, kind, unit);
+    } catch (err) {
+      if (err instanceof ExportRefused) throw new UserError(err.message);
+      throw err;
     }
+    const scope: ExportScope = { now: ctx.now, today: ctx.today, ...(dates ?? {}), ...units };
 
     const built = await buildExport(ctx.tx, kind, scope);
     const range = built.range;

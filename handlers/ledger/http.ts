@@ -9,7 +9,7 @@ import { answerError, listPaging, Refusal, refuse } from '../../src/http/console
 import { requireViewer, viewerOf, type ActAs, type ConsoleViewer, type FeatureHttpDeps } from '../../src/plugin.ts';
 import {
   closeRect, createRect, describeRect, linkLeader, TERMS, validateRect, type NewRect, daysOverdue, extendRect, historyOf, isDueSoon, isOverdue, lastHistoryId, listRects, parseRectCode, rectById, rectCode,
-  reportDone, reportProgress, returnRect, type RectRow, type RectStatus,
+  rectShown, reportDone, reportProgress, returnRect, type RectRow, type RectStatus,
 } from '../../src/domain/rectification.ts';
 import { activeUnitList, headsOf, unitById } from '../../src/domain/directory.ts';
 import { currentCampaign } from '../../src/domain/campaigns.ts';
@@ -93,7 +93,7 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
       if (isDueSoon(x, today)) counts.dueSoon++;
     }
     const s = q.data.status;
-    const shown = all.filter((x) => (s === 'all' ? true : s === 'open' ? x.status !== 'closed' : s === 'overdue' ? isOverdue(x, today) : x.status === s))
+    const shown = all.filter((x) => rectShown(x, s, today))
       // Overdue first (most overdue first), then by deadline.
       .sort((a, b) => Number(isOverdue(b, today)) - Number(isOverdue(a, today)) || a.deadline.localeCompare(b.deadline) || a.id - b.id);
     const start = (q.data.page - 1) * q.data.pageSize;

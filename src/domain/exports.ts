@@ -13,7 +13,7 @@ import { circulars, exportFiles, feedback, members, outbox, rectificationHistory
 import { fail } from './errors.ts';
 import { activeCampaign, campaignHistory, type CampaignRow } from './campaigns.ts';
 import { FEEDBACK_STATUS_CN, feedbackCode, type FeedbackStatus } from './feedback.ts';
-import { daysOverdue, isOverdue, listRects, RECT_STATUS_CN, rectCode, type RectStatus } from './rectification.ts';
+import { daysOverdue, isOverdue, listRects, RECT_STATUS_CN, rectCode, rectShown, type RectShown, type RectStatus } from './rectification.ts';
 import { periodLabel, type CircularData } from './circular.ts';
 import { ROLE_CN, type Role } from './roles.ts';
 import { cn } from '../time.ts';
@@ -47,6 +47,17 @@ export interface ExportScope {
   to?: string;
   now: Date;
   today: string;
+  /**
+   * A list as filtered on the web console, exported as it is: 打卡 of only these people (a unit's
+   * people list: 今天未打卡 …), 意见 in these states / only anonymous or named, 整改 as the ledger
+   * shows it (未销号, 逾期, a status). Chat's /导出 sets none of them.
+   */
+  memberIds?: number[];
+  feedbackStatuses?: FeedbackStatus[];
+  anonymous?: boolean;
+  rectShown?: RectShown;
+  /** That filter in words, for the title, the file name and the reply: 今天未打卡, 待答复. */
+  filterLabel?: string;
 }
 
 export interface BuiltExport {
@@ -139,6 +150,7 @@ const toBuffer = async (wb: ExcelJS.Workbook) => Buffer.from(await wb.xlsx.write
 function fileName(kind: ExportKind, scope: ExportScope): string {
   const parts = [FILE_TITLE[kind]];
   if (scope.unitLabel) parts.push(scope.unitLabel);
+  if (scope.filterLabel) parts.push(scope.filterLabel);
   if (scope.from && scope.to) parts.push(scope.from === scope.to ? scope.from : `${scope.from}至${scope.to}`);
   else parts.push(`截至${scope.today}`);
   return `${parts.join('_').replace(/[\\/:*?"<>|\s]+/g, '-')}.xlsx`;
@@ -181,6 +193,7 @@ async function buildCheckins(tx: Tx, scope: ExportScope): Promise<BuiltExport> {
   const from = scope.from ?? c.startDate;
   const to = scope.to ?? (scope.today < c.endDate ? scope.today : c.endDate);
   const unitCond = scope.unitIds ? inUnits('ck.unit_id', scope.unitIds.length ? scope.unitIds : [-1]) : sql``;
+  const peopleCond = scope.memberIds ? inUnits('ck.member_id', scope.memberIds.length ? scope.memberIds : [-1]) : sql``;
   const days = rowsOf<DayRow>(await tx.execute(sql`
     with ck as (
       select c.*, (select count(*) from attachments a where a.checkin_id = c.id)::int as files
@@ -195,28 +208,32 @@ async function buildCheckins(tx: Tx, scope: ExportScope): Promise<BuiltExport> {
       string_agg(distinct ck.material, '；') as materials,
       string_agg(btrim(ck.reflection), E'\n' order by ck.id) filter (where ck.reflection is not null and btrim(ck.reflection) <> '') as "reflectionText"
     from ck join units u on u.id = ck.unit_id join members m on m.id = ck.member_id
-    where true${unitCond}
+    where true${unitCond}${peopleCond}
     group by ck.unit_id, u.name, ck.member_id, m.name, m.role, ck.study_date
     order by ck.unit_id, ck.member_id, ck.study_date`)).map((r) => ({
     ...r, unitId: Number(r.unitId), memberId: Number(r.memberId), minutes: Number(r.minutes), checkins: Number(r.checkins),
     reflections: Number(r.reflections), files: Number(r.files), makeups: Number(r.makeups), groupSessions: Number(r.groupSessions),
   }));
-  const where = [scope.unitLabel, `${from} 至 ${to}`].filter(Boolean).join('，');
-  if (!days.length) fail('export.no_checkins', { unit: scope.unitLabel, from, to });
+  const where = [scope.unitLabel, scope.filterLabel, `${from} 至 ${to}`].filter(Boolean).join('，');
+  // A people list is exported for its people, studied or not; the whole roster only when someone studied.
+  if (!days.length && !scope.memberIds) fail('export.no_checkins', { unit: scope.unitLabel, from, to });
 
   // Everyone who should study (active staff and heads of the units in scope) is listed, studied or not.
   const rosterConds: SQL[] = [eq(members.active, true), inArray(members.role, ['staff', 'head']), eq(units.active, true)];
   if (scope.unitIds) rosterConds.push(inArray(members.unitId, scope.unitIds.length ? scope.unitIds : [-1]));
+  if (scope.memberIds) rosterConds.push(inArray(members.id, scope.memberIds.length ? scope.memberIds : [-1]));
   const roster = await tx.select({ memberId: members.id, name: members.name, role: members.role, unitId: units.id, unitName: units.name })
     .from(members).innerJoin(units, eq(units.id, members.unitId)).where(and(...rosterConds)).orderBy(asc(units.id), asc(members.id));
 
-  interface Person { unitId: number; unitName: string; memberId: number; name: string; role: string; days: number; checkins: number; minutes: number; reflections: number; files: number }
+  if (scope.memberIds && !roster.length && !days.length) fail('export.no_people', { unit: scope.unitLabel, filter: scope.filterLabel });
+  interface Person { unitId: number; unitName: string; memberId: number; name: string; role: string; days: number; checkins: number; minutes: number; reflections: number; files: number; last: string | null }
   const people = new Map<string, Person>();
-  for (const r of roster) people.set(`${r.unitId}:${r.memberId}`, { ...r, days: 0, checkins: 0, minutes: 0, reflections: 0, files: 0 });
+  for (const r of roster) people.set(`${r.unitId}:${r.memberId}`, { ...r, days: 0, checkins: 0, minutes: 0, reflections: 0, files: 0, last: null });
   for (const d of days) {
     const key = `${d.unitId}:${d.memberId}`;
-    const p = people.get(key) ?? { unitId: d.unitId, unitName: d.unitName, memberId: d.memberId, name: d.name, role: d.role, days: 0, checkins: 0, minutes: 0, reflections: 0, files: 0 };
+    const p = people.get(key) ?? { unitId: d.unitId, unitName: d.unitName, memberId: d.memberId, name: d.name, role: d.role, days: 0, checkins: 0, minutes: 0, reflections: 0, files: 0, last: null };
     p.days += 1; p.checkins += d.checkins; p.minutes += d.minutes; p.reflections += d.reflections; p.files += d.files;
+    if (!p.last || d.date > p.last) p.last = d.date;
     people.set(key, p);
   }
   const persons = [...people.values()].sort((a, b) => a.unitId - b.unitId || b.minutes - a.minutes || a.memberId - b.memberId);
@@ -232,6 +249,14 @@ async function buildCheckins(tx: Tx, scope: ExportScope): Promise<BuiltExport> {
 
   const wb = newWorkbook(scope.now);
   const title = `【${c.name}】打卡记录（${where}）`;
+  const personSheet = () => addSheet(wb, '按人汇总', [
+    { header: '单位', key: 'unitName' }, { header: '姓名', key: 'name' }, { header: '角色', key: 'roleCn' },
+    { header: '打卡天数', key: 'days', type: 'int' }, { header: '打卡次数', key: 'checkins', type: 'int' },
+    { header: '学习时长（小时）', key: 'hours', type: 'hours' }, { header: '有心得次数', key: 'reflections', type: 'int' },
+    { header: '附件数', key: 'files', type: 'int' }, { header: '最近打卡', key: 'last', type: 'date' },
+  ], persons.map((p) => ({ ...p, roleCn: ROLE_CN[p.role as Role] ?? p.role, hours: hours(p.minutes), last: p.last ? excelDate(p.last) : null })), title);
+  // A people list: its people first (the list as filtered), then their days; no unit totals of a part of a unit.
+  if (scope.memberIds) personSheet();
   addSheet(wb, '打卡明细', [
     { header: '单位', key: 'unitName' }, { header: '姓名', key: 'name' }, { header: '日期', key: 'date', type: 'date' },
     { header: '学习时长（小时）', key: 'hours', type: 'hours' }, { header: '学习时长（分钟）', key: 'minutes', type: 'int' },
@@ -242,23 +267,24 @@ async function buildCheckins(tx: Tx, scope: ExportScope): Promise<BuiltExport> {
   ], days.map((d) => ({
     ...d, date: excelDate(d.date), hours: hours(d.minutes), materials: cellText(d.materials), reflectionText: cellText(d.reflectionText),
   })), title);
-  addSheet(wb, '按人汇总', [
-    { header: '单位', key: 'unitName' }, { header: '姓名', key: 'name' }, { header: '角色', key: 'roleCn' },
-    { header: '打卡天数', key: 'days', type: 'int' }, { header: '打卡次数', key: 'checkins', type: 'int' },
-    { header: '学习时长（小时）', key: 'hours', type: 'hours' }, { header: '有心得次数', key: 'reflections', type: 'int' },
-    { header: '附件数', key: 'files', type: 'int' },
-  ], persons.map((p) => ({ ...p, roleCn: ROLE_CN[p.role as Role] ?? p.role, hours: hours(p.minutes) })), title);
-  addSheet(wb, '按单位汇总', [
+  if (!scope.memberIds) {
+    personSheet();
+    addSheet(wb, '按单位汇总', [
     { header: '单位', key: 'unitName' }, { header: '应学人数', key: 'members', type: 'int' }, { header: '打卡人数', key: 'participants', type: 'int' },
     { header: '打卡次数', key: 'checkins', type: 'int' }, { header: '学习时长（小时）', key: 'hours', type: 'hours' },
     { header: '人均时长（小时）', key: 'avg', type: 'hours' }, { header: '有心得次数', key: 'reflections', type: 'int' },
     { header: '附件数', key: 'files', type: 'int' },
-  ], [...unitRows.values()].map((u) => ({ ...u, hours: hours(u.minutes), avg: u.members ? hours(u.minutes / u.members) : null })), title);
+    ], [...unitRows.values()].map((u) => ({ ...u, hours: hours(u.minutes), avg: u.members ? hours(u.minutes / u.members) : null })), title);
+  }
 
   const total = days.reduce((t, d) => t + d.checkins, 0);
   return {
-    kind: 'checkins', fileName: fileName('checkins', { ...scope, from, to }), mime: XLSX_MIME, data: await toBuffer(wb), rows: days.length,
-    summary: `打卡 ${total} 次（${days.length} 条“人·天”记录，${persons.length} 人），另有按人、按单位汇总`, range: { from, to },
+    kind: 'checkins', fileName: fileName('checkins', { ...scope, from, to }), mime: XLSX_MIME, data: await toBuffer(wb),
+    rows: scope.memberIds ? persons.length : days.length,
+    summary: scope.memberIds
+      ? `${scope.filterLabel ?? '所选人员'} ${persons.length} 人，期间打卡 ${total} 次（${days.length} 条“人·天”记录）`
+      : `打卡 ${total} 次（${days.length} 条“人·天”记录，${persons.length} 人），另有按人、按单位汇总`,
+    range: { from, to },
   };
 }
 
@@ -270,11 +296,13 @@ async function buildFeedback(tx: Tx, scope: ExportScope): Promise<BuiltExport> {
   const conds: SQL[] = [];
   if (scope.unitIds) conds.push(inArray(feedback.unitId, scope.unitIds.length ? scope.unitIds : [-1]));
   if (scope.from && scope.to) conds.push(sql`${feedback.createdOn} between ${scope.from} and ${scope.to}`);
+  if (scope.feedbackStatuses) conds.push(inArray(feedback.status, scope.feedbackStatuses.length ? scope.feedbackStatuses : ['-']));
+  if (scope.anonymous !== undefined) conds.push(eq(feedback.anonymous, scope.anonymous));
   const rows = await tx.select({ f: feedback, routedUnit: routed.name, memberName: members.name, memberUnit: senderUnit.name })
     .from(feedback).leftJoin(routed, eq(routed.id, feedback.unitId))
     .leftJoin(members, eq(members.id, feedback.memberId)).leftJoin(senderUnit, eq(senderUnit.id, members.unitId))
     .where(and(...conds)).orderBy(asc(feedback.id));
-  if (!rows.length) fail('export.no_feedback', { unit: scope.unitLabel, from: scope.from, to: scope.to });
+  if (!rows.length) fail('export.no_feedback', { unit: scope.unitLabel, filter: scope.filterLabel, from: scope.from, to: scope.to });
   const wb = newWorkbook(scope.now);
   addSheet(wb, '意见建议', [
     { header: '编号', key: 'code' }, { header: '类型', key: 'kind' }, { header: '匿名', key: 'anonymous' },
@@ -310,7 +338,8 @@ async function buildRectifications(tx: Tx, scope: ExportScope): Promise<BuiltExp
   let items = await listRects(tx, { unitIds: scope.unitIds });
   // With dates: the items whose 完成时限 falls in them.
   if (scope.from && scope.to) items = items.filter((r) => r.deadline >= scope.from! && r.deadline <= scope.to!);
-  if (!items.length) fail('export.no_rectifications', { unit: scope.unitLabel, from: scope.from, to: scope.to });
+  if (scope.rectShown) items = items.filter((r) => rectShown(r, scope.rectShown!, scope.today));
+  if (!items.length) fail('export.no_rectifications', { unit: scope.unitLabel, filter: scope.filterLabel, from: scope.from, to: scope.to });
   const history = await tx.select().from(rectificationHistory)
     .where(inArray(rectificationHistory.itemId, items.map((r) => r.id))).orderBy(asc(rectificationHistory.itemId), asc(rectificationHistory.id));
   const latestNote = new Map<number, { note: string; at: Date }>();

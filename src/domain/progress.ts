@@ -318,6 +318,17 @@ export async function peopleFigures(tx: Tx, c: CampaignRow, phase: PhaseRow | nu
   };
 }
 
+/** Who a unit's people list shows: everyone, or who has not checked in today / this week / for `days` working days. */
+export type PeopleFilter = 'all' | 'today' | 'week' | 'idle';
+/** People on leave are never 未打卡 (as in chat); `idleWorkdays` needs peopleFigures' calendar. */
+export function peopleShown(p: PersonFigures, filter: PeopleFilter, days: number): boolean {
+  if (filter === 'all') return true;
+  if (p.onLeave) return false;
+  if (filter === 'today') return !p.checkedInToday;
+  if (filter === 'week') return !p.checkedInThisWeek;
+  return p.idleWorkdays >= days;
+}
+
 interface CheckinSums { scopeMinutes: number; scopeN: number; campaignMinutes: number; weekMinutes: number; weekN: number; todayMinutes: number; todayN: number; last: string | null }
 
 /**

@@ -34,6 +34,12 @@ export function isDueSoon(r: Pick<RectRow, 'deadline' | 'status'>, today: string
   return (r.status === 'not_started' || r.status === 'in_progress') && r.deadline >= today && daysBetween(today, r.deadline) <= DUE_SOON_DAYS;
 }
 
+/** Which items a ledger list shows: one status, 未销号 (open), 逾期 (overdue) or all — the console's list and its export. */
+export type RectShown = RectStatus | 'open' | 'overdue' | 'all';
+export function rectShown(r: Pick<RectRow, 'deadline' | 'status'>, shown: RectShown, today: string): boolean {
+  return shown === 'all' ? true : shown === 'open' ? r.status !== 'closed' : shown === 'overdue' ? isOverdue(r, today) : r.status === shown;
+}
+
 export interface NewRect {
   campaignId: number | null;
   kind: 'item' | 'commitment';

@@ -4,11 +4,6 @@ import { dateCn } from './format.ts';
 /** How a phase stands on a day. */
 export const PHASE_STATE_CN = { upcoming: '未开始', running: '进行中', ended: '已结束' } as const;
 
-export const campaignMessages = {
-  'campaign.end_before_start': (p: { start: string; end: string; today: string }) =>
-    `结束日期（${dateCn(p.end, p.today)}）早于开始日期（${dateCn(p.start, p.today)}），请检查。`,
-};
-
 // ---------------------------------------------------------------- what the campaign commands say
 // Replies, 确认 previews and notices (chat today, the console later). Dates are 'YYYY-MM-DD';
 // `detail` is a campaign or phase as describeCampaign / describePhase word it.
@@ -126,4 +121,26 @@ export const campaignReplies = {
   submitted: (p: { task: string; again: boolean; id: number; chars: number; lateDue: string | null; attached: string | null; today: string }) =>
     `✅ 已${p.again ? '更新' : '收到'}${p.task}（#${p.id}，${p.chars || !p.attached ? `${p.chars} 字` : '附件'}）`
     + `${p.lateDue ? `（已过 ${dateCn(p.lateDue, p.today)} 的时限，记为逾期提交）` : ''}。${p.attached ? `\n${p.attached}` : ''}`,
+};
+
+/** What the domain refuses when a campaign or phase is changed (src/domain/campaign-admin.ts): chat's words. */
+export const campaignMessages = {
+  'campaign.end_before_start': (p: { start: string; end: string; today: string }) =>
+    `结束日期（${dateCn(p.end, p.today)}）早于开始日期（${dateCn(p.start, p.today)}），请检查。`,
+  'campaign.active_exists': campaignReplies.activeExists,
+  'campaign.active_exists_not_created': campaignReplies.activeExistsNotCreated,
+  'campaign.target_unreadable': campaignReplies.targetUnreadable,
+  'campaign.phase_outside': campaignReplies.phaseOutsideCampaign,
+  'campaign.phase_target_unreadable': campaignReplies.phaseTargetUnreadable,
+  'campaign.open_changed': campaignReplies.openCampaignChanged,
+  'campaign.open_phase_exists': campaignReplies.openPhaseExists,
+  'campaign.no_open_phase': campaignReplies.noOpenPhase,
+  'campaign.phase_already_ended': campaignReplies.phaseAlreadyEnded,
+  'campaign.no_open_phase_to_add': campaignReplies.noOpenPhaseToAdd,
+  /** The console's page named a phase that is no longer the open one (it ended, or another opened). */
+  'campaign.phase_not_open': (p: { name: string }) => `你选的阶段已经结束，只能对当前阶段「${p.name}」操作。请刷新页面后再试。`,
+  'campaign.reading_title_invalid': campaignReplies.readingTitleInvalid,
+  'campaign.task_due_past': campaignReplies.taskDuePast,
+  'campaign.task_due_after_campaign': campaignReplies.taskDueAfterCampaign,
+  'campaign.task_exists': campaignReplies.taskExists,
 };

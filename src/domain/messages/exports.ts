@@ -3,15 +3,16 @@ import { formatDateCn } from '../../parse/date.ts';
 import { dateCn } from './format.ts';
 
 /** Who and when an empty export was asked for; absent parts are left out. */
-interface Scope { unit?: string | null; from?: string; to?: string }
+interface Scope { unit?: string | null; filter?: string; from?: string; to?: string }
 const rangeText = (s: Scope) => (s.from && s.to ? (s.from === s.to ? s.from : `${s.from} 至 ${s.to}`) : '');
 const joined = (parts: (string | null | undefined | false)[]) => parts.filter(Boolean).join('，');
 
 export const exportMessages = {
   'export.no_campaign': () => '还没有任何活动，没有可导出的打卡或通报。',
   'export.no_checkins': (p: { unit?: string | null; from: string; to: string }) => `${joined([p.unit, `${p.from} 至 ${p.to}`])}没有打卡记录，未生成文件。`,
-  'export.no_feedback': (p: Scope) => `${joined([p.unit, rangeText(p)])}没有意见建议，未生成文件。`,
-  'export.no_rectifications': (p: Scope) => `${joined([p.unit, p.from && `时限在 ${rangeText(p)}`])}没有整改事项，未生成文件。`,
+  'export.no_feedback': (p: Scope) => `${joined([p.unit, rangeText(p)])}没有${p.filter ? `「${p.filter}」的` : ''}意见建议，未生成文件。`,
+  'export.no_rectifications': (p: Scope) => `${joined([p.unit, p.from && `时限在 ${rangeText(p)}`])}没有${p.filter ? `「${p.filter}」的` : ''}整改事项，未生成文件。`,
+  'export.no_people': (p: { unit?: string | null; filter?: string }) => `${p.unit ?? ''}没有${p.filter ? `「${p.filter}」的` : ''}人员，未生成文件。`,
   'export.no_circulars': (p: { campaign: string; from?: string; to?: string }) =>
     `「${p.campaign}」${p.from ? `在 ${rangeText(p)} ` : ''}还没有保存的通报，未生成文件。管理员可用「/通报 发送」发出本期通报。`,
   'export.range_without_start': () => '只给了结束日期：请同时给出开始日期。',
@@ -31,11 +32,13 @@ interface Exported {
   summary: string;
   fileName: string;
   now: Date;
+  /** The console's list filter in words (今天未打卡, 待答复), when the list was exported as filtered. */
+  filter?: string | null;
 }
 const exportedScope = (p: Exported) => {
   const fmt = (d: string) => formatDateCn(d, p.now);
   const range = p.from && p.to ? (p.from === p.to ? fmt(p.from) : `${fmt(p.from)}至${fmt(p.to)}`) : '';
-  return [p.unit ?? (p.byUnit ? '全部单位' : ''), range].filter(Boolean).join('，');
+  return [p.unit ?? (p.byUnit ? '全部单位' : ''), p.filter, range].filter(Boolean).join('，');
 };
 
 export const exportReplies = {
@@ -53,6 +56,18 @@ export const exportReplies = {
   unitsInCharge: () => '分管单位',
   /** The caption that goes with the file, to the person privately. */
   fileCaption: (p: Exported) => `📎 导出的${p.kindCn}（${exportedScope(p) || '全部'}）：${p.summary}。文件「${p.fileName}」。`,
+  /** The web console's answer: the file downloads at once in the browser. */
+  downloaded: (p: Exported) => {
+    const what = exportedScope(p);
+    return `已导出${p.kindCn}${what ? `（${what}）` : ''}：${p.summary}。文件「${p.fileName}」开始下载。`;
+  },
+  /** The console: staff export nothing. */
+  staffRefused: () => '导出仅限负责人、分管领导、管理员使用。自己的学习记录可在「我的」查看。',
+  /** The console: a circular is every unit's. */
+  circularNoUnit: () => '通报包含全部单位的数据和排名，不按单位导出：请不要选择单位。',
+  /** The console: a stored file that is gone, or someone else's. */
+  fileMissing: () => '没有这个导出文件，或者它不是你导出的。请重新导出。',
+  fileExpired: (p: { ttlMinutes: number }) => `文件已过期（导出文件保留 ${p.ttlMinutes} 分钟），请重新导出。`,
   /** The reply where it was asked: the file comes privately (never into a group), or a link valid `ttlMinutes`. */
   exported: (p: Exported & { inGroup: boolean; ttlMinutes: number }) => {
     const what = exportedScope(p);

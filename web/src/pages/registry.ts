@@ -6,6 +6,7 @@ import type { Component } from 'vue';
 import { DataAnalysis, OfficeBuilding, User, ChatDotRound, Tickets } from '@element-plus/icons-vue';
 import { Document } from '@element-plus/icons-vue';
 import { Postcard, Promotion } from '@element-plus/icons-vue';
+import { Flag, Download } from '@element-plus/icons-vue';
 
 export type Role = 'staff' | 'head' | 'leader' | 'admin';
 
@@ -38,7 +39,9 @@ export const PAGES: ConsolePage[] = [
   { path: 'feedback', name: 'feedback', title: '意见', icon: ChatDotRound, roles: OFFICE, menu: true, component: () => import('./Feedback.vue') },
   { path: 'ledger', name: 'ledger', title: '整改台账', icon: Tickets, roles: OFFICE, menu: true, component: () => import('./Ledger.vue') },
   { path: 'circulars', name: 'circulars', title: '通报', icon: Promotion, roles: OFFICE, menu: true, component: () => import('./Circulars.vue') },
+  { path: 'campaigns', name: 'campaigns', title: '活动与阶段', icon: Flag, roles: OFFICE, menu: true, component: () => import('./Campaigns.vue') },
   { path: 'roster', name: 'roster', title: '名单', icon: Postcard, roles: ['admin'], menu: true, component: () => import('./Roster.vue') },
+  { path: 'exports', name: 'exports', title: '导出', icon: Download, roles: OFFICE, menu: true, component: () => import('./Exports.vue') },
 ];
 
 /** The first page a person lands on: 总览 for the office, 我的 for staff. */

@@ -1,0 +1,205 @@
+// 活动与阶段 in the web console (/console/api/campaigns, /console/api/phases): the current and past
+// campaigns, each campaign's phases (未开始 / 进行中 / 已结束) with their tasks and required
+// readings — for heads, leaders and admins (staff have 我的). The office's changes — 新建活动,
+// 开启阶段, 结束阶段, 添加任务, 添加必读 — are admins' as in chat: each a preview in chat's 确认
+// words, then the write through the same domain functions as the chat commands
+// (src/domain/campaign-admin.ts), with their audit rows and notices; a rule broken is a 409.
+import express, { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { answerError, Refusal, refuse } from '../../src/http/console-routes.ts';
+import { requireViewer, viewerOf, type ActAs, type ConsoleViewer, type FeatureHttpDeps } from '../../src/plugin.ts';
+import {
+  activeCampaign, campaignById, campaignHistory, inCampaignUnit, phasesOf, phaseState, readingsOf, tasksOf, type CampaignRow,
+} from '../../src/domain/campaigns.ts';
+import {
+  commitCampaign, commitPhaseEnd, commitPhaseOpen, commitReadings, commitTask, planCampaign, planPhaseEnd, planPhaseOpen, planReadings, planTask,
+  type Planned,
+} from '../../src/domain/campaign-admin.ts';
+import { PHASE_STATE_CN } from '../../src/domain/messages/campaigns.ts';
+import { chatMessages } from '../../src/commands/messages.ts';
+import { ROLE_CN, type Role } from '../../src/domain/roles.ts';
+import { dayOf } from '../../src/time.ts';
+
+const NO_CAMPAIGN = '当前没有进行中的活动，请先新建活动。';
+
+/** A calendar day as the page sends it: 2026-12-07, and a real one. */
+const day = (what: string) => z.string({ error: `缺少${what}` })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, `${what}应写成 2026-12-07 这样的日期`)
+  .refine((s) => { const d = new Date(`${s}T00:00:00Z`); return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s; }, `${what}不是有效的日期`);
+const name = (what: string, max: number) => z.string({ error: `缺少${what}` }).trim().min(1, `${what}不能为空`)
+  .refine((s) => [...s].length <= max, `${what}太长（不超过 ${max} 字）`);
+/** A target as chat takes it: 40学时, 30小时 (the campaign's unit when bare). */
+const target = z.string().trim().max(20, '目标太长').nullable().optional().transform((s) => s || null);
+
+const campaignView = (c: CampaignRow) => ({
+  id: c.id, name: c.name, startDate: c.startDate, endDate: c.endDate, status: c.status, statusCn: c.status === 'active' ? '进行中' : '已结束',
+  target: c.targetMinutes ? inCampaignUnit(c, c.targetMinutes) : null, targetUnit: c.targetUnit, xueshiMinutes: c.xueshiMinutes, makeupDays: c.makeupDays,
+  endedOn: c.endedAt ? dayOf(c.endedAt) : null,
+});
+
+export function campaignHttp(deps: FeatureHttpDeps): Router {
+  const r = Router({ caseSensitive: true });
+  const db = deps.database.db;
+  const body = express.json({ limit: '16kb' });
+  r.use(['/campaigns', '/phases'], requireViewer);
+
+  /** Heads, leaders and the office read; staff see 阶段 in chat and their own record on 我的. */
+  const notStaff = (res: Response) => {
+    if (viewerOf(res)!.role !== 'staff') return true;
+    refuse(res, 403, 'staff_not_allowed', '「活动与阶段」页面仅限负责人、分管领导、管理员查看。各阶段的安排可在聊天中发「阶段」查看，自己的学习记录在「我的」。');
+    return false;
+  };
+
+  /** One campaign with its phases, tasks and readings, as 阶段 列表 shows them. */
+  async function detail(c: CampaignRow, today: string) {
+    const phases = [];
+    for (const p of await phasesOf(db, c.id)) {
+      const state = phaseState(p, today);
+      phases.push({
+        id: p.id, seq: p.seq, name: p.name, startDate: p.startDate, endDate: p.endDate, state, stateCn: PHASE_STATE_CN[state],
+        // The one open phase (also one opened to start later): tasks and readings are added to it, and it is what 结束 ends.
+        open: p.status === 'open',
+        target: p.targetMinutes ? inCampaignUnit(c, p.targetMinutes) : null,
+        closedOn: p.closedAt ? dayOf(p.closedAt) : null,
+        tasks: (await tasksOf(db, p.id)).map((t) => ({
+          id: t.id, name: t.name, audience: t.audience, audienceCn: t.audience === 'heads' ? '负责人' : '全体', dueDate: t.dueDate, minChars: t.minChars,
+          // A task outlives its phase: still collecting until its own due date.
+          collecting: t.dueDate >= today,
+        })),
+        readings: (await readingsOf(db, p.id)).map((x) => ({ id: x.id, title: x.title })),
+      });
+    }
+    return { campaign: campaignView(c), phases };
+  }
+
+  r.get('/campaigns', async (req, res) => {
+    if (!notStaff(res)) return;
+    const v = viewerOf(res)!;
+    const q = z.object({ id: z.string().regex(/^\d{1,9}$/, '活动编号不对').transform(Number).optional() }).strict().safeParse(req.query);
+    if (!q.success) return refuse(res, 400, 'bad_query', `参数不对：${q.error.issues[0].message}`);
+    const today = dayOf(deps.clock());
+    const all = await campaignHistory(db);
+    const shown = q.data.id !== undefined ? all.find((c) => c.id === q.data.id) : all.find((c) => c.status === 'active') ?? all[0];
+    if (q.data.id !== undefined && !shown) return refuse(res, 404, 'not_found', '没有这个活动。');
+    res.json({
+      today,
+      can: { write: v.role === 'admin' },
+      hasActive: all.some((c) => c.status === 'active'),
+      campaigns: all.map(campaignView),
+      ...(shown ? await detail(shown, today) : { campaign: null, phases: [] }),
+    });
+  });
+
+  // ---------------------------------------------------------------- the office's changes
+
+  interface Change<B, P> {
+    /** The chat command it is, for the refusal's wording and its audit row. */
+    command: { keyword: string; name: string };
+    schema: z.ZodType<B>;
+    plan(tx: typeof db, c: CampaignRow | null, b: B, today: string, req: Request): Promise<Planned<P>>;
+    commit(w: ActAs, c: CampaignRow | null, p: P): Promise<{ message: string; id?: number }>;
+  }
+  const needCampaign = (c: CampaignRow | null): CampaignRow => {
+    if (!c) throw new Refusal(409, 'no_campaign', NO_CAMPAIGN);
+    return c;
+  };
+  const phaseParam = (req: Request) => {
+    const s = String(req.params.id ?? '');
+    if (!/^\d{1,9}$/.test(s)) throw new Refusal(400, 'bad_phase', '阶段编号不对');
+    return Number(s);
+  };
+
+  const newCampaign: Change<{ name: string; start: string; end: string; target: string | null }, Awaited<ReturnType<typeof planCampaign>>['payload']> = {
+    command: { keyword: '活动 新建', name: 'campaign.new' },
+    schema: z.object({ name: name('活动名称', 50), start: day('开始日期'), end: day('结束日期'), target }).strict(),
+    plan: (tx, _c, b, today) => planCampaign(tx, b, today),
+    async commit(w, _c, p) {
+      const { campaign, message } = await commitCampaign(w, p);
+      return { message, id: campaign.id };
+    },
+  };
+  const openPhase: Change<{ name: string; start: string; end: string; target: string | null }, Awaited<ReturnType<typeof planPhaseOpen>>['payload']> = {
+    command: { keyword: '阶段 开启', name: 'phase.open' },
+    schema: z.object({ name: name('阶段名称', 30), start: day('开始日期'), end: day('结束日期'), target }).strict(),
+    plan: (tx, c, b, today) => planPhaseOpen(tx, needCampaign(c), b, today),
+    async commit(w, c, p) {
+      const { phaseId, message } = await commitPhaseOpen(w, needCampaign(c), p);
+      return { message, id: phaseId };
+    },
+  };
+  const endPhase: Change<Record<string, never>, { id: number }> = {
+    command: { keyword: '阶段 结束', name: 'phase.end' },
+    schema: z.object({}).strict(),
+    plan: (tx, c, _b, today, req) => planPhaseEnd(tx, needCampaign(c), today, phaseParam(req)),
+    commit: async (w, _c, p) => ({ message: await commitPhaseEnd(w, p) }),
+  };
+  const addTask: Change<{ name: string; audience: 'all' | 'heads'; dueDate: string; minChars: number | null }, Awaited<ReturnType<typeof planTask>>['payload']> = {
+    command: { keyword: '阶段 任务 新增', name: 'phase.task.add' },
+    schema: z.object({
+      name: name('任务名称', 30),
+      audience: z.enum(['all', 'heads'], { error: '对象只能是 all（全体）或 heads（负责人）' }),
+      dueDate: day('时限'),
+      minChars: z.number({ error: '字数应为整数' }).int('字数应为整数').min(1, '字数至少为 1').max(20000, '字数不超过 20000').nullable().optional().transform((n) => n ?? null),
+    }).strict(),
+    plan: (tx, c, b, today, req) => planTask(tx, needCampaign(c), { name: b.name, audience: b.audience, due: b.dueDate, minChars: b.minChars, phaseId: phaseParam(req) }, today),
+    async commit(w, _c, p) {
+      const { taskId, message } = await commitTask(w, p);
+      return { message, id: taskId };
+    },
+  };
+  const addReadings: Change<{ titles: string }, { phaseId: number; titles: string[] }> = {
+    command: { keyword: '阶段 必读 新增', name: 'phase.reading.add' },
+    schema: z.object({ titles: z.string({ error: '缺少篇目' }).trim().min(1, '篇目不能为空').max(2000, '篇目太长') }).strict(),
+    plan: (tx, c, b, _today, req) => planReadings(tx, needCampaign(c), b.titles, phaseParam(req)),
+    commit: async (w, _c, p) => ({ message: await commitReadings(w, p) }),
+  };
+
+  /** Admins only, as the chat commands (roles: []); a refusal is audited as chat audits it. */
+  async function adminOnly(v: ConsoleViewer, command: { keyword: string; name: string }) {
+    if (v.role === 'admin') return;
+    await deps.actAs(v.member, (w) => w.audit('command.refused', command.name, null, { role: v.role, via: 'console' }));
+    throw new Refusal(403, 'admin_only', chatMessages.notAllowed({ keyword: command.keyword, roles: ROLE_CN.admin, role: ROLE_CN[v.role as Role] }));
+  }
+
+  const routes: [string, Change<any, any>][] = [
+    ['/campaigns/new', newCampaign],
+    ['/phases/new', openPhase],
+    ['/phases/:id/end', endPhase],
+    ['/phases/:id/tasks', addTask],
+    ['/phases/:id/readings', addReadings],
+  ];
+  for (const [path, change] of routes) {
+    const parse = (raw: unknown) => {
+      const b = change.schema.safeParse(raw ?? {});
+      if (!b.success) throw new Refusal(400, 'bad_request', `请求不对：${b.error.issues[0].message}`);
+      return b.data;
+    };
+    r.post(`${path}/preview`, body, async (req, res) => {
+      if (!notStaff(res)) return;
+      const v = viewerOf(res)!;
+      try {
+        await adminOnly(v, change.command);
+        const b = parse(req.body);
+        const planned = await change.plan(db, await activeCampaign(db), b, dayOf(deps.clock()), req);
+        res.json({ preview: planned.preview });
+      } catch (err) { answerError(res, err); }
+    });
+    r.post(path, body, async (req, res) => {
+      if (!notStaff(res)) return;
+      const v = viewerOf(res)!;
+      try {
+        await adminOnly(v, change.command);
+        const b = parse(req.body);
+        // Planned again inside the write's transaction: checked against the campaign as it is now.
+        const out = await deps.actAs(v.member, async (w) => {
+          const c = await activeCampaign(w.tx);
+          const planned = await change.plan(w.tx, c, b, w.today, req);
+          return change.commit(w, c, planned.payload);
+        });
+        res.json({ ok: true, ...out });
+      } catch (err) { answerError(res, err); }
+    });
+  }
+
+  return r;
+}
