@@ -1,8 +1,9 @@
 // 整改台账 in the web console (/console/api/ledger): the items this person may see (as 整改 列表:
 // admins all, heads their unit's, leaders their units' and those naming them), counted by status,
 // filtered and paged on the server; one item with its history; and the actions chat has —
-// 报进展 / 报完成 (heads, their unit's), 销号 / 退回 / 延期 (admins) — each a preview where chat
-// asks 确认 (the same wording), then the write through the same domain functions, notices and audit.
+// 报进展 / 报完成 (heads, their unit's), 新增 / 修改 / 销号 / 退回 / 延期 (admins) — each a preview
+// where chat asks 确认 (the same wording), then the write through the same domain functions, notices
+// and audit.
 import express, { Router, type Response } from 'express';
 import { z } from 'zod';
 import { answerError, listPaging, Refusal, refuse } from '../../src/http/console-routes.ts';
@@ -11,12 +12,13 @@ import {
   closeRect, createRect, describeRect, linkLeader, TERMS, validateRect, type NewRect, daysOverdue, extendRect, historyOf, isDueSoon, isOverdue, lastHistoryId, listRects, parseRectCode, rectById, rectCode,
   rectShown, reportDone, reportProgress, returnRect, type RectRow, type RectStatus,
 } from '../../src/domain/rectification.ts';
+import { applyRectEdit, planRectEdit, RECT_EDIT_COLUMNS, type RectEditChange } from '../../src/domain/rect-edit.ts';
 import { activeUnitList, headsOf, unitById } from '../../src/domain/directory.ts';
 import { currentCampaign } from '../../src/domain/campaigns.ts';
 import { campaignCategories } from '../../src/domain/ledger-import.ts';
 import { notifyAdmins } from '../../src/domain/notify-admins.ts';
 import { seesUnit, unitIdsOrAll } from '../../src/domain/visibility.ts';
-import { fail as failDomain, isDomainError } from '../../src/domain/errors.ts';
+import { DomainError, fail as failDomain, isDomainError } from '../../src/domain/errors.ts';
 import { ledgerReplies, RECT_STATUS_CN } from '../../src/domain/messages/rectification.ts';
 import { cn, dayOf } from '../../src/time.ts';
 
@@ -277,6 +279,65 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
         return { code, message: ledgerReplies.added({ code, detail: describeRect({ ...row, unitName }, w.today) }) };
       });
       res.json({ ok: true, ...out });
+    } catch (err) { answerError(res, err); }
+  });
+  // 修改 (admins), as /整改 修改: the fields given (the page sends those it changed), planned by
+  // the domain's planRectEdit as chat's are, previewed in chat's words, then written by applyRectEdit
+  // with the history, audit and the unit's heads told as chat tells them.
+  const editBody = z.object({
+    problem: z.string(), measures: z.string(), leaderName: z.string().max(50, '分管领导姓名太长'),
+    deadline: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '时限应写成 2027-04-30 这样的日期'),
+    category: z.string(), term: z.string(), unitId: z.number().int().positive('请选择责任单位'),
+  }).partial().strict();
+  async function planEdit(tx: typeof db, v: ConsoleViewer, x: Rect, raw: unknown, now: Date, today: string): Promise<RectEditChange[]> {
+    adminOnly(v, '修改');
+    const b = editBody.safeParse(raw ?? {});
+    if (!b.success) throw new Refusal(400, 'bad_request', `请求不对：${b.error.issues[0].message}`);
+    // In the form's order (问题, 措施, 分管领导, 时限, 类别, 期限, 责任单位), whatever order the body has.
+    const fields: Record<string, string> = {};
+    for (const c of RECT_EDIT_COLUMNS) if (b.data[c] !== undefined) fields[c] = String(b.data[c]);
+    if (!Object.keys(fields).length) throw new Refusal(400, 'nothing_to_edit', '没有要修改的内容。');
+    try {
+      return await planRectEdit(tx, x, fields, {
+        now, today, categories: campaignCategories((await currentCampaign(tx)).campaign),
+        resolveUnit: async (id) => {
+          const unit = await unitById(tx, Number(id));
+          if (!unit || !unit.active) throw new Refusal(400, 'unit_not_found', '没有这个单位，请从列表中选择。');
+          return unit;
+        },
+      });
+    } catch (err) {
+      // A closed item is the item's state (409); the rest is what was sent (400).
+      if (err instanceof DomainError && err.code !== 'rect.edit_closed') throw new Refusal(400, err.code, err.message);
+      throw err;
+    }
+  }
+  r.post('/ledger/:code/edit/preview', body, async (req, res) => {
+    if (!notStaff(res)) return;
+    const v = viewerOf(res)!;
+    try {
+      const x = await visibleItem(db, v, req.params.code);
+      const now = deps.clock();
+      const changes = await planEdit(db, v, x, req.body, now, dayOf(now));
+      res.json({ preview: ledgerReplies.editPreview({ code: rectCode(x.id), unitName: x.unitName, changes, today: dayOf(now) }) });
+    } catch (err) { answerError(res, err); }
+  });
+  r.post('/ledger/:code/edit', body, async (req, res) => {
+    if (!notStaff(res)) return;
+    const v = viewerOf(res)!;
+    try {
+      // Planned again inside the write's transaction: the item as it is now.
+      const message = await deps.actAs(v.member, async (w) => {
+        const x = await visibleItem(w.tx, v, req.params.code);
+        const changes = await planEdit(w.tx, v, x, req.body, w.now, w.today);
+        const historyId = await applyRectEdit(w.tx, x, changes, actor(v));
+        const updated = await rectById(w.tx, x.id);
+        const facts = { code: rectCode(x.id), changes, today: w.today };
+        // The heads of the unit it now belongs to, as chat's notifyHeads, keyed as chat keys it.
+        await tellHeads(w, v, updated, `rect-edit:${x.id}:${historyId}`, ledgerReplies.editedNotice({ ...facts, problem: updated.problem }));
+        return ledgerReplies.edited(facts);
+      });
+      res.json({ ok: true, message });
     } catch (err) { answerError(res, err); }
   });
   r.get('/ledger-categories', async (_req, res) => {

@@ -1,8 +1,8 @@
 // 意见 and 整改台账 in a real browser (playwright-core + /usr/bin/chromium, as console.browser.test.ts):
 // the office answers an opinion from its drawer, confirming chat's preview, and closes a
-// rectification item a head reported done; overdue items are red; an anonymous opinion shows no
-// person. Screenshots at 1366×768 and 390×844 into docs/screenshots/console/.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// rectification item a head reported done and changes another's 时限 (修改); overdue items are
+// red; an anonymous opinion shows no person. Screenshots at 1366×768 and 390×844 into docs/screenshots/console/.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eq, like } from 'drizzle-orm';
 import { testBot, type TestBot } from '../support/test-bot.ts';
 import { openConsole, shoot, skipBrowser, type Console, type Size } from '../support/console-browser.ts';
@@ -135,6 +135,37 @@ describe.skipIf(skipBrowser)('意见 and 整改台账 in Chromium', () => {
     await addDialog.locator('[data-action="confirm-add"]').click();
     await page.locator('.el-message--success', { hasText: '已新增整改事项' }).waitFor();
     expect(await bot.db.select().from(rectifications).where(eq(rectifications.problem, '中药饮片验收记录不完整'))).toEqual([expect.objectContaining({ deadline: '2027-01-31', term: '近期', status: 'not_started' })]);
+    await page.context().close();
+  });
+
+  it('the office changes an item\'s 时限 from its drawer: the 五落实 prefilled, chat\'s preview, the new date in the table', async () => {
+    const page = await signedIn('王主任');
+    await page.getByRole('menuitem', { name: '整改台账' }).click();
+    const row = page.locator('[data-table="ledger"] .el-table__row', { hasText: '药品库房温湿度记录不全' });
+    await row.click();
+    const drawer = page.locator('[data-drawer="ledger"]');
+    await drawer.getByText('安装自动记录仪').waitFor();
+    await drawer.locator('[data-action="edit"]').click();
+    const form = page.locator('[data-dialog="ledger-edit"]');
+    expect(await form.locator('textarea[data-input="measures"], [data-input="measures"] textarea').inputValue()).toBe('安装自动记录仪，每日核查');
+    expect(await form.locator('input[data-input="leader"], [data-input="leader"] input').inputValue()).toBe('刘局长');
+    const date = form.getByPlaceholder('完成时限');
+    expect(await date.inputValue()).toBe('2026年12月1日');
+    await date.fill('2027年1月15日');
+    await date.press('Enter');
+    await form.locator('[data-action="ask-edit"]').click();
+    const dialog = page.locator('[data-dialog="ledger-edit-confirm"]');
+    await dialog.getByText('将修改').waitFor();
+    // Only the 时限 changed: chat's /整改 修改 preview of that one field.
+    expect(await dialog.locator('.preview').innerText()).toMatch(/^将修改 ZG-\d{4}（城关镇卫生院）：\n\s+时限：12月1日 → 2027年1月15日$/);
+    await shoot(page, 'ledger-edit-1366', { full: false });
+    await dialog.locator('[data-action="confirm-edit"]').click();
+    await page.locator('.el-message--success', { hasText: '时限：2027年1月15日' }).waitFor();
+    await vi.waitFor(async () => expect(await row.innerText()).toContain('2027年1月15日'));
+    expect(await row.innerText()).not.toContain('已逾期');
+    const [r] = await bot.db.select().from(rectifications).where(eq(rectifications.problem, '药品库房温湿度记录不全'));
+    expect(r.deadline).toBe('2027-01-15');
+    expect(await bot.db.select().from(outbox).where(like(outbox.idempotencyKey, `rect-edit:${r.id}:%`))).toHaveLength(1);
     await page.context().close();
   });
 

@@ -310,3 +310,68 @@ describe('整改台账: 新增', () => {
       .toEqual([expect.objectContaining({ memberId: memberId['孙院长'], text: expect.stringContaining(`城关镇卫生院有一项新的整改事项 ${r.body.code}`) })]);
   });
 });
+
+describe('整改台账: 修改', () => {
+  it('is the office\'s; previews as /整改 修改; writes the fields with history and audit, and tells the unit\'s heads as chat', async () => {
+    const code = codes.overdue;
+    const id = Number(code.slice(3));
+    const change = { measures: '增开两个发药窗口，高峰期弹性排班', deadline: '2027-02-28' };
+    refused(await post('赵院长', `/ledger/${code}/edit/preview`, change), 403, /修改整改事项仅限管理员/);
+    refused(await post('赵院长', `/ledger/${code}/edit`, change), 403, /管理员/);
+    refused(await post('钱院长', `/ledger/${code}/edit`, change), 403);
+    const admin = await as('王主任');
+    refused(await http('POST', `/ledger/${code}/edit`, { cookie: admin.cookie, body: change }), 403, /安全校验码/);
+
+    // The same words for the same change, whichever order the body names the fields in.
+    const chat = await chatPreview('王主任', `/整改 修改 ${code} 措施：${change.measures} 时限：${change.deadline}`);
+    const pv = await post('王主任', `/ledger/${code}/edit/preview`, { deadline: change.deadline, measures: change.measures });
+    expect(pv.status, pv.text).toBe(200);
+    expect(pv.body.preview).toBe(`将修改 ${code}（县人民医院）：\n  措施：增开窗口 → ${change.measures}\n  时限：12月1日 → 2027年2月28日`);
+    expect(chat).toContain(pv.body.preview);
+
+    const r = await post('王主任', `/ledger/${code}/edit`, change);
+    expect(r.status, r.text).toBe(200);
+    expect(r.body.message).toBe(`已修改 ${code}：措施：${change.measures}；时限：2027年2月28日。`);
+    expect((await bot.db.select().from(rectifications).where(eq(rectifications.id, id)))[0]).toMatchObject({ ...change, status: 'in_progress' });
+    const hist = await bot.db.select().from(rectificationHistory).where(eq(rectificationHistory.itemId, id)).orderBy(asc(rectificationHistory.id));
+    expect(hist.map((h) => [h.action, h.actor, h.field, h.before, h.after])).toEqual([
+      ['update', '王主任', '措施', '增开窗口', change.measures],
+      ['update', '王主任', '时限', '2026-12-01', '2027-02-28'],
+    ]);
+    expect(await bot.db.select().from(auditLog).where(and(eq(auditLog.action, 'rectification.update'), eq(auditLog.target, code))).orderBy(asc(auditLog.id)))
+      .toEqual([
+        expect.objectContaining({ actor: '王主任', actorMemberId: memberId['王主任'], before: { 措施: '增开窗口' }, after: { 措施: change.measures } }),
+        expect.objectContaining({ actor: '王主任', before: { 时限: '2026-12-01' }, after: { 时限: '2027-02-28' } }),
+      ]);
+    expect(await bot.db.select().from(outbox).where(like(outbox.idempotencyKey, `rect-edit:%`)))
+      .toEqual([expect.objectContaining({
+        idempotencyKey: `rect-edit:${id}:${hist.at(-1)!.id}:${memberId['赵院长']}`, memberId: memberId['赵院长'],
+        text: `整改事项 ${code}（药房发药窗口不足）已修改：措施：${change.measures}；时限：2027年2月28日。`,
+      })]);
+    const shown = await get('王主任', `/ledger/${code}`);
+    expect(shown.body.item).toMatchObject({ deadline: '2027-02-28', overdue: false });
+    expect(shown.body.history.at(-1)).toMatchObject({ actionCn: '修改', field: '时限' });
+  });
+
+  it('refuses in Chinese and writes nothing: a past or unreadable deadline, an empty or unchanged value, an unknown unit, a closed item', async () => {
+    const code = codes.zyy;
+    const id = Number(code.slice(3));
+    const before = (await bot.db.select().from(rectifications).where(eq(rectifications.id, id)))[0];
+    const historyBefore = (await bot.db.select().from(rectificationHistory)).length;
+    refused(await post('王主任', `/ledger/${code}/edit`, { deadline: '2026-12-01' }), 400, /时限 12月1日 已经过去了，请给一个今天或以后的日期/);
+    refused(await post('王主任', `/ledger/${code}/edit/preview`, { deadline: '2026-12-01' }), 400, /已经过去了/);
+    refused(await post('王主任', `/ledger/${code}/edit`, { deadline: '四月底' }), 400, /时限应写成/);
+    refused(await post('王主任', `/ledger/${code}/edit`, { measures: '  ' }), 400, /「措施」的新值是空的/);
+    refused(await post('王主任', `/ledger/${code}/edit`, { problem: before.problem }), 400, /和原来一样/);
+    refused(await post('王主任', `/ledger/${code}/edit`, { category: '随便' }), 400, /不在本活动的类别中/);
+    refused(await post('王主任', `/ledger/${code}/edit`, { term: '马上' }), 400, /期限只能是 近期、中期、远期 之一/);
+    refused(await post('王主任', `/ledger/${code}/edit`, { unitId: 99999 }), 400, /没有这个单位/);
+    refused(await post('王主任', `/ledger/${code}/edit`, {}), 400, /没有要修改的内容/);
+    refused(await post('王主任', `/ledger/${code}/edit`, { colour: '红' }), 400, /请求不对/);
+    // A good field with a bad one: nothing of it written.
+    refused(await post('王主任', `/ledger/${code}/edit`, { measures: '新措施', deadline: '2026-11-30' }), 400, /已经过去了/);
+    refused(await post('王主任', `/ledger/${codes.zy}/edit`, { deadline: '2027-05-01' }), 409, new RegExp(`${codes.zy} 已销号，不能修改`));
+    expect((await bot.db.select().from(rectifications).where(eq(rectifications.id, id)))[0]).toEqual(before);
+    expect((await bot.db.select().from(rectificationHistory)).length).toBe(historyBefore);
+  });
+});

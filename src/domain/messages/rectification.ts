@@ -25,6 +25,16 @@ export const rectificationMessages = {
   'rect.extend_not_later': (p: { deadline: string; previous: string; today: string }) =>
     `新时限 ${dateCn(p.deadline, p.today)} 应晚于原时限 ${dateCn(p.previous, p.today)}。`,
   'rect.extend_past': (p: { deadline: string; today: string }) => `新时限 ${dateCn(p.deadline, p.today)} 已经过去了。`,
+  // 整改 修改 (planRectEdit): chat and the console refuse an edit in these words.
+  'rect.edit_closed': (p: { code: string }) => `${p.code} 已销号，不能修改。`,
+  'rect.edit_field_twice': (p: { field: string }) => `「${p.field}」写了两次。`,
+  'rect.edit_unchanged': (p: { code: string }) => `${p.code} 的内容和原来一样，没有需要修改的。`,
+  'rect.edit_value_empty': (p: { field: string }) => `「${p.field}」的新值是空的。`,
+  'rect.edit_problem_too_long': () => '问题不超过 1000 字。',
+  'rect.edit_measures_too_long': () => '措施不超过 2000 字。',
+  'rect.edit_deadline_unreadable': (p: { text: string }) => `时限「${p.text}」看不懂。可以写成 2027-03-31、3月31日 等。`,
+  'rect.edit_term_unknown': (p: { terms: string[]; text: string }) => `期限只能是 ${p.terms.join('、')} 之一，收到的是「${p.text}」。`,
+  'rect.edit_field_fixed': (p: { field: string }) => `「${p.field}」不能修改。`,
 };
 
 // ---------------------------------------------------------------- what the ledger's commands say
@@ -178,15 +188,7 @@ export const ledgerReplies = {
   editWhat: (p: { code: string; fields: string }) => `要修改 ${p.code} 的什么？${editHint(p)}`,
   editNotUnderstood: (p: { code: string; fields: string; text: string }) => `没看懂「${p.text}」。${editHint(p)}`,
   editNoFields: (p: { code: string; fields: string }) => `没看懂要修改什么。${editHint(p)}`,
-  editClosed: (p: { code: string }) => `${p.code} 已销号，不能修改。`,
-  editFieldTwice: (p: { field: string }) => `「${p.field}」写了两次。`,
-  editUnchanged: (p: { code: string }) => `${p.code} 的内容和原来一样，没有需要修改的。`,
-  editValueEmpty: (p: { field: string }) => `「${p.field}」的新值是空的。`,
-  editProblemTooLong: () => '问题不超过 1000 字。',
-  editMeasuresTooLong: () => '措施不超过 2000 字。',
-  editDeadlineUnreadable: (p: { text: string }) => `时限「${p.text}」看不懂。可以写成 2027-03-31、3月31日 等。`,
-  editTermUnknown: (p: { terms: string[]; text: string }) => `期限只能是 ${p.terms.join('、')} 之一，收到的是「${p.text}」。`,
-  editFieldFixed: (p: { field: string }) => `「${p.field}」不能修改。`,
+  // What the edit's rules refuse is the domain's: 'rect.edit_…' above.
   editPreview: (p: { code: string; unitName: string; changes: RectChange[]; today: string }) =>
     `将修改 ${p.code}（${p.unitName}）：\n${p.changes.map((c) => `  ${c.field}：${changeValue(c, c.before, p.today)} → ${changeValue(c, c.after, p.today)}`).join('\n')}`,
   editedNotice: (p: { code: string; problem: string; changes: RectChange[]; today: string }) =>
