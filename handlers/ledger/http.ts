@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { answerError, listPaging, Refusal, refuse } from '../../src/http/console-routes.ts';
 import { requireViewer, viewerOf, type ActAs, type ConsoleViewer, type FeatureHttpDeps } from '../../src/plugin.ts';
 import {
-  closeRect, createRect, describeRect, linkLeader, TERMS, validateRect, type NewRect, daysOverdue, extendRect, historyOf, isDueSoon, isOverdue, lastHistoryId, listRects, parseRectCode, rectById, rectCode,
+  closeRect, createRect, rectDetail, linkLeader, TERMS, validateRect, type NewRect, daysOverdue, extendRect, historyOf, isDueSoon, isOverdue, lastHistoryId, listRects, parseRectCode, rectById, rectCode,
   rectShown, reportDone, reportProgress, returnRect, type RectRow, type RectStatus,
 } from '../../src/domain/rectification.ts';
 import { applyRectEdit, planRectEdit, RECT_EDIT_COLUMNS, type RectEditChange } from '../../src/domain/rect-edit.ts';
@@ -276,7 +276,7 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
         const code = rectCode(row.id);
         await tellHeads(w, v, { ...row, unitName }, `rect-new:${row.id}`,
           ledgerReplies.addedNotice({ code, unitName, problem: row.problem, measures: row.measures, deadline: row.deadline, today: w.today }));
-        return { code, message: ledgerReplies.added({ code, detail: describeRect({ ...row, unitName }, w.today) }) };
+        return { code, message: ledgerReplies.added({ item: rectDetail({ ...row, unitName }, w.today), today: w.today }) };
       });
       res.json({ ok: true, ...out });
     } catch (err) { answerError(res, err); }

@@ -1,5 +1,5 @@
 import { defineCommand } from '../../src/commands/registry.ts';
-import { createRect, describeRect, linkLeader, rectCode, TERMS, validateRect, type NewRect } from '../../src/domain/rectification.ts';
+import { createRect, rectDetail, linkLeader, rectCode, TERMS, validateRect, type NewRect } from '../../src/domain/rectification.ts';
 import { ledgerReplies } from '../../src/domain/messages/rectification.ts';
 import { actorOf, categoriesOf, notifyHeads, SECTION } from './rect-common.ts';
 import { day, rowId, z } from '../../src/commands/payload.ts';
@@ -50,6 +50,6 @@ export default defineCommand({
     const code = rectCode(row.id);
     await notifyHeads(ctx, { ...row, unitName }, `rect-new:${row.id}`,
       ledgerReplies.addedNotice({ code, unitName, problem: row.problem, measures: row.measures, deadline: row.deadline, today: ctx.today }));
-    return ledgerReplies.added({ code, detail: describeRect({ ...row, unitName }, ctx.today) });
+    return ledgerReplies.added({ item: rectDetail({ ...row, unitName }, ctx.today), today: ctx.today });
   },
 });

@@ -1,5 +1,5 @@
 import { defineCommand } from '../../src/commands/registry.ts';
-import { describeRect, historyOf } from '../../src/domain/rectification.ts';
+import { rectDetail, historyOf } from '../../src/domain/rectification.ts';
 import { ledgerReplies } from '../../src/domain/messages/rectification.ts';
 import { assertCanView, loadRect, SECTION } from './rect-common.ts';
 
@@ -15,6 +15,6 @@ export default defineCommand({
   async run(ctx, { code }) {
     const r = await loadRect(ctx, code);
     await assertCanView(ctx, r);
-    return ledgerReplies.show({ detail: describeRect(r, ctx.today), history: await historyOf(ctx.tx, r.id), today: ctx.today });
+    return ledgerReplies.show({ item: rectDetail(r, ctx.today), history: await historyOf(ctx.tx, r.id), today: ctx.today });
   },
 });

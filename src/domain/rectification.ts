@@ -5,8 +5,7 @@ import { and, asc, desc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { members, rectificationHistory, rectifications, units } from '../db/schema.ts';
 import { fail } from './errors.ts';
-import { RECT_STATUS_CN, type RectAction } from './messages/rectification.ts';
-import { dateCn } from './messages/format.ts';
+import { RECT_STATUS_CN, type RectAction, type RectDetail } from './messages/rectification.ts';
 import { audit, type Actor } from './audit.ts';
 import { daysBetween } from '../time.ts';
 
@@ -152,14 +151,14 @@ export async function linkLeader(tx: Tx, name: string): Promise<number | null> {
   return found.length === 1 ? found[0].id : null;
 }
 
-export function describeRect(r: RectRow & { unitName: string }, today: string): string {
-  const flags = isOverdue(r, today) ? `，已逾期 ${daysOverdue(r, today)} 天` : isDueSoon(r, today) ? '，即将到期' : '';
-  return [
-    `${rectCode(r.id)}${r.kind === 'commitment' ? '【公开承诺】' : ''}（${RECT_STATUS_CN[r.status as RectStatus]}${flags}）`,
-    `  问题：${r.problem}`,
-    `  措施：${r.measures}`,
-    `  责任单位：${r.unitName}；分管领导：${r.leaderName}；时限：${dateCn(r.deadline, today)}${r.category ? `；类别：${r.category}` : ''}${r.term ? `；${r.term}` : ''}`,
-  ].join('\n');
+/** An item in full and how it stands today, for ledgerReplies.added / show to word. */
+export function rectDetail(r: RectRow & { unitName: string }, today: string): RectDetail {
+  return {
+    code: rectCode(r.id), commitment: r.kind === 'commitment', status: r.status as RectStatus,
+    overdueDays: isOverdue(r, today) ? daysOverdue(r, today) : null, dueSoon: isDueSoon(r, today),
+    problem: r.problem, measures: r.measures, unitName: r.unitName, leaderName: r.leaderName,
+    deadline: r.deadline, category: r.category, term: r.term,
+  };
 }
 
 // ---------------------------------------------------------------- more of the ledger's SQL

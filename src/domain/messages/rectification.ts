@@ -68,6 +68,12 @@ export interface RectListItem {
   overdueDays: number | null; dueSoon: boolean;
 }
 
+/** An item in full (整改 新增, 整改 查看): its 五落实 and how it stands today (rectDetail). */
+export interface RectDetail {
+  code: string; commitment: boolean; status: string; overdueDays: number | null; dueSoon: boolean;
+  problem: string; measures: string; unitName: string; leaderName: string; deadline: string; category: string | null; term: string | null;
+}
+
 /** One entry of an item's history. */
 export interface RectHistoryEntry {
   at: Date; actor: string; action: string; field: string | null; before: string | null; after: string | null; note: string | null;
@@ -89,6 +95,17 @@ function listLine(r: RectListItem, today: string): string {
   const flag = r.overdueDays !== null ? `已逾期 ${r.overdueDays} 天` : r.dueSoon ? '即将到期' : '';
   return `${r.code}【${rectStatusCn(r.status)}】${r.commitment ? '【公开承诺】' : ''}`
     + `${r.unitName !== null ? `${r.unitName} · ` : ''}${shortText(r.problem)} · 时限 ${dateCn(r.deadline, today)}${flag ? ` · ${flag}` : ''}`;
+}
+
+/** ZG-0001（整改中，已逾期 2 天）, then 问题, 措施 and 责任单位…时限 on their own lines. */
+function detailText(r: RectDetail, today: string): string {
+  const flags = r.overdueDays !== null ? `，已逾期 ${r.overdueDays} 天` : r.dueSoon ? '，即将到期' : '';
+  return [
+    `${r.code}${r.commitment ? '【公开承诺】' : ''}（${rectStatusCn(r.status)}${flags}）`,
+    `  问题：${r.problem}`,
+    `  措施：${r.measures}`,
+    `  责任单位：${r.unitName}；分管领导：${r.leaderName}；时限：${dateCn(r.deadline, today)}${r.category ? `；类别：${r.category}` : ''}${r.term ? `；${r.term}` : ''}`,
+  ].join('\n');
 }
 
 /**   12月3日 09:30 王主任 退回（待销号 → 整改中）：原因 */
@@ -129,8 +146,7 @@ export const ledgerReplies = {
   addedNotice: (p: Item & { measures: string; deadline: string; today: string }) =>
     `${p.unitName}有一项新的整改事项 ${p.code}：${p.problem}\n措施：${p.measures}\n时限：${dateCn(p.deadline, p.today)}。`
     + `\n推进中请发「整改 进展 ${p.code} 进展情况」，完成后发「整改 完成 ${p.code} 完成情况」。`,
-  /** `detail`: the item as describeRect words it. */
-  added: (p: { code: string; detail: string }) => `已新增整改事项 ${p.code}。\n${p.detail}`,
+  added: (p: { item: RectDetail; today: string }) => `已新增整改事项 ${p.item.code}。\n${detailText(p.item, p.today)}`,
 
   // 承诺
   commitmentHeadOnly: () => '公开承诺由单位负责人本人作出，请负责人发送「承诺 内容 时限：…」。',
@@ -223,8 +239,7 @@ export const ledgerReplies = {
   listLine,
 
   // 整改 查看
-  /** `detail`: the item as describeRect words it. */
-  show: (p: { detail: string; history: RectHistoryEntry[]; today: string }) =>
-    [p.detail, '记录：', ...p.history.map((h) => historyLine(h, p.today))].join('\n'),
+  show: (p: { item: RectDetail; history: RectHistoryEntry[]; today: string }) =>
+    [detailText(p.item, p.today), '记录：', ...p.history.map((h) => historyLine(h, p.today))].join('\n'),
   historyLine,
 };
