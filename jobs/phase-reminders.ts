@@ -9,10 +9,12 @@
 // still missing submissions gets its own countdown before its due date (`task:<id>:before:3`).
 import type { Tx } from '../src/db/client.ts';
 import {
-  campaignGroups, campaignTasks, describePhase, inCampaignUnit, phaseState, phasesOf, readingsOf, tasksOf,
+  campaignGroups, campaignTasks, phaseState, phasesOf, readingsOf, tasksOf,
   type CampaignRow, type CampaignTask, type PhaseRow,
 } from '../src/domain/campaigns.ts';
 import { activeLeaders, headsOf } from '../src/domain/directory.ts';
+import { describePhase } from '../src/domain/messages/campaigns.ts';
+import { inCampaignUnit } from '../src/domain/messages/format.ts';
 import { enqueueOutbox } from '../src/delivery/outbox-store.ts';
 import { countedPeople, firstSubmissions, phaseFigures, taskApplies, type MemberFigures } from '../src/domain/progress.ts';
 import type { WorkCalendar } from '../src/domain/workdays.ts';

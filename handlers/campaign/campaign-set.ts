@@ -1,8 +1,8 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
-import { campaignById, describeCampaign, parseTarget, updateCampaign } from '../../src/domain/campaigns.ts';
+import { campaignById, parseTarget, updateCampaign } from '../../src/domain/campaigns.ts';
 import { parseDurationArg } from '../../src/parse/duration.ts';
-import { campaignReplies, type CampaignChange } from '../../src/domain/messages/campaigns.ts';
+import { campaignReplies, describeCampaign, type CampaignChange } from '../../src/domain/messages/campaigns.ts';
 import { rowId, z } from '../../src/commands/payload.ts';
 
 type Change = { xueshiMinutes: number } | { makeupDays: number } | { targetMinutes: number; targetUnit: 'hour' | 'xueshi' };

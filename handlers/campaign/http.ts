@@ -9,8 +9,9 @@ import { z } from 'zod';
 import { answerError, Refusal, refuse } from '../../src/http/console-routes.ts';
 import { requireViewer, viewerOf, type ActAs, type ConsoleViewer, type FeatureHttpDeps } from '../../src/plugin.ts';
 import {
-  activeCampaign, campaignById, campaignHistory, inCampaignUnit, phasesOf, phaseState, readingsOf, tasksOf, type CampaignRow,
+  activeCampaign, campaignById, campaignHistory, phasesOf, phaseState, readingsOf, tasksOf, type CampaignRow,
 } from '../../src/domain/campaigns.ts';
+import { inCampaignUnit } from '../../src/domain/messages/format.ts';
 import {
   commitCampaign, commitPhaseEnd, commitPhaseOpen, commitReadings, commitTask, planCampaign, planPhaseEnd, planPhaseOpen, planReadings, planTask,
   type Planned,

@@ -1,6 +1,6 @@
 import { defineCommand } from '../../src/commands/registry.ts';
-import { phasesOf, readingsOf, tasksOf, describePhase, phaseState } from '../../src/domain/campaigns.ts';
-import { campaignReplies, type PhaseListed } from '../../src/domain/messages/campaigns.ts';
+import { phasesOf, readingsOf, tasksOf, phaseState } from '../../src/domain/campaigns.ts';
+import { campaignReplies, describePhase, type PhaseListed } from '../../src/domain/messages/campaigns.ts';
 
 export default defineCommand({
   name: 'phase.list',

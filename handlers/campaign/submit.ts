@@ -1,9 +1,9 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { hasSubmitted, recordSubmission } from '../../src/domain/submissions.ts';
-import { campaignTasks, taskLabel, type CampaignTask } from '../../src/domain/campaigns.ts';
+import { campaignTasks, taskRef, type CampaignTask } from '../../src/domain/campaigns.ts';
 import { firstSubmissions, taskApplies, taskStatus, type TaskStatus } from '../../src/domain/progress.ts';
-import { campaignReplies } from '../../src/domain/messages/campaigns.ts';
+import { campaignReplies, taskLabel } from '../../src/domain/messages/campaigns.ts';
 import { keepAttachments } from '../../src/commands/attachment-replies.ts';
 
 export const MAX_SUBMISSION = 20000;
@@ -52,7 +52,7 @@ export default defineCommand({
     const row = await recordSubmission(ctx.tx, { taskId: t.id, memberId: m.id, unitId: m.unitId, content, chars, platform: ctx.session.platform, createdAt: ctx.now });
     const lateDue = status(t) === 'late' || status(t) === 'overdue' ? t.dueDate : null;
     const attached = await keepAttachments(ctx, { submissionId: row.id });
-    return campaignReplies.submitted({ task: taskLabel(t, ctx.phase), again: before, id: row.id, chars, lateDue, attached, today: ctx.today });
+    return campaignReplies.submitted({ task: taskLabel(taskRef(t, ctx.phase)), again: before, id: row.id, chars, lateDue, attached, today: ctx.today });
   },
 });
 

@@ -5,13 +5,14 @@
 // the console answers it as a 409. Who may (admins) is the caller's check, as for every command.
 import type { Tx } from '../db/client.ts';
 import {
-  activeCampaign, addReadings, addTask, assertDateOrder, campaignGroups, campaignTasks, closePhase, createCampaign, createPhase, describeCampaign,
-  describePhase, inCampaignUnit, nextPhaseSeq, openPhase, parseTarget, phaseState, taskByName, type CampaignRow,
+  activeCampaign, addReadings, addTask, assertDateOrder, campaignGroups, campaignTasks, closePhase, createCampaign, createPhase,
+  nextPhaseSeq, openPhase, parseTarget, phaseState, taskByName, type CampaignRow,
 } from './campaigns.ts';
 import { headsOf } from './directory.ts';
 import { fail } from './errors.ts';
 import { countedPeople, firstSubmissions, taskApplies, taskStatus } from './progress.ts';
-import { campaignReplies, type TaskStillOpen } from './messages/campaigns.ts';
+import { campaignReplies, describeCampaign, describePhase, type TaskStillOpen } from './messages/campaigns.ts';
+import { inCampaignUnit } from './messages/format.ts';
 
 /** What a change writes through: chat's ctx and the console's actAs both are one. */
 export interface CampaignWriter {
@@ -46,7 +47,7 @@ export async function planCampaign(tx: Tx, a: { name: string; start: string; end
     targetUnit = t.unit;
   }
   const payload: NewCampaign = { name: a.name, start: a.start, end: a.end, targetMinutes, targetUnit };
-  const detail = describeCampaign({ name: a.name, startDate: a.start, endDate: a.end, targetMinutes, targetUnit, xueshiMinutes: 45, makeupDays: 3 } as CampaignRow, today);
+  const detail = describeCampaign({ name: a.name, startDate: a.start, endDate: a.end, targetMinutes, targetUnit, xueshiMinutes: 45, makeupDays: 3 }, today);
   return { preview: campaignReplies.newPreview({ detail }), payload };
 }
 

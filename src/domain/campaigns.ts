@@ -3,10 +3,8 @@ import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { campaigns, groups, phases, readings, tasks } from '../db/schema.ts';
 import { fail } from './errors.ts';
-import { formatMinutes } from '../parse/duration.ts';
 import { dayOf } from '../time.ts';
-import { PHASE_STATE_CN } from './messages/campaigns.ts';
-import { dateCn } from './messages/format.ts';
+import { PHASE_STATE_CN, type TaskRef } from './messages/campaigns.ts';
 
 /** A phase's required reading, as a check-in's 《title》 is matched against it. */
 export interface ReadingRef { id: number; title: string }
@@ -86,9 +84,9 @@ export async function campaignTasks(tx: Tx, campaignId: number): Promise<Campaig
   return rows.map((r) => ({ ...r.t, phase: r.p }));
 }
 
-/** 「心得体会」 for the running phase's task, 第1阶段「心得体会」 for another phase's. */
-export function taskLabel(t: CampaignTask, running: PhaseRow | null): string {
-  return running && running.id === t.phaseId ? `「${t.name}」` : `第${t.phase.seq}阶段「${t.name}」`;
+/** A task as a reply names it (taskLabel words it): in the running phase or another. */
+export function taskRef(t: CampaignTask, running: PhaseRow | null): TaskRef {
+  return { name: t.name, phaseSeq: t.phase.seq, inRunningPhase: !!running && running.id === t.phaseId };
 }
 
 /** A submission made after its task's due date (a day in Asia/Shanghai) is 逾期提交. */
@@ -119,41 +117,9 @@ export function parseTarget(text: string, xueshiMinutes: number, defaultUnit: 'h
   return { minutes: Math.round(n * (unit === 'xueshi' ? xueshiMinutes : 60)), unit };
 }
 
-/** Minutes shown in the campaign's own unit: "40学时" or "30小时". */
-export function inCampaignUnit(c: Pick<CampaignRow, 'targetUnit' | 'xueshiMinutes'>, minutes: number): string {
-  if (c.targetUnit === 'xueshi') {
-    const x = Math.round((minutes / c.xueshiMinutes) * 10) / 10;
-    return `${x}学时`;
-  }
-  // Hours as replies write every amount of time: "4小时30分钟", never "4.5小时".
-  return formatMinutes(minutes);
-}
-
-export function describeCampaign(c: CampaignRow, today: string): string {
-  const lines = [`「${c.name}」${dateCn(c.startDate, today)} 至 ${dateCn(c.endDate, today)}`];
-  if (c.targetMinutes) lines.push(`学习目标：每人 ${inCampaignUnit(c, c.targetMinutes)}`);
-  lines.push(`1学时 = ${c.xueshiMinutes}分钟；补卡期限 ${c.makeupDays} 天`);
-  return lines.join('\n');
-}
-
-export function describePhase(c: CampaignRow, p: PhaseRow, ts: TaskRow[], rs: ReadingRow[], today: string): string {
-  const lines = [`第${p.seq}阶段「${p.name}」：${dateCn(p.startDate, today)} 至 ${dateCn(p.endDate, today)}`];
-  if (p.targetMinutes) lines.push(`本阶段目标：每人 ${inCampaignUnit(c, p.targetMinutes)}`);
-  if (ts.length) {
-    lines.push('任务：');
-    for (const t of ts) {
-      lines.push(`  · ${t.name}（${t.audience === 'heads' ? '负责人' : '全体'}，${dateCn(t.dueDate, today)}前${t.minChars ? `，不少于${t.minChars}字` : ''}）`);
-    }
-  }
-  if (rs.length) lines.push(`必读：${rs.map((r) => `《${r.title}》`).join('、')}`);
-  return lines.join('\n');
-}
-
 export function assertDateOrder(start: string, end: string, today: string) {
   if (end < start) fail('campaign.end_before_start', { start, end, today });
 }
-
-export { formatMinutes };
 
 // ---------------------------------------------------------------- writes the commands make
 

@@ -5,7 +5,7 @@ import type { Tx } from '../db/client.ts';
 import { checkins, members, readingsDone, submissions, units } from '../db/schema.ts';
 import { latestReviewStates } from './submissions.ts';
 import {
-  campaignTasks, inCampaignUnit, phaseState, phasesOf, readingsOf, submittedLate, taskLabel,
+  campaignTasks, phaseState, phasesOf, readingsOf, submittedLate, taskRef,
   type CampaignRow, type CampaignTask, type PhaseRow, type TaskRow,
 } from './campaigns.ts';
 import type { MemberRow, UnitRow } from './directory.ts';
@@ -15,7 +15,8 @@ import { fail } from './errors.ts';
 import { recentCheckinLines, standingOf } from './checkins.ts';
 import { formatMinutes, formatStudyTime } from '../parse/duration.ts';
 import { formatDateCn } from '../parse/date.ts';
-import { dateCn } from './messages/format.ts';
+import { dateCn, inCampaignUnit } from './messages/format.ts';
+import { taskLabel } from './messages/campaigns.ts';
 import { addDays, mondayOf } from '../time.ts';
 import { feedbackCode, listFeedback, FEEDBACK_STATUS_CN, type FeedbackStatus } from './feedback.ts';
 import { daysOverdue, isDueSoon, isOverdue, listRects, rectCode } from './rectification.ts';
@@ -105,7 +106,7 @@ export async function myProgress(tx: Tx, c: CampaignRow, phase: PhaseRow | null,
   const reviews = await latestReviewStates(tx, mine.map((t) => t.id), [m.id]);
   const returned = (t: CampaignTask) => reviews.get(`${t.id}:${m.id}`)?.status === 'returned';
   for (const t of tasksWorthShowing(mine, today, (x) => taskStatus(x, m.id, subs, today) !== 'done' || returned(x))) {
-    const label = taskLabel(t, phase);
+    const label = taskLabel(taskRef(t, phase));
     const how = `（发送：提交 ${t.name} 正文…）`;
     const review = reviews.get(`${t.id}:${m.id}`);
     if (review?.status === 'returned') {
@@ -223,7 +224,7 @@ export async function unitReport(tx: Tx, c: CampaignRow, phase: PhaseRow | null,
     const closed = t.dueDate < today ? `（${dateCn(t.dueDate, today)}已截止）` : '';
     const reviewed = (status: string) => due.filter((p) => reviews.get(`${t.id}:${p.id}`)?.status === status);
     const [approved, sentBack] = [reviewed('approved'), reviewed('returned')];
-    lines.push(`任务${taskLabel(t, phase)}${closed}已交 ${due.length - missing.length}/${due.length}`
+    lines.push(`任务${taskLabel(taskRef(t, phase))}${closed}已交 ${due.length - missing.length}/${due.length}`
       + (late.length ? `（逾期提交 ${late.length} 人：${names(late)}）` : '')
       + (missing.length ? `，未交：${missing.map(tag).join('、')}` : '')
       + (approved.length ? `，已通过审阅 ${approved.length} 人` : '')

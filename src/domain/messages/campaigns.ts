@@ -1,8 +1,42 @@
 // Campaigns' wording: phase states, what the domain refuses, and what the 活动与阶段 commands say.
-import { dateCn } from './format.ts';
+import { dateCn, inCampaignUnit, type StudyUnit } from './format.ts';
 
 /** How a phase stands on a day. */
 export const PHASE_STATE_CN = { upcoming: '未开始', running: '进行中', ended: '已结束' } as const;
+
+// ---------------------------------------------------------------- a campaign, a phase, a task
+// As the domain keeps them (its rows fit these shapes); dates are 'YYYY-MM-DD'.
+
+export interface CampaignFacts extends StudyUnit { name: string; startDate: string; endDate: string; targetMinutes: number | null; makeupDays: number }
+export interface PhaseFacts { seq: number; name: string; startDate: string; endDate: string; targetMinutes: number | null }
+export interface TaskFacts { name: string; audience: string; dueDate: string; minChars: number | null }
+/** A task as replies name it: `inRunningPhase` when it belongs to the phase running today (taskRef). */
+export interface TaskRef { name: string; phaseSeq: number; inRunningPhase: boolean }
+
+/** 「心得体会」 for the running phase's task, 第1阶段「心得体会」 for another phase's. */
+export const taskLabel = (t: TaskRef) => (t.inRunningPhase ? `「${t.name}」` : `第${t.phaseSeq}阶段「${t.name}」`);
+
+/** A campaign's dates, target and rules, as 活动 新建 / 设置 show it. */
+export function describeCampaign(c: CampaignFacts, today: string): string {
+  const lines = [`「${c.name}」${dateCn(c.startDate, today)} 至 ${dateCn(c.endDate, today)}`];
+  if (c.targetMinutes) lines.push(`学习目标：每人 ${inCampaignUnit(c, c.targetMinutes)}`);
+  lines.push(`1学时 = ${c.xueshiMinutes}分钟；补卡期限 ${c.makeupDays} 天`);
+  return lines.join('\n');
+}
+
+/** A phase with its dates, target (in the campaign's unit `c`), tasks and required readings. */
+export function describePhase(c: StudyUnit, p: PhaseFacts, ts: TaskFacts[], rs: { title: string }[], today: string): string {
+  const lines = [`第${p.seq}阶段「${p.name}」：${dateCn(p.startDate, today)} 至 ${dateCn(p.endDate, today)}`];
+  if (p.targetMinutes) lines.push(`本阶段目标：每人 ${inCampaignUnit(c, p.targetMinutes)}`);
+  if (ts.length) {
+    lines.push('任务：');
+    for (const t of ts) {
+      lines.push(`  · ${t.name}（${t.audience === 'heads' ? '负责人' : '全体'}，${dateCn(t.dueDate, today)}前${t.minChars ? `，不少于${t.minChars}字` : ''}）`);
+    }
+  }
+  if (rs.length) lines.push(`必读：${rs.map((r) => `《${r.title}》`).join('、')}`);
+  return lines.join('\n');
+}
 
 // ---------------------------------------------------------------- what the campaign commands say
 // Replies, 确认 previews and notices (chat today, the console later). Dates are 'YYYY-MM-DD';

@@ -4,9 +4,8 @@
 import type { CheckinRow, Standing } from '../checkins.ts';
 import type { CampaignRow, PhaseRow } from '../campaigns.ts';
 import type { MemberRow } from '../directory.ts';
-import { inCampaignUnit } from '../campaigns.ts';
 import { DAY_LIMIT_MINUTES, formatMinutes, formatStudyTime, type CheckinParse, type DurationOptions } from '../../parse/duration.ts';
-import { dateCn } from './format.ts';
+import { dateCn, inCampaignUnit } from './format.ts';
 
 /** The longest free text kept from one message (a check-in's content, an opinion, an answer). */
 export const MAX_TEXT = 2000;
