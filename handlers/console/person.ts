@@ -13,6 +13,7 @@ import { attachmentById, attachmentsOfCheckins } from '../../src/domain/attachme
 import { latestSubmissionsOf } from '../../src/domain/submissions.ts';
 import { overlappingLeaves } from '../../src/domain/leaves.ts';
 import { REVIEW_STATUS_CN } from '../../src/domain/messages/submissions.ts';
+import { scopeLabel } from '../../src/domain/messages/progress.ts';
 import { ROLE_CN, type Role } from '../../src/domain/roles.ts';
 import { dayOf } from '../../src/time.ts';
 import { current } from './views.ts';
@@ -53,7 +54,7 @@ export function personRoutes(deps: FeatureHttpDeps): Router {
     const latest = await latestSubmissionsOf(db, tasks.map((t) => t.id), [m.id]);
     const leaves = await overlappingLeaves(db, m.id, campaign.startDate, campaign.endDate);
     res.json({
-      person, today, campaign: { id: campaign.id, name: campaign.name }, scopeLabel: scope.label, targetMinutes: scope.targetMinutes,
+      person, today, campaign: { id: campaign.id, name: campaign.name }, scopeLabel: scopeLabel(scope.phaseName), targetMinutes: scope.targetMinutes,
       figures: f ? {
         scopeMinutes: f.scopeMinutes, scopeCheckins: f.scopeCheckins, campaignMinutes: f.campaignMinutes, todayMinutes: f.todayMinutes,
         checkedInToday: f.checkedInToday, weekMinutes: f.weekMinutes, lastCheckin: f.lastCheckin, idleWorkdays: f.idleWorkdays, onLeave: f.onLeave,

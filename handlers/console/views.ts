@@ -5,8 +5,9 @@ import type { Tx } from '../../src/db/client.ts';
 import type { ConsoleViewer } from '../../src/plugin.ts';
 import { campaignTasks, currentCampaign, inProgressOn, type CampaignRow, type PhaseRow } from '../../src/domain/campaigns.ts';
 import { pendingReviews } from '../../src/domain/submissions.ts';
-import { peopleFigures, peopleShown, personalNudgeText, unitFiguresOf, type PeopleFilter, type PersonFigures } from '../../src/domain/progress.ts';
+import { peopleFigures, peopleShown, unitFiguresOf, type PeopleFilter, type PersonFigures } from '../../src/domain/progress.ts';
 import { peopleTotals } from '../../src/domain/progress-totals.ts';
+import { personalNudgeText, scopeLabel } from '../../src/domain/messages/progress.ts';
 import { unitIdsOrAll } from '../../src/domain/visibility.ts';
 import { halfMonthTrend } from '../../src/domain/circular.ts';
 import { feedbackStatusCounts } from '../../src/domain/feedback.ts';
@@ -61,7 +62,7 @@ export async function overview(tx: Tx, v: ConsoleViewer, c: CampaignRow, phase: 
   const minutes = people.reduce((s, p) => s + p.scopeMinutes, 0);
   const away = people.filter((p) => p.onLeave).length;
   return {
-    campaign: campaignView(c), phase: phaseView(phase), today, scopeLabel: scope.label,
+    campaign: campaignView(c), phase: phaseView(phase), today, scopeLabel: scopeLabel(scope.phaseName),
     kpi: {
       members, participants, participationRate: rate(participants, members),
       avgMinutes: members ? Math.round(minutes / members) : 0, targetMinutes: scope.targetMinutes,
@@ -83,7 +84,7 @@ export async function overview(tx: Tx, v: ConsoleViewer, c: CampaignRow, phase: 
 export async function unitsTable(tx: Tx, v: ConsoleViewer, c: CampaignRow, phase: PhaseRow | null, today: string) {
   const { scope, people } = await peopleTotals(tx, c, phase, unitIdsOrAll(v.visible), today);
   return {
-    scopeLabel: scope.label, targetMinutes: scope.targetMinutes, today,
+    scopeLabel: scopeLabel(scope.phaseName), targetMinutes: scope.targetMinutes, today,
     units: unitFiguresOf(people, scope).map((u) => ({ ...u, participationRate: rate(u.participants, u.members) })),
   };
 }
@@ -105,7 +106,7 @@ export async function unitPeople(tx: Tx, c: CampaignRow, phase: PhaseRow | null,
   const shown = people.filter((p) => peopleShown(p, filter, days));
   const [summary] = unitFiguresOf(people, scope);
   return {
-    unit: { id: unit.id, name: unit.name }, scopeLabel: scope.label, targetMinutes: scope.targetMinutes, today, filter, days,
+    unit: { id: unit.id, name: unit.name }, scopeLabel: scopeLabel(scope.phaseName), targetMinutes: scope.targetMinutes, today, filter, days,
     summary: summary ? { ...summary, participationRate: rate(summary.participants, summary.members) } : null,
     people: shown.map((p) => personView(p, leaveUntil)),
     isWorkday: calendar.isWorkday(today),
@@ -121,7 +122,7 @@ export async function myRecord(tx: Tx, v: ConsoleViewer, c: CampaignRow, phase: 
     .map((r) => ({ id: r.id, date: r.date, minutes: r.minutes, material: r.material, reflection: r.reflection, kind: r.kind }));
   const ranked = [...people].sort((a, b) => b.scopeMinutes - a.scopeMinutes);
   return {
-    scopeLabel: scope.label, targetMinutes: scope.targetMinutes, today,
+    scopeLabel: scopeLabel(scope.phaseName), targetMinutes: scope.targetMinutes, today,
     counted: !!me,
     me: me ? personView(me, new Map()) : null,
     rank: me ? 1 + ranked.filter((p) => p.scopeMinutes > me.scopeMinutes).length : null,

@@ -1,5 +1,6 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { myProgress } from '../../src/domain/progress.ts';
+import { progressReplies } from '../../src/domain/messages/progress.ts';
 
 export default defineCommand({
   name: 'me',
@@ -11,6 +12,7 @@ export default defineCommand({
   args: [],
   examples: ['我的'],
   async run(ctx) {
-    return myProgress(ctx.tx, ctx.requireCampaign(), ctx.phase, ctx.requireMember(), ctx.today);
+    const report = await myProgress(ctx.tx, ctx.requireCampaign(), ctx.phase, ctx.requireMember(), ctx.today);
+    return progressReplies.mine({ ...report, today: ctx.today });
   },
 });

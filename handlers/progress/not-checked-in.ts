@@ -45,6 +45,6 @@ export default defineCommand({
     } else if (visible && !visible.length) {
       throw new UserError(progressReplies.noUnitsInCharge());
     }
-    return notCheckedIn(ctx.tx, c, unitIds, period ?? 'today', ctx.today);
+    return progressReplies.notCheckedIn({ ...(await notCheckedIn(ctx.tx, c, unitIds, period ?? 'today', ctx.today)), today: ctx.today });
   },
 });

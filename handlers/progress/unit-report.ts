@@ -19,11 +19,13 @@ export default defineCommand({
     const visible = unitIdsOrAll(await visibleUnits(ctx.tx, { role: ctx.role, id: me.id, unitId: me.unitId }));
     if (unit) {
       assertUnitVisible(visible, ctx.role, me, unit);
-      return unitReport(ctx.tx, c, ctx.phase, unit, ctx.today);
+      return progressReplies.unit({ ...(await unitReport(ctx.tx, c, ctx.phase, unit, ctx.today)), today: ctx.today });
     }
-    if (ctx.role === 'head') return unitReport(ctx.tx, c, ctx.phase, { id: me.unitId, name: me.unitName }, ctx.today);
+    if (ctx.role === 'head') {
+      return progressReplies.unit({ ...(await unitReport(ctx.tx, c, ctx.phase, { id: me.unitId, name: me.unitName }, ctx.today)), today: ctx.today });
+    }
     // Leaders and the office: every unit they see in one line each, the detail on request.
     if (visible && !visible.length) throw new UserError(progressReplies.noUnitsInCharge());
-    return unitsOverview(ctx.tx, c, ctx.phase, visible, ctx.today);
+    return progressReplies.overview({ ...(await unitsOverview(ctx.tx, c, ctx.phase, visible, ctx.today)), today: ctx.today });
   },
 });

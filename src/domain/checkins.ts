@@ -7,8 +7,8 @@ import type { CampaignRow, PhaseRow, ReadingRef } from './campaigns.ts';
 import type { MemberRow } from './directory.ts';
 import { audit, type Actor } from './audit.ts';
 import { DomainError, fail } from './errors.ts';
-import { DAY_LIMIT_MINUTES, formatStudyTime } from '../parse/duration.ts';
-import { dateCn } from './messages/format.ts';
+import { DAY_LIMIT_MINUTES } from '../parse/duration.ts';
+import type { RecentCheckin } from './messages/checkins.ts';
 import { dayOf, daysBetween } from '../time.ts';
 import type { DataVersions, InboundClaim } from './inbound.ts';
 
@@ -223,16 +223,11 @@ export async function standingOf(tx: Tx, c: CampaignRow, phase: PhaseRow | null,
 }
 
 /** 我的: the person's last few valid check-ins, newest first, with what was studied as written. */
-export async function recentCheckinLines(tx: Tx, c: CampaignRow, m: MemberRow, today: string, limit = 3): Promise<string[]> {
+export async function recentCheckins(tx: Tx, c: CampaignRow, m: MemberRow, limit = 3): Promise<RecentCheckin[]> {
   const rows = await tx.select().from(checkins)
     .where(and(eq(checkins.memberId, m.id), eq(checkins.campaignId, c.id), eq(checkins.status, 'valid')))
     .orderBy(desc(checkins.studyDate), desc(checkins.id)).limit(limit);
-  if (!rows.length) return [];
-  return ['最近打卡：', ...rows.map((r) => {
-    const what = [r.material && [...r.material].length > 30 ? `${[...r.material].slice(0, 30).join('')}…` : r.material,
-      r.minutes !== null ? formatStudyTime(r.minutes, c) : '未写时长'].filter(Boolean).join(' ');
-    return `  ${dateCn(r.studyDate, today)}${r.kind === 'makeup' ? '（补卡）' : r.kind === 'group' ? '（集中学习）' : ''} ${what}${r.reflection ? '，有心得' : ''}`;
-  })];
+  return rows.map((r) => ({ studyDate: r.studyDate, kind: r.kind, material: r.material, minutes: r.minutes, reflection: !!r.reflection }));
 }
 
 /** 撤销: the sender's last check-in made today. */

@@ -1,5 +1,6 @@
 // Progress views computed from records: a person's own (我的), a unit's (本单位), the units at a
 // glance (the office's and a leader's 本单位) and 未打卡 — and the one rule for who sees which unit.
+// Each view is typed data; its wording is progressReplies' (messages/progress.ts).
 import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { checkins, members, readingsDone, submissions, units } from '../db/schema.ts';
@@ -12,24 +13,18 @@ import type { MemberRow, UnitRow } from './directory.ts';
 import { lastLeaveEnds, onLeave } from './leaves.ts';
 import type { WorkCalendar } from './workdays.ts';
 import { fail } from './errors.ts';
-import { recentCheckinLines, standingOf } from './checkins.ts';
-import { formatMinutes, formatStudyTime } from '../parse/duration.ts';
-import { formatDateCn } from '../parse/date.ts';
-import { dateCn, inCampaignUnit } from './messages/format.ts';
-import { taskLabel } from './messages/campaigns.ts';
+import { recentCheckins, standingOf } from './checkins.ts';
 import { addDays, mondayOf } from '../time.ts';
-import { feedbackCode, listFeedback, FEEDBACK_STATUS_CN, type FeedbackStatus } from './feedback.ts';
+import { feedbackCode, listFeedback } from './feedback.ts';
+import type {
+  CheckedIn, MyProgress, MyTask, NotCheckedIn, TaskStatus, UnitLedger, UnitReport, UnitTask, UnitsOverview,
+} from './messages/progress.ts';
 import { daysOverdue, isDueSoon, isOverdue, listRects, rectCode } from './rectification.ts';
 import { checkinsWithNotes } from './attachments.ts';
 import { rowsOf } from '../db/client.ts';
 
 export function taskApplies(t: Pick<TaskRow, 'audience'>, role: string): boolean {
   return t.audience === 'all' || role === 'head';
-}
-
-// One way of writing study time everywhere: 4小时30分钟（6学时）, never 4.5小时.
-function hoursAndXueshi(c: CampaignRow, minutes: number): string {
-  return formatStudyTime(minutes, { targetUnit: 'xueshi', xueshiMinutes: c.xueshiMinutes });
 }
 
 /** Someone the campaign counts: active staff and heads of active units (as reminders and the circular count). */
@@ -60,7 +55,7 @@ export async function firstSubmissions(tx: Tx, taskIds: number[], memberIds?: nu
   return new Map(rows.map((r) => [subKey(r.taskId, r.memberId), new Date(r.at)]));
 }
 
-export type TaskStatus = 'done' | 'late' | 'open' | 'overdue';
+export type { TaskStatus };
 
 /** done / late (逾期提交) / open (not yet due) / overdue (past due, not submitted). */
 export function taskStatus(t: CampaignTask, memberId: number, subs: Map<string, Date>, today: string): TaskStatus {
@@ -77,91 +72,65 @@ function tasksWorthShowing(all: CampaignTask[], today: string, missingOrLate: (t
   return all.filter((t) => phaseState(t.phase, today) !== 'ended' || missingOrLate(t));
 }
 
-export async function myProgress(tx: Tx, c: CampaignRow, phase: PhaseRow | null, m: MemberRow, today: string): Promise<string> {
+/** 我的: the person's own record (progressReplies.mine words it). */
+export async function myProgress(tx: Tx, c: CampaignRow, phase: PhaseRow | null, m: MemberRow, today: string): Promise<MyProgress> {
   const s = await standingOf(tx, c, phase, m, today);
   const [days] = await tx.select({ n: sql<number>`count(distinct ${checkins.studyDate})::int` }).from(checkins)
     .where(and(eq(checkins.memberId, m.id), eq(checkins.campaignId, c.id), eq(checkins.status, 'valid')));
-  const lines = [`${m.name}（${m.unitName}）在「${c.name}」的学习情况：`];
-  let total = `累计 ${hoursAndXueshi(c, s.campaignMinutes)}`;
-  if (c.targetMinutes) {
-    const pct = Math.min(100, Math.round((s.campaignMinutes / c.targetMinutes) * 100));
-    total += `，目标 ${inCampaignUnit(c, c.targetMinutes)}，完成 ${pct}%`;
-  }
-  lines.push(total);
-  lines.push(`打卡 ${days.n} 天；今天 ${formatMinutes(s.todayMinutes)}`);
-  const noted = await checkinsWithNotes(tx, { campaignId: c.id, memberId: m.id });
-  if (noted) lines.push(`${noted} 次打卡附了学习笔记`);
-  if (phase) {
-    let p = `本阶段「${phase.name}」${formatMinutes(s.phaseMinutes ?? 0)}`;
-    if (phase.targetMinutes) p += ` / 目标 ${inCampaignUnit(c, phase.targetMinutes)}`;
-    lines.push(p);
-  } else {
-    const next = (await phasesOf(tx, c.id)).find((x) => phaseState(x, today) === 'upcoming');
-    if (next) lines.push(`下一阶段「${next.name}」${dateCn(next.startDate, today)}开始`);
-  }
-  lines.push(`本单位排名：第 ${s.rank} / ${s.unitSize} 名`);
+  const notedCheckins = await checkinsWithNotes(tx, { campaignId: c.id, memberId: m.id });
+  const nextPhase = phase ? null : (await phasesOf(tx, c.id)).find((x) => phaseState(x, today) === 'upcoming') ?? null;
 
   const mine = (await campaignTasks(tx, c.id)).filter((t) => taskApplies(t, m.role));
   const subs = await firstSubmissions(tx, mine.map((t) => t.id), [m.id]);
   const reviews = await latestReviewStates(tx, mine.map((t) => t.id), [m.id]);
-  const returned = (t: CampaignTask) => reviews.get(`${t.id}:${m.id}`)?.status === 'returned';
-  for (const t of tasksWorthShowing(mine, today, (x) => taskStatus(x, m.id, subs, today) !== 'done' || returned(x))) {
-    const label = taskLabel(taskRef(t, phase));
-    const how = `（发送：提交 ${t.name} 正文…）`;
-    const review = reviews.get(`${t.id}:${m.id}`);
-    if (review?.status === 'returned') {
-      lines.push(`⚠️ 任务${label}被退回修改：${(review.comment ?? '').replace(/[。.！!；;，,\s]+$/, '')}。修改后请重新提交${how}`);
-      continue;
-    }
-    const approved = review?.status === 'approved' ? '，已通过审阅' : '';
-    switch (taskStatus(t, m.id, subs, today)) {
-      case 'done': lines.push(`✓ 任务${label}已提交${approved}`); break;
-      case 'late': lines.push(`✓ 任务${label}已提交（逾期提交）${approved}`); break;
-      case 'open': lines.push(`○ 任务${label}未提交，${dateCn(t.dueDate, today)}前完成${how}`); break;
-      case 'overdue': lines.push(`⚠️ 任务${label}已过 ${dateCn(t.dueDate, today)} 的时限，还未提交，现在提交记为逾期提交${how}`); break;
-    }
-  }
+  const reviewOf = (t: CampaignTask) => reviews.get(`${t.id}:${m.id}`);
+  const tasks: MyTask[] = tasksWorthShowing(mine, today, (x) => taskStatus(x, m.id, subs, today) !== 'done' || reviewOf(x)?.status === 'returned')
+    .map((t) => {
+      const review = reviewOf(t);
+      return {
+        task: taskRef(t, phase), dueDate: t.dueDate, status: taskStatus(t, m.id, subs, today),
+        review: review?.status === 'approved' || review?.status === 'returned' ? review.status : null, comment: review?.comment ?? null,
+      };
+    });
+
+  let readingsLeft: string[] | null = null;
   if (phase) {
     const rs = await readingsOf(tx, phase.id);
     if (rs.length) {
       const read = new Set((await tx.select({ id: readingsDone.readingId }).from(readingsDone)
         .where(and(eq(readingsDone.memberId, m.id), inArray(readingsDone.readingId, rs.map((r) => r.id))))).map((r) => r.id));
-      const left = rs.filter((r) => !read.has(r.id));
-      lines.push(left.length ? `必读还差 ${left.length} 篇：${left.map((r) => `《${r.title}》`).join('、')}` : '必读篇目已全部学完 ✓');
+      readingsLeft = rs.filter((r) => !read.has(r.id)).map((r) => r.title);
     }
   }
-  lines.push(...(await recentCheckinLines(tx, c, m, today)));
-  lines.push(...(await myFeedbackLines(tx, m.id)));
-  return lines.join('\n');
-}
-
-/** The person's own named feedback (anonymous items are not linked to anyone). */
-async function myFeedbackLines(tx: Tx, memberId: number): Promise<string[]> {
-  const mine = await listFeedback(tx, { memberId });
-  if (!mine.length) return [];
-  const answered = mine.filter(({ f }) => f.answer).length;
-  const lines = [`我的意见建议 ${mine.length} 条，已答复 ${answered} 条：`];
-  for (const { f } of mine.slice(-5)) {
-    lines.push(`  ${feedbackCode(f)}【${FEEDBACK_STATUS_CN[f.status as FeedbackStatus]}】${f.content.slice(0, 20)}${f.content.length > 20 ? '…' : ''}${f.answer ? `（答复：${f.answer.slice(0, 30)}）` : ''}`);
-  }
-  return lines;
+  // The person's own named feedback (anonymous items are not linked to anyone).
+  const feedback = await listFeedback(tx, { memberId: m.id });
+  return {
+    name: m.name, unitName: m.unitName, campaign: c.name, unit: { targetUnit: c.targetUnit, xueshiMinutes: c.xueshiMinutes },
+    campaignMinutes: s.campaignMinutes,
+    target: c.targetMinutes ? { minutes: c.targetMinutes, percent: Math.min(100, Math.round((s.campaignMinutes / c.targetMinutes) * 100)) } : null,
+    days: days.n, todayMinutes: s.todayMinutes, notedCheckins,
+    phase: phase ? { name: phase.name, minutes: s.phaseMinutes ?? 0, targetMinutes: phase.targetMinutes } : null,
+    nextPhase: nextPhase ? { name: nextPhase.name, startDate: nextPhase.startDate } : null,
+    rank: s.rank, unitSize: s.unitSize,
+    tasks, readingsLeft,
+    recent: await recentCheckins(tx, c, m),
+    feedback: {
+      total: feedback.length, answered: feedback.filter(({ f }) => f.answer).length,
+      latest: feedback.slice(-5).map(({ f }) => ({ code: feedbackCode(f), status: f.status, content: f.content, answer: f.answer })),
+    },
+  };
 }
 
 /** The unit's ledger: open items, those due soon and those overdue; feedback waiting for it. */
-export async function unitLedgerLines(tx: Tx, unitId: number, today: string): Promise<string[]> {
+export async function unitLedger(tx: Tx, unitId: number, today: string): Promise<UnitLedger> {
   const items = await listRects(tx, { unitIds: [unitId], statuses: ['not_started', 'in_progress', 'pending'] });
-  const lines: string[] = [];
-  if (items.length) {
-    const overdue = items.filter((r) => isOverdue(r, today));
-    const soon = items.filter((r) => isDueSoon(r, today));
-    const pending = items.filter((r) => r.status === 'pending');
-    lines.push(`整改事项：未销号 ${items.length} 项（待销号 ${pending.length}，即将到期 ${soon.length}，逾期 ${overdue.length}）`);
-    for (const r of overdue) lines.push(`  ⚠️ ${rectCode(r.id)} 已逾期 ${daysOverdue(r, today)} 天：${r.problem.slice(0, 30)}（时限 ${dateCn(r.deadline, today)}）`);
-    for (const r of soon) lines.push(`  ⏰ ${rectCode(r.id)} ${dateCn(r.deadline, today)}到期：${r.problem.slice(0, 30)}`);
-  }
+  const due = (r: (typeof items)[number]) => ({ code: rectCode(r.id), problem: r.problem, deadline: r.deadline, overdueDays: daysOverdue(r, today) });
   const waiting = await listFeedback(tx, { unitIds: [unitId], statuses: ['open', 'forwarded'] });
-  if (waiting.length) lines.push(`转给本单位待答复的意见 ${waiting.length} 条：${waiting.map(({ f }) => feedbackCode(f)).join('、')}（发「意见 列表」查看）`);
-  return lines;
+  return {
+    open: items.length, pending: items.filter((r) => r.status === 'pending').length,
+    overdue: items.filter((r) => isOverdue(r, today)).map(due), dueSoon: items.filter((r) => isDueSoon(r, today)).map(due),
+    feedbackWaiting: waiting.map(({ f }) => feedbackCode(f)),
+  };
 }
 
 /** Each person's valid minutes and check-ins up to today: from a day on, or in one phase, or in the whole campaign. */
@@ -175,63 +144,54 @@ async function minutesBy(tx: Tx, c: CampaignRow, ids: number[], today: string, s
   return new Map(rows.map((r) => [r.memberId, { minutes: Number(r.minutes), n: Number(r.n) }]));
 }
 
-const names = (list: { name: string }[]) => list.map((p) => p.name).join('、');
+const names = (list: { name: string }[]) => list.map((p) => p.name);
 
-/**
- * "本周已打卡 2 人，未打卡 1 人：王五；请假 1 人：张伟" — people on leave today are not 未打卡
- * (a leave that covers the whole period covers today too).
- */
-function checkedInLine(scope: string, people: Counted[], sums: Map<number, unknown>, away: Set<number>): string {
+/** Who checked in within a period — people on leave today are not 未打卡 (a leave that covers the whole period covers today too). */
+function checkedIn(people: Counted[], sums: Map<number, unknown>, away: Set<number>): CheckedIn {
   const out = people.filter((p) => !sums.has(p.id) && !away.has(p.id));
   const off = people.filter((p) => !sums.has(p.id) && away.has(p.id));
-  return `${scope}已打卡 ${people.length - out.length - off.length} 人，未打卡 ${out.length} 人${out.length ? '：' + names(out) : ''}`
-    + (off.length ? `；请假 ${off.length} 人：${names(off)}` : '');
+  return { checkedIn: people.length - out.length - off.length, missing: names(out), onLeave: names(off) };
 }
 
-export async function unitReport(tx: Tx, c: CampaignRow, phase: PhaseRow | null, unit: Pick<UnitRow, 'id' | 'name'>, today: string): Promise<string> {
+/** 本单位 for one unit (progressReplies.unit words it). */
+export async function unitReport(tx: Tx, c: CampaignRow, phase: PhaseRow | null, unit: Pick<UnitRow, 'id' | 'name'>, today: string): Promise<UnitReport> {
   const people = await countedPeople(tx, [unit.id]);
   const ids = people.map((p) => p.id);
   const away = await onLeave(tx, ids, today);
-  const tag = (p: Counted) => (away.has(p.id) ? `${p.name}（请假）` : p.name);
   const week = await minutesBy(tx, c, ids, today, { from: mondayOf(today) });
   const ph = await minutesBy(tx, c, ids, today, phase ? { phaseId: phase.id } : {});
-  const lines = [`${unit.name}（${people.length} 人）学习情况，截至 ${dateCn(today, today)}：`];
-  lines.push(checkedInLine('本周', people, week, away));
-  const scope = phase ? `本阶段「${phase.name}」` : '活动以来';
-  lines.push(checkedInLine(scope, people, ph, away));
   const target = phase?.targetMinutes ?? c.targetMinutes;
   const ranked = people.map((p) => ({ ...p, minutes: ph.get(p.id)?.minutes ?? 0 })).sort((a, b) => b.minutes - a.minutes);
   const total = ranked.reduce((s, p) => s + p.minutes, 0);
-  lines.push(`${scope}合计 ${formatMinutes(total)}，人均 ${formatMinutes(people.length ? Math.round(total / people.length) : 0)}`);
   const noted = await checkinsWithNotes(tx, { campaignId: c.id, unitId: unit.id, ...(phase ? { phaseId: phase.id } : {}) });
-  const count = [...ph.values()].reduce((n, r) => n + r.n, 0);
-  lines.push(`${scope}打卡 ${count} 次，其中 ${noted} 次附了学习笔记`);
-  lines.push('学时明细：');
-  for (const p of ranked) {
-    const behind = target && p.minutes < target ? '（未达标）' : '';
-    lines.push(`  ${p.name} ${formatMinutes(p.minutes)}${behind}${away.has(p.id) ? '（请假）' : ''}`);
-  }
+
   const all = await campaignTasks(tx, c.id);
   const subs = await firstSubmissions(tx, all.map((t) => t.id), ids);
   const reviews = await latestReviewStates(tx, all.map((t) => t.id), ids);
   const dueFor = (t: CampaignTask) => people.filter((p) => taskApplies(t, p.role));
+  const tasks: UnitTask[] = [];
   for (const t of tasksWorthShowing(all, today, (x) => dueFor(x).some((p) => taskStatus(x, p.id, subs, today) !== 'done'))) {
     const due = dueFor(t);
     if (!due.length) continue;
     const st = due.map((p) => ({ p, s: taskStatus(t, p.id, subs, today) }));
-    const late = st.filter((x) => x.s === 'late').map((x) => x.p);
     const missing = st.filter((x) => x.s === 'open' || x.s === 'overdue').map((x) => x.p);
-    const closed = t.dueDate < today ? `（${dateCn(t.dueDate, today)}已截止）` : '';
     const reviewed = (status: string) => due.filter((p) => reviews.get(`${t.id}:${p.id}`)?.status === status);
-    const [approved, sentBack] = [reviewed('approved'), reviewed('returned')];
-    lines.push(`任务${taskLabel(taskRef(t, phase))}${closed}已交 ${due.length - missing.length}/${due.length}`
-      + (late.length ? `（逾期提交 ${late.length} 人：${names(late)}）` : '')
-      + (missing.length ? `，未交：${missing.map(tag).join('、')}` : '')
-      + (approved.length ? `，已通过审阅 ${approved.length} 人` : '')
-      + (sentBack.length ? `，退回修改：${names(sentBack)}` : ''));
+    tasks.push({
+      task: taskRef(t, phase), dueDate: t.dueDate, expected: due.length, handedIn: due.length - missing.length,
+      late: names(st.filter((x) => x.s === 'late').map((x) => x.p)),
+      missing: missing.map((p) => ({ name: p.name, onLeave: away.has(p.id) })),
+      approved: reviewed('approved').length, sentBack: names(reviewed('returned')),
+    });
   }
-  lines.push(...(await unitLedgerLines(tx, unit.id, today)));
-  return lines.join('\n');
+  return {
+    unitName: unit.name, members: people.length, phaseName: phase?.name ?? null,
+    week: checkedIn(people, week, away), scope: checkedIn(people, ph, away),
+    totalMinutes: total, avgMinutes: people.length ? Math.round(total / people.length) : 0,
+    checkins: [...ph.values()].reduce((n, r) => n + r.n, 0), notedCheckins: noted,
+    people: ranked.map((p) => ({ name: p.name, minutes: p.minutes, belowTarget: !!target && p.minutes < target, onLeave: away.has(p.id) })),
+    tasks,
+    ledger: await unitLedger(tx, unit.id, today),
+  };
 }
 
 /** One person the campaign counts, with their record as of today (the console's people table, 本单位, 未打卡). */
@@ -256,13 +216,13 @@ export interface PersonFigures extends Counted {
   idleWorkdays: number;
 }
 
-/** What "本阶段" means today: the phase running, else the campaign; its per-person target. */
-export interface ProgressScope { label: string; phaseId: number | null; start: string; targetMinutes: number | null }
+/** What "本阶段" means today: the phase running (its name), else the campaign; its per-person target. */
+export interface ProgressScope { phaseName: string | null; phaseId: number | null; start: string; targetMinutes: number | null }
 
 export function progressScope(c: CampaignRow, phase: PhaseRow | null): ProgressScope {
   return phase
-    ? { label: `本阶段「${phase.name}」`, phaseId: phase.id, start: phase.startDate, targetMinutes: phase.targetMinutes ?? c.targetMinutes }
-    : { label: '活动以来', phaseId: null, start: c.startDate, targetMinutes: c.targetMinutes };
+    ? { phaseName: phase.name, phaseId: phase.id, start: phase.startDate, targetMinutes: phase.targetMinutes ?? c.targetMinutes }
+    : { phaseName: null, phaseId: null, start: c.startDate, targetMinutes: c.targetMinutes };
 }
 
 /**
@@ -273,21 +233,6 @@ export function idleSince(lastAny: string | null, leaveEnd: string | null, scope
   const last = lastAny && lastAny >= scopeStart ? lastAny : null;
   const from = [last ?? addDays(scopeStart, -1), leaveEnd ?? ''].reduce((a, b) => (a > b ? a : b));
   return { idleDays: calendar.workdaysBetween(from, today), last };
-}
-
-/**
- * A friendly reminder to one person who has not checked in (催办's personal reminder, and the
- * console's 催办 button): how long since the last check-in, their time against the phase's target,
- * and tasks still owed. `phase` is the phase running today, if any.
- */
-export function personalNudgeText(m: { name: string; idleDays: number; last: string | null; scopeMinutes: number }, c: CampaignRow, phase: PhaseRow | null, now: Date, owed = ''): string {
-  const goal = phase?.targetMinutes ? `目标每人 ${inCampaignUnit(c, phase.targetMinutes)}` : '';
-  const scope = phase ? `本阶段「${phase.name}」` : `「${c.name}」`;
-  const where = m.last
-    ? `您已经 ${m.idleDays} 个工作日没有学习打卡了（上次是 ${formatDateCn(m.last, now)}）。${scope}您已学习 ${formatMinutes(m.scopeMinutes)}${goal ? `，${goal}` : ''}。`
-    : `${scope}您还没有学习打卡${goal ? `（${goal}）` : ''}。`;
-  const tasks = owed ? `另外，您还有任务未交：${owed}，发「提交 任务名 正文…」即可。` : '';
-  return `${m.name}您好，${where}今天抽空学一会儿吧，学完发「打卡 学习《…》 1小时 心得：…」即可。${tasks}`;
 }
 
 /** Every counted person of these units (null: all) with their figures as of today, by unit name then id. */
@@ -403,29 +348,22 @@ export function unitFiguresOf(people: Omit<PersonFigures, 'scopeCheckins' | 'las
 }
 
 /**
- * One line per unit, for the office and the leaders: participation in the phase (or campaign),
- * hours per person against the target, and who has not checked in this week (leave apart).
+ * The units at a glance, for the office and the leaders (progressReplies.overview words it):
+ * participation in the phase (or campaign), hours per person against the target, and who has not
+ * checked in this week (leave apart).
  */
-export async function unitsOverview(tx: Tx, c: CampaignRow, phase: PhaseRow | null, unitIds: number[] | null, today: string): Promise<string> {
+export async function unitsOverview(tx: Tx, c: CampaignRow, phase: PhaseRow | null, unitIds: number[] | null, today: string): Promise<UnitsOverview> {
   const { scope, people } = await peopleFigures(tx, c, phase, unitIds, today);
-  if (!people.length) return '这些单位名单里还没有职工和负责人。';
-  const target = scope.targetMinutes;
-  const lines = [`各单位学习情况（${scope.label}，截至 ${dateCn(today, today)}）：`];
-  for (const u of unitFiguresOf(people, scope)) {
-    const n = u.members;
-    lines.push(`· ${u.unitName}（${n} 人）：参与 ${u.participants}/${n}（${Math.round((u.participants / n) * 100)}%），人均 ${formatMinutes(u.avgMinutes)}`
-      + (target ? ` / 目标 ${inCampaignUnit(c, target)}，达标 ${u.reached} 人` : '')
-      + `；本周未打卡 ${u.notThisWeek} 人${u.onLeave ? `，请假 ${u.onLeave} 人` : ''}`);
-  }
-  lines.push('发「本单位 单位名」查看一个单位的名单、学时和任务；发「未打卡 单位名」查看未打卡的人。');
-  return lines.join('\n');
+  return {
+    phaseName: scope.phaseName, targetMinutes: scope.targetMinutes, unit: { targetUnit: c.targetUnit, xueshiMinutes: c.xueshiMinutes },
+    units: unitFiguresOf(people, scope),
+  };
 }
 
 /** 未打卡: by unit, who has not checked in today or this week (people on leave today apart, and named as such). */
-export async function notCheckedIn(tx: Tx, c: CampaignRow, unitIds: number[] | null, period: 'today' | 'week', today: string): Promise<string> {
+export async function notCheckedIn(tx: Tx, c: CampaignRow, unitIds: number[] | null, period: 'today' | 'week', today: string): Promise<NotCheckedIn> {
   const people = await countedPeople(tx, unitIds ?? undefined);
-  const when = period === 'today' ? '今天' : '本周';
-  if (!people.length) return '这些单位名单里还没有职工和负责人。';
+  if (!people.length) return { period, units: [] };
   const ids = people.map((p) => p.id);
   const away = await onLeave(tx, ids, today);
   const sums = await minutesBy(tx, c, ids, today, { from: period === 'today' ? today : mondayOf(today) });
@@ -434,17 +372,14 @@ export async function notCheckedIn(tx: Tx, c: CampaignRow, unitIds: number[] | n
     const list = byUnit.get(p.unitId);
     if (list) list.push(p); else byUnit.set(p.unitId, [p]);
   }
-  const lines = [`${when}未打卡（截至 ${dateCn(today, today)}）：`];
-  let total = 0;
-  for (const list of byUnit.values()) {
-    const out = list.filter((p) => !sums.has(p.id) && !away.has(p.id));
-    const off = list.filter((p) => !sums.has(p.id) && away.has(p.id));
-    total += out.length;
-    lines.push(`${list[0].unitName}（${list.length} 人）：${out.length ? `${out.length} 人未打卡：${names(out)}` : '都已打卡'}`
-      + (off.length ? `；请假：${off.map((p) => `${p.name}（请假）`).join('、')}` : ''));
-  }
-  if (byUnit.size > 1) lines.push(`合计 ${total} 人未打卡。`);
-  return lines.join('\n');
+  return {
+    period,
+    units: [...byUnit.values()].map((list) => ({
+      unitName: list[0].unitName, members: list.length,
+      missing: names(list.filter((p) => !sums.has(p.id) && !away.has(p.id))),
+      onLeave: names(list.filter((p) => !sums.has(p.id) && away.has(p.id))),
+    })),
+  };
 }
 
 /** Refuses a unit outside what this person may see, saying what they may see. */

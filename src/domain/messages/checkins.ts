@@ -1,7 +1,7 @@
 // Check-ins' wording: what the campaign period, the daily limit, undo, void and make-up refuse, and the
 // replies and 确认 previews of 补卡, 撤销, 集中学习 and /打卡 作废.
 import { dateCn } from './format.ts';
-import { formatMinutes } from '../../parse/duration.ts';
+import { formatMinutes, formatStudyTime, type StudyUnit } from '../../parse/duration.ts';
 
 export const checkinMessages = {
   'checkin.before_campaign': (p: { campaign: string; start: string; date: string; today: string }) =>
@@ -55,3 +55,16 @@ export const checkinReplies = {
     `你在 ${dateCn(p.date, p.today)} 的打卡记录（#${p.id}）已被管理员作废，原因：${p.reason}。如有疑问请联系本单位负责人。`,
   voided: (p: { id: number }) => `已作废打卡记录 #${p.id}。`,
 };
+
+/** One of the person's latest valid check-ins (recentCheckins), as 我的 lists it. */
+export interface RecentCheckin { studyDate: string; kind: string; material: string | null; minutes: number | null; reflection: boolean }
+
+/** 我的's 最近打卡 lines, newest first; none when there are none. `unit`: the campaign's study unit. */
+export function recentCheckinLines(items: RecentCheckin[], unit: StudyUnit, today: string): string[] {
+  if (!items.length) return [];
+  return ['最近打卡：', ...items.map((r) => {
+    const what = [r.material && [...r.material].length > 30 ? `${[...r.material].slice(0, 30).join('')}…` : r.material,
+      r.minutes !== null ? formatStudyTime(r.minutes, unit) : '未写时长'].filter(Boolean).join(' ');
+    return `  ${dateCn(r.studyDate, today)}${r.kind === 'makeup' ? '（补卡）' : r.kind === 'group' ? '（集中学习）' : ''} ${what}${r.reflection ? '，有心得' : ''}`;
+  })];
+}

@@ -1,5 +1,7 @@
 import { formatDateCn } from '../../parse/date.ts';
-import { formatMinutes } from '../../parse/duration.ts';
+import { formatMinutes, type StudyUnit } from '../../parse/duration.ts';
+
+export type { StudyUnit };
 
 /** Dates follow the app's clock (its today), not the machine's: '3月31日' or '2027年3月31日'. */
 export const dateCn = (d: string, today: string) => formatDateCn(d, new Date(`${today}T12:00:00+08:00`));
@@ -8,9 +10,6 @@ export const dateCn = (d: string, today: string) => formatDateCn(d, new Date(`${
 export function rangeCn(start: string, end: string, now: Date | number): string {
   return start === end ? formatDateCn(start, now) : `${formatDateCn(start, now)} 至 ${formatDateCn(end, now)}`;
 }
-
-/** How a campaign counts study time: in 学时 of `xueshiMinutes`, or in hours. */
-export interface StudyUnit { targetUnit: string; xueshiMinutes: number }
 
 /** Minutes shown in the campaign's own unit: "40学时" or "30小时". */
 export function inCampaignUnit(c: StudyUnit, minutes: number): string {
