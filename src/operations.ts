@@ -14,6 +14,7 @@ import { buildExport, EXPORT_KIND_CN, exportKindFrom, exportRange, type ExportKi
 import { resolveUnit } from './domain/directory.ts';
 import { formatDateCn, parseDate } from './parse/date.ts';
 import { approvalBlocker, approveRequest, bindRequestById, pendingRequests, platformCn, rejectRequest, STATUS_CN } from './domain/binding.ts';
+import { approvalBlockerCn } from './domain/messages/directory.ts';
 import { memberById } from './domain/directory.ts';
 import { enqueueOutbox } from './delivery/outbox-store.ts';
 import { ROLE_CN, type Role } from './domain/roles.ts';
@@ -124,7 +125,7 @@ export async function runOperation(database: Database, op: Operation, opts: { no
             return `已拒绝绑定申请 #${r.id}。`;
           }
           const blocker = await approvalBlocker(tx, r, m);
-          if (blocker || !m) throw new UserError(`不能通过绑定申请 #${r.id}：${blocker}`);
+          if (blocker || !m) throw new UserError(`不能通过绑定申请 #${r.id}：${approvalBlockerCn(blocker ?? { kind: 'member_gone' })}`);
           await approveRequest(tx, r, m, operator, now, notify);
           return `已通过绑定申请 #${r.id}：${platformCn(r.platform)}账号 ${r.platformUserId} 现在是 ${m.unitName} ${m.name}（${ROLE_CN[m.role as Role]}）。`;
         });

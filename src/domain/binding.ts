@@ -13,9 +13,8 @@ import type { Tx } from '../db/client.ts';
 import { auditLog, bindAttempts, bindLocks, bindRequests, identities, members } from '../db/schema.ts';
 import { activeAdmins, memberById, memberQuery, type MemberRow } from './directory.ts';
 import { audit, type Actor } from './audit.ts';
-import { ROLE_CN, type Role } from './roles.ts';
-import { cn } from '../time.ts';
-import { BIND_FAILED, BIND_STATUS_CN as STATUS_CN, platformCn } from './messages/directory.ts';
+import type { Role } from './roles.ts';
+import { BIND_FAILED, BIND_STATUS_CN as STATUS_CN, bindNotices, platformCn, type ApprovalBlocker } from './messages/directory.ts';
 export { activeAdmins };
 
 /** Failed attempts one account may make in an hour. */
@@ -111,24 +110,20 @@ export async function attemptBind(tx: Tx, who: Who, nameText: string, phoneLast4
   }
 
   await tx.insert(bindAttempts).values({ ...whoCols(who), ok: true, at: now, targetMemberId: m.id });
-  const where = platformCn(who.platform);
   if (APPROVED_ROLES.includes(m.role as Role)) {
     const [req] = await tx.insert(bindRequests).values({ ...whoCols(who), memberId: m.id, createdAt: now }).returning();
     await audit(tx, actor, 'member.bind.request', label(m), null, { ...account, request: req.id, role: m.role });
-    const role = ROLE_CN[m.role as Role];
     for (const admin of await activeAdmins(tx)) {
       await notify(`bind-request:${req.id}:admin:${admin.id}`, { memberId: admin.id },
-        `【绑定申请 #${req.id}】一个${where}账号（${who.platformUserId}）申请绑定为 ${m.unitName} ${m.name}（${role}），需要管理员审核。\n`
-        + `请先与本人核实，再回复「/绑定 通过 ${req.id}」或「/绑定 拒绝 ${req.id} 原因」。发送「/绑定 待审」查看全部申请。`);
+        bindNotices.requestToAdmins({ requestId: req.id, platform: who.platform, account: who.platformUserId, member: m }));
     }
-    await tellPerson(tx, m, `bind-request:${req.id}:person`, notify,
-      `有一个${where}账号申请绑定为你（${m.unitName} ${m.name}），正在等待管理员审核。如果不是你本人申请的，请立即联系管理员。`);
+    await tellPerson(tx, m, `bind-request:${req.id}:person`, notify, bindNotices.requestToPerson({ platform: who.platform, member: m }));
     return { kind: 'pending', requestId: req.id, member: m, fresh: true };
   }
 
   // Told before the new account exists: only someone who already had a channel hears of it.
   await tellPerson(tx, m, `bind:${who.platform}:${who.platformUserId}:${m.id}:${now.getTime()}`, notify,
-    `你的名字刚被一个${where}账号绑定（${cn(now).format('M月D日 HH:mm')}）。如果不是你本人操作，请立即联系管理员。`);
+    bindNotices.boundToPerson({ platform: who.platform, at: now }));
   await tx.insert(identities).values({ ...whoCols(who), memberId: m.id, source: 'bind' })
     .onConflictDoUpdate({ target: [identities.platform, identities.platformUserId], set: { memberId: m.id, source: 'bind' } });
   await audit(tx, { id: m.id, label: m.name }, 'member.bind', label(m), null, account);
@@ -157,9 +152,7 @@ async function lockIfTooMany(tx: Tx, namesakes: MemberRow[], now: Date, notify: 
     const m = namesakes.find((x) => x.id === memberId)!;
     await audit(tx, { id: null, label: 'system' }, 'member.bind.lock', label(m), null, { failures: n });
     for (const admin of await activeAdmins(tx)) {
-      await notify(`bind-lock:${m.id}:${now.getTime()}:${admin.id}`, { memberId: admin.id },
-        `【绑定锁定】有人多次以「${m.name}」的名义绑定失败（${n} 次），${m.unitName} ${m.name} 已被锁定，任何账号都不能再用「绑定」关联到此人。\n`
-        + `如核实是本人需要绑定，请回复「/绑定 解锁 ${m.unitName}/${m.name}」。`);
+      await notify(`bind-lock:${m.id}:${now.getTime()}:${admin.id}`, { memberId: admin.id }, bindNotices.lockedToAdmins({ member: m, failures: n }));
     }
   }
 }
@@ -195,14 +188,14 @@ export async function pendingRequests(tx: Tx): Promise<(RequestRow & { member: M
 
 export { STATUS_CN };
 
-/** Why a pending request can no longer be approved, or null. */
-export async function approvalBlocker(tx: Tx, r: RequestRow, m: MemberRow | null): Promise<string | null> {
-  if (!m || !m.active) return '此人已不在名单中（已停用）。';
+/** Why a pending request can no longer be approved (approvalBlockerCn words it), or null. */
+export async function approvalBlocker(tx: Tx, r: RequestRow, m: MemberRow | null): Promise<ApprovalBlocker | null> {
+  if (!m || !m.active) return { kind: 'member_gone' };
   const [taken] = await tx.select().from(identities)
     .where(and(eq(identities.platform, r.platform), eq(identities.platformUserId, r.platformUserId)));
-  if (taken && taken.memberId !== m.id) return '申请的账号已关联到名单中的另一个人。';
+  if (taken && taken.memberId !== m.id) return { kind: 'account_taken' };
   const [has] = await tx.select().from(identities).where(and(eq(identities.memberId, m.id), eq(identities.platform, r.platform)));
-  if (has) return `${m.name} 已有${platformCn(r.platform)}账号。`;
+  if (has) return { kind: 'has_account', name: m.name, platform: r.platform };
   return null;
 }
 
@@ -220,7 +213,7 @@ export async function approveRequest(tx: Tx, r: RequestRow, m: MemberRow, admin:
   await audit(tx, { id: admin.id, label: admin.name }, 'member.bind.approve', `绑定申请 #${r.id}`, { status: 'pending' },
     { status: 'approved', member: label(m), platform: r.platform, account: r.platformUserId, cancelled: others.map((o) => o.id) });
   await notify(`bind-request:${r.id}:approved`, { memberId: m.id },
-    `管理员 ${admin.name} 已通过绑定申请 #${r.id}：一个${platformCn(r.platform)}账号已绑定为你（${m.unitName} ${m.name}，${ROLE_CN[m.role as Role]}）。如果不是你本人申请的，请立即联系管理员。`);
+    bindNotices.approvedToPerson({ admin: admin.name, requestId: r.id, platform: r.platform, member: m }));
 }
 
 export async function rejectRequest(tx: Tx, r: RequestRow, m: MemberRow | null, admin: Decider, reason: string | null, now: Date, notify: Notify): Promise<void> {
@@ -229,7 +222,7 @@ export async function rejectRequest(tx: Tx, r: RequestRow, m: MemberRow | null, 
     { status: 'rejected', member: m ? label(m) : r.memberId, platform: r.platform, account: r.platformUserId, reason });
   if (m) {
     await tellPerson(tx, m, `bind-request:${r.id}:rejected`, notify,
-      `管理员 ${admin.name} 已拒绝以你（${m.unitName} ${m.name}）的名义提出的${platformCn(r.platform)}账号绑定申请 #${r.id}。`);
+      bindNotices.rejectedToPerson({ admin: admin.name, requestId: r.id, platform: r.platform, member: m }));
   }
 }
 

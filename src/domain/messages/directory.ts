@@ -57,6 +57,39 @@ const requestLine = (r: BindRequest, m: RoledMember | null) =>
 /** What an account may still try in the hour: the same whatever the cause, so it may be shown. */
 const tries = (left: number) => left > 0 ? `（本账号一小时内还可尝试 ${left} 次）` : '（本账号已达一小时内的尝试上限，请一小时后再试）';
 
+/** Why a pending 绑定 request can no longer be approved (approvalBlocker). */
+export type ApprovalBlocker =
+  | { kind: 'member_gone' }
+  | { kind: 'account_taken' }
+  | { kind: 'has_account'; name: string; platform: string };
+
+export const approvalBlockerCn = (b: ApprovalBlocker) =>
+  b.kind === 'member_gone' ? '此人已不在名单中（已停用）。'
+  : b.kind === 'account_taken' ? '申请的账号已关联到名单中的另一个人。'
+  : `${b.name} 已有${platformCn(b.platform)}账号。`;
+
+/** What 绑定 tells the office and the person named, as it happens (binding.ts sends them). */
+export const bindNotices = {
+  /** To every admin: a request for a 负责人, 分管领导 or 管理员 waits for them. */
+  requestToAdmins: (p: { requestId: number; platform: string; account: string; member: RoledMember }) =>
+    `【绑定申请 #${p.requestId}】一个${platformCn(p.platform)}账号（${p.account}）申请绑定为 ${p.member.unitName} ${p.member.name}（${roleCn(p.member)}），需要管理员审核。\n`
+    + `请先与本人核实，再回复「/绑定 通过 ${p.requestId}」或「/绑定 拒绝 ${p.requestId} 原因」。发送「/绑定 待审」查看全部申请。`,
+  /** To the person named, on a channel they already have. */
+  requestToPerson: (p: { platform: string; member: Member }) =>
+    `有一个${platformCn(p.platform)}账号申请绑定为你（${p.member.unitName} ${p.member.name}），正在等待管理员审核。如果不是你本人申请的，请立即联系管理员。`,
+  /** To the person just bound, on a channel they already had; `at`: when. */
+  boundToPerson: (p: { platform: string; at: Date }) =>
+    `你的名字刚被一个${platformCn(p.platform)}账号绑定（${cn(p.at).format('M月D日 HH:mm')}）。如果不是你本人操作，请立即联系管理员。`,
+  /** To every admin: too many failed attempts named this person (`failures`), now locked. */
+  lockedToAdmins: (p: { member: Member; failures: number }) =>
+    `【绑定锁定】有人多次以「${p.member.name}」的名义绑定失败（${p.failures} 次），${p.member.unitName} ${p.member.name} 已被锁定，任何账号都不能再用「绑定」关联到此人。\n`
+    + `如核实是本人需要绑定，请回复「/绑定 解锁 ${p.member.unitName}/${p.member.name}」。`,
+  approvedToPerson: (p: { admin: string; requestId: number; platform: string; member: RoledMember }) =>
+    `管理员 ${p.admin} 已通过绑定申请 #${p.requestId}：一个${platformCn(p.platform)}账号已绑定为你（${p.member.unitName} ${p.member.name}，${roleCn(p.member)}）。如果不是你本人申请的，请立即联系管理员。`,
+  rejectedToPerson: (p: { admin: string; requestId: number; platform: string; member: Member }) =>
+    `管理员 ${p.admin} 已拒绝以你（${p.member.unitName} ${p.member.name}）的名义提出的${platformCn(p.platform)}账号绑定申请 #${p.requestId}。`,
+};
+
 export const rosterReplies = {
   // 绑定
   alreadyBound: (p: Member) => `你已绑定为 ${p.unitName} ${p.name}，无需再次绑定。`,
@@ -87,9 +120,9 @@ export const rosterReplies = {
     ...p.requests.map((r) => `#${r.id} ${requestLine(r, r.member)}${r.locked ? '（此人因多次绑定失败已锁定）' : ''}`),
     '请先与本人核实（电话或当面），再回复「/绑定 通过 编号」或「/绑定 拒绝 编号 原因」。',
   ].join('\n'),
-  /** `blocker`: why, as approvalBlocker words it; `offerReject`: say how to close the request. */
-  approveBlocked: (p: { id: number; blocker: string; offerReject: boolean }) =>
-    `绑定申请 #${p.id} 不能通过：${p.blocker}${p.offerReject ? `可用「/绑定 拒绝 ${p.id}」关闭它。` : ''}`,
+  /** `blocker`: why (approvalBlocker); `offerReject`: say how to close the request. */
+  approveBlocked: (p: { id: number; blocker: ApprovalBlocker; offerReject: boolean }) =>
+    `绑定申请 #${p.id} 不能通过：${approvalBlockerCn(p.blocker)}${p.offerReject ? `可用「/绑定 拒绝 ${p.id}」关闭它。` : ''}`,
   approvePreview: (p: { request: BindRequest; member: RoledMember; locked: boolean }) =>
     `将通过绑定申请 #${p.request.id}：${requestLine(p.request, p.member)}。\n通过后，该账号即以${p.member.name}的身份和${roleCn(p.member)}权限使用。`
     + `${p.locked ? `\n注意：${p.member.name} 因多次绑定失败已被锁定，请确认申请人确是本人。` : ''}`,
