@@ -26,6 +26,7 @@ import { enqueueOutbox } from './delivery/outbox-store.ts';
 import { dayOf, type Clock } from './time.ts';
 import { KeyedQueue } from './keyed-queue.ts';
 import { fetchAttachments, type FetchedAttachments } from './domain/attachments.ts';
+import { attachmentProblemCn } from './domain/messages/attachments.ts';
 import { attachLeftovers } from './commands/attachment-replies.ts';
 import { InboundThrottle, DEFAULT_THROTTLE } from './throttle.ts';
 import { JobRegistry } from './scheduling/registry.ts';
@@ -137,6 +138,7 @@ export class Bot {
     // Media first, outside the transaction: the platform's links expire within minutes.
     const media = await fetchAttachments(session.attachments);
     const hadMedia = !!session.attachments?.length;
+    const mediaNotes = media.problems.map(attachmentProblemCn);
     let reply: string | null | undefined;
     let groupKey: string | null = null;
     try {
@@ -152,11 +154,11 @@ export class Bot {
         if (session.chatType === 'group') groupKey = await this.rememberGroup(tx, session);
         const ctx = await this.context(tx, session, claim.versions, created, notes, media);
         if (!hadMedia) return withNotes(await this.dispatch(ctx, text, reading), notes);
-        return withNotes(await this.dispatchWithMedia(ctx, text, reading), [...notes, ...media.notes]);
+        return withNotes(await this.dispatchWithMedia(ctx, text, reading), [...notes, ...mediaNotes]);
       });
     } catch (err) {
       if (isUserFacing(err)) {
-        return hadMedia ? withNotes(media.accepted.length ? `${err.message}\n${chatMessages.mediaNotKept}` : err.message, media.notes) : err.message;
+        return hadMedia ? withNotes(media.accepted.length ? `${err.message}\n${chatMessages.mediaNotKept}` : err.message, mediaNotes) : err.message;
       }
       // Nothing was recorded: let the adapter ask the platform for a redelivery.
       if (isConnectionError(err)) {

@@ -2,7 +2,8 @@
 // or submission of the last 10 minutes, or the sender is told what to do instead. Chat code (it
 // takes the message's Ctx and words the reply); the storing is the domain's (domain/attachments).
 import type { Ctx } from './context.ts';
-import { ATTACH_WINDOW_MS, describeAttachments, recentTarget, saveAttachments } from '../domain/attachments.ts';
+import { ATTACH_WINDOW_MS, recentTarget, saveAttachments } from '../domain/attachments.ts';
+import { describeAttachments } from '../domain/messages/attachments.ts';
 
 /** Keep the photos/files of a check-in or submission this message created; the reply line. */
 export async function keepAttachments(ctx: Ctx, target: { checkinId: number } | { submissionId: number }): Promise<string | null> {

@@ -6,6 +6,7 @@ import { and, desc, eq, gte, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { attachments, checkins, submissions, tasks } from '../db/schema.ts';
 import type { SessionAttachment } from '../session.ts';
+import type { AttachmentProblem, AttachmentRef } from './messages/attachments.ts';
 
 /** The cap on every photo or file, on every path: adapters stop downloading past it. */
 export const MAX_ATTACHMENT_MB = 20;
@@ -22,8 +23,8 @@ export interface AcceptedAttachment {
 
 export interface FetchedAttachments {
   accepted: AcceptedAttachment[];
-  /** Chinese notes for the reply: what was refused, and why. */
-  notes: string[];
+  /** What was refused, and why (attachmentProblemCn words each for the reply). */
+  problems: AttachmentProblem[];
 }
 
 const OLE = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
@@ -60,38 +61,34 @@ export function sniff(data: Buffer, name?: string | null): { kind: 'image' | 'fi
   return null;
 }
 
-/** "20 MB", or "64 KB" under a megabyte. */
-export const sizeText = (bytes: number) => (bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} KB`);
-
-const label = (a: SessionAttachment, i: number, n: number) =>
-  a.name ? `「${a.name}」` : a.kind === 'image' ? (n > 1 ? `第 ${i + 1} 张照片` : '照片') : (n > 1 ? `第 ${i + 1} 个文件` : '文件');
+const refOf = (a: SessionAttachment, index: number, count: number): AttachmentRef => ({ name: a.name ?? null, kind: a.kind, index, count });
 
 /** Fetch every attachment now (platform URLs expire), keeping the good ones; never throws. */
 export async function fetchAttachments(list: SessionAttachment[] | undefined, maxBytes = MAX_ATTACHMENT_BYTES): Promise<FetchedAttachments> {
-  const out: FetchedAttachments = { accepted: [], notes: [] };
+  const out: FetchedAttachments = { accepted: [], problems: [] };
   if (!list?.length) return out;
   const results = await Promise.allSettled(list.map((a) => a.fetch()));
   results.forEach((r, i) => {
     const a = list[i];
-    const what = label(a, i, list.length);
+    const what = refOf(a, i, list.length);
     if (r.status === 'rejected' && (r.reason as Error | undefined)?.name === 'FileTooLargeError') {
       // The adapter stopped reading at its cap (20 MB unless a test set less): name that cap.
       const limit = (r.reason as { limitBytes?: unknown }).limitBytes;
-      out.notes.push(`⚠️ ${what}超过 ${sizeText(typeof limit === 'number' ? limit : maxBytes)} 的上限，没有保存。请压缩后再发。`);
+      out.problems.push({ kind: 'too_large', what, limitBytes: typeof limit === 'number' ? limit : maxBytes });
       return;
     }
     if (r.status === 'rejected') {
-      out.notes.push(`⚠️ ${what}下载失败（平台链接可能已过期），没有保存，请重新发送。`);
+      out.problems.push({ kind: 'download_failed', what });
       return;
     }
     const data = Buffer.isBuffer(r.value.data) ? r.value.data : Buffer.from(r.value.data);
     if (data.length > maxBytes) {
-      out.notes.push(`⚠️ ${what}有 ${(data.length / 1024 / 1024).toFixed(1)} MB，超过 ${Math.round(maxBytes / 1024 / 1024)} MB 的上限，没有保存。请压缩后再发。`);
+      out.problems.push({ kind: 'over_limit', what, bytes: data.length, limitBytes: maxBytes });
       return;
     }
     const type = data.length ? sniff(data, a.name) : null;
     if (!type) {
-      out.notes.push(`⚠️ ${what}不是图片（JPG/PNG/GIF/WEBP）或 PDF/Office 文档，没有保存。`);
+      out.problems.push({ kind: 'unsupported', what });
       return;
     }
     out.accepted.push({ ...type, name: a.name ?? null, data });
@@ -109,13 +106,6 @@ export async function saveAttachments(
     submissionId: 'submissionId' in target ? target.submissionId : null,
   }))).returning({ id: attachments.id });
   return rows.map((r) => r.id);
-}
-
-/** "1 张照片" / "2 个文件" / "1 张照片、1 个文件". */
-export function describeAttachments(list: AcceptedAttachment[]): string {
-  const images = list.filter((a) => a.kind === 'image').length;
-  const files = list.length - images;
-  return [images ? `${images} 张照片` : '', files ? `${files} 个文件` : ''].filter(Boolean).join('、');
 }
 
 /**

@@ -1,7 +1,8 @@
 // Every platform's media download ends here: photos and files people send are read as a
 // stream and cut off at the cap (20 MB unless a test passes less), whether or not the server
 // declares a Content-Length, so a hostile or broken URL never costs more memory than that.
-import { MAX_ATTACHMENT_BYTES, sizeText } from '../domain/attachments.ts';
+import { MAX_ATTACHMENT_BYTES } from '../domain/attachments.ts';
+import { sizeText } from '../domain/messages/attachments.ts';
 
 export { MAX_ATTACHMENT_BYTES };
 
