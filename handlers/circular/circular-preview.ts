@@ -1,7 +1,7 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
-import { cadenceOf, computeCircular, currentPeriodFor, periodFor, renderCircular, storedCircular } from '../../src/domain/circular.ts';
-import { circularReplies } from '../../src/domain/messages/circular.ts';
+import { cadenceOf, computeCircular, currentPeriodFor, periodFor, storedCircular } from '../../src/domain/circular.ts';
+import { circularReplies, renderCircular } from '../../src/domain/messages/circular.ts';
 
 export default defineCommand({
   name: 'circular.preview',

@@ -1,7 +1,7 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
-import { cadenceOf, computeCircular, periodFor, renderCircular, sendCircular, storedCircular } from '../../src/domain/circular.ts';
-import { circularReplies } from '../../src/domain/messages/circular.ts';
+import { cadenceOf, computeCircular, periodFor, sendCircular, storedCircular } from '../../src/domain/circular.ts';
+import { circularReplies, renderCircular } from '../../src/domain/messages/circular.ts';
 import { day, rowId, z } from '../../src/commands/payload.ts';
 
 const payloadSchema = z.object({ campaignId: rowId, period: z.object({ key: z.string(), start: day, end: day, asOf: day.optional() }) });

@@ -13,12 +13,12 @@ import { z } from 'zod';
 import { answerError, Refusal, refuse } from '../../src/http/console-routes.ts';
 import { requireViewer, viewerOf, type ConsoleViewer, type FeatureHttpDeps } from '../../src/plugin.ts';
 import {
-  cadenceOf, circularById, circularHistory, computeCircular, currentPeriodFor, halfMonthTrend, periodFor, periodLabel, renderCircular, sendCircular,
+  cadenceOf, circularById, circularHistory, computeCircular, currentPeriodFor, halfMonthTrend, periodFor, sendCircular,
   storedCircular, type CircularData, type UnitFigures,
 } from '../../src/domain/circular.ts';
 import { currentCampaign, type CampaignRow } from '../../src/domain/campaigns.ts';
 import { seesUnit } from '../../src/domain/visibility.ts';
-import { circularConsoleReplies as words, circularReplies } from '../../src/domain/messages/circular.ts';
+import { circularConsoleReplies as words, circularReplies, periodLabel, periodLabelShort, renderCircular } from '../../src/domain/messages/circular.ts';
 import { dayOf } from '../../src/time.ts';
 
 const previewQuery = z.object({
@@ -112,7 +112,7 @@ export function circularHttp(deps: FeatureHttpDeps): Router {
           return { ...unitView(u, false), previous: b ? { rank: b.rank, score: b.score, participationRate: b.participationRate, avgMinutes: b.avgMinutes } : null };
         }),
         previous: prev ? { periodKey: prev.periodKey, label: periodLabel(prev.periodKey), totals: (prev.data as CircularData).totals } : null,
-        trend: await halfMonthTrend(db, c, null, today),
+        trend: (await halfMonthTrend(db, c, null, today)).map((t) => ({ ...t, label: periodLabelShort(t.key) })),
       });
     } catch (err) { answerError(res, err); }
   });

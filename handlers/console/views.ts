@@ -10,6 +10,7 @@ import { peopleTotals } from '../../src/domain/progress-totals.ts';
 import { personalNudgeText, scopeLabel } from '../../src/domain/messages/progress.ts';
 import { unitIdsOrAll } from '../../src/domain/visibility.ts';
 import { halfMonthTrend } from '../../src/domain/circular.ts';
+import { periodLabelShort } from '../../src/domain/messages/circular.ts';
 import { feedbackStatusCounts } from '../../src/domain/feedback.ts';
 import { overdueByUnit } from '../../src/domain/rectification.ts';
 import { loadCalendar } from '../../src/domain/workdays.ts';
@@ -71,7 +72,7 @@ export async function overview(tx: Tx, v: ConsoleViewer, c: CampaignRow, phase: 
       overdueRects: overdue.reduce((s, u) => s + u.overdue, 0),
       pendingReviews: reviews.total,
     },
-    units, trend, feedback, overdueByUnit: overdue,
+    units, trend: trend.map((t) => ({ ...t, label: periodLabelShort(t.key) })), feedback, overdueByUnit: overdue,
     checkins: {
       members, onLeave: away,
       today: people.filter((p) => p.checkedInToday).length, notToday: people.filter((p) => !p.checkedInToday && !p.onLeave).length,

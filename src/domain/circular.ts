@@ -12,16 +12,16 @@ import { circulars, groups, leaderUnits, members, phases, units } from '../db/sc
 import type { CampaignRow } from './campaigns.ts';
 import { rowsOf } from '../db/client.ts';
 import { headsOf } from './directory.ts';
-import { formatMinutes } from '../parse/duration.ts';
 import { addDays, daysBetween } from '../time.ts';
+import {
+  circularNotices, periodLastDay, renderCircular, renderUnitDetail,
+  type CircularData, type CircularUnit, type Period, type ScoreWeights, type UnitDetail,
+} from './messages/circular.ts';
+
+export type { CircularData, Period, ScoreWeights };
+export type UnitFigures = CircularUnit;
 
 export type Cadence = 'half-monthly' | 'monthly';
-/**
- * A circular's period. `asOf` is set for a period still in progress (/通报 预览 本期): the
- * figures then run from `start` to `asOf` (today), and a task or rectification deadline counts
- * as missed only once it has passed (before today).
- */
-export interface Period { key: string; start: string; end: string; asOf?: string }
 
 const pad = (n: number) => String(n).padStart(2, '0');
 function lastDay(y: number, m: number): number {
@@ -54,22 +54,12 @@ export function currentPeriodFor(day: string, cadence: Cadence): Period {
 
 /** The last day a period's figures cover, and the first day by which a deadline before it has been missed. */
 function spanOf(p: Period): { last: string; dueBefore: string } {
-  return p.asOf && p.asOf < p.end ? { last: p.asOf, dueBefore: p.asOf } : { last: p.end, dueBefore: addDays(p.end, 1) };
+  const last = periodLastDay(p);
+  return { last, dueBefore: last < p.end ? last : addDays(p.end, 1) };
 }
-
-/** '2026-12-H1' → '2026年12月上半月', '2026-11-H2' → '2026年11月下半月', '2026-11' → '2026年11月'. */
-export function periodLabel(key: string): string {
-  const m = /^(\d{4})-(\d{2})(?:-H([12]))?$/.exec(key);
-  if (!m) return key;
-  return `${m[1]}年${Number(m[2])}月${m[3] === '1' ? '上半月' : m[3] === '2' ? '下半月' : ''}`;
-}
-
-/** M月D日 (the year is in the period label). */
-const md = (d: string) => `${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`;
 
 // ------------------------------------------------------------------------------ the score
 
-export interface ScoreWeights { participation: number; hours: number; tasks: number; rectification: number }
 export const DEFAULT_SCORE_WEIGHTS: ScoreWeights = { participation: 40, hours: 30, tasks: 15, rectification: 15 };
 
 /*
@@ -91,16 +81,6 @@ export const DEFAULT_SCORE_WEIGHTS: ScoreWeights = { participation: 40, hours: 3
  * campaign in campaigns.schedule.scoreWeights ({ participation, hours, tasks, rectification }).
  * Rank 1 is best; equal scores share a rank (1, 1, 3). The last rank is flagged 末位 unless every unit ties.
  */
-export const SCORE_FORMULA_TEXT = [
-  '综合得分（0–100，保留一位小数）= 100 × (wP·P + wH·H + wK·K + wR·R) ÷ (wP + wH + wK + wR)，只计适用于该单位的项：单位没有到期任务时不计 K，没有整改事项时不计 R（其余各项的权重按比例放大，合计仍为 100%），其中：',
-  '- P 参与率 = 本期至少有 1 次有效打卡的人数 ÷ 单位人数（在职的职工和负责人）；',
-  '- H 学时完成度 = min(1, 人均学习时长 ÷ 本期人均目标)；本期目标按各阶段目标（没有阶段目标时按活动目标）与本期重叠的天数折算；都没有目标时，按人均时长 ÷ 最高单位人均时长；',
-  '- K 任务完成率 = 截至期末已提交的「人×任务」数 ÷ 应提交数（截止日期在期末之前的任务：与本期重叠的阶段的任务，或截止日期在本期内的任务；“负责人”任务只计负责人；还没到截止日期的任务不计）；',
-  '- R 整改销号率 = 截至期末已销号事项 ÷ 整改事项总数。',
-  '默认权重 wP=40、wH=30、wK=15、wR=15，管理员可发「/通报 权重 参与40 学时30 任务15 整改15」调整（存于活动设置 schedule.scoreWeights）。',
-  '得分相同的单位名次相同；排名最后的单位标注「末位」。',
-].join('\n');
-
 export function scoreWeightsOf(c: Pick<CampaignRow, 'schedule'>): ScoreWeights {
   const raw = (c.schedule as Record<string, unknown> | null)?.scoreWeights as Partial<Record<keyof ScoreWeights, unknown>> | undefined;
   const w = { ...DEFAULT_SCORE_WEIGHTS };
@@ -146,49 +126,6 @@ export function rankScores(scores: number[]): number[] {
 }
 
 // ------------------------------------------------------------------------------ the data
-
-export interface UnitFigures {
-  unitId: number;
-  unitName: string;
-  members: number;
-  participants: number;
-  /** 0..1 */
-  participationRate: number;
-  totalMinutes: number;
-  /** Rounded to a minute. */
-  avgMinutes: number;
-  checkins: number;
-  /** Distinct member×task submissions made in the period. */
-  submissions: number;
-  tasksRequired: number;
-  tasksDone: number;
-  feedbackReceived: number;
-  feedbackAnswered: number;
-  rectTotal: number;
-  rectClosed: number;
-  rectOverdue: number;
-  /** 0..1 each; null for a part that does not apply to the unit (no task due, no items): left out of its score. */
-  components: { participation: number; hours: number; tasks: number | null; rectification: number | null };
-  score: number;
-  rank: number;
-  /** '↑2' | '↓1' | '—' | '新'; null when there is no earlier circular. */
-  movement: string | null;
-  last: boolean;
-}
-
-export interface CircularData {
-  campaignId: number;
-  campaignName: string;
-  period: Period;
-  /** Per-person pro-rata target for the period, in minutes; null when none is set. */
-  periodTargetMinutes: number | null;
-  weights: ScoreWeights;
-  previousPeriodKey: string | null;
-  totals: Omit<UnitFigures, 'unitId' | 'unitName' | 'components' | 'score' | 'rank' | 'movement' | 'last' | 'tasksRequired' | 'tasksDone'>;
-  /** Best first. */
-  units: UnitFigures[];
-  leaders: { memberId: number; name: string; unitIds: number[] }[];
-}
 
 /** The per-person target for a period: each phase's target pro rata to its overlap with the period, else the campaign's. */
 async function periodTarget(tx: Tx, c: CampaignRow, p: Period): Promise<number | null> {
@@ -347,46 +284,12 @@ export async function computeCircular(tx: Tx, c: CampaignRow, p: Period): Promis
   };
 }
 
-// ------------------------------------------------------------------------------ rendering
+// ------------------------------------------------------------------------------ a head's detail
 
-/** '12月1日 至 12月15日'; a period in progress: '12月16日 至 12月20日（本期尚未结束，截至今天）'. */
-function spanText(p: Period): string {
-  const { last } = spanOf(p);
-  return last < p.end ? `${md(p.start)} 至 ${md(last)}，本期到${md(p.end)}结束，数字截至今天` : `${md(p.start)} 至 ${md(p.end)}`;
-}
-
-/** '—' (no change) reads as a dash beside the line's own dashes: written 持平. */
-const movementText = (m: string) => (m === '—' ? '持平' : m);
-
-const pct = (x: number) => `${Math.round(x * 100)}%`;
-
-export function renderCircular(d: CircularData): string {
-  const t = d.totals;
-  const lines = [
-    `【${d.campaignName}】活动情况通报（${periodLabel(d.period.key)}：${spanText(d.period)}）`,
-    `全活动：参与 ${t.participants}/${t.members} 人（${pct(t.participationRate)}），累计学习 ${formatMinutes(t.totalMinutes)}，人均 ${formatMinutes(t.avgMinutes)}`
-      + `${d.periodTargetMinutes ? `（本期人均目标 ${formatMinutes(d.periodTargetMinutes)}）` : ''}；打卡 ${t.checkins} 次；任务提交 ${t.submissions} 份；`
-      + `收到意见建议 ${t.feedbackReceived} 条、已答复 ${t.feedbackAnswered} 条；整改事项 ${t.rectTotal} 项、已销号 ${t.rectClosed} 项、逾期 ${t.rectOverdue} 项。`,
-    `各单位排名（综合得分，满分 100${d.previousPeriodKey ? `；升降对比${periodLabel(d.previousPeriodKey)}` : ''}）：`,
-  ];
-  if (!d.units.length) lines.push('（暂无单位数据）');
-  for (const u of d.units) {
-    lines.push(`${u.rank}. ${u.unitName} ${u.score}分${u.movement ? ` ${movementText(u.movement)}` : ''}${u.last ? '（末位）' : ''}`
-      + ` — 参与 ${u.participants}/${u.members}（${pct(u.participationRate)}），共 ${formatMinutes(u.totalMinutes)}、人均 ${formatMinutes(u.avgMinutes)}，`
-      + `打卡 ${u.checkins} 次，任务 ${u.submissions} 份，意见 ${u.feedbackReceived} 条已答复 ${u.feedbackAnswered}，`
-      + `整改 ${u.rectTotal} 项销号 ${u.rectClosed}${u.rectOverdue ? `、逾期 ${u.rectOverdue}` : ''}`);
-  }
-  const last = d.units.filter((u) => u.last);
-  if (last.length) lines.push(`末位单位：${last.map((u) => u.unitName).join('、')}，请主要负责人抓紧整改落实。`);
-  lines.push('综合得分 = 参与率、人均学时完成度、任务完成率、整改销号率加权（满分 100）；没有到期任务或没有整改事项的单位，按其余各项折算。');
-  return lines.join('\n');
-}
-
-/** A unit head's detail: who is behind (below the period's pro-rata target, or no check-in) and tasks not submitted, as of the period end. */
-export async function renderUnitDetail(tx: Tx, d: CircularData, unitId: number): Promise<string> {
+/** A unit head's detail (renderUnitDetail words it): who is behind (below the period's pro-rata target, or no check-in) and tasks not submitted, as of the period's last day. */
+export async function unitDetail(tx: Tx, d: CircularData, unitId: number): Promise<UnitDetail> {
   const u = d.units.find((x) => x.unitId === unitId);
-  const [unit] = await tx.select().from(units).where(eq(units.id, unitId));
-  const name = u?.unitName ?? unit?.name ?? `单位#${unitId}`;
+  const [unit] = u ? [] : await tx.select().from(units).where(eq(units.id, unitId));
   const s = d.period.start;
   const { last: e, dueBefore } = spanOf(d.period);
   const people = rowsOf<{ name: string; minutes: number; n: number }>(await tx.execute(sql`
@@ -397,9 +300,9 @@ export async function renderUnitDetail(tx: Tx, d: CircularData, unitId: number):
     where mem.unit_id = ${unitId}
     group by mem.id, mem.name
     order by minutes, mem.id`));
-  const missing = rowsOf<{ task: string; names: string }>(await tx.execute(sql`
+  const missing = rowsOf<{ task: string; names: string[] }>(await tx.execute(sql`
     with mem as (${COUNTED})
-    select t.name as task, string_agg(mem.name, '、' order by mem.id) as names
+    select t.name as task, json_agg(mem.name order by mem.id) as names
     from (${requiredTasks(d.campaignId, s, e, dueBefore)}) t
     join mem on mem.unit_id = ${unitId} and (t.audience = 'all' or mem.role = 'head')
     where not exists (select 1 from submissions x where x.task_id = t.id and x.member_id = mem.id
@@ -407,24 +310,12 @@ export async function renderUnitDetail(tx: Tx, d: CircularData, unitId: number):
     group by t.id, t.name, t.due_date
     order by t.due_date, t.id`));
   const target = d.periodTargetMinutes;
-  const behind = people.filter((p) => Number(p.n) === 0 || (target !== null && Number(p.minutes) < target));
-  const lines = [`【${name}】${periodLabel(d.period.key)}（${spanText(d.period)}）通报明细`];
-  if (u) {
-    lines.push(`综合得分 ${u.score} 分，第 ${u.rank}/${d.units.length} 名${u.movement ? `（${movementText(u.movement)}）` : ''}${u.last ? '，本期末位' : ''}；`
-      + `参与 ${u.participants}/${u.members}，人均 ${formatMinutes(u.avgMinutes)}；整改 ${u.rectTotal} 项、销号 ${u.rectClosed}、逾期 ${u.rectOverdue}。`);
-  }
-  if (target !== null) lines.push(`本期人均目标 ${formatMinutes(target)}（按阶段目标折算）。`);
-  if (behind.length) {
-    lines.push(`进度落后（${behind.length} 人）：${behind.map((p) => `${p.name} ${Number(p.n) === 0 ? '本期未打卡' : formatMinutes(Number(p.minutes))}`).join('、')}`);
-  } else {
-    lines.push('本期全员达到进度。');
-  }
-  if (missing.length) {
-    lines.push(`截至${md(e)}未提交的任务：`);
-    for (const m of missing) lines.push(`  · ${m.task}：${m.names}`);
-  }
-  lines.push('请督促落后人员及时学习打卡、提交任务。发送「本单位」可查看最新进度。');
-  return lines.join('\n');
+  return {
+    unitId, unitName: u?.unitName ?? unit?.name ?? null,
+    behind: people.map((p) => ({ name: p.name, minutes: Number(p.minutes), checkins: Number(p.n) }))
+      .filter((p) => p.checkins === 0 || (target !== null && p.minutes < target)),
+    missingTasks: missing.map((m) => ({ task: m.task, names: m.names })),
+  };
 }
 
 // ------------------------------------------------------------------------------ sending
@@ -454,14 +345,12 @@ export async function sendCircular(tx: Tx, c: CampaignRow, p: Period, notify: No
   }
   for (const l of data.leaders) {
     const mine = data.units.filter((u) => l.unitIds.includes(u.unitId));
-    const extra = mine.length
-      ? `\n\n您分管的单位：${mine.map((u) => `${u.unitName} 第${u.rank}名（${u.score}分${u.last ? '，末位' : ''}）`).join('；')}`
-      : '';
-    await notify(`circular:${row.id}:leader:${l.memberId}`, { memberId: l.memberId }, `${l.name}您好：${text}${extra}`);
+    await notify(`circular:${row.id}:leader:${l.memberId}`, { memberId: l.memberId }, circularNotices.toLeader({ name: l.name, text, units: mine }));
   }
   for (const h of await headsOf(tx)) {
     if (!data.units.some((u) => u.unitId === h.unitId)) continue;
-    await notify(`circular:${row.id}:head:${h.id}`, { memberId: h.id }, `${h.name}您好：${await renderUnitDetail(tx, data, h.unitId)}`);
+    const detail = renderUnitDetail(data, await unitDetail(tx, data, h.unitId));
+    await notify(`circular:${row.id}:head:${h.id}`, { memberId: h.id }, circularNotices.toHead({ name: h.name, detail }));
   }
   return { alreadySent: false, circular: row, data };
 }
@@ -491,7 +380,7 @@ export function cadenceOf(c: Pick<CampaignRow, 'schedule'>): Cadence {
 // ------------------------------------------------------------------------------ the trend
 
 /** One half-month of the campaign so far: participation and study time per counted person (the console's trend line). */
-export interface TrendPoint { key: string; label: string; start: string; end: string; members: number; participants: number; participationRate: number; avgMinutes: number }
+export interface TrendPoint { key: string; start: string; end: string; members: number; participants: number; participationRate: number; avgMinutes: number }
 
 /**
  * Per half-month from the campaign's start to `today` (the last one in progress, to today), over
@@ -527,7 +416,7 @@ export async function halfMonthTrend(tx: Tx, c: CampaignRow, unitIds: number[] |
     const r = byBucket.get(i + 1);
     const participants = Number(r?.participants ?? 0);
     return {
-      key: p.key, label: periodLabel(p.key).replace(/^\d{4}年/, ''), start: p.start, end: p.end < last ? p.end : last, members, participants,
+      key: p.key, start: p.start, end: p.end < last ? p.end : last, members, participants,
       participationRate: members ? participants / members : 0, avgMinutes: members ? Math.round(Number(r?.minutes ?? 0) / members) : 0,
     };
   });

@@ -14,7 +14,8 @@ import { fail } from './errors.ts';
 import { activeCampaign, campaignHistory, type CampaignRow } from './campaigns.ts';
 import { FEEDBACK_STATUS_CN, feedbackCode, type FeedbackStatus } from './feedback.ts';
 import { daysOverdue, isOverdue, listRects, RECT_STATUS_CN, rectCode, rectShown, type RectShown, type RectStatus } from './rectification.ts';
-import { periodLabel, type CircularData } from './circular.ts';
+import type { CircularData } from './circular.ts';
+import { periodLabel } from './messages/circular.ts';
 import { ROLE_CN, type Role } from './roles.ts';
 import { cn } from '../time.ts';
 

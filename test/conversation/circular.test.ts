@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { testBot, type TestBot } from '../support/test-bot.ts';
 import { campaigns, checkins, circulars, feedback, members, outbox, phases, rectifications, submissions, tasks, units } from '../../src/db/schema.ts';
-import { computeCircular, periodFor, rankScores, renderCircular, type CircularData } from '../../src/domain/circular.ts';
+import { computeCircular, periodFor, rankScores, type CircularData } from '../../src/domain/circular.ts';
+import { renderCircular } from '../../src/domain/messages/circular.ts';
 import { activeCampaign } from '../../src/domain/campaigns.ts';
 
 describe('periodFor', () => {

@@ -1,8 +1,172 @@
-// 通报's replies: its preview, sending, history and the score's weights. (The circular's own text is
-// renderCircular's, in src/domain/circular.ts.) No error codes here, so not in ./index.ts.
-import { periodLabel, SCORE_FORMULA_TEXT, type ScoreWeights } from '../circular.ts';
+// 通报's wording: the circular itself and a unit head's detail (src/domain/circular.ts computes
+// them as CircularData and UnitDetail), the notices that carry them, and the replies of the 通报
+// commands (preview, sending, history, the score's weights). No error codes here, so not in ./index.ts.
 import { formatDateCn } from '../../parse/date.ts';
+import { formatMinutes } from '../../parse/duration.ts';
 import { dayOf } from '../../time.ts';
+
+// ---------------------------------------------------------------- the circular's data, typed
+
+/**
+ * A circular's period. `asOf` is set for a period still in progress (/通报 预览 本期): the
+ * figures then run from `start` to `asOf` (today), and a task or rectification deadline counts
+ * as missed only once it has passed (before today).
+ */
+export interface Period { key: string; start: string; end: string; asOf?: string }
+
+/** The last day a period's figures cover: its end, or today for a period in progress. */
+export const periodLastDay = (p: Period) => (p.asOf && p.asOf < p.end ? p.asOf : p.end);
+
+export interface ScoreWeights { participation: number; hours: number; tasks: number; rectification: number }
+
+/** One unit's line in a circular. */
+export interface CircularUnit {
+  unitId: number;
+  unitName: string;
+  members: number;
+  participants: number;
+  /** 0..1 */
+  participationRate: number;
+  totalMinutes: number;
+  /** Rounded to a minute. */
+  avgMinutes: number;
+  checkins: number;
+  /** Distinct member×task submissions made in the period. */
+  submissions: number;
+  tasksRequired: number;
+  tasksDone: number;
+  feedbackReceived: number;
+  feedbackAnswered: number;
+  rectTotal: number;
+  rectClosed: number;
+  rectOverdue: number;
+  /** 0..1 each; null for a part that does not apply to the unit (no task due, no items): left out of its score. */
+  components: { participation: number; hours: number; tasks: number | null; rectification: number | null };
+  score: number;
+  rank: number;
+  /** '↑2' | '↓1' | '—' | '新'; null when there is no earlier circular. */
+  movement: string | null;
+  last: boolean;
+}
+
+export interface CircularData {
+  campaignId: number;
+  campaignName: string;
+  period: Period;
+  /** Per-person pro-rata target for the period, in minutes; null when none is set. */
+  periodTargetMinutes: number | null;
+  weights: ScoreWeights;
+  previousPeriodKey: string | null;
+  totals: Omit<CircularUnit, 'unitId' | 'unitName' | 'components' | 'score' | 'rank' | 'movement' | 'last' | 'tasksRequired' | 'tasksDone'>;
+  /** Best first. */
+  units: CircularUnit[];
+  leaders: { memberId: number; name: string; unitIds: number[] }[];
+}
+
+/** A unit head's detail (unitDetail): who is behind and which tasks are not in, as of the period's last day. */
+export interface UnitDetail {
+  unitId: number;
+  /** Null for a unit no longer in the directory. */
+  unitName: string | null;
+  /** People below the period's target or with no check-in, fewest minutes first. */
+  behind: { name: string; minutes: number; checkins: number }[];
+  /** Tasks required by then and not handed in, with who owes them. */
+  missingTasks: { task: string; names: string[] }[];
+}
+
+// ---------------------------------------------------------------- the circular's words
+
+/** '2026-12-H1' → '2026年12月上半月', '2026-11-H2' → '2026年11月下半月', '2026-11' → '2026年11月'. */
+export function periodLabel(key: string): string {
+  const m = /^(\d{4})-(\d{2})(?:-H([12]))?$/.exec(key);
+  if (!m) return key;
+  return `${m[1]}年${Number(m[2])}月${m[3] === '1' ? '上半月' : m[3] === '2' ? '下半月' : ''}`;
+}
+
+/** '12月上半月': a period without its year (the console's trend). */
+export const periodLabelShort = (key: string) => periodLabel(key).replace(/^\d{4}年/, '');
+
+/** How the score is reckoned, as /通报 权重 explains it (the domain's comment above scoreOf says the same). */
+export const SCORE_FORMULA_TEXT = [
+  '综合得分（0–100，保留一位小数）= 100 × (wP·P + wH·H + wK·K + wR·R) ÷ (wP + wH + wK + wR)，只计适用于该单位的项：单位没有到期任务时不计 K，没有整改事项时不计 R（其余各项的权重按比例放大，合计仍为 100%），其中：',
+  '- P 参与率 = 本期至少有 1 次有效打卡的人数 ÷ 单位人数（在职的职工和负责人）；',
+  '- H 学时完成度 = min(1, 人均学习时长 ÷ 本期人均目标)；本期目标按各阶段目标（没有阶段目标时按活动目标）与本期重叠的天数折算；都没有目标时，按人均时长 ÷ 最高单位人均时长；',
+  '- K 任务完成率 = 截至期末已提交的「人×任务」数 ÷ 应提交数（截止日期在期末之前的任务：与本期重叠的阶段的任务，或截止日期在本期内的任务；“负责人”任务只计负责人；还没到截止日期的任务不计）；',
+  '- R 整改销号率 = 截至期末已销号事项 ÷ 整改事项总数。',
+  '默认权重 wP=40、wH=30、wK=15、wR=15，管理员可发「/通报 权重 参与40 学时30 任务15 整改15」调整（存于活动设置 schedule.scoreWeights）。',
+  '得分相同的单位名次相同；排名最后的单位标注「末位」。',
+].join('\n');
+
+/** M月D日 (the year is in the period label). */
+const md = (d: string) => `${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`;
+
+
+/** '12月1日 至 12月15日'; a period in progress: '12月16日 至 12月20日（本期尚未结束，截至今天）'. */
+function spanText(p: Period): string {
+  const last = periodLastDay(p);
+  return last < p.end ? `${md(p.start)} 至 ${md(last)}，本期到${md(p.end)}结束，数字截至今天` : `${md(p.start)} 至 ${md(p.end)}`;
+}
+
+/** '—' (no change) reads as a dash beside the line's own dashes: written 持平. */
+const movementText = (m: string) => (m === '—' ? '持平' : m);
+
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+
+/** The circular: to the campaign's groups and leaders, and stored with it. */
+export function renderCircular(d: CircularData): string {
+  const t = d.totals;
+  const lines = [
+    `【${d.campaignName}】活动情况通报（${periodLabel(d.period.key)}：${spanText(d.period)}）`,
+    `全活动：参与 ${t.participants}/${t.members} 人（${pct(t.participationRate)}），累计学习 ${formatMinutes(t.totalMinutes)}，人均 ${formatMinutes(t.avgMinutes)}`
+      + `${d.periodTargetMinutes ? `（本期人均目标 ${formatMinutes(d.periodTargetMinutes)}）` : ''}；打卡 ${t.checkins} 次；任务提交 ${t.submissions} 份；`
+      + `收到意见建议 ${t.feedbackReceived} 条、已答复 ${t.feedbackAnswered} 条；整改事项 ${t.rectTotal} 项、已销号 ${t.rectClosed} 项、逾期 ${t.rectOverdue} 项。`,
+    `各单位排名（综合得分，满分 100${d.previousPeriodKey ? `；升降对比${periodLabel(d.previousPeriodKey)}` : ''}）：`,
+  ];
+  if (!d.units.length) lines.push('（暂无单位数据）');
+  for (const u of d.units) {
+    lines.push(`${u.rank}. ${u.unitName} ${u.score}分${u.movement ? ` ${movementText(u.movement)}` : ''}${u.last ? '（末位）' : ''}`
+      + ` — 参与 ${u.participants}/${u.members}（${pct(u.participationRate)}），共 ${formatMinutes(u.totalMinutes)}、人均 ${formatMinutes(u.avgMinutes)}，`
+      + `打卡 ${u.checkins} 次，任务 ${u.submissions} 份，意见 ${u.feedbackReceived} 条已答复 ${u.feedbackAnswered}，`
+      + `整改 ${u.rectTotal} 项销号 ${u.rectClosed}${u.rectOverdue ? `、逾期 ${u.rectOverdue}` : ''}`);
+  }
+  const last = d.units.filter((u) => u.last);
+  if (last.length) lines.push(`末位单位：${last.map((u) => u.unitName).join('、')}，请主要负责人抓紧整改落实。`);
+  lines.push('综合得分 = 参与率、人均学时完成度、任务完成率、整改销号率加权（满分 100）；没有到期任务或没有整改事项的单位，按其余各项折算。');
+  return lines.join('\n');
+}
+
+/** A unit head's detail: who is behind (below the period's pro-rata target, or no check-in) and tasks not submitted. */
+export function renderUnitDetail(d: CircularData, x: UnitDetail): string {
+  const u = d.units.find((y) => y.unitId === x.unitId);
+  const target = d.periodTargetMinutes;
+  const lines = [`【${x.unitName ?? `单位#${x.unitId}`}】${periodLabel(d.period.key)}（${spanText(d.period)}）通报明细`];
+  if (u) {
+    lines.push(`综合得分 ${u.score} 分，第 ${u.rank}/${d.units.length} 名${u.movement ? `（${movementText(u.movement)}）` : ''}${u.last ? '，本期末位' : ''}；`
+      + `参与 ${u.participants}/${u.members}，人均 ${formatMinutes(u.avgMinutes)}；整改 ${u.rectTotal} 项、销号 ${u.rectClosed}、逾期 ${u.rectOverdue}。`);
+  }
+  if (target !== null) lines.push(`本期人均目标 ${formatMinutes(target)}（按阶段目标折算）。`);
+  if (x.behind.length) {
+    lines.push(`进度落后（${x.behind.length} 人）：${x.behind.map((p) => `${p.name} ${p.checkins === 0 ? '本期未打卡' : formatMinutes(p.minutes)}`).join('、')}`);
+  } else {
+    lines.push('本期全员达到进度。');
+  }
+  if (x.missingTasks.length) {
+    lines.push(`截至${md(periodLastDay(d.period))}未提交的任务：`);
+    for (const m of x.missingTasks) lines.push(`  · ${m.task}：${m.names.join('、')}`);
+  }
+  lines.push('请督促落后人员及时学习打卡、提交任务。发送「本单位」可查看最新进度。');
+  return lines.join('\n');
+}
+
+/** What sendCircular sends: the circular to each leader (with the units they lead), the detail to each head. */
+export const circularNotices = {
+  toLeader: (p: { name: string; text: string; units: Pick<CircularUnit, 'unitName' | 'rank' | 'score' | 'last'>[] }) =>
+    `${p.name}您好：${p.text}`
+    + (p.units.length ? `\n\n您分管的单位：${p.units.map((u) => `${u.unitName} 第${u.rank}名（${u.score}分${u.last ? '，末位' : ''}）`).join('；')}` : ''),
+  toHead: (p: { name: string; detail: string }) => `${p.name}您好：${p.detail}`,
+};
+
+// ---------------------------------------------------------------- what the 通报 commands say
 
 /** The parts of the score, as the office calls them. */
 const PART_CN: Record<keyof ScoreWeights, string> = { participation: '参与', hours: '学时', tasks: '任务', rectification: '整改' };
