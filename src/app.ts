@@ -20,6 +20,7 @@ import { isDomainError } from './domain/errors.ts';
 import { systemClock, type Clock } from './time.ts';
 import { FileLinks } from './http/files.ts';
 import { exportForDelivery } from './domain/exports.ts';
+import { exportDeliveryText } from './domain/messages/exports.ts';
 import { settleAnonymousDays, vacuumFeedback } from './domain/feedback.ts';
 import { addDays, dayOf } from './time.ts';
 import { purgeInbound } from './domain/inbound.ts';
@@ -117,7 +118,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
   if (consoleSender) delivery.addSender(consoleSender);
   const clock = opts.clock ?? systemClock;
   const files = new FileLinks(await sharedSecret(database.db, 'export-link-key'), opts.publicBaseUrl);
-  delivery.setExportResolver((id, caption) => exportForDelivery(database.db, id, caption, { now: clock(), link: (f, exp) => files.link(f, exp) }));
+  delivery.setExportResolver(async (id, caption) => {
+    const { file, note } = await exportForDelivery(database.db, id, { now: clock(), link: (f, exp) => files.link(f, exp) });
+    return { file, text: exportDeliveryText(caption, note) };
+  });
   if (opts.worker !== false) delivery.startWorker();
 
   // On the shared connection: the throttle waits at most half a second for a count (see count()).

@@ -15,6 +15,7 @@ import { resolveUnit } from './domain/directory.ts';
 import { formatDateCn, parseDate } from './parse/date.ts';
 import { approvalBlocker, approveRequest, bindRequestById, pendingRequests, platformCn, rejectRequest, STATUS_CN } from './domain/binding.ts';
 import { approvalBlockerCn } from './domain/messages/directory.ts';
+import { exportSummaryCn } from './domain/messages/exports.ts';
 import { memberById } from './domain/directory.ts';
 import { enqueueOutbox } from './delivery/outbox-store.ts';
 import { ROLE_CN, type Role } from './domain/roles.ts';
@@ -154,7 +155,7 @@ export async function runOperation(database: Database, op: Operation, opts: { no
           return b;
         });
         return {
-          ok: true, message: `已导出${EXPORT_KIND_CN[kind]}：${built.summary}。`,
+          ok: true, message: `已导出${EXPORT_KIND_CN[kind]}：${exportSummaryCn(built.summary)}。`,
           file: { name: built.fileName, mime: built.mime, base64: built.data.toString('base64') },
         };
       }

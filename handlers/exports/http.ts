@@ -22,7 +22,7 @@ import { activeUnitList, unitById } from '../../src/domain/directory.ts';
 import { isDomainError } from '../../src/domain/errors.ts';
 import { FEEDBACK_STATUS_CN, type FeedbackStatus } from '../../src/domain/feedback.ts';
 import { RECT_STATUS_CN, type RectShown, type RectStatus } from '../../src/domain/rectification.ts';
-import { exportReplies } from '../../src/domain/messages/exports.ts';
+import { exportReplies, exportSummaryCn } from '../../src/domain/messages/exports.ts';
 import { dayOf } from '../../src/time.ts';
 import { ExportRefused, exportUnits, mayExportKind } from './scope.ts';
 
@@ -177,7 +177,7 @@ export function exportsHttp(deps: FeatureHttpDeps): Router {
           kindCn: EXPORT_KIND_CN[b.kind], unit: scope.unitLabel ?? null, byUnit: b.kind !== 'circular', filter: scope.filterLabel ?? null,
           from: range?.from ?? null, to: range?.to ?? null, summary: built.summary, fileName: built.fileName, now: w.now,
         });
-        return { id: file.id, fileName: built.fileName, rows: built.rows, summary: built.summary, message, url: `/console/api/exports/${file.id}/file` };
+        return { id: file.id, fileName: built.fileName, rows: built.rows, summary: exportSummaryCn(built.summary), message, url: `/console/api/exports/${file.id}/file` };
       });
       res.json({ ok: true, ...out });
     } catch (err) {

@@ -17,6 +17,7 @@ import { daysOverdue, isOverdue, listRects, RECT_STATUS_CN, rectCode, rectShown,
 import type { CircularData } from './circular.ts';
 import { periodLabel } from './messages/circular.ts';
 import { ROLE_CN, type Role } from './roles.ts';
+import type { ExportDeliveryNote, ExportSummary } from './messages/exports.ts';
 import { cn } from '../time.ts';
 
 export type ExportKind = 'checkins' | 'feedback' | 'rectifications' | 'circular';
@@ -68,8 +69,8 @@ export interface BuiltExport {
   data: Buffer;
   /** Rows of the main sheet. */
   rows: number;
-  /** What is in it, in Chinese: '打卡 35 次（28 条“人·天”记录），另有按人、按单位汇总'. */
-  summary: string;
+  /** What is in it (exportSummaryCn words it: '打卡 35 次（28 条“人·天”记录，9 人），另有按人、按单位汇总'). */
+  summary: ExportSummary;
   /** The dates covered, when the export is dated. */
   range: { from: string; to: string } | null;
 }
@@ -283,8 +284,8 @@ async function buildCheckins(tx: Tx, scope: ExportScope): Promise<BuiltExport> {
     kind: 'checkins', fileName: fileName('checkins', { ...scope, from, to }), mime: XLSX_MIME, data: await toBuffer(wb),
     rows: scope.memberIds ? persons.length : days.length,
     summary: scope.memberIds
-      ? `${scope.filterLabel ?? '所选人员'} ${persons.length} 人，期间打卡 ${total} 次（${days.length} 条“人·天”记录）`
-      : `打卡 ${total} 次（${days.length} 条“人·天”记录，${persons.length} 人），另有按人、按单位汇总`,
+      ? { kind: 'people', filter: scope.filterLabel ?? null, people: persons.length, checkins: total, personDays: days.length }
+      : { kind: 'checkins', checkins: total, personDays: days.length, people: persons.length },
     range: { from, to },
   };
 }
@@ -321,7 +322,7 @@ async function buildFeedback(tx: Tx, scope: ExportScope): Promise<BuiltExport> {
   const anonymous = rows.filter((r) => r.f.anonymous).length;
   return {
     kind: 'feedback', fileName: fileName('feedback', scope), mime: XLSX_MIME, data: await toBuffer(wb), rows: rows.length,
-    summary: `意见建议 ${rows.length} 条（其中匿名 ${anonymous} 条，不含任何提交人信息）`,
+    summary: { kind: 'feedback', items: rows.length, anonymous },
     range: scope.from && scope.to ? { from: scope.from, to: scope.to } : null,
   };
 }
@@ -378,7 +379,7 @@ async function buildRectifications(tx: Tx, scope: ExportScope): Promise<BuiltExp
   const overdue = items.filter((r) => isOverdue(r, scope.today)).length;
   return {
     kind: 'rectifications', fileName: fileName('rectifications', scope), mime: XLSX_MIME, data: await toBuffer(wb), rows: items.length,
-    summary: `整改事项 ${items.length} 项（逾期 ${overdue} 项），整改记录 ${history.length} 条`,
+    summary: { kind: 'rectifications', items: items.length, overdue, history: history.length },
     range: scope.from && scope.to ? { from: scope.from, to: scope.to } : null,
   };
 }
@@ -435,10 +436,9 @@ async function buildCirculars(tx: Tx, scope: ExportScope): Promise<BuiltExport> 
       { header: '逾期', key: 'rectOverdue', type: 'int' },
     ], unitRows, title);
   }
-  const labels = rows.map((r) => periodLabel(r.periodKey));
   return {
     kind: 'circular', fileName: fileName('circular', scope), mime: XLSX_MIME, data: await toBuffer(wb), rows: rows.length,
-    summary: `通报 ${rows.length} 期（${labels.length > 3 ? `${labels[0]} 至 ${labels[labels.length - 1]}` : labels.join('、')}），每期一张表，含各单位数据和排名`,
+    summary: { kind: 'circular', periodKeys: rows.map((r) => r.periodKey) },
     range: scope.from && scope.to ? { from: scope.from, to: scope.to } : null,
   };
 }
@@ -483,30 +483,23 @@ export function cliCommandFor(kind: ExportKind, p: { unit?: string; from?: strin
 export interface ExportDelivery {
   /** The file, when it is still there and not expired. */
   file: { name: string; mime: string; data: Buffer } | null;
-  /** What to send where the sender cannot send files (or the file is gone): a link, or how to get it otherwise. */
-  text: string;
+  /** What to add to the caption where the sender cannot send files (or the file is gone): exportDeliveryText words it. */
+  note: ExportDeliveryNote;
 }
 
 /**
- * What the delivery worker sends for an outbox row carrying an export: the file itself, or the
- * caption with a signed link (`link` returns null when no public address is configured), or
- * the CLI command to run instead.
+ * What the delivery worker sends for an outbox row carrying an export: the file itself, or a
+ * signed link (`link` returns null when no public address is configured), or the CLI command to
+ * run instead; or, the file gone, that it expired.
  */
-export async function exportForDelivery(tx: Tx, exportId: number, caption: string, o: { now: Date; link: (id: number, expiresAt: Date) => string | null }): Promise<ExportDelivery> {
+export async function exportForDelivery(tx: Tx, exportId: number, o: { now: Date; link: (id: number, expiresAt: Date) => string | null }): Promise<ExportDelivery> {
   const row = await exportFileById(tx, exportId);
-  if (!row || row.expiresAt.getTime() <= o.now.getTime()) {
-    return { file: null, text: `${caption}\n文件已过期（导出文件保留 ${EXPORT_TTL_MS / 60_000} 分钟），请重新发送导出命令。` };
-  }
+  if (!row || row.expiresAt.getTime() <= o.now.getTime()) return { file: null, note: { kind: 'expired', keptMinutes: EXPORT_TTL_MS / 60_000 } };
   const file = { name: row.fileName, mime: row.mime, data: row.data };
   const url = o.link(row.id, row.expiresAt);
   const minutes = Math.max(1, Math.round((row.expiresAt.getTime() - o.now.getTime()) / 60_000));
-  if (url) return { file, text: `${caption}\n下载链接（仅供本人使用，${minutes} 分钟内有效）：\n${url}` };
-  const p = (row.params ?? {}) as { cli?: string };
-  return {
-    file,
-    text: `${caption}\n当前平台不能直接发送文件，服务也没有配置公网地址（PUBLIC_BASE_URL），无法生成下载链接。`
-      + `请在服务器上用命令行导出${p.cli ? `：\n${p.cli}` : '（npm run cli -- export …）。'}`,
-  };
+  if (url) return { file, note: { kind: 'link', url, minutes } };
+  return { file, note: { kind: 'no_link', cli: ((row.params ?? {}) as { cli?: string }).cli ?? null } };
 }
 
 /** Mark the outbox row just queued under `key` as carrying this export (the worker sends the file). */

@@ -24,6 +24,7 @@ import { openDatabase } from '../../src/db/client.ts';
 import { loadDemoDirectory } from '../../src/demo.ts';
 import { createRect } from '../../src/domain/rectification.ts';
 import { exportForDelivery } from '../../src/domain/exports.ts';
+import { exportDeliveryText } from '../../src/domain/messages/exports.ts';
 import type { SessionAttachment } from '../../src/session.ts';
 import { PNG } from '../fixtures/media.ts';
 import { builtCli, ensureBuilt } from '../support/proc.ts';
@@ -341,9 +342,9 @@ describe('with data recorded through the bot', { timeout: 90_000 }, () => {
       expect(kept).toHaveLength(2);
       // … and when the worker gets to it, the person is told it expired instead of getting it.
       const [late] = await bot.db.select().from(outbox).where(eq(outbox.exportId, kept[0].id));
-      const sent = await exportForDelivery(bot.db, kept[0].id, late.text, { now: bot.now(), link: () => 'http://x/files/1' });
+      const sent = await exportForDelivery(bot.db, kept[0].id, { now: bot.now(), link: () => 'http://x/files/1' });
       expect(sent.file).toBeNull();
-      expect(sent.text).toBe(`${late.text}\n文件已过期（导出文件保留 30 分钟），请重新发送导出命令。`);
+      expect(exportDeliveryText(late.text, sent.note)).toBe(`${late.text}\n文件已过期（导出文件保留 30 分钟），请重新发送导出命令。`);
     });
   });
 

@@ -1,6 +1,7 @@
 // Exports' wording: what there is nothing of, a date range that does not hold, and /导出's replies.
 import { formatDateCn } from '../../parse/date.ts';
 import { dateCn } from './format.ts';
+import { periodLabel } from './circular.ts';
 
 /** Who and when an empty export was asked for; absent parts are left out. */
 interface Scope { unit?: string | null; filter?: string; from?: string; to?: string }
@@ -19,6 +20,48 @@ export const exportMessages = {
   'export.range_reversed': (p: { from: string; to: string; today: string }) => `结束日期 ${dateCn(p.to, p.today)} 早于开始日期 ${dateCn(p.from, p.today)}。`,
 };
 
+/** What a built export holds (BuiltExport.summary). */
+export type ExportSummary =
+  | { kind: 'checkins'; checkins: number; personDays: number; people: number }
+  /** A people list exported as filtered (`filter` in words: 今天未打卡): its people and their check-ins. */
+  | { kind: 'people'; filter: string | null; people: number; checkins: number; personDays: number }
+  | { kind: 'feedback'; items: number; anonymous: number }
+  | { kind: 'rectifications'; items: number; overdue: number; history: number }
+  /** The periods' keys ('2026-12-H1'), oldest first. */
+  | { kind: 'circular'; periodKeys: string[] };
+
+/** '打卡 35 次（28 条“人·天”记录，9 人），另有按人、按单位汇总' and the like. */
+export function exportSummaryCn(s: ExportSummary): string {
+  switch (s.kind) {
+    case 'checkins': return `打卡 ${s.checkins} 次（${s.personDays} 条“人·天”记录，${s.people} 人），另有按人、按单位汇总`;
+    case 'people': return `${s.filter ?? '所选人员'} ${s.people} 人，期间打卡 ${s.checkins} 次（${s.personDays} 条“人·天”记录）`;
+    case 'feedback': return `意见建议 ${s.items} 条（其中匿名 ${s.anonymous} 条，不含任何提交人信息）`;
+    case 'rectifications': return `整改事项 ${s.items} 项（逾期 ${s.overdue} 项），整改记录 ${s.history} 条`;
+    case 'circular': {
+      const labels = s.periodKeys.map(periodLabel);
+      return `通报 ${labels.length} 期（${labels.length > 3 ? `${labels[0]} 至 ${labels[labels.length - 1]}` : labels.join('、')}），每期一张表，含各单位数据和排名`;
+    }
+  }
+}
+
+/** How an export's file reaches someone whose platform cannot take it, or that it is gone (exportForDelivery). */
+export type ExportDeliveryNote =
+  | { kind: 'expired'; keptMinutes: number }
+  | { kind: 'link'; url: string; minutes: number }
+  /** No public address: the CLI command that makes the same export, when it was kept. */
+  | { kind: 'no_link'; cli: string | null };
+
+/** The caption sent with an export, and after it the link, the CLI command, or that the file expired. */
+export function exportDeliveryText(caption: string, n: ExportDeliveryNote): string {
+  switch (n.kind) {
+    case 'expired': return `${caption}\n文件已过期（导出文件保留 ${n.keptMinutes} 分钟），请重新发送导出命令。`;
+    case 'link': return `${caption}\n下载链接（仅供本人使用，${n.minutes} 分钟内有效）：\n${n.url}`;
+    case 'no_link':
+      return `${caption}\n当前平台不能直接发送文件，服务也没有配置公网地址（PUBLIC_BASE_URL），无法生成下载链接。`
+        + `请在服务器上用命令行导出${n.cli ? `：\n${n.cli}` : '（npm run cli -- export …）。'}`;
+  }
+}
+
 /** What one export holds, as its reply and caption say it: `kindCn` is the kind's name (EXPORT_KIND_CN). */
 interface Exported {
   kindCn: string;
@@ -29,7 +72,7 @@ interface Exported {
   from: string | null;
   to: string | null;
   /** The export's own summary (BuiltExport.summary) and file name. */
-  summary: string;
+  summary: ExportSummary;
   fileName: string;
   now: Date;
   /** The console's list filter in words (今天未打卡, 待答复), when the list was exported as filtered. */
@@ -55,11 +98,11 @@ export const exportReplies = {
   /** How a leader's units are named when none is given (in the file name and the reply). */
   unitsInCharge: () => '分管单位',
   /** The caption that goes with the file, to the person privately. */
-  fileCaption: (p: Exported) => `📎 导出的${p.kindCn}（${exportedScope(p) || '全部'}）：${p.summary}。文件「${p.fileName}」。`,
+  fileCaption: (p: Exported) => `📎 导出的${p.kindCn}（${exportedScope(p) || '全部'}）：${exportSummaryCn(p.summary)}。文件「${p.fileName}」。`,
   /** The web console's answer: the file downloads at once in the browser. */
   downloaded: (p: Exported) => {
     const what = exportedScope(p);
-    return `已导出${p.kindCn}${what ? `（${what}）` : ''}：${p.summary}。文件「${p.fileName}」开始下载。`;
+    return `已导出${p.kindCn}${what ? `（${what}）` : ''}：${exportSummaryCn(p.summary)}。文件「${p.fileName}」开始下载。`;
   },
   /** The console: staff export nothing. */
   staffRefused: () => '导出仅限负责人、分管领导、管理员使用。自己的学习记录可在「我的」查看。',
@@ -72,7 +115,7 @@ export const exportReplies = {
   exported: (p: Exported & { inGroup: boolean; ttlMinutes: number }) => {
     const what = exportedScope(p);
     return [
-      `已导出${p.kindCn}${what ? `（${what}）` : ''}：${p.summary}。`,
+      `已导出${p.kindCn}${what ? `（${what}）` : ''}：${exportSummaryCn(p.summary)}。`,
       `文件「${p.fileName}」马上私聊发给你${p.inGroup ? '（不会发到群里）' : ''}；如果平台不能直接收文件，会发一个 ${p.ttlMinutes} 分钟内有效的下载链接。`,
     ].join('\n');
   },
