@@ -2,7 +2,8 @@
 // are told once a week (Mondays) until an override or an import covers it.
 import type { Tx } from '../src/db/client.ts';
 import { notifyAdmins } from '../src/domain/notify-admins.ts';
-import { coverageGap, monthCn } from '../src/domain/workdays.ts';
+import { coverageGap } from '../src/domain/workdays.ts';
+import { monthCn } from '../src/domain/messages/format.ts';
 import { mondayOf } from '../src/time.ts';
 import { claimRun, finishRun } from '../src/scheduling/runs.ts';
 import type { FixedJobDef } from '../src/scheduling/job.ts';

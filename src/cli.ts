@@ -7,7 +7,8 @@ import { loadConfig, ConfigError } from './config.ts';
 import { acquireDataDirLock, readLiveLock, DataDirLockedError } from './infra/datadir-lock.ts';
 import { DIRECTORY_HEADERS } from './domain/directory.ts';
 import type { Operation, OperationResult } from './operations.ts';
-import { ledgerHeaderList, missingLedgerHeaders } from './domain/ledger-import.ts';
+import { ledgerHeaders, missingLedgerHeaders } from './domain/ledger-import.ts';
+import { ledgerHeaderList } from './domain/messages/ledger-import.ts';
 import { HOLIDAY_HEADERS } from './domain/holidays.ts';
 import { chmod, writeFile } from 'node:fs/promises';
 import { privateUmask } from './infra/private-files.ts';
@@ -17,7 +18,7 @@ const USAGE = `用法：
   npm run cli -- directory import 文件.csv|文件.xlsx [--prune] [--dry-run]
       导入名单（表头：${DIRECTORY_HEADERS.join('、')}）。--prune 停用文件中没有的人（记录保留）；--dry-run 只检查不保存。
   npm run cli -- ledger import 文件.csv|文件.xlsx [--unit 单位] [--dry-run]
-      导入整改台账（表头：${ledgerHeaderList()}；类别、期限可空）。
+      导入整改台账（表头：${ledgerHeaderList(ledgerHeaders())}；类别、期限可空）。
       有任何一行有误则全部不导入，并列出每一行的问题；--unit 给没有填责任单位的行；--dry-run 只检查不保存。
   npm run cli -- holidays import 文件.csv|文件.xlsx [--dry-run]
       导入节假日更正（表头：日期、类型、说明；类型为 休息 或 上班；日期可写范围，如 2027-02-06至2027-02-14）。
@@ -69,7 +70,7 @@ async function main(argv: string[]): Promise<number> {
     const unit = options.get('--unit')?.trim() || undefined;
     const missing = missingLedgerHeaders(table.headers, { unitGiven: unit !== undefined });
     if (missing.length) {
-      console.error(`表头缺少：${missing.join('、')}。需要的表头：${ledgerHeaderList()}（类别、期限可空）。`);
+      console.error(`表头缺少：${missing.join('、')}。需要的表头：${ledgerHeaderList(ledgerHeaders())}（类别、期限可空）。`);
       return 1;
     }
     const result = await execute({ op: 'ledger.import', rows: table.rows, unit, dryRun: flags.has('--dry-run') });

@@ -2,19 +2,21 @@
 // loopback admin endpoint (PGlite is single-process); otherwise the CLI runs it itself.
 import { z } from 'zod';
 import type { Database } from './db/client.ts';
-import { formatImportReport, importDirectory, validateDirectoryRows } from './domain/directory.ts';
+import { importDirectory, validateDirectoryRows } from './domain/directory.ts';
 import { isUserFacing, UserError } from './commands/errors.ts';
 import { audit } from './domain/audit.ts';
-import { formatLedgerDryRun, formatLedgerReport, importLedger, validateLedgerRows } from './domain/ledger-import.ts';
+import { importLedger, ledgerDryRunReport, ledgerReport, validateLedgerRows } from './domain/ledger-import.ts';
+import { ledgerDryRun, ledgerImported } from './domain/messages/ledger-import.ts';
 import { dayOf } from './time.ts';
 import { setOverrides, validateHolidayRows } from './domain/holidays.ts';
 import { KIND_CN } from './domain/messages/holidays.ts';
-import { coverageGapIn, loadCalendar, monthCn } from './domain/workdays.ts';
+import { coverageGapIn, loadCalendar } from './domain/workdays.ts';
+import { monthCn } from './domain/messages/format.ts';
 import { buildExport, EXPORT_KIND_CN, exportKindFrom, exportRange, type ExportKind } from './domain/exports.ts';
 import { resolveUnit } from './domain/directory.ts';
 import { formatDateCn, parseDate } from './parse/date.ts';
 import { approvalBlocker, approveRequest, bindRequestById, pendingRequests, platformCn, rejectRequest, STATUS_CN } from './domain/binding.ts';
-import { approvalBlockerCn } from './domain/messages/directory.ts';
+import { approvalBlockerCn, directoryImportReport } from './domain/messages/directory.ts';
 import { exportSummaryCn } from './domain/messages/exports.ts';
 import { memberById } from './domain/directory.ts';
 import { enqueueOutbox } from './delivery/outbox-store.ts';
@@ -76,7 +78,7 @@ export async function runOperation(database: Database, op: Operation, opts: { no
         // One transaction: a failure anywhere leaves the directory as it was.
         const message = await database.db.transaction(async (tx) => {
           const report = await importDirectory(tx, rows, { prune: op.prune, actor: { id: null, label: 'cli' } });
-          const text = formatImportReport(report);
+          const text = directoryImportReport(report);
           if (op.dryRun) throw new DryRun(`（试运行，未保存）\n${text}`);
           return text;
         });
@@ -86,8 +88,8 @@ export async function runOperation(database: Database, op: Operation, opts: { no
         // Validation and inserts in one transaction: a bad row anywhere imports nothing.
         const message = await database.db.transaction(async (tx) => {
           const rows = await validateLedgerRows(tx, op.rows, { now, today: dayOf(now), defaultUnit: op.unit });
-          if (op.dryRun) return formatLedgerDryRun(rows);
-          return formatLedgerReport(await importLedger(tx, rows, { id: null, label: 'cli' }));
+          if (op.dryRun) return ledgerDryRun(ledgerDryRunReport(rows));
+          return ledgerImported(ledgerReport(await importLedger(tx, rows, { id: null, label: 'cli' })));
         });
         return { ok: true, message };
       }

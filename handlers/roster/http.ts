@@ -15,12 +15,12 @@ import { z } from 'zod';
 import { answerError, listPaging, Refusal, refuse } from '../../src/http/console-routes.ts';
 import { requireViewer, viewerOf, type ActAs, type ConsoleViewer, type FeatureHttpDeps } from '../../src/plugin.ts';
 import {
-  activeUnitList, DIRECTORY_ACCOUNTS, DIRECTORY_HEADERS, directoryCounts, directoryPeople, formatImportReport, importDirectory, memberById,
+  activeUnitList, DIRECTORY_ACCOUNTS, DIRECTORY_HEADERS, directoryCounts, directoryPeople, importDirectory, memberById,
   unboundMembers, validateDirectoryRows, type ImportReport, type MemberRow,
 } from '../../src/domain/directory.ts';
 import { approvalBlocker, approveRequest, bindRequestById, isLocked, pendingRequests, rejectRequest, type RequestRow } from '../../src/domain/binding.ts';
 import { isDomainError } from '../../src/domain/errors.ts';
-import { directoryRowReasons, MEMBER_FIELD_CN, platformCn, rosterImportReplies, rosterReplies } from '../../src/domain/messages/directory.ts';
+import { directoryImportReport, directoryRowReasons, MEMBER_FIELD_CN, platformCn, rosterImportReplies, rosterReplies } from '../../src/domain/messages/directory.ts';
 import { ROLE_CN, type Role } from '../../src/domain/roles.ts';
 import { readTableData, type TableRow } from '../../src/directory-file/read-table.ts';
 import { cn, dayOf } from '../../src/time.ts';
@@ -156,7 +156,7 @@ export function rosterHttp(deps: FeatureHttpDeps): Router {
         changes: x.changes.map((c) => ({ field: c.field, fieldCn: MEMBER_FIELD_CN[c.field] ?? c.field, before: valueCn(c.field, c.before), after: valueCn(c.field, c.after) })),
       })),
       deactivated: report.deactivated,
-      summary: formatImportReport(report),
+      summary: directoryImportReport(report),
     };
   }
 
@@ -219,7 +219,7 @@ export function rosterHttp(deps: FeatureHttpDeps): Router {
         });
         return rep;
       });
-      res.json({ ok: true, message: `已导入名单「${pending.fileName}」。\n${formatImportReport(report)}`, ...reportView(report, pending.rows) });
+      res.json({ ok: true, message: `已导入名单「${pending.fileName}」。\n${directoryImportReport(report)}`, ...reportView(report, pending.rows) });
     } catch (err) {
       // Nothing was written: the same preview may be confirmed again.
       await deps.ephemeral.del(USED_KEY(token));

@@ -121,10 +121,12 @@ export interface DirectoryRow {
   leadsUnits: string[];
 }
 
+/** What a 名单 import changed (directoryImportReport words it); people as 单位/姓名. */
 export interface ImportReport {
   added: string[];
   updated: string[];
-  moved: string[];
+  /** People who changed unit: by name, from and to. */
+  moved: { name: string; from: string; to: string }[];
   deactivated: string[];
   unchanged: number;
   unitsAdded: string[];
@@ -248,7 +250,7 @@ export async function importDirectory(tx: Tx, rows: DirectoryRow[], opts: { prun
       if (moved) changes.unitId = unitId;
       if (Object.keys(changes).length) {
         await tx.update(members).set({ ...changes, updatedAt: new Date() }).where(eq(members.id, id));
-        if (moved) report.moved.push(`${row.name}：${prev.unitName} → ${row.unit}`);
+        if (moved) report.moved.push({ name: row.name, from: prev.unitName, to: row.unit });
         else report.updated.push(label);
         await audit(tx, opts.actor, moved ? 'member.move' : 'member.update', label,
           { unit: prev.unitName, role: prev.role, active: prev.active }, { ...changes, unit: row.unit });
@@ -290,18 +292,6 @@ async function syncIdentity(tx: Tx, memberId: number, platform: string, userId: 
     eq(identities.source, 'directory'), sql`${identities.platformUserId} <> ${userId}`));
   await tx.insert(identities).values({ platform, platformUserId: userId, memberId, source: 'directory' })
     .onConflictDoUpdate({ target: [identities.platform, identities.platformUserId], set: { memberId } });
-}
-
-export function formatImportReport(r: ImportReport): string {
-  const lines = [
-    `新增 ${r.added.length} 人，更新 ${r.updated.length} 人，调动 ${r.moved.length} 人，停用 ${r.deactivated.length} 人，未变 ${r.unchanged} 人。`,
-  ];
-  if (r.unitsAdded.length) lines.push(`新单位：${r.unitsAdded.join('、')}`);
-  if (r.added.length) lines.push(`新增：${r.added.join('、')}`);
-  if (r.updated.length) lines.push(`更新：${r.updated.join('、')}`);
-  if (r.moved.length) lines.push(`调动：${r.moved.join('；')}`);
-  if (r.deactivated.length) lines.push(`停用（记录保留）：${r.deactivated.join('、')}`);
-  return lines.join('\n');
 }
 
 // ---------------------------------------------------------------- more of the directory's SQL

@@ -4,7 +4,7 @@
 import type { Tx } from '../db/client.ts';
 import { rectifications, units } from '../db/schema.ts';
 import { fail } from './errors.ts';
-import type { LedgerRowProblem } from './messages/ledger-import.ts';
+import type { LedgerChecked, LedgerImported, LedgerRowProblem } from './messages/ledger-import.ts';
 import { activeCampaign, type CampaignRow } from './campaigns.ts';
 import { createRect, linkLeader, rectCode, TERMS, type NewRect, type RectRow } from './rectification.ts';
 import type { Actor } from './audit.ts';
@@ -29,9 +29,8 @@ export const LEDGER_HEADERS: Record<string, string[]> = {
 };
 const REQUIRED = ['责任单位', '整改项目', '整改措施', '分管领导', '完成时限'];
 
-export function ledgerHeaderList(): string {
-  return Object.entries(LEDGER_HEADERS).map(([h, alt]) => (alt.length ? `${h}（或${alt.join('/')}）` : h)).join('、');
-}
+/** The headers a 整改台账 file may have, each with the other names it is known by (ledgerHeaderList words them). */
+export const ledgerHeaders = (): [string, string[]][] => Object.entries(LEDGER_HEADERS);
 
 /** Required headers absent from a file (责任单位 may come from --unit instead). */
 export function missingLedgerHeaders(headers: string[], opts: { unitGiven?: boolean } = {}): string[] {
@@ -138,22 +137,21 @@ export async function importLedger(tx: Tx, rows: LedgerRow[], actor: Actor): Pro
   return created;
 }
 
-function perUnit(rows: { unitName: string }[]): string {
+/** How many rows each unit has, in the order units first appear. */
+function perUnit(rows: { unitName: string }[]): { unitName: string; items: number }[] {
   const counts = new Map<string, number>();
   for (const r of rows) counts.set(r.unitName, (counts.get(r.unitName) ?? 0) + 1);
-  return [...counts].map(([u, n]) => `${u} ${n} 项`).join('、');
+  return [...counts].map(([unitName, items]) => ({ unitName, items }));
 }
 
-/** "已导入整改事项 ZG-0003 … ZG-0010 共 8 项：县人民医院 5 项、县中医院 3 项。" */
-export function formatLedgerReport(created: { id: number; unitName: string }[]): string {
+/** What an import created (ledgerImported words it): the items' codes in order, whether they run without a gap, per unit. */
+export function ledgerReport(created: { id: number; unitName: string }[]): LedgerImported {
   const ids = created.map((r) => r.id).sort((a, b) => a - b);
-  const contiguous = ids.every((id, i) => i === 0 || id === ids[i - 1] + 1);
-  const codes = ids.length === 1 ? rectCode(ids[0])
-    : contiguous ? `${rectCode(ids[0])} … ${rectCode(ids[ids.length - 1])}` : ids.map(rectCode).join('、');
-  return `已导入整改事项 ${codes} 共 ${ids.length} 项：${perUnit(created)}。`;
+  return { codes: ids.map(rectCode), contiguous: ids.every((id, i) => i === 0 || id === ids[i - 1] + 1), perUnit: perUnit(created) };
 }
 
-export function formatLedgerDryRun(rows: LedgerRow[]): string {
-  return `（试运行，未保存）检查通过，可导入 ${rows.length} 项：${perUnit(rows)}。`;
+/** What a dry run would import (ledgerDryRun words it). */
+export function ledgerDryRunReport(rows: LedgerRow[]): LedgerChecked {
+  return { items: rows.length, perUnit: perUnit(rows) };
 }
 

@@ -143,7 +143,3 @@ export async function coverageGap(tx: Tx, today: string): Promise<string[]> {
   return coverageGapIn(await loadCalendar(tx), today);
 }
 
-/** '2027-01' → '2027年1月'. */
-export function monthCn(month: string): string {
-  return `${month.slice(0, 4)}年${Number(month.slice(5, 7))}月`;
-}

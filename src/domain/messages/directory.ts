@@ -30,6 +30,23 @@ export const directoryMessages = {
     `名单有 ${p.rows.length} 行有误，未导入任何数据：\n${rowLines(directoryRowProblems, p.rows)}`,
 };
 
+/** What a 名单 import changed (ImportReport): people as 单位/姓名, those who moved by name. */
+export interface DirectoryImported {
+  added: string[]; updated: string[]; moved: { name: string; from: string; to: string }[]; deactivated: string[]; unchanged: number; unitsAdded: string[];
+}
+
+export function directoryImportReport(r: DirectoryImported): string {
+  const lines = [
+    `新增 ${r.added.length} 人，更新 ${r.updated.length} 人，调动 ${r.moved.length} 人，停用 ${r.deactivated.length} 人，未变 ${r.unchanged} 人。`,
+  ];
+  if (r.unitsAdded.length) lines.push(`新单位：${r.unitsAdded.join('、')}`);
+  if (r.added.length) lines.push(`新增：${r.added.join('、')}`);
+  if (r.updated.length) lines.push(`更新：${r.updated.join('、')}`);
+  if (r.moved.length) lines.push(`调动：${r.moved.map((m) => `${m.name}：${m.from} → ${m.to}`).join('；')}`);
+  if (r.deactivated.length) lines.push(`停用（记录保留）：${r.deactivated.join('、')}`);
+  return lines.join('\n');
+}
+
 // ---------------------------------------------------------------- binding and the 名单与绑定 commands
 // Replies, 确认 previews and the words they share (chat today, the console later). A member is
 // named by unit and name; a 绑定 request by its number, platform and account.

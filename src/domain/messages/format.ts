@@ -11,6 +11,11 @@ export function rangeCn(start: string, end: string, now: Date | number): string 
   return start === end ? formatDateCn(start, now) : `${formatDateCn(start, now)} 至 ${formatDateCn(end, now)}`;
 }
 
+/** '2027-01' → '2027年1月'. */
+export function monthCn(month: string): string {
+  return `${month.slice(0, 4)}年${Number(month.slice(5, 7))}月`;
+}
+
 /** Minutes shown in the campaign's own unit: "40学时" or "30小时". */
 export function inCampaignUnit(c: StudyUnit, minutes: number): string {
   if (c.targetUnit === 'xueshi') {

@@ -1,6 +1,6 @@
 // The holiday calendar's wording: the table import's refusals, and /节假日 设置 and 列表's replies.
-import { monthCn, type OverrideKind } from '../workdays.ts';
-import { rangeCn } from './format.ts';
+import type { OverrideKind } from '../workdays.ts';
+import { monthCn, rangeCn } from './format.ts';
 import { rowLines, type BadRow, type ProblemOf } from './rows.ts';
 
 export const KIND_CN: Record<OverrideKind, string> = { off: '休息', work: '上班' };

@@ -1,4 +1,4 @@
-// The 整改台账 import's wording: an empty file, and every bad row.
+// The 整改台账 import's wording: its headers, an empty file, every bad row, and what it imported.
 import { dateCn } from './format.ts';
 import { rowLines, type BadRow, type ProblemOf } from './rows.ts';
 
@@ -20,6 +20,29 @@ const ledgerRowProblems = {
   already_in_ledger: (p: { ref: string }) => `台账中已有同一单位的同一整改项目（${p.ref}）`,
 };
 export type LedgerRowProblem = ProblemOf<typeof ledgerRowProblems>;
+
+/** The headers a file may have, each with its other names: 责任单位（或单位）、整改项目（或问题/项目）… */
+export function ledgerHeaderList(headers: [string, string[]][]): string {
+  return headers.map(([h, alt]) => (alt.length ? `${h}（或${alt.join('/')}）` : h)).join('、');
+}
+
+/** How many items each unit has. */
+interface PerUnit { unitName: string; items: number }
+const perUnitCn = (list: PerUnit[]) => list.map((u) => `${u.unitName} ${u.items} 项`).join('、');
+
+/** What an import created: the items' codes in order (`contiguous`: without a gap), per unit. */
+export interface LedgerImported { codes: string[]; contiguous: boolean; perUnit: PerUnit[] }
+/** What a dry run found it would import. */
+export interface LedgerChecked { items: number; perUnit: PerUnit[] }
+
+/** "已导入整改事项 ZG-0003 … ZG-0010 共 8 项：县人民医院 5 项、县中医院 3 项。" */
+export function ledgerImported(r: LedgerImported): string {
+  const c = r.codes;
+  const codes = c.length === 1 ? c[0] : r.contiguous ? `${c[0]} … ${c[c.length - 1]}` : c.join('、');
+  return `已导入整改事项 ${codes} 共 ${c.length} 项：${perUnitCn(r.perUnit)}。`;
+}
+
+export const ledgerDryRun = (r: LedgerChecked) => `（试运行，未保存）检查通过，可导入 ${r.items} 项：${perUnitCn(r.perUnit)}。`;
 
 export const ledgerImportMessages = {
   'ledger.empty': () => '文件里没有整改事项（除表头外没有内容）。',
