@@ -1,7 +1,8 @@
 // Exports (导出): the check-in roster, the feedback list, the rectification ledger and the stored
 // circulars as .xlsx workbooks. Database in, Buffer out; nothing here knows about platforms.
 // Every sheet: Chinese headers, the header row frozen, widths from the content, dates as real
-// Excel dates (the China wall-clock date/time, which is what Excel shows).
+// Excel dates (the China wall-clock date/time, which is what Excel shows). The workbooks' words
+// (titles, sheet names, headers, cell words) are the catalogue's WORKBOOK (messages/exports.ts).
 //
 // An export asked for in chat is kept in export_files for a short time (EXPORT_TTL_MS) so the
 // delivery worker can send it, or the signed /files link can serve it, from any process.
@@ -17,13 +18,13 @@ import { daysOverdue, isOverdue, listRects, RECT_STATUS_CN, rectCode, rectShown,
 import type { CircularData } from './circular.ts';
 import { periodLabel } from './messages/circular.ts';
 import { ROLE_CN, type Role } from './roles.ts';
-import type { ExportDeliveryNote, ExportSummary } from './messages/exports.ts';
+import { EXPORT_KIND_CN, WORKBOOK as WB, type ExportDeliveryNote, type ExportSummary } from './messages/exports.ts';
 import { cn } from '../time.ts';
 
 export type ExportKind = 'checkins' | 'feedback' | 'rectifications' | 'circular';
+/** Each kind's name (the catalogue's): 打卡, 意见, 整改, 通报. */
+export { EXPORT_KIND_CN };
 export const EXPORT_KINDS: ExportKind[] = ['checkins', 'feedback', 'rectifications', 'circular'];
-export const EXPORT_KIND_CN: Record<ExportKind, string> = { checkins: '打卡', feedback: '意见', rectifications: '整改', circular: '通报' };
-const FILE_TITLE: Record<ExportKind, string> = { checkins: '打卡记录', feedback: '意见建议', rectifications: '整改台账', circular: '活动通报' };
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** How long a chat export stays downloadable. */
 export const EXPORT_TTL_MS = 30 * 60_000;
@@ -80,6 +81,14 @@ export interface BuiltExport {
 type CellType = 'text' | 'wrap' | 'int' | 'hours' | 'percent' | 'score' | 'date' | 'datetime';
 interface Column { header: string; key: string; type?: CellType; maxWidth?: number }
 
+/** A sheet's columns in order: a key (a text column), or [key, type, max width]; each headed as its sheet's headers name it. */
+function columns<K extends string>(headers: Readonly<Record<K, string>>, specs: (K | readonly [K, CellType, number?])[]): Column[] {
+  return specs.map((s) => {
+    const [key, type, maxWidth] = typeof s === 'string' ? [s] : s;
+    return { header: headers[key], key, ...(type ? { type } : {}), ...(maxWidth ? { maxWidth } : {}) };
+  });
+}
+
 const NUM_FMT: Partial<Record<CellType, string>> = {
   int: '0', hours: '0.00', percent: '0%', score: '0.0', date: 'yyyy-mm-dd', datetime: 'yyyy-mm-dd hh:mm',
 };
@@ -91,7 +100,7 @@ export const excelDateTime = (t: Date): Date => new Date(Date.UTC(
   cn(t).year(), cn(t).month(), cn(t).date(), cn(t).hour(), cn(t).minute(), cn(t).second(),
 ));
 const hours = (minutes: number) => Math.round((minutes / 60) * 100) / 100;
-const yesNo = (b: boolean) => (b ? '是' : '否');
+const yesNo = (b: boolean) => (b ? WB.yes : WB.no);
 
 /** Display width: a CJK character takes two columns. */
 function displayWidth(v: unknown, type: CellType | undefined): number {
@@ -142,7 +151,7 @@ function sheetName(wb: ExcelJS.Workbook, name: string): string {
 
 function newWorkbook(now: Date) {
   const wb = new ExcelJS.Workbook();
-  wb.creator = '学习整改助手';
+  wb.creator = WB.creator;
   wb.created = now;
   return wb;
 }
@@ -150,11 +159,10 @@ function newWorkbook(now: Date) {
 const toBuffer = async (wb: ExcelJS.Workbook) => Buffer.from(await wb.xlsx.writeBuffer());
 
 function fileName(kind: ExportKind, scope: ExportScope): string {
-  const parts = [FILE_TITLE[kind]];
+  const parts: string[] = [WB.fileTitle[kind]];
   if (scope.unitLabel) parts.push(scope.unitLabel);
   if (scope.filterLabel) parts.push(scope.filterLabel);
-  if (scope.from && scope.to) parts.push(scope.from === scope.to ? scope.from : `${scope.from}至${scope.to}`);
-  else parts.push(`截至${scope.today}`);
+  parts.push(scope.from && scope.to ? WB.fileDates({ from: scope.from, to: scope.to }) : WB.fileAsOf(scope.today));
   return `${parts.join('_').replace(/[\\/:*?"<>|\s]+/g, '-')}.xlsx`;
 }
 
@@ -207,7 +215,7 @@ async function buildCheckins(tx: Tx, scope: ExportScope): Promise<BuiltExport> {
       coalesce(sum(ck.files), 0)::int as files,
       count(*) filter (where ck.kind = 'makeup')::int as makeups,
       count(*) filter (where ck.kind = 'group')::int as "groupSessions",
-      string_agg(distinct ck.material, '；') as materials,
+      string_agg(distinct ck.material, ${WB.checkins.materialsJoin}::text) as materials,
       string_agg(btrim(ck.reflection), E'\n' order by ck.id) filter (where ck.reflection is not null and btrim(ck.reflection) <> '') as "reflectionText"
     from ck join units u on u.id = ck.unit_id join members m on m.id = ck.member_id
     where true${unitCond}${peopleCond}
@@ -216,7 +224,6 @@ async function buildCheckins(tx: Tx, scope: ExportScope): Promise<BuiltExport> {
     ...r, unitId: Number(r.unitId), memberId: Number(r.memberId), minutes: Number(r.minutes), checkins: Number(r.checkins),
     reflections: Number(r.reflections), files: Number(r.files), makeups: Number(r.makeups), groupSessions: Number(r.groupSessions),
   }));
-  const where = [scope.unitLabel, scope.filterLabel, `${from} 至 ${to}`].filter(Boolean).join('，');
   // A people list is exported for its people, studied or not; the whole roster only when someone studied.
   if (!days.length && !scope.memberIds) fail('export.no_checkins', { unit: scope.unitLabel, from, to });
 
@@ -250,33 +257,26 @@ async function buildCheckins(tx: Tx, scope: ExportScope): Promise<BuiltExport> {
   }
 
   const wb = newWorkbook(scope.now);
-  const title = `【${c.name}】打卡记录（${where}）`;
-  const personSheet = () => addSheet(wb, '按人汇总', [
-    { header: '单位', key: 'unitName' }, { header: '姓名', key: 'name' }, { header: '角色', key: 'roleCn' },
-    { header: '打卡天数', key: 'days', type: 'int' }, { header: '打卡次数', key: 'checkins', type: 'int' },
-    { header: '学习时长（小时）', key: 'hours', type: 'hours' }, { header: '有心得次数', key: 'reflections', type: 'int' },
-    { header: '附件数', key: 'files', type: 'int' }, { header: '最近打卡', key: 'last', type: 'date' },
-  ], persons.map((p) => ({ ...p, roleCn: ROLE_CN[p.role as Role] ?? p.role, hours: hours(p.minutes), last: p.last ? excelDate(p.last) : null })), title);
+  const W = WB.checkins;
+  const title = W.title({ campaign: c.name, unit: scope.unitLabel ?? null, filter: scope.filterLabel ?? null, from, to });
+  const personSheet = () => addSheet(wb, W.people.sheet, columns(W.people.headers, [
+    'unitName', 'name', 'roleCn', ['days', 'int'], ['checkins', 'int'], ['hours', 'hours'], ['reflections', 'int'], ['files', 'int'], ['last', 'date'],
+  ]), persons.map((p) => ({ ...p, roleCn: ROLE_CN[p.role as Role] ?? p.role, hours: hours(p.minutes), last: p.last ? excelDate(p.last) : null })), title);
   // A people list: its people first (the list as filtered), then their days; no unit totals of a part of a unit.
   if (scope.memberIds) personSheet();
-  addSheet(wb, '打卡明细', [
-    { header: '单位', key: 'unitName' }, { header: '姓名', key: 'name' }, { header: '日期', key: 'date', type: 'date' },
-    { header: '学习时长（小时）', key: 'hours', type: 'hours' }, { header: '学习时长（分钟）', key: 'minutes', type: 'int' },
+  addSheet(wb, W.days.sheet, columns(W.days.headers, [
+    'unitName', 'name', ['date', 'date'], ['hours', 'hours'], ['minutes', 'int'],
     // 学习笔记 photos as a count: the files themselves are served by the REST API (/api/v1/attachments/{id}).
-    { header: '打卡次数', key: 'checkins', type: 'int' }, { header: '附件数', key: 'files', type: 'int' },
-    { header: '其中补卡', key: 'makeups', type: 'int' }, { header: '其中集中学习', key: 'groupSessions', type: 'int' },
-    { header: '学习内容', key: 'materials', type: 'wrap', maxWidth: 40 }, { header: '心得', key: 'reflectionText', type: 'wrap', maxWidth: 60 },
-  ], days.map((d) => ({
+    ['checkins', 'int'], ['files', 'int'], ['makeups', 'int'], ['groupSessions', 'int'],
+    ['materials', 'wrap', 40], ['reflectionText', 'wrap', 60],
+  ]), days.map((d) => ({
     ...d, date: excelDate(d.date), hours: hours(d.minutes), materials: cellText(d.materials), reflectionText: cellText(d.reflectionText),
   })), title);
   if (!scope.memberIds) {
     personSheet();
-    addSheet(wb, '按单位汇总', [
-    { header: '单位', key: 'unitName' }, { header: '应学人数', key: 'members', type: 'int' }, { header: '打卡人数', key: 'participants', type: 'int' },
-    { header: '打卡次数', key: 'checkins', type: 'int' }, { header: '学习时长（小时）', key: 'hours', type: 'hours' },
-    { header: '人均时长（小时）', key: 'avg', type: 'hours' }, { header: '有心得次数', key: 'reflections', type: 'int' },
-    { header: '附件数', key: 'files', type: 'int' },
-    ], [...unitRows.values()].map((u) => ({ ...u, hours: hours(u.minutes), avg: u.members ? hours(u.minutes / u.members) : null })), title);
+    addSheet(wb, W.units.sheet, columns(W.units.headers, [
+      'unitName', ['members', 'int'], ['participants', 'int'], ['checkins', 'int'], ['hours', 'hours'], ['avg', 'hours'], ['reflections', 'int'], ['files', 'int'],
+    ]), [...unitRows.values()].map((u) => ({ ...u, hours: hours(u.minutes), avg: u.members ? hours(u.minutes / u.members) : null })), title);
   }
 
   const total = days.reduce((t, d) => t + d.checkins, 0);
@@ -306,16 +306,13 @@ async function buildFeedback(tx: Tx, scope: ExportScope): Promise<BuiltExport> {
     .where(and(...conds)).orderBy(asc(feedback.id));
   if (!rows.length) fail('export.no_feedback', { unit: scope.unitLabel, filter: scope.filterLabel, from: scope.from, to: scope.to });
   const wb = newWorkbook(scope.now);
-  addSheet(wb, '意见建议', [
-    { header: '编号', key: 'code' }, { header: '类型', key: 'kind' }, { header: '匿名', key: 'anonymous' },
-    { header: '提交人', key: 'who' }, { header: '提交人单位', key: 'whoUnit' }, { header: '提交日期', key: 'createdOn', type: 'date' },
-    { header: '内容', key: 'content', type: 'wrap' }, { header: '转交单位', key: 'routedUnit' }, { header: '状态', key: 'status' },
-    { header: '答复', key: 'answer', type: 'wrap' }, { header: '答复时间', key: 'answeredAt', type: 'datetime' },
-  ], rows.map(({ f, routedUnit, memberName, memberUnit }) => ({
+  addSheet(wb, WB.feedback.sheet, columns(WB.feedback.headers, [
+    'code', 'kind', 'anonymous', 'who', 'whoUnit', ['createdOn', 'date'], ['content', 'wrap'], 'routedUnit', 'status', ['answer', 'wrap'], ['answeredAt', 'datetime'],
+  ]), rows.map(({ f, routedUnit, memberName, memberUnit }) => ({
     code: feedbackCode(f), kind: f.kind, anonymous: yesNo(f.anonymous),
     // An anonymous row carries nothing about its sender: no name, no unit, no time of day —
     // even if a record somehow held a member, it is not written out.
-    who: f.anonymous ? '匿名' : memberName, whoUnit: f.anonymous ? null : memberUnit,
+    who: f.anonymous ? WB.feedback.anonymous : memberName, whoUnit: f.anonymous ? null : memberUnit,
     createdOn: excelDate(f.createdOn), content: f.content, routedUnit, status: FEEDBACK_STATUS_CN[f.status as FeedbackStatus] ?? f.status,
     answer: f.answer, answeredAt: f.answeredAt ? excelDateTime(f.answeredAt) : null,
   })));
@@ -329,10 +326,6 @@ async function buildFeedback(tx: Tx, scope: ExportScope): Promise<BuiltExport> {
 
 // ------------------------------------------------------------------------------ 整改
 
-const HISTORY_ACTION_CN: Record<string, string> = {
-  create: '新增', update: '修改', progress: '报进展', complete: '报完成', close: '销号', return: '退回', extend: '延期',
-};
-const FIELD_CN: Record<string, string> = { status: '状态', deadline: '时限' };
 const historyValue = (field: string | null, v: string | null) =>
   v === null ? null : field === 'status' ? (RECT_STATUS_CN[v as RectStatus] ?? v) : v;
 
@@ -348,32 +341,26 @@ async function buildRectifications(tx: Tx, scope: ExportScope): Promise<BuiltExp
   for (const h of history) if ((h.action === 'progress' || h.action === 'complete') && h.note) latestNote.set(h.itemId, { note: h.note, at: h.at });
 
   const wb = newWorkbook(scope.now);
-  addSheet(wb, '整改台账', [
-    { header: '编号', key: 'code' }, { header: '类型', key: 'kindCn' }, { header: '责任单位', key: 'unitName' },
-    { header: '整改项目（问题）', key: 'problem', type: 'wrap' }, { header: '整改措施', key: 'measures', type: 'wrap' },
-    { header: '分管领导', key: 'leaderName' }, { header: '完成时限', key: 'deadline', type: 'date' },
-    { header: '类别', key: 'category' }, { header: '期限', key: 'term' }, { header: '状态', key: 'statusCn' },
-    { header: '是否逾期', key: 'overdue' }, { header: '逾期天数', key: 'daysLate', type: 'int' },
-    { header: '最新进展', key: 'progress', type: 'wrap' }, { header: '进展日期', key: 'progressAt', type: 'datetime' },
-    { header: '录入日期', key: 'createdAt', type: 'date' }, { header: '销号日期', key: 'closedAt', type: 'date' },
-  ], items.map((r) => {
+  const W = WB.rectifications;
+  addSheet(wb, W.items.sheet, columns(W.items.headers, [
+    'code', 'kindCn', 'unitName', ['problem', 'wrap'], ['measures', 'wrap'], 'leaderName', ['deadline', 'date'], 'category', 'term', 'statusCn',
+    'overdue', ['daysLate', 'int'], ['progress', 'wrap'], ['progressAt', 'datetime'], ['createdAt', 'date'], ['closedAt', 'date'],
+  ]), items.map((r) => {
     const late = isOverdue(r, scope.today);
     const note = latestNote.get(r.id);
     return {
-      code: rectCode(r.id), kindCn: r.kind === 'commitment' ? '公开承诺' : '整改事项', unitName: r.unitName, problem: r.problem,
+      code: rectCode(r.id), kindCn: W.kind[r.kind] ?? r.kind, unitName: r.unitName, problem: r.problem,
       measures: r.measures, leaderName: r.leaderName, deadline: excelDate(r.deadline), category: r.category, term: r.term,
       statusCn: RECT_STATUS_CN[r.status as RectStatus] ?? r.status, overdue: yesNo(late), daysLate: late ? daysOverdue(r, scope.today) : null,
       progress: note?.note ?? null, progressAt: note ? excelDateTime(note.at) : null,
       createdAt: excelDate(cn(r.createdAt).format('YYYY-MM-DD')), closedAt: r.closedAt ? excelDate(cn(r.closedAt).format('YYYY-MM-DD')) : null,
     };
   }));
-  addSheet(wb, '整改记录', [
-    { header: '编号', key: 'code' }, { header: '时间', key: 'at', type: 'datetime' }, { header: '操作人', key: 'actor' },
-    { header: '操作', key: 'action' }, { header: '字段', key: 'field' }, { header: '原值', key: 'before', type: 'wrap', maxWidth: 30 },
-    { header: '新值', key: 'after', type: 'wrap', maxWidth: 30 }, { header: '说明', key: 'note', type: 'wrap' },
-  ], history.map((h) => ({
-    code: rectCode(h.itemId), at: excelDateTime(h.at), actor: h.actor === 'cli' ? '命令行导入' : h.actor,
-    action: HISTORY_ACTION_CN[h.action] ?? h.action, field: h.field ? (FIELD_CN[h.field] ?? h.field) : null,
+  addSheet(wb, W.history.sheet, columns(W.history.headers, [
+    'code', ['at', 'datetime'], 'actor', 'action', 'field', ['before', 'wrap', 30], ['after', 'wrap', 30], ['note', 'wrap'],
+  ]), history.map((h) => ({
+    code: rectCode(h.itemId), at: excelDateTime(h.at), actor: h.actor === 'cli' ? W.cliActor : h.actor,
+    action: W.action[h.action] ?? h.action, field: h.field ? (W.field[h.field] ?? h.field) : null,
     before: historyValue(h.field, h.before), after: historyValue(h.field, h.after), note: h.note,
   })));
   const overdue = items.filter((r) => isOverdue(r, scope.today)).length;
@@ -399,42 +386,33 @@ async function buildCirculars(tx: Tx, scope: ExportScope): Promise<BuiltExport> 
     return {
       label: periodLabel(r.periodKey), start: excelDate(r.periodStart), end: excelDate(r.periodEnd),
       sentAt: r.sentAt ? excelDateTime(r.sentAt) : null, units: d.units.length,
-      first: d.units.filter((u) => u.rank === 1).map((u) => u.unitName).join('、'),
-      last: d.units.filter((u) => u.last).map((u) => u.unitName).join('、') || null,
+      first: d.units.filter((u) => u.rank === 1).map((u) => u.unitName).join(WB.listJoin),
+      last: d.units.filter((u) => u.last).map((u) => u.unitName).join(WB.listJoin) || null,
     };
   });
-  addSheet(wb, '通报汇总', [
-    { header: '期别', key: 'label' }, { header: '开始日期', key: 'start', type: 'date' }, { header: '结束日期', key: 'end', type: 'date' },
-    { header: '发送时间', key: 'sentAt', type: 'datetime' }, { header: '单位数', key: 'units', type: 'int' },
-    { header: '第一名', key: 'first' }, { header: '末位', key: 'last' },
-  ], index);
+  const W = WB.circular;
+  addSheet(wb, W.index.sheet, columns(W.index.headers, ['label', ['start', 'date'], ['end', 'date'], ['sentAt', 'datetime'], ['units', 'int'], 'first', 'last']), index);
   for (const r of rows) {
     const d = r.data as CircularData;
     const t = d.totals;
     const unitRows: Record<string, unknown>[] = d.units.map((u) => ({
-      rank: u.rank, unitName: u.unitName, score: u.score, movement: u.movement, last: u.last ? '末位' : null,
+      rank: u.rank, unitName: u.unitName, score: u.score, movement: u.movement, last: u.last ? W.last : null,
       members: u.members, participants: u.participants, participationRate: u.participationRate,
       hours: hours(u.totalMinutes), avgHours: hours(u.avgMinutes), checkins: u.checkins, submissions: u.submissions,
       tasksRequired: u.tasksRequired, tasksDone: u.tasksDone, feedbackReceived: u.feedbackReceived, feedbackAnswered: u.feedbackAnswered,
       rectTotal: u.rectTotal, rectClosed: u.rectClosed, rectOverdue: u.rectOverdue,
     }));
     unitRows.push({
-      unitName: '合计', members: t.members, participants: t.participants, participationRate: t.participationRate,
+      unitName: W.totalRow, members: t.members, participants: t.participants, participationRate: t.participationRate,
       hours: hours(t.totalMinutes), avgHours: hours(t.avgMinutes), checkins: t.checkins, submissions: t.submissions,
       feedbackReceived: t.feedbackReceived, feedbackAnswered: t.feedbackAnswered, rectTotal: t.rectTotal, rectClosed: t.rectClosed, rectOverdue: t.rectOverdue,
     });
-    const title = `【${d.campaignName}】活动情况通报（${periodLabel(r.periodKey)}：${r.periodStart} 至 ${r.periodEnd}）`;
-    addSheet(wb, periodLabel(r.periodKey), [
-      { header: '名次', key: 'rank', type: 'int' }, { header: '单位', key: 'unitName' }, { header: '综合得分', key: 'score', type: 'score' },
-      { header: '升降', key: 'movement' }, { header: '末位', key: 'last' }, { header: '人数', key: 'members', type: 'int' },
-      { header: '参与人数', key: 'participants', type: 'int' }, { header: '参与率', key: 'participationRate', type: 'percent' },
-      { header: '学习总时长（小时）', key: 'hours', type: 'hours' }, { header: '人均时长（小时）', key: 'avgHours', type: 'hours' },
-      { header: '打卡次数', key: 'checkins', type: 'int' }, { header: '任务提交', key: 'submissions', type: 'int' },
-      { header: '应交任务', key: 'tasksRequired', type: 'int' }, { header: '已交任务', key: 'tasksDone', type: 'int' },
-      { header: '收到意见', key: 'feedbackReceived', type: 'int' }, { header: '已答复意见', key: 'feedbackAnswered', type: 'int' },
-      { header: '整改事项', key: 'rectTotal', type: 'int' }, { header: '已销号', key: 'rectClosed', type: 'int' },
-      { header: '逾期', key: 'rectOverdue', type: 'int' },
-    ], unitRows, title);
+    const title = W.period.title({ campaign: d.campaignName, periodKey: r.periodKey, start: r.periodStart, end: r.periodEnd });
+    addSheet(wb, periodLabel(r.periodKey), columns(W.period.headers, [
+      ['rank', 'int'], 'unitName', ['score', 'score'], 'movement', 'last', ['members', 'int'], ['participants', 'int'], ['participationRate', 'percent'],
+      ['hours', 'hours'], ['avgHours', 'hours'], ['checkins', 'int'], ['submissions', 'int'], ['tasksRequired', 'int'], ['tasksDone', 'int'],
+      ['feedbackReceived', 'int'], ['feedbackAnswered', 'int'], ['rectTotal', 'int'], ['rectClosed', 'int'], ['rectOverdue', 'int'],
+    ]), unitRows, title);
   }
   return {
     kind: 'circular', fileName: fileName('circular', scope), mime: XLSX_MIME, data: await toBuffer(wb), rows: rows.length,
@@ -477,7 +455,7 @@ export async function countDownload(tx: Tx, id: number) {
 export function cliCommandFor(kind: ExportKind, p: { unit?: string; from?: string; to?: string }): string {
   const q = (s: string) => (/[\s"'$`\\]/.test(s) ? `'${s.replace(/'/g, `'\\''`)}'` : s);
   return ['npm run cli -- export', EXPORT_KIND_CN[kind], p.unit && `--unit ${q(p.unit)}`, p.from && `--from ${p.from}`, p.to && `--to ${p.to}`,
-    `--out ${q(`${FILE_TITLE[kind]}.xlsx`)}`].filter(Boolean).join(' ');
+    `--out ${q(`${WB.fileTitle[kind]}.xlsx`)}`].filter(Boolean).join(' ');
 }
 
 export interface ExportDelivery {

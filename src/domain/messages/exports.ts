@@ -2,6 +2,7 @@
 import { formatDateCn } from '../../parse/date.ts';
 import { dateCn } from './format.ts';
 import { periodLabel } from './circular.ts';
+import { HISTORY_ACTION_CN } from './rectification.ts';
 
 /** Who and when an empty export was asked for; absent parts are left out. */
 interface Scope { unit?: string | null; filter?: string; from?: string; to?: string }
@@ -120,3 +121,106 @@ export const exportReplies = {
     ].join('\n');
   },
 };
+
+// ---------------------------------------------------------------- the workbooks' own words
+// What the .xlsx files say: file titles, sheet names, titles, column headers (by the row's key)
+// and the words in cells. src/domain/exports.ts lays the sheets out.
+
+/** Each kind's name as replies and the CLI say it (/导出 打卡, npm run cli -- export 打卡). */
+export const EXPORT_KIND_CN = { checkins: '打卡', feedback: '意见', rectifications: '整改', circular: '通报' } as const;
+
+/** A title's dates: 'A 至 B'. */
+const spanCn = (from: string, to: string) => `${from} 至 ${to}`;
+
+export const WORKBOOK = {
+  creator: '学习整改助手',
+  /** The file name's first part, by kind; then the unit, the filter, and the dates or 截至 today. */
+  fileTitle: { checkins: '打卡记录', feedback: '意见建议', rectifications: '整改台账', circular: '活动通报' },
+  fileDates: (p: { from: string; to: string }) => (p.from === p.to ? p.from : `${p.from}至${p.to}`),
+  fileAsOf: (today: string) => `截至${today}`,
+  yes: '是',
+  no: '否',
+  /** Names in one cell. */
+  listJoin: '、',
+
+  checkins: {
+    /** `filter`: a people list's filter in words (今天未打卡). */
+    title: (p: { campaign: string; unit: string | null; filter: string | null; from: string; to: string }) =>
+      `【${p.campaign}】打卡记录（${[p.unit, p.filter, spanCn(p.from, p.to)].filter(Boolean).join('，')}）`,
+    /** Between a day's materials in one cell. */
+    materialsJoin: '；',
+    days: {
+      sheet: '打卡明细',
+      headers: {
+        unitName: '单位', name: '姓名', date: '日期', hours: '学习时长（小时）', minutes: '学习时长（分钟）', checkins: '打卡次数', files: '附件数',
+        makeups: '其中补卡', groupSessions: '其中集中学习', materials: '学习内容', reflectionText: '心得',
+      },
+    },
+    people: {
+      sheet: '按人汇总',
+      headers: {
+        unitName: '单位', name: '姓名', roleCn: '角色', days: '打卡天数', checkins: '打卡次数', hours: '学习时长（小时）', reflections: '有心得次数', files: '附件数',
+        last: '最近打卡',
+      },
+    },
+    units: {
+      sheet: '按单位汇总',
+      headers: {
+        unitName: '单位', members: '应学人数', participants: '打卡人数', checkins: '打卡次数', hours: '学习时长（小时）', avg: '人均时长（小时）',
+        reflections: '有心得次数', files: '附件数',
+      },
+    },
+  },
+
+  feedback: {
+    sheet: '意见建议',
+    headers: {
+      code: '编号', kind: '类型', anonymous: '匿名', who: '提交人', whoUnit: '提交人单位', createdOn: '提交日期', content: '内容', routedUnit: '转交单位',
+      status: '状态', answer: '答复', answeredAt: '答复时间',
+    },
+    /** The 提交人 of an anonymous item. */
+    anonymous: '匿名',
+  },
+
+  rectifications: {
+    items: {
+      sheet: '整改台账',
+      headers: {
+        code: '编号', kindCn: '类型', unitName: '责任单位', problem: '整改项目（问题）', measures: '整改措施', leaderName: '分管领导', deadline: '完成时限',
+        category: '类别', term: '期限', statusCn: '状态', overdue: '是否逾期', daysLate: '逾期天数', progress: '最新进展', progressAt: '进展日期',
+        createdAt: '录入日期', closedAt: '销号日期',
+      },
+    },
+    kind: { item: '整改事项', commitment: '公开承诺' } as Record<string, string>,
+    history: {
+      sheet: '整改记录',
+      headers: { code: '编号', at: '时间', actor: '操作人', action: '操作', field: '字段', before: '原值', after: '新值', note: '说明' },
+    },
+    /** The 操作人 of a row the CLI imported. */
+    cliActor: '命令行导入',
+    action: HISTORY_ACTION_CN,
+    /** History fields stored by key (others are stored as their Chinese names). */
+    field: { status: '状态', deadline: '时限' } as Record<string, string>,
+  },
+
+  circular: {
+    index: {
+      sheet: '通报汇总',
+      headers: { label: '期别', start: '开始日期', end: '结束日期', sentAt: '发送时间', units: '单位数', first: '第一名', last: '末位' },
+    },
+    /** Each period's sheet is named by periodLabel. */
+    period: {
+      title: (p: { campaign: string; periodKey: string; start: string; end: string }) =>
+        `【${p.campaign}】活动情况通报（${periodLabel(p.periodKey)}：${spanCn(p.start, p.end)}）`,
+      headers: {
+        rank: '名次', unitName: '单位', score: '综合得分', movement: '升降', last: '末位', members: '人数', participants: '参与人数',
+        participationRate: '参与率', hours: '学习总时长（小时）', avgHours: '人均时长（小时）', checkins: '打卡次数', submissions: '任务提交',
+        tasksRequired: '应交任务', tasksDone: '已交任务', feedbackReceived: '收到意见', feedbackAnswered: '已答复意见', rectTotal: '整改事项',
+        rectClosed: '已销号', rectOverdue: '逾期',
+      },
+    },
+    /** The 末位 cell of the last unit. */
+    last: '末位',
+    totalRow: '合计',
+  },
+} as const;

@@ -79,7 +79,8 @@ export interface RectHistoryEntry {
   at: Date; actor: string; action: string; field: string | null; before: string | null; after: string | null; note: string | null;
 }
 
-const HISTORY_ACTION_CN: Record<string, string> = {
+/** A history entry's action, by its stored key. */
+export const HISTORY_ACTION_CN: Record<string, string> = {
   create: '新增', update: '修改', progress: '报进展', complete: '报完成', close: '销号', return: '退回', extend: '延期',
 };
 
