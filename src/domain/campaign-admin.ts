@@ -145,7 +145,6 @@ export async function commitPhaseEnd(w: CampaignWriter, p: { id: number }): Prom
 // ---------------------------------------------------------------- 阶段 任务 新增
 
 export interface NewTask { phaseId: number; name: string; audience: 'all' | 'heads'; dueDate: string; minChars: number | null }
-const AUDIENCE_CN = { all: '全体', heads: '负责人' } as const;
 
 /** The open phase — also one opened to start later: its tasks and readings are set up beforehand. */
 async function phaseToAddTo(tx: Tx, c: CampaignRow, phaseId?: number) {
@@ -162,7 +161,7 @@ export async function planTask(tx: Tx, c: CampaignRow, a: { name: string; audien
   if (a.due > c.endDate) fail('campaign.task_due_after_campaign', { due: a.due, end: c.endDate, today });
   if (await taskByName(tx, phase.id, a.name)) fail('campaign.task_exists', { name: a.name });
   const payload: NewTask = { phaseId: phase.id, name: a.name, audience: a.audience, dueDate: a.due, minChars: a.minChars };
-  const preview = campaignReplies.taskPreview({ phase: phase.name, name: a.name, audience: AUDIENCE_CN[a.audience], due: a.due, minChars: a.minChars, today });
+  const preview = campaignReplies.taskPreview({ phase: phase.name, name: a.name, audience: a.audience, due: a.due, minChars: a.minChars, today });
   return { preview, payload };
 }
 

@@ -1,6 +1,9 @@
 // Campaigns' wording: phase states, what the domain refuses, and what the 活动与阶段 commands say.
 import { dateCn, inCampaignUnit, type StudyUnit } from './format.ts';
 
+/** Who hands a task in. */
+export const AUDIENCE_CN = { all: '全体', heads: '负责人' } as const;
+
 /** How a phase stands on a day. */
 export const PHASE_STATE_CN = { upcoming: '未开始', running: '进行中', ended: '已结束' } as const;
 
@@ -31,7 +34,7 @@ export function describePhase(c: StudyUnit, p: PhaseFacts, ts: TaskFacts[], rs: 
   if (ts.length) {
     lines.push('任务：');
     for (const t of ts) {
-      lines.push(`  · ${t.name}（${t.audience === 'heads' ? '负责人' : '全体'}，${dateCn(t.dueDate, today)}前${t.minChars ? `，不少于${t.minChars}字` : ''}）`);
+      lines.push(`  · ${t.name}（${t.audience === 'heads' ? AUDIENCE_CN.heads : AUDIENCE_CN.all}，${dateCn(t.dueDate, today)}前${t.minChars ? `，不少于${t.minChars}字` : ''}）`);
     }
   }
   if (rs.length) lines.push(`必读：${rs.map((r) => `《${r.title}》`).join('、')}`);
@@ -132,9 +135,9 @@ export const campaignReplies = {
   taskDuePast: (p: { due: string; today: string }) => `时限 ${dateCn(p.due, p.today)} 已经过去了，请给一个今天或以后的日期。`,
   taskDueAfterCampaign: (p: { due: string; end: string; today: string }) => `时限 ${dateCn(p.due, p.today)} 晚于活动结束日 ${dateCn(p.end, p.today)}。`,
   taskExists: (p: { name: string }) => `本阶段已有任务「${p.name}」。`,
-  /** `audience`: 全体 or 负责人. */
-  taskPreview: (p: { phase: string; name: string; audience: string; due: string; minChars: number | null; today: string }) =>
-    `将为阶段「${p.phase}」添加任务「${p.name}」：${p.audience}提交，${dateCn(p.due, p.today)}前${p.minChars ? `，不少于 ${p.minChars} 字` : ''}。`,
+  /** `audience`: who hands it in (all, or heads only). */
+  taskPreview: (p: { phase: string; name: string; audience: keyof typeof AUDIENCE_CN; due: string; minChars: number | null; today: string }) =>
+    `将为阶段「${p.phase}」添加任务「${p.name}」：${AUDIENCE_CN[p.audience]}提交，${dateCn(p.due, p.today)}前${p.minChars ? `，不少于 ${p.minChars} 字` : ''}。`,
   taskAdded: (p: { name: string }) => `已添加任务「${p.name}」。大家可以发「提交 ${p.name} 正文…」提交。`,
 
   // 提交
