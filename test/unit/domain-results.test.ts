@@ -1,0 +1,397 @@
+// The domain returns typed results; the Chinese wording is the catalogues' (src/domain/messages).
+// Each kind of result is built here by hand and worded by its catalogue, checked to the character;
+// then the rule itself: no src/domain/*.ts module outside messages/ holds Chinese text, except the
+// input vocabularies and stored values listed below, each with its reason. Run with TZ=UTC.
+import { describe, expect, it } from 'vitest';
+import ts from 'typescript';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { formatDateCn } from '../../src/parse/date.ts';
+import { dateCn, inCampaignUnit, monthCn } from '../../src/domain/messages/format.ts';
+import { ledgerReplies, type RectDetail } from '../../src/domain/messages/rectification.ts';
+import { describeCampaign, describePhase, taskLabel } from '../../src/domain/messages/campaigns.ts';
+import { recentCheckinLines } from '../../src/domain/messages/checkins.ts';
+import {
+  personalNudgeText, progressReplies, scopeLabel,
+  type MyProgress, type NotCheckedIn, type UnitReport, type UnitsOverview,
+} from '../../src/domain/messages/progress.ts';
+import { approvalBlockerCn, bindNotices, directoryImportReport } from '../../src/domain/messages/directory.ts';
+import { attachmentProblemCn, describeAttachments, sizeText } from '../../src/domain/messages/attachments.ts';
+import {
+  circularNotices, periodLabel, periodLabelShort, renderCircular, renderUnitDetail, type CircularData, type CircularUnit,
+} from '../../src/domain/messages/circular.ts';
+import { exportDeliveryText, exportSummaryCn, WORKBOOK } from '../../src/domain/messages/exports.ts';
+import { ledgerDryRun, ledgerHeaderList, ledgerImported } from '../../src/domain/messages/ledger-import.ts';
+
+const today = '2026-12-07';
+const xueshi = { targetUnit: 'xueshi', xueshiMinutes: 45 };
+
+describe('each typed result, worded by its catalogue', () => {
+  it('formats: dates on the app clock, study time in the campaign\'s unit, months', () => {
+    expect(dateCn('2026-12-20', today)).toBe('12月20日');
+    expect(dateCn('2027-01-05', today)).toBe('2027年1月5日');
+    expect(inCampaignUnit(xueshi, 1800)).toBe('40学时');
+    expect(inCampaignUnit({ targetUnit: 'hour', xueshiMinutes: 45 }, 270)).toBe('4小时30分钟');
+    expect(monthCn('2027-01')).toBe('2027年1月');
+    // A date is worded only against the app's today or now: without it, it does not compile.
+    // @ts-expect-error `now` is required
+    expect(() => formatDateCn('2026-12-07')).not.toThrow();
+    // @ts-expect-error `today` is required
+    expect(() => dateCn('2026-12-07')).not.toThrow();
+  });
+
+  it('rectification: an item in full (rectDetail), as 整改 新增 and 整改 查看 show it', () => {
+    const item: RectDetail = {
+      code: 'ZG-0001', commitment: true, status: 'in_progress', overdueDays: 2, dueSoon: false,
+      problem: '门诊排队时间长', measures: '增设自助机', unitName: '县人民医院', leaderName: '刘局长',
+      deadline: '2026-12-05', category: '立即整改', term: '近期',
+    };
+    const detail = 'ZG-0001【公开承诺】（整改中，已逾期 2 天）\n  问题：门诊排队时间长\n  措施：增设自助机\n'
+      + '  责任单位：县人民医院；分管领导：刘局长；时限：12月5日；类别：立即整改；近期';
+    expect(ledgerReplies.added({ item, today })).toBe(`已新增整改事项 ZG-0001。\n${detail}`);
+    expect(ledgerReplies.show({ item: { ...item, commitment: false, overdueDays: null, dueSoon: true, category: null, term: null }, history: [], today }))
+      .toBe('ZG-0001（整改中，即将到期）\n  问题：门诊排队时间长\n  措施：增设自助机\n  责任单位：县人民医院；分管领导：刘局长；时限：12月5日\n记录：');
+  });
+
+  it('campaigns: a campaign, a phase with its tasks and readings, a task\'s label', () => {
+    const c = { name: '医德医风大讨论', startDate: '2026-11-01', endDate: '2027-01-31', targetMinutes: 1800, makeupDays: 3, ...xueshi };
+    expect(describeCampaign(c, today)).toBe('「医德医风大讨论」11月1日 至 2027年1月31日\n学习目标：每人 40学时\n1学时 = 45分钟；补卡期限 3 天');
+    const phase = { seq: 2, name: '查摆问题', startDate: '2026-12-01', endDate: '2026-12-31', targetMinutes: 1350 };
+    const tasks = [{ name: '剖析材料', audience: 'heads', dueDate: '2026-12-20', minChars: 500 }, { name: '心得体会', audience: 'all', dueDate: '2026-12-25', minChars: null }];
+    expect(describePhase(xueshi, phase, tasks, [{ title: '中国共产党章程' }], today)).toBe([
+      '第2阶段「查摆问题」：12月1日 至 12月31日', '本阶段目标：每人 30学时', '任务：',
+      '  · 剖析材料（负责人，12月20日前，不少于500字）', '  · 心得体会（全体，12月25日前）', '必读：《中国共产党章程》',
+    ].join('\n'));
+    expect(taskLabel({ name: '心得体会', phaseSeq: 2, inRunningPhase: true })).toBe('「心得体会」');
+    expect(taskLabel({ name: '心得体会', phaseSeq: 1, inRunningPhase: false })).toBe('第1阶段「心得体会」');
+  });
+
+  it('check-ins: 最近打卡', () => {
+    expect(recentCheckinLines([], xueshi, today)).toEqual([]);
+    expect(recentCheckinLines([
+      { studyDate: '2026-12-07', kind: 'self', material: '学习《党章》', minutes: 60, reflection: true },
+      { studyDate: '2026-12-05', kind: 'makeup', material: null, minutes: null, reflection: false },
+      { studyDate: '2026-12-04', kind: 'group', material: '观看警示教育片，并结合本单位实际开展专题讨论，形成会议纪要和整改清单', minutes: 90, reflection: false },
+    ], xueshi, today)).toEqual([
+      '最近打卡：',
+      '  12月7日 学习《党章》 1小时（1.3学时），有心得',
+      '  12月5日（补卡） 未写时长',
+      '  12月4日（集中学习） 观看警示教育片，并结合本单位实际开展专题讨论，形成会议纪要和… 1小时30分钟（2学时）',
+    ]);
+  });
+
+  it('progress: 我的', () => {
+    const me: MyProgress = {
+      name: '张三', unitName: '县人民医院', campaign: '医德医风大讨论', unit: xueshi,
+      campaignMinutes: 270, target: { minutes: 1800, percent: 15 }, days: 3, todayMinutes: 60, notedCheckins: 1,
+      phase: { name: '学习动员', minutes: 120, targetMinutes: 1350 }, nextPhase: null, rank: 2, unitSize: 5,
+      tasks: [
+        { task: { name: '心得体会', phaseSeq: 2, inRunningPhase: true }, dueDate: '2026-12-20', status: 'open', review: null, comment: null },
+        { task: { name: '学习计划', phaseSeq: 2, inRunningPhase: true }, dueDate: '2026-12-01', status: 'late', review: 'approved', comment: null },
+        { task: { name: '剖析材料', phaseSeq: 1, inRunningPhase: false }, dueDate: '2026-12-01', status: 'overdue', review: null, comment: null },
+        { task: { name: '整改措施', phaseSeq: 2, inRunningPhase: true }, dueDate: '2026-12-10', status: 'done', review: 'returned', comment: '请补充具体措施。' },
+      ],
+      readingsLeft: ['中国共产党章程'],
+      recent: [{ studyDate: '2026-12-07', kind: 'self', material: '学习《党章》', minutes: 60, reflection: true }],
+      feedback: { total: 1, answered: 1, latest: [{ code: 'YJ-0001', status: 'answered', content: '食堂的饭菜能不能多一些花样，价格也希望再便宜一点', answer: '已转后勤' }] },
+    };
+    expect(progressReplies.mine({ ...me, today })).toBe([
+      '张三（县人民医院）在「医德医风大讨论」的学习情况：',
+      '累计 4小时30分钟（6学时），目标 40学时，完成 15%',
+      '打卡 3 天；今天 1小时',
+      '1 次打卡附了学习笔记',
+      '本阶段「学习动员」2小时 / 目标 30学时',
+      '本单位排名：第 2 / 5 名',
+      '○ 任务「心得体会」未提交，12月20日前完成（发送：提交 心得体会 正文…）',
+      '✓ 任务「学习计划」已提交（逾期提交），已通过审阅',
+      '⚠️ 任务第1阶段「剖析材料」已过 12月1日 的时限，还未提交，现在提交记为逾期提交（发送：提交 剖析材料 正文…）',
+      '⚠️ 任务「整改措施」被退回修改：请补充具体措施。修改后请重新提交（发送：提交 整改措施 正文…）',
+      '必读还差 1 篇：《中国共产党章程》',
+      '最近打卡：',
+      '  12月7日 学习《党章》 1小时（1.3学时），有心得',
+      '我的意见建议 1 条，已答复 1 条：',
+      '  YJ-0001【已答复】食堂的饭菜能不能多一些花样，价格也希望再…（答复：已转后勤）',
+    ].join('\n'));
+    // No phase running: the next one, if any; no target, no readings, nothing else.
+    expect(progressReplies.mine({
+      ...me, unit: { targetUnit: 'hour', xueshiMinutes: 45 }, target: null, notedCheckins: 0, phase: null, nextPhase: { name: '查摆问题', startDate: '2026-12-10' },
+      tasks: [], readingsLeft: [], recent: [], feedback: { total: 0, answered: 0, latest: [] }, today,
+    })).toBe([
+      '张三（县人民医院）在「医德医风大讨论」的学习情况：', '累计 4小时30分钟（6学时）', '打卡 3 天；今天 1小时',
+      '下一阶段「查摆问题」12月10日开始', '本单位排名：第 2 / 5 名', '必读篇目已全部学完 ✓',
+    ].join('\n'));
+  });
+
+  it('progress: 本单位, the units at a glance, 未打卡, 催办\'s reminder', () => {
+    const report: UnitReport = {
+      unitName: '县人民医院', members: 4, phaseName: '学习动员',
+      week: { checkedIn: 1, missing: ['李四', '王五'], onLeave: ['张伟'] },
+      scope: { checkedIn: 3, missing: [], onLeave: ['张伟'] },
+      totalMinutes: 330, avgMinutes: 83, checkins: 4, notedCheckins: 1,
+      people: [
+        { name: '张三', minutes: 180, belowTarget: false, onLeave: false },
+        { name: '张伟', minutes: 0, belowTarget: true, onLeave: true },
+      ],
+      tasks: [{
+        task: { name: '心得体会', phaseSeq: 1, inRunningPhase: true }, dueDate: '2026-12-05', expected: 4, handedIn: 2,
+        late: ['李四'], missing: [{ name: '王五', onLeave: false }, { name: '张伟', onLeave: true }], approved: 1, sentBack: ['张三'],
+      }],
+      ledger: {
+        open: 3, pending: 1,
+        overdue: [{ code: 'ZG-0002', problem: '门诊排队时间长，候诊区座椅不足，患者反映强烈，需要尽快加以解决处理', deadline: '2026-12-01', overdueDays: 6 }],
+        dueSoon: [{ code: 'ZG-0003', problem: '停车难', deadline: '2026-12-09', overdueDays: 0 }],
+        feedbackWaiting: ['YJ-0004', 'NM-K7Q2M9'],
+      },
+    };
+    expect(progressReplies.unit({ ...report, today })).toBe([
+      '县人民医院（4 人）学习情况，截至 12月7日：',
+      '本周已打卡 1 人，未打卡 2 人：李四、王五；请假 1 人：张伟',
+      '本阶段「学习动员」已打卡 3 人，未打卡 0 人；请假 1 人：张伟',
+      '本阶段「学习动员」合计 5小时30分钟，人均 1小时23分钟',
+      '本阶段「学习动员」打卡 4 次，其中 1 次附了学习笔记',
+      '学时明细：',
+      '  张三 3小时',
+      '  张伟 0分钟（未达标）（请假）',
+      '任务「心得体会」（12月5日已截止）已交 2/4（逾期提交 1 人：李四），未交：王五、张伟（请假），已通过审阅 1 人，退回修改：张三',
+      '整改事项：未销号 3 项（待销号 1，即将到期 1，逾期 1）',
+      '  ⚠️ ZG-0002 已逾期 6 天：门诊排队时间长，候诊区座椅不足，患者反映强烈，需要尽快加以解（时限 12月1日）',
+      '  ⏰ ZG-0003 12月9日到期：停车难',
+      '转给本单位待答复的意见 2 条：YJ-0004、NM-K7Q2M9（发「意见 列表」查看）',
+    ].join('\n'));
+
+    const overview: UnitsOverview = {
+      phaseName: null, targetMinutes: 1800, unit: xueshi,
+      units: [{ unitName: '县人民医院', members: 4, participants: 3, avgMinutes: 83, reached: 0, notThisWeek: 2, onLeave: 1 }],
+    };
+    expect(progressReplies.overview({ ...overview, today })).toBe([
+      '各单位学习情况（活动以来，截至 12月7日）：',
+      '· 县人民医院（4 人）：参与 3/4（75%），人均 1小时23分钟 / 目标 40学时，达标 0 人；本周未打卡 2 人，请假 1 人',
+      '发「本单位 单位名」查看一个单位的名单、学时和任务；发「未打卡 单位名」查看未打卡的人。',
+    ].join('\n'));
+    expect(progressReplies.overview({ ...overview, units: [], today })).toBe('这些单位名单里还没有职工和负责人。');
+
+    const none: NotCheckedIn = {
+      period: 'week',
+      units: [
+        { unitName: '县人民医院', members: 4, missing: ['李四', '王五'], onLeave: ['张伟'] },
+        { unitName: '县中医院', members: 3, missing: [], onLeave: [] },
+      ],
+    };
+    expect(progressReplies.notCheckedIn({ ...none, today })).toBe([
+      '本周未打卡（截至 12月7日）：',
+      '县人民医院（4 人）：2 人未打卡：李四、王五；请假：张伟（请假）',
+      '县中医院（3 人）：都已打卡',
+      '合计 2 人未打卡。',
+    ].join('\n'));
+    expect(progressReplies.notCheckedIn({ period: 'today', units: [], today })).toBe('这些单位名单里还没有职工和负责人。');
+
+    expect(scopeLabel('学习动员')).toBe('本阶段「学习动员」');
+    const now = new Date('2026-12-07T09:00:00+08:00');
+    expect(personalNudgeText({ name: '王五', idleDays: 3, last: '2026-12-02', scopeMinutes: 90 }, { name: '医德医风大讨论', ...xueshi },
+      { name: '学习动员', targetMinutes: 1350 }, now, '第1阶段「剖析材料」（12月20日前）')).toBe(
+      '王五您好，您已经 3 个工作日没有学习打卡了（上次是 12月2日）。本阶段「学习动员」您已学习 1小时30分钟，目标每人 30学时。'
+      + '今天抽空学一会儿吧，学完发「打卡 学习《…》 1小时 心得：…」即可。另外，您还有任务未交：第1阶段「剖析材料」（12月20日前），发「提交 任务名 正文…」即可。');
+    expect(personalNudgeText({ name: '王五', idleDays: 3, last: null, scopeMinutes: 0 }, { name: '医德医风大讨论', ...xueshi }, null, now)).toBe(
+      '王五您好，「医德医风大讨论」您还没有学习打卡。今天抽空学一会儿吧，学完发「打卡 学习《…》 1小时 心得：…」即可。');
+  });
+
+  it('binding: the notices, why a request cannot be approved, a 名单 import\'s report', () => {
+    const member = { unitName: '县人民医院', name: '赵院长', role: 'head' };
+    expect(bindNotices.requestToAdmins({ requestId: 3, platform: 'wecom', account: 'zhao', member })).toBe(
+      '【绑定申请 #3】一个企业微信账号（zhao）申请绑定为 县人民医院 赵院长（负责人），需要管理员审核。\n'
+      + '请先与本人核实，再回复「/绑定 通过 3」或「/绑定 拒绝 3 原因」。发送「/绑定 待审」查看全部申请。');
+    expect(bindNotices.requestToPerson({ platform: 'dingtalk', member })).toBe(
+      '有一个钉钉账号申请绑定为你（县人民医院 赵院长），正在等待管理员审核。如果不是你本人申请的，请立即联系管理员。');
+    expect(bindNotices.boundToPerson({ platform: 'wecom', at: new Date('2026-12-07T01:30:00Z') })).toBe(
+      '你的名字刚被一个企业微信账号绑定（12月7日 09:30）。如果不是你本人操作，请立即联系管理员。');
+    expect(bindNotices.lockedToAdmins({ member, failures: 10 })).toBe(
+      '【绑定锁定】有人多次以「赵院长」的名义绑定失败（10 次），县人民医院 赵院长 已被锁定，任何账号都不能再用「绑定」关联到此人。\n'
+      + '如核实是本人需要绑定，请回复「/绑定 解锁 县人民医院/赵院长」。');
+    expect(bindNotices.approvedToPerson({ admin: '王主任', requestId: 3, platform: 'wecom', member })).toBe(
+      '管理员 王主任 已通过绑定申请 #3：一个企业微信账号已绑定为你（县人民医院 赵院长，负责人）。如果不是你本人申请的，请立即联系管理员。');
+    expect(bindNotices.rejectedToPerson({ admin: '王主任', requestId: 3, platform: 'wecom', member })).toBe(
+      '管理员 王主任 已拒绝以你（县人民医院 赵院长）的名义提出的企业微信账号绑定申请 #3。');
+    expect(approvalBlockerCn({ kind: 'member_gone' })).toBe('此人已不在名单中（已停用）。');
+    expect(approvalBlockerCn({ kind: 'account_taken' })).toBe('申请的账号已关联到名单中的另一个人。');
+    expect(approvalBlockerCn({ kind: 'has_account', name: '赵院长', platform: 'dingtalk' })).toBe('赵院长 已有钉钉账号。');
+    expect(directoryImportReport({
+      added: ['县人民医院/张三'], updated: [], moved: [{ name: '李四', from: '县人民医院', to: '县中医院' }], deactivated: ['县中医院/王五'],
+      unchanged: 7, unitsAdded: ['城关镇卫生院'],
+    })).toBe('新增 1 人，更新 0 人，调动 1 人，停用 1 人，未变 7 人。\n新单位：城关镇卫生院\n新增：县人民医院/张三\n调动：李四：县人民医院 → 县中医院\n停用（记录保留）：县中医院/王五');
+  });
+
+  it('attachments: what was not kept and why; what was kept', () => {
+    const alone = { name: null, kind: 'image' as const, index: 0, count: 1 };
+    const second = { name: null, kind: 'file' as const, index: 1, count: 2 };
+    const named = { name: '笔记.pdf', kind: 'file' as const, index: 0, count: 2 };
+    expect(attachmentProblemCn({ kind: 'too_large', what: alone, limitBytes: 20 * 1024 * 1024 })).toBe('⚠️ 照片超过 20 MB 的上限，没有保存。请压缩后再发。');
+    expect(attachmentProblemCn({ kind: 'download_failed', what: second })).toBe('⚠️ 第 2 个文件下载失败（平台链接可能已过期），没有保存，请重新发送。');
+    expect(attachmentProblemCn({ kind: 'over_limit', what: named, bytes: 21.5 * 1024 * 1024, limitBytes: 20 * 1024 * 1024 }))
+      .toBe('⚠️ 「笔记.pdf」有 21.5 MB，超过 20 MB 的上限，没有保存。请压缩后再发。');
+    expect(attachmentProblemCn({ kind: 'unsupported', what: { ...alone, index: 1, count: 3 } })).toBe('⚠️ 第 2 张照片不是图片（JPG/PNG/GIF/WEBP）或 PDF/Office 文档，没有保存。');
+    expect(sizeText(64 * 1024)).toBe('64 KB');
+    expect(describeAttachments([{ kind: 'image' }, { kind: 'file' }])).toBe('1 张照片、1 个文件');
+    expect(describeAttachments([{ kind: 'file' }, { kind: 'file' }])).toBe('2 个文件');
+  });
+
+  it('circular: the circular, a head\'s detail, the notices', () => {
+    const unit = (u: Partial<CircularUnit>): CircularUnit => ({
+      unitId: 1, unitName: '县中医院', members: 3, participants: 3, participationRate: 1, totalMinutes: 600, avgMinutes: 200, checkins: 4,
+      submissions: 2, tasksRequired: 4, tasksDone: 2, feedbackReceived: 1, feedbackAnswered: 1, rectTotal: 2, rectClosed: 0, rectOverdue: 0,
+      components: { participation: 1, hours: 0.67, tasks: 0.5, rectification: 0 }, score: 67.5, rank: 1, movement: '—', last: false, ...u,
+    });
+    const d: CircularData = {
+      campaignId: 1, campaignName: '医德医风大讨论', period: { key: '2026-12-H2', start: '2026-12-16', end: '2026-12-31', asOf: '2026-12-20' },
+      periodTargetMinutes: 300, weights: { participation: 40, hours: 30, tasks: 15, rectification: 15 }, previousPeriodKey: '2026-12-H1',
+      totals: {
+        members: 5, participants: 4, participationRate: 0.8, totalMinutes: 780, avgMinutes: 156, checkins: 6, submissions: 3,
+        feedbackReceived: 1, feedbackAnswered: 1, rectTotal: 3, rectClosed: 1, rectOverdue: 1,
+      },
+      units: [unit({}), unit({ unitId: 2, unitName: '城关镇卫生院', members: 2, participants: 1, participationRate: 0.5, totalMinutes: 180, avgMinutes: 90, rectOverdue: 1, score: 50, rank: 2, movement: '新', last: true })],
+      leaders: [],
+    };
+    expect(renderCircular(d)).toBe([
+      '【医德医风大讨论】活动情况通报（2026年12月下半月：12月16日 至 12月20日，本期到12月31日结束，数字截至今天）',
+      '全活动：参与 4/5 人（80%），累计学习 13小时，人均 2小时36分钟（本期人均目标 5小时）；打卡 6 次；任务提交 3 份；'
+        + '收到意见建议 1 条、已答复 1 条；整改事项 3 项、已销号 1 项、逾期 1 项。',
+      '各单位排名（综合得分，满分 100；升降对比2026年12月上半月）：',
+      '1. 县中医院 67.5分 持平 — 参与 3/3（100%），共 10小时、人均 3小时20分钟，打卡 4 次，任务 2 份，意见 1 条已答复 1，整改 2 项销号 0',
+      '2. 城关镇卫生院 50分 新（末位） — 参与 1/2（50%），共 3小时、人均 1小时30分钟，打卡 4 次，任务 2 份，意见 1 条已答复 1，整改 2 项销号 0、逾期 1',
+      '末位单位：城关镇卫生院，请主要负责人抓紧整改落实。',
+      '综合得分 = 参与率、人均学时完成度、任务完成率、整改销号率加权（满分 100）；没有到期任务或没有整改事项的单位，按其余各项折算。',
+    ].join('\n'));
+    const detail = renderUnitDetail(d, {
+      unitId: 2, unitName: '城关镇卫生院', behind: [{ name: '吴刚', minutes: 0, checkins: 0 }, { name: '孙院长', minutes: 180, checkins: 2 }],
+      missingTasks: [{ task: '心得体会', names: ['吴刚', '孙院长'] }],
+    });
+    expect(detail).toBe([
+      '【城关镇卫生院】2026年12月下半月（12月16日 至 12月20日，本期到12月31日结束，数字截至今天）通报明细',
+      '综合得分 50 分，第 2/2 名（新），本期末位；参与 1/2，人均 1小时30分钟；整改 2 项、销号 0、逾期 1。',
+      '本期人均目标 5小时（按阶段目标折算）。',
+      '进度落后（2 人）：吴刚 本期未打卡、孙院长 3小时',
+      '截至12月20日未提交的任务：',
+      '  · 心得体会：吴刚、孙院长',
+      '请督促落后人员及时学习打卡、提交任务。发送「本单位」可查看最新进度。',
+    ].join('\n'));
+    expect(renderUnitDetail({ ...d, periodTargetMinutes: null }, { unitId: 9, unitName: null, behind: [], missingTasks: [] }).split('\n').slice(0, 2))
+      .toEqual(['【单位#9】2026年12月下半月（12月16日 至 12月20日，本期到12月31日结束，数字截至今天）通报明细', '本期全员达到进度。']);
+    expect(circularNotices.toLeader({ name: '刘局长', text: '（通报）', units: d.units })).toBe(
+      '刘局长您好：（通报）\n\n您分管的单位：县中医院 第1名（67.5分）；城关镇卫生院 第2名（50分，末位）');
+    expect(circularNotices.toLeader({ name: '刘局长', text: '（通报）', units: [] })).toBe('刘局长您好：（通报）');
+    expect(circularNotices.toHead({ name: '孙院长', detail: '（明细）' })).toBe('孙院长您好：（明细）');
+    expect([periodLabel('2026-11'), periodLabel('2026-12-H1'), periodLabelShort('2026-12-H2')]).toEqual(['2026年11月', '2026年12月上半月', '12月下半月']);
+  });
+
+  it('exports: what a file holds, how it reaches someone, the workbook\'s titles', () => {
+    expect(exportSummaryCn({ kind: 'checkins', checkins: 35, personDays: 28, people: 9 })).toBe('打卡 35 次（28 条“人·天”记录，9 人），另有按人、按单位汇总');
+    expect(exportSummaryCn({ kind: 'people', filter: '今天未打卡', people: 3, checkins: 5, personDays: 4 })).toBe('今天未打卡 3 人，期间打卡 5 次（4 条“人·天”记录）');
+    expect(exportSummaryCn({ kind: 'people', filter: null, people: 1, checkins: 0, personDays: 0 })).toBe('所选人员 1 人，期间打卡 0 次（0 条“人·天”记录）');
+    expect(exportSummaryCn({ kind: 'feedback', items: 2, anonymous: 1 })).toBe('意见建议 2 条（其中匿名 1 条，不含任何提交人信息）');
+    expect(exportSummaryCn({ kind: 'rectifications', items: 2, overdue: 0, history: 3 })).toBe('整改事项 2 项（逾期 0 项），整改记录 3 条');
+    expect(exportSummaryCn({ kind: 'circular', periodKeys: ['2026-11-H2', '2026-12-H1'] })).toBe('通报 2 期（2026年11月下半月、2026年12月上半月），每期一张表，含各单位数据和排名');
+    expect(exportSummaryCn({ kind: 'circular', periodKeys: ['2026-10-H2', '2026-11-H1', '2026-11-H2', '2026-12-H1'] }))
+      .toBe('通报 4 期（2026年10月下半月 至 2026年12月上半月），每期一张表，含各单位数据和排名');
+    expect(exportDeliveryText('📎', { kind: 'expired', keptMinutes: 30 })).toBe('📎\n文件已过期（导出文件保留 30 分钟），请重新发送导出命令。');
+    expect(exportDeliveryText('📎', { kind: 'link', url: 'https://x/files/1', minutes: 29 })).toBe('📎\n下载链接（仅供本人使用，29 分钟内有效）：\nhttps://x/files/1');
+    expect(exportDeliveryText('📎', { kind: 'no_link', cli: null })).toBe(
+      '📎\n当前平台不能直接发送文件，服务也没有配置公网地址（PUBLIC_BASE_URL），无法生成下载链接。请在服务器上用命令行导出（npm run cli -- export …）。');
+    expect(WORKBOOK.checkins.title({ campaign: '医德医风大讨论', unit: '县人民医院', filter: null, from: '2026-12-01', to: '2026-12-15' }))
+      .toBe('【医德医风大讨论】打卡记录（县人民医院，2026-12-01 至 2026-12-15）');
+    expect(WORKBOOK.checkins.title({ campaign: '医德医风大讨论', unit: null, filter: '今天未打卡', from: '2026-12-07', to: '2026-12-07' }))
+      .toBe('【医德医风大讨论】打卡记录（今天未打卡，2026-12-07 至 2026-12-07）');
+    expect(WORKBOOK.circular.period.title({ campaign: '医德医风大讨论', periodKey: '2026-12-H1', start: '2026-12-01', end: '2026-12-15' }))
+      .toBe('【医德医风大讨论】活动情况通报（2026年12月上半月：2026-12-01 至 2026-12-15）');
+  });
+
+  it('ledger import: the headers, what an import created, what a dry run found', () => {
+    expect(ledgerHeaderList([['责任单位', ['单位']], ['类别', []]])).toBe('责任单位（或单位）、类别');
+    const perUnit = [{ unitName: '县人民医院', items: 5 }, { unitName: '县中医院', items: 3 }];
+    expect(ledgerImported({ codes: ['ZG-0003', 'ZG-0004', 'ZG-0010'], contiguous: true, perUnit }))
+      .toBe('已导入整改事项 ZG-0003 … ZG-0010 共 3 项：县人民医院 5 项、县中医院 3 项。');
+    expect(ledgerImported({ codes: ['ZG-0003', 'ZG-0005'], contiguous: false, perUnit: perUnit.slice(0, 1) }))
+      .toBe('已导入整改事项 ZG-0003、ZG-0005 共 2 项：县人民医院 5 项。');
+    expect(ledgerImported({ codes: ['ZG-0003'], contiguous: true, perUnit: perUnit.slice(1) })).toBe('已导入整改事项 ZG-0003 共 1 项：县中医院 3 项。');
+    expect(ledgerDryRun({ items: 8, perUnit })).toBe('（试运行，未保存）检查通过，可导入 8 项：县人民医院 5 项、县中医院 3 项。');
+  });
+});
+
+// ---------------------------------------------------------------- the rule
+
+/** Chinese characters and CJK/full-width punctuation (、。「」【】（）：，). */
+const CHINESE = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
+
+/** Every string or template literal in a module's code (comments and regular expressions apart) that holds Chinese, by line; a template's ${…} parts elided. */
+function chineseLiterals(file: string, code: string): { line: number; text: string }[] {
+  const src = ts.createSourceFile(file, code, ts.ScriptTarget.Latest, true);
+  const out: { line: number; text: string }[] = [];
+  const visit = (n: ts.Node) => {
+    let text: string | null = null;
+    if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) text = n.text;
+    else if (ts.isTemplateExpression(n)) text = n.head.text + n.templateSpans.map((s) => `\${…}${s.literal.text}`).join('');
+    if (text !== null && CHINESE.test(text)) out.push({ line: src.getLineAndCharacterOfPosition(n.getStart()).line + 1, text });
+    ts.forEachChild(n, visit);
+  };
+  visit(src);
+  return out;
+}
+
+/**
+ * Chinese the domain may keep: what people type (keywords, a file's column headers) and values
+ * stored in records — never a reply. Each literal as it appears in the module (a template's
+ * ${…} parts elided).
+ */
+const EXCEPTIONS: { file: string; literals: string[]; reason: string }[] = [
+  { file: 'binding.ts', literals: ['${…}:未绑定'], reason: 'the audit actor of an account not yet bound: an audit row is a record, not a reply' },
+  { file: 'binding.ts', literals: ['绑定申请 #${…}'], reason: 'the audit target of a 绑定 request; a rejection\'s reason is looked up by it' },
+  { file: 'campaign-admin.ts', literals: ['、'], reason: 'the audit target of 必读 新增: the titles, joined (an audit row is a record)' },
+  { file: 'campaigns.ts', literals: ['学时'], reason: 'parseTarget reads 40学时: input' },
+  { file: 'checkins.ts', literals: ['本人撤销'], reason: 'stored in checkins.status_reason when someone undoes their own check-in' },
+  { file: 'circular.ts', literals: ['新'], reason: 'a unit\'s movement as stored in circulars.data (↑2, ↓1, —, 新); stored circulars keep it' },
+  {
+    file: 'directory.ts', literals: ['企业微信账号', '钉钉账号', '单位', '姓名', '角色', '手机号', '分管单位'],
+    reason: 'the 名单 file\'s column headers: input',
+  },
+  { file: 'feedback.ts', literals: ['意见', '建议', '反馈'], reason: 'FeedbackKind: the word the 意见 command takes, stored in feedback.kind' },
+  { file: 'feedback.ts', literals: ['－'], reason: 'parseFeedbackCode reads a full-width dash typed in a code: input' },
+  { file: 'holidays.ts', literals: ['日期', '类型', '说明'], reason: 'the holiday file\'s column headers: input' },
+  {
+    file: 'ledger-import.ts', literals: ['单位', '问题', '项目', '措施', '时限', '责任单位', '整改项目', '整改措施', '分管领导', '完成时限', '类别', '期限'],
+    reason: 'the 整改台账 file\'s column headers and their other names: input',
+  },
+  {
+    file: 'ledger-import.ts', literals: ['立即整改', '限期整改', '说明原因', '多部门协同', '长期坚持'],
+    reason: 'the default 整改类别, stored in rectifications.category and typed back in 类别：',
+  },
+  { file: 'rectification.ts', literals: ['近期', '中期', '远期'], reason: 'TERMS: stored in rectifications.term and typed back in 期限：' },
+  { file: 'rectification.ts', literals: ['公开承诺'], reason: 'the note stored with a commitment\'s first history entry' },
+  {
+    file: 'rect-edit.ts', literals: ['问题', '措施', '分管领导', '时限', '类别', '期限', '责任单位'],
+    reason: 'the fields of 整改 修改 as people write them (问题：…), stored in the item\'s history',
+  },
+  { file: 'roles.ts', literals: ['职工', '负责人', '分管领导', '管理员'], reason: 'ROLE_CN: the role names the 名单 file\'s 角色 column is written in (ROLE_WORDS reads them back)' },
+];
+
+describe('the rule: the domain holds no Chinese replies', () => {
+  const dir = fileURLToPath(new URL('../../src/domain/', import.meta.url));
+  const modules = readdirSync(dir).filter((f) => f.endsWith('.ts'));
+
+  it('finds Chinese in a reply, in a template, not in comments or regular expressions', () => {
+    const code = [
+      '// 一条注释',
+      'const re = /^(\\d+)(学时|小时)$/;',
+      'export const reply = (n: number) => `已记录 ${n} 条。`;',
+      "const plain = 'ok';",
+      "/* 多行\n注释 */ const word = '你好';",
+    ].join('\n');
+    expect(chineseLiterals('x.ts', code)).toEqual([{ line: 3, text: '已记录 ${…} 条。' }, { line: 6, text: '你好' }]);
+  });
+
+  it('src/domain/*.ts (messages/ apart) holds Chinese only in the listed input vocabularies and stored values', () => {
+    const allowed = (file: string, text: string) => EXCEPTIONS.some((e) => e.file === file && e.literals.includes(text));
+    const found = modules.flatMap((f) => chineseLiterals(f, readFileSync(dir + f, 'utf8')).map((x) => ({ file: f, ...x })));
+    expect(found.filter((x) => !allowed(x.file, x.text)).map((x) => `${x.file}:${x.line} ${x.text}`)).toEqual([]);
+    // Every exception is still needed: one no longer found is taken off the list.
+    const unused = EXCEPTIONS.flatMap((e) => e.literals.filter((l) => !found.some((x) => x.file === e.file && x.text === l)).map((l) => `${e.file} ${l}`));
+    expect(unused).toEqual([]);
+  });
+});
