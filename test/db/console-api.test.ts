@@ -184,6 +184,9 @@ describe('scoped exactly as chat', () => {
     expect(o.body.kpi).toMatchObject({ members: 10, participants: 2 });
     expect(o.body.checkins).toMatchObject({ today: 2, notToday: 8 });
     expect(o.body.trend.length).toBeGreaterThan(0);
+    // Worded by the catalogues from the domain's typed scope and periods.
+    expect(o.body.scopeLabel).toBe('本阶段「学习动员」');
+    expect(o.body.trend.map((t: { label: string }) => t.label)).toEqual(['12月上半月']);
     expect(o.body.units).toHaveLength(3);
   });
 
