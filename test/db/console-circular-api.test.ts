@@ -6,53 +6,20 @@
 // with their units marked, a head their unit's line only, staff nothing. Preview and send are the
 // office's; every write needs the CSRF token.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { eq, like } from 'drizzle-orm';
-import pino from 'pino';
 import { testBot, type TestBot } from '../support/test-bot.ts';
-import { createHttpApp } from '../../src/http/server.ts';
+import { consoleApi, type ConsoleApi, type Res } from '../support/console-api.ts';
 import { loadDemoHistory } from '../../src/demo.ts';
 import { auditLog, campaigns, circulars, members, outbox, units } from '../../src/db/schema.ts';
 
 let bot: TestBot;
-let server: Server;
-let base: string;
-let ip = 0;
-const nextIp = () => `203.0.113.${++ip}`;
+let api: ConsoleApi;
 const unitId: Record<string, number> = {};
 
-interface Res { status: number; body: any; text: string }
-async function http(method: string, path: string, opts: { cookie?: string; csrf?: string; body?: unknown } = {}): Promise<Res> {
-  const headers: Record<string, string> = { 'x-forwarded-for': '198.51.100.1' };
-  if (opts.cookie) headers.cookie = opts.cookie;
-  if (opts.csrf) headers['x-csrf-token'] = opts.csrf;
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(base + '/console/api' + path, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
-  const text = await res.text();
-  let body: any = text;
-  try { body = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: res.status, body, text };
-}
-
-type Signed = { cookie: string; csrf: string };
-const sessions: Record<string, Signed> = {};
-async function as(name: string): Promise<Signed> {
-  if (sessions[name]) return sessions[name];
-  const token = /\/console\/login\?t=([A-Za-z0-9_-]+)/.exec(await bot.say(name, '登录'))?.[1];
-  expect(token, `${name} got a link`).toBeTruthy();
-  const r = await fetch(base + '/console/api/session', { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': nextIp() }, body: JSON.stringify({ token }) });
-  expect(r.status).toBe(200);
-  const cookie = r.headers.get('set-cookie')!.split(';')[0];
-  const me = await http('GET', '/me', { cookie });
-  sessions[name] = { cookie, csrf: me.body.csrf };
-  return sessions[name];
-}
-const get = async (name: string, path: string) => http('GET', path, { cookie: (await as(name)).cookie });
-const post = async (name: string, path: string, body: unknown = {}) => http('POST', path, { ...(await as(name)), body });
+const http = (method: string, path: string, opts: { cookie?: string; csrf?: string; body?: unknown } = {}) => api.http(method, path, opts);
+const as = (name: string) => api.as(name);
+const get = (name: string, path: string) => api.get(name, path);
+const post = (name: string, path: string, body: unknown = {}) => api.post(name, path, body);
 
 function refused(r: Res, status: number, message?: RegExp) {
   expect(r.status, r.text).toBe(status);
@@ -65,14 +32,10 @@ beforeAll(async () => {
   const [c] = await bot.db.select().from(campaigns);
   await bot.db.transaction((tx) => loadDemoHistory(tx, bot.now(), c.id));
   for (const u of await bot.db.select().from(units)) unitId[u.name] = u.id;
-  const webDir = mkdtempSync(join(tmpdir(), 'console-web-'));
-  writeFileSync(join(webDir, 'index.html'), '<!doctype html><title>控制台</title>');
-  const web = createHttpApp(bot.app, { log: pino({ level: 'silent' }), trustProxy: 'loopback', webDir });
-  server = await new Promise<Server>((resolve) => { const s = web.listen(0, '127.0.0.1', () => resolve(s)); });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  api = await consoleApi(bot);
 });
 afterAll(async () => {
-  await new Promise((r) => server?.close(r));
+  await api?.close();
   await bot?.close();
 });
 
