@@ -110,7 +110,7 @@ describe.skipIf(skipBrowser)('活动与阶段 and 导出 in Chromium', () => {
     await page.goto(`${web.base}/console/units/${unit.id}`);
     await page.locator('.filters').getByText('本周未打卡', { exact: true }).click();
     await page.waitForURL(/filter=week/);
-    await page.locator('[data-table="people"] .el-table__row').first().waitFor();
+    await page.locator('[data-table="people"][data-filter="week"] .el-table__row').first().waitFor();
     const shown = await page.locator('[data-table="people"] .el-table__row td:nth-child(2) a').allInnerTexts();
     expect(shown.length).toBeGreaterThan(0);
     await shoot(page, 'unit-people-export-1366', { full: false });
