@@ -1,4 +1,5 @@
 import { configDefaults, defineConfig } from 'vitest/config';
+import HeaviestFirst from './test/support/sequencer.ts';
 
 // The database suite runs twice: on embedded PGlite and on PostgreSQL.
 const dbTests = ['test/conversation/**/*.test.ts', 'test/db/**/*.test.ts'];
@@ -25,6 +26,7 @@ export default defineConfig({
     // 400 s a run). The files share nothing at module level that a test changes — every test makes
     // its own bot, database and Redis keys — so a worker keeps its modules from file to file.
     isolate: false,
+    sequence: { sequencer: HeaviestFirst },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
