@@ -4,7 +4,7 @@
 import type { Tx } from '../../src/db/client.ts';
 import type { ConsoleViewer } from '../../src/plugin.ts';
 import { campaignTasks, currentCampaign, inProgressOn, type CampaignRow, type PhaseRow } from '../../src/domain/campaigns.ts';
-import { pendingReviews } from '../../src/domain/submissions.ts';
+import { pendingReviewCount } from '../../src/domain/submissions.ts';
 import { peopleFigures, peopleShown, unitFiguresOf, type PeopleFilter, type PersonFigures } from '../../src/domain/progress.ts';
 import { peopleTotals } from '../../src/domain/progress-totals.ts';
 import { personalNudgeText, scopeLabel } from '../../src/domain/messages/progress.ts';
@@ -54,7 +54,7 @@ export async function overview(tx: Tx, v: ConsoleViewer, c: CampaignRow, phase: 
     halfMonthTrend(tx, c, unitIds, today),
     feedbackStatusCounts(tx, unitIds),
     overdueByUnit(tx, unitIds, c.id, today),
-    campaignTasks(tx, c.id).then((ts) => pendingReviews(tx, v.visible, { campaignTaskIds: ts.map((t) => t.id), limit: 0 })),
+    campaignTasks(tx, c.id).then((ts) => pendingReviewCount(tx, v.visible, ts.map((t) => t.id))),
   ]);
   const units = unitFiguresOf(people, scope).map((u) => ({ ...u, participationRate: rate(u.participants, u.members) }))
     .sort((a, b) => b.participationRate - a.participationRate || b.avgMinutes - a.avgMinutes || a.unitName.localeCompare(b.unitName, 'zh'));
@@ -70,7 +70,7 @@ export async function overview(tx: Tx, v: ConsoleViewer, c: CampaignRow, phase: 
       reached: scope.targetMinutes ? people.filter((p) => p.scopeMinutes >= scope.targetMinutes!).length : null,
       pendingFeedback: feedback.open + feedback.forwarded,
       overdueRects: overdue.reduce((s, u) => s + u.overdue, 0),
-      pendingReviews: reviews.total,
+      pendingReviews: reviews,
     },
     units, trend: trend.map((t) => ({ ...t, label: periodLabelShort(t.key) })), feedback, overdueByUnit: overdue,
     checkins: {

@@ -1,7 +1,7 @@
 // PGlite runs PostgreSQL as one process with no background workers, so nothing vacuums or analyzes
 // its tables the way PostgreSQL's autovacuum does. A working day leaves dead rows in the tables it
-// updates — study_totals on every check-in, whose ranks count through them; outbox on every push —
-// and the planner's statistics go stale as check-ins pile up. The service does it instead: the busy
+// updates — study_totals and study_periods on every check-in (ranks and the trend read them), the
+// outbox on every push — and the planner's statistics go stale as check-ins pile up. The service does it instead: the busy
 // tables every ten minutes (tens of milliseconds), every table once a night.
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
@@ -9,7 +9,7 @@ import type { Database } from './client.ts';
 import { cn, dayOf, type Clock } from '../time.ts';
 
 /** Small tables rewritten all day. */
-export const BUSY_TABLES = ['study_totals', 'data_versions', 'inbound_messages', 'outbox', 'pending_confirmations'];
+export const BUSY_TABLES = ['study_totals', 'study_periods', 'data_versions', 'inbound_messages', 'outbox', 'pending_confirmations'];
 const EVERY_MS = 10 * 60_000;
 /** The nightly pass runs in the first ten-minute tick from 02:00 China time. */
 const NIGHT_HOURS = [2, 3, 4];

@@ -208,6 +208,19 @@ export const studyTotals = pgTable('study_totals', {
   index('study_totals_rank_idx').on(t.campaignId, t.phaseId, t.unitId, t.minutes),
 ]);
 
+/**
+ * Per campaign, half-month (starting the 1st or the 16th) and person: valid check-ins and their
+ * minutes, kept by the same statement triggers as study_totals (src/db/functions/). The console's
+ * half-month trend reads one row per person and period instead of every check-in.
+ */
+export const studyPeriods = pgTable('study_periods', {
+  campaignId: integer('campaign_id').notNull(),
+  periodStart: date('period_start', { mode: 'string' }).notNull(),
+  memberId: integer('member_id').notNull(),
+  checkins: integer('checkins').notNull(),
+  minutes: integer('minutes').notNull(),
+}, (t) => [primaryKey({ columns: [t.campaignId, t.periodStart, t.memberId] })]);
+
 export const readingsDone = pgTable('readings_done', {
   memberId: integer('member_id').notNull().references(() => members.id),
   readingId: integer('reading_id').notNull().references(() => readings.id),

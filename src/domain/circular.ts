@@ -385,8 +385,8 @@ export interface TrendPoint { key: string; start: string; end: string; members: 
 /**
  * Per half-month from the campaign's start to `today` (the last one in progress, to today), over
  * the people the circular counts (of these units; null: every unit): 参与率 as the circular's P
- * (≥ 1 valid check-in in the half-month ÷ counted people) and minutes per counted person. One
- * statement over the campaign's check-ins.
+ * (≥ 1 valid check-in in the half-month ÷ counted people) and minutes per counted person, from
+ * study_periods.
  */
 export async function halfMonthTrend(tx: Tx, c: CampaignRow, unitIds: number[] | null, today: string): Promise<TrendPoint[]> {
   const last = today < c.endDate ? today : c.endDate;
@@ -394,26 +394,19 @@ export async function halfMonthTrend(tx: Tx, c: CampaignRow, unitIds: number[] |
   const periods: Period[] = [];
   for (let p = currentPeriodFor(c.startDate, 'half-monthly'); p.start <= last; p = currentPeriodFor(addDays(p.end, 1), 'half-monthly')) periods.push(p);
   const unitFilter = unitIds ? (unitIds.length ? sql`and m.unit_id in (${sql.join(unitIds.map((id) => sql`${id}`), sql`, `)})` : sql`and false`) : sql``;
-  // Only those people's check-ins are grouped (not the whole campaign's, then joined).
-  const checkinUnits = unitIds ? sql`and c.member_id in (select id from mem)` : sql``;
-  // Each check-in's period by one width_bucket over the periods' first days (an index-only scan;
-  // formatting a key per row cost more than the scan).
-  const starts = sql`array[${sql.join(periods.map((p) => sql`${p.start}::date`), sql`, `)}]`;
-  const rows = rowsOf<{ b: number; participants: number; minutes: number }>(await tx.execute(sql`
-    with mem as (${COUNTED} ${unitFilter}),
-    ck as (
-      select c.member_id, width_bucket(c.study_date, ${starts}) as b, sum(c.minutes)::int as minutes
-      from checkins c
-      where c.campaign_id = ${c.id} and c.status = 'valid' and c.study_date between ${c.startDate}::date and ${last}::date ${checkinUnits}
-      group by 1, 2)
-    select ck.b, count(*)::int as participants, coalesce(sum(ck.minutes), 0)::int as minutes
-    from ck join mem on mem.id = ck.member_id
-    group by ck.b`));
+  // From study_periods (one row per person and half-month, kept by the check-in triggers), not from
+  // every check-in: 1,000,000 check-ins took 0.65 s to group, their ~100,000 period rows take ms.
+  const rows = rowsOf<{ start: string; participants: number; minutes: number }>(await tx.execute(sql`
+    with mem as (${COUNTED} ${unitFilter})
+    select sp.period_start::text as start, count(*)::int as participants, coalesce(sum(sp.minutes), 0)::int as minutes
+    from study_periods sp join mem on mem.id = sp.member_id
+    where sp.campaign_id = ${c.id} and sp.checkins > 0 and sp.period_start between ${periods[0].start}::date and ${periods[periods.length - 1].start}::date
+    group by sp.period_start`));
   const [{ n }] = rowsOf<{ n: number }>(await tx.execute(sql`with mem as (${COUNTED} ${unitFilter}) select count(*)::int as n from mem`));
   const members = Number(n);
-  const byBucket = new Map(rows.map((r) => [Number(r.b), r]));
-  return periods.map((p, i) => {
-    const r = byBucket.get(i + 1);
+  const byStart = new Map(rows.map((r) => [r.start, r]));
+  return periods.map((p) => {
+    const r = byStart.get(p.start);
     const participants = Number(r?.participants ?? 0);
     return {
       key: p.key, start: p.start, end: p.end < last ? p.end : last, members, participants,

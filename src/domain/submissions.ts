@@ -111,6 +111,19 @@ export async function pendingReviews(tx: Tx, visible: VisibleUnits, q: { campaig
   return { rows: all.slice(0, q.limit), total: all.length };
 }
 
+/** How many pendingReviews would list (the console's 待审阅 figure): counted in SQL, no rows fetched. */
+export async function pendingReviewCount(tx: Tx, visible: VisibleUnits, campaignTaskIds: number[]): Promise<number> {
+  if (!campaignTaskIds.length || (visible !== 'all' && !visible.length)) return 0;
+  const unitFilter = visible === 'all' ? sql`true` : sql`s.unit_id in ${sql.raw(`(${visible.map(Number).join(',')})`)}`;
+  const [{ n }] = rowsOf<{ n: number }>(await tx.execute(sql`
+    select count(*)::int as n from (
+      select distinct on (s.task_id, s.member_id) s.review_status from ${submissions} s
+      where s.task_id in ${sql.raw(`(${campaignTaskIds.map(Number).join(',')})`)} and ${unitFilter}
+      order by s.task_id, s.member_id, s.id desc) v
+    where v.review_status = 'submitted'`));
+  return Number(n);
+}
+
 export interface SubmissionLineRow { id: number; taskName: string; memberName: string; unitName: string; chars: number; createdAt: Date; version: number }
 
 /** Each person's newest version's review state per task (key taskId:memberId), for 我的 and 本单位. */

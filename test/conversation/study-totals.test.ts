@@ -30,6 +30,19 @@ async function drift() {
       or (e.minutes <> 0 and t.unit_id is distinct from e.unit_id)`));
 }
 
+/** study_periods (the console's half-month trend) against fresh counts over the records: a half-month starts the 1st or the 16th. */
+async function periodDrift() {
+  return rowsOf<{ member_id: number; period_start: string }>(await bot.db.execute(sql`
+    with expected as (
+      select campaign_id, member_id,
+        (date_trunc('month', study_date::timestamp) + case when extract(day from study_date) >= 16 then interval '15 days' else interval '0 days' end)::date as period_start,
+        count(*)::int as checkins, coalesce(sum(minutes), 0)::int as minutes
+      from checkins where status = 'valid' group by 1, 2, 3)
+    select coalesce(p.member_id, e.member_id) as member_id, coalesce(p.period_start, e.period_start)::text as period_start
+    from study_periods p full join expected e using (campaign_id, member_id, period_start)
+    where coalesce(p.checkins, 0) <> coalesce(e.checkins, 0) or coalesce(p.minutes, 0) <> coalesce(e.minutes, 0)`));
+}
+
 describe('study totals behind the check-in reply', () => {
   it('ranks people in the unit as their records change, and never drifts from the records', async () => {
     // 县人民医院: 赵院长, 张三, 李四, 王五, 张伟.
@@ -64,6 +77,11 @@ describe('study totals behind the check-in reply', () => {
     expect(rank(await bot.say('县人民医院/张伟', '打卡 1分钟'))).toEqual([2, 5]);
     expect(rank(await bot.say('王五', '打卡 1分钟'))).toEqual([2, 5]);
     expect(await drift()).toEqual([]);
+    expect(await periodDrift()).toEqual([]);
+    // Every valid check-in is counted in its half-month (a make-up and a voided one included).
+    const [{ n, kept }] = rowsOf<{ n: number; kept: number }>(await bot.db.execute(sql`
+      select (select count(*)::int from checkins where status = 'valid') as n, (select sum(checkins)::int from study_periods) as kept`));
+    expect(kept).toBe(n);
   });
 
   it('a day of exactly 12 hours is fine; a minute more is refused and counts for nothing', async () => {
@@ -74,6 +92,7 @@ describe('study totals behind the check-in reply', () => {
     expect(await bot.say('李四', '打卡 1分钟')).toContain('已记录 12小时，再加 1分钟 就超过每天 12 小时的上限，未记录');
     expect(await bot.say('李四', '我的')).toBe(before);
     expect(await drift()).toEqual([]);
+    expect(await periodDrift()).toEqual([]);
   });
 });
 

@@ -194,6 +194,10 @@ describe(`SQL functions kept as files (${TEST_DB})`, () => {
         select c.campaign_id, c.phase_id, c.member_id, c.unit_id, '2026-12-07', 40, '打卡 40分钟', 'console' from checkins c
         join members m on m.id = c.member_id where m.name = '李四' limit 1`));
       expect((await totals()).filter((t) => t.name === '李四').map((t) => t.minutes)).toEqual([100, 100]);
+      // The half-month counts: backfilled by migration 0017 (the void one left out), then kept by the trigger.
+      expect(rowsOf<{ name: string; start: string; checkins: number; minutes: number }>(await upgraded.database.db.execute(sql.raw(
+        `select m.name, p.period_start::text as start, p.checkins, p.minutes from study_periods p join members m on m.id = p.member_id order by 1, 2`))))
+        .toEqual([{ name: '张三', start: '2026-12-01', checkins: 2, minutes: 75 }, { name: '李四', start: '2026-12-01', checkins: 2, minutes: 100 }]);
       const [standing] = rowsOf<{ today_total: number; campaign_total: number; unit_rank: number; unit_size: number }>(await upgraded.database.db.execute(sql.raw(
         `select s.* from members m join checkins c on c.member_id = m.id,
            standing_of(m.id, c.campaign_id, m.unit_id, c.phase_id, '2026-12-02', null, null) s where m.name = '张三' limit 1`)));
