@@ -137,8 +137,9 @@ export function rosterHttp(deps: FeatureHttpDeps): Router {
     const byLine = new Map(rows.map((x) => [x.line, x.cells]));
     const person = (line: number) => {
       const c = byLine.get(line) ?? {};
+      // An empty 角色 is staff (roleFromCn), worded as the directory words it.
       return {
-        line, unit: (c['单位'] ?? '').trim(), name: (c['姓名'] ?? '').trim(), roleCn: (c['角色'] ?? '').trim() || '职工',
+        line, unit: (c['单位'] ?? '').trim(), name: (c['姓名'] ?? '').trim(), roleCn: (c['角色'] ?? '').trim() || ROLE_CN.staff,
         phone: (c['手机号'] ?? '').replace(/[\s-]/g, '') || null,
         accounts: DIRECTORY_ACCOUNTS.map((a) => ({ platformCn: platformCn(a.platform), account: (c[a.header] ?? '').trim() })).filter((a) => a.account),
         leads: (c['分管单位'] ?? '').trim() || null,

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { formatDateCn } from '../../src/parse/date.ts';
 import { dateCn, inCampaignUnit, monthCn } from '../../src/domain/messages/format.ts';
 import { ledgerReplies, type RectDetail } from '../../src/domain/messages/rectification.ts';
-import { describeCampaign, describePhase, taskLabel } from '../../src/domain/messages/campaigns.ts';
+import { audienceCn, describeCampaign, describePhase, taskLabel } from '../../src/domain/messages/campaigns.ts';
 import { recentCheckinLines } from '../../src/domain/messages/checkins.ts';
 import {
   personalNudgeText, progressReplies, scopeLabel,
@@ -18,8 +18,9 @@ import {
 import { approvalBlockerCn, bindNotices, directoryImportReport } from '../../src/domain/messages/directory.ts';
 import { attachmentProblemCn, describeAttachments, sizeText } from '../../src/domain/messages/attachments.ts';
 import {
-  circularNotices, periodLabel, periodLabelShort, renderCircular, renderUnitDetail, type CircularData, type CircularUnit,
+  circularNotices, movementMark, periodLabel, periodLabelShort, renderCircular, renderUnitDetail, type CircularData, type CircularUnit,
 } from '../../src/domain/messages/circular.ts';
+import { reviewBlockerCn } from '../../src/domain/messages/submissions.ts';
 import { exportDeliveryText, exportSummaryCn, WORKBOOK } from '../../src/domain/messages/exports.ts';
 import { ledgerDryRun, ledgerHeaderList, ledgerImported } from '../../src/domain/messages/ledger-import.ts';
 
@@ -64,6 +65,17 @@ describe('each typed result, worded by its catalogue', () => {
     ].join('\n'));
     expect(taskLabel({ name: '心得体会', phaseSeq: 2, inRunningPhase: true })).toBe('「心得体会」');
     expect(taskLabel({ name: '心得体会', phaseSeq: 1, inRunningPhase: false })).toBe('第1阶段「心得体会」');
+    expect([audienceCn('heads'), audienceCn('all')]).toEqual(['负责人', '全体']);
+  });
+
+  it('review: why someone cannot review a submission, as chat refuses it and the console shows it', () => {
+    expect(reviewBlockerCn({ code: 'submission.not_reviewer' })).toBe('审阅仅限负责人、分管领导、管理员。');
+    expect(reviewBlockerCn({ code: 'submission.not_visible', id: 12 })).toBe('#12 不是你能审阅的单位的提交。');
+    expect(reviewBlockerCn({ code: 'submission.own', id: 12 })).toBe('#12 是你自己的提交，请由其他负责人或办公室审阅。');
+    expect(reviewBlockerCn({ code: 'submission.superseded', id: 12, latest: 15 })).toBe('#12 已有更新的版本 #15，请审阅最新的版本。');
+    expect(reviewBlockerCn({ code: 'submission.already_reviewed', id: 12, status: 'approved' })).toBe('#12 已经是「已通过」，不能再审阅。');
+    expect(reviewBlockerCn({ code: 'submission.already_reviewed', id: 12, status: 'returned' }))
+      .toBe('#12 已经是「退回修改」，不能再审阅，等提交人修改后重新提交。');
   });
 
   it('check-ins: 最近打卡', () => {
@@ -247,7 +259,7 @@ describe('each typed result, worded by its catalogue', () => {
         members: 5, participants: 4, participationRate: 0.8, totalMinutes: 780, avgMinutes: 156, checkins: 6, submissions: 3,
         feedbackReceived: 1, feedbackAnswered: 1, rectTotal: 3, rectClosed: 1, rectOverdue: 1,
       },
-      units: [unit({}), unit({ unitId: 2, unitName: '城关镇卫生院', members: 2, participants: 1, participationRate: 0.5, totalMinutes: 180, avgMinutes: 90, rectOverdue: 1, score: 50, rank: 2, movement: '新', last: true })],
+      units: [unit({}), unit({ unitId: 2, unitName: '城关镇卫生院', members: 2, participants: 1, participationRate: 0.5, totalMinutes: 180, avgMinutes: 90, rectOverdue: 1, score: 50, rank: 2, movement: 'new', last: true })],
       leaders: [],
     };
     expect(renderCircular(d)).toBe([
@@ -279,6 +291,9 @@ describe('each typed result, worded by its catalogue', () => {
       '刘局长您好：（通报）\n\n您分管的单位：县中医院 第1名（67.5分）；城关镇卫生院 第2名（50分，末位）');
     expect(circularNotices.toLeader({ name: '刘局长', text: '（通报）', units: [] })).toBe('刘局长您好：（通报）');
     expect(circularNotices.toHead({ name: '孙院长', detail: '（明细）' })).toBe('孙院长您好：（明细）');
+    // A unit new to the ranking is stored as 'new'; circulars stored before that hold '新': both read 新.
+    expect(renderCircular({ ...d, units: d.units.map((u) => (u.movement === 'new' ? { ...u, movement: '新' } : u)) })).toBe(renderCircular(d));
+    expect([movementMark('new'), movementMark('新'), movementMark('↑2'), movementMark('—')]).toEqual(['新', '新', '↑2', '—']);
     expect([periodLabel('2026-11'), periodLabel('2026-12-H1'), periodLabelShort('2026-12-H2')]).toEqual(['2026年11月', '2026年12月上半月', '12月下半月']);
   });
 
@@ -346,7 +361,6 @@ const EXCEPTIONS: { file: string; literals: string[]; reason: string }[] = [
   { file: 'campaign-admin.ts', literals: ['、'], reason: 'the audit target of 必读 新增: the titles, joined (an audit row is a record)' },
   { file: 'campaigns.ts', literals: ['学时'], reason: 'parseTarget reads 40学时: input' },
   { file: 'checkins.ts', literals: ['本人撤销'], reason: 'stored in checkins.status_reason when someone undoes their own check-in' },
-  { file: 'circular.ts', literals: ['新'], reason: 'a unit\'s movement as stored in circulars.data (↑2, ↓1, —, 新); stored circulars keep it' },
   {
     file: 'directory.ts', literals: ['企业微信账号', '钉钉账号', '单位', '姓名', '角色', '手机号', '分管单位'],
     reason: 'the 名单 file\'s column headers: input',
