@@ -60,3 +60,8 @@ export const holidayReplies = {
   set: (p: { start: string; end: string; kind: OverrideKind; now: Date }) =>
     `已将 ${rangeCn(p.start, p.end, p.now)} 设为${KIND_CN[p.kind]}。发送「/节假日 列表」查看。`,
 };
+
+/** 节假日日历检查's weekly notice to the admins: months ('YYYY-MM') the holiday data does not cover. */
+export const calendarGapNotice = (p: { months: string[] }) =>
+  `节假日日历还没有 ${p.months.map(monthCn).join('、')} 的数据，定时提醒会把这些月的法定节假日当作工作日。`
+  + '\n请用「/节假日 设置 日期 至 日期 休息」或 npm run cli -- holidays import 补充（每周一提醒一次，补齐后停止）。';
