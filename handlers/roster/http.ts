@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { answerError, listPaging, Refusal, refuse } from '../../src/http/console-routes.ts';
 import { requireViewer, viewerOf, type ActAs, type ConsoleViewer, type FeatureHttpDeps } from '../../src/plugin.ts';
 import {
-  activeUnitList, DIRECTORY_ACCOUNTS, DIRECTORY_HEADERS, directoryCounts, directoryPeople, importDirectory, memberById,
+  activeUnitList, DIRECTORY_ACCOUNTS, DIRECTORY_HEADERS, directoryCounts, missingDirectoryHeaders, directoryPeople, importDirectory, memberById,
   unboundMembers, validateDirectoryRows, type ImportReport, type MemberRow,
 } from '../../src/domain/directory.ts';
 import { approvalBlocker, approveRequest, bindRequestById, isLocked, pendingRequests, rejectRequest, type RequestRow } from '../../src/domain/binding.ts';
@@ -112,7 +112,7 @@ export function rosterHttp(deps: FeatureHttpDeps): Router {
     } catch (err) {
       throw new Refusal(400, 'unreadable', rosterImportReplies.unreadable({ why: (err as Error).message }));
     }
-    const missing = ['单位', '姓名'].filter((h) => !table.headers.includes(h));
+    const missing = missingDirectoryHeaders(table.headers);
     if (missing.length) throw new Refusal(400, 'missing_headers', rosterImportReplies.missingHeaders({ missing, headers: DIRECTORY_HEADERS }));
     if (!table.rows.length) throw new Refusal(400, 'no_rows', rosterImportReplies.noRows());
     return { fileName, rows: table.rows };

@@ -11,21 +11,23 @@ import { formatDateCn } from '../../src/parse/date.ts';
 import { dateCn, inCampaignUnit, monthCn } from '../../src/domain/messages/format.ts';
 import { ledgerReplies, overdueNotices, type RectDetail } from '../../src/domain/messages/rectification.ts';
 import { jobSettingChanges, phaseReminderNotices, type PhaseFigures } from '../../src/domain/messages/reminders.ts';
-import { calendarGapNotice } from '../../src/domain/messages/holidays.ts';
+import { calendarGapNotice, holidayImportReplies } from '../../src/domain/messages/holidays.ts';
 import { audienceCn, describeCampaign, describePhase, taskLabel } from '../../src/domain/messages/campaigns.ts';
 import { recentCheckinLines } from '../../src/domain/messages/checkins.ts';
 import {
   nudgeDigest, owedTasksCn, personalNudgeText, progressReplies, scopeLabel,
   type MyProgress, type NotCheckedIn, type UnitReport, type UnitsOverview,
 } from '../../src/domain/messages/progress.ts';
-import { approvalBlockerCn, bindNotices, directoryImportReport } from '../../src/domain/messages/directory.ts';
-import { attachmentProblemCn, describeAttachments, sizeText } from '../../src/domain/messages/attachments.ts';
+import {
+  approvalBlockerCn, bindCliReplies, bindNotices, directoryImportDryRun, directoryImportReport,
+} from '../../src/domain/messages/directory.ts';
+import { attachmentProblemCn, attachmentReplies, describeAttachments, sizeText } from '../../src/domain/messages/attachments.ts';
 import {
   circularNotices, movementMark, periodLabel, periodLabelShort, renderCircular, renderUnitDetail, type CircularData, type CircularUnit,
 } from '../../src/domain/messages/circular.ts';
 import { reviewBlockerCn } from '../../src/domain/messages/submissions.ts';
-import { exportDeliveryText, exportSummaryCn, WORKBOOK } from '../../src/domain/messages/exports.ts';
-import { ledgerDryRun, ledgerHeaderList, ledgerImported } from '../../src/domain/messages/ledger-import.ts';
+import { exportCliReplies, exportDeliveryText, exportSummaryCn, WORKBOOK } from '../../src/domain/messages/exports.ts';
+import { ledgerDryRun, ledgerHeaderList, ledgerImported, ledgerMissingHeaders } from '../../src/domain/messages/ledger-import.ts';
 
 const today = '2026-12-07';
 const xueshi = { targetUnit: 'xueshi', xueshiMinutes: 45 };
@@ -312,6 +314,15 @@ describe('each typed result, worded by its catalogue', () => {
     expect(overdueNotices.toAdmins({ afterWorkdays: 10, items: [late], today })).toBe(`有 1 项整改逾期 10 个工作日以上：\n${lateLine}（县人民医院）`);
   });
 
+  it('npm run cli -- holidays import: the headers, a dry run, an import', () => {
+    const file = { days: 9, off: 8, first: '2027-02-06', last: '2027-02-14' };
+    expect(holidayImportReplies.missingHeaders({ missing: ['类型'], headers: ['日期', '类型', '说明'] })).toBe('表头缺少：类型。需要的表头：日期、类型、说明（说明可空）。');
+    expect(holidayImportReplies.dryRun(file)).toBe('（试运行，未保存）文件无误：9 天（休息 8 天，上班 1 天），2027-02-06 至 2027-02-14。');
+    expect(holidayImportReplies.imported({ ...file, replaced: 2, uncovered: ['2027-03'] })).toBe(
+      '已导入节假日更正 9 天（休息 8 天，上班 1 天），2027-02-06 至 2027-02-14；其中 2 天替换了原有设置。\n注意：2027年3月 仍没有节假日数据。');
+    expect(holidayImportReplies.imported({ ...file, replaced: 0, uncovered: [] })).toBe('已导入节假日更正 9 天（休息 8 天，上班 1 天），2027-02-06 至 2027-02-14。');
+  });
+
   it('节假日日历检查: the months without holiday data', () => {
     expect(calendarGapNotice({ months: ['2027-01', '2027-02'] })).toBe(
       '节假日日历还没有 2027年1月、2027年2月 的数据，定时提醒会把这些月的法定节假日当作工作日。\n'
@@ -350,6 +361,23 @@ describe('each typed result, worded by its catalogue', () => {
       added: ['县人民医院/张三'], updated: [], moved: [{ name: '李四', from: '县人民医院', to: '县中医院' }], deactivated: ['县中医院/王五'],
       unchanged: 7, unitsAdded: ['城关镇卫生院'],
     })).toBe('新增 1 人，更新 0 人，调动 1 人，停用 1 人，未变 7 人。\n新单位：城关镇卫生院\n新增：县人民医院/张三\n调动：李四：县人民医院 → 县中医院\n停用（记录保留）：县中医院/王五');
+    expect(directoryImportDryRun({ added: [], updated: [], moved: [], deactivated: [], unchanged: 3, unitsAdded: [] }))
+      .toBe('（试运行，未保存）\n新增 0 人，更新 0 人，调动 0 人，停用 0 人，未变 3 人。');
+  });
+
+  it('binding on the server: npm run cli -- bind list | approve | reject', () => {
+    const request = { id: 3, platform: 'wecom', platformUserId: 'zhao', createdAt: new Date('2026-12-07T01:30:00Z') };
+    const member = { unitName: '县人民医院', name: '赵院长', role: 'head' };
+    expect(bindCliReplies.noPending()).toBe('没有待审核的绑定申请。');
+    expect(bindCliReplies.pending({ requests: [{ ...request, member }], now: new Date('2026-12-07T09:00:00+08:00') })).toBe([
+      '待审核的绑定申请 1 个：', '  #3 县人民医院 赵院长（负责人）← 企业微信账号 zhao，12月7日',
+      '核实是本人后：npm run cli -- bind approve 编号；否则 npm run cli -- bind reject 编号 [原因]',
+    ].join('\n'));
+    expect(bindCliReplies.unknown({ id: 9 })).toBe('没有编号为 #9 的绑定申请。运行 npm run cli -- bind list 查看。');
+    expect(bindCliReplies.settled({ id: 3, status: 'approved' })).toBe('绑定申请 #3 已通过，不能再处理。');
+    expect(bindCliReplies.rejected({ id: 3 })).toBe('已拒绝绑定申请 #3。');
+    expect(bindCliReplies.blocked({ id: 3, blocker: { kind: 'account_taken' } })).toBe('不能通过绑定申请 #3：申请的账号已关联到名单中的另一个人。');
+    expect(bindCliReplies.approved({ request, member })).toBe('已通过绑定申请 #3：企业微信账号 zhao 现在是 县人民医院 赵院长（负责人）。');
   });
 
   it('attachments: what was not kept and why; what was kept', () => {
@@ -364,6 +392,15 @@ describe('each typed result, worded by its catalogue', () => {
     expect(sizeText(64 * 1024)).toBe('64 KB');
     expect(describeAttachments([{ kind: 'image' }, { kind: 'file' }])).toBe('1 张照片、1 个文件');
     expect(describeAttachments([{ kind: 'file' }, { kind: 'file' }])).toBe('2 个文件');
+    // Where the photos and files a message left over went.
+    const photo = [{ kind: 'image' as const }];
+    expect(attachmentReplies.kept({ attachments: [{ kind: 'image' }, { kind: 'file' }] })).toBe('📎 已附上1 张照片、1 个文件。');
+    expect(attachmentReplies.unknownSender({ attachments: photo })).toBe('收到1 张照片，但还不知道你是谁，没有保存。请先绑定身份：发送「绑定 姓名 手机号后四位」。');
+    expect(attachmentReplies.attached({ attachments: [{ kind: 'file' }, { kind: 'file' }], to: { checkinId: 12 } })).toBe('📎 2 个文件已附到打卡 #12。');
+    expect(attachmentReplies.attached({ attachments: photo, to: { submissionId: 7, taskName: '心得体会' } })).toBe('📎 1 张照片已附到「心得体会」的提交 #7。');
+    const notKept = '收到1 张照片，但你最近 10 分钟内没有打卡或提交，没有保存。读书笔记请和「打卡 …」一起发，或在打卡后 10 分钟内发；材料请发「提交 任务名」并附上文件。';
+    expect(attachmentReplies.notKept({ attachments: photo, standalone: true, minutes: 10 })).toBe(notKept);
+    expect(attachmentReplies.notKept({ attachments: photo, standalone: false, minutes: 10 })).toBe(`另外，${notKept}`);
   });
 
   it('circular: the circular, a head\'s detail, the notices', () => {
@@ -436,6 +473,12 @@ describe('each typed result, worded by its catalogue', () => {
       .toBe('【医德医风大讨论】打卡记录（今天未打卡，2026-12-07 至 2026-12-07）');
     expect(WORKBOOK.circular.period.title({ campaign: '医德医风大讨论', periodKey: '2026-12-H1', start: '2026-12-01', end: '2026-12-15' }))
       .toBe('【医德医风大讨论】活动情况通报（2026年12月上半月：2026-12-01 至 2026-12-15）');
+    // npm run cli -- export …
+    expect(exportCliReplies.kindUnknown({ word: '名单' })).toBe('不能导出「名单」。可以导出：打卡、意见、整改、通报。');
+    expect(exportCliReplies.dateUnreadable({ option: '--from', text: '昨儿' })).toBe('--from「昨儿」看不懂。可以写成 2026-11-01 或 11月1日。');
+    expect(exportCliReplies.circularByUnit()).toBe('通报包含全部单位的数据和排名，不按单位导出。请去掉 --unit。');
+    expect(exportCliReplies.exported({ kind: 'feedback', summary: { kind: 'feedback', items: 2, anonymous: 1 } }))
+      .toBe('已导出意见：意见建议 2 条（其中匿名 1 条，不含任何提交人信息）。');
   });
 
   it('ledger import: the headers, what an import created, what a dry run found', () => {
@@ -447,6 +490,8 @@ describe('each typed result, worded by its catalogue', () => {
       .toBe('已导入整改事项 ZG-0003、ZG-0005 共 2 项：县人民医院 5 项。');
     expect(ledgerImported({ codes: ['ZG-0003'], contiguous: true, perUnit: perUnit.slice(1) })).toBe('已导入整改事项 ZG-0003 共 1 项：县中医院 3 项。');
     expect(ledgerDryRun({ items: 8, perUnit })).toBe('（试运行，未保存）检查通过，可导入 8 项：县人民医院 5 项、县中医院 3 项。');
+    expect(ledgerMissingHeaders({ missing: ['责任单位'], headers: [['责任单位', ['单位']], ['类别', []]] }))
+      .toBe('表头缺少：责任单位。需要的表头：责任单位（或单位）、类别（类别、期限可空）。');
   });
 });
 
