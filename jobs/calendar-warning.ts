@@ -3,7 +3,7 @@
 import type { Tx } from '../src/db/client.ts';
 import { notifyAdmins } from '../src/domain/notify-admins.ts';
 import { coverageGap } from '../src/domain/workdays.ts';
-import { monthCn } from '../src/domain/messages/format.ts';
+import { calendarGapNotice } from '../src/domain/messages/holidays.ts';
 import { mondayOf } from '../src/time.ts';
 import { claimRun, finishRun } from '../src/scheduling/runs.ts';
 import type { FixedJobDef } from '../src/scheduling/job.ts';
@@ -13,9 +13,7 @@ export async function runCalendarWarning(tx: Tx, today: string): Promise<number[
   if (!gaps.length) return null;
   const period = `week-${mondayOf(today)}`;
   if (!(await claimRun(tx, 'calendar-warning', null, period))) return null;
-  const text = `节假日日历还没有 ${gaps.map(monthCn).join('、')} 的数据，定时提醒会把这些月的法定节假日当作工作日。`
-    + '\n请用「/节假日 设置 日期 至 日期 休息」或 npm run cli -- holidays import 补充（每周一提醒一次，补齐后停止）。';
-  const ids = await notifyAdmins(tx, `calendar-warning:${mondayOf(today)}`, text);
+  const ids = await notifyAdmins(tx, `calendar-warning:${mondayOf(today)}`, calendarGapNotice({ months: gaps }));
   // Close the week's run record as the other jobs do: the claim alone leaves it 'running'.
   await finishRun(tx, 'calendar-warning', null, period, { missingMonths: gaps, adminsTold: ids.length });
   return ids;

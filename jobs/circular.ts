@@ -9,6 +9,7 @@ import { enqueueOutbox } from '../src/delivery/outbox-store.ts';
 import type { WorkCalendar } from '../src/domain/workdays.ts';
 import { addDays } from '../src/time.ts';
 import { defineJob } from '../src/scheduling/job.ts';
+import { jobSettingChanges } from '../src/domain/messages/reminders.ts';
 import { timeOfDay } from '../src/scheduling/settings.ts';
 
 const settingsSchema = z.object({
@@ -51,9 +52,7 @@ export default defineJob({
     if (!cadence) return null;
     s.cadence = cadence;
     s.enabled = true;
-    return cadence === 'monthly'
-      ? '通报改为每月一次（每月1日通报上个月，遇节假日顺延）'
-      : '通报改为每半月一次（1日通报上月下半月，16日通报本月上半月，遇节假日顺延）';
+    return jobSettingChanges.circularCadence({ cadence });
   },
   valueHint: '，或写多久通报一次：每月、每半月',
   examples: ['/提醒 设置 通报 每月'],

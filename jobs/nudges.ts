@@ -11,13 +11,12 @@ import type { Tx } from '../src/db/client.ts';
 import { lastStudyDates, minutesByMember } from '../src/domain/checkins.ts';
 import { campaignTasks, openPhase, phaseState, type CampaignRow } from '../src/domain/campaigns.ts';
 import { countedPeopleByUnit, firstSubmissions, idleSince, taskApplies } from '../src/domain/progress.ts';
-import { personalNudgeText } from '../src/domain/messages/progress.ts';
+import { nudgeDigest, owedTasksCn, personalNudgeText } from '../src/domain/messages/progress.ts';
+import { jobSettingChanges } from '../src/domain/messages/reminders.ts';
 import { headsOf } from '../src/domain/directory.ts';
 import { lastLeaveEnds, onLeave } from '../src/domain/leaves.ts';
 import { enqueueOutbox } from '../src/delivery/outbox-store.ts';
 import type { WorkCalendar } from '../src/domain/workdays.ts';
-import { formatDateCn } from '../src/parse/date.ts';
-import { cn } from '../src/time.ts';
 import { claimRun, finishRun } from '../src/scheduling/runs.ts';
 import { defineJob } from '../src/scheduling/job.ts';
 import { timeOfDay } from '../src/scheduling/settings.ts';
@@ -46,7 +45,6 @@ export async function runNudges(tx: Tx, campaign: CampaignRow, today: string, ca
   // Only a phase running today is 本阶段 (not one opened to start later, nor one past its end).
   const inPhase = phase !== null && phaseState(phase, today) === 'running';
   const scopeStart = inPhase ? phase.startDate : campaign.startDate;
-  const scopeName = inPhase ? '本阶段' : '活动以来';
 
   const people = (await countedPeopleByUnit(tx)).map(({ id, name, role, unitId }) => ({ id, name, role, unitId }));
   const ids = people.map((p) => p.id);
@@ -66,27 +64,23 @@ export async function runNudges(tx: Tx, campaign: CampaignRow, today: string, ca
   const otherTasks = (await campaignTasks(tx, campaign.id))
     .filter((t) => t.phaseId !== (inPhase ? phase.id : null) && t.dueDate >= today && phaseState(t.phase, today) !== 'upcoming');
   const subs = await firstSubmissions(tx, otherTasks.map((t) => t.id), idle.map((m) => m.id));
-  const owed = (m: Idle) => otherTasks.filter((t) => taskApplies(t, m.role) && !subs.has(`${t.id}:${m.id}`))
-    .map((t) => `第${t.phase.seq}阶段「${t.name}」（${formatDateCn(t.dueDate, now)}前）`).join('、');
+  const owed = (m: Idle) => owedTasksCn(otherTasks.filter((t) => taskApplies(t, m.role) && !subs.has(`${t.id}:${m.id}`))
+    .map((t) => ({ phaseSeq: t.phase.seq, name: t.name, dueDate: t.dueDate })), now);
 
   const out: number[] = [];
   const send = async (key: string, memberId: number, text: string) => {
     const id = await enqueueOutbox(tx, `nudge:${campaign.id}:${today}:${key}:${memberId}`, { memberId }, text);
     if (id) out.push(id);
   };
-  const describe = (m: Idle) => (m.last
-    ? `上次打卡 ${formatDateCn(m.last, now)}，已 ${m.idleDays} 个工作日`
-    : `${scopeName}未打卡`) + (owed(m) ? `；任务未交：${owed(m)}` : '');
-
   let digests = 0;
   for (const h of await headsOf(tx)) {
     const mine = idle.filter((m) => m.unitId === h.unitId && m.id !== h.id);
     if (!mine.length) continue;
     digests++;
-    const lines = [`${h.name}您好，${h.unitName}以下 ${mine.length} 人已 ${settings.idleWorkdays} 个工作日以上没有学习打卡（截至${formatDateCn(today, now)} ${cn(now).format('HH:mm')}）：`];
-    for (const m of mine) lines.push(`· ${m.name}：${describe(m)}`);
-    lines.push('请提醒他们抽空学习并打卡。请假的同志不会被列出，登记请假：请假 姓名 至 日期。');
-    await send('head', h.id, lines.join('\n'));
+    await send('head', h.id, nudgeDigest({
+      head: h.name, unitName: h.unitName, idleWorkdays: settings.idleWorkdays, inPhase,
+      people: mine.map((m) => ({ name: m.name, idleDays: m.idleDays, last: m.last, owed: owed(m) })), today, now,
+    }));
   }
 
   if (settings.personal) {
@@ -118,14 +112,14 @@ export default defineJob({
     if (days === null) return null;
     s.idleWorkdays = days;
     s.enabled = true;
-    return `催办改为连续 ${days} 个工作日未打卡即提醒负责人`;
+    return jobSettingChanges.nudgeIdleDays({ days });
   },
   valueHint: '，或写连续未打卡的工作日数，如 3个工作日',
   switches: [{
     alias: '个人提醒',
     set(s, on) {
       s.personal = on;
-      return `个人提醒已${on ? '开启' : '关闭'}（催办时${on ? '也' : '不再'}给连续未打卡的本人单独发一条提醒${on && !s.enabled ? '；催办目前是关闭的，开启催办后生效' : ''}）`;
+      return jobSettingChanges.personalNudge({ on, nudgeOn: s.enabled });
     },
   }],
   examples: ['/提醒 设置 催办 16:30', '/提醒 设置 催办 3个工作日'],

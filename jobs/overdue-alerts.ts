@@ -10,7 +10,7 @@ import { listRects, rectCode, type RectRow } from '../src/domain/rectification.t
 import { enqueueOutbox } from '../src/delivery/outbox-store.ts';
 import { notifyAdmins } from '../src/domain/notify-admins.ts';
 import type { WorkCalendar } from '../src/domain/workdays.ts';
-import { dateCn } from '../src/domain/messages/format.ts';
+import { overdueNotices, type ChasedItem, type LateItem } from '../src/domain/messages/rectification.ts';
 import { claimRun, finishRun } from '../src/scheduling/runs.ts';
 import { defineJob } from '../src/scheduling/job.ts';
 import { timeOfDay } from '../src/scheduling/settings.ts';
@@ -33,7 +33,7 @@ export async function runOverdueAlerts(tx: Tx, campaign: CampaignRow, today: str
   if (!(await claimRun(tx, 'overdue', campaign.id, today))) return null;
   const open = await listRects(tx, { statuses: ['not_started', 'in_progress'] });
   const dueSoon = open.filter((r) => r.deadline >= today && calendar.workdaysBetween(today, r.deadline) <= settings.dueSoonWorkdays);
-  const overdue = open.filter((r) => r.deadline < today).map((r) => ({ r, late: calendar.workdaysBetween(r.deadline, today), days: daysLate(r.deadline, today) }));
+  const overdue = open.filter((r) => r.deadline < today).map((r) => ({ r, late: calendar.workdaysBetween(r.deadline, today), item: lateItem(r, today) }));
   const ids: number[] = [];
   const send = async (key: string, memberId: number, text: string) => {
     const id = await enqueueOutbox(tx, `overdue:${campaign.id}:${today}:${key}:${memberId}`, { memberId }, text);
@@ -46,11 +46,7 @@ export async function runOverdueAlerts(tx: Tx, campaign: CampaignRow, today: str
   for (const h of heads) {
     const soon = dueSoon.filter((r) => r.unitId === h.unitId);
     const late = overdue.filter((o) => o.r.unitId === h.unitId);
-    const lines = [`${h.name}您好，本单位整改事项提醒（${dateCn(today, today)}）：`];
-    if (late.length) lines.push(`已逾期 ${late.length} 项：`, ...late.map((o) => lateLine(o.r, o.days, today)));
-    if (soon.length) lines.push(`即将到期 ${soon.length} 项：`, ...soon.map((r) => `· ${rectCode(r.id)} ${short(r.problem)}，${dateCn(r.deadline, today)}到期`));
-    lines.push(`报进展：整改 进展 ${rectCode((late[0]?.r ?? soon[0]).id)} 内容；完成后：整改 完成 ${rectCode((late[0]?.r ?? soon[0]).id)} 说明`);
-    await send('head', h.id, lines.join('\n'));
+    await send('head', h.id, overdueNotices.toHead({ head: h.name, late: late.map((o) => o.item), soon: soon.map(chasedItem), today }));
   }
 
   // Escalation: the leader in charge, then the admins.
@@ -62,11 +58,11 @@ export async function runOverdueAlerts(tx: Tx, campaign: CampaignRow, today: str
   const byLeader = new Map<number, typeof toLeader>();
   for (const o of toLeader) for (const id of await leaderOf(o.r)) byLeader.set(id, [...(byLeader.get(id) ?? []), o]);
   for (const [leaderId, list] of byLeader) {
-    await send('leader', leaderId, [`分管单位有 ${list.length} 项整改逾期 ${settings.leaderAfterWorkdays} 个工作日以上：`, ...list.map((o) => `${lateLine(o.r, o.days, today)}（${o.r.unitName}）`)].join('\n'));
+    await send('leader', leaderId, overdueNotices.toLeader({ afterWorkdays: settings.leaderAfterWorkdays, items: list.map((o) => o.item), today }));
   }
   const toAdmin = overdue.filter((o) => o.late >= settings.adminAfterWorkdays);
   if (toAdmin.length) {
-    const text = [`有 ${toAdmin.length} 项整改逾期 ${settings.adminAfterWorkdays} 个工作日以上：`, ...toAdmin.map((o) => `${lateLine(o.r, o.days, today)}（${o.r.unitName}）`)].join('\n');
+    const text = overdueNotices.toAdmins({ afterWorkdays: settings.adminAfterWorkdays, items: toAdmin.map((o) => o.item), today });
     ids.push(...await notifyAdmins(tx, `overdue:${campaign.id}:${today}:admin`, text));
   }
   const result = { outboxIds: ids, dueSoon: dueSoon.length, overdue: overdue.length, toLeaders: byLeader.size, toAdmins: toAdmin.length ? 1 : 0 };
@@ -74,9 +70,9 @@ export async function runOverdueAlerts(tx: Tx, campaign: CampaignRow, today: str
   return result;
 }
 
-const short = (s: string) => (s.length > 24 ? s.slice(0, 24) + '…' : s);
-const daysLate = (deadline: string, today: string) => Math.round((Date.parse(today) - Date.parse(deadline)) / 86_400_000);
-const lateLine = (r: Item, days: number, today: string) => `· ${rectCode(r.id)} ${short(r.problem)}，时限 ${dateCn(r.deadline, today)}，已逾期 ${days} 天`;
+const chasedItem = (r: Item): ChasedItem => ({ code: rectCode(r.id), problem: r.problem, deadline: r.deadline, unitName: r.unitName });
+/** Calendar days past the deadline: what the notices say (escalation counts working days). */
+const lateItem = (r: Item, today: string): LateItem => ({ ...chasedItem(r), daysLate: Math.round((Date.parse(today) - Date.parse(r.deadline)) / 86_400_000) });
 
 export default defineJob({
   kind: 'campaign',

@@ -14,12 +14,10 @@ import {
 } from '../src/domain/campaigns.ts';
 import { activeLeaders, headsOf } from '../src/domain/directory.ts';
 import { describePhase } from '../src/domain/messages/campaigns.ts';
-import { inCampaignUnit } from '../src/domain/messages/format.ts';
+import { jobSettingChanges, phaseReminderNotices, type PhaseFigures, type TaskStillCollecting } from '../src/domain/messages/reminders.ts';
 import { enqueueOutbox } from '../src/delivery/outbox-store.ts';
 import { countedPeople, firstSubmissions, phaseFigures, taskApplies, type MemberFigures } from '../src/domain/progress.ts';
 import type { WorkCalendar } from '../src/domain/workdays.ts';
-import { formatMinutes } from '../src/parse/duration.ts';
-import { formatDateCn } from '../src/parse/date.ts';
 import { addDays, dayOf } from '../src/time.ts';
 import { z } from 'zod';
 import { claimRun, finishRun } from '../src/scheduling/runs.ts';
@@ -96,26 +94,18 @@ export async function runPhaseReminders(tx: Tx, campaign: CampaignRow, today: st
 
 type Send = (key: string, to: { memberId: number } | { groupId: number }, text: string) => Promise<void>;
 
-const title = (p: PhaseRow) => `第${p.seq}阶段「${p.name}」`;
-const pct = (a: number, b: number) => (b ? `${Math.round((a / b) * 100)}%` : '0%');
-
 async function sendCountdown(tx: Tx, c: CampaignRow, phase: PhaseRow, left: number, today: string, now: Date, send: Send) {
   const tasks = await tasksOf(tx, phase.id);
   const people = await phaseFigures(tx, phase, tasks);
   const target = phase.targetMinutes;
   const reached = (m: MemberFigures) => (target ? m.minutes >= target : m.checkins > 0);
-  const head = `${title(phase)}还有 ${left} 个工作日结束（${formatDateCn(phase.endDate, now)}）`;
-  // Targets are set in the campaign's unit (学时); people's hours are shown in 小时, so give both.
-  const targetText = target ? `每人 ${inCampaignUnit(c, target)}${c.targetUnit === 'xueshi' ? `，合 ${formatMinutes(target)}` : ''}` : null;
 
   // Campaign-wide groups: a short countdown, no names.
-  const lines = [`【${c.name}】${head}。`];
-  const participants = people.filter((m) => m.checkins > 0).length;
-  lines.push(`目前已打卡 ${participants}/${people.length} 人${targetText ? `，达到本阶段目标（${targetText}）${people.filter(reached).length} 人` : ''}。`);
-  const openTasks = tasks.filter((t) => t.dueDate >= today);
-  if (openTasks.length) lines.push(`本阶段任务：${openTasks.map((t) => `${t.name}（${t.audience === 'heads' ? '负责人' : '全体'}，${formatDateCn(t.dueDate, now)}前）`).join('、')}。`);
-  lines.push('请大家抓紧学习打卡、按时提交，发「我的」查看个人进度。');
-  const groupText = lines.join('\n');
+  const groupText = phaseReminderNotices.countdownToGroups({
+    campaign: c.name, unit: c, phase, left, target, members: people.length,
+    participants: people.filter((m) => m.checkins > 0).length, reached: people.filter(reached).length,
+    openTasks: tasks.filter((t) => t.dueDate >= today), now,
+  });
   const groups = await campaignGroups(tx);
   for (const g of groups) await send(`phase:${phase.id}:before:${left}:group:${g.id}`, { groupId: g.id }, groupText);
 
@@ -124,26 +114,12 @@ async function sendCountdown(tx: Tx, c: CampaignRow, phase: PhaseRow, left: numb
   for (const h of heads) {
     const unit = people.filter((m) => m.unitId === h.unitId);
     if (!unit.length) continue;
-    const out = [`${h.name}您好：${head}，${h.unitName}（${unit.length} 人）目前情况：`];
     const behind = unit.filter((m) => !reached(m)).sort((a, b) => a.minutes - b.minutes || a.id - b.id);
-    if (target) {
-      out.push(behind.length
-        ? `未达到本阶段目标（${targetText}）${behind.length} 人：${behind.map((m) => `${m.name} ${m.checkins ? formatMinutes(m.minutes) : '未打卡'}`).join('、')}`
-        : `全员已达到本阶段目标（${targetText}）。`);
-    } else {
-      out.push(behind.length ? `本阶段未打卡 ${behind.length} 人：${behind.map((m) => m.name).join('、')}` : '全员本阶段都已打卡。');
-    }
-    if (tasks.length) {
-      const missing = unit.filter((m) => m.missing.length);
-      if (missing.length) {
-        out.push(`任务未提交（${missing.length} 人）：`);
-        for (const m of missing) out.push(`  · ${m.name}：${m.missing.map((t) => t.name).join('、')}`);
-      } else {
-        out.push('本阶段任务均已提交。');
-      }
-    }
-    out.push(behind.length || unit.some((m) => m.missing.length) ? '请督促抓紧学习打卡、按时提交任务。发「本单位」查看详细进度。' : '发「本单位」查看详细进度。');
-    await send(`phase:${phase.id}:before:${left}:head:${h.id}`, { memberId: h.id }, out.join('\n'));
+    const text = phaseReminderNotices.countdownToHead({
+      head: h.name, unitName: h.unitName, members: unit.length, unit: c, phase, left, target, behind,
+      hasTasks: tasks.length > 0, missing: unit.filter((m) => m.missing.length).map((m) => ({ name: m.name, tasks: m.missing.map((t) => t.name) })), now,
+    });
+    await send(`phase:${phase.id}:before:${left}:head:${h.id}`, { memberId: h.id }, text);
   }
   return { phaseId: phase.id, left, groups: groups.length, heads: heads.length };
 }
@@ -153,26 +129,24 @@ async function sendTaskCountdown(tx: Tx, c: CampaignRow, chase: CampaignTask[], 
   const subs = await firstSubmissions(tx, chase.map((t) => t.id), people.map((p) => p.id));
   const items = chase.map((t) => {
     const due = people.filter((p) => taskApplies(t, p.role));
-    return {
-      t, due, missing: due.filter((p) => !subs.has(`${t.id}:${p.id}`)),
-      what: `${title(t.phase)}的任务「${t.name}」（${formatDateCn(t.dueDate, now)}截止，还有 ${calendar.workdaysBetween(today, t.dueDate)} 个工作日）`,
-    };
+    return { t, due, missing: due.filter((p) => !subs.has(`${t.id}:${p.id}`)) };
   }).filter((x) => x.missing.length);
   if (!items.length) return { tasks: chase.map((t) => t.id), missing: 0 };
+  /** A task as the notices name it, with who (of `missing`) has not handed it in. */
+  const collecting = (x: (typeof items)[number], missing: typeof x.missing): TaskStillCollecting => ({
+    phase: x.t.phase, name: x.t.name, dueDate: x.t.dueDate, workdaysLeft: calendar.workdaysBetween(today, x.t.dueDate),
+    expected: x.due.length, missing: missing.map((p) => p.name),
+  });
   const key = `phase:tasks:${items.map((x) => x.t.id).join('-')}:${today}`;
   const groups = await campaignGroups(tx);
-  const groupText = [`【${c.name}】这些任务不随阶段结束，仍在收取：`,
-    ...items.map((x) => `· ${x.what}，已交 ${x.due.length - x.missing.length}/${x.due.length} 份`),
-    `请还没交的同志抓紧提交：提交 ${items[0].t.name} 正文…`].join('\n');
+  const groupText = phaseReminderNotices.tasksToGroups({ campaign: c.name, tasks: items.map((x) => collecting(x, x.missing)), now });
   for (const g of groups) await send(`${key}:group:${g.id}`, { groupId: g.id }, groupText);
   let heads = 0;
   for (const h of await headsOf(tx)) {
-    const mine = items.map((x) => ({ ...x, missing: x.missing.filter((p) => p.unitId === h.unitId) })).filter((x) => x.missing.length);
+    const mine = items.map((x) => collecting(x, x.missing.filter((p) => p.unitId === h.unitId))).filter((x) => x.missing.length);
     if (!mine.length) continue;
     heads++;
-    await send(`${key}:head:${h.id}`, { memberId: h.id }, [`${h.name}您好：${h.unitName}还有人没交以下任务：`,
-      ...mine.map((x) => `· ${x.what}：${x.missing.map((p) => p.name).join('、')}`),
-      '请督促按时提交；过了时限仍可提交，但记为逾期提交。'].join('\n'));
+    await send(`${key}:head:${h.id}`, { memberId: h.id }, phaseReminderNotices.tasksToHead({ head: h.name, unitName: h.unitName, tasks: mine, now }));
   }
   return { tasks: items.map((x) => x.t.id), missing: items.reduce((n, x) => n + x.missing.length, 0), groups: groups.length, heads };
 }
@@ -181,48 +155,36 @@ async function sendSummary(tx: Tx, c: CampaignRow, phase: PhaseRow, all: PhaseRo
   const tasks = await tasksOf(tx, phase.id);
   const people = await phaseFigures(tx, phase, tasks);
   const target = phase.targetMinutes;
-  const figures = (list: MemberFigures[]) => {
+  const figures = (list: MemberFigures[]): PhaseFigures => {
     const minutes = list.reduce((s, m) => s + m.minutes, 0);
     const required = list.reduce((s, m) => s + tasks.filter((t) => taskApplies(t, m.role)).length, 0);
     const missing = list.reduce((s, m) => s + m.missing.length, 0);
     return {
       members: list.length, participants: list.filter((m) => m.checkins > 0).length, minutes,
-      avg: list.length ? Math.round(minutes / list.length) : 0,
+      avgMinutes: list.length ? Math.round(minutes / list.length) : 0,
       reached: target ? list.filter((m) => m.minutes >= target).length : null,
       required, submitted: required - missing,
     };
   };
-  const line = (f: ReturnType<typeof figures>) => `参与 ${f.participants}/${f.members} 人（${pct(f.participants, f.members)}），`
-    + `累计学习 ${formatMinutes(f.minutes)}，人均 ${formatMinutes(f.avg)}`
-    + (f.reached !== null ? `，达到目标 ${f.reached} 人` : '')
-    + (f.required ? `，任务提交 ${f.submitted}/${f.required} 份` : '');
 
   const total = figures(people);
   const unitIds = [...new Set(people.map((m) => m.unitId))];
   const perUnit = unitIds.map((id) => {
     const list = people.filter((m) => m.unitId === id);
-    return { unitId: id, unitName: list[0].unitName, f: figures(list) };
+    return { unitName: list[0].unitName, figures: figures(list) };
   });
-  const lines = [`【${c.name}】${title(phase)}（${formatDateCn(phase.startDate, now)} 至 ${formatDateCn(ended, now)}）已结束。`];
-  lines.push(`全活动${target ? `（本阶段目标每人 ${inCampaignUnit(c, target)}）` : ''}：${line(total)}。`);
-  if (perUnit.length > 1) {
-    lines.push('各单位：');
-    for (const u of perUnit) lines.push(`· ${u.unitName}：${line(u.f)}`);
-  }
   const next = all.filter((p) => p.seq > phase.seq).sort((a, b) => a.seq - b.seq)[0];
-  if (next) {
-    lines.push('下一阶段安排：', describePhase(c, next, await tasksOf(tx, next.id), await readingsOf(tx, next.id), dayOf(now)));
-    lines.push('请大家继续按时学习打卡，发「阶段 列表」查看安排。');
-  } else {
-    lines.push('下一阶段的安排请留意领导小组办公室通知；在此之前请大家继续坚持学习打卡。');
-  }
-  const text = lines.join('\n');
+  const text = phaseReminderNotices.summary({
+    campaign: c.name, unit: c, phase, ended, target, total, perUnit, now,
+    next: next ? describePhase(c, next, await tasksOf(tx, next.id), await readingsOf(tx, next.id), dayOf(now)) : null,
+  });
 
   const groups = await campaignGroups(tx);
   for (const g of groups) await send(`phase:${phase.id}:end:group:${g.id}`, { groupId: g.id }, text);
   const leaders = await activeLeaders(tx);
-  for (const l of leaders) await send(`phase:${phase.id}:end:leader:${l.id}`, { memberId: l.id }, `${l.name}您好：${text}`);
-  return { phaseId: phase.id, groups: groups.length, leaders: leaders.length, ...total };
+  for (const l of leaders) await send(`phase:${phase.id}:end:leader:${l.id}`, { memberId: l.id }, phaseReminderNotices.summaryToLeader({ name: l.name, text }));
+  const { avgMinutes: avg, ...rest } = total;
+  return { phaseId: phase.id, groups: groups.length, leaders: leaders.length, ...rest, avg };
 }
 
 /** 阶段提醒's other setting: "3,1", "提前 3、1 个工作日", "3天和1天" → working days before the phase ends. */
@@ -246,7 +208,7 @@ export default defineJob({
     if (!days) return null;
     s.daysBefore = days;
     s.enabled = true;
-    return `阶段提醒改为阶段结束前 ${days.join('、')} 个工作日各提醒一次`;
+    return jobSettingChanges.phaseDaysBefore({ days });
   },
   valueHint: '，或写提前几个工作日提醒，如 提前 3,1 个工作日',
   examples: ['/提醒 设置 阶段 提前 3,1 个工作日'],

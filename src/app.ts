@@ -26,6 +26,7 @@ import { addDays, dayOf } from './time.ts';
 import { purgeInbound } from './domain/inbound.ts';
 import type { ServiceJobDef } from './scheduling/job.ts';
 import { DEFAULT_THROTTLE, InboundThrottle, type ThrottleLimits } from './throttle.ts';
+import { ROLE_CN, type Role } from './domain/roles.ts';
 
 export interface AppOptions {
   database: Database;
@@ -243,7 +244,7 @@ function retryInMemory(delays: number[], resend: () => Promise<void>, gaveUp: ()
 }
 
 function roleCn(r: string) {
-  return ({ staff: '职工', head: '负责人', leader: '分管领导', admin: '管理员' } as Record<string, string>)[r] ?? r;
+  return ROLE_CN[r as Role] ?? r;
 }
 
 /** Message ids guard against redelivery for minutes; a week's are kept, older ones cleared every six hours. */

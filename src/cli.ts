@@ -5,11 +5,13 @@ import 'dotenv/config';
 import path from 'node:path';
 import { loadConfig, ConfigError } from './config.ts';
 import { acquireDataDirLock, readLiveLock, DataDirLockedError } from './infra/datadir-lock.ts';
-import { DIRECTORY_HEADERS } from './domain/directory.ts';
+import { DIRECTORY_HEADERS, missingDirectoryHeaders } from './domain/directory.ts';
 import type { Operation, OperationResult } from './operations.ts';
 import { ledgerHeaders, missingLedgerHeaders } from './domain/ledger-import.ts';
-import { ledgerHeaderList } from './domain/messages/ledger-import.ts';
-import { HOLIDAY_HEADERS } from './domain/holidays.ts';
+import { ledgerHeaderList, ledgerMissingHeaders } from './domain/messages/ledger-import.ts';
+import { rosterImportReplies } from './domain/messages/directory.ts';
+import { holidayImportReplies } from './domain/messages/holidays.ts';
+import { HOLIDAY_HEADERS, missingHolidayHeaders } from './domain/holidays.ts';
 import { chmod, writeFile } from 'node:fs/promises';
 import { privateUmask } from './infra/private-files.ts';
 import { GENERATE_USAGE } from './demo-generate.ts';
@@ -55,9 +57,9 @@ async function main(argv: string[]): Promise<number> {
   if (area === 'directory' && action === 'import' && positional.length === 1) {
     const table = await readTableOrSay(positional[0]);
     if (!table) return 1;
-    const missing = ['单位', '姓名'].filter((h) => !table.headers.includes(h));
+    const missing = missingDirectoryHeaders(table.headers);
     if (missing.length) {
-      console.error(`表头缺少：${missing.join('、')}。需要的表头：${DIRECTORY_HEADERS.join('、')}（角色、账号、手机号、分管单位可空）。`);
+      console.error(rosterImportReplies.missingHeaders({ missing, headers: DIRECTORY_HEADERS }));
       return 1;
     }
     const result = await execute({ op: 'directory.import', rows: table.rows, prune: flags.has('--prune'), dryRun: flags.has('--dry-run') });
@@ -70,7 +72,7 @@ async function main(argv: string[]): Promise<number> {
     const unit = options.get('--unit')?.trim() || undefined;
     const missing = missingLedgerHeaders(table.headers, { unitGiven: unit !== undefined });
     if (missing.length) {
-      console.error(`表头缺少：${missing.join('、')}。需要的表头：${ledgerHeaderList(ledgerHeaders())}（类别、期限可空）。`);
+      console.error(ledgerMissingHeaders({ missing, headers: ledgerHeaders() }));
       return 1;
     }
     const result = await execute({ op: 'ledger.import', rows: table.rows, unit, dryRun: flags.has('--dry-run') });
@@ -80,9 +82,9 @@ async function main(argv: string[]): Promise<number> {
   if (area === 'holidays' && action === 'import' && positional.length === 1) {
     const table = await readTableOrSay(positional[0]);
     if (!table) return 1;
-    const missing = ['日期', '类型'].filter((h) => !table.headers.includes(h));
+    const missing = missingHolidayHeaders(table.headers);
     if (missing.length) {
-      console.error(`表头缺少：${missing.join('、')}。需要的表头：${HOLIDAY_HEADERS.join('、')}（说明可空）。`);
+      console.error(holidayImportReplies.missingHeaders({ missing, headers: HOLIDAY_HEADERS }));
       return 1;
     }
     const result = await execute({ op: 'holidays.import', rows: table.rows, dryRun: flags.has('--dry-run') });

@@ -2,25 +2,21 @@
 // loopback admin endpoint (PGlite is single-process); otherwise the CLI runs it itself.
 import { z } from 'zod';
 import type { Database } from './db/client.ts';
-import { importDirectory, validateDirectoryRows } from './domain/directory.ts';
+import { importDirectory, memberById, resolveUnit, validateDirectoryRows } from './domain/directory.ts';
 import { isUserFacing, UserError } from './commands/errors.ts';
 import { audit } from './domain/audit.ts';
 import { importLedger, ledgerDryRunReport, ledgerReport, validateLedgerRows } from './domain/ledger-import.ts';
 import { ledgerDryRun, ledgerImported } from './domain/messages/ledger-import.ts';
 import { dayOf } from './time.ts';
 import { setOverrides, validateHolidayRows } from './domain/holidays.ts';
-import { KIND_CN } from './domain/messages/holidays.ts';
+import { holidayImportReplies } from './domain/messages/holidays.ts';
 import { coverageGapIn, loadCalendar } from './domain/workdays.ts';
-import { monthCn } from './domain/messages/format.ts';
 import { buildExport, exportKindFrom, exportRange, type ExportKind } from './domain/exports.ts';
-import { resolveUnit } from './domain/directory.ts';
-import { formatDateCn, parseDate } from './parse/date.ts';
-import { approvalBlocker, approveRequest, bindRequestById, pendingRequests, platformCn, rejectRequest, STATUS_CN } from './domain/binding.ts';
-import { approvalBlockerCn, directoryImportReport } from './domain/messages/directory.ts';
-import { EXPORT_KIND_CN, exportSummaryCn } from './domain/messages/exports.ts';
-import { memberById } from './domain/directory.ts';
+import { parseDate } from './parse/date.ts';
+import { approvalBlocker, approveRequest, bindRequestById, pendingRequests, rejectRequest } from './domain/binding.ts';
+import { bindCliReplies, CLI_OPERATOR_NAME, directoryImportDryRun, directoryImportReport } from './domain/messages/directory.ts';
+import { exportCliReplies } from './domain/messages/exports.ts';
 import { enqueueOutbox } from './delivery/outbox-store.ts';
-import { ROLE_CN, type Role } from './domain/roles.ts';
 
 export const operationSchema = z.discriminatedUnion('op', [
   z.object({
@@ -78,9 +74,8 @@ export async function runOperation(database: Database, op: Operation, opts: { no
         // One transaction: a failure anywhere leaves the directory as it was.
         const message = await database.db.transaction(async (tx) => {
           const report = await importDirectory(tx, rows, { prune: op.prune, actor: { id: null, label: 'cli' } });
-          const text = directoryImportReport(report);
-          if (op.dryRun) throw new DryRun(`（试运行，未保存）\n${text}`);
-          return text;
+          if (op.dryRun) throw new DryRun(directoryImportDryRun(report));
+          return directoryImportReport(report);
         });
         return { ok: true, message };
       }
@@ -96,15 +91,12 @@ export async function runOperation(database: Database, op: Operation, opts: { no
       case 'holidays.import': {
         // Every row is checked before anything is written, and all of it goes in one transaction.
         const rows = validateHolidayRows(op.rows, now);
-        const off = rows.filter((r) => r.kind === 'off').length;
-        const summary = `${rows.length} 天（${KIND_CN.off} ${off} 天，${KIND_CN.work} ${rows.length - off} 天），${rows[0].day} 至 ${rows[rows.length - 1].day}`;
-        if (op.dryRun) return { ok: true, message: `（试运行，未保存）文件无误：${summary}。` };
+        const summary = { days: rows.length, off: rows.filter((r) => r.kind === 'off').length, first: rows[0].day, last: rows[rows.length - 1].day };
+        if (op.dryRun) return { ok: true, message: holidayImportReplies.dryRun(summary) };
         const message = await database.db.transaction(async (tx) => {
           const r = await setOverrides(tx, rows);
           await audit(tx, { id: null, label: 'cli' }, 'holidays.import', null, null, { days: rows.length, first: rows[0].day, last: rows[rows.length - 1].day });
-          const gap = coverageGapIn(await loadCalendar(tx), dayOf(now));
-          return [`已导入节假日更正 ${summary}${r.replaced ? `；其中 ${r.replaced} 天替换了原有设置` : ''}。`,
-            gap.length ? `注意：${gap.map(monthCn).join('、')} 仍没有节假日数据。` : ''].filter(Boolean).join('\n');
+          return holidayImportReplies.imported({ ...summary, replaced: r.replaced, uncovered: coverageGapIn(await loadCalendar(tx), dayOf(now)) });
         });
         return { ok: true, message };
       }
@@ -112,40 +104,37 @@ export async function runOperation(database: Database, op: Operation, opts: { no
         const message = await database.db.transaction(async (tx) => {
           if (op.action === 'list') {
             const pending = await pendingRequests(tx);
-            if (!pending.length) return '没有待审核的绑定申请。';
-            return [`待审核的绑定申请 ${pending.length} 个：`, ...pending.map((r) =>
-              `  #${r.id} ${r.member.unitName} ${r.member.name}（${ROLE_CN[r.member.role as Role]}）← ${platformCn(r.platform)}账号 ${r.platformUserId}，${formatDateCn(dayOf(r.createdAt), now)}`),
-            '核实是本人后：npm run cli -- bind approve 编号；否则 npm run cli -- bind reject 编号 [原因]'].join('\n');
+            return pending.length ? bindCliReplies.pending({ requests: pending, now }) : bindCliReplies.noPending();
           }
           const r = op.id ? await bindRequestById(tx, op.id) : null;
-          if (!r) throw new UserError(`没有编号为 #${op.id ?? ''} 的绑定申请。运行 npm run cli -- bind list 查看。`);
-          if (r.status !== 'pending') throw new UserError(`绑定申请 #${r.id} ${STATUS_CN[r.status] ?? r.status}，不能再处理。`);
+          if (!r) throw new UserError(bindCliReplies.unknown({ id: op.id }));
+          if (r.status !== 'pending') throw new UserError(bindCliReplies.settled({ id: r.id, status: r.status }));
           const m = await memberById(tx, r.memberId);
           const notify = async (key: string, to: { memberId: number }, text: string) => { await enqueueOutbox(tx, key, to, text); };
-          const operator = { id: null, name: '服务器管理员（命令行）' };
+          const operator = { id: null, name: CLI_OPERATOR_NAME };
           if (op.action === 'reject') {
             await rejectRequest(tx, r, m, operator, op.reason ?? null, now, notify);
-            return `已拒绝绑定申请 #${r.id}。`;
+            return bindCliReplies.rejected({ id: r.id });
           }
           const blocker = await approvalBlocker(tx, r, m);
-          if (blocker || !m) throw new UserError(`不能通过绑定申请 #${r.id}：${approvalBlockerCn(blocker ?? { kind: 'member_gone' })}`);
+          if (blocker || !m) throw new UserError(bindCliReplies.blocked({ id: r.id, blocker: blocker ?? { kind: 'member_gone' } }));
           await approveRequest(tx, r, m, operator, now, notify);
-          return `已通过绑定申请 #${r.id}：${platformCn(r.platform)}账号 ${r.platformUserId} 现在是 ${m.unitName} ${m.name}（${ROLE_CN[m.role as Role]}）。`;
+          return bindCliReplies.approved({ request: r, member: m });
         });
         return { ok: true, message };
       }
       case 'export': {
         const found = exportKindFrom(op.kind);
-        if (!found) throw new UserError(`不能导出「${op.kind}」。可以导出：打卡、意见、整改、通报。`);
+        if (!found) throw new UserError(exportCliReplies.kindUnknown({ word: op.kind }));
         const kind: ExportKind = found;
         const today = dayOf(now);
-        const day = (text: string | undefined, label: string) => {
+        const day = (text: string | undefined, option: string) => {
           if (text === undefined || text.trim() === '') return undefined;
           const d = parseDate(text, { now, direction: 'past' });
-          if (!d) throw new UserError(`${label}「${text}」看不懂。可以写成 2026-11-01 或 11月1日。`);
+          if (!d) throw new UserError(exportCliReplies.dateUnreadable({ option, text }));
           return d;
         };
-        if (kind === 'circular' && op.unit?.trim()) throw new UserError('通报包含全部单位的数据和排名，不按单位导出。请去掉 --unit。');
+        if (kind === 'circular' && op.unit?.trim()) throw new UserError(exportCliReplies.circularByUnit());
         const range = exportRange(day(op.from, '--from'), day(op.to, '--to'), today);
         // Read-only: one transaction for a consistent picture across the sheets.
         const built = await database.db.transaction(async (tx) => {
@@ -157,7 +146,7 @@ export async function runOperation(database: Database, op: Operation, opts: { no
           return b;
         });
         return {
-          ok: true, message: `已导出${EXPORT_KIND_CN[kind]}：${exportSummaryCn(built.summary)}。`,
+          ok: true, message: exportCliReplies.exported({ kind, summary: built.summary }),
           file: { name: built.fileName, mime: built.mime, base64: built.data.toString('base64') },
         };
       }

@@ -16,7 +16,7 @@ import {
   commitCampaign, commitPhaseEnd, commitPhaseOpen, commitReadings, commitTask, planCampaign, planPhaseEnd, planPhaseOpen, planReadings, planTask,
   type Planned,
 } from '../../src/domain/campaign-admin.ts';
-import { PHASE_STATE_CN } from '../../src/domain/messages/campaigns.ts';
+import { audienceCn, PHASE_STATE_CN } from '../../src/domain/messages/campaigns.ts';
 import { chatMessages } from '../../src/commands/messages.ts';
 import { ROLE_CN, type Role } from '../../src/domain/roles.ts';
 import { dayOf } from '../../src/time.ts';
@@ -63,7 +63,7 @@ export function campaignHttp(deps: FeatureHttpDeps): Router {
         target: p.targetMinutes ? inCampaignUnit(c, p.targetMinutes) : null,
         closedOn: p.closedAt ? dayOf(p.closedAt) : null,
         tasks: (await tasksOf(db, p.id)).map((t) => ({
-          id: t.id, name: t.name, audience: t.audience, audienceCn: t.audience === 'heads' ? '负责人' : '全体', dueDate: t.dueDate, minChars: t.minChars,
+          id: t.id, name: t.name, audience: t.audience, audienceCn: audienceCn(t.audience), dueDate: t.dueDate, minChars: t.minChars,
           // A task outlives its phase: still collecting until its own due date.
           collecting: t.dueDate >= today,
         })),

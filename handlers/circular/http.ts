@@ -18,7 +18,7 @@ import {
 } from '../../src/domain/circular.ts';
 import { currentCampaign, type CampaignRow } from '../../src/domain/campaigns.ts';
 import { seesUnit } from '../../src/domain/visibility.ts';
-import { circularConsoleReplies as words, circularReplies, periodLabel, periodLabelShort, renderCircular } from '../../src/domain/messages/circular.ts';
+import { circularConsoleReplies as words, circularReplies, movementMark, periodLabel, periodLabelShort, renderCircular } from '../../src/domain/messages/circular.ts';
 import { dayOf } from '../../src/time.ts';
 
 const previewQuery = z.object({
@@ -29,7 +29,7 @@ const sendBody = z.object({ periodKey: z.string({ error: '缺少期别' }).regex
 /** A unit's line of a circular as the page shows it. */
 function unitView(u: UnitFigures, mine: boolean) {
   return {
-    unitId: u.unitId, unitName: u.unitName, rank: u.rank, score: u.score, movement: u.movement, last: u.last, mine,
+    unitId: u.unitId, unitName: u.unitName, rank: u.rank, score: u.score, movement: u.movement && movementMark(u.movement), last: u.last, mine,
     members: u.members, participants: u.participants, participationRate: u.participationRate,
     totalMinutes: u.totalMinutes, avgMinutes: u.avgMinutes, checkins: u.checkins, submissions: u.submissions,
     tasksRequired: u.tasksRequired, tasksDone: u.tasksDone, feedbackReceived: u.feedbackReceived, feedbackAnswered: u.feedbackAnswered,

@@ -10,16 +10,17 @@ import { requireViewer, viewerOf, type ConsoleViewer, type FeatureHttpDeps } fro
 import { campaignTasks, currentCampaign, inProgressOn, submittedLate, type CampaignTask } from '../../src/domain/campaigns.ts';
 import { countedPeople, taskApplies } from '../../src/domain/progress.ts';
 import {
-  latestSubmissionsOf, MAX_REVIEW_COMMENT, reviewSubmission, submissionVersions, submissionView, type SubmissionView,
+  latestSubmissionsOf, MAX_REVIEW_COMMENT, REVIEWER_ROLES, reviewBlocker, reviewSubmission, submissionVersions, submissionView,
+  type ReviewBlocker, type SubmissionView,
 } from '../../src/domain/submissions.ts';
 import { seesUnit, unitIdsOrAll } from '../../src/domain/visibility.ts';
 import { isDomainError } from '../../src/domain/errors.ts';
-import { REVIEW_STATUS_CN, reviewReplies } from '../../src/domain/messages/submissions.ts';
+import { REVIEW_STATUS_CN, reviewBlockerCn, reviewReplies, submissionMessages } from '../../src/domain/messages/submissions.ts';
+import { audienceCn } from '../../src/domain/messages/campaigns.ts';
 import { ROLE_CN, type Role } from '../../src/domain/roles.ts';
 import { dayOf } from '../../src/time.ts';
 
 const NO_CAMPAIGN = '当前没有进行中的活动。管理员可在私聊中发送「/活动 新建 名称 开始日期 结束日期 40学时」创建活动。';
-const REVIEWERS: Role[] = ['head', 'leader', 'admin'];
 
 /** A row's state in the list: the newest version's review state, or 未交. */
 export const ROW_STATUS = ['submitted', 'approved', 'returned', 'missing'] as const;
@@ -77,7 +78,7 @@ export function reviewRoutes(deps: FeatureHttpDeps): Router {
 
   const count = (rows: { status: RowStatus }[]) => Object.fromEntries(ROW_STATUS.map((s) => [s, rows.filter((x) => x.status === s).length])) as Record<RowStatus, number>;
   const taskView = (t: CampaignTask) => ({
-    id: t.id, name: t.name, dueDate: t.dueDate, audience: t.audience, audienceCn: t.audience === 'heads' ? '负责人' : '全体',
+    id: t.id, name: t.name, dueDate: t.dueDate, audience: t.audience, audienceCn: audienceCn(t.audience),
     phase: { id: t.phase.id, seq: t.phase.seq, name: t.phase.name },
   });
 
@@ -95,7 +96,7 @@ export function reviewRoutes(deps: FeatureHttpDeps): Router {
     }
     res.json({
       campaign: { id: cur.campaign.id, name: cur.campaign.name }, today: cur.today, tasks, units,
-      canReview: REVIEWERS.includes(v.role), scope: v.role === 'staff' ? 'self' : v.visible === 'all' ? 'all' : 'units',
+      canReview: REVIEWER_ROLES.includes(v.role), scope: v.role === 'staff' ? 'self' : v.visible === 'all' ? 'all' : 'units',
     });
   });
 
@@ -142,13 +143,9 @@ export function reviewRoutes(deps: FeatureHttpDeps): Router {
   }
 
   /** Why this person cannot review it now, or null when they can (the domain checks again when they do). */
-  function cannotReview(v: ConsoleViewer, view: SubmissionView): string | null {
-    if (!REVIEWERS.includes(v.role)) return '审阅仅限负责人、分管领导、管理员。';
-    if (view.s.memberId === v.member.id) return '这是你自己的提交，请由其他负责人或办公室审阅。';
-    if (view.versions[view.versions.length - 1] !== view.s.id) return `已有更新的版本 #${view.versions[view.versions.length - 1]}，请审阅最新的版本。`;
-    if (view.s.reviewStatus !== 'submitted') return `已经是「${REVIEW_STATUS_CN[view.s.reviewStatus as keyof typeof REVIEW_STATUS_CN]}」${view.s.reviewStatus === 'returned' ? '，等提交人修改后重新提交' : ''}。`;
-    return null;
-  }
+  const blockerOf = (v: ConsoleViewer, view: SubmissionView) => reviewBlocker(view, { id: v.member.id, role: v.role, visible: v.visible });
+  /** Who is refused is a 403, a submission no longer waiting a 409: as the review itself answers. */
+  const blockedStatus = (b: ReviewBlocker) => (b.code === 'submission.superseded' || b.code === 'submission.already_reviewed' ? 409 : 403);
 
   // One submission: its text (or files), every version with its review, and whether this person may review it.
   r.get('/review/submissions/:id', async (req, res) => {
@@ -158,7 +155,7 @@ export function reviewRoutes(deps: FeatureHttpDeps): Router {
     const versions = await submissionVersions(db, view.s.taskId, view.s.memberId);
     const { campaign } = await currentCampaign(db);
     const t = campaign ? (await campaignTasks(db, campaign.id)).find((x) => x.id === view.s.taskId) : undefined;
-    const why = cannotReview(v, view);
+    const blocked = blockerOf(v, view);
     res.json({
       id: view.s.id, today: dayOf(deps.clock()),
       task: { id: view.s.taskId, name: view.taskName, dueDate: t?.dueDate ?? null },
@@ -166,13 +163,13 @@ export function reviewRoutes(deps: FeatureHttpDeps): Router {
       version: view.version, latestId: view.versions[view.versions.length - 1],
       status: view.s.reviewStatus, statusCn: REVIEW_STATUS_CN[view.s.reviewStatus as keyof typeof REVIEW_STATUS_CN],
       versions: versions.map((x) => ({ ...x, statusCn: REVIEW_STATUS_CN[x.status], late: t ? submittedLate(t, x.createdAt) : false })),
-      canReview: !why, cannotReview: why, maxComment: MAX_REVIEW_COMMENT,
+      canReview: !blocked, cannotReview: blocked && reviewBlockerCn(blocked), maxComment: MAX_REVIEW_COMMENT,
     });
   });
 
   const mayReview = (res: Response) => {
-    if (REVIEWERS.includes(viewerOf(res)!.role)) return true;
-    refuse(res, 403, 'review_not_allowed', '审阅仅限负责人、分管领导、管理员。');
+    if (REVIEWER_ROLES.includes(viewerOf(res)!.role)) return true;
+    refuse(res, 403, 'review_not_allowed', submissionMessages['submission.not_reviewer']());
     return false;
   };
   const noticeOf = (view: SubmissionView, verdict: 'approved' | 'returned', comment: string | null) => (verdict === 'approved'
@@ -194,8 +191,8 @@ export function reviewRoutes(deps: FeatureHttpDeps): Router {
     if (!view) return;
     const comment = commentOf(b.data.comment);
     if (!checkComment(res, b.data.verdict, comment)) return;
-    const why = cannotReview(viewerOf(res)!, view);
-    if (why) return refuse(res, 409, 'cannot_review', `#${view.s.id} ${why}`);
+    const blocked = blockerOf(viewerOf(res)!, view);
+    if (blocked) return refuse(res, blockedStatus(blocked), blocked.code, reviewBlockerCn(blocked));
     res.json({ notice: noticeOf(view, b.data.verdict, comment), to: view.memberName });
   });
 
@@ -211,7 +208,7 @@ export function reviewRoutes(deps: FeatureHttpDeps): Router {
     try {
       const out = await deps.actAs(v.member, async (w) => {
         const view = await submissionView(w.tx, Number(req.params.id));
-        await reviewSubmission(w.tx, view, b.data.verdict, comment, { id: v.member.id, name: v.member.name, visible: v.visible }, w.now);
+        await reviewSubmission(w.tx, view, b.data.verdict, comment, { id: v.member.id, name: v.member.name, role: v.role, visible: v.visible }, w.now);
         // The same key as chat's: one notice per submission reviewed.
         const notice = noticeOf(view, b.data.verdict, comment);
         const sent = await w.notify(`review:${view.s.id}`, { memberId: view.s.memberId }, notice);
@@ -220,7 +217,7 @@ export function reviewRoutes(deps: FeatureHttpDeps): Router {
       });
       res.json({ ok: true, ...out });
     } catch (err) {
-      if (isDomainError(err, 'submission.own', 'submission.not_visible')) return refuse(res, 403, err.code, err.message);
+      if (isDomainError(err, 'submission.own', 'submission.not_visible', 'submission.not_reviewer')) return refuse(res, 403, err.code, err.message);
       if (isDomainError(err, 'submission.already_reviewed', 'submission.superseded')) return refuse(res, 409, err.code, err.message);
       throw err;
     }

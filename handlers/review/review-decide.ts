@@ -10,7 +10,7 @@ async function decide(ctx: Ctx, ref: string, verdict: 'approved' | 'returned', c
   const me = ctx.requireMember();
   const v = await submissionView(ctx.tx, parseSubmissionRef(ref));
   const visible = await visibleUnits(ctx.tx, { role: ctx.role, id: me.id, unitId: me.unitId });
-  await reviewSubmission(ctx.tx, v, verdict, comment, { id: me.id, name: me.name, visible }, ctx.now);
+  await reviewSubmission(ctx.tx, v, verdict, comment, { id: me.id, name: me.name, role: ctx.role, visible }, ctx.now);
   const notice = verdict === 'approved'
     ? reviewReplies.noticeApproved({ id: v.s.id, task: v.taskName, comment })
     : reviewReplies.noticeReturned({ id: v.s.id, task: v.taskName, comment: comment! });

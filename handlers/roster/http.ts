@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { answerError, listPaging, Refusal, refuse } from '../../src/http/console-routes.ts';
 import { requireViewer, viewerOf, type ActAs, type ConsoleViewer, type FeatureHttpDeps } from '../../src/plugin.ts';
 import {
-  activeUnitList, DIRECTORY_ACCOUNTS, DIRECTORY_HEADERS, directoryCounts, directoryPeople, importDirectory, memberById,
+  activeUnitList, DIRECTORY_ACCOUNTS, DIRECTORY_HEADERS, directoryCounts, missingDirectoryHeaders, directoryPeople, importDirectory, memberById,
   unboundMembers, validateDirectoryRows, type ImportReport, type MemberRow,
 } from '../../src/domain/directory.ts';
 import { approvalBlocker, approveRequest, bindRequestById, isLocked, pendingRequests, rejectRequest, type RequestRow } from '../../src/domain/binding.ts';
@@ -112,7 +112,7 @@ export function rosterHttp(deps: FeatureHttpDeps): Router {
     } catch (err) {
       throw new Refusal(400, 'unreadable', rosterImportReplies.unreadable({ why: (err as Error).message }));
     }
-    const missing = ['单位', '姓名'].filter((h) => !table.headers.includes(h));
+    const missing = missingDirectoryHeaders(table.headers);
     if (missing.length) throw new Refusal(400, 'missing_headers', rosterImportReplies.missingHeaders({ missing, headers: DIRECTORY_HEADERS }));
     if (!table.rows.length) throw new Refusal(400, 'no_rows', rosterImportReplies.noRows());
     return { fileName, rows: table.rows };
@@ -137,8 +137,9 @@ export function rosterHttp(deps: FeatureHttpDeps): Router {
     const byLine = new Map(rows.map((x) => [x.line, x.cells]));
     const person = (line: number) => {
       const c = byLine.get(line) ?? {};
+      // An empty 角色 is staff (roleFromCn), worded as the directory words it.
       return {
-        line, unit: (c['单位'] ?? '').trim(), name: (c['姓名'] ?? '').trim(), roleCn: (c['角色'] ?? '').trim() || '职工',
+        line, unit: (c['单位'] ?? '').trim(), name: (c['姓名'] ?? '').trim(), roleCn: (c['角色'] ?? '').trim() || ROLE_CN.staff,
         phone: (c['手机号'] ?? '').replace(/[\s-]/g, '') || null,
         accounts: DIRECTORY_ACCOUNTS.map((a) => ({ platformCn: platformCn(a.platform), account: (c[a.header] ?? '').trim() })).filter((a) => a.account),
         leads: (c['分管单位'] ?? '').trim() || null,

@@ -15,7 +15,7 @@ import { headsOf } from './directory.ts';
 import { addDays, daysBetween } from '../time.ts';
 import {
   circularNotices, periodLastDay, renderCircular, renderUnitDetail,
-  type CircularData, type CircularUnit, type Period, type ScoreWeights, type UnitDetail,
+  type CircularData, type CircularUnit, type Movement, type Period, type ScoreWeights, type UnitDetail,
 } from './messages/circular.ts';
 
 export type { CircularData, Period, ScoreWeights };
@@ -249,10 +249,10 @@ export async function computeCircular(tx: Tx, c: CampaignRow, p: Period): Promis
   const worst = Math.max(...ranks);
   const unitsOut: UnitFigures[] = scored.map((u, i) => {
     const rank = ranks[i];
-    let movement: string | null = null;
+    let movement: Movement | null = null;
     if (prev) {
       const before = prevRanks.get(u.unitId);
-      movement = before === undefined ? '新' : before > rank ? `↑${before - rank}` : before < rank ? `↓${rank - before}` : '—';
+      movement = before === undefined ? 'new' : before > rank ? `↑${before - rank}` : before < rank ? `↓${rank - before}` : '—';
     }
     return { ...u, rank, movement, last: worst > 1 && rank === worst };
   }).sort((a, b) => a.rank - b.rank || a.unitId - b.unitId);

@@ -159,6 +159,9 @@ type AccountColumn = (typeof DIRECTORY_ACCOUNTS)[number]['column'];
 
 export const DIRECTORY_HEADERS = ['单位', '姓名', '角色', ...DIRECTORY_ACCOUNTS.map((a) => a.header), '手机号', '分管单位'];
 
+/** Required headers absent from a 名单 file: 单位 and 姓名, the first two (the rest may be left out). */
+export const missingDirectoryHeaders = (headers: string[]) => DIRECTORY_HEADERS.slice(0, 2).filter((h) => !headers.includes(h));
+
 /** Validate every row first; a bad row stops the whole import with its line number. */
 export function validateDirectoryRows(rows: { line: number; cells: Record<string, string> }[]): DirectoryRow[] {
   const errors: { line: number; problems: DirectoryRowProblem[] }[] = [];

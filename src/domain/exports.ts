@@ -16,7 +16,7 @@ import { activeCampaign, campaignHistory, type CampaignRow } from './campaigns.t
 import { FEEDBACK_STATUS_CN, feedbackCode, type FeedbackStatus } from './feedback.ts';
 import { daysOverdue, isOverdue, listRects, RECT_STATUS_CN, rectCode, rectShown, type RectShown, type RectStatus } from './rectification.ts';
 import type { CircularData } from './circular.ts';
-import { periodLabel } from './messages/circular.ts';
+import { movementMark, periodLabel } from './messages/circular.ts';
 import { ROLE_CN, type Role } from './roles.ts';
 import { EXPORT_KIND_CN, WORKBOOK as WB, type ExportDeliveryNote, type ExportSummary } from './messages/exports.ts';
 import { cn } from '../time.ts';
@@ -396,7 +396,7 @@ async function buildCirculars(tx: Tx, scope: ExportScope): Promise<BuiltExport> 
     const d = r.data as CircularData;
     const t = d.totals;
     const unitRows: Record<string, unknown>[] = d.units.map((u) => ({
-      rank: u.rank, unitName: u.unitName, score: u.score, movement: u.movement, last: u.last ? W.last : null,
+      rank: u.rank, unitName: u.unitName, score: u.score, movement: u.movement && movementMark(u.movement), last: u.last ? W.last : null,
       members: u.members, participants: u.participants, participationRate: u.participationRate,
       hours: hours(u.totalMinutes), avgHours: hours(u.avgMinutes), checkins: u.checkins, submissions: u.submissions,
       tasksRequired: u.tasksRequired, tasksDone: u.tasksDone, feedbackReceived: u.feedbackReceived, feedbackAnswered: u.feedbackAnswered,

@@ -10,6 +10,8 @@ import { addDays, daysBetween } from '../time.ts';
 import type { OverrideKind } from './workdays.ts';
 
 export const HOLIDAY_HEADERS = ['日期', '类型', '说明'];
+/** Required headers absent from a holiday file: 日期 and 类型, the first two (说明 may be left out). */
+export const missingHolidayHeaders = (headers: string[]) => HOLIDAY_HEADERS.slice(0, 2).filter((h) => !headers.includes(h));
 /** The longest range one command or one row may set. */
 export const MAX_RANGE_DAYS = 62;
 

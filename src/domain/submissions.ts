@@ -4,9 +4,10 @@ import { rowsOf, type Tx } from '../db/client.ts';
 import { alias } from 'drizzle-orm/pg-core';
 import { attachments, members, submissions, tasks, units } from '../db/schema.ts';
 import { audit } from './audit.ts';
-import { fail } from './errors.ts';
+import { DomainError, fail } from './errors.ts';
 import { seesUnit, type VisibleUnits } from './visibility.ts';
-import type { ReviewStatus } from './messages/submissions.ts';
+import type { ReviewBlocker, ReviewStatus } from './messages/submissions.ts';
+import type { Role } from './roles.ts';
 
 export type SubmissionRow = typeof submissions.$inferSelect;
 
@@ -41,7 +42,10 @@ export async function submissionsPage(tx: Tx, q: { after?: number; limit: number
 
 // ---------------------------------------------------------------- review (任务与提交)
 
-export type { ReviewStatus } from './messages/submissions.ts';
+export type { ReviewBlocker, ReviewStatus } from './messages/submissions.ts';
+
+/** Who may review a submission (of a unit they see, not their own). */
+export const REVIEWER_ROLES: readonly Role[] = ['head', 'leader', 'admin'];
 
 /** The longest review comment kept. */
 export const MAX_REVIEW_COMMENT = 500;
@@ -72,17 +76,37 @@ export async function submissionView(tx: Tx, id: number): Promise<SubmissionView
   return { ...row, version: versions.indexOf(id) + 1, versions };
 }
 
+/** A reviewer: who they are, their role and the units they see. */
+export interface Reviewer { id: number; name: string; role: string; visible: VisibleUnits }
+
 /**
- * 通过 or 退回修改 the newest version of someone's submission, by someone who sees its unit (not
- * their own). 退回 needs a comment. Audited; the caller tells the author.
+ * Why this person cannot review the submission now, or null when they can: the one rule chat's
+ * 审阅 and the console's page and buttons follow. reviewSubmission checks it again when they do.
+ */
+export function reviewBlocker(v: SubmissionView, reviewer: Omit<Reviewer, 'name'>): ReviewBlocker | null {
+  const { s } = v;
+  if (!(REVIEWER_ROLES as readonly string[]).includes(reviewer.role)) return { code: 'submission.not_reviewer' };
+  if (!seesUnit(reviewer.visible, s.unitId)) return { code: 'submission.not_visible', id: s.id };
+  if (s.memberId === reviewer.id) return { code: 'submission.own', id: s.id };
+  const latest = v.versions[v.versions.length - 1];
+  if (latest !== s.id) return { code: 'submission.superseded', id: s.id, latest };
+  if (s.reviewStatus !== 'submitted') return { code: 'submission.already_reviewed', id: s.id, status: s.reviewStatus as ReviewStatus };
+  return null;
+}
+
+/** The refusal for a blocker. */
+const refusal = (b: ReviewBlocker) => new (DomainError as new (code: ReviewBlocker['code'], p: ReviewBlocker) => DomainError)(b.code, b);
+
+/**
+ * 通过 or 退回修改 the newest version of someone's submission, by someone who may review it
+ * (reviewBlocker). 退回 needs a comment. Audited; the caller tells the author.
  */
 export async function reviewSubmission(tx: Tx, v: SubmissionView, verdict: 'approved' | 'returned', comment: string | null,
-  reviewer: { id: number; name: string; visible: VisibleUnits }, now: Date): Promise<void> {
+  reviewer: Reviewer, now: Date): Promise<void> {
   const { s } = v;
-  if (!seesUnit(reviewer.visible, s.unitId)) fail('submission.not_visible', { id: s.id });
-  if (s.memberId === reviewer.id) fail('submission.own', { id: s.id });
-  const latest = v.versions[v.versions.length - 1];
-  if (latest !== s.id) fail('submission.superseded', { id: s.id, latest });
+  // A verdict already given is told by the update below, after the comment's checks: two reviewers at once.
+  const blocked = reviewBlocker(v, reviewer);
+  if (blocked && blocked.code !== 'submission.already_reviewed') throw refusal(blocked);
   if (verdict === 'returned' && !comment) fail('submission.comment_required');
   if (comment && [...comment].length > MAX_REVIEW_COMMENT) fail('submission.comment_too_long', { max: MAX_REVIEW_COMMENT });
   // Only a waiting one: two reviewers at once — the second is told it is already reviewed.

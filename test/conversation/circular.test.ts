@@ -142,8 +142,9 @@ describe('circular', () => {
     await bot.db.update(campaigns).set({ schedule: { scoreWeights: { participation: 100, hours: 0, tasks: 0, rectification: 0 } } }).where(eq(campaigns.id, c.id));
     const again = await computeCircular(bot.db, (await activeCampaign(bot.db))!, periodFor('2026-12-16', 'half-monthly'));
     expect(again.units.map((u) => [u.unitName, u.score, u.rank, u.movement, u.last])).toEqual([
-      ['县中医院', 100, 1, '新', false], ['城关镇卫生院', 50, 2, '—', false], ['县人民医院', 40, 3, '↓2', true],
+      ['县中医院', 100, 1, 'new', false], ['城关镇卫生院', 50, 2, '—', false], ['县人民医院', 40, 3, '↓2', true],
     ]);
+    expect(renderCircular(again)).toContain('1. 县中医院 100分 新 — 参与');
     expect(renderCircular(again)).toContain('3. 县人民医院 40分 ↓2（末位）');
     expect(renderCircular(again)).toContain('2. 城关镇卫生院 50分 持平 — 参与');
   });

@@ -211,7 +211,12 @@ describe('通过 / 退回修改', () => {
     expect(row.text).toBe(`你提交的「心得体会」（#${sub['李四']}）已通过审阅。\n意见：联系实际较好`);
     const h = await signIn('赵院长');
     const own = await http('GET', `/console/api/review/submissions/${sub['赵院长']}`, { cookie: h.cookie });
-    expect(own.body).toMatchObject({ canReview: false, cannotReview: expect.stringContaining('自己的提交') });
+    // The same refusal as chat's 审阅, word for word (review.test.ts), on the page and from the preview.
+    const ownWords = `#${sub['赵院长']} 是你自己的提交，请由其他负责人或办公室审阅。`;
+    expect(own.body).toMatchObject({ canReview: false, cannotReview: ownWords });
+    const ownPreview = await http('POST', `/console/api/review/submissions/${sub['赵院长']}/preview`, { cookie: h.cookie, csrf: h.csrf, body: { verdict: 'approved' } });
+    refused(ownPreview, 403);
+    expect(ownPreview.body).toMatchObject({ error: 'submission.own', message: ownWords });
     refused(await http('POST', `/console/api/review/submissions/${sub['赵院长']}/review`, { cookie: h.cookie, csrf: h.csrf, body: { verdict: 'approved' } }), 403);
     expect(await bot.db.select().from(outbox).where(like(outbox.idempotencyKey, `review:${sub['赵院长']}`))).toEqual([]);
   });

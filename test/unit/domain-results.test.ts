@@ -1,27 +1,33 @@
 // The domain returns typed results; the Chinese wording is the catalogues' (src/domain/messages).
 // Each kind of result is built here by hand and worded by its catalogue, checked to the character;
 // then the rule itself: no src/domain/*.ts module outside messages/ holds Chinese text, except the
-// input vocabularies and stored values listed below, each with its reason. Run with TZ=UTC.
+// input vocabularies and stored values listed below, each with its reason; and jobs/*.ts hold it
+// only in their registry entries' declarations. Run with TZ=UTC.
 import { describe, expect, it } from 'vitest';
 import ts from 'typescript';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { formatDateCn } from '../../src/parse/date.ts';
 import { dateCn, inCampaignUnit, monthCn } from '../../src/domain/messages/format.ts';
-import { ledgerReplies, type RectDetail } from '../../src/domain/messages/rectification.ts';
-import { describeCampaign, describePhase, taskLabel } from '../../src/domain/messages/campaigns.ts';
+import { ledgerReplies, overdueNotices, type RectDetail } from '../../src/domain/messages/rectification.ts';
+import { jobSettingChanges, phaseReminderNotices, type PhaseFigures } from '../../src/domain/messages/reminders.ts';
+import { calendarGapNotice, holidayImportReplies } from '../../src/domain/messages/holidays.ts';
+import { audienceCn, describeCampaign, describePhase, taskLabel } from '../../src/domain/messages/campaigns.ts';
 import { recentCheckinLines } from '../../src/domain/messages/checkins.ts';
 import {
-  personalNudgeText, progressReplies, scopeLabel,
+  nudgeDigest, owedTasksCn, personalNudgeText, progressReplies, scopeLabel,
   type MyProgress, type NotCheckedIn, type UnitReport, type UnitsOverview,
 } from '../../src/domain/messages/progress.ts';
-import { approvalBlockerCn, bindNotices, directoryImportReport } from '../../src/domain/messages/directory.ts';
-import { attachmentProblemCn, describeAttachments, sizeText } from '../../src/domain/messages/attachments.ts';
 import {
-  circularNotices, periodLabel, periodLabelShort, renderCircular, renderUnitDetail, type CircularData, type CircularUnit,
+  approvalBlockerCn, bindCliReplies, bindNotices, directoryImportDryRun, directoryImportReport,
+} from '../../src/domain/messages/directory.ts';
+import { attachmentProblemCn, attachmentReplies, describeAttachments, sizeText } from '../../src/domain/messages/attachments.ts';
+import {
+  circularNotices, movementMark, periodLabel, periodLabelShort, renderCircular, renderUnitDetail, type CircularData, type CircularUnit,
 } from '../../src/domain/messages/circular.ts';
-import { exportDeliveryText, exportSummaryCn, WORKBOOK } from '../../src/domain/messages/exports.ts';
-import { ledgerDryRun, ledgerHeaderList, ledgerImported } from '../../src/domain/messages/ledger-import.ts';
+import { reviewBlockerCn } from '../../src/domain/messages/submissions.ts';
+import { exportCliReplies, exportDeliveryText, exportSummaryCn, WORKBOOK } from '../../src/domain/messages/exports.ts';
+import { ledgerDryRun, ledgerHeaderList, ledgerImported, ledgerMissingHeaders } from '../../src/domain/messages/ledger-import.ts';
 
 const today = '2026-12-07';
 const xueshi = { targetUnit: 'xueshi', xueshiMinutes: 45 };
@@ -64,6 +70,17 @@ describe('each typed result, worded by its catalogue', () => {
     ].join('\n'));
     expect(taskLabel({ name: '心得体会', phaseSeq: 2, inRunningPhase: true })).toBe('「心得体会」');
     expect(taskLabel({ name: '心得体会', phaseSeq: 1, inRunningPhase: false })).toBe('第1阶段「心得体会」');
+    expect([audienceCn('heads'), audienceCn('all')]).toEqual(['负责人', '全体']);
+  });
+
+  it('review: why someone cannot review a submission, as chat refuses it and the console shows it', () => {
+    expect(reviewBlockerCn({ code: 'submission.not_reviewer' })).toBe('审阅仅限负责人、分管领导、管理员。');
+    expect(reviewBlockerCn({ code: 'submission.not_visible', id: 12 })).toBe('#12 不是你能审阅的单位的提交。');
+    expect(reviewBlockerCn({ code: 'submission.own', id: 12 })).toBe('#12 是你自己的提交，请由其他负责人或办公室审阅。');
+    expect(reviewBlockerCn({ code: 'submission.superseded', id: 12, latest: 15 })).toBe('#12 已有更新的版本 #15，请审阅最新的版本。');
+    expect(reviewBlockerCn({ code: 'submission.already_reviewed', id: 12, status: 'approved' })).toBe('#12 已经是「已通过」，不能再审阅。');
+    expect(reviewBlockerCn({ code: 'submission.already_reviewed', id: 12, status: 'returned' }))
+      .toBe('#12 已经是「退回修改」，不能再审阅，等提交人修改后重新提交。');
   });
 
   it('check-ins: 最近打卡', () => {
@@ -195,6 +212,132 @@ describe('each typed result, worded by its catalogue', () => {
       '王五您好，「医德医风大讨论」您还没有学习打卡。今天抽空学一会儿吧，学完发「打卡 学习《…》 1小时 心得：…」即可。');
   });
 
+  it('阶段提醒: the countdown to the groups and to a head, the tasks still collecting, the summary', () => {
+    const now = new Date('2026-12-07T09:00:00+08:00');
+    const phase = { seq: 2, name: '查摆问题', startDate: '2026-12-01', endDate: '2026-12-10' };
+    const openTasks = [{ name: '剖析材料', audience: 'heads', dueDate: '2026-12-20' }, { name: '心得体会', audience: 'all', dueDate: '2027-01-05' }];
+    const counts = { campaign: '医德医风大讨论', unit: xueshi, phase, left: 3, members: 5, participants: 4, reached: 1, now };
+    expect(phaseReminderNotices.countdownToGroups({ ...counts, target: 1350, openTasks })).toBe([
+      '【医德医风大讨论】第2阶段「查摆问题」还有 3 个工作日结束（12月10日）。',
+      '目前已打卡 4/5 人，达到本阶段目标（每人 30学时，合 22小时30分钟）1 人。',
+      '本阶段任务：剖析材料（负责人，12月20日前）、心得体会（全体，2027年1月5日前）。',
+      '请大家抓紧学习打卡、按时提交，发「我的」查看个人进度。',
+    ].join('\n'));
+    expect(phaseReminderNotices.countdownToGroups({ ...counts, unit: { targetUnit: 'hour', xueshiMinutes: 45 }, target: null, openTasks: [] })).toBe(
+      '【医德医风大讨论】第2阶段「查摆问题」还有 3 个工作日结束（12月10日）。\n目前已打卡 4/5 人。\n请大家抓紧学习打卡、按时提交，发「我的」查看个人进度。');
+
+    const head = { head: '赵院长', unitName: '县人民医院', members: 3, unit: xueshi, phase, left: 3, now };
+    expect(phaseReminderNotices.countdownToHead({
+      ...head, target: 1350, behind: [{ name: '王五', minutes: 0, checkins: 0 }, { name: '李四', minutes: 90, checkins: 2 }],
+      hasTasks: true, missing: [{ name: '王五', tasks: ['心得体会', '剖析材料'] }],
+    })).toBe([
+      '赵院长您好：第2阶段「查摆问题」还有 3 个工作日结束（12月10日），县人民医院（3 人）目前情况：',
+      '未达到本阶段目标（每人 30学时，合 22小时30分钟）2 人：王五 未打卡、李四 1小时30分钟',
+      '任务未提交（1 人）：',
+      '  · 王五：心得体会、剖析材料',
+      '请督促抓紧学习打卡、按时提交任务。发「本单位」查看详细进度。',
+    ].join('\n'));
+    expect(phaseReminderNotices.countdownToHead({ ...head, target: 1350, behind: [], hasTasks: false, missing: [] })).toBe(
+      '赵院长您好：第2阶段「查摆问题」还有 3 个工作日结束（12月10日），县人民医院（3 人）目前情况：\n全员已达到本阶段目标（每人 30学时，合 22小时30分钟）。\n发「本单位」查看详细进度。');
+    expect(phaseReminderNotices.countdownToHead({ ...head, target: null, behind: [{ name: '王五', minutes: 0, checkins: 0 }], hasTasks: true, missing: [] })).toBe(
+      '赵院长您好：第2阶段「查摆问题」还有 3 个工作日结束（12月10日），县人民医院（3 人）目前情况：\n本阶段未打卡 1 人：王五\n本阶段任务均已提交。\n'
+      + '请督促抓紧学习打卡、按时提交任务。发「本单位」查看详细进度。');
+    expect(phaseReminderNotices.countdownToHead({ ...head, target: null, behind: [], hasTasks: false, missing: [] }).split('\n').slice(1))
+      .toEqual(['全员本阶段都已打卡。', '发「本单位」查看详细进度。']);
+
+    const task = { phase: { seq: 1, name: '学习动员' }, name: '心得体会', dueDate: '2026-12-10', workdaysLeft: 3, expected: 5, missing: ['王五', '张伟'] };
+    expect(phaseReminderNotices.tasksToGroups({ campaign: '医德医风大讨论', tasks: [task, { ...task, name: '学习计划', expected: 2, missing: ['赵院长'] }], now })).toBe([
+      '【医德医风大讨论】这些任务不随阶段结束，仍在收取：',
+      '· 第1阶段「学习动员」的任务「心得体会」（12月10日截止，还有 3 个工作日），已交 3/5 份',
+      '· 第1阶段「学习动员」的任务「学习计划」（12月10日截止，还有 3 个工作日），已交 1/2 份',
+      '请还没交的同志抓紧提交：提交 心得体会 正文…',
+    ].join('\n'));
+    expect(phaseReminderNotices.tasksToHead({ head: '赵院长', unitName: '县人民医院', tasks: [task], now })).toBe([
+      '赵院长您好：县人民医院还有人没交以下任务：',
+      '· 第1阶段「学习动员」的任务「心得体会」（12月10日截止，还有 3 个工作日）：王五、张伟',
+      '请督促按时提交；过了时限仍可提交，但记为逾期提交。',
+    ].join('\n'));
+
+    const f = (x: Partial<PhaseFigures>): PhaseFigures => ({ members: 3, participants: 3, minutes: 480, avgMinutes: 160, reached: 1, required: 4, submitted: 3, ...x });
+    const summary = {
+      campaign: '医德医风大讨论', unit: xueshi, phase: { seq: 1, name: '学习动员', startDate: '2026-11-01' }, ended: '2026-11-30', now,
+      total: f({ members: 5, participants: 4, minutes: 600, avgMinutes: 120, required: 6, submitted: 4 }),
+      perUnit: [{ unitName: '县人民医院', figures: f({}) }, { unitName: '县中医院', figures: f({ members: 2, participants: 1, minutes: 120, avgMinutes: 60, reached: 0, required: 0, submitted: 0 }) }],
+    };
+    expect(phaseReminderNotices.summary({ ...summary, target: 1350, next: '第2阶段「查摆问题」：12月1日 至 12月31日' })).toBe([
+      '【医德医风大讨论】第1阶段「学习动员」（11月1日 至 11月30日）已结束。',
+      '全活动（本阶段目标每人 30学时）：参与 4/5 人（80%），累计学习 10小时，人均 2小时，达到目标 1 人，任务提交 4/6 份。',
+      '各单位：',
+      '· 县人民医院：参与 3/3 人（100%），累计学习 8小时，人均 2小时40分钟，达到目标 1 人，任务提交 3/4 份',
+      '· 县中医院：参与 1/2 人（50%），累计学习 2小时，人均 1小时，达到目标 0 人',
+      '下一阶段安排：',
+      '第2阶段「查摆问题」：12月1日 至 12月31日',
+      '请大家继续按时学习打卡，发「阶段 列表」查看安排。',
+    ].join('\n'));
+    expect(phaseReminderNotices.summary({
+      ...summary, target: null, next: null, total: f({ members: 0, participants: 0, minutes: 0, avgMinutes: 0, reached: null, required: 0 }), perUnit: summary.perUnit.slice(0, 1),
+    })).toBe([
+      '【医德医风大讨论】第1阶段「学习动员」（11月1日 至 11月30日）已结束。',
+      '全活动：参与 0/0 人（0%），累计学习 0分钟，人均 0分钟。',
+      '下一阶段的安排请留意领导小组办公室通知；在此之前请大家继续坚持学习打卡。',
+    ].join('\n'));
+    expect(phaseReminderNotices.summaryToLeader({ name: '刘局长', text: '（小结）' })).toBe('刘局长您好：（小结）');
+  });
+
+  it('催办: a head\'s digest and the tasks someone owes', () => {
+    const now = new Date('2026-12-07T09:00:00+08:00');
+    const owed = owedTasksCn([{ phaseSeq: 1, name: '剖析材料', dueDate: '2026-12-20' }, { phaseSeq: 2, name: '心得体会', dueDate: '2027-01-05' }], now);
+    expect(owed).toBe('第1阶段「剖析材料」（12月20日前）、第2阶段「心得体会」（2027年1月5日前）');
+    expect(owedTasksCn([], now)).toBe('');
+    const people = [{ name: '王五', idleDays: 4, last: '2026-12-01', owed: '' }, { name: '张伟', idleDays: 5, last: null, owed }];
+    expect(nudgeDigest({ head: '赵院长', unitName: '县人民医院', idleWorkdays: 3, inPhase: true, people, today, now })).toBe([
+      '赵院长您好，县人民医院以下 2 人已 3 个工作日以上没有学习打卡（截至12月7日 09:00）：',
+      '· 王五：上次打卡 12月1日，已 4 个工作日',
+      '· 张伟：本阶段未打卡；任务未交：第1阶段「剖析材料」（12月20日前）、第2阶段「心得体会」（2027年1月5日前）',
+      '请提醒他们抽空学习并打卡。请假的同志不会被列出，登记请假：请假 姓名 至 日期。',
+    ].join('\n'));
+    expect(nudgeDigest({ head: '赵院长', unitName: '县人民医院', idleWorkdays: 3, inPhase: false, people: people.slice(1, 2).map((m) => ({ ...m, owed: '' })), today, now })
+      .split('\n')[1]).toBe('· 张伟：活动以来未打卡');
+  });
+
+  it('逾期整改提醒: to a head, a leader, the admins', () => {
+    const late = { code: 'ZG-0002', problem: '门诊排队时间长，候诊区座椅不足，患者反映强烈，需要尽快加以解决处理', deadline: '2026-12-01', unitName: '县人民医院', daysLate: 6 };
+    const soon = { code: 'ZG-0003', problem: '停车难', deadline: '2026-12-09', unitName: '县人民医院' };
+    const lateLine = '· ZG-0002 门诊排队时间长，候诊区座椅不足，患者反映强烈，需…，时限 12月1日，已逾期 6 天';
+    expect(overdueNotices.toHead({ head: '赵院长', late: [late], soon: [soon], today })).toBe([
+      '赵院长您好，本单位整改事项提醒（12月7日）：', '已逾期 1 项：', lateLine, '即将到期 1 项：', '· ZG-0003 停车难，12月9日到期',
+      '报进展：整改 进展 ZG-0002 内容；完成后：整改 完成 ZG-0002 说明',
+    ].join('\n'));
+    expect(overdueNotices.toHead({ head: '赵院长', late: [], soon: [soon], today })).toBe(
+      '赵院长您好，本单位整改事项提醒（12月7日）：\n即将到期 1 项：\n· ZG-0003 停车难，12月9日到期\n报进展：整改 进展 ZG-0003 内容；完成后：整改 完成 ZG-0003 说明');
+    expect(overdueNotices.toLeader({ afterWorkdays: 5, items: [late], today })).toBe(`分管单位有 1 项整改逾期 5 个工作日以上：\n${lateLine}（县人民医院）`);
+    expect(overdueNotices.toAdmins({ afterWorkdays: 10, items: [late], today })).toBe(`有 1 项整改逾期 10 个工作日以上：\n${lateLine}（县人民医院）`);
+  });
+
+  it('npm run cli -- holidays import: the headers, a dry run, an import', () => {
+    const file = { days: 9, off: 8, first: '2027-02-06', last: '2027-02-14' };
+    expect(holidayImportReplies.missingHeaders({ missing: ['类型'], headers: ['日期', '类型', '说明'] })).toBe('表头缺少：类型。需要的表头：日期、类型、说明（说明可空）。');
+    expect(holidayImportReplies.dryRun(file)).toBe('（试运行，未保存）文件无误：9 天（休息 8 天，上班 1 天），2027-02-06 至 2027-02-14。');
+    expect(holidayImportReplies.imported({ ...file, replaced: 2, uncovered: ['2027-03'] })).toBe(
+      '已导入节假日更正 9 天（休息 8 天，上班 1 天），2027-02-06 至 2027-02-14；其中 2 天替换了原有设置。\n注意：2027年3月 仍没有节假日数据。');
+    expect(holidayImportReplies.imported({ ...file, replaced: 0, uncovered: [] })).toBe('已导入节假日更正 9 天（休息 8 天，上班 1 天），2027-02-06 至 2027-02-14。');
+  });
+
+  it('节假日日历检查: the months without holiday data', () => {
+    expect(calendarGapNotice({ months: ['2027-01', '2027-02'] })).toBe(
+      '节假日日历还没有 2027年1月、2027年2月 的数据，定时提醒会把这些月的法定节假日当作工作日。\n'
+      + '请用「/节假日 设置 日期 至 日期 休息」或 npm run cli -- holidays import 补充（每周一提醒一次，补齐后停止）。');
+  });
+
+  it('/提醒 设置: what a job\'s own setting changes to', () => {
+    expect(jobSettingChanges.phaseDaysBefore({ days: [3, 1] })).toBe('阶段提醒改为阶段结束前 3、1 个工作日各提醒一次');
+    expect(jobSettingChanges.nudgeIdleDays({ days: 5 })).toBe('催办改为连续 5 个工作日未打卡即提醒负责人');
+    expect(jobSettingChanges.personalNudge({ on: true, nudgeOn: false })).toBe('个人提醒已开启（催办时也给连续未打卡的本人单独发一条提醒；催办目前是关闭的，开启催办后生效）');
+    expect(jobSettingChanges.personalNudge({ on: false, nudgeOn: true })).toBe('个人提醒已关闭（催办时不再给连续未打卡的本人单独发一条提醒）');
+    expect(jobSettingChanges.circularCadence({ cadence: 'monthly' })).toBe('通报改为每月一次（每月1日通报上个月，遇节假日顺延）');
+    expect(jobSettingChanges.circularCadence({ cadence: 'half-monthly' })).toBe('通报改为每半月一次（1日通报上月下半月，16日通报本月上半月，遇节假日顺延）');
+  });
+
   it('binding: the notices, why a request cannot be approved, a 名单 import\'s report', () => {
     const member = { unitName: '县人民医院', name: '赵院长', role: 'head' };
     expect(bindNotices.requestToAdmins({ requestId: 3, platform: 'wecom', account: 'zhao', member })).toBe(
@@ -218,6 +361,23 @@ describe('each typed result, worded by its catalogue', () => {
       added: ['县人民医院/张三'], updated: [], moved: [{ name: '李四', from: '县人民医院', to: '县中医院' }], deactivated: ['县中医院/王五'],
       unchanged: 7, unitsAdded: ['城关镇卫生院'],
     })).toBe('新增 1 人，更新 0 人，调动 1 人，停用 1 人，未变 7 人。\n新单位：城关镇卫生院\n新增：县人民医院/张三\n调动：李四：县人民医院 → 县中医院\n停用（记录保留）：县中医院/王五');
+    expect(directoryImportDryRun({ added: [], updated: [], moved: [], deactivated: [], unchanged: 3, unitsAdded: [] }))
+      .toBe('（试运行，未保存）\n新增 0 人，更新 0 人，调动 0 人，停用 0 人，未变 3 人。');
+  });
+
+  it('binding on the server: npm run cli -- bind list | approve | reject', () => {
+    const request = { id: 3, platform: 'wecom', platformUserId: 'zhao', createdAt: new Date('2026-12-07T01:30:00Z') };
+    const member = { unitName: '县人民医院', name: '赵院长', role: 'head' };
+    expect(bindCliReplies.noPending()).toBe('没有待审核的绑定申请。');
+    expect(bindCliReplies.pending({ requests: [{ ...request, member }], now: new Date('2026-12-07T09:00:00+08:00') })).toBe([
+      '待审核的绑定申请 1 个：', '  #3 县人民医院 赵院长（负责人）← 企业微信账号 zhao，12月7日',
+      '核实是本人后：npm run cli -- bind approve 编号；否则 npm run cli -- bind reject 编号 [原因]',
+    ].join('\n'));
+    expect(bindCliReplies.unknown({ id: 9 })).toBe('没有编号为 #9 的绑定申请。运行 npm run cli -- bind list 查看。');
+    expect(bindCliReplies.settled({ id: 3, status: 'approved' })).toBe('绑定申请 #3 已通过，不能再处理。');
+    expect(bindCliReplies.rejected({ id: 3 })).toBe('已拒绝绑定申请 #3。');
+    expect(bindCliReplies.blocked({ id: 3, blocker: { kind: 'account_taken' } })).toBe('不能通过绑定申请 #3：申请的账号已关联到名单中的另一个人。');
+    expect(bindCliReplies.approved({ request, member })).toBe('已通过绑定申请 #3：企业微信账号 zhao 现在是 县人民医院 赵院长（负责人）。');
   });
 
   it('attachments: what was not kept and why; what was kept', () => {
@@ -232,6 +392,15 @@ describe('each typed result, worded by its catalogue', () => {
     expect(sizeText(64 * 1024)).toBe('64 KB');
     expect(describeAttachments([{ kind: 'image' }, { kind: 'file' }])).toBe('1 张照片、1 个文件');
     expect(describeAttachments([{ kind: 'file' }, { kind: 'file' }])).toBe('2 个文件');
+    // Where the photos and files a message left over went.
+    const photo = [{ kind: 'image' as const }];
+    expect(attachmentReplies.kept({ attachments: [{ kind: 'image' }, { kind: 'file' }] })).toBe('📎 已附上1 张照片、1 个文件。');
+    expect(attachmentReplies.unknownSender({ attachments: photo })).toBe('收到1 张照片，但还不知道你是谁，没有保存。请先绑定身份：发送「绑定 姓名 手机号后四位」。');
+    expect(attachmentReplies.attached({ attachments: [{ kind: 'file' }, { kind: 'file' }], to: { checkinId: 12 } })).toBe('📎 2 个文件已附到打卡 #12。');
+    expect(attachmentReplies.attached({ attachments: photo, to: { submissionId: 7, taskName: '心得体会' } })).toBe('📎 1 张照片已附到「心得体会」的提交 #7。');
+    const notKept = '收到1 张照片，但你最近 10 分钟内没有打卡或提交，没有保存。读书笔记请和「打卡 …」一起发，或在打卡后 10 分钟内发；材料请发「提交 任务名」并附上文件。';
+    expect(attachmentReplies.notKept({ attachments: photo, standalone: true, minutes: 10 })).toBe(notKept);
+    expect(attachmentReplies.notKept({ attachments: photo, standalone: false, minutes: 10 })).toBe(`另外，${notKept}`);
   });
 
   it('circular: the circular, a head\'s detail, the notices', () => {
@@ -247,7 +416,7 @@ describe('each typed result, worded by its catalogue', () => {
         members: 5, participants: 4, participationRate: 0.8, totalMinutes: 780, avgMinutes: 156, checkins: 6, submissions: 3,
         feedbackReceived: 1, feedbackAnswered: 1, rectTotal: 3, rectClosed: 1, rectOverdue: 1,
       },
-      units: [unit({}), unit({ unitId: 2, unitName: '城关镇卫生院', members: 2, participants: 1, participationRate: 0.5, totalMinutes: 180, avgMinutes: 90, rectOverdue: 1, score: 50, rank: 2, movement: '新', last: true })],
+      units: [unit({}), unit({ unitId: 2, unitName: '城关镇卫生院', members: 2, participants: 1, participationRate: 0.5, totalMinutes: 180, avgMinutes: 90, rectOverdue: 1, score: 50, rank: 2, movement: 'new', last: true })],
       leaders: [],
     };
     expect(renderCircular(d)).toBe([
@@ -279,6 +448,9 @@ describe('each typed result, worded by its catalogue', () => {
       '刘局长您好：（通报）\n\n您分管的单位：县中医院 第1名（67.5分）；城关镇卫生院 第2名（50分，末位）');
     expect(circularNotices.toLeader({ name: '刘局长', text: '（通报）', units: [] })).toBe('刘局长您好：（通报）');
     expect(circularNotices.toHead({ name: '孙院长', detail: '（明细）' })).toBe('孙院长您好：（明细）');
+    // A unit new to the ranking is stored as 'new'; circulars stored before that hold '新': both read 新.
+    expect(renderCircular({ ...d, units: d.units.map((u) => (u.movement === 'new' ? { ...u, movement: '新' } : u)) })).toBe(renderCircular(d));
+    expect([movementMark('new'), movementMark('新'), movementMark('↑2'), movementMark('—')]).toEqual(['新', '新', '↑2', '—']);
     expect([periodLabel('2026-11'), periodLabel('2026-12-H1'), periodLabelShort('2026-12-H2')]).toEqual(['2026年11月', '2026年12月上半月', '12月下半月']);
   });
 
@@ -301,6 +473,12 @@ describe('each typed result, worded by its catalogue', () => {
       .toBe('【医德医风大讨论】打卡记录（今天未打卡，2026-12-07 至 2026-12-07）');
     expect(WORKBOOK.circular.period.title({ campaign: '医德医风大讨论', periodKey: '2026-12-H1', start: '2026-12-01', end: '2026-12-15' }))
       .toBe('【医德医风大讨论】活动情况通报（2026年12月上半月：2026-12-01 至 2026-12-15）');
+    // npm run cli -- export …
+    expect(exportCliReplies.kindUnknown({ word: '名单' })).toBe('不能导出「名单」。可以导出：打卡、意见、整改、通报。');
+    expect(exportCliReplies.dateUnreadable({ option: '--from', text: '昨儿' })).toBe('--from「昨儿」看不懂。可以写成 2026-11-01 或 11月1日。');
+    expect(exportCliReplies.circularByUnit()).toBe('通报包含全部单位的数据和排名，不按单位导出。请去掉 --unit。');
+    expect(exportCliReplies.exported({ kind: 'feedback', summary: { kind: 'feedback', items: 2, anonymous: 1 } }))
+      .toBe('已导出意见：意见建议 2 条（其中匿名 1 条，不含任何提交人信息）。');
   });
 
   it('ledger import: the headers, what an import created, what a dry run found', () => {
@@ -312,6 +490,8 @@ describe('each typed result, worded by its catalogue', () => {
       .toBe('已导入整改事项 ZG-0003、ZG-0005 共 2 项：县人民医院 5 项。');
     expect(ledgerImported({ codes: ['ZG-0003'], contiguous: true, perUnit: perUnit.slice(1) })).toBe('已导入整改事项 ZG-0003 共 1 项：县中医院 3 项。');
     expect(ledgerDryRun({ items: 8, perUnit })).toBe('（试运行，未保存）检查通过，可导入 8 项：县人民医院 5 项、县中医院 3 项。');
+    expect(ledgerMissingHeaders({ missing: ['责任单位'], headers: [['责任单位', ['单位']], ['类别', []]] }))
+      .toBe('表头缺少：责任单位。需要的表头：责任单位（或单位）、类别（类别、期限可空）。');
   });
 });
 
@@ -320,11 +500,15 @@ describe('each typed result, worded by its catalogue', () => {
 /** Chinese characters and CJK/full-width punctuation (、。「」【】（）：，). */
 const CHINESE = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
 
-/** Every string or template literal in a module's code (comments and regular expressions apart) that holds Chinese, by line; a template's ${…} parts elided. */
-function chineseLiterals(file: string, code: string): { line: number; text: string }[] {
+/**
+ * Every string or template literal in a module's code (comments and regular expressions apart) that
+ * holds Chinese, by line; a template's ${…} parts elided. `skip`: subtrees not to look into.
+ */
+function chineseLiterals(file: string, code: string, skip: (n: ts.Node) => boolean = () => false): { line: number; text: string }[] {
   const src = ts.createSourceFile(file, code, ts.ScriptTarget.Latest, true);
   const out: { line: number; text: string }[] = [];
   const visit = (n: ts.Node) => {
+    if (skip(n)) return;
     let text: string | null = null;
     if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) text = n.text;
     else if (ts.isTemplateExpression(n)) text = n.head.text + n.templateSpans.map((s) => `\${…}${s.literal.text}`).join('');
@@ -334,6 +518,14 @@ function chineseLiterals(file: string, code: string): { line: number; text: stri
   visit(src);
   return out;
 }
+
+/**
+ * A job's declaration, as a command's: its registry entry's label, aliases, time word, description,
+ * value hint, examples and switches' aliases (how /提醒 列表 shows it and what people type). The
+ * rest of a job — what it sends, what a changed setting says — is worded by the catalogues.
+ */
+const JOB_DECLARATION_FIELDS = new Set(['label', 'aliases', 'timeWord', 'describe', 'valueHint', 'examples', 'alias']);
+const isJobDeclaration = (n: ts.Node) => ts.isPropertyAssignment(n) && ts.isIdentifier(n.name) && JOB_DECLARATION_FIELDS.has(n.name.text);
 
 /**
  * Chinese the domain may keep: what people type (keywords, a file's column headers) and values
@@ -346,7 +538,6 @@ const EXCEPTIONS: { file: string; literals: string[]; reason: string }[] = [
   { file: 'campaign-admin.ts', literals: ['、'], reason: 'the audit target of 必读 新增: the titles, joined (an audit row is a record)' },
   { file: 'campaigns.ts', literals: ['学时'], reason: 'parseTarget reads 40学时: input' },
   { file: 'checkins.ts', literals: ['本人撤销'], reason: 'stored in checkins.status_reason when someone undoes their own check-in' },
-  { file: 'circular.ts', literals: ['新'], reason: 'a unit\'s movement as stored in circulars.data (↑2, ↓1, —, 新); stored circulars keep it' },
   {
     file: 'directory.ts', literals: ['企业微信账号', '钉钉账号', '单位', '姓名', '角色', '手机号', '分管单位'],
     reason: 'the 名单 file\'s column headers: input',
@@ -393,5 +584,15 @@ describe('the rule: the domain holds no Chinese replies', () => {
     // Every exception is still needed: one no longer found is taken off the list.
     const unused = EXCEPTIONS.flatMap((e) => e.literals.filter((l) => !found.some((x) => x.file === e.file && x.text === l)).map((l) => `${e.file} ${l}`));
     expect(unused).toEqual([]);
+  });
+
+  it('jobs/*.ts hold Chinese only in their declarations (label, aliases, describe, …), not in what they send', () => {
+    const jobs = fileURLToPath(new URL('../../jobs/', import.meta.url));
+    const found = readdirSync(jobs).filter((f) => f.endsWith('.ts'))
+      .flatMap((f) => chineseLiterals(f, readFileSync(jobs + f, 'utf8'), isJobDeclaration).map((x) => `${f}:${x.line} ${x.text}`));
+    expect(found).toEqual([]);
+    // The declarations themselves are seen and passed over, not missed.
+    const declared = "export default defineJob({ label: '催办', describe: (s) => `每个工作日 ${s.time}`, setValue: () => '催办改为' });";
+    expect(chineseLiterals('x.ts', declared, isJobDeclaration)).toEqual([{ line: 1, text: '催办改为' }]);
   });
 });

@@ -1,5 +1,5 @@
-// Photos' and files' wording: why one was not kept (fetchAttachments' problems), a size, and how
-// many were kept ("1 张照片、1 个文件").
+// Photos' and files' wording: why one was not kept (fetchAttachments' problems), a size, how
+// many were kept ("1 张照片、1 个文件"), and where the ones a message left over went.
 
 /** "20 MB", or "64 KB" under a megabyte. */
 export const sizeText = (bytes: number) => (bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} KB`);
@@ -39,3 +39,21 @@ export function describeAttachments(list: { kind: 'image' | 'file' }[]): string 
   const files = list.length - images;
   return [images ? `${images} 张照片` : '', files ? `${files} 个文件` : ''].filter(Boolean).join('、');
 }
+
+/** Where photos and files a handler did not keep went (commands/attachment-replies.ts). */
+export const attachmentReplies = {
+  /** Kept with the check-in or submission the message itself made. */
+  kept: (p: { attachments: { kind: 'image' | 'file' }[] }) => `📎 已附上${describeAttachments(p.attachments)}。`,
+  /** From someone not yet bound: nothing kept. */
+  unknownSender: (p: { attachments: { kind: 'image' | 'file' }[] }) =>
+    `收到${describeAttachments(p.attachments)}，但还不知道你是谁，没有保存。请先绑定身份：发送「绑定 姓名 手机号后四位」。`,
+  /** Attached to the sender's check-in or submission of the last few minutes. */
+  attached: (p: { attachments: { kind: 'image' | 'file' }[]; to: { checkinId: number } | { submissionId: number; taskName: string } }) =>
+    'checkinId' in p.to
+      ? `📎 ${describeAttachments(p.attachments)}已附到打卡 #${p.to.checkinId}。`
+      : `📎 ${describeAttachments(p.attachments)}已附到「${p.to.taskName}」的提交 #${p.to.submissionId}。`,
+  /** Nothing of the sender's in the last `minutes` to attach them to; `standalone`: the message had nothing else. */
+  notKept: (p: { attachments: { kind: 'image' | 'file' }[]; standalone: boolean; minutes: number }) =>
+    `${p.standalone ? '' : '另外，'}收到${describeAttachments(p.attachments)}，但你最近 ${p.minutes} 分钟内没有打卡或提交，没有保存。`
+    + `读书笔记请和「打卡 …」一起发，或在打卡后 ${p.minutes} 分钟内发；材料请发「提交 任务名」并附上文件。`,
+};

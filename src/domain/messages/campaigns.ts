@@ -3,6 +3,8 @@ import { dateCn, inCampaignUnit, type StudyUnit } from './format.ts';
 
 /** Who hands a task in. */
 export const AUDIENCE_CN = { all: '全体', heads: '负责人' } as const;
+/** A task's audience as stored (a string column): 负责人 for heads, 全体 otherwise. */
+export const audienceCn = (audience: string) => (audience === 'heads' ? AUDIENCE_CN.heads : AUDIENCE_CN.all);
 
 /** How a phase stands on a day. */
 export const PHASE_STATE_CN = { upcoming: '未开始', running: '进行中', ended: '已结束' } as const;
@@ -34,7 +36,7 @@ export function describePhase(c: StudyUnit, p: PhaseFacts, ts: TaskFacts[], rs: 
   if (ts.length) {
     lines.push('任务：');
     for (const t of ts) {
-      lines.push(`  · ${t.name}（${t.audience === 'heads' ? AUDIENCE_CN.heads : AUDIENCE_CN.all}，${dateCn(t.dueDate, today)}前${t.minChars ? `，不少于${t.minChars}字` : ''}）`);
+      lines.push(`  · ${t.name}（${audienceCn(t.audience)}，${dateCn(t.dueDate, today)}前${t.minChars ? `，不少于${t.minChars}字` : ''}）`);
     }
   }
   if (rs.length) lines.push(`必读：${rs.map((r) => `《${r.title}》`).join('、')}`);

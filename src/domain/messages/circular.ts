@@ -19,6 +19,11 @@ export const periodLastDay = (p: Period) => (p.asOf && p.asOf < p.end ? p.asOf :
 
 export interface ScoreWeights { participation: number; hours: number; tasks: number; rectification: number }
 
+/** A unit's place against the previous circular: up or down so many places, the same, or new to it. */
+export type Movement = `↑${number}` | `↓${number}` | '—' | 'new';
+/** What circulars stored before the typed 'new' hold for it: read as 'new'. */
+type StoredMovement = '新';
+
 /** One unit's line in a circular. */
 export interface CircularUnit {
   unitId: number;
@@ -44,8 +49,11 @@ export interface CircularUnit {
   components: { participation: number; hours: number; tasks: number | null; rectification: number | null };
   score: number;
   rank: number;
-  /** '↑2' | '↓1' | '—' | '新'; null when there is no earlier circular. */
-  movement: string | null;
+  /**
+   * The place against the previous circular: '↑2' | '↓1' | '—' (the same) | 'new' (not in it);
+   * null when there is no earlier circular. Circulars stored before 'new' hold '新' for it.
+   */
+  movement: Movement | StoredMovement | null;
   last: boolean;
 }
 
@@ -107,8 +115,11 @@ function spanText(p: Period): string {
   return last < p.end ? `${md(p.start)} 至 ${md(last)}，本期到${md(p.end)}结束，数字截至今天` : `${md(p.start)} 至 ${md(p.end)}`;
 }
 
+/** A movement as a mark: ↑2, ↓1, —, or 新 for a unit new to the ranking (stored '新' as well as 'new'). */
+export const movementMark = (m: Movement | StoredMovement) => (m === 'new' || m === '新' ? '新' : m);
+
 /** '—' (no change) reads as a dash beside the line's own dashes: written 持平. */
-const movementText = (m: string) => (m === '—' ? '持平' : m);
+const movementText = (m: Movement | StoredMovement) => (m === '—' ? '持平' : movementMark(m));
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 

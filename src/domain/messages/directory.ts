@@ -1,6 +1,7 @@
 // The directory's wording: finding a unit or a person by name, a 名单 file's bad rows, and what the
 // 名单与绑定 commands say.
-import { cn } from '../../time.ts';
+import { formatDateCn } from '../../parse/date.ts';
+import { cn, dayOf } from '../../time.ts';
 import { ROLE_CN, type Role } from '../roles.ts';
 import { rowLines, type BadRow, type ProblemOf } from './rows.ts';
 
@@ -46,6 +47,9 @@ export function directoryImportReport(r: DirectoryImported): string {
   if (r.deactivated.length) lines.push(`停用（记录保留）：${r.deactivated.join('、')}`);
   return lines.join('\n');
 }
+
+/** What a dry run of the 名单 import found (`npm run cli -- directory import --dry-run`): nothing saved. */
+export const directoryImportDryRun = (r: DirectoryImported) => `（试运行，未保存）\n${directoryImportReport(r)}`;
 
 // ---------------------------------------------------------------- binding and the 名单与绑定 commands
 // Replies, 确认 previews and the words they share (chat today, the console later). A member is
@@ -196,4 +200,26 @@ export const rosterImportReplies = {
   tokenUsed: () => '这份名单已经确认导入过了，每次预览只能确认一次。如需再次导入，请重新上传文件。',
   tokenExpired: (p: { minutes: number }) => `预览已过期（上传后 ${p.minutes} 分钟内有效），没有导入。请重新上传文件。`,
   notYours: () => '这份预览是另一位管理员上传的，请自己上传文件后再确认。',
+};
+
+// ---------------------------------------------------------------- 绑定 on the server (npm run cli -- bind …)
+
+/** Who decides a 绑定 request from the server's command line, as the notice and the audit name them. */
+export const CLI_OPERATOR_NAME = '服务器管理员（命令行）';
+
+export const bindCliReplies = {
+  noPending: () => '没有待审核的绑定申请。',
+  /** bind list: the requests waiting, oldest first; dates against `now`. */
+  pending: (p: { requests: (BindRequest & { member: RoledMember })[]; now: Date }) => [
+    `待审核的绑定申请 ${p.requests.length} 个：`,
+    ...p.requests.map((r) => `  #${r.id} ${r.member.unitName} ${r.member.name}（${roleCn(r.member)}）← ${platformCn(r.platform)}账号 ${r.platformUserId}，`
+      + formatDateCn(dayOf(r.createdAt), p.now)),
+    '核实是本人后：npm run cli -- bind approve 编号；否则 npm run cli -- bind reject 编号 [原因]',
+  ].join('\n'),
+  unknown: (p: { id: number | undefined }) => `没有编号为 #${p.id ?? ''} 的绑定申请。运行 npm run cli -- bind list 查看。`,
+  settled: (p: { id: number; status: string }) => `绑定申请 #${p.id} ${bindStatusCn(p.status)}，不能再处理。`,
+  rejected: (p: { id: number }) => `已拒绝绑定申请 #${p.id}。`,
+  blocked: (p: { id: number; blocker: ApprovalBlocker }) => `不能通过绑定申请 #${p.id}：${approvalBlockerCn(p.blocker)}`,
+  approved: (p: { request: BindRequest; member: RoledMember }) =>
+    `已通过绑定申请 #${p.request.id}：${platformCn(p.request.platform)}账号 ${p.request.platformUserId} 现在是 ${p.member.unitName} ${p.member.name}（${roleCn(p.member)}）。`,
 };

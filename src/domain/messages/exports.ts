@@ -122,6 +122,15 @@ export const exportReplies = {
   },
 };
 
+/** `npm run cli -- export …`: its options' refusals and what it exported. */
+export const exportCliReplies = {
+  kindUnknown: (p: { word: string }) => `不能导出「${p.word}」。可以导出：打卡、意见、整改、通报。`,
+  /** `option`: --from or --to. */
+  dateUnreadable: (p: { option: string; text: string }) => `${p.option}「${p.text}」看不懂。可以写成 2026-11-01 或 11月1日。`,
+  circularByUnit: () => '通报包含全部单位的数据和排名，不按单位导出。请去掉 --unit。',
+  exported: (p: { kind: keyof typeof EXPORT_KIND_CN; summary: ExportSummary }) => `已导出${EXPORT_KIND_CN[p.kind]}：${exportSummaryCn(p.summary)}。`,
+};
+
 // ---------------------------------------------------------------- the workbooks' own words
 // What the .xlsx files say: file titles, sheet names, titles, column headers (by the row's key)
 // and the words in cells. src/domain/exports.ts lays the sheets out.

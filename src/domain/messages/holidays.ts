@@ -24,6 +24,21 @@ export const holidayMessages = {
   'holiday.no_rows': () => '文件里没有数据行。',
 };
 
+/** A holiday file that reads: its `days` (`off` of them 休息, the rest 上班), from `first` to `last`. */
+export interface HolidayImportSummary { days: number; off: number; first: string; last: string }
+const importSummaryCn = (p: HolidayImportSummary) =>
+  `${p.days} 天（${KIND_CN.off} ${p.off} 天，${KIND_CN.work} ${p.days - p.off} 天），${p.first} 至 ${p.last}`;
+
+/** `npm run cli -- holidays import`. */
+export const holidayImportReplies = {
+  missingHeaders: (p: { missing: string[]; headers: string[] }) => `表头缺少：${p.missing.join('、')}。需要的表头：${p.headers.join('、')}（说明可空）。`,
+  dryRun: (p: HolidayImportSummary) => `（试运行，未保存）文件无误：${importSummaryCn(p)}。`,
+  /** `replaced`: days whose earlier setting changed; `uncovered`: months ('YYYY-MM') still without holiday data. */
+  imported: (p: HolidayImportSummary & { replaced: number; uncovered: string[] }) =>
+    [`已导入节假日更正 ${importSummaryCn(p)}${p.replaced ? `；其中 ${p.replaced} 天替换了原有设置` : ''}。`,
+      p.uncovered.length ? `注意：${p.uncovered.map(monthCn).join('、')} 仍没有节假日数据。` : ''].filter(Boolean).join('\n'),
+};
+
 /** One run of equal days in the calendar's corrections. */
 interface OverrideRun { start: string; end: string; kind: string; note: string | null }
 /** Whether the calendar has data for a month ('YYYY-MM'). */
@@ -60,3 +75,8 @@ export const holidayReplies = {
   set: (p: { start: string; end: string; kind: OverrideKind; now: Date }) =>
     `已将 ${rangeCn(p.start, p.end, p.now)} 设为${KIND_CN[p.kind]}。发送「/节假日 列表」查看。`,
 };
+
+/** 节假日日历检查's weekly notice to the admins: months ('YYYY-MM') the holiday data does not cover. */
+export const calendarGapNotice = (p: { months: string[] }) =>
+  `节假日日历还没有 ${p.months.map(monthCn).join('、')} 的数据，定时提醒会把这些月的法定节假日当作工作日。`
+  + '\n请用「/节假日 设置 日期 至 日期 休息」或 npm run cli -- holidays import 补充（每周一提醒一次，补齐后停止）。';

@@ -26,6 +26,10 @@ export function ledgerHeaderList(headers: [string, string[]][]): string {
   return headers.map(([h, alt]) => (alt.length ? `${h}（或${alt.join('/')}）` : h)).join('、');
 }
 
+/** A 整改台账 file without some required headers (`headers`: all of them, with their other names). */
+export const ledgerMissingHeaders = (p: { missing: string[]; headers: [string, string[]][] }) =>
+  `表头缺少：${p.missing.join('、')}。需要的表头：${ledgerHeaderList(p.headers)}（类别、期限可空）。`;
+
 /** How many items each unit has. */
 interface PerUnit { unitName: string; items: number }
 const perUnitCn = (list: PerUnit[]) => list.map((u) => `${u.unitName} ${u.items} 项`).join('、');

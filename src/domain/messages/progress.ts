@@ -7,6 +7,7 @@ import { taskLabel, type TaskRef } from './campaigns.ts';
 import { recentCheckinLines, type RecentCheckin } from './checkins.ts';
 import { FEEDBACK_STATUS_CN } from './feedback.ts';
 import { dateCn, inCampaignUnit } from './format.ts';
+import { cn } from '../../time.ts';
 
 export const progressMessages = {
   'progress.head_own_unit_only': (p: { ownUnit: string }) => `负责人只能查看本单位（${p.ownUnit}）。`,
@@ -164,6 +165,27 @@ export function personalNudgeText(
   const tasks = owed ? `另外，您还有任务未交：${owed}，发「提交 任务名 正文…」即可。` : '';
   return `${m.name}您好，${where}今天抽空学一会儿吧，学完发「打卡 学习《…》 1小时 心得：…」即可。${tasks}`;
 }
+
+/** Tasks someone still owes, as 催办 names them: 第1阶段「剖析材料」（12月20日前）、… */
+export const owedTasksCn = (tasks: { phaseSeq: number; name: string; dueDate: string }[], now: Date) =>
+  tasks.map((t) => `第${t.phaseSeq}阶段「${t.name}」（${formatDateCn(t.dueDate, now)}前）`).join('、');
+
+/** Someone 催办 names: `last` check-in (null: none in the scope) and `idleDays` since; `owed` as owedTasksCn words them. */
+export interface IdlePerson { name: string; idleDays: number; last: string | null; owed: string }
+
+/**
+ * 催办's digest to a unit head (jobs/nudges.ts): the unit's people idle `idleWorkdays` working days
+ * or more, as of `now`; `inPhase`: counted from the running phase's start (本阶段), else the campaign's.
+ */
+export const nudgeDigest = (p: { head: string; unitName: string; idleWorkdays: number; inPhase: boolean; people: IdlePerson[]; today: string; now: Date }) => {
+  const lines = [`${p.head}您好，${p.unitName}以下 ${p.people.length} 人已 ${p.idleWorkdays} 个工作日以上没有学习打卡（截至${formatDateCn(p.today, p.now)} ${cn(p.now).format('HH:mm')}）：`];
+  for (const m of p.people) {
+    lines.push(`· ${m.name}：${m.last ? `上次打卡 ${formatDateCn(m.last, p.now)}，已 ${m.idleDays} 个工作日` : `${p.inPhase ? '本阶段' : '活动以来'}未打卡`}`
+      + `${m.owed ? `；任务未交：${m.owed}` : ''}`);
+  }
+  lines.push('请提醒他们抽空学习并打卡。请假的同志不会被列出，登记请假：请假 姓名 至 日期。');
+  return lines.join('\n');
+};
 
 // What the 进度 commands say.
 export const progressReplies = {

@@ -244,3 +244,30 @@ export const ledgerReplies = {
     [detailText(p.item, p.today), '记录：', ...p.history.map((h) => historyLine(h, p.today))].join('\n'),
   historyLine,
 };
+
+// ---------------------------------------------------------------- 逾期整改提醒 (jobs/overdue-alerts.ts)
+
+/** An item the job chases: its code, problem, deadline and, once overdue, calendar days past it. */
+export interface ChasedItem { code: string; problem: string; deadline: string; unitName: string }
+export interface LateItem extends ChasedItem { daysLate: number }
+
+const chasedProblem = (problem: string) => shortText(problem, 24);
+const lateLine = (r: LateItem, today: string) => `· ${r.code} ${chasedProblem(r.problem)}，时限 ${dateCn(r.deadline, today)}，已逾期 ${r.daysLate} 天`;
+
+export const overdueNotices = {
+  /** To a unit's head: its overdue items and those due within a few working days (at least one of them). */
+  toHead: (p: { head: string; late: LateItem[]; soon: ChasedItem[]; today: string }) => {
+    const lines = [`${p.head}您好，本单位整改事项提醒（${dateCn(p.today, p.today)}）：`];
+    if (p.late.length) lines.push(`已逾期 ${p.late.length} 项：`, ...p.late.map((r) => lateLine(r, p.today)));
+    if (p.soon.length) lines.push(`即将到期 ${p.soon.length} 项：`, ...p.soon.map((r) => `· ${r.code} ${chasedProblem(r.problem)}，${dateCn(r.deadline, p.today)}到期`));
+    const code = (p.late[0] ?? p.soon[0]).code;
+    lines.push(`报进展：整改 进展 ${code} 内容；完成后：整改 完成 ${code} 说明`);
+    return lines.join('\n');
+  },
+  /** To a leader: items of their units overdue `afterWorkdays` working days or more. */
+  toLeader: (p: { afterWorkdays: number; items: LateItem[]; today: string }) =>
+    [`分管单位有 ${p.items.length} 项整改逾期 ${p.afterWorkdays} 个工作日以上：`, ...p.items.map((r) => `${lateLine(r, p.today)}（${r.unitName}）`)].join('\n'),
+  /** To the admins: every item overdue `afterWorkdays` working days or more. */
+  toAdmins: (p: { afterWorkdays: number; items: LateItem[]; today: string }) =>
+    [`有 ${p.items.length} 项整改逾期 ${p.afterWorkdays} 个工作日以上：`, ...p.items.map((r) => `${lateLine(r, p.today)}（${r.unitName}）`)].join('\n'),
+};

@@ -13,9 +13,25 @@ export const submissionMessages = {
   'submission.superseded': (p: { id: number; latest: number }) => `#${p.id} 已有更新的版本 #${p.latest}，请审阅最新的版本。`,
   'submission.already_reviewed': (p: { id: number; status: ReviewStatus }) =>
     `#${p.id} 已经是「${REVIEW_STATUS_CN[p.status]}」，不能再审阅${p.status === 'returned' ? '，等提交人修改后重新提交' : ''}。`,
+  /** The console's words: chat's 审阅 is refused to staff by the command's roles before it gets here. */
+  'submission.not_reviewer': () => '审阅仅限负责人、分管领导、管理员。',
   'submission.comment_required': () => '退回修改请写明意见，例如：审阅 退回 #12 请结合本岗位实际，补充具体事例。',
   'submission.comment_too_long': (p: { max: number }) => `审阅意见不超过 ${p.max} 字。`,
 };
+
+/**
+ * Why someone cannot review a submission now (reviewBlocker in ../submissions.ts): the code chat
+ * and the console refuse with, and its data.
+ */
+export type ReviewBlocker =
+  | { code: 'submission.not_reviewer' }
+  | { code: 'submission.not_visible'; id: number }
+  | { code: 'submission.own'; id: number }
+  | { code: 'submission.superseded'; id: number; latest: number }
+  | { code: 'submission.already_reviewed'; id: number; status: ReviewStatus };
+
+/** A blocker worded as chat's 审阅 refuses it (the console shows the same words). */
+export const reviewBlockerCn = (b: ReviewBlocker): string => (submissionMessages[b.code] as (p: ReviewBlocker) => string)(b);
 
 /** One submission as the review lines show it. */
 export interface SubmissionLine { id: number; taskName: string; memberName: string; unitName: string; chars: number; createdAt: Date | string; version: number; hasFiles?: boolean }
