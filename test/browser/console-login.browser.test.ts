@@ -8,14 +8,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
-import { testBot, type TestBot } from '../support/test-bot.ts';
+import type { TestBot } from '../support/test-bot.ts';
 import { openConsole, shoot, skipBrowser, type Console } from '../support/console-browser.ts';
-import { auditLog, identities, members } from '../../src/db/schema.ts';
+import { startSignInFakes, type SignInFakes } from '../support/sign-in-fakes.ts';
+import { auditLog } from '../../src/db/schema.ts';
 import { createWecomAppAdapter } from '../../src/platforms/wecom/app.ts';
 import { dingtalkSignIn } from '../../src/platforms/dingtalk/sign-in.ts';
 import type { PlatformAdapter } from '../../src/platforms/types.ts';
-import { startFakeWecomApi, type FakeWecomApi } from '../contract/fakes/wecom-api.ts';
-import { fakeDingTalkApi, startFakeDingTalk, type FakeDingTalk } from '../contract/fakes/dingtalk-api.ts';
+import type { FakeWecomApi } from '../contract/fakes/wecom-api.ts';
+import { fakeDingTalkApi, type FakeDingTalk } from '../contract/fakes/dingtalk-api.ts';
 import { TEST_APP, testContext, wecomAppOptions } from '../contract/wecom-support.ts';
 
 const POLL = { timeout: 15_000, interval: 100 };
@@ -23,13 +24,14 @@ const POLL = { timeout: 15_000, interval: 100 };
 const WXWORK_UA = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36 wxwork/4.1.30 MicroMessenger/7.0.1 Language/zh';
 const DINGTALK_UA = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36 AliApp(DingTalk/7.6.50) com.alibaba.android.rimet/0 Channel/227200 language/zh-CN';
 
+let fakes: SignInFakes;
 let bot: TestBot;
 let c: Console;
 let bare: string;
 let wecom: FakeWecomApi;
 let ding: FakeDingTalk;
 let lisiUnion: string;
-const id: Record<string, number> = {};
+let id: Record<string, number>;
 
 const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
 /** The login page once it knows which ways in the service offers. */
@@ -42,15 +44,11 @@ const method = async (memberId: number) =>
 
 describe.skipIf(skipBrowser)('signing in on the login page, in Chromium', () => {
   beforeAll(async () => {
-    bot = await testBot({ seed: 'demo' });
-    for (const m of await bot.db.select().from(members)) if (m.name !== '张伟') id[m.name] = m.id;
-    wecom = await startFakeWecomApi(TEST_APP);
-    ding = await startFakeDingTalk();
-    lisiUnion = ding.addMember('lisi-dd').unionId;
-    await bot.db.insert(identities).values([
-      { platform: 'wecom', platformUserId: 'wangzhuren', memberId: id['王主任'], source: 'directory' },
-      { platform: 'dingtalk', platformUserId: 'lisi-dd', memberId: id['李四'], source: 'directory' },
+    fakes = await startSignInFakes([
+      { platform: 'wecom', userId: 'wangzhuren', name: '王主任' },
+      { platform: 'dingtalk', userId: 'lisi-dd', name: '李四' },
     ]);
+    ({ bot, id, wecom, ding, lisiUnion } = fakes);
     // The two apps, their sign-in pages played by the fakes.
     const wecomApp = createWecomAppAdapter({ ...wecomAppOptions(TEST_APP, wecom.url, testContext(bot)), oauthBase: wecom.url, ssoBase: wecom.url });
     const dingApp: PlatformAdapter = {
@@ -62,9 +60,7 @@ describe.skipIf(skipBrowser)('signing in on the login page, in Chromium', () => 
   });
   afterAll(async () => {
     await c?.close();
-    await wecom?.close();
-    await ding?.close();
-    await bot?.close();
+    await fakes?.close();
   });
 
   it('shows 「企业微信扫码登录」 and 「钉钉扫码登录」 under the link instructions when the apps are configured (1366 and 390)', async () => {

@@ -4,69 +4,30 @@
 // author's notice, and the author is told in chat (the outbox row and the pushed message). Staff
 // see only their own. A person's page (a name clicked in 单位 / 人员): check-ins as written with
 // photos, submissions with review states, leave; another unit's person is refused. Screenshots at 1366×768 and 390×844 into docs/screenshots/console/.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import pino from 'pino';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { testBot, type TestBot } from '../support/test-bot.ts';
-import { createHttpApp } from '../../src/http/server.ts';
+import { openConsole, shoot, SIZES, skipBrowser, type Console, type Size } from '../support/console-browser.ts';
 import { loadDemoHistory } from '../../src/demo.ts';
 import { auditLog, campaigns, members, outbox, submissions } from '../../src/db/schema.ts';
 import { consoleSession } from '../../src/platforms/console/console-adapter.ts';
 import type { SessionAttachment } from '../../src/session.ts';
 import { PNG } from '../fixtures/media.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const root = join(import.meta.dirname, '..', '..');
-const shots = join(root, 'docs', 'screenshots', 'console');
-const haveBrowser = existsSync(CHROMIUM);
-if (!haveBrowser && !process.env.CI) {
-  console.warn(`[console-review.browser] 跳过：没有 ${CHROMIUM}（运行 npm run setup 或 apt-get install -y chromium fonts-noto-cjk 安装）/ skipped: no ${CHROMIUM}`);
-}
 const POLL = { timeout: 15_000, interval: 100 };
-const SIZES = { desktop: { width: 1366, height: 768 }, phone: { width: 390, height: 844 } } as const;
 
 let bot: TestBot;
-let server: Server;
+let web: Console;
 let base: string;
-let browser: Browser;
 const sub: Record<string, number> = {};
 const memberId: Record<string, number> = {};
 let taskId = 0;
 
-const linkOf = (reply: string) => /\/console\/login\?t=[A-Za-z0-9_-]+/.exec(reply)?.[0] ?? null;
 const idOf = (reply: string) => { const m = /#(\d+)/.exec(reply); if (!m) throw new Error(`no submission id in: ${reply}`); return Number(m[1]); };
+const signedIn = (name: string, size?: Size) => web.signedIn(name, size);
 
-async function signedIn(name: string, size: keyof typeof SIZES = 'desktop'): Promise<{ ctx: BrowserContext; page: Page }> {
-  const link = linkOf(await bot.say(name, '登录'));
-  expect(link, `${name} got a link`).toBeTruthy();
-  const ctx = await browser.newContext({ viewport: SIZES[size], deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', isMobile: size === 'phone', hasTouch: size === 'phone' });
-  const page = await ctx.newPage();
-  await page.goto(base + link!);
-  await page.waitForURL((u) => !u.pathname.endsWith('/login'));
-  return { ctx, page };
-}
-
-async function shoot(page: Page, name: string, opts: { full?: boolean } = {}) {
-  await page.addStyleTag({ content: '*, *::before, *::after { transition: none !important; animation: none !important; }' });
-  await page.locator('.el-loading-mask').waitFor({ state: 'detached' }).catch(() => {});
-  await page.evaluate(() => document.fonts.ready);
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: opts.full ?? !name.endsWith('-390') });
-}
-
-describe.skipIf(!haveBrowser && !process.env.CI)('任务与提交 in Chromium', () => {
+describe.skipIf(skipBrowser)('任务与提交 in Chromium', () => {
   beforeAll(async () => {
-    const built = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--web-if-stale'], { cwd: root, encoding: 'utf8' });
-    expect(built.status, built.stderr + built.stdout).toBe(0);
-    mkdirSync(shots, { recursive: true });
-    const { chromium } = await import('playwright-core');
-    const launching = chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
-
     bot = await testBot({ now: '2026-12-10T15:00:00+08:00' });
     const [c] = await bot.db.select().from(campaigns);
     await bot.db.transaction((tx) => loadDemoHistory(tx, bot.now(), c.id));
@@ -76,15 +37,12 @@ describe.skipIf(!haveBrowser && !process.env.CI)('任务与提交 in Chromium', 
     sub['周敏'] = idOf(await bot.say('周敏', '提交 心得体会 作为一名护士，我要把病人当亲人，不收红包，不拿回扣，用心做好每一次护理。'));
     [{ taskId }] = await bot.db.select({ taskId: submissions.taskId }).from(submissions).where(eq(submissions.id, sub['张三']));
 
-    const web = createHttpApp(bot.app, { log: pino({ level: 'silent' }) });
-    server = await new Promise<Server>((resolve) => { const s = web.listen(0, '127.0.0.1', () => resolve(s)); });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await launching;
-  }, 240_000);
+    web = await openConsole(bot);
+    base = web.base;
+  }, 240_000); // may wait for another file's full build (scripts/build.mjs holds one lock)
 
   afterAll(async () => {
-    await browser?.close();
-    if (server) await new Promise((r) => server.close(r));
+    await web?.close();
     await bot?.close();
   });
 
@@ -141,10 +99,10 @@ describe.skipIf(!haveBrowser && !process.env.CI)('任务与提交 in Chromium', 
     await page.setViewportSize(SIZES.phone);
     await page.goto(`${base}/console/tasks?task=${taskId}`);
     await page.locator('[data-table="submissions"] .sub-card').first().waitFor();
-    await shoot(page, 'tasks-390');
+    await shoot(page, 'tasks-390', { full: false });
     await page.locator('[data-table="submissions"] .sub-card', { hasText: '李四' }).click();
     await drawer.locator('[data-content]').waitFor();
-    await shoot(page, 'submission-drawer-390');
+    await shoot(page, 'submission-drawer-390', { full: false });
     await ctx.close();
   });
 
@@ -196,7 +154,7 @@ describe.skipIf(!haveBrowser && !process.env.CI)('任务与提交 in Chromium', 
     await page.setViewportSize(SIZES.phone);
     await page.reload();
     await page.locator('[data-person="checkins"]').waitFor();
-    await shoot(page, 'person-390');
+    await shoot(page, 'person-390', { full: false });
     await page.goto(`${base}/console/people/${memberId['周敏']}`);
     await page.getByText('没有权限查看这个页面').waitFor();
     expect(await page.locator('body').innerText()).toContain('你只能查看本单位（县人民医院）的人员');

@@ -17,18 +17,20 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import pino from 'pino';
-import { testBot, type TestBot } from '../support/test-bot.ts';
+import type { TestBot } from '../support/test-bot.ts';
 import { createHttpApp } from '../../src/http/server.ts';
 import { loadConfig } from '../../src/config.ts';
 import { PLATFORMS } from '../../src/features.ts';
 import { createPlatforms } from '../../src/platforms/index.ts';
 import type { PlatformAdapter } from '../../src/platforms/types.ts';
-import { auditLog, identities, members } from '../../src/db/schema.ts';
-import { startFakeWecomApi, type FakeWecomApi } from './fakes/wecom-api.ts';
-import { startFakeDingTalk, type FakeDingTalk } from './fakes/dingtalk-api.ts';
+import { auditLog, members } from '../../src/db/schema.ts';
+import type { FakeWecomApi } from './fakes/wecom-api.ts';
+import type { FakeDingTalk } from './fakes/dingtalk-api.ts';
 import { TEST_APP, testContext } from './wecom-support.ts';
+import { startSignInFakes, type SignInFakes } from '../support/sign-in-fakes.ts';
 import { STARTS_PER_ADDRESS } from '../../handlers/console/platform-login.ts';
 
+let fakes: SignInFakes;
 let bot: TestBot;
 let wecom: FakeWecomApi;
 let ding: FakeDingTalk;
@@ -36,7 +38,7 @@ const servers: Server[] = [];
 let base: string;
 let bare: string; // the same service with no platform configured
 let adapterList: PlatformAdapter[];
-const id: Record<string, number> = {};
+let id: Record<string, number>;
 let lisiUnion: string;
 let ip = 0;
 /** A client address of its own (the throttle counts failures per address). */
@@ -96,17 +98,13 @@ async function me(r: Res) {
 }
 
 beforeAll(async () => {
-  bot = await testBot({ seed: 'demo' });
-  for (const m of await bot.db.select().from(members)) if (m.name !== '张伟') id[m.name] = m.id;
-  wecom = await startFakeWecomApi(TEST_APP);
-  ding = await startFakeDingTalk();
-  lisiUnion = ding.addMember('lisi-dd').unionId;
-  await bot.db.insert(identities).values([
-    { platform: 'wecom', platformUserId: 'zhangsan', memberId: id['张三'], source: 'directory' },
-    { platform: 'wecom', platformUserId: 'wangzhuren', memberId: id['王主任'], source: 'directory' },
-    { platform: 'wecom', platformUserId: 'wangwu', memberId: id['王五'], source: 'bind' },
-    { platform: 'dingtalk', platformUserId: 'lisi-dd', memberId: id['李四'], source: 'directory' },
+  fakes = await startSignInFakes([
+    { platform: 'wecom', userId: 'zhangsan', name: '张三' },
+    { platform: 'wecom', userId: 'wangzhuren', name: '王主任' },
+    { platform: 'wecom', userId: 'wangwu', name: '王五', source: 'bind' },
+    { platform: 'dingtalk', userId: 'lisi-dd', name: '李四' },
   ]);
+  ({ bot, id, wecom, ding, lisiUnion } = fakes);
   // Configured as .env would: the self-built app and the DingTalk app, pointed at the fakes.
   const config = loadConfig({
     WECOM_CORP_ID: TEST_APP.corpId, WECOM_AGENT_ID: String(TEST_APP.agentId), WECOM_AGENT_SECRET: TEST_APP.secret, WECOM_API_BASE: wecom.url,
@@ -128,9 +126,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const s of servers) await new Promise((r) => s.close(r));
-  await wecom?.close();
-  await ding?.close();
-  await bot?.close();
+  await fakes?.close();
 });
 
 describe('which ways in are offered', () => {

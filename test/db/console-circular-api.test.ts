@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, like } from 'drizzle-orm';
 import { testBot, type TestBot } from '../support/test-bot.ts';
-import { consoleApi, type ConsoleApi, type Res } from '../support/console-api.ts';
+import { consoleApi, refused, type ConsoleApi } from '../support/console-api.ts';
 import { loadDemoHistory } from '../../src/demo.ts';
 import { auditLog, campaigns, circulars, members, outbox, units } from '../../src/db/schema.ts';
 
@@ -20,12 +20,6 @@ const http = (method: string, path: string, opts: { cookie?: string; csrf?: stri
 const as = (name: string) => api.as(name);
 const get = (name: string, path: string) => api.get(name, path);
 const post = (name: string, path: string, body: unknown = {}) => api.post(name, path, body);
-
-function refused(r: Res, status: number, message?: RegExp) {
-  expect(r.status, r.text).toBe(status);
-  expect(r.body.message).toMatch(/\p{Script=Han}/u);
-  if (message) expect(r.body.message).toMatch(message);
-}
 
 beforeAll(async () => {
   bot = await testBot({ now: '2026-12-10T15:00:00+08:00' });

@@ -4,67 +4,20 @@
 // worded as chat's 确认, CSRF on every write, the same domain rows, audit rows and outbox rows as
 // the chat commands; bad input a 4xx with a Chinese message.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { and, asc, eq, like } from 'drizzle-orm';
-import pino from 'pino';
 import { testBot, type TestBot } from '../support/test-bot.ts';
-import { createHttpApp } from '../../src/http/server.ts';
+import { chatPreview, consoleApi, refused, type ConsoleApi } from '../support/console-api.ts';
 import { auditLog, feedback, members, outbox, rectificationHistory, rectifications, units } from '../../src/db/schema.ts';
 
 let bot: TestBot;
-let server: Server;
-let base: string;
+let api: ConsoleApi;
 const unitId: Record<string, number> = {};
 const memberId: Record<string, number> = {};
-let ip = 0;
-const nextIp = () => `203.0.113.${++ip}`;
 
-interface Res { status: number; body: any; text: string }
-async function http(method: string, path: string, opts: { cookie?: string; csrf?: string; body?: unknown } = {}): Promise<Res> {
-  const headers: Record<string, string> = { 'x-forwarded-for': '198.51.100.1' };
-  if (opts.cookie) headers.cookie = opts.cookie;
-  if (opts.csrf) headers['x-csrf-token'] = opts.csrf;
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(base + '/console/api' + path, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
-  const text = await res.text();
-  let body: any = text;
-  try { body = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: res.status, body, text };
-}
-
-type Signed = { cookie: string; csrf: string };
-const sessions: Record<string, Signed> = {};
-async function as(name: string): Promise<Signed> {
-  if (sessions[name]) return sessions[name];
-  const token = /\/console\/login\?t=([A-Za-z0-9_-]+)/.exec(await bot.say(name, '登录'))?.[1];
-  expect(token, `${name} got a link`).toBeTruthy();
-  const r = await fetch(base + '/console/api/session', { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': nextIp() }, body: JSON.stringify({ token }) });
-  expect(r.status).toBe(200);
-  const cookie = r.headers.get('set-cookie')!.split(';')[0];
-  const me = await http('GET', '/me', { cookie });
-  sessions[name] = { cookie, csrf: me.body.csrf };
-  return sessions[name];
-}
-const get = async (name: string, path: string) => http('GET', path, { cookie: (await as(name)).cookie });
-const post = async (name: string, path: string, body: unknown = {}) => { const s = await as(name); return http('POST', path, { ...s, body }); };
-
-function refused(r: Res, status: number, message?: RegExp) {
-  expect(r.status, r.text).toBe(status);
-  expect(r.body.message).toMatch(/\p{Script=Han}/u);
-  if (message) expect(r.body.message).toMatch(message);
-}
-
-/** A chat command's 确认 preview (then 取消, so nothing is written). */
-async function chatPreview(name: string, text: string): Promise<string> {
-  const reply = await bot.say(name, text);
-  expect(reply).toContain('确认');
-  await bot.say(name, '取消');
-  return reply;
-}
+const http: ConsoleApi['http'] = (method, path, opts) => api.http(method, path, opts);
+const as = (name: string) => api.as(name);
+const get = (name: string, path: string) => api.get(name, path);
+const post = (name: string, path: string, body: unknown = {}) => api.post(name, path, body);
 
 const codes = { named: '', anonymous: '', unrouted: '', zy: '', zyy: '', overdue: '' };
 
@@ -86,14 +39,10 @@ beforeAll(async () => {
   codes.overdue = `ZG-${String(late.id).padStart(4, '0')}`;
   expect(await bot.say('赵院长', `整改 完成 ${codes.zy} 自助机 4 台已投用`)).toContain('待销号');
 
-  const webDir = mkdtempSync(join(tmpdir(), 'console-web-'));
-  writeFileSync(join(webDir, 'index.html'), '<!doctype html><title>控制台</title>');
-  const web = createHttpApp(bot.app, { log: pino({ level: 'silent' }), trustProxy: 'loopback', webDir });
-  server = await new Promise<Server>((resolve) => { const s = web.listen(0, '127.0.0.1', () => resolve(s)); });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  api = await consoleApi(bot);
 });
 afterAll(async () => {
-  await new Promise((r) => server?.close(r));
+  await api?.close();
   await bot?.close();
 });
 
@@ -144,7 +93,7 @@ describe('意见: the inbox', () => {
     expect(named.body.trail[0]).toMatchObject({ actionCn: '提交', actor: '张三', time: expect.stringMatching(/^\d{2}:\d{2}$/) });
 
     // 转交 (admins): chat's preview, then routed — the unit shows, still no person or time.
-    const chat = await chatPreview('王主任', `/意见 转交 ${codes.anonymous} 县中医院`);
+    const chat = await chatPreview(bot, '王主任', `/意见 转交 ${codes.anonymous} 县中医院`);
     const pv = await post('王主任', `/feedback/${codes.anonymous}/forward/preview`, { unitId: unitId['县中医院'] });
     expect(pv.status, pv.text).toBe(200);
     expect(chat).toContain(pv.body.preview);
@@ -177,7 +126,7 @@ describe('意见: 答复 and 办结', () => {
     refused(await post('赵院长', `/feedback/${codes.named}/answer`, { answer: '长'.repeat(2001) }), 400, /太长/);
 
     const answer = '已调整门诊排班，候诊时间缩短到 30 分钟以内';
-    const chat = await chatPreview('赵院长', `意见 答复 ${codes.named} ${answer}`);
+    const chat = await chatPreview(bot, '赵院长', `意见 答复 ${codes.named} ${answer}`);
     const pv = await post('赵院长', `/feedback/${codes.named}/answer/preview`, { answer });
     expect(pv.status, pv.text).toBe(200);
     expect(chat).toContain(pv.body.preview);
@@ -198,7 +147,7 @@ describe('意见: 答复 and 办结', () => {
     refused(await post('王主任', `/feedback/${codes.anonymous}/close`, {}), 409, /还没有答复，办结要写明原因/);
     refused(await post('王主任', `/feedback/${codes.anonymous}/close`, { reason: 5 }), 400, /请求不对/);
     const reason = '已约谈相关科室负责人';
-    const chat = await chatPreview('王主任', `/意见 办结 ${codes.anonymous} ${reason}`);
+    const chat = await chatPreview(bot, '王主任', `/意见 办结 ${codes.anonymous} ${reason}`);
     const pv = await post('王主任', `/feedback/${codes.anonymous}/close/preview`, { reason });
     expect(chat).toContain(pv.body.preview);
     expect(pv.body.preview).toContain('匿名提交人凭查询码查询时会看到原因');
@@ -236,7 +185,7 @@ describe('整改台账', () => {
     refused(await post('赵院长', `/ledger/${codes.zy}/return`, { reason: '急诊未覆盖' }), 403, /管理员/);
     refused(await post('王主任', `/ledger/${codes.zy}/return`, { reason: '' }), 400, /原因/);
     const reason = '自助机尚未覆盖急诊，请补充';
-    const chat = await chatPreview('王主任', `/整改 退回 ${codes.zy} ${reason}`);
+    const chat = await chatPreview(bot, '王主任', `/整改 退回 ${codes.zy} ${reason}`);
     const pv = await post('王主任', `/ledger/${codes.zy}/return/preview`, { reason });
     expect(chat).toContain(pv.body.preview);
     const r = await post('王主任', `/ledger/${codes.zy}/return`, { reason });
@@ -262,7 +211,7 @@ describe('整改台账', () => {
     // 销号.
     refused(await post('王主任', `/ledger/${codes.zyy}/close`, {}), 409, /只有「待销号」的事项才能销号/);
     const note = '经现场核实';
-    const chatClose = await chatPreview('王主任', `/整改 销号 ${codes.zy} ${note}`);
+    const chatClose = await chatPreview(bot, '王主任', `/整改 销号 ${codes.zy} ${note}`);
     const pvClose = await post('王主任', `/ledger/${codes.zy}/close/preview`, { note });
     expect(chatClose).toContain(pvClose.body.preview);
     const closed = await post('王主任', `/ledger/${codes.zy}/close`, { note });
@@ -278,7 +227,7 @@ describe('整改台账', () => {
     refused(await post('王主任', `/ledger/${codes.zyy}/extend`, { deadline: '2027-03-01', reason: '设备采购周期长' }), 409, /应晚于原时限/);
     refused(await post('王主任', `/ledger/${codes.zyy}/extend`, { deadline: '明年', reason: '设备采购周期长' }), 400, /新时限/);
     refused(await post('王主任', `/ledger/${codes.zyy}/extend`, { deadline: '2027-04-30' }), 400, /原因/);
-    const chat = await chatPreview('王主任', `/整改 延期 ${codes.zyy} 2027-04-30 设备采购周期长`);
+    const chat = await chatPreview(bot, '王主任', `/整改 延期 ${codes.zyy} 2027-04-30 设备采购周期长`);
     const pv = await post('王主任', `/ledger/${codes.zyy}/extend/preview`, { deadline: '2027-04-30', reason: '设备采购周期长' });
     expect(chat).toContain(pv.body.preview);
     const r = await post('王主任', `/ledger/${codes.zyy}/extend`, { deadline: '2027-04-30', reason: '设备采购周期长' });
@@ -295,7 +244,7 @@ describe('整改台账: 新增', () => {
     refused(await post('王主任', '/ledger/new', { ...item(), problem: ' ' }), 400, /问题/);
     refused(await post('王主任', '/ledger/new', { ...item(), category: '随便' }), 400, /不在本活动的类别中/);
     refused(await post('王主任', '/ledger/new', { ...item(), deadline: '一月底' }), 400, /时限/);
-    const chat = await chatPreview('王主任', '/整改 新增 城关镇卫生院 问题：医疗废物交接登记不规范 措施：重新培训，专人负责登记 分管领导：刘局长 时限：2027-01-31 类别：限期整改 期限：近期');
+    const chat = await chatPreview(bot, '王主任', '/整改 新增 城关镇卫生院 问题：医疗废物交接登记不规范 措施：重新培训，专人负责登记 分管领导：刘局长 时限：2027-01-31 类别：限期整改 期限：近期');
     const pv = await post('王主任', '/ledger/new/preview', item());
     expect(pv.status, pv.text).toBe(200);
     expect(chat).toContain(pv.body.preview);
@@ -323,7 +272,7 @@ describe('整改台账: 修改', () => {
     refused(await http('POST', `/ledger/${code}/edit`, { cookie: admin.cookie, body: change }), 403, /安全校验码/);
 
     // The same words for the same change, whichever order the body names the fields in.
-    const chat = await chatPreview('王主任', `/整改 修改 ${code} 措施：${change.measures} 时限：${change.deadline}`);
+    const chat = await chatPreview(bot, '王主任', `/整改 修改 ${code} 措施：${change.measures} 时限：${change.deadline}`);
     const pv = await post('王主任', `/ledger/${code}/edit/preview`, { deadline: change.deadline, measures: change.measures });
     expect(pv.status, pv.text).toBe(200);
     expect(pv.body.preview).toBe(`将修改 ${code}（县人民医院）：\n  措施：增开窗口 → ${change.measures}\n  时限：12月1日 → 2027年2月28日`);

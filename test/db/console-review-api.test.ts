@@ -5,53 +5,23 @@
 // with CSRF, the author told through the outbox in chat's words, audited in the reviewer's name.
 // Every refusal is a 4xx with a Chinese message.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { and, eq, like } from 'drizzle-orm';
-import pino from 'pino';
 import { testBot, type TestBot } from '../support/test-bot.ts';
-import { createHttpApp } from '../../src/http/server.ts';
+import { consoleApi, refused, type ConsoleApi } from '../support/console-api.ts';
 import { auditLog, members, outbox, submissions, units } from '../../src/db/schema.ts';
 import { consoleSession } from '../../src/platforms/console/console-adapter.ts';
 import type { SessionAttachment } from '../../src/session.ts';
 import { PNG } from '../fixtures/media.ts';
 
 let bot: TestBot;
-let server: Server;
-let base: string;
+let api: ConsoleApi;
 const unitId: Record<string, number> = {};
 const memberId: Record<string, number> = {};
 const sub: Record<string, number> = {};
 let taskId: Record<string, number> = {};
-let ip = 0;
 
-interface Res { status: number; body: any; headers: Headers }
-async function http(method: string, path: string, opts: { cookie?: string; csrf?: string; body?: unknown; raw?: string } = {}): Promise<Res> {
-  const headers: Record<string, string> = { 'x-forwarded-for': `203.0.113.${++ip % 250}` };
-  if (opts.cookie) headers.cookie = opts.cookie;
-  if (opts.csrf) headers['x-csrf-token'] = opts.csrf;
-  if (opts.body !== undefined || opts.raw !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(base + path, { method, headers, body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)) });
-  const text = await res.text();
-  let body: any = text;
-  try { body = JSON.parse(text); } catch { /* text */ }
-  return { status: res.status, body, headers: res.headers };
-}
-
-async function signIn(name: string) {
-  const token = /\/console\/login\?t=([A-Za-z0-9_-]+)/.exec(await bot.say(name, '登录'))?.[1];
-  expect(token, `${name} got a link`).toBeTruthy();
-  const r = await http('POST', '/console/api/session', { body: { token } });
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-  const cookie = r.headers.get('set-cookie')!.split(';')[0];
-  const me = await http('GET', '/console/api/me', { cookie });
-  return { cookie, csrf: me.body.csrf as string };
-}
-
-function refused(r: Res, status: number) {
-  expect(r.status, JSON.stringify(r.body)).toBe(status);
-  expect(r.body.message).toMatch(/\p{Script=Han}/u);
-}
+const http: ConsoleApi['http'] = (method, path, opts) => api.http(method, path, opts);
+const signIn = (name: string) => api.as(name);
 const idOf = (reply: string) => { const m = /#(\d+)/.exec(reply); if (!m) throw new Error(`no submission id in: ${reply}`); return Number(m[1]); };
 
 beforeAll(async () => {
@@ -63,22 +33,20 @@ beforeAll(async () => {
   sub['周敏'] = idOf(await bot.say('周敏', '提交 心得体会 作为一名护士，我要把病人当亲人，不收红包，不拿回扣，用心做好每一次护理。'));
   sub['吴刚'] = idOf(await bot.say('吴刚', '提交 心得体会 学习之后，我对廉洁行医有了更深的认识，会从小事做起。'));
   sub['赵院长'] = idOf(await bot.say('赵院长', '提交 剖析材料 作为院长，我在落实医德医风建设主体责任上还有差距：一是抓得不够紧，二是制度执行不够严，三是对苗头性问题提醒不及时，今后要切实加以改进。'));
-  const web = createHttpApp(bot.app, { log: pino({ level: 'silent' }), trustProxy: 'loopback' });
-  server = await new Promise<Server>((resolve) => { const s = web.listen(0, '127.0.0.1', () => resolve(s)); });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  api = await consoleApi(bot);
   const s = await signIn('王主任');
-  const tasks = await http('GET', '/console/api/review/tasks', { cookie: s.cookie });
+  const tasks = await http('GET', '/review/tasks', { cookie: s.cookie });
   taskId = Object.fromEntries(tasks.body.tasks.map((t: any) => [t.name, t.id]));
 });
 afterAll(async () => {
-  if (server) await new Promise((r) => server.close(r));
+  await api?.close();
   await bot?.close();
 });
 
 describe('who submitted and who has not', () => {
   it('the office sees every unit: each task with its counts; a task\'s people filtered by unit and state, paged', async () => {
     const s = await signIn('王主任');
-    const t = await http('GET', '/console/api/review/tasks', { cookie: s.cookie });
+    const t = await http('GET', '/review/tasks', { cookie: s.cookie });
     expect(t.status).toBe(200);
     expect(t.body.canReview).toBe(true);
     const xd = t.body.tasks.find((x: any) => x.name === '心得体会');
@@ -88,18 +56,18 @@ describe('who submitted and who has not', () => {
     expect(pf).toMatchObject({ audienceCn: '负责人', expected: 3, counts: { submitted: 1, missing: 2 } });
     expect(t.body.units.map((u: any) => u.name).sort()).toEqual(['县中医院', '县人民医院', '城关镇卫生院'].sort());
 
-    const waiting = await http('GET', `/console/api/review/tasks/${taskId['心得体会']}?status=submitted`, { cookie: s.cookie });
+    const waiting = await http('GET', `/review/tasks/${taskId['心得体会']}?status=submitted`, { cookie: s.cookie });
     expect(waiting.body.rows.map((r: any) => r.name).sort()).toEqual(['吴刚', '周敏', '张三', '李四'].sort());
     expect(waiting.body.rows.find((r: any) => r.name === '张三')).toMatchObject({ submissionId: sub['张三'], statusCn: '待审阅', versions: 1, unitName: '县人民医院' });
-    const missing = await http('GET', `/console/api/review/tasks/${taskId['心得体会']}?status=missing&unit=${unitId['县人民医院']}`, { cookie: s.cookie });
+    const missing = await http('GET', `/review/tasks/${taskId['心得体会']}?status=missing&unit=${unitId['县人民医院']}`, { cookie: s.cookie });
     expect(missing.body.rows.map((r: any) => r.name)).toContain('王五');
     expect(missing.body.rows.every((r: any) => r.statusCn === '未交' && r.submissionId === null && r.unitName === '县人民医院')).toBe(true);
     // Paged on the server: 5 a page, the total and the page's rows.
     expect(xd.expected).toBeGreaterThan(5);
-    const p1 = await http('GET', `/console/api/review/tasks/${taskId['心得体会']}?size=5`, { cookie: s.cookie });
+    const p1 = await http('GET', `/review/tasks/${taskId['心得体会']}?size=5`, { cookie: s.cookie });
     expect(p1.body).toMatchObject({ total: xd.expected, page: 1, size: 5 });
     expect(p1.body.rows).toHaveLength(5);
-    const p2 = await http('GET', `/console/api/review/tasks/${taskId['心得体会']}?size=5&page=2`, { cookie: s.cookie });
+    const p2 = await http('GET', `/review/tasks/${taskId['心得体会']}?size=5&page=2`, { cookie: s.cookie });
     expect(p2.body.rows).toHaveLength(Math.min(5, xd.expected - 5));
     const both = [...p1.body.rows, ...p2.body.rows].map((r: any) => r.memberId);
     expect(new Set(both).size).toBe(both.length);
@@ -107,47 +75,47 @@ describe('who submitted and who has not', () => {
 
   it('a head sees their unit only: another unit, or a submission of it, is 403 and names their own', async () => {
     const s = await signIn('赵院长');
-    const t = await http('GET', '/console/api/review/tasks', { cookie: s.cookie });
+    const t = await http('GET', '/review/tasks', { cookie: s.cookie });
     expect(t.body.units.map((u: any) => u.name)).toEqual(['县人民医院']);
-    const rows = await http('GET', `/console/api/review/tasks/${taskId['心得体会']}`, { cookie: s.cookie });
+    const rows = await http('GET', `/review/tasks/${taskId['心得体会']}`, { cookie: s.cookie });
     expect(new Set(rows.body.rows.map((r: any) => r.unitName))).toEqual(new Set(['县人民医院']));
-    const other = await http('GET', `/console/api/review/tasks/${taskId['心得体会']}?unit=${unitId['县中医院']}`, { cookie: s.cookie });
+    const other = await http('GET', `/review/tasks/${taskId['心得体会']}?unit=${unitId['县中医院']}`, { cookie: s.cookie });
     refused(other, 403);
     expect(other.body.message).toContain('本单位（县人民医院）');
-    const theirs = await http('GET', `/console/api/review/submissions/${sub['周敏']}`, { cookie: s.cookie });
+    const theirs = await http('GET', `/review/submissions/${sub['周敏']}`, { cookie: s.cookie });
     refused(theirs, 403);
-    refused(await http('POST', `/console/api/review/submissions/${sub['周敏']}/review`, { cookie: s.cookie, csrf: s.csrf, body: { verdict: 'approved' } }), 403);
+    refused(await http('POST', `/review/submissions/${sub['周敏']}/review`, { cookie: s.cookie, csrf: s.csrf, body: { verdict: 'approved' } }), 403);
     expect((await bot.db.select().from(submissions).where(eq(submissions.id, sub['周敏'])))[0].reviewStatus).toBe('submitted');
   });
 
   it('a leader sees the units they lead; staff see only their own row and submission, and cannot review', async () => {
     const l = await signIn('刘局长');
-    const t = await http('GET', '/console/api/review/tasks', { cookie: l.cookie });
+    const t = await http('GET', '/review/tasks', { cookie: l.cookie });
     expect(t.body.units.map((u: any) => u.name).sort()).toEqual(['县中医院', '县人民医院'].sort());
-    refused(await http('GET', `/console/api/review/submissions/${sub['吴刚']}`, { cookie: l.cookie }), 403);
+    refused(await http('GET', `/review/submissions/${sub['吴刚']}`, { cookie: l.cookie }), 403);
 
     const s = await signIn('张三');
-    const mine = await http('GET', '/console/api/review/tasks', { cookie: s.cookie });
+    const mine = await http('GET', '/review/tasks', { cookie: s.cookie });
     expect(mine.body).toMatchObject({ canReview: false, scope: 'self' });
-    const rows = await http('GET', `/console/api/review/tasks/${taskId['心得体会']}`, { cookie: s.cookie });
+    const rows = await http('GET', `/review/tasks/${taskId['心得体会']}`, { cookie: s.cookie });
     expect(rows.body.rows.map((r: any) => r.name)).toEqual(['张三']);
-    const own = await http('GET', `/console/api/review/submissions/${sub['张三']}`, { cookie: s.cookie });
+    const own = await http('GET', `/review/submissions/${sub['张三']}`, { cookie: s.cookie });
     expect(own.body).toMatchObject({ canReview: false, member: { name: '张三' } });
-    refused(await http('GET', `/console/api/review/submissions/${sub['李四']}`, { cookie: s.cookie }), 403);
-    refused(await http('GET', `/console/api/review/tasks/${taskId['心得体会']}?unit=${unitId['县人民医院']}`, { cookie: s.cookie }), 403);
-    refused(await http('POST', `/console/api/review/submissions/${sub['李四']}/review`, { cookie: s.cookie, csrf: s.csrf, body: { verdict: 'approved' } }), 403);
+    refused(await http('GET', `/review/submissions/${sub['李四']}`, { cookie: s.cookie }), 403);
+    refused(await http('GET', `/review/tasks/${taskId['心得体会']}?unit=${unitId['县人民医院']}`, { cookie: s.cookie }), 403);
+    refused(await http('POST', `/review/submissions/${sub['李四']}/review`, { cookie: s.cookie, csrf: s.csrf, body: { verdict: 'approved' } }), 403);
   });
 
   it('bad input is a 4xx in Chinese, never a 500; without a session 401', async () => {
-    refused(await http('GET', '/console/api/review/tasks'), 401);
+    refused(await http('GET', '/review/tasks'), 401);
     const s = await signIn('王主任');
-    const t = `/console/api/review/tasks/${taskId['心得体会']}`;
+    const t = `/review/tasks/${taskId['心得体会']}`;
     for (const q of ['?status=x', '?page=0', '?size=2', '?size=1000', '?unit=abc', '?other=1']) refused(await http('GET', t + q, { cookie: s.cookie }), 400);
-    refused(await http('GET', '/console/api/review/tasks/abc', { cookie: s.cookie }), 400);
-    refused(await http('GET', '/console/api/review/tasks/99999', { cookie: s.cookie }), 404);
-    refused(await http('GET', '/console/api/review/submissions/abc', { cookie: s.cookie }), 400);
-    refused(await http('GET', '/console/api/review/submissions/999999', { cookie: s.cookie }), 404);
-    const review = `/console/api/review/submissions/${sub['吴刚']}/review`;
+    refused(await http('GET', '/review/tasks/abc', { cookie: s.cookie }), 400);
+    refused(await http('GET', '/review/tasks/99999', { cookie: s.cookie }), 404);
+    refused(await http('GET', '/review/submissions/abc', { cookie: s.cookie }), 400);
+    refused(await http('GET', '/review/submissions/999999', { cookie: s.cookie }), 404);
+    const review = `/review/submissions/${sub['吴刚']}/review`;
     refused(await http('POST', review, { cookie: s.cookie, csrf: s.csrf, raw: '{' }), 400);
     refused(await http('POST', review, { cookie: s.cookie, csrf: s.csrf, body: { verdict: 'maybe' } }), 400);
     refused(await http('POST', review, { cookie: s.cookie, csrf: s.csrf, body: { verdict: 'approved', extra: 1 } }), 400);
@@ -162,7 +130,7 @@ describe('who submitted and who has not', () => {
 describe('通过 / 退回修改', () => {
   it('a head returns one with a comment: CSRF checked, the preview is the notice, the author is told through the outbox, audited; a second verdict is 409', async () => {
     const s = await signIn('赵院长');
-    const path = `/console/api/review/submissions/${sub['张三']}`;
+    const path = `/review/submissions/${sub['张三']}`;
     const detail = await http('GET', path, { cookie: s.cookie });
     expect(detail.body).toMatchObject({ canReview: true, status: 'submitted', task: { name: '心得体会' }, member: { name: '张三' }, version: 1 });
     expect(detail.body.versions[0].content).toContain('深刻认识到');
@@ -192,12 +160,12 @@ describe('通过 / 退回修改', () => {
     const again = await http('POST', `${path}/review`, { cookie: s.cookie, csrf: s.csrf, body: { verdict: 'approved' } });
     refused(again, 409);
     expect(again.body.message).toContain('已经是「退回修改」');
-    const list = await http('GET', `/console/api/review/tasks/${taskId['心得体会']}?status=returned`, { cookie: s.cookie });
+    const list = await http('GET', `/review/tasks/${taskId['心得体会']}?status=returned`, { cookie: s.cookie });
     expect(list.body.rows).toEqual([expect.objectContaining({ name: '张三', comment })]);
 
     // The author resubmits in chat: version 2, waiting again; the old version cannot be reviewed.
     const id2 = idOf(await bot.say('张三', '提交 心得体会 结合门诊工作实际，我要做到耐心解释病情、不收红包、规范用药。'));
-    const v2 = await http('GET', `/console/api/review/submissions/${id2}`, { cookie: s.cookie });
+    const v2 = await http('GET', `/review/submissions/${id2}`, { cookie: s.cookie });
     expect(v2.body).toMatchObject({ version: 2, canReview: true });
     expect(v2.body.versions.map((v: any) => v.id)).toEqual([sub['张三'], id2]);
     refused(await http('POST', `${path}/review`, { cookie: s.cookie, csrf: s.csrf, body: { verdict: 'returned', comment: '再改改' } }), 409);
@@ -205,19 +173,19 @@ describe('通过 / 退回修改', () => {
 
   it('a leader approves in their units (the notice in chat\'s words); nobody reviews their own', async () => {
     const l = await signIn('刘局长');
-    const r = await http('POST', `/console/api/review/submissions/${sub['李四']}/review`, { cookie: l.cookie, csrf: l.csrf, body: { verdict: 'approved', comment: '联系实际较好' } });
+    const r = await http('POST', `/review/submissions/${sub['李四']}/review`, { cookie: l.cookie, csrf: l.csrf, body: { verdict: 'approved', comment: '联系实际较好' } });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     const [row] = await bot.db.select().from(outbox).where(eq(outbox.idempotencyKey, `review:${sub['李四']}`));
     expect(row.text).toBe(`你提交的「心得体会」（#${sub['李四']}）已通过审阅。\n意见：联系实际较好`);
     const h = await signIn('赵院长');
-    const own = await http('GET', `/console/api/review/submissions/${sub['赵院长']}`, { cookie: h.cookie });
+    const own = await http('GET', `/review/submissions/${sub['赵院长']}`, { cookie: h.cookie });
     // The same refusal as chat's 审阅, word for word (review.test.ts), on the page and from the preview.
     const ownWords = `#${sub['赵院长']} 是你自己的提交，请由其他负责人或办公室审阅。`;
     expect(own.body).toMatchObject({ canReview: false, cannotReview: ownWords });
-    const ownPreview = await http('POST', `/console/api/review/submissions/${sub['赵院长']}/preview`, { cookie: h.cookie, csrf: h.csrf, body: { verdict: 'approved' } });
+    const ownPreview = await http('POST', `/review/submissions/${sub['赵院长']}/preview`, { cookie: h.cookie, csrf: h.csrf, body: { verdict: 'approved' } });
     refused(ownPreview, 403);
     expect(ownPreview.body).toMatchObject({ error: 'submission.own', message: ownWords });
-    refused(await http('POST', `/console/api/review/submissions/${sub['赵院长']}/review`, { cookie: h.cookie, csrf: h.csrf, body: { verdict: 'approved' } }), 403);
+    refused(await http('POST', `/review/submissions/${sub['赵院长']}/review`, { cookie: h.cookie, csrf: h.csrf, body: { verdict: 'approved' } }), 403);
     expect(await bot.db.select().from(outbox).where(like(outbox.idempotencyKey, `review:${sub['赵院长']}`))).toEqual([]);
   });
 });
@@ -233,7 +201,7 @@ describe("a person's page", () => {
     await bot.say('赵院长', '确认');
 
     const s = await signIn('赵院长');
-    const p = await http('GET', `/console/api/people/${memberId['王五']}`, { cookie: s.cookie });
+    const p = await http('GET', `/people/${memberId['王五']}`, { cookie: s.cookie });
     expect(p.status, JSON.stringify(p.body)).toBe(200);
     expect(p.body.person).toMatchObject({ name: '王五', unitName: '县人民医院', roleCn: '职工' });
     expect(p.body.person.phone).toBeUndefined();
@@ -243,32 +211,32 @@ describe("a person's page", () => {
     expect(p.body.leaves).toEqual([expect.objectContaining({ startDate: '2026-12-20', endDate: '2026-12-22', reason: '外出培训' })]);
     expect(p.body.tasks.find((t: any) => t.name === '心得体会')).toMatchObject({ submission: null });
     // 张三's submission was sent back (above): the person page says so, with the comment.
-    const z = await http('GET', `/console/api/people/${memberId['张三']}`, { cookie: s.cookie });
+    const z = await http('GET', `/people/${memberId['张三']}`, { cookie: s.cookie });
     expect(z.body.tasks.find((t: any) => t.name === '心得体会').submission).toMatchObject({ statusCn: '待审阅', versions: 2 });
     expect(z.body.tasks.find((t: any) => t.name === '剖析材料')).toBeUndefined(); // a heads' task
 
     // The photo: to this head, not to another unit's.
-    const photo = await fetch(`${base}/console/api/attachments/${p.body.checkins[0].photos[0]}`, { headers: { cookie: s.cookie } });
+    const photo = await fetch(`${api.base}/console/api/attachments/${p.body.checkins[0].photos[0]}`, { headers: { cookie: s.cookie } });
     expect(photo.status).toBe(200);
     expect(photo.headers.get('content-type')).toBe('image/png');
     expect(Buffer.compare(Buffer.from(await photo.arrayBuffer()), PNG)).toBe(0);
     const q = await signIn('钱院长');
-    refused(await http('GET', `/console/api/attachments/${p.body.checkins[0].photos[0]}`, { cookie: q.cookie }), 403);
-    const other = await http('GET', `/console/api/people/${memberId['王五']}`, { cookie: q.cookie });
+    refused(await http('GET', `/attachments/${p.body.checkins[0].photos[0]}`, { cookie: q.cookie }), 403);
+    const other = await http('GET', `/people/${memberId['王五']}`, { cookie: q.cookie });
     refused(other, 403);
     expect(other.body.message).toContain('本单位（县中医院）');
   });
 
   it('a leader sees their units\' people only; staff only themselves; bad ids are 4xx', async () => {
     const l = await signIn('刘局长');
-    expect((await http('GET', `/console/api/people/${memberId['周敏']}`, { cookie: l.cookie })).status).toBe(200);
-    refused(await http('GET', `/console/api/people/${memberId['吴刚']}`, { cookie: l.cookie }), 403);
+    expect((await http('GET', `/people/${memberId['周敏']}`, { cookie: l.cookie })).status).toBe(200);
+    refused(await http('GET', `/people/${memberId['吴刚']}`, { cookie: l.cookie }), 403);
     const s = await signIn('张三');
-    expect((await http('GET', `/console/api/people/${memberId['张三']}`, { cookie: s.cookie })).status).toBe(200);
-    refused(await http('GET', `/console/api/people/${memberId['李四']}`, { cookie: s.cookie }), 403);
-    refused(await http('GET', '/console/api/people/abc', { cookie: s.cookie }), 400);
-    refused(await http('GET', '/console/api/people/999999', { cookie: s.cookie }), 404);
-    refused(await http('GET', '/console/api/attachments/999999', { cookie: s.cookie }), 404);
-    refused(await http('GET', `/console/api/people/${memberId['张三']}`), 401);
+    expect((await http('GET', `/people/${memberId['张三']}`, { cookie: s.cookie })).status).toBe(200);
+    refused(await http('GET', `/people/${memberId['李四']}`, { cookie: s.cookie }), 403);
+    refused(await http('GET', '/people/abc', { cookie: s.cookie }), 400);
+    refused(await http('GET', '/people/999999', { cookie: s.cookie }), 404);
+    refused(await http('GET', '/attachments/999999', { cookie: s.cookie }), 404);
+    refused(await http('GET', `/people/${memberId['张三']}`), 401);
   });
 });

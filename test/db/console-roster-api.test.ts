@@ -6,64 +6,22 @@
 // wording and decide as chat does (the person told through the outbox, audited). Admins only;
 // every write needs the session's CSRF token.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { and, asc, eq, like } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
-import pino from 'pino';
 import { testBot, type TestBot } from '../support/test-bot.ts';
-import { createHttpApp } from '../../src/http/server.ts';
+import { consoleApi, refused, type ConsoleApi } from '../support/console-api.ts';
 import { DEMO_DIRECTORY } from '../../src/demo.ts';
 import { auditLog, bindRequests, identities, leaderUnits, members, outbox, units } from '../../src/db/schema.ts';
 
 let bot: TestBot;
-let server: Server;
-let base: string;
-let ip = 0;
-const nextIp = () => `203.0.113.${++ip}`;
+let api: ConsoleApi;
 
-interface Res { status: number; body: any; text: string }
-async function http(method: string, path: string, opts: { cookie?: string; csrf?: string; body?: unknown; raw?: Buffer } = {}): Promise<Res> {
-  const headers: Record<string, string> = { 'x-forwarded-for': '198.51.100.1' };
-  if (opts.cookie) headers.cookie = opts.cookie;
-  if (opts.csrf) headers['x-csrf-token'] = opts.csrf;
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  if (opts.raw) headers['content-type'] = 'application/octet-stream';
-  const res = await fetch(base + '/console/api' + path, {
-    method, headers, body: opts.raw ? new Uint8Array(opts.raw) : opts.body === undefined ? undefined : JSON.stringify(opts.body),
-  });
-  const text = await res.text();
-  let body: any = text;
-  try { body = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: res.status, body, text };
-}
-
-type Signed = { cookie: string; csrf: string };
-const sessions: Record<string, Signed> = {};
-async function as(name: string): Promise<Signed> {
-  if (sessions[name]) return sessions[name];
-  const token = /\/console\/login\?t=([A-Za-z0-9_-]+)/.exec(await bot.say(name, '登录'))?.[1];
-  expect(token, `${name} got a link`).toBeTruthy();
-  const r = await fetch(base + '/console/api/session', { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': nextIp() }, body: JSON.stringify({ token }) });
-  expect(r.status).toBe(200);
-  const cookie = r.headers.get('set-cookie')!.split(';')[0];
-  const me = await http('GET', '/me', { cookie });
-  sessions[name] = { cookie, csrf: me.body.csrf };
-  return sessions[name];
-}
-const get = async (name: string, path: string) => http('GET', path, { cookie: (await as(name)).cookie });
-const post = async (name: string, path: string, body: unknown = {}) => http('POST', path, { ...(await as(name)), body });
+const http: ConsoleApi['http'] = (method, path, opts) => api.http(method, path, opts);
+const as = (name: string) => api.as(name);
+const get = (name: string, path: string) => api.get(name, path);
+const post = (name: string, path: string, body: unknown = {}) => api.post(name, path, body);
 const upload = async (name: string, fileName: string, data: Buffer, opts: { prune?: boolean } = {}) =>
   http('POST', `/roster/import/preview?name=${encodeURIComponent(fileName)}${opts.prune ? '&prune=1' : ''}`, { ...(await as(name)), raw: data });
-
-function refused(r: Res, status: number, message?: RegExp) {
-  expect(r.status, r.text).toBe(status);
-  expect(r.body.message).toMatch(/\p{Script=Han}/u);
-  if (message) expect(r.body.message).toMatch(message);
-}
 
 const HEADERS = ['单位', '姓名', '角色', '企业微信账号', '钉钉账号', '手机号', '分管单位'];
 type Person = Partial<Record<string, string>>;
@@ -92,14 +50,10 @@ const person = async (name: string) => (await bot.db.select().from(members).wher
 
 beforeAll(async () => {
   bot = await testBot();
-  const webDir = mkdtempSync(join(tmpdir(), 'console-web-'));
-  writeFileSync(join(webDir, 'index.html'), '<!doctype html><title>控制台</title>');
-  const web = createHttpApp(bot.app, { log: pino({ level: 'silent' }), trustProxy: 'loopback', webDir });
-  server = await new Promise<Server>((resolve) => { const s = web.listen(0, '127.0.0.1', () => resolve(s)); });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  api = await consoleApi(bot);
 });
 afterAll(async () => {
-  await new Promise((r) => server?.close(r));
+  await api?.close();
   await bot?.close();
 });
 

@@ -16,8 +16,9 @@ export type Signed = { cookie: string; csrf: string };
 
 export interface ConsoleApi {
   base: string;
-  /** Any request under /console/api, with what is given (no cookie, no CSRF token unless passed). */
-  http(method: string, path: string, opts?: { cookie?: string; csrf?: string; body?: unknown; accept?: string }): Promise<Res>;
+  /** Any request under /console/api, with what is given (no cookie, no CSRF token unless passed);
+   *  `raw` is sent as it is: bytes as a file (an upload), a string as JSON (malformed on purpose). */
+  http(method: string, path: string, opts?: { cookie?: string; csrf?: string; body?: unknown; raw?: Buffer | string; accept?: string }): Promise<Res>;
   /** Signs in as this person (once per name). */
   as(name: string): Promise<Signed>;
   get(name: string, path: string, opts?: { accept?: string }): Promise<Res>;
@@ -42,8 +43,10 @@ export async function consoleApi(bot: TestBot): Promise<ConsoleApi> {
       const headers: Record<string, string> = { 'x-forwarded-for': '198.51.100.1', accept: opts.accept ?? 'application/json' };
       if (opts.cookie) headers.cookie = opts.cookie;
       if (opts.csrf) headers['x-csrf-token'] = opts.csrf;
-      if (opts.body !== undefined) headers['content-type'] = 'application/json';
-      const res = await fetch(base + '/console/api' + path, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+      if (opts.body !== undefined || typeof opts.raw === 'string') headers['content-type'] = 'application/json';
+      if (Buffer.isBuffer(opts.raw)) headers['content-type'] = 'application/octet-stream';
+      const raw = typeof opts.raw === 'string' ? opts.raw : opts.raw && new Uint8Array(opts.raw);
+      const res = await fetch(base + '/console/api' + path, { method, headers, body: raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)) });
       const bytes = Buffer.from(await res.arrayBuffer());
       const text = bytes.toString('utf8');
       let body: any = text;
