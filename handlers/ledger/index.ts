@@ -1,6 +1,7 @@
 // 整改台账: the rectification ledger (五落实) and 承诺.
 import type { Feature } from '../../src/plugin.ts';
 import rectAdd from './rect-add.ts';
+import rectFromFeedback from './rect-from-feedback.ts';
 import rectEdit from './rect-edit.ts';
 import rectClose from './rect-close.ts';
 import rectReturn from './rect-return.ts';
@@ -15,7 +16,7 @@ import { ledgerHttp } from './http.ts';
 
 export const ledgerCommands = [
   rectList, rectShow, rectProgress, rectDone, commitment,
-  rectAdd, rectEdit, rectClose, rectReturn, rectExtend, rectCategoriesList, rectCategoriesSet,
+  rectAdd, rectFromFeedback, rectEdit, rectClose, rectReturn, rectExtend, rectCategoriesList, rectCategoriesSet,
 ];
 
 export default { name: 'ledger', commands: ledgerCommands, http: ledgerHttp } satisfies Feature;

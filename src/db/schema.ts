@@ -374,9 +374,14 @@ export const rectifications = pgTable('rectifications', {
   category: text('category'),
   term: text('term'), // 近期 | 中期 | 远期
   status: text('status').notNull().default('not_started'),
+  /** The opinion it was made from (/意见 转整改); one item per opinion. */
+  feedbackId: integer('feedback_id').references(() => feedback.id),
   createdAt: createdAt(),
   closedAt: timestamp('closed_at', { withTimezone: true }),
-}, (t) => [index('rect_unit_status_idx').on(t.unitId, t.status), index('rect_deadline_idx').on(t.status, t.deadline)]);
+}, (t) => [
+  index('rect_unit_status_idx').on(t.unitId, t.status), index('rect_deadline_idx').on(t.status, t.deadline),
+  uniqueIndex('rect_feedback_uq').on(t.feedbackId).where(sql`${t.feedbackId} is not null`),
+]);
 
 /** Every change to a rectification item, in order. */
 export const rectificationHistory = pgTable('rectification_history', {

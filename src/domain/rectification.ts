@@ -3,7 +3,8 @@
 // Overdue is computed from the deadline and status, never stored.
 import { and, asc, desc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
-import { members, rectificationHistory, rectifications, units } from '../db/schema.ts';
+import { feedback, members, rectificationHistory, rectifications, units } from '../db/schema.ts';
+import { feedbackCode, type FeedbackRow } from './feedback.ts';
 import { fail } from './errors.ts';
 import { RECT_STATUS_CN, type RectAction, type RectDetail } from './messages/rectification.ts';
 import { audit, type Actor } from './audit.ts';
@@ -51,6 +52,8 @@ export interface NewRect {
   deadline: string;
   category: string | null;
   term: string | null;
+  /** The opinion it is made from (/意见 转整改). */
+  feedbackId?: number | null;
 }
 
 export function validateRect(n: Pick<NewRect, 'problem' | 'measures' | 'deadline' | 'category' | 'term'>, today: string, categories: string[]) {
@@ -71,17 +74,34 @@ async function history(tx: Tx, itemId: number, actor: Actor, action: string, e: 
     e.after === undefined && e.note === undefined ? null : { ...(e.field ? { [e.field]: e.after } : {}), ...(e.note ? { note: e.note } : {}) });
 }
 
-export async function createRect(tx: Tx, n: NewRect, actor: Actor): Promise<RectRow> {
-  const [row] = await tx.insert(rectifications).values(n).returning();
-  await history(tx, row.id, actor, 'create', { note: n.kind === 'commitment' ? '公开承诺' : null });
+export async function createRect(tx: Tx, n: NewRect, actor: Actor, from?: FeedbackRow): Promise<RectRow> {
+  const [row] = await tx.insert(rectifications).values({ ...n, feedbackId: from?.id ?? null }).returning();
+  await history(tx, row.id, actor, 'create', from ? { field: 'feedback', after: feedbackCode(from) } : { note: n.kind === 'commitment' ? '公开承诺' : null });
   return row;
 }
 
-export async function rectById(tx: Tx, id: number): Promise<RectRow & { unitName: string }> {
-  const [row] = await tx.select({ r: rectifications, unitName: units.name }).from(rectifications)
-    .innerJoin(units, eq(units.id, rectifications.unitId)).where(eq(rectifications.id, id));
+/**
+ * /意见 转整改: a ledger item made from an opinion, each keeping the link (the item names the
+ * opinion it came from; the opinion, which item it became). One item per opinion.
+ */
+export async function rectFromFeedback(tx: Tx, from: FeedbackRow, n: NewRect, actor: Actor): Promise<RectRow> {
+  const [taken] = await tx.select({ id: rectifications.id }).from(rectifications).where(eq(rectifications.feedbackId, from.id));
+  if (taken) fail('feedback.already_in_ledger', { ref: feedbackCode(from), rect: rectCode(taken.id) });
+  return createRect(tx, n, actor, from);
+}
+
+/** The ledger item an opinion became, if any. */
+export async function rectOfFeedback(tx: Tx, feedbackId: number): Promise<string | null> {
+  const [row] = await tx.select({ id: rectifications.id }).from(rectifications).where(eq(rectifications.feedbackId, feedbackId));
+  return row ? rectCode(row.id) : null;
+}
+
+export async function rectById(tx: Tx, id: number): Promise<RectRow & { unitName: string; feedbackCode: string | null }> {
+  const [row] = await tx.select({ r: rectifications, unitName: units.name, fid: feedback.id, fcode: feedback.code }).from(rectifications)
+    .innerJoin(units, eq(units.id, rectifications.unitId)).leftJoin(feedback, eq(feedback.id, rectifications.feedbackId))
+    .where(eq(rectifications.id, id));
   if (!row) fail('rect.not_found', { ref: rectCode(id) });
-  return { ...row.r, unitName: row.unitName };
+  return { ...row.r, unitName: row.unitName, feedbackCode: row.fid === null ? null : feedbackCode({ id: row.fid, code: row.fcode }) };
 }
 
 export async function listRects(tx: Tx, filter: { unitIds?: number[]; statuses?: RectStatus[]; campaignId?: number }) {
@@ -152,8 +172,9 @@ export async function linkLeader(tx: Tx, name: string): Promise<number | null> {
 }
 
 /** An item in full and how it stands today, for ledgerReplies.added / show to word. */
-export function rectDetail(r: RectRow & { unitName: string }, today: string): RectDetail {
+export function rectDetail(r: RectRow & { unitName: string; feedbackCode?: string | null }, today: string): RectDetail {
   return {
+    source: r.feedbackCode ?? null,
     code: rectCode(r.id), commitment: r.kind === 'commitment', status: r.status as RectStatus,
     overdueDays: isOverdue(r, today) ? daysOverdue(r, today) : null, dueSoon: isDueSoon(r, today),
     problem: r.problem, measures: r.measures, unitName: r.unitName, leaderName: r.leaderName,

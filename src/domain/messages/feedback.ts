@@ -11,6 +11,7 @@ export const feedbackMessages = {
   'feedback.closed_no_forward': (p: { ref: string }) => `${p.ref} 已办结，不能转交。`,
   'feedback.closed_no_answer': (p: { ref: string }) => `${p.ref} 已办结，不能再答复。`,
   'feedback.already_closed': (p: { ref: string }) => `${p.ref} 已经办结了。`,
+  'feedback.already_in_ledger': (p: { ref: string; rect: string }) => `${p.ref} 已经转为整改事项 ${p.rect}，发「整改 查看 ${p.rect}」查看。`,
   'feedback.close_needs_reason': (p: { ref: string }) => `${p.ref} 还没有答复，办结要写明原因，提交人会看到。`,
   // The same wording for "no such item" and "wrong code": nothing is revealed without the code.
   'feedback.query_refused': () => '编号或查询码不对，查不到内容。请核对提交时收到的编号和查询码。',
@@ -72,6 +73,19 @@ export const feedbackReplies = {
   forwardedNotice: (p: Item & { kind: string; unit: string }) =>
     `领导小组办公室转来一条${p.kind}（${p.code}），请${p.unit}办理：${p.content}\n答复请发：意见 答复 ${p.code} 答复内容`,
   forwarded: (p: { code: string; unit: string }) => `已转交${p.unit}（${p.code}）。`,
+
+  // 意见 转整改
+  toRectPreview: (p: Item & { unitName: string; problem: string; measures: string; leaderName: string; deadline: string; answers: boolean; anonymous: boolean; today: string }) => [
+    `将把 ${p.code} 转为整改事项（列入整改台账）：`,
+    `  问题：${p.problem}`,
+    `  措施：${p.measures}`,
+    `  责任单位：${p.unitName}；分管领导：${p.leaderName}；时限：${dateCn(p.deadline, p.today)}`,
+    p.answers ? `并答复${p.anonymous ? '匿名提交人（凭查询码查看）' : '提交人'}：已列入整改台账。${p.unitName}负责人会收到通知。` : `${p.unitName}负责人会收到通知。`,
+  ].join('\n'),
+  toRectUnitMissing: (p: { code: string }) => `${p.code} 没有所属单位，请写明责任单位，例如：/意见 转整改 ${p.code} 单位：县人民医院 措施：… 分管领导：… 时限：…`,
+  /** The answer an opinion gets when it becomes a ledger item (unless it was answered already). */
+  toRectAnswer: (p: { rect: string; unitName: string; deadline: string; today: string }) =>
+    `已列入整改台账（${p.rect}），由${p.unitName}负责整改，时限${dateCn(p.deadline, p.today)}。`,
 
   // 意见 答复
   answerNotYourUnit: (p: { code: string; unit: string }) => `${p.code} 不是转给${p.unit}的，不能答复。`,

@@ -72,6 +72,8 @@ export interface RectListItem {
 export interface RectDetail {
   code: string; commitment: boolean; status: string; overdueDays: number | null; dueSoon: boolean;
   problem: string; measures: string; unitName: string; leaderName: string; deadline: string; category: string | null; term: string | null;
+  /** The opinion's code when it was made from one (/意见 转整改). */
+  source?: string | null;
 }
 
 /** One entry of an item's history. */
@@ -106,6 +108,7 @@ function detailText(r: RectDetail, today: string): string {
     `  问题：${r.problem}`,
     `  措施：${r.measures}`,
     `  责任单位：${r.unitName}；分管领导：${r.leaderName}；时限：${dateCn(r.deadline, today)}${r.category ? `；类别：${r.category}` : ''}${r.term ? `；${r.term}` : ''}`,
+    ...(r.source ? [`  来源：意见 ${r.source}`] : []),
   ].join('\n');
 }
 
@@ -113,7 +116,8 @@ function detailText(r: RectDetail, today: string): string {
 function historyLine(h: RectHistoryEntry, today: string): string {
   const when = cn(h.at).format('M月D日 HH:mm');
   let what = HISTORY_ACTION_CN[h.action] ?? h.action;
-  if (h.action === 'create' && h.note) what = h.note;
+  if (h.action === 'create' && h.field === 'feedback') what = `由意见 ${h.after} 转来`;
+  else if (h.action === 'create' && h.note) what = h.note;
   else if (h.action === 'update') {
     const show = (v: string | null) => (v ? (h.field === '时限' ? dateCn(v, today) : v) : '—');
     what += ` ${h.field}：${show(h.before)} → ${show(h.after)}`;
@@ -148,6 +152,9 @@ export const ledgerReplies = {
     `${p.unitName}有一项新的整改事项 ${p.code}：${p.problem}\n措施：${p.measures}\n时限：${dateCn(p.deadline, p.today)}。`
     + `\n推进中请发「整改 进展 ${p.code} 进展情况」，完成后发「整改 完成 ${p.code} 完成情况」。`,
   added: (p: { item: RectDetail; today: string }) => `已新增整改事项 ${p.item.code}。\n${detailText(p.item, p.today)}`,
+  /** /意见 转整改 done: the new item, and whether the opinion's sender was answered. */
+  fromFeedback: (p: { item: RectDetail; feedback: string; answered: boolean; toSender: boolean; today: string }) =>
+    `已把 ${p.feedback} 转为整改事项 ${p.item.code}。${p.answered ? (p.toSender ? '答复已发给提交人。' : '匿名提交人可凭查询码查看答复。') : ''}\n${detailText(p.item, p.today)}`,
 
   // 承诺
   commitmentHeadOnly: () => '公开承诺由单位负责人本人作出，请负责人发送「承诺 内容 时限：…」。',

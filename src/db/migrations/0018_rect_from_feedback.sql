@@ -1,0 +1,3 @@
+ALTER TABLE "rectifications" ADD COLUMN "feedback_id" integer;--> statement-breakpoint
+ALTER TABLE "rectifications" ADD CONSTRAINT "rectifications_feedback_id_feedback_id_fk" FOREIGN KEY ("feedback_id") REFERENCES "public"."feedback"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE UNIQUE INDEX "rect_feedback_uq" ON "rectifications" USING btree ("feedback_id") WHERE "rectifications"."feedback_id" is not null;
