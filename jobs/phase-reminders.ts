@@ -13,10 +13,10 @@ import {
   type CampaignRow, type CampaignTask, type PhaseRow,
 } from '../src/domain/campaigns.ts';
 import { activeLeaders, headsOf } from '../src/domain/directory.ts';
-import { describePhase } from '../src/domain/messages/campaigns.ts';
+import { audienceCn, describePhase, unitTasksMissingLine } from '../src/domain/messages/campaigns.ts';
 import { inCampaignUnit } from '../src/domain/messages/format.ts';
 import { enqueueOutbox } from '../src/delivery/outbox-store.ts';
-import { countedPeople, firstSubmissions, phaseFigures, taskApplies, type MemberFigures } from '../src/domain/progress.ts';
+import { countedPeople, firstSubmissions, owedBy, phaseFigures, unitTaskFigures, type MemberFigures } from '../src/domain/progress.ts';
 import type { WorkCalendar } from '../src/domain/workdays.ts';
 import { formatMinutes } from '../src/parse/duration.ts';
 import { formatDateCn } from '../src/parse/date.ts';
@@ -102,6 +102,7 @@ const pct = (a: number, b: number) => (b ? `${Math.round((a / b) * 100)}%` : '0%
 async function sendCountdown(tx: Tx, c: CampaignRow, phase: PhaseRow, left: number, today: string, now: Date, send: Send) {
   const tasks = await tasksOf(tx, phase.id);
   const people = await phaseFigures(tx, phase, tasks);
+  const unitShares = await unitTaskFigures(tx, tasks, people);
   const target = phase.targetMinutes;
   const reached = (m: MemberFigures) => (target ? m.minutes >= target : m.checkins > 0);
   const head = `${title(phase)}还有 ${left} 个工作日结束（${formatDateCn(phase.endDate, now)}）`;
@@ -113,7 +114,7 @@ async function sendCountdown(tx: Tx, c: CampaignRow, phase: PhaseRow, left: numb
   const participants = people.filter((m) => m.checkins > 0).length;
   lines.push(`目前已打卡 ${participants}/${people.length} 人${targetText ? `，达到本阶段目标（${targetText}）${people.filter(reached).length} 人` : ''}。`);
   const openTasks = tasks.filter((t) => t.dueDate >= today);
-  if (openTasks.length) lines.push(`本阶段任务：${openTasks.map((t) => `${t.name}（${t.audience === 'heads' ? '负责人' : '全体'}，${formatDateCn(t.dueDate, now)}前）`).join('、')}。`);
+  if (openTasks.length) lines.push(`本阶段任务：${openTasks.map((t) => `${t.name}（${audienceCn(t)}，${formatDateCn(t.dueDate, now)}前）`).join('、')}。`);
   lines.push('请大家抓紧学习打卡、按时提交，发「我的」查看个人进度。');
   const groupText = lines.join('\n');
   const groups = await campaignGroups(tx);
@@ -133,16 +134,17 @@ async function sendCountdown(tx: Tx, c: CampaignRow, phase: PhaseRow, left: numb
     } else {
       out.push(behind.length ? `本阶段未打卡 ${behind.length} 人：${behind.map((m) => m.name).join('、')}` : '全员本阶段都已打卡。');
     }
+    const unitMissing = unitShares.find((u) => u.unitId === h.unitId)?.missing ?? [];
     if (tasks.length) {
       const missing = unit.filter((m) => m.missing.length);
       if (missing.length) {
         out.push(`任务未提交（${missing.length} 人）：`);
         for (const m of missing) out.push(`  · ${m.name}：${m.missing.map((t) => t.name).join('、')}`);
-      } else {
-        out.push('本阶段任务均已提交。');
       }
+      if (unitMissing.length) out.push(unitTasksMissingLine({ tasks: unitMissing.map((t) => t.name) }));
+      if (!missing.length && !unitMissing.length) out.push('本阶段任务均已提交。');
     }
-    out.push(behind.length || unit.some((m) => m.missing.length) ? '请督促抓紧学习打卡、按时提交任务。发「本单位」查看详细进度。' : '发「本单位」查看详细进度。');
+    out.push(behind.length || unit.some((m) => m.missing.length) || unitMissing.length ? '请督促抓紧学习打卡、按时提交任务。发「本单位」查看详细进度。' : '发「本单位」查看详细进度。');
     await send(`phase:${phase.id}:before:${left}:head:${h.id}`, { memberId: h.id }, out.join('\n'));
   }
   return { phaseId: phase.id, left, groups: groups.length, heads: heads.length };
@@ -152,9 +154,9 @@ async function sendTaskCountdown(tx: Tx, c: CampaignRow, chase: CampaignTask[], 
   const people = await countedPeople(tx);
   const subs = await firstSubmissions(tx, chase.map((t) => t.id), people.map((p) => p.id));
   const items = chase.map((t) => {
-    const due = people.filter((p) => taskApplies(t, p.role));
+    const due = owedBy(t, people);
     return {
-      t, due, missing: due.filter((p) => !subs.has(`${t.id}:${p.id}`)),
+      t, due, missing: due.filter((o) => !subs.has(o.key)),
       what: `${title(t.phase)}的任务「${t.name}」（${formatDateCn(t.dueDate, now)}截止，还有 ${calendar.workdaysBetween(today, t.dueDate)} 个工作日）`,
     };
   }).filter((x) => x.missing.length);
@@ -180,11 +182,14 @@ async function sendTaskCountdown(tx: Tx, c: CampaignRow, chase: CampaignTask[], 
 async function sendSummary(tx: Tx, c: CampaignRow, phase: PhaseRow, all: PhaseRow[], ended: string, now: Date, send: Send) {
   const tasks = await tasksOf(tx, phase.id);
   const people = await phaseFigures(tx, phase, tasks);
+  const unitShares = await unitTaskFigures(tx, tasks, people);
   const target = phase.targetMinutes;
   const figures = (list: MemberFigures[]) => {
     const minutes = list.reduce((s, m) => s + m.minutes, 0);
-    const required = list.reduce((s, m) => s + tasks.filter((t) => taskApplies(t, m.role)).length, 0);
-    const missing = list.reduce((s, m) => s + m.missing.length, 0);
+    // Each person's own tasks, and each of their units' (one per unit).
+    const shares = unitShares.filter((u) => list.some((m) => m.unitId === u.unitId));
+    const required = list.reduce((s, m) => s + m.required, 0) + shares.reduce((s, u) => s + u.required, 0);
+    const missing = list.reduce((s, m) => s + m.missing.length, 0) + shares.reduce((s, u) => s + u.missing.length, 0);
     return {
       members: list.length, participants: list.filter((m) => m.checkins > 0).length, minutes,
       avg: list.length ? Math.round(minutes / list.length) : 0,

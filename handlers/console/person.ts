@@ -7,7 +7,7 @@ import { viewerOf, type ConsoleViewer, type FeatureHttpDeps } from '../../src/pl
 import { memberById, type MemberRow } from '../../src/domain/directory.ts';
 import { seesUnit } from '../../src/domain/visibility.ts';
 import { campaignTasks, submittedLate } from '../../src/domain/campaigns.ts';
-import { peopleFigures, taskApplies } from '../../src/domain/progress.ts';
+import { owes, peopleFigures } from '../../src/domain/progress.ts';
 import { checkinsOfMember } from '../../src/domain/checkins.ts';
 import { attachmentById, attachmentsOfCheckins } from '../../src/domain/attachments.ts';
 import { latestSubmissionsOf } from '../../src/domain/submissions.ts';
@@ -50,7 +50,8 @@ export function personRoutes(deps: FeatureHttpDeps): Router {
     const f = people.find((p) => p.id === m.id);
     const checkins = await checkinsOfMember(db, campaign.id, m.id);
     const files = await attachmentsOfCheckins(db, checkins.map((c) => c.id));
-    const tasks = (await campaignTasks(db, campaign.id)).filter((t) => taskApplies(t, m.role));
+    // Their own tasks (a unit's, one per unit, is on 任务与提交 under the unit).
+    const tasks = (await campaignTasks(db, campaign.id)).filter((t) => owes(t, m) === 'person');
     const latest = await latestSubmissionsOf(db, tasks.map((t) => t.id), [m.id]);
     const leaves = await overlappingLeaves(db, m.id, campaign.startDate, campaign.endDate);
     res.json({

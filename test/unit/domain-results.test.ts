@@ -351,6 +351,8 @@ const EXCEPTIONS: { file: string; literals: string[]; reason: string }[] = [
     file: 'directory.ts', literals: ['企业微信账号', '钉钉账号', '单位', '姓名', '角色', '手机号', '分管单位'],
     reason: 'the 名单 file\'s column headers: input',
   },
+  { file: 'directory.ts', literals: ['党员', '班子成员', '联络员', '单位类型'], reason: 'the 名单 file\'s 是/否 and 单位类型 column headers: input' },
+  { file: 'directory.ts', literals: ['是', '否'], reason: 'a 是/否 cell as the 名单 file writes it: input' },
   { file: 'feedback.ts', literals: ['意见', '建议', '反馈'], reason: 'FeedbackKind: the word the 意见 command takes, stored in feedback.kind' },
   { file: 'feedback.ts', literals: ['－'], reason: 'parseFeedbackCode reads a full-width dash typed in a code: input' },
   { file: 'holidays.ts', literals: ['日期', '类型', '说明'], reason: 'the holiday file\'s column headers: input' },
@@ -368,6 +370,7 @@ const EXCEPTIONS: { file: string; literals: string[]; reason: string }[] = [
     file: 'rect-edit.ts', literals: ['问题', '措施', '分管领导', '时限', '类别', '期限', '责任单位'],
     reason: 'the fields of 整改 修改 as people write them (问题：…), stored in the item\'s history',
   },
+  { file: 'roles.ts', literals: ['联络员'], reason: 'DUTY_CN: the 联络员 duty, named as the 名单 file\'s 联络员 column names it' },
   { file: 'roles.ts', literals: ['职工', '负责人', '分管领导', '管理员'], reason: 'ROLE_CN: the role names the 名单 file\'s 角色 column is written in (ROLE_WORDS reads them back)' },
 ];
 
