@@ -1,6 +1,6 @@
 // Units, people, roles and platform identities. Knows nothing of platforms beyond their names.
 import { and, asc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
-import type { Tx } from '../db/client.ts';
+import { rowsOf, type Tx } from '../db/client.ts';
 import { identities, leaderUnits, members, units } from '../db/schema.ts';
 import { roleFromCn, type Role } from './roles.ts';
 import { unitKindFromCn, type UnitKind } from './audiences.ts';
@@ -130,12 +130,11 @@ export async function setLiaison(tx: Tx, member: MemberRow, actor: Actor): Promi
 
 /** Every active unit with its 单位类型, heads and 联络员 by name (/名单 联络员 without a name). */
 export async function unitRoles(tx: Tx): Promise<{ unit: string; kind: string | null; heads: string[]; liaisons: string[] }[]> {
-  const rows = await tx.select({
-    unit: units.name, kind: units.kind,
-    heads: sql<string[]>`coalesce((select json_agg(m.name order by m.id) from ${members} m where m.unit_id = ${units.id} and m.active and m.role = 'head'), '[]'::json)`,
-    liaisons: sql<string[]>`coalesce((select json_agg(m.name order by m.id) from ${members} m where m.unit_id = ${units.id} and m.active and m.liaison), '[]'::json)`,
-  }).from(units).where(eq(units.active, true)).orderBy(asc(units.id));
-  return rows;
+  return rowsOf<{ unit: string; kind: string | null; heads: string[]; liaisons: string[] }>(await tx.execute(sql`
+    select u.name as unit, u.kind,
+      coalesce((select json_agg(m.name order by m.id) from members m where m.unit_id = u.id and m.active and m.role = 'head'), '[]'::json) as heads,
+      coalesce((select json_agg(m.name order by m.id) from members m where m.unit_id = u.id and m.active and m.liaison), '[]'::json) as liaisons
+    from units u where u.active order by u.id`));
 }
 
 // ---------------------------------------------------------------- import
