@@ -14,6 +14,7 @@ import { latestSubmissionsOf } from '../../src/domain/submissions.ts';
 import { overlappingLeaves } from '../../src/domain/leaves.ts';
 import { REVIEW_STATUS_CN } from '../../src/domain/messages/submissions.ts';
 import { scopeLabel } from '../../src/domain/messages/progress.ts';
+import { memberMarksCn } from '../../src/domain/messages/directory.ts';
 import { ROLE_CN, type Role } from '../../src/domain/roles.ts';
 import { dayOf } from '../../src/time.ts';
 import { current } from './views.ts';
@@ -42,7 +43,7 @@ export function personRoutes(deps: FeatureHttpDeps): Router {
     const why = refusal(v, m);
     if (why) return refuse(res, 403, 'person_not_visible', why);
     const today = dayOf(deps.clock());
-    const person = { id: m.id, name: m.name, unitId: m.unitId, unitName: m.unitName, role: m.role, roleCn: ROLE_CN[m.role as Role], active: m.active };
+    const person = { id: m.id, name: m.name, unitId: m.unitId, unitName: m.unitName, role: m.role, roleCn: ROLE_CN[m.role as Role], marksCn: memberMarksCn(m), active: m.active };
     const { campaign, phase } = await current(db, today);
     if (!campaign) return void res.json({ person, campaign: null, message: '当前没有进行中的活动。', today });
 
