@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { Tx } from '../src/db/client.ts';
 import { lastStudyDates, minutesByMember } from '../src/domain/checkins.ts';
 import { campaignTasks, openPhase, phaseState, type CampaignRow } from '../src/domain/campaigns.ts';
-import { countedPeopleByUnit, firstSubmissions, idleSince, taskApplies } from '../src/domain/progress.ts';
+import { countedPeopleByUnit, firstSubmissions, idleSince, owes, type Counted } from '../src/domain/progress.ts';
 import { nudgeDigest, owedTasksCn, personalNudgeText } from '../src/domain/messages/progress.ts';
 import { jobSettingChanges } from '../src/domain/messages/reminders.ts';
 import { headsOf } from '../src/domain/directory.ts';
@@ -26,7 +26,7 @@ const settingsSchema = z.object({
 });
 export type NudgeSettings = z.infer<typeof settingsSchema>;
 
-interface Idle {
+interface Idle extends Counted {
   id: number; name: string; role: string; unitId: number;
   /** Working days without a check-in, up to and including today. */
   idleDays: number;
@@ -46,7 +46,7 @@ export async function runNudges(tx: Tx, campaign: CampaignRow, today: string, ca
   const inPhase = phase !== null && phaseState(phase, today) === 'running';
   const scopeStart = inPhase ? phase.startDate : campaign.startDate;
 
-  const people = (await countedPeopleByUnit(tx)).map(({ id, name, role, unitId }) => ({ id, name, role, unitId }));
+  const people = await countedPeopleByUnit(tx);
   const ids = people.map((p) => p.id);
   const lastOf = await lastStudyDates(tx, campaign.id, ids, today);
   const minutesOf = await minutesByMember(tx, campaign.id, ids, inPhase ? phase.id : null);
@@ -64,7 +64,7 @@ export async function runNudges(tx: Tx, campaign: CampaignRow, today: string, ca
   const otherTasks = (await campaignTasks(tx, campaign.id))
     .filter((t) => t.phaseId !== (inPhase ? phase.id : null) && t.dueDate >= today && phaseState(t.phase, today) !== 'upcoming');
   const subs = await firstSubmissions(tx, otherTasks.map((t) => t.id), idle.map((m) => m.id));
-  const owed = (m: Idle) => owedTasksCn(otherTasks.filter((t) => taskApplies(t, m.role) && !subs.has(`${t.id}:${m.id}`))
+  const owed = (m: Idle) => owedTasksCn(otherTasks.filter((t) => owes(t, m) === 'person' && !subs.has(`${t.id}:${m.id}`))
     .map((t) => ({ phaseSeq: t.phase.seq, name: t.name, dueDate: t.dueDate })), now);
 
   const out: number[] = [];

@@ -16,7 +16,7 @@ import { activeLeaders, headsOf } from '../src/domain/directory.ts';
 import { describePhase } from '../src/domain/messages/campaigns.ts';
 import { jobSettingChanges, phaseReminderNotices, type PhaseFigures, type TaskStillCollecting } from '../src/domain/messages/reminders.ts';
 import { enqueueOutbox } from '../src/delivery/outbox-store.ts';
-import { countedPeople, firstSubmissions, phaseFigures, taskApplies, type MemberFigures } from '../src/domain/progress.ts';
+import { countedPeople, firstSubmissions, owedBy, phaseFigures, unitTaskFigures, type MemberFigures } from '../src/domain/progress.ts';
 import type { WorkCalendar } from '../src/domain/workdays.ts';
 import { addDays, dayOf } from '../src/time.ts';
 import { z } from 'zod';
@@ -97,6 +97,7 @@ type Send = (key: string, to: { memberId: number } | { groupId: number }, text: 
 async function sendCountdown(tx: Tx, c: CampaignRow, phase: PhaseRow, left: number, today: string, now: Date, send: Send) {
   const tasks = await tasksOf(tx, phase.id);
   const people = await phaseFigures(tx, phase, tasks);
+  const unitShares = await unitTaskFigures(tx, tasks, people);
   const target = phase.targetMinutes;
   const reached = (m: MemberFigures) => (target ? m.minutes >= target : m.checkins > 0);
 
@@ -117,7 +118,8 @@ async function sendCountdown(tx: Tx, c: CampaignRow, phase: PhaseRow, left: numb
     const behind = unit.filter((m) => !reached(m)).sort((a, b) => a.minutes - b.minutes || a.id - b.id);
     const text = phaseReminderNotices.countdownToHead({
       head: h.name, unitName: h.unitName, members: unit.length, unit: c, phase, left, target, behind,
-      hasTasks: tasks.length > 0, missing: unit.filter((m) => m.missing.length).map((m) => ({ name: m.name, tasks: m.missing.map((t) => t.name) })), now,
+      hasTasks: tasks.length > 0, missing: unit.filter((m) => m.missing.length).map((m) => ({ name: m.name, tasks: m.missing.map((t) => t.name) })),
+      unitMissing: (unitShares.find((u) => u.unitId === h.unitId)?.missing ?? []).map((t) => t.name), now,
     });
     await send(`phase:${phase.id}:before:${left}:head:${h.id}`, { memberId: h.id }, text);
   }
@@ -128,8 +130,8 @@ async function sendTaskCountdown(tx: Tx, c: CampaignRow, chase: CampaignTask[], 
   const people = await countedPeople(tx);
   const subs = await firstSubmissions(tx, chase.map((t) => t.id), people.map((p) => p.id));
   const items = chase.map((t) => {
-    const due = people.filter((p) => taskApplies(t, p.role));
-    return { t, due, missing: due.filter((p) => !subs.has(`${t.id}:${p.id}`)) };
+    const due = owedBy(t, people);
+    return { t, due, missing: due.filter((o) => !subs.has(o.key)) };
   }).filter((x) => x.missing.length);
   if (!items.length) return { tasks: chase.map((t) => t.id), missing: 0 };
   /** A task as the notices name it, with who (of `missing`) has not handed it in. */
@@ -154,11 +156,14 @@ async function sendTaskCountdown(tx: Tx, c: CampaignRow, chase: CampaignTask[], 
 async function sendSummary(tx: Tx, c: CampaignRow, phase: PhaseRow, all: PhaseRow[], ended: string, now: Date, send: Send) {
   const tasks = await tasksOf(tx, phase.id);
   const people = await phaseFigures(tx, phase, tasks);
+  const unitShares = await unitTaskFigures(tx, tasks, people);
   const target = phase.targetMinutes;
   const figures = (list: MemberFigures[]): PhaseFigures => {
     const minutes = list.reduce((s, m) => s + m.minutes, 0);
-    const required = list.reduce((s, m) => s + tasks.filter((t) => taskApplies(t, m.role)).length, 0);
-    const missing = list.reduce((s, m) => s + m.missing.length, 0);
+    // Each person's own tasks, and each of their units' (one per unit).
+    const shares = unitShares.filter((u) => list.some((m) => m.unitId === u.unitId));
+    const required = list.reduce((s, m) => s + m.required, 0) + shares.reduce((s, u) => s + u.required, 0);
+    const missing = list.reduce((s, m) => s + m.missing.length, 0) + shares.reduce((s, u) => s + u.missing.length, 0);
     return {
       members: list.length, participants: list.filter((m) => m.checkins > 0).length, minutes,
       avgMinutes: list.length ? Math.round(minutes / list.length) : 0,

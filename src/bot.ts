@@ -237,7 +237,7 @@ export class Bot {
     // Someone looked up and not bound stays on the ordinary path (it asks them to bind).
     const known = this.cache.peek(session.platform, session.senderId)
       ?? (this.cache.looked(session.platform, session.senderId) ? undefined : await this.warm(session));
-    if (!known || !canRun(match.def, known.member.role as Ctx['role'])) return undefined;
+    if (!known || !canRun(match.def, known.member.role as Ctx['role'], known.member.liaison)) return undefined;
     const now = this.deps.clock();
     const today = dayOf(now);
     const { campaign, phase, readings } = inProgressOn(known.current, today);
@@ -357,11 +357,11 @@ export class Bot {
     const match = reading.match;
     if (!match) {
       if (!ctx.member) return chatMessages.greetUnbound;
-      return chatMessages.notUnderstood({ text, guess: suggestCommand(this.registry, text, ctx.role) });
+      return chatMessages.notUnderstood({ text, guess: suggestCommand(this.registry, text, ctx.role, !!ctx.member?.liaison) });
     }
     const { def, rest } = match;
     ctx.invokedAs = match.keyword;
-    if (!canRun(def, ctx.role)) {
+    if (!canRun(def, ctx.role, !!ctx.member?.liaison)) {
       await ctx.audit('command.refused', def.name, null, def.sensitive ? { role: ctx.role } : { text, role: ctx.role });
       if (ctx.role === 'unbound') return chatMessages.bindBeforeCommand({ keyword: def.keywords[0].join(' ') });
       return chatMessages.notAllowed({ keyword: def.keywords[0].join(' '), roles: rolesText(def), role: ROLE_CN[ctx.role] });
@@ -399,7 +399,7 @@ export class Bot {
     const def = this.registry.find(pending.command);
     if (!def?.commit) return chatMessages.nothingPending;
     // Permission is checked again: the role may have changed since the preview.
-    if (!canRun(def, ctx.role)) return chatMessages.notAllowed({ keyword: def.keywords[0].join(' '), roles: rolesText(def) });
+    if (!canRun(def, ctx.role, !!ctx.member?.liaison)) return chatMessages.notAllowed({ keyword: def.keywords[0].join(' '), roles: rolesText(def) });
     // Checked as it comes back: a payload stored by an older version (or altered in the
     // database) is refused rather than run with fields that mean something else now.
     const payload = def.payload?.safeParse(pending.payload);

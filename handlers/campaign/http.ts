@@ -16,7 +16,8 @@ import {
   commitCampaign, commitPhaseEnd, commitPhaseOpen, commitReadings, commitTask, planCampaign, planPhaseEnd, planPhaseOpen, planReadings, planTask,
   type Planned,
 } from '../../src/domain/campaign-admin.ts';
-import { audienceCn, PHASE_STATE_CN } from '../../src/domain/messages/campaigns.ts';
+import { audienceCn, campaignReplies, PHASE_STATE_CN } from '../../src/domain/messages/campaigns.ts';
+import { audienceFromCn, type Audience, type TaskAudience, type UnitKind } from '../../src/domain/audiences.ts';
 import { chatMessages } from '../../src/commands/messages.ts';
 import { ROLE_CN, type Role } from '../../src/domain/roles.ts';
 import { dayOf } from '../../src/time.ts';
@@ -63,7 +64,7 @@ export function campaignHttp(deps: FeatureHttpDeps): Router {
         target: p.targetMinutes ? inCampaignUnit(c, p.targetMinutes) : null,
         closedOn: p.closedAt ? dayOf(p.closedAt) : null,
         tasks: (await tasksOf(db, p.id)).map((t) => ({
-          id: t.id, name: t.name, audience: t.audience, audienceCn: audienceCn(t.audience), dueDate: t.dueDate, minChars: t.minChars,
+          id: t.id, name: t.name, audience: t.audience, unitKind: t.unitKind, audienceCn: audienceCn(t), dueDate: t.dueDate, minChars: t.minChars,
           // A task outlives its phase: still collecting until its own due date.
           collecting: t.dueDate >= today,
         })),
@@ -134,15 +135,20 @@ export function campaignHttp(deps: FeatureHttpDeps): Router {
     plan: (tx, c, _b, today, req) => planPhaseEnd(tx, needCampaign(c), today, phaseParam(req)),
     commit: async (w, _c, p) => ({ message: await commitPhaseEnd(w, p) }),
   };
-  const addTask: Change<{ name: string; audience: 'all' | 'heads'; dueDate: string; minChars: number | null }, Awaited<ReturnType<typeof planTask>>['payload']> = {
+  const addTask: Change<{ name: string; audience: TaskAudience; dueDate: string; minChars: number | null }, Awaited<ReturnType<typeof planTask>>['payload']> = {
     command: { keyword: '阶段 任务 新增', name: 'phase.task.add' },
     schema: z.object({
       name: name('任务名称', 30),
-      audience: z.enum(['all', 'heads'], { error: '对象只能是 all（全体）或 heads（负责人）' }),
+      // As in chat (对象：全体、负责人、班子成员、党员、单位 or a 单位类型), or the stored code (all, heads…).
+      audience: z.string({ error: campaignReplies.audienceUnknown({ text: '' }) }).transform((s, ctx) => {
+        const a = audienceFromCn(s);
+        if (!a) ctx.addIssue({ code: 'custom', message: campaignReplies.audienceUnknown({ text: s }) });
+        return a ?? { audience: 'all', unitKind: null };
+      }),
       dueDate: day('时限'),
       minChars: z.number({ error: '字数应为整数' }).int('字数应为整数').min(1, '字数至少为 1').max(20000, '字数不超过 20000').nullable().optional().transform((n) => n ?? null),
     }).strict(),
-    plan: (tx, c, b, today, req) => planTask(tx, needCampaign(c), { name: b.name, audience: b.audience, due: b.dueDate, minChars: b.minChars, phaseId: phaseParam(req) }, today),
+    plan: (tx, c, b, today, req) => planTask(tx, needCampaign(c), { name: b.name, audience: b.audience.audience as Audience, unitKind: b.audience.unitKind as UnitKind | null, due: b.dueDate, minChars: b.minChars, phaseId: phaseParam(req) }, today),
     async commit(w, _c, p) {
       const { taskId, message } = await commitTask(w, p);
       return { message, id: taskId };

@@ -2,7 +2,7 @@ import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { hasSubmitted, recordSubmission } from '../../src/domain/submissions.ts';
 import { campaignTasks, taskRef, type CampaignTask } from '../../src/domain/campaigns.ts';
-import { firstSubmissions, taskApplies, taskStatus, type TaskStatus } from '../../src/domain/progress.ts';
+import { firstSubmissions, owedKey, owes, taskStatus, type TaskStatus } from '../../src/domain/progress.ts';
 import { campaignReplies, taskLabel } from '../../src/domain/messages/campaigns.ts';
 import { keepAttachments } from '../../src/commands/attachment-replies.ts';
 
@@ -27,15 +27,16 @@ export default defineCommand({
     // Every task of the campaign: one stays open past its phase until its due date, and is
     // accepted after it as 逾期提交.
     const all = await campaignTasks(ctx.tx, c.id);
-    const mine = all.filter((t) => taskApplies(t, m.role));
+    // Their own tasks, and their unit's (one per unit) when they are its head or 联络员.
+    const mine = all.filter((t) => { const o = owes(t, m); return o === 'person' || o === 'unit'; });
     const subs = await firstSubmissions(ctx.tx, mine.map((x) => x.id), [m.id]);
-    const status = (x: CampaignTask) => taskStatus(x, m.id, subs, ctx.today);
+    const status = (x: CampaignTask) => taskStatus(x, owedKey(x, m), subs, ctx.today);
     const named = mine.filter((x) => x.name === task);
     const candidates = named.length ? named : mine.filter((x) => x.name.includes(task) || task.includes(x.name));
     const t = pickTask(candidates, status);
     if (!t) {
       const other = all.find((x) => x.name === task);
-      if (other) throw new UserError(campaignReplies.submitHeadsOnly({ task: other.name }));
+      if (other) throw new UserError(campaignReplies.submitNotYours({ task: other.name, audience: other, unitOther: owes(other, m) === 'unit-other' }));
       const todo = mine.filter((x) => status(x) === 'open' || status(x) === 'overdue');
       throw new UserError(campaignReplies.submitUnknownTask({ task, todo, hasTasks: mine.length > 0, today: ctx.today }));
     }
@@ -48,7 +49,8 @@ export default defineCommand({
     if (t.minChars && chars < t.minChars && !withFile) {
       throw new UserError(campaignReplies.submitTooShort({ task: t.name, minChars: t.minChars, chars }));
     }
-    const before = await hasSubmitted(ctx.tx, t.id, m.id);
+    // A unit's task is in once anyone of the unit sent it: a second one updates it.
+    const before = subs.has(owedKey(t, m)) || await hasSubmitted(ctx.tx, t.id, m.id);
     const row = await recordSubmission(ctx.tx, { taskId: t.id, memberId: m.id, unitId: m.unitId, content, chars, platform: ctx.session.platform, createdAt: ctx.now });
     const lateDue = status(t) === 'late' || status(t) === 'overdue' ? t.dueDate : null;
     const attached = await keepAttachments(ctx, { submissionId: row.id });

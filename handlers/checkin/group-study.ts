@@ -13,9 +13,9 @@ export default defineCommand({
   name: 'group-study',
   keywords: [['集中学习'], ['集体学习']],
   english: [['group-study']],
-  summary: '为参加集中学习的人统一记录学时（负责人记本单位）',
+  summary: '为参加集中学习的人统一记录学时（负责人、联络员记本单位）',
   section: '单位',
-  roles: ['head'],
+  roles: ['head', 'liaison'],
   args: [
     { name: 'date', label: '日期', type: 'date', direction: 'past' },
     { name: 'minutes', label: '时长', type: 'duration' },
@@ -44,7 +44,7 @@ export default defineCommand({
     const absent: MemberRow[] = [];
     for (const n of absentNames) absent.push(await resolveMember(ctx.tx, n, me.unitId));
     present = present.filter((p) => !absent.some((x) => x.id === p.id));
-    if (ctx.role === 'head') {
+    if (ctx.role !== 'admin') { // a head or 联络员: their own unit only
       const outside = present.filter((p) => p.unitId !== me.unitId);
       if (outside.length) throw new UserError(checkinReplies.groupStudyOutsideUnit({ outside: outside.map((p) => ({ unit: p.unitName, name: p.name })), unit: me.unitName }));
     }

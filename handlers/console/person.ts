@@ -7,13 +7,14 @@ import { viewerOf, type ConsoleViewer, type FeatureHttpDeps } from '../../src/pl
 import { memberById, type MemberRow } from '../../src/domain/directory.ts';
 import { seesUnit } from '../../src/domain/visibility.ts';
 import { campaignTasks, submittedLate } from '../../src/domain/campaigns.ts';
-import { peopleFigures, taskApplies } from '../../src/domain/progress.ts';
+import { owes, peopleFigures } from '../../src/domain/progress.ts';
 import { checkinsOfMember } from '../../src/domain/checkins.ts';
 import { attachmentById, attachmentsOfCheckins } from '../../src/domain/attachments.ts';
 import { latestSubmissionsOf } from '../../src/domain/submissions.ts';
 import { overlappingLeaves } from '../../src/domain/leaves.ts';
 import { REVIEW_STATUS_CN } from '../../src/domain/messages/submissions.ts';
 import { scopeLabel } from '../../src/domain/messages/progress.ts';
+import { memberMarksCn } from '../../src/domain/messages/directory.ts';
 import { ROLE_CN, type Role } from '../../src/domain/roles.ts';
 import { dayOf } from '../../src/time.ts';
 import { current } from './views.ts';
@@ -42,7 +43,7 @@ export function personRoutes(deps: FeatureHttpDeps): Router {
     const why = refusal(v, m);
     if (why) return refuse(res, 403, 'person_not_visible', why);
     const today = dayOf(deps.clock());
-    const person = { id: m.id, name: m.name, unitId: m.unitId, unitName: m.unitName, role: m.role, roleCn: ROLE_CN[m.role as Role], active: m.active };
+    const person = { id: m.id, name: m.name, unitId: m.unitId, unitName: m.unitName, role: m.role, roleCn: ROLE_CN[m.role as Role], marksCn: memberMarksCn(m), active: m.active };
     const { campaign, phase } = await current(db, today);
     if (!campaign) return void res.json({ person, campaign: null, message: '当前没有进行中的活动。', today });
 
@@ -50,7 +51,8 @@ export function personRoutes(deps: FeatureHttpDeps): Router {
     const f = people.find((p) => p.id === m.id);
     const checkins = await checkinsOfMember(db, campaign.id, m.id);
     const files = await attachmentsOfCheckins(db, checkins.map((c) => c.id));
-    const tasks = (await campaignTasks(db, campaign.id)).filter((t) => taskApplies(t, m.role));
+    // Their own tasks (a unit's, one per unit, is on 任务与提交 under the unit).
+    const tasks = (await campaignTasks(db, campaign.id)).filter((t) => owes(t, m) === 'person');
     const latest = await latestSubmissionsOf(db, tasks.map((t) => t.id), [m.id]);
     const leaves = await overlappingLeaves(db, m.id, campaign.startDate, campaign.endDate);
     res.json({

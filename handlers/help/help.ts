@@ -22,7 +22,7 @@ export default defineCommand({
       if (!def || def.hidden) return helpReplies.unknownTopic({ topic });
       return helpFor(def);
     }
-    const mine = reg.commands.filter((c) => !c.hidden && canRun(c, ctx.role));
+    const mine = reg.commands.filter((c) => !c.hidden && canRun(c, ctx.role, !!ctx.member?.liaison));
     const sections = new Map<string, HelpEntry[]>();
     for (const c of mine) {
       const list = sections.get(c.section) ?? [];

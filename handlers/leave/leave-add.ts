@@ -15,7 +15,7 @@ type Payload = z.infer<typeof payloadSchema>;
 /** The longest leave one command records. */
 const MAX_LEAVE_DAYS = 366;
 
-/** Heads may record leave for their own unit's people only; admins for anyone. */
+/** Heads and 联络员 may record leave for their own unit's people only; admins for anyone. */
 function checkMayRecord(ctx: Ctx, m: Pick<MemberRow, 'name' | 'unitId' | 'unitName'>): void {
   if (ctx.role === 'admin') return;
   const me = ctx.requireMember();
@@ -57,7 +57,7 @@ export default defineCommand({
   english: [['leave']],
   summary: '登记请假：请假期间催办提醒不会点名此人',
   section: '单位',
-  roles: ['head'],
+  roles: ['head', 'liaison'],
   args: [
     { name: 'who', label: '姓名', type: 'word' },
     { name: 'text', label: '日期 [原因]', type: 'rest', optional: true },
@@ -65,7 +65,7 @@ export default defineCommand({
   examples: ['请假 张三 至 12月10日 外出培训', '请假 张三 12月1日至12月10日 病假'],
   async run(ctx, { who, text }) {
     const me = ctx.requireMember();
-    const m = await resolveMember(ctx.tx, who, ctx.role === 'head' ? me.unitId : undefined);
+    const m = await resolveMember(ctx.tx, who, ctx.role !== 'admin' ? me.unitId : undefined);
     checkMayRecord(ctx, m);
     if (!text) throw new UserError(leaveReplies.datesMissing());
     const dates = readLeaveDates(text, ctx);

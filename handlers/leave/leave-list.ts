@@ -10,13 +10,13 @@ export default defineCommand({
   summary: '查看正在请假和将要请假的人（负责人看本单位）',
   section: '单位',
   slash: true,
-  roles: ['head'],
+  roles: ['head', 'liaison'],
   args: [],
   examples: ['/请假 列表'],
   async run(ctx) {
     const me = ctx.requireMember();
     const visible = await visibleUnits(ctx.tx, { role: ctx.role, id: me.id, unitId: me.unitId });
-    // Heads see their own unit's leave (only heads and admins get here).
+    // Heads and 联络员 see their own unit's leave (only they and admins get here).
     const unitId = visible === 'all' ? undefined : me.unitId;
     const rows = await currentLeaves(ctx.tx, ctx.today, unitId);
     return leaveReplies.list({ unit: unitId === undefined ? null : me.unitName, rows, today: ctx.today, now: ctx.now });

@@ -33,9 +33,9 @@ export async function loadRect(ctx: Ctx, code: string | number): Promise<Rect> {
 /** The item as the replies name it: its code, unit and problem. */
 export const itemOf = (r: Rect) => ({ code: rectCode(r.id), unitName: r.unitName, problem: r.problem });
 
-/** Heads act only on their own unit's items (admins on all). */
+/** Heads and 联络员 act only on their own unit's items (admins on all). */
 export function assertOwnUnit(ctx: Ctx, r: Rect) {
-  if (ctx.role !== 'head') return;
+  if (ctx.role === 'admin') return;
   const me = ctx.requireMember();
   if (r.unitId !== me.unitId) {
     throw new UserError(ledgerReplies.notOwnUnit({ ...itemOf(r), ownUnit: me.unitName }));
@@ -46,10 +46,10 @@ export function assertOwnUnit(ctx: Ctx, r: Rect) {
 export async function assertCanView(ctx: Ctx, r: Rect) {
   if (ctx.role === 'admin') return;
   const me = ctx.requireMember();
-  const visible = await visibleUnits(ctx.tx, { role: ctx.role, id: me.id, unitId: me.unitId });
+  const visible = await visibleUnits(ctx.tx, { role: ctx.role, id: me.id, unitId: me.unitId, liaison: me.liaison });
   // A leader also sees an item that names them as its 分管领导.
   if (seesUnit(visible, r.unitId) || (ctx.role === 'leader' && r.leaderMemberId === me.id)) return;
-  if (ctx.role === 'head') throw new UserError(ledgerReplies.viewHeadOtherUnit({ ...itemOf(r), ownUnit: me.unitName }));
+  if (ctx.role === 'head' || me.liaison) throw new UserError(ledgerReplies.viewHeadOtherUnit({ ...itemOf(r), ownUnit: me.unitName }));
   if (ctx.role === 'leader') throw new UserError(ledgerReplies.viewLeaderNotInCharge(itemOf(r)));
   throw new UserError(ledgerReplies.viewNotAllowed());
 }

@@ -9,7 +9,7 @@ export default defineCommand({
   english: [['rect', 'done']],
   summary: '报告本单位整改事项已完成（转为待销号，由管理员核实销号）',
   section: SECTION,
-  roles: ['head'],
+  roles: ['head', 'liaison'],
   args: reportArgs('完成情况'),
   examples: ['整改 完成 ZG-0001 自助机 4 台已投用，高峰期候诊时间降到 20 分钟'],
   async run(ctx, { code, text }) {

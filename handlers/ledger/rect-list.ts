@@ -16,14 +16,16 @@ export default defineCommand({
   english: [['rect', 'list']],
   summary: '查看整改事项（负责人看本单位，分管领导看分管单位，管理员看全部；含公开承诺）',
   section: SECTION,
-  roles: ['head', 'leader'],
+  roles: ['head', 'leader', 'liaison'],
   args: [{ name: 'filter', label: '单位|逾期|待销号|已销号|全部', type: 'word', optional: true }],
   examples: ['整改 列表', '/整改 列表 逾期', '/整改 列表 待销号', '/整改 列表 县人民医院'],
   async run(ctx, { filter }) {
     const me = ctx.requireMember();
     // Which units this person may see; undefined = all (admins).
-    const allowed = unitIdsOrAll(await visibleUnits(ctx.tx, { role: ctx.role, id: me.id, unitId: me.unitId })) ?? undefined;
-    let scope: RectListScope = ctx.role === 'head' ? { kind: 'unit', name: me.unitName } : ctx.role === 'leader' ? { kind: 'leader' } : { kind: 'all' };
+    const allowed = unitIdsOrAll(await visibleUnits(ctx.tx, { role: ctx.role, id: me.id, unitId: me.unitId, liaison: me.liaison })) ?? undefined;
+    // A head or 联络员 sees their own unit.
+    const ownUnit = ctx.role !== 'admin' && ctx.role !== 'leader';
+    let scope: RectListScope = ownUnit ? { kind: 'unit', name: me.unitName } : ctx.role === 'leader' ? { kind: 'leader' } : { kind: 'all' };
     let statuses: RectStatus[] | undefined;
     let overdueOnly = false;
     let unitIds = allowed;
@@ -35,7 +37,7 @@ export default defineCommand({
     else if (filter) {
       const unit = await ctx.resolveUnit(filter);
       if (allowed && !allowed.includes(unit.id)) {
-        throw new UserError(ctx.role === 'head'
+        throw new UserError(ownUnit
           ? ledgerReplies.listForbiddenHead({ ownUnit: me.unitName, unit: unit.name })
           : ledgerReplies.listForbiddenLeader({ unit: unit.name }));
       }
@@ -54,7 +56,7 @@ export default defineCommand({
     if (overdueOnly) rows = rows.filter((r) => isOverdue(r, ctx.today));
     const shown = { scope, filter: { overdueOnly, status: statuses ? filter ?? null : null }, closedHidden: includeClosed ? 0 : closed.length };
     if (!rows.length) return ledgerReplies.listEmpty(shown);
-    const withUnit = ctx.role !== 'head' && unitIds?.length !== 1;
+    const withUnit = !ownUnit && unitIds?.length !== 1;
     return ledgerReplies.list({
       ...shown,
       total: rows.length,

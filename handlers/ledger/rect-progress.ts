@@ -9,7 +9,7 @@ export default defineCommand({
   english: [['rect', 'progress']],
   summary: '报告本单位整改事项的进展（未开始的事项改为整改中）',
   section: SECTION,
-  roles: ['head'],
+  roles: ['head', 'liaison'],
   args: reportArgs('进展情况'),
   examples: ['整改 进展 ZG-0001 已采购自助机 4 台，下周安装'],
   async run(ctx, { code, text }) {

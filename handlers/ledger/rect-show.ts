@@ -9,7 +9,7 @@ export default defineCommand({
   english: [['rect', 'show']],
   summary: '查看一项整改事项的五落实和全部记录',
   section: SECTION,
-  roles: ['head', 'leader'],
+  roles: ['head', 'leader', 'liaison'],
   args: [{ name: 'code', label: '编号', type: 'word' }],
   examples: ['整改 查看 ZG-0001'],
   async run(ctx, { code }) {

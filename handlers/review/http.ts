@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { refuse } from '../../src/http/console-routes.ts';
 import { requireViewer, viewerOf, type ConsoleViewer, type FeatureHttpDeps } from '../../src/plugin.ts';
 import { campaignTasks, currentCampaign, inProgressOn, submittedLate, type CampaignTask } from '../../src/domain/campaigns.ts';
-import { countedPeople, taskApplies } from '../../src/domain/progress.ts';
+import { countedPeople, owedBy } from '../../src/domain/progress.ts';
+import { audienceCn } from '../../src/domain/messages/campaigns.ts';
 import {
   latestSubmissionsOf, MAX_REVIEW_COMMENT, REVIEWER_ROLES, reviewBlocker, reviewSubmission, submissionVersions, submissionView,
   type ReviewBlocker, type SubmissionView,
@@ -16,7 +17,6 @@ import {
 import { seesUnit, unitIdsOrAll } from '../../src/domain/visibility.ts';
 import { isDomainError } from '../../src/domain/errors.ts';
 import { REVIEW_STATUS_CN, reviewBlockerCn, reviewReplies, submissionMessages } from '../../src/domain/messages/submissions.ts';
-import { audienceCn } from '../../src/domain/messages/campaigns.ts';
 import { ROLE_CN, type Role } from '../../src/domain/roles.ts';
 import { dayOf } from '../../src/time.ts';
 
@@ -61,15 +61,23 @@ export function reviewRoutes(deps: FeatureHttpDeps): Router {
     return countedPeople(db, unitIdsOrAll(v.visible) ?? undefined);
   }
 
-  /** Each expected person's row for a task: their newest version's state or 未交. */
+  /**
+   * Each expected person's row for a task: their newest version's state or 未交. A per-unit task
+   * has a row per unit (named by the unit): the newest version anyone of it sent.
+   */
   async function rowsOf(t: CampaignTask, people: Awaited<ReturnType<typeof peopleFor>>) {
-    const expected = people.filter((p) => taskApplies(t, p.role));
-    const latest = await latestSubmissionsOf(db, [t.id], expected.map((p) => p.id));
-    return expected.map((p) => {
-      const s = latest.get(`${t.id}:${p.id}`);
+    const expected = owedBy(t, people);
+    const unitOf = (o: (typeof expected)[number]) => people.filter((p) => p.unitId === o.unitId);
+    const ids = expected.flatMap((o) => (o.memberId !== null ? [o.memberId] : unitOf(o).map((p) => p.id)));
+    const latest = await latestSubmissionsOf(db, [t.id], ids);
+    return expected.map((o) => {
+      const p = o.memberId !== null ? people.find((x) => x.id === o.memberId)! : null;
+      const s = p ? latest.get(`${t.id}:${p.id}`)
+        : unitOf(o).map((x) => latest.get(`${t.id}:${x.id}`)).filter((x) => x !== undefined).sort((a, b) => b.lastAt.getTime() - a.lastAt.getTime())[0];
       const status: RowStatus = s ? s.status : 'missing';
       return {
-        memberId: p.id, name: p.name, roleCn: ROLE_CN[p.role as Role], unitId: p.unitId, unitName: p.unitName, status, statusCn: ROW_STATUS_CN[status],
+        memberId: s?.memberId ?? o.memberId, name: o.name, roleCn: p ? ROLE_CN[p.role as Role] : audienceCn(t), unitId: o.unitId, unitName: people.find((x) => x.unitId === o.unitId)!.unitName,
+        status, statusCn: ROW_STATUS_CN[status],
         submissionId: s?.id ?? null, versions: s?.versions ?? 0, chars: s?.chars ?? 0, hasFiles: s?.hasFiles ?? false,
         firstAt: s?.firstAt ?? null, lastAt: s?.lastAt ?? null, late: s ? submittedLate(t, s.firstAt) : false, comment: s?.comment ?? null,
       };
@@ -78,7 +86,7 @@ export function reviewRoutes(deps: FeatureHttpDeps): Router {
 
   const count = (rows: { status: RowStatus }[]) => Object.fromEntries(ROW_STATUS.map((s) => [s, rows.filter((x) => x.status === s).length])) as Record<RowStatus, number>;
   const taskView = (t: CampaignTask) => ({
-    id: t.id, name: t.name, dueDate: t.dueDate, audience: t.audience, audienceCn: audienceCn(t.audience),
+    id: t.id, name: t.name, dueDate: t.dueDate, audience: t.audience, audienceCn: audienceCn(t),
     phase: { id: t.phase.id, seq: t.phase.seq, name: t.phase.name },
   });
 

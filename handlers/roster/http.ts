@@ -20,7 +20,7 @@ import {
 } from '../../src/domain/directory.ts';
 import { approvalBlocker, approveRequest, bindRequestById, isLocked, pendingRequests, rejectRequest, type RequestRow } from '../../src/domain/binding.ts';
 import { isDomainError } from '../../src/domain/errors.ts';
-import { directoryImportReport, directoryRowReasons, MEMBER_FIELD_CN, platformCn, rosterImportReplies, rosterReplies } from '../../src/domain/messages/directory.ts';
+import { directoryImportReport, directoryRowReasons, MEMBER_FIELD_CN, memberMarksCn, platformCn, rosterImportReplies, rosterReplies, unitKindCn } from '../../src/domain/messages/directory.ts';
 import { ROLE_CN, type Role } from '../../src/domain/roles.ts';
 import { readTableData, type TableRow } from '../../src/directory-file/read-table.ts';
 import { cn, dayOf } from '../../src/time.ts';
@@ -49,6 +49,7 @@ function valueCn(field: string, v: string | null): string | null {
   if (v === null || v === '') return null;
   if (field === 'role') return roleCn(v);
   if (field === 'active') return v === 'true' ? '在职' : '停用';
+  if (field === 'partyMember' || field === 'leadership' || field === 'liaison') return v === 'true' ? '是' : '否';
   return v;
 }
 
@@ -77,7 +78,7 @@ export function rosterHttp(deps: FeatureHttpDeps): Router {
     res.json({
       total, page: q.data.page, pageSize: q.data.pageSize,
       items: rows.map((p) => ({
-        ...p, roleCn: roleCn(p.role),
+        ...p, roleCn: roleCn(p.role), marksCn: memberMarksCn(p), unitKindCn: p.unitKind ? unitKindCn(p.unitKind) : null,
         accounts: p.accounts.map((a) => ({ ...a, platformCn: platformCn(a.platform), sourceCn: a.source === 'bind' ? '本人绑定' : '名单登记' })),
       })),
       counts: { ...counts, unbound: unbound.length, pending: pending.length },

@@ -3,7 +3,7 @@
 import { chatMessages } from './messages.ts';
 import type { ZodType } from 'zod';
 import type { ArgsCtx, ArgSpec, ArgsOf, CommandDef, CommandIndex, Ctx, Match } from './types.ts';
-import { ROLE_CN, type Role } from '../domain/roles.ts';
+import { DUTY_CN, holdsDuty, type Duty, type Role } from '../domain/roles.ts';
 import { extractLabels, textAfterTokens, tokenize } from '../parse/normalize.ts';
 import { parseDate } from '../parse/date.ts';
 import { parseDurationArg } from '../parse/duration.ts';
@@ -24,15 +24,16 @@ export function defineCommand<const T extends readonly ArgSpec[], P = never>(
   return def as CommandDef<ArgsOf<T>, P>;
 }
 
-export function canRun(def: CommandDef, role: Role | 'unbound'): boolean {
-  if (role === 'admin') return true;
-  return def.roles.includes(role);
+/** Whether someone may run a command: by their role, or as their unit's 联络员 (`liaison`) where the command lists it. */
+export function canRun(def: CommandDef, role: Role | 'unbound', liaison = false): boolean {
+  if (role === 'unbound') return def.roles.includes('unbound');
+  return holdsDuty({ role, liaison }, def.roles);
 }
 
 export function rolesText(def: CommandDef): string {
-  const named = def.roles.filter((r): r is Role => r !== 'unbound');
-  const all = [...new Set([...named, 'admin' as Role])];
-  return all.map((r) => ROLE_CN[r]).join('、');
+  const named = def.roles.filter((r): r is Duty => r !== 'unbound');
+  const all = [...new Set([...named, 'admin' as Duty])];
+  return all.map((r) => DUTY_CN[r]).join('、');
 }
 
 export function usage(def: CommandDef): string {

@@ -22,12 +22,12 @@ function distance(a: string[], b: string[]): number {
  * close: one edit for keywords of up to four characters (大卡 → 打卡, 通报 预栏 → 通报 预览), two
  * for longer ones; never as many edits as the keyword has characters.
  */
-export function suggestCommand(registry: Registry, text: string, role: Role | 'unbound'): string | null {
+export function suggestCommand(registry: Registry, text: string, role: Role | 'unbound', liaison = false): string | null {
   const slash = text.startsWith('/') ? '/' : '';
   const t = [...text.slice(slash.length).trim().replace(/\s+/g, ' ')];
   let best: { d: number; len: number; off: number; keyword: string; rest: string } | null = null;
   for (const def of registry.commands) {
-    if (def.hidden || !canRun(def, role)) continue;
+    if (def.hidden || !canRun(def, role, liaison)) continue;
     for (const path of [...def.keywords, ...(def.english ?? [])]) {
       const kw = [...path.join(' ')];
       const allowed = kw.length <= 4 ? 1 : 2;

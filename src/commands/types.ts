@@ -2,7 +2,7 @@
 // (they refer to each other, so they live together rather than in an import cycle).
 import type { Session } from '../session.ts';
 import type { Tx } from '../db/client.ts';
-import type { Role } from '../domain/roles.ts';
+import type { Duty, Role } from '../domain/roles.ts';
 import type { MemberRow, UnitRow } from '../domain/directory.ts';
 import type { CampaignRow, PhaseRow } from '../domain/campaigns.ts';
 import type { MessageClaim, ReadingRef } from '../domain/checkins.ts';
@@ -64,8 +64,11 @@ export interface CommandDef<A = Record<string, any>, P = any> {
   keywords: string[][];
   english?: string[][];
   summary: string;
-  /** Who may run it; admins may run everything. 'unbound' also admits people not yet bound. */
-  roles: (Role | 'unbound')[];
+  /**
+   * Who may run it; admins may run everything. 'unbound' also admits people not yet bound;
+   * 'liaison' a unit's 联络员 whatever their role (unit reporting, never approving or closing).
+   */
+  roles: (Duty | 'unbound')[];
   args: readonly ArgSpec[];
   examples: string[];
   /** Shown as a slash command in help (admin commands). */

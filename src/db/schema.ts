@@ -17,6 +17,8 @@ export const units = pgTable('units', {
   id: serial('id').primaryKey(),
   name: text('name').notNull().unique(),
   active: boolean('active').notNull().default(true),
+  /** 单位类型 (the 名单's column): hospital 医院 | health_center 卫生院 | community 社区卫生服务中心 | public_health 公共卫生机构 | office 机关 | other 其他; null: not given. */
+  kind: text('kind'),
   createdAt: createdAt(),
 });
 
@@ -29,6 +31,11 @@ export const members = pgTable('members', {
   phone: text('phone'),
   wecomUserId: text('wecom_userid'),
   dingtalkUserId: text('dingtalk_userid'),
+  /** 党员 and 班子成员 (the 名单's columns): people a task may be aimed at. */
+  partyMember: boolean('party_member').notNull().default(false),
+  leadership: boolean('leadership').notNull().default(false),
+  /** 联络员: does the unit's reporting beside its head (集中学习, 请假, unit submissions, 整改 进展/完成), never approves or closes. */
+  liaison: boolean('liaison').notNull().default(false),
   active: boolean('active').notNull().default(true),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -132,12 +139,17 @@ export const phases = pgTable('phases', {
   closedAt: timestamp('closed_at', { withTimezone: true }),
 }, (t) => [uniqueIndex('phases_one_open_uq').on(t.campaignId).where(sql`${t.status} = 'open'`)]);
 
-/** audience: all | heads */
+/**
+ * audience: all | heads | leadership 班子成员 | party 党员 | units (one submission per unit, by its
+ * head or 联络员). unitKind narrows 'units' to the units of one 单位类型 (units.kind). Who a task is
+ * due from is decided in one place: src/domain/audiences.ts.
+ */
 export const tasks = pgTable('tasks', {
   id: serial('id').primaryKey(),
   phaseId: integer('phase_id').notNull().references(() => phases.id),
   name: text('name').notNull(),
   audience: text('audience').notNull().default('all'),
+  unitKind: text('unit_kind'),
   dueDate: date('due_date', { mode: 'string' }).notNull(),
   minChars: integer('min_chars'),
   createdAt: createdAt(),

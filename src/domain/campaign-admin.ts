@@ -10,7 +10,8 @@ import {
 } from './campaigns.ts';
 import { headsOf } from './directory.ts';
 import { fail } from './errors.ts';
-import { countedPeople, firstSubmissions, taskApplies, taskStatus } from './progress.ts';
+import { countedPeople, firstSubmissions, owedBy, taskStatus } from './progress.ts';
+import type { Audience, UnitKind } from './audiences.ts';
 import { campaignReplies, describeCampaign, describePhase, type TaskStillOpen } from './messages/campaigns.ts';
 import { inCampaignUnit } from './messages/format.ts';
 
@@ -117,8 +118,8 @@ async function tasksStillOpen(tx: Tx, c: CampaignRow, today: string): Promise<Ta
   const subs = await firstSubmissions(tx, open.map((t) => t.id), people.map((p) => p.id));
   const list: TaskStillOpen[] = [];
   for (const t of open) {
-    const due = people.filter((p) => taskApplies(t, p.role));
-    const missing = due.filter((p) => taskStatus(t, p.id, subs, today) === 'open').length;
+    const due = owedBy(t, people);
+    const missing = due.filter((o) => taskStatus(t, o.key, subs, today) === 'open').length;
     if (missing) list.push({ name: t.name, dueDate: t.dueDate, missing, expected: due.length });
   }
   return list;
@@ -144,7 +145,8 @@ export async function commitPhaseEnd(w: CampaignWriter, p: { id: number }): Prom
 
 // ---------------------------------------------------------------- 阶段 任务 新增
 
-export interface NewTask { phaseId: number; name: string; audience: 'all' | 'heads'; dueDate: string; minChars: number | null }
+/** `unitKind`: with audience 'units', only the units of that 单位类型. */
+export interface NewTask { phaseId: number; name: string; audience: Audience; unitKind: UnitKind | null; dueDate: string; minChars: number | null }
 
 /** The open phase — also one opened to start later: its tasks and readings are set up beforehand. */
 async function phaseToAddTo(tx: Tx, c: CampaignRow, phaseId?: number) {
@@ -155,13 +157,14 @@ async function phaseToAddTo(tx: Tx, c: CampaignRow, phaseId?: number) {
 }
 
 /** A task of the open phase (`phaseId`, when given, must be it). */
-export async function planTask(tx: Tx, c: CampaignRow, a: { name: string; audience: 'all' | 'heads'; due: string; minChars: number | null; phaseId?: number }, today: string): Promise<Planned<NewTask>> {
+export async function planTask(tx: Tx, c: CampaignRow, a: { name: string; audience: Audience; unitKind: UnitKind | null; due: string; minChars: number | null; phaseId?: number }, today: string): Promise<Planned<NewTask>> {
   const phase = await phaseToAddTo(tx, c, a.phaseId);
   if (a.due < today) fail('campaign.task_due_past', { due: a.due, today });
   if (a.due > c.endDate) fail('campaign.task_due_after_campaign', { due: a.due, end: c.endDate, today });
   if (await taskByName(tx, phase.id, a.name)) fail('campaign.task_exists', { name: a.name });
-  const payload: NewTask = { phaseId: phase.id, name: a.name, audience: a.audience, dueDate: a.due, minChars: a.minChars };
-  const preview = campaignReplies.taskPreview({ phase: phase.name, name: a.name, audience: a.audience, due: a.due, minChars: a.minChars, today });
+  const unitKind = a.audience === 'units' ? a.unitKind : null;
+  const payload: NewTask = { phaseId: phase.id, name: a.name, audience: a.audience, unitKind, dueDate: a.due, minChars: a.minChars };
+  const preview = campaignReplies.taskPreview({ phase: phase.name, name: a.name, audience: { audience: a.audience, unitKind }, due: a.due, minChars: a.minChars, today });
   return { preview, payload };
 }
 

@@ -190,7 +190,7 @@ export async function taskByName(tx: Tx, phaseId: number, name: string): Promise
 }
 
 /** Adds a task to a phase; null when the phase already has a task of that name. */
-export async function addTask(tx: Tx, v: { phaseId: number; name: string; audience: 'all' | 'heads'; dueDate: string; minChars: number | null }): Promise<TaskRow | null> {
+export async function addTask(tx: Tx, v: { phaseId: number; name: string; audience: string; unitKind?: string | null; dueDate: string; minChars: number | null }): Promise<TaskRow | null> {
   const [t] = await tx.insert(tasks).values(v).onConflictDoNothing().returning();
   return t ?? null;
 }

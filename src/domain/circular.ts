@@ -13,6 +13,7 @@ import type { CampaignRow } from './campaigns.ts';
 import { rowsOf } from '../db/client.ts';
 import { headsOf } from './directory.ts';
 import { addDays, daysBetween } from '../time.ts';
+import { dueSql, perUnitSql } from './audiences.ts';
 import {
   circularNotices, periodLastDay, renderCircular, renderUnitDetail,
   type CircularData, type CircularUnit, type Movement, type Period, type ScoreWeights, type UnitDetail,
@@ -115,7 +116,7 @@ export function scoreOf(x: UnitFigures['components'], w: ScoreWeights): number {
  * after its phase ends).
  */
 function requiredTasks(campaignId: number, s: string, e: string, dueBefore: string) {
-  return sql`select t.id, t.audience, t.name, t.due_date from tasks t join phases p on p.id = t.phase_id
+  return sql`select t.id, t.audience, t.unit_kind, t.name, t.due_date from tasks t join phases p on p.id = t.phase_id
     where p.campaign_id = ${campaignId} and t.due_date < ${dueBefore}::date
       and ((p.start_date <= ${e}::date and p.end_date >= ${s}::date) or t.due_date >= ${s}::date)`;
 }
@@ -153,8 +154,22 @@ async function periodTarget(tx: Tx, c: CampaignRow, p: Period): Promise<number |
 }
 
 /** The unit's counted members (active staff and heads of active units), as a SQL fragment. */
-const COUNTED = sql`select m.id, m.unit_id, m.role, m.name from members m join units u on u.id = m.unit_id
+const COUNTED = sql`select m.id, m.unit_id, m.role, m.name, m.party_member, m.leadership, u.kind as unit_kind from members m join units u on u.id = m.unit_id
   where m.active and u.active and m.role in ('staff', 'head')`;
+
+/**
+ * Every share of the required tasks `pt` owed by the counted people `mem` (audiences.ts decides):
+ * (unit_id, task_id, member_id) per person a task names, and (unit_id, task_id, null) once per
+ * unit for a per-unit task.
+ */
+const OWED = sql`select mem.unit_id, pt.id as task_id, mem.id as member_id from mem join pt on not ${perUnitSql('pt')} and ${dueSql('pt', 'mem')}
+  union all
+  select distinct mem.unit_id, pt.id, null::int from mem join pt on ${perUnitSql('pt')} and ${dueSql('pt', 'mem')}`;
+
+/** Whether the share `o` (OWED) was handed in: by the person, or by anyone of the unit for a per-unit share. */
+const HANDED_IN = (o: string, last: string) => sql`exists (select 1 from submissions s where s.task_id = ${sql.raw(o)}.task_id
+  and (s.member_id = ${sql.raw(o)}.member_id or (${sql.raw(o)}.member_id is null and s.unit_id = ${sql.raw(o)}.unit_id))
+  and ${cnDate('s.created_at')} <= ${last}::date)`;
 const cnDate = (col: string) => sql.raw(`(${col} at time zone 'Asia/Shanghai')::date`);
 
 interface RawUnit {
@@ -194,12 +209,11 @@ export async function computeCircular(tx: Tx, c: CampaignRow, p: Period): Promis
       from mem left join ck on ck.member_id = mem.id left join sub on sub.member_id = mem.id
       group by mem.unit_id),
     pt as (${requiredTasks(c.id, s, e, e1)}),
+    owed as (${OWED}),
     req as (
-      select mem.unit_id, count(*)::int as required,
-        count(*) filter (where exists (select 1 from submissions s where s.task_id = pt.id and s.member_id = mem.id
-          and ${cnDate('s.created_at')} <= ${e}::date))::int as done
-      from mem join pt on pt.audience = 'all' or mem.role = 'head'
-      group by mem.unit_id),
+      select o.unit_id, count(*)::int as required, count(*) filter (where ${HANDED_IN('o', e)})::int as done
+      from owed o
+      group by o.unit_id),
     fb as (
       select f.unit_id, count(*)::int as received,
         count(*) filter (where (f.answered_at is not null and ${cnDate('f.answered_at')} <= ${e}::date) or f.status = 'closed')::int as answered
@@ -300,15 +314,16 @@ export async function unitDetail(tx: Tx, d: CircularData, unitId: number): Promi
     where mem.unit_id = ${unitId}
     group by mem.id, mem.name
     order by minutes, mem.id`));
+  // A per-unit task not in is named by the unit.
   const missing = rowsOf<{ task: string; names: string[] }>(await tx.execute(sql`
-    with mem as (${COUNTED})
-    select t.name as task, json_agg(mem.name order by mem.id) as names
-    from (${requiredTasks(d.campaignId, s, e, dueBefore)}) t
-    join mem on mem.unit_id = ${unitId} and (t.audience = 'all' or mem.role = 'head')
-    where not exists (select 1 from submissions x where x.task_id = t.id and x.member_id = mem.id
-        and ${cnDate('x.created_at')} <= ${e}::date)
-    group by t.id, t.name, t.due_date
-    order by t.due_date, t.id`));
+    with mem as (${COUNTED} and m.unit_id = ${unitId}),
+    pt as (${requiredTasks(d.campaignId, s, e, dueBefore)}),
+    owed as (${OWED})
+    select pt.name as task, json_agg(coalesce(mem.name, u.name) order by o.member_id nulls first) as names
+    from owed o join pt on pt.id = o.task_id join units u on u.id = o.unit_id left join mem on mem.id = o.member_id
+    where not ${HANDED_IN('o', e)}
+    group by pt.id, pt.name, pt.due_date
+    order by pt.due_date, pt.id`));
   const target = d.periodTargetMinutes;
   return {
     unitId, unitName: u?.unitName ?? unit?.name ?? null,

@@ -1,19 +1,22 @@
 // Units, people, roles and platform identities. Knows nothing of platforms beyond their names.
 import { and, asc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
-import type { Tx } from '../db/client.ts';
+import { rowsOf, type Tx } from '../db/client.ts';
 import { identities, leaderUnits, members, units } from '../db/schema.ts';
 import { roleFromCn, type Role } from './roles.ts';
+import { unitKindFromCn, type UnitKind } from './audiences.ts';
 import { fail } from './errors.ts';
 import type { DirectoryRowProblem } from './messages/directory.ts';
 import { audit } from './audit.ts';
 
 export type UnitRow = typeof units.$inferSelect;
-export type MemberRow = typeof members.$inferSelect & { unitName: string };
+/** A person with their unit's name and 单位类型 (units.kind). */
+export type MemberRow = typeof members.$inferSelect & { unitName: string; unitKind: string | null };
 
 const memberColumns = {
   id: members.id, unitId: members.unitId, name: members.name, role: members.role, phone: members.phone,
-  wecomUserId: members.wecomUserId, dingtalkUserId: members.dingtalkUserId, active: members.active,
-  createdAt: members.createdAt, updatedAt: members.updatedAt, unitName: units.name,
+  wecomUserId: members.wecomUserId, dingtalkUserId: members.dingtalkUserId,
+  partyMember: members.partyMember, leadership: members.leadership, liaison: members.liaison, active: members.active,
+  createdAt: members.createdAt, updatedAt: members.updatedAt, unitName: units.name, unitKind: units.kind,
 };
 
 export function memberQuery(tx: Tx) {
@@ -108,6 +111,32 @@ export async function transferMember(tx: Tx, member: MemberRow, unit: UnitRow, a
 
 export type Actor = { id: number | null; label: string };
 
+/** A unit's 联络员 now, if any (the one /名单 联络员 replaces). */
+export async function liaisonOf(tx: Tx, unitId: number): Promise<MemberRow | null> {
+  const [m] = await memberQuery(tx).where(and(eq(members.unitId, unitId), eq(members.liaison, true), eq(members.active, true))).orderBy(members.id).limit(1);
+  return m ?? null;
+}
+
+/** Makes `member` its unit's 联络员, the only one (/名单 联络员); whoever was it before stops being it. */
+export async function setLiaison(tx: Tx, member: MemberRow, actor: Actor): Promise<{ before: string[] }> {
+  const before = await tx.update(members).set({ liaison: false, updatedAt: new Date() })
+    .where(and(eq(members.unitId, member.unitId), eq(members.liaison, true), sql`${members.id} <> ${member.id}`))
+    .returning({ name: members.name });
+  await tx.update(members).set({ liaison: true, updatedAt: new Date() }).where(eq(members.id, member.id));
+  await audit(tx, actor, 'member.liaison', `${member.unitName}/${member.name}`,
+    { liaison: member.liaison, replaced: before.map((b) => b.name) }, { liaison: true });
+  return { before: before.map((b) => b.name) };
+}
+
+/** Every active unit with its 单位类型, heads and 联络员 by name (/名单 联络员 without a name). */
+export async function unitRoles(tx: Tx): Promise<{ unit: string; kind: string | null; heads: string[]; liaisons: string[] }[]> {
+  return rowsOf<{ unit: string; kind: string | null; heads: string[]; liaisons: string[] }>(await tx.execute(sql`
+    select u.name as unit, u.kind,
+      coalesce((select json_agg(m.name order by m.id) from members m where m.unit_id = u.id and m.active and m.role = 'head'), '[]'::json) as heads,
+      coalesce((select json_agg(m.name order by m.id) from members m where m.unit_id = u.id and m.active and m.liaison), '[]'::json) as liaisons
+    from units u where u.active order by u.id`));
+}
+
 // ---------------------------------------------------------------- import
 
 export interface DirectoryRow {
@@ -119,6 +148,10 @@ export interface DirectoryRow {
   accounts: Record<AccountColumn, string | null>;
   phone: string | null;
   leadsUnits: string[];
+  /** 党员, 班子成员, 联络员 as the file gives them; a column the file lacks is left out (the person keeps theirs). */
+  flags: Partial<Record<FlagColumn, boolean>>;
+  /** The unit's 单位类型: undefined when the file has no such column, null when this row leaves it empty. */
+  unitKind?: UnitKind | null;
 }
 
 /** What a 名单 import changed (directoryImportReport words it); people as 单位/姓名. */
@@ -130,12 +163,14 @@ export interface ImportReport {
   deactivated: string[];
   unchanged: number;
   unitsAdded: string[];
+  /** Units whose 单位类型 the file changed (kinds as codes; null: none). */
+  unitKinds: { unit: string; before: string | null; after: string | null }[];
   /** What became of each row of the file, and what changed for a person already there (the console's preview lists them). */
   rows: ImportRowOutcome[];
 }
 
 /** A field of a person the import changed: the unit by name, the role as its code (staff…), active as 'true'/'false'. */
-export type MemberField = 'unit' | 'name' | 'role' | 'phone' | AccountColumn | 'active';
+export type MemberField = 'unit' | 'name' | 'role' | 'phone' | AccountColumn | FlagColumn | 'active';
 export interface ImportRowOutcome {
   line: number;
   /** 单位/姓名 as in the file. */
@@ -157,7 +192,26 @@ export const DIRECTORY_ACCOUNTS = [
 ] as const;
 type AccountColumn = (typeof DIRECTORY_ACCOUNTS)[number]['column'];
 
-export const DIRECTORY_HEADERS = ['单位', '姓名', '角色', ...DIRECTORY_ACCOUNTS.map((a) => a.header), '手机号', '分管单位'];
+/** The file's yes/no columns (是/否) and the member column each is kept in; all may be left out of a file. */
+export const DIRECTORY_FLAGS = [
+  { header: '党员', column: 'partyMember' },
+  { header: '班子成员', column: 'leadership' },
+  { header: '联络员', column: 'liaison' },
+] as const;
+type FlagColumn = (typeof DIRECTORY_FLAGS)[number]['column'];
+/** The unit's 单位类型 column (a unit's attribute, given on any of its people's rows). */
+const UNIT_KIND_HEADER = '单位类型';
+
+export const DIRECTORY_HEADERS = ['单位', '姓名', '角色', ...DIRECTORY_ACCOUNTS.map((a) => a.header), '手机号', '分管单位',
+  ...DIRECTORY_FLAGS.map((f) => f.header), UNIT_KIND_HEADER];
+
+/** A 是/否 cell: true, false, or null when it is neither. Empty is 否. */
+function yesNo(v: string): boolean | null {
+  const t = v.trim().toLowerCase();
+  if (['是', 'y', 'yes', '1', 'true', '√', '✓'].includes(t)) return true;
+  if (['否', '', 'n', 'no', '0', 'false', '×', '✗'].includes(t)) return false;
+  return null;
+}
 
 /** Required headers absent from a 名单 file: 单位 and 姓名, the first two (the rest may be left out). */
 export const missingDirectoryHeaders = (headers: string[]) => DIRECTORY_HEADERS.slice(0, 2).filter((h) => !headers.includes(h));
@@ -167,8 +221,12 @@ export function validateDirectoryRows(rows: { line: number; cells: Record<string
   const errors: { line: number; problems: DirectoryRowProblem[] }[] = [];
   const out: DirectoryRow[] = [];
   const seen = new Map<string, number>();
+  // A unit's 单位类型 and its 联络员: the line that first gave each, per unit.
+  const kindOf = new Map<string, { kind: UnitKind; line: number }>();
+  const liaisonOf = new Map<string, number>();
   for (const { line, cells } of rows) {
     const get = (h: string) => (cells[h] ?? '').trim();
+    const has = (h: string) => cells[h] !== undefined;
     const unit = get('单位');
     const name = get('姓名');
     const roleText = get('角色');
@@ -190,6 +248,30 @@ export function validateDirectoryRows(rows: { line: number; cells: Record<string
       if (seen.has(k)) problems.push({ code: 'account_duplicate', column: header, account, line: seen.get(k)! });
       else seen.set(k, line);
     }
+    const flags: DirectoryRow['flags'] = {};
+    for (const { header, column } of DIRECTORY_FLAGS) {
+      if (!has(header)) continue;
+      const v = yesNo(get(header));
+      if (v === null) problems.push({ code: 'flag_invalid', column: header, value: get(header) });
+      else flags[column] = v;
+    }
+    // One 联络员 per unit (the seeds' 专人): a second one in the file is a mistake to point at.
+    if (flags.liaison && unit) {
+      const first = liaisonOf.get(unit);
+      if (first !== undefined) problems.push({ code: 'liaison_twice', unit, line: first });
+      else liaisonOf.set(unit, line);
+    }
+    let unitKind: UnitKind | null | undefined;
+    if (has(UNIT_KIND_HEADER)) {
+      const text = get(UNIT_KIND_HEADER);
+      unitKind = text ? unitKindFromCn(text) : null;
+      if (text && !unitKind) problems.push({ code: 'unit_kind_unknown', value: text });
+      else if (unitKind && unit) {
+        const first = kindOf.get(unit);
+        if (first && first.kind !== unitKind) problems.push({ code: 'unit_kind_conflict', unit, value: text, line: first.line });
+        else if (!first) kindOf.set(unit, { kind: unitKind, line });
+      }
+    }
     if (problems.length) {
       errors.push({ line, problems });
       continue;
@@ -198,6 +280,7 @@ export function validateDirectoryRows(rows: { line: number; cells: Record<string
       line, unit, name, role: role!, phone,
       accounts: Object.fromEntries(DIRECTORY_ACCOUNTS.map((a) => [a.column, get(a.header) || null])) as DirectoryRow['accounts'],
       leadsUnits: get('分管单位').split(/[,，、;；\s]+/).filter(Boolean),
+      flags, ...(unitKind !== undefined ? { unitKind } : {}),
     });
   }
   if (errors.length) fail('directory.rows_invalid', { rows: errors });
@@ -205,7 +288,7 @@ export function validateDirectoryRows(rows: { line: number; cells: Record<string
 }
 
 export async function importDirectory(tx: Tx, rows: DirectoryRow[], opts: { prune: boolean; actor: Actor }): Promise<ImportReport> {
-  const report: ImportReport = { added: [], updated: [], moved: [], deactivated: [], unchanged: 0, unitsAdded: [], rows: [] };
+  const report: ImportReport = { added: [], updated: [], moved: [], deactivated: [], unchanged: 0, unitsAdded: [], unitKinds: [], rows: [] };
   const unitIds = new Map<string, number>();
   const allUnitNames = new Set([...rows.map((r) => r.unit), ...rows.flatMap((r) => r.leadsUnits)]);
   for (const name of allUnitNames) {
@@ -215,6 +298,16 @@ export async function importDirectory(tx: Tx, rows: DirectoryRow[], opts: { prun
       report.unitsAdded.push(name);
     }
     unitIds.set(name, u.id);
+    // 单位类型: the kind any of the unit's rows gives; none given while the column is there clears it.
+    const given = rows.filter((r) => r.unit === name && r.unitKind !== undefined);
+    if (given.length) {
+      const kind = given.find((r) => r.unitKind)?.unitKind ?? null;
+      if (u.kind !== kind) {
+        await tx.update(units).set({ kind }).where(eq(units.id, u.id));
+        report.unitKinds.push({ unit: name, before: u.kind, after: kind });
+        await audit(tx, opts.actor, 'unit.kind', name, { kind: u.kind }, { kind });
+      }
+    }
   }
   const existing = await memberQuery(tx);
   const byPhone = new Map(existing.filter((m) => m.phone).map((m) => [m.phone!, m]));
@@ -234,7 +327,7 @@ export async function importDirectory(tx: Tx, rows: DirectoryRow[], opts: { prun
     let id: number;
     if (!prev) {
       const [m] = await tx.insert(members).values({
-        unitId, name: row.name, role: row.role, phone: row.phone, ...row.accounts,
+        unitId, name: row.name, role: row.role, phone: row.phone, ...row.accounts, ...row.flags,
       }).returning();
       id = m.id;
       report.added.push(label);
@@ -248,6 +341,7 @@ export async function importDirectory(tx: Tx, rows: DirectoryRow[], opts: { prun
       if (prev.phone !== row.phone) changes.phone = row.phone;
       if (prev.role !== row.role) changes.role = row.role;
       for (const { column } of DIRECTORY_ACCOUNTS) if (prev[column] !== row.accounts[column]) changes[column] = row.accounts[column];
+      for (const { column } of DIRECTORY_FLAGS) if (row.flags[column] !== undefined && prev[column] !== row.flags[column]) changes[column] = row.flags[column];
       if (!prev.active) changes.active = true;
       const moved = prev.unitId !== unitId;
       if (moved) changes.unitId = unitId;
@@ -257,8 +351,9 @@ export async function importDirectory(tx: Tx, rows: DirectoryRow[], opts: { prun
         else report.updated.push(label);
         await audit(tx, opts.actor, moved ? 'member.move' : 'member.update', label,
           { unit: prev.unitName, role: prev.role, active: prev.active }, { ...changes, unit: row.unit });
-        const was = (f: string) => (f === 'unitId' ? prev.unitName : f === 'active' ? String(prev.active) : (prev as Record<string, unknown>)[f] as string | null);
-        const now = (f: string) => (f === 'unitId' ? row.unit : f === 'active' ? 'true' : changes[f] as string | null);
+        const flag = (f: string) => f === 'active' || DIRECTORY_FLAGS.some((x) => x.column === f);
+        const was = (f: string) => (f === 'unitId' ? prev.unitName : flag(f) ? String((prev as Record<string, unknown>)[f]) : (prev as Record<string, unknown>)[f] as string | null);
+        const now = (f: string) => (f === 'unitId' ? row.unit : flag(f) ? String(f === 'active' ? true : changes[f]) : changes[f] as string | null);
         report.rows.push({
           line: row.line, label, outcome: moved ? 'moved' : 'updated',
           changes: Object.keys(changes).map((f) => ({ field: (f === 'unitId' ? 'unit' : f) as MemberField, before: was(f), after: now(f) })),
@@ -274,6 +369,15 @@ export async function importDirectory(tx: Tx, rows: DirectoryRow[], opts: { prun
     if (row.leadsUnits.length) {
       await tx.insert(leaderUnits).values(row.leadsUnits.map((u) => ({ memberId: id, unitId: unitIds.get(u)! })));
     }
+  }
+  // The file's 联络员 is the unit's only one: anyone else marked in that unit (not in the file) stops being it.
+  for (const row of rows) {
+    if (!row.flags.liaison) continue;
+    const unitId = unitIds.get(row.unit)!;
+    const others = await tx.update(members).set({ liaison: false, updatedAt: new Date() })
+      .where(and(eq(members.unitId, unitId), eq(members.liaison, true), sql`${members.id} not in (${sql.join([...touched].map((id) => sql`${id}`), sql`, `)})`))
+      .returning({ name: members.name });
+    for (const o of others) await audit(tx, opts.actor, 'member.liaison', `${row.unit}/${o.name}`, { liaison: true }, { liaison: false });
   }
   if (opts.prune) {
     const gone = existing.filter((m) => m.active && !touched.has(m.id));
@@ -393,6 +497,9 @@ export async function activeUnitList(tx: Tx): Promise<{ id: number; name: string
 
 export interface DirectoryPerson {
   id: number; unitId: number; unitName: string; name: string; role: string; phone: string | null; active: boolean;
+  partyMember: boolean; leadership: boolean; liaison: boolean;
+  /** The unit's 单位类型 (a code), or null. */
+  unitKind: string | null;
   /** The platforms they have an account on (not the console's own), and how each came: directory | bind. */
   accounts: { platform: string; source: string }[];
   /** Their 分管单位, by name (leaders). */
@@ -416,6 +523,7 @@ export async function directoryPeople(tx: Tx, f: { unitId?: number; status: 'act
   const [{ n }] = await tx.select({ n: sql<number>`count(*)::int` }).from(members).innerJoin(units, eq(units.id, members.unitId)).where(where);
   const rows = await tx.select({
     id: members.id, unitId: members.unitId, unitName: units.name, name: members.name, role: members.role, phone: members.phone, active: members.active,
+    partyMember: members.partyMember, leadership: members.leadership, liaison: members.liaison, unitKind: units.kind,
     accounts: sql<{ platform: string; source: string }[]>`coalesce((select json_agg(json_build_object('platform', i.platform, 'source', i.source) order by i.platform)
       from ${identities} i where i.member_id = ${members.id} and i.source <> 'console'), '[]'::json)`,
     leads: sql<string[]>`coalesce((select json_agg(u2.name order by u2.name) from ${leaderUnits} lu join ${units} u2 on u2.id = lu.unit_id

@@ -22,13 +22,51 @@ import type {
 import { daysOverdue, isDueSoon, isOverdue, listRects, rectCode } from './rectification.ts';
 import { checkinsWithNotes } from './attachments.ts';
 import { rowsOf } from '../db/client.ts';
-
-export function taskApplies(t: Pick<TaskRow, 'audience'>, role: string): boolean {
-  return t.audience === 'all' || role === 'head';
-}
+import { dueFrom, perUnit, type TaskAudience } from './audiences.ts';
+import { reportsForUnit } from './roles.ts';
 
 /** Someone the campaign counts: active staff and heads of active units (as reminders and the circular count). */
-export interface Counted { id: number; name: string; role: string; unitId: number; unitName: string }
+export interface Counted {
+  id: number; name: string; role: string; unitId: number; unitName: string;
+  partyMember: boolean; leadership: boolean; liaison: boolean; unitKind: string | null;
+}
+
+const countedColumns = {
+  id: members.id, name: members.name, role: members.role, unitId: members.unitId, unitName: units.name,
+  partyMember: members.partyMember, leadership: members.leadership, liaison: members.liaison, unitKind: units.kind,
+};
+
+/**
+ * What someone owes of a task (dueFrom decides): 'person' their own submission; 'unit' their
+ * unit's, which they hand in only as its head or 联络员 (for anyone else in the unit: 'unit-other').
+ */
+export function owes(t: TaskAudience, m: Omit<Counted, 'id' | 'name' | 'unitId' | 'unitName'>): 'person' | 'unit' | 'unit-other' | null {
+  const d = dueFrom(t, m);
+  return d === 'unit' && !reportsForUnit(m) ? 'unit-other' : d;
+}
+
+/** One share of a task owed: by a person, or by a unit (one submission for all of it); `key` finds its submission. */
+export interface Owed { key: string; memberId: number | null; unitId: number; name: string }
+
+/** Who among these people owes a task: each person it names, or each of their units once (named by the unit). */
+export function owedBy(t: TaskAudience & { id: number }, people: Counted[]): Owed[] {
+  const out: Owed[] = [];
+  const units = new Set<number>();
+  for (const p of people) {
+    const d = dueFrom(t, p);
+    if (d === 'person') out.push({ key: subKey(t.id, p.id), memberId: p.id, unitId: p.unitId, name: p.name });
+    else if (d === 'unit' && !units.has(p.unitId)) {
+      units.add(p.unitId);
+      out.push({ key: unitSubKey(t.id, p.unitId), memberId: null, unitId: p.unitId, name: p.unitName });
+    }
+  }
+  return out;
+}
+
+/** The key a person's share of a task is found by in firstSubmissions: their own, or their unit's for a per-unit task. */
+export function owedKey(t: Pick<TaskRow, 'id' | 'audience'>, who: { id: number; unitId: number }): string {
+  return perUnit(t) ? unitSubKey(t.id, who.unitId) : subKey(t.id, who.id);
+}
 
 export async function countedPeople(tx: Tx, unitIds?: number[]): Promise<Counted[]> {
   const conds = [eq(members.active, true), eq(units.active, true), inArray(members.role, ['staff', 'head'])];
@@ -36,14 +74,16 @@ export async function countedPeople(tx: Tx, unitIds?: number[]): Promise<Counted
     if (!unitIds.length) return [];
     conds.push(inArray(members.unitId, unitIds));
   }
-  return tx.select({ id: members.id, name: members.name, role: members.role, unitId: members.unitId, unitName: units.name })
+  return tx.select(countedColumns)
     .from(members).innerJoin(units, eq(units.id, members.unitId)).where(and(...conds)).orderBy(asc(units.name), asc(members.id));
 }
 
 const subKey = (taskId: number, memberId: number) => `${taskId}:${memberId}`;
+const unitSubKey = (taskId: number, unitId: number) => `${taskId}:u${unitId}`;
 
 /**
- * When each person first submitted each task (key taskId:memberId). The first submission decides
+ * When each person first submitted each task (key taskId:memberId), and each unit (key
+ * taskId:u<unitId>, whoever of it sent it: a per-unit task's share). The first submission decides
  * 逾期: one made in time stays in time when it is later updated.
  */
 export async function firstSubmissions(tx: Tx, taskIds: number[], memberIds?: number[]): Promise<Map<string, Date>> {
@@ -52,14 +92,18 @@ export async function firstSubmissions(tx: Tx, taskIds: number[], memberIds?: nu
   if (memberIds) conds.push(inArray(submissions.memberId, memberIds));
   const rows = await tx.select({ taskId: submissions.taskId, memberId: submissions.memberId, at: sql<Date | string>`min(${submissions.createdAt})` })
     .from(submissions).where(and(...conds)).groupBy(submissions.taskId, submissions.memberId);
-  return new Map(rows.map((r) => [subKey(r.taskId, r.memberId), new Date(r.at)]));
+  const out = new Map(rows.map((r) => [subKey(r.taskId, r.memberId), new Date(r.at)]));
+  const byUnit = await tx.select({ taskId: submissions.taskId, unitId: submissions.unitId, at: sql<Date | string>`min(${submissions.createdAt})` })
+    .from(submissions).where(inArray(submissions.taskId, taskIds)).groupBy(submissions.taskId, submissions.unitId);
+  for (const r of byUnit) out.set(unitSubKey(r.taskId, r.unitId), new Date(r.at));
+  return out;
 }
 
 export type { TaskStatus };
 
-/** done / late (逾期提交) / open (not yet due) / overdue (past due, not submitted). */
-export function taskStatus(t: CampaignTask, memberId: number, subs: Map<string, Date>, today: string): TaskStatus {
-  const at = subs.get(subKey(t.id, memberId));
+/** done / late (逾期提交) / open (not yet due) / overdue (past due, not submitted); `key`: the share's (owedKey, Owed.key). */
+export function taskStatus(t: CampaignTask, key: string, subs: Map<string, Date>, today: string): TaskStatus {
+  const at = subs.get(key);
   if (at) return submittedLate(t, at) ? 'late' : 'done';
   return t.dueDate >= today ? 'open' : 'overdue';
 }
@@ -80,15 +124,16 @@ export async function myProgress(tx: Tx, c: CampaignRow, phase: PhaseRow | null,
   const notedCheckins = await checkinsWithNotes(tx, { campaignId: c.id, memberId: m.id });
   const nextPhase = phase ? null : (await phasesOf(tx, c.id)).find((x) => phaseState(x, today) === 'upcoming') ?? null;
 
-  const mine = (await campaignTasks(tx, c.id)).filter((t) => taskApplies(t, m.role));
+  // Their own tasks, and their unit's when they hand those in (its head or 联络员).
+  const mine = (await campaignTasks(tx, c.id)).filter((t) => { const o = owes(t, m); return o === 'person' || o === 'unit'; });
   const subs = await firstSubmissions(tx, mine.map((t) => t.id), [m.id]);
   const reviews = await latestReviewStates(tx, mine.map((t) => t.id), [m.id]);
-  const reviewOf = (t: CampaignTask) => reviews.get(`${t.id}:${m.id}`);
-  const tasks: MyTask[] = tasksWorthShowing(mine, today, (x) => taskStatus(x, m.id, subs, today) !== 'done' || reviewOf(x)?.status === 'returned')
+  const reviewOf = (t: CampaignTask) => reviews.get(owedKey(t, m));
+  const tasks: MyTask[] = tasksWorthShowing(mine, today, (x) => taskStatus(x, owedKey(x, m), subs, today) !== 'done' || reviewOf(x)?.status === 'returned')
     .map((t) => {
       const review = reviewOf(t);
       return {
-        task: taskRef(t, phase), dueDate: t.dueDate, status: taskStatus(t, m.id, subs, today),
+        task: taskRef(t, phase), dueDate: t.dueDate, status: taskStatus(t, owedKey(t, m), subs, today), forUnit: perUnit(t),
         review: review?.status === 'approved' || review?.status === 'returned' ? review.status : null, comment: review?.comment ?? null,
       };
     });
@@ -168,18 +213,18 @@ export async function unitReport(tx: Tx, c: CampaignRow, phase: PhaseRow | null,
   const all = await campaignTasks(tx, c.id);
   const subs = await firstSubmissions(tx, all.map((t) => t.id), ids);
   const reviews = await latestReviewStates(tx, all.map((t) => t.id), ids);
-  const dueFor = (t: CampaignTask) => people.filter((p) => taskApplies(t, p.role));
   const tasks: UnitTask[] = [];
-  for (const t of tasksWorthShowing(all, today, (x) => dueFor(x).some((p) => taskStatus(x, p.id, subs, today) !== 'done'))) {
-    const due = dueFor(t);
+  for (const t of tasksWorthShowing(all, today, (x) => owedBy(x, people).some((o) => taskStatus(x, o.key, subs, today) !== 'done'))) {
+    // Each person it names, or the unit once (a per-unit task: no one by name is missing).
+    const due = owedBy(t, people);
     if (!due.length) continue;
-    const st = due.map((p) => ({ p, s: taskStatus(t, p.id, subs, today) }));
-    const missing = st.filter((x) => x.s === 'open' || x.s === 'overdue').map((x) => x.p);
-    const reviewed = (status: string) => due.filter((p) => reviews.get(`${t.id}:${p.id}`)?.status === status);
+    const st = due.map((o) => ({ o, s: taskStatus(t, o.key, subs, today) }));
+    const missing = st.filter((x) => x.s === 'open' || x.s === 'overdue').map((x) => x.o);
+    const reviewed = (status: string) => due.filter((o) => reviews.get(o.key)?.status === status);
     tasks.push({
-      task: taskRef(t, phase), dueDate: t.dueDate, expected: due.length, handedIn: due.length - missing.length,
-      late: names(st.filter((x) => x.s === 'late').map((x) => x.p)),
-      missing: missing.map((p) => ({ name: p.name, onLeave: away.has(p.id) })),
+      task: taskRef(t, phase), dueDate: t.dueDate, expected: due.length, handedIn: due.length - missing.length, forUnit: perUnit(t),
+      late: names(st.filter((x) => x.s === 'late' && x.o.memberId !== null).map((x) => x.o)),
+      missing: missing.filter((o) => o.memberId !== null).map((o) => ({ name: o.name, onLeave: away.has(o.memberId!) })),
       approved: reviewed('approved').length, sentBack: names(reviewed('returned')),
     });
   }
@@ -195,7 +240,7 @@ export async function unitReport(tx: Tx, c: CampaignRow, phase: PhaseRow | null,
 }
 
 /** One person the campaign counts, with their record as of today (the console's people table, 本单位, 未打卡). */
-export interface PersonFigures extends Counted {
+export interface PersonFigures extends Pick<Counted, 'id' | 'name' | 'role' | 'unitId' | 'unitName'> {
   /** Valid minutes and check-ins in the scope: the phase running today, else the whole campaign. */
   scopeMinutes: number;
   scopeCheckins: number;
@@ -394,19 +439,23 @@ export function assertUnitVisible(visible: number[] | null, role: string, me: Me
 
 /** The people the campaign counts (as countedPeople) ordered by unit id, then member id. */
 export async function countedPeopleByUnit(tx: Tx): Promise<Counted[]> {
-  return tx.select({ id: members.id, name: members.name, role: members.role, unitId: members.unitId, unitName: units.name })
+  return tx.select(countedColumns)
     .from(members).innerJoin(units, eq(units.id, members.unitId))
     .where(and(eq(members.active, true), eq(units.active, true), inArray(members.role, ['staff', 'head'])))
     .orderBy(units.id, members.id);
 }
 
 /** One counted member (active staff or head of an active unit) and their phase record. */
-export interface MemberFigures {
-  id: number; name: string; role: string; unitId: number; unitName: string;
+export interface MemberFigures extends Counted {
   minutes: number; checkins: number;
-  /** Required tasks of the phase this person has not submitted. */
+  /** The phase's tasks due from this person themselves (not their unit's). */
+  required: number;
+  /** Those of them this person has not submitted. */
   missing: TaskRow[];
 }
+
+/** A unit's share of a phase's per-unit tasks: how many are due from it, and those not yet in. */
+export interface UnitTaskFigures { unitId: number; unitName: string; required: number; missing: TaskRow[] }
 
 /** Every counted member's minutes, check-ins and missing task submissions in a phase. */
 export async function phaseFigures(tx: Tx, phase: PhaseRow, tasks: TaskRow[]): Promise<MemberFigures[]> {
@@ -419,12 +468,32 @@ export async function phaseFigures(tx: Tx, phase: PhaseRow, tasks: TaskRow[]): P
       .where(inArray(submissions.taskId, tasks.map((t) => t.id)))
     : [];
   const done = new Set(subs.map((s) => `${s.taskId}:${s.memberId}`));
-  return people.map((p) => ({
-    ...p,
-    minutes: Number(byMember.get(p.id)?.minutes ?? 0),
-    checkins: Number(byMember.get(p.id)?.n ?? 0),
-    missing: tasks.filter((t) => taskApplies(t, p.role) && !done.has(`${t.id}:${p.id}`)),
-  }));
+  return people.map((p) => {
+    const mine = tasks.filter((t) => dueFrom(t, p) === 'person');
+    return {
+      ...p,
+      minutes: Number(byMember.get(p.id)?.minutes ?? 0),
+      checkins: Number(byMember.get(p.id)?.n ?? 0),
+      required: mine.length,
+      missing: mine.filter((t) => !done.has(`${t.id}:${p.id}`)),
+    };
+  });
+}
+
+/** Each unit's share of these tasks' per-unit ones (one submission per unit), over the counted people's units. */
+export async function unitTaskFigures(tx: Tx, tasks: TaskRow[], people: Counted[]): Promise<UnitTaskFigures[]> {
+  const unitTasks = tasks.filter((t) => perUnit(t));
+  const subs = await firstSubmissions(tx, unitTasks.map((t) => t.id));
+  const byUnit = new Map<number, UnitTaskFigures>();
+  for (const t of unitTasks) {
+    for (const o of owedBy(t, people)) {
+      let u = byUnit.get(o.unitId);
+      if (!u) byUnit.set(o.unitId, u = { unitId: o.unitId, unitName: o.name, required: 0, missing: [] });
+      u.required++;
+      if (!subs.has(o.key)) u.missing.push(t);
+    }
+  }
+  return [...byUnit.values()];
 }
 
 // ---------------------------------------------------------------- reads for the REST API

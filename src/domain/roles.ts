@@ -12,3 +12,26 @@ const FROM_CN: Record<string, Role> = {
 export function roleFromCn(s: string): Role | null {
   return FROM_CN[s.trim()] ?? null;
 }
+
+/**
+ * Who a command is for: a role, or the unit's 联络员 (members.liaison, beside the role). The
+ * 联络员 does for the unit what a head does for reporting — 集中学习, 请假 for others, unit
+ * submissions, 整改 进展/完成 — and is never given approving (审阅) or closing (销号): those
+ * commands do not list 'liaison'.
+ */
+export type Duty = Role | 'liaison';
+export const DUTY_CN: Record<Duty, string> = { ...ROLE_CN, liaison: '联络员' };
+
+/** Someone as the duty checks see them: their role and whether they are their unit's 联络员. */
+export interface DutyHolder { role: string; liaison?: boolean | null }
+
+/** Whether someone holds one of these duties (admins hold every one). */
+export function holdsDuty(who: DutyHolder, duties: readonly string[]): boolean {
+  if (who.role === 'admin') return true;
+  return duties.includes(who.role) || (!!who.liaison && duties.includes('liaison'));
+}
+
+/** Whether someone reports for their own unit (a head or the unit's 联络员): unit submissions, and the unit's own records only. */
+export function reportsForUnit(who: DutyHolder): boolean {
+  return who.role === 'head' || !!who.liaison;
+}

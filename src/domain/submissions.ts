@@ -158,7 +158,13 @@ export async function latestReviewStates(tx: Tx, taskIds: number[], memberIds?: 
   const rows = await tx.selectDistinctOn([submissions.taskId, submissions.memberId], {
     taskId: submissions.taskId, memberId: submissions.memberId, status: submissions.reviewStatus, comment: submissions.reviewComment,
   }).from(submissions).where(and(...conds)).orderBy(submissions.taskId, submissions.memberId, desc(submissions.id));
-  return new Map(rows.map((r) => [`${r.taskId}:${r.memberId}`, { status: r.status as ReviewStatus, comment: r.comment }]));
+  const out = new Map(rows.map((r) => [`${r.taskId}:${r.memberId}`, { status: r.status as ReviewStatus, comment: r.comment }]));
+  // A per-unit task's state is its unit's newest submission, whoever sent it (key taskId:u<unitId>).
+  const units = await tx.selectDistinctOn([submissions.taskId, submissions.unitId], {
+    taskId: submissions.taskId, unitId: submissions.unitId, status: submissions.reviewStatus, comment: submissions.reviewComment,
+  }).from(submissions).where(inArray(submissions.taskId, taskIds)).orderBy(submissions.taskId, submissions.unitId, desc(submissions.id));
+  for (const r of units) out.set(`${r.taskId}:u${r.unitId}`, { status: r.status as ReviewStatus, comment: r.comment });
+  return out;
 }
 
 /** Each person's newest version of a task (the console's 任务与提交 list): its id, how many versions, its review state, when first and last sent. */

@@ -3,17 +3,17 @@
 import type { Tx } from '../db/client.ts';
 import { unitsLedBy } from './directory.ts';
 
-/** Someone asking to see units: the role they act in and their own member record. */
-export interface Viewer { role: string; id: number; unitId: number }
+/** Someone asking to see units: the role they act in, their own member record, and whether they are its 联络员. */
+export interface Viewer { role: string; id: number; unitId: number; liaison?: boolean }
 
 /** The units a viewer sees: every unit, or these (possibly none). */
 export type VisibleUnits = 'all' | number[];
 
-/** Admins see every unit, leaders the units they are in charge of (分管单位), heads their own, anyone else none. */
+/** Admins see every unit, leaders the units they are in charge of (分管单位), heads and 联络员 their own, anyone else none. */
 export async function visibleUnits(tx: Tx, viewer: Viewer): Promise<VisibleUnits> {
   if (viewer.role === 'admin') return 'all';
   if (viewer.role === 'leader') return unitsLedBy(tx, viewer.id);
-  if (viewer.role === 'head') return [viewer.unitId];
+  if (viewer.role === 'head' || viewer.liaison) return [viewer.unitId];
   return [];
 }
 

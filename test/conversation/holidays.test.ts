@@ -148,8 +148,8 @@ describe('请假', () => {
 
   it('refuses a head of another unit and staff; admins may record anyone and see all', async () => {
     expect(await bot.say('钱院长', '请假 张三 至 12月10日')).toContain('负责人只能为本单位（县中医院）的人请假，张三在县人民医院');
-    expect(await bot.say('张三', '请假 李四 至 12月10日')).toBe('「请假」仅限负责人、管理员使用，你的角色是职工。');
-    expect(await bot.say('张三', '/请假 列表')).toBe('「请假 列表」仅限负责人、管理员使用，你的角色是职工。');
+    expect(await bot.say('张三', '请假 李四 至 12月10日')).toBe('「请假」仅限负责人、联络员、管理员使用，你的角色是职工。');
+    expect(await bot.say('张三', '/请假 列表')).toBe('「请假 列表」仅限负责人、联络员、管理员使用，你的角色是职工。');
     expect(await bot.say('王主任', '请假 周敏 12月2日至12月4日 事假')).toContain('县中医院/周敏 请假');
     await bot.say('王主任', '确认');
     expect(await bot.say('王主任', '请假 县人民医院/张伟 至 12月3日')).toContain('县人民医院/张伟');

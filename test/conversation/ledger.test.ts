@@ -123,11 +123,12 @@ describe('permissions', () => {
     const zy = await add();
     await add('/整改 新增 城关镇卫生院 问题：公卫随访不到位 措施：建立随访台账 分管领导：王主任 时限：2027-02-28');
 
-    expect(await bot.say('张三', '整改 列表')).toBe('「整改 列表」仅限负责人、分管领导、管理员使用，你的角色是职工。');
-    expect(await bot.say('张三', '整改 查看 ZG-0001')).toBe('「整改 查看」仅限负责人、分管领导、管理员使用，你的角色是职工。');
-    expect(await bot.say('张三', '整改 进展 ZG-0001 已开会部署')).toBe('「整改 进展」仅限负责人、管理员使用，你的角色是职工。');
+    // A 联络员 may list and read their unit's items too (test/conversation/audiences.test.ts).
+    expect(await bot.say('张三', '整改 列表')).toBe('「整改 列表」仅限负责人、分管领导、联络员、管理员使用，你的角色是职工。');
+    expect(await bot.say('张三', '整改 查看 ZG-0001')).toBe('「整改 查看」仅限负责人、分管领导、联络员、管理员使用，你的角色是职工。');
+    expect(await bot.say('张三', '整改 进展 ZG-0001 已开会部署')).toBe('「整改 进展」仅限负责人、联络员、管理员使用，你的角色是职工。');
     expect(await bot.say('张三', '承诺 马上改 时限：2027-01-31')).toBe('「承诺」仅限负责人、管理员使用，你的角色是职工。');
-    expect(await bot.say('刘局长', '整改 完成 ZG-0001 已完成')).toBe('「整改 完成」仅限负责人、管理员使用，你的角色是分管领导。');
+    expect(await bot.say('刘局长', '整改 完成 ZG-0001 已完成')).toBe('「整改 完成」仅限负责人、联络员、管理员使用，你的角色是分管领导。');
     expect(await bot.say('刘局长', '/整改 销号 ZG-0001')).toBe('「整改 销号」仅限管理员使用，你的角色是分管领导。');
     expect(await bot.say('赵院长', '/整改 销号 ZG-0001')).toBe('「整改 销号」仅限管理员使用，你的角色是负责人。');
     expect(await bot.say('赵院长', '/整改 修改 ZG-0001 时限：2027-05-01')).toBe('「整改 修改」仅限管理员使用，你的角色是负责人。');

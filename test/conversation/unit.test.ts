@@ -56,8 +56,8 @@ describe('集中学习', () => {
   });
 
   it('is refused to staff and leaders, naming the role, before looking at the arguments', async () => {
-    expect(await bot.say('张三', '集中学习 今天 2小时 参加：全体')).toBe('「集中学习」仅限负责人、管理员使用，你的角色是职工。');
-    expect(await bot.say('张三', '集中学习')).toBe('「集中学习」仅限负责人、管理员使用，你的角色是职工。');
+    expect(await bot.say('张三', '集中学习 今天 2小时 参加：全体')).toBe('「集中学习」仅限负责人、联络员、管理员使用，你的角色是职工。');
+    expect(await bot.say('张三', '集中学习')).toBe('「集中学习」仅限负责人、联络员、管理员使用，你的角色是职工。');
     expect(await bot.say('刘局长', '集中学习 今天 2小时 参加：全体')).toContain('你的角色是分管领导');
     const [entry] = await bot.db.select().from(auditLog).where(eq(auditLog.action, 'command.refused')).orderBy(desc(auditLog.id));
     expect(entry).toMatchObject({ actor: '刘局长', target: 'group-study' });

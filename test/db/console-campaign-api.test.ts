@@ -86,7 +86,7 @@ describe('活动与阶段: the office\'s changes', () => {
     const [row] = await bot.db.select().from(tasks).where(eq(tasks.name, '学习笔记'));
     expect(row).toMatchObject({ id: done.body.id, phaseId: phase1, audience: 'all', dueDate: '2026-12-25', minChars: 300 });
     expect(await audits('task.add')).toEqual([expect.objectContaining({
-      actor: '王主任', actorMemberId: memberId['王主任'], target: '学习笔记', after: { phaseId: phase1, name: '学习笔记', audience: 'all', dueDate: '2026-12-25', minChars: 300 },
+      actor: '王主任', actorMemberId: memberId['王主任'], target: '学习笔记', after: { phaseId: phase1, name: '学习笔记', audience: 'all', unitKind: null, dueDate: '2026-12-25', minChars: 300 },
     })]);
     // Staff see it in chat at once.
     expect(await bot.say('张三', '阶段')).toContain('学习笔记（全体，12月25日前，不少于300字）');
@@ -101,7 +101,10 @@ describe('活动与阶段: the office\'s changes', () => {
     refused(await api.post('王主任', `/phases/${phase1}/tasks/preview`, { ...body, dueDate: '2026-12-32' }), 400, /时限不是有效的日期/);
     refused(await api.post('王主任', `/phases/${phase1}/tasks/preview`, { ...body, dueDate: '12月25日' }), 400, /时限应写成/);
     refused(await api.post('王主任', `/phases/${phase1}/tasks/preview`, { ...body, name: '  ' }), 400, /任务名称不能为空/);
-    refused(await api.post('王主任', `/phases/${phase1}/tasks/preview`, { ...body, audience: 'staff' }), 400, /对象只能是/);
+    refused(await api.post('王主任', `/phases/${phase1}/tasks/preview`, { ...body, audience: 'staff' }), 400, /对象「staff」无法识别/);
+    // 对象 as chat takes it: 党员, or a 单位类型 (each unit of it hands in one).
+    expect((await api.post('王主任', `/phases/${phase1}/tasks/preview`, { ...body, name: '党性分析', audience: '党员' })).body.preview).toContain('：党员提交，');
+    expect((await api.post('王主任', `/phases/${phase1}/tasks/preview`, { ...body, name: '分析检查报告', audience: '卫生院' })).body.preview).toContain('：每个卫生院交一份（由负责人或联络员提交），');
     refused(await api.post('王主任', `/phases/${phase1}/tasks/preview`, { ...body, minChars: 1.5 }), 400, /字数应为整数/);
     refused(await api.post('王主任', `/phases/${phase1}/tasks/preview`, { ...body, extra: 1 }), 400, /请求不对/);
     refused(await api.post('王主任', '/phases/abc/tasks/preview', body), 400, '阶段编号不对');

@@ -71,6 +71,6 @@ describe('platform names come from the plug-ins', () => {
       expect(p, a.platform).toBeDefined();
       expect(a.header).toBe(`${p!.label}账号`);
     }
-    expect(DIRECTORY_HEADERS).toEqual(['单位', '姓名', '角色', '企业微信账号', '钉钉账号', '手机号', '分管单位']);
+    expect(DIRECTORY_HEADERS).toEqual(['单位', '姓名', '角色', '企业微信账号', '钉钉账号', '手机号', '分管单位', '党员', '班子成员', '联络员', '单位类型']);
   });
 });

@@ -70,7 +70,7 @@ describe('each typed result, worded by its catalogue', () => {
     ].join('\n'));
     expect(taskLabel({ name: '心得体会', phaseSeq: 2, inRunningPhase: true })).toBe('「心得体会」');
     expect(taskLabel({ name: '心得体会', phaseSeq: 1, inRunningPhase: false })).toBe('第1阶段「心得体会」');
-    expect([audienceCn('heads'), audienceCn('all')]).toEqual(['负责人', '全体']);
+    expect([audienceCn({ audience: 'heads' }), audienceCn({ audience: 'all' })]).toEqual(['负责人', '全体']);
   });
 
   it('review: why someone cannot review a submission, as chat refuses it and the console shows it', () => {
@@ -242,6 +242,9 @@ describe('each typed result, worded by its catalogue', () => {
     expect(phaseReminderNotices.countdownToHead({ ...head, target: null, behind: [{ name: '王五', minutes: 0, checkins: 0 }], hasTasks: true, missing: [] })).toBe(
       '赵院长您好：第2阶段「查摆问题」还有 3 个工作日结束（12月10日），县人民医院（3 人）目前情况：\n本阶段未打卡 1 人：王五\n本阶段任务均已提交。\n'
       + '请督促抓紧学习打卡、按时提交任务。发「本单位」查看详细进度。');
+    // A task each unit hands in once (对象：单位), not in yet.
+    expect(phaseReminderNotices.countdownToHead({ ...head, target: null, behind: [], hasTasks: true, missing: [], unitMissing: ['整改方案'] }).split('\n').slice(1))
+      .toEqual(['全员本阶段都已打卡。', '本单位应交的任务（每个单位一份，由负责人或联络员提交）未交：整改方案', '请督促抓紧学习打卡、按时提交任务。发「本单位」查看详细进度。']);
     expect(phaseReminderNotices.countdownToHead({ ...head, target: null, behind: [], hasTasks: false, missing: [] }).split('\n').slice(1))
       .toEqual(['全员本阶段都已打卡。', '发「本单位」查看详细进度。']);
 
@@ -542,6 +545,8 @@ const EXCEPTIONS: { file: string; literals: string[]; reason: string }[] = [
     file: 'directory.ts', literals: ['企业微信账号', '钉钉账号', '单位', '姓名', '角色', '手机号', '分管单位'],
     reason: 'the 名单 file\'s column headers: input',
   },
+  { file: 'directory.ts', literals: ['党员', '班子成员', '联络员', '单位类型'], reason: 'the 名单 file\'s 是/否 and 单位类型 column headers: input' },
+  { file: 'directory.ts', literals: ['是', '否'], reason: 'a 是/否 cell as the 名单 file writes it: input' },
   { file: 'feedback.ts', literals: ['意见', '建议', '反馈'], reason: 'FeedbackKind: the word the 意见 command takes, stored in feedback.kind' },
   { file: 'feedback.ts', literals: ['－'], reason: 'parseFeedbackCode reads a full-width dash typed in a code: input' },
   { file: 'holidays.ts', literals: ['日期', '类型', '说明'], reason: 'the holiday file\'s column headers: input' },
@@ -559,6 +564,7 @@ const EXCEPTIONS: { file: string; literals: string[]; reason: string }[] = [
     file: 'rect-edit.ts', literals: ['问题', '措施', '分管领导', '时限', '类别', '期限', '责任单位'],
     reason: 'the fields of 整改 修改 as people write them (问题：…), stored in the item\'s history',
   },
+  { file: 'roles.ts', literals: ['联络员'], reason: 'DUTY_CN: the 联络员 duty, named as the 名单 file\'s 联络员 column names it' },
   { file: 'roles.ts', literals: ['职工', '负责人', '分管领导', '管理员'], reason: 'ROLE_CN: the role names the 名单 file\'s 角色 column is written in (ROLE_WORDS reads them back)' },
 ];
 

@@ -1,10 +1,28 @@
 // Campaigns' wording: phase states, what the domain refuses, and what the 活动与阶段 commands say.
 import { dateCn, inCampaignUnit, type StudyUnit } from './format.ts';
+import { unitKindCn } from './directory.ts';
 
-/** Who hands a task in. */
-export const AUDIENCE_CN = { all: '全体', heads: '负责人' } as const;
-/** A task's audience as stored (a string column): 负责人 for heads, 全体 otherwise. */
-export const audienceCn = (audience: string) => (audience === 'heads' ? AUDIENCE_CN.heads : AUDIENCE_CN.all);
+/** Who hands a task in (tasks.audience). */
+export const AUDIENCE_CN = { all: '全体', heads: '负责人', leadership: '班子成员', party: '党员', units: '各单位' } as const;
+
+/** A task's 对象 as stored (audience, and the 单位类型 a per-unit task is narrowed to). */
+export interface AudienceFacts { audience: string; unitKind?: string | null }
+
+/** 全体, 负责人, 班子成员, 党员; a per-unit task: 每个单位一份, 每个卫生院一份. */
+export function audienceCn(t: AudienceFacts): string {
+  if (t.audience === 'units') return `每个${t.unitKind ? unitKindCn(t.unitKind) : '单位'}一份`;
+  return AUDIENCE_CN[t.audience as keyof typeof AUDIENCE_CN] ?? t.audience;
+}
+
+/** A unit head's reminder line: the unit's own tasks (one per unit) not yet in; `tasks` by name. */
+export const unitTasksMissingLine = (p: { tasks: string[] }) =>
+  `本单位应交的任务（每个单位一份，由负责人或联络员提交）未交：${p.tasks.join('、')}`;
+
+/** Who hands a task in, as a preview says it: 全体提交; 每个卫生院交一份（由负责人或联络员提交）. */
+function handedInBy(t: AudienceFacts): string {
+  if (t.audience === 'units') return `每个${t.unitKind ? unitKindCn(t.unitKind) : '单位'}交一份（由负责人或联络员提交）`;
+  return `${audienceCn(t)}提交`;
+}
 
 /** How a phase stands on a day. */
 export const PHASE_STATE_CN = { upcoming: '未开始', running: '进行中', ended: '已结束' } as const;
@@ -14,7 +32,7 @@ export const PHASE_STATE_CN = { upcoming: '未开始', running: '进行中', end
 
 export interface CampaignFacts extends StudyUnit { name: string; startDate: string; endDate: string; targetMinutes: number | null; makeupDays: number }
 export interface PhaseFacts { seq: number; name: string; startDate: string; endDate: string; targetMinutes: number | null }
-export interface TaskFacts { name: string; audience: string; dueDate: string; minChars: number | null }
+export interface TaskFacts extends AudienceFacts { name: string; dueDate: string; minChars: number | null }
 /** A task as replies name it: `inRunningPhase` when it belongs to the phase running today (taskRef). */
 export interface TaskRef { name: string; phaseSeq: number; inRunningPhase: boolean }
 
@@ -36,7 +54,7 @@ export function describePhase(c: StudyUnit, p: PhaseFacts, ts: TaskFacts[], rs: 
   if (ts.length) {
     lines.push('任务：');
     for (const t of ts) {
-      lines.push(`  · ${t.name}（${audienceCn(t.audience)}，${dateCn(t.dueDate, today)}前${t.minChars ? `，不少于${t.minChars}字` : ''}）`);
+      lines.push(`  · ${t.name}（${audienceCn(t)}，${dateCn(t.dueDate, today)}前${t.minChars ? `，不少于${t.minChars}字` : ''}）`);
     }
   }
   if (rs.length) lines.push(`必读：${rs.map((r) => `《${r.title}》`).join('、')}`);
@@ -138,12 +156,20 @@ export const campaignReplies = {
   taskDueAfterCampaign: (p: { due: string; end: string; today: string }) => `时限 ${dateCn(p.due, p.today)} 晚于活动结束日 ${dateCn(p.end, p.today)}。`,
   taskExists: (p: { name: string }) => `本阶段已有任务「${p.name}」。`,
   /** `audience`: who hands it in (all, or heads only). */
-  taskPreview: (p: { phase: string; name: string; audience: keyof typeof AUDIENCE_CN; due: string; minChars: number | null; today: string }) =>
-    `将为阶段「${p.phase}」添加任务「${p.name}」：${AUDIENCE_CN[p.audience]}提交，${dateCn(p.due, p.today)}前${p.minChars ? `，不少于 ${p.minChars} 字` : ''}。`,
+  taskPreview: (p: { phase: string; name: string; audience: AudienceFacts; due: string; minChars: number | null; today: string }) =>
+    `将为阶段「${p.phase}」添加任务「${p.name}」：${handedInBy(p.audience)}，${dateCn(p.due, p.today)}前${p.minChars ? `，不少于 ${p.minChars} 字` : ''}。`,
   taskAdded: (p: { name: string }) => `已添加任务「${p.name}」。大家可以发「提交 ${p.name} 正文…」提交。`,
 
   // 提交
-  submitHeadsOnly: (p: { task: string }) => `任务「${p.task}」只需负责人提交。`,
+  /** The task is not the sender's: due from others (`audience`), or their unit's, handed in by its head or 联络员 (`unitOther`). */
+  submitNotYours: (p: { task: string; audience: AudienceFacts; unitOther: boolean }) => p.unitOther
+    ? `任务「${p.task}」${audienceCn(p.audience)}，由本单位负责人或联络员提交。`
+    : p.audience.audience === 'units'
+      ? `任务「${p.task}」是${audienceCn(p.audience)}的任务，本单位不用提交。`
+      : `任务「${p.task}」只需${audienceCn(p.audience)}提交。`,
+  /** 对象： that reads as nobody. */
+  audienceUnknown: (p: { text: string }) =>
+    `对象「${p.text}」无法识别。可写：全体、负责人、班子成员、党员、单位（每个单位一份），或一种单位类型（如 卫生院：每个卫生院一份）。`,
   /** No task by that name; `todo`: the sender's tasks still to hand in, `hasTasks`: whether they have any. */
   submitUnknownTask: (p: { task: string; todo: TaskToDo[]; hasTasks: boolean; today: string }) =>
     p.todo.length

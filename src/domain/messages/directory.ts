@@ -5,6 +5,13 @@ import { cn, dayOf } from '../../time.ts';
 import { ROLE_CN, type Role } from '../roles.ts';
 import { rowLines, type BadRow, type ProblemOf } from './rows.ts';
 
+/** 单位类型 by its code (units.kind, tasks.unit_kind). */
+export const UNIT_KIND_CN: Record<string, string> = {
+  hospital: '医院', health_center: '卫生院', community: '社区卫生服务中心', public_health: '公共卫生机构', office: '机关', other: '其他',
+};
+/** A 单位类型 code's name; an unknown one as it is. */
+export const unitKindCn = (k: string) => UNIT_KIND_CN[k] ?? k;
+
 const directoryRowProblems = {
   unit_missing: () => '缺少单位',
   name_missing: () => '缺少姓名',
@@ -14,6 +21,12 @@ const directoryRowProblems = {
   /** `column`: the file's account column (企业微信账号). */
   account_duplicate: (p: { column: string; account: string; line: number }) =>
     `${p.column}「${p.account}」与第 ${p.line} 行重复`,
+  /** `column`: 党员, 班子成员 or 联络员. */
+  flag_invalid: (p: { column: string; value: string }) => `${p.column}「${p.value}」应填 是 或 否（空着算 否）`,
+  liaison_twice: (p: { unit: string; line: number }) => `${p.unit}的联络员已在第 ${p.line} 行填了，每个单位只设一名联络员`,
+  unit_kind_unknown: (p: { value: string }) =>
+    `单位类型「${p.value}」无法识别（可填：${Object.values(UNIT_KIND_CN).join('、')}）`,
+  unit_kind_conflict: (p: { unit: string; value: string; line: number }) => `${p.unit}的单位类型「${p.value}」与第 ${p.line} 行填的不同`,
 };
 export type DirectoryRowProblem = ProblemOf<typeof directoryRowProblems>;
 
@@ -34,6 +47,8 @@ export const directoryMessages = {
 /** What a 名单 import changed (ImportReport): people as 单位/姓名, those who moved by name. */
 export interface DirectoryImported {
   added: string[]; updated: string[]; moved: { name: string; from: string; to: string }[]; deactivated: string[]; unchanged: number; unitsAdded: string[];
+  /** Units whose 单位类型 changed (codes; null: none). */
+  unitKinds?: { unit: string; before: string | null; after: string | null }[];
 }
 
 export function directoryImportReport(r: DirectoryImported): string {
@@ -45,6 +60,9 @@ export function directoryImportReport(r: DirectoryImported): string {
   if (r.updated.length) lines.push(`更新：${r.updated.join('、')}`);
   if (r.moved.length) lines.push(`调动：${r.moved.map((m) => `${m.name}：${m.from} → ${m.to}`).join('；')}`);
   if (r.deactivated.length) lines.push(`停用（记录保留）：${r.deactivated.join('、')}`);
+  if (r.unitKinds?.length) {
+    lines.push(`单位类型：${r.unitKinds.map((u) => `${u.unit} ${u.before ? `${unitKindCn(u.before)} → ` : ''}${u.after ? unitKindCn(u.after) : '（未填）'}`).join('；')}`);
+  }
   return lines.join('\n');
 }
 
@@ -164,6 +182,21 @@ export const rosterReplies = {
   transferPreview: (p: Member & { to: string }) => `将把 ${p.name} 从${p.unitName}调到${p.to}。此前的打卡仍算在${p.unitName}。`,
   transferred: (p: { name: string; unit: string }) => `已将 ${p.name} 调到${p.unit}。`,
 
+  // 名单 联络员
+  /** `replaced`: the unit's 联络员 until now (none: empty). */
+  liaisonPreview: (p: Member & { replaced: string[]; already: boolean }) =>
+    `将设 ${p.unitName} ${p.name} 为本单位联络员${p.replaced.length ? `（原联络员 ${p.replaced.join('、')} 不再担任）` : ''}。\n`
+    + '联络员可以代本单位：集中学习、请假登记、提交单位任务、报告整改进展和完成；不能审阅、销号。',
+  liaisonAlready: (p: Member) => `${p.unitName} ${p.name} 已是本单位联络员。`,
+  liaisonSet: (p: Member & { replaced: string[] }) =>
+    `已设 ${p.unitName} ${p.name} 为联络员${p.replaced.length ? `，${p.replaced.join('、')} 不再担任` : ''}。`,
+  liaisonInactive: (p: Member) => `${p.unitName} ${p.name} 已停用，不能设为联络员。`,
+  unitRoles: (p: { units: { unit: string; kind: string | null; heads: string[]; liaisons: string[] }[] }) => p.units.length ? [
+    `各单位负责人和联络员（${p.units.length} 个单位）：`,
+    ...p.units.map((u) => `${u.unit}${u.kind ? `（${unitKindCn(u.kind)}）` : ''}：负责人 ${u.heads.join('、') || '未设'}；联络员 ${u.liaisons.join('、') || '未设'}`),
+    '设置联络员：/名单 联络员 单位 姓名',
+  ].join('\n') : '名单中还没有单位。',
+
   // 名单 未绑定
   allBound: () => '名单中每个人都已关联平台账号。',
   unbound: (p: { total: number; byUnit: { unit: string; names: string[] }[] }) => [
@@ -185,7 +218,13 @@ export function directoryRowReasons(problems: DirectoryRowProblem[]): string {
 /** A person's field an import changes, as the preview names it. */
 export const MEMBER_FIELD_CN: Record<string, string> = {
   unit: '单位', name: '姓名', role: '角色', phone: '手机号', wecomUserId: '企业微信账号', dingtalkUserId: '钉钉账号', active: '状态',
+  partyMember: '党员', leadership: '班子成员', liaison: '联络员',
 };
+
+/** A person's 党员 / 班子成员 / 联络员 marks, as the 名单 shows them beside the role (none: ''). */
+export function memberMarksCn(m: { partyMember: boolean; leadership: boolean; liaison: boolean }): string {
+  return [m.leadership && '班子成员', m.partyMember && '党员', m.liaison && '联络员'].filter(Boolean).join('、');
+}
 
 export const rosterImportReplies = {
   adminOnly: () => '名单管理仅限管理员。负责人、分管领导查看本单位（分管单位）的人员，请打开「单位 / 人员」。',

@@ -22,7 +22,8 @@ export const progressMessages = {
 export type TaskStatus = 'done' | 'late' | 'open' | 'overdue';
 
 /** A task of the person's in 我的: its status, and the latest review (`comment` when returned). */
-export interface MyTask { task: TaskRef; dueDate: string; status: TaskStatus; review: 'approved' | 'returned' | null; comment: string | null }
+/** `forUnit`: the unit's task (one submission per unit), which this person hands in as its head or 联络员. */
+export interface MyTask { task: TaskRef; dueDate: string; status: TaskStatus; review: 'approved' | 'returned' | null; comment: string | null; forUnit?: boolean }
 
 /** One of the person's own named opinions. */
 export interface MyFeedback { code: string; status: string; content: string; answer: string | null }
@@ -58,6 +59,8 @@ export interface CheckedIn { checkedIn: number; missing: string[]; onLeave: stri
 /** A task in 本单位: who it is due from, who handed it in late, who not yet, and its reviews. */
 export interface UnitTask {
   task: TaskRef; dueDate: string; expected: number; handedIn: number;
+  /** One submission for the unit (by its head or 联络员): expected is 1 and nobody is missing by name. */
+  forUnit?: boolean;
   late: string[]; missing: { name: string; onLeave: boolean }[]; approved: number; sentBack: string[];
 }
 
@@ -109,7 +112,7 @@ const checkedInLine = (scope: string, c: CheckedIn) =>
   + (c.onLeave.length ? `；请假 ${c.onLeave.length} 人：${names(c.onLeave)}` : '');
 
 function myTaskLine(t: MyTask, today: string): string {
-  const label = taskLabel(t.task);
+  const label = `${taskLabel(t.task)}${t.forUnit ? UNIT_SHARE : ''}`;
   const how = `（发送：提交 ${t.task.name} 正文…）`;
   if (t.review === 'returned') return `⚠️ 任务${label}被退回修改：${trimEnd(t.comment ?? '')}。修改后请重新提交${how}`;
   const approved = t.review === 'approved' ? '，已通过审阅' : '';
@@ -139,9 +142,12 @@ function unitLedgerLines(l: UnitLedger, today: string): string[] {
   return lines;
 }
 
+/** A per-unit task's mark: one submission for the unit. */
+const UNIT_SHARE = '（本单位一份）';
+
 function unitTaskLine(t: UnitTask, today: string): string {
   const closed = t.dueDate < today ? `（${dateCn(t.dueDate, today)}已截止）` : '';
-  return `任务${taskLabel(t.task)}${closed}已交 ${t.handedIn}/${t.expected}`
+  return `任务${taskLabel(t.task)}${t.forUnit ? UNIT_SHARE : ''}${closed}已交 ${t.handedIn}/${t.expected}`
     + (t.late.length ? `（逾期提交 ${t.late.length} 人：${names(t.late)}）` : '')
     + (t.missing.length ? `，未交：${t.missing.map((p) => (p.onLeave ? `${p.name}（请假）` : p.name)).join('、')}` : '')
     + (t.approved ? `，已通过审阅 ${t.approved} 人` : '')

@@ -3,7 +3,7 @@
 // changed setting says, and 阶段提醒's pushes. No error codes here, so not in ./index.ts.
 import { formatDateCn } from '../../parse/date.ts';
 import { formatMinutes } from '../../parse/duration.ts';
-import { audienceCn } from './campaigns.ts';
+import { audienceCn, unitTasksMissingLine } from './campaigns.ts';
 import { inCampaignUnit, type StudyUnit } from './format.ts';
 
 export const reminderReplies = {
@@ -104,12 +104,12 @@ export const phaseReminderNotices = {
    */
   countdownToGroups: (p: {
     campaign: string; unit: StudyUnit; phase: PhaseRef & { endDate: string }; left: number; target: number | null;
-    members: number; participants: number; reached: number; openTasks: { name: string; audience: string; dueDate: string }[]; now: Date;
+    members: number; participants: number; reached: number; openTasks: { name: string; audience: string; unitKind?: string | null; dueDate: string }[]; now: Date;
   }) => {
     const lines = [`【${p.campaign}】${countdownHead(p)}。`];
     lines.push(`目前已打卡 ${p.participants}/${p.members} 人${p.target ? `，达到本阶段目标（${perPerson(p.unit, p.target)}）${p.reached} 人` : ''}。`);
     if (p.openTasks.length) {
-      lines.push(`本阶段任务：${p.openTasks.map((t) => `${t.name}（${audienceCn(t.audience)}，${formatDateCn(t.dueDate, p.now)}前）`).join('、')}。`);
+      lines.push(`本阶段任务：${p.openTasks.map((t) => `${t.name}（${audienceCn(t)}，${formatDateCn(t.dueDate, p.now)}前）`).join('、')}。`);
     }
     lines.push('请大家抓紧学习打卡、按时提交，发「我的」查看个人进度。');
     return lines.join('\n');
@@ -120,8 +120,9 @@ export const phaseReminderNotices = {
    */
   countdownToHead: (p: {
     head: string; unitName: string; members: number; unit: StudyUnit; phase: PhaseRef & { endDate: string }; left: number; target: number | null;
-    behind: PersonBehind[]; hasTasks: boolean; missing: { name: string; tasks: string[] }[]; now: Date;
+    behind: PersonBehind[]; hasTasks: boolean; missing: { name: string; tasks: string[] }[]; unitMissing?: string[]; now: Date;
   }) => {
+    const unitMissing = p.unitMissing ?? [];
     const out = [`${p.head}您好：${countdownHead(p)}，${p.unitName}（${p.members} 人）目前情况：`];
     if (p.target) {
       const goal = perPerson(p.unit, p.target);
@@ -135,11 +136,11 @@ export const phaseReminderNotices = {
       if (p.missing.length) {
         out.push(`任务未提交（${p.missing.length} 人）：`);
         for (const m of p.missing) out.push(`  · ${m.name}：${m.tasks.join('、')}`);
-      } else {
-        out.push('本阶段任务均已提交。');
       }
+      if (unitMissing.length) out.push(unitTasksMissingLine({ tasks: unitMissing }));
+      if (!p.missing.length && !unitMissing.length) out.push('本阶段任务均已提交。');
     }
-    out.push(p.behind.length || p.missing.length ? '请督促抓紧学习打卡、按时提交任务。发「本单位」查看详细进度。' : '发「本单位」查看详细进度。');
+    out.push(p.behind.length || p.missing.length || unitMissing.length ? '请督促抓紧学习打卡、按时提交任务。发「本单位」查看详细进度。' : '发「本单位」查看详细进度。');
     return out.join('\n');
   },
   /** To the campaign's groups: earlier phases' tasks still collecting, with how many are in. */
