@@ -33,10 +33,18 @@ useServiceScopes();
 const appCallback = (from: string, content: string, msgId: string) =>
   wecomAppCallback(CORP, wecomAppTextXml(CORP, from, content, msgId));
 
-async function post(port: number, c: { query: string; body: string }): Promise<number> {
-  const res = await postWecomApp(`http://127.0.0.1:${port}`, c);
-  await res.arrayBuffer();
-  return res.status;
+async function post(port: number, c: { query: string; body: string }, retry = true): Promise<number> {
+  try {
+    const res = await postWecomApp(`http://127.0.0.1:${port}`, c);
+    await res.arrayBuffer();
+    return res.status;
+  } catch (err) {
+    // A keep-alive socket the service closed just as the client reused it (a busy machine makes it
+    // likelier): WeCom would deliver the callback again, and so does this, once (as drills/fuzz.ts).
+    const code = ((err as { cause?: { code?: string } }).cause?.code) ?? '';
+    if (retry && (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET')) return post(port, c, false);
+    throw err;
+  }
 }
 
 /** Runs `jobs` with at most `n` at a time. */
