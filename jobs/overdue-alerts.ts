@@ -1,7 +1,8 @@
 // 限时整改: on working days, items due within N working days go to the responsible head;
 // overdue items go to the head as one daily digest; after M working days late they are
 // escalated to the leader in charge, after K to the admins. 待销号 and closed items are never
-// chased. Claimed once per campaign and day, so two workers or a re-run send nothing twice.
+// chased. Claimed once per campaign and day, so two workers or a re-run send nothing twice. It
+// keeps running after the campaign ends, until every item is closed.
 import { z } from 'zod';
 import type { Tx } from '../src/db/client.ts';
 import { headsOfUnits, leaderIdsOfUnit } from '../src/domain/directory.ts';
@@ -81,6 +82,7 @@ export default defineJob({
   aliases: ['整改', '逾期', '逾期整改'],
   settings: settingsSchema,
   everyWorkday: true,
+  outlivesCampaign: true,
   describe: (s, next) => `每个工作日 ${s.time}；${s.dueSoonWorkdays} 个工作日内到期提醒负责人，逾期 ${s.leaderAfterWorkdays} 个工作日报分管领导，${s.adminAfterWorkdays} 个工作日报管理员。下次：${next}`,
   examples: ['/提醒 设置 整改 08:30'],
   run: async ({ tx, campaign, today, calendar }, s) => (await runOverdueAlerts(tx, campaign, today, calendar, s))?.outboxIds ?? null,

@@ -1,6 +1,7 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { endCampaign } from '../../src/domain/campaigns.ts';
+import { openLedgerCounts } from '../../src/domain/rectification.ts';
 import { campaignReplies } from '../../src/domain/messages/campaigns.ts';
 import { rowId, z } from '../../src/commands/payload.ts';
 
@@ -16,7 +17,8 @@ export default defineCommand({
   examples: ['/活动 结束'],
   async run(ctx) {
     const c = ctx.requireCampaign();
-    return { preview: campaignReplies.endPreview({ name: c.name, phase: ctx.phase?.name ?? null }), payload: { id: c.id } };
+    const open = await openLedgerCounts(ctx.tx, c.id);
+    return { preview: campaignReplies.endPreview({ name: c.name, phase: ctx.phase?.name ?? null, open }), payload: { id: c.id } };
   },
   payload: z.object({ id: rowId }),
   async commit(ctx, { id }) {
@@ -25,6 +27,6 @@ export default defineCommand({
     if (!c) throw new UserError(campaignReplies.alreadyEnded());
     await ctx.audit('campaign.end', c.name, { status: 'active' }, { status: 'ended' });
     ctx.scheduleChanged();
-    return campaignReplies.ended({ name: c.name });
+    return campaignReplies.ended({ name: c.name, open: await openLedgerCounts(ctx.tx, c.id) });
   },
 });

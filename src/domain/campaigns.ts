@@ -19,6 +19,12 @@ export async function activeCampaign(tx: Tx): Promise<CampaignRow | null> {
   return c ?? null;
 }
 
+/** The campaign that ended last, or null (jobs that outlive a campaign run on its settings). */
+export async function lastEndedCampaign(tx: Tx): Promise<CampaignRow | null> {
+  const [c] = await tx.select().from(campaigns).where(eq(campaigns.status, 'ended')).orderBy(desc(campaigns.endedAt), desc(campaigns.id)).limit(1);
+  return c ?? null;
+}
+
 export async function openPhase(tx: Tx, campaignId: number): Promise<PhaseRow | null> {
   const [p] = await tx.select().from(phases).where(and(eq(phases.campaignId, campaignId), eq(phases.status, 'open')));
   return p ?? null;

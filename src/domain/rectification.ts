@@ -90,6 +90,15 @@ export async function rectFromFeedback(tx: Tx, from: FeedbackRow, n: NewRect, ac
   return createRect(tx, n, actor, from);
 }
 
+/** Items and 公开承诺 not yet closed (销号), of one campaign or of the whole ledger. */
+export async function openLedgerCounts(tx: Tx, campaignId?: number): Promise<{ items: number; commitments: number }> {
+  const rows = await tx.select({ kind: rectifications.kind, n: sql<number>`count(*)::int` }).from(rectifications)
+    .where(and(sql`${rectifications.status} <> 'closed'`, campaignId === undefined ? undefined : eq(rectifications.campaignId, campaignId)))
+    .groupBy(rectifications.kind);
+  const n = (kind: string) => Number(rows.find((r) => r.kind === kind)?.n ?? 0);
+  return { items: n('item'), commitments: n('commitment') };
+}
+
 /** The ledger item an opinion became, if any. */
 export async function rectOfFeedback(tx: Tx, feedbackId: number): Promise<string | null> {
   const [row] = await tx.select({ id: rectifications.id }).from(rectifications).where(eq(rectifications.feedbackId, feedbackId));

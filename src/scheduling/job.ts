@@ -33,6 +33,11 @@ export interface CampaignJobDef<S extends TimedSettings = TimedSettings> {
   timeWord?: string;
   /** Runs on every working day at its time, so /提醒 列表 can say when it runs next. */
   everyWorkday?: boolean;
+  /**
+   * Keeps running after its campaign ends, on that campaign's settings, while the ledger still has
+   * open items (整改 is chased until each is closed, 活动结束后也有人过问).
+   */
+  outlivesCampaign?: boolean;
   /** Its /提醒 列表 line after 「label：」 when enabled; `next` is the next run, where known. */
   describe(s: S, next: string | null): string;
   /**

@@ -8,7 +8,8 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { closeSettled, sharedQueue } from '../infra/shared-queue.ts';
 import type { Database } from '../db/client.ts';
-import { activeCampaign } from '../domain/campaigns.ts';
+import { activeCampaign, lastEndedCampaign, type CampaignRow } from '../domain/campaigns.ts';
+import { openLedgerCounts } from '../domain/rectification.ts';
 import { loadCalendar } from '../domain/workdays.ts';
 import { cn, dayOf, type Clock } from '../time.ts';
 import { dailyCron, inQuietHours } from './settings.ts';
@@ -50,7 +51,8 @@ export class Scheduler {
     for (const job of this.deps.jobs.jobs) {
       if (job.kind === 'service') await this.queue.upsertJobScheduler(job.name, { every: job.everyMs }, { name: job.name, data: { job: job.name }, opts });
     }
-    const campaign = await activeCampaign(this.deps.database.db);
+    const active = await activeCampaign(this.deps.database.db);
+    const campaign = active ?? await this.lingering();
     const existing = await this.queue.getJobSchedulers();
     if (!campaign) {
       for (const s of existing) if (this.deps.jobs.find(s.name)?.kind !== 'service') await this.queue.removeJobScheduler(s.key);
@@ -58,6 +60,11 @@ export class Scheduler {
     }
     const settings = this.deps.jobs.settingsOf(campaign.schedule);
     for (const job of this.deps.jobs.jobs) {
+      // After the campaign: only what outlives it (the ledger's chasing).
+      if (!active && !(job.kind === 'campaign' && job.outlivesCampaign)) {
+        if (job.kind !== 'service') await this.queue.removeJobScheduler(job.name);
+        continue;
+      }
       if (job.kind === 'fixed') {
         // Not a campaign setting: e.g. the calendar must be checked whatever the campaign wants.
         await this.queue.upsertJobScheduler(job.name, { pattern: job.cron, tz: 'Asia/Shanghai' }, { name: job.name, data: { job: job.name }, opts });
@@ -67,6 +74,13 @@ export class Scheduler {
         await this.queue.upsertJobScheduler(job.name, { pattern: dailyCron(s.time), tz: 'Asia/Shanghai' }, { name: job.name, data: { job: job.name }, opts });
       }
     }
+  }
+
+  /** With no campaign running: the one that ended last, while the ledger still has open items. */
+  private async lingering(): Promise<CampaignRow | null> {
+    const db = this.deps.database.db;
+    const open = await openLedgerCounts(db);
+    return open.items + open.commitments ? lastEndedCampaign(db) : null;
   }
 
   async list(): Promise<{ name: string; next: Date | null; pattern: string | null; everyMs: number | null }[]> {
@@ -107,7 +121,7 @@ export class Scheduler {
     if (!job) return { skipped: `没有「${name}」这个定时任务` };
     if (job.kind === 'service') { await job.run(now); return {}; }
     const db = this.deps.database.db;
-    const campaign = await activeCampaign(db);
+    const campaign = await activeCampaign(db) ?? (job.kind === 'campaign' && job.outlivesCampaign ? await this.lingering() : null);
     if (!campaign) return { skipped: '没有进行中的活动' };
     const settings = this.deps.jobs.settingsOf(campaign.schedule);
     if (inQuietHours(cn(now).format('HH:mm'), settings.quietHours)) {

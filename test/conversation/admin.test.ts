@@ -64,7 +64,7 @@ describe('campaigns and phases', () => {
     expect(await bot.say('王主任', '/阶段 任务 新增 心得体会 对象：全体 时限：12月20日 字数：30')).toContain('将为阶段「学习动员」添加任务「心得体会」');
     expect(await bot.say('王主任', '确认')).toContain('已添加任务');
     expect(await bot.say('王主任', '/阶段 任务 新增 剖析材料 对象：负责人')).toContain('缺少「时限：…」');
-    expect(await bot.say('王主任', '/阶段 任务 新增 剖析材料 对象：部分人 时限：12月31日')).toContain('只能是 全体、负责人 之一');
+    expect(await bot.say('王主任', '/阶段 任务 新增 剖析材料 对象：部分人 时限：12月31日')).toContain('对象「部分人」无法识别。可写：全体、负责人、班子成员、党员、单位（每个单位一份）');
     expect(await bot.say('王主任', '/阶段 任务 新增 剖析材料 对象：负责人 时限：2026-11-01')).toContain('已经过去了');
     await bot.say('王主任', '/阶段 必读 新增 《中国共产党章程》《廉洁从业九项准则》');
     expect(await bot.say('王主任', '确认')).toContain('已添加必读 2 篇');

@@ -141,6 +141,36 @@ describe('overdue-rectification alerts', () => {
     expect(pushes.find((p) => p.to === '王主任')!.text).toContain('逾期 10 个工作日以上');
   });
 
+  it('after the campaign ends, open items are still chased until each is closed; then the chasing stops', async () => {
+    await confirm('王主任', '/整改 新增 县人民医院 问题：门诊候诊时间长 措施：增设窗口 分管领导：刘局长 时限：2026-09-29');
+    await confirm('王主任', '/整改 新增 县中医院 问题：病历书写不规范 措施：每月抽查 分管领导：刘局长 时限：2026-10-20');
+    let registered: Promise<unknown> = Promise.resolve();
+    bot.app.onScheduleChanged = () => { registered = scheduler.register(); };
+    // 结束 says what stays open, before and after.
+    const preview = await bot.say('王主任', '/活动 结束');
+    expect(preview).toContain('还有 2 项整改事项未销号：活动结束后仍按「逾期整改提醒」每个工作日提醒，直到逐项销号。');
+    expect(await bot.say('王主任', '确认')).toContain('还有 2 项整改事项未销号');
+    await registered;
+    const names = async () => (await scheduler.list()).map((x) => x.name).filter((n) => !n.startsWith('delivery-') && n !== 'inbound-purge');
+    expect(await names()).toEqual(['overdue']); // the circular, phase reminders and 催办 stop with the campaign
+    expect(await scheduler.run('circular', at('2026-10-08T09:00:00+08:00'))).toMatchObject({ skipped: '没有进行中的活动' });
+
+    // A working day after the end: the head still hears of the late item.
+    const seen = bot.pushes().length;
+    expect(await scheduler.run('overdue', at('2026-10-08T08:30:00+08:00'))).toMatchObject({ outbox: 1 });
+    const pushes = await pushesSince(seen);
+    expect(pushes.find((p) => p.to === '赵院长')!.text).toContain('ZG-0001 门诊候诊时间长，时限 9月29日，已逾期 9 天');
+
+    // Both closed: nothing left to chase, the schedule goes at the next registration.
+    for (const [head, code] of [['赵院长', 'ZG-0001'], ['钱院长', 'ZG-0002']]) {
+      await bot.say(head, `整改 完成 ${code} 已整改到位`);
+      await confirm('王主任', `/整改 销号 ${code}`);
+    }
+    await scheduler.register();
+    expect(await names()).toEqual([]);
+    expect(await scheduler.run('overdue', at('2026-10-09T08:30:00+08:00'))).toMatchObject({ skipped: '没有进行中的活动' });
+  });
+
   it('quiet hours hold a run until they end', async () => {
     const r = await scheduler.run('overdue', at('2026-10-08T21:00:00+08:00'));
     expect(r.skipped).toBe('免打扰时段');

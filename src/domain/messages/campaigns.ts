@@ -24,6 +24,14 @@ function handedInBy(t: AudienceFacts): string {
   return `${audienceCn(t)}提交`;
 }
 
+/** Ledger items and 公开承诺 not yet closed (销号). */
+export interface OpenLedger { items: number; commitments: number }
+/** What stays open when a campaign ends: still chased until each is closed. */
+function openLedgerLine(o: OpenLedger): string {
+  const parts = [o.items ? `${o.items} 项整改事项` : '', o.commitments ? `${o.commitments} 项公开承诺` : ''].filter(Boolean);
+  return parts.length ? `\n还有 ${parts.join('、')}未销号：活动结束后仍按「逾期整改提醒」每个工作日提醒，直到逐项销号。` : '';
+}
+
 /** How a phase stands on a day. */
 export const PHASE_STATE_CN = { upcoming: '未开始', running: '进行中', ended: '已结束' } as const;
 
@@ -103,10 +111,10 @@ export const campaignReplies = {
   endedNotChanged: () => '该活动已结束，未修改。',
   updated: (p: { detail: string }) => `已修改。\n${p.detail}`,
   /** `phase`: the phase running, which ends with it. */
-  endPreview: (p: { name: string; phase: string | null }) =>
-    `将结束活动「${p.name}」。结束后不能再打卡，记录全部保留。${p.phase ? `\n进行中的阶段「${p.phase}」也会一并结束。` : ''}`,
+  endPreview: (p: { name: string; phase: string | null; open: OpenLedger }) =>
+    `将结束活动「${p.name}」。结束后不能再打卡，记录全部保留。${p.phase ? `\n进行中的阶段「${p.phase}」也会一并结束。` : ''}${openLedgerLine(p.open)}`,
   alreadyEnded: () => '该活动已经结束了。',
-  ended: (p: { name: string }) => `活动「${p.name}」已结束。感谢大家的参与！`,
+  ended: (p: { name: string; open: OpenLedger }) => `活动「${p.name}」已结束。感谢大家的参与！${openLedgerLine(p.open)}`,
 
   // 阶段 列表
   noPhases: (p: { campaign: string }) => `「${p.campaign}」还没有开启任何阶段。`,
