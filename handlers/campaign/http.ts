@@ -21,8 +21,8 @@ import { audienceFromCn, type Audience, type TaskAudience, type UnitKind } from 
 import { chatMessages } from '../../src/commands/messages.ts';
 import { ROLE_CN, type Role } from '../../src/domain/roles.ts';
 import { dayOf } from '../../src/time.ts';
+import { consoleMessages } from '../../src/domain/messages/console.ts';
 
-const NO_CAMPAIGN = '当前没有进行中的活动，请先新建活动。';
 
 /** A calendar day as the page sends it: 2026-12-07, and a real one. */
 const day = (what: string) => z.string({ error: `缺少${what}` })
@@ -48,7 +48,7 @@ export function campaignHttp(deps: FeatureHttpDeps): Router {
   /** Heads, leaders and the office read; staff see 阶段 in chat and their own record on 我的. */
   const notStaff = (res: Response) => {
     if (viewerOf(res)!.role !== 'staff') return true;
-    refuse(res, 403, 'staff_not_allowed', '「活动与阶段」页面仅限负责人、分管领导、管理员查看。各阶段的安排可在聊天中发「阶段」查看，自己的学习记录在「我的」。');
+    refuse(res, 403, 'staff_not_allowed', consoleMessages.campaignPageStaff());
     return false;
   };
 
@@ -78,7 +78,7 @@ export function campaignHttp(deps: FeatureHttpDeps): Router {
     if (!notStaff(res)) return;
     const v = viewerOf(res)!;
     const q = z.object({ id: z.string().regex(/^\d{1,9}$/, '活动编号不对').transform(Number).optional() }).strict().safeParse(req.query);
-    if (!q.success) return refuse(res, 400, 'bad_query', `参数不对：${q.error.issues[0].message}`);
+    if (!q.success) return refuse(res, 400, 'bad_query', consoleMessages.badQuery({ detail: q.error.issues[0].message }));
     const today = dayOf(deps.clock());
     const all = await campaignHistory(db);
     const shown = q.data.id !== undefined ? all.find((c) => c.id === q.data.id) : all.find((c) => c.status === 'active') ?? all[0];
@@ -102,7 +102,7 @@ export function campaignHttp(deps: FeatureHttpDeps): Router {
     commit(w: ActAs, c: CampaignRow | null, p: P): Promise<{ message: string; id?: number }>;
   }
   const needCampaign = (c: CampaignRow | null): CampaignRow => {
-    if (!c) throw new Refusal(409, 'no_campaign', NO_CAMPAIGN);
+    if (!c) throw new Refusal(409, 'no_campaign', consoleMessages.noCampaignToAdd());
     return c;
   };
   const phaseParam = (req: Request) => {
@@ -178,7 +178,7 @@ export function campaignHttp(deps: FeatureHttpDeps): Router {
   for (const [path, change] of routes) {
     const parse = (raw: unknown) => {
       const b = change.schema.safeParse(raw ?? {});
-      if (!b.success) throw new Refusal(400, 'bad_request', `请求不对：${b.error.issues[0].message}`);
+      if (!b.success) throw new Refusal(400, 'bad_request', consoleMessages.badRequest({ detail: b.error.issues[0].message }));
       return b.data;
     };
     r.post(`${path}/preview`, body, async (req, res) => {

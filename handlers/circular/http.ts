@@ -20,6 +20,7 @@ import { currentCampaign, type CampaignRow } from '../../src/domain/campaigns.ts
 import { seesUnit } from '../../src/domain/visibility.ts';
 import { circularConsoleReplies as words, circularReplies, movementMark, periodLabel, periodLabelShort, renderCircular } from '../../src/domain/messages/circular.ts';
 import { dayOf } from '../../src/time.ts';
+import { consoleMessages } from '../../src/domain/messages/console.ts';
 
 const previewQuery = z.object({
   which: z.enum(['next', 'current'], { error: '期别只能是 next（下次要发的一期）或 current（正在进行的一期）' }).default('next'),
@@ -86,7 +87,7 @@ export function circularHttp(deps: FeatureHttpDeps): Router {
   r.get('/circulars/preview', async (req, res) => {
     if (!adminOnly(res)) return;
     const q = previewQuery.safeParse(req.query);
-    if (!q.success) return refuse(res, 400, 'bad_query', `参数不对：${q.error.issues[0].message}`);
+    if (!q.success) return refuse(res, 400, 'bad_query', consoleMessages.badQuery({ detail: q.error.issues[0].message }));
     try {
       const c = await campaignOrRefuse(db);
       const today = dayOf(deps.clock());
@@ -158,7 +159,7 @@ export function circularHttp(deps: FeatureHttpDeps): Router {
     if (!adminOnly(res)) return;
     const v = viewerOf(res)!;
     const b = sendBody.safeParse(req.body ?? {});
-    if (!b.success) return refuse(res, 400, 'bad_request', `请求不对：${b.error.issues[0].message}`);
+    if (!b.success) return refuse(res, 400, 'bad_request', consoleMessages.badRequest({ detail: b.error.issues[0].message }));
     try {
       const out = await deps.actAs(v.member, async (w) => {
         const c = await campaignOrRefuse(w.tx);

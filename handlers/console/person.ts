@@ -18,6 +18,7 @@ import { memberMarksCn } from '../../src/domain/messages/directory.ts';
 import { ROLE_CN, type Role } from '../../src/domain/roles.ts';
 import { dayOf } from '../../src/time.ts';
 import { current } from './views.ts';
+import { consoleMessages } from '../../src/domain/messages/console.ts';
 
 const refuse = (res: Response, status: number, error: string, message: string) => void res.status(status).json({ error, message });
 const KIND_CN: Record<string, string> = { self: '打卡', makeup: '补卡', group: '集中学习' };
@@ -25,9 +26,9 @@ const KIND_CN: Record<string, string> = { self: '打卡', makeup: '补卡', grou
 /** Whether this viewer may see this person's records; the refusal's words when not. */
 function refusal(v: ConsoleViewer, m: Pick<MemberRow, 'id' | 'unitId'>): string | null {
   if (m.id === v.member.id) return null;
-  if (v.role === 'staff') return '职工只能查看自己的学习记录，请打开「我的」。';
+  if (v.role === 'staff') return consoleMessages.staffOwnRecordOnly();
   if (seesUnit(v.visible, m.unitId)) return null;
-  return v.role === 'head' ? `你只能查看本单位（${v.member.unitName}）的人员。` : '你不分管这个人所在的单位，只能查看分管单位的人员。';
+  return consoleMessages.personNotVisible({ role: v.role, ownUnit: v.member.unitName });
 }
 
 export function personRoutes(deps: FeatureHttpDeps): Router {
@@ -45,7 +46,7 @@ export function personRoutes(deps: FeatureHttpDeps): Router {
     const today = dayOf(deps.clock());
     const person = { id: m.id, name: m.name, unitId: m.unitId, unitName: m.unitName, role: m.role, roleCn: ROLE_CN[m.role as Role], marksCn: memberMarksCn(m), active: m.active };
     const { campaign, phase } = await current(db, today);
-    if (!campaign) return void res.json({ person, campaign: null, message: '当前没有进行中的活动。', today });
+    if (!campaign) return void res.json({ person, campaign: null, message: consoleMessages.noCampaignPerson(), today });
 
     const { scope, people } = await peopleFigures(db, campaign, phase, [m.unitId], today);
     const f = people.find((p) => p.id === m.id);

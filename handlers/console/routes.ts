@@ -17,7 +17,7 @@ import { personRoutes } from './person.ts';
 import { platformSignInRoutes } from './platform-login.ts';
 
 import { refuse } from '../../src/http/console-routes.ts';
-const NO_CAMPAIGN = '当前没有进行中的活动。管理员可在私聊中发送「/活动 新建 名称 开始日期 结束日期 40学时」创建活动。';
+import { consoleMessages } from '../../src/domain/messages/console.ts';
 
 interface Signed { sid: string; session: ConsoleSession }
 const signed = (res: Response) => res.locals.consoleSession as Signed | undefined;
@@ -51,7 +51,7 @@ export function consoleRoutes(deps: FeatureHttpDeps): Router {
     const member = memberId ? await memberById(db, memberId) : null;
     if (!member || !member.active) {
       await deps.loginThrottle.failed(req);
-      return refuse(res, 401, 'link_invalid', '登录链接无效、已过期或已经用过（每个链接只能用一次，10 分钟内有效）。请在私聊中给机器人重新发送「登录」。');
+      return refuse(res, 401, 'link_invalid', consoleMessages.linkInvalid());
     }
     await open(req, res, member, 'link');
     res.json({ ok: true, name: member.name });
@@ -81,9 +81,9 @@ export function consoleRoutes(deps: FeatureHttpDeps): Router {
   r.use((req: Request, res: Response, next: NextFunction) => {
     if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return next();
     const s = signed(res);
-    if (!s) return refuse(res, 401, 'not_signed_in', '请先登录：在私聊中给机器人发送「登录」，打开回复里的链接。');
+    if (!s) return refuse(res, 401, 'not_signed_in', consoleMessages.notSignedIn());
     if (!csrfMatches(s.session, req.get('x-csrf-token'))) {
-      return refuse(res, 403, 'csrf', '页面已过期或请求来源不明（缺少安全校验码），没有执行。请刷新页面后再试。');
+      return refuse(res, 403, 'csrf', consoleMessages.csrf());
     }
     next();
   });
@@ -107,7 +107,7 @@ export function consoleRoutes(deps: FeatureHttpDeps): Router {
   /** The office, leaders and heads; staff have 我的. */
   const notStaff = (res: Response) => {
     if (viewerOf(res)!.role !== 'staff') return true;
-    refuse(res, 403, 'staff_own_record_only', '职工只能查看自己的学习记录，请打开「我的」。');
+    refuse(res, 403, 'staff_own_record_only', consoleMessages.staffOwnRecordOnly());
     return false;
   };
 
@@ -116,8 +116,8 @@ export function consoleRoutes(deps: FeatureHttpDeps): Router {
     const v = viewerOf(res)!;
     const today = dayOf(deps.clock());
     const { campaign, phase } = await current(db, today);
-    if (!campaign) return void res.json({ campaign: null, message: NO_CAMPAIGN });
-    if (v.visible !== 'all' && !v.visible.length) return void res.json({ campaign: null, message: '名单中没有登记你分管的单位，请联系管理员核对名单的「分管单位」。' });
+    if (!campaign) return void res.json({ campaign: null, message: consoleMessages.noCampaign() });
+    if (v.visible !== 'all' && !v.visible.length) return void res.json({ campaign: null, message: consoleMessages.noUnitsLed() });
     res.json(await overview(db, v, campaign, phase, today));
   });
 
@@ -126,7 +126,7 @@ export function consoleRoutes(deps: FeatureHttpDeps): Router {
     const v = viewerOf(res)!;
     const today = dayOf(deps.clock());
     const { campaign, phase } = await current(db, today);
-    if (!campaign) return void res.json({ campaign: null, message: NO_CAMPAIGN, units: [] });
+    if (!campaign) return void res.json({ campaign: null, message: consoleMessages.noCampaign(), units: [] });
     res.json({ campaign: { id: campaign.id, name: campaign.name }, ...(await unitsTable(db, v, campaign, phase, today)) });
   });
 
@@ -141,17 +141,15 @@ export function consoleRoutes(deps: FeatureHttpDeps): Router {
     const id = /^\d{1,9}$/.test(req.params.id) ? Number(req.params.id) : NaN;
     if (!Number.isInteger(id) || id < 1) return refuse(res, 400, 'bad_unit', '单位编号不对');
     const q = peopleQuery.safeParse(req.query);
-    if (!q.success) return refuse(res, 400, 'bad_query', `参数不对：${q.error.issues[0].message}`);
+    if (!q.success) return refuse(res, 400, 'bad_query', consoleMessages.badQuery({ detail: q.error.issues[0].message }));
     if (!seesUnit(v.visible, id)) {
-      return refuse(res, 403, 'unit_not_visible', v.role === 'head'
-        ? `你只能查看本单位（${v.member.unitName}）的人员。`
-        : '你不分管这个单位，只能查看分管单位的人员。');
+      return refuse(res, 403, 'unit_not_visible', consoleMessages.unitPeopleNotVisible({ role: v.role, ownUnit: v.member.unitName }));
     }
     const unit = await unitById(db, id);
     if (!unit) return refuse(res, 404, 'unit_not_found', '没有这个单位');
     const today = dayOf(deps.clock());
     const { campaign, phase } = await current(db, today);
-    if (!campaign) return void res.json({ campaign: null, message: NO_CAMPAIGN, unit: { id: unit.id, name: unit.name }, people: [] });
+    if (!campaign) return void res.json({ campaign: null, message: consoleMessages.noCampaign(), unit: { id: unit.id, name: unit.name }, people: [] });
     res.json({ campaign: { id: campaign.id, name: campaign.name }, ...(await unitPeople(db, campaign, phase, unit, today, q.data.filter as PeopleFilter, q.data.days)) });
   });
 
@@ -159,7 +157,7 @@ export function consoleRoutes(deps: FeatureHttpDeps): Router {
     const v = viewerOf(res)!;
     const today = dayOf(deps.clock());
     const { campaign, phase } = await current(db, today);
-    if (!campaign) return void res.json({ campaign: null, message: '当前没有进行中的活动，活动开始后这里会显示你的学习记录。' });
+    if (!campaign) return void res.json({ campaign: null, message: consoleMessages.noCampaignMine() });
     res.json({ campaign: { id: campaign.id, name: campaign.name }, ...(await myRecord(db, v, campaign, phase, today)) });
   });
 
@@ -168,24 +166,24 @@ export function consoleRoutes(deps: FeatureHttpDeps): Router {
   const nudgeBody = z.object({ memberIds: z.array(z.number().int().positive()).min(1, '至少选择一人').max(200, '一次最多催办 200 人') }).strict();
   const mayNudge = (res: Response) => {
     if (['head', 'leader', 'admin'].includes(viewerOf(res)!.role)) return true;
-    refuse(res, 403, 'nudge_not_allowed', '催办仅限负责人、分管领导、管理员使用。');
+    refuse(res, 403, 'nudge_not_allowed', consoleMessages.nudgeRoles());
     return false;
   };
 
   r.post('/nudges/preview', body, async (req, res) => {
     if (!mayNudge(res)) return;
     const b = nudgeBody.safeParse(req.body);
-    if (!b.success) return refuse(res, 400, 'bad_request', `请求不对：${b.error.issues[0].message}`);
+    if (!b.success) return refuse(res, 400, 'bad_request', consoleMessages.badRequest({ detail: b.error.issues[0].message }));
     const now = deps.clock();
     const { campaign, phase } = await current(db, dayOf(now));
-    if (!campaign) return refuse(res, 409, 'no_campaign', NO_CAMPAIGN);
+    if (!campaign) return refuse(res, 409, 'no_campaign', consoleMessages.noCampaign());
     res.json({ items: await nudgePlan(db, viewerOf(res)!, campaign, phase, [...new Set(b.data.memberIds)], dayOf(now), now) });
   });
 
   r.post('/nudges', body, async (req, res) => {
     if (!mayNudge(res)) return;
     const b = nudgeBody.safeParse(req.body);
-    if (!b.success) return refuse(res, 400, 'bad_request', `请求不对：${b.error.issues[0].message}`);
+    if (!b.success) return refuse(res, 400, 'bad_request', consoleMessages.badRequest({ detail: b.error.issues[0].message }));
     const v = viewerOf(res)!;
     const items = await deps.actAs(v.member, async (w) => {
       const { campaign, phase } = await current(w.tx, w.today);
@@ -204,7 +202,7 @@ export function consoleRoutes(deps: FeatureHttpDeps): Router {
       }
       return out;
     });
-    if (!items) return refuse(res, 409, 'no_campaign', NO_CAMPAIGN);
+    if (!items) return refuse(res, 409, 'no_campaign', consoleMessages.noCampaign());
     res.json({ items, sent: items.filter((i) => i.result === 'queued').length });
   });
 

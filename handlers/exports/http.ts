@@ -25,6 +25,7 @@ import { RECT_STATUS_CN, type RectShown, type RectStatus } from '../../src/domai
 import { exportReplies, exportSummaryCn } from '../../src/domain/messages/exports.ts';
 import { dayOf } from '../../src/time.ts';
 import { ExportRefused, exportUnits, mayExportKind } from './scope.ts';
+import { consoleMessages } from '../../src/domain/messages/console.ts';
 
 const day = (what: string) => z.string().regex(/^\d{4}-\d{2}-\d{2}$/, `${what}应写成 2026-12-07 这样的日期`)
   .refine((s) => { const d = new Date(`${s}T00:00:00Z`); return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s; }, `${what}不是有效的日期`);
@@ -90,11 +91,11 @@ export function exportsHttp(deps: FeatureHttpDeps): Router {
   /** The filter a console list was exported with, in the scope's terms, and its words; null for none. */
   async function listFilter(tx: typeof db, b: ExportBody, today: string): Promise<Partial<ExportScope> & { filter?: Record<string, unknown> }> {
     if (b.people) {
-      if (b.kind !== 'checkins') throw new Refusal(400, 'bad_request', '请求不对：人员筛选只用于导出打卡');
-      if (b.unitId === undefined) throw new Refusal(400, 'bad_request', '请求不对：按人员筛选导出时要指定单位');
-      if (b.from || b.to || b.phaseId) throw new Refusal(400, 'bad_request', '请求不对：按人员筛选导出时不另选日期（按本阶段）');
+      if (b.kind !== 'checkins') throw new Refusal(400, 'bad_request', consoleMessages.badRequest({ detail: '人员筛选只用于导出打卡' }));
+      if (b.unitId === undefined) throw new Refusal(400, 'bad_request', consoleMessages.badRequest({ detail: '按人员筛选导出时要指定单位' }));
+      if (b.from || b.to || b.phaseId) throw new Refusal(400, 'bad_request', consoleMessages.badRequest({ detail: '按人员筛选导出时不另选日期（按本阶段）' }));
       const { campaign, phase } = inProgressOn(await currentCampaign(tx), today);
-      if (!campaign) throw new Refusal(409, 'no_campaign', '当前没有进行中的活动，没有可导出的人员名单。');
+      if (!campaign) throw new Refusal(409, 'no_campaign', consoleMessages.noCampaignExport());
       const { scope, people } = await peopleFigures(tx, campaign, phase, [b.unitId], today, await loadCalendar(tx));
       const f = b.people.filter as PeopleFilter;
       const label = f === 'idle' ? `连续${b.people.days}个工作日未打卡` : PEOPLE_CN[f];
@@ -106,20 +107,20 @@ export function exportsHttp(deps: FeatureHttpDeps): Router {
     }
     if (b.status !== undefined) {
       if (b.kind === 'feedback') {
-        if (!(FEEDBACK_FILTERS as readonly string[]).includes(b.status)) throw new Refusal(400, 'bad_request', '请求不对：意见状态只能是 open、forwarded、answered、closed、pending 之一');
+        if (!(FEEDBACK_FILTERS as readonly string[]).includes(b.status)) throw new Refusal(400, 'bad_request', consoleMessages.badRequest({ detail: '意见状态只能是 open、forwarded、answered、closed、pending 之一' }));
         const statuses: FeedbackStatus[] = b.status === 'pending' ? ['open', 'forwarded'] : [b.status as FeedbackStatus];
         const label = b.status === 'pending' ? '待答复' : FEEDBACK_STATUS_CN[b.status as FeedbackStatus];
         return { feedbackStatuses: statuses, filterLabel: [label, anonymityCn(b.anonymous)].filter(Boolean).join('、'), anonymous: b.anonymous, filter: { status: b.status, anonymous: b.anonymous } };
       }
       if (b.kind === 'rectifications') {
-        if (!(RECT_FILTERS as readonly string[]).includes(b.status)) throw new Refusal(400, 'bad_request', '请求不对：整改状态只能是 not_started、in_progress、pending、closed、open、overdue、all 之一');
+        if (!(RECT_FILTERS as readonly string[]).includes(b.status)) throw new Refusal(400, 'bad_request', consoleMessages.badRequest({ detail: '整改状态只能是 not_started、in_progress、pending、closed、open、overdue、all 之一' }));
         const shown = b.status as RectShown;
         return shown === 'all' ? {} : { rectShown: shown, filterLabel: RECT_SHOWN_CN[shown] ?? undefined, filter: { status: shown } };
       }
-      throw new Refusal(400, 'bad_request', '请求不对：状态筛选只用于导出意见或整改');
+      throw new Refusal(400, 'bad_request', consoleMessages.badRequest({ detail: '状态筛选只用于导出意见或整改' }));
     }
     if (b.anonymous !== undefined) {
-      if (b.kind !== 'feedback') throw new Refusal(400, 'bad_request', '请求不对：匿名筛选只用于导出意见');
+      if (b.kind !== 'feedback') throw new Refusal(400, 'bad_request', consoleMessages.badRequest({ detail: '匿名筛选只用于导出意见' }));
       return { anonymous: b.anonymous, filterLabel: anonymityCn(b.anonymous) ?? undefined, filter: { anonymous: b.anonymous } };
     }
     return {};
@@ -129,7 +130,7 @@ export function exportsHttp(deps: FeatureHttpDeps): Router {
   /** The dates asked for: a phase's, or from/to as chat reads them (both, or a start up to today). */
   async function datesOf(tx: typeof db, b: ExportBody, today: string): Promise<{ from?: string; to?: string }> {
     if (b.phaseId !== undefined) {
-      if (b.from || b.to) throw new Refusal(400, 'bad_request', '请求不对：选了阶段就不再另选日期');
+      if (b.from || b.to) throw new Refusal(400, 'bad_request', consoleMessages.badRequest({ detail: '选了阶段就不再另选日期' }));
       const campaign = await campaignForExport(tx);
       const phase = (await phasesOf(tx, campaign.id)).find((p) => p.id === b.phaseId);
       if (!phase) throw new Refusal(400, 'bad_phase', `「${campaign.name}」没有这个阶段，请从列表中选择。`);
@@ -147,7 +148,7 @@ export function exportsHttp(deps: FeatureHttpDeps): Router {
     if (!notStaff(res)) return;
     const v = viewerOf(res)!;
     const parsed = exportBody.safeParse(req.body ?? {});
-    if (!parsed.success) return refuse(res, 400, 'bad_request', `请求不对：${parsed.error.issues[0].message}`);
+    if (!parsed.success) return refuse(res, 400, 'bad_request', consoleMessages.badRequest({ detail: parsed.error.issues[0].message }));
     const b = parsed.data;
     try {
       // Who may, before anything is built; a kind refused to a head is audited as chat audits it.
@@ -158,7 +159,7 @@ export function exportsHttp(deps: FeatureHttpDeps): Router {
       if (b.kind === 'circular' && b.unitId !== undefined) throw new Refusal(400, 'circular_by_unit', exportReplies.circularNoUnit());
       const out = await deps.actAs(v.member, async (w) => {
         const unit = b.unitId !== undefined ? await unitById(w.tx, b.unitId) : null;
-        if (b.unitId !== undefined && (!unit || !unit.active)) throw new Refusal(400, 'unit_not_found', '没有这个单位，请从列表中选择。');
+        if (b.unitId !== undefined && (!unit || !unit.active)) throw new Refusal(400, 'unit_not_found', consoleMessages.unitNotFound());
         const units = unitsFor(v, b.kind, unit);
         const filter = await listFilter(w.tx, b, w.today);
         const dates = filter.from ? {} : await datesOf(w.tx, b, w.today);

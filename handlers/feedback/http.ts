@@ -15,8 +15,9 @@ import { activeUnitList, headsOf, memberById, unitById } from '../../src/domain/
 import { seesUnit, unitIdsOrAll } from '../../src/domain/visibility.ts';
 import { fail as failDomain, isDomainError } from '../../src/domain/errors.ts';
 import { MAX_TEXT } from '../../src/domain/messages/checkin-recorded.ts';
-import { FEEDBACK_STATUS_CN, feedbackReplies } from '../../src/domain/messages/feedback.ts';
+import { FEEDBACK_STATUS_CN, FEEDBACK_TRAIL_CN, feedbackReplies } from '../../src/domain/messages/feedback.ts';
 import { cn, dayOf } from '../../src/time.ts';
+import { consoleMessages } from '../../src/domain/messages/console.ts';
 
 
 const STATUSES = ['open', 'forwarded', 'answered', 'closed'] as const;
@@ -41,8 +42,6 @@ export function itemView(row: FeedbackRow, unitName: string | null, memberName: 
   };
 }
 
-const TRAIL_CN: Record<string, string> = { 'feedback.create': '提交', 'feedback.forward': '转交', 'feedback.answer': '答复', 'feedback.close': '办结' };
-
 export function feedbackHttp(deps: FeatureHttpDeps): Router {
   const r = Router({ caseSensitive: true });
   const db = deps.database.db;
@@ -52,7 +51,7 @@ export function feedbackHttp(deps: FeatureHttpDeps): Router {
   /** The office, leaders and heads (as 意见 列表 in chat); staff have 我的. */
   const notStaff = (res: Response) => {
     if (viewerOf(res)!.role !== 'staff') return true;
-    refuse(res, 403, 'staff_not_allowed', '意见列表仅限负责人、分管领导、管理员查看。你提交的意见，处理后答复会私聊发给你。');
+    refuse(res, 403, 'staff_not_allowed', feedbackReplies.listStaffRefused());
     return false;
   };
 
@@ -77,7 +76,7 @@ export function feedbackHttp(deps: FeatureHttpDeps): Router {
     if (!notStaff(res)) return;
     const v = viewerOf(res)!;
     const q = listQuery.safeParse(req.query);
-    if (!q.success) return refuse(res, 400, 'bad_query', `参数不对：${q.error.issues[0].message}`);
+    if (!q.success) return refuse(res, 400, 'bad_query', consoleMessages.badQuery({ detail: q.error.issues[0].message }));
     const allowed = unitIdsOrAll(v.visible);
     if (q.data.unitId !== undefined && allowed && !allowed.includes(q.data.unitId)) {
       return refuse(res, 403, 'unit_not_visible', feedbackReplies.listForbidden({ head: v.role === 'head' }));
@@ -106,7 +105,7 @@ export function feedbackHttp(deps: FeatureHttpDeps): Router {
       const unit = row.unitId ? await unitById(db, row.unitId) : null;
       const sender = row.anonymous || !row.memberId ? null : await memberById(db, row.memberId);
       const trail = (await feedbackTrail(db, row)).map((t) => ({
-        action: t.action, actionCn: TRAIL_CN[t.action] ?? t.action, actor: t.actor,
+        action: t.action, actionCn: FEEDBACK_TRAIL_CN[t.action] ?? t.action, actor: t.actor,
         // A named item's submission at its own time (the item's createdAt, as chat's list dates it).
         ...(t.action === 'feedback.create' && row.createdAt ? { day: row.createdOn, time: cn(row.createdAt).format('HH:mm') }
           : { day: dayOf(t.at), time: row.anonymous ? null : cn(t.at).format('HH:mm') }),
@@ -129,13 +128,13 @@ export function feedbackHttp(deps: FeatureHttpDeps): Router {
   const tooLong = (s: string | null | undefined) => !!s && [...s].length > MAX_TEXT;
   const actor = (v: ConsoleViewer) => ({ id: v.member.id, label: v.member.name });
   const adminOnly = (v: ConsoleViewer, what: string) => {
-    if (v.role !== 'admin') throw new Refusal(403, 'admin_only', `${what}意见仅限管理员。`);
+    if (v.role !== 'admin') throw new Refusal(403, 'admin_only', feedbackReplies.adminOnly({ what }));
   };
 
   const answer: Action<{ answer: string }> = {
     schema: z.object({ answer: text('答复内容') }).strict(),
     async check(_tx, v, row, b) {
-      if (v.role !== 'admin' && v.role !== 'head') throw new Refusal(403, 'answer_not_allowed', '答复意见仅限负责人（本单位的）和管理员。');
+      if (v.role !== 'admin' && v.role !== 'head') throw new Refusal(403, 'answer_not_allowed', feedbackReplies.answerRoles());
       if (v.role === 'head' && row.unitId !== v.member.unitId) throw new Refusal(403, 'not_your_unit', feedbackReplies.answerNotYourUnit({ code: feedbackCode(row), unit: v.member.unitName }));
       if (row.status === 'closed') failDomain('feedback.closed_no_answer', { ref: feedbackCode(row) });
       if (tooLong(b.answer)) throw new Refusal(400, 'too_long', feedbackReplies.answerTooLong({ max: MAX_TEXT }));
@@ -158,7 +157,7 @@ export function feedbackHttp(deps: FeatureHttpDeps): Router {
       adminOnly(v, '转交');
       if (row.status === 'closed') failDomain('feedback.closed_no_forward', { ref: feedbackCode(row) });
       const unit = await unitById(tx, b.unitId);
-      if (!unit || !unit.active) throw new Refusal(400, 'unit_not_found', '没有这个单位，请从列表中选择。');
+      if (!unit || !unit.active) throw new Refusal(400, 'unit_not_found', consoleMessages.unitNotFound());
       return feedbackReplies.forwardPreview({ code: feedbackCode(row), content: row.content, unit: unit.name });
     },
     async commit(w, v, row, b) {
@@ -202,7 +201,7 @@ export function feedbackHttp(deps: FeatureHttpDeps): Router {
   for (const [name, a] of Object.entries(actions)) {
     const parse = (res: Response, raw: unknown) => {
       const b = a.schema.safeParse(raw ?? {});
-      if (!b.success) { refuse(res, 400, 'bad_request', `请求不对：${b.error.issues[0].message}`); return null; }
+      if (!b.success) { refuse(res, 400, 'bad_request', consoleMessages.badRequest({ detail: b.error.issues[0].message })); return null; }
       return b.data;
     };
     r.post(`/feedback/:code/${name}/preview`, body, async (req, res) => {

@@ -19,10 +19,11 @@ import { campaignCategories } from '../../src/domain/ledger-import.ts';
 import { notifyAdmins } from '../../src/domain/notify-admins.ts';
 import { seesUnit, unitIdsOrAll } from '../../src/domain/visibility.ts';
 import { DomainError, fail as failDomain, isDomainError } from '../../src/domain/errors.ts';
-import { ledgerReplies, RECT_STATUS_CN } from '../../src/domain/messages/rectification.ts';
+import { HISTORY_ACTION_CN, ledgerReplies, RECT_STATUS_CN } from '../../src/domain/messages/rectification.ts';
 import { cn, dayOf } from '../../src/time.ts';
+import { consoleMessages } from '../../src/domain/messages/console.ts';
 
-type Rect = RectRow & { unitName: string };
+type Rect = RectRow & { unitName: string; feedbackCode?: string | null };
 const STATUSES = ['not_started', 'in_progress', 'pending', 'closed'] as const;
 const listQuery = z.object({
   unitId: listPaging.unitId,
@@ -30,8 +31,6 @@ const listQuery = z.object({
   page: listPaging.page,
   pageSize: listPaging.pageSize,
 }).strict();
-
-const HISTORY_CN: Record<string, string> = { create: '新增', update: '修改', progress: '报进展', complete: '报完成', close: '销号', return: '退回', extend: '延期' };
 
 export function rectView(r: Rect, today: string) {
   return {
@@ -79,12 +78,11 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
     if (!notStaff(res)) return;
     const v = viewerOf(res)!;
     const q = listQuery.safeParse(req.query);
-    if (!q.success) return refuse(res, 400, 'bad_query', `参数不对：${q.error.issues[0].message}`);
+    if (!q.success) return refuse(res, 400, 'bad_query', consoleMessages.badQuery({ detail: q.error.issues[0].message }));
     const allowed = unitIdsOrAll(v.visible);
     if (q.data.unitId !== undefined && allowed && !allowed.includes(q.data.unitId)) {
       return refuse(res, 403, 'unit_not_visible', v.role === 'head'
-        ? `你只能查看本单位（${v.member.unitName}）的整改事项。`
-        : '你不分管这个单位，只能查看分管单位的整改事项。');
+        ? ledgerReplies.listHeadOtherUnit({ ownUnit: v.member.unitName }) : ledgerReplies.listLeaderNotInCharge());
     }
     const today = dayOf(deps.clock());
     const all = (await listRects(db, {})).filter((x) => sees(v, x) && (q.data.unitId === undefined || x.unitId === q.data.unitId));
@@ -116,11 +114,12 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
       const x = await visibleItem(db, v, req.params.code);
       const today = dayOf(deps.clock());
       const history = (await historyOf(db, x.id)).map((h) => ({
-        id: h.id, day: dayOf(h.at), time: cn(h.at).format('HH:mm'), actor: h.actor, action: h.action, actionCn: HISTORY_CN[h.action] ?? h.action,
+        id: h.id, day: dayOf(h.at), time: cn(h.at).format('HH:mm'), actor: h.actor, action: h.action, actionCn: HISTORY_ACTION_CN[h.action] ?? h.action,
         field: h.field, before: h.before, after: h.after, note: h.note,
         line: ledgerReplies.historyLine(h, today).trim(),
       }));
-      res.json({ item: rectView(x, today), history, today });
+      // 来源: the opinion it was made from (/意见 转整改), as 整改 查看 shows it.
+      res.json({ item: { ...rectView(x, today), source: x.feedbackCode ?? null }, history, today });
     } catch (err) { answerError(res, err); }
   });
 
@@ -134,10 +133,10 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
   }
   const actor = (v: ConsoleViewer) => ({ id: v.member.id, label: v.member.name });
   const adminOnly = (v: ConsoleViewer, what: string) => {
-    if (v.role !== 'admin') throw new Refusal(403, 'admin_only', `${what}整改事项仅限管理员。`);
+    if (v.role !== 'admin') throw new Refusal(403, 'admin_only', ledgerReplies.adminOnly({ what }));
   };
   const ownUnit = (v: ConsoleViewer, x: Rect) => {
-    if (v.role !== 'head' && v.role !== 'admin') throw new Refusal(403, 'heads_only', '报进展、报完成由责任单位负责人办理。');
+    if (v.role !== 'head' && v.role !== 'admin') throw new Refusal(403, 'heads_only', ledgerReplies.headsReport());
     if (v.role === 'head' && x.unitId !== v.member.unitId) throw new Refusal(403, 'not_own_unit', ledgerReplies.notOwnUnit({ ...itemOf(x), ownUnit: v.member.unitName }));
   };
   const text = (what: string, max: number) => z.string({ error: `缺少「${what}」` }).trim()
@@ -240,9 +239,9 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
   async function planAdd(tx: typeof db, v: ConsoleViewer, raw: unknown, today: string) {
     adminOnly(v, '新增');
     const b = addBody.safeParse(raw ?? {});
-    if (!b.success) throw new Refusal(400, 'bad_request', `请求不对：${b.error.issues[0].message}`);
+    if (!b.success) throw new Refusal(400, 'bad_request', consoleMessages.badRequest({ detail: b.error.issues[0].message }));
     const unit = await unitById(tx, b.data.unitId);
-    if (!unit || !unit.active) throw new Refusal(400, 'unit_not_found', '没有这个单位，请从列表中选择。');
+    if (!unit || !unit.active) throw new Refusal(400, 'unit_not_found', consoleMessages.unitNotFound());
     const { campaign } = await currentCampaign(tx);
     const n: NewRect = {
       campaignId: campaign?.id ?? null, kind: 'item', unitId: unit.id, problem: b.data.problem, measures: b.data.measures,
@@ -292,7 +291,7 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
   async function planEdit(tx: typeof db, v: ConsoleViewer, x: Rect, raw: unknown, now: Date, today: string): Promise<RectEditChange[]> {
     adminOnly(v, '修改');
     const b = editBody.safeParse(raw ?? {});
-    if (!b.success) throw new Refusal(400, 'bad_request', `请求不对：${b.error.issues[0].message}`);
+    if (!b.success) throw new Refusal(400, 'bad_request', consoleMessages.badRequest({ detail: b.error.issues[0].message }));
     // In the form's order (问题, 措施, 分管领导, 时限, 类别, 期限, 责任单位), whatever order the body has.
     const fields: Record<string, string> = {};
     for (const c of RECT_EDIT_COLUMNS) if (b.data[c] !== undefined) fields[c] = String(b.data[c]);
@@ -302,7 +301,7 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
         now, today, categories: campaignCategories((await currentCampaign(tx)).campaign),
         resolveUnit: async (id) => {
           const unit = await unitById(tx, Number(id));
-          if (!unit || !unit.active) throw new Refusal(400, 'unit_not_found', '没有这个单位，请从列表中选择。');
+          if (!unit || !unit.active) throw new Refusal(400, 'unit_not_found', consoleMessages.unitNotFound());
           return unit;
         },
       });
@@ -348,7 +347,7 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
   for (const [name, a] of Object.entries(actions)) {
     const parse = (res: Response, raw: unknown) => {
       const b = a.schema.safeParse(raw ?? {});
-      if (!b.success) { refuse(res, 400, 'bad_request', `请求不对：${b.error.issues[0].message}`); return null; }
+      if (!b.success) { refuse(res, 400, 'bad_request', consoleMessages.badRequest({ detail: b.error.issues[0].message })); return null; }
       return b.data;
     };
     r.post(`/ledger/:code/${name}/preview`, body, async (req, res) => {

@@ -16,16 +16,15 @@ import {
 } from '../../src/domain/submissions.ts';
 import { seesUnit, unitIdsOrAll } from '../../src/domain/visibility.ts';
 import { isDomainError } from '../../src/domain/errors.ts';
-import { REVIEW_STATUS_CN, reviewBlockerCn, reviewReplies, submissionMessages } from '../../src/domain/messages/submissions.ts';
+import { REVIEW_STATUS_CN, ROW_STATUS_CN, reviewBlockerCn, reviewPageReplies, reviewReplies, submissionMessages } from '../../src/domain/messages/submissions.ts';
 import { ROLE_CN, type Role } from '../../src/domain/roles.ts';
 import { dayOf } from '../../src/time.ts';
+import { consoleMessages } from '../../src/domain/messages/console.ts';
 
-const NO_CAMPAIGN = '当前没有进行中的活动。管理员可在私聊中发送「/活动 新建 名称 开始日期 结束日期 40学时」创建活动。';
 
 /** A row's state in the list: the newest version's review state, or 未交. */
 export const ROW_STATUS = ['submitted', 'approved', 'returned', 'missing'] as const;
 type RowStatus = (typeof ROW_STATUS)[number];
-const ROW_STATUS_CN: Record<RowStatus, string> = { ...REVIEW_STATUS_CN, missing: '未交' };
 
 const id = z.string().regex(/^\d{1,9}$/, '编号应为数字').transform(Number).pipe(z.number().int().min(1, '编号应为正整数'));
 const listQuery = z.object({
@@ -39,8 +38,6 @@ const decision = z.object({
   comment: z.string({ error: '意见应为文字' }).max(2000, `审阅意见不超过 ${MAX_REVIEW_COMMENT} 字`).nullish(),
 }).strict();
 
-const who = (v: ConsoleViewer) => (v.role === 'head' ? `本单位（${v.member.unitName}）` : v.role === 'leader' ? '你分管的单位' : '');
-
 export function reviewRoutes(deps: FeatureHttpDeps): Router {
   const r = Router({ caseSensitive: true });
   const db = deps.database.db;
@@ -51,7 +48,7 @@ export function reviewRoutes(deps: FeatureHttpDeps): Router {
   async function campaignOr409(res: Response) {
     const today = dayOf(deps.clock());
     const { campaign, phase } = inProgressOn(await currentCampaign(db), today);
-    if (!campaign) { refuse(res, 409, 'no_campaign', NO_CAMPAIGN); return null; }
+    if (!campaign) { refuse(res, 409, 'no_campaign', consoleMessages.noCampaign()); return null; }
     return { campaign, phase, today, tasks: await campaignTasks(db, campaign.id) };
   }
 
@@ -112,15 +109,15 @@ export function reviewRoutes(deps: FeatureHttpDeps): Router {
   r.get('/review/tasks/:id', async (req, res) => {
     const v = viewerOf(res)!;
     const taskId = id.safeParse(req.params.id);
-    if (!taskId.success) return refuse(res, 400, 'bad_task', '任务编号不对');
+    if (!taskId.success) return refuse(res, 400, 'bad_task', reviewPageReplies.badTask());
     const q = listQuery.safeParse(req.query);
-    if (!q.success) return refuse(res, 400, 'bad_query', `参数不对：${q.error.issues[0].message}`);
+    if (!q.success) return refuse(res, 400, 'bad_query', consoleMessages.badQuery({ detail: q.error.issues[0].message }));
     const cur = await campaignOr409(res);
     if (!cur) return;
     const t = cur.tasks.find((x) => x.id === taskId.data);
-    if (!t) return refuse(res, 404, 'task_not_found', '当前活动没有这个任务');
+    if (!t) return refuse(res, 404, 'task_not_found', reviewPageReplies.taskNotFound());
     if (q.data.unit !== undefined && (v.role === 'staff' || !seesUnit(v.visible, q.data.unit))) {
-      return refuse(res, 403, 'unit_not_visible', v.role === 'staff' ? '职工只能查看自己的提交。' : `你只能查看${who(v)}的提交。`);
+      return refuse(res, 403, 'unit_not_visible', reviewPageReplies.unitNotVisible({ role: v.role, unitName: v.member.unitName }));
     }
     const all = await rowsOf(t, await peopleFor(v));
     const inUnit = q.data.unit === undefined ? all : all.filter((x) => x.unitId === q.data.unit);
@@ -136,7 +133,7 @@ export function reviewRoutes(deps: FeatureHttpDeps): Router {
   async function visibleSubmission(res: Response, raw: string): Promise<SubmissionView | null> {
     const v = viewerOf(res)!;
     const sid = id.safeParse(raw);
-    if (!sid.success) { refuse(res, 400, 'bad_submission', '提交编号不对'); return null; }
+    if (!sid.success) { refuse(res, 400, 'bad_submission', reviewPageReplies.badSubmission()); return null; }
     let view: SubmissionView;
     try { view = await submissionView(db, sid.data); } catch (err) {
       if (isDomainError(err, 'submission.not_found')) { refuse(res, 404, err.code, err.message); return null; }
@@ -144,7 +141,7 @@ export function reviewRoutes(deps: FeatureHttpDeps): Router {
     }
     const own = view.s.memberId === v.member.id;
     if (!own && (v.role === 'staff' || !seesUnit(v.visible, view.s.unitId))) {
-      refuse(res, 403, 'submission_not_visible', v.role === 'staff' ? '职工只能查看自己的提交。' : `#${view.s.id} 不是${who(v) || '你能查看的单位'}的提交，不能查看。`);
+      refuse(res, 403, 'submission_not_visible', reviewPageReplies.submissionNotVisible({ role: v.role, unitName: v.member.unitName, id: view.s.id }));
       return null;
     }
     return view;
@@ -185,8 +182,8 @@ export function reviewRoutes(deps: FeatureHttpDeps): Router {
     : reviewReplies.noticeReturned({ id: view.s.id, task: view.taskName, comment: comment ?? '' }));
   const commentOf = (c: string | null | undefined) => (c ?? '').trim() || null;
   const checkComment = (res: Response, verdict: string, comment: string | null) => {
-    if (verdict === 'returned' && !comment) { refuse(res, 400, 'submission.comment_required', '退回修改请写明意见（提交人会收到这段意见，按它修改后重新提交）。'); return false; }
-    if (comment && [...comment].length > MAX_REVIEW_COMMENT) { refuse(res, 400, 'submission.comment_too_long', `审阅意见不超过 ${MAX_REVIEW_COMMENT} 字。`); return false; }
+    if (verdict === 'returned' && !comment) { refuse(res, 400, 'submission.comment_required', reviewPageReplies.commentRequired()); return false; }
+    if (comment && [...comment].length > MAX_REVIEW_COMMENT) { refuse(res, 400, 'submission.comment_too_long', submissionMessages['submission.comment_too_long']({ max: MAX_REVIEW_COMMENT })); return false; }
     return true;
   };
 
@@ -194,7 +191,7 @@ export function reviewRoutes(deps: FeatureHttpDeps): Router {
   r.post('/review/submissions/:id/preview', body, async (req, res) => {
     if (!mayReview(res)) return;
     const b = decision.safeParse(req.body);
-    if (!b.success) return refuse(res, 400, 'bad_request', `请求不对：${b.error.issues[0].message}`);
+    if (!b.success) return refuse(res, 400, 'bad_request', consoleMessages.badRequest({ detail: b.error.issues[0].message }));
     const view = await visibleSubmission(res, req.params.id);
     if (!view) return;
     const comment = commentOf(b.data.comment);
@@ -208,7 +205,7 @@ export function reviewRoutes(deps: FeatureHttpDeps): Router {
   r.post('/review/submissions/:id/review', body, async (req, res) => {
     if (!mayReview(res)) return;
     const b = decision.safeParse(req.body);
-    if (!b.success) return refuse(res, 400, 'bad_request', `请求不对：${b.error.issues[0].message}`);
+    if (!b.success) return refuse(res, 400, 'bad_request', consoleMessages.badRequest({ detail: b.error.issues[0].message }));
     if (!(await visibleSubmission(res, req.params.id))) return;
     const comment = commentOf(b.data.comment);
     if (!checkComment(res, b.data.verdict, comment)) return;

@@ -24,6 +24,7 @@ import { directoryImportReport, directoryRowReasons, MEMBER_FIELD_CN, memberMark
 import { ROLE_CN, type Role } from '../../src/domain/roles.ts';
 import { readTableData, type TableRow } from '../../src/directory-file/read-table.ts';
 import { cn, dayOf } from '../../src/time.ts';
+import { consoleMessages } from '../../src/domain/messages/console.ts';
 
 /** The largest 名单 file taken (a 20,000-person CSV is about 1.5 MB). */
 export const MAX_UPLOAD_MB = 5;
@@ -70,7 +71,7 @@ export function rosterHttp(deps: FeatureHttpDeps): Router {
 
   r.get('/roster', async (req, res) => {
     const q = peopleQuery.safeParse(req.query);
-    if (!q.success) return refuse(res, 400, 'bad_query', `参数不对：${q.error.issues[0].message}`);
+    if (!q.success) return refuse(res, 400, 'bad_query', consoleMessages.badQuery({ detail: q.error.issues[0].message }));
     const { total, rows } = await directoryPeople(db, {
       unitId: q.data.unitId, status: q.data.status, q: q.data.q, limit: q.data.pageSize, offset: (q.data.page - 1) * q.data.pageSize,
     });
@@ -195,7 +196,7 @@ export function rosterHttp(deps: FeatureHttpDeps): Router {
   r.post('/roster/import', body, async (req, res) => {
     const v = viewerOf(res)!;
     const b = confirmBody.safeParse(req.body ?? {});
-    if (!b.success) return refuse(res, 400, 'bad_request', `请求不对：${b.error.issues[0].message}`);
+    if (!b.success) return refuse(res, 400, 'bad_request', consoleMessages.badRequest({ detail: b.error.issues[0].message }));
     const { token } = b.data;
     // Taken in one step: of two confirms at once, one gets the rows.
     const stored = await deps.ephemeral.take(PREVIEW_KEY(token));
@@ -300,7 +301,7 @@ export function rosterHttp(deps: FeatureHttpDeps): Router {
 
   r.post('/roster/bindings/:id/reject/preview', body, async (req, res) => {
     const b = rejectBody.safeParse(req.body ?? {});
-    if (!b.success) return refuse(res, 400, 'bad_request', `请求不对：${b.error.issues[0].message}`);
+    if (!b.success) return refuse(res, 400, 'bad_request', consoleMessages.badRequest({ detail: b.error.issues[0].message }));
     try {
       const { req: x, m } = await pendingRequest(db, req.params.id);
       res.json({ preview: rosterReplies.rejectPreview({ request: x, member: m, reason: b.data.reason || null }) });
@@ -310,7 +311,7 @@ export function rosterHttp(deps: FeatureHttpDeps): Router {
   r.post('/roster/bindings/:id/reject', body, async (req, res) => {
     const v = viewerOf(res)!;
     const b = rejectBody.safeParse(req.body ?? {});
-    if (!b.success) return refuse(res, 400, 'bad_request', `请求不对：${b.error.issues[0].message}`);
+    if (!b.success) return refuse(res, 400, 'bad_request', consoleMessages.badRequest({ detail: b.error.issues[0].message }));
     try {
       const message = await deps.actAs(v.member, async (w) => {
         const { req: x, m } = await pendingRequest(w.tx, req.params.id);

@@ -324,3 +324,15 @@ describe('整改台账: 修改', () => {
     expect((await bot.db.select().from(rectificationHistory)).length).toBe(historyBefore);
   });
 });
+
+describe('an item made from an opinion (/意见 转整改)', () => {
+  it('shows where it came from: 来源 on its page and 由意见…转来 in its history', async () => {
+    await bot.say('王主任', `/意见 转整改 ${codes.unrouted} 单位：县中医院 措施：各科室公示投诉电话 分管领导：刘局长 时限：2027-01-31`);
+    const rect = /整改事项 (ZG-\d{4})/.exec(await bot.say('王主任', '确认'))![1];
+    const one = await get('王主任', `/ledger/${rect}`);
+    expect(one.body.item).toMatchObject({ code: rect, source: codes.unrouted, problem: '公开投诉电话', unitName: '县中医院' });
+    expect(one.body.history[0].line).toContain(`王主任 由意见 ${codes.unrouted} 转来`);
+    // Items made otherwise have none.
+    expect((await get('王主任', `/ledger/${codes.zy}`)).body.item.source).toBeNull();
+  });
+});

@@ -31,7 +31,15 @@ export interface FeedbackListItem {
   unitName: string | null; content: string; answer: string | null;
 }
 
+/** An item's trail (the console's 处理经过), by audit action. */
+export const FEEDBACK_TRAIL_CN: Record<string, string> = { 'feedback.create': '提交', 'feedback.forward': '转交', 'feedback.answer': '答复', 'feedback.close': '办结' };
+
 export const feedbackReplies = {
+  // Who may use the inbox and act on an item (the console's; chat's refusals come from the command declarations).
+  listStaffRefused: () => '意见列表仅限负责人、分管领导、管理员查看。你提交的意见，处理后答复会私聊发给你。',
+  adminOnly: (p: { what: string }) => `${p.what}意见仅限管理员。`,
+  answerRoles: () => '答复意见仅限负责人（本单位的）和管理员。',
+
   // 意见 / 匿名意见
   namedEmpty: (p: { kind: string }) => `请把${p.kind}写在后面，例如：${p.kind} 门诊候诊时间太长`,
   anonymousEmpty: (p: { kind: string }) => `请把内容写在后面，例如：匿名${p.kind} 个别科室推诿扯皮`,

@@ -134,6 +134,11 @@ export const ledgerReplies = {
   viewHeadOtherUnit: (p: Item & { ownUnit: string }) => `${p.code} 是${p.unitName}的整改事项，你只能查看本单位（${p.ownUnit}）的事项。`,
   viewLeaderNotInCharge: (p: Item) => `${p.code} 是${p.unitName}的整改事项，你不分管${p.unitName}，不能查看。`,
   viewNotAllowed: () => '整改事项只有管理员、本单位负责人和分管领导可以查看。',
+  // The same, for a unit's list (the console's 整改台账 filtered to a unit), and who may act there.
+  listHeadOtherUnit: (p: { ownUnit: string }) => `你只能查看本单位（${p.ownUnit}）的整改事项。`,
+  listLeaderNotInCharge: () => '你不分管这个单位，只能查看分管单位的整改事项。',
+  adminOnly: (p: { what: string }) => `${p.what}整改事项仅限管理员。`,
+  headsReport: () => '报进展、报完成由责任单位负责人办理。',
   textMissing: (p: { what: string }) => `缺少「${p.what}」。`,
   textTooLong: (p: { what: string; max: number }) => `${p.what}太长（超过 ${p.max} 字）。`,
 

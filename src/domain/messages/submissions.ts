@@ -38,6 +38,23 @@ export interface SubmissionLine { id: number; taskName: string; memberName: stri
 
 const when = (d: Date | string, now: Date) => formatDateCn(dayOf(new Date(d)), now);
 
+/** A row of the console's 任务与提交: the newest version's review state, or 未交. */
+export const ROW_STATUS_CN = { ...REVIEW_STATUS_CN, missing: '未交' } as const;
+
+/** Whose submissions a viewer may open (the console's 任务与提交): a head their unit's, a leader their units'. */
+type Viewer = { role: string; unitName: string };
+const whose = (v: Viewer) => (v.role === 'head' ? `本单位（${v.unitName}）` : v.role === 'leader' ? '你分管的单位' : '');
+export const reviewPageReplies = {
+  unitNotVisible: (v: Viewer) => (v.role === 'staff' ? '职工只能查看自己的提交。' : `你只能查看${whose(v)}的提交。`),
+  submissionNotVisible: (v: Viewer & { id: number }) =>
+    (v.role === 'staff' ? '职工只能查看自己的提交。' : `#${v.id} 不是${whose(v) || '你能查看的单位'}的提交，不能查看。`),
+  /** The console's form says where the comment goes (chat's refusal shows a command to type). */
+  commentRequired: () => '退回修改请写明意见（提交人会收到这段意见，按它修改后重新提交）。',
+  badTask: () => '任务编号不对',
+  taskNotFound: () => '当前活动没有这个任务',
+  badSubmission: () => '提交编号不对',
+};
+
 export const reviewReplies = {
   line: (s: SubmissionLine, now: Date) =>
     `#${s.id} ${s.unitName} ${s.memberName}「${s.taskName}」${s.chars ? `${s.chars.toLocaleString('en-US')} 字` : '附件'}${s.version > 1 ? `（第 ${s.version} 版）` : ''}，${when(s.createdAt, now)}提交`,
