@@ -39,6 +39,8 @@ const coreSettings = z.object({
   DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
     message: '必须是 postgres:// 开头的连接串（留空则使用内置 PGlite）',
   }),
+  // Connections each process keeps to PostgreSQL (PostgreSQL allows 100 in all by default).
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   REDIS_URL: optionalString.refine((v) => v === undefined || /^rediss?:\/\//.test(v), {
     message: '必须是 redis:// 开头的地址（留空则自动启动内置 redis-server）',
   }),

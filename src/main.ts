@@ -69,7 +69,7 @@ async function main() {
       stops.push(() => redis!.stop());
       redisUrl = redis.url;
     }
-    const database = await openDatabase(embeddedDb ? { pgliteDir: path.join(config.dataDir, 'db'), log } : { databaseUrl: config.DATABASE_URL, keepConnections: true, log });
+    const database = await openDatabase(embeddedDb ? { pgliteDir: path.join(config.dataDir, 'db'), log } : { databaseUrl: config.DATABASE_URL, keepConnections: true, poolSize: config.DATABASE_POOL_SIZE, log });
     stops.push(() => database.close());
     const stopVacuum = startPgliteMaintenance(database, log, systemClock);
     stops.push(async () => stopVacuum());

@@ -57,10 +57,12 @@ export interface OpenOptions {
   log?: { info(obj: object, msg: string): void };
   /**
    * A long-running service: open some connections now and keep every one opened (up to the pool's
-   * 10). Opening one costs a PostgreSQL backend start (~10 ms); a burst of messages after a quiet
+   * size). Opening one costs a PostgreSQL backend start (~10 ms); a burst of messages after a quiet
    * spell would otherwise pay it in turn, one connection after another.
    */
   keepConnections?: boolean;
+  /** Connections to PostgreSQL at most (DATABASE_POOL_SIZE; 10). */
+  poolSize?: number;
 }
 
 const POOL_SIZE = 10;
@@ -72,7 +74,8 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     const { migrate } = await import('drizzle-orm/node-postgres/migrator');
     // JIT off for our sessions: it compiles the circular's aggregation for longer than the query
     // runs (whole-campaign circular at a million check-ins: 1.8 s with JIT, 0.8 s without).
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: POOL_SIZE, min: opts.keepConnections ? POOL_SIZE : 0, options: '-c jit=off' });
+    const size = opts.poolSize ?? POOL_SIZE;
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: size, min: opts.keepConnections ? size : 0, options: '-c jit=off' });
     // A dropped connection must not crash the service; the next query reconnects.
     pool.on('error', () => {});
     // A connection in use (inside a transaction) that the server cuts — a restart, a failover —

@@ -39,6 +39,9 @@ export function service(scope: Scope, env: Record<string, string>): Proc {
       WECOM_CORP_ID: '', WECOM_AGENT_ID: '', WECOM_AGENT_SECRET: '', WECOM_API_BASE: 'http://127.0.0.1:9',
       WECOM_APP_TOKEN: '', WECOM_APP_ENCODING_AES_KEY: '', WECOM_BOT_TOKEN: '', WECOM_BOT_ENCODING_AES_KEY: '',
       DINGTALK_CLIENT_ID: '', DINGTALK_CLIENT_SECRET: '', DINGTALK_ROBOT_CODE: '',
+      // Four connections each: a topology test starts four processes, and CI may run another copy
+      // of the suite on the same PostgreSQL (100 connections in all; ten each ran out).
+      DATABASE_POOL_SIZE: '4',
       ...env,
     },
   });
