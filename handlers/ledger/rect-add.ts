@@ -1,7 +1,7 @@
 import { defineCommand } from '../../src/commands/registry.ts';
-import { createRect, rectDetail, linkLeader, rectCode, TERMS, validateRect, type NewRect } from '../../src/domain/rectification.ts';
+import { createRect, rectDetail, rectCode, TERMS, type NewRect } from '../../src/domain/rectification.ts';
 import { ledgerReplies } from '../../src/domain/messages/rectification.ts';
-import { actorOf, categoriesOf, notifyHeads, SECTION } from './rect-common.ts';
+import { actorOf, newRectOf, notifyHeads, SECTION } from './rect-common.ts';
 import { day, rowId, z } from '../../src/commands/payload.ts';
 
 const payloadSchema = z.object({
@@ -31,14 +31,7 @@ export default defineCommand({
     '/整改 新增 县人民医院 问题：门诊排队时间长 措施：增设自助机，高峰期增开窗口 分管领导：刘局长 时限：2027-03-31 类别：限期整改 期限：近期',
   ],
   async run(ctx, a) {
-    const categories = categoriesOf(ctx);
-    const n: NewRect = {
-      campaignId: ctx.campaign?.id ?? null, kind: 'item', unitId: a.unit.id,
-      problem: a.problem.trim(), measures: a.measures.trim(), leaderName: a.leader.trim(),
-      leaderMemberId: await linkLeader(ctx.tx, a.leader), ownerMemberId: null,
-      deadline: a.deadline, category: a.category?.trim() || null, term: a.term ?? null,
-    };
-    validateRect(n, ctx.today, categories);
+    const n = await newRectOf(ctx, { ...a, unitId: a.unit.id });
     const payload: Payload = { ...n, unitName: a.unit.name };
     const preview = ledgerReplies.addPreview({ ...n, unitName: a.unit.name, leaderLinked: n.leaderMemberId !== null, today: ctx.today });
     return { preview, payload };

@@ -7,7 +7,8 @@ import { headsOf, leadersOfUnit } from '../../src/domain/directory.ts';
 import { notifyAdmins as tellAdmins } from '../../src/domain/notify-admins.ts';
 import { seesUnit, visibleUnits } from '../../src/domain/visibility.ts';
 import {
-  daysOverdue, isDueSoon, isOverdue, lastHistoryId as lastHistoryIdOf, parseRectCode, rectById, rectCode, type RectRow,
+  daysOverdue, isDueSoon, isOverdue, lastHistoryId as lastHistoryIdOf, linkLeader, parseRectCode, rectById, rectCode, validateRect,
+  type NewRect, type RectRow,
 } from '../../src/domain/rectification.ts';
 import { ledgerReplies, type RectListItem } from '../../src/domain/messages/rectification.ts';
 import { campaignCategories } from '../../src/domain/ledger-import.ts';
@@ -19,6 +20,18 @@ export const SECTION = '整改台账';
 
 export function categoriesOf(ctx: Ctx): string[] {
   return campaignCategories(ctx.campaign);
+}
+
+/** A new item (五落实) from what 整改 新增 and 意见 转整改 were told, checked as both check it. */
+export async function newRectOf(ctx: Ctx, a: { unitId: number; problem: string; measures: string; leader: string; deadline: string; category?: string; term?: string }): Promise<NewRect> {
+  const n: NewRect = {
+    campaignId: ctx.campaign?.id ?? null, kind: 'item', unitId: a.unitId,
+    problem: a.problem.trim(), measures: a.measures.trim(), leaderName: a.leader.trim(),
+    leaderMemberId: await linkLeader(ctx.tx, a.leader), ownerMemberId: null,
+    deadline: a.deadline, category: a.category?.trim() || null, term: a.term ?? null,
+  };
+  validateRect(n, ctx.today, categoriesOf(ctx));
+  return n;
 }
 
 export function actorOf(ctx: Ctx): Actor {

@@ -5,12 +5,12 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { answerFeedback, feedbackById, feedbackCode, parseFeedbackCode } from '../../src/domain/feedback.ts';
-import { linkLeader, rectCode, rectDetail, rectFromFeedback, rectOfFeedback, TERMS, validateRect, type NewRect } from '../../src/domain/rectification.ts';
+import { rectCode, rectDetail, rectFromFeedback, rectOfFeedback, TERMS, type NewRect } from '../../src/domain/rectification.ts';
 import { unitById } from '../../src/domain/directory.ts';
 import { fail } from '../../src/domain/errors.ts';
 import { feedbackReplies } from '../../src/domain/messages/feedback.ts';
 import { ledgerReplies } from '../../src/domain/messages/rectification.ts';
-import { actorOf, categoriesOf, notifyHeads } from './rect-common.ts';
+import { actorOf, newRectOf, notifyHeads } from './rect-common.ts';
 import { day, rowId, z } from '../../src/commands/payload.ts';
 
 const payloadSchema = z.object({
@@ -44,13 +44,7 @@ export default defineCommand({
     if (taken) fail('feedback.already_in_ledger', { ref: code, rect: taken });
     const unit = a.unit ?? (fb.unitId ? await unitById(ctx.tx, fb.unitId) : null);
     if (!unit) throw new UserError(feedbackReplies.toRectUnitMissing({ code }));
-    const n: NewRect = {
-      campaignId: ctx.campaign?.id ?? null, kind: 'item', unitId: unit.id,
-      problem: (a.problem ?? fb.content).trim(), measures: a.measures.trim(), leaderName: a.leader.trim(),
-      leaderMemberId: await linkLeader(ctx.tx, a.leader), ownerMemberId: null,
-      deadline: a.deadline, category: a.category?.trim() || null, term: a.term ?? null,
-    };
-    validateRect(n, ctx.today, categoriesOf(ctx));
+    const n = await newRectOf(ctx, { ...a, unitId: unit.id, problem: a.problem ?? fb.content });
     const answers = fb.status !== 'closed' && !fb.answer;
     const preview = feedbackReplies.toRectPreview({ code, content: fb.content, ...n, unitName: unit.name, answers, anonymous: fb.anonymous, today: ctx.today });
     return { preview, payload: { ...n, feedbackId: fb.id, unitName: unit.name } };
