@@ -16,6 +16,7 @@ import groups from '../handlers/groups/index.ts';
 import calendar from '../handlers/calendar/index.ts';
 import reminders from '../handlers/reminders/index.ts';
 import circular from '../handlers/circular/index.ts';
+import inspection from '../handlers/inspection/index.ts';
 import delivery from '../handlers/delivery/index.ts';
 import exportsFeature from '../handlers/exports/index.ts';
 import review from '../handlers/review/index.ts';
@@ -24,7 +25,7 @@ import jobs from '../jobs/index.ts';
 
 /** In help order. */
 export const FEATURES: Feature[] = [
-  help, roster, checkin, campaign, review, progress, leave, feedback, ledger, groups, calendar, reminders, circular, delivery, exportsFeature, consoleFeature, jobs,
+  help, roster, checkin, campaign, review, progress, leave, feedback, ledger, inspection, groups, calendar, reminders, circular, delivery, exportsFeature, consoleFeature, jobs,
 ];
 
 /** In sender-preference order: a platform is its folder plus one line here. */

@@ -2,7 +2,7 @@
 // statistics are computed from them, never kept as counters.
 import { sql } from 'drizzle-orm';
 import {
-  pgTable, serial, integer, text, boolean, timestamp, date, jsonb, uniqueIndex, index, primaryKey, customType,
+  pgTable, serial, integer, text, boolean, timestamp, date, jsonb, uniqueIndex, index, primaryKey, customType, doublePrecision,
 } from 'drizzle-orm/pg-core';
 
 /** bytea: node-postgres returns a Buffer, PGlite a Uint8Array — both come out as a Buffer. */
@@ -261,6 +261,8 @@ export const attachments = pgTable('attachments', {
   id: serial('id').primaryKey(),
   checkinId: integer('checkin_id').references(() => checkins.id),
   submissionId: integer('submission_id').references(() => submissions.id),
+  /** A 督查 finding's photo (督查 发现, sent with it or right after). */
+  inspectionFindingId: integer('inspection_finding_id').references(() => inspectionFindings.id),
   memberId: integer('member_id').notNull().references(() => members.id),
   kind: text('kind').notNull(),
   mime: text('mime').notNull(),
@@ -268,7 +270,10 @@ export const attachments = pgTable('attachments', {
   size: integer('size').notNull(),
   data: bytea('data').notNull(),
   createdAt: createdAt(),
-}, (t) => [index('attachments_checkin_idx').on(t.checkinId), index('attachments_submission_idx').on(t.submissionId)]);
+}, (t) => [
+  index('attachments_checkin_idx').on(t.checkinId), index('attachments_submission_idx').on(t.submissionId),
+  index('attachments_finding_idx').on(t.inspectionFindingId).where(sql`${t.inspectionFindingId} is not null`),
+]);
 
 /**
  * Every inbound message, recorded once, ever: the de-duplication key. The key is an HMAC of the
@@ -388,11 +393,14 @@ export const rectifications = pgTable('rectifications', {
   status: text('status').notNull().default('not_started'),
   /** The opinion it was made from (/意见 转整改); one item per opinion. */
   feedbackId: integer('feedback_id').references(() => feedback.id),
+  /** The 督查 finding it was made from (督查 转整改); one item per finding. */
+  inspectionFindingId: integer('inspection_finding_id').references(() => inspectionFindings.id),
   createdAt: createdAt(),
   closedAt: timestamp('closed_at', { withTimezone: true }),
 }, (t) => [
   index('rect_unit_status_idx').on(t.unitId, t.status), index('rect_deadline_idx').on(t.status, t.deadline),
   uniqueIndex('rect_feedback_uq').on(t.feedbackId).where(sql`${t.feedbackId} is not null`),
+  uniqueIndex('rect_finding_uq').on(t.inspectionFindingId).where(sql`${t.inspectionFindingId} is not null`),
 ]);
 
 /** Every change to a rectification item, in order. */
@@ -477,3 +485,43 @@ export const circulars = pgTable('circulars', {
   createdAt: createdAt(),
   sentAt: timestamp('sent_at', { withTimezone: true }),
 }, (t) => [uniqueIndex('circulars_period_uq').on(t.campaignId, t.periodKey)]);
+
+/**
+ * 督查: a round of checks ("一月一督查", "由局领导成员分工带队"), numbered per campaign (DC-01). Its
+ * checklist is copied from the campaign's default (campaigns.schedule.inspection) and may be edited
+ * per round. leaderIds: the members named 带队, who record its findings. status: open | done.
+ */
+export const inspectionRounds = pgTable('inspection_rounds', {
+  id: serial('id').primaryKey(),
+  campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
+  seq: integer('seq').notNull(),
+  name: text('name').notNull(),
+  date: date('date', { mode: 'string' }).notNull(),
+  leaderIds: jsonb('leader_ids').$type<number[]>().notNull(),
+  checklist: jsonb('checklist').$type<string[]>().notNull(),
+  status: text('status').notNull().default('open'),
+  createdBy: integer('created_by').references(() => members.id),
+  createdAt: createdAt(),
+  completedAt: timestamp('completed_at', { withTimezone: true }),
+}, (t) => [uniqueIndex('inspection_rounds_seq_uq').on(t.campaignId, t.seq)]);
+
+/** The units a round inspects. */
+export const inspectionUnits = pgTable('inspection_units', {
+  roundId: integer('round_id').notNull().references(() => inspectionRounds.id),
+  unitId: integer('unit_id').notNull().references(() => units.id),
+}, (t) => [primaryKey({ columns: [t.roundId, t.unitId] }), index('inspection_units_unit_idx').on(t.unitId)]);
+
+/**
+ * A finding of a round at one unit (FX-0003), by a 带队 leader or the office: what was found, and
+ * the unit's score when the campaign scores inspections. Its photos are attachments; the ledger
+ * item it became names it (rectifications.inspection_finding_id).
+ */
+export const inspectionFindings = pgTable('inspection_findings', {
+  id: serial('id').primaryKey(),
+  roundId: integer('round_id').notNull().references(() => inspectionRounds.id),
+  unitId: integer('unit_id').notNull().references(() => units.id),
+  content: text('content').notNull(),
+  score: doublePrecision('score'),
+  recordedBy: integer('recorded_by').notNull().references(() => members.id),
+  createdAt: createdAt(),
+}, (t) => [index('inspection_findings_round_idx').on(t.roundId, t.unitId), index('inspection_findings_recorder_idx').on(t.recordedBy, t.createdAt)]);

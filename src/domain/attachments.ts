@@ -4,14 +4,14 @@
 // database, linked to a check-in or a submission.
 import { and, desc, eq, gte, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
-import { attachments, checkins, submissions, tasks } from '../db/schema.ts';
+import { attachments, checkins, inspectionFindings, submissions, tasks } from '../db/schema.ts';
 import type { SessionAttachment } from '../session.ts';
 import type { AttachmentProblem, AttachmentRef } from './messages/attachments.ts';
 
 /** The cap on every photo or file, on every path: adapters stop downloading past it. */
 export const MAX_ATTACHMENT_MB = 20;
 export const MAX_ATTACHMENT_BYTES = MAX_ATTACHMENT_MB * 1024 * 1024;
-/** A photo or file sent alone attaches to the sender's check-in or submission of the last 10 minutes. */
+/** A photo or file sent alone attaches to the sender's check-in, submission or 督查 finding of the last 10 minutes. */
 export const ATTACH_WINDOW_MS = 10 * 60_000;
 
 export interface AcceptedAttachment {
@@ -96,24 +96,28 @@ export async function fetchAttachments(list: SessionAttachment[] | undefined, ma
   return out;
 }
 
+/** What a photo or file is kept with: a check-in, a submission, or a 督查 finding. */
+export type AttachTarget = { checkinId: number } | { submissionId: number } | { findingId: number };
+
 export async function saveAttachments(
-  tx: Tx, memberId: number, target: { checkinId: number } | { submissionId: number }, list: AcceptedAttachment[], at: Date,
+  tx: Tx, memberId: number, target: AttachTarget, list: AcceptedAttachment[], at: Date,
 ): Promise<number[]> {
   if (!list.length) return [];
   const rows = await tx.insert(attachments).values(list.map((a) => ({
     memberId, kind: a.kind, mime: a.mime, name: a.name, size: a.data.length, data: a.data, createdAt: at,
     checkinId: 'checkinId' in target ? target.checkinId : null,
     submissionId: 'submissionId' in target ? target.submissionId : null,
+    inspectionFindingId: 'findingId' in target ? target.findingId : null,
   }))).returning({ id: attachments.id });
   return rows.map((r) => r.id);
 }
 
 /**
- * The sender's check-in or submission of the last 10 minutes (the latest of the two), for a photo
- * or file sent on its own.
+ * The sender's check-in, submission or 督查 finding of the last 10 minutes (the latest of them),
+ * for a photo or file sent on its own.
  */
 export async function recentTarget(tx: Tx, memberId: number, now: Date):
-  Promise<{ checkinId: number } | { submissionId: number; taskName: string } | null> {
+  Promise<{ checkinId: number } | { submissionId: number; taskName: string } | { findingId: number } | null> {
   const since = new Date(now.getTime() - ATTACH_WINDOW_MS);
   const [c] = await tx.select({ id: checkins.id, at: checkins.createdAt }).from(checkins)
     .where(and(eq(checkins.memberId, memberId), eq(checkins.status, 'valid'), inArray(checkins.kind, ['self', 'makeup']),
@@ -123,9 +127,27 @@ export async function recentTarget(tx: Tx, memberId: number, now: Date):
     .innerJoin(tasks, eq(tasks.id, submissions.taskId))
     .where(and(eq(submissions.memberId, memberId), gte(submissions.createdAt, since), lte(submissions.createdAt, now)))
     .orderBy(desc(submissions.createdAt), desc(submissions.id)).limit(1);
-  if (s && (!c || s.at.getTime() > c.at.getTime())) return { submissionId: s.id, taskName: s.taskName };
-  if (c) return { checkinId: c.id };
-  return null;
+  // The 督查 finding this person recorded (photos of what was found, sent right after it).
+  const [f] = await tx.select({ id: inspectionFindings.id, at: inspectionFindings.createdAt }).from(inspectionFindings)
+    .where(and(eq(inspectionFindings.recordedBy, memberId), gte(inspectionFindings.createdAt, since), lte(inspectionFindings.createdAt, now)))
+    .orderBy(desc(inspectionFindings.createdAt), desc(inspectionFindings.id)).limit(1);
+  const latest = [c && { at: c.at, t: { checkinId: c.id } }, s && { at: s.at, t: { submissionId: s.id, taskName: s.taskName } }, f && { at: f.at, t: { findingId: f.id } }]
+    .filter((x) => x !== undefined).sort((a, b) => b.at.getTime() - a.at.getTime())[0];
+  return latest?.t ?? null;
+}
+
+/** The photos and files of these 督查 findings: id, type and size, by finding. */
+export async function attachmentsOfFindings(tx: Tx, ids: number[]): Promise<Map<number, (ApiAttachment & { name: string | null })[]>> {
+  const out = new Map<number, (ApiAttachment & { name: string | null })[]>();
+  if (!ids.length) return out;
+  const rows = await tx.select({ id: attachments.id, findingId: attachments.inspectionFindingId, kind: attachments.kind, mime: attachments.mime, size: attachments.size, name: attachments.name })
+    .from(attachments).where(inArray(attachments.inspectionFindingId, ids)).orderBy(attachments.id);
+  for (const r of rows) {
+    const list = out.get(r.findingId!) ?? [];
+    list.push({ id: r.id, type: r.kind as ApiAttachment['type'], mime: r.mime, size: r.size, name: r.name });
+    out.set(r.findingId!, list);
+  }
+  return out;
 }
 
 /** How many of these check-ins carry at least one attachment (读书有笔记). */

@@ -5,6 +5,7 @@ import { and, asc, desc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { feedback, members, rectificationHistory, rectifications, units } from '../db/schema.ts';
 import { feedbackCode, type FeedbackRow } from './feedback.ts';
+import { findingCode } from './inspections.ts';
 import { fail } from './errors.ts';
 import { RECT_STATUS_CN, type RectAction, type RectDetail } from './messages/rectification.ts';
 import { audit, type Actor } from './audit.ts';
@@ -99,6 +100,18 @@ export async function openLedgerCounts(tx: Tx, campaignId?: number): Promise<{ i
   return { items: n('item'), commitments: n('commitment') };
 }
 
+/**
+ * 督查 转整改: a ledger item made from an inspection finding, each keeping the link (the item names
+ * the finding, FX-0003; the finding is shown with the item it became). One item per finding.
+ */
+export async function rectFromFinding(tx: Tx, finding: { id: number; code: string }, n: NewRect, actor: Actor): Promise<RectRow> {
+  const [taken] = await tx.select({ id: rectifications.id }).from(rectifications).where(eq(rectifications.inspectionFindingId, finding.id));
+  if (taken) fail('inspection.finding_in_ledger', { ref: finding.code, rect: rectCode(taken.id) });
+  const [row] = await tx.insert(rectifications).values({ ...n, feedbackId: null, inspectionFindingId: finding.id }).returning();
+  await history(tx, row.id, actor, 'create', { field: 'inspection', after: finding.code });
+  return row;
+}
+
 /** The ledger item an opinion became, if any. */
 export async function rectOfFeedback(tx: Tx, feedbackId: number): Promise<string | null> {
   const [row] = await tx.select({ id: rectifications.id }).from(rectifications).where(eq(rectifications.feedbackId, feedbackId));
@@ -183,7 +196,8 @@ export async function linkLeader(tx: Tx, name: string): Promise<number | null> {
 /** An item in full and how it stands today, for ledgerReplies.added / show to word. */
 export function rectDetail(r: RectRow & { unitName: string; feedbackCode?: string | null }, today: string): RectDetail {
   return {
-    source: r.feedbackCode ?? null,
+    source: r.feedbackCode ?? (r.inspectionFindingId ? findingCode(r.inspectionFindingId) : null),
+    sourceKind: r.feedbackCode ? 'feedback' : r.inspectionFindingId ? 'inspection' : null,
     code: rectCode(r.id), commitment: r.kind === 'commitment', status: r.status as RectStatus,
     overdueDays: isOverdue(r, today) ? daysOverdue(r, today) : null, dueSoon: isDueSoon(r, today),
     problem: r.problem, measures: r.measures, unitName: r.unitName, leaderName: r.leaderName,

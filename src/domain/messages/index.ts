@@ -5,6 +5,7 @@ import { directoryMessages } from './directory.ts';
 import { exportMessages } from './exports.ts';
 import { feedbackMessages } from './feedback.ts';
 import { holidayMessages } from './holidays.ts';
+import { inspectionMessages } from './inspections.ts';
 import { ledgerImportMessages } from './ledger-import.ts';
 import { progressMessages } from './progress.ts';
 import { rectificationMessages } from './rectification.ts';
@@ -17,6 +18,7 @@ export const catalogue = {
   ...exportMessages,
   ...feedbackMessages,
   ...holidayMessages,
+  ...inspectionMessages,
   ...ledgerImportMessages,
   ...progressMessages,
   ...rectificationMessages,

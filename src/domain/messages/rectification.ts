@@ -72,8 +72,10 @@ export interface RectListItem {
 export interface RectDetail {
   code: string; commitment: boolean; status: string; overdueDays: number | null; dueSoon: boolean;
   problem: string; measures: string; unitName: string; leaderName: string; deadline: string; category: string | null; term: string | null;
-  /** The opinion's code when it was made from one (/意见 转整改). */
+  /** The opinion's code when it was made from one (/意见 转整改), or the 督查 finding's (督查 转整改). */
   source?: string | null;
+  /** What `source` is: an opinion (the default) or an inspection finding. */
+  sourceKind?: 'feedback' | 'inspection' | null;
 }
 
 /** One entry of an item's history. */
@@ -108,7 +110,7 @@ function detailText(r: RectDetail, today: string): string {
     `  问题：${r.problem}`,
     `  措施：${r.measures}`,
     `  责任单位：${r.unitName}；分管领导：${r.leaderName}；时限：${dateCn(r.deadline, today)}${r.category ? `；类别：${r.category}` : ''}${r.term ? `；${r.term}` : ''}`,
-    ...(r.source ? [`  来源：意见 ${r.source}`] : []),
+    ...(r.source ? [`  来源：${r.sourceKind === 'inspection' ? '督查发现' : '意见'} ${r.source}`] : []),
   ].join('\n');
 }
 
@@ -117,6 +119,7 @@ function historyLine(h: RectHistoryEntry, today: string): string {
   const when = cn(h.at).format('M月D日 HH:mm');
   let what = HISTORY_ACTION_CN[h.action] ?? h.action;
   if (h.action === 'create' && h.field === 'feedback') what = `由意见 ${h.after} 转来`;
+  else if (h.action === 'create' && h.field === 'inspection') what = `由督查发现 ${h.after} 转来`;
   else if (h.action === 'create' && h.note) what = h.note;
   else if (h.action === 'update') {
     const show = (v: string | null) => (v ? (h.field === '时限' ? dateCn(v, today) : v) : '—');
