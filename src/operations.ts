@@ -47,7 +47,7 @@ export const operationSchema = z.discriminatedUnion('op', [
   z.object({
     op: z.literal('export'),
     /** 打卡|意见|整改|通报 or checkins|feedback|rectifications|circular. */
-    kind: z.string().refine((k) => exportKindFrom(k) !== null, { message: '导出类型应为 打卡、意见、整改 或 通报' }),
+    kind: z.string().refine((k) => exportKindFrom(k) !== null, { message: '导出类型应为 打卡、意见、整改、通报 或 督查' }),
     unit: z.string().optional(),
     from: z.string().optional(),
     to: z.string().optional(),

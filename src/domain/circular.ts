@@ -14,6 +14,7 @@ import { rowsOf } from '../db/client.ts';
 import { headsOf } from './directory.ts';
 import { addDays, daysBetween } from '../time.ts';
 import { dueSql, perUnitSql } from './audiences.ts';
+import { inspectionFigures } from './inspections.ts';
 import {
   circularNotices, periodLastDay, renderCircular, renderUnitDetail,
   type CircularData, type CircularUnit, type Movement, type Period, type ScoreWeights, type UnitDetail,
@@ -61,7 +62,7 @@ function spanOf(p: Period): { last: string; dueBefore: string } {
 
 // ------------------------------------------------------------------------------ the score
 
-export const DEFAULT_SCORE_WEIGHTS: ScoreWeights = { participation: 40, hours: 30, tasks: 15, rectification: 15 };
+export const DEFAULT_SCORE_WEIGHTS: ScoreWeights = { participation: 40, hours: 30, tasks: 15, rectification: 15, inspection: 0 };
 
 /*
  * Composite score, 0–100 (one decimal), for each unit in the period:
@@ -73,6 +74,8 @@ export const DEFAULT_SCORE_WEIGHTS: ScoreWeights = { participation: 40, hours: 3
  *       overlapping the period, or due within it; a member×task pair is done when submitted by the
  *       period end; a task not yet due is not required)
  *   R = items closed (销号) / items                   (rectification items as of the period end)
+ *   D = mean 督查 score / 100                         (the unit's scores in the rounds dated in the period,
+ *       inspections.ts inspectionFigures; weight 0 by default, so it changes nothing until the office sets one)
  *
  *   score = 100 × Σ w·x / Σ w over the parts that apply to the unit: K does not apply when the unit
  *   has no task due, R when it has no rectification items. Leaving them out (rather than counting
@@ -92,7 +95,7 @@ export function scoreWeightsOf(c: Pick<CampaignRow, 'schedule'>): ScoreWeights {
     }
   }
   // All zero would divide by zero: fall back to the defaults.
-  return w.participation + w.hours + w.tasks + w.rectification > 0 ? w : { ...DEFAULT_SCORE_WEIGHTS };
+  return w.participation + w.hours + w.tasks + w.rectification + (w.inspection ?? 0) > 0 ? w : { ...DEFAULT_SCORE_WEIGHTS };
 }
 
 const round1 = (x: number) => Math.round(x * 10 + 1e-9) / 10;
@@ -101,11 +104,12 @@ const round1 = (x: number) => Math.round(x * 10 + 1e-9) / 10;
 export function scoreOf(x: UnitFigures['components'], w: ScoreWeights): number {
   let num = 0;
   let den = 0;
-  for (const k of ['participation', 'hours', 'tasks', 'rectification'] as const) {
-    const v = x[k];
-    if (v === null) continue;
-    num += w[k] * v;
-    den += w[k];
+  for (const k of ['participation', 'hours', 'tasks', 'rectification', 'inspection'] as const) {
+    const v = x[k] ?? null;
+    const wk = w[k] ?? 0;
+    if (v === null || wk === 0) continue;
+    num += wk * v;
+    den += wk;
   }
   return den > 0 ? round1((100 * num) / den) : 0;
 }
@@ -241,6 +245,7 @@ export async function computeCircular(tx: Tx, c: CampaignRow, p: Period): Promis
 
   const target = await periodTarget(tx, c, { ...p, end: e });
   const weights = scoreWeightsOf(c);
+  const insp = await inspectionFigures(tx, c.id, s, e);
   const maxAvg = Math.max(0, ...raw.map((r) => r.totalMinutes / r.members));
   const scored = raw.map((r) => {
     const avg = r.totalMinutes / r.members;
@@ -249,6 +254,7 @@ export async function computeCircular(tx: Tx, c: CampaignRow, p: Period): Promis
       hours: target ? Math.min(1, avg / target) : maxAvg > 0 ? avg / maxAvg : 0,
       tasks: r.tasksRequired ? r.tasksDone / r.tasksRequired : null,
       rectification: r.rectTotal ? r.rectClosed / r.rectTotal : null,
+      inspection: insp.unitScores.has(r.unitId) ? insp.unitScores.get(r.unitId)! / 100 : null,
     };
     const score = scoreOf(components, weights);
     return { ...r, participationRate: components.participation, avgMinutes: Math.round(avg), components, score };
@@ -295,6 +301,7 @@ export async function computeCircular(tx: Tx, c: CampaignRow, p: Period): Promis
   return {
     campaignId: c.id, campaignName: c.name, period: p, periodTargetMinutes: target, weights,
     previousPeriodKey: prev?.periodKey ?? null, totals, units: unitsOut, leaders,
+    ...(insp.rounds.length ? { inspections: insp.rounds } : {}),
   };
 }
 

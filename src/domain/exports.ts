@@ -16,15 +16,17 @@ import { activeCampaign, campaignHistory, type CampaignRow } from './campaigns.t
 import { FEEDBACK_STATUS_CN, feedbackCode, type FeedbackStatus } from './feedback.ts';
 import { daysOverdue, isOverdue, listRects, RECT_STATUS_CN, rectCode, rectShown, type RectShown, type RectStatus } from './rectification.ts';
 import type { CircularData } from './circular.ts';
+import { findingsOfCampaign, roundsOf, unitScore } from './inspections.ts';
+import { INSPECTION_WORKBOOK } from './messages/inspections.ts';
 import { movementMark, periodLabel } from './messages/circular.ts';
 import { ROLE_CN, type Role } from './roles.ts';
 import { EXPORT_KIND_CN, WORKBOOK as WB, type ExportDeliveryNote, type ExportSummary } from './messages/exports.ts';
 import { cn } from '../time.ts';
 
-export type ExportKind = 'checkins' | 'feedback' | 'rectifications' | 'circular';
-/** Each kind's name (the catalogue's): 打卡, 意见, 整改, 通报. */
+export type ExportKind = 'checkins' | 'feedback' | 'rectifications' | 'circular' | 'inspections';
+/** Each kind's name (the catalogue's): 打卡, 意见, 整改, 通报, 督查. */
 export { EXPORT_KIND_CN };
-export const EXPORT_KINDS: ExportKind[] = ['checkins', 'feedback', 'rectifications', 'circular'];
+export const EXPORT_KINDS: ExportKind[] = ['checkins', 'feedback', 'rectifications', 'circular', 'inspections'];
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** How long a chat export stays downloadable. */
 export const EXPORT_TTL_MS = 30 * 60_000;
@@ -34,6 +36,7 @@ const KIND_WORDS: Record<string, ExportKind> = {
   意见: 'feedback', 建议: 'feedback', 反馈: 'feedback', 意见建议: 'feedback', feedback: 'feedback',
   整改: 'rectifications', 整改台账: 'rectifications', 台账: 'rectifications', rectifications: 'rectifications', rect: 'rectifications', ledger: 'rectifications',
   通报: 'circular', circular: 'circular', circulars: 'circular',
+  督查: 'inspections', 督查情况: 'inspections', inspections: 'inspections', inspection: 'inspections',
 };
 
 export function exportKindFrom(word: string): ExportKind | null {
@@ -181,6 +184,7 @@ export async function buildExport(tx: Tx, kind: ExportKind, scope: ExportScope):
     case 'feedback': return buildFeedback(tx, scope);
     case 'rectifications': return buildRectifications(tx, scope);
     case 'circular': return buildCirculars(tx, scope);
+    case 'inspections': return buildInspections(tx, scope);
   }
 }
 
@@ -420,6 +424,54 @@ async function buildCirculars(tx: Tx, scope: ExportScope): Promise<BuiltExport> 
     range: scope.from && scope.to ? { from: scope.from, to: scope.to } : null,
   };
 }
+
+// ------------------------------------------------------------------------------ 督查
+
+/**
+ * The campaign's rounds of 督查 (dated within the range when given) at the units in scope: one
+ * row per round, one per round × unit (findings, score, 转整改), and every finding with its photos'
+ * and files' counts and the ledger item it became. The rows are inspections.ts's.
+ */
+async function buildInspections(tx: Tx, scope: ExportScope): Promise<BuiltExport> {
+  const c = await campaignForExport(tx);
+  const o = { unitIds: scope.unitIds ?? null, from: scope.from, to: scope.to };
+  const rounds = (await roundsOf(tx, c.id, o)).reverse();
+  if (!rounds.length) fail('export.no_inspections', { campaign: c.name, unit: scope.unitLabel, from: scope.from, to: scope.to });
+  const findings = await findingsOfCampaign(tx, c.id, o);
+  const inScope = (unitId: number) => !scope.unitIds || scope.unitIds.includes(unitId);
+  const W = INSPECTION_WORKBOOK;
+  const title = W.title({ campaign: c.name, unit: scope.unitLabel ?? null, from: scope.from ?? null, to: scope.to ?? null });
+  const wb = newWorkbook(scope.now);
+  addSheet(wb, W.rounds.sheet, columns(W.rounds.headers, [
+    'code', 'name', ['date', 'date'], 'status', 'leaders', ['units', 'wrap', 40], ['findings', 'int'], ['rects', 'int'], ['checklist', 'wrap', 60],
+  ]), rounds.map((r) => {
+    const mine = findings.filter((f) => f.roundId === r.id);
+    return {
+      code: r.code, name: r.name, date: excelDate(r.date), status: W.status[r.status] ?? r.status, leaders: r.leaders.map((l) => l.name).join(W.listJoin),
+      units: r.units.filter((u) => inScope(u.id)).map((u) => u.name).join(W.listJoin), findings: mine.length, rects: mine.filter((f) => f.rect).length,
+      checklist: r.checklist.map((x, i) => `${i + 1}. ${x}`).join(W.checklistJoin),
+    };
+  }), title);
+  addSheet(wb, W.units.sheet, columns(W.units.headers, ['code', 'name', ['date', 'date'], 'unitName', ['findings', 'int'], ['score', 'score'], ['rects', 'int']]),
+    rounds.flatMap((r) => r.units.filter((u) => inScope(u.id)).map((u) => {
+      const mine = findings.filter((f) => f.roundId === r.id && f.unitId === u.id);
+      return { code: r.code, name: r.name, date: excelDate(r.date), unitName: u.name, findings: mine.length, score: unitScore(mine, u.id), rects: mine.filter((f) => f.rect).length };
+    })), title);
+  const roundDate = new Map(rounds.map((r) => [r.id, r.date]));
+  addSheet(wb, W.findings.sheet, columns(W.findings.headers, [
+    'code', 'round', ['date', 'date'], 'unitName', ['content', 'wrap'], ['score', 'score'], ['images', 'int'], ['files', 'int'], 'recorder', ['recordedAt', 'datetime'], 'rect', 'rectStatus',
+  ]), findings.map((f) => ({
+    code: f.code, round: f.roundCode, date: excelDate(roundDate.get(f.roundId) ?? dayOfCn(f.createdAt)), unitName: f.unitName, content: cellText(f.content),
+    score: f.score, images: f.images, files: f.files, recorder: f.recorder, recordedAt: excelDateTime(f.createdAt),
+    rect: f.rect ? W.rectCode(f.rect.id) : null, rectStatus: f.rect ? W.rectStatus(f.rect.status) : null,
+  })), title);
+  return {
+    kind: 'inspections', fileName: fileName('inspections', scope), mime: XLSX_MIME, data: await toBuffer(wb), rows: findings.length,
+    summary: { kind: 'inspections', rounds: rounds.length, findings: findings.length, rects: findings.filter((f) => f.rect).length },
+    range: scope.from && scope.to ? { from: scope.from, to: scope.to } : null,
+  };
+}
+const dayOfCn = (t: Date) => cn(t).format('YYYY-MM-DD');
 
 // ------------------------------------------------------------------------------ stored files
 

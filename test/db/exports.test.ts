@@ -265,7 +265,7 @@ describe('with data recorded through the bot', { timeout: 90_000 }, () => {
       expect(bot.pushes().filter((p) => p.kind === 'group' && /导出|\[文件\]/.test(p.text))).toEqual([]);
       expect(bot.pushes().filter((p) => p.to === '王主任' && p.text.startsWith('[文件] 意见建议'))).toHaveLength(1);
 
-      expect(await say('王主任', '/导出 工资')).toContain('不能导出「工资」。可以导出：打卡、意见、整改、通报。');
+      expect(await say('王主任', '/导出 工资')).toContain('不能导出「工资」。可以导出：打卡、意见、整改、通报、督查。');
       expect(await say('王主任', '/导出 打卡 11月40日至12月1日')).toContain('既不是单位名称，也不是看得懂的日期范围');
       expect(await say('王主任', '/导出 打卡 2026-11-01 至 2026-11-30')).toBe('2026-11-01 至 2026-11-30没有打卡记录，未生成文件。');
     });

@@ -4,6 +4,7 @@
 import { formatDateCn } from '../../parse/date.ts';
 import { formatMinutes } from '../../parse/duration.ts';
 import { dayOf } from '../../time.ts';
+import { inspectionCircularLines, type CircularRoundLine } from './inspections.ts';
 
 // ---------------------------------------------------------------- the circular's data, typed
 
@@ -17,7 +18,8 @@ export interface Period { key: string; start: string; end: string; asOf?: string
 /** The last day a period's figures cover: its end, or today for a period in progress. */
 export const periodLastDay = (p: Period) => (p.asOf && p.asOf < p.end ? p.asOf : p.end);
 
-export interface ScoreWeights { participation: number; hours: number; tasks: number; rectification: number }
+/** `inspection` (督查得分): 0 unless the office gives it a weight; circulars stored before it have none. */
+export interface ScoreWeights { participation: number; hours: number; tasks: number; rectification: number; inspection?: number }
 
 /** A unit's place against the previous circular: up or down so many places, the same, or new to it. */
 export type Movement = `↑${number}` | `↓${number}` | '—' | 'new';
@@ -46,7 +48,7 @@ export interface CircularUnit {
   rectClosed: number;
   rectOverdue: number;
   /** 0..1 each; null for a part that does not apply to the unit (no task due, no items): left out of its score. */
-  components: { participation: number; hours: number; tasks: number | null; rectification: number | null };
+  components: { participation: number; hours: number; tasks: number | null; rectification: number | null; inspection?: number | null };
   score: number;
   rank: number;
   /**
@@ -69,6 +71,8 @@ export interface CircularData {
   /** Best first. */
   units: CircularUnit[];
   leaders: { memberId: number; name: string; unitIds: number[] }[];
+  /** 督查情况: the rounds dated in the period (done, or with findings); absent when none. */
+  inspections?: CircularRoundLine[];
 }
 
 /** A unit head's detail (unitDetail): who is behind and which tasks are not in, as of the period's last day. */
@@ -100,8 +104,9 @@ export const SCORE_FORMULA_TEXT = [
   '- P 参与率 = 本期至少有 1 次有效打卡的人数 ÷ 单位人数（在职的职工和负责人）；',
   '- H 学时完成度 = min(1, 人均学习时长 ÷ 本期人均目标)；本期目标按各阶段目标（没有阶段目标时按活动目标）与本期重叠的天数折算；都没有目标时，按人均时长 ÷ 最高单位人均时长；',
   '- K 任务完成率 = 截至期末已提交的「人×任务」数 ÷ 应提交数（截止日期在期末之前的任务：与本期重叠的阶段的任务，或截止日期在本期内的任务；“负责人”任务只计负责人；还没到截止日期的任务不计）；',
-  '- R 整改销号率 = 截至期末已销号事项 ÷ 整改事项总数。',
-  '默认权重 wP=40、wH=30、wK=15、wR=15，管理员可发「/通报 权重 参与40 学时30 任务15 整改15」调整（存于活动设置 schedule.scoreWeights）。',
+  '- R 整改销号率 = 截至期末已销号事项 ÷ 整改事项总数；',
+  '- D 督查得分 = 本期督查中该单位得分的平均 ÷ 100（本期没有督查得分的单位不计 D）；默认权重为 0，不计入。',
+  '默认权重 wP=40、wH=30、wK=15、wR=15、wD=0，管理员可发「/通报 权重 参与40 学时30 任务15 整改15 督查10」调整（存于活动设置 schedule.scoreWeights）。',
   '得分相同的单位名次相同；排名最后的单位标注「末位」。',
 ].join('\n');
 
@@ -142,7 +147,10 @@ export function renderCircular(d: CircularData): string {
   }
   const last = d.units.filter((u) => u.last);
   if (last.length) lines.push(`末位单位：${last.map((u) => u.unitName).join('、')}，请主要负责人抓紧整改落实。`);
-  lines.push('综合得分 = 参与率、人均学时完成度、任务完成率、整改销号率加权（满分 100）；没有到期任务或没有整改事项的单位，按其余各项折算。');
+  lines.push(...inspectionCircularLines(d.inspections, d.period.end));
+  lines.push((d.weights.inspection ?? 0) > 0
+    ? '综合得分 = 参与率、人均学时完成度、任务完成率、整改销号率、督查得分加权（满分 100）；没有到期任务、整改事项或督查得分的单位，按其余各项折算。'
+    : '综合得分 = 参与率、人均学时完成度、任务完成率、整改销号率加权（满分 100）；没有到期任务或没有整改事项的单位，按其余各项折算。');
   return lines.join('\n');
 }
 
@@ -180,9 +188,10 @@ export const circularNotices = {
 // ---------------------------------------------------------------- what the 通报 commands say
 
 /** The parts of the score, as the office calls them. */
-const PART_CN: Record<keyof ScoreWeights, string> = { participation: '参与', hours: '学时', tasks: '任务', rectification: '整改' };
-/** '参与40 学时30 任务15 整改15'. */
-const weightsCn = (w: ScoreWeights) => (Object.keys(PART_CN) as (keyof ScoreWeights)[]).map((k) => `${PART_CN[k]}${w[k]}`).join(' ');
+const PART_CN: Record<keyof ScoreWeights, string> = { participation: '参与', hours: '学时', tasks: '任务', rectification: '整改', inspection: '督查' };
+/** '参与40 学时30 任务15 整改15' (督查 only when it has a weight). */
+const weightsCn = (w: ScoreWeights) => (Object.keys(PART_CN) as (keyof ScoreWeights)[])
+  .filter((k) => k !== 'inspection' || (w.inspection ?? 0) > 0).map((k) => `${PART_CN[k]}${w[k] ?? 0}`).join(' ');
 
 /** The circular of a period that was already sent: when (or 此前, without a time). */
 const alreadySent = (p: { periodKey: string; sentAt: Date | null; now: Date }) =>
@@ -219,7 +228,7 @@ export const circularReplies = {
   weights: (p: { campaign: string; weights: ScoreWeights }) => `「${p.campaign}」通报综合得分的权重：${weightsCn(p.weights)}。\n${SCORE_FORMULA_TEXT}`,
   weightsUnreadable: (p: { text: string }) => `「${p.text}」看不懂。请写成：/通报 权重 参与40 学时30 任务15 整改15（可以只写要改的几项）。`,
   weightTooLarge: (p: { part: keyof ScoreWeights; value: number }) => `${PART_CN[p.part]}的权重 ${p.value} 太大了，每项请写 0～100。`,
-  weightsAllZero: () => '四项权重不能都是 0。',
+  weightsAllZero: () => '各项权重不能都是 0。',
   /** The 确认 preview of /通报 权重: the new weights (scaled to 100 when they do not add up to it) and the old. */
   weightsPreview: (p: { next: ScoreWeights; previous: ScoreWeights }) => {
     const sum = Object.values(p.next).reduce((a, b) => a + b, 0);

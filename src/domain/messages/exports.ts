@@ -15,6 +15,8 @@ export const exportMessages = {
   'export.no_feedback': (p: Scope) => `${joined([p.unit, rangeText(p)])}没有${p.filter ? `「${p.filter}」的` : ''}意见建议，未生成文件。`,
   'export.no_rectifications': (p: Scope) => `${joined([p.unit, p.from && `时限在 ${rangeText(p)}`])}没有${p.filter ? `「${p.filter}」的` : ''}整改事项，未生成文件。`,
   'export.no_people': (p: { unit?: string | null; filter?: string }) => `${p.unit ?? ''}没有${p.filter ? `「${p.filter}」的` : ''}人员，未生成文件。`,
+  'export.no_inspections': (p: { campaign: string; unit?: string | null; from?: string; to?: string }) =>
+    `「${p.campaign}」${joined([p.unit, rangeText(p)])}还没有督查，未生成文件。`,
   'export.no_circulars': (p: { campaign: string; from?: string; to?: string }) =>
     `「${p.campaign}」${p.from ? `在 ${rangeText(p)} ` : ''}还没有保存的通报，未生成文件。管理员可用「/通报 发送」发出本期通报。`,
   'export.range_without_start': () => '只给了结束日期：请同时给出开始日期。',
@@ -29,7 +31,8 @@ export type ExportSummary =
   | { kind: 'feedback'; items: number; anonymous: number }
   | { kind: 'rectifications'; items: number; overdue: number; history: number }
   /** The periods' keys ('2026-12-H1'), oldest first. */
-  | { kind: 'circular'; periodKeys: string[] };
+  | { kind: 'circular'; periodKeys: string[] }
+  | { kind: 'inspections'; rounds: number; findings: number; rects: number };
 
 /** '打卡 35 次（28 条“人·天”记录，9 人），另有按人、按单位汇总' and the like. */
 export function exportSummaryCn(s: ExportSummary): string {
@@ -38,6 +41,7 @@ export function exportSummaryCn(s: ExportSummary): string {
     case 'people': return `${s.filter ?? '所选人员'} ${s.people} 人，期间打卡 ${s.checkins} 次（${s.personDays} 条“人·天”记录）`;
     case 'feedback': return `意见建议 ${s.items} 条（其中匿名 ${s.anonymous} 条，不含任何提交人信息）`;
     case 'rectifications': return `整改事项 ${s.items} 项（逾期 ${s.overdue} 项），整改记录 ${s.history} 条`;
+    case 'inspections': return `督查 ${s.rounds} 次，发现问题 ${s.findings} 条（转整改 ${s.rects} 项），另有各单位得分和发现明细`;
     case 'circular': {
       const labels = s.periodKeys.map(periodLabel);
       return `通报 ${labels.length} 期（${labels.length > 3 ? `${labels[0]} 至 ${labels[labels.length - 1]}` : labels.join('、')}），每期一张表，含各单位数据和排名`;
@@ -86,7 +90,7 @@ const exportedScope = (p: Exported) => {
 };
 
 export const exportReplies = {
-  kindUnknown: (p: { word: string }) => `不能导出「${p.word}」。可以导出：打卡、意见、整改、通报。\n例如：/导出 打卡 县人民医院 11月1日至11月15日`,
+  kindUnknown: (p: { word: string }) => `不能导出「${p.word}」。可以导出：打卡、意见、整改、通报、督查。\n例如：/导出 打卡 县人民医院 11月1日至11月15日`,
   headKindRefused: (p: { kindCn: string }) => `负责人可以导出本单位的打卡和整改；「导出 ${p.kindCn}」仅限分管领导、管理员使用。`,
   /** 通报 named with something that is not a date range: a unit (not asked for) or a range misread. */
   circularByUnit: (p: { text: string }) =>
@@ -124,7 +128,7 @@ export const exportReplies = {
 
 /** `npm run cli -- export …`: its options' refusals and what it exported. */
 export const exportCliReplies = {
-  kindUnknown: (p: { word: string }) => `不能导出「${p.word}」。可以导出：打卡、意见、整改、通报。`,
+  kindUnknown: (p: { word: string }) => `不能导出「${p.word}」。可以导出：打卡、意见、整改、通报、督查。`,
   /** `option`: --from or --to. */
   dateUnreadable: (p: { option: string; text: string }) => `${p.option}「${p.text}」看不懂。可以写成 2026-11-01 或 11月1日。`,
   circularByUnit: () => '通报包含全部单位的数据和排名，不按单位导出。请去掉 --unit。',
@@ -136,7 +140,7 @@ export const exportCliReplies = {
 // and the words in cells. src/domain/exports.ts lays the sheets out.
 
 /** Each kind's name as replies and the CLI say it (/导出 打卡, npm run cli -- export 打卡). */
-export const EXPORT_KIND_CN = { checkins: '打卡', feedback: '意见', rectifications: '整改', circular: '通报' } as const;
+export const EXPORT_KIND_CN = { checkins: '打卡', feedback: '意见', rectifications: '整改', circular: '通报', inspections: '督查' } as const;
 
 /** A title's dates: 'A 至 B'. */
 const spanCn = (from: string, to: string) => `${from} 至 ${to}`;
@@ -144,7 +148,7 @@ const spanCn = (from: string, to: string) => `${from} 至 ${to}`;
 export const WORKBOOK = {
   creator: '学习整改助手',
   /** The file name's first part, by kind; then the unit, the filter, and the dates or 截至 today. */
-  fileTitle: { checkins: '打卡记录', feedback: '意见建议', rectifications: '整改台账', circular: '活动通报' },
+  fileTitle: { checkins: '打卡记录', feedback: '意见建议', rectifications: '整改台账', circular: '活动通报', inspections: '督查情况' },
   fileDates: (p: { from: string; to: string }) => (p.from === p.to ? p.from : `${p.from}至${p.to}`),
   fileAsOf: (today: string) => `截至${today}`,
   yes: '是',
