@@ -118,8 +118,9 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
         field: h.field, before: h.before, after: h.after, note: h.note,
         line: ledgerReplies.historyLine(h, today).trim(),
       }));
-      // 来源: the opinion it was made from (/意见 转整改), as 整改 查看 shows it.
-      res.json({ item: { ...rectView(x, today), source: x.feedbackCode ?? null }, history, today });
+      // 来源: the opinion (/意见 转整改) or 督查 finding (督查 转整改) it was made from, as 整改 查看 shows it.
+      const d = rectDetail(x, today);
+      res.json({ item: { ...rectView(x, today), source: d.source ?? null, sourceKind: d.sourceKind ?? null }, history, today });
     } catch (err) { answerError(res, err); }
   });
 

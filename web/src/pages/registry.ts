@@ -7,6 +7,7 @@ import { DataAnalysis, OfficeBuilding, User, ChatDotRound, Tickets } from '@elem
 import { Document } from '@element-plus/icons-vue';
 import { Postcard, Promotion } from '@element-plus/icons-vue';
 import { Flag, Download } from '@element-plus/icons-vue';
+import { Search } from '@element-plus/icons-vue';
 
 export type Role = 'staff' | 'head' | 'leader' | 'admin';
 
@@ -38,6 +39,7 @@ export const PAGES: ConsolePage[] = [
   { path: 'my', name: 'my', title: '我的', icon: User, roles: ALL, menu: true, component: () => import('./My.vue') },
   { path: 'feedback', name: 'feedback', title: '意见', icon: ChatDotRound, roles: OFFICE, menu: true, component: () => import('./Feedback.vue') },
   { path: 'ledger', name: 'ledger', title: '整改台账', icon: Tickets, roles: OFFICE, menu: true, component: () => import('./Ledger.vue') },
+  { path: 'inspections', name: 'inspections', title: '督查', icon: Search, roles: OFFICE, menu: true, component: () => import('./Inspections.vue') },
   { path: 'circulars', name: 'circulars', title: '通报', icon: Promotion, roles: OFFICE, menu: true, component: () => import('./Circulars.vue') },
   { path: 'campaigns', name: 'campaigns', title: '活动与阶段', icon: Flag, roles: OFFICE, menu: true, component: () => import('./Campaigns.vue') },
   { path: 'roster', name: 'roster', title: '名单', icon: Postcard, roles: ['admin'], menu: true, component: () => import('./Roster.vue') },
