@@ -9,7 +9,7 @@ export default defineCommand({
   name: 'inspection.complete',
   keywords: [['督查', '完成'], ['督查', '结束']],
   english: [['inspection', 'complete']],
-  summary: '带队的人或管理员：本次督查全部查完，各单位负责人收到本单位的督查情况',
+  summary: '带队的人或管理员：本次督查全部查完，各单位负责人收到各自单位的督查情况',
   section: SECTION,
   roles: ['staff', 'head', 'leader'],
   args: [{ name: 'code', label: '督查编号', type: 'word' }],

@@ -11,7 +11,7 @@ export default defineCommand({
   name: 'inspection.list',
   keywords: [['督查', '列表'], ['督查']],
   english: [['inspection', 'list']],
-  summary: '查看本活动的督查（负责人只看到本单位的）',
+  summary: '查看本活动的督查（负责人只看到自己单位的）',
   section: SECTION,
   roles: ['staff', 'head', 'leader'],
   args: [],
