@@ -8,6 +8,7 @@ import { holidayMessages } from './holidays.ts';
 import { ledgerImportMessages } from './ledger-import.ts';
 import { progressMessages } from './progress.ts';
 import { rectificationMessages } from './rectification.ts';
+import { reportMessages } from './reports.ts';
 import { submissionMessages } from './submissions.ts';
 
 export const catalogue = {
@@ -20,6 +21,7 @@ export const catalogue = {
   ...ledgerImportMessages,
   ...progressMessages,
   ...rectificationMessages,
+  ...reportMessages,
   ...submissionMessages,
 };
 export type Catalogue = typeof catalogue;
