@@ -322,3 +322,32 @@ export async function checkinsOfMember(tx: Tx, campaignId: number, memberId: num
   }).from(checkins).where(and(eq(checkins.campaignId, campaignId), eq(checkins.memberId, memberId), eq(checkins.status, 'valid')))
     .orderBy(desc(checkins.studyDate), desc(checkins.id)).limit(limit);
 }
+
+// ------------------------------------------------------------------------------ for the reports
+
+/**
+ * Per unit, for 报送's figures: 集中学习 sessions held (distinct sessions with a valid check-in of
+ * the unit's people in the span) and required readings done, against those required (each
+ * counted person × each reading of the campaign's phases begun by the span's last day).
+ */
+export async function studyExtrasPerUnit(tx: Tx, campaignId: number, start: string, last: string):
+  Promise<Map<number, { groupSessions: number; readingsRequired: number; readingsDone: number }>> {
+  const res = await tx.execute(sql`
+    with mem as (select m.id, m.unit_id from members m join units u on u.id = m.unit_id
+      where m.active and u.active and m.role in ('staff', 'head')),
+    rd as (select r.id from readings r join phases p on p.id = r.phase_id where p.campaign_id = ${campaignId} and p.start_date <= ${last}::date),
+    gs as (select c.unit_id, count(distinct c.group_session_id)::int as n from checkins c
+      where c.campaign_id = ${campaignId} and c.kind = 'group' and c.status = 'valid' and c.study_date between ${start}::date and ${last}::date
+      group by c.unit_id),
+    done as (select mem.unit_id, count(*)::int as n from readings_done d join mem on mem.id = d.member_id join rd on rd.id = d.reading_id
+      group by mem.unit_id),
+    mu as (select unit_id, count(*)::int as people from mem group by unit_id)
+    select mu.unit_id as "unitId", coalesce(gs.n, 0)::int as "groupSessions",
+      (mu.people * (select count(*) from rd))::int as "readingsRequired", coalesce(done.n, 0)::int as "readingsDone"
+    from mu left join gs on gs.unit_id = mu.unit_id left join done on done.unit_id = mu.unit_id`);
+  const out = new Map<number, { groupSessions: number; readingsRequired: number; readingsDone: number }>();
+  for (const r of rowsOf<{ unitId: number; groupSessions: number; readingsRequired: number; readingsDone: number }>(res)) {
+    out.set(Number(r.unitId), { groupSessions: Number(r.groupSessions), readingsRequired: Number(r.readingsRequired), readingsDone: Number(r.readingsDone) });
+  }
+  return out;
+}

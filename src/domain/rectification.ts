@@ -2,7 +2,7 @@
 // status machine 未开始 → 整改中 → 待销号 → 已销号 (退回 → 整改中), and every change in history.
 // Overdue is computed from the deadline and status, never stored.
 import { and, asc, desc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
-import type { Tx } from '../db/client.ts';
+import { rowsOf, type Tx } from '../db/client.ts';
 import { feedback, members, rectificationHistory, rectifications, units } from '../db/schema.ts';
 import { feedbackCode, type FeedbackRow } from './feedback.ts';
 import { findingCode } from './inspections.ts';
@@ -270,4 +270,21 @@ export async function overdueByUnit(tx: Tx, unitIds: number[] | null, campaignId
     byUnit.set(r.unitId, u);
   }
   return [...byUnit.values()].filter((u) => u.overdue > 0).sort((a, b) => b.overdue - a.overdue || a.unitName.localeCompare(b.unitName, 'zh'));
+}
+
+/**
+ * Per unit and kind (整改事项 | 公开承诺), as of `last`: made by then, closed (已销号) by then, and
+ * overdue on the day after (as the circular counts them). For 报送's 统计表 and 总结.
+ */
+export async function ledgerFiguresPerUnit(tx: Tx, campaignId: number, last: string):
+  Promise<{ unitId: number; kind: 'item' | 'commitment'; total: number; closed: number; overdue: number }[]> {
+  const res = await tx.execute(sql`select r.unit_id as "unitId", r.kind, count(*)::int as total,
+      count(*) filter (where r.status = 'closed' and (r.closed_at is null or (r.closed_at at time zone 'Asia/Shanghai')::date <= ${last}::date))::int as closed,
+      count(*) filter (where r.deadline <= ${last}::date and r.status not in ('pending', 'closed'))::int as overdue
+    from rectifications r
+    where (r.campaign_id = ${campaignId} or r.campaign_id is null) and (r.created_at at time zone 'Asia/Shanghai')::date <= ${last}::date
+    group by r.unit_id, r.kind`);
+  return rowsOf<{ unitId: number; kind: string; total: number; closed: number; overdue: number }>(res).map((r) => ({
+    unitId: Number(r.unitId), kind: r.kind === 'commitment' ? 'commitment' : 'item', total: Number(r.total), closed: Number(r.closed), overdue: Number(r.overdue),
+  }));
 }

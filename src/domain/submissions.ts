@@ -206,3 +206,39 @@ export async function submissionVersions(tx: Tx, taskId: number, memberId: numbe
     files: files.filter((f) => f.submissionId === r.id).map(({ submissionId: _, ...f }) => f),
   }));
 }
+
+/** Per task and unit: how many people (or, for a per-unit task, whether the unit) handed it in by `last`. For 报送's 统计表. */
+export async function handedInPerTaskAndUnit(tx: Tx, taskIds: number[], last: string): Promise<{ taskId: number; unitId: number; people: number }[]> {
+  if (!taskIds.length) return [];
+  const res = await tx.execute(sql`select s.task_id as "taskId", s.unit_id as "unitId", count(distinct s.member_id)::int as people
+    from submissions s where s.task_id in (${sql.join(taskIds.map((id) => sql`${id}`), sql`, `)})
+      and (s.created_at at time zone 'Asia/Shanghai')::date <= ${last}::date
+    group by s.task_id, s.unit_id`);
+  return rowsOf<{ taskId: number; unitId: number; people: number }>(res).map((r) => ({ taskId: Number(r.taskId), unitId: Number(r.unitId), people: Number(r.people) }));
+}
+
+/** One person's newest version of a task, for an 汇编: its text, review state and its files' names. */
+export interface CompiledSubmission {
+  unitId: number; unitName: string; memberName: string; content: string; status: ReviewStatus; createdAt: Date; files: string[];
+}
+
+/**
+ * Each person's newest version of the task sent by `last` (of `unitIds` when given), by unit in
+ * the directory's order and by name within it: what an 汇编 prints.
+ */
+export async function compilationOf(tx: Tx, taskId: number, last: string, unitIds?: number[]): Promise<CompiledSubmission[]> {
+  const unitFilter = unitIds ? sql`and s.unit_id in ${sql.raw(`(${(unitIds.length ? unitIds : [-1]).map(Number).join(',')})`)}` : sql``;
+  const rows = rowsOf<{ unitId: number; unitName: string; memberName: string; content: string; status: string; createdAt: string | Date; files: string[] | null }>(await tx.execute(sql`
+    select v.unit_id as "unitId", u.name as "unitName", m.name as "memberName", v.content, v.review_status as status, v.created_at as "createdAt",
+      (select array_agg(coalesce(a.name, a.kind) order by a.id) from ${attachments} a where a.submission_id = v.id) as files
+    from (select s.*, row_number() over (partition by s.member_id order by s.id desc) as rn
+          from ${submissions} s
+          where s.task_id = ${taskId} and (s.created_at at time zone 'Asia/Shanghai')::date <= ${last}::date ${unitFilter}) v
+    join ${units} u on u.id = v.unit_id join ${members} m on m.id = v.member_id
+    where v.rn = 1
+    order by u.id, m.name, v.id`));
+  return rows.map((r) => ({
+    unitId: Number(r.unitId), unitName: r.unitName, memberName: r.memberName, content: r.content, status: r.status as ReviewStatus,
+    createdAt: new Date(r.createdAt), files: r.files ?? [],
+  }));
+}

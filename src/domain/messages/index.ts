@@ -9,6 +9,7 @@ import { inspectionMessages } from './inspections.ts';
 import { ledgerImportMessages } from './ledger-import.ts';
 import { progressMessages } from './progress.ts';
 import { rectificationMessages } from './rectification.ts';
+import { reportMessages } from './reports.ts';
 import { submissionMessages } from './submissions.ts';
 
 export const catalogue = {
@@ -22,6 +23,7 @@ export const catalogue = {
   ...ledgerImportMessages,
   ...progressMessages,
   ...rectificationMessages,
+  ...reportMessages,
   ...submissionMessages,
 };
 export type Catalogue = typeof catalogue;

@@ -1,0 +1,144 @@
+// The figures behind every document 报送 drafts (总结, 统计表, 本单位总结): one row per unit and a
+// total, over a span (本期, a phase, 全程). The study, task, opinion and ledger figures are the
+// circular's own (computeCircular over the span), so a 总结 never disagrees with the 通报; the
+// rest come from the modules that own their tables. Totals are the sums of the rows.
+import type { Tx } from '../db/client.ts';
+import { computeCircular, cadenceOf, currentPeriodFor } from './circular.ts';
+import { phasesOf, tasksOf, type CampaignRow, type PhaseRow } from './campaigns.ts';
+import { studyExtrasPerUnit } from './checkins.ts';
+import { handedInPerTaskAndUnit } from './submissions.ts';
+import { ledgerFiguresPerUnit, listRects, isOverdue, daysOverdue, rectCode } from './rectification.ts';
+import { periodLastDay } from './messages/circular.ts';
+import { DomainError } from './errors.ts';
+
+/** 本期 (the circular's current period), one phase, or 全程 (the campaign so far). */
+export type SpanKind = 'period' | 'phase' | 'whole';
+
+export interface ReportSpan {
+  kind: SpanKind;
+  start: string;
+  end: string;
+  /** The last day the figures cover: the end, or today while the span runs. */
+  last: string;
+  /** The circular period's key for 'period'. */
+  periodKey?: string;
+  phase?: { seq: number; name: string };
+}
+
+export interface ReportUnit {
+  unitId: number;
+  unitName: string;
+  members: number;
+  participants: number;
+  totalMinutes: number;
+  groupSessions: number;
+  readingsRequired: number;
+  readingsDone: number;
+  tasksRequired: number;
+  tasksDone: number;
+  /** People (or, for a per-unit task, 1) who handed each task in, in `ReportFigures.tasks` order. */
+  byTask: number[];
+  feedbackReceived: number;
+  feedbackAnswered: number;
+  problems: number;
+  problemsClosed: number;
+  problemsOverdue: number;
+  commitments: number;
+  commitmentsKept: number;
+  /** The circular's score and rank over the span. */
+  score: number;
+  rank: number;
+  last: boolean;
+}
+
+export type ReportTotals = Omit<ReportUnit, 'unitId' | 'unitName' | 'score' | 'rank' | 'last'>;
+
+export interface OverdueLine { code: string; unitName: string; problem: string; deadline: string; days: number }
+
+export interface ReportFigures {
+  campaign: { id: number; name: string; targetUnit: string; xueshiMinutes: number; start: string; end: string };
+  span: ReportSpan;
+  /** Per person over the span (pro rata to phases' targets), null when none is set. */
+  targetMinutes: number | null;
+  tasks: { id: number; name: string }[];
+  /** Best score first. */
+  units: ReportUnit[];
+  totals: ReportTotals;
+  /** Open ledger items past their deadline on `span.last`, longest overdue first. */
+  overdue: OverdueLine[];
+}
+
+export const participationRate = (r: { members: number; participants: number }) => (r.members ? r.participants / r.members : 0);
+
+/** The span a report covers; `phase` picks a phase by number or name (the handler reads 第二阶段), else the latest begun. */
+export async function reportSpan(tx: Tx, c: CampaignRow, kind: SpanKind, today: string, phase?: { seq?: number; name: string } | null): Promise<ReportSpan> {
+  const capped = (start: string, end: string) => ({ start, end, last: end < today ? end : today });
+  if (kind === 'whole') return { kind, ...capped(c.startDate, c.endDate) };
+  if (kind === 'period') {
+    const p = currentPeriodFor(today, cadenceOf(c));
+    return { kind, periodKey: p.key, ...capped(p.start, p.end) };
+  }
+  const phases = await phasesOf(tx, c.id);
+  let ph: PhaseRow | undefined;
+  if (phase) {
+    ph = phases.find((p) => p.seq === phase.seq) ?? phases.find((p) => p.name === phase.name) ?? phases.find((p) => p.name.includes(phase.name));
+    if (!ph) throw new DomainError('report.phase_unknown', { name: phase.name, names: phases.map((p) => p.name) });
+  } else {
+    ph = phases.filter((p) => p.startDate <= today).sort((a, b) => b.startDate.localeCompare(a.startDate) || b.seq - a.seq)[0];
+    if (!ph) throw new DomainError('report.no_phase_begun');
+  }
+  return { kind, phase: { seq: ph.seq, name: ph.name }, ...capped(ph.startDate, ph.endDate) };
+}
+
+/** Every unit's figures over the span (only `unitIds` when given), with their total. */
+export async function reportFigures(tx: Tx, c: CampaignRow, span: ReportSpan, unitIds?: number[]): Promise<ReportFigures> {
+  const period = { key: span.periodKey ?? `report:${span.start}:${span.end}`, start: span.start, end: span.end, asOf: span.last };
+  const circular = await computeCircular(tx, c, period);
+  const last = periodLastDay(period);
+  const extras = await studyExtrasPerUnit(tx, c.id, span.start, last);
+  const tasks: { id: number; name: string }[] = [];
+  for (const p of await phasesOf(tx, c.id)) {
+    if (p.startDate > last) continue;
+    for (const t of await tasksOf(tx, p.id)) tasks.push({ id: t.id, name: t.name });
+  }
+  const handed = await handedInPerTaskAndUnit(tx, tasks.map((t) => t.id), last);
+  const ledger = await ledgerFiguresPerUnit(tx, c.id, last);
+  const wanted = (id: number) => !unitIds || unitIds.includes(id);
+
+  const units: ReportUnit[] = circular.units.filter((u) => wanted(u.unitId)).map((u) => {
+    const x = extras.get(u.unitId) ?? { groupSessions: 0, readingsRequired: 0, readingsDone: 0 };
+    const item = ledger.find((l) => l.unitId === u.unitId && l.kind === 'item');
+    const commitment = ledger.find((l) => l.unitId === u.unitId && l.kind === 'commitment');
+    return {
+      unitId: u.unitId, unitName: u.unitName, members: u.members, participants: u.participants, totalMinutes: u.totalMinutes,
+      groupSessions: x.groupSessions, readingsRequired: x.readingsRequired, readingsDone: x.readingsDone,
+      tasksRequired: u.tasksRequired, tasksDone: u.tasksDone,
+      byTask: tasks.map((t) => handed.find((h) => h.taskId === t.id && h.unitId === u.unitId)?.people ?? 0),
+      feedbackReceived: u.feedbackReceived, feedbackAnswered: u.feedbackAnswered,
+      problems: item?.total ?? 0, problemsClosed: item?.closed ?? 0, problemsOverdue: item?.overdue ?? 0,
+      commitments: commitment?.total ?? 0, commitmentsKept: commitment?.closed ?? 0,
+      score: u.score, rank: u.rank, last: u.last,
+    };
+  });
+  const sum = (k: keyof ReportTotals & keyof ReportUnit) => units.reduce((t, u) => t + (u[k] as number), 0);
+  const totals: ReportTotals = {
+    members: sum('members'), participants: sum('participants'), totalMinutes: sum('totalMinutes'),
+    groupSessions: sum('groupSessions'), readingsRequired: sum('readingsRequired'), readingsDone: sum('readingsDone'),
+    tasksRequired: sum('tasksRequired'), tasksDone: sum('tasksDone'),
+    byTask: tasks.map((_, i) => units.reduce((t, u) => t + u.byTask[i], 0)),
+    feedbackReceived: sum('feedbackReceived'), feedbackAnswered: sum('feedbackAnswered'),
+    problems: sum('problems'), problemsClosed: sum('problemsClosed'), problemsOverdue: sum('problemsOverdue'),
+    commitments: sum('commitments'), commitmentsKept: sum('commitmentsKept'),
+  };
+
+  const dayAfter = last;
+  const open = await listRects(tx, { campaignId: c.id, unitIds, statuses: ['not_started', 'in_progress'] });
+  const overdue = open.filter((r) => isOverdue(r, dayAfter) && r.kind === 'item')
+    .map((r) => ({ code: rectCode(r.id), unitName: r.unitName, problem: r.problem, deadline: r.deadline, days: daysOverdue(r, dayAfter) }))
+    .sort((a, b) => b.days - a.days || a.code.localeCompare(b.code));
+
+  return {
+    campaign: { id: c.id, name: c.name, targetUnit: c.targetUnit, xueshiMinutes: c.xueshiMinutes, start: c.startDate, end: c.endDate },
+    span, targetMinutes: circular.periodTargetMinutes, tasks, units, totals, overdue,
+  };
+}
