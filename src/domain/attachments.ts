@@ -4,14 +4,15 @@
 // database, linked to a check-in or a submission.
 import { and, desc, eq, gte, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
-import { attachments, checkins, submissions, tasks } from '../db/schema.ts';
+import { attachments, checkins, rectificationHistory, rectifications, submissions, tasks } from '../db/schema.ts';
 import type { SessionAttachment } from '../session.ts';
+import { rectCode } from './rectification.ts';
 import type { AttachmentProblem, AttachmentRef } from './messages/attachments.ts';
 
 /** The cap on every photo or file, on every path: adapters stop downloading past it. */
 export const MAX_ATTACHMENT_MB = 20;
 export const MAX_ATTACHMENT_BYTES = MAX_ATTACHMENT_MB * 1024 * 1024;
-/** A photo or file sent alone attaches to the sender's check-in or submission of the last 10 minutes. */
+/** A photo or file sent alone attaches to the sender's check-in, submission or 整改 完成 of the last 10 minutes. */
 export const ATTACH_WINDOW_MS = 10 * 60_000;
 
 export interface AcceptedAttachment {
@@ -96,24 +97,32 @@ export async function fetchAttachments(list: SessionAttachment[] | undefined, ma
   return out;
 }
 
-export async function saveAttachments(
-  tx: Tx, memberId: number, target: { checkinId: number } | { submissionId: number }, list: AcceptedAttachment[], at: Date,
-): Promise<number[]> {
+/**
+ * What a photo or file is kept with: a check-in (读书笔记), a submission, or a ledger item's 整改 完成
+ * report (佐证材料: the item and that history entry).
+ */
+export type AttachmentTarget = { checkinId: number } | { submissionId: number } | { rectificationId: number; rectHistoryId: number };
+
+export async function saveAttachments(tx: Tx, memberId: number, target: AttachmentTarget, list: AcceptedAttachment[], at: Date): Promise<number[]> {
   if (!list.length) return [];
   const rows = await tx.insert(attachments).values(list.map((a) => ({
     memberId, kind: a.kind, mime: a.mime, name: a.name, size: a.data.length, data: a.data, createdAt: at,
     checkinId: 'checkinId' in target ? target.checkinId : null,
     submissionId: 'submissionId' in target ? target.submissionId : null,
+    rectificationId: 'rectificationId' in target ? target.rectificationId : null,
+    rectHistoryId: 'rectHistoryId' in target ? target.rectHistoryId : null,
   }))).returning({ id: attachments.id });
   return rows.map((r) => r.id);
 }
 
+/** Where a photo or file sent on its own went (attachmentReplies.attached words it). */
+export type RecentTarget = { checkinId: number } | { submissionId: number; taskName: string } | { rectificationId: number; rectHistoryId: number; code: string };
+
 /**
- * The sender's check-in or submission of the last 10 minutes (the latest of the two), for a photo
- * or file sent on its own.
+ * The sender's check-in, submission or 整改 完成 report of the last 10 minutes (the latest of
+ * them), for a photo or file sent on its own.
  */
-export async function recentTarget(tx: Tx, memberId: number, now: Date):
-  Promise<{ checkinId: number } | { submissionId: number; taskName: string } | null> {
+export async function recentTarget(tx: Tx, memberId: number, now: Date): Promise<RecentTarget | null> {
   const since = new Date(now.getTime() - ATTACH_WINDOW_MS);
   const [c] = await tx.select({ id: checkins.id, at: checkins.createdAt }).from(checkins)
     .where(and(eq(checkins.memberId, memberId), eq(checkins.status, 'valid'), inArray(checkins.kind, ['self', 'makeup']),
@@ -123,9 +132,36 @@ export async function recentTarget(tx: Tx, memberId: number, now: Date):
     .innerJoin(tasks, eq(tasks.id, submissions.taskId))
     .where(and(eq(submissions.memberId, memberId), gte(submissions.createdAt, since), lte(submissions.createdAt, now)))
     .orderBy(desc(submissions.createdAt), desc(submissions.id)).limit(1);
-  if (s && (!c || s.at.getTime() > c.at.getTime())) return { submissionId: s.id, taskName: s.taskName };
-  if (c) return { checkinId: c.id };
-  return null;
+  const [d] = await tx.select({ id: rectificationHistory.id, at: rectificationHistory.at, itemId: rectificationHistory.itemId }).from(rectificationHistory)
+    .innerJoin(rectifications, eq(rectifications.id, rectificationHistory.itemId))
+    .where(and(eq(rectificationHistory.actorMemberId, memberId), eq(rectificationHistory.action, 'complete'),
+      gte(rectificationHistory.at, since), lte(rectificationHistory.at, now)))
+    .orderBy(desc(rectificationHistory.at), desc(rectificationHistory.id)).limit(1);
+  const latest = [
+    c && { at: c.at.getTime(), target: { checkinId: c.id } },
+    s && { at: s.at.getTime(), target: { submissionId: s.id, taskName: s.taskName } },
+    d && { at: d.at.getTime(), target: { rectificationId: d.itemId, rectHistoryId: d.id, code: rectCode(d.itemId) } },
+  ].filter((x) => !!x).sort((a, b) => b.at - a.at)[0];
+  return latest?.target ?? null;
+}
+
+/** One piece of evidence (佐证材料) of a ledger item: which 整改 完成 report it came with. */
+export interface Evidence { id: number; historyId: number | null; kind: 'image' | 'file'; mime: string; name: string | null; size: number; at: Date }
+
+/** The evidence of these ledger items, oldest first, by item. */
+export async function evidenceOf(tx: Tx, rectIds: number[]): Promise<Map<number, Evidence[]>> {
+  const out = new Map<number, Evidence[]>();
+  if (!rectIds.length) return out;
+  const rows = await tx.select({
+    id: attachments.id, rectId: attachments.rectificationId, historyId: attachments.rectHistoryId, kind: attachments.kind, mime: attachments.mime,
+    name: attachments.name, size: attachments.size, at: attachments.createdAt,
+  }).from(attachments).where(inArray(attachments.rectificationId, rectIds)).orderBy(attachments.id);
+  for (const r of rows) {
+    const list = out.get(r.rectId!) ?? [];
+    list.push({ id: r.id, historyId: r.historyId, kind: r.kind as Evidence['kind'], mime: r.mime, name: r.name, size: r.size, at: r.at });
+    out.set(r.rectId!, list);
+  }
+  return out;
 }
 
 /** How many of these check-ins carry at least one attachment (读书有笔记). */

@@ -401,6 +401,7 @@ describe('each typed result, worded by its catalogue', () => {
     expect(attachmentReplies.unknownSender({ attachments: photo })).toBe('收到1 张照片，但还不知道你是谁，没有保存。请先绑定身份：发送「绑定 姓名 手机号后四位」。');
     expect(attachmentReplies.attached({ attachments: [{ kind: 'file' }, { kind: 'file' }], to: { checkinId: 12 } })).toBe('📎 2 个文件已附到打卡 #12。');
     expect(attachmentReplies.attached({ attachments: photo, to: { submissionId: 7, taskName: '心得体会' } })).toBe('📎 1 张照片已附到「心得体会」的提交 #7。');
+    expect(attachmentReplies.attached({ attachments: photo, to: { code: 'ZG-0003' } })).toBe('📎 1 张照片已作为佐证材料附到整改事项 ZG-0003 的完成报告。');
     const notKept = '收到1 张照片，但你最近 10 分钟内没有打卡或提交，没有保存。读书笔记请和「打卡 …」一起发，或在打卡后 10 分钟内发；材料请发「提交 任务名」并附上文件。';
     expect(attachmentReplies.notKept({ attachments: photo, standalone: true, minutes: 10 })).toBe(notKept);
     expect(attachmentReplies.notKept({ attachments: photo, standalone: false, minutes: 10 })).toBe(`另外，${notKept}`);
