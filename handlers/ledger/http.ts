@@ -215,7 +215,7 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
       return null;
     },
     async commit(w, v, x, b) {
-      await reportDone(w.tx, x, b.text, actor(v));
+      await reportDone(w.tx, x, b.text, actor(v), w.now);
       await notifyAdmins(w.tx, `rect-done:${x.id}:${await lastHistoryId(w.tx, x.id)}`,
         ledgerReplies.doneNotice({ ...itemOf(x), reporter: v.member.name, note: b.text }),
         { except: v.member.id, enqueue: async (k, to, t) => void (await w.notify(k, to, t)) });

@@ -16,7 +16,7 @@ export default defineCommand({
   async run(ctx, { code, text }) {
     const { r, note } = await ownUnitReport(ctx, code, text, '完成情况');
     const me = ctx.requireMember();
-    await reportDone(ctx.tx, r, note, actorOf(ctx));
+    await reportDone(ctx.tx, r, note, actorOf(ctx), ctx.now);
     const historyId = await lastHistoryId(ctx, r.id);
     // Photos and files sent with it are its evidence (佐证材料), kept with this report.
     const files = ctx.attachments.splice(0);

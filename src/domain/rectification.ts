@@ -72,9 +72,9 @@ export function validateRect(n: Pick<NewRect, 'problem' | 'measures' | 'deadline
   if (n.problem.length > 1000 || n.measures.length > 2000) fail('rect.too_long');
 }
 
-async function history(tx: Tx, itemId: number, actor: Actor, action: string, e: { field?: string; before?: string | null; after?: string | null; note?: string | null } = {}) {
+async function history(tx: Tx, itemId: number, actor: Actor, action: string, e: { field?: string; before?: string | null; after?: string | null; note?: string | null; at?: Date } = {}) {
   await tx.insert(rectificationHistory).values({
-    itemId, actorMemberId: actor.id, actor: actor.label, action,
+    itemId, actorMemberId: actor.id, actor: actor.label, action, ...(e.at ? { at: e.at } : {}),
     field: e.field ?? null, before: e.before ?? null, after: e.after ?? null, note: e.note ?? null,
   });
   await audit(tx, actor, `rectification.${action}`, rectCode(itemId), e.before === undefined ? null : { [e.field ?? 'value']: e.before },
@@ -151,10 +151,11 @@ export async function reportProgress(tx: Tx, r: RectRow, text: string, actor: Ac
   await history(tx, r.id, actor, 'progress', { field: 'status', before: r.status, after: 'in_progress', note: text });
 }
 
-export async function reportDone(tx: Tx, r: RectRow, text: string, actor: Actor) {
+/** 整改 完成; `now` (the app's clock) dates the report, which photos sent right after it join. */
+export async function reportDone(tx: Tx, r: RectRow, text: string, actor: Actor, now?: Date) {
   assertStatus(r, ['not_started', 'in_progress'], 'done');
   await tx.update(rectifications).set({ status: 'pending' }).where(eq(rectifications.id, r.id));
-  await history(tx, r.id, actor, 'complete', { field: 'status', before: r.status, after: 'pending', note: text });
+  await history(tx, r.id, actor, 'complete', { field: 'status', before: r.status, after: 'pending', note: text, at: now });
 }
 
 export async function closeRect(tx: Tx, r: RectRow, note: string | null, actor: Actor, now: Date) {
