@@ -22,8 +22,11 @@ import { DomainError, fail as failDomain, isDomainError } from '../../src/domain
 import { HISTORY_ACTION_CN, ledgerReplies, RECT_STATUS_CN } from '../../src/domain/messages/rectification.ts';
 import { cn, dayOf } from '../../src/time.ts';
 import { consoleMessages } from '../../src/domain/messages/console.ts';
+import { attachmentById, evidenceOf } from '../../src/domain/attachments.ts';
+import { proposalRoutes } from './proposals-http.ts';
+import { countEvidence } from './rect-common.ts';
 
-type Rect = RectRow & { unitName: string; feedbackCode?: string | null };
+type Rect = RectRow & { unitName: string; feedbackCode?: string | null; proposalCode?: string | null };
 const STATUSES = ['not_started', 'in_progress', 'pending', 'closed'] as const;
 const listQuery = z.object({
   unitId: listPaging.unitId,
@@ -48,8 +51,10 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
   const body = express.json({ limit: '16kb' });
   r.use('/ledger', requireViewer);
 
+  // Staff see no ledger; a unit's 联络员 (whatever their role) sees their unit's, as in chat.
   const notStaff = (res: Response) => {
-    if (viewerOf(res)!.role !== 'staff') return true;
+    const v = viewerOf(res)!;
+    if (v.role !== 'staff' || v.member.liaison) return true;
     refuse(res, 403, 'staff_not_allowed', ledgerReplies.viewNotAllowed());
     return false;
   };
@@ -102,7 +107,7 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
       items: shown.slice(start, start + q.data.pageSize).map((x) => rectView(x, today)),
       counts,
       units: (await activeUnitList(db)).filter((u) => !allowed || allowed.includes(u.id)),
-      can: { report: v.role === 'head' || v.role === 'admin', verify: v.role === 'admin' },
+      can: { report: v.role === 'head' || v.role === 'admin' || !!v.member.liaison, verify: v.role === 'admin' },
       today,
     });
   });
@@ -113,13 +118,44 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
     try {
       const x = await visibleItem(db, v, req.params.code);
       const today = dayOf(deps.clock());
-      const history = (await historyOf(db, x.id)).map((h) => ({
-        id: h.id, day: dayOf(h.at), time: cn(h.at).format('HH:mm'), actor: h.actor, action: h.action, actionCn: HISTORY_ACTION_CN[h.action] ?? h.action,
-        field: h.field, before: h.before, after: h.after, note: h.note,
-        line: ledgerReplies.historyLine(h, today).trim(),
-      }));
-      // 来源: the opinion it was made from (/意见 转整改), as 整改 查看 shows it.
-      res.json({ item: { ...rectView(x, today), source: x.feedbackCode ?? null }, history, today });
+      // 佐证材料: each with its download link (this route's, scoped as the item is), and which report it came with.
+      const evidence = (await evidenceOf(db, [x.id])).get(x.id) ?? [];
+      const history = (await historyOf(db, x.id)).map((h) => {
+        const brought = evidence.filter((e) => e.historyId === h.id);
+        const withEvidence = { ...h, evidence: brought.length ? countEvidence(brought) : null };
+        return {
+          id: h.id, day: dayOf(h.at), time: cn(h.at).format('HH:mm'), actor: h.actor, action: h.action, actionCn: HISTORY_ACTION_CN[h.action] ?? h.action,
+          field: h.field, before: h.before, after: h.after, note: h.note, evidence: brought.map((e) => e.id),
+          line: ledgerReplies.historyLine(withEvidence, today).trim(),
+        };
+      });
+      // 来源: the opinion it was made from (/意见 转整改) or the unit's 上报, as 整改 查看 shows it.
+      res.json({
+        item: { ...rectView(x, today), source: x.feedbackCode ?? null, proposal: x.proposalCode ?? null, ownerName: x.ownerName },
+        evidence: evidence.map((e) => ({
+          id: e.id, kind: e.kind, mime: e.mime, name: e.name, size: e.size, historyId: e.historyId, day: dayOf(e.at),
+          url: `/console/api/ledger/${rectCode(x.id)}/evidence/${e.id}`,
+        })),
+        evidenceCount: countEvidence(evidence),
+        history, today,
+      });
+    } catch (err) { answerError(res, err); }
+  });
+
+  // One piece of evidence, to whoever may see the item (not by who sent it: the item's scope).
+  r.get('/ledger/:code/evidence/:id', async (req, res) => {
+    if (!notStaff(res)) return;
+    const v = viewerOf(res)!;
+    try {
+      const x = await visibleItem(db, v, req.params.code);
+      const id = /^\d{1,9}$/.test(req.params.id) ? Number(req.params.id) : 0;
+      const a = id ? await attachmentById(db, id) : null;
+      if (!a || a.rectificationId !== x.id) return refuse(res, 404, 'evidence_not_found', ledgerReplies.evidenceNotFound({ code: rectCode(x.id) }));
+      const name = a.name ?? `${rectCode(x.id)}-${a.id}.${a.mime.split('/')[1]?.replace(/[^a-z0-9]/gi, '').slice(0, 8) || 'bin'}`;
+      res.status(200).set({
+        'Content-Type': a.mime, 'Content-Length': String(a.data.length), 'Cache-Control': 'private, max-age=600', 'X-Content-Type-Options': 'nosniff',
+        'Content-Disposition': `${a.kind === 'image' ? 'inline' : 'attachment'}; filename="evidence-${a.id}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+      }).end(a.data);
     } catch (err) { answerError(res, err); }
   });
 
@@ -136,8 +172,8 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
     if (v.role !== 'admin') throw new Refusal(403, 'admin_only', ledgerReplies.adminOnly({ what }));
   };
   const ownUnit = (v: ConsoleViewer, x: Rect) => {
-    if (v.role !== 'head' && v.role !== 'admin') throw new Refusal(403, 'heads_only', ledgerReplies.headsReport());
-    if (v.role === 'head' && x.unitId !== v.member.unitId) throw new Refusal(403, 'not_own_unit', ledgerReplies.notOwnUnit({ ...itemOf(x), ownUnit: v.member.unitName }));
+    if (v.role !== 'head' && v.role !== 'admin' && !v.member.liaison) throw new Refusal(403, 'heads_only', ledgerReplies.headsReport());
+    if (v.role !== 'admin' && x.unitId !== v.member.unitId) throw new Refusal(403, 'not_own_unit', ledgerReplies.notOwnUnit({ ...itemOf(x), ownUnit: v.member.unitName }));
   };
   const text = (what: string, max: number) => z.string({ error: `缺少「${what}」` }).trim()
     .min(1, `缺少「${what}」`).refine((s) => [...s].length <= max, `${what}太长（超过 ${max} 字）`);
@@ -154,7 +190,8 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
     async check(v, x, b) {
       adminOnly(v, '销号');
       if (x.status !== 'pending') throw new Refusal(409, 'not_pending', ledgerReplies.closeNotPending({ code: rectCode(x.id), status: x.status }));
-      return ledgerReplies.closePreview({ ...itemOf(x), note: b.note || null });
+      const evidence = countEvidence((await evidenceOf(db, [x.id])).get(x.id) ?? []);
+      return ledgerReplies.closePreview({ ...itemOf(x), note: b.note || null, evidence });
     },
     async commit(w, v, x, b) {
       await closeRect(w.tx, x, b.note || null, actor(v), w.now);
@@ -377,5 +414,6 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
     });
   }
 
+  r.use(proposalRoutes(deps));
   return r;
 }

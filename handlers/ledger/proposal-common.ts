@@ -12,6 +12,7 @@ import {
 } from '../../src/domain/problem-lists.ts';
 import { problemListReplies } from '../../src/domain/messages/problem-lists.ts';
 import { rowId, z } from '../../src/commands/payload.ts';
+import { headsOf } from '../../src/domain/directory.ts';
 import { actorOf, categoriesOf, notifyAdmins } from './rect-common.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -77,4 +78,10 @@ export async function sendAndTell(ctx: Ctx, p: SendPayload): Promise<string> {
   const codes = rows.map((r) => proposalCode(r.id));
   await notifyAdmins(ctx, `proposal-new:${rows[0].id}`, problemListReplies.sentNotice({ unitName: p.unitName, sender: me.name, codes, fileName: p.fileName }));
   return problemListReplies.sent({ codes, unitName: p.unitName });
+}
+
+/** Who hears that a proposal was approved: its sender and the unit's heads (not whoever approved it). */
+export async function approvalAudience(tx: Parameters<typeof headsOf>[0], unitId: number, senderId: number, except: number | undefined): Promise<number[]> {
+  const to = new Set([senderId, ...(await headsOf(tx, unitId)).map((h) => h.id)]);
+  return [...to].filter((id) => id !== except);
 }

@@ -10,7 +10,8 @@ import { members, rectifications, rectProposals, units } from '../db/schema.ts';
 import { fail } from './errors.ts';
 import { audit, type Actor } from './audit.ts';
 import { LEDGER_HEADERS, ledgerCell, readDeadlineCell } from './ledger-import.ts';
-import { createRect, proposalCode, rectCode, validateRect, type NewRect, type RectRow } from './rectification.ts';
+import { createRect, linkLeader, proposalCode, rectCode, TERMS, validateRect, type NewRect, type RectRow } from './rectification.ts';
+import { leadersOfUnit } from './directory.ts';
 import type { ProblemRowProblem, ProposalView } from './messages/problem-lists.ts';
 
 export type ProposalRow = typeof rectProposals.$inferSelect;
@@ -180,6 +181,54 @@ export function assertPending(p: ProposalRow, action: 'approve' | 'return') {
 /** The office may not review what it sent itself. */
 export function assertReviewer(p: ProposalRow, reviewerId: number) {
   if (p.memberId === reviewerId) fail('proposal.own');
+}
+
+/** What the office may set or change when approving (通过); what is not given comes from the proposal. */
+export interface ApprovalInput { leaderName?: string; category?: string; deadline?: string; term?: string; problem?: string; measures?: string }
+
+/** The ledger item an approval would make: its 五落实, whether the 分管领导 is in the directory, and which of the unit's fields the office changed. */
+export interface ApprovalPlan {
+  problem: string; measures: string; leaderName: string; leaderMemberId: number | null; deadline: string;
+  ownerName: string | null; category: string | null; term: string | null;
+  leaderLinked: boolean; amended: ('problem' | 'measures' | 'deadline' | 'category')[];
+}
+
+/**
+ * 通过, checked before 确认 (chat and the console alike): the proposal waits and is not the
+ * reviewer's own; the 分管领导 is the one given, else the directory's leaders of the unit (none:
+ * refused, asking for one); the item is checked as a new ledger item is. Writes nothing.
+ */
+export async function planApproval(tx: Tx, p: Proposal, a: ApprovalInput, opts: { reviewerId: number; today: string; categories: string[] }): Promise<ApprovalPlan> {
+  assertPending(p, 'approve');
+  assertReviewer(p, opts.reviewerId);
+  let leaderName = a.leaderName?.trim() ?? '';
+  let leaderMemberId: number | null = null;
+  if (leaderName) leaderMemberId = await linkLeader(tx, leaderName);
+  else {
+    const leaders = await leadersOfUnit(tx, p.unitId);
+    if (!leaders.length) fail('proposal.need_leader', { unitName: p.unitName, ref: proposalCode(p.id) });
+    leaderName = leaders.map((l) => l.name).join('、');
+    leaderMemberId = leaders.length === 1 ? leaders[0].id : null;
+  }
+  if ([...leaderName].length > 50) fail('proposal.leader_too_long');
+  if (a.term && !TERMS.includes(a.term)) fail('rect.term_unknown', { terms: TERMS });
+  const plan: ApprovalPlan = {
+    problem: a.problem?.trim() || p.problem, measures: a.measures?.trim() || p.measures, leaderName, leaderMemberId,
+    deadline: a.deadline ?? p.deadline, ownerName: p.ownerName, category: a.category?.trim() || p.category, term: a.term || null,
+    leaderLinked: leaderMemberId !== null, amended: [],
+  };
+  validateRect(plan, opts.today, opts.categories);
+  for (const k of ['problem', 'measures', 'deadline', 'category'] as const) if (plan[k] !== p[k]) plan.amended.push(k);
+  return plan;
+}
+
+/** The ledger item an approval plan makes, for approveProposal. */
+export function rectOfPlan(p: Proposal, plan: Pick<ApprovalPlan, 'problem' | 'measures' | 'leaderName' | 'leaderMemberId' | 'deadline' | 'ownerName' | 'category' | 'term'>, campaignId: number | null): NewRect {
+  return {
+    campaignId: p.campaignId ?? campaignId, kind: 'item', unitId: p.unitId, problem: plan.problem, measures: plan.measures,
+    leaderName: plan.leaderName, leaderMemberId: plan.leaderMemberId, ownerMemberId: p.ownerMemberId, ownerName: plan.ownerName,
+    deadline: plan.deadline, category: plan.category, term: plan.term,
+  };
 }
 
 /**

@@ -50,6 +50,8 @@ export const problemListMessages = {
     `${p.ref} 已退回，正在等单位修改后重报，现在不能${p.action === 'approve' ? '通过' : '再退回'}。`,
   'proposal.own': () => '不能审核自己上报的问题，请由办公室的其他人员审核。',
   'proposal.owner_too_long': () => '责任人不超过 50 字。',
+  'proposal.need_leader': (p: { unitName: string; ref: string }) => `名单中没有登记${p.unitName}的分管领导，请写明：/整改 通过 ${p.ref} 分管领导：姓名`,
+  'proposal.leader_too_long': () => '分管领导姓名太长（不超过 50 字）。',
   'proposal.already_in_ledger': (p: { ref: string }) => `本单位的整改台账里已有这个问题（${p.ref}），不用再上报。`,
   'proposal.already_sent': (p: { ref: string }) => `这个问题已经上报（${p.ref}），正在等待审核；要修改请发「整改 重报 ${p.ref} 字段：新内容」。`,
   'proposal.unchanged': (p: { ref: string }) => `${p.ref} 的内容和原来一样，没有需要重报的。`,
@@ -77,6 +79,8 @@ const proposalLine = (p: ProposalView, today: string) =>
 
 /** The scope of a proposal list: one unit, a leader's units, or every unit. */
 export type ProposalListScope = { kind: 'unit'; name: string } | { kind: 'leader' } | { kind: 'all' };
+
+const AMENDED_CN = { problem: '问题', measures: '措施', deadline: '时限', category: '类别' } as const;
 
 export const problemListReplies = {
   // 整改 上报
@@ -146,15 +150,16 @@ export const problemListReplies = {
   viewLeaderNotInCharge: (p: { code: string; unitName: string }) => `${p.code} 是${p.unitName}上报的问题，你不分管${p.unitName}，不能查看。`,
 
   // 整改 通过
-  needLeader: (p: { unitName: string; code: string }) =>
-    `名单中没有登记${p.unitName}的分管领导，请写明：/整改 通过 ${p.code} 分管领导：姓名`,
-  approvePreview: (p: { item: ProposalView; problem: string; measures: string; leaderName: string; leaderLinked: boolean; deadline: string; ownerName: string | null; category: string | null; term: string | null; amended: string[]; today: string }) => [
+  approvePreview: (p: {
+    item: ProposalView; problem: string; measures: string; leaderName: string; leaderLinked: boolean; deadline: string; ownerName: string | null;
+    category: string | null; term: string | null; amended: ('problem' | 'measures' | 'deadline' | 'category')[]; today: string;
+  }) => [
     `将通过 ${p.item.code}（${p.item.unitName} ${p.item.senderName} 上报），列入整改台账：`,
     `  问题：${p.problem}`,
     `  措施：${p.measures}`,
     `  责任单位：${p.item.unitName}；分管领导：${p.leaderName}${p.leaderLinked ? '' : '（名单中未找到此人，仅记录姓名）'}；时限：${dateCn(p.deadline, p.today)}`
       + `${p.ownerName ? `；责任人：${p.ownerName}` : ''}${p.category ? `；类别：${p.category}` : ''}${p.term ? `；期限：${p.term}` : ''}`,
-    ...(p.amended.length ? [`（办公室改动了：${p.amended.join('、')}）`] : []),
+    ...(p.amended.length ? [`（办公室改动了：${p.amended.map((k) => AMENDED_CN[k]).join('、')}）`] : []),
     `上报人和${p.item.unitName}负责人会收到通知。`,
   ].join('\n'),
   approved: (p: { code: string; rect: string; unitName: string }) => `已通过 ${p.code}，列入整改台账 ${p.rect}，已通知${p.unitName}。`,

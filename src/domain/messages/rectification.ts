@@ -160,6 +160,7 @@ export const ledgerReplies = {
   adminOnly: (p: { what: string }) => `${p.what}整改事项仅限管理员。`,
   headsReport: () => '报进展、报完成由责任单位负责人办理。',
   textMissing: (p: { what: string }) => `缺少「${p.what}」。`,
+  evidenceNotFound: (p: { code: string }) => `${p.code} 没有这份佐证材料。`,
   textTooLong: (p: { what: string; max: number }) => `${p.what}太长（超过 ${p.max} 字）。`,
 
   // 整改 新增
