@@ -23,7 +23,7 @@ import { HISTORY_ACTION_CN, ledgerReplies, RECT_STATUS_CN } from '../../src/doma
 import { cn, dayOf } from '../../src/time.ts';
 import { consoleMessages } from '../../src/domain/messages/console.ts';
 import { attachmentById, evidenceOf } from '../../src/domain/attachments.ts';
-import { proposalRoutes } from './proposals-http.ts';
+import { ledgerScope, proposalRoutes } from './proposals-http.ts';
 import { countEvidence } from './rect-common.ts';
 
 type Rect = RectRow & { unitName: string; feedbackCode?: string | null; proposalCode?: string | null };
@@ -59,7 +59,7 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
     return false;
   };
   /** May this person see this item (as 整改 查看): admins all; heads their unit's; leaders their units' and those naming them. */
-  const sees = (v: ConsoleViewer, x: Rect) => v.visible === 'all' || seesUnit(v.visible, x.unitId) || (v.role === 'leader' && x.leaderMemberId === v.member.id);
+  const sees = (v: ConsoleViewer, x: Rect) => seesUnit(ledgerScope(v), x.unitId) || (v.role === 'leader' && x.leaderMemberId === v.member.id);
   const itemOf = (x: Rect) => ({ code: rectCode(x.id), unitName: x.unitName, problem: x.problem });
 
   async function visibleItem(tx: typeof db, v: ConsoleViewer, code: string): Promise<Rect> {
@@ -84,7 +84,7 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
     const v = viewerOf(res)!;
     const q = listQuery.safeParse(req.query);
     if (!q.success) return refuse(res, 400, 'bad_query', consoleMessages.badQuery({ detail: q.error.issues[0].message }));
-    const allowed = unitIdsOrAll(v.visible);
+    const allowed = unitIdsOrAll(ledgerScope(v));
     if (q.data.unitId !== undefined && allowed && !allowed.includes(q.data.unitId)) {
       return refuse(res, 403, 'unit_not_visible', v.role === 'head'
         ? ledgerReplies.listHeadOtherUnit({ ownUnit: v.member.unitName }) : ledgerReplies.listLeaderNotInCharge());

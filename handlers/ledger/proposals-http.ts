@@ -15,7 +15,7 @@ import { rectCode, TERMS } from '../../src/domain/rectification.ts';
 import { currentCampaign } from '../../src/domain/campaigns.ts';
 import { campaignCategories } from '../../src/domain/ledger-import.ts';
 import { activeUnitList } from '../../src/domain/directory.ts';
-import { seesUnit, unitIdsOrAll } from '../../src/domain/visibility.ts';
+import { seesUnit, unitIdsOrAll, type VisibleUnits } from '../../src/domain/visibility.ts';
 import { DomainError, isDomainError } from '../../src/domain/errors.ts';
 import { PROPOSAL_STATUS_CN, problemListReplies } from '../../src/domain/messages/problem-lists.ts';
 import { ledgerReplies } from '../../src/domain/messages/rectification.ts';
@@ -46,6 +46,14 @@ export function proposalView4Console(p: Proposal) {
   return { ...proposalView(p), id: p.id, unitId: p.unitId, statusCn: PROPOSAL_STATUS_CN[p.status as ProposalStatus], sentOn: dayOf(p.createdAt), updatedOn: dayOf(p.updatedAt) };
 }
 
+/**
+ * The units a viewer sees here: the console's scope, and for a unit's 联络员 (staff by role) their
+ * own unit, as visibleUnits gives it in chat.
+ */
+export function ledgerScope(v: ConsoleViewer): VisibleUnits {
+  return v.role === 'staff' && v.member.liaison ? [v.member.unitId] : v.visible;
+}
+
 export function proposalRoutes(deps: FeatureHttpDeps): Router {
   const r = Router({ caseSensitive: true });
   const db = deps.database.db;
@@ -72,7 +80,7 @@ export function proposalRoutes(deps: FeatureHttpDeps): Router {
       if (isDomainError(err, 'proposal.not_found')) throw new Refusal(404, 'not_found', err.message);
       throw err;
     }
-    if (!seesUnit(v.visible, p.unitId)) {
+    if (!seesUnit(ledgerScope(v), p.unitId)) {
       const item = { code: proposalCode(p.id), unitName: p.unitName };
       throw new Refusal(403, 'not_visible', v.role === 'leader'
         ? problemListReplies.viewLeaderNotInCharge(item) : problemListReplies.viewHeadOtherUnit({ ...item, ownUnit: v.member.unitName }));
@@ -91,7 +99,7 @@ export function proposalRoutes(deps: FeatureHttpDeps): Router {
     const v = viewerOf(res)!;
     const q = listQuery.safeParse(req.query);
     if (!q.success) return refuse(res, 400, 'bad_query', consoleMessages.badQuery({ detail: q.error.issues[0].message }));
-    const units = unitIdsOrAll(v.visible);
+    const units = unitIdsOrAll(ledgerScope(v));
     if (q.data.unitId !== undefined && units && !units.includes(q.data.unitId)) {
       return refuse(res, 403, 'unit_not_visible', v.role === 'leader'
         ? ledgerReplies.listLeaderNotInCharge() : ledgerReplies.listHeadOtherUnit({ ownUnit: v.member.unitName }));
