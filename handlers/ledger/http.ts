@@ -164,7 +164,7 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
   interface Action<B> {
     schema: z.ZodType<B>;
     /** Who may, and chat's checks before 确认: the preview (null where chat asks no 确认). */
-    check(v: ConsoleViewer, x: Rect, b: B, today: string): Promise<string | null>;
+    check(v: ConsoleViewer, x: Rect, b: B, today: string, tx: typeof db): Promise<string | null>;
     commit(w: ActAs, v: ConsoleViewer, x: Rect, b: B): Promise<string>;
   }
   const actor = (v: ConsoleViewer) => ({ id: v.member.id, label: v.member.name });
@@ -187,10 +187,10 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
 
   const close: Action<{ note?: string | null }> = {
     schema: z.object({ note: z.string().trim().max(1000, '说明不超过 1000 字').nullable().optional() }).strict(),
-    async check(v, x, b) {
+    async check(v, x, b, _today, tx) {
       adminOnly(v, '销号');
       if (x.status !== 'pending') throw new Refusal(409, 'not_pending', ledgerReplies.closeNotPending({ code: rectCode(x.id), status: x.status }));
-      const evidence = countEvidence((await evidenceOf(db, [x.id])).get(x.id) ?? []);
+      const evidence = countEvidence((await evidenceOf(tx, [x.id])).get(x.id) ?? []);
       return ledgerReplies.closePreview({ ...itemOf(x), note: b.note || null, evidence });
     },
     async commit(w, v, x, b) {
@@ -394,7 +394,7 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
       if (!b) return;
       try {
         const x = await visibleItem(db, v, req.params.code);
-        res.json({ preview: await a.check(v, x, b, dayOf(deps.clock())) });
+        res.json({ preview: await a.check(v, x, b, dayOf(deps.clock()), db) });
       } catch (err) { answerError(res, err); }
     });
     r.post(`/ledger/:code/${name}`, body, async (req, res) => {
@@ -406,7 +406,7 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
         // Checked again inside the write's transaction: the item as it is now.
         const message = await deps.actAs(v.member, async (w) => {
           const x = await visibleItem(w.tx, v, req.params.code);
-          await a.check(v, x, b, w.today);
+          await a.check(v, x, b, w.today, w.tx);
           return a.commit(w, v, x, b);
         });
         res.json({ ok: true, message });
