@@ -23,6 +23,7 @@ import { HISTORY_ACTION_CN, ledgerReplies, RECT_STATUS_CN } from '../../src/doma
 import { cn, dayOf } from '../../src/time.ts';
 import { consoleMessages } from '../../src/domain/messages/console.ts';
 import { attachmentById, evidenceOf } from '../../src/domain/attachments.ts';
+import { proposalCounts } from '../../src/domain/problem-lists.ts';
 import { ledgerScope, proposalRoutes } from './proposals-http.ts';
 import { countEvidence } from './rect-common.ts';
 
@@ -108,6 +109,8 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
       counts,
       units: (await activeUnitList(db)).filter((u) => !allowed || allowed.includes(u.id)),
       can: { report: v.role === 'head' || v.role === 'admin' || !!v.member.liaison, verify: v.role === 'admin' },
+      // 问题清单 waiting for the office (the 待审核 tab's count), of the units this person sees.
+      pendingProposals: (await proposalCounts(db, q.data.unitId !== undefined ? [q.data.unitId] : allowed)).pending,
       today,
     });
   });
