@@ -300,12 +300,28 @@ export class Bot {
     return key;
   }
 
-  /** A message with photos or files: 打卡/提交 keep them; otherwise they go to a recent record. */
+  /**
+   * A message with photos or files: 打卡/提交 keep them; with no command, one that takes files
+   * (takesFile: an xlsx 问题清单 is 整改 上报) may; otherwise they go to a recent record.
+   */
   private async dispatchWithMedia(ctx: Ctx, text: string, reading: Reading): Promise<string | null> {
     const commandMatched = !!reading.match;
-    const reply = commandMatched ? await this.dispatch(ctx, text, reading) : null;
+    const reply = commandMatched ? await this.dispatch(ctx, text, reading) : text ? null : await this.offerFile(ctx);
     const linked = await attachLeftovers(ctx, !commandMatched);
     return [reply, linked].filter(Boolean).join('\n') || null;
+  }
+
+  /** Files sent alone, offered to the commands that take files and that this person may run; the first to take them answers. */
+  private async offerFile(ctx: Ctx): Promise<string | null> {
+    if (!ctx.member || !ctx.attachments.length) return null;
+    for (const def of this.registry.commands) {
+      if (!def.takesFile || !canRun(def, ctx.role, !!ctx.member.liaison)) continue;
+      const result = await def.takesFile(ctx);
+      if (result === null) continue;
+      ctx.invokedAs = def.keywords[0].join(' ');
+      return typeof result === 'string' ? result : this.propose(ctx, def, result);
+    }
+    return null;
   }
 
   private async context(tx: Tx, session: Session, versions: DataVersions, created: number[], notes: string[], media?: FetchedAttachments): Promise<Ctx> {

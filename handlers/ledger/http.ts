@@ -22,8 +22,12 @@ import { DomainError, fail as failDomain, isDomainError } from '../../src/domain
 import { HISTORY_ACTION_CN, ledgerReplies, RECT_STATUS_CN } from '../../src/domain/messages/rectification.ts';
 import { cn, dayOf } from '../../src/time.ts';
 import { consoleMessages } from '../../src/domain/messages/console.ts';
+import { attachmentById, evidenceOf } from '../../src/domain/attachments.ts';
+import { proposalCounts } from '../../src/domain/problem-lists.ts';
+import { ledgerScope, proposalRoutes } from './proposals-http.ts';
+import { countEvidence } from './rect-common.ts';
 
-type Rect = RectRow & { unitName: string; feedbackCode?: string | null };
+type Rect = RectRow & { unitName: string; feedbackCode?: string | null; proposalCode?: string | null };
 const STATUSES = ['not_started', 'in_progress', 'pending', 'closed'] as const;
 const listQuery = z.object({
   unitId: listPaging.unitId,
@@ -48,13 +52,15 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
   const body = express.json({ limit: '16kb' });
   r.use('/ledger', requireViewer);
 
+  // Staff see no ledger; a unit's 联络员 (whatever their role) sees their unit's, as in chat.
   const notStaff = (res: Response) => {
-    if (viewerOf(res)!.role !== 'staff') return true;
+    const v = viewerOf(res)!;
+    if (v.role !== 'staff' || v.member.liaison) return true;
     refuse(res, 403, 'staff_not_allowed', ledgerReplies.viewNotAllowed());
     return false;
   };
   /** May this person see this item (as 整改 查看): admins all; heads their unit's; leaders their units' and those naming them. */
-  const sees = (v: ConsoleViewer, x: Rect) => v.visible === 'all' || seesUnit(v.visible, x.unitId) || (v.role === 'leader' && x.leaderMemberId === v.member.id);
+  const sees = (v: ConsoleViewer, x: Rect) => seesUnit(ledgerScope(v), x.unitId) || (v.role === 'leader' && x.leaderMemberId === v.member.id);
   const itemOf = (x: Rect) => ({ code: rectCode(x.id), unitName: x.unitName, problem: x.problem });
 
   async function visibleItem(tx: typeof db, v: ConsoleViewer, code: string): Promise<Rect> {
@@ -79,7 +85,7 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
     const v = viewerOf(res)!;
     const q = listQuery.safeParse(req.query);
     if (!q.success) return refuse(res, 400, 'bad_query', consoleMessages.badQuery({ detail: q.error.issues[0].message }));
-    const allowed = unitIdsOrAll(v.visible);
+    const allowed = unitIdsOrAll(ledgerScope(v));
     if (q.data.unitId !== undefined && allowed && !allowed.includes(q.data.unitId)) {
       return refuse(res, 403, 'unit_not_visible', v.role === 'head'
         ? ledgerReplies.listHeadOtherUnit({ ownUnit: v.member.unitName }) : ledgerReplies.listLeaderNotInCharge());
@@ -102,7 +108,9 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
       items: shown.slice(start, start + q.data.pageSize).map((x) => rectView(x, today)),
       counts,
       units: (await activeUnitList(db)).filter((u) => !allowed || allowed.includes(u.id)),
-      can: { report: v.role === 'head' || v.role === 'admin', verify: v.role === 'admin' },
+      can: { report: v.role === 'head' || v.role === 'admin' || !!v.member.liaison, verify: v.role === 'admin' },
+      // 问题清单 waiting for the office (the 待审核 tab's count), of the units this person sees.
+      pendingProposals: (await proposalCounts(db, q.data.unitId !== undefined ? [q.data.unitId] : allowed)).pending,
       today,
     });
   });
@@ -113,14 +121,45 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
     try {
       const x = await visibleItem(db, v, req.params.code);
       const today = dayOf(deps.clock());
-      const history = (await historyOf(db, x.id)).map((h) => ({
-        id: h.id, day: dayOf(h.at), time: cn(h.at).format('HH:mm'), actor: h.actor, action: h.action, actionCn: HISTORY_ACTION_CN[h.action] ?? h.action,
-        field: h.field, before: h.before, after: h.after, note: h.note,
-        line: ledgerReplies.historyLine(h, today).trim(),
-      }));
-      // 来源: the opinion (/意见 转整改) or 督查 finding (督查 转整改) it was made from, as 整改 查看 shows it.
+      // 佐证材料: each with its download link (this route's, scoped as the item is), and which report it came with.
+      const evidence = (await evidenceOf(db, [x.id])).get(x.id) ?? [];
+      const history = (await historyOf(db, x.id)).map((h) => {
+        const brought = evidence.filter((e) => e.historyId === h.id);
+        const withEvidence = { ...h, evidence: brought.length ? countEvidence(brought) : null };
+        return {
+          id: h.id, day: dayOf(h.at), time: cn(h.at).format('HH:mm'), actor: h.actor, action: h.action, actionCn: HISTORY_ACTION_CN[h.action] ?? h.action,
+          field: h.field, before: h.before, after: h.after, note: h.note, evidence: brought.map((e) => e.id),
+          line: ledgerReplies.historyLine(withEvidence, today).trim(),
+        };
+      });
+      // 来源: the opinion (/意见 转整改), 督查 finding (督查 转整改) or the unit's 上报 it was made from, as 整改 查看 shows it.
       const d = rectDetail(x, today);
-      res.json({ item: { ...rectView(x, today), source: d.source ?? null, sourceKind: d.sourceKind ?? null }, history, today });
+      res.json({
+        item: { ...rectView(x, today), source: d.source ?? null, sourceKind: d.sourceKind ?? null, proposal: x.proposalCode ?? null, ownerName: x.ownerName },
+        evidence: evidence.map((e) => ({
+          id: e.id, kind: e.kind, mime: e.mime, name: e.name, size: e.size, historyId: e.historyId, day: dayOf(e.at),
+          url: `/console/api/ledger/${rectCode(x.id)}/evidence/${e.id}`,
+        })),
+        evidenceCount: countEvidence(evidence),
+        history, today,
+      });
+    } catch (err) { answerError(res, err); }
+  });
+
+  // One piece of evidence, to whoever may see the item (not by who sent it: the item's scope).
+  r.get('/ledger/:code/evidence/:id', async (req, res) => {
+    if (!notStaff(res)) return;
+    const v = viewerOf(res)!;
+    try {
+      const x = await visibleItem(db, v, req.params.code);
+      const id = /^\d{1,9}$/.test(req.params.id) ? Number(req.params.id) : 0;
+      const a = id ? await attachmentById(db, id) : null;
+      if (!a || a.rectificationId !== x.id) return refuse(res, 404, 'evidence_not_found', ledgerReplies.evidenceNotFound({ code: rectCode(x.id) }));
+      const name = a.name ?? `${rectCode(x.id)}-${a.id}.${a.mime.split('/')[1]?.replace(/[^a-z0-9]/gi, '').slice(0, 8) || 'bin'}`;
+      res.status(200).set({
+        'Content-Type': a.mime, 'Content-Length': String(a.data.length), 'Cache-Control': 'private, max-age=600', 'X-Content-Type-Options': 'nosniff',
+        'Content-Disposition': `${a.kind === 'image' ? 'inline' : 'attachment'}; filename="evidence-${a.id}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+      }).end(a.data);
     } catch (err) { answerError(res, err); }
   });
 
@@ -129,7 +168,7 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
   interface Action<B> {
     schema: z.ZodType<B>;
     /** Who may, and chat's checks before 确认: the preview (null where chat asks no 确认). */
-    check(v: ConsoleViewer, x: Rect, b: B, today: string): Promise<string | null>;
+    check(v: ConsoleViewer, x: Rect, b: B, today: string, tx: typeof db): Promise<string | null>;
     commit(w: ActAs, v: ConsoleViewer, x: Rect, b: B): Promise<string>;
   }
   const actor = (v: ConsoleViewer) => ({ id: v.member.id, label: v.member.name });
@@ -137,8 +176,8 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
     if (v.role !== 'admin') throw new Refusal(403, 'admin_only', ledgerReplies.adminOnly({ what }));
   };
   const ownUnit = (v: ConsoleViewer, x: Rect) => {
-    if (v.role !== 'head' && v.role !== 'admin') throw new Refusal(403, 'heads_only', ledgerReplies.headsReport());
-    if (v.role === 'head' && x.unitId !== v.member.unitId) throw new Refusal(403, 'not_own_unit', ledgerReplies.notOwnUnit({ ...itemOf(x), ownUnit: v.member.unitName }));
+    if (v.role !== 'head' && v.role !== 'admin' && !v.member.liaison) throw new Refusal(403, 'heads_only', ledgerReplies.headsReport());
+    if (v.role !== 'admin' && x.unitId !== v.member.unitId) throw new Refusal(403, 'not_own_unit', ledgerReplies.notOwnUnit({ ...itemOf(x), ownUnit: v.member.unitName }));
   };
   const text = (what: string, max: number) => z.string({ error: `缺少「${what}」` }).trim()
     .min(1, `缺少「${what}」`).refine((s) => [...s].length <= max, `${what}太长（超过 ${max} 字）`);
@@ -152,10 +191,11 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
 
   const close: Action<{ note?: string | null }> = {
     schema: z.object({ note: z.string().trim().max(1000, '说明不超过 1000 字').nullable().optional() }).strict(),
-    async check(v, x, b) {
+    async check(v, x, b, _today, tx) {
       adminOnly(v, '销号');
       if (x.status !== 'pending') throw new Refusal(409, 'not_pending', ledgerReplies.closeNotPending({ code: rectCode(x.id), status: x.status }));
-      return ledgerReplies.closePreview({ ...itemOf(x), note: b.note || null });
+      const evidence = countEvidence((await evidenceOf(tx, [x.id])).get(x.id) ?? []);
+      return ledgerReplies.closePreview({ ...itemOf(x), note: b.note || null, evidence });
     },
     async commit(w, v, x, b) {
       await closeRect(w.tx, x, b.note || null, actor(v), w.now);
@@ -216,7 +256,7 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
       return null;
     },
     async commit(w, v, x, b) {
-      await reportDone(w.tx, x, b.text, actor(v));
+      await reportDone(w.tx, x, b.text, actor(v), w.now);
       await notifyAdmins(w.tx, `rect-done:${x.id}:${await lastHistoryId(w.tx, x.id)}`,
         ledgerReplies.doneNotice({ ...itemOf(x), reporter: v.member.name, note: b.text }),
         { except: v.member.id, enqueue: async (k, to, t) => void (await w.notify(k, to, t)) });
@@ -358,7 +398,7 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
       if (!b) return;
       try {
         const x = await visibleItem(db, v, req.params.code);
-        res.json({ preview: await a.check(v, x, b, dayOf(deps.clock())) });
+        res.json({ preview: await a.check(v, x, b, dayOf(deps.clock()), db) });
       } catch (err) { answerError(res, err); }
     });
     r.post(`/ledger/:code/${name}`, body, async (req, res) => {
@@ -370,7 +410,7 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
         // Checked again inside the write's transaction: the item as it is now.
         const message = await deps.actAs(v.member, async (w) => {
           const x = await visibleItem(w.tx, v, req.params.code);
-          await a.check(v, x, b, w.today);
+          await a.check(v, x, b, w.today, w.tx);
           return a.commit(w, v, x, b);
         });
         res.json({ ok: true, message });
@@ -378,5 +418,6 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
     });
   }
 
+  r.use(proposalRoutes(deps));
   return r;
 }

@@ -11,12 +11,16 @@ import rectList from './rect-list.ts';
 import rectProgress from './rect-progress.ts';
 import rectDone from './rect-done.ts';
 import commitment from './commitment.ts';
+import rectPropose from './rect-propose.ts';
+import rectProposals from './rect-proposals.ts';
+import rectApprove from './rect-approve.ts';
+import rectResubmit from './rect-resubmit.ts';
 import rectCategoriesSet, { rectCategoriesList } from './rect-categories.ts';
 import { ledgerHttp } from './http.ts';
 
 export const ledgerCommands = [
-  rectList, rectShow, rectProgress, rectDone, commitment,
-  rectAdd, rectFromFeedback, rectEdit, rectClose, rectReturn, rectExtend, rectCategoriesList, rectCategoriesSet,
+  rectList, rectShow, rectProgress, rectDone, commitment, rectPropose, rectProposals, rectResubmit,
+  rectAdd, rectApprove, rectFromFeedback, rectEdit, rectClose, rectReturn, rectExtend, rectCategoriesList, rectCategoriesSet,
 ];
 
 export default { name: 'ledger', commands: ledgerCommands, http: ledgerHttp } satisfies Feature;

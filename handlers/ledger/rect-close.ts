@@ -2,7 +2,7 @@ import { defineCommand } from '../../src/commands/registry.ts';
 import { UserError } from '../../src/commands/errors.ts';
 import { closeRect, rectCode } from '../../src/domain/rectification.ts';
 import { ledgerReplies } from '../../src/domain/messages/rectification.ts';
-import { actorOf, itemOf, lastHistoryId, loadRect, notifyHeads, SECTION } from './rect-common.ts';
+import { actorOf, itemEvidence, itemOf, lastHistoryId, loadRect, notifyHeads, SECTION } from './rect-common.ts';
 import { rowId, z } from '../../src/commands/payload.ts';
 
 export default defineCommand({
@@ -22,7 +22,8 @@ export default defineCommand({
     const r = await loadRect(ctx, code);
     if (r.status !== 'pending') throw new UserError(ledgerReplies.closeNotPending({ code: rectCode(r.id), status: r.status }));
     if (note && [...note].length > 1000) throw new UserError(ledgerReplies.closeNoteTooLong());
-    return { preview: ledgerReplies.closePreview({ ...itemOf(r), note: note ?? null }), payload: { id: r.id, note: note ?? null } };
+    const evidence = (await itemEvidence(ctx.tx, r.id)).total;
+    return { preview: ledgerReplies.closePreview({ ...itemOf(r), note: note ?? null, evidence }), payload: { id: r.id, note: note ?? null } };
   },
   payload: z.object({ id: rowId, note: z.string().nullable() }),
   async commit(ctx, p) {

@@ -13,6 +13,8 @@ import {
 import { ledgerReplies, type RectListItem } from '../../src/domain/messages/rectification.ts';
 import { campaignCategories } from '../../src/domain/ledger-import.ts';
 import type { Actor } from '../../src/domain/audit.ts';
+import { evidenceOf, type Evidence } from '../../src/domain/attachments.ts';
+import type { EvidenceCount } from '../../src/domain/messages/rectification.ts';
 
 export type Rect = RectRow & { unitName: string };
 
@@ -117,4 +119,18 @@ export async function ownUnitReport(ctx: Ctx, code: string, text: string, what: 
   const r = await loadRect(ctx, code);
   assertOwnUnit(ctx, r);
   return { r, note: requireText(text, what) };
+}
+
+/** Photos and files among these pieces of evidence. */
+export const countEvidence = (list: Pick<Evidence, 'kind'>[]): EvidenceCount =>
+  ({ images: list.filter((e) => e.kind === 'image').length, files: list.filter((e) => e.kind !== 'image').length });
+
+/** An item's evidence (佐证材料), all of it and by the 整改 完成 report it came with. */
+export async function itemEvidence(tx: Ctx['tx'], itemId: number): Promise<{ all: Evidence[]; total: EvidenceCount; byHistory: Map<number, EvidenceCount> }> {
+  const all = (await evidenceOf(tx, [itemId])).get(itemId) ?? [];
+  const byHistory = new Map<number, EvidenceCount>();
+  for (const id of new Set(all.map((e) => e.historyId).filter((x): x is number => x !== null))) {
+    byHistory.set(id, countEvidence(all.filter((e) => e.historyId === id)));
+  }
+  return { all, total: countEvidence(all), byHistory };
 }

@@ -97,6 +97,12 @@ export interface CommandDef<A = Record<string, any>, P = any> {
   /** When present, run() proposes and commit() does the work after 确认. */
   commit?(ctx: Ctx, payload: P): Promise<string>;
   /**
+   * A file (or photo) sent with no command: the command may take it as its own — an xlsx 问题清单
+   * sent alone is 整改 上报 — taking it out of ctx.attachments (splice). Asked only of people who
+   * may run the command; null leaves the message's files to the bot (linked to a recent record).
+   */
+  takesFile?(ctx: Ctx): Promise<string | Proposal<P> | null>;
+  /**
    * A one-statement path for the busiest command, tried before run() when the sender and the
    * campaign are known in memory: no transaction, the message's claim instead. Returns undefined
    * to take the ordinary path — for anything unusual (an error to word, memory out of date).

@@ -263,6 +263,9 @@ export const attachments = pgTable('attachments', {
   submissionId: integer('submission_id').references(() => submissions.id),
   /** A 督查 finding's photo (督查 发现, sent with it or right after). */
   inspectionFindingId: integer('inspection_finding_id').references(() => inspectionFindings.id),
+  /** 佐证材料: evidence sent with (or right after) 整改 完成, linked to the item and to that report in its history. */
+  rectificationId: integer('rectification_id').references(() => rectifications.id),
+  rectHistoryId: integer('rect_history_id').references(() => rectificationHistory.id),
   memberId: integer('member_id').notNull().references(() => members.id),
   kind: text('kind').notNull(),
   mime: text('mime').notNull(),
@@ -273,6 +276,7 @@ export const attachments = pgTable('attachments', {
 }, (t) => [
   index('attachments_checkin_idx').on(t.checkinId), index('attachments_submission_idx').on(t.submissionId),
   index('attachments_finding_idx').on(t.inspectionFindingId).where(sql`${t.inspectionFindingId} is not null`),
+  index('attachments_rect_idx').on(t.rectificationId),
 ]);
 
 /**
@@ -395,6 +399,8 @@ export const rectifications = pgTable('rectifications', {
   feedbackId: integer('feedback_id').references(() => feedback.id),
   /** The 督查 finding it was made from (督查 转整改); one item per finding. */
   inspectionFindingId: integer('inspection_finding_id').references(() => inspectionFindings.id),
+  /** 责任人 as the unit's 问题清单 wrote it (ownerMemberId when it names one person of the unit). */
+  ownerName: text('owner_name'),
   createdAt: createdAt(),
   closedAt: timestamp('closed_at', { withTimezone: true }),
 }, (t) => [
@@ -416,6 +422,42 @@ export const rectificationHistory = pgTable('rectification_history', {
   after: text('after'),
   note: text('note'),
 }, (t) => [index('rect_history_item_idx').on(t.itemId, t.id)]);
+
+/**
+ * 问题清单: a problem a unit sends in (上报, by its head or 联络员: one line in chat or a row of an
+ * xlsx file), waiting for the office (待审核) — not a ledger item, not chased, not counted, until
+ * approved: then it becomes one (rectificationId). Returned with a comment, the unit may send it
+ * again (整改 重报): `rounds` counts the sendings.
+ * status: pending 待审核 | approved 已通过 | returned 已退回
+ */
+export const rectProposals = pgTable('rect_proposals', {
+  id: serial('id').primaryKey(),
+  campaignId: integer('campaign_id').references(() => campaigns.id),
+  unitId: integer('unit_id').notNull().references(() => units.id),
+  /** Who sent it (上报人): told when it is approved or returned. */
+  memberId: integer('member_id').notNull().references(() => members.id),
+  problem: text('problem').notNull(),
+  measures: text('measures').notNull(),
+  deadline: date('deadline', { mode: 'string' }).notNull(),
+  ownerName: text('owner_name'),
+  ownerMemberId: integer('owner_member_id').references(() => members.id),
+  category: text('category'),
+  status: text('status').notNull().default('pending'),
+  /** The file it came in (null: typed in chat) and its row there. */
+  fileName: text('file_name'),
+  line: integer('line'),
+  rounds: integer('rounds').notNull().default(1),
+  /** The office's last 退回 comment. */
+  comment: text('comment'),
+  reviewedBy: integer('reviewed_by').references(() => members.id),
+  reviewedAt: timestamp('reviewed_at', { withTimezone: true }),
+  rectificationId: integer('rectification_id').references(() => rectifications.id),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [
+  index('rect_proposals_unit_idx').on(t.unitId, t.status), index('rect_proposals_status_idx').on(t.status, t.id),
+  uniqueIndex('rect_proposals_rect_uq').on(t.rectificationId).where(sql`${t.rectificationId} is not null`),
+]);
 
 /**
  * Corrections to the China holiday calendar (chinese-days' data ends at some year): a day made

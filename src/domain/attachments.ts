@@ -4,14 +4,15 @@
 // database, linked to a check-in or a submission.
 import { and, desc, eq, gte, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
-import { attachments, checkins, inspectionFindings, submissions, tasks } from '../db/schema.ts';
+import { attachments, checkins, inspectionFindings, rectificationHistory, rectifications, submissions, tasks } from '../db/schema.ts';
 import type { SessionAttachment } from '../session.ts';
+import { rectCode } from './rectification.ts';
 import type { AttachmentProblem, AttachmentRef } from './messages/attachments.ts';
 
 /** The cap on every photo or file, on every path: adapters stop downloading past it. */
 export const MAX_ATTACHMENT_MB = 20;
 export const MAX_ATTACHMENT_BYTES = MAX_ATTACHMENT_MB * 1024 * 1024;
-/** A photo or file sent alone attaches to the sender's check-in, submission or 督查 finding of the last 10 minutes. */
+/** A photo or file sent alone attaches to the sender's check-in, submission, 督查 finding or 整改 完成 of the last 10 minutes. */
 export const ATTACH_WINDOW_MS = 10 * 60_000;
 
 export interface AcceptedAttachment {
@@ -96,28 +97,33 @@ export async function fetchAttachments(list: SessionAttachment[] | undefined, ma
   return out;
 }
 
-/** What a photo or file is kept with: a check-in, a submission, or a 督查 finding. */
-export type AttachTarget = { checkinId: number } | { submissionId: number } | { findingId: number };
+/**
+ * What a photo or file is kept with: a check-in (读书笔记), a submission, a 督查 finding, or a ledger
+ * item's 整改 完成 report (佐证材料: the item and that history entry).
+ */
+export type AttachmentTarget = { checkinId: number } | { submissionId: number } | { findingId: number } | { rectificationId: number; rectHistoryId: number };
 
-export async function saveAttachments(
-  tx: Tx, memberId: number, target: AttachTarget, list: AcceptedAttachment[], at: Date,
-): Promise<number[]> {
+export async function saveAttachments(tx: Tx, memberId: number, target: AttachmentTarget, list: AcceptedAttachment[], at: Date): Promise<number[]> {
   if (!list.length) return [];
   const rows = await tx.insert(attachments).values(list.map((a) => ({
     memberId, kind: a.kind, mime: a.mime, name: a.name, size: a.data.length, data: a.data, createdAt: at,
     checkinId: 'checkinId' in target ? target.checkinId : null,
     submissionId: 'submissionId' in target ? target.submissionId : null,
     inspectionFindingId: 'findingId' in target ? target.findingId : null,
+    rectificationId: 'rectificationId' in target ? target.rectificationId : null,
+    rectHistoryId: 'rectHistoryId' in target ? target.rectHistoryId : null,
   }))).returning({ id: attachments.id });
   return rows.map((r) => r.id);
 }
 
+/** Where a photo or file sent on its own went (attachmentReplies.attached words it). */
+export type RecentTarget = { checkinId: number } | { submissionId: number; taskName: string } | { findingId: number } | { rectificationId: number; rectHistoryId: number; code: string };
+
 /**
- * The sender's check-in, submission or 督查 finding of the last 10 minutes (the latest of them),
- * for a photo or file sent on its own.
+ * The sender's check-in, submission, 督查 finding or 整改 完成 report of the last 10 minutes (the
+ * latest of them), for a photo or file sent on its own.
  */
-export async function recentTarget(tx: Tx, memberId: number, now: Date):
-  Promise<{ checkinId: number } | { submissionId: number; taskName: string } | { findingId: number } | null> {
+export async function recentTarget(tx: Tx, memberId: number, now: Date): Promise<RecentTarget | null> {
   const since = new Date(now.getTime() - ATTACH_WINDOW_MS);
   const [c] = await tx.select({ id: checkins.id, at: checkins.createdAt }).from(checkins)
     .where(and(eq(checkins.memberId, memberId), eq(checkins.status, 'valid'), inArray(checkins.kind, ['self', 'makeup']),
@@ -131,9 +137,19 @@ export async function recentTarget(tx: Tx, memberId: number, now: Date):
   const [f] = await tx.select({ id: inspectionFindings.id, at: inspectionFindings.createdAt }).from(inspectionFindings)
     .where(and(eq(inspectionFindings.recordedBy, memberId), gte(inspectionFindings.createdAt, since), lte(inspectionFindings.createdAt, now)))
     .orderBy(desc(inspectionFindings.createdAt), desc(inspectionFindings.id)).limit(1);
-  const latest = [c && { at: c.at, t: { checkinId: c.id } }, s && { at: s.at, t: { submissionId: s.id, taskName: s.taskName } }, f && { at: f.at, t: { findingId: f.id } }]
-    .filter((x) => x !== undefined).sort((a, b) => b.at.getTime() - a.at.getTime())[0];
-  return latest?.t ?? null;
+  // The 整改 完成 this person reported (佐证材料 sent right after it).
+  const [d] = await tx.select({ id: rectificationHistory.id, at: rectificationHistory.at, itemId: rectificationHistory.itemId }).from(rectificationHistory)
+    .innerJoin(rectifications, eq(rectifications.id, rectificationHistory.itemId))
+    .where(and(eq(rectificationHistory.actorMemberId, memberId), eq(rectificationHistory.action, 'complete'),
+      gte(rectificationHistory.at, since), lte(rectificationHistory.at, now)))
+    .orderBy(desc(rectificationHistory.at), desc(rectificationHistory.id)).limit(1);
+  const latest: { at: number; target: RecentTarget } | undefined = [
+    c && { at: c.at.getTime(), target: { checkinId: c.id } },
+    s && { at: s.at.getTime(), target: { submissionId: s.id, taskName: s.taskName } },
+    f && { at: f.at.getTime(), target: { findingId: f.id } },
+    d && { at: d.at.getTime(), target: { rectificationId: d.itemId, rectHistoryId: d.id, code: rectCode(d.itemId) } },
+  ].filter((x) => !!x).sort((a, b) => b.at - a.at)[0];
+  return latest?.target ?? null;
 }
 
 /** The photos and files of these 督查 findings: id, type and size, by finding. */
@@ -146,6 +162,25 @@ export async function attachmentsOfFindings(tx: Tx, ids: number[]): Promise<Map<
     const list = out.get(r.findingId!) ?? [];
     list.push({ id: r.id, type: r.kind as ApiAttachment['type'], mime: r.mime, size: r.size, name: r.name });
     out.set(r.findingId!, list);
+  }
+  return out;
+}
+
+/** One piece of evidence (佐证材料) of a ledger item: which 整改 完成 report it came with. */
+export interface Evidence { id: number; historyId: number | null; kind: 'image' | 'file'; mime: string; name: string | null; size: number; at: Date }
+
+/** The evidence of these ledger items, oldest first, by item. */
+export async function evidenceOf(tx: Tx, rectIds: number[]): Promise<Map<number, Evidence[]>> {
+  const out = new Map<number, Evidence[]>();
+  if (!rectIds.length) return out;
+  const rows = await tx.select({
+    id: attachments.id, rectId: attachments.rectificationId, historyId: attachments.rectHistoryId, kind: attachments.kind, mime: attachments.mime,
+    name: attachments.name, size: attachments.size, at: attachments.createdAt,
+  }).from(attachments).where(inArray(attachments.rectificationId, rectIds)).orderBy(attachments.id);
+  for (const r of rows) {
+    const list = out.get(r.rectId!) ?? [];
+    list.push({ id: r.id, historyId: r.historyId, kind: r.kind as Evidence['kind'], mime: r.mime, name: r.name, size: r.size, at: r.at });
+    out.set(r.rectId!, list);
   }
   return out;
 }

@@ -40,12 +40,29 @@ export function missingLedgerHeaders(headers: string[], opts: { unitGiven?: bool
 
 export type LedgerRow = NewRect & { line: number; unitName: string };
 
-function cell(cells: Record<string, string>, header: string): string {
-  for (const name of [header, ...LEDGER_HEADERS[header]]) {
+/** A row's value under a header or any of its other names (`headers`: a header → its other names). */
+export function ledgerCell(cells: Record<string, string>, header: string, headers: Record<string, string[]> = LEDGER_HEADERS): string {
+  for (const name of [header, ...(headers[header] ?? [])]) {
     const v = (cells[name] ?? '').trim();
     if (v) return v;
   }
   return '';
+}
+const cell = (cells: Record<string, string>, header: string) => ledgerCell(cells, header);
+
+/**
+ * A 完成时限 cell read as a day (direction 'future': a date without a year is the next one), or
+ * the row's problem with it. An xlsx date cell with a time of day comes out as "2027-01-31 18:00":
+ * the day is what counts.
+ */
+export function readDeadlineCell(text: string, opts: { now: Date; today: string }):
+  { deadline: string; problem?: undefined } | { deadline?: undefined; problem: Extract<LedgerRowProblem, { code: 'deadline_missing' | 'deadline_unreadable' | 'deadline_past' }> } {
+  if (!text) return { problem: { code: 'deadline_missing' } };
+  const dayText = text.replace(/^(\d{4}-\d{2}-\d{2})[ T]\d{1,2}:\d{2}(:\d{2})?$/, '$1');
+  const deadline = parseDate(dayText, { now: opts.now, direction: 'future' });
+  if (!deadline) return { problem: { code: 'deadline_unreadable', text } };
+  if (deadline < opts.today) return { problem: { code: 'deadline_past', deadline, today: opts.today } };
+  return { deadline };
 }
 
 /**
@@ -95,15 +112,9 @@ export async function validateLedgerRows(
     if (!problem) problems.push({ code: 'problem_missing' });
     if (!measures) problems.push({ code: 'measures_missing' });
     if (!leaderName) problems.push({ code: 'leader_missing' });
-    let deadline: string | null = null;
-    if (!deadlineText) problems.push({ code: 'deadline_missing' });
-    else {
-      // An xlsx date cell with a time of day comes out as "2027-01-31 18:00": the day is what counts.
-      const dayText = deadlineText.replace(/^(\d{4}-\d{2}-\d{2})[ T]\d{1,2}:\d{2}(:\d{2})?$/, '$1');
-      deadline = parseDate(dayText, { now: opts.now, direction: 'future' });
-      if (!deadline) problems.push({ code: 'deadline_unreadable', text: deadlineText });
-      else if (deadline < opts.today) problems.push({ code: 'deadline_past', deadline, today: opts.today });
-    }
+    const read = readDeadlineCell(deadlineText, opts);
+    const deadline = read.deadline ?? null;
+    if (read.problem) problems.push(read.problem);
     if (category && !categories.includes(category)) problems.push({ code: 'category_unknown', category, categories });
     if (term && !TERMS.includes(term)) problems.push({ code: 'term_unknown', term, terms: TERMS });
     if (problem.length > 1000) problems.push({ code: 'problem_too_long' });

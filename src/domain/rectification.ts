@@ -3,7 +3,7 @@
 // Overdue is computed from the deadline and status, never stored.
 import { and, asc, desc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
 import { rowsOf, type Tx } from '../db/client.ts';
-import { feedback, members, rectificationHistory, rectifications, units } from '../db/schema.ts';
+import { feedback, members, rectificationHistory, rectifications, rectProposals, units } from '../db/schema.ts';
 import { feedbackCode, type FeedbackRow } from './feedback.ts';
 import { findingCode } from './inspections.ts';
 import { fail } from './errors.ts';
@@ -18,6 +18,8 @@ export const TERMS = ['近期', '中期', '远期'];
 export const DUE_SOON_DAYS = 3;
 
 export const rectCode = (id: number) => `ZG-${String(id).padStart(4, '0')}`;
+/** A 问题清单 proposal's code (src/domain/problem-lists.ts). */
+export const proposalCode = (id: number) => `SB-${String(id).padStart(4, '0')}`;
 export function parseRectCode(text: string): number {
   const m = /^(?:ZG)?[-－]?0*(\d+)$/i.exec(text.trim());
   if (!m) fail('rect.bad_ref', { text });
@@ -55,7 +57,12 @@ export interface NewRect {
   term: string | null;
   /** The opinion it is made from (/意见 转整改). */
   feedbackId?: number | null;
+  /** 责任人 as the unit's 问题清单 named them. */
+  ownerName?: string | null;
 }
+
+/** Where an approved 问题清单 item came from: the proposal's code and who sent it. */
+export interface ProposalSource { proposal: string; sender: string }
 
 export function validateRect(n: Pick<NewRect, 'problem' | 'measures' | 'deadline' | 'category' | 'term'>, today: string, categories: string[]) {
   if (!n.problem.trim()) fail('rect.problem_missing');
@@ -66,18 +73,21 @@ export function validateRect(n: Pick<NewRect, 'problem' | 'measures' | 'deadline
   if (n.problem.length > 1000 || n.measures.length > 2000) fail('rect.too_long');
 }
 
-async function history(tx: Tx, itemId: number, actor: Actor, action: string, e: { field?: string; before?: string | null; after?: string | null; note?: string | null } = {}) {
+async function history(tx: Tx, itemId: number, actor: Actor, action: string, e: { field?: string; before?: string | null; after?: string | null; note?: string | null; at?: Date } = {}) {
   await tx.insert(rectificationHistory).values({
-    itemId, actorMemberId: actor.id, actor: actor.label, action,
+    itemId, actorMemberId: actor.id, actor: actor.label, action, ...(e.at ? { at: e.at } : {}),
     field: e.field ?? null, before: e.before ?? null, after: e.after ?? null, note: e.note ?? null,
   });
   await audit(tx, actor, `rectification.${action}`, rectCode(itemId), e.before === undefined ? null : { [e.field ?? 'value']: e.before },
     e.after === undefined && e.note === undefined ? null : { ...(e.field ? { [e.field]: e.after } : {}), ...(e.note ? { note: e.note } : {}) });
 }
 
-export async function createRect(tx: Tx, n: NewRect, actor: Actor, from?: FeedbackRow): Promise<RectRow> {
-  const [row] = await tx.insert(rectifications).values({ ...n, feedbackId: from?.id ?? null }).returning();
-  await history(tx, row.id, actor, 'create', from ? { field: 'feedback', after: feedbackCode(from) } : { note: n.kind === 'commitment' ? '公开承诺' : null });
+export async function createRect(tx: Tx, n: NewRect, actor: Actor, from?: FeedbackRow | ProposalSource): Promise<RectRow> {
+  const opinion = from && !('proposal' in from) ? from : null;
+  const [row] = await tx.insert(rectifications).values({ ...n, feedbackId: opinion?.id ?? null }).returning();
+  await history(tx, row.id, actor, 'create', opinion ? { field: 'feedback', after: feedbackCode(opinion) }
+    : from && 'proposal' in from ? { field: 'proposal', after: from.proposal, note: from.sender }
+    : { note: n.kind === 'commitment' ? '公开承诺' : null });
   return row;
 }
 
@@ -118,12 +128,16 @@ export async function rectOfFeedback(tx: Tx, feedbackId: number): Promise<string
   return row ? rectCode(row.id) : null;
 }
 
-export async function rectById(tx: Tx, id: number): Promise<RectRow & { unitName: string; feedbackCode: string | null }> {
-  const [row] = await tx.select({ r: rectifications, unitName: units.name, fid: feedback.id, fcode: feedback.code }).from(rectifications)
+export async function rectById(tx: Tx, id: number): Promise<RectRow & { unitName: string; feedbackCode: string | null; proposalCode: string | null }> {
+  const [row] = await tx.select({ r: rectifications, unitName: units.name, fid: feedback.id, fcode: feedback.code, pid: rectProposals.id }).from(rectifications)
     .innerJoin(units, eq(units.id, rectifications.unitId)).leftJoin(feedback, eq(feedback.id, rectifications.feedbackId))
+    .leftJoin(rectProposals, eq(rectProposals.rectificationId, rectifications.id))
     .where(eq(rectifications.id, id));
   if (!row) fail('rect.not_found', { ref: rectCode(id) });
-  return { ...row.r, unitName: row.unitName, feedbackCode: row.fid === null ? null : feedbackCode({ id: row.fid, code: row.fcode }) };
+  return {
+    ...row.r, unitName: row.unitName, feedbackCode: row.fid === null ? null : feedbackCode({ id: row.fid, code: row.fcode }),
+    proposalCode: row.pid === null ? null : proposalCode(row.pid),
+  };
 }
 
 export async function listRects(tx: Tx, filter: { unitIds?: number[]; statuses?: RectStatus[]; campaignId?: number }) {
@@ -150,10 +164,11 @@ export async function reportProgress(tx: Tx, r: RectRow, text: string, actor: Ac
   await history(tx, r.id, actor, 'progress', { field: 'status', before: r.status, after: 'in_progress', note: text });
 }
 
-export async function reportDone(tx: Tx, r: RectRow, text: string, actor: Actor) {
+/** 整改 完成; `now` (the app's clock) dates the report, which photos sent right after it join. */
+export async function reportDone(tx: Tx, r: RectRow, text: string, actor: Actor, now?: Date) {
   assertStatus(r, ['not_started', 'in_progress'], 'done');
   await tx.update(rectifications).set({ status: 'pending' }).where(eq(rectifications.id, r.id));
-  await history(tx, r.id, actor, 'complete', { field: 'status', before: r.status, after: 'pending', note: text });
+  await history(tx, r.id, actor, 'complete', { field: 'status', before: r.status, after: 'pending', note: text, at: now });
 }
 
 export async function closeRect(tx: Tx, r: RectRow, note: string | null, actor: Actor, now: Date) {
@@ -194,10 +209,11 @@ export async function linkLeader(tx: Tx, name: string): Promise<number | null> {
 }
 
 /** An item in full and how it stands today, for ledgerReplies.added / show to word. */
-export function rectDetail(r: RectRow & { unitName: string; feedbackCode?: string | null }, today: string): RectDetail {
+export function rectDetail(r: RectRow & { unitName: string; feedbackCode?: string | null; proposalCode?: string | null }, today: string): RectDetail {
   return {
     source: r.feedbackCode ?? (r.inspectionFindingId ? findingCode(r.inspectionFindingId) : null),
     sourceKind: r.feedbackCode ? 'feedback' : r.inspectionFindingId ? 'inspection' : null,
+    proposal: r.proposalCode ?? null, ownerName: r.ownerName ?? null,
     code: rectCode(r.id), commitment: r.kind === 'commitment', status: r.status as RectStatus,
     overdueDays: isOverdue(r, today) ? daysOverdue(r, today) : null, dueSoon: isDueSoon(r, today),
     problem: r.problem, measures: r.measures, unitName: r.unitName, leaderName: r.leaderName,

@@ -191,7 +191,7 @@ describe('the status machine', () => {
     expect(await bot.say('王主任', `/整改 销号 ${zy}`)).toContain('现在是「整改中」');
 
     expect(await bot.say('赵院长', `整改 完成 ${zy}`)).toContain('缺少「完成情况」');
-    expect(await bot.say('赵院长', `整改 完成 ${zy} 自助机 4 台已投用`)).toBe('已报告 ZG-0001 完成，状态：待销号。管理员核实后销号。');
+    expect(await bot.say('赵院长', `整改 完成 ${zy} 自助机 4 台已投用`)).toBe('已报告 ZG-0001 完成，状态：待销号。管理员核实后销号。\n有照片、文件等佐证材料的，请在 10 分钟内直接发给我，会附到这次完成报告。');
     expect(await item(zy)).toMatchObject({ status: 'pending' });
     const [toAdmin] = await pushesTo('王主任');
     expect(toAdmin).toContain('县人民医院 赵院长 报告整改事项 ZG-0001（门诊 高峰期 排队时间长）已完成：自助机 4 台已投用');

@@ -9,7 +9,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { formatDateCn } from '../../src/parse/date.ts';
 import { dateCn, inCampaignUnit, monthCn } from '../../src/domain/messages/format.ts';
-import { ledgerReplies, overdueNotices, type RectDetail } from '../../src/domain/messages/rectification.ts';
+import { evidenceCn, ledgerReplies, overdueNotices, type RectDetail } from '../../src/domain/messages/rectification.ts';
+import { problemListMessages, problemListReplies, type ProposalView } from '../../src/domain/messages/problem-lists.ts';
 import { jobSettingChanges, phaseReminderNotices, type PhaseFigures } from '../../src/domain/messages/reminders.ts';
 import { calendarGapNotice, holidayImportReplies } from '../../src/domain/messages/holidays.ts';
 import { audienceCn, describeCampaign, describePhase, taskLabel } from '../../src/domain/messages/campaigns.ts';
@@ -57,6 +58,33 @@ describe('each typed result, worded by its catalogue', () => {
     expect(ledgerReplies.added({ item, today })).toBe(`已新增整改事项 ZG-0001。\n${detail}`);
     expect(ledgerReplies.show({ item: { ...item, commitment: false, overdueDays: null, dueSoon: true, category: null, term: null }, history: [], today }))
       .toBe('ZG-0001（整改中，即将到期）\n  问题：门诊排队时间长\n  措施：增设自助机\n  责任单位：县人民医院；分管领导：刘局长；时限：12月5日\n记录：');
+  });
+
+  it('问题清单 and 佐证材料: a file\'s preview and bad rows, the lists, 通过 and 退回, evidence counted', () => {
+    const view: ProposalView = {
+      code: 'SB-0003', status: 'returned', unitName: '市立医院', senderName: '何晓', problem: '服务窗口态度生硬', measures: '投诉电话上墙公开', deadline: '2026-12-15',
+      ownerName: '吴医生', category: null, fileName: '清单.xlsx', line: 4, rounds: 1, comment: '措施太笼统', rect: null,
+    };
+    expect(problemListReplies.filePreview({ unitName: '市立医院', fileName: '清单.xlsx', items: [{ line: 2, problem: '服务窗口态度生硬', measures: 'x', deadline: '2026-12-15', ownerName: '吴医生', category: null }], today }))
+      .toBe('将把「清单.xlsx」中的 1 个问题作为市立医院的问题清单上报领导小组办公室审核：\n1. 服务窗口态度生硬（时限 12月15日，责任人：吴医生）\n审核通过后列入整改台账；退回的会告诉你意见。');
+    expect(problemListReplies.sent({ codes: ['SB-0001', 'SB-0002', 'SB-0003'], unitName: '市立医院' })).toMatch(/^已上报市立医院的问题 3 个（SB-0001 … SB-0003），等待领导小组办公室审核。/);
+    expect(problemListReplies.sentNotice({ unitName: '市立医院', sender: '何晓', codes: ['SB-0003'], fileName: null, rounds: 2 })).toMatch(/^市立医院 何晓 修改后重报了问题 SB-0003（第 2 次上报），请审核：/);
+    expect(problemListReplies.list({ scope: { kind: 'unit', name: '市立医院' }, pendingOnly: false, units: [{ unitName: '市立医院', items: [view] }], total: 1, shown: 1, canReview: false, today }))
+      .toBe('市立医院上报的问题 1 个：\n  SB-0003【已退回】服务窗口态度生硬 · 时限 12月15日\n    退回意见：措施太笼统\n「整改 查看 编号」看详情；退回的修改后发「整改 重报 编号 字段：新内容」。');
+    expect(problemListReplies.approvePreview({
+      item: { ...view, status: 'pending' }, problem: view.problem, measures: view.measures, leaderName: '方局长', leaderLinked: true, deadline: '2026-12-20', ownerName: '吴医生',
+      category: '限期整改', term: null, amended: ['deadline', 'category'], today,
+    })).toBe([
+      '将通过 SB-0003（市立医院 何晓 上报），列入整改台账：', '  问题：服务窗口态度生硬', '  措施：投诉电话上墙公开',
+      '  责任单位：市立医院；分管领导：方局长；时限：12月20日；责任人：吴医生；类别：限期整改', '（办公室改动了：时限、类别）', '上报人和市立医院负责人会收到通知。',
+    ].join('\n'));
+    expect(problemListReplies.returnedNotice({ code: 'SB-0003', problem: '服务窗口态度生硬', comment: '措施太笼统' })).toMatch(/^你上报的问题 SB-0003（服务窗口态度生硬）被领导小组办公室退回。\n意见：措施太笼统\n/);
+    expect(problemListMessages['problems.rows_invalid']({ total: 3, rows: [{ line: 3, problems: [{ code: 'measures_missing' }, { code: 'duplicate_row', line: 2 }] }] }))
+      .toBe('问题清单共 3 行，其中 1 行有误，没有上报任何问题：\n第 3 行：缺少整改措施；与第 2 行是同一个问题\n请改好后重新发送整个文件。');
+    expect([evidenceCn({ images: 2, files: 1 }), evidenceCn({ images: 0, files: 1 }), evidenceCn({ images: 0, files: 0 })]).toEqual(['3 件（照片 2、文件 1）', '1 件（文件 1）', '无']);
+    expect(ledgerReplies.closePreview({ code: 'ZG-0001', unitName: '市立医院', problem: '审批时限偏长', note: null, evidence: { images: 2, files: 1 } }))
+      .toBe('将销号 ZG-0001（市立医院：审批时限偏长）\n佐证材料：3 件（照片 2、文件 1）（可在控制台「整改台账」中查看、下载）\n销号后不能再修改，市立医院负责人会收到通知。');
+    expect(ledgerReplies.doneReported({ code: 'ZG-0001', evidence: { images: 1, files: 0 }, minutes: 10 })).toBe('已报告 ZG-0001 完成，状态：待销号。管理员核实后销号。\n📎 已附上佐证材料：1 件（照片 1）。');
   });
 
   it('campaigns: a campaign, a phase with its tasks and readings, a task\'s label', () => {
@@ -401,6 +429,7 @@ describe('each typed result, worded by its catalogue', () => {
     expect(attachmentReplies.unknownSender({ attachments: photo })).toBe('收到1 张照片，但还不知道你是谁，没有保存。请先绑定身份：发送「绑定 姓名 手机号后四位」。');
     expect(attachmentReplies.attached({ attachments: [{ kind: 'file' }, { kind: 'file' }], to: { checkinId: 12 } })).toBe('📎 2 个文件已附到打卡 #12。');
     expect(attachmentReplies.attached({ attachments: photo, to: { submissionId: 7, taskName: '心得体会' } })).toBe('📎 1 张照片已附到「心得体会」的提交 #7。');
+    expect(attachmentReplies.attached({ attachments: photo, to: { code: 'ZG-0003' } })).toBe('📎 1 张照片已作为佐证材料附到整改事项 ZG-0003 的完成报告。');
     const notKept = '收到1 张照片，但你最近 10 分钟内没有打卡或提交，没有保存。读书笔记请和「打卡 …」一起发，或在打卡后 10 分钟内发；材料请发「提交 任务名」并附上文件。';
     expect(attachmentReplies.notKept({ attachments: photo, standalone: true, minutes: 10 })).toBe(notKept);
     expect(attachmentReplies.notKept({ attachments: photo, standalone: false, minutes: 10 })).toBe(`另外，${notKept}`);
@@ -558,6 +587,11 @@ const EXCEPTIONS: { file: string; literals: string[]; reason: string }[] = [
     file: 'ledger-import.ts', literals: ['立即整改', '限期整改', '说明原因', '多部门协同', '长期坚持'],
     reason: 'the default 整改类别, stored in rectifications.category and typed back in 类别：',
   },
+  {
+    file: 'problem-lists.ts', literals: ['整改项目', '整改措施', '完成时限', '类别', '责任单位', '责任人'],
+    reason: 'the 问题清单 file\'s column headers (the 整改台账\'s, and 责任人): input',
+  },
+  { file: 'problem-lists.ts', literals: ['、'], reason: 'an approved item\'s 分管领导 when several lead its unit: their names joined, stored in rectifications.leader_name (as 承诺 stores it)' },
   { file: 'rectification.ts', literals: ['近期', '中期', '远期'], reason: 'TERMS: stored in rectifications.term and typed back in 期限：' },
   { file: 'rectification.ts', literals: ['公开承诺'], reason: 'the note stored with a commitment\'s first history entry' },
   {

@@ -7,6 +7,7 @@ import { feedbackMessages } from './feedback.ts';
 import { holidayMessages } from './holidays.ts';
 import { inspectionMessages } from './inspections.ts';
 import { ledgerImportMessages } from './ledger-import.ts';
+import { problemListMessages } from './problem-lists.ts';
 import { progressMessages } from './progress.ts';
 import { rectificationMessages } from './rectification.ts';
 import { reportMessages } from './reports.ts';
@@ -21,6 +22,7 @@ export const catalogue = {
   ...holidayMessages,
   ...inspectionMessages,
   ...ledgerImportMessages,
+  ...problemListMessages,
   ...progressMessages,
   ...rectificationMessages,
   ...reportMessages,

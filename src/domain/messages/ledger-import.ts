@@ -2,7 +2,7 @@
 import { dateCn } from './format.ts';
 import { rowLines, type BadRow, type ProblemOf } from './rows.ts';
 
-const ledgerRowProblems = {
+export const ledgerRowProblems = {
   unit_missing: () => '缺少责任单位',
   unit_ambiguous: (p: { name: string; candidates: string[] }) => `责任单位「${p.name}」可能是：${p.candidates.join('、')}，请写全称`,
   unit_unknown: (p: { name: string }) => `责任单位「${p.name}」不在名单中`,

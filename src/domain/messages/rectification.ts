@@ -76,11 +76,27 @@ export interface RectDetail {
   source?: string | null;
   /** What `source` is: an opinion (the default) or an inspection finding. */
   sourceKind?: 'feedback' | 'inspection' | null;
+  /** The 问题清单 proposal's code when the office approved it from one (SB-0001). */
+  proposal?: string | null;
+  /** 责任人 as the unit named them. */
+  ownerName?: string | null;
 }
 
-/** One entry of an item's history. */
+/** How many photos and files of evidence (佐证材料). */
+export interface EvidenceCount { images: number; files: number }
+
+/** 佐证材料 of a ledger item or one report: "3 件（照片 2、文件 1）", or 无. */
+export function evidenceCn(e: EvidenceCount): string {
+  const n = e.images + e.files;
+  if (!n) return '无';
+  const parts = [e.images ? `照片 ${e.images}` : '', e.files ? `文件 ${e.files}` : ''].filter(Boolean);
+  return `${n} 件（${parts.join('、')}）`;
+}
+
+/** One entry of an item's history; `evidence`: the photos and files a 整改 完成 report brought. */
 export interface RectHistoryEntry {
   at: Date; actor: string; action: string; field: string | null; before: string | null; after: string | null; note: string | null;
+  evidence?: EvidenceCount | null;
 }
 
 /** A history entry's action, by its stored key. */
@@ -109,8 +125,10 @@ function detailText(r: RectDetail, today: string): string {
     `${r.code}${r.commitment ? '【公开承诺】' : ''}（${rectStatusCn(r.status)}${flags}）`,
     `  问题：${r.problem}`,
     `  措施：${r.measures}`,
-    `  责任单位：${r.unitName}；分管领导：${r.leaderName}；时限：${dateCn(r.deadline, today)}${r.category ? `；类别：${r.category}` : ''}${r.term ? `；${r.term}` : ''}`,
+    `  责任单位：${r.unitName}；分管领导：${r.leaderName}；时限：${dateCn(r.deadline, today)}${r.category ? `；类别：${r.category}` : ''}${r.term ? `；${r.term}` : ''}`
+      + `${r.ownerName ? `；责任人：${r.ownerName}` : ''}`,
     ...(r.source ? [`  来源：${r.sourceKind === 'inspection' ? '督查发现' : '意见'} ${r.source}`] : []),
+    ...(r.proposal ? [`  来源：单位上报 ${r.proposal}`] : []),
   ].join('\n');
 }
 
@@ -120,6 +138,7 @@ function historyLine(h: RectHistoryEntry, today: string): string {
   let what = HISTORY_ACTION_CN[h.action] ?? h.action;
   if (h.action === 'create' && h.field === 'feedback') what = `由意见 ${h.after} 转来`;
   else if (h.action === 'create' && h.field === 'inspection') what = `由督查发现 ${h.after} 转来`;
+  else if (h.action === 'create' && h.field === 'proposal') what = `审核通过${h.note ? ` ${h.note}` : ''}上报的问题 ${h.after}，列入台账`;
   else if (h.action === 'create' && h.note) what = h.note;
   else if (h.action === 'update') {
     const show = (v: string | null) => (v ? (h.field === '时限' ? dateCn(v, today) : v) : '—');
@@ -128,6 +147,7 @@ function historyLine(h: RectHistoryEntry, today: string): string {
   else if (h.action === 'extend') what += ` 时限 ${dateCn(h.before ?? '', today)} → ${dateCn(h.after ?? '', today)}`;
   else if (h.field === 'status' && h.before !== h.after) what += `（${rectStatusCn(h.before ?? '')} → ${rectStatusCn(h.after ?? '')}）`;
   if (h.action !== 'create' && h.note) what += `：${h.note}`;
+  if (h.evidence && h.evidence.images + h.evidence.files) what += `（佐证材料：${evidenceCn(h.evidence)}）`;
   return `  ${when} ${h.actor} ${what}`;
 }
 
@@ -143,6 +163,7 @@ export const ledgerReplies = {
   adminOnly: (p: { what: string }) => `${p.what}整改事项仅限管理员。`,
   headsReport: () => '报进展、报完成由责任单位负责人办理。',
   textMissing: (p: { what: string }) => `缺少「${p.what}」。`,
+  evidenceNotFound: (p: { code: string }) => `${p.code} 没有这份佐证材料。`,
   textTooLong: (p: { what: string; max: number }) => `${p.what}太长（超过 ${p.max} 字）。`,
 
   // 整改 新增
@@ -187,16 +208,26 @@ export const ledgerReplies = {
 
   // 整改 进展 / 完成
   progressRecorded: (p: { code: string }) => `已记录 ${p.code} 的进展，状态：整改中。完成后请发「整改 完成 ${p.code} 完成情况」。`,
-  doneNotice: (p: Item & { reporter: string; note: string }) =>
-    `${p.unitName} ${p.reporter} 报告整改事项 ${p.code}（${shortText(p.problem)}）已完成：${p.note}\n请核实后发「/整改 销号 ${p.code}」，或「/整改 退回 ${p.code} 原因」。`,
-  doneReported: (p: { code: string }) => `已报告 ${p.code} 完成，状态：待销号。管理员核实后销号。`,
+  doneNotice: (p: Item & { reporter: string; note: string; evidence?: EvidenceCount }) =>
+    `${p.unitName} ${p.reporter} 报告整改事项 ${p.code}（${shortText(p.problem)}）已完成：${p.note}`
+    + `${p.evidence && p.evidence.images + p.evidence.files ? `\n佐证材料：${evidenceCn(p.evidence)}` : ''}`
+    + `\n请核实后发「/整改 销号 ${p.code}」，或「/整改 退回 ${p.code} 原因」。`,
+  /** `evidence`: photos and files kept with the report (more may follow within `minutes`). */
+  doneReported: (p: { code: string; evidence?: EvidenceCount; minutes?: number }) =>
+    `已报告 ${p.code} 完成，状态：待销号。管理员核实后销号。`
+    + (p.evidence && p.evidence.images + p.evidence.files
+      ? `\n📎 已附上佐证材料：${evidenceCn(p.evidence)}。`
+      : p.minutes ? `\n有照片、文件等佐证材料的，请在 ${p.minutes} 分钟内直接发给我，会附到这次完成报告。` : ''),
 
   // 整改 销号
   closeNotPending: (p: { code: string; status: string }) =>
     `${p.code} 现在是「${rectStatusCn(p.status)}」，只有「待销号」的事项才能销号（需负责人先报「整改 完成」）。`,
   closeNoteTooLong: () => '说明不超过 1000 字。',
-  closePreview: (p: Item & { note: string | null }) =>
-    `将销号 ${p.code}（${p.unitName}：${shortText(p.problem)}）${p.note ? `\n说明：${p.note}` : ''}\n销号后不能再修改，${p.unitName}负责人会收到通知。`,
+  /** `evidence`: the item's photos and files (佐证材料), for the office to look at before closing. */
+  closePreview: (p: Item & { note: string | null; evidence?: EvidenceCount }) =>
+    `将销号 ${p.code}（${p.unitName}：${shortText(p.problem)}）${p.note ? `\n说明：${p.note}` : ''}`
+    + `${p.evidence ? `\n佐证材料：${evidenceCn(p.evidence)}${p.evidence.images + p.evidence.files ? '（可在控制台「整改台账」中查看、下载）' : ''}` : ''}`
+    + `\n销号后不能再修改，${p.unitName}负责人会收到通知。`,
   closedNotice: (p: Item & { note: string | null }) => `整改事项 ${p.code}（${shortText(p.problem)}）已核实销号。${p.note ? `\n说明：${p.note}` : ''}`,
   closed: (p: Item) => `已销号 ${p.code}（${p.unitName}：${shortText(p.problem)}）。`,
 
@@ -255,8 +286,11 @@ export const ledgerReplies = {
   listLine,
 
   // 整改 查看
-  show: (p: { item: RectDetail; history: RectHistoryEntry[]; today: string }) =>
-    [detailText(p.item, p.today), '记录：', ...p.history.map((h) => historyLine(h, p.today))].join('\n'),
+  show: (p: { item: RectDetail; history: RectHistoryEntry[]; evidence?: EvidenceCount; today: string }) =>
+    [
+      detailText(p.item, p.today), '记录：', ...p.history.map((h) => historyLine(h, p.today)),
+      ...(p.evidence && p.evidence.images + p.evidence.files ? [`佐证材料共 ${evidenceCn(p.evidence)}，可在控制台「整改台账」中查看、下载。`] : []),
+    ].join('\n'),
   historyLine,
 };
 
