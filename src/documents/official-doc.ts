@@ -7,7 +7,7 @@
 import {
   AlignmentType, BorderStyle, Document, DocumentGridType, Footer, HeadingLevel, ImageRun, LineRuleType, Packer,
   PageBreak, PageNumber, PageOrientation, Paragraph, Table, TableCell, TableOfContents, TableRow, TextRun,
-  VerticalAlign, WidthType, convertMillimetersToTwip,
+  VerticalAlign, WidthType,
 } from 'docx';
 
 export const FONTS = {
@@ -22,7 +22,8 @@ export const FONTS = {
 /** Font sizes in half-points (docx's unit): 2号 22 pt, 3号 16 pt, 4号 14 pt, 小4 12 pt, 5号 10.5 pt. */
 export const SIZES = { hao2: 44, hao3: 32, hao4: 28, xiao4: 24, hao5: 21 } as const;
 
-const mm = (n: number) => Math.round(convertMillimetersToTwip(n));
+/** Millimetres in twips, rounded (docx's own helper truncates: A4 came out 11905 × 16837, not Word's 11906 × 16838). */
+const mm = (n: number) => Math.round((n * 1440) / 25.4);
 /** 225 mm / 22 lines: the exact line pitch of the body text. */
 export const LINE_PITCH = Math.floor(mm(225) / 22);
 /**
@@ -39,7 +40,8 @@ export type Block =
   | { kind: 'paragraph'; text: string; noIndent?: boolean; placeholder?: boolean }
   | { kind: 'table'; header: string[]; rows: (string | number)[][]; widths?: number[]; caption?: string; total?: boolean }
   | { kind: 'image'; png: Uint8Array; widthMm: number; heightMm: number; caption?: string }
-  | { kind: 'toc' }
+  /** A table of contents of the 一、 and （一） headings, under its own title (目录). */
+  | { kind: 'toc'; title: string }
   | { kind: 'pageBreak' };
 
 export interface OfficialDocInput {
@@ -141,7 +143,10 @@ function blockToDocx(b: Block, textWidth: number): (Paragraph | Table | TableOfC
       return out;
     }
     case 'toc':
-      return [new TableOfContents('目录', { hyperlink: true, headingStyleRange: '1-2' })];
+      return [
+        new Paragraph({ alignment: AlignmentType.CENTER, children: [run(b.title, FONTS.heading1, SIZES.hao3)] }),
+        new TableOfContents(b.title, { hyperlink: true, headingStyleRange: '1-2' }),
+      ];
     case 'pageBreak':
       return [new Paragraph({ children: [new PageBreak()] })];
   }
@@ -202,7 +207,8 @@ export async function officialDocx(input: OfficialDocInput): Promise<Buffer> {
     sections: [{
       properties: {
         page: {
-          size: input.landscape ? { width: a4.height, height: a4.width, orientation: PageOrientation.LANDSCAPE } : a4,
+          // docx turns the sheet itself for a landscape orientation: the size is given as portrait.
+          size: input.landscape ? { ...a4, orientation: PageOrientation.LANDSCAPE } : a4,
           // Portrait: 37 mm top, 28 mm left, 156 × 225 mm block → right 26 mm, bottom 35 mm.
           // Landscape (台账): the same block turned: 28 mm top/bottom-ish, 37 mm left.
           margin: input.landscape

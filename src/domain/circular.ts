@@ -436,3 +436,11 @@ export async function halfMonthTrend(tx: Tx, c: CampaignRow, unitIds: number[] |
     };
   });
 }
+
+/** The data of the campaign's latest stored circular that ended before `before` (the trend's "last period"), or null. */
+export async function previousCircularData(tx: Tx, campaignId: number, before: string): Promise<CircularData | null> {
+  const [prev] = await tx.select().from(circulars)
+    .where(and(eq(circulars.campaignId, campaignId), lt(circulars.periodEnd, before)))
+    .orderBy(desc(circulars.periodEnd)).limit(1);
+  return (prev?.data as CircularData | undefined) ?? null;
+}

@@ -484,7 +484,8 @@ export async function sweepExpiredExports(tx: Tx, now: Date): Promise<number> {
   return gone.length;
 }
 
-export async function storeExport(tx: Tx, built: BuiltExport, o: { requestedBy: number | null; now: Date; params: Record<string, unknown>; ttlMs?: number }): Promise<ExportFileRow> {
+/** Any generated file (an export, a 报送 document) kept for its link and its delivery. */
+export async function storeExport(tx: Tx, built: Pick<BuiltExport, 'fileName' | 'mime' | 'data' | 'rows'> & { kind: string }, o: { requestedBy: number | null; now: Date; params: Record<string, unknown>; ttlMs?: number }): Promise<ExportFileRow> {
   await sweepExpiredExports(tx, o.now);
   const [row] = await tx.insert(exportFiles).values({
     kind: built.kind, fileName: built.fileName, mime: built.mime, size: built.data.length, data: built.data,

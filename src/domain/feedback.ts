@@ -187,3 +187,12 @@ export async function feedbackTrail(tx: Tx, row: FeedbackRow) {
     .where(and(eq(auditLog.target, feedbackCode(row)), inArray(auditLog.action, ['feedback.create', 'feedback.forward', 'feedback.answer', 'feedback.close'])))
     .orderBy(asc(auditLog.id));
 }
+
+/** Opinions received between `start` and `last` (whether or not routed to a unit), and how many were answered or 办结 by `last`: 报送's 总结. */
+export async function feedbackReceivedBetween(tx: Tx, start: string, last: string): Promise<{ received: number; answered: number }> {
+  const [r] = await tx.select({
+    received: sql<number>`count(*)::int`,
+    answered: sql<number>`(count(*) filter (where (${feedback.answeredAt} is not null and (${feedback.answeredAt} at time zone 'Asia/Shanghai')::date <= ${last}::date) or ${feedback.status} = 'closed'))::int`,
+  }).from(feedback).where(sql`${feedback.createdOn} between ${start}::date and ${last}::date`);
+  return { received: Number(r.received), answered: Number(r.answered) };
+}

@@ -304,3 +304,16 @@ export async function ledgerFiguresPerUnit(tx: Tx, campaignId: number, last: str
     unitId: Number(r.unitId), kind: r.kind === 'commitment' ? 'commitment' : 'item', total: Number(r.total), closed: Number(r.closed), overdue: Number(r.overdue),
   }));
 }
+
+/** The 整改台账 as a document prints it: every item of the campaign (of `unitIds`), with the owner's name and days overdue on `today`. */
+export async function ledgerForReport(tx: Tx, campaignId: number, unitIds: number[] | undefined, today: string) {
+  const rows = await listRects(tx, { campaignId, unitIds });
+  const ownerIds = [...new Set(rows.map((r) => r.ownerMemberId).filter((x): x is number => x !== null))];
+  const owners = new Map(ownerIds.length
+    ? (await tx.select({ id: members.id, name: members.name }).from(members).where(inArray(members.id, ownerIds))).map((m) => [m.id, m.name])
+    : []);
+  return rows.filter((r) => r.kind === 'item').sort((a, b) => a.unitId - b.unitId || a.id - b.id).map((r) => ({
+    ...r, code: rectCode(r.id), ownerName: r.ownerMemberId === null ? null : owners.get(r.ownerMemberId) ?? null,
+    overdueDays: isOverdue(r, today) ? daysOverdue(r, today) : 0,
+  }));
+}

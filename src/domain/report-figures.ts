@@ -10,63 +10,10 @@ import { handedInPerTaskAndUnit } from './submissions.ts';
 import { ledgerFiguresPerUnit, listRects, isOverdue, daysOverdue, rectCode } from './rectification.ts';
 import { periodLastDay } from './messages/circular.ts';
 import { DomainError } from './errors.ts';
+import { feedbackReceivedBetween } from './feedback.ts';
+import type { SpanKind, ReportSpan, ReportUnit, ReportTotals, OverdueLine, ReportFigures } from './messages/reports.ts';
 
-/** 本期 (the circular's current period), one phase, or 全程 (the campaign so far). */
-export type SpanKind = 'period' | 'phase' | 'whole';
-
-export interface ReportSpan {
-  kind: SpanKind;
-  start: string;
-  end: string;
-  /** The last day the figures cover: the end, or today while the span runs. */
-  last: string;
-  /** The circular period's key for 'period'. */
-  periodKey?: string;
-  phase?: { seq: number; name: string };
-}
-
-export interface ReportUnit {
-  unitId: number;
-  unitName: string;
-  members: number;
-  participants: number;
-  totalMinutes: number;
-  groupSessions: number;
-  readingsRequired: number;
-  readingsDone: number;
-  tasksRequired: number;
-  tasksDone: number;
-  /** People (or, for a per-unit task, 1) who handed each task in, in `ReportFigures.tasks` order. */
-  byTask: number[];
-  feedbackReceived: number;
-  feedbackAnswered: number;
-  problems: number;
-  problemsClosed: number;
-  problemsOverdue: number;
-  commitments: number;
-  commitmentsKept: number;
-  /** The circular's score and rank over the span. */
-  score: number;
-  rank: number;
-  last: boolean;
-}
-
-export type ReportTotals = Omit<ReportUnit, 'unitId' | 'unitName' | 'score' | 'rank' | 'last'>;
-
-export interface OverdueLine { code: string; unitName: string; problem: string; deadline: string; days: number }
-
-export interface ReportFigures {
-  campaign: { id: number; name: string; targetUnit: string; xueshiMinutes: number; start: string; end: string };
-  span: ReportSpan;
-  /** Per person over the span (pro rata to phases' targets), null when none is set. */
-  targetMinutes: number | null;
-  tasks: { id: number; name: string }[];
-  /** Best score first. */
-  units: ReportUnit[];
-  totals: ReportTotals;
-  /** Open ledger items past their deadline on `span.last`, longest overdue first. */
-  overdue: OverdueLine[];
-}
+export type { SpanKind, ReportSpan, ReportUnit, ReportTotals, OverdueLine, ReportFigures };
 
 export const participationRate = (r: { members: number; participants: number }) => (r.members ? r.participants / r.members : 0);
 
@@ -137,7 +84,11 @@ export async function reportFigures(tx: Tx, c: CampaignRow, span: ReportSpan, un
     .map((r) => ({ code: rectCode(r.id), unitName: r.unitName, problem: r.problem, deadline: r.deadline, days: daysOverdue(r, dayAfter) }))
     .sort((a, b) => b.days - a.days || a.code.localeCompare(b.code));
 
+  // Every opinion of the span, routed to a unit or not (the rows count only those routed to theirs); a unit's report its own.
+  const feedbackAll = unitIds ? { received: totals.feedbackReceived, answered: totals.feedbackAnswered } : await feedbackReceivedBetween(tx, span.start, last);
+
   return {
+    feedbackAll,
     campaign: { id: c.id, name: c.name, targetUnit: c.targetUnit, xueshiMinutes: c.xueshiMinutes, start: c.startDate, end: c.endDate },
     span, targetMinutes: circular.periodTargetMinutes, tasks, units, totals, overdue,
   };

@@ -1,8 +1,68 @@
 // 报送's wording: the documents the office sends upward (通报, 总结, 台账, 汇编, 统计表) — their
 // titles, headings, the sentences that carry the figures, the placeholders left for the office —
 // and /报送's replies. Every figure comes from ReportFigures / CircularData; nothing is typed here.
-import type { ReportFigures, ReportSpan, ReportTotals, ReportUnit } from '../report-figures.ts';
 import { periodLabel, periodLastDay, type CircularData, type CircularUnit } from './circular.ts';
+
+// ------------------------------------------------------------------------------ the figures (report-figures.ts computes them)
+
+/** 本期 (the circular's current period), one phase, or 全程 (the campaign so far). */
+export type SpanKind = 'period' | 'phase' | 'whole';
+
+export interface ReportSpan {
+  kind: SpanKind;
+  start: string;
+  end: string;
+  /** The last day the figures cover: the end, or today while the span runs. */
+  last: string;
+  /** The circular period's key for 'period'. */
+  periodKey?: string;
+  phase?: { seq: number; name: string };
+}
+
+export interface ReportUnit {
+  unitId: number;
+  unitName: string;
+  members: number;
+  participants: number;
+  totalMinutes: number;
+  groupSessions: number;
+  readingsRequired: number;
+  readingsDone: number;
+  tasksRequired: number;
+  tasksDone: number;
+  /** People (or, for a per-unit task, 1) who handed each task in, in `ReportFigures.tasks` order. */
+  byTask: number[];
+  feedbackReceived: number;
+  feedbackAnswered: number;
+  problems: number;
+  problemsClosed: number;
+  problemsOverdue: number;
+  commitments: number;
+  commitmentsKept: number;
+  /** The circular's score and rank over the span. */
+  score: number;
+  rank: number;
+  last: boolean;
+}
+
+export type ReportTotals = Omit<ReportUnit, 'unitId' | 'unitName' | 'score' | 'rank' | 'last'>;
+
+export interface OverdueLine { code: string; unitName: string; problem: string; deadline: string; days: number }
+
+export interface ReportFigures {
+  campaign: { id: number; name: string; targetUnit: string; xueshiMinutes: number; start: string; end: string };
+  span: ReportSpan;
+  /** Per person over the span (pro rata to phases' targets), null when none is set. */
+  targetMinutes: number | null;
+  tasks: { id: number; name: string }[];
+  /** Best score first. */
+  units: ReportUnit[];
+  totals: ReportTotals;
+  /** Opinions received in the span and answered: all of them for the whole campaign, a unit's own for a unit. */
+  feedbackAll: { received: number; answered: number };
+  /** Open ledger items past their deadline on `span.last`, longest overdue first. */
+  overdue: OverdueLine[];
+}
 
 /** 2026年12月7日: documents always write the year (成文日期, GB/T 9704). */
 export const fullDateCn = (d: string) => `${Number(d.slice(0, 4))}年${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`;
@@ -71,7 +131,8 @@ export function summaryWords(f: ReportFigures, o: { unitName?: string | null; ex
   if (t.tasksRequired || taskLine.length) {
     overall.push(`${taskLine.length ? `共提交${taskLine.join('、')}` : '尚未收到书面材料'}${t.tasksRequired ? `；应交${t.tasksRequired}份，已交${t.tasksDone}份，完成率${pct(t.tasksDone, t.tasksRequired)}` : ''}。`);
   }
-  overall.push(`广泛征求意见建议，收到${t.feedbackReceived}条，已答复或办结${t.feedbackAnswered}条${t.feedbackReceived ? `，答复率${pct(t.feedbackAnswered, t.feedbackReceived)}` : ''}。`
+  const fb = f.feedbackAll;
+  overall.push(`广泛征求意见建议，收到${fb.received}条，已答复或办结${fb.answered}条${fb.received ? `，答复率${pct(fb.answered, fb.received)}` : ''}。`
     + `查摆问题${t.problems}个，已整改销号${t.problemsClosed}个${t.problems ? `，整改率${pct(t.problemsClosed, t.problems)}` : ''}${t.problemsOverdue ? `，逾期未完成${t.problemsOverdue}个` : ''}`
     + `${t.commitments ? `；一把手公开承诺${t.commitments}项，已兑现${t.commitmentsKept}项` : ''}。`);
   if (o.extra?.length) overall.push(...o.extra);
@@ -86,7 +147,7 @@ export function summaryWords(f: ReportFigures, o: { unitName?: string | null; ex
   if (f.overdue.length) {
     problems.push(`有${f.overdue.length}个问题逾期未完成整改：${f.overdue.slice(0, 5).map((x) => `${x.code}（${o.unitName ? '' : `${x.unitName}，`}${x.problem}，逾期${x.days}天）`).join('；')}${f.overdue.length > 5 ? '等' : ''}。`);
   }
-  const unanswered = t.feedbackReceived - t.feedbackAnswered;
+  const unanswered = fb.received - fb.answered;
   if (unanswered > 0) problems.push(`还有${unanswered}条意见建议未答复。`);
   if (!problems.length) problems.push('【请办公室填写：存在的主要问题】');
 
@@ -168,6 +229,7 @@ export const ledgerDocWords = {
 };
 
 export const compilationWords = {
+  toc: '目　录',
   title: (campaign: string, task: string) => `${campaign}「${task}」汇编`,
   subtitle: (unit: string | null, count: number, asOf: string) => `（${unit ? `${unit}，` : ''}共${count}份，截至${fullDateCn(asOf)}）`,
   attachments: (names: string[]) => `附件：${names.join('；')}`,
@@ -187,9 +249,20 @@ export function cnHeading(n: number): string {
 // ------------------------------------------------------------------------------ /报送's replies
 
 export const reportReplies = {
-  sent: (p: { kind: ReportKind; fileName: string }) => `已生成「${p.fileName}」，请查收（${REPORT_KIND_CN[p.kind]}为草稿，标黄处请办公室补充后再报送）。`,
-  caption: (p: { fileName: string }) => `报送材料：${p.fileName}`,
-  kindUnknown: (p: { word: string }) => `不认识「${p.word}」：可生成 通报、总结、台账、汇编、统计（统计表）。`,
-  headOnlyOwn: (p: { unit: string }) => `负责人只能生成本单位（${p.unit}）的材料。`,
-  staffRefused: () => '报送材料由活动办公室和单位负责人生成。',
+  /** In chat: the file goes to the person privately (or a link, where the platform takes no files). */
+  sent: (p: { kind: ReportKind; fileName: string; covers: string; rows: number; inGroup: boolean; ttlMinutes: number; draft: boolean }) => [
+    `已生成${REPORT_KIND_CN[p.kind]}「${p.fileName}」（${p.covers}）。`,
+    `文件马上私聊发给你${p.inGroup ? '（不会发到群里）' : ''}；如果平台不能直接收文件，会发一个 ${p.ttlMinutes} 分钟内有效的下载链接。`,
+    ...(p.draft ? ['这是草稿：数字已按系统记录填好，标黄处（主要做法、下步打算等）请办公室补充后再报送。'] : []),
+  ].join('\n'),
+  caption: (p: { kind: ReportKind; fileName: string }) => `📎 报送材料（${REPORT_KIND_CN[p.kind]}）：「${p.fileName}」`,
+  /** The CLI and the console. */
+  written: (p: { kind: ReportKind; fileName: string; covers: string; rows: number }) => `已生成${REPORT_KIND_CN[p.kind]}「${p.fileName}」（${p.covers}）。`,
+  kindUnknown: (p: { word: string }) => `不认识「${p.word}」：可生成 通报、总结、台账、汇编、统计（统计表）。例如「/报送 总结 第二阶段」。`,
+  headOtherUnit: (p: { unit: string; own: string }) => `负责人只能生成本单位（${p.own}）的材料，不能生成「${p.unit}」的。`,
+  leaderNotInCharge: (p: { unit: string }) => `「${p.unit}」不是您分管的单位。`,
+  /** A head asked for the whole county's 通报 (it goes to every unit anyway, as the circular). */
+  circularAdminsOnly: () => '通报文件由活动办公室生成；本单位情况可用「/报送 总结」或「/报送 统计」生成本单位版本。',
+  /** The sender line: the campaign's 领导小组办公室. */
+  defaultSender: (campaign: string) => `${campaign}领导小组办公室`,
 };
