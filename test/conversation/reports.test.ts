@@ -40,7 +40,7 @@ const paragraphs = (xml: string) => [...xml.matchAll(/<w:p[ >][\s\S]*?<\/w:p>/g)
   .map((m) => [...m[0].matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((t) => t[1]).join(''));
 /** The runs (font, size) of the last paragraph whose text is `text` (a table of contents repeats a heading before it). */
 function runsOf(xml: string, text: string) {
-  const p = [...xml.matchAll(/<w:p[ >][\s\S]*?<\/w:p>/g)].map((m) => m[0]).findLast((x) => paragraphs(x)[0] === text);
+  const p = [...xml.matchAll(/<w:p[ >][\s\S]*?<\/w:p>/g)].map((m) => m[0]).filter((x) => paragraphs(x)[0] === text).at(-1);
   expect(p, `no paragraph 「${text}」`).toBeTruthy();
   return [...p!.matchAll(/<w:r>([\s\S]*?)<\/w:r>/g)].map((r) => ({
     font: /w:eastAsia="([^"]+)"/.exec(r[1])?.[1], size: Number(/<w:sz w:val="(\d+)"/.exec(r[1])?.[1]),
