@@ -18,13 +18,14 @@ import reminders from '../handlers/reminders/index.ts';
 import circular from '../handlers/circular/index.ts';
 import delivery from '../handlers/delivery/index.ts';
 import exportsFeature from '../handlers/exports/index.ts';
+import cases from '../handlers/cases/index.ts';
 import review from '../handlers/review/index.ts';
 import consoleFeature from '../handlers/console/index.ts';
 import jobs from '../jobs/index.ts';
 
 /** In help order. */
 export const FEATURES: Feature[] = [
-  help, roster, checkin, campaign, review, progress, leave, feedback, ledger, groups, calendar, reminders, circular, delivery, exportsFeature, consoleFeature, jobs,
+  help, roster, checkin, campaign, review, progress, leave, feedback, ledger, cases, groups, calendar, reminders, circular, delivery, exportsFeature, consoleFeature, jobs,
 ];
 
 /** In sender-preference order: a platform is its folder plus one line here. */

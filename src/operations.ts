@@ -46,7 +46,7 @@ export const operationSchema = z.discriminatedUnion('op', [
   }),
   z.object({
     op: z.literal('export'),
-    /** 打卡|意见|整改|通报 or checkins|feedback|rectifications|circular. */
+    /** 打卡|意见|整改|通报|案例 or checkins|feedback|rectifications|circular|cases. */
     kind: z.string().refine((k) => exportKindFrom(k) !== null, { message: '导出类型应为 打卡、意见、整改 或 通报' }),
     unit: z.string().optional(),
     from: z.string().optional(),

@@ -2,11 +2,11 @@
 // or submission of the last 10 minutes, or the sender is told what to do instead. Chat code (it
 // takes the message's Ctx); the storing is the domain's (domain/attachments), the words its catalogue's.
 import type { Ctx } from './context.ts';
-import { ATTACH_WINDOW_MS, recentTarget, saveAttachments } from '../domain/attachments.ts';
+import { ATTACH_WINDOW_MS, recentTarget, saveAttachments, type AttachmentTarget } from '../domain/attachments.ts';
 import { attachmentReplies } from '../domain/messages/attachments.ts';
 
 /** Keep the photos/files of a check-in or submission this message created; the reply line. */
-export async function keepAttachments(ctx: Ctx, target: { checkinId: number } | { submissionId: number }): Promise<string | null> {
+export async function keepAttachments(ctx: Ctx, target: AttachmentTarget): Promise<string | null> {
   const list = ctx.attachments.splice(0);
   if (!list.length || !ctx.member) return null;
   await saveAttachments(ctx.tx, ctx.member.id, target, list, ctx.now);

@@ -7,6 +7,7 @@ import type { Tx } from '../db/client.ts';
 import { attachments, checkins, submissions, tasks } from '../db/schema.ts';
 import type { SessionAttachment } from '../session.ts';
 import type { AttachmentProblem, AttachmentRef } from './messages/attachments.ts';
+import { recentCaseOf } from './cases.ts';
 
 /** The cap on every photo or file, on every path: adapters stop downloading past it. */
 export const MAX_ATTACHMENT_MB = 20;
@@ -96,24 +97,30 @@ export async function fetchAttachments(list: SessionAttachment[] | undefined, ma
   return out;
 }
 
+/** What a photo or file documents: a check-in, a submission, or a 典型案例 / 制度成果 (cases.ts). */
+export type AttachmentTarget = { checkinId: number } | { submissionId: number } | { caseId: number };
+
 export async function saveAttachments(
-  tx: Tx, memberId: number, target: { checkinId: number } | { submissionId: number }, list: AcceptedAttachment[], at: Date,
+  tx: Tx, memberId: number, target: AttachmentTarget, list: AcceptedAttachment[], at: Date,
 ): Promise<number[]> {
   if (!list.length) return [];
   const rows = await tx.insert(attachments).values(list.map((a) => ({
     memberId, kind: a.kind, mime: a.mime, name: a.name, size: a.data.length, data: a.data, createdAt: at,
     checkinId: 'checkinId' in target ? target.checkinId : null,
     submissionId: 'submissionId' in target ? target.submissionId : null,
+    caseId: 'caseId' in target ? target.caseId : null,
   }))).returning({ id: attachments.id });
   return rows.map((r) => r.id);
 }
 
+/** A recent record a photo or file sent on its own joins, with what its reply names. */
+export type RecentTarget = { checkinId: number } | { submissionId: number; taskName: string } | { caseId: number; code: string; title: string };
+
 /**
- * The sender's check-in or submission of the last 10 minutes (the latest of the two), for a photo
- * or file sent on its own.
+ * The sender's check-in, submission, 典型案例 or 制度成果 of the last 10 minutes (the latest of
+ * them), for a photo or file sent on its own.
  */
-export async function recentTarget(tx: Tx, memberId: number, now: Date):
-  Promise<{ checkinId: number } | { submissionId: number; taskName: string } | null> {
+export async function recentTarget(tx: Tx, memberId: number, now: Date): Promise<RecentTarget | null> {
   const since = new Date(now.getTime() - ATTACH_WINDOW_MS);
   const [c] = await tx.select({ id: checkins.id, at: checkins.createdAt }).from(checkins)
     .where(and(eq(checkins.memberId, memberId), eq(checkins.status, 'valid'), inArray(checkins.kind, ['self', 'makeup']),
@@ -123,6 +130,9 @@ export async function recentTarget(tx: Tx, memberId: number, now: Date):
     .innerJoin(tasks, eq(tasks.id, submissions.taskId))
     .where(and(eq(submissions.memberId, memberId), gte(submissions.createdAt, since), lte(submissions.createdAt, now)))
     .orderBy(desc(submissions.createdAt), desc(submissions.id)).limit(1);
+  const k = await recentCaseOf(tx, memberId, since, now);
+  const latest = Math.max(c?.at.getTime() ?? -1, s?.at.getTime() ?? -1);
+  if (k && k.at.getTime() > latest) return { caseId: k.caseId, code: k.code, title: k.title };
   if (s && (!c || s.at.getTime() > c.at.getTime())) return { submissionId: s.id, taskName: s.taskName };
   if (c) return { checkinId: c.id };
   return null;

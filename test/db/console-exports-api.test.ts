@@ -91,7 +91,7 @@ describe('导出: who may export what', () => {
     expect(admin.phases).toEqual([expect.objectContaining({ seq: 1, name: '学习动员', startDate: '2026-12-03', endDate: '2027-01-02', stateCn: '进行中' })]);
 
     const before = await bot.db.select().from(auditLog).where(eq(auditLog.action, 'command.refused'));
-    refused(await api.post('赵院长', '/exports', { kind: 'feedback' }), 403, '负责人可以导出本单位的打卡和整改；「导出 意见」仅限分管领导、管理员使用。');
+    refused(await api.post('赵院长', '/exports', { kind: 'feedback' }), 403, '负责人可以导出本单位的打卡、整改和案例；「导出 意见」仅限分管领导、管理员使用。');
     const after = await bot.db.select().from(auditLog).where(eq(auditLog.action, 'command.refused'));
     expect(after.slice(before.length)).toEqual([expect.objectContaining({ actor: '赵院长', target: 'export', after: { kind: 'feedback', role: 'head', via: 'console' } })]);
     refused(await api.post('赵院长', '/exports', { kind: 'checkins', unitId: unitId['县中医院'] }), 403, '你只能导出本单位（县人民医院）的打卡，不能导出县中医院的。');

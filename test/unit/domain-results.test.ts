@@ -477,7 +477,7 @@ describe('each typed result, worded by its catalogue', () => {
     expect(WORKBOOK.circular.period.title({ campaign: '医德医风大讨论', periodKey: '2026-12-H1', start: '2026-12-01', end: '2026-12-15' }))
       .toBe('【医德医风大讨论】活动情况通报（2026年12月上半月：2026-12-01 至 2026-12-15）');
     // npm run cli -- export …
-    expect(exportCliReplies.kindUnknown({ word: '名单' })).toBe('不能导出「名单」。可以导出：打卡、意见、整改、通报。');
+    expect(exportCliReplies.kindUnknown({ word: '名单' })).toBe('不能导出「名单」。可以导出：打卡、意见、整改、通报、案例。');
     expect(exportCliReplies.dateUnreadable({ option: '--from', text: '昨儿' })).toBe('--from「昨儿」看不懂。可以写成 2026-11-01 或 11月1日。');
     expect(exportCliReplies.circularByUnit()).toBe('通报包含全部单位的数据和排名，不按单位导出。请去掉 --unit。');
     expect(exportCliReplies.exported({ kind: 'feedback', summary: { kind: 'feedback', items: 2, anonymous: 1 } }))

@@ -48,10 +48,12 @@ export const attachmentReplies = {
   unknownSender: (p: { attachments: { kind: 'image' | 'file' }[] }) =>
     `收到${describeAttachments(p.attachments)}，但还不知道你是谁，没有保存。请先绑定身份：发送「绑定 姓名 手机号后四位」。`,
   /** Attached to the sender's check-in or submission of the last few minutes. */
-  attached: (p: { attachments: { kind: 'image' | 'file' }[]; to: { checkinId: number } | { submissionId: number; taskName: string } }) =>
+  attached: (p: { attachments: { kind: 'image' | 'file' }[]; to: { checkinId: number } | { submissionId: number; taskName: string } | { caseId: number; code: string; title: string } }) =>
     'checkinId' in p.to
       ? `📎 ${describeAttachments(p.attachments)}已附到打卡 #${p.to.checkinId}。`
-      : `📎 ${describeAttachments(p.attachments)}已附到「${p.to.taskName}」的提交 #${p.to.submissionId}。`,
+      : 'caseId' in p.to
+        ? `📎 ${describeAttachments(p.attachments)}已附到 ${p.to.code}《${p.to.title}》。`
+        : `📎 ${describeAttachments(p.attachments)}已附到「${p.to.taskName}」的提交 #${p.to.submissionId}。`,
   /** Nothing of the sender's in the last `minutes` to attach them to; `standalone`: the message had nothing else. */
   notKept: (p: { attachments: { kind: 'image' | 'file' }[]; standalone: boolean; minutes: number }) =>
     `${p.standalone ? '' : '另外，'}收到${describeAttachments(p.attachments)}，但你最近 ${p.minutes} 分钟内没有打卡或提交，没有保存。`
