@@ -1,7 +1,7 @@
 // 整改台账 in the web console (/console/api/ledger): the items this person may see (as 整改 列表:
 // admins all, heads their unit's, leaders their units' and those naming them), counted by status,
 // filtered and paged on the server; one item with its history; and the actions chat has —
-// 报进展 / 报完成 (heads, their unit's), 新增 / 修改 / 销号 / 退回 / 延期 (admins) — each a preview
+// 报进展 / 报完成 (heads and 联络员, their unit's), 新增 / 修改 / 销号 / 退回 / 延期 (admins) — each a preview
 // where chat asks 确认 (the same wording), then the write through the same domain functions, notices
 // and audit.
 import express, { Router, type Response } from 'express';
@@ -48,13 +48,22 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
   const body = express.json({ limit: '16kb' });
   r.use('/ledger', requireViewer);
 
+  // A unit's 联络员 (members.liaison, whatever their role) has the ledger of their unit, as in chat.
   const notStaff = (res: Response) => {
-    if (viewerOf(res)!.role !== 'staff') return true;
+    const v = viewerOf(res)!;
+    if (v.role !== 'staff' || v.member.liaison) return true;
     refuse(res, 403, 'staff_not_allowed', ledgerReplies.viewNotAllowed());
     return false;
   };
-  /** May this person see this item (as 整改 查看): admins all; heads their unit's; leaders their units' and those naming them. */
-  const sees = (v: ConsoleViewer, x: Rect) => v.visible === 'all' || seesUnit(v.visible, x.unitId) || (v.role === 'leader' && x.leaderMemberId === v.member.id);
+  /** The units whose items this person sees: as everywhere, plus a 联络员's own. */
+  const unitsOf = (v: ConsoleViewer) => (v.member.liaison && v.visible !== 'all' && !v.visible.includes(v.member.unitId) ? [...v.visible, v.member.unitId] : v.visible);
+  /** Reports for a unit's items: its head or 联络员 (and the office). */
+  const reports = (v: ConsoleViewer) => v.role === 'head' || v.role === 'admin' || !!v.member.liaison;
+  /** May this person see this item (as 整改 查看): admins all; heads and 联络员 their unit's; leaders their units' and those naming them. */
+  const sees = (v: ConsoleViewer, x: Rect) => {
+    const units = unitsOf(v);
+    return units === 'all' || seesUnit(units, x.unitId) || (v.role === 'leader' && x.leaderMemberId === v.member.id);
+  };
   const itemOf = (x: Rect) => ({ code: rectCode(x.id), unitName: x.unitName, problem: x.problem });
 
   async function visibleItem(tx: typeof db, v: ConsoleViewer, code: string): Promise<Rect> {
@@ -67,7 +76,7 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
       throw err;
     }
     if (!sees(v, x)) {
-      throw new Refusal(403, 'not_visible', v.role === 'head'
+      throw new Refusal(403, 'not_visible', v.role === 'head' || v.member.liaison
         ? ledgerReplies.viewHeadOtherUnit({ ...itemOf(x), ownUnit: v.member.unitName })
         : v.role === 'leader' ? ledgerReplies.viewLeaderNotInCharge(itemOf(x)) : ledgerReplies.viewNotAllowed());
     }
@@ -79,9 +88,9 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
     const v = viewerOf(res)!;
     const q = listQuery.safeParse(req.query);
     if (!q.success) return refuse(res, 400, 'bad_query', consoleMessages.badQuery({ detail: q.error.issues[0].message }));
-    const allowed = unitIdsOrAll(v.visible);
+    const allowed = unitIdsOrAll(unitsOf(v));
     if (q.data.unitId !== undefined && allowed && !allowed.includes(q.data.unitId)) {
-      return refuse(res, 403, 'unit_not_visible', v.role === 'head'
+      return refuse(res, 403, 'unit_not_visible', v.role === 'head' || v.member.liaison
         ? ledgerReplies.listHeadOtherUnit({ ownUnit: v.member.unitName }) : ledgerReplies.listLeaderNotInCharge());
     }
     const today = dayOf(deps.clock());
@@ -102,7 +111,7 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
       items: shown.slice(start, start + q.data.pageSize).map((x) => rectView(x, today)),
       counts,
       units: (await activeUnitList(db)).filter((u) => !allowed || allowed.includes(u.id)),
-      can: { report: v.role === 'head' || v.role === 'admin', verify: v.role === 'admin' },
+      can: { report: reports(v), verify: v.role === 'admin' },
       today,
     });
   });
@@ -136,8 +145,8 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
     if (v.role !== 'admin') throw new Refusal(403, 'admin_only', ledgerReplies.adminOnly({ what }));
   };
   const ownUnit = (v: ConsoleViewer, x: Rect) => {
-    if (v.role !== 'head' && v.role !== 'admin') throw new Refusal(403, 'heads_only', ledgerReplies.headsReport());
-    if (v.role === 'head' && x.unitId !== v.member.unitId) throw new Refusal(403, 'not_own_unit', ledgerReplies.notOwnUnit({ ...itemOf(x), ownUnit: v.member.unitName }));
+    if (!reports(v)) throw new Refusal(403, 'heads_only', ledgerReplies.headsReport());
+    if (v.role !== 'admin' && x.unitId !== v.member.unitId) throw new Refusal(403, 'not_own_unit', ledgerReplies.notOwnUnit({ ...itemOf(x), ownUnit: v.member.unitName }));
   };
   const text = (what: string, max: number) => z.string({ error: `缺少「${what}」` }).trim()
     .min(1, `缺少「${what}」`).refine((s) => [...s].length <= max, `${what}太长（超过 ${max} 字）`);
