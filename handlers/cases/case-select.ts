@@ -1,6 +1,6 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { rowId, z } from '../../src/commands/payload.ts';
-import { decide, propose, SECTION } from './common.ts';
+import { commentOf, decide, propose, SECTION } from './common.ts';
 
 export default defineCommand({
   name: 'case.select',
@@ -12,11 +12,10 @@ export default defineCommand({
   roles: [],
   args: [
     { name: 'code', label: '编号', type: 'word' },
-    { name: 'comment', label: '点评', type: 'rest', labelled: true, optional: true },
-    { name: 'note', label: '点评内容', type: 'rest', optional: true },
+    { name: 'comment', label: '点评', type: 'rest', optional: true, parse: (raw: string) => commentOf(raw, /^(?:点评|评语)\s*[:：]\s*/) },
   ],
   examples: ['/案例 选用 AL-001', '/案例 选用 AL-002 点评：做法简便易行，值得各医院借鉴'],
-  run: (ctx, { code, comment, note }) => propose(ctx, 'case', code, 'selected', (comment ?? note ?? '').trim() || null),
+  run: (ctx, { code, comment }) => propose(ctx, 'case', code, 'selected', comment ?? null),
   payload: z.object({ seq: rowId, comment: z.string().nullable() }),
   commit: (ctx, p) => decide(ctx, 'case', p.seq, 'selected', p.comment),
 });

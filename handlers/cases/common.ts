@@ -101,6 +101,9 @@ export async function decide(ctx: Ctx, kind: CaseKind, seq: number, d: CaseDecis
   return caseDecisionWords.done({ d, code: x.code });
 }
 
+/** The office's 点评 / 意见 / 原因 as typed, with or without its label (点评：…); null when empty. */
+export const commentOf = (raw: string, label: RegExp): string | null => raw.trim().replace(label, '').trim() || null;
+
 /** The list filters as people write them. */
 export const CASE_FILTERS: Record<string, CaseStatus[]> = {
   待选: ['submitted'], 待选用: ['submitted'], 未处理: ['submitted'], 待处理: ['submitted'],

@@ -1,6 +1,6 @@
 import { defineCommand } from '../../src/commands/registry.ts';
 import { rowId, z } from '../../src/commands/payload.ts';
-import { decide, propose, SECTION } from './common.ts';
+import { commentOf, decide, propose, SECTION } from './common.ts';
 
 export default defineCommand({
   name: 'rule.return',
@@ -12,11 +12,10 @@ export default defineCommand({
   roles: [],
   args: [
     { name: 'code', label: '编号', type: 'word' },
-    { name: 'comment', label: '原因', type: 'rest', labelled: true, labelAliases: ['意见', '理由'], optional: true },
-    { name: 'note', label: '原因内容', type: 'rest', optional: true },
+    { name: 'comment', label: '原因', type: 'rest', optional: true, parse: (raw: string) => commentOf(raw, /^(?:原因|意见|理由)\s*[:：]\s*/) },
   ],
   examples: ['/制度 退回 ZD-002 这是会议通知，不是本单位制定的制度'],
-  run: (ctx, { code, comment, note }) => propose(ctx, 'rule', code, 'returned', (comment ?? note ?? '').trim() || null),
+  run: (ctx, { code, comment }) => propose(ctx, 'rule', code, 'returned', comment ?? null),
   payload: z.object({ seq: rowId, comment: z.string().nullable() }),
   commit: (ctx, p) => decide(ctx, 'rule', p.seq, 'returned', p.comment),
 });

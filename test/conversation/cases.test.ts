@@ -131,6 +131,19 @@ describe('典型案例', () => {
   });
 });
 
+describe('help', () => {
+  it('lists the commands each person may use, from their declarations; a comment without its label is read too', async () => {
+    const staff = await bot.say('张三', '帮助');
+    expect(staff).toContain('【典型案例与制度】');
+    expect(staff).toContain('· 案例 提交 [标题] [内容]');
+    expect(staff).not.toContain('制度 提交');
+    expect(await bot.say('赵院长', '帮助')).toContain('· 制度 提交 [名称] [内容]');
+    expect(await bot.say('王主任', '帮助 案例 选用')).toContain('用法：/案例 选用 <编号> [点评]');
+    await bot.say('周敏', '案例 提交 中药饮片代煎 免费代煎');
+    expect(await bot.say('王主任', '/案例 不选用 AL-001 请补充实际成效')).toContain('意见：请补充实际成效');
+  });
+});
+
 describe('制度成果', () => {
   it('heads and 联络员 record one with its document; staff are refused; counted, listed, returned by the office', async () => {
     expect(await bot.say('张三', '制度 提交 投诉首问负责制 首问负责')).toContain('仅限负责人、联络员、管理员使用');
