@@ -5,7 +5,7 @@ export default defineCommand({
   name: 'case.submit',
   keywords: [['案例', '提交'], ['典型案例', '提交'], ['案例', '报送']],
   english: [['case', 'submit']],
-  summary: '报送本单位的典型案例（好的做法）：标题、内容，照片和材料可一起发或 10 分钟内补发；选用的在通报「好的做法」中刊出',
+  summary: '报送典型案例（好的做法）：标题、内容，照片和材料可一起发或 10 分钟内补发；选用的在通报「好的做法」中刊出',
   section: SECTION,
   roles: ['staff', 'head', 'leader'],
   args: [
