@@ -1,4 +1,4 @@
-// 催办: on working days at the set time, each unit head gets ONE digest of the unit's people who
+// 催办: on working days at the set time, each unit head (and the unit's 联络员) gets ONE digest of the unit's people who
 // have not checked in for idleWorkdays working days or more (with the last check-in's day, or
 // 本阶段未打卡). Counted from the last valid check-in (by study date, so a late check-in or a
 // 补卡 counts), the open phase's start, or the end of the person's last leave, whichever is
@@ -13,7 +13,7 @@ import { campaignTasks, openPhase, phaseState, type CampaignRow } from '../src/d
 import { countedPeopleByUnit, firstSubmissions, idleSince, owes, type Counted } from '../src/domain/progress.ts';
 import { nudgeDigest, owedTasksCn, personalNudgeText } from '../src/domain/messages/progress.ts';
 import { jobSettingChanges } from '../src/domain/messages/reminders.ts';
-import { headsOf } from '../src/domain/directory.ts';
+import { reportersOf } from '../src/domain/directory.ts';
 import { lastLeaveEnds, onLeave } from '../src/domain/leaves.ts';
 import { enqueueOutbox } from '../src/delivery/outbox-store.ts';
 import type { WorkCalendar } from '../src/domain/workdays.ts';
@@ -73,7 +73,8 @@ export async function runNudges(tx: Tx, campaign: CampaignRow, today: string, ca
     if (id) out.push(id);
   };
   let digests = 0;
-  for (const h of await headsOf(tx)) {
+  // Each head and the unit's 联络员 (not naming themself).
+  for (const h of await reportersOf(tx)) {
     const mine = idle.filter((m) => m.unitId === h.unitId && m.id !== h.id);
     if (!mine.length) continue;
     digests++;
@@ -106,7 +107,7 @@ export default defineJob({
   aliases: ['催办', '打卡催办'],
   settings: settingsSchema,
   everyWorkday: true,
-  describe: (s, next) => `每个工作日 ${s.time}，连续 ${s.idleWorkdays} 个工作日未打卡的人（请假的除外）汇总发给本单位负责人；个人提醒${s.personal ? '已开启（本人也会收到）' : '未开启'}。下次：${next}`,
+  describe: (s, next) => `每个工作日 ${s.time}，连续 ${s.idleWorkdays} 个工作日未打卡的人（请假的除外）汇总发给本单位负责人和联络员；个人提醒${s.personal ? '已开启（本人也会收到）' : '未开启'}。下次：${next}`,
   setValue(s, value) {
     const days = idleDaysOf(value);
     if (days === null) return null;

@@ -1,11 +1,11 @@
-// 限时整改: on working days, items due within N working days go to the responsible head;
-// overdue items go to the head as one daily digest; after M working days late they are
+// 限时整改: on working days, items due within N working days go to the responsible head (and the
+// unit's 联络员); overdue items go to them as one daily digest; after M working days late they are
 // escalated to the leader in charge, after K to the admins. 待销号 and closed items are never
 // chased. Claimed once per campaign and day, so two workers or a re-run send nothing twice. It
 // keeps running after the campaign ends, until every item is closed.
 import { z } from 'zod';
 import type { Tx } from '../src/db/client.ts';
-import { headsOfUnits, leaderIdsOfUnit } from '../src/domain/directory.ts';
+import { leaderIdsOfUnit, reportersOf } from '../src/domain/directory.ts';
 import type { CampaignRow } from '../src/domain/campaigns.ts';
 import { listRects, rectCode, type RectRow } from '../src/domain/rectification.ts';
 import { enqueueOutbox } from '../src/delivery/outbox-store.ts';
@@ -41,9 +41,9 @@ export async function runOverdueAlerts(tx: Tx, campaign: CampaignRow, today: str
     if (id) ids.push(id);
   };
 
-  // Heads: one message per head with the unit's due-soon and overdue items.
+  // Heads and 联络员: one message each with the unit's due-soon and overdue items.
   const unitIds = [...new Set([...dueSoon, ...overdue.map((o) => o.r)].map((r) => r.unitId))];
-  const heads = await headsOfUnits(tx, unitIds);
+  const heads = await reportersOf(tx, unitIds);
   for (const h of heads) {
     const soon = dueSoon.filter((r) => r.unitId === h.unitId);
     const late = overdue.filter((o) => o.r.unitId === h.unitId);
@@ -83,7 +83,7 @@ export default defineJob({
   settings: settingsSchema,
   everyWorkday: true,
   outlivesCampaign: true,
-  describe: (s, next) => `每个工作日 ${s.time}；${s.dueSoonWorkdays} 个工作日内到期提醒负责人，逾期 ${s.leaderAfterWorkdays} 个工作日报分管领导，${s.adminAfterWorkdays} 个工作日报管理员。下次：${next}`,
+  describe: (s, next) => `每个工作日 ${s.time}；${s.dueSoonWorkdays} 个工作日内到期提醒负责人和联络员，逾期 ${s.leaderAfterWorkdays} 个工作日报分管领导，${s.adminAfterWorkdays} 个工作日报管理员。下次：${next}`,
   examples: ['/提醒 设置 整改 08:30'],
   run: async ({ tx, campaign, today, calendar }, s) => (await runOverdueAlerts(tx, campaign, today, calendar, s))?.outboxIds ?? null,
 });

@@ -1,5 +1,5 @@
 // 阶段提醒: N working days before the open phase ends (settings.phase.daysBefore, default 3 and
-// 1), each unit head gets the unit's standing (who is below the phase target, whose required
+// 1), each unit head (and the unit's 联络员) gets the unit's standing (who is below the phase target, whose required
 // task is missing) and the campaign-wide groups a short countdown. On the first working day
 // after a phase ends — so the last day's study counts — the campaign-wide groups and the leaders
 // get its summary and what comes next. A phase closed early (by opening the next one) ends the
@@ -12,7 +12,7 @@ import {
   campaignGroups, campaignTasks, phaseState, phasesOf, readingsOf, tasksOf,
   type CampaignRow, type CampaignTask, type PhaseRow,
 } from '../src/domain/campaigns.ts';
-import { activeLeaders, headsOf } from '../src/domain/directory.ts';
+import { activeLeaders, reportersOf } from '../src/domain/directory.ts';
 import { describePhase } from '../src/domain/messages/campaigns.ts';
 import { jobSettingChanges, phaseReminderNotices, type PhaseFigures, type TaskStillCollecting } from '../src/domain/messages/reminders.ts';
 import { enqueueOutbox } from '../src/delivery/outbox-store.ts';
@@ -110,8 +110,8 @@ async function sendCountdown(tx: Tx, c: CampaignRow, phase: PhaseRow, left: numb
   const groups = await campaignGroups(tx);
   for (const g of groups) await send(`phase:${phase.id}:before:${left}:group:${g.id}`, { groupId: g.id }, groupText);
 
-  // Each head: the unit's standing, by name.
-  const heads = await headsOf(tx);
+  // Each head and 联络员: the unit's standing, by name.
+  const heads = await reportersOf(tx);
   for (const h of heads) {
     const unit = people.filter((m) => m.unitId === h.unitId);
     if (!unit.length) continue;
@@ -144,7 +144,7 @@ async function sendTaskCountdown(tx: Tx, c: CampaignRow, chase: CampaignTask[], 
   const groupText = phaseReminderNotices.tasksToGroups({ campaign: c.name, tasks: items.map((x) => collecting(x, x.missing)), now });
   for (const g of groups) await send(`${key}:group:${g.id}`, { groupId: g.id }, groupText);
   let heads = 0;
-  for (const h of await headsOf(tx)) {
+  for (const h of await reportersOf(tx)) {
     const mine = items.map((x) => collecting(x, x.missing.filter((p) => p.unitId === h.unitId))).filter((x) => x.missing.length);
     if (!mine.length) continue;
     heads++;
@@ -207,7 +207,7 @@ export default defineJob({
   aliases: ['阶段', '阶段提醒'],
   settings: settingsSchema,
   timeWord: '提醒日',
-  describe: (s) => `阶段结束前 ${s.daysBefore.join('、')} 个工作日的 ${s.time}，各单位负责人收到本单位未达标和未交任务名单，活动群收到倒计时；阶段结束后的第一个工作日发阶段小结`,
+  describe: (s) => `阶段结束前 ${s.daysBefore.join('、')} 个工作日的 ${s.time}，各单位负责人和联络员收到本单位未达标和未交任务名单，活动群收到倒计时；阶段结束后的第一个工作日发阶段小结`,
   setValue(s, value) {
     const days = daysBeforeOf(value);
     if (!days) return null;

@@ -27,7 +27,7 @@ const USAGE = `用法：
       有任何一行有误则全部不导入；已有的同一天设置会被替换。
   npm run cli -- bind list | bind approve 编号 | bind reject 编号 [原因]
       绑定申请（绑定为负责人、分管领导、管理员须审核）。第一位管理员没有名单里的账号时，在服务器上用这里通过。
-  npm run cli -- export 打卡|意见|整改|通报 [--unit 单位] [--from 日期] [--to 日期] [--out 文件.xlsx]
+  npm run cli -- export 打卡|意见|整改|通报|案例 [--unit 单位] [--from 日期] [--to 日期] [--out 文件.xlsx]
       导出 Excel（打卡记录含按人、按单位汇总；整改台账含整改记录；通报每期一张表）。日期如 2026-11-01 或 11月1日；
       只给 --from 表示到今天为止；不给 --out 时写到当前目录，以导出内容命名。匿名意见不含任何提交人信息。
   npm run cli -- backup 文件.gz

@@ -20,13 +20,14 @@ import inspection from '../handlers/inspection/index.ts';
 import delivery from '../handlers/delivery/index.ts';
 import exportsFeature from '../handlers/exports/index.ts';
 import reports from '../handlers/reports/index.ts';
+import cases from '../handlers/cases/index.ts';
 import review from '../handlers/review/index.ts';
 import consoleFeature from '../handlers/console/index.ts';
 import jobs from '../jobs/index.ts';
 
 /** In help order. */
 export const FEATURES: Feature[] = [
-  help, roster, checkin, campaign, review, progress, leave, feedback, ledger, inspection, groups, calendar, reminders, circular, delivery, exportsFeature, reports, consoleFeature, jobs,
+  help, roster, checkin, campaign, review, progress, leave, feedback, ledger, inspection, cases, groups, calendar, reminders, circular, delivery, exportsFeature, reports, consoleFeature, jobs,
 ];
 
 /** In sender-preference order: a platform is its folder plus one line here. */

@@ -46,8 +46,8 @@ export const operationSchema = z.discriminatedUnion('op', [
   }),
   z.object({
     op: z.literal('export'),
-    /** 打卡|意见|整改|通报 or checkins|feedback|rectifications|circular. */
-    kind: z.string().refine((k) => exportKindFrom(k) !== null, { message: '导出类型应为 打卡、意见、整改、通报 或 督查' }),
+    /** 打卡|意见|整改|通报|督查|案例 or checkins|feedback|rectifications|circular|inspections|cases. */
+    kind: z.string().refine((k) => exportKindFrom(k) !== null, { message: '导出类型应为 打卡、意见、整改、通报、督查 或 案例' }),
     unit: z.string().optional(),
     from: z.string().optional(),
     to: z.string().optional(),

@@ -34,7 +34,7 @@ const phaseView = (p: PhaseRow | null) => (p ? { id: p.id, seq: p.seq, name: p.n
 
 export function meView(v: ConsoleViewer, cur: Current, today: string, csrf: string) {
   return {
-    member: { id: v.member.id, name: v.member.name, unitId: v.member.unitId, unitName: v.member.unitName, role: v.role, roleCn: ROLE_CN[v.role as Role] },
+    member: { id: v.member.id, name: v.member.name, unitId: v.member.unitId, unitName: v.member.unitName, role: v.role, roleCn: ROLE_CN[v.role as Role], liaison: v.member.liaison },
     scope: v.visible === 'all' ? 'all' : v.role === 'staff' ? 'self' : 'units',
     visibleUnitIds: v.visible === 'all' ? null : v.visible,
     campaign: cur.campaign ? campaignView(cur.campaign) : null,

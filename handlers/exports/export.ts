@@ -62,15 +62,15 @@ export default defineCommand({
   name: 'export',
   keywords: [['导出']],
   english: [['export']],
-  summary: '导出 Excel：打卡记录、意见建议、整改台账、通报、督查（文件私聊发给你，30 分钟内有效）',
+  summary: '导出 Excel：打卡记录、意见建议、整改台账、通报、督查、典型案例与制度成果（文件私聊发给你，30 分钟内有效）',
   section: '管理',
   slash: true,
   roles: ['head', 'leader'],
   args: [
-    { name: 'kind', label: '打卡|意见|整改|通报|督查', type: 'word' },
+    { name: 'kind', label: '打卡|意见|整改|通报|督查|案例', type: 'word' },
     { name: 'rest', label: '单位 起止日期', type: 'rest', optional: true },
   ],
-  examples: ['/导出 打卡 县人民医院 11月1日至11月15日', '/导出 整改', '/导出 意见 上月', '/导出 通报 2026-11-01 至 2026-12-31', '/导出 督查'],
+  examples: ['/导出 打卡 县人民医院 11月1日至11月15日', '/导出 整改', '/导出 意见 上月', '/导出 通报 2026-11-01 至 2026-12-31', '/导出 督查', '/导出 案例'],
   async run(ctx, { kind: kindWord, rest }) {
     const me = ctx.requireMember();
     const kind = exportKindFrom(kindWord);

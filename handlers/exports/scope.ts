@@ -1,12 +1,12 @@
 // Who may export what — for chat's /导出 and the console's 导出 page alike: admins everything;
-// leaders (分管领导) 打卡, 意见, 整改 of the units they are in charge of, and 通报 (they receive it
-// anyway); unit heads 打卡 and 整改 of their own unit. Staff export nothing.
+// leaders (分管领导) 打卡, 意见, 整改, 案例 of the units they are in charge of, and 通报 (they receive it
+// anyway); unit heads 打卡, 整改 and 案例 of their own unit. Staff export nothing.
 import type { ExportKind, ExportScope } from '../../src/domain/exports.ts';
 import { EXPORT_KIND_CN } from '../../src/domain/exports.ts';
 import type { VisibleUnits } from '../../src/domain/visibility.ts';
 import { exportReplies } from '../../src/domain/messages/exports.ts';
 
-export const HEAD_KINDS: ExportKind[] = ['checkins', 'rectifications'];
+export const HEAD_KINDS: ExportKind[] = ['checkins', 'rectifications', 'cases'];
 
 /** A kind or unit this person may not export: `message` says why, in chat's words. */
 export class ExportRefused extends Error {

@@ -1,7 +1,7 @@
 // 整改台账 in the web console (/console/api/ledger): the items this person may see (as 整改 列表:
 // admins all, heads their unit's, leaders their units' and those naming them), counted by status,
 // filtered and paged on the server; one item with its history; and the actions chat has —
-// 报进展 / 报完成 (heads, their unit's), 新增 / 修改 / 销号 / 退回 / 延期 (admins) — each a preview
+// 报进展 / 报完成 (heads and 联络员, their unit's), 新增 / 修改 / 销号 / 退回 / 延期 (admins) — each a preview
 // where chat asks 确认 (the same wording), then the write through the same domain functions, notices
 // and audit.
 import express, { Router, type Response } from 'express';
@@ -73,7 +73,7 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
       throw err;
     }
     if (!sees(v, x)) {
-      throw new Refusal(403, 'not_visible', v.role === 'head'
+      throw new Refusal(403, 'not_visible', v.role === 'head' || v.member.liaison
         ? ledgerReplies.viewHeadOtherUnit({ ...itemOf(x), ownUnit: v.member.unitName })
         : v.role === 'leader' ? ledgerReplies.viewLeaderNotInCharge(itemOf(x)) : ledgerReplies.viewNotAllowed());
     }
@@ -87,7 +87,7 @@ export function ledgerHttp(deps: FeatureHttpDeps): Router {
     if (!q.success) return refuse(res, 400, 'bad_query', consoleMessages.badQuery({ detail: q.error.issues[0].message }));
     const allowed = unitIdsOrAll(ledgerScope(v));
     if (q.data.unitId !== undefined && allowed && !allowed.includes(q.data.unitId)) {
-      return refuse(res, 403, 'unit_not_visible', v.role === 'head'
+      return refuse(res, 403, 'unit_not_visible', v.role === 'head' || v.member.liaison
         ? ledgerReplies.listHeadOtherUnit({ ownUnit: v.member.unitName }) : ledgerReplies.listLeaderNotInCharge());
     }
     const today = dayOf(deps.clock());

@@ -3,6 +3,8 @@ import { UserError } from '../../src/commands/errors.ts';
 import { assertUnitVisible, unitReport, unitsOverview } from '../../src/domain/progress.ts';
 import { unitIdsOrAll, visibleUnits } from '../../src/domain/visibility.ts';
 import { progressReplies } from '../../src/domain/messages/progress.ts';
+import { caseCountsByUnit, NO_CASES } from '../../src/domain/cases.ts';
+import { caseReplies } from '../../src/domain/messages/cases.ts';
 
 export default defineCommand({
   name: 'unit',
@@ -17,13 +19,16 @@ export default defineCommand({
     const me = ctx.requireMember();
     const c = ctx.requireCampaign();
     const visible = unitIdsOrAll(await visibleUnits(ctx.tx, { role: ctx.role, id: me.id, unitId: me.unitId }));
+    // One unit's report, and its 典型案例 and 制度成果 in this campaign.
+    const report = async (u: { id: number; name: string }) => {
+      const cases = (await caseCountsByUnit(ctx.tx, { campaignId: c.id, unitIds: [u.id] })).get(u.id) ?? NO_CASES;
+      return `${progressReplies.unit({ ...(await unitReport(ctx.tx, c, ctx.phase, u, ctx.today)), today: ctx.today })}\n${caseReplies.unitLine(cases)}`;
+    };
     if (unit) {
       assertUnitVisible(visible, ctx.role, me, unit);
-      return progressReplies.unit({ ...(await unitReport(ctx.tx, c, ctx.phase, unit, ctx.today)), today: ctx.today });
+      return report(unit);
     }
-    if (ctx.role === 'head') {
-      return progressReplies.unit({ ...(await unitReport(ctx.tx, c, ctx.phase, { id: me.unitId, name: me.unitName }, ctx.today)), today: ctx.today });
-    }
+    if (ctx.role === 'head') return report({ id: me.unitId, name: me.unitName });
     // Leaders and the office: every unit they see in one line each, the detail on request.
     if (visible && !visible.length) throw new UserError(progressReplies.noUnitsInCharge());
     return progressReplies.overview({ ...(await unitsOverview(ctx.tx, c, ctx.phase, visible, ctx.today)), today: ctx.today });

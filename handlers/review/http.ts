@@ -17,7 +17,8 @@ import {
 import { seesUnit, unitIdsOrAll } from '../../src/domain/visibility.ts';
 import { isDomainError } from '../../src/domain/errors.ts';
 import { REVIEW_STATUS_CN, ROW_STATUS_CN, reviewBlockerCn, reviewPageReplies, reviewReplies, submissionMessages } from '../../src/domain/messages/submissions.ts';
-import { ROLE_CN, type Role } from '../../src/domain/roles.ts';
+import { reportsForUnit, ROLE_CN, type Role } from '../../src/domain/roles.ts';
+import { perUnit } from '../../src/domain/audiences.ts';
 import { dayOf } from '../../src/time.ts';
 import { consoleMessages } from '../../src/domain/messages/console.ts';
 
@@ -57,6 +58,9 @@ export function reviewRoutes(deps: FeatureHttpDeps): Router {
     if (v.role === 'staff') return (await countedPeople(db, [v.member.unitId])).filter((p) => p.id === v.member.id);
     return countedPeople(db, unitIdsOrAll(v.visible) ?? undefined);
   }
+  /** A unit's share of a per-unit task is in a staff member's own list only when they hand it in (its 联络员). */
+  const sharesOf = (v: ConsoleViewer, t: CampaignTask, people: Awaited<ReturnType<typeof peopleFor>>) =>
+    (v.role === 'staff' && perUnit(t) && !reportsForUnit(v.member) ? [] : people);
 
   /**
    * Each expected person's row for a task: their newest version's state or 未交. A per-unit task
@@ -96,7 +100,7 @@ export function reviewRoutes(deps: FeatureHttpDeps): Router {
     const units = [...new Map(people.map((p) => [p.unitId, { id: p.unitId, name: p.unitName }])).values()];
     const tasks = [];
     for (const t of cur.tasks) {
-      const rows = await rowsOf(t, people);
+      const rows = await rowsOf(t, sharesOf(v, t, people));
       tasks.push({ ...taskView(t), expected: rows.length, counts: count(rows) });
     }
     res.json({
@@ -119,7 +123,7 @@ export function reviewRoutes(deps: FeatureHttpDeps): Router {
     if (q.data.unit !== undefined && (v.role === 'staff' || !seesUnit(v.visible, q.data.unit))) {
       return refuse(res, 403, 'unit_not_visible', reviewPageReplies.unitNotVisible({ role: v.role, unitName: v.member.unitName }));
     }
-    const all = await rowsOf(t, await peopleFor(v));
+    const all = await rowsOf(t, sharesOf(v, t, await peopleFor(v)));
     const inUnit = q.data.unit === undefined ? all : all.filter((x) => x.unitId === q.data.unit);
     const shown = q.data.status === 'all' ? inUnit : inUnit.filter((x) => x.status === q.data.status);
     const { page, size } = q.data;
@@ -128,6 +132,11 @@ export function reviewRoutes(deps: FeatureHttpDeps): Router {
       total: shown.length, page, size, rows: shown.slice((page - 1) * size, page * size),
     });
   });
+
+  const isUnitTask = async (taskId: number) => {
+    const { campaign } = await currentCampaign(db);
+    return !!campaign && (await campaignTasks(db, campaign.id)).some((t) => t.id === taskId && perUnit(t));
+  };
 
   /** The submission if this person may see it (their own, or of a unit they see); a 403/404 otherwise. */
   async function visibleSubmission(res: Response, raw: string): Promise<SubmissionView | null> {
@@ -139,7 +148,9 @@ export function reviewRoutes(deps: FeatureHttpDeps): Router {
       if (isDomainError(err, 'submission.not_found')) { refuse(res, 404, err.code, err.message); return null; }
       throw err;
     }
-    const own = view.s.memberId === v.member.id;
+    // A per-unit task's submission is the unit's: its 联络员 sees it whoever of the unit sent it.
+    const own = view.s.memberId === v.member.id
+      || (!!v.member.liaison && view.s.unitId === v.member.unitId && await isUnitTask(view.s.taskId));
     if (!own && (v.role === 'staff' || !seesUnit(v.visible, view.s.unitId))) {
       refuse(res, 403, 'submission_not_visible', reviewPageReplies.submissionNotVisible({ role: v.role, unitName: v.member.unitName, id: view.s.id }));
       return null;

@@ -5,7 +5,7 @@ import type { Ctx } from './context.ts';
 import { ATTACH_WINDOW_MS, recentTarget, saveAttachments, type AttachmentTarget } from '../domain/attachments.ts';
 import { attachmentReplies } from '../domain/messages/attachments.ts';
 
-/** Keep the photos/files of a check-in, submission, 督查 finding or 整改 完成 this message created; the reply line. */
+/** Keep the photos/files of a check-in, submission, 督查 finding, 整改 完成 or 典型案例/制度成果 this message created; the reply line. */
 export async function keepAttachments(ctx: Ctx, target: AttachmentTarget): Promise<string | null> {
   const list = ctx.attachments.splice(0);
   if (!list.length || !ctx.member) return null;

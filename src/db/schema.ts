@@ -2,7 +2,7 @@
 // statistics are computed from them, never kept as counters.
 import { sql } from 'drizzle-orm';
 import {
-  pgTable, serial, integer, text, boolean, timestamp, date, jsonb, uniqueIndex, index, primaryKey, customType, doublePrecision,
+  pgTable, serial, integer, text, boolean, timestamp, date, jsonb, uniqueIndex, index, primaryKey, customType, doublePrecision, type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 
 /** bytea: node-postgres returns a Buffer, PGlite a Uint8Array — both come out as a Buffer. */
@@ -266,6 +266,8 @@ export const attachments = pgTable('attachments', {
   /** 佐证材料: evidence sent with (or right after) 整改 完成, linked to the item and to that report in its history. */
   rectificationId: integer('rectification_id').references(() => rectifications.id),
   rectHistoryId: integer('rect_history_id').references(() => rectificationHistory.id),
+  /** A 典型案例 or 制度成果 (cases) it documents. */
+  caseId: integer('case_id').references((): AnyPgColumn => cases.id),
   memberId: integer('member_id').notNull().references(() => members.id),
   kind: text('kind').notNull(),
   mime: text('mime').notNull(),
@@ -276,7 +278,7 @@ export const attachments = pgTable('attachments', {
 }, (t) => [
   index('attachments_checkin_idx').on(t.checkinId), index('attachments_submission_idx').on(t.submissionId),
   index('attachments_finding_idx').on(t.inspectionFindingId).where(sql`${t.inspectionFindingId} is not null`),
-  index('attachments_rect_idx').on(t.rectificationId),
+  index('attachments_rect_idx').on(t.rectificationId), index('attachments_case_idx').on(t.caseId),
 ]);
 
 /**
@@ -567,3 +569,31 @@ export const inspectionFindings = pgTable('inspection_findings', {
   recordedBy: integer('recorded_by').notNull().references(() => members.id),
   createdAt: createdAt(),
 }, (t) => [index('inspection_findings_round_idx').on(t.roundId, t.unitId), index('inspection_findings_recorder_idx').on(t.recordedBy, t.createdAt)]);
+
+/**
+ * 典型案例 (kind 'case', AL-001: "典型案例征集", a unit's good practice the office may select for the
+ * circular's 好的做法) and 制度成果 (kind 'rule', ZD-001: "形成一批制度性成果", a rule the unit adopted,
+ * with its document). Numbered per kind (seq). A case: submitted 待选 | selected 已选用 |
+ * declined 不选用; a rule: recorded 已记录 | returned 已退回 (not a real rule). `comment` is the
+ * office's 点评, 意见 or reason; `circularId` the circular a selected case first appeared in.
+ */
+export const cases = pgTable('cases', {
+  id: serial('id').primaryKey(),
+  kind: text('kind').notNull(),
+  seq: integer('seq').notNull(),
+  campaignId: integer('campaign_id').references(() => campaigns.id),
+  unitId: integer('unit_id').notNull().references(() => units.id),
+  memberId: integer('member_id').notNull().references(() => members.id),
+  title: text('title').notNull(),
+  content: text('content').notNull(),
+  status: text('status').notNull(),
+  platform: text('platform').notNull(),
+  createdAt: createdAt(),
+  decidedBy: integer('decided_by').references(() => members.id),
+  decidedAt: timestamp('decided_at', { withTimezone: true }),
+  comment: text('comment'),
+  circularId: integer('circular_id').references(() => circulars.id),
+}, (t) => [
+  uniqueIndex('cases_kind_seq_uq').on(t.kind, t.seq), index('cases_unit_idx').on(t.unitId, t.kind, t.status),
+  index('cases_member_idx').on(t.memberId, t.createdAt),
+]);

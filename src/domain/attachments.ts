@@ -8,6 +8,7 @@ import { attachments, checkins, inspectionFindings, rectificationHistory, rectif
 import type { SessionAttachment } from '../session.ts';
 import { rectCode } from './rectification.ts';
 import type { AttachmentProblem, AttachmentRef } from './messages/attachments.ts';
+import { recentCaseOf } from './cases.ts';
 
 /** The cap on every photo or file, on every path: adapters stop downloading past it. */
 export const MAX_ATTACHMENT_MB = 20;
@@ -98,10 +99,10 @@ export async function fetchAttachments(list: SessionAttachment[] | undefined, ma
 }
 
 /**
- * What a photo or file is kept with: a check-in (读书笔记), a submission, a 督查 finding, or a ledger
- * item's 整改 完成 report (佐证材料: the item and that history entry).
+ * What a photo or file is kept with: a check-in (读书笔记), a submission, a 督查 finding, a ledger
+ * item's 整改 完成 report (佐证材料: the item and that history entry), or a 典型案例 / 制度成果 (cases.ts).
  */
-export type AttachmentTarget = { checkinId: number } | { submissionId: number } | { findingId: number } | { rectificationId: number; rectHistoryId: number };
+export type AttachmentTarget = { checkinId: number } | { submissionId: number } | { findingId: number } | { rectificationId: number; rectHistoryId: number } | { caseId: number };
 
 export async function saveAttachments(tx: Tx, memberId: number, target: AttachmentTarget, list: AcceptedAttachment[], at: Date): Promise<number[]> {
   if (!list.length) return [];
@@ -112,16 +113,18 @@ export async function saveAttachments(tx: Tx, memberId: number, target: Attachme
     inspectionFindingId: 'findingId' in target ? target.findingId : null,
     rectificationId: 'rectificationId' in target ? target.rectificationId : null,
     rectHistoryId: 'rectHistoryId' in target ? target.rectHistoryId : null,
+    caseId: 'caseId' in target ? target.caseId : null,
   }))).returning({ id: attachments.id });
   return rows.map((r) => r.id);
 }
 
 /** Where a photo or file sent on its own went (attachmentReplies.attached words it). */
-export type RecentTarget = { checkinId: number } | { submissionId: number; taskName: string } | { findingId: number } | { rectificationId: number; rectHistoryId: number; code: string };
+export type RecentTarget = { checkinId: number } | { submissionId: number; taskName: string } | { findingId: number }
+  | { rectificationId: number; rectHistoryId: number; code: string } | { caseId: number; code: string; title: string };
 
 /**
- * The sender's check-in, submission, 督查 finding or 整改 完成 report of the last 10 minutes (the
- * latest of them), for a photo or file sent on its own.
+ * The sender's check-in, submission, 督查 finding, 整改 完成 report, 典型案例 or 制度成果 of the last
+ * 10 minutes (the latest of them), for a photo or file sent on its own.
  */
 export async function recentTarget(tx: Tx, memberId: number, now: Date): Promise<RecentTarget | null> {
   const since = new Date(now.getTime() - ATTACH_WINDOW_MS);
@@ -143,11 +146,14 @@ export async function recentTarget(tx: Tx, memberId: number, now: Date): Promise
     .where(and(eq(rectificationHistory.actorMemberId, memberId), eq(rectificationHistory.action, 'complete'),
       gte(rectificationHistory.at, since), lte(rectificationHistory.at, now)))
     .orderBy(desc(rectificationHistory.at), desc(rectificationHistory.id)).limit(1);
+  // The 典型案例 or 制度成果 this person submitted (its files sent right after it).
+  const k = await recentCaseOf(tx, memberId, since, now);
   const latest: { at: number; target: RecentTarget } | undefined = [
     c && { at: c.at.getTime(), target: { checkinId: c.id } },
     s && { at: s.at.getTime(), target: { submissionId: s.id, taskName: s.taskName } },
     f && { at: f.at.getTime(), target: { findingId: f.id } },
     d && { at: d.at.getTime(), target: { rectificationId: d.itemId, rectHistoryId: d.id, code: rectCode(d.itemId) } },
+    k && { at: k.at.getTime(), target: { caseId: k.caseId, code: k.code, title: k.title } },
   ].filter((x) => !!x).sort((a, b) => b.at - a.at)[0];
   return latest?.target ?? null;
 }

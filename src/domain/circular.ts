@@ -15,6 +15,7 @@ import { headsOf } from './directory.ts';
 import { addDays, daysBetween } from '../time.ts';
 import { dueSql, perUnitSql } from './audiences.ts';
 import { inspectionFigures } from './inspections.ts';
+import { casesForCircular, markCasesCirculated } from './cases.ts';
 import {
   circularNotices, periodLastDay, renderCircular, renderUnitDetail,
   type CircularData, type CircularUnit, type Movement, type Period, type ScoreWeights, type UnitDetail,
@@ -298,9 +299,12 @@ export async function computeCircular(tx: Tx, c: CampaignRow, p: Period): Promis
     if (r.unitId !== null) l.unitIds.push(r.unitId);
   }
 
+  // 好的做法: the cases selected since the last circular went out (sendCircular marks them as carried).
+  const goodPractice = (await casesForCircular(tx, c.id)).map((g) => ({ caseId: g.id, code: g.code, unitName: g.unitName, title: g.title, content: g.content, comment: g.comment }));
+
   return {
     campaignId: c.id, campaignName: c.name, period: p, periodTargetMinutes: target, weights,
-    previousPeriodKey: prev?.periodKey ?? null, totals, units: unitsOut, leaders,
+    previousPeriodKey: prev?.periodKey ?? null, totals, units: unitsOut, leaders, goodPractice,
     ...(insp.rounds.length ? { inspections: insp.rounds } : {}),
   };
 }
@@ -362,6 +366,7 @@ export async function sendCircular(tx: Tx, c: CampaignRow, p: Period, notify: No
     const other = (await storedCircular(tx, c.id, p.key))!;
     return { alreadySent: true, circular: other, data: other.data as CircularData };
   }
+  await markCasesCirculated(tx, (data.goodPractice ?? []).map((g) => g.caseId), row.id);
   for (const g of await tx.select().from(groups).where(eq(groups.scope, 'campaign'))) {
     await notify(`circular:${row.id}:group:${g.id}`, { groupId: g.id }, text);
   }

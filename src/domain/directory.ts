@@ -1,5 +1,5 @@
 // Units, people, roles and platform identities. Knows nothing of platforms beyond their names.
-import { and, asc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Tx } from '../db/client.ts';
 import { identities, leaderUnits, members, units } from '../db/schema.ts';
 import { roleFromCn, type Role } from './roles.ts';
@@ -414,6 +414,17 @@ export async function leadersOfUnit(tx: Tx, unitId: number): Promise<{ id: numbe
 export async function leaderIdsOfUnit(tx: Tx, unitId: number): Promise<number[]> {
   const rows = await tx.select({ id: leaderUnits.memberId }).from(leaderUnits).where(eq(leaderUnits.unitId, unitId));
   return rows.map((x) => x.id);
+}
+
+/**
+ * Who hears what a unit owes (the reminders, 催办, the overdue alerts): its active heads and its
+ * 联络员 (the plans' 专人), each once, of these units (undefined: every unit).
+ */
+export async function reportersOf(tx: Tx, unitIds?: number[]): Promise<MemberRow[]> {
+  if (unitIds && !unitIds.length) return [];
+  const conds = [eq(members.active, true), or(eq(members.role, 'head'), eq(members.liaison, true))];
+  if (unitIds) conds.push(inArray(members.unitId, unitIds));
+  return memberQuery(tx).where(and(...conds)).orderBy(members.unitId, members.id);
 }
 
 /** The active heads of any of these units. */

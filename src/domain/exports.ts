@@ -22,11 +22,13 @@ import { movementMark, periodLabel } from './messages/circular.ts';
 import { ROLE_CN, type Role } from './roles.ts';
 import { EXPORT_KIND_CN, WORKBOOK as WB, type ExportDeliveryNote, type ExportSummary } from './messages/exports.ts';
 import { cn } from '../time.ts';
+import { caseCountsByUnit, casesForExport, NO_CASES } from './cases.ts';
+import { CASES_WORKBOOK } from './messages/cases.ts';
 
-export type ExportKind = 'checkins' | 'feedback' | 'rectifications' | 'circular' | 'inspections';
-/** Each kind's name (the catalogue's): 打卡, 意见, 整改, 通报, 督查. */
+export type ExportKind = 'checkins' | 'feedback' | 'rectifications' | 'circular' | 'inspections' | 'cases';
+/** Each kind's name (the catalogue's): 打卡, 意见, 整改, 通报, 督查, 案例. */
 export { EXPORT_KIND_CN };
-export const EXPORT_KINDS: ExportKind[] = ['checkins', 'feedback', 'rectifications', 'circular', 'inspections'];
+export const EXPORT_KINDS: ExportKind[] = ['checkins', 'feedback', 'rectifications', 'circular', 'inspections', 'cases'];
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** How long a chat export stays downloadable. */
 export const EXPORT_TTL_MS = 30 * 60_000;
@@ -37,6 +39,7 @@ const KIND_WORDS: Record<string, ExportKind> = {
   整改: 'rectifications', 整改台账: 'rectifications', 台账: 'rectifications', rectifications: 'rectifications', rect: 'rectifications', ledger: 'rectifications',
   通报: 'circular', circular: 'circular', circulars: 'circular',
   督查: 'inspections', 督查情况: 'inspections', inspections: 'inspections', inspection: 'inspections',
+  案例: 'cases', 典型案例: 'cases', 制度: 'cases', 制度成果: 'cases', 案例与制度: 'cases', cases: 'cases',
 };
 
 export function exportKindFrom(word: string): ExportKind | null {
@@ -185,6 +188,7 @@ export async function buildExport(tx: Tx, kind: ExportKind, scope: ExportScope):
     case 'rectifications': return buildRectifications(tx, scope);
     case 'circular': return buildCirculars(tx, scope);
     case 'inspections': return buildInspections(tx, scope);
+    case 'cases': return buildCases(tx, scope);
   }
 }
 
@@ -278,9 +282,15 @@ async function buildCheckins(tx: Tx, scope: ExportScope): Promise<BuiltExport> {
   })), title);
   if (!scope.memberIds) {
     personSheet();
+    // Each unit's 典型案例 and 制度成果 in the campaign beside its study (as 本单位 counts them).
+    const cases = await caseCountsByUnit(tx, { campaignId: c.id, unitIds: [...unitRows.keys()] });
     addSheet(wb, W.units.sheet, columns(W.units.headers, [
       'unitName', ['members', 'int'], ['participants', 'int'], ['checkins', 'int'], ['hours', 'hours'], ['avg', 'hours'], ['reflections', 'int'], ['files', 'int'],
-    ]), [...unitRows.values()].map((u) => ({ ...u, hours: hours(u.minutes), avg: u.members ? hours(u.minutes / u.members) : null })), title);
+      ['casesSubmitted', 'int'], ['casesSelected', 'int'], ['rules', 'int'],
+    ]), [...unitRows.entries()].map(([id, u]) => {
+      const k = cases.get(id) ?? NO_CASES;
+      return { ...u, hours: hours(u.minutes), avg: u.members ? hours(u.minutes / u.members) : null, casesSubmitted: k.cases, casesSelected: k.selected, rules: k.rules };
+    }), title);
   }
 
   const total = days.reduce((t, d) => t + d.checkins, 0);
@@ -472,6 +482,49 @@ async function buildInspections(tx: Tx, scope: ExportScope): Promise<BuiltExport
   };
 }
 const dayOfCn = (t: Date) => cn(t).format('YYYY-MM-DD');
+
+// ------------------------------------------------------------------------------ 案例与制度
+
+/** 典型案例 and 制度成果 (of the export's campaign, and any tied to none): one sheet each and one per unit. */
+async function buildCases(tx: Tx, scope: ExportScope): Promise<BuiltExport> {
+  const c = (await activeCampaign(tx)) ?? (await campaignHistory(tx))[0] ?? null;
+  const rows = await casesForExport(tx, { campaignId: c?.id ?? null, unitIds: scope.unitIds, from: scope.from, to: scope.to });
+  if (!rows.length) fail('export.no_cases', { unit: scope.unitLabel, from: scope.from, to: scope.to });
+  const W = CASES_WORKBOOK;
+  const wb = newWorkbook(scope.now);
+  const title = W.title({ campaign: c?.name ?? null, unit: scope.unitLabel ?? null, asOf: scope.today });
+  const kindRows = (kind: string) => rows.filter((r) => r.kind === kind);
+  addSheet(wb, W.cases.sheet, columns(W.cases.headers, [
+    'code', 'unitName', 'memberName', ['title', 'wrap', 30], ['content', 'wrap', 60], ['createdAt', 'datetime'], 'status', ['comment', 'wrap', 40],
+    'deciderName', ['decidedAt', 'datetime'], 'circular', ['files', 'int'],
+  ]), kindRows('case').map((r) => ({
+    code: r.code, unitName: r.unitName, memberName: r.memberName, title: r.title, content: cellText(r.content), createdAt: excelDateTime(r.createdAt),
+    status: W.status(r.status), comment: r.comment, deciderName: r.deciderName, decidedAt: r.decidedAt ? excelDateTime(r.decidedAt) : null,
+    circular: W.circular(r.circularPeriod), files: r.files,
+  })), title);
+  addSheet(wb, W.rules.sheet, columns(W.rules.headers, [
+    'code', 'unitName', 'memberName', ['title', 'wrap', 30], ['content', 'wrap', 60], ['createdAt', 'datetime'], 'status', ['comment', 'wrap', 40],
+    ['decidedAt', 'datetime'], ['files', 'int'],
+  ]), kindRows('rule').map((r) => ({
+    code: r.code, unitName: r.unitName, memberName: r.memberName, title: r.title, content: cellText(r.content), createdAt: excelDateTime(r.createdAt),
+    status: W.status(r.status), comment: r.status === 'returned' ? r.comment : null, decidedAt: r.status === 'returned' && r.decidedAt ? excelDateTime(r.decidedAt) : null, files: r.files,
+  })), title);
+  const perUnit = new Map<string, { unitName: string; cases: number; selected: number; declined: number; rules: number }>();
+  for (const r of rows) {
+    const u = perUnit.get(r.unitName) ?? { unitName: r.unitName, cases: 0, selected: 0, declined: 0, rules: 0 };
+    if (r.kind === 'case') { u.cases++; if (r.status === 'selected') u.selected++; if (r.status === 'declined') u.declined++; } else if (r.status === 'recorded') u.rules++;
+    perUnit.set(r.unitName, u);
+  }
+  const unitList = [...perUnit.values()];
+  const sum = (k: 'cases' | 'selected' | 'declined' | 'rules') => unitList.reduce((t, u) => t + u[k], 0);
+  addSheet(wb, W.units.sheet, columns(W.units.headers, ['unitName', ['cases', 'int'], ['selected', 'int'], ['declined', 'int'], ['rules', 'int']]),
+    [...unitList, { unitName: W.totalRow, cases: sum('cases'), selected: sum('selected'), declined: sum('declined'), rules: sum('rules') }], title);
+  return {
+    kind: 'cases', fileName: fileName('cases', scope), mime: XLSX_MIME, data: await toBuffer(wb), rows: rows.length,
+    summary: { kind: 'cases', cases: sum('cases'), selected: sum('selected'), rules: sum('rules'), units: unitList.length },
+    range: scope.from && scope.to ? { from: scope.from, to: scope.to } : null,
+  };
+}
 
 // ------------------------------------------------------------------------------ stored files
 

@@ -75,12 +75,12 @@ function table(ws: ExcelJS.Worksheet, headerRow = 1): Record<string, unknown>[] 
 const column = (ws: ExcelJS.Worksheet, header: string, headerRow = 1) => table(ws, headerRow).map((r) => r[header]);
 
 describe('导出: who may export what', () => {
-  it('staff none; heads their unit\'s 打卡 and 整改; leaders their units; admins all', async () => {
+  it('staff none; heads their unit\'s 打卡, 整改 and 案例; leaders their units; admins all', async () => {
     refused(await api.get('张三', '/exports'), 403, '导出仅限负责人、分管领导、管理员使用。自己的学习记录可在「我的」查看。');
     refused(await api.post('张三', '/exports', { kind: 'checkins' }), 403);
 
     const head = (await api.get('赵院长', '/exports')).body;
-    expect(head.kinds.filter((k: any) => k.allowed).map((k: any) => k.kindCn)).toEqual(['打卡', '整改']);
+    expect(head.kinds.filter((k: any) => k.allowed).map((k: any) => k.kindCn)).toEqual(['打卡', '整改', '案例']);
     expect(head.units).toEqual([{ id: unitId['县人民医院'], name: '县人民医院' }]);
     expect(head.scopeLabel).toBe('县人民医院');
     const leader = (await api.get('刘局长', '/exports')).body;
@@ -91,7 +91,7 @@ describe('导出: who may export what', () => {
     expect(admin.phases).toEqual([expect.objectContaining({ seq: 1, name: '学习动员', startDate: '2026-12-03', endDate: '2027-01-02', stateCn: '进行中' })]);
 
     const before = await bot.db.select().from(auditLog).where(eq(auditLog.action, 'command.refused'));
-    refused(await api.post('赵院长', '/exports', { kind: 'feedback' }), 403, '负责人可以导出本单位的打卡和整改；「导出 意见」仅限分管领导、管理员使用。');
+    refused(await api.post('赵院长', '/exports', { kind: 'feedback' }), 403, '负责人可以导出本单位的打卡、整改和案例；「导出 意见」仅限分管领导、管理员使用。');
     const after = await bot.db.select().from(auditLog).where(eq(auditLog.action, 'command.refused'));
     expect(after.slice(before.length)).toEqual([expect.objectContaining({ actor: '赵院长', target: 'export', after: { kind: 'feedback', role: 'head', via: 'console' } })]);
     refused(await api.post('赵院长', '/exports', { kind: 'checkins', unitId: unitId['县中医院'] }), 403, '你只能导出本单位（县人民医院）的打卡，不能导出县中医院的。');

@@ -239,7 +239,7 @@ describe('with data recorded through the bot', { timeout: 90_000 }, () => {
 
     it('who may export what: staff refused, heads their own unit, leaders their units', async () => {
       expect(await say('张三', '/导出 打卡')).toBe('「导出」仅限负责人、分管领导、管理员使用，你的角色是职工。');
-      expect(await say('赵院长', '/导出 意见')).toBe('负责人可以导出本单位的打卡和整改；「导出 意见」仅限分管领导、管理员使用。');
+      expect(await say('赵院长', '/导出 意见')).toBe('负责人可以导出本单位的打卡、整改和案例；「导出 意见」仅限分管领导、管理员使用。');
       expect(await say('赵院长', '/导出 打卡 县中医院')).toBe('你只能导出本单位（县人民医院）的打卡，不能导出县中医院的。');
       const refusals = await bot.db.select().from(auditLog).where(eq(auditLog.action, 'command.refused'));
       expect(refusals.map((r) => r.target)).toEqual(['export', 'export']);
@@ -265,7 +265,7 @@ describe('with data recorded through the bot', { timeout: 90_000 }, () => {
       expect(bot.pushes().filter((p) => p.kind === 'group' && /导出|\[文件\]/.test(p.text))).toEqual([]);
       expect(bot.pushes().filter((p) => p.to === '王主任' && p.text.startsWith('[文件] 意见建议'))).toHaveLength(1);
 
-      expect(await say('王主任', '/导出 工资')).toContain('不能导出「工资」。可以导出：打卡、意见、整改、通报、督查。');
+      expect(await say('王主任', '/导出 工资')).toContain('不能导出「工资」。可以导出：打卡、意见、整改、通报、督查、案例。');
       expect(await say('王主任', '/导出 打卡 11月40日至12月1日')).toContain('既不是单位名称，也不是看得懂的日期范围');
       expect(await say('王主任', '/导出 打卡 2026-11-01 至 2026-11-30')).toBe('2026-11-01 至 2026-11-30没有打卡记录，未生成文件。');
     });

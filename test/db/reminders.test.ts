@@ -189,7 +189,7 @@ describe('check-in nudges', () => {
     expect(run.to('赵院长')[0]).not.toContain('李四');
     expect(run.to('张三')).toEqual([]);
 
-    expect(await bot.say('王主任', '/提醒 列表')).toContain('催办：每个工作日 16:30，连续 3 个工作日未打卡的人（请假的除外）汇总发给本单位负责人；个人提醒未开启');
+    expect(await bot.say('王主任', '/提醒 列表')).toContain('催办：每个工作日 16:30，连续 3 个工作日未打卡的人（请假的除外）汇总发给本单位负责人和联络员；个人提醒未开启');
     expect(await confirm('王主任', '/提醒 开启 个人提醒')).toContain('个人提醒已开启');
     expect(await bot.say('王主任', '/提醒 列表')).toContain('个人提醒已开启');
 

@@ -24,8 +24,9 @@ import {
 } from '../../src/domain/messages/directory.ts';
 import { attachmentProblemCn, attachmentReplies, describeAttachments, sizeText } from '../../src/domain/messages/attachments.ts';
 import {
-  circularNotices, movementMark, periodLabel, periodLabelShort, renderCircular, renderUnitDetail, type CircularData, type CircularUnit,
+  circularNotices, goodPracticeSection, movementMark, periodLabel, periodLabelShort, renderCircular, renderUnitDetail, type CircularData, type CircularUnit,
 } from '../../src/domain/messages/circular.ts';
+import { caseDecisionWords, caseMessages, caseReplies, type CaseItem } from '../../src/domain/messages/cases.ts';
 import { reviewBlockerCn } from '../../src/domain/messages/submissions.ts';
 import { exportCliReplies, exportDeliveryText, exportSummaryCn, WORKBOOK } from '../../src/domain/messages/exports.ts';
 import { ledgerDryRun, ledgerHeaderList, ledgerImported, ledgerMissingHeaders } from '../../src/domain/messages/ledger-import.ts';
@@ -486,6 +487,38 @@ describe('each typed result, worded by its catalogue', () => {
     expect([periodLabel('2026-11'), periodLabel('2026-12-H1'), periodLabelShort('2026-12-H2')]).toEqual(['2026年11月', '2026年12月上半月', '12月下半月']);
   });
 
+  it('典型案例 and 制度成果: the replies, a case in full, the decisions, 本单位\'s line, the circular\'s 好的做法', () => {
+    const item: CaseItem = {
+      code: 'AL-001', kind: 'case', status: 'selected', title: '门诊一站式服务', content: '挂号、缴费一窗办理', unitName: '县人民医院', memberName: '张三',
+      createdOn: '2026-12-03', files: 2, comment: '值得借鉴', deciderName: '王主任', decidedOn: '2026-12-04', circularPeriod: '2026-12-H1',
+    };
+    expect(caseReplies.submitted({ kind: 'case', code: 'AL-001', title: '门诊一站式服务', unitName: '县人民医院', attached: null, windowMinutes: 10 })).toBe(
+      '✅ 已收到典型案例 AL-001《门诊一站式服务》（县人民医院）。领导小组办公室选用后，会在下一期通报的「好的做法」中刊出，并通知你。\n'
+      + '有照片或材料的，请在 10 分钟内发来，会附到这个案例。');
+    expect(caseReplies.submitted({ kind: 'rule', code: 'ZD-002', title: '处方点评制度', unitName: '县中医院', attached: '📎 已附上1 个文件。', windowMinutes: 10 }))
+      .toBe('✅ 已记录制度成果 ZD-002《处方点评制度》（县中医院），计入本单位的制度成果。\n📎 已附上1 个文件。');
+    expect(caseReplies.show({ item, fileKinds: [{ kind: 'image' }, { kind: 'file' }], today: '2026-12-20' })).toBe([
+      'AL-001《门诊一站式服务》（典型案例，已选用）', '单位：县人民医院；提交人：张三；12月3日提交', '内容：挂号、缴费一窗办理',
+      '附件：1 张照片、1 个文件（在控制台「案例与制度」页查看、下载）', '点评：值得借鉴（王主任，12月4日）', '已在2026年12月上半月通报的「好的做法」中刊出。',
+    ].join('\n'));
+    expect(caseReplies.list({ kind: 'rule', total: 1, filter: null, today: '2026-12-20',
+      items: [{ ...item, code: 'ZD-001', kind: 'rule', status: 'returned', title: '会议通知', content: '', files: 0, comment: '不是制度' }] })).toBe(
+      '制度成果共 1 项：\nZD-001【已退回】县人民医院 · 张三 · 12月3日《会议通知》\n  （见附件）\n  退回原因：不是制度\n发「制度 查看 ZD-001」看全文。');
+    const facts = { code: 'AL-002', title: '中药代煎', unitName: '县中医院', memberName: '周敏' };
+    expect(caseDecisionWords.preview({ d: 'declined', ...facts, comment: '请补充成效' })).toBe('将把典型案例 AL-002《中药代煎》（县中医院 周敏）标为不选用，意见：请补充成效\n提交人会收到这条意见。');
+    expect(caseDecisionWords.notice({ d: 'selected', code: 'AL-002', title: '中药代煎', comment: null })).toBe('你提交的典型案例 AL-002《中药代煎》已被领导小组办公室选用，将在下一期通报的「好的做法」中刊出。');
+    expect(caseDecisionWords.done({ d: 'returned', code: 'ZD-003' })).toBe('已退回 ZD-003，原因已发给提交人。');
+    expect(caseMessages['case.wrong_status']({ code: 'AL-001', status: 'selected', action: 'declined' })).toBe('AL-001 目前是「已选用」，不能标为不选用。');
+    expect(caseMessages['case.not_found']({ code: 'ZD-009' })).toBe('没有编号为 ZD-009 的制度成果。');
+    expect(caseReplies.unitLine({ cases: 2, selected: 1, declined: 0, rules: 1 })).toBe('典型案例：已提交 2 篇，选用 1 篇；制度成果 1 项。');
+    expect(goodPracticeSection(undefined)).toEqual([]);
+    expect(goodPracticeSection([{ caseId: 1, code: 'AL-001', unitName: '县人民医院', title: '门诊一站式服务', content: '一窗办理', comment: '值得借鉴' }])).toEqual([
+      '好的做法（典型案例）：', '1. 县人民医院《门诊一站式服务》（AL-001）：一窗办理', '   点评：值得借鉴', '各单位可发「案例 提交 标题 内容」报送本单位的好做法。',
+    ]);
+    expect(exportSummaryCn({ kind: 'cases', cases: 3, selected: 1, rules: 2, units: 2 })).toBe('典型案例 3 篇（选用 1 篇）、制度成果 2 项，2 个单位，另有按单位汇总');
+    expect(attachmentReplies.attached({ attachments: [{ kind: 'image' }], to: { caseId: 1, code: 'AL-001', title: '门诊一站式服务' } })).toBe('📎 1 张照片已附到 AL-001《门诊一站式服务》。');
+  });
+
   it('exports: what a file holds, how it reaches someone, the workbook\'s titles', () => {
     expect(exportSummaryCn({ kind: 'checkins', checkins: 35, personDays: 28, people: 9 })).toBe('打卡 35 次（28 条“人·天”记录，9 人），另有按人、按单位汇总');
     expect(exportSummaryCn({ kind: 'people', filter: '今天未打卡', people: 3, checkins: 5, personDays: 4 })).toBe('今天未打卡 3 人，期间打卡 5 次（4 条“人·天”记录）');
@@ -506,7 +539,7 @@ describe('each typed result, worded by its catalogue', () => {
     expect(WORKBOOK.circular.period.title({ campaign: '医德医风大讨论', periodKey: '2026-12-H1', start: '2026-12-01', end: '2026-12-15' }))
       .toBe('【医德医风大讨论】活动情况通报（2026年12月上半月：2026-12-01 至 2026-12-15）');
     // npm run cli -- export …
-    expect(exportCliReplies.kindUnknown({ word: '名单' })).toBe('不能导出「名单」。可以导出：打卡、意见、整改、通报、督查。');
+    expect(exportCliReplies.kindUnknown({ word: '名单' })).toBe('不能导出「名单」。可以导出：打卡、意见、整改、通报、督查、案例。');
     expect(exportCliReplies.dateUnreadable({ option: '--from', text: '昨儿' })).toBe('--from「昨儿」看不懂。可以写成 2026-11-01 或 11月1日。');
     expect(exportCliReplies.circularByUnit()).toBe('通报包含全部单位的数据和排名，不按单位导出。请去掉 --unit。');
     expect(exportCliReplies.exported({ kind: 'feedback', summary: { kind: 'feedback', items: 2, anonymous: 1 } }))

@@ -7,7 +7,7 @@ export class ApiError extends Error {
 }
 
 export interface Me {
-  member: { id: number; name: string; unitId: number; unitName: string; role: 'staff' | 'head' | 'leader' | 'admin'; roleCn: string };
+  member: { id: number; name: string; unitId: number; unitName: string; role: 'staff' | 'head' | 'leader' | 'admin'; roleCn: string; liaison?: boolean };
   scope: 'all' | 'units' | 'self';
   visibleUnitIds: number[] | null;
   campaign: { id: number; name: string; startDate: string; endDate: string; targetMinutes: number | null; targetUnit: string; xueshiMinutes: number } | null;

@@ -1,5 +1,5 @@
 import { createRouter, createWebHistory } from 'vue-router';
-import { PAGES, homeFor } from './pages/registry';
+import { PAGES, homeFor, mayOpen } from './pages/registry';
 import { loadMe, session } from './api';
 
 export const router = createRouter({
@@ -19,7 +19,7 @@ router.beforeEach(async (to) => {
   if (!session.me && !(await loadMe())) return { name: 'login' };
   const page = PAGES.find((p) => p.name === to.name);
   const role = session.me!.member.role;
-  if (page && !page.roles.includes(role)) {
+  if (page && !mayOpen(page, session.me!.member)) {
     // Staff land on 我的; anyone else sees why not.
     if (to.name === 'overview') return { name: homeFor(role) };
     return { name: 'forbidden', query: { from: to.fullPath } };

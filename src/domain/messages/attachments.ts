@@ -47,12 +47,14 @@ export const attachmentReplies = {
   /** From someone not yet bound: nothing kept. */
   unknownSender: (p: { attachments: { kind: 'image' | 'file' }[] }) =>
     `收到${describeAttachments(p.attachments)}，但还不知道你是谁，没有保存。请先绑定身份：发送「绑定 姓名 手机号后四位」。`,
-  /** Attached to the sender's check-in, submission, 督查 finding or 整改 完成 report of the last few minutes. */
-  attached: (p: { attachments: { kind: 'image' | 'file' }[]; to: { checkinId: number } | { submissionId: number; taskName: string } | { findingId: number } | { code: string } }) =>
+  /** Attached to the sender's check-in, submission, 督查 finding, 整改 完成 report, 典型案例 or 制度成果 of the last few minutes. */
+  attached: (p: { attachments: { kind: 'image' | 'file' }[]; to: { checkinId: number } | { submissionId: number; taskName: string } | { findingId: number } | { caseId: number; code: string; title: string } | { code: string } }) =>
     'checkinId' in p.to
       ? `📎 ${describeAttachments(p.attachments)}已附到打卡 #${p.to.checkinId}。`
       : 'findingId' in p.to
         ? `📎 ${describeAttachments(p.attachments)}已附到督查发现 FX-${String(p.to.findingId).padStart(4, '0')}。`
+      : 'caseId' in p.to
+        ? `📎 ${describeAttachments(p.attachments)}已附到 ${p.to.code}《${p.to.title}》。`
       : 'code' in p.to
         ? `📎 ${describeAttachments(p.attachments)}已作为佐证材料附到整改事项 ${p.to.code} 的完成报告。`
         : `📎 ${describeAttachments(p.attachments)}已附到「${p.to.taskName}」的提交 #${p.to.submissionId}。`,

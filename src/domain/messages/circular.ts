@@ -73,7 +73,12 @@ export interface CircularData {
   leaders: { memberId: number; name: string; unitIds: number[] }[];
   /** 督查情况: the rounds dated in the period (done, or with findings); absent when none. */
   inspections?: CircularRoundLine[];
+  /** 好的做法: the 典型案例 selected since the last circular (each once); absent in circulars stored before them. */
+  goodPractice?: GoodPracticeItem[];
 }
+
+/** A selected case in the circular's 好的做法 (src/domain/cases.ts casesForCircular). */
+export interface GoodPracticeItem { caseId: number; code: string; unitName: string; title: string; content: string; comment: string | null }
 
 /** A unit head's detail (unitDetail): who is behind and which tasks are not in, as of the period's last day. */
 export interface UnitDetail {
@@ -148,10 +153,30 @@ export function renderCircular(d: CircularData): string {
   const last = d.units.filter((u) => u.last);
   if (last.length) lines.push(`末位单位：${last.map((u) => u.unitName).join('、')}，请主要负责人抓紧整改落实。`);
   lines.push(...inspectionCircularLines(d.inspections, d.period.end));
+  lines.push(...goodPracticeSection(d.goodPractice));
   lines.push((d.weights.inspection ?? 0) > 0
     ? '综合得分 = 参与率、人均学时完成度、任务完成率、整改销号率、督查得分加权（满分 100）；没有到期任务、整改事项或督查得分的单位，按其余各项折算。'
     : '综合得分 = 参与率、人均学时完成度、任务完成率、整改销号率加权（满分 100）；没有到期任务或没有整改事项的单位，按其余各项折算。');
   return lines.join('\n');
+}
+
+// ---------------------------------------------------------------- 好的做法 (典型案例)
+
+const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n)}…` : s);
+
+/**
+ * The circular's 好的做法: each selected case once, in the first circular after its selection
+ * (none: no section). Self-contained: renderCircular adds these lines as they are.
+ */
+export function goodPracticeSection(items: GoodPracticeItem[] | undefined): string[] {
+  if (!items?.length) return [];
+  const lines = ['好的做法（典型案例）：'];
+  items.forEach((x, i) => {
+    lines.push(`${i + 1}. ${x.unitName}《${x.title}》（${x.code}）：${clip(x.content, 120) || '见附件材料'}`);
+    if (x.comment) lines.push(`   点评：${x.comment}`);
+  });
+  lines.push('各单位可发「案例 提交 标题 内容」报送本单位的好做法。');
+  return lines;
 }
 
 /** A unit head's detail: who is behind (below the period's pro-rata target, or no check-in) and tasks not submitted. */

@@ -19,6 +19,7 @@ export const exportMessages = {
     `「${p.campaign}」${joined([p.unit, rangeText(p)])}还没有督查，未生成文件。`,
   'export.no_circulars': (p: { campaign: string; from?: string; to?: string }) =>
     `「${p.campaign}」${p.from ? `在 ${rangeText(p)} ` : ''}还没有保存的通报，未生成文件。管理员可用「/通报 发送」发出本期通报。`,
+  'export.no_cases': (p: Scope) => `${joined([p.unit, rangeText(p)])}没有报送的典型案例或制度成果，未生成文件。`,
   'export.range_without_start': () => '只给了结束日期：请同时给出开始日期。',
   'export.range_reversed': (p: { from: string; to: string; today: string }) => `结束日期 ${dateCn(p.to, p.today)} 早于开始日期 ${dateCn(p.from, p.today)}。`,
 };
@@ -33,6 +34,8 @@ export type ExportSummary =
   /** The periods' keys ('2026-12-H1'), oldest first. */
   | { kind: 'circular'; periodKeys: string[] }
   | { kind: 'inspections'; rounds: number; findings: number; rects: number };
+  /** 典型案例 sent and selected, 制度成果 recorded, over `units` units. */
+  | { kind: 'cases'; cases: number; selected: number; rules: number; units: number };
 
 /** '打卡 35 次（28 条“人·天”记录，9 人），另有按人、按单位汇总' and the like. */
 export function exportSummaryCn(s: ExportSummary): string {
@@ -46,6 +49,7 @@ export function exportSummaryCn(s: ExportSummary): string {
       const labels = s.periodKeys.map(periodLabel);
       return `通报 ${labels.length} 期（${labels.length > 3 ? `${labels[0]} 至 ${labels[labels.length - 1]}` : labels.join('、')}），每期一张表，含各单位数据和排名`;
     }
+    case 'cases': return `典型案例 ${s.cases} 篇（选用 ${s.selected} 篇）、制度成果 ${s.rules} 项，${s.units} 个单位，另有按单位汇总`;
   }
 }
 
@@ -90,8 +94,8 @@ const exportedScope = (p: Exported) => {
 };
 
 export const exportReplies = {
-  kindUnknown: (p: { word: string }) => `不能导出「${p.word}」。可以导出：打卡、意见、整改、通报、督查。\n例如：/导出 打卡 县人民医院 11月1日至11月15日`,
-  headKindRefused: (p: { kindCn: string }) => `负责人可以导出本单位的打卡和整改；「导出 ${p.kindCn}」仅限分管领导、管理员使用。`,
+  kindUnknown: (p: { word: string }) => `不能导出「${p.word}」。可以导出：打卡、意见、整改、通报、督查、案例。\n例如：/导出 打卡 县人民医院 11月1日至11月15日`,
+  headKindRefused: (p: { kindCn: string }) => `负责人可以导出本单位的打卡、整改和案例；「导出 ${p.kindCn}」仅限分管领导、管理员使用。`,
   /** 通报 named with something that is not a date range: a unit (not asked for) or a range misread. */
   circularByUnit: (p: { text: string }) =>
     `通报包含全部单位的数据和排名，不按单位导出。「${p.text}」${/\d/.test(p.text) ? '也不是看得懂的日期范围（例如 11月1日至11月15日）。' : '请去掉。'}`,
@@ -128,7 +132,7 @@ export const exportReplies = {
 
 /** `npm run cli -- export …`: its options' refusals and what it exported. */
 export const exportCliReplies = {
-  kindUnknown: (p: { word: string }) => `不能导出「${p.word}」。可以导出：打卡、意见、整改、通报、督查。`,
+  kindUnknown: (p: { word: string }) => `不能导出「${p.word}」。可以导出：打卡、意见、整改、通报、督查、案例。`,
   /** `option`: --from or --to. */
   dateUnreadable: (p: { option: string; text: string }) => `${p.option}「${p.text}」看不懂。可以写成 2026-11-01 或 11月1日。`,
   circularByUnit: () => '通报包含全部单位的数据和排名，不按单位导出。请去掉 --unit。',
@@ -140,7 +144,7 @@ export const exportCliReplies = {
 // and the words in cells. src/domain/exports.ts lays the sheets out.
 
 /** Each kind's name as replies and the CLI say it (/导出 打卡, npm run cli -- export 打卡). */
-export const EXPORT_KIND_CN = { checkins: '打卡', feedback: '意见', rectifications: '整改', circular: '通报', inspections: '督查' } as const;
+export const EXPORT_KIND_CN = { checkins: '打卡', feedback: '意见', rectifications: '整改', circular: '通报', inspections: '督查', cases: '案例' } as const;
 
 /** A title's dates: 'A 至 B'. */
 const spanCn = (from: string, to: string) => `${from} 至 ${to}`;
@@ -148,7 +152,7 @@ const spanCn = (from: string, to: string) => `${from} 至 ${to}`;
 export const WORKBOOK = {
   creator: '学习整改助手',
   /** The file name's first part, by kind; then the unit, the filter, and the dates or 截至 today. */
-  fileTitle: { checkins: '打卡记录', feedback: '意见建议', rectifications: '整改台账', circular: '活动通报', inspections: '督查情况' },
+  fileTitle: { checkins: '打卡记录', feedback: '意见建议', rectifications: '整改台账', circular: '活动通报', inspections: '督查情况', cases: '典型案例与制度成果' },
   fileDates: (p: { from: string; to: string }) => (p.from === p.to ? p.from : `${p.from}至${p.to}`),
   fileAsOf: (today: string) => `截至${today}`,
   yes: '是',
@@ -180,7 +184,7 @@ export const WORKBOOK = {
       sheet: '按单位汇总',
       headers: {
         unitName: '单位', members: '应学人数', participants: '打卡人数', checkins: '打卡次数', hours: '学习时长（小时）', avg: '人均时长（小时）',
-        reflections: '有心得次数', files: '附件数',
+        reflections: '有心得次数', files: '附件数', casesSubmitted: '典型案例（提交）', casesSelected: '典型案例（选用）', rules: '制度成果',
       },
     },
   },

@@ -1,5 +1,6 @@
 // Every feature's catalogue in one map: an error code names its feature ('rect.…', 'checkin.…').
 import { campaignMessages } from './campaigns.ts';
+import { caseMessages } from './cases.ts';
 import { checkinMessages } from './checkins.ts';
 import { directoryMessages } from './directory.ts';
 import { exportMessages } from './exports.ts';
@@ -15,6 +16,7 @@ import { submissionMessages } from './submissions.ts';
 
 export const catalogue = {
   ...campaignMessages,
+  ...caseMessages,
   ...checkinMessages,
   ...directoryMessages,
   ...exportMessages,

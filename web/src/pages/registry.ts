@@ -7,7 +7,7 @@ import { DataAnalysis, OfficeBuilding, User, ChatDotRound, Tickets } from '@elem
 import { Document } from '@element-plus/icons-vue';
 import { Postcard, Promotion } from '@element-plus/icons-vue';
 import { Flag, Download } from '@element-plus/icons-vue';
-import { Search } from '@element-plus/icons-vue';
+import { Search, Trophy } from '@element-plus/icons-vue';
 
 export type Role = 'staff' | 'head' | 'leader' | 'admin';
 
@@ -24,7 +24,12 @@ export interface ConsolePage {
   /** For a page outside the menu: the menu entry it belongs under (staff's differs: their 我的). */
   parent?: string;
   staffParent?: string;
+  /** Also open to a unit's 联络员, whatever their role (their unit's reporting: the ledger). */
+  liaison?: boolean;
 }
+
+/** Whether this person may open the page: by role, or as their unit's 联络员 where the page says so. */
+export const mayOpen = (p: ConsolePage, m: { role: Role; liaison?: boolean }) => p.roles.includes(m.role) || (!!p.liaison && !!m.liaison);
 
 const OFFICE: Role[] = ['head', 'leader', 'admin'];
 const ALL: Role[] = ['staff', 'head', 'leader', 'admin'];
@@ -38,8 +43,9 @@ export const PAGES: ConsolePage[] = [
   { path: 'tasks', name: 'tasks', title: '任务与提交', icon: Document, roles: ALL, menu: true, component: () => import('./Tasks.vue') },
   { path: 'my', name: 'my', title: '我的', icon: User, roles: ALL, menu: true, component: () => import('./My.vue') },
   { path: 'feedback', name: 'feedback', title: '意见', icon: ChatDotRound, roles: OFFICE, menu: true, component: () => import('./Feedback.vue') },
-  { path: 'ledger', name: 'ledger', title: '整改台账', icon: Tickets, roles: OFFICE, menu: true, component: () => import('./Ledger.vue') },
+  { path: 'ledger', name: 'ledger', title: '整改台账', icon: Tickets, roles: OFFICE, liaison: true, menu: true, component: () => import('./Ledger.vue') },
   { path: 'inspections', name: 'inspections', title: '督查', icon: Search, roles: OFFICE, menu: true, component: () => import('./Inspections.vue') },
+  { path: 'cases', name: 'cases', title: '案例与制度', icon: Trophy, roles: ALL, menu: true, component: () => import('./Cases.vue') },
   { path: 'circulars', name: 'circulars', title: '通报', icon: Promotion, roles: OFFICE, menu: true, component: () => import('./Circulars.vue') },
   { path: 'campaigns', name: 'campaigns', title: '活动与阶段', icon: Flag, roles: OFFICE, menu: true, component: () => import('./Campaigns.vue') },
   { path: 'roster', name: 'roster', title: '名单', icon: Postcard, roles: ['admin'], menu: true, component: () => import('./Roster.vue') },
