@@ -313,7 +313,7 @@ export async function ledgerForReport(tx: Tx, campaignId: number, unitIds: numbe
     ? (await tx.select({ id: members.id, name: members.name }).from(members).where(inArray(members.id, ownerIds))).map((m) => [m.id, m.name])
     : []);
   return rows.filter((r) => r.kind === 'item').sort((a, b) => a.unitId - b.unitId || a.id - b.id).map((r) => ({
-    ...r, code: rectCode(r.id), ownerName: r.ownerMemberId === null ? null : owners.get(r.ownerMemberId) ?? null,
+    ...r, code: rectCode(r.id), ownerName: r.ownerName ?? (r.ownerMemberId === null ? null : owners.get(r.ownerMemberId) ?? null),
     overdueDays: isOverdue(r, today) ? daysOverdue(r, today) : 0,
   }));
 }

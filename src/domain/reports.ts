@@ -15,7 +15,7 @@ import { DomainError } from './errors.ts';
 import { RECT_STATUS_CN } from './messages/rectification.ts';
 import { REVIEW_STATUS_CN } from './messages/submissions.ts';
 import {
-  circularDocWords, compilationWords, fullDateCn, ledgerDocWords, REPORT_KIND_CN, spanCn, statsHeader, statsRow, statsWords, summaryWords,
+  circularDocWords, compilationWords, fullDateCn, isPlaceholder, ledgerDocWords, REPORT_KIND_CN, spanCn, statsHeader, statsRow, statsWords, summaryTableWords, summaryWords,
   type ReportKind,
 } from './messages/reports.ts';
 import { XLSX_MIME } from './exports.ts';
@@ -113,7 +113,7 @@ async function buildStats(tx: Tx, c: CampaignRow, r: ReportRequest): Promise<Bui
   ws.columns.forEach((col, i) => { col.width = i === 1 ? 22 : i === 0 ? 6 : 11; });
   const data = Buffer.from(await wb.xlsx.writeBuffer());
   const covers = spanCn(span);
-  return { kind: 'stats', fileName: `${safeName(`${r.unitName ?? ''}${c.name}统计表（${covers}）`)}.xlsx`, mime: XLSX_MIME, data, rows: f.units.length, covers };
+  return { kind: 'stats', fileName: `${safeName(statsWords.fileTitle(c.name, r.unitName ?? null, covers))}.xlsx`, mime: XLSX_MIME, data, rows: f.units.length, covers };
 }
 
 // ------------------------------------------------------------------------------ 总结
@@ -124,9 +124,9 @@ function unitsTable(f: ReportFigures, caption: string): Block {
   const h = (m: number) => Math.round((m / 60) * 10) / 10;
   return {
     kind: 'table', caption, total: true,
-    header: ['单位', '人数', '参学率', '人均学时', '集中学习', '材料完成', '意见答复', '问题整改'],
+    header: summaryTableWords.header,
     widths: [3, 1, 1.2, 1.2, 1.2, 1.3, 1.3, 1.3],
-    rows: [...f.units, { ...f.totals, unitName: '合计' }].map((u) => [
+    rows: [...f.units, { ...f.totals, unitName: summaryTableWords.total }].map((u) => [
       u.unitName, u.members, pct(u.participants, u.members), u.members ? h(u.totalMinutes / u.members) : 0, u.groupSessions,
       u.tasksRequired ? `${u.tasksDone}/${u.tasksRequired}` : '—', u.feedbackReceived ? `${u.feedbackAnswered}/${u.feedbackReceived}` : '—',
       u.problems ? `${u.problemsClosed}/${u.problems}` : '—',
@@ -139,13 +139,13 @@ async function buildSummary(tx: Tx, c: CampaignRow, r: ReportRequest): Promise<B
   const f = await reportFigures(tx, c, span, r.unitIds);
   const w = summaryWords(f, { unitName: r.unitName });
   const blocks: Block[] = [
-    { kind: 'heading1', text: '一、总体情况' },
+    { kind: 'heading1', text: w.overallHeading },
     ...w.overall.map((text) => ({ kind: 'paragraph' as const, text })),
     { kind: 'heading1', text: w.practices.heading },
     ...w.practices.facts.map((text) => ({ kind: 'paragraph' as const, text })),
     { kind: 'paragraph', text: w.practices.placeholder, placeholder: true },
     { kind: 'heading1', text: w.problems.heading },
-    ...w.problems.lines.map((text) => ({ kind: 'paragraph' as const, text, placeholder: text.startsWith('【') })),
+    ...w.problems.lines.map((text) => ({ kind: 'paragraph' as const, text, placeholder: isPlaceholder(text) })),
     { kind: 'heading1', text: w.next.heading },
     { kind: 'paragraph', text: w.next.placeholder, placeholder: true },
   ];
@@ -197,7 +197,7 @@ async function buildLedgerDoc(tx: Tx, c: CampaignRow, r: ReportRequest): Promise
   const items = await ledgerForReport(tx, c.id, r.unitIds, r.today);
   const rows = items.map((x, i) => [
     i + 1, x.code, x.problem, x.measures, x.unitName, x.leaderName, x.ownerName ?? '—', fullDateCn(x.deadline), x.category ?? '—',
-    `${RECT_STATUS_CN[x.status as keyof typeof RECT_STATUS_CN] ?? x.status}${x.overdueDays ? `（逾期${x.overdueDays}天）` : ''}`,
+    ledgerDocWords.status(RECT_STATUS_CN[x.status as keyof typeof RECT_STATUS_CN] ?? x.status, x.overdueDays),
   ]);
   const title = ledgerDocWords.title(c.name, r.unitName ?? null);
   const data = await officialDocx({

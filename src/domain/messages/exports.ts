@@ -33,7 +33,7 @@ export type ExportSummary =
   | { kind: 'rectifications'; items: number; overdue: number; history: number }
   /** The periods' keys ('2026-12-H1'), oldest first. */
   | { kind: 'circular'; periodKeys: string[] }
-  | { kind: 'inspections'; rounds: number; findings: number; rects: number };
+  | { kind: 'inspections'; rounds: number; findings: number; rects: number }
   /** 典型案例 sent and selected, 制度成果 recorded, over `units` units. */
   | { kind: 'cases'; cases: number; selected: number; rules: number; units: number };
 

@@ -100,6 +100,7 @@ export const reportMessages = {
 
 export interface SummaryWords {
   title: string;
+  overallHeading: string;
   /** Paragraph texts under 一、总体情况. */
   overall: string[];
   practices: { heading: string; placeholder: string; facts: string[] };
@@ -153,6 +154,7 @@ export function summaryWords(f: ReportFigures, o: { unitName?: string | null; ex
 
   return {
     title,
+    overallHeading: '一、总体情况',
     overall,
     practices: { heading: '二、主要做法', placeholder: '【请办公室填写：主要做法和成效（可结合典型案例、制度成果）】', facts: [] },
     problems: { heading: '三、存在问题', lines: problems },
@@ -184,7 +186,17 @@ export function statsRow(f: Pick<ReportFigures, 'targetMinutes' | 'campaign'>, r
   ];
 }
 
+/** A paragraph the office is to write: 【请办公室填写：…】, highlighted in the document. */
+export const isPlaceholder = (text: string) => text.startsWith('【');
+
+/** The per-unit table at the end of a 总结. */
+export const summaryTableWords = {
+  header: ['单位', '人数', '参学率', '人均学时', '集中学习', '材料完成', '意见答复', '问题整改'],
+  total: '合计',
+};
+
 export const statsWords = {
+  fileTitle: (campaign: string, unit: string | null, covers: string) => `${unit ?? ''}${campaign}统计表（${covers}）`,
   title: (f: ReportFigures) => `${f.campaign.name}统计表`,
   subtitle: (f: ReportFigures, unit: string | null) => `${unit ? `${unit}　` : ''}${spanCn(f.span)}　${spanDates(f.span)}`,
   total: '合计',
@@ -226,6 +238,7 @@ export const ledgerDocWords = {
   title: (campaign: string, unit: string | null) => `${unit ?? ''}${campaign}整改台账`,
   subtitle: (asOf: string) => `（截至${fullDateCn(asOf)}）`,
   header: ['序号', '编号', '存在问题', '整改措施', '责任单位', '分管领导', '责任人', '整改时限', '类别', '整改情况'],
+  status: (statusCn: string, overdueDays: number) => `${statusCn}${overdueDays ? `（逾期${overdueDays}天）` : ''}`,
 };
 
 export const compilationWords = {
