@@ -120,9 +120,10 @@ export function campaignHttp(deps: FeatureHttpDeps): Router {
       return { message, id: campaign.id };
     },
   };
-  const openPhase: Change<{ name: string; start: string; end: string; target: string | null }, Awaited<ReturnType<typeof planPhaseOpen>>['payload']> = {
+  const openPhase: Change<{ name: string; start: string; end: string; target: string | null; overlap: boolean }, Awaited<ReturnType<typeof planPhaseOpen>>['payload']> = {
     command: { keyword: '阶段 开启', name: 'phase.open' },
-    schema: z.object({ name: name('阶段名称', 30), start: day('开始日期'), end: day('结束日期'), target }).strict(),
+    // overlap (并行): the phases in progress go on beside the new one instead of ending with it.
+    schema: z.object({ name: name('阶段名称', 30), start: day('开始日期'), end: day('结束日期'), target, overlap: z.boolean().optional().default(false) }).strict(),
     plan: (tx, c, b, today) => planPhaseOpen(tx, needCampaign(c), b, today),
     async commit(w, c, p) {
       const { phaseId, message } = await commitPhaseOpen(w, needCampaign(c), p);
@@ -157,7 +158,7 @@ export function campaignHttp(deps: FeatureHttpDeps): Router {
   const addReadings: Change<{ titles: string }, { phaseId: number; titles: string[] }> = {
     command: { keyword: '阶段 必读 新增', name: 'phase.reading.add' },
     schema: z.object({ titles: z.string({ error: '缺少篇目' }).trim().min(1, '篇目不能为空').max(2000, '篇目太长') }).strict(),
-    plan: (tx, c, b, _today, req) => planReadings(tx, needCampaign(c), b.titles, phaseParam(req)),
+    plan: (tx, c, b, today, req) => planReadings(tx, needCampaign(c), b.titles, today, { phaseId: phaseParam(req) }),
     commit: async (w, _c, p) => ({ message: await commitReadings(w, p) }),
   };
 
