@@ -2,7 +2,7 @@
 // time, a phase whose start date has come and whose start nobody announced yet (阶段 开启, 阶段 调整
 // and the plan import announce a phase that starts at once) is announced to the campaign-wide
 // groups and each unit's head as today's news — the phase-opened notice of 阶段 开启 — on the first
-// working day from its start, while it runs; and a phase past its end date is closed the day after
+// working day from its start (up to 3 working days late), while it runs; and a phase past its end date is closed the day after
 // (it already shows 已结束 by its dates). The phase's summary is 阶段提醒's (phase-reminders.ts),
 // not this job's. A phase is announced once (phases.announced_on, set in the same statement that
 // checks it) and the day's run is claimed per campaign and day.
@@ -19,10 +19,16 @@ import { timeOfDay } from '../src/scheduling/settings.ts';
 const settingsSchema = z.object({ enabled: z.boolean().default(true), time: timeOfDay.default('08:30') });
 export type PhaseScheduleSettings = z.infer<typeof settingsSchema>;
 
+/** A start missed is announced this many working days late at most. */
+const START_CATCH_UP_WORKDAYS = 3;
+
 export async function runPhaseSchedule(tx: Tx, campaign: CampaignRow, today: string, calendar: WorkCalendar, now: Date): Promise<number[] | null> {
   const toClose = await phasesPastEnd(tx, campaign.id, today);
-  // Announced on a working day: a phase starting on a Saturday is news on Monday.
-  const toAnnounce = calendar.isWorkday(today) ? runningPhases(await openPhases(tx, campaign.id), today).filter((p) => !p.announcedOn) : [];
+  // Announced on a working day: a phase starting on a Saturday is news on Monday. A start missed
+  // (service down, job off) is still news a few working days late, not later.
+  const toAnnounce = calendar.isWorkday(today)
+    ? runningPhases(await openPhases(tx, campaign.id), today).filter((p) => !p.announcedOn && calendar.workdaysBetween(p.startDate, today) <= START_CATCH_UP_WORKDAYS)
+    : [];
   if (!toClose.length && !toAnnounce.length) return null;
   if (!(await claimRun(tx, 'phase-schedule', campaign.id, today))) return null;
   const ids: number[] = [];

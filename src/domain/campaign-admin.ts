@@ -238,7 +238,7 @@ export async function planPhaseAdjust(tx: Tx, c: CampaignRow, a: { name: string;
   const after = phaseState({ status: 'open', startDate: start, endDate: end }, today);
   const preview = campaignReplies.adjustPreview({
     seq: phase.seq, name: phase.name, start: { before: phase.startDate, after: start }, end: { before: phase.endDate, after: end },
-    state: { before, after }, announce: after === 'running' && !phase.announcedOn, today,
+    state: { before, after }, announce: before !== 'running' && after === 'running' && !phase.announcedOn, today,
   });
   return { preview, payload: { phaseId: phase.id, start, end, before: { start: phase.startDate, end: phase.endDate } } };
 }
@@ -253,7 +253,8 @@ export async function commitPhaseAdjust(w: CampaignWriter, c: CampaignRow, p: Ad
   const reopen = phase.status === 'closed' && p.end >= w.today;
   const after = await updatePhase(w.tx, phase.id, { startDate: p.start, endDate: p.end, ...(reopen ? { status: 'open', closedAt: null } : {}) });
   await w.audit('phase.adjust', `${c.name}/${phase.name}`, p.before, { start: p.start, end: p.end });
-  const announced = phaseState(after, w.today) === 'running' && await announcePhaseStart(w, c, after, 'phase-start');
+  // Begun with the change: news of today (one running already is the job's to announce, if it has not).
+  const announced = phaseState(phase, w.today) !== 'running' && phaseState(after, w.today) === 'running' && await announcePhaseStart(w, c, after, 'phase-start');
   return campaignReplies.adjusted({ name: after.name, state: phaseState(after, w.today), start: p.start, end: p.end, announced, today: w.today });
 }
 

@@ -6,6 +6,7 @@ import { exportMessages } from './exports.ts';
 import { feedbackMessages } from './feedback.ts';
 import { holidayMessages } from './holidays.ts';
 import { ledgerImportMessages } from './ledger-import.ts';
+import { planImportMessages } from './plan-import.ts';
 import { progressMessages } from './progress.ts';
 import { rectificationMessages } from './rectification.ts';
 import { submissionMessages } from './submissions.ts';
@@ -18,6 +19,7 @@ export const catalogue = {
   ...feedbackMessages,
   ...holidayMessages,
   ...ledgerImportMessages,
+  ...planImportMessages,
   ...progressMessages,
   ...rectificationMessages,
   ...submissionMessages,
