@@ -97,12 +97,14 @@ export async function planPhaseOpen(tx: Tx, c: CampaignRow, a: { name: string; s
     if (!t) fail('campaign.phase_target_unreadable', { text: a.target });
     targetMinutes = t.minutes;
   }
-  const running = runningPhases(await openPhases(tx, c.id), today);
+  const open = await openPhases(tx, c.id);
+  const running = runningPhases(open, today);
   const closing = a.overlap ? [] : running;
   const payload: OpenPhase = { kind: 'new', campaignId: c.id, name: a.name, start: a.start, end: a.end, targetMinutes, closePhaseIds: closing.map((p) => p.id) };
   const preview = campaignReplies.openPreview({
     name: a.name, start: a.start, end: a.end, target: targetMinutes ? inCampaignUnit(c, targetMinutes) : null,
     closing: closing.map((p) => p.name), alongside: a.overlap ? running.map((p) => ({ name: p.name, end: p.endDate })) : [],
+    upcoming: open.filter((p) => phaseState(p, today) === 'upcoming').map((p) => ({ name: p.name, start: p.startDate })),
     stillOpen: await tasksStillOpen(tx, c, today), today,
   });
   return { preview, payload };

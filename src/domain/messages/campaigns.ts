@@ -141,7 +141,8 @@ export const campaignReplies = {
    * `alongside`: those that go on beside it (并行).
    */
   openPreview: (p: {
-    name: string; start: string; end: string; target: string | null; closing: string[]; alongside: { name: string; end: string }[]; stillOpen: TaskStillOpen[]; today: string;
+    name: string; start: string; end: string; target: string | null; closing: string[]; alongside: { name: string; end: string }[];
+    upcoming?: { name: string; start: string }[]; stillOpen: TaskStillOpen[]; today: string;
   }) => {
     const lines = [`将开启新阶段「${p.name}」：${dateCn(p.start, p.today)} 至 ${dateCn(p.end, p.today)}${p.target ? `，每人目标 ${p.target}` : ''}。`];
     if (p.closing.length) {
@@ -149,6 +150,7 @@ export const campaignReplies = {
       lines.push('（如要与新阶段同时进行，在命令末尾加「并行」。）');
     }
     if (p.alongside.length) lines.push(`与进行中的${p.alongside.map((a) => `「${a.name}」（至 ${dateCn(a.end, p.today)}）`).join('、')}同时进行。`);
+    if (p.upcoming?.length) lines.push(`未开始的阶段${p.upcoming.map((u) => `「${u.name}」（${dateCn(u.start, p.today)}开始）`).join('')}照常按日期开始。`);
     // Opening the next phase does not close a task: it stays open to its own due date.
     const parts = p.stillOpen.map((t) => `「${t.name}」（${dateCn(t.dueDate, p.today)}前）还差 ${t.missing}/${t.expected} 份未交`);
     if (parts.length) lines.push(`仍在收取的任务：${parts.join('；')}。这些任务不随阶段结束，照常收取到各自的时限，提醒照发。`);
