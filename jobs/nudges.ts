@@ -4,12 +4,12 @@
 // 补卡 counts), the open phase's start, or the end of the person's last leave, whichever is
 // latest; nobody on leave today is named, nor the head in their own digest. Heads with nobody
 // idle get nothing. With settings.nudge.personal, each idle person also gets a friendly reminder.
-// Tasks outlive their phase: an idle person's still-open tasks of another phase than the running
-// one (whose own countdown covers its tasks) are named with them. Claimed once per campaign and day.
+// Tasks outlive their phase: an idle person's still-open tasks of another phase than those running
+// (whose own countdowns cover their tasks) are named with them. Claimed once per campaign and day.
 import { z } from 'zod';
 import type { Tx } from '../src/db/client.ts';
 import { lastStudyDates, minutesByMember } from '../src/domain/checkins.ts';
-import { campaignTasks, openPhase, phaseState, type CampaignRow } from '../src/domain/campaigns.ts';
+import { campaignTasks, openPhases, phaseState, runningPhases, type CampaignRow } from '../src/domain/campaigns.ts';
 import { countedPeopleByUnit, firstSubmissions, idleSince, owes, type Counted } from '../src/domain/progress.ts';
 import { nudgeDigest, owedTasksCn, personalNudgeText } from '../src/domain/messages/progress.ts';
 import { jobSettingChanges } from '../src/domain/messages/reminders.ts';
@@ -41,9 +41,11 @@ export async function runNudges(tx: Tx, campaign: CampaignRow, today: string, ca
   if (today < campaign.startDate || today > campaign.endDate) return null;
   if (!(await claimRun(tx, 'nudge', campaign.id, today))) return null;
 
-  const phase = await openPhase(tx, campaign.id);
-  // Only a phase running today is 本阶段 (not one opened to start later, nor one past its end).
-  const inPhase = phase !== null && phaseState(phase, today) === 'running';
+  // Only a phase running today is 本阶段 (not one opened to start later, nor one past its end);
+  // of overlapping ones, the one a check-in counts for (campaigns.ts phaseOrder).
+  const running = runningPhases(await openPhases(tx, campaign.id), today);
+  const phase = running[0] ?? null;
+  const inPhase = phase !== null;
   const scopeStart = inPhase ? phase.startDate : campaign.startDate;
 
   const people = await countedPeopleByUnit(tx);
@@ -62,7 +64,7 @@ export async function runNudges(tx: Tx, campaign: CampaignRow, today: string, ca
   }
 
   const otherTasks = (await campaignTasks(tx, campaign.id))
-    .filter((t) => t.phaseId !== (inPhase ? phase.id : null) && t.dueDate >= today && phaseState(t.phase, today) !== 'upcoming');
+    .filter((t) => !running.some((p) => p.id === t.phaseId) && t.dueDate >= today && phaseState(t.phase, today) !== 'upcoming');
   const subs = await firstSubmissions(tx, otherTasks.map((t) => t.id), idle.map((m) => m.id));
   const owed = (m: Idle) => owedTasksCn(otherTasks.filter((t) => owes(t, m) === 'person' && !subs.has(`${t.id}:${m.id}`))
     .map((t) => ({ phaseSeq: t.phase.seq, name: t.name, dueDate: t.dueDate })), now);

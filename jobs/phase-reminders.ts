@@ -1,9 +1,10 @@
-// 阶段提醒: N working days before the open phase ends (settings.phase.daysBefore, default 3 and
+// 阶段提醒: N working days before a phase in progress ends (each of overlapping phases its own) (settings.phase.daysBefore, default 3 and
 // 1), each unit head (and the unit's 联络员) gets the unit's standing (who is below the phase target, whose required
 // task is missing) and the campaign-wide groups a short countdown. On the first working day
 // after a phase ends — so the last day's study counts — the campaign-wide groups and the leaders
-// get its summary and what comes next. A phase closed early (by opening the next one) ends the
-// day it was closed. Each message is claimed once per campaign + phase + occasion
+// get its summary and what comes next. A phase closed early (by opening the next one, or 阶段 结束)
+// ends the day it was closed; one the phase-schedule job closed after its end date ends on that
+// date (the job announces starts and closes; the summary is this job's alone). Each message is claimed once per campaign + phase + occasion
 // (`<phase>:before:3`, `<phase>:end`): a re-run or a second worker sends nothing twice.
 // A task outlives its phase: once the next phase is opened (or none runs), an earlier phase's task
 // still missing submissions gets its own countdown before its due date (`task:<id>:before:3`).
@@ -51,8 +52,8 @@ export async function runPhaseReminders(tx: Tx, campaign: CampaignRow, today: st
 
   // The countdown: working days left after today, so a weekend or holiday run (which does
   // nothing) sees the same count as the working day before it.
-  const open = all.find((p) => p.status === 'open');
-  if (open && open.startDate < today && open.endDate >= today) {
+  // Phases may overlap: each one running gets its own countdown.
+  for (const open of all.filter((p) => p.status === 'open' && p.startDate < today && p.endDate >= today)) {
     const left = calendar.workdaysBetween(today, open.endDate);
     const period = `${open.id}:before:${left}`;
     if (settings.daysBefore.includes(left) && await claimRun(tx, 'phase', campaign.id, period)) {
@@ -62,12 +63,12 @@ export async function runPhaseReminders(tx: Tx, campaign: CampaignRow, today: st
     }
   }
 
-  // Tasks of other phases than the running one, still open: their own countdown, those due the
+  // Tasks of other phases than those running, still open: their own countdown, those due the
   // same day in one message.
-  const runningId = open && phaseState(open, today) === 'running' ? open.id : null;
+  const runningIds = new Set(all.filter((p) => phaseState(p, today) === 'running').map((p) => p.id));
   const chase: CampaignTask[] = [];
   for (const t of await campaignTasks(tx, campaign.id)) {
-    if (t.phaseId === runningId || t.dueDate <= today || phaseState(t.phase, today) === 'upcoming') continue;
+    if (runningIds.has(t.phaseId) || t.dueDate <= today || phaseState(t.phase, today) === 'upcoming') continue;
     const left = calendar.workdaysBetween(today, t.dueDate);
     if (settings.daysBefore.includes(left) && await claimRun(tx, 'phase', campaign.id, `task:${t.id}:before:${left}`)) chase.push(t);
   }

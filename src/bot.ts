@@ -240,9 +240,9 @@ export class Bot {
     if (!known || !canRun(match.def, known.member.role as Ctx['role'], known.member.liaison)) return undefined;
     const now = this.deps.clock();
     const today = dayOf(now);
-    const { campaign, phase, readings } = inProgressOn(known.current, today);
+    const { campaign, phase, phases: runningPhases, readings } = inProgressOn(known.current, today);
     const ctx = {
-      session, now, today, campaign, phase, phaseReadings: readings, member: known.member, db, checkins: this.checkins,
+      session, now, today, campaign, phase, runningPhases, phaseReadings: readings, member: known.member, db, checkins: this.checkins,
       unitSize: known.unitSize,
       rememberUnitSize: (size: number) => this.cache.rememberUnitSize(known.versions.directory, known.member.unitId, size),
       claim: { ...this.claimOf(session), versions: known.versions },
@@ -327,9 +327,9 @@ export class Bot {
   private async context(tx: Tx, session: Session, versions: DataVersions, created: number[], notes: string[], media?: FetchedAttachments): Promise<Ctx> {
     const now = this.deps.clock();
     const member = await this.cache.member(tx, versions, session.platform, session.senderId);
-    const { campaign, phase, readings } = inProgressOn(await this.cache.currentCampaign(tx, versions), dayOf(now));
+    const { campaign, phase, phases: runningPhases, readings } = inProgressOn(await this.cache.currentCampaign(tx, versions), dayOf(now));
     const ctx: Ctx = {
-      session, tx, member, now, campaign, phase, phaseReadings: readings, registry: this.registry, jobs: this.jobs, platforms: this.platforms, invokedAs: '', attachments: [...(media?.accepted ?? [])],
+      session, tx, member, now, campaign, phase, runningPhases, phaseReadings: readings, registry: this.registry, jobs: this.jobs, platforms: this.platforms, invokedAs: '', attachments: [...(media?.accepted ?? [])],
       ephemeral: this.deps.ephemeral ?? NO_EPHEMERAL, publicBaseUrl: this.deps.publicBaseUrl?.replace(/\/+$/, '') || null,
       role: member ? (member.role as Ctx['role']) : 'unbound',
       today: dayOf(now),

@@ -11,6 +11,7 @@ import { ledgerHeaders, missingLedgerHeaders } from './domain/ledger-import.ts';
 import { ledgerHeaderList, ledgerMissingHeaders } from './domain/messages/ledger-import.ts';
 import { rosterImportReplies } from './domain/messages/directory.ts';
 import { holidayImportReplies } from './domain/messages/holidays.ts';
+import { planImportReplies } from './domain/messages/plan-import.ts';
 import { HOLIDAY_HEADERS, missingHolidayHeaders } from './domain/holidays.ts';
 import { chmod, writeFile } from 'node:fs/promises';
 import { privateUmask } from './infra/private-files.ts';
@@ -25,6 +26,11 @@ const USAGE = `用法：
   npm run cli -- holidays import 文件.csv|文件.xlsx [--dry-run]
       导入节假日更正（表头：日期、类型、说明；类型为 休息 或 上班；日期可写范围，如 2027-02-06至2027-02-14）。
       有任何一行有误则全部不导入；已有的同一天设置会被替换。
+  npm run cli -- plan import 工作安排.xlsx [--yes]
+      导入活动的工作安排（工作表：阶段、任务、必读）。先显示将新增、修改哪些阶段、任务和必读；加 --yes 才导入。
+      有任何一行有误则全部不导入，并按工作表和行号列出问题。
+  npm run cli -- plan template 文件.xlsx
+      生成工作安排模板（每张表一行示例，另有「说明」表）。
   npm run cli -- bind list | bind approve 编号 | bind reject 编号 [原因]
       绑定申请（绑定为负责人、分管领导、管理员须审核）。第一位管理员没有名单里的账号时，在服务器上用这里通过。
   npm run cli -- export 打卡|意见|整改|通报|案例 [--unit 单位] [--from 日期] [--to 日期] [--out 文件.xlsx]
@@ -90,6 +96,27 @@ async function main(argv: string[]): Promise<number> {
     const result = await execute({ op: 'holidays.import', rows: table.rows, dryRun: flags.has('--dry-run') });
     (result.ok ? console.log : console.error)(result.message);
     return result.ok ? 0 : 1;
+  }
+  if (area === 'plan' && action === 'import' && positional.length === 1) {
+    const { readWorkbookFile } = await import('./directory-file/read-table.ts');
+    const file = path.resolve(positional[0]);
+    let sheets;
+    try {
+      sheets = await readWorkbookFile(file);
+    } catch (err) {
+      console.error(planImportReplies.unreadable({ file, why: (err as Error).message }));
+      return 1;
+    }
+    const result = await execute({ op: 'plan.import', file: positional[0], sheets, yes: flags.has('--yes') });
+    (result.ok ? console.log : console.error)(result.message);
+    return result.ok ? 0 : 1;
+  }
+  if (area === 'plan' && action === 'template' && positional.length === 1) {
+    const { planTemplateWorkbook } = await import('./domain/plan-import.ts');
+    const out = path.resolve(positional[0]);
+    await writeFile(out, await planTemplateWorkbook(), { mode: 0o600 });
+    console.log(`已写入模板 ${out}`);
+    return 0;
   }
   if (area === 'demo' && action === 'generate') {
     const { demoGenerateCli, GenerateError } = await import('./demo-generate.ts');

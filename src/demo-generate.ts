@@ -266,6 +266,7 @@ export async function generateDemoData(database: Database, o: GenerateOptions): 
       ['name', 'text', phaseSpec.map((p) => p.name)], ['start_date', 'date', phaseSpec.map((p) => p.start)],
       ['end_date', 'date', phaseSpec.map((p) => p.end)], ['target_minutes', 'int', phaseSpec.map((p) => p.target)],
       ['status', 'text', phaseSpec.map((p) => p.status)],
+      ['announced_on', 'date', phaseSpec.map((p) => p.start)],
       ['closed_at', 'timestamptz', phaseSpec.map((p) => (p.status === 'closed' ? at(addDays(p.end, 1), 9, 0) : null))],
     ], 'id, seq');
     const phaseId = phaseSpec.map((p) => phaseRows.find((r) => r.seq === p.seq)!.id as number);

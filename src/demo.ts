@@ -36,7 +36,7 @@ export async function loadDemo(tx: Tx, now: Date) {
     name: '医德医风大讨论', startDate: addDays(today, -7), endDate: addDays(today, 120), targetMinutes: 40 * 45, targetUnit: 'xueshi',
   }).returning();
   const [p] = await tx.insert(phases).values({
-    campaignId: c.id, seq: 1, name: '学习动员', startDate: addDays(today, -7), endDate: addDays(today, 23), targetMinutes: 10 * 45,
+    campaignId: c.id, seq: 1, name: '学习动员', startDate: addDays(today, -7), endDate: addDays(today, 23), targetMinutes: 10 * 45, announcedOn: addDays(today, -7),
   }).returning();
   await tx.insert(tasks).values([
     { phaseId: p.id, name: '心得体会', audience: 'all', dueDate: addDays(today, 20), minChars: 20 },

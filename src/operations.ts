@@ -17,6 +17,8 @@ import { approvalBlocker, approveRequest, bindRequestById, pendingRequests, reje
 import { bindCliReplies, CLI_OPERATOR_NAME, directoryImportDryRun, directoryImportReport } from './domain/messages/directory.ts';
 import { exportCliReplies } from './domain/messages/exports.ts';
 import { enqueueOutbox } from './delivery/outbox-store.ts';
+import { checkPlan, commitPlan, planReport } from './domain/plan-import.ts';
+import { planImportReplies } from './domain/messages/plan-import.ts';
 
 export const operationSchema = z.discriminatedUnion('op', [
   z.object({
@@ -36,6 +38,17 @@ export const operationSchema = z.discriminatedUnion('op', [
     op: z.literal('holidays.import'),
     rows: z.array(z.object({ line: z.number().int(), cells: z.record(z.string(), z.string()) })).max(20_000),
     dryRun: z.boolean().default(false),
+  }),
+  z.object({
+    // 工作安排: phases, tasks and readings from a workbook's sheets; without `yes` only the preview.
+    op: z.literal('plan.import'),
+    file: z.string().max(500),
+    sheets: z.array(z.object({
+      name: z.string().max(100),
+      headers: z.array(z.string().max(200)).max(200),
+      rows: z.array(z.object({ line: z.number().int(), cells: z.record(z.string(), z.string()) })).max(20_000),
+    })).max(30),
+    yes: z.boolean().default(false),
   }),
   z.object({
     // The first admin's own 绑定 waits for an admin: whoever runs the server decides it here.
@@ -97,6 +110,22 @@ export async function runOperation(database: Database, op: Operation, opts: { no
           const r = await setOverrides(tx, rows);
           await audit(tx, { id: null, label: 'cli' }, 'holidays.import', null, null, { days: rows.length, first: rows[0].day, last: rows[rows.length - 1].day });
           return holidayImportReplies.imported({ ...summary, replaced: r.replaced, uncovered: coverageGapIn(await loadCalendar(tx), dayOf(now)) });
+        });
+        return { ok: true, message };
+      }
+      case 'plan.import': {
+        // Checked and written in one transaction: a bad row anywhere writes nothing.
+        const message = await database.db.transaction(async (tx) => {
+          const today = dayOf(now);
+          const plan = await checkPlan(tx, op.sheets, { now, today });
+          if (!op.yes) return `${planImportReplies.preview({ report: planReport(plan, today), today })}\n${planImportReplies.cliConfirm({ file: op.file })}`;
+          const writer = {
+            tx, now, today,
+            audit: (action: string, target: string | null, before?: unknown, after?: unknown) => audit(tx, { id: null, label: 'cli' }, action, target, before, after),
+            notify: (key: string, to: { memberId: number } | { groupId: number }, text: string) => enqueueOutbox(tx, key, to, text),
+            scheduleChanged: () => {},
+          };
+          return planImportReplies.imported({ ...(await commitPlan(writer, plan, op.file)), today });
         });
         return { ok: true, message };
       }

@@ -18,7 +18,7 @@ export default defineCommand({
   async run(ctx) {
     const c = ctx.requireCampaign();
     const open = await openLedgerCounts(ctx.tx, c.id);
-    return { preview: campaignReplies.endPreview({ name: c.name, phase: ctx.phase?.name ?? null, open }), payload: { id: c.id } };
+    return { preview: campaignReplies.endPreview({ name: c.name, phases: ctx.runningPhases.map((p) => p.name), open }), payload: { id: c.id } };
   },
   payload: z.object({ id: rowId }),
   async commit(ctx, { id }) {

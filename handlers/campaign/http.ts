@@ -4,7 +4,8 @@
 // 开启阶段, 结束阶段, 添加任务, 添加必读 — are admins' as in chat: each a preview in chat's 确认
 // words, then the write through the same domain functions as the chat commands
 // (src/domain/campaign-admin.ts), with their audit rows and notices; a rule broken is a 409.
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { answerError, Refusal, refuse } from '../../src/http/console-routes.ts';
 import { requireViewer, viewerOf, type ActAs, type ConsoleViewer, type FeatureHttpDeps } from '../../src/plugin.ts';
@@ -22,6 +23,18 @@ import { chatMessages } from '../../src/commands/messages.ts';
 import { ROLE_CN, type Role } from '../../src/domain/roles.ts';
 import { dayOf } from '../../src/time.ts';
 import { consoleMessages } from '../../src/domain/messages/console.ts';
+import { checkPlan, commitPlan, planReport, type PlanSheet } from '../../src/domain/plan-import.ts';
+import { planImportReplies, planRowReasons } from '../../src/domain/messages/plan-import.ts';
+import { readWorkbookData } from '../../src/directory-file/read-table.ts';
+import { isDomainError } from '../../src/domain/errors.ts';
+
+/** The largest 工作安排 workbook taken, and how long its preview may be confirmed (the app's clock). */
+const PLAN_MAX_MB = 5;
+const PLAN_PREVIEW_MINUTES = 20;
+const PLAN_KEY = (token: string) => `plan-import:${token}`;
+const PLAN_USED_KEY = (token: string) => `plan-import-used:${token}`;
+/** What an upload keeps in Redis until it is confirmed: the sheets as read, for exactly this import. */
+interface PendingPlan { by: number; fileName: string; sheets: PlanSheet[]; expiresAt: number }
 
 
 /** A calendar day as the page sends it: 2026-12-07, and a real one. */
@@ -43,7 +56,7 @@ export function campaignHttp(deps: FeatureHttpDeps): Router {
   const r = Router({ caseSensitive: true });
   const db = deps.database.db;
   const body = express.json({ limit: '16kb' });
-  r.use(['/campaigns', '/phases'], requireViewer);
+  r.use(['/campaigns', '/phases', '/plan'], requireViewer);
 
   /** Heads, leaders and the office read; staff see 阶段 in chat and their own record on 我的. */
   const notStaff = (res: Response) => {
@@ -59,8 +72,9 @@ export function campaignHttp(deps: FeatureHttpDeps): Router {
       const state = phaseState(p, today);
       phases.push({
         id: p.id, seq: p.seq, name: p.name, startDate: p.startDate, endDate: p.endDate, state, stateCn: PHASE_STATE_CN[state],
-        // The one open phase (also one opened to start later): tasks and readings are added to it, and it is what 结束 ends.
-        open: p.status === 'open',
+        // Not ended (in progress or not begun): tasks and readings may be added to it, and 结束 ends it. Several may be.
+        open: state !== 'ended',
+        workContent: p.workContent, workStandard: p.workStandard,
         target: p.targetMinutes ? inCampaignUnit(c, p.targetMinutes) : null,
         closedOn: p.closedAt ? dayOf(p.closedAt) : null,
         tasks: (await tasksOf(db, p.id)).map((t) => ({
@@ -120,9 +134,10 @@ export function campaignHttp(deps: FeatureHttpDeps): Router {
       return { message, id: campaign.id };
     },
   };
-  const openPhase: Change<{ name: string; start: string; end: string; target: string | null }, Awaited<ReturnType<typeof planPhaseOpen>>['payload']> = {
+  const openPhase: Change<{ name: string; start: string; end: string; target: string | null; overlap: boolean }, Awaited<ReturnType<typeof planPhaseOpen>>['payload']> = {
     command: { keyword: '阶段 开启', name: 'phase.open' },
-    schema: z.object({ name: name('阶段名称', 30), start: day('开始日期'), end: day('结束日期'), target }).strict(),
+    // overlap (并行): the phases in progress go on beside the new one instead of ending with it.
+    schema: z.object({ name: name('阶段名称', 30), start: day('开始日期'), end: day('结束日期'), target, overlap: z.boolean().optional().default(false) }).strict(),
     plan: (tx, c, b, today) => planPhaseOpen(tx, needCampaign(c), b, today),
     async commit(w, c, p) {
       const { phaseId, message } = await commitPhaseOpen(w, needCampaign(c), p);
@@ -157,7 +172,7 @@ export function campaignHttp(deps: FeatureHttpDeps): Router {
   const addReadings: Change<{ titles: string }, { phaseId: number; titles: string[] }> = {
     command: { keyword: '阶段 必读 新增', name: 'phase.reading.add' },
     schema: z.object({ titles: z.string({ error: '缺少篇目' }).trim().min(1, '篇目不能为空').max(2000, '篇目太长') }).strict(),
-    plan: (tx, c, b, _today, req) => planReadings(tx, needCampaign(c), b.titles, phaseParam(req)),
+    plan: (tx, c, b, today, req) => planReadings(tx, needCampaign(c), b.titles, today, { phaseId: phaseParam(req) }),
     commit: async (w, _c, p) => ({ message: await commitReadings(w, p) }),
   };
 
@@ -207,6 +222,116 @@ export function campaignHttp(deps: FeatureHttpDeps): Router {
       } catch (err) { answerError(res, err); }
     });
   }
+
+  // ---------------------------------------------------------------- 工作安排: upload, preview, 确认
+
+  // The workbook's bytes as the body, its name in ?name= (as the 名单 upload). Read only for an admin.
+  const raw = express.raw({ type: () => true, limit: `${PLAN_MAX_MB}mb` });
+  const upload = (req: Request, res: Response, next: NextFunction) => raw(req, res, (err?: unknown) => {
+    if (!err) return next();
+    const e = err as { type?: string; status?: number };
+    if (e.type === 'entity.too.large' || e.status === 413) return refuse(res, 413, 'file_too_large', planImportReplies.tooLarge({ maxMb: PLAN_MAX_MB }));
+    refuse(res, 400, 'bad_upload', planImportReplies.unreadable({ file: '', why: '文件没有传完整，请重新上传。' }));
+  });
+  const planCommand = { keyword: '导入工作安排', name: 'plan.import' };
+  /** The plan checked against the campaign as it is now; bad rows are a 422 listing each by sheet and line. */
+  async function checked(tx: typeof db, res: Response, sheets: PlanSheet[]) {
+    const now = deps.clock();
+    try {
+      return await checkPlan(tx, sheets, { now, today: dayOf(now) });
+    } catch (err) {
+      if (!isDomainError(err, 'plan.rows_invalid')) throw err;
+      const rows = err.params.rows;
+      res.status(422).json({
+        error: 'rows_invalid', message: planImportReplies.rowsInvalid({ count: rows.length }),
+        rows: rows.map((b) => ({ sheet: b.sheet, line: b.line, reason: planRowReasons(b.problems) })),
+      });
+      return null;
+    }
+  }
+  const tokenBody = z.object({ token: z.string({ error: '缺少预览编号' }).regex(/^[A-Za-z0-9_-]{10,64}$/, '预览编号不对') }).strict();
+  async function pendingOf(req: Request, v: ConsoleViewer, take: boolean): Promise<{ pending: PendingPlan; stored: string; token: string }> {
+    const b = tokenBody.safeParse(req.body ?? {});
+    if (!b.success) throw new Refusal(400, 'bad_request', consoleMessages.badRequest({ detail: b.error.issues[0].message }));
+    const { token } = b.data;
+    const stored = take ? await deps.ephemeral.take(PLAN_KEY(token)) : await deps.ephemeral.get(PLAN_KEY(token));
+    if (!stored) {
+      if (await deps.ephemeral.get(PLAN_USED_KEY(token))) throw new Refusal(409, 'already_imported', planImportReplies.tokenUsed());
+      throw new Refusal(410, 'preview_expired', planImportReplies.tokenExpired({ minutes: PLAN_PREVIEW_MINUTES }));
+    }
+    const pending = JSON.parse(stored) as PendingPlan;
+    if (pending.by !== v.member.id || pending.expiresAt <= deps.clock().getTime()) {
+      if (take) await deps.ephemeral.put(PLAN_KEY(token), stored, Math.max(1, (pending.expiresAt - deps.clock().getTime()) / 1000));
+      throw pending.by !== v.member.id ? new Refusal(403, 'not_yours', planImportReplies.adminOnly())
+        : new Refusal(410, 'preview_expired', planImportReplies.tokenExpired({ minutes: PLAN_PREVIEW_MINUTES }));
+    }
+    return { pending, stored, token };
+  }
+
+  r.post('/plan/import/upload', async (req, res, next) => {
+    if (!notStaff(res)) return;
+    try { await adminOnly(viewerOf(res)!, planCommand); } catch (err) { return answerError(res, err); }
+    next();
+  }, upload, async (req, res) => {
+    const v = viewerOf(res)!;
+    try {
+      const fileName = typeof req.query.name === 'string' ? req.query.name.trim().slice(0, 200) : '';
+      if (!fileName) throw new Refusal(400, 'no_name', planImportReplies.noName());
+      const data = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      if (!data.length) throw new Refusal(400, 'empty', planImportReplies.empty());
+      let sheets: PlanSheet[];
+      try {
+        sheets = await readWorkbookData(data, fileName);
+      } catch (err) {
+        throw new Refusal(400, 'unreadable', planImportReplies.unreadable({ file: fileName, why: (err as Error).message }));
+      }
+      if (!(await checked(db, res, sheets))) return;
+      const token = randomBytes(18).toString('base64url');
+      const pending: PendingPlan = { by: v.member.id, fileName, sheets, expiresAt: deps.clock().getTime() + PLAN_PREVIEW_MINUTES * 60_000 };
+      await deps.ephemeral.put(PLAN_KEY(token), JSON.stringify(pending), PLAN_PREVIEW_MINUTES * 60);
+      res.json({ token, fileName, minutes: PLAN_PREVIEW_MINUTES });
+    } catch (err) { answerError(res, err); }
+  });
+  r.post('/plan/import/preview', body, async (req, res) => {
+    if (!notStaff(res)) return;
+    const v = viewerOf(res)!;
+    try {
+      await adminOnly(v, planCommand);
+      const { pending } = await pendingOf(req, v, false);
+      const plan = await checked(db, res, pending.sheets);
+      if (!plan) return;
+      const today = dayOf(deps.clock());
+      res.json({ preview: planImportReplies.preview({ report: planReport(plan, today), today }), fileName: pending.fileName });
+    } catch (err) { answerError(res, err); }
+  });
+  r.post('/plan/import', body, async (req, res) => {
+    if (!notStaff(res)) return;
+    const v = viewerOf(res)!;
+    let taken: Awaited<ReturnType<typeof pendingOf>> | null = null;
+    try {
+      await adminOnly(v, planCommand);
+      // Taken in one step: of two confirms at once, one imports.
+      taken = await pendingOf(req, v, true);
+      await deps.ephemeral.put(PLAN_USED_KEY(taken.token), '1', 24 * 3600);
+      const { pending } = taken;
+      class Bad extends Error {}
+      const out = await deps.actAs(v.member, async (w) => {
+        const plan = await checked(w.tx, res, pending.sheets);
+        if (!plan) throw new Bad();
+        return commitPlan(w, plan, pending.fileName);
+      }).catch((err) => { if (err instanceof Bad) return null; throw err; });
+      if (!out) throw new Bad();
+      res.json({ ok: true, message: planImportReplies.imported({ ...out, today: dayOf(deps.clock()) }) });
+      taken = null;
+    } catch (err) {
+      // Nothing was written: the same preview may be confirmed again.
+      if (taken) {
+        await deps.ephemeral.del(PLAN_USED_KEY(taken.token));
+        await deps.ephemeral.put(PLAN_KEY(taken.token), taken.stored, Math.max(1, (taken.pending.expiresAt - deps.clock().getTime()) / 1000));
+      }
+      if (!res.headersSent) answerError(res, err);
+    }
+  });
 
   return r;
 }

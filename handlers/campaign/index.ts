@@ -8,12 +8,13 @@ import campaignSet from './campaign-set.ts';
 import campaignEnd from './campaign-end.ts';
 import phaseOpen from './phase-open.ts';
 import phaseEnd from './phase-end.ts';
+import phaseAdjust from './phase-adjust.ts';
 import phaseTaskAdd from './phase-task-add.ts';
 import phaseReadingAdd from './phase-reading-add.ts';
 import { campaignHttp } from './http.ts';
 
 export default {
   name: 'campaign',
-  commands: [submit, phaseList, campaignNew, campaignSet, campaignEnd, phaseOpen, phaseEnd, phaseTaskAdd, phaseReadingAdd],
+  commands: [submit, phaseList, campaignNew, campaignSet, campaignEnd, phaseOpen, phaseEnd, phaseAdjust, phaseTaskAdd, phaseReadingAdd],
   http: campaignHttp,
 } satisfies Feature;

@@ -9,7 +9,7 @@ export default defineCommand({
   name: 'phase.task.add',
   keywords: [['阶段', '任务', '新增'], ['阶段', '任务', '添加']],
   english: [['phase', 'task', 'add']],
-  summary: '为当前阶段添加任务（心得体会、剖析材料、承诺书等）',
+  summary: '为阶段添加任务（心得体会、剖析材料、承诺书等）',
   section: '管理',
   slash: true,
   roles: [],
@@ -22,15 +22,17 @@ export default defineCommand({
     },
     { name: 'due', label: '时限', type: 'date', direction: 'future', labelled: true },
     { name: 'chars', label: '字数', type: 'int', labelled: true, optional: true },
+    { name: 'phase', label: '阶段', type: 'word', labelled: true, optional: true },
   ],
   examples: [
     '/阶段 任务 新增 心得体会 对象：全体 时限：12月20日 字数：800', '/阶段 任务 新增 剖析材料 对象：负责人 时限：12月31日 字数：1500',
     '/阶段 任务 新增 对照检查材料 对象：班子成员 时限：12月31日', '/阶段 任务 新增 整改方案 对象：单位 时限：12月31日',
-    '/阶段 任务 新增 分析检查报告 对象：卫生院 时限：12月31日',
+    '/阶段 任务 新增 分析检查报告 对象：卫生院 时限：12月31日', '/阶段 任务 新增 个人剖析材料 对象：负责人 时限：8月31日 阶段：广泛讨论',
   ],
-  // To the open phase, also one opened to start later: its tasks and readings are set up beforehand.
+  // To the phase named (阶段：…), else the only one in progress, or the only one not begun yet:
+  // its tasks are set up beforehand.
   run: (ctx, a) => planTask(ctx.tx, ctx.requireCampaign(), {
-    name: a.name, audience: a.audience.audience as Audience, unitKind: a.audience.unitKind as UnitKind | null, due: a.due, minChars: a.chars ?? null,
+    name: a.name, audience: a.audience.audience as Audience, unitKind: a.audience.unitKind as UnitKind | null, due: a.due, minChars: a.chars ?? null, phase: a.phase ?? null,
   }, ctx.today),
   payload: z.object({
     phaseId: rowId, name: z.string(), audience: z.enum(AUDIENCES as [Audience, ...Audience[]]),

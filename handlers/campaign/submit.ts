@@ -54,7 +54,7 @@ export default defineCommand({
     const row = await recordSubmission(ctx.tx, { taskId: t.id, memberId: m.id, unitId: m.unitId, content, chars, platform: ctx.session.platform, createdAt: ctx.now });
     const lateDue = status(t) === 'late' || status(t) === 'overdue' ? t.dueDate : null;
     const attached = await keepAttachments(ctx, { submissionId: row.id });
-    return campaignReplies.submitted({ task: taskLabel(taskRef(t, ctx.phase)), again: before, id: row.id, chars, lateDue, attached, today: ctx.today });
+    return campaignReplies.submitted({ task: taskLabel(taskRef(t, ctx.today)), again: before, id: row.id, chars, lateDue, attached, today: ctx.today });
   },
 });
 

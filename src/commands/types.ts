@@ -128,8 +128,11 @@ export interface Ctx {
   /** Today in Asia/Shanghai, YYYY-MM-DD. */
   today: string;
   campaign: CampaignRow | null;
+  /** The phase running today that a check-in counts for (本阶段; campaigns.ts phaseOrder), or null. */
   phase: PhaseRow | null;
-  /** The open phase's required readings (loaded with it: every check-in looks at them). */
+  /** Every phase running today (phases may overlap), `phase` first. */
+  runningPhases: PhaseRow[];
+  /** The running phases' required readings (loaded with them: every check-in looks at them). */
   phaseReadings: ReadingRef[];
   registry: CommandIndex;
   /** The installed scheduled jobs and how a campaign's settings read (/提醒). */
@@ -167,7 +170,7 @@ export type ArgsCtx = Pick<Ctx, 'now' | 'durationOptions' | 'resolveUnit' | 'res
  * last loaded them, and no transaction — its one statement must check, with `claim`, that this
  * memory is still current.
  */
-export interface FastCtx extends Pick<Ctx, 'session' | 'now' | 'today' | 'campaign' | 'phase' | 'phaseReadings' | 'durationOptions' | 'resolveUnit' | 'resolveMember'> {
+export interface FastCtx extends Pick<Ctx, 'session' | 'now' | 'today' | 'campaign' | 'phase' | 'runningPhases' | 'phaseReadings' | 'durationOptions' | 'resolveUnit' | 'resolveMember'> {
   member: MemberRow;
   db: Tx;
   claim: MessageClaim;

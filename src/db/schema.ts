@@ -134,10 +134,20 @@ export const phases = pgTable('phases', {
   startDate: date('start_date', { mode: 'string' }).notNull(),
   endDate: date('end_date', { mode: 'string' }).notNull(),
   targetMinutes: integer('target_minutes'),
+  /** 工作内容 and 工作标准 (the plan's 工作安排 / 工作要求), as the plan import or the office gives them. */
+  workContent: text('work_content'),
+  workStandard: text('work_standard'),
+  /**
+   * open | closed. Several phases may be open at once and overlap: a phase is 未开始 / 进行中 /
+   * 已结束 by its dates (campaigns.ts phaseState); 'closed' is set when it is ended early by
+   * command, or by the phase-schedule job on the day after its end date.
+   */
   status: text('status').notNull().default('open'),
+  /** The day its start was announced to the groups and heads (by 阶段 开启 / 调整 / the plan import, or the phase-schedule job); null: not yet. */
+  announcedOn: date('announced_on', { mode: 'string' }),
   createdAt: createdAt(),
   closedAt: timestamp('closed_at', { withTimezone: true }),
-}, (t) => [uniqueIndex('phases_one_open_uq').on(t.campaignId).where(sql`${t.status} = 'open'`)]);
+}, (t) => [index('phases_campaign_idx').on(t.campaignId, t.status)]);
 
 /**
  * audience: all | heads | leadership 班子成员 | party 党员 | units (one submission per unit, by its

@@ -70,6 +70,35 @@ export async function readTableData(data: Buffer, name: string): Promise<TableFi
   return extname(name).toLowerCase() === '.csv' ? parseCsv(data, name) : parseXlsx(data, name);
 }
 
+/** One worksheet of a workbook, read as a table (as readTableData reads the first). */
+export interface SheetTable extends TableFile { name: string }
+
+/**
+ * Every visible worksheet of an .xlsx workbook (a plan: 阶段, 任务, 必读), each read as
+ * readTableData reads one: header row first, `line` the sheet's row number. The sheet names are
+ * trimmed. Only .xlsx: a CSV holds one table.
+ */
+export async function readWorkbookData(data: Buffer, name: string): Promise<SheetTable[]> {
+  if (extname(name).toLowerCase() !== '.xlsx') {
+    const ext = extname(name).toLowerCase();
+    throw new Error(`工作安排只支持 .xlsx 文件（收到：${ext || '无扩展名'}）${ext === '.xls' || ext === '.et' ? '；请在表格软件中“另存为” .xlsx' : ''}`);
+  }
+  const workbook = await loadWorkbook(data, name);
+  return workbook.worksheets.filter((s) => s.state === 'visible' || s.state === undefined).map((sheet) => ({ name: cleanHeader(sheet.name), ...sheetTable(sheet) }));
+}
+
+/** The same, from a file on disk (the CLI). */
+export async function readWorkbookFile(path: string): Promise<SheetTable[]> {
+  let data: Buffer;
+  try {
+    data = await readFile(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Error(`无法读取文件 ${path}：${code === 'ENOENT' ? '文件不存在' : code === 'EACCES' || code === 'EPERM' ? '没有读取权限' : (err as Error).message}`, { cause: err });
+  }
+  return readWorkbookData(data, path);
+}
+
 // ---------------------------------------------------------------------------------------------
 // CSV
 
@@ -147,7 +176,7 @@ function detectDelimiter(text: string): string {
 // ---------------------------------------------------------------------------------------------
 // XLSX
 
-async function parseXlsx(data: Buffer, path: string): Promise<TableFile> {
+async function loadWorkbook(data: Buffer, path: string): Promise<ExcelJS.Workbook> {
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(data as unknown as ArrayBuffer);
@@ -156,10 +185,17 @@ async function parseXlsx(data: Buffer, path: string): Promise<TableFile> {
       cause: err,
     });
   }
-  const sheets = workbook.worksheets;
+  return workbook;
+}
+
+async function parseXlsx(data: Buffer, path: string): Promise<TableFile> {
+  const sheets = (await loadWorkbook(data, path)).worksheets;
   const sheet = sheets.find((s) => s.state === 'visible' || s.state === undefined) ?? sheets[0];
   if (!sheet) return { headers: [], rows: [] };
+  return sheetTable(sheet);
+}
 
+function sheetTable(sheet: ExcelJS.Worksheet): TableFile {
   const rows: { line: number; values: string[] }[] = [];
   sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     const values: string[] = [];

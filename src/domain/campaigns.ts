@@ -1,5 +1,5 @@
 // Campaigns, their phases, the tasks and required readings of a phase.
-import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { campaigns, groups, phases, readings, tasks } from '../db/schema.ts';
 import { fail } from './errors.ts';
@@ -25,24 +25,43 @@ export async function lastEndedCampaign(tx: Tx): Promise<CampaignRow | null> {
   return c ?? null;
 }
 
-export async function openPhase(tx: Tx, campaignId: number): Promise<PhaseRow | null> {
-  const [p] = await tx.select().from(phases).where(and(eq(phases.campaignId, campaignId), eq(phases.status, 'open')));
-  return p ?? null;
+/**
+ * The phases of a campaign not closed: in progress, not yet begun, or past their end date and not
+ * yet closed by the phase-schedule job. Several may be open at once and overlap (a plan's phases).
+ */
+export async function openPhases(tx: Tx, campaignId: number): Promise<PhaseRow[]> {
+  return tx.select().from(phases).where(and(eq(phases.campaignId, campaignId), eq(phases.status, 'open'))).orderBy(asc(phases.seq));
 }
 
+/** A required reading with the phase it belongs to. */
+export interface PhaseReadingRef extends ReadingRef { phaseId: number }
+
+/** The active campaign, its open phases and their required readings, before today's date picks the running ones (inProgressOn). */
+export interface CampaignSetup { campaign: CampaignRow | null; phases: PhaseRow[]; readings: PhaseReadingRef[] }
+
 /**
- * The active campaign, its open phase and that phase's required readings in one statement:
- * every message needs them, so this is one round trip instead of three.
+ * The active campaign, its open phases and their required readings in one statement: every
+ * message needs them, so this is one round trip instead of three.
  */
-export async function currentCampaign(tx: Tx): Promise<{ campaign: CampaignRow | null; phase: PhaseRow | null; readings: ReadingRef[] }> {
+/** The outer row's id, qualified (drizzle writes a lone table's columns bare, which a subquery over phases would take as its own). */
+const CAMPAIGN_ID = sql.raw('"campaigns"."id"');
+
+export async function currentCampaign(tx: Tx): Promise<CampaignSetup> {
   const [r] = await tx.select({
-    campaign: campaigns, phase: phases,
-    readings: sql<ReadingRef[]>`coalesce((select json_agg(json_build_object('id', r.id, 'title', r.title) order by r.id)
-      from ${readings} r where r.phase_id = ${phases.id}), '[]'::json)`,
-  }).from(campaigns)
-    .leftJoin(phases, and(eq(phases.campaignId, campaigns.id), eq(phases.status, 'open')))
-    .where(eq(campaigns.status, 'active')).limit(1);
-  return r ? { campaign: r.campaign, phase: r.phase, readings: r.readings } : { campaign: null, phase: null, readings: [] };
+    campaign: campaigns,
+    phases: sql<PhaseRow[]>`coalesce((select json_agg(json_build_object('id', p.id, 'campaignId', p.campaign_id, 'seq', p.seq, 'name', p.name,
+        'startDate', p.start_date, 'endDate', p.end_date, 'targetMinutes', p.target_minutes, 'workContent', p.work_content,
+        'workStandard', p.work_standard, 'status', p.status, 'announcedOn', p.announced_on, 'createdAt', p.created_at, 'closedAt', p.closed_at) order by p.seq)
+      from ${phases} p where p.campaign_id = ${CAMPAIGN_ID} and p.status = 'open'), '[]'::json)`,
+    readings: sql<PhaseReadingRef[]>`coalesce((select json_agg(json_build_object('id', r.id, 'title', r.title, 'phaseId', r.phase_id) order by r.id)
+      from ${readings} r join ${phases} p on p.id = r.phase_id where p.campaign_id = ${CAMPAIGN_ID} and p.status = 'open'), '[]'::json)`,
+  }).from(campaigns).where(eq(campaigns.status, 'active')).limit(1);
+  if (!r) return { campaign: null, phases: [], readings: [] };
+  // json_build_object gives dates as 'YYYY-MM-DD' and timestamps as ISO text: back to the row's types.
+  const list = (typeof r.phases === 'string' ? JSON.parse(r.phases) : r.phases) as (PhaseRow & { createdAt: string | Date; closedAt: string | Date | null })[];
+  const rows: PhaseRow[] = list.map((p) => ({ ...p, createdAt: new Date(p.createdAt), closedAt: p.closedAt ? new Date(p.closedAt) : null }));
+  const rs = (typeof r.readings === 'string' ? JSON.parse(r.readings) : r.readings) as PhaseReadingRef[];
+  return { campaign: r.campaign, phases: rows, readings: rs };
 }
 
 /** How a phase stands on a day: 未开始 before its start, 已结束 once closed or past its end. */
@@ -55,12 +74,33 @@ export function phaseState(p: Pick<PhaseRow, 'status' | 'startDate' | 'endDate'>
 }
 
 /**
- * What a message sees as "the phase": the open phase only while it runs. Before it starts (opened
- * to start tomorrow) and after its end date, nothing is 本阶段 — a check-in counts for the campaign
- * and ranks by the campaign, not by a phase where everyone has 0.
+ * Which phase a check-in counts for when phases overlap (文成: 第二阶段 8月, 第三阶段 8月–12月).
+ * checkins.phase_id holds one phase, and study_totals, 本阶段 and a phase's target follow it: of
+ * the phases covering the day, the one that ends first (then the one that began first, then the
+ * lower 第N阶段). The shorter, earlier phase collects its days while it runs and its target is
+ * measured on them; when it ends, the longer one takes over. Without overlap this is simply the
+ * phase of the day. Its tasks and readings are not narrowed by this: every phase in progress
+ * shows its tasks (我的, 提交, reminders), and a 《title》 of any of them is marked read.
  */
-export function inProgressOn<T extends { phase: PhaseRow | null; readings: ReadingRef[] }>(cur: T, today: string): T {
-  return cur.phase && phaseState(cur.phase, today) !== 'running' ? { ...cur, phase: null, readings: [] } : cur;
+export function phaseOrder(a: PhaseRow, b: PhaseRow): number {
+  return a.endDate.localeCompare(b.endDate) || a.startDate.localeCompare(b.startDate) || a.seq - b.seq;
+}
+
+/** The phases running on `today`, by phaseOrder: the first is the one a check-in today counts for. */
+export function runningPhases(list: PhaseRow[], today: string): PhaseRow[] {
+  return list.filter((p) => phaseState(p, today) === 'running').sort(phaseOrder);
+}
+
+/**
+ * What a message sees: `phase` is the phase running today that a check-in counts for (本阶段), or
+ * null before the first starts, between phases and after the last — a check-in then counts for the
+ * campaign and ranks by it, not by a phase where everyone has 0; `phases` every phase running today
+ * (phaseOrder), `readings` the required readings of all of them.
+ */
+export function inProgressOn<T extends CampaignSetup>(cur: T, today: string): T & { phase: PhaseRow | null; readings: ReadingRef[] } {
+  const running = runningPhases(cur.phases, today);
+  const ids = new Set(running.map((p) => p.id));
+  return { ...cur, phase: running[0] ?? null, phases: running, readings: cur.readings.filter((r) => ids.has(r.phaseId)) };
 }
 
 export async function phasesOf(tx: Tx, campaignId: number): Promise<PhaseRow[]> {
@@ -90,9 +130,9 @@ export async function campaignTasks(tx: Tx, campaignId: number): Promise<Campaig
   return rows.map((r) => ({ ...r.t, phase: r.p }));
 }
 
-/** A task as a reply names it (taskLabel words it): in the running phase or another. */
-export function taskRef(t: CampaignTask, running: PhaseRow | null): TaskRef {
-  return { name: t.name, phaseSeq: t.phase.seq, inRunningPhase: !!running && running.id === t.phaseId };
+/** A task as a reply names it (taskLabel words it): of a phase running today (there may be several), or of another. */
+export function taskRef(t: CampaignTask, today: string): TaskRef {
+  return { name: t.name, phaseSeq: t.phase.seq, inRunningPhase: phaseState(t.phase, today) === 'running' };
 }
 
 /** A submission made after its task's due date (a day in Asia/Shanghai) is 逾期提交. */
@@ -179,9 +219,43 @@ export async function closePhase(tx: Tx, id: number, now: Date): Promise<PhaseRo
 }
 
 /** Opens a phase of a campaign (seq from nextPhaseSeq). */
-export async function createPhase(tx: Tx, v: { campaignId: number; seq: number; name: string; startDate: string; endDate: string; targetMinutes: number | null }): Promise<PhaseRow> {
+export async function createPhase(tx: Tx, v: {
+  campaignId: number; seq: number; name: string; startDate: string; endDate: string; targetMinutes: number | null;
+  workContent?: string | null; workStandard?: string | null;
+}): Promise<PhaseRow> {
   const [p] = await tx.insert(phases).values(v).returning();
   return p;
+}
+
+/** What may change on a phase: its dates (阶段 调整), target and 工作内容 / 工作标准 (the plan import), reopening one the job closed. */
+export type PhaseChange = Partial<Pick<PhaseRow, 'startDate' | 'endDate' | 'targetMinutes' | 'workContent' | 'workStandard' | 'status' | 'closedAt'>>;
+
+export async function updatePhase(tx: Tx, id: number, change: PhaseChange): Promise<PhaseRow> {
+  const [p] = await tx.update(phases).set(change).where(eq(phases.id, id)).returning();
+  return p;
+}
+
+/** The campaign's phase of this name (the latest, should two share it), or null. */
+export async function phaseByName(tx: Tx, campaignId: number, name: string): Promise<PhaseRow | null> {
+  const [p] = await tx.select().from(phases).where(and(eq(phases.campaignId, campaignId), eq(phases.name, name))).orderBy(desc(phases.seq)).limit(1);
+  return p ?? null;
+}
+
+/** Marks a phase's start as announced today; false when it already was (another run or command did it). */
+export async function markAnnounced(tx: Tx, id: number, today: string): Promise<boolean> {
+  const rows = await tx.update(phases).set({ announcedOn: today }).where(and(eq(phases.id, id), isNull(phases.announcedOn))).returning({ id: phases.id });
+  return rows.length === 1;
+}
+
+/** Open phases past their end date: the phase-schedule job closes them the day after (already 已结束 by their dates). */
+export async function phasesPastEnd(tx: Tx, campaignId: number, today: string): Promise<PhaseRow[]> {
+  return tx.select().from(phases).where(and(eq(phases.campaignId, campaignId), eq(phases.status, 'open'), lt(phases.endDate, today))).orderBy(asc(phases.seq));
+}
+
+/** Updates a task's due date, 对象 or 字数 (the plan import). */
+export async function updateTask(tx: Tx, id: number, change: Partial<Pick<TaskRow, 'audience' | 'unitKind' | 'dueDate' | 'minChars'>>): Promise<TaskRow> {
+  const [t] = await tx.update(tasks).set(change).where(eq(tasks.id, id)).returning();
+  return t;
 }
 
 /** Adds required readings to a phase; returns those added (a title the phase already has is skipped). */

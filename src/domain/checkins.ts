@@ -3,7 +3,7 @@
 import { and, asc, desc, eq, gt, gte, inArray, lte, max, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Tx } from '../db/client.ts';
 import { checkins, groupSessions, members, phases, readings, readingsDone, units } from '../db/schema.ts';
-import type { CampaignRow, PhaseRow, ReadingRef } from './campaigns.ts';
+import { phaseOrder, type CampaignRow, type PhaseRow, type ReadingRef } from './campaigns.ts';
 import type { MemberRow } from './directory.ts';
 import { audit, type Actor } from './audit.ts';
 import { DomainError, fail } from './errors.ts';
@@ -33,14 +33,22 @@ export interface NewCheckin {
   at: Date;
 }
 
-export async function phaseForDate(tx: Tx, campaignId: number, date: string): Promise<PhaseRow | null> {
-  // A phase ended early (/阶段 结束) covers its days up to the one it was ended on; after that
-  // a check-in counts for the campaign alone, as between two phases.
-  const [p] = await tx.select().from(phases)
+/**
+ * The phases a check-in on `date` falls in, by phaseOrder (campaigns.ts): the first is the one it
+ * counts for. A phase ended early (/阶段 结束) covers its days up to the one it was ended on; after
+ * that a check-in counts for the campaign alone, as between two phases. On the day it was ended a
+ * phase still open comes first.
+ */
+export async function phasesForDate(tx: Tx, campaignId: number, date: string): Promise<PhaseRow[]> {
+  const list = await tx.select().from(phases)
     .where(and(eq(phases.campaignId, campaignId), lte(phases.startDate, date), gte(phases.endDate, date),
-      sql`(${phases.closedAt} is null or (${phases.closedAt} at time zone 'Asia/Shanghai')::date >= ${date}::date)`))
-    .orderBy(desc(phases.seq)).limit(1);
-  return p ?? null;
+      sql`(${phases.closedAt} is null or (${phases.closedAt} at time zone 'Asia/Shanghai')::date >= ${date}::date)`));
+  const endedEarly = (p: PhaseRow) => (p.closedAt && dayOf(p.closedAt) <= p.endDate ? 1 : 0);
+  return list.sort((a, b) => endedEarly(a) - endedEarly(b) || phaseOrder(a, b));
+}
+
+export async function phaseForDate(tx: Tx, campaignId: number, date: string): Promise<PhaseRow | null> {
+  return (await phasesForDate(tx, campaignId, date))[0] ?? null;
 }
 
 export async function minutesOnDay(tx: Tx, memberId: number, date: string): Promise<number> {
@@ -76,15 +84,19 @@ export interface Recorded { row: CheckinRow; readingMarked: string | null; stand
 /** The phase and the required reading of a check-in, when what the caller knows is enough. */
 function resolveKnown(c: CampaignRow, n: NewCheckin, known?: KnownPhase): { phase: PhaseRow | null; reading: ReadingRef | null } | undefined {
   const p = known?.phase;
-  if (!p || p.campaignId !== c.id || n.studyDate < p.startDate || n.studyDate > p.endDate) return undefined;
+  // What the caller knows is the phase of today (phases may overlap: another day may belong to another).
+  if (!p || p.campaignId !== c.id || n.studyDate !== dayOf(n.at) || n.studyDate < p.startDate || n.studyDate > p.endDate) return undefined;
   const title = titleOf(n);
   return { phase: p, reading: title ? matchReading(known.readings, title) : null };
 }
 
 async function resolveFromDb(tx: Tx, c: CampaignRow, n: NewCheckin): Promise<{ phase: PhaseRow | null; reading: ReadingRef | null }> {
-  const phase = await phaseForDate(tx, c.id, n.studyDate);
+  const covering = await phasesForDate(tx, c.id, n.studyDate);
+  const phase = covering[0] ?? null;
   const title = titleOf(n);
-  return { phase, reading: title && phase ? matchReading(await readingRefs(tx, phase.id), title) : null };
+  // A 《title》 required by any phase of that day is marked read.
+  const refs = title && covering.length ? (await Promise.all(covering.map((p) => readingRefs(tx, p.id)))).flat() : [];
+  return { phase, reading: title && refs.length ? matchReading(refs, title) : null };
 }
 
 const titleOf = (n: NewCheckin) => (n.title !== undefined ? n.title : n.material);

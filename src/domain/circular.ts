@@ -9,7 +9,7 @@ import { and, desc, eq, lt } from 'drizzle-orm';
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { circulars, groups, leaderUnits, members, phases, units } from '../db/schema.ts';
-import type { CampaignRow } from './campaigns.ts';
+import { phaseOrder, type CampaignRow } from './campaigns.ts';
 import { rowsOf } from '../db/client.ts';
 import { headsOf } from './directory.ts';
 import { addDays, daysBetween } from '../time.ts';
@@ -133,7 +133,12 @@ export function rankScores(scores: number[]): number[] {
 
 // ------------------------------------------------------------------------------ the data
 
-/** The per-person target for a period: each phase's target pro rata to its overlap with the period, else the campaign's. */
+/**
+ * The per-person target for a period: each phase's target pro rata to its days in the period, else
+ * the campaign's. Where phases overlap, a day counts for the phase a check-in that day counts for
+ * (campaigns.ts phaseOrder: the one that ends first), and a phase's target is spread over the days
+ * it counts for — as its progress is measured.
+ */
 async function periodTarget(tx: Tx, c: CampaignRow, p: Period): Promise<number | null> {
   const overlap = (s: string, e: string) => {
     const a = s > p.start ? s : p.start;
@@ -141,16 +146,30 @@ async function periodTarget(tx: Tx, c: CampaignRow, p: Period): Promise<number |
     return b < a ? 0 : daysBetween(a, b) + 1;
   };
   const ps = await tx.select().from(phases).where(eq(phases.campaignId, c.id));
-  let sum = 0;
-  let any = false;
-  for (const ph of ps) {
-    if (!ph.targetMinutes) continue;
-    const o = overlap(ph.startDate, ph.endDate);
-    if (!o) continue;
-    any = true;
-    sum += (ph.targetMinutes * o) / (daysBetween(ph.startDate, ph.endDate) + 1);
+  const dated = ps.filter((ph) => ph.targetMinutes);
+  if (dated.length) {
+    // Each day's phase (of all phases, with a target or not), and how many days each phase has.
+    const first = ps.reduce((m, ph) => (ph.startDate < m ? ph.startDate : m), ps[0].startDate);
+    const last = ps.reduce((m, ph) => (ph.endDate > m ? ph.endDate : m), ps[0].endDate);
+    const own = new Map<number, { days: number; inPeriod: number }>();
+    for (let d = first; d <= last; d = addDays(d, 1)) {
+      const ph = ps.filter((x) => x.startDate <= d && x.endDate >= d).sort(phaseOrder)[0];
+      if (!ph) continue;
+      const o = own.get(ph.id) ?? { days: 0, inPeriod: 0 };
+      o.days++;
+      if (d >= p.start && d <= p.end) o.inPeriod++;
+      own.set(ph.id, o);
+    }
+    let sum = 0;
+    let any = false;
+    for (const ph of dated) {
+      const o = own.get(ph.id);
+      if (!o?.inPeriod) continue;
+      any = true;
+      sum += (ph.targetMinutes! * o.inPeriod) / o.days;
+    }
+    if (any) return Math.round(sum);
   }
-  if (any) return Math.round(sum);
   if (c.targetMinutes) {
     const o = overlap(c.startDate, c.endDate);
     return o ? Math.round((c.targetMinutes * o) / (daysBetween(c.startDate, c.endDate) + 1)) : null;

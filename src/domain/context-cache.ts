@@ -6,14 +6,14 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { dataVersions } from '../db/schema.ts';
-import { currentCampaign, type CampaignRow, type PhaseRow } from './campaigns.ts';
+import { currentCampaign, type CampaignSetup } from './campaigns.ts';
 import { memberByIdentity, type MemberRow } from './directory.ts';
-import type { ReadingRef } from './checkins.ts';
 import { rowsOf } from '../db/client.ts';
 import type { DataVersions } from './inbound.ts';
 
 export type { DataVersions } from './inbound.ts';
-export interface CurrentCampaign { campaign: CampaignRow | null; phase: PhaseRow | null; readings: ReadingRef[] }
+/** The active campaign, its open phases and their readings (inProgressOn picks today's). */
+export type CurrentCampaign = CampaignSetup;
 
 /** SQL for the two counters (0 before the first change), to put in a statement a message runs anyway. */
 export const dataVersionsSql = sql`(select coalesce(json_object_agg(name, version), '{}'::json) from ${dataVersions})`;
@@ -28,6 +28,11 @@ export async function readDataVersions(tx: Tx): Promise<DataVersions> {
   const [row] = rowsOf<{ versions: unknown }>(await tx.execute(sql`select ${dataVersionsSql} as versions`));
   return parseDataVersions(row.versions);
 }
+
+/** A copy: a handler may not change what the next message sees. */
+const copyOf = (c: CurrentCampaign): CurrentCampaign => ({
+  campaign: c.campaign && { ...c.campaign }, phases: c.phases.map((p) => ({ ...p })), readings: c.readings,
+});
 
 /** Enough for every bound person of a large bureau; beyond it the map starts over. */
 const MAX_MEMBERS = 50_000;
@@ -47,8 +52,7 @@ export class ContextCache {
       this.campaign = await currentCampaign(tx);
       this.campaignVersion = v.campaign;
     }
-    const { campaign, phase, readings } = this.campaign;
-    return { campaign: campaign && { ...campaign }, phase: phase && { ...phase }, readings };
+    return copyOf(this.campaign);
   }
 
   /**
@@ -59,10 +63,9 @@ export class ContextCache {
   peek(platform: string, platformUserId: string): { versions: DataVersions; member: MemberRow; current: CurrentCampaign; unitSize: number | null } | undefined {
     const m = this.members.get(`${platform}\n${platformUserId}`);
     if (!m || !this.campaign) return undefined;
-    const { campaign, phase, readings } = this.campaign;
     return {
       versions: { directory: this.directoryVersion, campaign: this.campaignVersion },
-      member: { ...m }, current: { campaign: campaign && { ...campaign }, phase: phase && { ...phase }, readings },
+      member: { ...m }, current: copyOf(this.campaign),
       unitSize: this.unitSizes.get(m.unitId) ?? null,
     };
   }

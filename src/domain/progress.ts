@@ -6,7 +6,7 @@ import type { Tx } from '../db/client.ts';
 import { checkins, members, readingsDone, submissions, units } from '../db/schema.ts';
 import { latestReviewStates } from './submissions.ts';
 import {
-  campaignTasks, phaseState, phasesOf, readingsOf, submittedLate, taskRef,
+  campaignTasks, phaseState, phasesOf, readingsOf, runningPhases, submittedLate, taskRef,
   type CampaignRow, type CampaignTask, type PhaseRow, type TaskRow,
 } from './campaigns.ts';
 import type { MemberRow, UnitRow } from './directory.ts';
@@ -133,14 +133,15 @@ export async function myProgress(tx: Tx, c: CampaignRow, phase: PhaseRow | null,
     .map((t) => {
       const review = reviewOf(t);
       return {
-        task: taskRef(t, phase), dueDate: t.dueDate, status: taskStatus(t, owedKey(t, m), subs, today), forUnit: perUnit(t),
+        task: taskRef(t, today), dueDate: t.dueDate, status: taskStatus(t, owedKey(t, m), subs, today), forUnit: perUnit(t),
         review: review?.status === 'approved' || review?.status === 'returned' ? review.status : null, comment: review?.comment ?? null,
       };
     });
 
   let readingsLeft: string[] | null = null;
   if (phase) {
-    const rs = await readingsOf(tx, phase.id);
+    // The required readings of every phase running today (phases may overlap).
+    const rs = (await Promise.all(runningPhases(await phasesOf(tx, c.id), today).map((p) => readingsOf(tx, p.id)))).flat();
     if (rs.length) {
       const read = new Set((await tx.select({ id: readingsDone.readingId }).from(readingsDone)
         .where(and(eq(readingsDone.memberId, m.id), inArray(readingsDone.readingId, rs.map((r) => r.id))))).map((r) => r.id));
@@ -222,7 +223,7 @@ export async function unitReport(tx: Tx, c: CampaignRow, phase: PhaseRow | null,
     const missing = st.filter((x) => x.s === 'open' || x.s === 'overdue').map((x) => x.o);
     const reviewed = (status: string) => due.filter((o) => reviews.get(o.key)?.status === status);
     tasks.push({
-      task: taskRef(t, phase), dueDate: t.dueDate, expected: due.length, handedIn: due.length - missing.length, forUnit: perUnit(t),
+      task: taskRef(t, today), dueDate: t.dueDate, expected: due.length, handedIn: due.length - missing.length, forUnit: perUnit(t),
       late: names(st.filter((x) => x.s === 'late' && x.o.memberId !== null).map((x) => x.o)),
       missing: missing.filter((o) => o.memberId !== null).map((o) => ({ name: o.name, onLeave: away.has(o.memberId!) })),
       approved: reviewed('approved').length, sentBack: names(reviewed('returned')),

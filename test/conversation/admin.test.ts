@@ -78,9 +78,13 @@ describe('campaigns and phases', () => {
 
     await bot.say('王主任', '/阶段 开启 对照检查 2027-01-01 2027-01-31');
     expect(await bot.say('王主任', '确认')).toContain('已开启第2阶段');
-    expect((await bot.db.select().from(phases).orderBy(phases.seq)).map((p) => p.status)).toEqual(['closed', 'open']);
-    await bot.say('王主任', '/阶段 结束');
+    // Only a phase in progress ends with a new one: 学习动员 has not begun, and both wait for their dates.
+    expect((await bot.db.select().from(phases).orderBy(phases.seq)).map((p) => p.status)).toEqual(['open', 'open']);
+    expect(await bot.say('王主任', '/阶段 结束')).toContain('现在有 2 个阶段：「学习动员」「对照检查」');
+    await bot.say('王主任', '/阶段 结束 对照检查');
     expect(await bot.say('王主任', '确认')).toContain('阶段「对照检查」已结束');
+    await bot.say('王主任', '/阶段 结束');
+    expect(await bot.say('王主任', '确认')).toContain('阶段「学习动员」已结束');
     expect(await bot.say('王主任', '/阶段 结束')).toContain('当前没有进行中的阶段');
   });
 

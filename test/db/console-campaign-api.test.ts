@@ -148,7 +148,7 @@ describe('活动与阶段: the office\'s changes', () => {
     const rows = await bot.db.select().from(phases).orderBy(asc(phases.seq));
     expect(rows.map((p) => [p.seq, p.name, p.status])).toEqual([[1, '学习动员', 'closed'], [2, '对照检查', 'open']]);
     expect(rows[1]).toMatchObject({ id: phase2, startDate: '2027-01-04', endDate: '2027-01-31', targetMinutes: 8 * 45 });
-    expect(await audits('phase.open')).toEqual([expect.objectContaining({ actor: '王主任', target: '医德医风大讨论/对照检查', before: { closedPhaseId: phase1 } })]);
+    expect(await audits('phase.open')).toEqual([expect.objectContaining({ actor: '王主任', target: '医德医风大讨论/对照检查', before: { closedPhaseIds: [phase1] } })]);
 
     const sent = await bot.db.select().from(outbox).where(like(outbox.idempotencyKey, `phase-open:${phase2}:%`)).orderBy(asc(outbox.id));
     const [group] = await bot.db.select().from(groups).where(eq(groups.name, '全院群'));
@@ -163,14 +163,14 @@ describe('活动与阶段: the office\'s changes', () => {
     expect(listed.phases[0].tasks.find((t: any) => t.name === '学习笔记')).toMatchObject({ collecting: true });
     // Tasks and readings go to the open phase only: the page's stale phase is refused.
     refused(await api.post('王主任', `/phases/${phase1}/tasks/preview`, { name: '整改方案', audience: 'heads', dueDate: '2027-01-20' }), 409,
-      '你选的阶段已经结束，只能对当前阶段「对照检查」操作。请刷新页面后再试。');
+      '你选的阶段「学习动员」已经结束，现在可以操作的阶段：「对照检查」。请刷新页面后再试。');
     const t = await api.post('王主任', `/phases/${phase2}/tasks`, { name: '整改方案', audience: 'heads', dueDate: '2027-01-20' });
     expect(t.body.message).toBe('已添加任务「整改方案」。大家可以发「提交 整改方案 正文…」提交。');
     expect(await bot.db.select().from(tasks).where(and(eq(tasks.phaseId, phase2), eq(tasks.name, '整改方案')))).toHaveLength(1);
   });
 
   it('结束阶段: chat\'s preview, the phase closed, its audit row; then nothing is open to end or add to', async () => {
-    refused(await api.post('王主任', `/phases/${phase1}/end/preview`), 409, /只能对当前阶段「对照检查」操作/);
+    refused(await api.post('王主任', `/phases/${phase1}/end/preview`), 409, /现在可以操作的阶段：「对照检查」/);
     const chat = await chatPreview(bot, '王主任', '/阶段 结束');
     const pv = await api.post('王主任', `/phases/${phase2}/end/preview`);
     expect(pv.body.preview).toBe('将结束阶段「对照检查」（尚未开始，2027年1月4日开始）。其任务照常收取到各自的时限。');
@@ -180,8 +180,9 @@ describe('活动与阶段: the office\'s changes', () => {
     const [row] = await bot.db.select().from(phases).where(eq(phases.id, phase2));
     expect(row.status).toBe('closed');
     expect(await audits('phase.close')).toEqual([expect.objectContaining({ actor: '王主任', target: '对照检查', before: { status: 'open' }, after: { status: 'closed' } })]);
-    refused(await api.post('王主任', `/phases/${phase2}/end`), 409, '当前没有进行中的阶段。');
-    refused(await api.post('王主任', `/phases/${phase2}/readings/preview`, { titles: '《党章》' }), 409, '当前没有进行中的阶段，请先「/阶段 开启」。');
+    refused(await api.post('王主任', `/phases/${phase2}/end`), 409, '你选的阶段「对照检查」已经结束。请刷新页面后再试。');
+    refused(await api.post('王主任', `/phases/${phase2}/readings/preview`, { titles: '《党章》' }), 409, '你选的阶段「对照检查」已经结束。请刷新页面后再试。');
+    expect(await bot.say('王主任', '/阶段 必读 新增 《党章》')).toBe('当前没有进行中的阶段，请先「/阶段 开启」。');
   });
 
   it('新建活动: refused while one is active; after it ends, chat\'s preview, the campaign, its audit row; the old one listed as 已结束', async () => {

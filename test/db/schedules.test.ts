@@ -182,7 +182,7 @@ describe('overdue-rectification alerts', () => {
     const byName = async () => Object.fromEntries((await scheduler.list()).map((x) => [x.name, x.pattern ?? `every ${x.everyMs} ms`]));
     // The service's upkeep runs with or without a campaign: delivery's every minute and every five, the message-id purge every six hours.
     const upkeep = { 'delivery-sweep': 'every 60000 ms', 'delivery-digest': 'every 300000 ms', 'inbound-purge': 'every 21600000 ms' };
-    expect(await byName()).toEqual({ ...upkeep, overdue: '0 30 8 * * *', circular: '0 0 9 * * *', phase: '0 0 9 * * *', nudge: '0 30 16 * * *', 'calendar-warning': '0 5 9 * * 1' });
+    expect(await byName()).toEqual({ ...upkeep, overdue: '0 30 8 * * *', circular: '0 0 9 * * *', 'phase-schedule': '0 30 8 * * *', phase: '0 0 9 * * *', nudge: '0 30 16 * * *', 'calendar-warning': '0 5 9 * * 1' });
     expect(await bot.say('王主任', '/提醒 列表')).toContain('逾期整改提醒：每个工作日 08:30');
     // The bot calls this before it replies; the test waits for the registration it starts.
     let registered: Promise<unknown> = Promise.resolve();
@@ -192,7 +192,7 @@ describe('overdue-rectification alerts', () => {
     expect((await byName()).overdue).toBe('0 15 9 * * *');
     await confirm('王主任', '/提醒 关闭 整改');
     await registered;
-    expect(await byName()).toEqual({ ...upkeep, circular: '0 0 9 * * *', phase: '0 0 9 * * *', nudge: '0 30 16 * * *', 'calendar-warning': '0 5 9 * * 1' });
+    expect(await byName()).toEqual({ ...upkeep, circular: '0 0 9 * * *', 'phase-schedule': '0 30 8 * * *', phase: '0 0 9 * * *', nudge: '0 30 16 * * *', 'calendar-warning': '0 5 9 * * 1' });
     expect(await bot.say('张三', '/提醒 设置 整改 09:00')).toContain('仅限管理员使用');
     expect(await bot.say('王主任', '/提醒 设置 整改 25:00')).toContain('看不懂');
   });

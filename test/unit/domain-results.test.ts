@@ -30,6 +30,8 @@ import { caseDecisionWords, caseMessages, caseReplies, type CaseItem } from '../
 import { reviewBlockerCn } from '../../src/domain/messages/submissions.ts';
 import { exportCliReplies, exportDeliveryText, exportSummaryCn, WORKBOOK } from '../../src/domain/messages/exports.ts';
 import { ledgerDryRun, ledgerHeaderList, ledgerImported, ledgerMissingHeaders } from '../../src/domain/messages/ledger-import.ts';
+import { planImportReplies, planRowLine, type PlanReport } from '../../src/domain/messages/plan-import.ts';
+import { campaignReplies } from '../../src/domain/messages/campaigns.ts';
 
 const today = '2026-12-07';
 const xueshi = { targetUnit: 'xueshi', xueshiMinutes: 45 };
@@ -100,6 +102,41 @@ describe('each typed result, worded by its catalogue', () => {
     expect(taskLabel({ name: '心得体会', phaseSeq: 2, inRunningPhase: true })).toBe('「心得体会」');
     expect(taskLabel({ name: '心得体会', phaseSeq: 1, inRunningPhase: false })).toBe('第1阶段「心得体会」');
     expect([audienceCn({ audience: 'heads' }), audienceCn({ audience: 'all' })]).toEqual(['负责人', '全体']);
+  });
+
+  it('the plan import: its preview, a bad row; 阶段 调整\'s preview; a phase with 工作内容 and 工作标准', () => {
+    const report: PlanReport = {
+      campaign: '解放思想大讨论', unit: xueshi,
+      phases: [
+        { seq: 2, name: '广泛讨论', start: '2026-12-01', end: '2026-12-31', targetMinutes: 360, state: 'running', outcome: 'create', changes: [] },
+        { seq: 3, name: '改进提高', start: '2026-12-01', end: '2027-03-31', targetMinutes: null, state: 'running', outcome: 'update', changes: [{ field: 'end', before: '2027-02-28', after: '2027-03-31' }, { field: 'standard' }] },
+      ],
+      tasks: [{ phase: '广泛讨论', name: '剖析材料', audience: { audience: 'heads' }, dueDate: '2026-12-31', minChars: 1500, outcome: 'same', changes: [] }],
+      readings: [{ phase: '广泛讨论', title: '中国共产党章程', outcome: 'create' }],
+      overlaps: [{ a: '广泛讨论', b: '改进提高', from: '2026-12-01', to: '2026-12-31' }],
+      ignoredSheets: ['说明'],
+    };
+    expect(planImportReplies.preview({ report, today })).toBe([
+      '将为活动「解放思想大讨论」导入工作安排（＋新增 ～修改 ＝已有）：',
+      '阶段 2 个（新增 1，修改 1）：',
+      '  ＋ 第2阶段「广泛讨论」12月1日 至 12月31日，每人目标 8学时（进行中）',
+      '  ～ 第3阶段「改进提高」12月1日 至 2027年3月31日（进行中），将修改：结束 2027年2月28日 → 2027年3月31日；工作标准更新',
+      '任务 1 项（已有 1）：',
+      '  ＝ 「广泛讨论」剖析材料（负责人，12月31日前，不少于1500字），已有，不变',
+      '必读 1 篇（新增 1）：',
+      '  ＋ 「广泛讨论」《中国共产党章程》',
+      '阶段「广泛讨论」与「改进提高」在 12月1日 至 12月31日 同时进行（打卡计入先结束的阶段，两个阶段的任务都要交）。',
+      '未识别的工作表（已忽略）：「说明」。',
+      '阶段按日期自动开始、结束：到开始日期时通知活动群和各单位负责人（已到开始日期的导入时即通知）。',
+    ].join('\n'));
+    expect(planRowLine({ sheet: '任务', line: 3, problems: [{ code: 'due_past', due: '2026-12-01', today }, { code: 'chars_invalid', text: '八百', max: 20000 }] }))
+      .toBe('「任务」第 3 行：截止日期 12月1日 已经过去了；最少字数「八百」应为 1～20000 的整数');
+    expect(campaignReplies.adjustPreview({
+      seq: 4, name: '健全机制', start: { before: '2027-01-01', after: '2026-12-07' }, end: { before: '2027-01-31', after: '2027-01-31' },
+      state: { before: 'upcoming', after: 'running' }, announce: true, today,
+    })).toBe('将调整第4阶段「健全机制」：开始 2027年1月1日 → 12月7日；结束 2027年1月31日（不变）。\n状态：未开始 → 进行中。\n调整后即开始，会通知活动群和各单位负责人。');
+    expect(describePhase(xueshi, { seq: 2, name: '广泛讨论', startDate: '2026-12-01', endDate: '2026-12-31', targetMinutes: null, workContent: '学比标杆', workStandard: '五问五查' }, [], [], today))
+      .toBe('第2阶段「广泛讨论」：12月1日 至 12月31日\n工作内容：学比标杆\n工作标准：五问五查');
   });
 
   it('review: why someone cannot review a submission, as chat refuses it and the console shows it', () => {
@@ -625,6 +662,19 @@ const EXCEPTIONS: { file: string; literals: string[]; reason: string }[] = [
     reason: 'the 问题清单 file\'s column headers (the 整改台账\'s, and 责任人): input',
   },
   { file: 'problem-lists.ts', literals: ['、'], reason: 'an approved item\'s 分管领导 when several lead its unit: their names joined, stored in rectifications.leader_name (as 承诺 stores it)' },
+  {
+    file: 'plan-import.ts', literals: ['阶段', '阶段安排', '工作安排', '工作安排表', '任务', '任务安排', '必读', '必读篇目', '学习篇目'],
+    reason: 'the 工作安排 workbook\'s sheet names and the others accepted: input',
+  },
+  {
+    file: 'plan-import.ts',
+    literals: [
+      '阶段名称', '名称', '开始', '开始日期', '开始时间', '起始日期', '结束', '结束日期', '结束时间', '截止日期', '时间', '起止时间', '起止日期', '时间安排',
+      '目标', '学习目标', '本阶段目标', '学时目标', '工作内容', '工作安排', '主要任务', '内容', '工作标准', '工作要求', '标准', '要求',
+      '任务名称', '对象', '提交对象', '时限', '截止', '完成时限', '最少字数', '字数', '不少于字数', '篇目', '必读篇目', '书目', '标题',
+    ],
+    reason: 'the 工作安排 sheets\' column headers and their other names: input',
+  },
   { file: 'rectification.ts', literals: ['近期', '中期', '远期'], reason: 'TERMS: stored in rectifications.term and typed back in 期限：' },
   { file: 'rectification.ts', literals: ['公开承诺'], reason: 'the note stored with a commitment\'s first history entry' },
   {

@@ -32,6 +32,9 @@ function openLedgerLine(o: OpenLedger): string {
   return parts.length ? `\n还有 ${parts.join('、')}未销号：活动结束后仍按「逾期整改提醒」每个工作日提醒，直到逐项销号。` : '';
 }
 
+/** 「A」「B」 */
+const quoted = (names: string[]) => names.map((n) => `「${n}」`).join('');
+
 /** How a phase stands on a day. */
 export const PHASE_STATE_CN = { upcoming: '未开始', running: '进行中', ended: '已结束' } as const;
 
@@ -39,7 +42,11 @@ export const PHASE_STATE_CN = { upcoming: '未开始', running: '进行中', end
 // As the domain keeps them (its rows fit these shapes); dates are 'YYYY-MM-DD'.
 
 export interface CampaignFacts extends StudyUnit { name: string; startDate: string; endDate: string; targetMinutes: number | null; makeupDays: number }
-export interface PhaseFacts { seq: number; name: string; startDate: string; endDate: string; targetMinutes: number | null }
+export interface PhaseFacts {
+  seq: number; name: string; startDate: string; endDate: string; targetMinutes: number | null;
+  /** 工作内容 and 工作标准, as the plan gives them (absent or null: none). */
+  workContent?: string | null; workStandard?: string | null;
+}
 export interface TaskFacts extends AudienceFacts { name: string; dueDate: string; minChars: number | null }
 /** A task as replies name it: `inRunningPhase` when it belongs to the phase running today (taskRef). */
 export interface TaskRef { name: string; phaseSeq: number; inRunningPhase: boolean }
@@ -59,6 +66,8 @@ export function describeCampaign(c: CampaignFacts, today: string): string {
 export function describePhase(c: StudyUnit, p: PhaseFacts, ts: TaskFacts[], rs: { title: string }[], today: string): string {
   const lines = [`第${p.seq}阶段「${p.name}」：${dateCn(p.startDate, today)} 至 ${dateCn(p.endDate, today)}`];
   if (p.targetMinutes) lines.push(`本阶段目标：每人 ${inCampaignUnit(c, p.targetMinutes)}`);
+  if (p.workContent) lines.push(`工作内容：${p.workContent}`);
+  if (p.workStandard) lines.push(`工作标准：${p.workStandard}`);
   if (ts.length) {
     lines.push('任务：');
     for (const t of ts) {
@@ -110,9 +119,9 @@ export const campaignReplies = {
   setPreview: (p: { name: string; change: CampaignChange }) => `将修改「${p.name}」：${changeCn(p.change)}`,
   endedNotChanged: () => '该活动已结束，未修改。',
   updated: (p: { detail: string }) => `已修改。\n${p.detail}`,
-  /** `phase`: the phase running, which ends with it. */
-  endPreview: (p: { name: string; phase: string | null; open: OpenLedger }) =>
-    `将结束活动「${p.name}」。结束后不能再打卡，记录全部保留。${p.phase ? `\n进行中的阶段「${p.phase}」也会一并结束。` : ''}${openLedgerLine(p.open)}`,
+  /** `phases`: the phases running, which end with it. */
+  endPreview: (p: { name: string; phases: string[]; open: OpenLedger }) =>
+    `将结束活动「${p.name}」。结束后不能再打卡，记录全部保留。${p.phases.length ? `\n进行中的阶段${quoted(p.phases)}也会一并结束。` : ''}${openLedgerLine(p.open)}`,
   alreadyEnded: () => '该活动已经结束了。',
   ended: (p: { name: string; open: OpenLedger }) => `活动「${p.name}」已结束。感谢大家的参与！${openLedgerLine(p.open)}`,
 
@@ -127,12 +136,21 @@ export const campaignReplies = {
   // 阶段 开启 / 结束
   phaseOutsideCampaign: (p: { start: string; end: string; today: string }) => `阶段日期应在活动期内（${dateCn(p.start, p.today)} 至 ${dateCn(p.end, p.today)}）。`,
   phaseTargetUnreadable: (p: { text: string }) => `本阶段目标「${p.text}」看不懂，请写成 10学时 或 8小时。`,
-  /** `target`: the phase's target in the campaign's unit; `closing`: the open phase it ends. */
+  /**
+   * `target`: the phase's target in the campaign's unit; `closing`: the phases in progress it ends;
+   * `alongside`: those that go on beside it (并行).
+   */
   openPreview: (p: {
-    name: string; start: string; end: string; target: string | null; closing: { name: string; upcoming: boolean } | null; stillOpen: TaskStillOpen[]; today: string;
+    name: string; start: string; end: string; target: string | null; closing: string[]; alongside: { name: string; end: string }[];
+    upcoming?: { name: string; start: string }[]; stillOpen: TaskStillOpen[]; today: string;
   }) => {
     const lines = [`将开启新阶段「${p.name}」：${dateCn(p.start, p.today)} 至 ${dateCn(p.end, p.today)}${p.target ? `，每人目标 ${p.target}` : ''}。`];
-    if (p.closing) lines.push(`当前阶段「${p.closing.name}」将同时结束${p.closing.upcoming ? '（它还没有开始）' : ''}。`);
+    if (p.closing.length) {
+      lines.push(`${p.closing.length === 1 ? '当前阶段' : '进行中的阶段'}${quoted(p.closing)}将同时结束。`);
+      lines.push('（如要与新阶段同时进行，在命令末尾加「并行」。）');
+    }
+    if (p.alongside.length) lines.push(`与进行中的${p.alongside.map((a) => `「${a.name}」（至 ${dateCn(a.end, p.today)}）`).join('、')}同时进行。`);
+    if (p.upcoming?.length) lines.push(`未开始的阶段${p.upcoming.map((u) => `「${u.name}」（${dateCn(u.start, p.today)}开始）`).join('')}照常按日期开始。`);
     // Opening the next phase does not close a task: it stays open to its own due date.
     const parts = p.stillOpen.map((t) => `「${t.name}」（${dateCn(t.dueDate, p.today)}前）还差 ${t.missing}/${t.expected} 份未交`);
     if (parts.length) lines.push(`仍在收取的任务：${parts.join('；')}。这些任务不随阶段结束，照常收取到各自的时限，提醒照发。`);
@@ -148,6 +166,41 @@ export const campaignReplies = {
     `已开启第${p.seq}阶段「${p.name}」${p.start > p.today ? `（${dateCn(p.start, p.today)}开始，此前显示为未开始）` : ''}，已通知活动群和各单位负责人。`
     + '\n可继续添加：「/阶段 任务 新增 …」「/阶段 必读 新增 《…》」。',
   noOpenPhase: () => '当前没有进行中的阶段。',
+  /** 阶段 开启 名称 without dates, and no phase of that name. */
+  phaseDatesMissing: (p: { name: string }) => `没有名为「${p.name}」的阶段。新开一个阶段请写开始和结束日期，例如：/阶段 开启 ${p.name} 12月1日 12月31日`,
+  phaseEndMissing: (p: { name: string }) => `请写阶段「${p.name}」的结束日期，例如：/阶段 开启 ${p.name} 12月1日 12月31日`,
+  phaseAlreadyRunning: (p: { name: string }) => `阶段「${p.name}」已经在进行中了。`,
+  phaseAlreadyEndedNamed: (p: { name: string }) => `阶段「${p.name}」已经结束了。要改日期请用「/阶段 调整 ${p.name} 结束：…」。`,
+  phaseNameExists: (p: { name: string }) => `已有阶段「${p.name}」。改日期请用「/阶段 调整 ${p.name} 开始：… 结束：…」；提前开启请发「/阶段 开启 ${p.name}」。`,
+  phaseUnknown: (p: { name: string; names: string[] }) =>
+    `没有名为「${p.name}」的阶段。${p.names.length ? `本活动的阶段：${quoted(p.names)}。` : '本活动还没有阶段。'}`,
+  /** Several phases in progress (or not begun) and the command named none. */
+  phaseWhich: (p: { names: string[] }) => `现在有 ${p.names.length} 个阶段：${quoted(p.names)}。请写明是哪个阶段，例如「阶段：${p.names[0]}」或「/阶段 结束 ${p.names[0]}」。`,
+  /** 阶段 开启 名称 for a phase of the plan not begun yet: it starts today. `alongside`: phases in progress that go on. */
+  openEarlyPreview: (p: { name: string; start: string; end: string; alongside: string[]; today: string }) =>
+    `将提前开启阶段「${p.name}」：原定 ${dateCn(p.start, p.today)} 开始，改为今天开始（至 ${dateCn(p.end, p.today)}）。`
+    + `${p.alongside.length ? `\n进行中的阶段${quoted(p.alongside)}照常进行到各自的结束日期。` : ''}\n开启后会通知活动群和各单位负责人。`,
+
+  // 阶段 调整
+  adjustNothing: (p: { name: string }) => `请写新的日期，例如：/阶段 调整 ${p.name} 开始：8月1日 结束：8月31日`,
+  adjustSame: (p: { name: string }) => `阶段「${p.name}」的日期没有变化。`,
+  phaseEndedEarly: (p: { name: string }) => `阶段「${p.name}」已用命令提前结束，不能再调整日期。`,
+  adjustChanged: () => '阶段已变更，未调整。请重新发送命令。',
+  /** `announce`: it begins with the change and has not been announced yet. */
+  adjustPreview: (p: {
+    seq: number; name: string; start: { before: string; after: string }; end: { before: string; after: string };
+    state: { before: keyof typeof PHASE_STATE_CN; after: keyof typeof PHASE_STATE_CN }; announce: boolean; today: string;
+  }) => {
+    const moved = (what: string, d: { before: string; after: string }) =>
+      d.before === d.after ? `${what} ${dateCn(d.after, p.today)}（不变）` : `${what} ${dateCn(d.before, p.today)} → ${dateCn(d.after, p.today)}`;
+    const lines = [`将调整第${p.seq}阶段「${p.name}」：${moved('开始', p.start)}；${moved('结束', p.end)}。`];
+    lines.push(p.state.before === p.state.after ? `状态：${PHASE_STATE_CN[p.state.after]}。` : `状态：${PHASE_STATE_CN[p.state.before]} → ${PHASE_STATE_CN[p.state.after]}。`);
+    if (p.announce) lines.push('调整后即开始，会通知活动群和各单位负责人。');
+    return lines.join('\n');
+  },
+  adjusted: (p: { name: string; state: keyof typeof PHASE_STATE_CN; start: string; end: string; announced: boolean; today: string }) =>
+    `已调整阶段「${p.name}」：${dateCn(p.start, p.today)} 至 ${dateCn(p.end, p.today)}（${PHASE_STATE_CN[p.state]}）。`
+    + (p.announced ? '已通知活动群和各单位负责人。' : ''),
   /** `upcomingStart`: the start of a phase not yet begun. */
   phaseEndPreview: (p: { name: string; upcomingStart: string | null; today: string }) =>
     `将结束阶段「${p.name}」${p.upcomingStart ? `（尚未开始，${dateCn(p.upcomingStart, p.today)}开始）` : ''}。其任务照常收取到各自的时限。`,
@@ -211,7 +264,19 @@ export const campaignMessages = {
   'campaign.phase_already_ended': campaignReplies.phaseAlreadyEnded,
   'campaign.no_open_phase_to_add': campaignReplies.noOpenPhaseToAdd,
   /** The console's page named a phase that is no longer the open one (it ended, or another opened). */
-  'campaign.phase_not_open': (p: { name: string }) => `你选的阶段已经结束，只能对当前阶段「${p.name}」操作。请刷新页面后再试。`,
+  'campaign.phase_not_open': (p: { name: string | null; open: string[] }) =>
+    `你选的阶段${p.name ? `「${p.name}」` : ''}已经结束${p.open.length ? `，现在可以操作的阶段：${quoted(p.open)}` : ''}。请刷新页面后再试。`,
+  'campaign.phase_dates_missing': campaignReplies.phaseDatesMissing,
+  'campaign.phase_end_missing': campaignReplies.phaseEndMissing,
+  'campaign.phase_already_running': campaignReplies.phaseAlreadyRunning,
+  'campaign.phase_already_ended_named': campaignReplies.phaseAlreadyEndedNamed,
+  'campaign.phase_name_exists': campaignReplies.phaseNameExists,
+  'campaign.phase_unknown': campaignReplies.phaseUnknown,
+  'campaign.phase_which': campaignReplies.phaseWhich,
+  'campaign.adjust_nothing': campaignReplies.adjustNothing,
+  'campaign.adjust_same': campaignReplies.adjustSame,
+  'campaign.phase_ended_early': campaignReplies.phaseEndedEarly,
+  'campaign.adjust_changed': campaignReplies.adjustChanged,
   'campaign.reading_title_invalid': campaignReplies.readingTitleInvalid,
   'campaign.task_due_past': campaignReplies.taskDuePast,
   'campaign.task_due_after_campaign': campaignReplies.taskDueAfterCampaign,

@@ -9,6 +9,7 @@ import { holidayMessages } from './holidays.ts';
 import { inspectionMessages } from './inspections.ts';
 import { ledgerImportMessages } from './ledger-import.ts';
 import { problemListMessages } from './problem-lists.ts';
+import { planImportMessages } from './plan-import.ts';
 import { progressMessages } from './progress.ts';
 import { rectificationMessages } from './rectification.ts';
 import { reportMessages } from './reports.ts';
@@ -25,6 +26,7 @@ export const catalogue = {
   ...inspectionMessages,
   ...ledgerImportMessages,
   ...problemListMessages,
+  ...planImportMessages,
   ...progressMessages,
   ...rectificationMessages,
   ...reportMessages,
