@@ -33,6 +33,7 @@ const USAGE = `用法：
       生成工作安排模板（每张表一行示例，另有「说明」表）。
   npm run cli -- bind list | bind approve 编号 | bind reject 编号 [原因]
       绑定申请（绑定为负责人、分管领导、管理员须审核）。第一位管理员没有名单里的账号时，在服务器上用这里通过。
+  npm run cli -- report 通报|总结|台账|汇编|统计 [--phase 本期|第二阶段|全程] [--unit 单位] [--task 任务] [--out 文件]
   npm run cli -- export 打卡|意见|整改|通报|案例 [--unit 单位] [--from 日期] [--to 日期] [--out 文件.xlsx]
       导出 Excel（打卡记录含按人、按单位汇总；整改台账含整改记录；通报每期一张表）。日期如 2026-11-01 或 11月1日；
       只给 --from 表示到今天为止；不给 --out 时写到当前目录，以导出内容命名。匿名意见不含任何提交人信息。
@@ -55,7 +56,7 @@ async function main(argv: string[]): Promise<number> {
     const a = args[i];
     const eq = a.indexOf('=');
     if (a.startsWith('--') && eq > 0) options.set(a.slice(0, eq), a.slice(eq + 1));
-    else if (['--unit', '--from', '--to', '--out'].includes(a) && i + 1 < args.length) options.set(a, args[++i]);
+    else if (['--unit', '--from', '--to', '--out', '--phase', '--task'].includes(a) && i + 1 < args.length) options.set(a, args[++i]);
     else rest.push(a);
   }
   const flags = new Set(rest.filter((a) => a.startsWith('--')));
@@ -141,6 +142,15 @@ async function main(argv: string[]): Promise<number> {
     const out = path.resolve(options.get('--out') ?? result.file.name);
     await writeFile(out, Buffer.from(result.file.base64, 'base64'), { mode: 0o600 });
     await chmod(out, 0o600); // a file it replaced keeps its old mode otherwise
+    console.log(`${result.message}\n已写入 ${out}`);
+    return 0;
+  }
+  if (area === 'report' && action && positional.length === 0) {
+    const result = await execute({ op: 'report', kind: action, phase: options.get('--phase'), unit: options.get('--unit'), task: options.get('--task') });
+    if (!result.ok || !result.file) { console.error(result.message); return 1; }
+    const out = path.resolve(options.get('--out') ?? result.file.name);
+    await writeFile(out, Buffer.from(result.file.base64, 'base64'), { mode: 0o600 });
+    await chmod(out, 0o600);
     console.log(`${result.message}\n已写入 ${out}`);
     return 0;
   }

@@ -19,6 +19,10 @@ import { exportCliReplies } from './domain/messages/exports.ts';
 import { enqueueOutbox } from './delivery/outbox-store.ts';
 import { checkPlan, commitPlan, planReport } from './domain/plan-import.ts';
 import { planImportReplies } from './domain/messages/plan-import.ts';
+import { buildReport, reportKindFrom, spanKindFrom } from './domain/reports.ts';
+import { campaignForExport } from './domain/exports.ts';
+import { reportReplies } from './domain/messages/reports.ts';
+import { phaseRefOf } from './parse/phase.ts';
 
 export const operationSchema = z.discriminatedUnion('op', [
   z.object({
@@ -64,6 +68,15 @@ export const operationSchema = z.discriminatedUnion('op', [
     unit: z.string().optional(),
     from: z.string().optional(),
     to: z.string().optional(),
+  }),
+  z.object({
+    op: z.literal('report'),
+    /** 通报|总结|台账|汇编|统计. */
+    kind: z.string().refine((k) => reportKindFrom(k) !== null, { message: '报送材料应为 通报、总结、台账、汇编 或 统计' }),
+    /** 本期|阶段|全程, or a phase: 第二阶段, 2, its name. */
+    phase: z.string().optional(),
+    unit: z.string().optional(),
+    task: z.string().optional(),
   }),
 ]);
 export type Operation = z.infer<typeof operationSchema>;
@@ -176,6 +189,25 @@ export async function runOperation(database: Database, op: Operation, opts: { no
         });
         return {
           ok: true, message: exportCliReplies.exported({ kind, summary: built.summary }),
+          file: { name: built.fileName, mime: built.mime, base64: built.data.toString('base64') },
+        };
+      }
+      case 'report': {
+        const kind = reportKindFrom(op.kind)!;
+        const span = op.phase?.trim() ? spanKindFrom(op.phase) ?? 'phase' : undefined;
+        const phase = span === 'phase' && op.phase && !spanKindFrom(op.phase) ? phaseRefOf(op.phase) : null;
+        const built = await database.db.transaction(async (tx) => {
+          const c = await campaignForExport(tx);
+          const unit = op.unit?.trim() ? await resolveUnit(tx, op.unit) : null;
+          const b = await buildReport(tx, c, {
+            kind, span, phase, task: op.task?.trim() || null, today: dayOf(now), sender: reportReplies.defaultSender(c.name),
+            ...(unit ? { unitIds: [unit.id], unitName: unit.name } : {}),
+          });
+          await audit(tx, { id: null, label: 'cli' }, 'report.create', null, null, { kind, unit: unit?.name ?? null, phase: op.phase ?? null, task: op.task ?? null, rows: b.rows, file: b.fileName });
+          return b;
+        });
+        return {
+          ok: true, message: reportReplies.written({ kind, fileName: built.fileName, covers: built.covers, rows: built.rows }),
           file: { name: built.fileName, mime: built.mime, base64: built.data.toString('base64') },
         };
       }

@@ -7,19 +7,11 @@ import { buildReport, reportKindFrom, spanKindFrom, type ReportRequest } from '.
 import type { SpanKind } from '../../src/domain/report-figures.ts';
 import { reportReplies } from '../../src/domain/messages/reports.ts';
 import { tokenize } from '../../src/parse/normalize.ts';
-import { parseChineseNumber } from '../../src/parse/numbers.ts';
+import { readPhaseRef } from '../../src/parse/phase.ts';
 
 // 报送: the documents the office sends upward (通报, 总结, 台账, 汇编, 统计表), drafted from the
 // records. Like /导出 it changes no record and runs at once; the file goes to the person privately.
 // Admins get every unit's; a leader the units they are in charge of; a head their own unit's.
-
-/** 第二阶段, 第2阶段, 二阶段 → phase 2; anything else that is not a span word is a phase's or unit's name. */
-function readPhase(token: string): { seq?: number; name: string } | null {
-  const m = /^第?(.+?)阶段$/.exec(token);
-  if (!m) return null;
-  const seq = /^\d+$/.test(m[1]) ? Number(m[1]) : parseChineseNumber(m[1]) ?? undefined;
-  return { seq, name: m[1] };
-}
 
 export interface ReportArgs { span?: SpanKind; phase: { seq?: number; name: string } | null; words: string[] }
 
@@ -28,7 +20,7 @@ export function readReportWords(rest: string): ReportArgs {
   const out: ReportArgs = { phase: null, words: [] };
   for (const t of tokenize(rest)) {
     const span = spanKindFrom(t);
-    const phase = span ? null : readPhase(t);
+    const phase = span ? null : readPhaseRef(t);
     if (span) out.span = span;
     else if (phase) { out.span = 'phase'; out.phase = phase; } else out.words.push(t);
   }

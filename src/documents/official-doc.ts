@@ -55,7 +55,7 @@ export interface OfficialDocInput {
   landscape?: boolean;
 }
 
-const run = (text: string, font: string, size: number, extra: { bold?: boolean; highlight?: 'yellow' } = {}) =>
+const run = (text: string, font: string, size: number, extra: { bold?: boolean; highlight?: 'yellow'; snapToGrid?: boolean } = {}) =>
   new TextRun({
     text, size, color: '000000', font: { eastAsia: font, ascii: FONTS.latin, hAnsi: FONTS.latin },
     characterSpacing: size === SIZES.hao3 ? CHAR_SPACING : undefined, ...extra,
@@ -89,7 +89,9 @@ function tableOf(b: Extract<Block, { kind: 'table' }>, textWidth: number): (Para
     borders: cellBorders,
     children: String(text).split('\n').map((line) => new Paragraph({
       alignment: header || typeof text === 'number' ? AlignmentType.CENTER : AlignmentType.LEFT,
-      children: [run(line, header ? FONTS.heading1 : FONTS.body, size)],
+      // Table text keeps single spacing: the body's 22-line grid would double every wrapped line.
+      spacing: { line: 240, lineRule: LineRuleType.AUTO, before: 0, after: 0 },
+      children: [run(line, header ? FONTS.heading1 : FONTS.body, size, { snapToGrid: false })],
     })),
   });
   const rows = [
@@ -103,7 +105,7 @@ function tableOf(b: Extract<Block, { kind: 'table' }>, textWidth: number): (Para
   ];
   const out: (Paragraph | Table)[] = [];
   if (b.caption) out.push(new Paragraph({ alignment: AlignmentType.CENTER, children: [run(b.caption, FONTS.heading1, SIZES.xiao4)] }));
-  out.push(new Table({ width: { size: textWidth, type: WidthType.DXA }, columnWidths: cols, rows }));
+  out.push(new Table({ width: { size: textWidth, type: WidthType.DXA }, columnWidths: cols, rows, margins: { top: 40, bottom: 40, left: 60, right: 60 } }));
   out.push(bodyParagraph('', { indent: false }));
   return out;
 }

@@ -175,7 +175,7 @@ async function buildCircularDoc(tx: Tx, c: CampaignRow, r: ReportRequest): Promi
   }
   blocks.push(
     { kind: 'heading1', text: circularDocWords.rankHeading },
-    { kind: 'table', header: circularDocWords.rankHeader, rows: units.map(circularDocWords.rankRow), widths: [1, 3, 1.2, 1.2, 1.2, 1.2, 1, 1.2] },
+    { kind: 'table', header: circularDocWords.rankHeader, rows: units.map(circularDocWords.rankRow), widths: [0.9, 2.6, 1.2, 1.3, 1.3, 1.3, 1, 1.3] },
     { kind: 'paragraph', text: circularDocWords.scoreNote },
   );
   const lastNote = circularDocWords.lastNote(units.filter((u) => u.last).map((u) => u.unitName));
@@ -202,7 +202,7 @@ async function buildLedgerDoc(tx: Tx, c: CampaignRow, r: ReportRequest): Promise
   const title = ledgerDocWords.title(c.name, r.unitName ?? null);
   const data = await officialDocx({
     title, subtitle: ledgerDocWords.subtitle(r.today), landscape: true,
-    blocks: [{ kind: 'table', header: ledgerDocWords.header, rows, widths: [0.6, 1.2, 3, 3, 1.6, 1.1, 1.1, 1.5, 1.1, 1.4] }],
+    blocks: [{ kind: 'table', header: ledgerDocWords.header, rows, widths: [0.7, 1.2, 3, 3, 1.6, 1.3, 1.1, 1.9, 1.2, 1.6] }],
     sender: r.sender, date: fullDateCn(r.today),
   });
   return { kind: 'ledger', fileName: `${safeName(title)}.docx`, mime: DOCX_MIME, data, rows: items.length, covers: ledgerDocWords.subtitle(r.today) };

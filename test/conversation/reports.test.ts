@@ -6,10 +6,20 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile, mkdir, copyFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { testBot, type TestBot } from '../support/test-bot.ts';
+import { runOperation } from '../../src/operations.ts';
 import type { Push } from '../../src/platforms/console/console-adapter.ts';
 
 const LONG = 120_000;
+const run = promisify(execFile);
+const has = async (cmd: string) => run('sh', ['-c', `command -v ${cmd}`]).then(() => true, () => false);
+const CAN_RENDER = (await has('soffice')) && (await has('pdftoppm'));
+const SHOTS = join(import.meta.dirname, '..', '..', 'docs', 'screenshots', 'reports');
 let bot: TestBot;
 beforeEach(async () => { bot = await testBot({ now: '2026-12-10T10:00:00+08:00' }); });
 afterEach(async () => { await bot.close(); });
@@ -185,5 +195,54 @@ describe('/报送', { timeout: LONG }, () => {
   it('says what it does not know, and writes nothing', async () => {
     expect(await bot.say('王主任', '/报送 简报')).toContain('不认识「简报」');
     expect(await bot.say('王主任', '/报送 总结 第五阶段')).toContain('没有找到阶段「五」');
+  });
+
+  it('the CLI writes the same documents: report 统计 --phase 全程, report 总结 --unit', async () => {
+    await seed();
+    const stats = await runOperation(bot.app.database, { op: 'report', kind: '统计', phase: '全程' }, { now: bot.now() });
+    expect(stats.ok).toBe(true);
+    expect(stats.message).toBe('已生成统计表「医德医风大讨论统计表（活动开展以来）.xlsx」（活动开展以来）。');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(stats.file!.base64, 'base64') as unknown as ArrayBuffer);
+    expect(wb.worksheets[0].getCell('B4').value).toBeTruthy();
+    const summary = await runOperation(bot.app.database, { op: 'report', kind: '总结', phase: '第一阶段', unit: '县中医院' }, { now: bot.now() });
+    expect(summary.message).toContain('县中医院医德医风大讨论第一阶段工作总结.docx');
+    const text = paragraphs((await docxParts(Buffer.from(summary.file!.base64, 'base64'))).document).join('\n');
+    expect(text).toContain('县中医院共有干部职工3人参加学习，参学1人');
+    const bad = await runOperation(bot.app.database, { op: 'report', kind: '汇编', task: '不存在的任务' }, { now: bot.now() });
+    expect(bad).toMatchObject({ ok: false });
+    expect(bad.message).toContain('没有找到任务「不存在的任务」');
+  });
+
+  // Rendered as the upper level opens them: LibreOffice → PDF → PNG of the first pages, kept in
+  // docs/screenshots/reports to look at. Needs soffice and pdftoppm (bash scripts/document-deps.sh).
+  it.skipIf(!CAN_RENDER)('each kind renders with LibreOffice: pages of A4 with the text in place (skipped without soffice/pdftoppm: bash scripts/document-deps.sh)', { timeout: 300_000 }, async () => {
+    await seed();
+    const dir = await mkdtemp(join(tmpdir(), 'reports-'));
+    try {
+      await mkdir(SHOTS, { recursive: true });
+      const kinds: [string, Record<string, string>][] = [['总结', { phase: '第一阶段' }], ['通报', {}], ['台账', {}], ['汇编', { task: '心得体会' }]];
+      for (const [kind, extra] of kinds) {
+        const r = await runOperation(bot.app.database, { op: 'report', kind, ...extra }, { now: bot.now() });
+        expect(r.ok, r.message).toBe(true);
+        const docx = join(dir, `${kind}.docx`);
+        await writeFile(docx, Buffer.from(r.file!.base64, 'base64'));
+        await run('soffice', ['--headless', `-env:UserInstallation=file://${dir}/lo`, '--convert-to', 'pdf', '--outdir', dir, docx], { timeout: 120_000 });
+        const pdf = join(dir, `${kind}.pdf`);
+        const { stdout: info } = await run('pdfinfo', [pdf]);
+        expect(info).toMatch(kind === '台账' ? /Page size:\s+841\.\d+ x 595\.\d+ pts/ : /Page size:\s+595\.\d+ x 841\.\d+ pts/);
+        const { stdout: pdfText } = await run('pdftotext', ['-layout', pdf, '-']);
+        expect(pdfText.replace(/\s+/g, '')).toContain({ 总结: '一、总体情况', 通报: '各单位排名', 台账: '门诊高峰期排队时间长', 汇编: '张三' }[kind]);
+        expect(pdfText).toMatch(/—\s*1\s*—/);
+        await run('pdftoppm', ['-r', '50', '-png', '-f', '1', '-l', '2', pdf, join(dir, kind)]);
+        for (const f of (await readdir(dir)).filter((x) => x.startsWith(`${kind}-`) && x.endsWith('.png'))) {
+          const png = await readFile(join(dir, f));
+          expect(png.readUInt32BE(16)).toBeGreaterThan(200); // width in pixels
+          await copyFile(join(dir, f), join(SHOTS, f));
+        }
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
