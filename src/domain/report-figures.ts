@@ -11,6 +11,8 @@ import { ledgerFiguresPerUnit, listRects, isOverdue, daysOverdue, rectCode } fro
 import { periodLastDay } from './messages/circular.ts';
 import { DomainError } from './errors.ts';
 import { feedbackReceivedBetween } from './feedback.ts';
+import { caseCountsByUnit, casesForExport } from './cases.ts';
+import { findingsOfCampaign, roundsOf } from './inspections.ts';
 import type { SpanKind, ReportSpan, ReportUnit, ReportTotals, OverdueLine, ReportFigures } from './messages/reports.ts';
 
 export type { SpanKind, ReportSpan, ReportUnit, ReportTotals, OverdueLine, ReportFigures };
@@ -51,6 +53,9 @@ export async function reportFigures(tx: Tx, c: CampaignRow, span: ReportSpan, un
   const handed = await handedInPerTaskAndUnit(tx, tasks.map((t) => t.id), last);
   const ledger = await ledgerFiguresPerUnit(tx, c.id, last);
   const wanted = (id: number) => !unitIds || unitIds.includes(id);
+  const caseCounts = await caseCountsByUnit(tx, { campaignId: c.id, unitIds });
+  const findings = await findingsOfCampaign(tx, c.id, { unitIds: unitIds ?? null, from: span.start, to: last });
+  const rounds = await roundsOf(tx, c.id, { unitIds: unitIds ?? null, from: span.start, to: last });
 
   const units: ReportUnit[] = circular.units.filter((u) => wanted(u.unitId)).map((u) => {
     const x = extras.get(u.unitId) ?? { groupSessions: 0, readingsRequired: 0, readingsDone: 0 };
@@ -64,6 +69,8 @@ export async function reportFigures(tx: Tx, c: CampaignRow, span: ReportSpan, un
       feedbackReceived: u.feedbackReceived, feedbackAnswered: u.feedbackAnswered,
       problems: item?.total ?? 0, problemsClosed: item?.closed ?? 0, problemsOverdue: item?.overdue ?? 0,
       commitments: commitment?.total ?? 0, commitmentsKept: commitment?.closed ?? 0,
+      cases: caseCounts.get(u.unitId)?.cases ?? 0, casesSelected: caseCounts.get(u.unitId)?.selected ?? 0, rules: caseCounts.get(u.unitId)?.rules ?? 0,
+      findings: findings.filter((x) => x.unitId === u.unitId).length, findingsToLedger: findings.filter((x) => x.unitId === u.unitId && x.rect).length,
       score: u.score, rank: u.rank, last: u.last,
     };
   });
@@ -76,7 +83,10 @@ export async function reportFigures(tx: Tx, c: CampaignRow, span: ReportSpan, un
     feedbackReceived: sum('feedbackReceived'), feedbackAnswered: sum('feedbackAnswered'),
     problems: sum('problems'), problemsClosed: sum('problemsClosed'), problemsOverdue: sum('problemsOverdue'),
     commitments: sum('commitments'), commitmentsKept: sum('commitmentsKept'),
+    cases: sum('cases'), casesSelected: sum('casesSelected'), rules: sum('rules'), findings: sum('findings'), findingsToLedger: sum('findingsToLedger'),
   };
+  const selectedCases = (await casesForExport(tx, { campaignId: c.id, unitIds }))
+    .filter((x) => x.kind === 'case' && x.status === 'selected').map((x) => ({ code: x.code, title: x.title, unitName: x.unitName }));
 
   const dayAfter = last;
   const open = await listRects(tx, { campaignId: c.id, unitIds, statuses: ['not_started', 'in_progress'] });
@@ -88,7 +98,7 @@ export async function reportFigures(tx: Tx, c: CampaignRow, span: ReportSpan, un
   const feedbackAll = unitIds ? { received: totals.feedbackReceived, answered: totals.feedbackAnswered } : await feedbackReceivedBetween(tx, span.start, last);
 
   return {
-    feedbackAll,
+    feedbackAll, inspectionRounds: rounds.length, selectedCases,
     campaign: { id: c.id, name: c.name, targetUnit: c.targetUnit, xueshiMinutes: c.xueshiMinutes, start: c.startDate, end: c.endDate },
     span, targetMinutes: circular.periodTargetMinutes, tasks, units, totals, overdue,
   };

@@ -102,7 +102,7 @@ async function buildStats(tx: Tx, c: CampaignRow, r: ReportRequest): Promise<Bui
   total.font = { bold: true };
   // Counted columns are sums of the rows above (a formula, so an edited row updates the total);
   // rates and averages are recomputed from the totals, as the rows' are.
-  const summed = new Set([2, 3, 5, 6, 9, 10, 11, ...f.tasks.map((_, i) => 12 + i), ...Array.from({ length: 7 }, (_, i) => 12 + f.tasks.length + i)]);
+  const summed = new Set([2, 3, 5, 6, 9, 10, 11, ...f.tasks.map((_, i) => 12 + i), ...Array.from({ length: 12 }, (_, i) => 12 + f.tasks.length + i)]);
   totalValues.forEach((v, i) => {
     if (!summed.has(i) || typeof v !== 'number' || !f.units.length) return;
     const col = ws.getColumn(i + 1).letter;

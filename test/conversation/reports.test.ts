@@ -103,7 +103,7 @@ describe('/报送', { timeout: LONG }, () => {
     expect([rmyy['人数'], rmyy['参学人数'], rmyy['参学率'], rmyy['学习时长（小时）']]).toEqual([5, 2, '40%', 1.5]);
     expect([rmyy['提交「心得体会」（份）'], rmyy['查摆问题（个）'], rmyy['逾期（个）']]).toEqual([1, 1, 1]);
     // Every counted column's total is the sum of the rows (and a SUM formula over them).
-    for (const h of ['人数', '参学人数', '学习时长（小时）', '集中学习（次）', '必读应学（人次）', '提交「心得体会」（份）', '意见建议（条）', '查摆问题（个）', '逾期（个）']) {
+    for (const h of ['人数', '参学人数', '学习时长（小时）', '集中学习（次）', '必读应学（人次）', '提交「心得体会」（份）', '意见建议（条）', '查摆问题（个）', '逾期（个）', '督查发现（个）', '典型案例（篇）', '制度成果（项）']) {
       expect(total[h], h).toBeCloseTo(units.reduce((t, u) => t + Number(u[h]), 0), 5);
     }
     expect(total['学习时长（小时）']).toBe(3.5);
@@ -114,6 +114,12 @@ describe('/报送', { timeout: LONG }, () => {
 
   it('总结: GB/T 9704 page and fonts, every figure filled in from the records, 下步打算 left for the office', async () => {
     await seed();
+    // A 督查 at 县人民医院 with one finding turned into the ledger; a 典型案例 selected; a 制度 recorded.
+    expect(await confirm('王主任', '/督查 新建 12月督查 单位：县人民医院 带队：刘局长 日期：12月12日')).toContain('DC-01');
+    expect(await bot.say('刘局长', '督查 发现 DC-01 县人民医院 部分职工学习笔记不全 转整改 措施：每周检查笔记 时限：2027-01-31')).toContain('ZG-0003');
+    expect(await bot.say('张三', '案例 提交 预约挂号缩短候诊 推行分时段预约，门诊候诊时间由40分钟降到15分钟。')).toContain('AL-001');
+    expect(await confirm('王主任', '/案例 选用 AL-001')).toContain('AL-001');
+    expect(await bot.say('赵院长', '制度 提交 门诊排队管理办法 高峰期增开窗口，弹性排班。')).toContain('ZD-001');
     const reply = await bot.say('王主任', '/报送 总结 第一阶段');
     expect(reply).toContain('医德医风大讨论第一阶段工作总结.docx');
     expect(reply).toContain('标黄处');
@@ -138,7 +144,10 @@ describe('/报送', { timeout: LONG }, () => {
     expect(overall).toContain('2026年12月3日至2026年12月13日，全系统3个单位共有干部职工10人参加学习，参学3人，参学率30%；累计学习3.5小时（折合');
     expect(text.join('\n')).toContain('共提交「心得体会」2份');
     expect(text.join('\n')).toContain('收到1条');
-    expect(text.join('\n')).toContain('查摆问题2个，已整改销号0个，整改率0%，逾期未完成1个');
+    expect(text.join('\n')).toContain('查摆问题3个，已整改销号0个，整改率0%，逾期未完成1个');
+    expect(text).toContain('开展督查1次，发现问题1个，其中1个已列入整改台账。');
+    expect(text).toContain('报送典型案例1篇，选用1篇；建立制度成果1项。');
+    expect(text).toContain('选用的典型案例：《预约挂号缩短候诊》（县人民医院）。');
     // 存在问题 names the overdue item; 下步打算 is a highlighted placeholder.
     expect(text.join('\n')).toContain('ZG-0001（县人民医院，门诊高峰期排队时间长，逾期2天）');
     expect(text).toContain('【请办公室填写：下步工作打算】');

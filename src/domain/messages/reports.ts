@@ -39,6 +39,13 @@ export interface ReportUnit {
   problemsOverdue: number;
   commitments: number;
   commitmentsKept: number;
+  /** 典型案例 sent and selected, 制度成果 recorded (not returned), so far. */
+  cases: number;
+  casesSelected: number;
+  rules: number;
+  /** 督查 findings at the unit in rounds dated in the span, and how many became ledger items. */
+  findings: number;
+  findingsToLedger: number;
   /** The circular's score and rank over the span. */
   score: number;
   rank: number;
@@ -58,6 +65,10 @@ export interface ReportFigures {
   /** Best score first. */
   units: ReportUnit[];
   totals: ReportTotals;
+  /** 督查 rounds dated in the span (at the units reported on). */
+  inspectionRounds: number;
+  /** The selected 典型案例 (title and unit), for 主要做法. */
+  selectedCases: { code: string; title: string; unitName: string }[];
   /** Opinions received in the span and answered: all of them for the whole campaign, a unit's own for a unit. */
   feedbackAll: { received: number; answered: number };
   /** Open ledger items past their deadline on `span.last`, longest overdue first. */
@@ -136,6 +147,12 @@ export function summaryWords(f: ReportFigures, o: { unitName?: string | null; ex
   overall.push(`广泛征求意见建议，收到${fb.received}条，已答复或办结${fb.answered}条${fb.received ? `，答复率${pct(fb.answered, fb.received)}` : ''}。`
     + `查摆问题${t.problems}个，已整改销号${t.problemsClosed}个${t.problems ? `，整改率${pct(t.problemsClosed, t.problems)}` : ''}${t.problemsOverdue ? `，逾期未完成${t.problemsOverdue}个` : ''}`
     + `${t.commitments ? `；一把手公开承诺${t.commitments}项，已兑现${t.commitmentsKept}项` : ''}。`);
+  if (f.inspectionRounds || t.findings) {
+    overall.push(`开展督查${f.inspectionRounds}次，发现问题${t.findings}个，其中${t.findingsToLedger}个已列入整改台账。`);
+  }
+  if (t.cases || t.rules) {
+    overall.push(`报送典型案例${t.cases}篇，选用${t.casesSelected}篇${t.rules ? `；建立制度成果${t.rules}项` : ''}。`);
+  }
   if (o.extra?.length) overall.push(...o.extra);
 
   const problems: string[] = [];
@@ -156,7 +173,10 @@ export function summaryWords(f: ReportFigures, o: { unitName?: string | null; ex
     title,
     overallHeading: '一、总体情况',
     overall,
-    practices: { heading: '二、主要做法', placeholder: '【请办公室填写：主要做法和成效（可结合典型案例、制度成果）】', facts: [] },
+    practices: {
+      heading: '二、主要做法', placeholder: '【请办公室填写：主要做法和成效（可结合典型案例、制度成果）】',
+      facts: f.selectedCases.length ? [`选用的典型案例：${f.selectedCases.map((c) => `《${c.title}》（${c.unitName}）`).join('、')}。`] : [],
+    },
     problems: { heading: '三、存在问题', lines: problems },
     next: { heading: '四、下步打算', placeholder: '【请办公室填写：下步工作打算】' },
     tableCaption: `附表：各单位情况统计（${spanDates(f.span)}）`,
@@ -172,6 +192,7 @@ export function statsHeader(f: Pick<ReportFigures, 'tasks' | 'campaign'>): strin
     '必读应学（人次）', '必读已学（人次）',
     ...f.tasks.map((t) => `提交「${t.name}」（份）`),
     '意见建议（条）', '已答复（条）', '查摆问题（个）', '已整改（个）', '逾期（个）', '公开承诺（项）', '已兑现（项）',
+    '督查发现（个）', '转整改（个）', '典型案例（篇）', '选用（篇）', '制度成果（项）',
   ];
 }
 
@@ -183,6 +204,7 @@ export function statsRow(f: Pick<ReportFigures, 'targetMinutes' | 'campaign'>, r
     r.members ? xueshiOf(r.totalMinutes / r.members, x) : 0, f.targetMinutes === null ? '—' : xueshiOf(f.targetMinutes, x), r.groupSessions,
     r.readingsRequired, r.readingsDone, ...r.byTask,
     r.feedbackReceived, r.feedbackAnswered, r.problems, r.problemsClosed, r.problemsOverdue, r.commitments, r.commitmentsKept,
+    r.findings, r.findingsToLedger, r.cases, r.casesSelected, r.rules,
   ];
 }
 
