@@ -3,7 +3,8 @@ import { UserError } from '../../src/commands/errors.ts';
 import type { Ctx } from '../../src/commands/context.ts';
 import { visibleUnits } from '../../src/domain/visibility.ts';
 import { attachExportToOutbox, EXPORT_TTL_MS, storeExport } from '../../src/domain/exports.ts';
-import { buildReport, reportKindFrom, spanKindFrom, type ReportRequest } from '../../src/domain/reports.ts';
+import { buildReport, reportKindFrom, spanKindFrom, type ReportKind, type ReportRequest } from '../../src/domain/reports.ts';
+import { ReportRefused, reportUnits } from './scope.ts';
 import type { SpanKind } from '../../src/domain/report-figures.ts';
 import { reportReplies } from '../../src/domain/messages/reports.ts';
 import { tokenize } from '../../src/parse/normalize.ts';
@@ -27,20 +28,16 @@ export function readReportWords(rest: string): ReportArgs {
   return out;
 }
 
-async function unitScope(ctx: Ctx, unitText: string | null): Promise<{ unitIds?: number[]; unitName?: string | null }> {
+async function unitScope(ctx: Ctx, kind: ReportKind, unitText: string | null): Promise<{ unitIds?: number[]; unitName?: string | null }> {
   const me = ctx.requireMember();
-  if (ctx.role === 'head') {
-    if (unitText) {
-      const u = await ctx.resolveUnit(unitText);
-      if (u.id !== me.unitId) throw new UserError(reportReplies.headOtherUnit({ unit: u.name, own: me.unitName }));
-    }
-    return { unitIds: [me.unitId], unitName: me.unitName };
-  }
   const unit = unitText ? await ctx.resolveUnit(unitText) : null;
   const visible = await visibleUnits(ctx.tx, { role: ctx.role, id: me.id, unitId: me.unitId });
-  if (visible === 'all') return unit ? { unitIds: [unit.id], unitName: unit.name } : {};
-  if (unit && !visible.includes(unit.id)) throw new UserError(reportReplies.leaderNotInCharge({ unit: unit.name }));
-  return unit ? { unitIds: [unit.id], unitName: unit.name } : { unitIds: visible };
+  try {
+    return reportUnits({ role: ctx.role, unitId: me.unitId, unitName: me.unitName }, visible, kind, unit);
+  } catch (err) {
+    if (err instanceof ReportRefused) throw new UserError(err.message);
+    throw err;
+  }
 }
 
 export default defineCommand({
@@ -61,11 +58,10 @@ export default defineCommand({
     const c = ctx.requireCampaign();
     const kind = reportKindFrom(kindWord);
     if (!kind) throw new UserError(reportReplies.kindUnknown({ word: kindWord }));
-    if (kind === 'circular' && ctx.role === 'head') return reportReplies.circularAdminsOnly();
     const words = readReportWords(rest ?? '');
     // 汇编's first free word is the task; the rest (or, for other kinds, all of it) a unit.
     const task = kind === 'compilation' ? words.words.shift() ?? null : null;
-    const scope = await unitScope(ctx, words.words.join(' ') || null);
+    const scope = await unitScope(ctx, kind, words.words.join(' ') || null);
     const request: ReportRequest = {
       kind, span: words.span, phase: words.phase, task, ...scope,
       sender: reportReplies.defaultSender(c.name), today: ctx.today,

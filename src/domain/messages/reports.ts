@@ -298,6 +298,7 @@ export const reportReplies = {
   leaderNotInCharge: (p: { unit: string }) => `「${p.unit}」不是您分管的单位。`,
   /** A head asked for the whole county's 通报 (it goes to every unit anyway, as the circular). */
   circularAdminsOnly: () => '通报文件由活动办公室生成；本单位情况可用「/报送 总结」或「/报送 统计」生成本单位版本。',
+  staffRefused: () => '报送材料由活动办公室、分管领导和单位负责人生成。',
   /** The sender line: the campaign's 领导小组办公室. */
   defaultSender: (campaign: string) => `${campaign}领导小组办公室`,
 };
