@@ -92,14 +92,38 @@ describe.skipIf(skipBrowser)('活动与阶段 and 导出 in Chromium', () => {
     await page.context().close();
   });
 
-  it('a head is offered only their unit\'s 打卡 and 整改, and the file holds their unit only', async () => {
+  it('the office drafts a 统计表 and a 总结 under 报送材料: the files download, the 统计表\'s total row sums its units', async () => {
+    const page = await signedIn('王主任');
+    await page.goto(web.base + '/console/exports');
+    const card = page.locator('[data-card="reports"]');
+    await card.waitFor();
+    expect(await card.locator('[data-input="report-kind"] .el-radio-button').allInnerTexts()).toEqual(['通报', '工作总结', '整改台账', '材料汇编', '统计表']);
+    await card.locator('[data-input="report-kind"] .el-radio-button', { hasText: '统计表' }).click();
+    await card.scrollIntoViewIfNeeded();
+    await shoot(page, 'exports-reports-1366');
+    const { file, wb } = await download(page, () => card.locator('[data-action="report"]').click());
+    expect(file.suggestedFilename()).toBe('医德医风大讨论统计表（第一阶段（学习动员））.xlsx');
+    const ws = wb.worksheets[0];
+    const people = column(ws, '人数', 3).filter((v) => typeof v === 'number' || (v && typeof v === 'object')) as unknown[];
+    const value = (v: unknown) => (v && typeof v === 'object' ? Number((v as { result?: number }).result ?? 0) : Number(v));
+    const total = value(people.at(-1));
+    expect(total).toBe(people.slice(0, -1).reduce((t: number, v) => t + value(v), 0));
+    expect(total).toBeGreaterThan(5);
+    await page.locator('[data-result="report"]').getByText('已生成统计表').waitFor();
+    await card.locator('[data-input="report-kind"] .el-radio-button', { hasText: '工作总结' }).click();
+    const [doc] = await Promise.all([page.waitForEvent('download'), card.locator('[data-action="report"]').click()]);
+    expect(doc.suggestedFilename()).toBe('医德医风大讨论第一阶段工作总结.docx');
+    await page.context().close();
+  });
+
+  it('a head is offered only their unit\'s 打卡, 整改 and 案例, and the file holds their unit only', async () => {
     const page = await signedIn('赵院长');
     await page.goto(web.base + '/console/exports');
     const card = page.locator('[data-card="export"]');
     await card.waitFor();
-    expect(await card.locator('[data-input="kind"] .el-radio-button').allInnerTexts()).toEqual(['打卡记录', '整改台账']);
+    expect(await card.locator('[data-input="kind"] .el-radio-button').allInnerTexts()).toEqual(['打卡记录', '整改台账', '典型案例与制度成果']);
     expect(await card.locator('[data-input="unit"]').count()).toBe(0);
-    expect(await card.innerText()).toContain('意见、通报仅限分管领导、管理员导出');
+    expect(await card.innerText()).toContain('负责人可以导出本单位的打卡、整改和案例；意见、通报、督查仅限分管领导、管理员导出');
     expect(await page.locator('.page-title').innerText()).toContain('可导出：县人民医院');
     const { file, wb } = await download(page, () => page.locator('[data-action="export"]').click());
     expect(file.suggestedFilename()).toBe('打卡记录_县人民医院_2026-10-31至2026-12-10.xlsx');
