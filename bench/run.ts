@@ -16,6 +16,7 @@ import { DEFAULT_LIMITS } from '../src/delivery/delivery.ts';
 import { startEmbeddedRedis } from '../src/infra/embedded-redis.ts';
 import { runCircular, type CircularResult } from './circular.ts';
 import { runConsole, type ConsoleResult } from './console.ts';
+import { runReports, type ReportTiming } from './reports.ts';
 import { runFanout, type FanoutResult } from './fanout.ts';
 import { runIngest, sendersNeeded, type IngestResult } from './ingest.ts';
 import { ROOT } from './procs.ts';
@@ -37,7 +38,7 @@ const only = (() => {
   if (i < 0) return null;
   const sections = new Set((argv[i].includes('=') ? argv[i].split('=')[1] : argv[i + 1]).split(','));
   // The circular and the fan-out run on the PostgreSQL data set: without it they would silently not run.
-  if (sections.has('circular') || sections.has('fanout') || sections.has('console')) sections.add('postgres');
+  if (sections.has('circular') || sections.has('fanout') || sections.has('console') || sections.has('reports')) sections.add('postgres');
   return sections;
 })();
 const want = (section: string) => !only || only.has(section);
@@ -105,6 +106,8 @@ interface Results {
   circularJitOff?: CircularResult;
   /** The web console's 总览 and 单位 over the same data set. */
   console?: ConsoleResult;
+  /** 报送's documents over the same data set. */
+  reports?: ReportTiming[];
   fanout?: FanoutResult;
   seconds?: number;
 }
@@ -184,6 +187,12 @@ async function main() {
         results.console = await runConsole({ databaseUrl, runs: opts.circularRuns });
         for (const t of results.console.overview) say(`  总览，${t.viewer}：中位 ${t.medianMs.toFixed(0)} ms，最慢 ${t.maxMs.toFixed(0)} ms，首次 ${t.firstMs.toFixed(0)} ms（${(t.bytes / 1024).toFixed(0)} KB）`);
         for (const t of results.console.units) say(`  单位，${t.viewer}：中位 ${t.medianMs.toFixed(0)} ms，最慢 ${t.maxMs.toFixed(0)} ms`);
+      }
+
+      if (want('reports')) {
+        say('报送材料（src/domain/reports.ts）…');
+        results.reports = await runReports({ databaseUrl, runs: opts.circularRuns });
+        for (const t of results.reports) say(`  ${t.what}：中位 ${t.medianMs.toFixed(0)} ms，最慢 ${t.maxMs.toFixed(0)} ms，首次 ${t.firstMs.toFixed(0)} ms（${(t.bytes / 1024).toFixed(0)} KB，${t.rows} 行）`);
       }
 
       if (want('ingest')) {
