@@ -338,6 +338,11 @@ export const outbox = pgTable('outbox', {
   mentions: jsonb('mentions').$type<number[]>(),
   /** A file to send with (or instead of) the text: an export the person asked for. */
   exportId: integer('export_id').references(() => exportFiles.id, { onDelete: 'set null' }),
+  /**
+   * An image to send instead of the text where the platform shows one (the circular's chart,
+   * kept in export_files): the text is its caption, sent with a link or a note where it cannot.
+   */
+  imageId: integer('image_id').references(() => exportFiles.id, { onDelete: 'set null' }),
   /** Failed rows are summarised to admins once, in a digest. */
   failureReported: boolean('failure_reported').notNull().default(false),
   createdAt: createdAt(),
@@ -460,7 +465,7 @@ export const jobRuns = pgTable('job_runs', {
  */
 export const exportFiles = pgTable('export_files', {
   id: serial('id').primaryKey(),
-  kind: text('kind').notNull(), // checkins | feedback | rectifications | circular
+  kind: text('kind').notNull(), // checkins | feedback | rectifications | circular | inspections | chart (the circular's picture, outbox.image_id)
   fileName: text('file_name').notNull(),
   mime: text('mime').notNull(),
   size: integer('size').notNull(),

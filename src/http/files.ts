@@ -1,4 +1,4 @@
-// Download links for exports: GET /files/:id?exp=…&sig=…, signed with an HMAC over the file id
+// Download links for exports (and the circular's chart, a PNG served inline): GET /files/:id?exp=…&sig=…, signed with an HMAC over the file id
 // and the expiry, so a link opens that one file only, and only until it expires. The signature
 // and expiry are checked before anything is read from the database.
 import { Router, type Response } from 'express';
@@ -64,7 +64,8 @@ export function filesRouter(database: Database, links: FileLinks, clock: Clock):
     res.status(200).set({
       'Content-Type': file.mime,
       'Content-Length': String(file.data.length),
-      'Content-Disposition': contentDisposition(file.fileName),
+      // A picture (the circular's chart) opens in place: DingTalk and browsers show it from the link.
+      'Content-Disposition': file.mime.startsWith('image/') ? contentDisposition(file.fileName).replace(/^attachment/, 'inline') : contentDisposition(file.fileName),
       'Cache-Control': 'private, no-store',
       'X-Content-Type-Options': 'nosniff',
     }).end(file.data);

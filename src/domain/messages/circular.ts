@@ -193,6 +193,9 @@ const PART_CN: Record<keyof ScoreWeights, string> = { participation: '参与', h
 const weightsCn = (w: ScoreWeights) => (Object.keys(PART_CN) as (keyof ScoreWeights)[])
   .filter((k) => k !== 'inspection' || (w.inspection ?? 0) > 0).map((k) => `${PART_CN[k]}${w[k] ?? 0}`).join(' ');
 
+/** A preview's chart goes to the person privately, after the reply. */
+const CHART_SENT_NOTE = '通报图表（排名、参与率和学时对照目标、与上期对比）另私发给你。';
+
 /** The circular of a period that was already sent: when (or 此前, without a time). */
 const alreadySent = (p: { periodKey: string; sentAt: Date | null; now: Date }) =>
   `${periodLabel(p.periodKey)}的通报已于 ${p.sentAt ? formatDateCn(dayOf(p.sentAt), p.now) : '此前'} 发送，不再重复发送。发送「/通报 历史」查看。`;
@@ -210,16 +213,17 @@ export const circularReplies = {
   previewWhichUnknown: (p: { text: string }) =>
     `「${p.text}」看不懂。发「/通报 预览」看上一期（下次要发的那期），发「/通报 预览 本期」看正在进行的这一期。`,
   /** /通报 预览 本期: the circular of the period under way, `text` as rendered. */
-  previewCurrent: (p: { text: string; periodKey: string }) =>
-    `${p.text}\n\n（预览，本期还没有结束，只供参考；期末后的第一个工作日发${periodLabel(p.periodKey)}的正式通报。）`,
+  previewCurrent: (p: { text: string; periodKey: string; chart?: boolean }) =>
+    `${p.text}\n\n（预览，本期还没有结束，只供参考；期末后的第一个工作日发${periodLabel(p.periodKey)}的正式通报。）${p.chart ? `\n${CHART_SENT_NOTE}` : ''}`,
   /** /通报 预览: the circular to send next, `text` as rendered; `sent` when it already went out. */
-  previewLast: (p: { text: string; periodKey: string; sent: boolean }) =>
-    `${p.text}\n\n${p.sent ? `（${periodLabel(p.periodKey)}的通报已经发送过，「/通报 发送」不会重复发送。）` : '（预览，未发送。发送「/通报 发送」发出；发送「/通报 预览 本期」看正在进行的这一期。）'}`,
+  previewLast: (p: { text: string; periodKey: string; sent: boolean; chart?: boolean }) =>
+    `${p.text}\n\n${p.sent ? `（${periodLabel(p.periodKey)}的通报已经发送过，「/通报 发送」不会重复发送。）` : '（预览，未发送。发送「/通报 发送」发出；发送「/通报 预览 本期」看正在进行的这一期。）'}`
+    + (p.chart ? `\n${CHART_SENT_NOTE}` : ''),
 
   alreadySent,
   /** The 确认 preview of /通报 发送, `text` as rendered. */
   sendPreview: (p: { text: string; periodKey: string }) =>
-    `将发送${periodLabel(p.periodKey)}通报：\n\n${p.text}\n\n发送给活动群和全体分管领导，各单位负责人另收本单位明细。`,
+    `将发送${periodLabel(p.periodKey)}通报：\n\n${p.text}\n\n发送给活动群和全体分管领导（文字通报之后附通报图表），各单位负责人另收本单位明细。`,
   sendCampaignChanged: () => '活动已变更，未发送通报。请重新发送命令。',
   sent: (p: { periodKey: string; units: number }) =>
     `已发送${periodLabel(p.periodKey)}通报（${p.units} 个单位），已通知活动群、分管领导和各单位负责人。`,
