@@ -128,7 +128,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     return { file, text: exportDeliveryText(caption, note) };
   });
   delivery.setImageResolver(async (id, caption) => {
-    const { image, note } = await imageForDelivery(database.db, id, { now: clock(), link: (f, exp) => files.link(f, exp) });
+    const { image, note } = await imageForDelivery(database.db, id, { now: clock(), link: (f, exp) => files.imageLink(f, exp) });
     return { image, text: chartDeliveryText(caption, note) };
   });
   // The circular's chart is drawn with a CJK font: without one, say so once (it is drawn anyway).

@@ -37,7 +37,7 @@ export default defineCommand({
 /** The preview's chart, privately to whoever asked (a picture where their platform shows one): whether it went. */
 async function sendChart(ctx: Ctx, data: CircularData): Promise<boolean> {
   const me = ctx.requireMember();
-  const { file } = await storeCircularChart(ctx.tx, data, { now: ctx.now, preview: true, requestedBy: me.id });
+  const { file } = await storeCircularChart(ctx.tx, data, { now: ctx.now, preview: true });
   if (!file) return false;
   await notifyChart(ctx.tx, ctx.notify, `circular-preview:${file.id}`, { memberId: me.id }, data, file, true);
   return true;

@@ -16,7 +16,7 @@ import { addDays, daysBetween } from '../time.ts';
 import { dueSql, perUnitSql } from './audiences.ts';
 import { inspectionFigures } from './inspections.ts';
 import { circularChartPng } from '../documents/chart.ts';
-import { attachImageToOutbox, storeImage, type ExportFileRow } from './images.ts';
+import { attachImageToOutbox, storeImage, type ImageRow } from './images.ts';
 import {
   CHART_WORDS, chartCaption, circularNotices, periodLastDay, renderCircular, renderUnitDetail,
   type CircularData, type CircularUnit, type Movement, type Period, type ScoreWeights, type UnitDetail,
@@ -359,11 +359,11 @@ export async function previousCircularData(tx: Tx, campaignId: number, periodSta
 
 /**
  * The circular's chart (src/documents/chart.ts), drawn against the last stored circular and kept
- * in export_files for the outbox rows that show it. Null when it could not be drawn: the text
+ * (the images table) for the outbox rows that show it. Null when it could not be drawn: the text
  * circular goes out all the same (`error` says why, for the caller's log).
  */
-export async function storeCircularChart(tx: Tx, d: CircularData, o: { now: Date; preview: boolean; requestedBy?: number | null }):
-  Promise<{ file: ExportFileRow | null; error?: string }> {
+export async function storeCircularChart(tx: Tx, d: CircularData, o: { now: Date; preview: boolean }):
+  Promise<{ file: ImageRow | null; error?: string }> {
   let png: Buffer;
   try {
     png = await circularChartPng(d, await previousCircularData(tx, d.campaignId, d.period.start));
@@ -371,7 +371,7 @@ export async function storeCircularChart(tx: Tx, d: CircularData, o: { now: Date
     return { file: null, error: err instanceof Error ? err.message : String(err) };
   }
   const file = await storeImage(tx, { kind: 'chart', fileName: CHART_WORDS.fileName({ periodKey: d.period.key }), data: png, params: { periodKey: d.period.key, preview: o.preview } },
-    { requestedBy: o.requestedBy ?? null, now: o.now, ttlMs: o.preview ? PREVIEW_CHART_TTL_MS : CHART_TTL_MS });
+    { now: o.now, ttlMs: o.preview ? PREVIEW_CHART_TTL_MS : CHART_TTL_MS });
   return { file };
 }
 
@@ -380,7 +380,7 @@ export async function storeCircularChart(tx: Tx, d: CircularData, o: { now: Date
  * row whose text is the chart's caption and whose image is the chart (delivery shows the picture,
  * or the caption with a link or a note where the platform cannot).
  */
-export async function notifyChart(tx: Tx, notify: Notify, key: string, to: { memberId: number } | { groupId: number }, d: CircularData, chart: ExportFileRow, preview: boolean) {
+export async function notifyChart(tx: Tx, notify: Notify, key: string, to: { memberId: number } | { groupId: number }, d: CircularData, chart: ImageRow, preview: boolean) {
   await notify(key, to, chartCaption({ campaign: d.campaignName, periodKey: d.period.key, preview }));
   await attachImageToOutbox(tx, key, chart.id);
 }

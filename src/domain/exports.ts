@@ -19,7 +19,6 @@ import type { CircularData } from './circular.ts';
 import { findingsOfCampaign, roundsOf, unitScore } from './inspections.ts';
 import { INSPECTION_WORKBOOK } from './messages/inspections.ts';
 import { movementMark, periodLabel } from './messages/circular.ts';
-import { sweepExpiredExports } from './images.ts';
 import { ROLE_CN, type Role } from './roles.ts';
 import { EXPORT_KIND_CN, WORKBOOK as WB, type ExportDeliveryNote, type ExportSummary } from './messages/exports.ts';
 import { cn } from '../time.ts';
@@ -478,8 +477,12 @@ const dayOfCn = (t: Date) => cn(t).format('YYYY-MM-DD');
 
 export type ExportFileRow = typeof exportFiles.$inferSelect;
 
-/** Remove expired exports and images — except one still waiting in the outbox, which is told it expired (images.ts). */
-export { sweepExpiredExports };
+/** Remove expired exports — except one still waiting in the outbox, which is told it expired. */
+export async function sweepExpiredExports(tx: Tx, now: Date): Promise<number> {
+  const gone = await tx.delete(exportFiles).where(and(lt(exportFiles.expiresAt, now),
+    sql`not exists (select 1 from outbox o where o.export_id = ${exportFiles.id} and o.status = 'queued')`)).returning({ id: exportFiles.id });
+  return gone.length;
+}
 
 export async function storeExport(tx: Tx, built: BuiltExport, o: { requestedBy: number | null; now: Date; params: Record<string, unknown>; ttlMs?: number }): Promise<ExportFileRow> {
   await sweepExpiredExports(tx, o.now);

@@ -1,6 +1,6 @@
 // The circular as a picture, end to end: /通报 预览 and a sent circular each make the chart (a PNG
-// kept in export_files) and queue it through the outbox (outbox.image_id) after the text; the
-// simulator writes it to a file and shows the path; a WeCom group robot gets msgtype image
+// kept in the images table) and queue it through the outbox (outbox.image_id) after the text; the
+// simulator writes it to a file and shows the path; kept in the images table; a WeCom group robot gets msgtype image
 // (base64 + md5, checked by the fake); a DingTalk custom robot gets the picture by a signed link
 // under PUBLIC_BASE_URL, which serves the PNG — and, without PUBLIC_BASE_URL, the caption with a note.
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import type { Server } from 'node:http';
 import express from 'express';
 import { eq, isNotNull } from 'drizzle-orm';
 import { testBot, type TestBot } from '../support/test-bot.ts';
-import { exportFiles, groups, outbox } from '../../src/db/schema.ts';
+import { groups, images, outbox } from '../../src/db/schema.ts';
 import { createWebhookSender } from '../../src/platforms/webhook-sender.ts';
 import { platformWebhooks } from '../../src/platforms/index.ts';
 import { PLATFORMS } from '../../src/features.ts';
@@ -33,7 +33,7 @@ const pngSize = (png: Buffer) => {
   return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
 };
 const imageRows = () => bot.db.select().from(outbox).where(isNotNull(outbox.imageId)).orderBy(outbox.id);
-const charts = () => bot.db.select().from(exportFiles).where(eq(exportFiles.kind, 'chart'));
+const charts = () => bot.db.select().from(images).where(eq(images.kind, 'chart'));
 async function sendCircular() {
   expect(await bot.say('王主任', '/通报 发送')).toContain('文字通报之后附通报图表');
   expect(await bot.say('王主任', '确认')).toContain('已发送2026年12月上半月通报（3 个单位）');
@@ -116,7 +116,7 @@ describe('the circular\'s chart', () => {
     bot = await testBot({ now: '2026-12-16T10:00:00+08:00' });
     bot.app.delivery.setWebhookSender(createWebhookSender(platformWebhooks(PLATFORMS, {})));
     await bot.db.update(groups).set({ webhookKind: 'dingtalk', webhookUrl: ding.customRobotUrl, webhookSecret: ding.customRobotSecret }).where(eq(groups.name, '全院群'));
-    // The service's /files route, where PUBLIC_BASE_URL points.
+    // The service's /images route, where PUBLIC_BASE_URL points.
     const web = express().use(filesRouter(bot.app.database, bot.app.files, () => bot.now()));
     const server: Server = await new Promise((r) => { const s = web.listen(0, '127.0.0.1', () => r(s)); });
     closers.push(() => new Promise((r) => { server.close(() => r()); }));
@@ -141,7 +141,7 @@ describe('the circular\'s chart', () => {
     await bot.drain();
     const last = ding.sent.filter((m) => m.route === 'robotSend').at(-1)!;
     const link = /!\[[^\]]*\]\((http[^)]+)\)/.exec(last.text)![1];
-    expect(link.startsWith(`${base}/files/`)).toBe(true);
+    expect(link.startsWith(`${base}/images/`)).toBe(true);
     const res = await fetch(link);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/png');
@@ -150,7 +150,9 @@ describe('the circular\'s chart', () => {
     expect(pngSize(png).width).toBe(CHART_WIDTH);
     const newest = (await charts()).sort((a, b) => b.id - a.id)[0];
     expect(png.equals(Buffer.from(newest.data))).toBe(true);
-    // The link opens this one file only.
+    // The link opens this one picture only, and an export's signature does not open it.
     expect((await fetch(link.replace(/sig=[^&]+/, 'sig=forged'))).status).toBe(403);
+    const exp = Number(new URL(link).searchParams.get('exp'));
+    expect((await fetch(`${base}/images/${newest.id}?exp=${exp}&sig=${bot.app.files.sign(newest.id, exp)}`)).status).toBe(403);
   });
 });
