@@ -64,7 +64,7 @@ export async function sendDingTalkWebhook(webhookUrl: string, secret: string | n
  */
 export async function sendDingTalkWebhookImage(webhookUrl: string, secret: string | null | undefined, image: OutboundImage & { url: string },
   opts: DingTalkWebhookOptions = {}): Promise<void> {
-  const title = titleOf(image.name.replace(/\.png$/i, ''));
+  const title = titleOf(image.name.replace(/\.png$/i, '').replace(/_/g, ' '));
   return postDingTalkWebhook(webhookUrl, secret, [{ title, text: `![${title}](${image.url})` }], opts);
 }
 
