@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHART_MAX_BYTES, CHART_WIDTH, chartFont, circularChartOption, circularChartSize, renderCircularChart, resetChartFont, svgToPng } from '../../src/documents/chart.ts';
 import { syntheticCircular } from '../support/circular-data.ts';
+import { chartCaption, chartDeliveryText, CHART_WORDS } from '../../src/domain/messages/circular.ts';
 
 /** Width and height from the PNG's IHDR (bytes 16–23, big-endian). */
 function pngSize(png: Buffer) {
@@ -86,5 +87,21 @@ describe('the circular as a picture', () => {
     resetChartFont();
     expect(chartFont().file).toBe('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc');
     expect(chartFont().warning).toBeNull();
+  });
+});
+
+describe('the chart\'s words (messages/circular.ts)', () => {
+  it('caption, and what a platform that cannot show the picture gets instead', () => {
+    const caption = chartCaption({ campaign: '医德医风大讨论', periodKey: '2026-12-H1', preview: false });
+    expect(caption).toBe('【医德医风大讨论】2026年12月上半月通报图表');
+    expect(chartCaption({ campaign: '医德医风大讨论', periodKey: '2026-12', preview: true })).toBe('【医德医风大讨论】2026年12月通报图表（预览）');
+    expect(chartDeliveryText(caption, { kind: 'link', url: 'https://bot.example.gov.cn/images/3?exp=1&sig=x', days: 30 }))
+      .toBe('【医德医风大讨论】2026年12月上半月通报图表：https://bot.example.gov.cn/images/3?exp=1&sig=x（30 天内有效）');
+    expect(chartDeliveryText(caption, { kind: 'no_link' }))
+      .toBe('【医德医风大讨论】2026年12月上半月通报图表：这里只能以链接显示图片，而服务没有设置 PUBLIC_BASE_URL，图表未发送（文字通报照常）。');
+    expect(chartDeliveryText(caption, { kind: 'expired' })).toBe('【医德医风大讨论】2026年12月上半月通报图表：图片已过期，未能发送。');
+    expect(CHART_WORDS.gap({ count: 170, from: 16, to: 185 })).toBe('⋯ 中间 170 个单位略（第 16–185 名）⋯');
+    expect([CHART_WORDS.movement('↑2'), CHART_WORDS.movement('—'), CHART_WORDS.movement('new'), CHART_WORDS.movement('新')]).toEqual(['↑2', '持平', '新', '新']);
+    expect(CHART_WORDS.fileName({ periodKey: '2026-11-H2' })).toBe('通报图表_2026年11月下半月.png');
   });
 });
