@@ -12,6 +12,9 @@ import { dingTalkWebhookSend } from '../../src/platforms/dingtalk/webhook.ts';
 import { circularChartPng } from '../../src/documents/chart.ts';
 import { syntheticCircular } from '../support/circular-data.ts';
 import { startFakeWecomApi, type FakeWecomApi } from './fakes/wecom-api.ts';
+import { startFakeWecomWsServer } from './fakes/wecom-ws-server.ts';
+import { createWecomBotWsAdapter } from '../../src/platforms/wecom/aibot-ws.ts';
+import pino from 'pino';
 import { fakeDingTalkApi, startFakeDingTalk, type FakeDingTalk } from './fakes/dingtalk-api.ts';
 
 const KEY = 'chart-webhook-key-0123';
@@ -86,5 +89,27 @@ describe('DingTalk: a picture by link', () => {
     await send.sendImage!({ id: 1, platform: 'dingtalk', chatId: 'c', name: '全院群', webhook: { kind: 'dingtalk', url: ding.customRobotUrl, secret: ding.customRobotSecret } }, image());
     expect(ding.violations).toEqual([]);
     expect(ding.sent).toEqual([{ route: 'robotSend', title: '通报图表 2026年12月上半月', text: `![通报图表 2026年12月上半月](${image().url})` }]);
+  });
+});
+
+describe('WeCom AI bot (long connection): uploadMedia over the connection, then msgtype image', () => {
+  it('uploads the PNG in chunks (init → chunk → finish, md5 checked) and sends its media_id to the chat', async () => {
+    const creds = { botId: 'aib-chart', secret: 'chart-secret' };
+    const ws = await startFakeWecomWsServer(creds);
+    const ctx = { handle: async () => null, log: pino({ level: 'silent' }), redis: null as never, alert: () => {} };
+    const a = createWecomBotWsAdapter({ ...creds, wsUrl: ws.url, ctx, reconnect: { baseDelayMs: 30, maxAttempts: 1 } });
+    try {
+      await a.connect!();
+      expect(a.sender!.imageMode?.()).toBe('bytes');
+      await a.sender!.sendImageToGroup!({ id: 1, platform: 'wecom', chatId: 'wrGroupChat1', name: '全院群' }, image());
+      expect(ws.violations).toEqual([]);
+      const [[mediaId, media]] = [...ws.media.entries()];
+      expect(media).toMatchObject({ type: 'image', filename: '通报图表_2026年12月上半月.png' });
+      expect(media.data.equals(png)).toBe(true);
+      expect(ws.sends().map((f) => f.body)).toEqual([{ chatid: 'wrGroupChat1', msgtype: 'image', image: { media_id: mediaId } }]);
+    } finally {
+      await a.disconnect!();
+      await ws.close();
+    }
   });
 });
