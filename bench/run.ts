@@ -15,6 +15,7 @@ import { generateDemoData, type GenerateResult } from '../src/demo-generate.ts';
 import { DEFAULT_LIMITS } from '../src/delivery/delivery.ts';
 import { startEmbeddedRedis } from '../src/infra/embedded-redis.ts';
 import { runCircular, type CircularResult } from './circular.ts';
+import { runChart, type ChartResult } from './chart.ts';
 import { runConsole, type ConsoleResult } from './console.ts';
 import { runReports, type ReportTiming } from './reports.ts';
 import { runFanout, type FanoutResult } from './fanout.ts';
@@ -108,6 +109,8 @@ interface Results {
   console?: ConsoleResult;
   /** 报送's documents over the same data set. */
   reports?: ReportTiming[];
+  /** The circular's chart for 200 synthetic units (bench/chart.ts). */
+  chart?: ChartResult;
   fanout?: FanoutResult;
   seconds?: number;
 }
@@ -152,6 +155,14 @@ async function main() {
     }
   };
 
+  // ---------------------------------------------------------------- the circular's chart (no database)
+
+  if (want('chart')) {
+    say('通报图表（200 个单位，合成数据，src/documents/chart.ts）…');
+    const r = results.chart = await runChart({ units: 200, runs: opts.circularRuns });
+    say(`  ${r.width}×${r.height}，${(r.bytes / 1024).toFixed(0)} KB：中位 ${r.medianMs.toFixed(0)} ms，首次 ${r.firstMs.toFixed(0)} ms`);
+  }
+
   // ---------------------------------------------------------------- PostgreSQL
   if (want('postgres')) {
     const admin = new pg.Client({ connectionString: opts.pgUrl });
@@ -180,6 +191,7 @@ async function main() {
         const j = results.circularJitOff;
         say(`  发送整期通报（计算、保存、${c.send.messages} 条消息含各负责人明细，已回滚）：${c.send.ms.toFixed(0)} ms`);
         say(`  jit=off：上一期中位 ${j.lastPeriod.medianMs.toFixed(0)} ms，活动至今中位 ${j.wholeCampaign.medianMs.toFixed(0)} ms`);
+        if (c.withChart) say(`  计算并画通报图表：中位 ${c.withChart.medianMs.toFixed(0)} ms（计算 ${c.withChart.computeMs.toFixed(0)}，画图 ${c.withChart.renderMs.toFixed(0)}），首次 ${c.withChart.firstMs.toFixed(0)} ms`);
       }
 
       if (want('console')) {
@@ -291,9 +303,14 @@ function table(r: Results): string {
     const g = r.generate.postgres!;
     rows.push([`circular (${g.units} units, ${g.members} people, ${g.checkins} check-ins): last period`, `${ms(c.lastPeriod.medianMs)} (first ${ms(c.lastPeriod.firstMs)}; ${c.lastPeriod.checkinsInPeriod} in period)`, '<= 1000 ms', mark(c.lastPeriod.medianMs <= 1000)]);
     rows.push(['circular: whole campaign so far', `${ms(c.wholeCampaign.medianMs)} (first ${ms(c.wholeCampaign.firstMs)}; ${c.wholeCampaign.checkinsInPeriod} in range)`, '<= 1000 ms', mark(c.wholeCampaign.medianMs <= 1000)]);
-    rows.push([`circular job: compute + store + ${c.send.messages} messages (heads' details)`, ms(c.send.ms), '', '']);
+    rows.push([`circular job: compute + store + chart + ${c.send.messages} messages (heads' details)`, ms(c.send.ms), '', '']);
+    if (c.withChart) rows.push(['circular + its chart (last period)', `${ms(c.withChart.medianMs)} (compute ${ms(c.withChart.computeMs)}, render ${ms(c.withChart.renderMs)}; first ${ms(c.withChart.firstMs)})`, '< 2000 ms', mark(c.withChart.medianMs < 2000)]);
     const j = r.circularJitOff;
     if (j) rows.push(['circular with jit = off: last period / whole', `${ms(j.lastPeriod.medianMs)} / ${ms(j.wholeCampaign.medianMs)}`, '<= 1000 ms', mark(j.lastPeriod.medianMs <= 1000 && j.wholeCampaign.medianMs <= 1000)]);
+  }
+  if (r.chart) {
+    const h = r.chart;
+    rows.push([`circular chart, ${h.units} units (synthetic), ${h.width}x${h.height} PNG ${(h.bytes / 1024).toFixed(0)} kB`, `${ms(h.medianMs)} (max ${ms(h.maxMs)}, first ${ms(h.firstMs)})`, '< 2000 ms', mark(h.medianMs < 2000)]);
   }
   if (r.console) {
     const g = r.generate.postgres!;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # 一次性准备开发环境 / One-time setup: Node dependencies, the build (dist/, with the web console in
-# dist/web), redis-server, Chromium + CJK fonts (the console's browser test), .env
+# dist/web), redis-server, a CJK font (the circular's chart), Chromium + CJK fonts (the console's browser test), .env
 # Usage: npm run setup   (or: bash scripts/setup.sh; `bash scripts/setup.sh env` makes only .env)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,6 +63,23 @@ else
   warn "  Debian/Ubuntu:  sudo apt-get install -y redis-server"
   warn "  macOS:          brew install redis"
   warn "  或在 .env 中设置 REDIS_URL 指向已有的 Redis / or set REDIS_URL in .env"
+fi
+
+# --- A CJK font for the circular's chart (通报图表, src/documents/chart.ts) ---------------------------
+# Without one the chart is still drawn, but its Chinese shows as empty boxes. CHART_FONT in .env
+# can name another font file instead.
+have_cjk_font() { ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1 || fc-list :lang=zh 2>/dev/null | grep -q .; }
+if have_cjk_font; then
+  say "==> 中文字体已安装（通报图表用）/ CJK font found (for the circular's chart)"
+elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  say "==> 安装 fonts-noto-cjk（通报图表用的中文字体）/ installing fonts-noto-cjk (apt-get)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends fonts-noto-cjk >/dev/null && say "    已安装 / installed" \
+    || warn "fonts-noto-cjk 安装失败：通报图表中的中文将显示为方框 / could not install fonts-noto-cjk: the chart's Chinese will show as boxes"
+else
+  warn "缺少中文字体，通报图表中的中文将显示为方框。请运行：sudo apt-get install -y fonts-noto-cjk（或在 .env 用 CHART_FONT 指定字体文件）"
+  warn "  no CJK font: sudo apt-get install -y fonts-noto-cjk (or set CHART_FONT in .env)"
 fi
 
 # --- Chromium and a CJK font: the web console's browser test, and screenshots of its pages ---------

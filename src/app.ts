@@ -21,6 +21,9 @@ import { systemClock, type Clock } from './time.ts';
 import { FileLinks } from './http/files.ts';
 import { exportForDelivery } from './domain/exports.ts';
 import { exportDeliveryText } from './domain/messages/exports.ts';
+import { imageForDelivery } from './domain/images.ts';
+import { chartDeliveryText } from './domain/messages/circular.ts';
+import { chartFontWarning } from './documents/chart.ts';
 import { settleAnonymousDays, vacuumFeedback } from './domain/feedback.ts';
 import { addDays, dayOf } from './time.ts';
 import { purgeInbound } from './domain/inbound.ts';
@@ -48,7 +51,8 @@ export interface AppOptions {
   /** First retry delay of a failed send (doubles each time). */
   backoffMs?: number;
   /** Show pushes in the console (chat simulator, tests). */
-  console?: { onPush?: (p: Push) => void };
+  /** The simulator: `onPush` sees each push; images (the circular's chart) are written under `imageDir` and the push names the file. */
+  console?: { onPush?: (p: Push) => void; imageDir?: string };
   /** PUBLIC_BASE_URL: exports are offered as signed links under it where a platform cannot send files. */
   publicBaseUrl?: string;
   /** Inbound limits (INBOUND_PER_MINUTE, ANONYMOUS_PER_DAY, PUSHES_PER_RECIPIENT_PER_HOUR). */
@@ -115,7 +119,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const connection = redisConnection(opts.redisUrl);
   connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
   const delivery = new Delivery(database, connection, log, { prefix: opts.queuePrefix, limits: opts.deliveryLimits, backoffMs: opts.backoffMs, now: opts.deliveryClock });
-  const consoleSender = opts.console ? new ConsoleSender(opts.console.onPush) : null;
+  const consoleSender = opts.console ? new ConsoleSender(opts.console.onPush, opts.console.imageDir) : null;
   if (consoleSender) delivery.addSender(consoleSender);
   const clock = opts.clock ?? systemClock;
   const files = new FileLinks(await sharedSecret(database.db, 'export-link-key'), opts.publicBaseUrl);
@@ -123,6 +127,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
     const { file, note } = await exportForDelivery(database.db, id, { now: clock(), link: (f, exp) => files.link(f, exp) });
     return { file, text: exportDeliveryText(caption, note) };
   });
+  delivery.setImageResolver(async (id, caption) => {
+    const { image, note } = await imageForDelivery(database.db, id, { now: clock(), link: (f, exp) => files.imageLink(f, exp) });
+    return { image, text: chartDeliveryText(caption, note) };
+  });
+  // The circular's chart is drawn with a CJK font: without one, say so once (it is drawn anyway).
+  const fontWarning = chartFontWarning();
+  if (fontWarning) log.warn(fontWarning);
   if (opts.worker !== false) delivery.startWorker();
 
   // On the shared connection: the throttle waits at most half a second for a count (see count()).

@@ -65,6 +65,8 @@ async function main() {
     features: FEATURES, platforms: PLATFORMS,
     database, log, redisUrl, botNames: [config.BOT_NAME], queuePrefix: demo ? 'campaign-bot-demo' : 'campaign-bot',
     console: {
+      // The circular's chart (/通报 预览, a circular sent) is written here and its path shown.
+      imageDir: path.join(dataDir, 'images'),
       onPush: (p) => {
         if (!p.file) return show(p);
         const file = p.file;
@@ -82,7 +84,7 @@ async function main() {
   let group: string | undefined = demo ? '全院群' : undefined;
   const prompt = () => `${who || '（未选择身份）'}${group ? ` @${group}` : ' 私聊'} ▸ `;
   console.log(HELP);
-  console.log(`导出的文件（/导出 …）保存在 ${exportsDir}`);
+  console.log(`导出的文件（/导出 …）保存在 ${exportsDir}；通报图表保存在 ${path.join(dataDir, 'images')}`);
   if (demo) console.log('\n演示名单：王主任（管理员）、刘局长（分管领导）、赵院长（县人民医院负责人）、张三、李四、王五、县人民医院/张伟、县中医院/张伟、钱院长、周敏、孙院长、吴刚');
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
   rl.setPrompt(prompt());

@@ -3,6 +3,7 @@
 // the installed platforms. A bad value stops start-up with the variable's name; each default
 // lives in one place.
 import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 
@@ -47,6 +48,11 @@ const coreSettings = z.object({
   // Where people reach the service from outside (callbacks, export download links /files/…).
   PUBLIC_BASE_URL: optionalString.refine((v) => v === undefined || /^https?:\/\/[^\s/]+/.test(v), {
     message: '必须是 http:// 或 https:// 开头的地址，例如 https://bot.example.gov.cn（留空则导出文件无法以链接发送）',
+  }),
+  // The CJK font the circular's chart is drawn with (a .ttc/.otf/.ttf file). Empty: the usual places
+  // (Debian's fonts-noto-cjk first, see src/documents/chart.ts).
+  CHART_FONT: optionalString.refine((v) => v === undefined || existsSync(v), {
+    message: '文件不存在：应是中文字体文件的路径，例如 /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc（留空则自动查找）',
   }),
   ROLE: z.enum(['all', 'web', 'worker']).default('all'),
   BOT_NAME: z.string().default('学习助手'),

@@ -354,6 +354,11 @@ export const outbox = pgTable('outbox', {
   mentions: jsonb('mentions').$type<number[]>(),
   /** A file to send with (or instead of) the text: an export the person asked for. */
   exportId: integer('export_id').references(() => exportFiles.id, { onDelete: 'set null' }),
+  /**
+   * An image to send instead of the text where the platform shows one (the circular's chart):
+   * the text is its caption, sent with a link or a note where the platform cannot show it.
+   */
+  imageId: integer('image_id').references(() => images.id, { onDelete: 'set null' }),
   /** Failed rows are summarised to admins once, in a digest. */
   failureReported: boolean('failure_reported').notNull().default(false),
   createdAt: createdAt(),
@@ -526,6 +531,24 @@ export const exportFiles = pgTable('export_files', {
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   downloads: integer('downloads').notNull().default(0),
 }, (t) => [index('export_files_expires_idx').on(t.expiresAt)]);
+
+/**
+ * Pictures the bot sends (the circular's chart, kind 'chart'): kept for the outbox rows that show
+ * them (outbox.image_id) and for their signed links (/images/:id, where a platform shows a picture
+ * only from a link), until expiresAt.
+ */
+export const images = pgTable('images', {
+  id: serial('id').primaryKey(),
+  kind: text('kind').notNull(),
+  fileName: text('file_name').notNull(),
+  mime: text('mime').notNull(),
+  size: integer('size').notNull(),
+  data: bytea('data').notNull(),
+  /** What it shows (the circular's period, a preview or not). */
+  params: jsonb('params'),
+  createdAt: createdAt(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+}, (t) => [index('images_expires_idx').on(t.expiresAt)]);
 
 /** A circular (通报) as it was computed and sent, stored with its period. */
 export const circulars = pgTable('circulars', {

@@ -24,10 +24,11 @@ import { DeliveryRouter } from './router.ts';
 import { SenderRegistry } from './senders.ts';
 import { SWEEP_EVERY_MS, sweepOutbox, type SweepDeps } from './sweep.ts';
 import type { ServiceJobDef } from '../scheduling/job.ts';
-import type { ExportResolver, Sender } from './types.ts';
+import type { ExportResolver, ImageResolver, Sender } from './types.ts';
 import { DeliveryWorkers } from './worker.ts';
 
-export type { GroupTarget, MemberTarget, Mention, OutboundFile, ExportResolver, Sender } from './types.ts';
+export type { GroupTarget, MemberTarget, Mention, OutboundFile, ExportResolver, Sender, OutboundImage, ImageResolver, ImageMode } from './types.ts';
+export { MAX_IMAGE_BYTES } from './types.ts';
 export { NoRouteError } from './errors.ts';
 export { DEFAULT_LIMITS, type DeliveryLimits } from './pacing.ts';
 export { DELIVERY_QUEUE, connectionQueueName, senderQueueName } from './queues.ts';
@@ -67,6 +68,11 @@ export class Delivery {
   /** How an outbox row's export (export_id) is looked up: its file, and the text to send instead. */
   setExportResolver(r: ExportResolver) {
     this.router.setExportResolver(r);
+  }
+
+  /** How an outbox row's image (image_id) is looked up: the picture and its link, and the text to send instead. */
+  setImageResolver(r: ImageResolver) {
+    this.router.setImageResolver(r);
   }
 
   senderNames(): string[] {

@@ -11,7 +11,7 @@ import { NoRouteError } from './errors.ts';
 import { senderQueueName } from './queues.ts';
 import { ROBOT_WINDOWS, type Window } from './rate-limit.ts';
 import type { SenderRegistry } from './senders.ts';
-import type { ExportResolver, Mention, Sender } from './types.ts';
+import type { ExportResolver, GroupTarget, ImageResolver, Mention, Sender } from './types.ts';
 
 /** One row's sender and how to send it; the limits it is paced by (see pacing.ts). */
 export interface Route {
@@ -28,12 +28,40 @@ export interface Route {
 
 export class DeliveryRouter {
   private exportResolver: ExportResolver | null = null;
+  private imageResolver: ImageResolver | null = null;
 
   constructor(private readonly database: Database, private readonly senders: SenderRegistry) {}
 
   /** How an outbox row's export (export_id) is looked up: its file, and the text to send instead. */
   setExportResolver(r: ExportResolver) {
     this.exportResolver = r;
+  }
+
+  /** How an outbox row's image (image_id) is looked up: the picture and its link, and the text to send instead. */
+  setImageResolver(r: ImageResolver) {
+    this.imageResolver = r;
+  }
+
+  /**
+   * Send the row's image (image_id) through `s`: the picture where it shows one ('bytes', or
+   * 'url' with a link), else the caption with the link or a note (the resolver's text). One
+   * message either way, counted as one against the limits.
+   */
+  private imageSend(row: OutboxRow, s: Sender, to: { group: GroupTarget } | { member: Parameters<Sender['sendToMember']>[0] }): (() => Promise<void>) | null {
+    const resolve = this.imageResolver;
+    if (row.imageId === null || !resolve) return null;
+    const imageId = row.imageId;
+    return async () => {
+      const { image, text } = await resolve(imageId, row.text);
+      const mode = 'group' in to ? s.imageMode?.(to.group) ?? null : s.imageMode?.() ?? null;
+      const shows = image && (mode === 'bytes' || (mode === 'url' && image.url));
+      if ('group' in to) {
+        if (shows && s.sendImageToGroup) return s.sendImageToGroup(to.group, image);
+        return s.sendToGroup!(to.group, text);
+      }
+      if (shows && s.sendImageToMember) return s.sendImageToMember(to.member, image);
+      return s.sendToMember(to.member, text);
+    };
   }
 
   /** Who sends to a group: its webhook when it has one, else a sender of its platform that posts to groups, else the console. */
@@ -83,18 +111,25 @@ export class DeliveryRouter {
         const to = { id: g.id, platform: g.platform, chatId: g.chatId, name: g.name, webhook };
         const mentions = row.mentions?.length ? await this.mentionsOf(row, kind) : undefined;
         const robot = createHash('sha256').update(`${kind}:${g.webhookUrl}`).digest('hex').slice(0, 24);
+        const image = this.imageSend(row, s, { group: to });
+        if (image) return { sender: s, targetKey: `robot:${robot}`, windows: ROBOT_WINDOWS, bucket: false, parts: 1, send: image };
         return {
           sender: s, targetKey: `robot:${robot}`, windows: ROBOT_WINDOWS, bucket: false,
           parts: s.parts?.(row.text, { ...to, mentions }) ?? 1,
           send: async () => s.sendToGroup!({ ...to, mentions }, row.text),
         };
       }
-      return { sender: s, send: async () => s.sendToGroup!({ id: g.id, platform: g.platform, chatId: g.chatId, name: g.name, mentions: await this.mentionsOf(row, s.platform) }, row.text) };
+      const group = { id: g.id, platform: g.platform, chatId: g.chatId, name: g.name };
+      const image = this.imageSend(row, s, { group });
+      if (image) return { sender: s, parts: 1, send: image };
+      return { sender: s, send: async () => s.sendToGroup!({ ...group, mentions: await this.mentionsOf(row, s.platform) }, row.text) };
     }
     const target = await memberTarget(db, row.memberId!);
     if (!target) throw new NoRouteError(`成员 ${row.memberId} 不存在`);
     const s = this.memberSender(target.accounts.map((a) => a.platform));
     if (!s) throw new NoRouteError(`${target.name} 没有可送达的平台账号（未配置平台或未绑定）`);
+    const image = this.imageSend(row, s, { member: target });
+    if (image) return { sender: s, parts: 1, windows: s.memberWindows, send: image };
     const resolve = this.exportResolver;
     if (row.exportId !== null && resolve) {
       const exportId = row.exportId;

@@ -32,6 +32,14 @@ export interface Sender {
   /** Send a file (an export) to one person privately, where the platform can. */
   sendFileToMember?(to: MemberTarget, file: OutboundFile): Promise<void>;
   /**
+   * How it shows an image (an outbox row's image_id, the circular's chart) to `to` (a group; a
+   * person when absent): 'bytes' — it sends the picture itself (uploads it); 'url' — the platform
+   * fetches it from a link (DingTalk), so only when there is one (PUBLIC_BASE_URL); null — it cannot.
+   */
+  imageMode?(to?: GroupTarget): ImageMode;
+  sendImageToMember?(to: MemberTarget, image: OutboundImage): Promise<void>;
+  sendImageToGroup?(to: GroupTarget, image: OutboundImage): Promise<void>;
+  /**
    * Sends through a live connection that only one process holds (the WeCom AI bot's long
    * connection, under a lease). A process without it hands the job to the holder's queue.
    */
@@ -46,3 +54,11 @@ export interface Sender {
 // ---- exports (outbox.export_id): the file where the sender can send files, else text with a link.
 export interface OutboundFile { name: string; mime: string; data: Buffer }
 export type ExportResolver = (exportId: number, caption: string) => Promise<{ file: OutboundFile | null; text: string }>;
+
+// ---- images (outbox.image_id): the picture where the sender shows one, else its caption with a link or a note.
+export type ImageMode = 'bytes' | 'url' | null;
+/** A PNG to show in a chat: its bytes, and a signed link to it (null without PUBLIC_BASE_URL). */
+export interface OutboundImage { name: string; mime: string; data: Buffer; url: string | null }
+export type ImageResolver = (imageId: number, caption: string) => Promise<{ image: OutboundImage | null; text: string }>;
+/** Every platform here takes an image of at most 2 MB (WeCom's group robot: 2 MB; the app: 2 MB for type=image). */
+export const MAX_IMAGE_BYTES = 2 * 1024 * 1024;

@@ -16,8 +16,10 @@ import { addDays, daysBetween } from '../time.ts';
 import { dueSql, perUnitSql } from './audiences.ts';
 import { inspectionFigures } from './inspections.ts';
 import { casesForCircular, markCasesCirculated } from './cases.ts';
+import { circularChartPng } from '../documents/chart.ts';
+import { attachImageToOutbox, storeImage, type ImageRow } from './images.ts';
 import {
-  circularNotices, periodLastDay, renderCircular, renderUnitDetail,
+  CHART_WORDS, chartCaption, circularNotices, periodLastDay, renderCircular, renderUnitDetail,
   type CircularData, type CircularUnit, type Movement, type Period, type ScoreWeights, type UnitDetail,
 } from './messages/circular.ts';
 
@@ -363,17 +365,61 @@ export async function unitDetail(tx: Tx, d: CircularData, unitId: number): Promi
   };
 }
 
+// ------------------------------------------------------------------------------ the chart
+
+/** How long a sent circular's chart stays downloadable (its link in DingTalk, the platforms that show it by link). */
+export const CHART_TTL_MS = 30 * 86_400_000;
+/** A preview's chart: a day. */
+export const PREVIEW_CHART_TTL_MS = 86_400_000;
+
+/** The data of the campaign's last stored circular before `periodStart` (the chart's comparison), or null. */
+export async function previousCircularData(tx: Tx, campaignId: number, periodStart: string): Promise<CircularData | null> {
+  const [prev] = await tx.select({ data: circulars.data }).from(circulars)
+    .where(and(eq(circulars.campaignId, campaignId), lt(circulars.periodEnd, periodStart)))
+    .orderBy(desc(circulars.periodEnd)).limit(1);
+  return (prev?.data as CircularData | undefined) ?? null;
+}
+
+/**
+ * The circular's chart (src/documents/chart.ts), drawn against the last stored circular and kept
+ * (the images table) for the outbox rows that show it. Null when it could not be drawn: the text
+ * circular goes out all the same (`error` says why, for the caller's log).
+ */
+export async function storeCircularChart(tx: Tx, d: CircularData, o: { now: Date; preview: boolean }):
+  Promise<{ file: ImageRow | null; error?: string }> {
+  let png: Buffer;
+  try {
+    png = await circularChartPng(d, await previousCircularData(tx, d.campaignId, d.period.start));
+  } catch (err) {
+    return { file: null, error: err instanceof Error ? err.message : String(err) };
+  }
+  const file = await storeImage(tx, { kind: 'chart', fileName: CHART_WORDS.fileName({ periodKey: d.period.key }), data: png, params: { periodKey: d.period.key, preview: o.preview } },
+    { now: o.now, ttlMs: o.preview ? PREVIEW_CHART_TTL_MS : CHART_TTL_MS });
+  return { file };
+}
+
+/**
+ * Queue the chart to one person or group under `key` (after the text circular's row): an outbox
+ * row whose text is the chart's caption and whose image is the chart (delivery shows the picture,
+ * or the caption with a link or a note where the platform cannot).
+ */
+export async function notifyChart(tx: Tx, notify: Notify, key: string, to: { memberId: number } | { groupId: number }, d: CircularData, chart: ImageRow, preview: boolean) {
+  await notify(key, to, chartCaption({ campaign: d.campaignName, periodKey: d.period.key, preview }));
+  await attachImageToOutbox(tx, key, chart.id);
+}
+
 // ------------------------------------------------------------------------------ sending
 
 export type Notify = (key: string, to: { memberId: number } | { groupId: number }, text: string) => Promise<void>;
 
 /**
  * Store the period's circular and queue it: the circular to every campaign-wide group and every
- * leader (with a line on the units they lead), each unit head the unit's detail. A period already
- * stored is not sent again ({ alreadySent: true }).
+ * leader (with a line on the units they lead), each followed by its chart (a picture where the
+ * platform shows one); each unit head the unit's detail. A period already stored is not sent
+ * again ({ alreadySent: true }). `chartError`: the chart could not be drawn (the text went anyway).
  */
 export async function sendCircular(tx: Tx, c: CampaignRow, p: Period, notify: Notify, now: Date):
-  Promise<{ alreadySent: boolean; circular: typeof circulars.$inferSelect; data: CircularData }> {
+  Promise<{ alreadySent: boolean; circular: typeof circulars.$inferSelect; data: CircularData; chartError?: string }> {
   const existing = await storedCircular(tx, c.id, p.key);
   if (existing) return { alreadySent: true, circular: existing, data: existing.data as CircularData };
   const data = await computeCircular(tx, c, p);
@@ -386,19 +432,22 @@ export async function sendCircular(tx: Tx, c: CampaignRow, p: Period, notify: No
     return { alreadySent: true, circular: other, data: other.data as CircularData };
   }
   await markCasesCirculated(tx, (data.goodPractice ?? []).map((g) => g.caseId), row.id);
+  const chart = await storeCircularChart(tx, data, { now, preview: false });
   for (const g of await tx.select().from(groups).where(eq(groups.scope, 'campaign'))) {
     await notify(`circular:${row.id}:group:${g.id}`, { groupId: g.id }, text);
+    if (chart.file) await notifyChart(tx, notify, `circular:${row.id}:group:${g.id}:chart`, { groupId: g.id }, data, chart.file, false);
   }
   for (const l of data.leaders) {
     const mine = data.units.filter((u) => l.unitIds.includes(u.unitId));
     await notify(`circular:${row.id}:leader:${l.memberId}`, { memberId: l.memberId }, circularNotices.toLeader({ name: l.name, text, units: mine }));
+    if (chart.file) await notifyChart(tx, notify, `circular:${row.id}:leader:${l.memberId}:chart`, { memberId: l.memberId }, data, chart.file, false);
   }
   for (const h of await headsOf(tx)) {
     if (!data.units.some((u) => u.unitId === h.unitId)) continue;
     const detail = renderUnitDetail(data, await unitDetail(tx, data, h.unitId));
     await notify(`circular:${row.id}:head:${h.id}`, { memberId: h.id }, circularNotices.toHead({ name: h.name, detail }));
   }
-  return { alreadySent: false, circular: row, data };
+  return { alreadySent: false, circular: row, data, ...(chart.error ? { chartError: chart.error } : {}) };
 }
 
 export async function storedCircular(tx: Tx, campaignId: number, periodKey: string) {
@@ -459,12 +508,4 @@ export async function halfMonthTrend(tx: Tx, c: CampaignRow, unitIds: number[] |
       participationRate: members ? participants / members : 0, avgMinutes: members ? Math.round(Number(r?.minutes ?? 0) / members) : 0,
     };
   });
-}
-
-/** The data of the campaign's latest stored circular that ended before `before` (the trend's "last period"), or null. */
-export async function previousCircularData(tx: Tx, campaignId: number, before: string): Promise<CircularData | null> {
-  const [prev] = await tx.select().from(circulars)
-    .where(and(eq(circulars.campaignId, campaignId), lt(circulars.periodEnd, before)))
-    .orderBy(desc(circulars.periodEnd)).limit(1);
-  return (prev?.data as CircularData | undefined) ?? null;
 }

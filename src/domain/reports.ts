@@ -6,6 +6,7 @@
 import ExcelJS from 'exceljs';
 import type { Tx } from '../db/client.ts';
 import { officialDocx, type Block } from '../documents/official-doc.ts';
+import { renderCircularChart } from '../documents/chart.ts';
 import { reportFigures, reportSpan, type ReportFigures, type SpanKind } from './report-figures.ts';
 import { computeCircular, currentPeriodFor, cadenceOf, storedCircular, previousCircularData, type CircularData } from './circular.ts';
 import { phasesOf, tasksOf, type CampaignRow } from './campaigns.ts';
@@ -163,14 +164,16 @@ async function buildCircularDoc(tx: Tx, c: CampaignRow, r: ReportRequest): Promi
   const data: CircularData = stored ? stored.data as CircularData : await computeCircular(tx, c, period);
   const previous = await previousCircularData(tx, c.id, data.period.start);
   const units = r.unitIds ? data.units.filter((u) => r.unitIds!.includes(u.unitId)) : data.units;
-  const chart = r.chart ? await r.chart(data, previous) : null;
+  // The circular's own chart (src/documents/chart.ts); the document goes without it if it cannot be drawn.
+  const chart = await (r.chart ?? renderCircularChart)(data, previous).catch(() => null);
   const blocks: Block[] = [
     { kind: 'paragraph', text: circularDocWords.salutation, noIndent: true },
     { kind: 'heading1', text: circularDocWords.overallHeading },
     { kind: 'paragraph', text: circularDocWords.overall(data) },
   ];
   if (chart) {
-    const widthMm = 150;
+    // A tall ranking keeps to one page: at most 200 mm high, at most the text block's width.
+    const widthMm = Math.min(150, Math.round((200 * chart.width) / chart.height));
     blocks.push({ kind: 'image', png: chart.png, widthMm, heightMm: Math.round((widthMm * chart.height) / chart.width), caption: circularDocWords.chartCaption });
   }
   blocks.push(

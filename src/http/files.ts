@@ -1,10 +1,11 @@
-// Download links for exports: GET /files/:id?exp=…&sig=…, signed with an HMAC over the file id
-// and the expiry, so a link opens that one file only, and only until it expires. The signature
+// Download links for exports: GET /files/:id?exp=…&sig=…, and for pictures (the circular's chart) GET /images/:id?exp=…&sig=…,
+// signed with an HMAC over the id and the expiry, so a link opens that one file only, and only until it expires. The signature
 // and expiry are checked before anything is read from the database.
 import { Router, type Response } from 'express';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Database } from '../db/client.ts';
 import { countDownload, exportFileById } from '../domain/exports.ts';
+import { imageById } from '../domain/images.ts';
 import type { Clock } from '../time.ts';
 
 export class FileLinks {
@@ -15,8 +16,15 @@ export class FileLinks {
     this.baseUrl = baseUrl ? baseUrl.replace(/\/+$/, '') : null;
   }
 
-  sign(id: number, exp: number): string {
-    return createHmac('sha256', this.secret).update(`export-file\n${id}\n${exp}`).digest('base64url');
+  sign(id: number, exp: number, what: 'export-file' | 'image' = 'export-file'): string {
+    return createHmac('sha256', this.secret).update(`${what}\n${id}\n${exp}`).digest('base64url');
+  }
+
+  /** The signed link to a picture (the circular's chart: DingTalk shows it from the link), until `expiresAt`; null without a public address. */
+  imageLink(id: number, expiresAt: Date): string | null {
+    if (!this.baseUrl) return null;
+    const exp = Math.floor(expiresAt.getTime() / 1000);
+    return `${this.baseUrl}/images/${id}?exp=${exp}&sig=${this.sign(id, exp, 'image')}`;
   }
 
   /** The signed link for a file, valid until `expiresAt`; null without a public address. */
@@ -26,8 +34,8 @@ export class FileLinks {
     return `${this.baseUrl}/files/${id}?exp=${exp}&sig=${this.sign(id, exp)}`;
   }
 
-  verify(id: number, exp: number, sig: string): boolean {
-    const want = Buffer.from(this.sign(id, exp));
+  verify(id: number, exp: number, sig: string, what: 'export-file' | 'image' = 'export-file'): boolean {
+    const want = Buffer.from(this.sign(id, exp, what));
     const given = Buffer.from(sig);
     return given.length === want.length && timingSafeEqual(given, want);
   }
@@ -68,6 +76,25 @@ export function filesRouter(database: Database, links: FileLinks, clock: Clock):
       'Cache-Control': 'private, no-store',
       'X-Content-Type-Options': 'nosniff',
     }).end(file.data);
+  });
+  // A picture (the circular's chart), shown in place: DingTalk fetches it from the link, a browser opens it.
+  r.get('/images/:id', async (req, res) => {
+    const id = Number(req.params.id);
+    const exp = Number(req.query.exp);
+    const sig = typeof req.query.sig === 'string' ? req.query.sig : '';
+    if (!Number.isSafeInteger(id) || id <= 0 || !Number.isSafeInteger(exp) || !sig || !links.verify(id, exp, sig, 'image')) {
+      return refuse(res, 403, '图片链接无效。');
+    }
+    if (exp * 1000 <= clock().getTime()) return refuse(res, 410, '图片链接已过期。');
+    const image = await imageById(database.db, id);
+    if (!image || image.expiresAt.getTime() <= clock().getTime()) return refuse(res, 410, '图片已过期并删除。');
+    res.status(200).set({
+      'Content-Type': image.mime,
+      'Content-Length': String(image.data.length),
+      'Content-Disposition': contentDisposition(image.fileName).replace(/^attachment/, 'inline'),
+      'Cache-Control': 'private, max-age=86400',
+      'X-Content-Type-Options': 'nosniff',
+    }).end(image.data);
   });
   return r;
 }

@@ -43,7 +43,7 @@ export function createHttpApp(app: App, opts: ServerOptions): Express {
   });
 
   web.use('/api/v1', apiRouter(app.database, opts.adminToken, app.clock, throttle));
-  web.use(filesRouter(app.database, app.files, app.clock)); // /files/:id — signed, expiring export links
+  web.use(filesRouter(app.database, app.files, app.clock)); // /files/:id, /images/:id — signed, expiring export and chart links
   mountBullBoard(web, app, opts.adminToken, throttle); // /admin/queues, Basic auth with ADMIN_API_TOKEN
 
   // The CLI's way in while the service holds the database: loopback only, with the secret

@@ -3,7 +3,7 @@
 // sent by the platform that offers it (its plug-in's webhookSender); this sender only picks the
 // kind. Keys, URLs and secrets never leave the platform's code except towards the platform: only
 // masked forms (****abcd) are shown or logged.
-import { NoRouteError, type GroupTarget, type MemberTarget, type Sender } from '../delivery/delivery.ts';
+import { NoRouteError, type GroupTarget, type ImageMode, type MemberTarget, type OutboundImage, type Sender } from '../delivery/delivery.ts';
 
 /** A group target whose webhook is set. */
 export type WebhookTarget = GroupTarget & { webhook: NonNullable<GroupTarget['webhook']> };
@@ -14,6 +14,10 @@ export interface WebhookSend {
   send(to: WebhookTarget, text: string): Promise<void>;
   /** How many messages it goes out as: each is one against the robot's 20 a minute. */
   parts(text: string, to: WebhookTarget): number;
+  /** How this kind of robot shows an image: its bytes (WeCom), from a link (DingTalk), or not at all. */
+  imageMode?: ImageMode;
+  /** Send an image (one message against the 20 a minute). */
+  sendImage?(to: WebhookTarget, image: OutboundImage): Promise<void>;
 }
 
 export type WebhookSender = Sender & Required<Pick<Sender, 'sendToGroup'>>;
@@ -35,6 +39,15 @@ export function createWebhookSender(kinds: ReadonlyMap<string, WebhookSend>): We
       const k = kindOf(to);
       if (!k) throw new NoRouteError(`群「${to.name ?? to.chatId}」的 webhook 类型未知`);
       return k.send.send(k.to, text);
+    },
+    imageMode(to?: GroupTarget) {
+      const k = to && kindOf(to);
+      return k?.send.sendImage ? k.send.imageMode ?? null : null;
+    },
+    async sendImageToGroup(to: GroupTarget, image: OutboundImage) {
+      const k = kindOf(to);
+      if (!k?.send.sendImage) throw new NoRouteError(`群「${to.name ?? to.chatId}」的 webhook 不能发图片`);
+      return k.send.sendImage(k.to, image);
     },
     parts(text: string, to?: GroupTarget) {
       const k = to && kindOf(to);

@@ -44,7 +44,7 @@ describe('WeCom app: sending a file', () => {
   it('uploads with media/upload type=file, then sends msgtype=file with its media_id', async () => {
     await app.sender!.sendFileToMember!(member, file);
     expect(api.violations).toEqual([]);
-    expect([...api.uploads.values()]).toEqual([{ filename: '整改台账_截至2026-12-10.xlsx', contentType: XLSX, data: file.data }]);
+    expect([...api.uploads.values()]).toEqual([{ filename: '整改台账_截至2026-12-10.xlsx', contentType: XLSX, data: file.data, type: 'file' }]);
     const [mediaId] = api.uploads.keys();
     expect(api.messages).toHaveLength(1);
     expect(api.messages[0]).toMatchObject({ touser: 'wangzhuren', agentid: TEST_APP.agentId, msgtype: 'file', content: file.name });

@@ -162,8 +162,10 @@ describe('circular', () => {
     expect(proposal).toContain('请回复「确认」');
     expect(await bot.say('王主任', '确认')).toContain('已发送2026年12月上半月通报（3 个单位）');
     await bot.drain();
-    const pushes = bot.pushes();
+    // The circular's text (the chart: test/conversation/circular-chart.test.ts; the preview's went to 王主任).
+    const pushes = bot.pushes().filter((p) => !p.text.startsWith('[图片]'));
     expect(pushes.map((p) => p.to).sort()).toEqual(['全院群', '刘局长', '孙院长', '赵院长', '钱院长'].sort());
+    expect(bot.pushes().filter((p) => p.text.startsWith('[图片]')).map((p) => p.to).sort()).toEqual(['全院群', '刘局长', '王主任'].sort());
     expect(pushes.find((p) => p.to === '全院群')!.text).toContain('3. 县人民医院 38.1分（末位）');
     expect(pushes.find((p) => p.to === '刘局长')!.text).toContain('您分管的单位：县中医院 第1名（67.5分）；县人民医院 第3名（38.1分，末位）');
     const zhao = pushes.find((p) => p.to === '赵院长')!.text;

@@ -199,6 +199,9 @@ describe('/报送', { timeout: LONG }, () => {
     expect(tt[1]).toBe('（2026年12月上半月）');
     expect(tt).toEqual(expect.arrayContaining(['名次', '单位', '得分', '县中医院', '县人民医院', '城关镇卫生院']));
     expect(tt.join('\n')).toContain('城关镇卫生院综合得分排名末位');
+    // The circular's chart, embedded as a picture under 总体情况.
+    expect(circ.document).toContain('<pic:pic');
+    expect(tt).toContain('图：各单位得分排名、参学与学时情况');
   });
 
   it('says what it does not know, and writes nothing', async () => {

@@ -83,7 +83,9 @@ describe('two workers', () => {
       const rows = await bot.db.select().from(outbox).where(gt(outbox.id, last)).orderBy(outbox.id);
       expect(rows.length).toBe(runs.reduce((n, r) => n + (r.outbox ?? 0), 0));
       expect(new Set(rows.map((r) => `${r.targetKind}:${r.memberId ?? r.groupId}:${r.text}`)).size).toBe(rows.length);
-      expect(rows.filter((r) => r.targetKind === 'group' && r.text.includes('2026年9月下半月'))).toHaveLength(1);
+      // The circular once, and its chart once (an image row, its caption naming the period).
+      expect(rows.filter((r) => r.targetKind === 'group' && r.imageId === null && r.text.includes('2026年9月下半月'))).toHaveLength(1);
+      expect(rows.filter((r) => r.targetKind === 'group' && r.imageId !== null)).toHaveLength(1);
     } finally {
       await other.close();
       await second.close();

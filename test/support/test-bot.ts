@@ -137,6 +137,8 @@ export interface TestBotOptions {
    */
   throttle?: Partial<ThrottleLimits>;
   replyRetryMs?: number[];
+  /** Where the console writes images (the circular's chart), as the simulator does under $DATA_DIR/images. */
+  imageDir?: string;
 }
 
 export interface TestBot {
@@ -175,7 +177,7 @@ export async function testBot(opts: TestBotOptions = {}): Promise<TestBot> {
   const app = await createApp({
     features: FEATURES, platforms: PLATFORMS,
     database, log, redisUrl: opts.redisUrl ?? await testRedisUrl(), clock: () => now, worker: opts.deliveryWorker,
-    queuePrefix: `test-${randomBytes(4).toString('hex')}`, console: {},
+    queuePrefix: `test-${randomBytes(4).toString('hex')}`, console: { imageDir: opts.imageDir },
     deliveryLimits: opts.deliveryLimits, deliveryClock: opts.pacingClock, backoffMs: opts.backoffMs ?? 50,
     throttle: { messagesPerMinute: 1000, pushesPerRecipientPerHour: 1000, ...opts.throttle }, replyRetryMs: opts.replyRetryMs,
   });

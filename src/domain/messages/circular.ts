@@ -218,6 +218,9 @@ const PART_CN: Record<keyof ScoreWeights, string> = { participation: '参与', h
 const weightsCn = (w: ScoreWeights) => (Object.keys(PART_CN) as (keyof ScoreWeights)[])
   .filter((k) => k !== 'inspection' || (w.inspection ?? 0) > 0).map((k) => `${PART_CN[k]}${w[k] ?? 0}`).join(' ');
 
+/** A preview's chart goes to the person privately, after the reply. */
+const CHART_SENT_NOTE = '通报图表（排名、参与率和学时对照目标、与上期对比）另私发给你。';
+
 /** The circular of a period that was already sent: when (or 此前, without a time). */
 const alreadySent = (p: { periodKey: string; sentAt: Date | null; now: Date }) =>
   `${periodLabel(p.periodKey)}的通报已于 ${p.sentAt ? formatDateCn(dayOf(p.sentAt), p.now) : '此前'} 发送，不再重复发送。发送「/通报 历史」查看。`;
@@ -235,16 +238,17 @@ export const circularReplies = {
   previewWhichUnknown: (p: { text: string }) =>
     `「${p.text}」看不懂。发「/通报 预览」看上一期（下次要发的那期），发「/通报 预览 本期」看正在进行的这一期。`,
   /** /通报 预览 本期: the circular of the period under way, `text` as rendered. */
-  previewCurrent: (p: { text: string; periodKey: string }) =>
-    `${p.text}\n\n（预览，本期还没有结束，只供参考；期末后的第一个工作日发${periodLabel(p.periodKey)}的正式通报。）`,
+  previewCurrent: (p: { text: string; periodKey: string; chart?: boolean }) =>
+    `${p.text}\n\n（预览，本期还没有结束，只供参考；期末后的第一个工作日发${periodLabel(p.periodKey)}的正式通报。）${p.chart ? `\n${CHART_SENT_NOTE}` : ''}`,
   /** /通报 预览: the circular to send next, `text` as rendered; `sent` when it already went out. */
-  previewLast: (p: { text: string; periodKey: string; sent: boolean }) =>
-    `${p.text}\n\n${p.sent ? `（${periodLabel(p.periodKey)}的通报已经发送过，「/通报 发送」不会重复发送。）` : '（预览，未发送。发送「/通报 发送」发出；发送「/通报 预览 本期」看正在进行的这一期。）'}`,
+  previewLast: (p: { text: string; periodKey: string; sent: boolean; chart?: boolean }) =>
+    `${p.text}\n\n${p.sent ? `（${periodLabel(p.periodKey)}的通报已经发送过，「/通报 发送」不会重复发送。）` : '（预览，未发送。发送「/通报 发送」发出；发送「/通报 预览 本期」看正在进行的这一期。）'}`
+    + (p.chart ? `\n${CHART_SENT_NOTE}` : ''),
 
   alreadySent,
   /** The 确认 preview of /通报 发送, `text` as rendered. */
   sendPreview: (p: { text: string; periodKey: string }) =>
-    `将发送${periodLabel(p.periodKey)}通报：\n\n${p.text}\n\n发送给活动群和全体分管领导，各单位负责人另收本单位明细。`,
+    `将发送${periodLabel(p.periodKey)}通报：\n\n${p.text}\n\n发送给活动群和全体分管领导（文字通报之后附通报图表），各单位负责人另收本单位明细。`,
   sendCampaignChanged: () => '活动已变更，未发送通报。请重新发送命令。',
   sent: (p: { periodKey: string; units: number }) =>
     `已发送${periodLabel(p.periodKey)}通报（${p.units} 个单位），已通知活动群、分管领导和各单位负责人。`,
@@ -273,3 +277,50 @@ export const circularConsoleReplies = {
   periodChanged: (p: { was: string; now: string }) =>
     `要发送的期别已从${periodLabel(p.was)}变为${periodLabel(p.now)}，没有发送。请刷新页面，看过新的预览后再发送。`,
 };
+
+// ---------------------------------------------------------------- the circular as a picture (src/documents/chart.ts)
+
+/** The chart's words: its titles, the columns, the marks (末位, the rows left out) and the comparison with the last period. */
+export const CHART_WORDS = {
+  title: (p: { campaign: string; periodKey: string }) => `【${p.campaign}】${periodLabel(p.periodKey)}通报`,
+  /** Under the title: the span and the totals. */
+  subtitle: (p: { period: Period; units: number; participants: number; members: number; avgMinutes: number }) =>
+    `${spanText(p.period)} · ${p.units} 个单位 · 参与 ${p.participants}/${p.members} 人 · 人均 ${formatMinutes(p.avgMinutes)}`,
+  trendTitle: (p: { previousKey: string | null }) => (p.previousKey ? `全活动：本期与上期（${periodLabel(p.previousKey)}）对比` : '全活动：本期（暂无上期通报可比）'),
+  kpi: { participation: '参与率', hours: '学时完成度', hoursNoTarget: '人均学时', tasks: '任务完成率', rectification: '整改销号率' },
+  series: { previous: '上期', current: '本期' },
+  rankingTitle: (p: { shown: number; units: number }) => (p.shown < p.units
+    ? `各单位综合得分排名（前后各 ${Math.ceil(p.shown / 2)} 名，共 ${p.units} 个单位）` : `各单位综合得分排名（共 ${p.units} 个单位）`),
+  columns: { score: '综合得分', participation: '参与率', hours: '人均学时' },
+  /** Under each column's title. */
+  notes: {
+    score: (p: { compared: boolean }) => (p.compared ? '满分 100，名次升降' : '满分 100'),
+    participation: '打卡人数占比',
+    hours: (p: { target: number | null }) => (p.target === null ? '小时' : `小时，目标 ${p.target}`),
+  },
+  last: '末位',
+  /** The row standing for the units left out of a long ranking. */
+  gap: (p: { count: number; from: number; to: number }) => `⋯ 中间 ${p.count} 个单位略（第 ${p.from}–${p.to} 名）⋯`,
+  /** A rank and a unit's name on the chart's axis. */
+  unitLabel: (p: { rank: number; name: string }) => `${p.rank}. ${p.name}`,
+  /** A move in rank against the last circular: ↑2, ↓1, 持平, 新. */
+  movement: (m: Movement | StoredMovement) => movementText(m),
+  footer: (p: { previousKey: string | null }) =>
+    `综合得分满分 100，箭头为名次升降${p.previousKey ? `（对比${periodLabel(p.previousKey)}）` : ''}；红色为末位；人均学时绿色为达到本期人均目标、橙色为未达到。`,
+  fileName: (p: { periodKey: string }) => `通报图表_${periodLabel(p.periodKey)}.png`,
+};
+
+/**
+ * What goes out in place of the chart where the platform cannot show it (DingTalk shows an
+ * image only from a link; without PUBLIC_BASE_URL there is none): the caption, with the link or a note.
+ */
+export type ChartDeliveryNote = { kind: 'link'; url: string; days: number } | { kind: 'no_link' } | { kind: 'expired' };
+export function chartDeliveryText(caption: string, note: ChartDeliveryNote): string {
+  if (note.kind === 'link') return `${caption}：${note.url}（${note.days} 天内有效）`;
+  if (note.kind === 'expired') return `${caption}：图片已过期，未能发送。`;
+  return `${caption}：这里只能以链接显示图片，而服务没有设置 PUBLIC_BASE_URL，图表未发送（文字通报照常）。`;
+}
+
+/** The chart's outbox row: its caption (what a platform that cannot show it gets, with chartDeliveryText). */
+export const chartCaption = (p: { campaign: string; periodKey: string; preview: boolean }) =>
+  `【${p.campaign}】${periodLabel(p.periodKey)}通报图表${p.preview ? '（预览）' : ''}`;

@@ -125,6 +125,29 @@ export class DingTalkApi {
     }
   }
 
+  /**
+   * A picture to people (1:1) or to a group: msgKey sampleImageMsg, msgParam {"photoURL": …} —
+   * DingTalk fetches the image from the link, so it must be public (signed under PUBLIC_BASE_URL).
+   */
+  async sendImageToUsers(userIds: string[], photoURL: string): Promise<BatchSendResult> {
+    const result: BatchSendResult = { invalidUserIds: [], flowControlledUserIds: [] };
+    const ids = [...new Set(userIds)];
+    for (let i = 0; i < ids.length; i += BATCH_SEND_MAX_USERS) {
+      const r = await this.call('/v1.0/robot/oToMessages/batchSend', {
+        robotCode: this.robotCode, userIds: ids.slice(i, i + BATCH_SEND_MAX_USERS), msgKey: 'sampleImageMsg', msgParam: JSON.stringify({ photoURL }),
+      });
+      result.invalidUserIds.push(...strings(r.invalidStaffIdList));
+      result.flowControlledUserIds.push(...strings(r.flowControlledStaffIdList));
+    }
+    return result;
+  }
+
+  async sendImageToGroup(openConversationId: string, photoURL: string): Promise<void> {
+    await this.call('/v1.0/robot/groupMessages/send', {
+      robotCode: this.robotCode, openConversationId, msgKey: 'sampleImageMsg', msgParam: JSON.stringify({ photoURL }),
+    });
+  }
+
   /** Reply in place through the message's sessionWebhook (no token needed; it expires). */
   async replyViaSessionWebhook(url: string, text: string): Promise<void> {
     let origin: string;

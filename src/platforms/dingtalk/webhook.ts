@@ -5,10 +5,11 @@
 // errors or replies — errors name the errcode and the fix only.
 import { createHmac } from 'node:crypto';
 import { ConfigError, RetryableError } from './errors.ts';
-import { MAX_MARKDOWN_BYTES, toMarkdownParts } from './markdown.ts';
+import { MAX_MARKDOWN_BYTES, titleOf, toMarkdownParts, type MarkdownPart } from './markdown.ts';
 import { PausedError } from '../../delivery/errors.ts';
 import { mentionedUserIds, withMentions } from '../mentions.ts';
 import type { WebhookSend, WebhookTarget } from '../webhook-sender.ts';
+import type { OutboundImage } from '../../delivery/delivery.ts';
 
 /** How long DingTalk blocks a custom robot that went over 20 messages a minute. */
 export const ROBOT_BLOCK_MS = 10 * 60_000;
@@ -53,9 +54,24 @@ export function isDingTalkWebhookUrl(text: string): boolean {
 /** Send markdown to the webhook's group, split by bytes, parts in order. */
 export async function sendDingTalkWebhook(webhookUrl: string, secret: string | null | undefined, text: string,
   opts: DingTalkWebhookOptions = {}): Promise<void> {
+  return postDingTalkWebhook(webhookUrl, secret, toMarkdownParts(text, opts.maxMarkdownBytes ?? MAX_MARKDOWN_BYTES), opts);
+}
+
+/**
+ * A picture in the webhook's group: the custom robot has no image message, but its markdown shows
+ * an image from a link (DingTalk fetches it), so the link must be public: `image.url`, signed
+ * under PUBLIC_BASE_URL. One message against the 20 a minute.
+ */
+export async function sendDingTalkWebhookImage(webhookUrl: string, secret: string | null | undefined, image: OutboundImage & { url: string },
+  opts: DingTalkWebhookOptions = {}): Promise<void> {
+  const title = titleOf(image.name.replace(/\.png$/i, '').replace(/_/g, ' '));
+  return postDingTalkWebhook(webhookUrl, secret, [{ title, text: `![${title}](${image.url})` }], opts);
+}
+
+async function postDingTalkWebhook(webhookUrl: string, secret: string | null | undefined, parts: MarkdownPart[], opts: DingTalkWebhookOptions): Promise<void> {
   const now = opts.now ?? Date.now;
   const timeoutMs = opts.timeoutMs ?? 10_000;
-  for (const part of toMarkdownParts(text, opts.maxMarkdownBytes ?? MAX_MARKDOWN_BYTES)) {
+  for (const part of parts) {
     let res: Response;
     let body: { errcode?: unknown; errmsg?: unknown } = {};
     try {
@@ -114,5 +130,10 @@ export function dingTalkWebhookSend(opts: Pick<DingTalkWebhookOptions, 'timeoutM
   return {
     send: (to, text) => sendDingTalkWebhook(to.webhook.url, to.webhook.secret, withAts(text, to), { ...opts, atUserIds: mentionedUserIds(to) }),
     parts: (text, to) => toMarkdownParts(withAts(text, to), MAX_MARKDOWN_BYTES).length,
+    imageMode: 'url',
+    sendImage: (to, image) => {
+      if (!image.url) throw new Error('钉钉群机器人只能按链接显示图片，而没有链接（PUBLIC_BASE_URL 未设置）');
+      return sendDingTalkWebhookImage(to.webhook.url, to.webhook.secret, { ...image, url: image.url }, opts);
+    },
   };
 }

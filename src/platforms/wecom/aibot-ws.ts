@@ -5,7 +5,7 @@
 import { WSClient, WSAuthFailureError, WSReconnectExhaustedError, generateReqId, type WsFrame } from '@wecom/aibot-node-sdk';
 import type { Logger } from 'pino';
 import type { PlatformAdapter, PlatformContext } from '../types.ts';
-import type { GroupTarget, MemberTarget, Sender } from '../../delivery/delivery.ts';
+import { MAX_IMAGE_BYTES, type GroupTarget, type MemberTarget, type OutboundImage, type Sender } from '../../delivery/delivery.ts';
 import { splitByBytes } from '../split.ts';
 import { withMentions } from '../mentions.ts';
 import { RetryableError, wecomError } from './errors.ts';
@@ -190,9 +190,30 @@ export function createWecomBotWsAdapter(opts: WecomBotWsOptions): PlatformAdapte
     }
   }
 
+  /** A picture (the circular's chart): uploaded over the connection (aibot_upload_media_*), then sent as msgtype image. */
+  async function pushImage(chatid: string, image: OutboundImage) {
+    if (!authenticated) throw new RetryableError('企业微信长连接未连接，稍后重试');
+    if (image.data.length > MAX_IMAGE_BYTES) throw new Error(`企业微信智能机器人只能发送 2 MB 以内的图片（这张 ${Math.round(image.data.length / 1024)} KB）`);
+    try {
+      const { media_id } = await client.uploadMedia(image.data, { type: 'image', filename: image.name });
+      await client.sendMediaMessage(chatid, 'image', media_id);
+    } catch (e) {
+      if (e instanceof Error) throw new RetryableError(`企业微信长连接发送图片失败：${e.message}`);
+      const f = e as WsFrame;
+      throw wecomError(f.errcode ?? -1, f.errmsg ?? '', '企业微信长连接发送图片') ?? new Error('企业微信长连接发送图片失败');
+    }
+  }
+
   const sender: Sender = {
     platform: 'wecom',
     name: 'wecom-bot',
+    imageMode: () => 'bytes',
+    sendImageToGroup: (to: GroupTarget, image: OutboundImage) => pushImage(to.chatId, image),
+    sendImageToMember: (to: MemberTarget, image: OutboundImage) => {
+      const account = to.accounts.find((a) => a.platform === 'wecom');
+      if (!account) return Promise.reject(new Error(`${to.name} 没有绑定企业微信账号`));
+      return pushImage(account.userId, image);
+    },
     // Only the process holding the long connection (under the lease) can send through it.
     requiresConnection: true,
     connected: () => authenticated && client.isConnected,

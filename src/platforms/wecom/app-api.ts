@@ -7,6 +7,7 @@ import { ConfigError, RetryableError, wecomError } from './errors.ts';
 import { MAX_ATTACHMENT_BYTES, readCapped } from '../media.ts';
 import { wecomRequest, type Fetch } from './http.ts';
 import { UnreachableError } from '../../delivery/errors.ts';
+import { MAX_IMAGE_BYTES } from '../../delivery/types.ts';
 
 export const APP_MARKDOWN_MAX_BYTES = 2048;
 const TOKEN_EXPIRED = new Set([40014, 42001]);
@@ -126,14 +127,24 @@ export class WecomAppApi {
     await this.send({ touser, msgtype: 'file', file: { media_id: media } });
   }
 
-  private async uploadFile(file: { name: string; mime: string; data: Buffer }): Promise<string> {
-    const what = '企业微信上传文件';
+  /**
+   * Send a picture (the circular's chart) to one person: media/upload type=image (JPG/PNG, at most
+   * 2 MB; a media_id valid for 3 days), then message/send msgtype=image.
+   */
+  async sendImage(touser: string, image: { name: string; mime: string; data: Buffer }): Promise<void> {
+    if (image.data.length < 5 || image.data.length > MAX_IMAGE_BYTES) throw new Error(`企业微信只能发送 2 MB 以内的图片，「${image.name}」有 ${image.data.length} 字节`);
+    const media = await this.uploadFile(image, 'image');
+    await this.send({ touser, msgtype: 'image', image: { media_id: media } });
+  }
+
+  private async uploadFile(file: { name: string; mime: string; data: Buffer }, type: 'file' | 'image' = 'file'): Promise<string> {
+    const what = type === 'image' ? '企业微信上传图片' : '企业微信上传文件';
     const upload = async (token: string) => {
       const form = new FormData();
       form.append('media', new Blob([new Uint8Array(file.data)], { type: file.mime }), file.name);
       let res: Response;
       try {
-        res = await (this.o.fetch ?? fetch)(`${this.base}/cgi-bin/media/upload?access_token=${encodeURIComponent(token)}&type=file`, {
+        res = await (this.o.fetch ?? fetch)(`${this.base}/cgi-bin/media/upload?access_token=${encodeURIComponent(token)}&type=${type}`, {
           method: 'POST', body: form, signal: AbortSignal.timeout(Math.max(this.o.timeoutMs ?? 10_000, 60_000)),
         });
       } catch (err) {

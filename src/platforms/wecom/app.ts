@@ -6,7 +6,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { XMLParser } from 'fast-xml-parser';
 import { z } from 'zod';
 import type { PlatformAdapter, PlatformContext } from '../types.ts';
-import type { MemberTarget, OutboundFile, Sender } from '../../delivery/delivery.ts';
+import type { MemberTarget, OutboundFile, OutboundImage, Sender } from '../../delivery/delivery.ts';
 import { RetryLaterError, type Session, type SessionAttachment } from '../../session.ts';
 import { callbackResponders, checkCallback, type CallbackKeys } from './callback-crypto.ts';
 import { APP_MARKDOWN_MAX_BYTES, WecomAppApi } from './app-api.ts';
@@ -96,6 +96,13 @@ export function createWecomAppAdapter(opts: WecomAppOptions): PlatformAdapter {
     // Each part is a message; WeCom drops (silently) more than 30 a minute or 1,000 an hour to one person.
     parts: (text: string) => Math.max(1, splitByBytes(text, APP_MARKDOWN_MAX_BYTES).length),
     memberWindows: APP_MEMBER_WINDOWS,
+    // The circular's chart: the picture itself (media/upload type=image).
+    imageMode: () => 'bytes',
+    sendImageToMember(to: MemberTarget, image: OutboundImage) {
+      const account = to.accounts.find((a) => a.platform === 'wecom');
+      if (!account) return Promise.reject(new Error(`${to.name} 没有绑定企业微信账号`));
+      return api.sendImage(account.userId, image);
+    },
     // Exports: the .xlsx itself, privately.
     sendFileToMember(to: MemberTarget, file: OutboundFile) {
       const account = to.accounts.find((a) => a.platform === 'wecom');

@@ -20,6 +20,8 @@ export type Failure = 500 | 429 | 'timeout' | 'token-invalid' | 'qps' | 'bad-rob
 
 export interface SentMessage {
   route: Route; userIds?: string[]; openConversationId?: string; session?: string; title: string; text: string;
+  /** sampleImageMsg: the picture's address. */
+  photoURL?: string;
   /** robotSend (custom robot webhook): who it @s. */
   at?: { atUserIds?: string[]; atMobiles?: string[]; isAtAll?: boolean };
 }
@@ -79,7 +81,7 @@ export interface FakeDingTalk {
   close(): Promise<void>;
 }
 
-const MSG_KEYS = new Set(['sampleText', 'sampleMarkdown', 'sampleActionCard']);
+const MSG_KEYS = new Set(['sampleText', 'sampleMarkdown', 'sampleActionCard', 'sampleImageMsg']);
 
 export async function startFakeDingTalk(o: FakeDingTalkOptions = {}): Promise<FakeDingTalk> {
   const appKey = o.appKey ?? 'ding-app-key';
@@ -134,12 +136,14 @@ export async function startFakeDingTalk(o: FakeDingTalkOptions = {}): Promise<Fa
     return true;
   };
 
-  const markdown = (msgKey: unknown, msgParam: unknown): { title: string; text: string } | null => {
+  const markdown = (msgKey: unknown, msgParam: unknown): { title: string; text: string; photoURL?: string } | null => {
     if (typeof msgKey !== 'string' || !MSG_KEYS.has(msgKey) || typeof msgParam !== 'string') return null;
     try {
       const p = JSON.parse(msgParam) as Record<string, unknown>;
       if (msgKey === 'sampleMarkdown' && typeof p.title === 'string' && typeof p.text === 'string') return { title: p.title, text: p.text };
       if (msgKey === 'sampleText' && typeof p.content === 'string') return { title: '', text: p.content };
+      // A picture DingTalk fetches from photoURL: an http(s) address it can reach.
+      if (msgKey === 'sampleImageMsg' && typeof p.photoURL === 'string' && /^https?:\/\/[^\s/]+\//.test(p.photoURL)) return { title: '', text: '', photoURL: p.photoURL };
       return null;
     } catch { return null; }
   };

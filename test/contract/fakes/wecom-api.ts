@@ -8,7 +8,7 @@
 // and auth/getuserinfo turning a code into the member's userid — or an openid for someone outside
 // the corp, 40029 for a bad, used or expired code.
 import express from 'express';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { streamHuge, type HugeStats } from './huge-body.ts';
 
@@ -43,8 +43,8 @@ export interface FakeWecomApi {
   addHugeMedia(total: number, o: { declareLength: boolean }): { mediaId: string; stats(): HugeStats | undefined };
   /** media/get calls answered with bytes. */
   mediaDownloads: number;
-  /** Files uploaded with media/upload (type=file), by media_id. */
-  uploads: Map<string, { filename: string; contentType: string; data: Buffer }>;
+  /** Files uploaded with media/upload (type=file or image), by media_id. */
+  uploads: Map<string, { filename: string; contentType: string; data: Buffer; type?: string }>;
   /** The app's 可信域名 (host names): WeCom sends a browser back only there. */
   trustedDomains: Set<string>;
   /** Who the next visit to a sign-in page is (the member scanning, or the client's); null: they refuse. */
@@ -59,6 +59,8 @@ export interface FakeWecomApi {
 }
 
 const bytes = (s: unknown) => Buffer.byteLength(String(s ?? ''), 'utf8');
+/** A PNG (\x89PNG) or a JPEG (FF D8 FF), by the first bytes. */
+const isPngOrJpeg = (d: Buffer) => d.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47])) || d.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]));
 
 export async function startFakeWecomApi(cfg: { corpId: string; secret: string; agentId: number; webhookKeys?: string[] }): Promise<FakeWecomApi> {
   const tokens = new Map<string, { expired: boolean }>();
@@ -135,9 +137,11 @@ export async function startFakeWecomApi(cfg: { corpId: string; secret: string; a
     if (typeof b.touser !== 'string' || !b.touser || b.touser.split('|').length > 1000) return err(res, 40031, 'invalid touser', 'touser');
     if (b.agentid !== cfg.agentId) return err(res, 40056, 'invalid agentid', `agentid ${JSON.stringify(b.agentid)}`);
     if (b.msgtype === 'file' && !fake.uploads.has(b.file?.media_id)) return err(res, 40007, 'invalid media_id', `file media_id ${JSON.stringify(b.file?.media_id)}`);
-    // A file message has no text: its "content" here is the uploaded file's name.
+    // An image message names an upload of type=image (an upload of type=file is no picture).
+    if (b.msgtype === 'image' && fake.uploads.get(b.image?.media_id)?.type !== 'image') return err(res, 40007, 'invalid media_id', `image media_id ${JSON.stringify(b.image?.media_id)}`);
+    // A file or image message has no text: its "content" here is the uploaded file's name.
     const content = b.msgtype === 'markdown' ? b.markdown?.content : b.msgtype === 'text' ? b.text?.content
-      : b.msgtype === 'file' ? fake.uploads.get(b.file.media_id)!.filename : undefined;
+      : b.msgtype === 'file' ? fake.uploads.get(b.file.media_id)!.filename : b.msgtype === 'image' ? fake.uploads.get(b.image.media_id)!.filename : undefined;
     if (typeof content !== 'string' || !content) return err(res, 41009, 'missing content', `msgtype ${b.msgtype} without content`);
     if (bytes(content) > 2048) return err(res, 45002, 'content size out of limit', `content ${bytes(content)} bytes`);
     // People WeCom cannot deliver to: left the company or outside the app's range (invaliduser;
@@ -149,7 +153,7 @@ export async function startFakeWecomApi(cfg: { corpId: string; secret: string; a
     if (b.enable_duplicate_check === 1) {
       if (!(b.duplicate_check_interval > 0 && b.duplicate_check_interval <= 14400)) return err(res, 40058, 'invalid duplicate_check_interval', 'duplicate_check_interval');
       // A file is the same message when it is the same upload (media_id), not the same name.
-      const k = `${b.touser}\n${b.msgtype}\n${b.msgtype === 'file' ? b.file.media_id : content}`;
+      const k = `${b.touser}\n${b.msgtype}\n${b.msgtype === 'file' ? b.file.media_id : b.msgtype === 'image' ? b.image.media_id : content}`;
       const at = recent.get(k);
       if (at !== undefined && Date.now() - at < b.duplicate_check_interval * 1000) {
         fake.duplicatesDropped++;
@@ -198,16 +202,32 @@ export async function startFakeWecomApi(cfg: { corpId: string; secret: string; a
     if (!file.name) return err(res, 41005, 'media data missing', 'media/upload file without a filename');
     const data = Buffer.from(await file.arrayBuffer());
     if (data.length < 5 || data.length > 20 * 1024 * 1024) return err(res, 40006, 'invalid file size', `media/upload ${data.length} bytes`);
+    // An image: JPG or PNG (by its bytes), at most 2 MB.
+    if (type === 'image') {
+      if (data.length > 2 * 1024 * 1024) return err(res, 40009, 'invalid image size', `media/upload image ${data.length} bytes`);
+      if (!isPngOrJpeg(data)) return err(res, 40005, 'invalid file type', 'media/upload image is neither PNG nor JPG');
+    }
     const id = `3${randomBytes(24).toString('base64url')}`;
-    fake.uploads.set(id, { filename: file.name, contentType: file.type, data });
+    fake.uploads.set(id, { filename: file.name, contentType: file.type, data, type });
     res.json({ errcode: 0, errmsg: '', type, media_id: id, created_at: String(Math.floor(Date.now() / 1000)) });
   });
 
-  api.post('/cgi-bin/webhook/send', express.json({ limit: '1mb' }), (req, res) => {
+  api.post('/cgi-bin/webhook/send', express.json({ limit: '4mb' }), (req, res) => {
     const key = String(req.query.key ?? '');
     if (!(cfg.webhookKeys ?? []).includes(key)) return err(res, 93000, 'invalid webhook url');
     if (injected('webhook/send', res)) return;
     const b = req.body ?? {};
+    // An image: base64 of a JPG or PNG of at most 2 MB (before encoding), and the MD5 of those bytes.
+    if (b.msgtype === 'image') {
+      const { base64, md5 } = b.image ?? {};
+      if (typeof base64 !== 'string' || typeof md5 !== 'string') return err(res, 40008, 'invalid message type', 'webhook image without base64 and md5');
+      const data = Buffer.from(base64, 'base64');
+      if (data.length > 2 * 1024 * 1024) return err(res, 40009, 'invalid image size', `webhook image ${data.length} bytes`);
+      if (!isPngOrJpeg(data)) return err(res, 40005, 'invalid file type', 'webhook image is neither PNG nor JPG');
+      if (createHash('md5').update(data).digest('hex') !== md5) return err(res, 301019, 'media md5 not match', 'webhook image md5 does not match its bytes');
+      fake.webhookMessages.push({ key, body: b });
+      return res.json({ errcode: 0, errmsg: 'ok' });
+    }
     const limit = b.msgtype === 'markdown' ? 4096 : 2048;
     const content = b[b.msgtype]?.content;
     if (typeof content !== 'string' || !content) return err(res, 40008, 'invalid message type', `webhook msgtype ${b.msgtype}`);

@@ -5,7 +5,7 @@
 // callbacks pushed with a fresh req_id, and "a new connection kicks the old one". Frames that
 // break the protocol are answered with an errcode and recorded in `violations`.
 import { createRequire } from 'node:module';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { streamHuge, type HugeStats } from './huge-body.ts';
 
 // `ws` comes with the SDK; loaded untyped (no @types/ws in the project).
@@ -61,6 +61,8 @@ export interface FakeWecomWsServer {
   replies(reqId?: string): Frame[];
   /** aibot_send_msg frames. */
   sends(): Frame[];
+  /** Media uploaded over the connection (aibot_upload_media_init → chunk × N → finish), by media_id. */
+  media: Map<string, { type: string; filename: string; data: Buffer }>;
   waitFor(pred: (f: Frame) => boolean, timeoutMs?: number): Promise<Frame>;
   /** Drop the live connection(s) without a goodbye (network failure). */
   drop(): void;
@@ -86,6 +88,7 @@ export async function startFakeWecomWsServer(creds: { botId: string; secret: str
   await new Promise<void>((resolve) => wss.on('listening', resolve));
 
   const send = (ws: Socket, f: Frame) => { if (ws.readyState === 1) ws.send(JSON.stringify(f)); };
+  const uploads = new Map<string, { type: string; filename: string; total: number; chunks: number; md5?: string; parts: Map<number, Buffer> }>();
   const ack = (c: Conn, reqId: string, errcode = 0, errmsg = 'ok') => send(c.ws, { headers: { req_id: reqId }, errcode, errmsg });
   const violate = (c: Conn, reqId: string, why: string) => { violations.push(why); ack(c, reqId, 40000, why); };
   const live = () => [...conns].find((c) => c.authed && c.ws.readyState === 1);
@@ -151,9 +154,47 @@ export async function startFakeWecomWsServer(creds: { botId: string; secret: str
         p.welcomed = true;
         return ack(c, reqId);
       }
+      // Temporary media in three steps: init (type, filename, total_size, total_chunks ≤ 100, md5),
+      // chunks of at most 512 kB before base64 (chunk_index from 0, as the SDK numbers them), finish:
+      // the parts must add up to total_size and match the md5; an image is a PNG or JPG of ≤ 2 MB.
+      case 'aibot_upload_media_init': {
+        const b = f.body ?? {};
+        if (!['image', 'file', 'voice', 'video'].includes(b.type)) return violate(c, reqId, `upload init: type ${b.type}`);
+        if (typeof b.filename !== 'string' || !b.filename) return violate(c, reqId, 'upload init: filename missing');
+        if (!(Number.isInteger(b.total_size) && b.total_size > 0 && Number.isInteger(b.total_chunks) && b.total_chunks >= 1 && b.total_chunks <= 100)) return violate(c, reqId, 'upload init: sizes');
+        if (b.type === 'image' && b.total_size > 2 * 1024 * 1024) return ack(c, reqId, 40009, 'invalid image size');
+        const id = rid('upload');
+        uploads.set(id, { type: b.type, filename: b.filename, total: b.total_size, chunks: b.total_chunks, md5: b.md5, parts: new Map() });
+        return send(c.ws, { headers: { req_id: reqId }, errcode: 0, errmsg: 'ok', body: { upload_id: id } });
+      }
+      case 'aibot_upload_media_chunk': {
+        const b = f.body ?? {};
+        const u = uploads.get(b.upload_id);
+        if (!u) return violate(c, reqId, 'upload chunk: unknown upload_id');
+        if (!(Number.isInteger(b.chunk_index) && b.chunk_index >= 0 && b.chunk_index < u.chunks)) return violate(c, reqId, `upload chunk: index ${b.chunk_index}`);
+        const part = Buffer.from(String(b.base64_data ?? ''), 'base64');
+        if (!part.length || part.length > 512 * 1024) return violate(c, reqId, `upload chunk: ${part.length} bytes`);
+        u.parts.set(b.chunk_index, part);
+        return ack(c, reqId);
+      }
+      case 'aibot_upload_media_finish': {
+        const u = uploads.get(f.body?.upload_id);
+        if (!u) return violate(c, reqId, 'upload finish: unknown upload_id');
+        if (u.parts.size !== u.chunks) return violate(c, reqId, `upload finish: ${u.parts.size} of ${u.chunks} chunks`);
+        const data = Buffer.concat([...u.parts.entries()].sort((x, y) => x[0] - y[0]).map(([, p]) => p));
+        if (data.length !== u.total) return violate(c, reqId, 'upload finish: size differs from total_size');
+        if (u.md5 && createHash('md5').update(data).digest('hex') !== u.md5) return violate(c, reqId, 'upload finish: md5 differs');
+        const pic = data.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47])) || data.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]));
+        if (u.type === 'image' && !pic) return ack(c, reqId, 40005, 'invalid file type');
+        uploads.delete(f.body.upload_id);
+        const mediaId = rid('media');
+        fake.media.set(mediaId, { type: u.type, filename: u.filename, data });
+        return send(c.ws, { headers: { req_id: reqId }, errcode: 0, errmsg: 'ok', body: { type: u.type, media_id: mediaId, created_at: String(Math.floor(Date.now() / 1000)) } });
+      }
       case 'aibot_send_msg': {
         const b = f.body ?? {};
         if (typeof b.chatid !== 'string' || !b.chatid) return violate(c, reqId, 'send: chatid missing');
+        if (b.msgtype === 'image' && fake.media.get(b.image?.media_id)?.type !== 'image') return violate(c, reqId, 'send: image media_id of no uploaded image');
         if (b.msgtype === 'markdown' && (typeof b.markdown?.content !== 'string' || bytes(b.markdown.content) > STREAM_LIMIT)) return violate(c, reqId, 'send: bad markdown');
         if (sendFailures && sendFailures.times > 0) {
           sendFailures.times--;
@@ -176,6 +217,7 @@ export async function startFakeWecomWsServer(creds: { botId: string; secret: str
   }
 
   Object.assign(fake, {
+    media: new Map(),
     url: `ws://127.0.0.1:${wss.address().port}`,
     received,
     violations,
