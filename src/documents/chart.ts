@@ -269,7 +269,8 @@ export function circularChartOption(d: CircularData, previous: CircularData | nu
           style: { text: W.gap(gap), fill: COLORS.muted, fontSize: 24, fontFamily: FONT_FAMILY, align: 'center', verticalAlign: 'middle' } },
       ] : []),
       ...lastRows.map((i) => ({
-        type: 'text', left: cols[0].left + cols[0].width - 40, top: rankTop + i * ROW + 10, z: 11,
+        // At the start of the (red) bar: the end of the column holds the score and its movement.
+        type: 'text', left: cols[0].left + 6, top: rankTop + i * ROW + 10, z: 11,
         style: { text: W.last, fill: '#FFFFFF', fontSize: 22, fontFamily: FONT_FAMILY, backgroundColor: COLORS.last, padding: [2, 6], borderRadius: 4 },
       })),
       { type: 'text', left: 40, top: height - FOOTER + 24, style: { text: W.footer({ previousKey: previous ? previous.period.key : null }), fill: COLORS.muted, fontSize: 22, fontFamily: FONT_FAMILY, width: width - 80, overflow: 'break' } },
