@@ -13,6 +13,8 @@ import { loadDemoHistory } from '../../src/demo.ts';
 import { auditLog, campaigns, circulars, members, outbox, units } from '../../src/db/schema.ts';
 
 let bot: TestBot;
+/** Chat's preview also sends the chart privately and says so; the console's page does not. */
+const withoutChartNote = (reply: string) => reply.replace(/\n*通报图表（[^\n]*另私发给你。$/, '');
 let api: ConsoleApi;
 const unitId: Record<string, number> = {};
 
@@ -38,7 +40,7 @@ describe('通报: the preview', () => {
     const chat = await bot.say('王主任', '/通报 预览');
     const r = await get('王主任', '/circulars/preview');
     expect(r.status, r.text).toBe(200);
-    expect(r.body.reply).toBe(chat);
+    expect(r.body.reply).toBe(withoutChartNote(chat));
     expect(chat.startsWith(r.body.text)).toBe(true);
     expect(r.body.period).toMatchObject({ key: '2026-11-H2', start: '2026-11-16', end: '2026-11-30', label: '2026年11月下半月' });
     expect(r.body.sent).toBeNull();
@@ -61,7 +63,7 @@ describe('通报: the preview', () => {
     expect(r.body.trend.map((t: any) => t.key)).toContain('2026-11-H2');
 
     const current = await get('王主任', '/circulars/preview?which=current');
-    expect(current.body.reply).toBe(await bot.say('王主任', '/通报 预览 本期'));
+    expect(current.body.reply).toBe(withoutChartNote(await bot.say('王主任', '/通报 预览 本期')));
     expect(current.body.period).toMatchObject({ key: '2026-12-H1', asOf: '2026-12-10' });
     refused(await get('王主任', '/circulars/preview?which=last'), 400, /期别/);
   });
@@ -101,7 +103,10 @@ describe('通报: 发送', () => {
     const stored = await bot.db.select().from(circulars).where(eq(circulars.periodKey, '2026-11-H2'));
     expect(stored).toHaveLength(1);
     expect(r.body.id).toBe(stored[0].id);
-    const keys = (await bot.db.select().from(outbox).where(like(outbox.idempotencyKey, `circular:${stored[0].id}:%`))).map((o) => o.idempotencyKey.split(':').slice(2, 3)[0]);
+    const rows = await bot.db.select().from(outbox).where(like(outbox.idempotencyKey, `circular:${stored[0].id}:%`));
+    // The group and the leader get the text, then the chart (…:chart); heads their unit's detail.
+    expect(rows.filter((o) => o.idempotencyKey.endsWith(':chart')).map((o) => o.idempotencyKey.split(':')[2])).toEqual(['group', 'leader']);
+    const keys = rows.filter((o) => !o.idempotencyKey.endsWith(':chart')).map((o) => o.idempotencyKey.split(':').slice(2, 3)[0]);
     expect(keys.filter((k) => k === 'group')).toHaveLength(1);
     expect(keys.filter((k) => k === 'leader')).toHaveLength(1);
     expect(keys.filter((k) => k === 'head')).toHaveLength(3);
