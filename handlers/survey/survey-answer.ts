@@ -30,6 +30,7 @@ export default defineCommand({
   async run(ctx, { code, text }) {
     const me = ctx.requireMember();
     const s = await loadSurvey(ctx, code);
+    if (s.status === 'draft') throw new UserError(surveyMessages['survey.not_open']({ ref: s.code, status: s.status }));
     if (!accepting(s, ctx.today)) throw new UserError(surveyMessages['survey.closed']({ ref: s.code }));
     const { unit, rest } = unitMeant(s, me.unitId, text ?? '');
     if (!unit) throw new UserError(surveyReplies.chatWhichUnit({ code: s.code, units: s.units.map((u) => u.name) }));

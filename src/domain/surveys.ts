@@ -117,8 +117,12 @@ export function parseChatAnswers(text: string, count: number): { answers: (numbe
     seen += 1;
   }
   const left = body.replace(re, '').replace(/[\s,，、;；。]+/g, '');
-  if (left) return { answers: [...answers, null], comment };
-  return { answers: seen ? answers : [], comment };
+  // Something that is not a rating: the question after the last one read is the one not understood.
+  if (left) return { answers: pos < count ? answers.map((a, i) => (i === pos ? null : a)) : [...answers, null], comment };
+  // Fewer given than asked (none missing between): say how many came, not which is missing.
+  let end = answers.length;
+  while (end > 0 && answers[end - 1] === null) end -= 1;
+  return { answers: seen ? answers.slice(0, end).every((a) => a !== null) ? answers.slice(0, end) : answers : [], comment };
 }
 
 /** Control characters and bidi overrides out, whitespace trimmed: before anything is stored. */
