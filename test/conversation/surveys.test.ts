@@ -5,9 +5,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asc, eq } from 'drizzle-orm';
 import { testBot, type TestBot } from '../support/test-bot.ts';
-import { exportFiles, rectifications, surveyAnswered, surveyBallots, surveys, surveyUnits, units } from '../../src/db/schema.ts';
+import ExcelJS from 'exceljs';
+import { campaigns, exportFiles, rectifications, surveyAnswered, surveyBallots, surveys, surveyUnits, units } from '../../src/db/schema.ts';
 import { DEFAULT_SURVEY_ITEMS } from '../../src/domain/messages/surveys.ts';
 import { castBallot, surveyBySeq } from '../../src/domain/surveys.ts';
+import { computeCircular, currentPeriodFor } from '../../src/domain/circular.ts';
 
 let bot: TestBot;
 const unitId: Record<string, number> = {};
@@ -144,6 +146,37 @@ describe('测评', () => {
     expect(s3).toMatchObject({ round: 2, parentId: (await all())[0].id, status: 'draft' });
     const [u3] = await bot.db.select().from(surveyUnits).where(eq(surveyUnits.surveyId, s3.id));
     expect(u3.questions.map((q) => q.text)).toEqual(['就医环境', '总体评价']);
+  });
+
+  it('the circular: a 测评情况 section, and the 测评 score part only once weighted; /导出 测评 gives the workbook', async () => {
+    const [c0] = await bot.db.select().from(campaigns);
+    const period = currentPeriodFor('2026-12-10', 'half-monthly');
+    const text = await bot.say('王主任', '/通报 预览 本期');
+    expect(text).toContain('测评情况');
+    expect(text).toMatch(/S-01「群众满意度测评」（满意度测评）：县人民医院 [\d.]+%（5票），县中医院 [\d.]+%（2票）；低于80%需补课：县中医院。/);
+    const before = await computeCircular(bot.db, c0, period);
+    const zy = before.units.find((u) => u.unitName === '县人民医院')!;
+    expect(zy.components.survey).toBeGreaterThan(0.8);
+    expect(before.units.find((u) => u.unitName === '城关镇卫生院')!.components.survey).toBeNull();
+    expect(await bot.say('王主任', '/通报 权重 测评20')).toContain('整改15 测评20');
+    expect(await bot.say('王主任', '确认')).toContain('测评20');
+    const [c1] = await bot.db.select().from(campaigns);
+    const after = await computeCircular(bot.db, c1, period);
+    expect(after.units.find((u) => u.unitName === '县人民医院')!.score).not.toBe(zy.score);
+    expect(after.units.find((u) => u.unitName === '城关镇卫生院')!.score).toBe(before.units.find((u) => u.unitName === '城关镇卫生院')!.score);
+    await bot.say('王主任', '/通报 权重 默认');
+    await bot.say('王主任', '确认');
+
+    expect(await bot.say('赵院长', '/导出 测评')).toContain('仅限');
+    expect(await bot.say('刘局长', '/导出 测评')).toContain('测评');
+    const [file] = (await bot.db.select().from(exportFiles).orderBy(asc(exportFiles.id))).filter((f) => f.mime.includes('spreadsheet'));
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(file.data as any);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['汇总', '分群体', '意见建议']);
+    const cells = (name: string) => wb.getWorksheet(name)!.getSheetValues().flat().filter((v) => typeof v === 'string' || typeof v === 'number');
+    expect(cells('汇总')).toEqual(expect.arrayContaining(['S-01', '县中医院', '是']));
+    expect(cells('意见建议')).toEqual(expect.arrayContaining(['挂号排队还是长', '环境差']));
+    await bot.db.delete(exportFiles);
   });
 
   it('a QR poster is sent as a PNG file; ballot codes only in codes mode', async () => {
