@@ -62,7 +62,7 @@ ${t(1600, 28, w.url, { fill: '#777' })}</svg>`;
   return render(svg, W);
 }
 
-/** A sheet of ballot codes to cut apart: 4 a row, each with the link's QR code. */
+/** A sheet of ballot codes to cut apart, 4 a row, the page's link printed at the top (a poster of the same page carries its QR code). */
 export function codesPng(o: { title: string; hint: string; url: string; codes: string[] }): Buffer {
   const cols = 4, cw = 300, ch = 150, top = 150;
   const rows = Math.ceil(o.codes.length / cols);

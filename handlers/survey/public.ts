@@ -87,7 +87,7 @@ export function surveyPublicHttp(deps: FeatureHttpDeps): Router {
       const token = `${body}.${await mac(body)}`;
       await deps.ephemeral.put(`svt:${nonce}`, '1', TOKEN_TTL_S);
       const qs = unit.questions.map((q, i) => `<section class="q"><h2>${i + 1}. ${esc(q.text)}</h2><div class="opts">${
-        [2, 1, 0].map((v) => `<label><input type="radio" name="a${i}" value="${v}" required><span>${surveyPage.ratings[v]}</span></label>`).join('')}</div></section>`).join('');
+        [2, 1, 0].map((v) => `<label><input type="radio" name="a${i}" value="${v}"><span>${surveyPage.ratings[v]}</span></label>`).join('')}</div></section>`).join('');
       const html = page(title, `<header><h1>${esc(s.name)}</h1><p>${esc(surveyPage.intro({ unit: unit.name, kind: s.kind, group }))}</p></header>
 <main><form method="post" id="f"><input type="hidden" name="t" value="${esc(token)}">
 ${s.mode === 'codes' ? `<section class="q"><h2>${surveyPage.code}</h2><input type="text" name="code" autocomplete="off" autocapitalize="characters" placeholder="${surveyPage.codePlaceholder}" required maxlength="20"></section>` : ''}
