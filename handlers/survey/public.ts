@@ -16,7 +16,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FeatureHttpDeps } from '../../src/plugin.ts';
 import { sharedSecret } from '../../src/domain/app-secrets.ts';
 import { isDomainError } from '../../src/domain/errors.ts';
-import { accepting, castBallot, castCodedBallot, surveyById, type SurveyInfo } from '../../src/domain/surveys.ts';
+import { accepting, castBallot, castCodedBallot, publicSurvey, validateBallot, type SurveyInfo } from '../../src/domain/surveys.ts';
 import { surveyPage } from '../../src/domain/messages/surveys.ts';
 import { dayOf } from '../../src/time.ts';
 import { qrSvg } from './poster.ts';
@@ -28,6 +28,8 @@ export const TOKEN_TTL_S = 2 * 3600;
 /** Ballots a minute from one address (a hall behind one NAT still gets through; a script is slowed). */
 export const RATE_PER_MINUTE = Number(process.env.SURVEY_BALLOTS_PER_ADDRESS_PER_MINUTE ?? 30);
 
+/** How long a page's reading of its survey is reused (ms). */
+const CACHE_MS = Number(process.env.SURVEY_PAGE_CACHE_MS ?? 1000);
 const REF = /^(\d{1,9})-(\d{1,9})-(\d{1,2})$/;
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 const cookieName = (s: { id: number }, unitId: number) => `sv${s.id}u${unitId}`;
@@ -58,12 +60,25 @@ export function surveyPublicHttp(deps: FeatureHttpDeps): Router {
     res.status(status).set({ 'Content-Security-Policy': CSP, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' }).type('html').send(message(title, text));
   };
 
+  // A page's survey as read within the last second (a busy hall asks for the same one hundreds of
+  // times a second); a ballot is written only if the database says the survey is still open.
+  const recent = new Map<string, { at: number; s: SurveyInfo | null }>();
+  async function read(id: number, unitId: number): Promise<SurveyInfo | null> {
+    const k = `${id}-${unitId}`;
+    const hit = recent.get(k);
+    if (hit && Date.now() - hit.at < CACHE_MS) return hit.s;
+    const s = await publicSurvey(db, id, unitId);
+    if (recent.size > 1000) recent.clear();
+    recent.set(k, { at: Date.now(), s });
+    return s;
+  }
+
   /** The survey, unit and group a ref names, or null. */
   async function target(ref: string): Promise<{ s: SurveyInfo; unit: SurveyInfo['units'][number]; group: string; gi: number } | null> {
     const m = REF.exec(ref);
     if (!m) return null;
-    const s = await db.transaction((tx) => surveyById(tx, Number(m[1])));
-    const unit = s?.units.find((u) => u.id === Number(m[2]));
+    const s = await read(Number(m[1]), Number(m[2]));
+    const unit = s?.units[0];
     const group = s?.groups[Number(m[3])]?.name;
     return s && unit && group ? { s, unit, group, gi: Number(m[3]) } : null;
   }
@@ -138,14 +153,23 @@ ${qs}<section class="q"><h2>${surveyPage.comment}</h2><textarea name="comment" m
       const comment = typeof b.comment === 'string' ? b.comment : null;
       const code = typeof b.code === 'string' ? b.code : '';
       if (s.mode === 'codes' && !code.trim()) return answer(res, 400, title, surveyPage.badRequest);
-      const outcome = await db.transaction(async (tx) => {
-        const ballot = { unitId: unit.id, group, answers, comment };
-        if (s.mode === 'codes') await castCodedBallot(tx, s, code, ballot, today);
-        else await castBallot(tx, s, ballot, today);
-        // The token is spent last: a ballot refused above leaves it usable; two sends of one page, one ballot.
-        if ((await deps.ephemeral.take(`svt:${nonce}`)) === null) throw new SpentToken();
-        return 'ok';
-      }).catch((err) => {
+      const ballot = { unitId: unit.id, group, answers, comment };
+      const outcome = await (async () => {
+        // A ballot that would be refused leaves the token usable (the person corrects it and sends again).
+        validateBallot(s, ballot, today);
+        if (s.mode === 'codes') {
+          // The code is checked and spent with the ballot; the token after it, so a wrong code costs no reload.
+          await db.transaction(async (tx) => {
+            await castCodedBallot(tx, s, code, ballot, today);
+            if ((await deps.ephemeral.take(`svt:${nonce}`)) === null) throw new SpentToken();
+          });
+        } else {
+          // Two sends of one page: one ballot (the token is taken before anything is written).
+          if ((await deps.ephemeral.take(`svt:${nonce}`)) === null) throw new SpentToken();
+          await castBallot(db, s, ballot, today);
+        }
+        return 'ok' as const;
+      })().catch((err) => {
         if (err instanceof SpentToken) return 'spent' as const;
         if (isDomainError(err)) return err;
         throw err;

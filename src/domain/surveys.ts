@@ -11,7 +11,7 @@
 // (xmin) they carry does not single out theirs. This module owns the survey tables' SQL.
 import { createHash, randomInt } from 'node:crypto';
 import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
-import type { Tx } from '../db/client.ts';
+import { rowsOf, type Tx } from '../db/client.ts';
 import { surveyAnswered, surveyBallots, surveyCodes, surveys, surveyUnits, units } from '../db/schema.ts';
 import { fail } from './errors.ts';
 import { listRects } from './rectification.ts';
@@ -211,6 +211,23 @@ export async function surveyById(tx: Tx, id: number): Promise<SurveyInfo | null>
   return row ? (await describeSurveys(tx, [row]))[0] : null;
 }
 
+/**
+ * A survey as its public page needs it, read cheaply (two indexed reads, no ballot counts): its
+ * fields and this one unit's questions (`units` holds that unit only, `ballots` 0); null when either is missing.
+ */
+export async function publicSurvey(tx: Tx, id: number, unitId: number): Promise<SurveyInfo | null> {
+  const [r] = await tx.select().from(surveys).where(eq(surveys.id, id));
+  if (!r) return null;
+  const [u] = await tx.select({ id: units.id, name: units.name, questions: surveyUnits.questions }).from(surveyUnits)
+    .innerJoin(units, eq(units.id, surveyUnits.unitId)).where(and(eq(surveyUnits.surveyId, id), eq(surveyUnits.unitId, unitId)));
+  if (!u) return null;
+  return {
+    id: r.id, seq: r.seq, code: surveyCode(r.seq), campaignId: r.campaignId, name: r.name, kind: r.kind as SurveyKind, deadline: r.deadline,
+    status: r.status as SurveyStatus, mode: r.mode as SurveyMode, threshold: r.threshold, items: r.items, groups: r.groups,
+    round: r.round, parentCode: null, openedOn: r.openedOn, closedOn: r.closedOn, units: [{ ...u, ballots: 0 }],
+  };
+}
+
 /** The campaign's surveys, latest first. */
 export async function surveysOf(tx: Tx, campaignId: number): Promise<SurveyInfo[]> {
   const rows = await tx.select().from(surveys).where(eq(surveys.campaignId, campaignId)).orderBy(desc(surveys.seq));
@@ -264,12 +281,17 @@ export function validateBallot(s: SurveyInfo, b: BallotInput, today: string): { 
 }
 
 async function insertBallot(tx: Tx, s: SurveyInfo, b: BallotInput, comment: string | null, today: string): Promise<void> {
-  // A random id: a clash (rare) draws again.
+  // Written only while the survey takes ballots, as the database has it at this moment (the caller's
+  // reading of it may be a second old). A random id: a clash (rare) draws again.
   for (;;) {
-    const [row] = await tx.insert(surveyBallots).values({
-      id: randomInt(1, INT4_MAX), surveyId: s.id, unitId: b.unitId, groupName: b.group, answers: b.answers as number[], comment, answeredOn: today,
-    }).onConflictDoNothing().returning({ id: surveyBallots.id });
-    if (row) return;
+    const rows = rowsOf<{ id: number }>(await tx.execute(sql`
+      insert into survey_ballots (id, survey_id, unit_id, group_name, answers, comment, answered_on)
+      select ${randomInt(1, INT4_MAX)}, ${s.id}, ${b.unitId}, ${b.group}, ${JSON.stringify(b.answers)}::jsonb, ${comment}, ${today}::date
+      where exists (select 1 from surveys where id = ${s.id} and status = 'open' and deadline >= ${today}::date)
+      on conflict do nothing returning id`));
+    if (rows.length) return;
+    const [now] = await tx.select({ status: surveys.status, deadline: surveys.deadline }).from(surveys).where(eq(surveys.id, s.id));
+    if (!now || !accepting(now as Pick<SurveyInfo, 'status' | 'deadline'>, today)) fail('survey.closed', { ref: s.code });
   }
 }
 
