@@ -160,8 +160,9 @@ export function renderCircular(d: CircularData): string {
   lines.push(...inspectionCircularLines(d.inspections, d.period.end));
   lines.push(...surveySection(d.surveys ?? []));
   lines.push(...goodPracticeSection(d.goodPractice));
-  lines.push((d.weights.inspection ?? 0) > 0
-    ? '综合得分 = 参与率、人均学时完成度、任务完成率、整改销号率、督查得分加权（满分 100）；没有到期任务、整改事项或督查得分的单位，按其余各项折算。'
+  const extra = [(d.weights.inspection ?? 0) > 0 ? '督查得分' : '', (d.weights.survey ?? 0) > 0 ? '测评满意率' : ''].filter(Boolean);
+  lines.push(extra.length
+    ? `综合得分 = 参与率、人均学时完成度、任务完成率、整改销号率、${extra.join('、')}加权（满分 100）；没有到期任务、整改事项或${extra.join('、')}的单位，按其余各项折算。`
     : '综合得分 = 参与率、人均学时完成度、任务完成率、整改销号率加权（满分 100）；没有到期任务或没有整改事项的单位，按其余各项折算。');
   return lines.join('\n');
 }
