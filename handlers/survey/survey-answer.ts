@@ -23,6 +23,7 @@ export default defineCommand({
   summary: '在私聊中无记名作答测评（只记录您已作答，不记录您投了什么）',
   section: SECTION,
   anonymous: 'submits',
+  anonymousInGroup: surveyReplies.chatInGroup,
   sensitive: true,
   roles: ['staff', 'head', 'leader'],
   args: [{ name: 'code', label: '测评编号', type: 'word' }, { name: 'text', label: '[单位] 1满意 2基本满意 … 意见：…', type: 'rest', optional: true }],

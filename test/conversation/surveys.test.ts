@@ -93,6 +93,8 @@ describe('测评', () => {
     expect(ballots[0]).toMatchObject({ unitId: unitId['县人民医院'], groupName: '党员干部', answers: [2, 1, 2], comment: '挂号排队还是长', answeredOn: '2026-12-10' });
     expect(Object.keys(ballots[0]).sort()).toEqual(['answeredOn', 'answers', 'comment', 'groupName', 'id', 'surveyId', 'unitId']);
     expect(await bot.db.select().from(surveyAnswered)).toHaveLength(1);
+    expect(await bot.say('李四', '测评 S-01 1满意 2满意 3满意', { group: 'grp-1' })).toContain('测评只能私聊作答');
+    expect(await bot.db.select().from(surveyBallots)).toHaveLength(1);
     // 周敏 of 县中医院 answers for her own unit without naming it.
     expect(await bot.say('周敏', '测评 S-01 不满意 不满意')).toContain('县中医院');
   });

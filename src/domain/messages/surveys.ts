@@ -197,6 +197,7 @@ export const surveyReplies = {
     '无记名：系统只记下您已作答，不记录您投了什么。',
   ].join('\n'),
   chatWhichUnit: (p: { code: string; units: string[] }) => `${p.code} 有多个测评单位（${p.units.join('、')}），请写明单位：测评 ${p.code} 单位`,
+  chatInGroup: () => '测评只能私聊作答：在群里大家都看得到是谁答的。这条没有记录。请私聊我，发送「测评 编号」。',
   chatRecorded: (p: { code: string; unit: string }) => `✅ 已收到您对${p.unit}的无记名评价（${p.code}），谢谢！`,
 };
 
