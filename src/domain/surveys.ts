@@ -7,8 +7,8 @@
 // (never serial: the order of ids says nothing), no time of day, no member, no address, no code.
 // A ballot code is stored only as a hash and deleted when used. A directory member who answers in
 // chat leaves a row "answered this unit's questionnaire" (survey_answered: no ballot id, no time),
-// and the same transaction rewrites that day's other ballots of the unit so the transaction id
-// (xmin) they carry does not single out theirs. This module owns the survey tables' SQL.
+// and the same transaction rewrites the unit's other ballots and "answered" rows so the transaction
+// id (xmin) they carry does not single out theirs. This module owns the survey tables' SQL.
 import { createHash, randomInt } from 'node:crypto';
 import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { rowsOf, type Tx } from '../db/client.ts';
@@ -326,17 +326,18 @@ export async function castCodedBallot(tx: Tx, s: SurveyInfo, code: string, b: Ba
 }
 
 /**
- * A directory member's ballot in chat: "answered" (no ballot id, no time) and the ballot, then the
- * day's other ballots of the unit rewritten in this transaction (their xmin becomes this one's:
- * it says the latest of them came now, not which one is the member's).
+ * A directory member's ballot in chat: "answered" (no ballot id, no time) and the ballot, then every
+ * ballot and every "answered" row of the unit rewritten in this transaction: they all carry its
+ * transaction id (xmin), which says only that the latest of them came now — not which ballot is
+ * the member's, even when theirs is the day's first.
  */
 export async function castMemberBallot(tx: Tx, s: SurveyInfo, memberId: number, b: BallotInput, today: string): Promise<void> {
   const { comment } = validateBallot(s, b, today);
   const marked = await tx.insert(surveyAnswered).values({ surveyId: s.id, unitId: b.unitId, memberId }).onConflictDoNothing().returning({ m: surveyAnswered.memberId });
   if (!marked.length) fail('survey.already_answered', { ref: s.code, unit: s.units.find((u) => u.id === b.unitId)!.name });
   await insertBallot(tx, s, b, comment, today);
-  await tx.update(surveyBallots).set({ comment: sql`${surveyBallots.comment}` })
-    .where(and(eq(surveyBallots.surveyId, s.id), eq(surveyBallots.unitId, b.unitId), eq(surveyBallots.answeredOn, today)));
+  await tx.update(surveyBallots).set({ comment: sql`${surveyBallots.comment}` }).where(and(eq(surveyBallots.surveyId, s.id), eq(surveyBallots.unitId, b.unitId)));
+  await tx.update(surveyAnswered).set({ memberId: sql`${surveyAnswered.memberId}` }).where(and(eq(surveyAnswered.surveyId, s.id), eq(surveyAnswered.unitId, b.unitId)));
 }
 
 export async function hasAnswered(tx: Tx, surveyId: number, unitId: number, memberId: number): Promise<boolean> {

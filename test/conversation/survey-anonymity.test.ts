@@ -36,7 +36,10 @@ it('a member\'s chat ballot: "answered" apart from a ballot that names nobody; n
   const platformId = 'wx-zhangsan-7f3a9';
   expect(await bot.sayAs(platformId, '绑定 张三 0012')).toContain('绑定成功');
   const [me] = await bot.db.select().from(members).where(eq(members.name, '张三'));
-  // Earlier that day: others' ballots (public page) and the member's own named activity.
+  // Before: a ballot the day before, another member's chat ballot, a ballot from the public page
+  // that morning, and the member's own named activity.
+  await castBallot(bot.db as any, s, { unitId, group: '服务对象', answers: [1, 1], comment: '昨天的' }, '2026-12-09');
+  expect(await bot.say('李四', `测评 ${s.code} 1满意 2满意`)).toContain('已收到');
   await castBallot(bot.db as any, s, { unitId, group: '服务对象', answers: [2, 2], comment: '早上的' }, '2026-12-10');
   expect(await bot.sayAs(platformId, '意见 食堂排队太久', { messageId: 'msg-before' })).toContain('YJ-0001');
   bot.advance(60_000);
@@ -64,10 +67,10 @@ it('a member\'s chat ballot: "answered" apart from a ballot that names nobody; n
   expect(b).toMatchObject({ answered_on: '2026-12-10', answers: [0, 1], comment });
   expect(ballot.json).not.toMatch(/\d{2}:\d{2}:\d{2}/);
   for (const x of [platformId, messageId, '张三', me.phone!, `"member_id":${me.id}`]) expect(ballot.json).not.toContain(x);
-  // The transaction id: the ballot shares it with the day's earlier ballot of the unit, so it says
-  // "the latest of these came now", not which one is the member's.
+  // The transaction id: the ballot shares it with every ballot and "answered" row of the unit (the
+  // day before's, 李四's, the morning's), so it says "the latest of these came now", not which is whose.
   const sameTx = [...dbAfter.values()].filter((r) => r.xmin === ballot.xmin).map((r) => r.table).sort();
-  expect(sameTx).toEqual(['survey_answered', 'survey_ballots', 'survey_ballots']);
+  expect(sameTx).toEqual(['survey_answered', 'survey_answered', 'survey_ballots', 'survey_ballots', 'survey_ballots', 'survey_ballots']);
   // No sequence behind the id: ballots' ids are drawn at random.
   const [col] = rowsOf<{ d: string | null }>(await bot.db.execute(sql`select column_default as d from information_schema.columns where table_name = 'survey_ballots' and column_name = 'id'`));
   expect(col.d).toBeNull();
@@ -78,7 +81,7 @@ it('a member\'s chat ballot: "answered" apart from a ballot that names nobody; n
   // Logs: nothing while it was handled names the sender, the message or the comment.
   for (const line of ballotLogs) for (const x of [platformId, messageId, comment, '张三']) expect(line).not.toContain(x);
   for (const line of logs) expect(line).not.toContain(comment);
-  expect(await bot.db.select().from(surveyAnswered)).toHaveLength(1);
+  expect(await bot.db.select().from(surveyAnswered)).toHaveLength(2);
 });
 
 it('a public ballot: no address or time in the database, Redis (only a keyed hash, a minute) or the logs', async () => {
