@@ -95,11 +95,12 @@ function baseEnv(): NodeJS.ProcessEnv {
  * The service as deployed, with the WeCom AI bot in HTTP callback mode. DATA_DIR holds the
  * embedded redis-server (and PGlite, unless databaseUrl is given).
  */
-export function startService(o: { dataDir: string; databaseUrl?: string; logFile: string; logLevel?: string; timeoutMs?: number; nodeArgs?: string[] }): Promise<Proc> {
+export function startService(o: { dataDir: string; databaseUrl?: string; logFile: string; logLevel?: string; timeoutMs?: number; nodeArgs?: string[]; env?: NodeJS.ProcessEnv }): Promise<Proc> {
   const env = {
     ...baseEnv(), PORT: '0', DATA_DIR: o.dataDir, LOG_LEVEL: o.logLevel ?? 'info',
     WECOM_BOT_MODE: 'http', WECOM_BOT_TOKEN: BENCH_TOKEN, WECOM_BOT_ENCODING_AES_KEY: BENCH_AES_KEY,
     ...(o.databaseUrl ? { DATABASE_URL: o.databaseUrl } : {}),
+    ...o.env,
   };
   return spawnNode(['src/main.ts'], env, o.logFile, (line) => {
     const m = /"listening":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(line);

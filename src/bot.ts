@@ -129,7 +129,7 @@ export class Bot {
     }
     const text = normalizeText(stripLeadingMention(session.text, this.deps.botNames));
     const reading: Reading = { match: text ? this.registry.match(text) : null };
-    if (reading.match?.def.anonymous) return this.processAnonymous(session, text, reading, reading.match.def.anonymous);
+    if (reading.match?.def.anonymous) return this.processAnonymous(session, text, reading, reading.match.def.anonymous, reading.match.def.anonymousInGroup);
     const verdict = await this.throttle.message(session.platform, session.senderId, this.deps.clock());
     if (verdict === 'over') return chatMessages.tooMany({ perMinute: this.throttle.limits.messagesPerMinute });
     if (verdict === 'silent') return null;
@@ -183,8 +183,9 @@ export class Bot {
    * de-duplication row, no group, no Redis counter, no audit, no log line with its text — and it
    * is refused in groups. The daily quota and the redelivery check live in this process's memory.
    */
-  private async processAnonymous(session: Session, text: string, reading: Reading, kind: 'submits' | 'reads'): Promise<string | null> {
+  private async processAnonymous(session: Session, text: string, reading: Reading, kind: 'submits' | 'reads', inGroup?: () => string): Promise<string | null> {
     if (session.chatType === 'group') {
+      if (inGroup) return inGroup();
       return kind === 'submits'
         ? chatMessages.anonymousInGroup
         : chatMessages.anonymousQueryInGroup;

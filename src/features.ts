@@ -21,13 +21,14 @@ import delivery from '../handlers/delivery/index.ts';
 import exportsFeature from '../handlers/exports/index.ts';
 import reports from '../handlers/reports/index.ts';
 import cases from '../handlers/cases/index.ts';
+import survey from '../handlers/survey/index.ts';
 import review from '../handlers/review/index.ts';
 import consoleFeature from '../handlers/console/index.ts';
 import jobs from '../jobs/index.ts';
 
 /** In help order. */
 export const FEATURES: Feature[] = [
-  help, roster, checkin, campaign, review, progress, leave, feedback, ledger, inspection, cases, groups, calendar, reminders, circular, delivery, exportsFeature, reports, consoleFeature, jobs,
+  help, roster, checkin, campaign, review, progress, leave, feedback, ledger, inspection, cases, survey, groups, calendar, reminders, circular, delivery, exportsFeature, reports, consoleFeature, jobs,
 ];
 
 /** In sender-preference order: a platform is its folder plus one line here. */

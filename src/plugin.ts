@@ -4,7 +4,7 @@
 // through it. The core never imports either: src/features.ts lists the installed ones and the
 // entry points pass those lists to loadConfig and createApp (Koishi's plug-ins, reduced to what
 // this service needs). A feature may also bring routes of the web console's API (`http`), mounted
-// under /console/api.
+// under /console/api, and public routes (`publicHttp`), mounted under /s/ with no sign-in.
 import type { z } from 'zod';
 import type { Router, Request, Response, NextFunction } from 'express';
 import type { Logger } from 'pino';
@@ -37,6 +37,12 @@ export interface Feature {
    * console feature (handlers/console) signs people in and sets the viewer before later routes.
    */
   http?: (deps: FeatureHttpDeps) => Router;
+  /**
+   * Public routes, mounted under /s/ with no sign-in (a questionnaire's H5 page): the feature
+   * answers everything itself, in Chinese, and must neither log nor store who or where a request
+   * came from. Mounted in install order, before the web console.
+   */
+  publicHttp?: (deps: FeatureHttpDeps) => Router;
 }
 
 /** What the core lends a feature's HTTP routes. */

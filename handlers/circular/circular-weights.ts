@@ -9,7 +9,7 @@ import { rowId, z } from '../../src/commands/payload.ts';
 const PARTS: Record<string, keyof ScoreWeights> = {
   参与: 'participation', 参与率: 'participation', 学时: 'hours', 学习: 'hours', 时长: 'hours', 学时完成度: 'hours',
   任务: 'tasks', 任务完成率: 'tasks', 整改: 'rectification', 整改销号率: 'rectification', 销号: 'rectification',
-  督查: 'inspection', 督查得分: 'inspection',
+  督查: 'inspection', 督查得分: 'inspection', 测评: 'survey', 满意度: 'survey', 测评满意率: 'survey', 满意率: 'survey',
 };
 const names = Object.keys(PARTS).sort((a, b) => b.length - a.length).join('|');
 
@@ -26,12 +26,12 @@ export default defineCommand({
   name: 'circular.weights',
   keywords: [['通报', '权重']],
   english: [['circular', 'weights']],
-  summary: '查看或修改通报综合得分的权重（参与率、学时、任务、整改、督查）',
+  summary: '查看或修改通报综合得分的权重（参与率、学时、任务、整改、督查、测评）',
   section: '管理',
   slash: true,
   roles: [],
   args: [{ name: 'text', label: '参与40 学时30 任务15 整改15|默认', type: 'rest', optional: true }],
-  examples: ['/通报 权重', '/通报 权重 参与40 学时30 任务15 整改15', '/通报 权重 整改30', '/通报 权重 督查10', '/通报 权重 默认'],
+  examples: ['/通报 权重', '/通报 权重 参与40 学时30 任务15 整改15', '/通报 权重 整改30', '/通报 权重 督查10', '/通报 权重 测评10', '/通报 权重 默认'],
   async run(ctx, { text }) {
     const c = ctx.requireCampaign();
     const now = scoreWeightsOf(c);
@@ -49,7 +49,7 @@ export default defineCommand({
     }
     return { preview: circularReplies.weightsPreview({ next, previous: now }), payload: { campaignId: c.id, weights: next } };
   },
-  payload: z.object({ campaignId: rowId, weights: z.object({ participation: z.number(), hours: z.number(), tasks: z.number(), rectification: z.number(), inspection: z.number().optional() }) }),
+  payload: z.object({ campaignId: rowId, weights: z.object({ participation: z.number(), hours: z.number(), tasks: z.number(), rectification: z.number(), inspection: z.number().optional(), survey: z.number().optional() }) }),
   async commit(ctx, p) {
     const c = ctx.requireCampaign();
     if (c.id !== p.campaignId) throw new UserError(circularReplies.weightsCampaignChanged());

@@ -67,7 +67,7 @@ export default defineCommand({
   slash: true,
   roles: ['head', 'leader'],
   args: [
-    { name: 'kind', label: '打卡|意见|整改|通报|督查|案例', type: 'word' },
+    { name: 'kind', label: '打卡|意见|整改|通报|督查|案例|测评', type: 'word' },
     { name: 'rest', label: '单位 起止日期', type: 'rest', optional: true },
   ],
   examples: ['/导出 打卡 县人民医院 11月1日至11月15日', '/导出 整改', '/导出 意见 上月', '/导出 通报 2026-11-01 至 2026-12-31', '/导出 督查', '/导出 案例'],

@@ -35,7 +35,7 @@ const FEEDBACK_FILTERS = ['open', 'forwarded', 'answered', 'closed', 'pending'] 
 const RECT_FILTERS = ['not_started', 'in_progress', 'pending', 'closed', 'open', 'overdue', 'all'] as const;
 
 const exportBody = z.object({
-  kind: z.enum(EXPORT_KINDS as [ExportKind, ...ExportKind[]], { error: '类型只能是 checkins（打卡）、feedback（意见）、rectifications（整改）、circular（通报）、inspections（督查）、cases（案例）之一' }),
+  kind: z.enum(EXPORT_KINDS as [ExportKind, ...ExportKind[]], { error: '类型只能是 checkins（打卡）、feedback（意见）、rectifications（整改）、circular（通报）、inspections（督查）、cases（案例）、surveys（测评）之一' }),
   unitId: id('单位').optional(),
   from: day('开始日期').optional(),
   to: day('结束日期').optional(),

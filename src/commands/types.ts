@@ -86,6 +86,8 @@ export interface CommandDef<A = Record<string, any>, P = any> {
    * the account's daily anonymous quota (memory only); 'reads' (查询 with a 查询码) does not.
    */
   anonymous?: 'submits' | 'reads';
+  /** What an anonymous command says when sent in a group (its catalogue's words); the 匿名意见 wording by default. */
+  anonymousInGroup?: () => string;
   /** Group in the help list. */
   section: string;
   run(ctx: Ctx, args: A): Promise<string | Proposal<P>>;

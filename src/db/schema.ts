@@ -630,3 +630,67 @@ export const cases = pgTable('cases', {
   uniqueIndex('cases_kind_seq_uq').on(t.kind, t.seq), index('cases_unit_idx').on(t.unitId, t.kind, t.status),
   index('cases_member_idx').on(t.memberId, t.createdAt),
 ]);
+
+/**
+ * 满意度测评 / 民主评议 / 群众评议 (S-01, numbered per campaign): a questionnaire per unit, answered by
+ * respondent groups each with a weight (民主评议's 代表委员评、党员干部评、服务对象评、下级单位评).
+ * kind: satisfaction | democratic | mass. status: draft (editable) | open | closed.
+ * mode: open (one ballot per browser, rate limits per address) | codes (one-time ballot codes).
+ * threshold: the satisfaction rate (%) under which a unit is flagged for 补课. parentId: the survey
+ * a 复测 (round 2…) repeats for one unit.
+ */
+export const surveys = pgTable('surveys', {
+  id: serial('id').primaryKey(),
+  campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
+  seq: integer('seq').notNull(),
+  name: text('name').notNull(),
+  kind: text('kind').notNull(),
+  deadline: date('deadline', { mode: 'string' }).notNull(),
+  status: text('status').notNull().default('draft'),
+  mode: text('mode').notNull().default('open'),
+  threshold: doublePrecision('threshold').notNull().default(80),
+  items: jsonb('items').$type<string[]>().notNull(),
+  groups: jsonb('groups').$type<{ name: string; weight: number }[]>().notNull(),
+  round: integer('round').notNull().default(1),
+  parentId: integer('parent_id').references((): AnyPgColumn => surveys.id),
+  createdBy: integer('created_by').references(() => members.id),
+  createdAt: createdAt(),
+  openedOn: date('opened_on', { mode: 'string' }),
+  closedOn: date('closed_on', { mode: 'string' }),
+}, (t) => [uniqueIndex('surveys_seq_uq').on(t.campaignId, t.seq)]);
+
+/** A unit's questionnaire in a survey: its questions (a 评议's are the unit's ledger items, rectId set). */
+export const surveyUnits = pgTable('survey_units', {
+  surveyId: integer('survey_id').notNull().references(() => surveys.id),
+  unitId: integer('unit_id').notNull().references(() => units.id),
+  questions: jsonb('questions').$type<{ text: string; rectId?: number }[]>().notNull(),
+}, (t) => [primaryKey({ columns: [t.surveyId, t.unitId] })]);
+
+/**
+ * One ballot, anonymous: a random id (never serial), the day only (no time), no member, no
+ * address, no code. answers: per question 2 满意 | 1 基本满意 | 0 不满意.
+ */
+export const surveyBallots = pgTable('survey_ballots', {
+  id: integer('id').primaryKey(),
+  surveyId: integer('survey_id').notNull().references(() => surveys.id),
+  unitId: integer('unit_id').notNull().references(() => units.id),
+  groupName: text('group_name').notNull(),
+  answers: jsonb('answers').$type<number[]>().notNull(),
+  comment: text('comment'),
+  answeredOn: date('answered_on', { mode: 'string' }).notNull(),
+}, (t) => [index('survey_ballots_unit_idx').on(t.surveyId, t.unitId)]);
+
+/** Unused one-time ballot codes (sha256 of the code), per unit and group; deleted when used. */
+export const surveyCodes = pgTable('survey_codes', {
+  codeHash: text('code_hash').primaryKey(),
+  surveyId: integer('survey_id').notNull().references(() => surveys.id),
+  unitId: integer('unit_id').notNull().references(() => units.id),
+  groupName: text('group_name').notNull(),
+}, (t) => [index('survey_codes_survey_idx').on(t.surveyId, t.unitId)]);
+
+/** That a directory member answered a unit's questionnaire in chat: no ballot id, no time. */
+export const surveyAnswered = pgTable('survey_answered', {
+  surveyId: integer('survey_id').notNull().references(() => surveys.id),
+  unitId: integer('unit_id').notNull().references(() => units.id),
+  memberId: integer('member_id').notNull().references(() => members.id),
+}, (t) => [primaryKey({ columns: [t.surveyId, t.unitId, t.memberId] })]);

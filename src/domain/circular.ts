@@ -15,6 +15,7 @@ import { headsOf } from './directory.ts';
 import { addDays, daysBetween } from '../time.ts';
 import { dueSql, perUnitSql } from './audiences.ts';
 import { inspectionFigures } from './inspections.ts';
+import { surveyFigures } from './surveys.ts';
 import { casesForCircular, markCasesCirculated } from './cases.ts';
 import { circularChartPng } from '../documents/chart.ts';
 import { attachImageToOutbox, storeImage, type ImageRow } from './images.ts';
@@ -65,7 +66,7 @@ function spanOf(p: Period): { last: string; dueBefore: string } {
 
 // ------------------------------------------------------------------------------ the score
 
-export const DEFAULT_SCORE_WEIGHTS: ScoreWeights = { participation: 40, hours: 30, tasks: 15, rectification: 15, inspection: 0 };
+export const DEFAULT_SCORE_WEIGHTS: ScoreWeights = { participation: 40, hours: 30, tasks: 15, rectification: 15, inspection: 0, survey: 0 };
 
 /*
  * Composite score, 0–100 (one decimal), for each unit in the period:
@@ -98,7 +99,7 @@ export function scoreWeightsOf(c: Pick<CampaignRow, 'schedule'>): ScoreWeights {
     }
   }
   // All zero would divide by zero: fall back to the defaults.
-  return w.participation + w.hours + w.tasks + w.rectification + (w.inspection ?? 0) > 0 ? w : { ...DEFAULT_SCORE_WEIGHTS };
+  return w.participation + w.hours + w.tasks + w.rectification + (w.inspection ?? 0) + (w.survey ?? 0) > 0 ? w : { ...DEFAULT_SCORE_WEIGHTS };
 }
 
 const round1 = (x: number) => Math.round(x * 10 + 1e-9) / 10;
@@ -107,7 +108,7 @@ const round1 = (x: number) => Math.round(x * 10 + 1e-9) / 10;
 export function scoreOf(x: UnitFigures['components'], w: ScoreWeights): number {
   let num = 0;
   let den = 0;
-  for (const k of ['participation', 'hours', 'tasks', 'rectification', 'inspection'] as const) {
+  for (const k of ['participation', 'hours', 'tasks', 'rectification', 'inspection', 'survey'] as const) {
     const v = x[k] ?? null;
     const wk = w[k] ?? 0;
     if (v === null || wk === 0) continue;
@@ -274,6 +275,7 @@ export async function computeCircular(tx: Tx, c: CampaignRow, p: Period): Promis
   const target = await periodTarget(tx, c, { ...p, end: e });
   const weights = scoreWeightsOf(c);
   const insp = await inspectionFigures(tx, c.id, s, e);
+  const surv = await surveyFigures(tx, c.id, s, e);
   const maxAvg = Math.max(0, ...raw.map((r) => r.totalMinutes / r.members));
   const scored = raw.map((r) => {
     const avg = r.totalMinutes / r.members;
@@ -283,6 +285,7 @@ export async function computeCircular(tx: Tx, c: CampaignRow, p: Period): Promis
       tasks: r.tasksRequired ? r.tasksDone / r.tasksRequired : null,
       rectification: r.rectTotal ? r.rectClosed / r.rectTotal : null,
       inspection: insp.unitScores.has(r.unitId) ? insp.unitScores.get(r.unitId)! / 100 : null,
+      survey: surv.unitScores.has(r.unitId) ? surv.unitScores.get(r.unitId)! / 100 : null,
     };
     const score = scoreOf(components, weights);
     return { ...r, participationRate: components.participation, avgMinutes: Math.round(avg), components, score };
@@ -333,6 +336,7 @@ export async function computeCircular(tx: Tx, c: CampaignRow, p: Period): Promis
     campaignId: c.id, campaignName: c.name, period: p, periodTargetMinutes: target, weights,
     previousPeriodKey: prev?.periodKey ?? null, totals, units: unitsOut, leaders, goodPractice,
     ...(insp.rounds.length ? { inspections: insp.rounds } : {}),
+    ...(surv.surveys.length ? { surveys: surv.surveys } : {}),
   };
 }
 

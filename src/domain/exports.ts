@@ -18,6 +18,8 @@ import { daysOverdue, isOverdue, listRects, RECT_STATUS_CN, rectCode, rectShown,
 import type { CircularData } from './circular.ts';
 import { findingsOfCampaign, roundsOf, unitScore } from './inspections.ts';
 import { INSPECTION_WORKBOOK } from './messages/inspections.ts';
+import { surveyResults, surveysOf } from './surveys.ts';
+import { SURVEY_WORKBOOK } from './messages/surveys.ts';
 import { movementMark, periodLabel } from './messages/circular.ts';
 import { ROLE_CN, type Role } from './roles.ts';
 import { EXPORT_KIND_CN, WORKBOOK as WB, type ExportDeliveryNote, type ExportSummary } from './messages/exports.ts';
@@ -25,10 +27,10 @@ import { cn } from '../time.ts';
 import { caseCountsByUnit, casesForExport, NO_CASES } from './cases.ts';
 import { CASES_WORKBOOK } from './messages/cases.ts';
 
-export type ExportKind = 'checkins' | 'feedback' | 'rectifications' | 'circular' | 'inspections' | 'cases';
+export type ExportKind = 'checkins' | 'feedback' | 'rectifications' | 'circular' | 'inspections' | 'cases' | 'surveys';
 /** Each kind's name (the catalogue's): 打卡, 意见, 整改, 通报, 督查, 案例. */
 export { EXPORT_KIND_CN };
-export const EXPORT_KINDS: ExportKind[] = ['checkins', 'feedback', 'rectifications', 'circular', 'inspections', 'cases'];
+export const EXPORT_KINDS: ExportKind[] = ['checkins', 'feedback', 'rectifications', 'circular', 'inspections', 'cases', 'surveys'];
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** How long a chat export stays downloadable. */
 export const EXPORT_TTL_MS = 30 * 60_000;
@@ -39,6 +41,7 @@ const KIND_WORDS: Record<string, ExportKind> = {
   整改: 'rectifications', 整改台账: 'rectifications', 台账: 'rectifications', rectifications: 'rectifications', rect: 'rectifications', ledger: 'rectifications',
   通报: 'circular', circular: 'circular', circulars: 'circular',
   督查: 'inspections', 督查情况: 'inspections', inspections: 'inspections', inspection: 'inspections',
+  测评: 'surveys', 满意度测评: 'surveys', 评议: 'surveys', 民主评议: 'surveys', 群众评议: 'surveys', surveys: 'surveys', survey: 'surveys',
   案例: 'cases', 典型案例: 'cases', 制度: 'cases', 制度成果: 'cases', 案例与制度: 'cases', cases: 'cases',
 };
 
@@ -189,6 +192,7 @@ export async function buildExport(tx: Tx, kind: ExportKind, scope: ExportScope):
     case 'circular': return buildCirculars(tx, scope);
     case 'inspections': return buildInspections(tx, scope);
     case 'cases': return buildCases(tx, scope);
+    case 'surveys': return buildSurveys(tx, scope);
   }
 }
 
@@ -482,6 +486,36 @@ async function buildInspections(tx: Tx, scope: ExportScope): Promise<BuiltExport
   };
 }
 const dayOfCn = (t: Date) => cn(t).format('YYYY-MM-DD');
+
+/**
+ * The campaign's surveys (测评) that have begun, at the units in scope: one row per survey × unit
+ * (ballots, the weighted satisfaction rate, 补课), one per unit × respondent group, and the
+ * comments (in no order of arrival). The figures are surveys.ts's surveyResults.
+ */
+async function buildSurveys(tx: Tx, scope: ExportScope): Promise<BuiltExport> {
+  const c = await campaignForExport(tx);
+  const list = (await surveysOf(tx, c.id)).filter((s) => s.status !== 'draft').reverse();
+  if (!list.length) fail('export.no_surveys', { campaign: c.name, unit: scope.unitLabel });
+  const W = SURVEY_WORKBOOK;
+  const title = W.title(c.name);
+  const wb = newWorkbook(scope.now);
+  const summary: Record<string, unknown>[] = [], groups: Record<string, unknown>[] = [], comments: Record<string, unknown>[] = [];
+  for (const s of list) {
+    for (const u of await surveyResults(tx, s, { unitIds: scope.unitIds ?? null })) {
+      summary.push({ code: s.code, name: s.name, kind: W.kind(s.kind), unitName: u.unitName, ballots: u.ballots, rate: u.rate, flagged: u.flagged ? W.yes : W.no });
+      for (const g of u.groups) groups.push({ code: s.code, unitName: u.unitName, group: g.name, weight: g.weight, ballots: g.ballots, satisfied: g.satisfied, basic: g.basic, unsatisfied: g.unsatisfied, rate: g.rate });
+      for (const t of u.comments) comments.push({ code: s.code, unitName: u.unitName, comment: cellText(t) });
+    }
+  }
+  addSheet(wb, W.summarySheet, columns(W.summaryHeaders, ['code', 'name', 'kind', 'unitName', ['ballots', 'int'], ['rate', 'score'], 'flagged']), summary, title);
+  addSheet(wb, W.groupSheet, columns(W.groupHeaders, ['code', 'unitName', 'group', ['weight', 'int'], ['ballots', 'int'], ['satisfied', 'int'], ['basic', 'int'], ['unsatisfied', 'int'], ['rate', 'score']]), groups, title);
+  addSheet(wb, W.commentSheet, columns(W.commentHeaders, ['code', 'unitName', ['comment', 'wrap', 80]]), comments, title);
+  return {
+    kind: 'surveys', fileName: fileName('surveys', scope), mime: XLSX_MIME, data: await toBuffer(wb), rows: summary.length,
+    summary: { kind: 'surveys', surveys: list.length, units: summary.length, ballots: summary.reduce((t, r) => t + (r.ballots as number), 0) },
+    range: null,
+  };
+}
 
 // ------------------------------------------------------------------------------ 案例与制度
 

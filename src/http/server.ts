@@ -87,6 +87,11 @@ export function createHttpApp(app: App, opts: ServerOptions): Express {
     publicBaseUrl: app.publicBaseUrl, actAs: app.actAs,
     signIns: (opts.adapters ?? []).flatMap((a) => (a.signIn ? [a.signIn] : [])),
   };
+  // Public pages a feature serves to people outside the directory (no sign-in): under /s/. Each
+  // feature's router answers its own errors; nothing here logs the request.
+  const publicRoutes = express.Router({ caseSensitive: true });
+  for (const f of app.features) if (f.publicHttp) publicRoutes.use(f.publicHttp(deps));
+  web.use('/s', publicRoutes);
   const consoleApi = express.Router({ caseSensitive: true });
   // The features list is in help order; the console feature (it sets the viewer) is mounted first whatever its place there.
   const withHttp = app.features.filter((f) => f.http);

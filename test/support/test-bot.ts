@@ -114,6 +114,8 @@ export async function testDatabase(name = 'bot'): Promise<Database & { dropDb?: 
 }
 
 export interface TestBotOptions {
+  /** PUBLIC_BASE_URL (links and QR codes in replies); none unless given. */
+  publicBaseUrl?: string;
   /** The instant the test starts at (Asia/Shanghai unless the ISO string says otherwise). */
   now?: string;
   /** 'demo' = demo directory + campaign + open phase; 'directory' = people only; 'empty'. */
@@ -177,7 +179,7 @@ export async function testBot(opts: TestBotOptions = {}): Promise<TestBot> {
   const app = await createApp({
     features: FEATURES, platforms: PLATFORMS,
     database, log, redisUrl: opts.redisUrl ?? await testRedisUrl(), clock: () => now, worker: opts.deliveryWorker,
-    queuePrefix: `test-${randomBytes(4).toString('hex')}`, console: { imageDir: opts.imageDir },
+    queuePrefix: `test-${randomBytes(4).toString('hex')}`, console: { imageDir: opts.imageDir }, publicBaseUrl: opts.publicBaseUrl,
     deliveryLimits: opts.deliveryLimits, deliveryClock: opts.pacingClock, backoffMs: opts.backoffMs ?? 50,
     throttle: { messagesPerMinute: 1000, pushesPerRecipientPerHour: 1000, ...opts.throttle }, replyRetryMs: opts.replyRetryMs,
   });

@@ -5,6 +5,7 @@ import { formatDateCn } from '../../parse/date.ts';
 import { formatMinutes } from '../../parse/duration.ts';
 import { dayOf } from '../../time.ts';
 import { inspectionCircularLines, type CircularRoundLine } from './inspections.ts';
+import { surveySection, type CircularSurvey } from './surveys.ts';
 
 // ---------------------------------------------------------------- the circular's data, typed
 
@@ -19,7 +20,8 @@ export interface Period { key: string; start: string; end: string; asOf?: string
 export const periodLastDay = (p: Period) => (p.asOf && p.asOf < p.end ? p.asOf : p.end);
 
 /** `inspection` (督查得分): 0 unless the office gives it a weight; circulars stored before it have none. */
-export interface ScoreWeights { participation: number; hours: number; tasks: number; rectification: number; inspection?: number }
+/** `survey` (测评满意率): likewise 0 unless set. */
+export interface ScoreWeights { participation: number; hours: number; tasks: number; rectification: number; inspection?: number; survey?: number }
 
 /** A unit's place against the previous circular: up or down so many places, the same, or new to it. */
 export type Movement = `↑${number}` | `↓${number}` | '—' | 'new';
@@ -48,7 +50,7 @@ export interface CircularUnit {
   rectClosed: number;
   rectOverdue: number;
   /** 0..1 each; null for a part that does not apply to the unit (no task due, no items): left out of its score. */
-  components: { participation: number; hours: number; tasks: number | null; rectification: number | null; inspection?: number | null };
+  components: { participation: number; hours: number; tasks: number | null; rectification: number | null; inspection?: number | null; survey?: number | null };
   score: number;
   rank: number;
   /**
@@ -73,6 +75,8 @@ export interface CircularData {
   leaders: { memberId: number; name: string; unitIds: number[] }[];
   /** 督查情况: the rounds dated in the period (done, or with findings); absent when none. */
   inspections?: CircularRoundLine[];
+  /** 测评情况: the surveys with ballots by the period's end (none: no section). */
+  surveys?: CircularSurvey[];
   /** 好的做法: the 典型案例 selected since the last circular (each once); absent in circulars stored before them. */
   goodPractice?: GoodPracticeItem[];
 }
@@ -111,6 +115,7 @@ export const SCORE_FORMULA_TEXT = [
   '- K 任务完成率 = 截至期末已提交的「人×任务」数 ÷ 应提交数（截止日期在期末之前的任务：与本期重叠的阶段的任务，或截止日期在本期内的任务；“负责人”任务只计负责人；还没到截止日期的任务不计）；',
   '- R 整改销号率 = 截至期末已销号事项 ÷ 整改事项总数；',
   '- D 督查得分 = 本期督查中该单位得分的平均 ÷ 100（本期没有督查得分的单位不计 D）；默认权重为 0，不计入。',
+  '- S 测评满意率 = 截至期末该单位在各次测评中的满意率（按群体权重加权）的平均 ÷ 100（没有测评票的单位不计 S）；默认权重为 0，不计入。',
   '默认权重 wP=40、wH=30、wK=15、wR=15、wD=0，管理员可发「/通报 权重 参与40 学时30 任务15 整改15 督查10」调整（存于活动设置 schedule.scoreWeights）。',
   '得分相同的单位名次相同；排名最后的单位标注「末位」。',
 ].join('\n');
@@ -153,9 +158,11 @@ export function renderCircular(d: CircularData): string {
   const last = d.units.filter((u) => u.last);
   if (last.length) lines.push(`末位单位：${last.map((u) => u.unitName).join('、')}，请主要负责人抓紧整改落实。`);
   lines.push(...inspectionCircularLines(d.inspections, d.period.end));
+  lines.push(...surveySection(d.surveys ?? []));
   lines.push(...goodPracticeSection(d.goodPractice));
-  lines.push((d.weights.inspection ?? 0) > 0
-    ? '综合得分 = 参与率、人均学时完成度、任务完成率、整改销号率、督查得分加权（满分 100）；没有到期任务、整改事项或督查得分的单位，按其余各项折算。'
+  const extra = [(d.weights.inspection ?? 0) > 0 ? '督查得分' : '', (d.weights.survey ?? 0) > 0 ? '测评满意率' : ''].filter(Boolean);
+  lines.push(extra.length
+    ? `综合得分 = 参与率、人均学时完成度、任务完成率、整改销号率、${extra.join('、')}加权（满分 100）；没有到期任务、整改事项或${extra.join('、')}的单位，按其余各项折算。`
     : '综合得分 = 参与率、人均学时完成度、任务完成率、整改销号率加权（满分 100）；没有到期任务或没有整改事项的单位，按其余各项折算。');
   return lines.join('\n');
 }
@@ -213,10 +220,10 @@ export const circularNotices = {
 // ---------------------------------------------------------------- what the 通报 commands say
 
 /** The parts of the score, as the office calls them. */
-const PART_CN: Record<keyof ScoreWeights, string> = { participation: '参与', hours: '学时', tasks: '任务', rectification: '整改', inspection: '督查' };
+const PART_CN: Record<keyof ScoreWeights, string> = { participation: '参与', hours: '学时', tasks: '任务', rectification: '整改', inspection: '督查', survey: '测评' };
 /** '参与40 学时30 任务15 整改15' (督查 only when it has a weight). */
 const weightsCn = (w: ScoreWeights) => (Object.keys(PART_CN) as (keyof ScoreWeights)[])
-  .filter((k) => k !== 'inspection' || (w.inspection ?? 0) > 0).map((k) => `${PART_CN[k]}${w[k] ?? 0}`).join(' ');
+  .filter((k) => (k !== 'inspection' && k !== 'survey') || (w[k] ?? 0) > 0).map((k) => `${PART_CN[k]}${w[k] ?? 0}`).join(' ');
 
 /** A preview's chart goes to the person privately, after the reply. */
 const CHART_SENT_NOTE = '通报图表（排名、参与率和学时对照目标、与上期对比）另私发给你。';

@@ -19,6 +19,7 @@ export const exportMessages = {
     `「${p.campaign}」${joined([p.unit, rangeText(p)])}还没有督查，未生成文件。`,
   'export.no_circulars': (p: { campaign: string; from?: string; to?: string }) =>
     `「${p.campaign}」${p.from ? `在 ${rangeText(p)} ` : ''}还没有保存的通报，未生成文件。管理员可用「/通报 发送」发出本期通报。`,
+  'export.no_surveys': (p: { campaign: string; unit?: string | null }) => `「${p.campaign}」${p.unit ?? ''}还没有开始过的测评，未生成文件。`,
   'export.no_cases': (p: Scope) => `${joined([p.unit, rangeText(p)])}没有报送的典型案例或制度成果，未生成文件。`,
   'export.range_without_start': () => '只给了结束日期：请同时给出开始日期。',
   'export.range_reversed': (p: { from: string; to: string; today: string }) => `结束日期 ${dateCn(p.to, p.today)} 早于开始日期 ${dateCn(p.from, p.today)}。`,
@@ -35,7 +36,8 @@ export type ExportSummary =
   | { kind: 'circular'; periodKeys: string[] }
   | { kind: 'inspections'; rounds: number; findings: number; rects: number }
   /** 典型案例 sent and selected, 制度成果 recorded, over `units` units. */
-  | { kind: 'cases'; cases: number; selected: number; rules: number; units: number };
+  | { kind: 'cases'; cases: number; selected: number; rules: number; units: number }
+  | { kind: 'surveys'; surveys: number; units: number; ballots: number };
 
 /** '打卡 35 次（28 条“人·天”记录，9 人），另有按人、按单位汇总' and the like. */
 export function exportSummaryCn(s: ExportSummary): string {
@@ -49,6 +51,7 @@ export function exportSummaryCn(s: ExportSummary): string {
       const labels = s.periodKeys.map(periodLabel);
       return `通报 ${labels.length} 期（${labels.length > 3 ? `${labels[0]} 至 ${labels[labels.length - 1]}` : labels.join('、')}），每期一张表，含各单位数据和排名`;
     }
+    case 'surveys': return `测评 ${s.surveys} 次、${s.units} 个单位次，共 ${s.ballots} 票，另有分群体结果和意见建议`;
     case 'cases': return `典型案例 ${s.cases} 篇（选用 ${s.selected} 篇）、制度成果 ${s.rules} 项，${s.units} 个单位，另有按单位汇总`;
   }
 }
@@ -144,7 +147,7 @@ export const exportCliReplies = {
 // and the words in cells. src/domain/exports.ts lays the sheets out.
 
 /** Each kind's name as replies and the CLI say it (/导出 打卡, npm run cli -- export 打卡). */
-export const EXPORT_KIND_CN = { checkins: '打卡', feedback: '意见', rectifications: '整改', circular: '通报', inspections: '督查', cases: '案例' } as const;
+export const EXPORT_KIND_CN = { checkins: '打卡', feedback: '意见', rectifications: '整改', circular: '通报', inspections: '督查', cases: '案例', surveys: '测评' } as const;
 
 /** A title's dates: 'A 至 B'. */
 const spanCn = (from: string, to: string) => `${from} 至 ${to}`;
@@ -152,7 +155,7 @@ const spanCn = (from: string, to: string) => `${from} 至 ${to}`;
 export const WORKBOOK = {
   creator: '学习整改助手',
   /** The file name's first part, by kind; then the unit, the filter, and the dates or 截至 today. */
-  fileTitle: { checkins: '打卡记录', feedback: '意见建议', rectifications: '整改台账', circular: '活动通报', inspections: '督查情况', cases: '典型案例与制度成果' },
+  fileTitle: { checkins: '打卡记录', feedback: '意见建议', rectifications: '整改台账', circular: '活动通报', inspections: '督查情况', cases: '典型案例与制度成果', surveys: '测评结果' },
   fileDates: (p: { from: string; to: string }) => (p.from === p.to ? p.from : `${p.from}至${p.to}`),
   fileAsOf: (today: string) => `截至${today}`,
   yes: '是',

@@ -14,6 +14,7 @@ import { progressMessages } from './progress.ts';
 import { rectificationMessages } from './rectification.ts';
 import { reportMessages } from './reports.ts';
 import { submissionMessages } from './submissions.ts';
+import { surveyMessages } from './surveys.ts';
 
 export const catalogue = {
   ...campaignMessages,
@@ -31,5 +32,6 @@ export const catalogue = {
   ...rectificationMessages,
   ...reportMessages,
   ...submissionMessages,
+  ...surveyMessages,
 };
 export type Catalogue = typeof catalogue;

@@ -8,6 +8,7 @@ import { Document } from '@element-plus/icons-vue';
 import { Postcard, Promotion } from '@element-plus/icons-vue';
 import { Flag, Download } from '@element-plus/icons-vue';
 import { Search, Trophy } from '@element-plus/icons-vue';
+import { Histogram } from '@element-plus/icons-vue';
 
 export type Role = 'staff' | 'head' | 'leader' | 'admin';
 
@@ -45,6 +46,7 @@ export const PAGES: ConsolePage[] = [
   { path: 'feedback', name: 'feedback', title: '意见', icon: ChatDotRound, roles: OFFICE, menu: true, component: () => import('./Feedback.vue') },
   { path: 'ledger', name: 'ledger', title: '整改台账', icon: Tickets, roles: OFFICE, liaison: true, menu: true, component: () => import('./Ledger.vue') },
   { path: 'inspections', name: 'inspections', title: '督查', icon: Search, roles: OFFICE, menu: true, component: () => import('./Inspections.vue') },
+  { path: 'surveys', name: 'surveys', title: '测评', icon: Histogram, roles: OFFICE, menu: true, component: () => import('./Surveys.vue') },
   { path: 'cases', name: 'cases', title: '案例与制度', icon: Trophy, roles: ALL, menu: true, component: () => import('./Cases.vue') },
   { path: 'circulars', name: 'circulars', title: '通报', icon: Promotion, roles: OFFICE, menu: true, component: () => import('./Circulars.vue') },
   { path: 'campaigns', name: 'campaigns', title: '活动与阶段', icon: Flag, roles: OFFICE, menu: true, component: () => import('./Campaigns.vue') },
