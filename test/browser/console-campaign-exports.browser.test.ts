@@ -123,7 +123,7 @@ describe.skipIf(skipBrowser)('活动与阶段 and 导出 in Chromium', () => {
     await card.waitFor();
     expect(await card.locator('[data-input="kind"] .el-radio-button').allInnerTexts()).toEqual(['打卡记录', '整改台账', '典型案例与制度成果']);
     expect(await card.locator('[data-input="unit"]').count()).toBe(0);
-    expect(await card.innerText()).toContain('负责人可以导出本单位的打卡、整改和案例；意见、通报、督查仅限分管领导、管理员导出');
+    expect(await card.innerText()).toContain('负责人可以导出本单位的打卡、整改和案例；意见、通报、督查、测评仅限分管领导、管理员导出');
     expect(await page.locator('.page-title').innerText()).toContain('可导出：县人民医院');
     const { file, wb } = await download(page, () => page.locator('[data-action="export"]').click());
     expect(file.suggestedFilename()).toBe('打卡记录_县人民医院_2026-10-31至2026-12-10.xlsx');
