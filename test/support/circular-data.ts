@@ -1,21 +1,13 @@
 // A synthetic circular (CircularData) of n units, deterministic: the chart's tests and its bench.
 import type { CircularData, CircularUnit } from '../../src/domain/messages/circular.ts';
 import { rankScores } from '../../src/domain/circular.ts';
+import { seededRandom } from '../../src/demo-generate.ts';
 
 const PLACES = ['县人民医院', '县中医院', '县妇幼保健院', '县疾控中心', '城关镇卫生院', '东关社区卫生服务中心', '河口镇中心卫生院', '县卫生健康综合监督执法大队',
   '西城社区卫生服务中心', '马庄乡卫生院', '县精神病防治院', '县急救中心', '南山镇卫生院', '北坡乡卫生院', '局机关办公室'];
 
-/** A small pseudo-random generator (mulberry32), so the data is the same every run. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The generator's own seeded sequence (mulberry32), so the data is the same every run. */
+const rng = seededRandom;
 
 export function syntheticCircular(n: number, o: { seed?: number; periodKey?: string; previousKey?: string | null; target?: number | null } = {}): CircularData {
   const r = rng(o.seed ?? 7);
